@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Starts and stops a real single-node Apache Kafka broker (KRaft, no ZooKeeper) on 127.0.0.1
+# from Maven Central jars, for tests and local development where no Docker engine runs.
+#
+#   deploy/kafka/kafka-local.sh start    # resolves jars (once), starts, waits until ready,
+#                                        # prints KAFKA_BROKERS=127.0.0.1:<port>
+#   deploy/kafka/kafka-local.sh stop     # stops it cleanly and removes its data directory
+#   deploy/kafka/kafka-local.sh status
+#
+# State lives in $AFTERSHOCK_KAFKA_HOME (default: <repo>/.kafka): lib/ (jars), run/ (pid,
+# brokers file, log), data in a fresh temporary directory per start.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+home="${AFTERSHOCK_KAFKA_HOME:-$repo/.kafka}"
+lib="$home/lib"
+run="$home/run"
+mkdir -p "$run"
+
+log() { echo "[kafka-local] $*" >&2; }
+
+free_port() {
+  # Ask the kernel for a free loopback port.
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null ||
+    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+resolve_jars() {
+  if [[ -f "$lib/.complete" ]]; then return; fi
+  command -v mvn >/dev/null || { log "mvn not found: install Maven (and Java 17+) first"; exit 1; }
+  log "resolving Kafka jars with Maven into $lib (first run only)"
+  rm -rf "$lib"
+  mvn -B -q -f "$here/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$lib" -DincludeScope=runtime >&2
+  touch "$lib/.complete"
+}
+
+is_running() {
+  [[ -f "$run/pid" ]] && kill -0 "$(cat "$run/pid")" 2>/dev/null
+}
+
+start() {
+  if is_running; then
+    log "already running (pid $(cat "$run/pid"))"
+    echo "KAFKA_BROKERS=$(cat "$run/brokers")"
+    return
+  fi
+  command -v java >/dev/null || { log "java not found: install a JDK 17+ first"; exit 1; }
+  resolve_jars
+  local data port cport cluster props
+  data="$(mktemp -d "${TMPDIR:-/tmp}/aftershock-kafka.XXXXXX")"
+  port="$(free_port)"
+  cport="$(free_port)"
+  while [[ "$cport" == "$port" ]]; do cport="$(free_port)"; done
+  props="$data/server.properties"
+  cat >"$props" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$cport
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$data/logs
+num.partitions=1
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+group.min.session.timeout.ms=1000
+log.retention.hours=24
+log.segment.bytes=104857600
+PROPS
+  local java_opts=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
+    "-Dlog4j.configuration=file:$here/log4j.properties" -cp "$lib/*")
+  cluster="$(java "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)"
+  java "${java_opts[@]}" kafka.tools.StorageTool format -t "$cluster" -c "$props" >"$run/format.log" 2>&1 ||
+    { log "formatting the log directory failed:"; cat "$run/format.log" >&2; exit 1; }
+  nohup java "${java_opts[@]}" kafka.Kafka "$props" >"$run/broker.log" 2>&1 &
+  echo $! >"$run/pid"
+  echo "$data" >"$run/data"
+  echo "127.0.0.1:$port" >"$run/brokers"
+  log "starting broker on 127.0.0.1:$port (pid $(cat "$run/pid"), data $data)"
+  local waited=0
+  until grep -q "Kafka Server started" "$run/broker.log" 2>/dev/null; do
+    if ! is_running; then
+      log "broker exited during start-up; its log:"
+      tail -n 50 "$run/broker.log" >&2
+      exit 1
+    fi
+    if ((waited >= 120)); then
+      log "broker not ready after 120 s; its log:"
+      tail -n 50 "$run/broker.log" >&2
+      stop
+      exit 1
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+  log "ready after ${waited}s"
+  echo "KAFKA_BROKERS=127.0.0.1:$port"
+}
+
+stop() {
+  if is_running; then
+    local pid
+    pid="$(cat "$run/pid")"
+    log "stopping broker (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  if [[ -f "$run/data" ]]; then rm -rf "$(cat "$run/data")"; fi
+  rm -f "$run/pid" "$run/data" "$run/brokers"
+}
+
+status() {
+  if is_running; then echo "running KAFKA_BROKERS=$(cat "$run/brokers")"; else echo "stopped"; exit 1; fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

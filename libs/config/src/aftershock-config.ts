@@ -1,0 +1,63 @@
+// The settings every Aftershock app shares. Apps add their own on top with `loadSettings`.
+import { ConfigError, loadSettings, setting, type Env, type Loaded } from './settings.js';
+
+export const busSettings = {
+  bus: setting.oneOf('AFTERSHOCK_BUS', ['kafka', 'memory'] as const, {
+    default: 'kafka',
+    description: 'message bus: kafka (service mode) or memory (all-in-one)',
+  }),
+  kafkaBrokers: setting.list('KAFKA_BROKERS', { default: [], hostPorts: true, description: 'host:port,...' }),
+  kafkaClientId: setting.string('KAFKA_CLIENT_ID', { default: 'aftershock' }),
+  kafkaSsl: setting.bool('KAFKA_SSL', { default: false }),
+  kafkaSslCaFile: setting.optionalString('KAFKA_SSL_CA_FILE', 'path to a PEM CA bundle'),
+  kafkaSaslMechanism: setting.oneOf('KAFKA_SASL_MECHANISM', ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const, {
+    default: 'none',
+  }),
+  kafkaSaslUsername: setting.optionalString('KAFKA_SASL_USERNAME'),
+  kafkaSaslPassword: setting.optionalString('KAFKA_SASL_PASSWORD'),
+  topicPartitions: setting.int('KAFKA_TOPIC_PARTITIONS', { default: 6, min: 1, max: 10_000 }),
+  topicReplication: setting.int('KAFKA_TOPIC_REPLICATION', { default: 1, min: 1, max: 16 }),
+  topicRetentionMs: setting.duration('KAFKA_TOPIC_RETENTION', { default: 7 * 86_400_000 }),
+  deadLetterTopic: setting.string('AFTERSHOCK_DLQ_TOPIC', { default: 'aftershock.dlq.v1' }),
+};
+
+export const storeSettings = {
+  clickhouseUrl: setting.url('CLICKHOUSE_URL', {
+    description: 'http(s)://host:8123 of a ClickHouse server; unset = embedded chDB',
+  }),
+  clickhouseUser: setting.string('CLICKHOUSE_USER', { default: 'default' }),
+  clickhousePassword: setting.string('CLICKHOUSE_PASSWORD', { default: '' }),
+  clickhouseDatabase: setting.string('CLICKHOUSE_DATABASE', { default: 'aftershock' }),
+  dataDir: setting.string('AFTERSHOCK_DATA_DIR', { default: '.data', description: 'directory for embedded data' }),
+};
+
+export const serverSettings = {
+  httpHost: setting.string('HTTP_HOST', { default: '127.0.0.1' }),
+  httpPort: setting.int('HTTP_PORT', { default: 8080, min: 0, max: 65_535 }),
+  logLevel: setting.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, { default: 'info' }),
+  shutdownTimeoutMs: setting.duration('SHUTDOWN_TIMEOUT', { default: 30_000 }),
+};
+
+export type BusConfig = Loaded<typeof busSettings>;
+export type StoreConfig = Loaded<typeof storeSettings>;
+export type ServerConfig = Loaded<typeof serverSettings>;
+
+/** Bus settings with the cross-field rules: Kafka needs brokers, SASL needs credentials. */
+export function loadBusConfig(env: Env = process.env, defaults: Partial<Env> = {}): BusConfig {
+  const merged = { ...defaults, ...stripEmpty(env) };
+  const config = loadSettings(busSettings, merged);
+  const problems: { setting: string; problem: string }[] = [];
+  if (config.bus === 'kafka' && config.kafkaBrokers.length === 0) {
+    problems.push({ setting: 'KAFKA_BROKERS', problem: 'is required when AFTERSHOCK_BUS=kafka (e.g. 127.0.0.1:9092)' });
+  }
+  if (config.kafkaSaslMechanism !== 'none') {
+    if (!config.kafkaSaslUsername) problems.push({ setting: 'KAFKA_SASL_USERNAME', problem: 'is required with SASL' });
+    if (!config.kafkaSaslPassword) problems.push({ setting: 'KAFKA_SASL_PASSWORD', problem: 'is required with SASL' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function stripEmpty(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+}

@@ -1,0 +1,96 @@
+// The messaging port: what the apps see of a message bus. Two adapters implement it with the
+// same semantics — Kafka (kafkajs) for service mode and an in-memory bus for all-in-one mode
+// and fast tests: keyed partitions, per-key order, consumer groups, committed offsets.
+
+/** Header values as they travel: strings are UTF-8 encoded by the adapters. */
+export type Headers = Record<string, Buffer | string | undefined>;
+
+/** A message handed to a consumer. `offset` is a decimal string, as in Kafka. */
+export interface InboundMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Headers;
+  /** Producer or broker timestamp, epoch milliseconds. */
+  readonly timestamp: number;
+}
+
+export interface OutboundMessage {
+  /** Messages with the same key land on the same partition, in order. */
+  readonly key?: string | Buffer | null;
+  readonly value: string | Buffer | null;
+  readonly headers?: Record<string, string | Buffer>;
+  /** Explicit partition; otherwise chosen from the key. */
+  readonly partition?: number;
+}
+
+/** All messages fetched from one partition in one go, in offset order. */
+export interface PartitionBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly InboundMessage[];
+}
+
+/**
+ * What happened to one message, as data rather than exceptions (PostHog/Arroyo style):
+ * `ok` — its effects are durable; `dlq` — it can never be handled, send it to the dead-letter
+ * topic with the reason and move on. Anything not listed in `BatchResult.rejected` is `ok`.
+ * A handler that throws means "dependency unavailable": the batch is retried with backoff and
+ * its offsets are not committed.
+ */
+export interface Rejection {
+  readonly message: InboundMessage;
+  /** Stable machine-readable code, e.g. `decode.avro`, `validate.missing-field`. */
+  readonly code: string;
+  /** Human-readable reason naming the field or rule at fault. */
+  readonly reason: string;
+}
+
+export interface BatchResult {
+  readonly rejected?: readonly Rejection[];
+}
+
+export type BatchHandler = (batch: PartitionBatch) => Promise<BatchResult | void>;
+
+export interface SubscribeOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly handler: BatchHandler;
+  /** Start from the earliest retained offset when the group has no committed offset (default true). */
+  readonly fromBeginning?: boolean;
+  /** Topic that receives rejected messages; defaults to the configured dead-letter topic. */
+  readonly deadLetterTopic?: string;
+}
+
+export interface Subscription {
+  /** Orderly stop: stop fetching → let in-flight batches finish → commit → leave the group. */
+  stop(): Promise<void>;
+}
+
+export interface TopicSpec {
+  readonly topic: string;
+  readonly partitions: number;
+  /** Retention in milliseconds; undefined keeps the broker default. */
+  readonly retentionMs?: number;
+}
+
+export interface Producer {
+  /** Resolves once the bus has durably accepted every message (acks=all on Kafka). */
+  send(topic: string, messages: readonly OutboundMessage[]): Promise<void>;
+}
+
+export interface MessageBus extends Producer {
+  readonly kind: 'kafka' | 'memory';
+  connect(): Promise<void>;
+  ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Whether the bus is connected and usable, for readiness probes. */
+  isReady(): boolean;
+  /** Stops every subscription in order, then disconnects. */
+  close(): Promise<void>;
+}
+
+/** Injection token for the bus in NestJS modules. */
+export const MESSAGE_BUS = Symbol.for('aftershock.MessageBus');

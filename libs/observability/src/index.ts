@@ -1,0 +1,3 @@
+export * from './logger.js';
+export * from './trace-context.js';
+export * from './telemetry.js';

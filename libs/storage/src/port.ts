@@ -1,0 +1,45 @@
+// The ClickHouse port. Two drivers implement it with the same SQL: chdb (embedded engine in
+// this process, the default) and @clickhouse/client (HTTP to a server or cluster).
+// Parameterised queries only: values travel as `{name:Type}` parameters, never spliced in.
+
+export type QueryParams = Record<string, unknown>;
+
+export interface InsertOptions {
+  /**
+   * Idempotency token (ClickHouse `insert_deduplication_token`): a retried insert with the same
+   * token and the same rows is not written twice. Derive it from what the rows came from
+   * (e.g. topic/partition/offset range).
+   */
+  readonly dedupToken?: string;
+}
+
+export interface ClickHouseStore {
+  readonly driver: 'chdb' | 'http';
+  /** Runs a SELECT and returns its rows (JSONEachRow semantics: 64-bit ints come back as strings). */
+  query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
+  /** Runs a statement that returns no rows (DDL, INSERT … SELECT). */
+  command(sql: string, params?: QueryParams): Promise<void>;
+  /** Inserts rows given as objects keyed by column name. */
+  insert(table: string, rows: readonly Record<string, unknown>[], options?: InsertOptions): Promise<void>;
+  /** True when the engine answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Errors the store reports. `transient` ones (connection refused, timeouts, too many parts,
+ * a closed embedded store) are worth retrying; others (syntax, type mismatch) never succeed.
+ */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+/** Injection token for the store in NestJS modules. */
+export const CLICKHOUSE_STORE = Symbol.for('aftershock.ClickHouseStore');

@@ -1,0 +1,2 @@
+export * from './docker.js';
+export * from './kafka-broker.js';
