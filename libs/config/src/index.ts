@@ -1,2 +1,4 @@
 export * from './settings.js';
 export * from './aftershock-config.js';
+export * from './project-root.js';
+export * from './tokens.js';

@@ -1,1 +1,10 @@
-export {};
+export * from './generated/events.js';
+export * from './avro/schema-catalog.js';
+export * from './avro/wire-formats.js';
+export * from './avro/schema-registry-client.js';
+export * from './avro/rabin.js';
+export * from './event-codec.js';
+export * from './errors.js';
+export * from './ids.js';
+export * from './topics.js';
+export * from './validate.js';

@@ -1,1 +1,22 @@
-export * from "./port.js";
+export * from './port.js';
+export { createMessageBus } from './create-message-bus.js';
+export {
+  KafkaBus,
+  DEFAULT_CONSUMER_TUNING,
+  type KafkaBusOptions,
+  type KafkaConsumerTuning,
+} from './kafka/kafka-bus.js';
+export type { KafkaBatchStats } from './kafka/kafka-subscription.js';
+export { InMemoryBus, type InMemoryBusOptions } from './memory/in-memory-bus.js';
+export { BatchRunner, type BatchOutcome, type BatchRunnerOptions } from './batch-runner.js';
+export { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+export {
+  DEFAULT_DEAD_LETTER_TOPIC,
+  DLQ_HEADER,
+  parseDeadLetter,
+  toDeadLetterMessage,
+  toDeadLetterRecord,
+  type DeadLetterRecord,
+} from './dead-letter.js';
+export { partitionForKey, murmur2 } from './murmur2.js';
+export { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_IN_FLIGHT_BATCHES } from './subscribe-options.js';

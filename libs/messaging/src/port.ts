@@ -50,6 +50,12 @@ export interface Rejection {
 
 export interface BatchResult {
   readonly rejected?: readonly Rejection[];
+  /**
+   * Backpressure from the handler: this batch's effects are durable, but a downstream is
+   * saturated, so pause this partition for that long before delivering its next batch. Other
+   * partitions keep flowing.
+   */
+  readonly pauseMs?: number;
 }
 
 export type BatchHandler = (batch: PartitionBatch) => Promise<BatchResult | void>;
@@ -62,6 +68,10 @@ export interface SubscribeOptions {
   readonly fromBeginning?: boolean;
   /** Topic that receives rejected messages; defaults to the configured dead-letter topic. */
   readonly deadLetterTopic?: string;
+  /** Most messages handed to the handler in one batch (default 1000). */
+  readonly maxBatchSize?: number;
+  /** Most partitions handled concurrently by this subscription (default 4). */
+  readonly maxInFlightBatches?: number;
 }
 
 export interface Subscription {
@@ -72,7 +82,7 @@ export interface Subscription {
 export interface TopicSpec {
   readonly topic: string;
   readonly partitions: number;
-  /** Retention in milliseconds; undefined keeps the broker default. */
+  /** Retention in milliseconds; undefined uses the configured default (KAFKA_TOPIC_RETENTION). */
   readonly retentionMs?: number;
 }
 

@@ -19,8 +19,8 @@ export interface ClickHouseStore {
   query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
   /** Runs a statement that returns no rows (DDL, INSERT … SELECT). */
   command(sql: string, params?: QueryParams): Promise<void>;
-  /** Inserts rows given as objects keyed by column name. */
-  insert(table: string, rows: readonly Record<string, unknown>[], options?: InsertOptions): Promise<void>;
+  /** Inserts rows given as objects keyed by column name (Dates, Maps as objects, arrays, bigints). */
+  insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>;
   /** True when the engine answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -31,13 +31,17 @@ export interface ClickHouseStore {
  * a closed embedded store) are worth retrying; others (syntax, type mismatch) never succeed.
  */
 export class StoreError extends Error {
+  /** The engine's error name when known (e.g. `TOO_MANY_PARTS`, `SYNTAX_ERROR`), or a network code. */
+  readonly code: string | undefined;
+
   constructor(
     message: string,
     readonly transient: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; code?: string },
   ) {
     super(message, options);
     this.name = 'StoreError';
+    this.code = options?.code;
   }
 }
 

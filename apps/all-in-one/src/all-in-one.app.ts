@@ -1,0 +1,21 @@
+import type { AppSpec } from '#platform';
+import { ApiModule } from '../../api/src/api.module.js';
+import { CorrelatorModule } from '../../correlator/src/correlator.module.js';
+import { ingestApp } from '../../ingest/src/ingest.app.js';
+import { IngestModule } from '../../ingest/src/ingest.module.js';
+import { ProblemsModule } from '../../problems/src/problems.module.js';
+import { RecorderModule } from '../../recorder/src/recorder.module.js';
+
+/**
+ * Every app in one process on the embedded defaults: the in-memory bus and chDB. Same feature
+ * modules as service mode; only the adapters differ. Settings from the environment still win,
+ * so `AFTERSHOCK_BUS=kafka KAFKA_BROKERS=…` runs all-in-one against a real broker.
+ */
+export const allInOneApp: AppSpec = {
+  name: 'all-in-one',
+  features: [IngestModule, CorrelatorModule, RecorderModule, ProblemsModule, ApiModule],
+  needs: { bus: true, store: true },
+  migrateOnStart: true,
+  consumers: [...(ingestApp.consumers ?? [])],
+  defaults: { AFTERSHOCK_BUS: 'memory' },
+};

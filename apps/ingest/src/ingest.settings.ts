@@ -1,0 +1,63 @@
+// Settings of the ingest app. Raw topics map to formats as data, so a stack that already writes
+// to its own topic names needs configuration, not code.
+import { ConfigError, loadSettings, setting, type Env } from '#config';
+import { DEFAULT_IDENTITY_RULES, type ServiceIdentityRules } from '#ingestion';
+
+export const DEFAULT_RAW_TOPICS: Readonly<Record<string, string>> = {
+  otlp_metrics: 'otlp_proto', // the OpenTelemetry Collector Kafka exporter's default topic and encoding
+  'aftershock.raw.cloudevents.v1': 'cloudevents',
+  'aftershock.raw.cdevents.v1': 'cdevents',
+  'aftershock.raw.alertmanager.v1': 'alertmanager',
+  'aftershock.raw.pagerduty.v1': 'pagerduty',
+  'aftershock.raw.github.v1': 'github',
+  'aftershock.raw.argocd.v1': 'argocd',
+};
+
+const ingestSettings = {
+  rawTopics: setting.optionalString('INGEST_RAW_TOPICS', 'topic=format,... (replaces the defaults)'),
+  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json', 'confluent'] as const, { default: 'avro' }),
+  schemaRegistryUrl: setting.url('SCHEMA_REGISTRY_URL'),
+  schemaRegistryUser: setting.optionalString('SCHEMA_REGISTRY_USERNAME'),
+  schemaRegistryPassword: setting.optionalString('SCHEMA_REGISTRY_PASSWORD'),
+  githubSecret: setting.optionalString('GITHUB_WEBHOOK_SECRET', 'secret of the GitHub webhook (X-Hub-Signature-256)'),
+  serviceKeys: setting.list('SERVICE_IDENTITY_KEYS', { default: [...DEFAULT_IDENTITY_RULES.serviceKeys] }),
+  environmentKeys: setting.list('ENVIRONMENT_IDENTITY_KEYS', { default: [...DEFAULT_IDENTITY_RULES.environmentKeys] }),
+  defaultEnvironment: setting.string('DEFAULT_ENVIRONMENT', { default: DEFAULT_IDENTITY_RULES.defaultEnvironment }),
+};
+
+export interface IngestConfig {
+  readonly rawTopics: Readonly<Record<string, string>>;
+  readonly wireFormat: 'avro' | 'json' | 'confluent';
+  readonly schemaRegistry?: { url: string; username?: string; password?: string };
+  readonly githubSecret?: string;
+  readonly identity: ServiceIdentityRules;
+}
+
+export function loadIngestConfig(env: Env = process.env): IngestConfig {
+  const s = loadSettings(ingestSettings, env);
+  const rawTopics = s.rawTopics ? parseTopicMap(s.rawTopics) : DEFAULT_RAW_TOPICS;
+  if (s.wireFormat === 'confluent' && !s.schemaRegistryUrl) {
+    throw new ConfigError([{ setting: 'SCHEMA_REGISTRY_URL', problem: 'is required with AFTERSHOCK_WIRE_FORMAT=confluent' }]);
+  }
+  return {
+    rawTopics,
+    wireFormat: s.wireFormat,
+    schemaRegistry: s.schemaRegistryUrl
+      ? { url: s.schemaRegistryUrl, username: s.schemaRegistryUser, password: s.schemaRegistryPassword }
+      : undefined,
+    githubSecret: s.githubSecret,
+    identity: { serviceKeys: s.serviceKeys, environmentKeys: s.environmentKeys, defaultEnvironment: s.defaultEnvironment },
+  };
+}
+
+function parseTopicMap(spec: string): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const [index, entry] of spec.split(',').map((e) => e.trim()).filter(Boolean).entries()) {
+    const [topic, format] = entry.split('=').map((p) => p.trim());
+    if (!topic || !format) {
+      throw new ConfigError([{ setting: 'INGEST_RAW_TOPICS', problem: `entry ${index + 1} "${entry}" is not topic=format` }]);
+    }
+    map[topic] = format;
+  }
+  return map;
+}

@@ -1,0 +1,4 @@
+import { runApp } from '#platform';
+import { ingestApp } from './ingest.app.js';
+
+await runApp(ingestApp);

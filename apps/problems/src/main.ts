@@ -1,0 +1,4 @@
+import { runApp } from '#platform';
+import { problemsApp } from './problems.app.js';
+
+await runApp(problemsApp);

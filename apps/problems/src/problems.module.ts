@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+
+/**
+ * The problems app. Clusters recurring incidents into problem candidates with an ITIL lifecycle.
+ */
+@Module({})
+export class ProblemsModule {}

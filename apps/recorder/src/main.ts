@@ -1,0 +1,4 @@
+import { runApp } from '#platform';
+import { recorderApp } from './recorder.app.js';
+
+await runApp(recorderApp);

@@ -1,0 +1,294 @@
+// Generated from schemas/ by scripts/generate-types.mjs — do not edit by hand.
+
+export type AlertStatus = 'firing' | 'acknowledged' | 'resolved';
+
+export type Severity = 'critical' | 'high' | 'warning' | 'info';
+
+/** One state of an alert as a source reported it. Key: service. */
+export interface Alert {
+  /** Stable id of this state transition: fingerprint + status + startsAt (+ endsAt). */
+  readonly id: string;
+  /** Identity of the alert across its transitions (Alertmanager fingerprint, PagerDuty dedup_key, ...). */
+  readonly fingerprint: string;
+  readonly status: AlertStatus;
+  readonly name: string;
+  readonly service: string;
+  readonly environment: string;
+  readonly severity: Severity;
+  readonly summary: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly startsAt: number;
+  readonly endsAt: null | number;
+  readonly source: string;
+  readonly link: null | string;
+  readonly team: null | string;
+  readonly runbookUrl: null | string;
+}
+
+export type RiskClass = 'standard' | 'normal' | 'high';
+
+export type PolicyDecision = 'approved' | 'review' | 'blocked';
+
+export interface RiskReason {
+  readonly factor: string;
+  readonly detail: string;
+  readonly weight: number;
+}
+
+/** The risk assessment and policy decision for one change. Key: service. */
+export interface Assessment {
+  readonly id: string;
+  readonly changeId: string;
+  readonly service: string;
+  readonly environment: string;
+  /** Calibrated probability that the change causes an incident. */
+  readonly probability: number;
+  readonly riskClass: RiskClass;
+  readonly decision: PolicyDecision;
+  /** The policy rule that made the decision. */
+  readonly policyRule: string;
+  readonly reasons: RiskReason[];
+  readonly assessedAt: number;
+  readonly team: null | string;
+}
+
+export type ChangeKind = 'deployment' | 'config' | 'feature_flag' | 'infrastructure' | 'database_migration' | 'rollback' | 'other';
+
+export type ChangeScope = 'service' | 'cluster' | 'region' | 'global';
+
+export interface PipelineEvidence {
+  readonly name: null | string;
+  readonly runId: null | string;
+  readonly url: null | string;
+  readonly testsPassed: null | boolean;
+  readonly testsRun: null | number;
+  readonly testsFailed: null | number;
+}
+
+export type RolloutStrategy = 'unknown' | 'all_at_once' | 'canary' | 'progressive' | 'blue_green';
+
+export interface Link {
+  readonly name: string;
+  readonly url: string;
+}
+
+/** A change to a running system: a deployment, config change, feature flag, infrastructure change, database migration or rollback. Key: service. */
+export interface Change {
+  /** Stable id: the source's own id where it has one, else a content hash. */
+  readonly id: string;
+  /** Where it came from: cdevents, github, argocd, pagerduty, canonical, ... */
+  readonly source: string;
+  readonly kind: ChangeKind;
+  readonly service: string;
+  readonly environment: string;
+  readonly version: null | string;
+  readonly previousVersion: null | string;
+  readonly startedAt: number;
+  readonly finishedAt: null | number;
+  readonly scope: ChangeScope;
+  /** The cluster or region a platform change applies to. */
+  readonly scopeName: null | string;
+  readonly automated: boolean;
+  readonly initiator: null | string;
+  readonly pipeline: null | PipelineEvidence;
+  readonly rollout: RolloutStrategy;
+  /** Lines changed, where known. */
+  readonly sizeLines: null | number;
+  readonly component: null | string;
+  readonly configKeys: string[];
+  /** Id of the change this one rolls back. */
+  readonly rollbackOf: null | string;
+  readonly links: Link[];
+  readonly labels: Record<string, string>;
+  /** Time of the (first) commit shipped, for DORA lead time. */
+  readonly commitAt: null | number;
+  readonly team: null | string;
+}
+
+/** Input that could not be handled, kept whole with the reason. Key: the original key. */
+export interface DeadLetter {
+  /** source/partition/offset for topic input, a content hash for HTTP input. */
+  readonly id: string;
+  readonly receivedAt: number;
+  /** Original topic, or the HTTP endpoint. */
+  readonly source: string;
+  readonly partition: null | number;
+  readonly offset: null | string;
+  /** Machine-readable: decode.json, validate.missing-field, ... */
+  readonly code: string;
+  /** Human-readable, naming the field or rule at fault. */
+  readonly reason: string;
+  readonly key: null | Buffer;
+  readonly value: null | Buffer;
+  readonly headers: Record<string, string>;
+  /** The Aftershock app that rejected it. */
+  readonly app: null | string;
+}
+
+export type IncidentEvent = 'opened' | 'updated' | 'acknowledged' | 'resolved' | 'reopened' | 'severity_changed' | 'commented' | 'reassigned';
+
+export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
+
+export type IncidentKind = 'regression' | 'alert' | 'anomaly';
+
+export type MemberType = 'alert' | 'anomaly' | 'verdict';
+
+export interface IncidentMember {
+  readonly type: MemberType;
+  /** Alert fingerprint, anomaly id or verdict id. */
+  readonly ref: string;
+  readonly service: string;
+  readonly name: string;
+  readonly at: number;
+}
+
+export interface Evidence {
+  readonly factor: string;
+  readonly detail: string;
+  /** Log-likelihood ratio contributed (positive = more likely). */
+  readonly weight: number;
+}
+
+export interface Suspect {
+  /** null = the 'no change caused this' alternative. */
+  readonly changeId: null | string;
+  readonly service: null | string;
+  readonly kind: null | ChangeKind;
+  readonly probability: number;
+  readonly evidence: Evidence[];
+}
+
+/** One state change of an incident. (id, version) is unique; consumers keep the highest version. Key: the incident's primary service. */
+export interface Incident {
+  /** Deterministic: derived from what opened it, so a replay yields the same id. */
+  readonly id: string;
+  readonly version: number;
+  readonly event: IncidentEvent;
+  readonly status: IncidentStatus;
+  readonly kind: IncidentKind;
+  readonly title: string;
+  readonly summary: string;
+  readonly severity: Severity;
+  /** Primary service. */
+  readonly service: string;
+  readonly services: string[];
+  readonly environment: string;
+  readonly openedAt: number;
+  readonly updatedAt: number;
+  readonly resolvedAt: null | number;
+  readonly members: IncidentMember[];
+  readonly suspects: Suspect[];
+  /** Number of services affected. */
+  readonly blastRadius: number;
+  /** Who made this state change (null = the engine). */
+  readonly actor: null | string;
+  readonly comment: null | string;
+  readonly team: null | string;
+}
+
+export type ProblemStatus = 'candidate' | 'problem' | 'known_error' | 'resolved' | 'verified' | 'rejected';
+
+export interface SharedFactor {
+  readonly factor: string;
+  readonly value: string;
+  /** Fraction of members that have it. */
+  readonly share: number;
+}
+
+/** One state change of a problem (a cluster of recurring incidents). (id, version) is unique. Key: signature. */
+export interface Problem {
+  readonly id: string;
+  readonly version: number;
+  readonly signature: string;
+  readonly status: ProblemStatus;
+  readonly title: string;
+  readonly template: string;
+  readonly services: string[];
+  /** Incident ids. */
+  readonly members: string[];
+  readonly count: number;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  readonly mttrMs: null | number;
+  /** Incident-minutes weighted by severity. */
+  readonly impact: number;
+  readonly sharedFactors: SharedFactor[];
+  /** Period of the repeats when they follow a schedule. */
+  readonly periodMs: null | number;
+  readonly workaround: null | string;
+  readonly fixChangeId: null | string;
+  readonly reopened: boolean;
+  readonly actor: null | string;
+  readonly updatedAt: number;
+  readonly team: null | string;
+}
+
+export interface TelemetryPoint {
+  readonly metric: string;
+  readonly value: number;
+  readonly timestamp: number;
+  readonly unit: null | string;
+  readonly labels: Record<string, string>;
+}
+
+/** Telemetry points of one service (the batched form; a single point is a batch of one). Key: service. */
+export interface TelemetryBatch {
+  /** Content hash of the batch, so a redelivered batch is recognised. */
+  readonly id: string;
+  readonly service: string;
+  readonly environment: string;
+  readonly points: TelemetryPoint[];
+  /** Resource attributes shared by the points (OpenTelemetry resource). */
+  readonly resource: Record<string, string>;
+}
+
+export type VerdictOutcome = 'pass' | 'fail' | 'inconclusive';
+
+export interface MetricJudgement {
+  readonly metric: string;
+  readonly outcome: VerdictOutcome;
+  /** mann-whitney, rate, variance, none */
+  readonly test: string;
+  readonly pValue: null | number;
+  /** Relative change of the location in the bad direction. */
+  readonly effect: null | number;
+  readonly baselineValue: null | number;
+  readonly observedValue: null | number;
+  readonly reason: string;
+}
+
+/** The post-deployment verification verdict on one change. Key: service. */
+export interface Verdict {
+  /** changeId + look number: a later look supersedes an earlier one. */
+  readonly id: string;
+  readonly changeId: string;
+  readonly service: string;
+  readonly environment: string;
+  readonly outcome: VerdictOutcome;
+  /** 0 (certainly bad) to 100 (certainly fine). */
+  readonly score: number;
+  /** Which interim look this is; final marks the last. */
+  readonly look: number;
+  readonly final: boolean;
+  readonly decidedAt: number;
+  readonly baselineStart: number;
+  readonly baselineEnd: number;
+  readonly observationStart: number;
+  readonly observationEnd: number;
+  readonly metrics: MetricJudgement[];
+  readonly summary: string;
+  readonly team: null | string;
+}
+
+/** The TypeScript type of each canonical event, by schema folder name. */
+export interface EventTypes {
+  'alert': Alert;
+  'assessment': Assessment;
+  'change': Change;
+  'dead-letter': DeadLetter;
+  'incident': Incident;
+  'problem': Problem;
+  'telemetry': TelemetryBatch;
+  'verdict': Verdict;
+}

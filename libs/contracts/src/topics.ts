@@ -1,0 +1,28 @@
+// Canonical topics, keyed by service. Producers may write canonical events to the first three
+// directly; the rest are Aftershock's outputs.
+import type { EventName } from './avro/schema-catalog.js';
+
+export const TOPICS = {
+  changes: 'aftershock.changes.v1',
+  alerts: 'aftershock.alerts.v1',
+  telemetry: 'aftershock.telemetry.v1',
+  incidents: 'aftershock.incidents.v1',
+  verdicts: 'aftershock.verdicts.v1',
+  problems: 'aftershock.problems.v1',
+  assessments: 'aftershock.assessments.v1',
+  deadLetters: 'aftershock.dlq.v1',
+} as const;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** Which event each canonical topic carries. */
+export const TOPIC_EVENTS: Record<TopicName, EventName> = {
+  [TOPICS.changes]: 'change',
+  [TOPICS.alerts]: 'alert',
+  [TOPICS.telemetry]: 'telemetry',
+  [TOPICS.incidents]: 'incident',
+  [TOPICS.verdicts]: 'verdict',
+  [TOPICS.problems]: 'problem',
+  [TOPICS.assessments]: 'assessment',
+  [TOPICS.deadLetters]: 'dead-letter',
+};

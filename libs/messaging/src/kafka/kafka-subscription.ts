@@ -1,0 +1,153 @@
+// One kafkajs consumer in a group, consuming with `eachBatch`. What it guarantees:
+// - At-least-once: a kafkajs batch is cut into handler batches of at most `maxBatchSize`; an
+//   offset is resolved only for the handled prefix, and committed explicitly (autoCommit off)
+//   once that prefix's effects and dead letters are durable — once per kafkajs batch, so a
+//   large batch costs one commit, not one per handler call.
+// - Liveness: heartbeats run on a timer while a handler works or retries; when the group starts
+//   rebalancing the batch stops after the current handler call, commits, and hands the group
+//   error back to kafkajs so it rejoins promptly.
+// - Backpressure: a partition's next batch is not fetched until its current one is committed;
+//   at most `maxInFlightBatches` partitions are handled at once; a handler that returns
+//   `pauseMs` gets its partition paused (kafkajs pause/resume) for that long.
+// - Orderly stop: no new handler batches, backoff waits cut short, in-flight handler calls
+//   finish and commit, then the consumer leaves the group and disconnects.
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { Logger } from '#observability';
+import type { BatchRunner } from '../batch-runner.js';
+import type { InboundMessage, Subscription } from '../port.js';
+import type { ResolvedSubscribeOptions } from '../subscribe-options.js';
+import { HeartbeatWhileBusy } from './heartbeat.js';
+import { toInbound } from './kafka-messages.js';
+
+export interface KafkaSubscriptionDeps {
+  readonly consumer: Consumer;
+  readonly options: ResolvedSubscribeOptions;
+  readonly runner: BatchRunner;
+  readonly heartbeatIntervalMs: number;
+  readonly logger: Logger;
+  /** Called after each kafkajs batch is handled and committed (instrumentation, benchmarks). */
+  readonly onBatchDone?: (stats: KafkaBatchStats) => void;
+}
+
+export interface KafkaBatchStats {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: number;
+  /** From the batch reaching the consumer to its offsets being committed. */
+  readonly durationMs: number;
+}
+
+export class KafkaSubscription implements Subscription {
+  private readonly stopping = new AbortController();
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private crashed = false;
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: KafkaSubscriptionDeps,
+    private readonly onStopped: (subscription: KafkaSubscription) => void,
+  ) {}
+
+  /** Resolves once the consumer has joined its group and started fetching. */
+  async start(): Promise<void> {
+    const { consumer, options, logger } = this.deps;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      logger.error('kafka consumer crashed', { error: payload.error, restarting: payload.restart });
+      if (!payload.restart) this.crashed = true;
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.maxInFlightBatches,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /** False once the consumer crashed for good (kafkajs will not restart it). */
+  get healthy(): boolean {
+    return !this.crashed;
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.stopping.abort();
+    for (const timer of this.resumeTimers) clearTimeout(timer);
+    try {
+      // kafkajs stops fetching, waits for the in-flight eachBatch calls (which commit), then leaves the group.
+      await this.deps.consumer.stop();
+      await this.deps.consumer.disconnect();
+    } finally {
+      this.onStopped(this);
+    }
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const started = performance.now();
+    const { topic, partition } = payload.batch;
+    const messages = payload.batch.messages.map((m) => toInbound(topic, partition, m));
+    const cancel = new AbortController();
+    const stop = () => cancel.abort();
+    this.stopping.signal.addEventListener('abort', stop, { once: true });
+    const heartbeat = new HeartbeatWhileBusy(payload.heartbeat, this.deps.heartbeatIntervalMs, stop);
+    let handled: { next: string; pauseMs: number } | undefined;
+    try {
+      handled = await this.handlePrefix(payload, messages, cancel.signal);
+    } finally {
+      heartbeat.stop();
+      this.stopping.signal.removeEventListener('abort', stop);
+    }
+    if (handled) {
+      await payload.commitOffsetsIfNecessary({
+        topics: [{ topic, partitions: [{ partition, offset: handled.next }] }],
+      });
+      this.deps.onBatchDone?.({
+        topic,
+        partition,
+        messages: messages.length,
+        durationMs: performance.now() - started,
+      });
+    }
+    const lost = heartbeat.lostAssignmentError;
+    if (lost) throw lost; // kafkajs rejoins the group on this error
+    if (handled && handled.pauseMs > 0) this.pauseFor(payload, handled.pauseMs);
+  }
+
+  /** Handles the batch in chunks; returns the offset after the last handled message, if any. */
+  private async handlePrefix(
+    payload: EachBatchPayload,
+    messages: readonly InboundMessage[],
+    cancel: AbortSignal,
+  ): Promise<{ next: string; pauseMs: number } | undefined> {
+    const { topic, partition } = payload.batch;
+    const size = this.deps.options.maxBatchSize;
+    let handled: { next: string; pauseMs: number } | undefined;
+    for (let start = 0; start < messages.length; start += size) {
+      if (cancel.aborted || !payload.isRunning() || payload.isStale()) break;
+      const chunk = messages.slice(start, start + size);
+      const outcome = await this.deps.runner.run({ topic, partition, messages: chunk }, cancel);
+      if (!outcome.done) break;
+      const last = chunk.at(-1)!.offset;
+      payload.resolveOffset(last);
+      handled = { next: (BigInt(last) + 1n).toString(), pauseMs: outcome.pauseMs };
+      // Backpressure: leave the rest of this batch to be fetched again after the pause.
+      if (outcome.pauseMs > 0) break;
+    }
+    return handled;
+  }
+
+  private pauseFor(payload: EachBatchPayload, ms: number): void {
+    if (this.stopping.signal.aborted) return;
+    const resume = payload.pause();
+    const timer = setTimeout(() => {
+      this.resumeTimers.delete(timer);
+      resume();
+    }, ms);
+    this.resumeTimers.add(timer);
+  }
+}

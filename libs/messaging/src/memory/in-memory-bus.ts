@@ -1,0 +1,157 @@
+// The message bus in one process, for all-in-one mode and fast tests, with Kafka's semantics:
+// keyed partitions (Kafka's own partitioner), per-partition offsets, consumer groups with
+// committed offsets, per-partition sequential batches, and the same batch runner (retry,
+// dead letters) as the Kafka adapter. Messages are kept as bytes, as Kafka would return them.
+import { silentLogger, type Logger } from '#observability';
+import type { BackoffPolicy } from '../backoff.js';
+import { BatchRunner } from '../batch-runner.js';
+import { DEFAULT_DEAD_LETTER_TOPIC } from '../dead-letter.js';
+import { partitionForKey } from '../murmur2.js';
+import type { MessageBus, OutboundMessage, Subscription, SubscribeOptions, TopicSpec } from '../port.js';
+import { resolveSubscribeOptions } from '../subscribe-options.js';
+import { outgoingHeaders } from '../trace-headers.js';
+import { ConsumerGroup } from './consumer-group.js';
+import { MemorySubscription } from './memory-subscription.js';
+import { PartitionLog } from './partition-log.js';
+
+export interface InMemoryBusOptions {
+  /** Partitions of topics created implicitly by a send or subscribe (default 6). */
+  readonly defaultPartitions?: number;
+  /** Retention of topics without their own (default 7 days). */
+  readonly retentionMs?: number;
+  readonly deadLetterTopic?: string;
+  readonly logger?: Logger;
+  /** Retry backoff for failing batches (default 100 ms doubling to 30 s). */
+  readonly backoff?: BackoffPolicy;
+}
+
+export class InMemoryBus implements MessageBus {
+  readonly kind = 'memory';
+  private readonly topics = new Map<string, PartitionLog[]>();
+  private readonly groups = new Map<string, ConsumerGroup>();
+  private readonly subscriptions = new Set<MemorySubscription>();
+  private readonly roundRobin = new Map<string, number>();
+  private readonly logger: Logger;
+  private closed = false;
+
+  constructor(private readonly options: InMemoryBusOptions = {}) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  async connect(): Promise<void> {
+    this.assertOpen();
+  }
+
+  isReady(): boolean {
+    return !this.closed;
+  }
+
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    this.assertOpen();
+    for (const spec of specs) this.logsOf(spec.topic, spec);
+  }
+
+  async send(topic: string, messages: readonly OutboundMessage[]): Promise<void> {
+    this.assertOpen();
+    const logs = this.logsOf(topic);
+    const touched = new Set<PartitionLog>();
+    const timestamp = Date.now();
+    for (const message of messages) {
+      const log = logs[this.partitionFor(topic, logs.length, message)];
+      if (!log)
+        throw new Error(`topic ${topic} has no partition ${message.partition} (it has ${logs.length})`);
+      log.append({
+        key: toBytes(message.key),
+        value: toBytes(message.value),
+        headers: Object.fromEntries(
+          Object.entries(outgoingHeaders(message)).map(([k, v]) => [k, Buffer.from(v)]),
+        ),
+        timestamp,
+      });
+      touched.add(log);
+    }
+    for (const log of touched) log.notifyAppended();
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    this.assertOpen();
+    const resolved = resolveSubscribeOptions(
+      options,
+      this.options.deadLetterTopic ?? DEFAULT_DEAD_LETTER_TOPIC,
+    );
+    const runner = new BatchRunner({
+      system: 'memory',
+      groupId: resolved.groupId,
+      handler: resolved.handler,
+      producer: this,
+      deadLetterTopic: resolved.deadLetterTopic,
+      logger: this.logger.child({ groupId: resolved.groupId }),
+      backoff: this.options.backoff,
+    });
+    const group = this.groupOf(resolved.groupId);
+    const subscription = new MemorySubscription(group, { ...resolved, runner }, (s) =>
+      this.subscriptions.delete(s),
+    );
+    this.subscriptions.add(subscription);
+    group.join(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.closed = true;
+  }
+
+  /** The offset a group will consume next on a partition, once it committed one. */
+  committedOffset(groupId: string, topic: string, partition: number): number | undefined {
+    return this.groups.get(groupId)?.committedOffset(topic, partition);
+  }
+
+  /** The offset the next message on a partition will get. */
+  endOffset(topic: string, partition: number): number {
+    return this.logsOf(topic)[partition]?.endOffset ?? 0;
+  }
+
+  partitionCount(topic: string): number {
+    return this.logsOf(topic).length;
+  }
+
+  private logsOf(topic: string, spec?: TopicSpec): PartitionLog[] {
+    let logs = this.topics.get(topic);
+    if (!logs) {
+      const count = spec?.partitions ?? this.options.defaultPartitions ?? 6;
+      const retentionMs = spec?.retentionMs ?? this.options.retentionMs ?? 7 * 86_400_000;
+      logs = Array.from({ length: count }, (_, p) => new PartitionLog(topic, p, retentionMs));
+      this.topics.set(topic, logs);
+    }
+    return logs;
+  }
+
+  private groupOf(groupId: string): ConsumerGroup {
+    let group = this.groups.get(groupId);
+    if (!group) {
+      group = new ConsumerGroup(groupId, (topic) => this.logsOf(topic));
+      this.groups.set(groupId, group);
+    }
+    return group;
+  }
+
+  /** Kafka's default partitioner: explicit partition, else murmur2 of the key, else round-robin. */
+  private partitionFor(topic: string, partitions: number, message: OutboundMessage): number {
+    if (message.partition !== undefined) return message.partition;
+    if (message.key !== undefined && message.key !== null) return partitionForKey(message.key, partitions);
+    const next = (this.roundRobin.get(topic) ?? 0) + 1;
+    this.roundRobin.set(topic, next);
+    return next % partitions;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the in-memory bus is closed');
+  }
+}
+
+function toBytes(value: string | Buffer | null | undefined): Buffer | null {
+  if (value === undefined || value === null) return null;
+  return typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value);
+}

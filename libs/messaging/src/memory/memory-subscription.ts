@@ -1,0 +1,70 @@
+// One subscriber of an in-memory consumer group: runs the batches its group hands it through
+// the shared batch runner, at most `maxInFlightBatches` partitions at a time.
+import type { BatchOutcome, BatchRunner } from '../batch-runner.js';
+import { sleepUnlessAborted } from '../backoff.js';
+import type { PartitionBatch, Subscription } from '../port.js';
+import type { ConsumerGroup, GroupMember } from './consumer-group.js';
+import { Semaphore } from './semaphore.js';
+
+export interface MemorySubscriptionOptions {
+  readonly topics: readonly string[];
+  readonly fromBeginning: boolean;
+  readonly maxBatchSize: number;
+  readonly maxInFlightBatches: number;
+  readonly runner: BatchRunner;
+}
+
+export class MemorySubscription implements GroupMember, Subscription {
+  readonly topics: ReadonlySet<string>;
+  readonly fromBeginning: boolean;
+  readonly maxBatchSize: number;
+  private readonly runner: BatchRunner;
+  private readonly slots: Semaphore;
+  private readonly stopping = new AbortController();
+  private readonly inFlight = new Set<Promise<BatchOutcome>>();
+
+  constructor(
+    private readonly group: ConsumerGroup,
+    options: MemorySubscriptionOptions,
+    private readonly onStopped: (subscription: MemorySubscription) => void,
+  ) {
+    this.topics = new Set(options.topics);
+    this.fromBeginning = options.fromBeginning;
+    this.maxBatchSize = options.maxBatchSize;
+    this.runner = options.runner;
+    this.slots = new Semaphore(options.maxInFlightBatches);
+  }
+
+  deliver(batch: PartitionBatch, commit: () => void): Promise<BatchOutcome> {
+    const task = this.handle(batch, commit);
+    this.inFlight.add(task);
+    const forget = () => this.inFlight.delete(task);
+    task.then(forget, forget);
+    return task;
+  }
+
+  async pause(ms: number): Promise<void> {
+    await sleepUnlessAborted(ms, this.stopping.signal);
+  }
+
+  /** Stop taking batches, let the in-flight ones finish and commit, then leave the group. */
+  async stop(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    this.stopping.abort();
+    this.group.leave(this);
+    await Promise.allSettled([...this.inFlight]);
+    this.onStopped(this);
+  }
+
+  private async handle(batch: PartitionBatch, commit: () => void): Promise<BatchOutcome> {
+    const release = await this.slots.acquire();
+    try {
+      if (this.stopping.signal.aborted) return { done: false };
+      const outcome = await this.runner.run(batch, this.stopping.signal);
+      if (outcome.done) commit();
+      return outcome;
+    } finally {
+      release();
+    }
+  }
+}

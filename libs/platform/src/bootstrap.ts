@@ -1,0 +1,156 @@
+// Boots one Aftershock app (or all of them in one process): validates configuration first and
+// exits non-zero with a message naming each bad setting, logs JSON, serves health and
+// readiness, and shuts down in order on SIGTERM/SIGINT.
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  ConfigError,
+  parseTokens,
+  loadBusConfig,
+  loadSettings,
+  serverSettings,
+  storeSettings,
+  type Env,
+  type ServerConfig,
+  packageVersion,
+} from '#config';
+import { createLogger, installTraceContextPropagation, type Logger } from '#observability';
+import { InfraModule, type InfraOptions } from './infra.module.js';
+import { JsonNestLogger } from './nest-logger.js';
+import { connectConsumers, type ConsumerSpec } from './consumers.js';
+
+
+export interface AppSpec {
+  /** App name, used in logs and health output. */
+  readonly name: string;
+  /** Feature modules this process runs. */
+  readonly features: readonly (Type | DynamicModule)[];
+  readonly needs: { readonly bus: boolean; readonly store: boolean };
+  /**
+   * Apply pending ClickHouse migrations at start. Only the all-in-one process does this; in
+   * service mode exactly one `aftershock migrate` step runs before the apps, so replicas never race.
+   */
+  readonly migrateOnStart?: boolean;
+  /** Batch consumers, each with its own consumer group. */
+  readonly consumers?: readonly ConsumerSpec[];
+  /** Defaults that differ per mode (all-in-one uses the in-memory bus). */
+  readonly defaults?: Partial<Env>;
+}
+
+export interface RunningApp {
+  readonly app: INestApplication;
+  readonly url: string;
+  readonly logger: Logger;
+  readonly config: ServerConfig;
+  close(): Promise<void>;
+}
+
+export const CONFIG_ERROR_EXIT_CODE = 78; // EX_CONFIG from sysexits.h
+
+/** Reads and checks every setting the app needs; throws ConfigError naming each bad one. */
+export function loadAppConfig(spec: AppSpec, env: Env = process.env) {
+  const merged: Env = { ...spec.defaults, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v)) };
+  const problems: ConfigError['problems'][number][] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const server = attempt(() => loadSettings(serverSettings, merged));
+  const tokens = attempt(() => parseTokens(server?.tokens));
+  const bus = spec.needs.bus ? attempt(() => loadBusConfig(merged)) : undefined;
+  const store = spec.needs.store ? attempt(() => loadSettings(storeSettings, merged)) : undefined;
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { server: server!, bus, store, tokens: tokens ?? [] };
+}
+
+export async function startApp(spec: AppSpec, env: Env = process.env): Promise<RunningApp> {
+  const config = loadAppConfig(spec, env);
+  installTraceContextPropagation();
+  const logger = createLogger({ level: config.server.logLevel, fields: { app: spec.name } });
+  const infra: InfraOptions = {
+    app: { name: spec.name, version: packageVersion() },
+    logger,
+    tokens: config.tokens,
+    maxBodyBytes: config.server.maxBodyBytes,
+    bus: config.bus,
+    store: config.store ? { ...config.store, migrate: spec.migrateOnStart ?? false } : undefined,
+  };
+
+  @Module({ imports: [InfraModule.forRoot(infra), ...spec.features] })
+  class RootModule {}
+
+  const app = await NestFactory.create(RootModule, {
+    logger: new JsonNestLogger(logger),
+    abortOnError: false,
+    // Each module parses its own bodies (raw bytes for ingest, JSON with limits for the API).
+    bodyParser: false,
+  });
+  if (config.bus) {
+    const { topicPartitions: partitions, topicRetentionMs: retentionMs } = config.bus;
+    await connectConsumers(app, spec.consumers ?? [], { partitions, retentionMs });
+  }
+  await app.listen(config.server.httpPort, config.server.httpHost);
+  const address = app.getHttpServer().address() as { port: number } | string | null;
+  const port = typeof address === 'object' && address ? address.port : config.server.httpPort;
+  const url = `http://${config.server.httpHost}:${port}`;
+  logger.info('started', { url, bus: config.bus?.bus, store: config.store ? storeKind(config.store) : undefined });
+  return { app, url, logger, config: config.server, close: () => app.close() };
+}
+
+/**
+ * SIGTERM/SIGINT → orderly close (the ShutdownSequence runs in beforeApplicationShutdown), then
+ * exit 0; exit 1 when it does not finish within SHUTDOWN_TIMEOUT. NestJS's own shutdown hooks
+ * re-raise the signal after closing, which reads as a crash to supervisors; this does not.
+ */
+function exitOnSignals(running: RunningApp): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    running.logger.info('shutting down', { signal });
+    const timer = setTimeout(() => {
+      running.logger.error('shutdown timed out', { timeoutMs: running.config.shutdownTimeoutMs });
+      process.exit(1);
+    }, running.config.shutdownTimeoutMs);
+    timer.unref();
+    running.close().then(
+      () => {
+        running.logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        running.logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+function storeKind(store: { clickhouseUrl?: string }): string {
+  return store.clickhouseUrl ? 'clickhouse-http' : 'chdb';
+}
+
+/** Entry point for `main.ts` files: config errors exit with a named message, not a stack. */
+export async function runApp(spec: AppSpec): Promise<RunningApp | undefined> {
+  try {
+    const running = await startApp(spec);
+    exitOnSignals(running);
+    return running;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`aftershock ${spec.name}: ${error.message}\n`);
+      process.exitCode = CONFIG_ERROR_EXIT_CODE;
+      return undefined;
+    }
+    process.stderr.write(`aftershock ${spec.name}: failed to start: ${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  }
+}

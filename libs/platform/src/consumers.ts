@@ -1,0 +1,42 @@
+// Batch consumers of an app. Each runs on its own BatchTransport (a NestJS custom transport
+// strategy) with its own consumer group and transport id, so several apps' consumers coexist
+// in the all-in-one process exactly as they run apart in service mode. Topics come from the
+// consumer (they may be configuration), so handlers are registered programmatically.
+import type { INestApplication, Type } from '@nestjs/common';
+import type { BatchResult, MessageBus, PartitionBatch, TopicSpec } from '#messaging';
+import { MESSAGE_BUS } from '#messaging';
+import { BatchTransport } from '#messaging/nest';
+import type { ShutdownSequence } from './shutdown.js';
+import { SHUTDOWN } from './tokens.js';
+
+export interface BatchConsumer {
+  /** Topics to consume; every instance of the group shares their partitions. */
+  topics(): readonly string[];
+  handle(batch: PartitionBatch): Promise<BatchResult>;
+}
+
+export interface ConsumerSpec {
+  readonly groupId: string;
+  readonly consumer: Type<BatchConsumer>;
+}
+
+export async function connectConsumers(
+  app: INestApplication,
+  specs: readonly ConsumerSpec[],
+  topicDefaults: Omit<TopicSpec, 'topic'>,
+): Promise<void> {
+  if (specs.length === 0) return;
+  const bus = app.get<MessageBus>(MESSAGE_BUS);
+  const shutdown = app.get<ShutdownSequence>(SHUTDOWN);
+  for (const spec of specs) {
+    const consumer = app.get(spec.consumer);
+    const topics = consumer.topics();
+    await bus.ensureTopics(topics.map((topic) => ({ topic, ...topicDefaults })));
+    const transport = new BatchTransport({ bus, groupId: spec.groupId });
+    transport.setTransportId(Symbol(spec.groupId));
+    for (const topic of topics) transport.addHandler(topic, (batch: PartitionBatch) => consumer.handle(batch), true);
+    app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+    shutdown.register('stop-intake', `consumer ${spec.groupId}`, () => transport.close());
+  }
+  await app.startAllMicroservices();
+}

@@ -1,0 +1,220 @@
+// Builders for canonical events: a valid event with sensible values, overridden per test, so a
+// test says only what matters to it.
+import type {
+  Alert,
+  Assessment,
+  Change,
+  DeadLetter,
+  Incident,
+  Problem,
+  TelemetryBatch,
+  TelemetryPoint,
+  Verdict,
+} from '#contracts';
+
+/** A fixed instant tests build around: 2026-11-02T12:00:00Z. */
+export const T0 = Date.UTC(2026, 10, 2, 12, 0, 0);
+export const MINUTE = 60_000;
+
+export function aChange(overrides: Partial<Change> = {}): Change {
+  return {
+    id: 'chg-1',
+    source: 'canonical',
+    kind: 'deployment',
+    service: 'checkout',
+    environment: 'production',
+    version: 'v1.4.2',
+    previousVersion: 'v1.4.1',
+    startedAt: T0,
+    finishedAt: T0 + 2 * MINUTE,
+    scope: 'service',
+    scopeName: null,
+    automated: true,
+    initiator: 'ci-bot',
+    pipeline: { name: 'deploy', runId: '4711', url: null, testsPassed: true, testsRun: 120, testsFailed: 0 },
+    rollout: 'canary',
+    sizeLines: 42,
+    component: null,
+    configKeys: [],
+    rollbackOf: null,
+    links: [],
+    labels: {},
+    commitAt: T0 - 60 * MINUTE,
+    team: 'payments',
+    ...overrides,
+  };
+}
+
+export function anAlert(overrides: Partial<Alert> = {}): Alert {
+  return {
+    id: 'alert-1',
+    fingerprint: 'fp-1',
+    status: 'firing',
+    name: 'HighErrorRate',
+    service: 'checkout',
+    environment: 'production',
+    severity: 'critical',
+    summary: 'Error ratio above 5% for 5 minutes',
+    labels: { alertname: 'HighErrorRate', service: 'checkout' },
+    annotations: {},
+    startsAt: T0 + 5 * MINUTE,
+    endsAt: null,
+    source: 'alertmanager',
+    link: null,
+    team: null,
+    runbookUrl: null,
+    ...overrides,
+  };
+}
+
+export function aPoint(overrides: Partial<TelemetryPoint> = {}): TelemetryPoint {
+  return {
+    metric: 'http_request_duration_p95',
+    value: 0.12,
+    timestamp: T0,
+    unit: 's',
+    labels: {},
+    ...overrides,
+  };
+}
+
+export function aTelemetryBatch(overrides: Partial<TelemetryBatch> = {}): TelemetryBatch {
+  return {
+    id: 'tb-1',
+    service: 'checkout',
+    environment: 'production',
+    points: [aPoint()],
+    resource: {},
+    ...overrides,
+  };
+}
+
+export function aVerdict(overrides: Partial<Verdict> = {}): Verdict {
+  return {
+    id: 'chg-1/1',
+    changeId: 'chg-1',
+    service: 'checkout',
+    environment: 'production',
+    outcome: 'fail',
+    score: 8,
+    look: 1,
+    final: true,
+    decidedAt: T0 + 20 * MINUTE,
+    baselineStart: T0 - 30 * MINUTE,
+    baselineEnd: T0,
+    observationStart: T0,
+    observationEnd: T0 + 15 * MINUTE,
+    metrics: [
+      {
+        metric: 'error_ratio',
+        outcome: 'fail',
+        test: 'rate',
+        pValue: 0.0001,
+        effect: 4.2,
+        baselineValue: 0.002,
+        observedValue: 0.0104,
+        reason: 'error ratio rose from 0.20% to 1.04%',
+      },
+    ],
+    summary: 'error ratio regressed',
+    team: null,
+    ...overrides,
+  };
+}
+
+export function anIncident(overrides: Partial<Incident> = {}): Incident {
+  return {
+    id: 'inc-1',
+    version: 1,
+    event: 'opened',
+    status: 'open',
+    kind: 'alert',
+    title: 'HighErrorRate on checkout',
+    summary: '',
+    severity: 'critical',
+    service: 'checkout',
+    services: ['checkout'],
+    environment: 'production',
+    openedAt: T0 + 5 * MINUTE,
+    updatedAt: T0 + 5 * MINUTE,
+    resolvedAt: null,
+    members: [
+      { type: 'alert', ref: 'fp-1', service: 'checkout', name: 'HighErrorRate', at: T0 + 5 * MINUTE },
+    ],
+    suspects: [
+      {
+        changeId: 'chg-1',
+        service: 'checkout',
+        kind: 'deployment',
+        probability: 0.83,
+        evidence: [{ factor: 'timing', detail: 'onset 5 min after the rollout finished', weight: 1.9 }],
+      },
+    ],
+    blastRadius: 1,
+    actor: null,
+    comment: null,
+    team: null,
+    ...overrides,
+  };
+}
+
+export function aProblem(overrides: Partial<Problem> = {}): Problem {
+  return {
+    id: 'prb-1',
+    version: 1,
+    signature: 'sig-1',
+    status: 'candidate',
+    title: 'Nightly batch exhausts DB connections',
+    template: 'connection pool exhausted on <*>',
+    services: ['billing'],
+    members: ['inc-1', 'inc-2', 'inc-3'],
+    count: 3,
+    firstSeen: T0 - 2 * 86_400_000,
+    lastSeen: T0,
+    mttrMs: 25 * MINUTE,
+    impact: 150,
+    sharedFactors: [{ factor: 'hour-of-day', value: '02', share: 1 }],
+    periodMs: 86_400_000,
+    workaround: null,
+    fixChangeId: null,
+    reopened: false,
+    actor: null,
+    updatedAt: T0,
+    team: null,
+    ...overrides,
+  };
+}
+
+export function anAssessment(overrides: Partial<Assessment> = {}): Assessment {
+  return {
+    id: 'asm-chg-1',
+    changeId: 'chg-1',
+    service: 'checkout',
+    environment: 'production',
+    probability: 0.04,
+    riskClass: 'standard',
+    decision: 'approved',
+    policyRule: 'standard-automated-canary',
+    reasons: [{ factor: 'change-failure-rate', detail: '2 of 60 changes failed in 30 days', weight: -0.4 }],
+    assessedAt: T0,
+    team: null,
+    ...overrides,
+  };
+}
+
+export function aDeadLetter(overrides: Partial<DeadLetter> = {}): DeadLetter {
+  return {
+    id: 'raw.alertmanager/0/17',
+    receivedAt: T0,
+    source: 'raw.alertmanager',
+    partition: 0,
+    offset: '17',
+    code: 'decode.json',
+    reason: 'not valid JSON: Unexpected token',
+    key: null,
+    value: Buffer.from('{"version":'),
+    headers: {},
+    app: 'ingest',
+    ...overrides,
+  };
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The README's test command: set up on a fresh machine, start a real local Kafka broker unless
+# KAFKA_BROKERS points at one, run every test tier (unit, integration, end-to-end), stop the
+# broker, and close with `N passed, N failed, N skipped`. `scripts/test.sh unit` runs one tier.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$repo"
+tier="${1:-all}"
+started_broker=0
+if [[ -z "${KAFKA_BROKERS:-}" && "$tier" != unit ]]; then
+  broker_line="$(bash deploy/kafka/kafka-local.sh start)" || { echo "[test] the local Kafka broker did not start" >&2; exit 1; }
+  export "${broker_line?}"
+  started_broker=1
+  trap 'bash deploy/kafka/kafka-local.sh stop' EXIT
+fi
+npm run build --silent || { echo "[test] build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+node scripts/run-tests.mjs "$tier"
+status=$?
+if ((started_broker)); then
+  bash deploy/kafka/kafka-local.sh stop
+  trap - EXIT
+fi
+exit "$status"

@@ -1,0 +1,92 @@
+// Every app boots, validates its configuration, logs JSON, answers health and readiness, and
+// shuts down in order on SIGTERM — as separate processes, the way they are deployed.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { testKafkaBrokers } from '#testing';
+import { freshDataDir, startProcess } from './support/app-process.js';
+
+const main = (app: string) => `dist/apps/${app}/src/main.js`;
+const CONFIG_ERROR_EXIT = 78;
+
+describe('configuration errors stop an app with a message naming the setting', () => {
+  it('a missing broker list', async () => {
+    const proc = startProcess(main('ingest'), [], { AFTERSHOCK_BUS: 'kafka' });
+    const { code } = await proc.exited();
+    assert.equal(code, CONFIG_ERROR_EXIT);
+    assert.match(proc.stderr(), /KAFKA_BROKERS: is required when AFTERSHOCK_BUS=kafka/);
+  });
+
+  it('unparsable settings, all named at once', async () => {
+    const proc = startProcess(main('recorder'), [], {
+      KAFKA_BROKERS: 'localhost',
+      HTTP_PORT: 'eighty',
+      KAFKA_TOPIC_RETENTION: 'forever',
+    });
+    const { code } = await proc.exited();
+    assert.equal(code, CONFIG_ERROR_EXIT);
+    const stderr = proc.stderr();
+    assert.match(stderr, /HTTP_PORT: "eighty" is not an integer/);
+    assert.match(stderr, /KAFKA_BROKERS: "localhost" is not host:port/);
+    assert.match(stderr, /KAFKA_TOPIC_RETENTION: "forever" is not a duration/);
+  });
+});
+
+describe('service mode on the real broker', () => {
+  for (const app of ['ingest', 'correlator', 'recorder', 'problems', 'api']) {
+    it(`${app} boots, is ready, and stops in order on SIGTERM`, async () => {
+      const brokers = await testKafkaBrokers();
+      const proc = startProcess(main(app), [], {
+        KAFKA_BROKERS: brokers.join(','),
+        HTTP_PORT: '0',
+        AFTERSHOCK_DATA_DIR: freshDataDir(),
+      });
+      const started = await proc.waitForLog((l) => l.msg === 'started');
+      assert.equal(started.app, app);
+      const live = await fetch(`${String(started.url)}/health/live`);
+      assert.equal(live.status, 200);
+      assert.equal(((await live.json()) as { app: string }).app, app);
+      const ready = await fetch(`${String(started.url)}/health/ready`);
+      const body = (await ready.json()) as { ready: boolean; checks: Record<string, boolean> };
+      assert.equal(ready.status, 200, JSON.stringify(body));
+      assert.equal(body.checks.bus, true);
+      proc.child.kill('SIGTERM');
+      const { code } = await proc.exited();
+      assert.equal(code, 0, proc.stderr());
+      const steps = proc.lines.filter((l) => l.msg === 'shutdown step done').map((l) => l.phase);
+      assert.ok(steps.includes('disconnect'), `shutdown steps: ${JSON.stringify(steps)}`);
+      assert.ok(proc.lines.every((l) => !('nonJson' in l)), 'every stdout line is JSON');
+    });
+  }
+});
+
+describe('all-in-one through the aftershock CLI', () => {
+  it('`aftershock start` runs on the in-memory bus and chDB, then shuts down in order', async () => {
+    const proc = startProcess('bin/aftershock.js', ['start', '--port', '0', '--data-dir', freshDataDir()], {});
+    const started = await proc.waitForLog((l) => l.msg === 'started');
+    assert.equal(started.bus, 'memory');
+    assert.equal(started.store, 'chdb');
+    const ready = await fetch(`${String(started.url)}/health/ready`);
+    assert.deepEqual(await ready.json(), { status: 'ready', ready: true, checks: { bus: true, clickhouse: true } });
+    proc.child.kill('SIGTERM');
+    const { code } = await proc.exited();
+    assert.equal(code, 0, proc.stderr());
+    const phases = proc.lines.filter((l) => l.msg === 'shutdown step done').map((l) => `${l.phase}:${l.step}`);
+    assert.deepEqual(phases.slice(-2).sort(), ['disconnect:clickhouse store', 'disconnect:message bus']);
+  });
+
+  it('`aftershock migrate` applies migrations once; a second run applies nothing', async () => {
+    const dataDir = freshDataDir();
+    const first = startProcess('bin/aftershock.js', ['migrate', '--data-dir', dataDir], {});
+    assert.equal((await first.exited()).code, 0, first.stderr());
+    const second = startProcess('bin/aftershock.js', ['migrate', '--data-dir', dataDir], {});
+    assert.equal((await second.exited()).code, 0, second.stderr());
+    assert.ok(first.lines.some((l) => /^migrations: [1-9]\d* applied/.test(String(l.nonJson))), JSON.stringify(first.lines));
+    assert.ok(second.lines.some((l) => /^migrations: 0 applied/.test(String(l.nonJson))), JSON.stringify(second.lines));
+  });
+
+  it('an unknown command says so and exits 2', async () => {
+    const proc = startProcess('bin/aftershock.js', ['frobnicate'], {});
+    assert.equal((await proc.exited()).code, 2);
+    assert.match(proc.stderr(), /unknown command "frobnicate"/);
+  });
+});
