@@ -90,7 +90,8 @@ export class KafkaBus implements MessageBus {
 
   async send(topic: string, messages: readonly OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.connect();
+    // Not connect(): it refuses once closing, and batches draining during close still send dead letters.
+    if (!this.connected) await this.connect();
     await this.producer.send({ topic, acks: -1, messages: messages.map(toKafkaMessage) });
   }
 

@@ -91,16 +91,19 @@ export class KafkaSubscription implements Subscription {
     const started = performance.now();
     const { topic, partition } = payload.batch;
     const messages = payload.batch.messages.map((m) => toInbound(topic, partition, m));
+    // Stop taking handler batches when the subscription stops or the group takes the partitions
+    // away. (A plain listener, not AbortSignal.any: that has leaked with long-lived signals.)
     const cancel = new AbortController();
-    const stop = () => cancel.abort();
-    this.stopping.signal.addEventListener('abort', stop, { once: true });
-    const heartbeat = new HeartbeatWhileBusy(payload.heartbeat, this.deps.heartbeatIntervalMs, stop);
+    const onStop = () => cancel.abort();
+    if (this.stopping.signal.aborted) cancel.abort();
+    else this.stopping.signal.addEventListener('abort', onStop, { once: true });
+    const heartbeat = new HeartbeatWhileBusy(payload.heartbeat, this.deps.heartbeatIntervalMs, onStop);
     let handled: { next: string; pauseMs: number } | undefined;
     try {
       handled = await this.handlePrefix(payload, messages, cancel.signal);
     } finally {
       heartbeat.stop();
-      this.stopping.signal.removeEventListener('abort', stop);
+      this.stopping.signal.removeEventListener('abort', onStop);
     }
     if (handled) {
       await payload.commitOffsetsIfNecessary({

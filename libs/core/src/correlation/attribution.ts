@@ -1,0 +1,232 @@
+// Change attribution: for a symptom (alert, anomaly or failed verification) on service A with
+// onset t, which recent change most likely caused it — or none. Each candidate is a hypothesis
+// "change c caused it", competing with the explicit null "no change caused it". Independent
+// pieces of evidence multiply the prior odds by likelihood ratios (naive Bayes); the posterior
+// is normalised over all hypotheses, so competing changes share the probability mass. Every
+// factor is reported with its weight (ln of its likelihood ratio) and a sentence a person can
+// check against the timeline, the graph and the metrics.
+import type { Change, ChangeKind, Suspect, VerdictOutcome } from '#contracts';
+import type { DependencyGraph, Relation } from './dependency-graph.js';
+
+export interface Symptom {
+  readonly service: string;
+  /** Event time the problem started (alert startsAt, anomaly onset, observation start). */
+  readonly onset: number;
+  /** When the symptom ended, if it has. */
+  readonly endedAt?: number | null;
+  readonly cluster?: string;
+  readonly region?: string;
+}
+
+export interface ChangeFacts {
+  /** The change's own post-deployment verdict, once there is one. */
+  readonly verdict?: { readonly outcome: VerdictOutcome; readonly summary: string };
+  /** Probability from the change's risk assessment, used as its prior. */
+  readonly riskProbability?: number;
+  /** A rollback of this change, if one happened. */
+  readonly rolledBackBy?: Change;
+}
+
+export interface AttributionSettings {
+  /** How far back changes are candidates (L). */
+  readonly lookbackMs: number;
+  /** Clock skew tolerated: a change starting slightly after the onset still counts. */
+  readonly skewMs: number;
+  /** Dependency hops searched. */
+  readonly maxHops: number;
+  /** Time constant of the decay of a change's hazard after rollout. */
+  readonly hazardDecayMs: number;
+  /** Prior probability that a change causes an incident, when it has no risk assessment. */
+  readonly defaultRiskProbability: number;
+}
+
+export const DEFAULT_ATTRIBUTION: AttributionSettings = {
+  lookbackMs: 2 * 3_600_000,
+  skewMs: 2 * 60_000,
+  maxHops: 3,
+  hazardDecayMs: 20 * 60_000,
+  defaultRiskProbability: 0.08,
+};
+
+/** Likelihood ratios per piece of evidence; data, so they can be calibrated from history. */
+export const LIKELIHOOD = {
+  sameService: 8,
+  downstreamByHops: [4, 2, 1.2] as readonly number[],
+  upstream: 0.6,
+  platformInScope: 3,
+  unrelated: 0.05,
+  verdict: { fail: 6, pass: 0.3, inconclusive: 1 } as Record<VerdictOutcome, number>,
+  onsetDuringRollout: 2.5,
+  kind: { rollback: 0.3 } as Partial<Record<ChangeKind, number>>,
+  rollbackEndedSymptom: 20,
+  rollbackDidNotHelp: 0.3,
+  rollbackConfirmWindowMs: 15 * 60_000,
+} as const;
+
+const MINUTE = 60_000;
+
+export interface AttributionInput {
+  readonly symptom: Symptom;
+  readonly changes: readonly Change[];
+  readonly facts: (change: Change) => ChangeFacts;
+  readonly graph: DependencyGraph;
+  readonly settings?: AttributionSettings;
+}
+
+/** Ranked suspects, most likely first; the "no change" alternative is the one with changeId null. */
+export function attribute(input: AttributionInput): Suspect[] {
+  const settings = input.settings ?? DEFAULT_ATTRIBUTION;
+  const scored: { suspect: Omit<Suspect, 'probability'>; logOdds: number }[] = [];
+  for (const change of input.changes) {
+    const evidence = evaluate(change, input, settings);
+    if (!evidence) continue;
+    scored.push({
+      suspect: { changeId: change.id, service: change.service, kind: change.kind, evidence },
+      logOdds: evidence.reduce((sum, e) => sum + e.weight, 0),
+    });
+  }
+  const nullEvidence = [
+    {
+      factor: 'no-change',
+      detail:
+        scored.length === 0
+          ? `no change within ${formatDuration(settings.lookbackMs)} before the onset on ${input.symptom.service} or its dependencies`
+          : 'the symptom may have a cause other than these changes (load, a dependency outside Aftershock’s view, hardware)',
+      weight: 0,
+    },
+  ];
+  const all = [...scored, { suspect: { changeId: null, service: null, kind: null, evidence: nullEvidence }, logOdds: 0 }];
+  const max = Math.max(...all.map((s) => s.logOdds));
+  const total = all.reduce((sum, s) => sum + Math.exp(s.logOdds - max), 0);
+  return all
+    .map((s) => ({ ...s.suspect, probability: Math.exp(s.logOdds - max) / total }))
+    .sort((a, b) => b.probability - a.probability || (a.changeId ?? '~').localeCompare(b.changeId ?? '~'));
+}
+
+type Evidence = Suspect['evidence'][number];
+
+function factor(name: string, ratio: number, detail: string): Evidence {
+  return { factor: name, detail, weight: Math.log(ratio) };
+}
+
+function evaluate(change: Change, input: AttributionInput, s: AttributionSettings): Evidence[] | undefined {
+  const { symptom } = input;
+  const sinceStart = symptom.onset - change.startedAt;
+  if (sinceStart < -s.skewMs || sinceStart > s.lookbackMs) return undefined;
+
+  const where = placement(change, symptom, input.graph, s);
+  if (!where) return undefined;
+  const facts = input.facts(change);
+  const risk = clamp(facts.riskProbability ?? s.defaultRiskProbability, 0.001, 0.999);
+  const evidence: Evidence[] = [
+    factor(
+      'prior',
+      risk / (1 - risk),
+      facts.riskProbability === undefined
+        ? `no risk assessment: the fleet's default ${(risk * 100).toFixed(0)}% chance that a change causes an incident`
+        : `its risk assessment gave it a ${(risk * 100).toFixed(0)}% chance of causing an incident`,
+    ),
+    timing(change, symptom, s),
+    where,
+  ];
+  const rolloutEnd = change.finishedAt ?? change.startedAt;
+  if (symptom.onset >= change.startedAt - s.skewMs && symptom.onset <= rolloutEnd + 5 * MINUTE) {
+    evidence.push(
+      factor('onset-alignment', LIKELIHOOD.onsetDuringRollout, `the onset falls within the rollout (${clock(change.startedAt)}–${clock(rolloutEnd)} UTC)`),
+    );
+  }
+  if (facts.verdict) {
+    const { outcome, summary } = facts.verdict;
+    const text = outcome === 'fail' ? 'failed' : outcome === 'pass' ? 'passed' : 'was inconclusive';
+    evidence.push(factor('verification', LIKELIHOOD.verdict[outcome], `its own post-deployment verification ${text}${summary ? `: ${summary}` : ''}`));
+  }
+  const kindRatio = LIKELIHOOD.kind[change.kind];
+  if (kindRatio !== undefined) {
+    evidence.push(factor('change-kind', kindRatio, `a ${change.kind.replace('_', ' ')} usually ends problems rather than starting them`));
+  }
+  const rollback = facts.rolledBackBy;
+  if (rollback) evidence.push(rollbackEvidence(rollback, symptom));
+  return evidence;
+}
+
+/** Hazard rises at rollout and decays; compared with a uniform background over the lookback. */
+function timing(change: Change, symptom: Symptom, s: AttributionSettings): Evidence {
+  const delay = Math.max(0, symptom.onset - change.startedAt);
+  const tau = s.hazardDecayMs;
+  const density = Math.exp(-delay / tau) / (tau * (1 - Math.exp(-s.lookbackMs / tau)));
+  const ratio = density * s.lookbackMs;
+  const when = symptom.onset >= change.startedAt ? `${formatDuration(delay)} before the onset` : 'just after the onset (within the clock-skew allowance)';
+  return factor('timing', ratio, `${describeChange(change)} started ${when} (${clock(change.startedAt)} → onset ${clock(symptom.onset)} UTC)`);
+}
+
+function placement(change: Change, symptom: Symptom, graph: DependencyGraph, s: AttributionSettings): Evidence | undefined {
+  if (change.scope !== 'service') {
+    const inScope =
+      change.scope === 'global' ||
+      (change.scope === 'cluster' && (!change.scopeName || change.scopeName === symptom.cluster)) ||
+      (change.scope === 'region' && (!change.scopeName || change.scopeName === symptom.region));
+    if (!inScope) return undefined;
+    const where = change.scopeName ? `${change.scope} ${change.scopeName}` : change.scope;
+    return factor('topology', LIKELIHOOD.platformInScope, `a platform change scoped to ${where}, which includes ${symptom.service}`);
+  }
+  const relation: Relation = graph.relation(symptom.service, change.service, s.maxHops);
+  switch (relation.direction) {
+    case 'same':
+      return factor('topology', LIKELIHOOD.sameService, `the change is on ${symptom.service} itself`);
+    case 'downstream': {
+      const ratio = LIKELIHOOD.downstreamByHops[relation.hops - 1] ?? LIKELIHOOD.downstreamByHops.at(-1)!;
+      return factor(
+        'topology',
+        ratio,
+        `${symptom.service} depends on ${change.service} (${relation.path.join(' → ')}, ${relation.hops} hop${relation.hops > 1 ? 's' : ''}): failures travel from a dependency to its callers`,
+      );
+    }
+    case 'upstream':
+      return factor(
+        'topology',
+        LIKELIHOOD.upstream,
+        `${change.service} calls ${symptom.service} (${relation.path.join(' ← ')}): a caller's change rarely breaks its dependency`,
+      );
+    case 'unrelated':
+      return undefined;
+  }
+}
+
+function rollbackEvidence(rollback: Change, symptom: Symptom): Evidence {
+  const done = rollback.finishedAt ?? rollback.startedAt;
+  if (symptom.endedAt != null && symptom.endedAt >= rollback.startedAt && symptom.endedAt <= done + LIKELIHOOD.rollbackConfirmWindowMs) {
+    return factor(
+      'rollback-confirmation',
+      LIKELIHOOD.rollbackEndedSymptom,
+      `rolling it back (${clock(rollback.startedAt)} UTC) ended the symptom ${formatDuration(Math.max(0, symptom.endedAt - done))} after the rollback finished`,
+    );
+  }
+  if (symptom.endedAt == null && symptom.onset < done) {
+    return factor('rollback-confirmation', 1, `it was rolled back at ${clock(rollback.startedAt)} UTC; whether that ends the symptom is not known yet`);
+  }
+  return factor(
+    'rollback-confirmation',
+    LIKELIHOOD.rollbackDidNotHelp,
+    `it was rolled back at ${clock(rollback.startedAt)} UTC but the symptom ${symptom.endedAt == null ? 'went on' : 'did not end with it'}`,
+  );
+}
+
+function describeChange(change: Change): string {
+  const what = change.kind === 'deployment' ? `deploy of ${change.version ?? 'a new version'}` : change.kind.replace('_', ' ') + ' change';
+  return `the ${what} on ${change.service}`;
+}
+
+export function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / MINUTE);
+  if (minutes < 1) return `${Math.round(ms / 1000)} s`;
+  if (minutes < 120) return `${minutes} min`;
+  return `${(minutes / 60).toFixed(1)} h`;
+}
+
+function clock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 16);
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}

@@ -1,0 +1,94 @@
+// Which services call which. Failures travel from a dependency to its callers: when `checkout`
+// calls `payments` and `payments` gets a bad deploy, `checkout` shows the symptoms. So a change
+// on X is a candidate cause for a symptom on A when X is among A's (transitive) dependencies.
+// Edges come from a service catalog (configuration, Backstage `spec.dependsOn`) and are learnt
+// from service-graph telemetry; both end up here.
+
+export interface Edge {
+  /** The caller. */
+  readonly from: string;
+  /** The callee: `from` depends on `to`. */
+  readonly to: string;
+}
+
+export type PathDirection = 'same' | 'downstream' | 'upstream' | 'unrelated';
+
+export interface Relation {
+  /** `downstream`: the changed service is a dependency of the symptom's service (the usual way failures travel). */
+  readonly direction: PathDirection;
+  readonly hops: number;
+  /** Services from the symptom's service to the changed one, for the evidence a person reads. */
+  readonly path: readonly string[];
+}
+
+export class DependencyGraph {
+  private readonly dependencies = new Map<string, Set<string>>();
+  private readonly dependents = new Map<string, Set<string>>();
+
+  constructor(edges: Iterable<Edge> = []) {
+    for (const edge of edges) this.add(edge);
+  }
+
+  /** Adds an edge; returns false when it was already known. */
+  add(edge: Edge): boolean {
+    if (edge.from === edge.to) return false;
+    const out = this.dependencies.get(edge.from) ?? new Set<string>();
+    if (out.has(edge.to)) return false;
+    out.add(edge.to);
+    this.dependencies.set(edge.from, out);
+    const into = this.dependents.get(edge.to) ?? new Set<string>();
+    into.add(edge.from);
+    this.dependents.set(edge.to, into);
+    return true;
+  }
+
+  edges(): Edge[] {
+    return [...this.dependencies].flatMap(([from, tos]) => [...tos].map((to) => ({ from, to })));
+  }
+
+  dependenciesOf(service: string): ReadonlySet<string> {
+    return this.dependencies.get(service) ?? new Set();
+  }
+
+  /** How the changed service relates to the symptom's service, within `maxHops`. */
+  relation(symptomService: string, changedService: string, maxHops: number): Relation {
+    if (symptomService === changedService) return { direction: 'same', hops: 0, path: [symptomService] };
+    const down = this.shortestPath(symptomService, changedService, this.dependencies, maxHops);
+    if (down) return { direction: 'downstream', hops: down.length - 1, path: down };
+    const up = this.shortestPath(symptomService, changedService, this.dependents, maxHops);
+    if (up) return { direction: 'upstream', hops: up.length - 1, path: up };
+    return { direction: 'unrelated', hops: Infinity, path: [] };
+  }
+
+  private shortestPath(
+    start: string,
+    goal: string,
+    next: ReadonlyMap<string, ReadonlySet<string>>,
+    maxHops: number,
+  ): string[] | undefined {
+    const previous = new Map<string, string>([[start, start]]);
+    let frontier = [start];
+    for (let hop = 0; hop < maxHops && frontier.length > 0; hop++) {
+      const following: string[] = [];
+      for (const node of frontier) {
+        for (const neighbour of next.get(node) ?? []) {
+          if (previous.has(neighbour)) continue;
+          previous.set(neighbour, node);
+          if (neighbour === goal) return this.unwind(previous, start, goal);
+          following.push(neighbour);
+        }
+      }
+      frontier = following.sort(); // deterministic among equally short paths
+    }
+    return undefined;
+  }
+
+  private unwind(previous: ReadonlyMap<string, string>, start: string, goal: string): string[] {
+    const path = [goal];
+    for (let node = goal; node !== start; ) {
+      node = previous.get(node)!;
+      path.push(node);
+    }
+    return path.reverse();
+  }
+}

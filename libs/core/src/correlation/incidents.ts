@@ -1,0 +1,317 @@
+// The incident lifecycle as an event-time state machine. Signals (alerts, anomalies, failed
+// verifications) join incidents: those sharing a likely suspect change join one change-centric
+// incident across services; the rest group by service and signature within a grouping window.
+// open → acknowledged → resolved (by a person, or automatically after a quiet period) →
+// reopened when the same group recurs soon after. Flapping alerts do not churn incidents: an
+// incident resolves only after a whole quiet period. Caps on duration and size keep nothing
+// open forever. Every state change is a new version of the incident, emitted as an event.
+import { createHash } from 'node:crypto';
+import type { Incident, IncidentEvent, IncidentKind, IncidentMember, Severity, Suspect } from '#contracts';
+
+export interface Signal {
+  readonly kind: 'alert' | 'anomaly' | 'verdict';
+  /** Alert fingerprint, anomaly id or verdict id: one member per ref. */
+  readonly ref: string;
+  readonly service: string;
+  readonly environment: string;
+  readonly name: string;
+  /** What makes two signals "the same problem" on one service (alert name + key labels). */
+  readonly signature: string;
+  readonly severity: Severity;
+  /** Event time of this signal. */
+  readonly at: number;
+  /** False for an alert's resolved notification. */
+  readonly firing: boolean;
+  readonly summary: string;
+  /** For verdict signals: the change that was verified. */
+  readonly changeId?: string;
+  readonly team?: string | null;
+}
+
+export interface IncidentSettings {
+  /** A suspect change at or above this probability groups signals by change. */
+  readonly changeGroupingThreshold: number;
+  /** Same service and signature within this gap join the same incident. */
+  readonly groupingWindowMs: number;
+  /** Auto-resolve after this long with no firing member. */
+  readonly quietPeriodMs: number;
+  /** A recurrence this soon after resolution reopens the incident instead of opening a new one. */
+  readonly reopenWindowMs: number;
+  readonly maxDurationMs: number;
+  readonly maxMembers: number;
+}
+
+export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = {
+  changeGroupingThreshold: 0.5,
+  groupingWindowMs: 30 * 60_000,
+  quietPeriodMs: 15 * 60_000,
+  reopenWindowMs: 60 * 60_000,
+  maxDurationMs: 24 * 3_600_000,
+  maxMembers: 500,
+};
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, high: 2, critical: 3 };
+const SEVERITIES: Severity[] = ['info', 'warning', 'high', 'critical'];
+
+interface MemberState {
+  readonly member: IncidentMember;
+  firing: boolean;
+  severity: Severity;
+}
+
+interface IncidentState {
+  snapshot: Incident;
+  readonly groupKey: string;
+  readonly members: Map<string, MemberState>;
+  lastActivity: number;
+  overflow: number;
+  /** Severity set by a person overrides the roll-up. */
+  severityOverride?: Severity;
+}
+
+export type IncidentCommand =
+  | { readonly type: 'acknowledge'; readonly incidentId: string; readonly actor: string; readonly at: number; readonly comment?: string }
+  | { readonly type: 'resolve'; readonly incidentId: string; readonly actor: string; readonly at: number; readonly comment?: string }
+  | { readonly type: 'comment'; readonly incidentId: string; readonly actor: string; readonly at: number; readonly comment: string }
+  | { readonly type: 'severity'; readonly incidentId: string; readonly actor: string; readonly at: number; readonly severity: Severity };
+
+export class IncidentBook {
+  private readonly incidents = new Map<string, IncidentState>();
+  private readonly byGroup = new Map<string, string>();
+  private readonly byChange = new Map<string, string>();
+
+  constructor(private readonly settings: IncidentSettings = DEFAULT_INCIDENT_SETTINGS) {}
+
+  get(id: string): Incident | undefined {
+    return this.incidents.get(id)?.snapshot;
+  }
+
+  /** Open or acknowledged incidents, for re-attribution and views. */
+  active(): Incident[] {
+    return [...this.incidents.values()].map((s) => s.snapshot).filter((i) => i.status !== 'resolved');
+  }
+
+  /** Adds a signal with its ranked suspects; returns the incident events it causes. */
+  onSignal(signal: Signal, suspects: readonly Suspect[]): Incident[] {
+    const groupKey = this.groupKeyOf(signal, suspects);
+    const existing = this.current(groupKey, signal);
+    if (!signal.firing) return existing ? this.memberQuiet(existing, signal) : [];
+    const events: Incident[] = [];
+    if (existing) {
+      const { state, reopen } = existing;
+      if (this.exceedsDuration(state, signal.at)) {
+        events.push(this.transition(state, 'resolved', signal.at, { comment: 'closed at the maximum incident duration' }));
+      } else {
+        if (reopen) events.push(this.transition(state, 'reopened', signal.at, {}));
+        const joined = this.join(state, signal, suspects);
+        if (joined) events.push(joined);
+        return events;
+      }
+    }
+    events.push(this.open(groupKey, signal, suspects));
+    return events;
+  }
+
+  /** Event time moved on: auto-resolve incidents that stayed quiet for the quiet period. */
+  advance(watermark: number): Incident[] {
+    const events: Incident[] = [];
+    for (const state of [...this.incidents.values()].sort((a, b) => a.snapshot.id.localeCompare(b.snapshot.id))) {
+      if (state.snapshot.status === 'resolved') continue;
+      const anyFiring = [...state.members.values()].some((m) => m.firing);
+      if (!anyFiring && watermark - state.lastActivity >= this.settings.quietPeriodMs) {
+        events.push(
+          this.transition(state, 'resolved', state.lastActivity + this.settings.quietPeriodMs, {
+            comment: `resolved automatically after ${Math.round(this.settings.quietPeriodMs / 60_000)} quiet minutes`,
+          }),
+        );
+      }
+    }
+    return events;
+  }
+
+  /** New evidence (a verdict, a rollback) may re-rank the suspects of an active incident. */
+  updateSuspects(incidentId: string, suspects: readonly Suspect[], at: number): Incident | undefined {
+    const state = this.incidents.get(incidentId);
+    if (!state || state.snapshot.status === 'resolved') return undefined;
+    if (!materiallyDifferent(state.snapshot.suspects, suspects)) return undefined;
+    return this.next(state, 'updated', at, { suspects: [...suspects] });
+  }
+
+  command(command: IncidentCommand): Incident | undefined {
+    const state = this.incidents.get(command.incidentId);
+    if (!state) return undefined;
+    const base = { actor: command.actor };
+    switch (command.type) {
+      case 'acknowledge':
+        if (state.snapshot.status !== 'open') return undefined;
+        return this.transition(state, 'acknowledged', command.at, { ...base, comment: command.comment ?? null });
+      case 'resolve':
+        if (state.snapshot.status === 'resolved') return undefined;
+        for (const m of state.members.values()) m.firing = false;
+        return this.transition(state, 'resolved', command.at, { ...base, comment: command.comment ?? null });
+      case 'comment':
+        return this.next(state, 'commented', command.at, { ...base, comment: command.comment });
+      case 'severity':
+        state.severityOverride = command.severity;
+        return this.next(state, 'severity_changed', command.at, { ...base, severity: command.severity });
+    }
+  }
+
+  private groupKeyOf(signal: Signal, suspects: readonly Suspect[]): string {
+    if (signal.kind === 'verdict' && signal.changeId) return `change:${signal.changeId}`;
+    const top = suspects[0];
+    if (top?.changeId && top.probability >= this.settings.changeGroupingThreshold) return `change:${top.changeId}`;
+    return `signature:${signal.environment}:${signal.service}:${signal.signature}`;
+  }
+
+  /** The incident a signal with this group key belongs to, if any, and whether it reopens. */
+  private current(groupKey: string, signal: Signal): { state: IncidentState; reopen: boolean } | undefined {
+    const id = this.byGroup.get(groupKey);
+    const state = id ? this.incidents.get(id) : undefined;
+    if (!state) return undefined;
+    if (state.snapshot.status !== 'resolved') {
+      const gap = signal.at - state.lastActivity;
+      const sameChange = groupKey.startsWith('change:');
+      return sameChange || gap <= this.settings.groupingWindowMs || state.members.has(signal.ref)
+        ? { state, reopen: false }
+        : undefined;
+    }
+    const sinceResolved = signal.at - (state.snapshot.resolvedAt ?? signal.at);
+    return sinceResolved <= this.settings.reopenWindowMs ? { state, reopen: true } : undefined;
+  }
+
+  private open(groupKey: string, signal: Signal, suspects: readonly Suspect[]): Incident {
+    const id = 'inc_' + createHash('sha256').update(`${groupKey}\n${signal.ref}\n${signal.at}`).digest('hex').slice(0, 16);
+    const member: IncidentMember = { type: signal.kind, ref: signal.ref, service: signal.service, name: signal.name, at: signal.at };
+    const kind: IncidentKind = signal.kind === 'verdict' ? 'regression' : signal.kind;
+    const snapshot: Incident = {
+      id,
+      version: 1,
+      event: 'opened',
+      status: 'open',
+      kind,
+      title: titleOf(signal, suspects),
+      summary: signal.summary,
+      severity: signal.severity,
+      service: signal.service,
+      services: [signal.service],
+      environment: signal.environment,
+      openedAt: signal.at,
+      updatedAt: signal.at,
+      resolvedAt: null,
+      members: [member],
+      suspects: [...suspects],
+      blastRadius: 1,
+      actor: null,
+      comment: null,
+      team: signal.team ?? null,
+    };
+    const state: IncidentState = {
+      snapshot,
+      groupKey,
+      members: new Map([[signal.ref, { member, firing: true, severity: signal.severity }]]),
+      lastActivity: signal.at,
+      overflow: 0,
+    };
+    this.incidents.set(id, state);
+    this.byGroup.set(groupKey, id);
+    if (groupKey.startsWith('change:')) this.byChange.set(groupKey.slice('change:'.length), id);
+    return snapshot;
+  }
+
+  /** Adds or refreshes a member; returns an event only when something a person sees changed. */
+  private join(state: IncidentState, signal: Signal, suspects: readonly Suspect[]): Incident | undefined {
+    state.lastActivity = Math.max(state.lastActivity, signal.at);
+    const known = state.members.get(signal.ref);
+    if (known) {
+      const changed = !known.firing || SEVERITY_RANK[signal.severity] > SEVERITY_RANK[known.severity];
+      known.firing = true;
+      known.severity = signal.severity;
+      return changed ? this.next(state, 'updated', signal.at, {}) : undefined;
+    }
+    if (state.members.size >= this.settings.maxMembers) {
+      state.overflow++;
+      return undefined;
+    }
+    const member: IncidentMember = { type: signal.kind, ref: signal.ref, service: signal.service, name: signal.name, at: signal.at };
+    state.members.set(signal.ref, { member, firing: true, severity: signal.severity });
+    const better = signal.kind === 'verdict' || materiallyDifferent(state.snapshot.suspects, suspects);
+    return this.next(state, 'updated', signal.at, better && suspects.length > 0 ? { suspects: [...suspects] } : {});
+  }
+
+  private memberQuiet(found: { state: IncidentState }, signal: Signal): Incident[] {
+    const member = found.state.members.get(signal.ref);
+    if (member?.firing) {
+      member.firing = false;
+      found.state.lastActivity = Math.max(found.state.lastActivity, signal.at);
+    }
+    return [];
+  }
+
+  private exceedsDuration(state: IncidentState, at: number): boolean {
+    return at - state.snapshot.openedAt > this.settings.maxDurationMs;
+  }
+
+  private transition(
+    state: IncidentState,
+    event: 'acknowledged' | 'resolved' | 'reopened',
+    at: number,
+    extra: Partial<Incident>,
+  ): Incident {
+    const status = event === 'reopened' ? 'open' : event;
+    if (event === 'reopened') state.lastActivity = at;
+    return this.next(state, event, at, { ...extra, status, resolvedAt: event === 'resolved' ? at : null });
+  }
+
+  /** Applies a change as the next version, with members, services and severity rolled up. */
+  private next(state: IncidentState, event: IncidentEvent, at: number, changes: Partial<Incident>): Incident {
+    const members = [...state.members.values()];
+    const services = [...new Set(members.map((m) => m.member.service))].sort();
+    const title =
+      services.length > 1 && state.groupKey.startsWith('change:')
+        ? titleWithBlastRadius(changes.title ?? state.snapshot.title, services)
+        : (changes.title ?? state.snapshot.title);
+    const snapshot: Incident = {
+      ...state.snapshot,
+      actor: null,
+      comment: null,
+      ...changes,
+      title,
+      event,
+      version: state.snapshot.version + 1,
+      updatedAt: Math.max(state.snapshot.updatedAt, at),
+      members: members.map((m) => m.member),
+      services,
+      blastRadius: services.length,
+      severity: state.severityOverride ?? rollUpSeverity(members.map((m) => m.severity), services.length),
+      summary: state.overflow > 0 ? `${state.snapshot.summary} (+${state.overflow} signals over the member cap)` : state.snapshot.summary,
+    };
+    state.snapshot = snapshot;
+    return snapshot;
+  }
+}
+
+/** Highest member severity, raised to at least `high` when three or more services are hit. */
+export function rollUpSeverity(severities: readonly Severity[], blastRadius: number): Severity {
+  let rank = Math.max(0, ...severities.map((s) => SEVERITY_RANK[s]));
+  if (blastRadius >= 3) rank = Math.max(rank, SEVERITY_RANK.high);
+  return SEVERITIES[rank]!;
+}
+
+function titleOf(signal: Signal, suspects: readonly Suspect[]): string {
+  if (signal.kind === 'verdict') return `Regression on ${signal.service}: ${signal.summary}`;
+  const top = suspects[0];
+  const cause = top?.changeId ? ` (likely ${top.kind ?? 'change'} on ${top.service})` : '';
+  return `${signal.name} on ${signal.service}${cause}`;
+}
+
+function titleWithBlastRadius(title: string, services: readonly string[]): string {
+  const base = title.replace(/ — \d+ services affected$/, '');
+  return `${base} — ${services.length} services affected`;
+}
+
+function materiallyDifferent(a: readonly Suspect[], b: readonly Suspect[]): boolean {
+  if (a.length === 0 && b.length === 0) return false;
+  if (a[0]?.changeId !== b[0]?.changeId) return true;
+  return Math.abs((a[0]?.probability ?? 0) - (b[0]?.probability ?? 0)) > 0.05;
+}
