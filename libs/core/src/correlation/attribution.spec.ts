@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { aChange, MINUTE, T0 } from '#testing';
+import { attribute, type ChangeFacts } from './attribution.js';
+import { DependencyGraph } from './dependency-graph.js';
+
+// frontend → checkout → payments → db;  frontend → catalog
+const graph = new DependencyGraph([
+  { from: 'frontend', to: 'checkout' },
+  { from: 'checkout', to: 'payments' },
+  { from: 'payments', to: 'db' },
+  { from: 'frontend', to: 'catalog' },
+]);
+const noFacts = (): ChangeFacts => ({});
+
+describe('change attribution', () => {
+  it('names the change on the symptom’s own service, just before the onset, first', () => {
+    const suspects = attribute({
+      symptom: { service: 'checkout', onset: T0 + 6 * MINUTE },
+      changes: [aChange({ id: 'bad', service: 'checkout', startedAt: T0, finishedAt: T0 + 2 * MINUTE })],
+      facts: noFacts,
+      graph,
+    });
+    assert.equal(suspects[0]!.changeId, 'bad');
+    assert.ok(suspects[0]!.probability > 0.6, `probability ${suspects[0]!.probability}`);
+    assert.equal(suspects.at(-1)!.changeId, null);
+    assert.ok(Math.abs(suspects.reduce((s, x) => s + x.probability, 0) - 1) < 1e-9);
+    const factors = suspects[0]!.evidence.map((e) => e.factor);
+    assert.deepEqual(factors, ['prior', 'timing', 'topology', 'onset-alignment']);
+    assert.match(suspects[0]!.evidence[1]!.detail, /6 min before the onset/);
+  });
+
+  it('with no change nearby, "no likely change" wins', () => {
+    const suspects = attribute({
+      symptom: { service: 'checkout', onset: T0 },
+      changes: [
+        aChange({ id: 'old', service: 'checkout', startedAt: T0 - 5 * 3_600_000 }),
+        aChange({ id: 'elsewhere', service: 'catalog', startedAt: T0 - 5 * MINUTE }),
+      ],
+      facts: noFacts,
+      graph,
+    });
+    assert.deepEqual(suspects.map((s) => s.changeId), [null]);
+    assert.equal(suspects[0]!.probability, 1);
+    assert.match(suspects[0]!.evidence[0]!.detail, /no change within 2\.0 h/);
+  });
+
+  it('a change on a dependency explains symptoms on its callers; a caller’s change hardly explains its dependency', () => {
+    const onDependency = attribute({
+      symptom: { service: 'frontend', onset: T0 + 5 * MINUTE },
+      changes: [aChange({ id: 'payments-config', kind: 'config', service: 'payments', startedAt: T0 })],
+      facts: noFacts,
+      graph,
+    });
+    assert.equal(onDependency[0]!.changeId, 'payments-config');
+    assert.match(onDependency[0]!.evidence.find((e) => e.factor === 'topology')!.detail, /frontend → checkout → payments, 2 hops/);
+
+    const onCaller = attribute({
+      symptom: { service: 'payments', onset: T0 + 5 * MINUTE },
+      changes: [aChange({ id: 'frontend-deploy', service: 'frontend', startedAt: T0 })],
+      facts: noFacts,
+      graph,
+    });
+    assert.equal(onCaller[0]!.changeId, null);
+  });
+
+  it('of two concurrent deploys, the one whose verification failed comes first', () => {
+    const suspects = attribute({
+      symptom: { service: 'frontend', onset: T0 + 8 * MINUTE },
+      changes: [
+        aChange({ id: 'good', service: 'checkout', startedAt: T0 }),
+        aChange({ id: 'bad', service: 'catalog', startedAt: T0 + 30_000 }),
+      ],
+      facts: (c) => ({ verdict: c.id === 'bad' ? { outcome: 'fail', summary: 'error ratio 0.1% → 6%' } : { outcome: 'pass', summary: '' } }),
+      graph,
+    });
+    assert.deepEqual(suspects.map((s) => s.changeId).slice(0, 2), ['bad', null]);
+    assert.match(suspects[0]!.evidence.find((e) => e.factor === 'verification')!.detail, /failed: error ratio/);
+  });
+
+  it('a rollback that ends the symptom confirms the suspect', () => {
+    const bad = aChange({ id: 'bad', service: 'checkout', startedAt: T0 });
+    const rollback = aChange({ id: 'rb', kind: 'rollback', service: 'checkout', startedAt: T0 + 20 * MINUTE, finishedAt: T0 + 22 * MINUTE, rollbackOf: 'bad' });
+    const before = attribute({ symptom: { service: 'checkout', onset: T0 + 5 * MINUTE }, changes: [bad], facts: noFacts, graph });
+    const after = attribute({
+      symptom: { service: 'checkout', onset: T0 + 5 * MINUTE, endedAt: T0 + 25 * MINUTE },
+      changes: [bad, rollback],
+      facts: (c) => (c.id === 'bad' ? { rolledBackBy: rollback } : {}),
+      graph,
+    });
+    assert.equal(after[0]!.changeId, 'bad');
+    assert.ok(after[0]!.probability > before[0]!.probability);
+    assert.match(after[0]!.evidence.find((e) => e.factor === 'rollback-confirmation')!.detail, /ended the symptom 3 min after the rollback finished/);
+  });
+
+  it('platform changes are candidates for every service in their scope only', () => {
+    const clusterChange = aChange({ id: 'k8s-upgrade', kind: 'infrastructure', service: 'platform', scope: 'cluster', scopeName: 'eu-1', startedAt: T0 });
+    const inScope = attribute({ symptom: { service: 'catalog', onset: T0 + 4 * MINUTE, cluster: 'eu-1' }, changes: [clusterChange], facts: noFacts, graph });
+    assert.equal(inScope[0]!.changeId, 'k8s-upgrade');
+    const outOfScope = attribute({ symptom: { service: 'catalog', onset: T0 + 4 * MINUTE, cluster: 'us-2' }, changes: [clusterChange], facts: noFacts, graph });
+    assert.deepEqual(outOfScope.map((s) => s.changeId), [null]);
+  });
+
+  it('is deterministic: same input, same ranking and numbers', () => {
+    const input = {
+      symptom: { service: 'frontend', onset: T0 + 3 * MINUTE },
+      changes: [aChange({ id: 'a', service: 'checkout', startedAt: T0 }), aChange({ id: 'b', service: 'catalog', startedAt: T0 })],
+      facts: noFacts,
+      graph,
+    };
+    assert.deepEqual(attribute(input), attribute(input));
+  });
+});

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Suspect } from '#contracts';
+import { MINUTE, T0 } from '#testing';
+import { DEFAULT_INCIDENT_SETTINGS, IncidentBook, rollUpSeverity, type Signal } from './incidents.js';
+
+const alert = (overrides: Partial<Signal> = {}): Signal => ({
+  kind: 'alert',
+  ref: 'fp-1',
+  service: 'checkout',
+  environment: 'production',
+  name: 'HighErrorRate',
+  signature: 'HighErrorRate',
+  severity: 'warning',
+  at: T0,
+  firing: true,
+  summary: 'errors above 5%',
+  ...overrides,
+});
+const suspect = (changeId: string | null, probability: number): Suspect => ({
+  changeId,
+  service: changeId ? 'payments' : null,
+  kind: changeId ? 'config' : null,
+  probability,
+  evidence: [],
+});
+
+describe('incident lifecycle', () => {
+  it('alerts on five services sharing a likely suspect change become one incident', () => {
+    const book = new IncidentBook();
+    const ids = new Set<string>();
+    ['frontend', 'checkout', 'cart', 'shipping', 'email'].forEach((service, i) => {
+      const events = book.onSignal(alert({ ref: `fp-${service}`, service, at: T0 + i * MINUTE }), [suspect('cfg-1', 0.8), suspect(null, 0.2)]);
+      events.forEach((e) => ids.add(e.id));
+    });
+    assert.equal(ids.size, 1);
+    const incident = book.get([...ids][0]!)!;
+    assert.equal(incident.blastRadius, 5);
+    assert.equal(incident.severity, 'high', 'warning raised to high by the blast radius');
+    assert.equal(incident.suspects[0]!.changeId, 'cfg-1');
+    assert.match(incident.title, /5 services affected/);
+    assert.equal(incident.version, 5);
+  });
+
+  it('a flapping alert stays one incident and resolves only after a quiet period', () => {
+    const book = new IncidentBook();
+    const opened = book.onSignal(alert(), []);
+    for (let i = 1; i <= 6; i++) {
+      book.onSignal(alert({ at: T0 + i * 2 * MINUTE, firing: i % 2 === 0 }), []);
+      assert.deepEqual(book.advance(T0 + i * 2 * MINUTE), [], 'no resolution while flapping');
+    }
+    const all = book.active();
+    assert.equal(all.length, 1);
+    assert.equal(all[0]!.id, opened[0]!.id);
+    book.onSignal(alert({ at: T0 + 13 * MINUTE, firing: false }), []);
+    const resolved = book.advance(T0 + 13 * MINUTE + 15 * MINUTE);
+    assert.deepEqual(resolved.map((e) => [e.event, e.status]), [['resolved', 'resolved']]);
+  });
+
+  it('a recurrence soon after resolution reopens; a much later one opens a new incident', () => {
+    const book = new IncidentBook();
+    const first = book.onSignal(alert(), [])[0]!;
+    book.onSignal(alert({ at: T0 + MINUTE, firing: false }), []);
+    book.advance(T0 + 20 * MINUTE);
+    assert.equal(book.get(first.id)!.status, 'resolved');
+    const again = book.onSignal(alert({ at: T0 + 40 * MINUTE }), []);
+    assert.equal(again[0]!.id, first.id);
+    assert.equal(again[0]!.event, 'reopened');
+    book.onSignal(alert({ at: T0 + 41 * MINUTE, firing: false }), []);
+    book.advance(T0 + 60 * MINUTE);
+    const later = book.onSignal(alert({ at: T0 + 5 * 3_600_000 }), []);
+    assert.notEqual(later[0]!.id, first.id);
+    assert.equal(later[0]!.event, 'opened');
+  });
+
+  it('ids are deterministic: the same signals give the same incidents', () => {
+    const run = () => {
+      const book = new IncidentBook();
+      return [alert(), alert({ ref: 'fp-2', service: 'cart', signature: 'Latency' })].flatMap((s) => book.onSignal(s, []));
+    };
+    assert.deepEqual(run(), run());
+  });
+
+  it('acknowledge, comment, severity and resolve by a person are versioned events', () => {
+    const book = new IncidentBook();
+    const { id } = book.onSignal(alert(), [])[0]!;
+    const ack = book.command({ type: 'acknowledge', incidentId: id, actor: 'ana', at: T0 + MINUTE })!;
+    assert.deepEqual([ack.version, ack.event, ack.status, ack.actor], [2, 'acknowledged', 'acknowledged', 'ana']);
+    const sev = book.command({ type: 'severity', incidentId: id, actor: 'ana', at: T0 + 2 * MINUTE, severity: 'critical' })!;
+    assert.equal(sev.severity, 'critical');
+    const res = book.command({ type: 'resolve', incidentId: id, actor: 'ana', at: T0 + 3 * MINUTE, comment: 'restarted the pool' })!;
+    assert.deepEqual([res.version, res.status, res.comment, res.resolvedAt], [4, 'resolved', 'restarted the pool', T0 + 3 * MINUTE]);
+    assert.equal(book.command({ type: 'acknowledge', incidentId: id, actor: 'bob', at: T0 + 4 * MINUTE }), undefined);
+  });
+
+  it('caps size and duration', () => {
+    const book = new IncidentBook({ ...DEFAULT_INCIDENT_SETTINGS, maxMembers: 3, maxDurationMs: 60 * MINUTE });
+    const suspects = [suspect('cfg-1', 0.9)];
+    for (let i = 0; i < 5; i++) book.onSignal(alert({ ref: `fp-${i}`, service: `s${i}`, at: T0 + i * MINUTE }), suspects);
+    const [incident] = book.active();
+    assert.equal(incident!.members.length, 3);
+    const late = book.onSignal(alert({ ref: 'fp-late', service: 's9', at: T0 + 2 * 3_600_000 }), suspects);
+    assert.deepEqual(late.map((e) => e.event), ['resolved', 'opened']);
+  });
+
+  it('severity rolls up to the worst member, and to high at a blast radius of three', () => {
+    assert.equal(rollUpSeverity(['info', 'critical'], 1), 'critical');
+    assert.equal(rollUpSeverity(['info'], 3), 'high');
+    assert.equal(rollUpSeverity(['warning'], 2), 'warning');
+  });
+});

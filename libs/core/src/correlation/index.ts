@@ -1,0 +1,3 @@
+export * from './dependency-graph.js';
+export * from './attribution.js';
+export * from './incidents.js';
