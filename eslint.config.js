@@ -3,14 +3,43 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const adapters = ['@nestjs/*', 'kafkajs', '@clickhouse/client', 'chdb', 'express', 'node:fs', 'node:net', 'node:http'];
+const adapters = [
+  '@nestjs/*',
+  'kafkajs',
+  '@clickhouse/client',
+  'chdb',
+  'express',
+  'node:fs',
+  'node:net',
+  'node:http',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.toolchain/**', '.kafka/**', '.data/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', URL: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', performance: 'readonly', structuredClone: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', fetch: 'readonly', queueMicrotask: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        URL: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        performance: 'readonly',
+        structuredClone: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        fetch: 'readonly',
+        queueMicrotask: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -20,9 +49,20 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: adapters, message: 'libs/core is pure: no frameworks, brokers, databases or I/O. Pass data in, return decisions.' }] },
+        {
+          patterns: [
+            {
+              group: adapters,
+              message:
+                'libs/core is pure: no frameworks, brokers, databases or I/O. Pass data in, return decisions.',
+            },
+          ],
+        },
       ],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Use the injected Clock.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Use the injected Clock.' },
+      ],
     },
   },
 );

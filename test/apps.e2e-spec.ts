@@ -54,23 +54,36 @@ describe('service mode on the real broker', () => {
       assert.equal(code, 0, proc.stderr());
       const steps = proc.lines.filter((l) => l.msg === 'shutdown step done').map((l) => l.phase);
       assert.ok(steps.includes('disconnect'), `shutdown steps: ${JSON.stringify(steps)}`);
-      assert.ok(proc.lines.every((l) => !('nonJson' in l)), 'every stdout line is JSON');
+      assert.ok(
+        proc.lines.every((l) => !('nonJson' in l)),
+        'every stdout line is JSON',
+      );
     });
   }
 });
 
 describe('all-in-one through the aftershock CLI', () => {
   it('`aftershock start` runs on the in-memory bus and chDB, then shuts down in order', async () => {
-    const proc = startProcess('bin/aftershock.js', ['start', '--port', '0', '--data-dir', freshDataDir()], {});
+    const proc = startProcess(
+      'bin/aftershock.js',
+      ['start', '--port', '0', '--data-dir', freshDataDir()],
+      {},
+    );
     const started = await proc.waitForLog((l) => l.msg === 'started');
     assert.equal(started.bus, 'memory');
     assert.equal(started.store, 'chdb');
     const ready = await fetch(`${String(started.url)}/health/ready`);
-    assert.deepEqual(await ready.json(), { status: 'ready', ready: true, checks: { bus: true, clickhouse: true } });
+    assert.deepEqual(await ready.json(), {
+      status: 'ready',
+      ready: true,
+      checks: { bus: true, clickhouse: true },
+    });
     proc.child.kill('SIGTERM');
     const { code } = await proc.exited();
     assert.equal(code, 0, proc.stderr());
-    const phases = proc.lines.filter((l) => l.msg === 'shutdown step done').map((l) => `${l.phase}:${l.step}`);
+    const phases = proc.lines
+      .filter((l) => l.msg === 'shutdown step done')
+      .map((l) => `${l.phase}:${l.step}`);
     assert.deepEqual(phases.slice(-2).sort(), ['disconnect:clickhouse store', 'disconnect:message bus']);
   });
 
@@ -80,8 +93,14 @@ describe('all-in-one through the aftershock CLI', () => {
     assert.equal((await first.exited()).code, 0, first.stderr());
     const second = startProcess('bin/aftershock.js', ['migrate', '--data-dir', dataDir], {});
     assert.equal((await second.exited()).code, 0, second.stderr());
-    assert.ok(first.lines.some((l) => /^migrations: [1-9]\d* applied/.test(String(l.nonJson))), JSON.stringify(first.lines));
-    assert.ok(second.lines.some((l) => /^migrations: 0 applied/.test(String(l.nonJson))), JSON.stringify(second.lines));
+    assert.ok(
+      first.lines.some((l) => /^migrations: [1-9]\d* applied/.test(String(l.nonJson))),
+      JSON.stringify(first.lines),
+    );
+    assert.ok(
+      second.lines.some((l) => /^migrations: 0 applied/.test(String(l.nonJson))),
+      JSON.stringify(second.lines),
+    );
   });
 
   it('an unknown command says so and exits 2', async () => {

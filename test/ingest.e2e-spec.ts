@@ -18,14 +18,23 @@ const EXPIRED_TOKEN = 'expired-token-0123456789abcdef';
 const GITHUB_SECRET = 'aftershock-test-webhook-secret';
 const codec = new EventCodec({ now: () => Date.now() });
 
-const fixture = (format: string, name: string) => readFileSync(projectPath('libs', 'ingestion', 'fixtures', format, name));
+const fixture = (format: string, name: string) =>
+  readFileSync(projectPath('libs', 'ingestion', 'fixtures', format, name));
 const fixtureHeaders = (format: string, name: string) =>
-  JSON.parse(fixture(format, name.replace(/\.(json|pb)$/, '.headers.json')).toString()) as Record<string, string>;
+  JSON.parse(fixture(format, name.replace(/\.(json|pb)$/, '.headers.json')).toString()) as Record<
+    string,
+    string
+  >;
 
 /** What the normalisers alone make of an input: the pipeline must publish exactly this. */
 function expected(format: string, body: Buffer, headers: Record<string, string> = {}): CanonicalEvent[] {
-  const normaliser = createNormalisers({ codec, githubSecret: GITHUB_SECRET }).find((n) => n.format === format)!;
-  return normaliser.normalise({ body, headers, source: 'expected', receivedAt: Date.now() }, { identity: new ServiceIdentity() });
+  const normaliser = createNormalisers({ codec, githubSecret: GITHUB_SECRET }).find(
+    (n) => n.format === format,
+  )!;
+  return normaliser.normalise(
+    { body, headers, source: 'expected', receivedAt: Date.now() },
+    { identity: new ServiceIdentity() },
+  );
 }
 
 const EVENT_OF_TOPIC: Record<string, EventName> = {
@@ -36,7 +45,10 @@ const EVENT_OF_TOPIC: Record<string, EventName> = {
 
 async function decoded(messages: SeenMessage[]) {
   return Promise.all(
-    messages.map(async (m) => ({ key: m.key, value: (await codec.decode(EVENT_OF_TOPIC[m.topic]!, m.value)) as { id: string; service: string } })),
+    messages.map(async (m) => ({
+      key: m.key,
+      value: (await codec.decode(EVENT_OF_TOPIC[m.topic]!, m.value)) as { id: string; service: string },
+    })),
   );
 }
 
@@ -71,8 +83,18 @@ describe('ingest app on the real broker', () => {
 
   it('raw topics in → canonical topics out keyed by service; poison → dead-letter topic; ids stable on redelivery', async () => {
     const inputs = [
-      { topic: raw.alertmanager, format: 'alertmanager', body: fixture('alertmanager', 'group.json'), headers: {} },
-      { topic: raw.cdevents, format: 'cdevents', body: fixture('cdevents', 'service-deployed.json'), headers: {} },
+      {
+        topic: raw.alertmanager,
+        format: 'alertmanager',
+        body: fixture('alertmanager', 'group.json'),
+        headers: {},
+      },
+      {
+        topic: raw.cdevents,
+        format: 'cdevents',
+        body: fixture('cdevents', 'service-deployed.json'),
+        headers: {},
+      },
       { topic: raw.otlp, format: 'otlp_proto', body: fixture('otlp', 'all-types.pb'), headers: {} },
       {
         topic: raw.github,
@@ -123,15 +145,26 @@ describe('ingest app on the real broker', () => {
 
   describe('HTTP webhooks', () => {
     const post = (format: string, body: Buffer | string, headers: Record<string, string> = {}) =>
-      fetch(`${url}/api/v1/ingest/${format}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+      fetch(`${url}/api/v1/ingest/${format}`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
     it('accepts a payload with 202 only once its events are on the canonical topic', async () => {
-      const response = await post('alertmanager', fixture('alertmanager', 'group.json'), bearer(INGEST_TOKEN));
+      const response = await post(
+        'alertmanager',
+        fixture('alertmanager', 'group.json'),
+        bearer(INGEST_TOKEN),
+      );
       assert.equal(response.status, 202);
       const body = (await response.json()) as { accepted: number; ids: string[] };
       const want = expected('alertmanager', fixture('alertmanager', 'group.json'));
-      assert.deepEqual(body.ids, want.map((w) => w.value.id));
+      assert.deepEqual(
+        body.ids,
+        want.map((w) => w.value.id),
+      );
       const ids = new Set(body.ids);
       const seen = await consumeUntil(
         brokers,
@@ -146,7 +179,11 @@ describe('ingest app on the real broker', () => {
       const body = fixture('github', 'deployment_status-success.json');
       const headers = fixtureHeaders('github', 'deployment_status-success.json');
       assert.equal((await post('github', body, { ...headers, ...bearer(INGEST_TOKEN) })).status, 202);
-      const forged = { ...headers, 'x-hub-signature-256': 'sha256=' + '0'.repeat(64), ...bearer(INGEST_TOKEN) };
+      const forged = {
+        ...headers,
+        'x-hub-signature-256': 'sha256=' + '0'.repeat(64),
+        ...bearer(INGEST_TOKEN),
+      };
       assert.equal((await post('github', body, forged)).status, 401);
     });
 
@@ -165,7 +202,9 @@ describe('ingest app on the real broker', () => {
     });
 
     it('answers 400 naming the field at fault, and keeps the body in the dead-letter topic', async () => {
-      const group = JSON.parse(fixture('alertmanager', 'group.json').toString()) as { alerts: { labels: Record<string, string> }[] };
+      const group = JSON.parse(fixture('alertmanager', 'group.json').toString()) as {
+        alerts: { labels: Record<string, string> }[];
+      };
       const marker = uniqueTopic('marker');
       group.alerts[1]!.labels = { alertname: marker };
       const response = await post('alertmanager', JSON.stringify(group), bearer(INGEST_TOKEN));
@@ -175,7 +214,10 @@ describe('ingest app on the real broker', () => {
       const dead = await consumeUntil(
         brokers,
         [TOPICS.deadLetters],
-        (m) => Buffer.from(parseDeadLetterOf(m).value ?? '', 'base64').toString().includes(marker),
+        (m) =>
+          Buffer.from(parseDeadLetterOf(m).value ?? '', 'base64')
+            .toString()
+            .includes(marker),
         (s) => s.length >= 1,
       );
       assert.equal(dead.length, 1);
@@ -185,5 +227,13 @@ describe('ingest app on the real broker', () => {
 });
 
 function parseDeadLetterOf(m: SeenMessage) {
-  return parseDeadLetter({ topic: m.topic, partition: m.partition, offset: '0', key: null, value: m.value, headers: {}, timestamp: 0 });
+  return parseDeadLetter({
+    topic: m.topic,
+    partition: m.partition,
+    offset: '0',
+    key: null,
+    value: m.value,
+    headers: {},
+    timestamp: 0,
+  });
 }

@@ -24,7 +24,10 @@ export function startProcess(script: string, args: string[], env: Record<string,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];
-  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  const waiters: {
+    match: (l: Record<string, unknown>) => boolean;
+    resolve: (l: Record<string, unknown>) => void;
+  }[] = [];
   let err = '';
   let buffer = '';
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -62,7 +65,9 @@ export function startProcess(script: string, args: string[], env: Record<string,
       return new Promise((resolve, reject) => {
         waiters.push({ match, resolve });
         void exit.then(({ code, signal }) =>
-          reject(new Error(`process exited (code ${code}, signal ${signal}) before the log line; stderr:\n${err}`)),
+          reject(
+            new Error(`process exited (code ${code}, signal ${signal}) before the log line; stderr:\n${err}`),
+          ),
         );
       });
     },

@@ -41,9 +41,13 @@ export async function consumeUntil(
 ): Promise<SeenMessage[]> {
   const admin = kafka(brokers).admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic })) }).catch(() => false);
+  await admin
+    .createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic })) })
+    .catch(() => false);
   await admin.disconnect();
-  const consumer = kafka(brokers).consumer({ groupId: `e2e-${process.pid}-${Math.random().toString(36).slice(2)}` });
+  const consumer = kafka(brokers).consumer({
+    groupId: `e2e-${process.pid}-${Math.random().toString(36).slice(2)}`,
+  });
   const seen: SeenMessage[] = [];
   await consumer.connect();
   try {

@@ -31,7 +31,12 @@ export class IngestController {
   async ingest(@Param('format') format: string, @Req() request: Request): Promise<IngestAccepted> {
     if (!this.pipeline.has(format)) {
       throw new HttpException(
-        { error: { code: 'unsupported.format', reason: `unknown format "${format}"; use one of ${this.pipeline.formats().join(', ')}` } },
+        {
+          error: {
+            code: 'unsupported.format',
+            reason: `unknown format "${format}"; use one of ${this.pipeline.formats().join(', ')}`,
+          },
+        },
         404,
       );
     }
@@ -41,7 +46,12 @@ export class IngestController {
     );
     const source = `http:${request.path}`;
     try {
-      const prepared = await this.pipeline.prepare(format, { body, headers, source, receivedAt: this.clock.now() });
+      const prepared = await this.pipeline.prepare(format, {
+        body,
+        headers,
+        source,
+        receivedAt: this.clock.now(),
+      });
       await IngestPipeline.publish(this.bus, [prepared]);
       return { accepted: prepared.events.length, ids: prepared.events.map((e) => e.value.id) };
     } catch (error) {
@@ -50,7 +60,10 @@ export class IngestController {
         throw new HttpException({ error: { code: error.code, reason: error.reason } }, 401);
       }
       await this.deadLetters.publishHttp(source, body, headers, error);
-      throw new HttpException({ error: { code: error.code, field: error.field ?? null, reason: error.reason } }, 400);
+      throw new HttpException(
+        { error: { code: error.code, field: error.field ?? null, reason: error.reason } },
+        400,
+      );
     }
   }
 }

@@ -15,14 +15,23 @@ export const DEFAULT_RAW_TOPICS: Readonly<Record<string, string>> = {
 
 const ingestSettings = {
   rawTopics: setting.optionalString('INGEST_RAW_TOPICS', 'topic=format,... (replaces the defaults)'),
-  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json', 'confluent'] as const, { default: 'avro' }),
+  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json', 'confluent'] as const, {
+    default: 'avro',
+  }),
   schemaRegistryUrl: setting.url('SCHEMA_REGISTRY_URL'),
   schemaRegistryUser: setting.optionalString('SCHEMA_REGISTRY_USERNAME'),
   schemaRegistryPassword: setting.optionalString('SCHEMA_REGISTRY_PASSWORD'),
-  githubSecret: setting.optionalString('GITHUB_WEBHOOK_SECRET', 'secret of the GitHub webhook (X-Hub-Signature-256)'),
+  githubSecret: setting.optionalString(
+    'GITHUB_WEBHOOK_SECRET',
+    'secret of the GitHub webhook (X-Hub-Signature-256)',
+  ),
   serviceKeys: setting.list('SERVICE_IDENTITY_KEYS', { default: [...DEFAULT_IDENTITY_RULES.serviceKeys] }),
-  environmentKeys: setting.list('ENVIRONMENT_IDENTITY_KEYS', { default: [...DEFAULT_IDENTITY_RULES.environmentKeys] }),
-  defaultEnvironment: setting.string('DEFAULT_ENVIRONMENT', { default: DEFAULT_IDENTITY_RULES.defaultEnvironment }),
+  environmentKeys: setting.list('ENVIRONMENT_IDENTITY_KEYS', {
+    default: [...DEFAULT_IDENTITY_RULES.environmentKeys],
+  }),
+  defaultEnvironment: setting.string('DEFAULT_ENVIRONMENT', {
+    default: DEFAULT_IDENTITY_RULES.defaultEnvironment,
+  }),
 };
 
 export interface IngestConfig {
@@ -37,7 +46,9 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
   const s = loadSettings(ingestSettings, env);
   const rawTopics = s.rawTopics ? parseTopicMap(s.rawTopics) : DEFAULT_RAW_TOPICS;
   if (s.wireFormat === 'confluent' && !s.schemaRegistryUrl) {
-    throw new ConfigError([{ setting: 'SCHEMA_REGISTRY_URL', problem: 'is required with AFTERSHOCK_WIRE_FORMAT=confluent' }]);
+    throw new ConfigError([
+      { setting: 'SCHEMA_REGISTRY_URL', problem: 'is required with AFTERSHOCK_WIRE_FORMAT=confluent' },
+    ]);
   }
   return {
     rawTopics,
@@ -46,16 +57,26 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
       ? { url: s.schemaRegistryUrl, username: s.schemaRegistryUser, password: s.schemaRegistryPassword }
       : undefined,
     githubSecret: s.githubSecret,
-    identity: { serviceKeys: s.serviceKeys, environmentKeys: s.environmentKeys, defaultEnvironment: s.defaultEnvironment },
+    identity: {
+      serviceKeys: s.serviceKeys,
+      environmentKeys: s.environmentKeys,
+      defaultEnvironment: s.defaultEnvironment,
+    },
   };
 }
 
 function parseTopicMap(spec: string): Record<string, string> {
   const map: Record<string, string> = {};
-  for (const [index, entry] of spec.split(',').map((e) => e.trim()).filter(Boolean).entries()) {
+  for (const [index, entry] of spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .entries()) {
     const [topic, format] = entry.split('=').map((p) => p.trim());
     if (!topic || !format) {
-      throw new ConfigError([{ setting: 'INGEST_RAW_TOPICS', problem: `entry ${index + 1} "${entry}" is not topic=format` }]);
+      throw new ConfigError([
+        { setting: 'INGEST_RAW_TOPICS', problem: `entry ${index + 1} "${entry}" is not topic=format` },
+      ]);
     }
     map[topic] = format;
   }

@@ -20,7 +20,9 @@ export class RawBodyMiddleware implements NestMiddleware {
         return;
       }
       if (error) {
-        response.status(status ?? 400).json({ error: { code: 'body.unreadable', reason: (error as Error).message } });
+        response
+          .status(status ?? 400)
+          .json({ error: { code: 'body.unreadable', reason: (error as Error).message } });
         return;
       }
       next();

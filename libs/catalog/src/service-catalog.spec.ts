@@ -5,7 +5,14 @@ import { CatalogError, parseCatalog } from './service-catalog.js';
 describe('service catalog', () => {
   it('reads Aftershock’s own format', () => {
     const catalog = parseCatalog(
-      ['services:', '  - name: frontend', '    team: web', '    dependsOn: [checkout, catalog]', '  - name: checkout', '    dependsOn: [payments]'].join('\n'),
+      [
+        'services:',
+        '  - name: frontend',
+        '    team: web',
+        '    dependsOn: [checkout, catalog]',
+        '  - name: checkout',
+        '    dependsOn: [payments]',
+      ].join('\n'),
     );
     assert.deepEqual(catalog.edges, [
       { from: 'checkout', to: 'payments' },
@@ -35,14 +42,21 @@ describe('service catalog', () => {
     ].join('\n');
     const catalog = parseCatalog(text, 'catalog-info.yaml');
     assert.deepEqual(catalog.services, [
-      { name: 'checkout', team: 'payments-team', cluster: 'eu-1', region: undefined, dependsOn: ['payments', 'orders-db'] },
+      {
+        name: 'checkout',
+        team: 'payments-team',
+        cluster: 'eu-1',
+        region: undefined,
+        dependsOn: ['payments', 'orders-db'],
+      },
     ]);
   });
 
   it('names the file, line and field at fault', () => {
     assert.throws(
       () => parseCatalog(['services:', '  - name: a', '  - team: b'].join('\n'), 'services.yaml'),
-      (e: unknown) => e instanceof CatalogError && /^services\.yaml:3: services\.1\.name: is required/.test(e.message),
+      (e: unknown) =>
+        e instanceof CatalogError && /^services\.yaml:3: services\.1\.name: is required/.test(e.message),
     );
     assert.throws(
       () => parseCatalog(['services:', '  - name: a', '    dependsOn: b'].join('\n'), 'services.yaml'),

@@ -49,14 +49,18 @@ export function parseCatalog(text: string, file = 'catalog'): Catalog {
       }
       return undefined;
     };
-    const problem = (path: (string | number)[], text: string) => new CatalogError(file, lineOf(path), `${path.join('.')}: ${text}`);
+    const problem = (path: (string | number)[], text: string) =>
+      new CatalogError(file, lineOf(path), `${path.join('.')}: ${text}`);
     if (!isObject(value)) throw problem([], 'expected a mapping');
     if ('kind' in value) {
       if (value.kind !== 'Component' && value.kind !== 'Resource' && value.kind !== 'System') continue;
       const metadata = value.metadata;
-      if (!isObject(metadata) || typeof metadata.name !== 'string') throw problem(['metadata', 'name'], 'is required');
+      if (!isObject(metadata) || typeof metadata.name !== 'string')
+        throw problem(['metadata', 'name'], 'is required');
       const spec = isObject(value.spec) ? value.spec : {};
-      const dependsOn = stringList(spec.dependsOn, (text) => problem(['spec', 'dependsOn'], text)).map(entityName);
+      const dependsOn = stringList(spec.dependsOn, (text) => problem(['spec', 'dependsOn'], text)).map(
+        entityName,
+      );
       const labels = isObject(metadata.labels) ? metadata.labels : {};
       add(services, {
         name: metadata.name,
@@ -67,7 +71,8 @@ export function parseCatalog(text: string, file = 'catalog'): Catalog {
       });
       continue;
     }
-    if (!Array.isArray(value.services)) throw problem(['services'], 'expected a list of services (or Backstage documents with a kind)');
+    if (!Array.isArray(value.services))
+      throw problem(['services'], 'expected a list of services (or Backstage documents with a kind)');
     value.services.forEach((entry: unknown, i: number) => {
       if (!isObject(entry) || typeof entry.name !== 'string' || entry.name.trim() === '') {
         throw problem(['services', i, 'name'], 'is required');
@@ -82,7 +87,9 @@ export function parseCatalog(text: string, file = 'catalog'): Catalog {
         team: optional('team'),
         cluster: optional('cluster'),
         region: optional('region'),
-        dependsOn: stringList(entry.dependsOn, (text) => problem(['services', i, 'dependsOn'], text)).map(entityName),
+        dependsOn: stringList(entry.dependsOn, (text) => problem(['services', i, 'dependsOn'], text)).map(
+          entityName,
+        ),
       });
     });
   }
@@ -94,7 +101,13 @@ function add(services: Map<string, ServiceInfo>, info: ServiceInfo): void {
   const known = services.get(info.name);
   services.set(
     info.name,
-    known ? { ...known, ...stripUndefined(info), dependsOn: [...new Set([...known.dependsOn, ...info.dependsOn])] } : info,
+    known
+      ? {
+          ...known,
+          ...stripUndefined(info),
+          dependsOn: [...new Set([...known.dependsOn, ...info.dependsOn])],
+        }
+      : info,
   );
 }
 
@@ -104,7 +117,8 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 function stringList(value: unknown, fail: (text: string) => Error): string[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw fail('expected a list of names');
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw fail('expected a list of names');
   return value as string[];
 }
 

@@ -10,9 +10,13 @@ export const busSettings = {
   kafkaClientId: setting.string('KAFKA_CLIENT_ID', { default: 'aftershock' }),
   kafkaSsl: setting.bool('KAFKA_SSL', { default: false }),
   kafkaSslCaFile: setting.optionalString('KAFKA_SSL_CA_FILE', 'path to a PEM CA bundle'),
-  kafkaSaslMechanism: setting.oneOf('KAFKA_SASL_MECHANISM', ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const, {
-    default: 'none',
-  }),
+  kafkaSaslMechanism: setting.oneOf(
+    'KAFKA_SASL_MECHANISM',
+    ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const,
+    {
+      default: 'none',
+    },
+  ),
   kafkaSaslUsername: setting.optionalString('KAFKA_SASL_USERNAME'),
   kafkaSaslPassword: setting.optionalString('KAFKA_SASL_PASSWORD'),
   topicPartitions: setting.int('KAFKA_TOPIC_PARTITIONS', { default: 6, min: 1, max: 10_000 }),
@@ -28,7 +32,10 @@ export const storeSettings = {
   clickhouseUser: setting.string('CLICKHOUSE_USER', { default: 'default' }),
   clickhousePassword: setting.string('CLICKHOUSE_PASSWORD', { default: '' }),
   clickhouseDatabase: setting.string('CLICKHOUSE_DATABASE', { default: 'aftershock' }),
-  dataDir: setting.string('AFTERSHOCK_DATA_DIR', { default: '.data', description: 'directory for embedded data' }),
+  dataDir: setting.string('AFTERSHOCK_DATA_DIR', {
+    default: '.data',
+    description: 'directory for embedded data',
+  }),
 };
 
 export const serverSettings = {
@@ -37,7 +44,11 @@ export const serverSettings = {
   logLevel: setting.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, { default: 'info' }),
   shutdownTimeoutMs: setting.duration('SHUTDOWN_TIMEOUT', { default: 30_000 }),
   tokens: setting.optionalString('AFTERSHOCK_TOKENS', '<scope[+scope]>:<secret>[@<expiry>],...'),
-  maxBodyBytes: setting.int('HTTP_MAX_BODY_BYTES', { default: 5 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024 }),
+  maxBodyBytes: setting.int('HTTP_MAX_BODY_BYTES', {
+    default: 5 * 1024 * 1024,
+    min: 1024,
+    max: 1024 * 1024 * 1024,
+  }),
 };
 
 export type BusConfig = Loaded<typeof busSettings>;
@@ -50,11 +61,16 @@ export function loadBusConfig(env: Env = process.env, defaults: Partial<Env> = {
   const config = loadSettings(busSettings, merged);
   const problems: { setting: string; problem: string }[] = [];
   if (config.bus === 'kafka' && config.kafkaBrokers.length === 0) {
-    problems.push({ setting: 'KAFKA_BROKERS', problem: 'is required when AFTERSHOCK_BUS=kafka (e.g. 127.0.0.1:9092)' });
+    problems.push({
+      setting: 'KAFKA_BROKERS',
+      problem: 'is required when AFTERSHOCK_BUS=kafka (e.g. 127.0.0.1:9092)',
+    });
   }
   if (config.kafkaSaslMechanism !== 'none') {
-    if (!config.kafkaSaslUsername) problems.push({ setting: 'KAFKA_SASL_USERNAME', problem: 'is required with SASL' });
-    if (!config.kafkaSaslPassword) problems.push({ setting: 'KAFKA_SASL_PASSWORD', problem: 'is required with SASL' });
+    if (!config.kafkaSaslUsername)
+      problems.push({ setting: 'KAFKA_SASL_USERNAME', problem: 'is required with SASL' });
+    if (!config.kafkaSaslPassword)
+      problems.push({ setting: 'KAFKA_SASL_PASSWORD', problem: 'is required with SASL' });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -27,7 +27,9 @@ describe('settings', () => {
   });
 
   it('names every variable at fault in one error', () => {
-    const problems = problemsOf(() => loadSettings(shape, { HTTP_PORT: 'eighty', RETENTION: '3 weeks', VERBOSE: 'maybe' }));
+    const problems = problemsOf(() =>
+      loadSettings(shape, { HTTP_PORT: 'eighty', RETENTION: '3 weeks', VERBOSE: 'maybe' }),
+    );
     assert.deepEqual(problems, [
       'HTTP_PORT: "eighty" is not an integer',
       'RETENTION: "3 weeks" is not a duration (use e.g. 500ms, 30s, 15m, 2h, 7d)',
@@ -37,32 +39,34 @@ describe('settings', () => {
   });
 
   it('rejects out-of-range numbers and malformed host:port entries', () => {
-    assert.deepEqual(problemsOf(() => loadSettings(shape, { HTTP_PORT: '70000', BROKERS: 'kafka' })), [
-      'HTTP_PORT: 70000 is outside 0..65535',
-      'BROKERS: "kafka" is not host:port',
-    ]);
+    assert.deepEqual(
+      problemsOf(() => loadSettings(shape, { HTTP_PORT: '70000', BROKERS: 'kafka' })),
+      ['HTTP_PORT: 70000 is outside 0..65535', 'BROKERS: "kafka" is not host:port'],
+    );
   });
 
   it('parses durations in every unit', () => {
-    assert.deepEqual(['250ms', '30s', '1.5m', '2h', '7d', '42'].map(parseDuration), [
-      250, 30_000, 90_000, 7_200_000, 604_800_000, 42,
-    ]);
+    assert.deepEqual(
+      ['250ms', '30s', '1.5m', '2h', '7d', '42'].map(parseDuration),
+      [250, 30_000, 90_000, 7_200_000, 604_800_000, 42],
+    );
   });
 });
 
 describe('bus configuration', () => {
   it('requires brokers for the Kafka bus, not for the in-memory one', () => {
-    assert.deepEqual(problemsOf(() => loadBusConfig({ AFTERSHOCK_BUS: 'kafka' })), [
-      'KAFKA_BROKERS: is required when AFTERSHOCK_BUS=kafka (e.g. 127.0.0.1:9092)',
-    ]);
+    assert.deepEqual(
+      problemsOf(() => loadBusConfig({ AFTERSHOCK_BUS: 'kafka' })),
+      ['KAFKA_BROKERS: is required when AFTERSHOCK_BUS=kafka (e.g. 127.0.0.1:9092)'],
+    );
     assert.equal(loadBusConfig({ AFTERSHOCK_BUS: 'memory' }).bus, 'memory');
   });
 
   it('requires credentials when SASL is on, and passes TLS settings through', () => {
-    assert.deepEqual(problemsOf(() => loadBusConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_SASL_MECHANISM: 'scram-sha-512' })), [
-      'KAFKA_SASL_USERNAME: is required with SASL',
-      'KAFKA_SASL_PASSWORD: is required with SASL',
-    ]);
+    assert.deepEqual(
+      problemsOf(() => loadBusConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_SASL_MECHANISM: 'scram-sha-512' })),
+      ['KAFKA_SASL_USERNAME: is required with SASL', 'KAFKA_SASL_PASSWORD: is required with SASL'],
+    );
     const config = loadBusConfig({
       KAFKA_BROKERS: 'k:9093',
       KAFKA_SSL: 'true',
@@ -75,8 +79,9 @@ describe('bus configuration', () => {
   });
 
   it('rejects an unknown bus kind by name', () => {
-    assert.deepEqual(problemsOf(() => loadBusConfig({ AFTERSHOCK_BUS: 'rabbit' })), [
-      'AFTERSHOCK_BUS: "rabbit" is not one of kafka, memory',
-    ]);
+    assert.deepEqual(
+      problemsOf(() => loadBusConfig({ AFTERSHOCK_BUS: 'rabbit' })),
+      ['AFTERSHOCK_BUS: "rabbit" is not one of kafka, memory'],
+    );
   });
 });

@@ -6,9 +6,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly { setting: string; problem: string }[]) {
-    super(
-      'invalid configuration:\n' + problems.map((p) => `  - ${p.setting}: ${p.problem}`).join('\n'),
-    );
+    super('invalid configuration:\n' + problems.map((p) => `  - ${p.setting}: ${p.problem}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -71,7 +69,12 @@ export const setting = {
     return make(env, options?.description ?? 'text', (v) => v, fallbackOf(options));
   },
   optionalString(env: string, description = 'text'): Setting<string | undefined> {
-    return make<string | undefined>(env, description, (v) => v, () => undefined);
+    return make<string | undefined>(
+      env,
+      description,
+      (v) => v,
+      () => undefined,
+    );
   },
   int(env: string, options?: Options<number> & { min?: number; max?: number }): Setting<number> {
     const min = options?.min ?? Number.MIN_SAFE_INTEGER;
@@ -123,7 +126,10 @@ export const setting = {
       env,
       options?.description ?? 'a comma-separated list',
       (v) => {
-        const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+        const items = v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         if (items.length === 0) throw new Problem('is empty');
         if (options?.hostPorts) {
           const bad = items.find((item) => !/^[^\s:]+:\d{1,5}$/.test(item));
@@ -151,7 +157,9 @@ export const setting = {
 };
 
 export type SettingsShape = Record<string, Setting<unknown>>;
-export type Loaded<S extends SettingsShape> = { readonly [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
+export type Loaded<S extends SettingsShape> = {
+  readonly [K in keyof S]: S[K] extends Setting<infer T> ? T : never;
+};
 
 /** Reads every setting; throws one ConfigError naming each variable at fault. */
 export function loadSettings<S extends SettingsShape>(shape: S, env: Env = process.env): Loaded<S> {

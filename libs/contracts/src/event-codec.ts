@@ -104,7 +104,10 @@ export const MAX_JSON_DEPTH = 64;
 export function parseJson(bytes: Buffer): unknown {
   const depth = jsonDepth(bytes);
   if (depth > MAX_JSON_DEPTH) {
-    throw new DecodeError('decode.too-deep', `JSON nested ${depth} levels deep; the limit is ${MAX_JSON_DEPTH}`);
+    throw new DecodeError(
+      'decode.too-deep',
+      `JSON nested ${depth} levels deep; the limit is ${MAX_JSON_DEPTH}`,
+    );
   }
   let text: string;
   try {
@@ -134,7 +137,8 @@ function jsonDepth(bytes: Buffer): number {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (inString) {
-      if (b === 0x5c) i++; // backslash: skip the escaped byte
+      if (b === 0x5c)
+        i++; // backslash: skip the escaped byte
       else if (b === 0x22) inString = false;
     } else if (b === 0x22) inString = true;
     else if (b === 0x7b || b === 0x5b) {

@@ -2,7 +2,11 @@ export * from './normaliser.js';
 export * from './service-identity.js';
 export * from './ingest-pipeline.js';
 export * from './formats/otlp-metrics.js';
-export { OtlpSeriesState, DEFAULT_MAX_SERIES, type OtlpSeriesStateOptions } from './formats/otlp-series-state.js';
+export {
+  OtlpSeriesState,
+  DEFAULT_MAX_SERIES,
+  type OtlpSeriesStateOptions,
+} from './formats/otlp-series-state.js';
 export { decodeOtlpMetricsProto, encodeOtlpMetricsProto } from './formats/otlp-proto.js';
 export * from './formats/cloudevents.js';
 export * from './formats/cdevents.js';

@@ -47,7 +47,10 @@ export class IngestPipeline {
     } catch (error) {
       if (error instanceof DecodeError) throw error;
       // A normaliser bug must not crash a consumer or lose the input: refuse it with the cause.
-      throw new DecodeError('normalise.failed', `the ${format} normaliser failed: ${(error as Error).message}`);
+      throw new DecodeError(
+        'normalise.failed',
+        `the ${format} normaliser failed: ${(error as Error).message}`,
+      );
     }
     const messages = new Map<string, OutboundMessage[]>();
     const validated: CanonicalEvent[] = [];
@@ -65,7 +68,11 @@ export class IngestPipeline {
       const bytes = await this.codec.encode(item.event, value as never);
       const topic = TOPIC_OF[item.event];
       const list = messages.get(topic) ?? [];
-      list.push({ key: value.service, value: bytes, headers: { 'x-aftershock-id': value.id, 'x-aftershock-source': input.source } });
+      list.push({
+        key: value.service,
+        value: bytes,
+        headers: { 'x-aftershock-id': value.id, 'x-aftershock-source': input.source },
+      });
       messages.set(topic, list);
     }
     return { events: validated, messages };

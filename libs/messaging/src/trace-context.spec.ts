@@ -4,7 +4,7 @@ import { context, ROOT_CONTEXT, trace, TraceFlags, type SpanContext } from '@ope
 import { installTraceContextPropagation } from '#observability';
 import { InMemoryBus } from './memory/in-memory-bus.js';
 import type { InboundMessage } from './port.js';
-import { installAsyncContext } from './testing/async-context.js';
+import { installAsyncContext } from '#observability';
 import { deferred, text } from './testing/test-support.js';
 
 const producerSpan: SpanContext = {

@@ -11,6 +11,7 @@ import {
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
+import { installAsyncContext } from './async-context.js';
 
 const TRACEPARENT = 'traceparent';
 const TRACESTATE = 'tracestate';
@@ -53,6 +54,7 @@ let installed = false;
 export function installTraceContextPropagation(): void {
   if (installed) return;
   installed = true;
+  installAsyncContext();
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 }
 

@@ -26,14 +26,25 @@ export class ScopeGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const scope = this.reflector.getAllAndOverride<Scope | undefined>(SCOPE_KEY, [context.getHandler(), context.getClass()]);
+    const scope = this.reflector.getAllAndOverride<Scope | undefined>(SCOPE_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!scope) return true;
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
     const header = request.headers.authorization;
     const secret = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     const result = checkToken(this.tokens, secret, scope, this.clock.now());
     if (!result.ok) {
-      throw new HttpException({ error: { code: `auth.${result.status === 401 ? 'unauthorized' : 'forbidden'}`, reason: result.reason } }, result.status);
+      throw new HttpException(
+        {
+          error: {
+            code: `auth.${result.status === 401 ? 'unauthorized' : 'forbidden'}`,
+            reason: result.reason,
+          },
+        },
+        result.status,
+      );
     }
     return true;
   }

@@ -20,7 +20,6 @@ import { InfraModule, type InfraOptions } from './infra.module.js';
 import { JsonNestLogger } from './nest-logger.js';
 import { connectConsumers, type ConsumerSpec } from './consumers.js';
 
-
 export interface AppSpec {
   /** App name, used in logs and health output. */
   readonly name: string;
@@ -99,7 +98,11 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
   const address = app.getHttpServer().address() as { port: number } | string | null;
   const port = typeof address === 'object' && address ? address.port : config.server.httpPort;
   const url = `http://${config.server.httpHost}:${port}`;
-  logger.info('started', { url, bus: config.bus?.bus, store: config.store ? storeKind(config.store) : undefined });
+  logger.info('started', {
+    url,
+    bus: config.bus?.bus,
+    store: config.store ? storeKind(config.store) : undefined,
+  });
   return { app, url, logger, config: config.server, close: () => app.close() };
 }
 

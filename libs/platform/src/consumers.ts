@@ -34,7 +34,8 @@ export async function connectConsumers(
     await bus.ensureTopics(topics.map((topic) => ({ topic, ...topicDefaults })));
     const transport = new BatchTransport({ bus, groupId: spec.groupId });
     transport.setTransportId(Symbol(spec.groupId));
-    for (const topic of topics) transport.addHandler(topic, (batch: PartitionBatch) => consumer.handle(batch), true);
+    for (const topic of topics)
+      transport.addHandler(topic, (batch: PartitionBatch) => consumer.handle(batch), true);
     app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
     shutdown.register('stop-intake', `consumer ${spec.groupId}`, () => transport.close());
   }

@@ -56,7 +56,15 @@ export class InfraModule {
       { provide: READINESS, useValue: new Readiness() },
       { provide: SHUTDOWN, useFactory: (logger: Logger) => new ShutdownSequence(logger), inject: [LOGGER] },
     ];
-    const exported: (symbol | string)[] = [APP_INFO, LOGGER, CLOCK, READINESS, SHUTDOWN, ACCESS_TOKENS, HTTP_LIMITS];
+    const exported: (symbol | string)[] = [
+      APP_INFO,
+      LOGGER,
+      CLOCK,
+      READINESS,
+      SHUTDOWN,
+      ACCESS_TOKENS,
+      HTTP_LIMITS,
+    ];
     if (options.bus) {
       const bus = options.bus;
       providers.push({
@@ -105,4 +113,3 @@ export class InfraModule {
     };
   }
 }
-

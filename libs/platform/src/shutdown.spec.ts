@@ -14,7 +14,13 @@ describe('ShutdownSequence', () => {
     sequence.register('commit', 'offsets', () => void ran.push('commit offsets'));
     sequence.register('drain', 'batches', () => void ran.push('drain batches'));
     await Promise.all([sequence.run(), sequence.run()]);
-    assert.deepEqual(ran, ['stop consumer', 'drain batches', 'flush writer', 'commit offsets', 'disconnect bus']);
+    assert.deepEqual(ran, [
+      'stop consumer',
+      'drain batches',
+      'flush writer',
+      'commit offsets',
+      'disconnect bus',
+    ]);
   });
 
   it('keeps going when a step fails', async () => {

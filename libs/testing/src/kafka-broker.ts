@@ -16,7 +16,9 @@ export function testKafkaBrokers(): Promise<string[]> {
 }
 
 async function resolveBrokers(): Promise<string[]> {
-  const fromEnv = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const fromEnv = process.env.KAFKA_BROKERS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (fromEnv && fromEnv.length > 0) return fromEnv;
   if (await dockerAvailable()) {
     const { KafkaContainer } = await import('@testcontainers/kafka');

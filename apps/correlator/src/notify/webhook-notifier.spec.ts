@@ -35,7 +35,10 @@ describe('incident webhook', () => {
   it('delivers every incident event, retrying through receiver outages, each with its idempotency key', async () => {
     received.length = 0;
     failuresLeft = 3;
-    const notifier = new WebhookNotifier({ ...DEFAULT_WEBHOOK, url, initialDelayMs: 10, maxDelayMs: 50 }, silentLogger);
+    const notifier = new WebhookNotifier(
+      { ...DEFAULT_WEBHOOK, url, initialDelayMs: 10, maxDelayMs: 50 },
+      silentLogger,
+    );
     for (let v = 1; v <= 3; v++) notifier.notify(anIncident({ version: v }));
     await notifier.drain();
     assert.deepEqual(received.map((r) => r.key).sort(), ['inc-1/1', 'inc-1/2', 'inc-1/3']);

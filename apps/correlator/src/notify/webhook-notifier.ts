@@ -134,10 +134,16 @@ export class WebhookNotifier {
       await response.arrayBuffer();
       if (response.ok) return 'ok';
       if (response.status === 429 || response.status >= 500) return 'retry';
-      this.logger.warn('webhook receiver refused an incident event', { key: delivery.key, status: response.status });
+      this.logger.warn('webhook receiver refused an incident event', {
+        key: delivery.key,
+        status: response.status,
+      });
       return 'refused';
     } catch (error) {
-      this.logger.warn('webhook delivery failed, will retry', { key: delivery.key, error: (error as Error).message });
+      this.logger.warn('webhook delivery failed, will retry', {
+        key: delivery.key,
+        error: (error as Error).message,
+      });
       return 'retry';
     }
   }

@@ -40,7 +40,10 @@ describe('change attribution', () => {
       facts: noFacts,
       graph,
     });
-    assert.deepEqual(suspects.map((s) => s.changeId), [null]);
+    assert.deepEqual(
+      suspects.map((s) => s.changeId),
+      [null],
+    );
     assert.equal(suspects[0]!.probability, 1);
     assert.match(suspects[0]!.evidence[0]!.detail, /no change within 2\.0 h/);
   });
@@ -53,7 +56,10 @@ describe('change attribution', () => {
       graph,
     });
     assert.equal(onDependency[0]!.changeId, 'payments-config');
-    assert.match(onDependency[0]!.evidence.find((e) => e.factor === 'topology')!.detail, /frontend → checkout → payments, 2 hops/);
+    assert.match(
+      onDependency[0]!.evidence.find((e) => e.factor === 'topology')!.detail,
+      /frontend → checkout → payments, 2 hops/,
+    );
 
     const onCaller = attribute({
       symptom: { service: 'payments', onset: T0 + 5 * MINUTE },
@@ -71,17 +77,37 @@ describe('change attribution', () => {
         aChange({ id: 'good', service: 'checkout', startedAt: T0 }),
         aChange({ id: 'bad', service: 'catalog', startedAt: T0 + 30_000 }),
       ],
-      facts: (c) => ({ verdict: c.id === 'bad' ? { outcome: 'fail', summary: 'error ratio 0.1% → 6%' } : { outcome: 'pass', summary: '' } }),
+      facts: (c) => ({
+        verdict:
+          c.id === 'bad'
+            ? { outcome: 'fail', summary: 'error ratio 0.1% → 6%' }
+            : { outcome: 'pass', summary: '' },
+      }),
       graph,
     });
     assert.deepEqual(suspects.map((s) => s.changeId).slice(0, 2), ['bad', null]);
-    assert.match(suspects[0]!.evidence.find((e) => e.factor === 'verification')!.detail, /failed: error ratio/);
+    assert.match(
+      suspects[0]!.evidence.find((e) => e.factor === 'verification')!.detail,
+      /failed: error ratio/,
+    );
   });
 
   it('a rollback that ends the symptom confirms the suspect', () => {
     const bad = aChange({ id: 'bad', service: 'checkout', startedAt: T0 });
-    const rollback = aChange({ id: 'rb', kind: 'rollback', service: 'checkout', startedAt: T0 + 20 * MINUTE, finishedAt: T0 + 22 * MINUTE, rollbackOf: 'bad' });
-    const before = attribute({ symptom: { service: 'checkout', onset: T0 + 5 * MINUTE }, changes: [bad], facts: noFacts, graph });
+    const rollback = aChange({
+      id: 'rb',
+      kind: 'rollback',
+      service: 'checkout',
+      startedAt: T0 + 20 * MINUTE,
+      finishedAt: T0 + 22 * MINUTE,
+      rollbackOf: 'bad',
+    });
+    const before = attribute({
+      symptom: { service: 'checkout', onset: T0 + 5 * MINUTE },
+      changes: [bad],
+      facts: noFacts,
+      graph,
+    });
     const after = attribute({
       symptom: { service: 'checkout', onset: T0 + 5 * MINUTE, endedAt: T0 + 25 * MINUTE },
       changes: [bad, rollback],
@@ -90,21 +116,47 @@ describe('change attribution', () => {
     });
     assert.equal(after[0]!.changeId, 'bad');
     assert.ok(after[0]!.probability > before[0]!.probability);
-    assert.match(after[0]!.evidence.find((e) => e.factor === 'rollback-confirmation')!.detail, /ended the symptom 3 min after the rollback finished/);
+    assert.match(
+      after[0]!.evidence.find((e) => e.factor === 'rollback-confirmation')!.detail,
+      /ended the symptom 3 min after the rollback finished/,
+    );
   });
 
   it('platform changes are candidates for every service in their scope only', () => {
-    const clusterChange = aChange({ id: 'k8s-upgrade', kind: 'infrastructure', service: 'platform', scope: 'cluster', scopeName: 'eu-1', startedAt: T0 });
-    const inScope = attribute({ symptom: { service: 'catalog', onset: T0 + 4 * MINUTE, cluster: 'eu-1' }, changes: [clusterChange], facts: noFacts, graph });
+    const clusterChange = aChange({
+      id: 'k8s-upgrade',
+      kind: 'infrastructure',
+      service: 'platform',
+      scope: 'cluster',
+      scopeName: 'eu-1',
+      startedAt: T0,
+    });
+    const inScope = attribute({
+      symptom: { service: 'catalog', onset: T0 + 4 * MINUTE, cluster: 'eu-1' },
+      changes: [clusterChange],
+      facts: noFacts,
+      graph,
+    });
     assert.equal(inScope[0]!.changeId, 'k8s-upgrade');
-    const outOfScope = attribute({ symptom: { service: 'catalog', onset: T0 + 4 * MINUTE, cluster: 'us-2' }, changes: [clusterChange], facts: noFacts, graph });
-    assert.deepEqual(outOfScope.map((s) => s.changeId), [null]);
+    const outOfScope = attribute({
+      symptom: { service: 'catalog', onset: T0 + 4 * MINUTE, cluster: 'us-2' },
+      changes: [clusterChange],
+      facts: noFacts,
+      graph,
+    });
+    assert.deepEqual(
+      outOfScope.map((s) => s.changeId),
+      [null],
+    );
   });
 
   it('is deterministic: same input, same ranking and numbers', () => {
     const input = {
       symptom: { service: 'frontend', onset: T0 + 3 * MINUTE },
-      changes: [aChange({ id: 'a', service: 'checkout', startedAt: T0 }), aChange({ id: 'b', service: 'catalog', startedAt: T0 })],
+      changes: [
+        aChange({ id: 'a', service: 'checkout', startedAt: T0 }),
+        aChange({ id: 'b', service: 'catalog', startedAt: T0 }),
+      ],
       facts: noFacts,
       graph,
     };

@@ -95,7 +95,10 @@ export function attribute(input: AttributionInput): Suspect[] {
       weight: 0,
     },
   ];
-  const all = [...scored, { suspect: { changeId: null, service: null, kind: null, evidence: nullEvidence }, logOdds: 0 }];
+  const all = [
+    ...scored,
+    { suspect: { changeId: null, service: null, kind: null, evidence: nullEvidence }, logOdds: 0 },
+  ];
   const max = Math.max(...all.map((s) => s.logOdds));
   const total = all.reduce((sum, s) => sum + Math.exp(s.logOdds - max), 0);
   return all
@@ -132,17 +135,33 @@ function evaluate(change: Change, input: AttributionInput, s: AttributionSetting
   const rolloutEnd = change.finishedAt ?? change.startedAt;
   if (symptom.onset >= change.startedAt - s.skewMs && symptom.onset <= rolloutEnd + 5 * MINUTE) {
     evidence.push(
-      factor('onset-alignment', LIKELIHOOD.onsetDuringRollout, `the onset falls within the rollout (${clock(change.startedAt)}–${clock(rolloutEnd)} UTC)`),
+      factor(
+        'onset-alignment',
+        LIKELIHOOD.onsetDuringRollout,
+        `the onset falls within the rollout (${clock(change.startedAt)}–${clock(rolloutEnd)} UTC)`,
+      ),
     );
   }
   if (facts.verdict) {
     const { outcome, summary } = facts.verdict;
     const text = outcome === 'fail' ? 'failed' : outcome === 'pass' ? 'passed' : 'was inconclusive';
-    evidence.push(factor('verification', LIKELIHOOD.verdict[outcome], `its own post-deployment verification ${text}${summary ? `: ${summary}` : ''}`));
+    evidence.push(
+      factor(
+        'verification',
+        LIKELIHOOD.verdict[outcome],
+        `its own post-deployment verification ${text}${summary ? `: ${summary}` : ''}`,
+      ),
+    );
   }
   const kindRatio = LIKELIHOOD.kind[change.kind];
   if (kindRatio !== undefined) {
-    evidence.push(factor('change-kind', kindRatio, `a ${change.kind.replace('_', ' ')} usually ends problems rather than starting them`));
+    evidence.push(
+      factor(
+        'change-kind',
+        kindRatio,
+        `a ${change.kind.replace('_', ' ')} usually ends problems rather than starting them`,
+      ),
+    );
   }
   const rollback = facts.rolledBackBy;
   if (rollback) evidence.push(rollbackEvidence(rollback, symptom));
@@ -155,11 +174,23 @@ function timing(change: Change, symptom: Symptom, s: AttributionSettings): Evide
   const tau = s.hazardDecayMs;
   const density = Math.exp(-delay / tau) / (tau * (1 - Math.exp(-s.lookbackMs / tau)));
   const ratio = density * s.lookbackMs;
-  const when = symptom.onset >= change.startedAt ? `${formatDuration(delay)} before the onset` : 'just after the onset (within the clock-skew allowance)';
-  return factor('timing', ratio, `${describeChange(change)} started ${when} (${clock(change.startedAt)} → onset ${clock(symptom.onset)} UTC)`);
+  const when =
+    symptom.onset >= change.startedAt
+      ? `${formatDuration(delay)} before the onset`
+      : 'just after the onset (within the clock-skew allowance)';
+  return factor(
+    'timing',
+    ratio,
+    `${describeChange(change)} started ${when} (${clock(change.startedAt)} → onset ${clock(symptom.onset)} UTC)`,
+  );
 }
 
-function placement(change: Change, symptom: Symptom, graph: DependencyGraph, s: AttributionSettings): Evidence | undefined {
+function placement(
+  change: Change,
+  symptom: Symptom,
+  graph: DependencyGraph,
+  s: AttributionSettings,
+): Evidence | undefined {
   if (change.scope !== 'service') {
     const inScope =
       change.scope === 'global' ||
@@ -167,7 +198,11 @@ function placement(change: Change, symptom: Symptom, graph: DependencyGraph, s: 
       (change.scope === 'region' && (!change.scopeName || change.scopeName === symptom.region));
     if (!inScope) return undefined;
     const where = change.scopeName ? `${change.scope} ${change.scopeName}` : change.scope;
-    return factor('topology', LIKELIHOOD.platformInScope, `a platform change scoped to ${where}, which includes ${symptom.service}`);
+    return factor(
+      'topology',
+      LIKELIHOOD.platformInScope,
+      `a platform change scoped to ${where}, which includes ${symptom.service}`,
+    );
   }
   const relation: Relation = graph.relation(symptom.service, change.service, s.maxHops);
   switch (relation.direction) {
@@ -194,7 +229,11 @@ function placement(change: Change, symptom: Symptom, graph: DependencyGraph, s: 
 
 function rollbackEvidence(rollback: Change, symptom: Symptom): Evidence {
   const done = rollback.finishedAt ?? rollback.startedAt;
-  if (symptom.endedAt != null && symptom.endedAt >= rollback.startedAt && symptom.endedAt <= done + LIKELIHOOD.rollbackConfirmWindowMs) {
+  if (
+    symptom.endedAt != null &&
+    symptom.endedAt >= rollback.startedAt &&
+    symptom.endedAt <= done + LIKELIHOOD.rollbackConfirmWindowMs
+  ) {
     return factor(
       'rollback-confirmation',
       LIKELIHOOD.rollbackEndedSymptom,
@@ -202,7 +241,11 @@ function rollbackEvidence(rollback: Change, symptom: Symptom): Evidence {
     );
   }
   if (symptom.endedAt == null && symptom.onset < done) {
-    return factor('rollback-confirmation', 1, `it was rolled back at ${clock(rollback.startedAt)} UTC; whether that ends the symptom is not known yet`);
+    return factor(
+      'rollback-confirmation',
+      1,
+      `it was rolled back at ${clock(rollback.startedAt)} UTC; whether that ends the symptom is not known yet`,
+    );
   }
   return factor(
     'rollback-confirmation',
@@ -212,7 +255,10 @@ function rollbackEvidence(rollback: Change, symptom: Symptom): Evidence {
 }
 
 function describeChange(change: Change): string {
-  const what = change.kind === 'deployment' ? `deploy of ${change.version ?? 'a new version'}` : change.kind.replace('_', ' ') + ' change';
+  const what =
+    change.kind === 'deployment'
+      ? `deploy of ${change.version ?? 'a new version'}`
+      : change.kind.replace('_', ' ') + ' change';
   return `the ${what} on ${change.service}`;
 }
 

@@ -85,7 +85,7 @@ export class DependencyGraph {
 
   private unwind(previous: ReadonlyMap<string, string>, start: string, goal: string): string[] {
     const path = [goal];
-    for (let node = goal; node !== start; ) {
+    for (let node = goal; node !== start;) {
       node = previous.get(node)!;
       path.push(node);
     }

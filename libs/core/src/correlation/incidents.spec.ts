@@ -30,7 +30,10 @@ describe('incident lifecycle', () => {
     const book = new IncidentBook();
     const ids = new Set<string>();
     ['frontend', 'checkout', 'cart', 'shipping', 'email'].forEach((service, i) => {
-      const events = book.onSignal(alert({ ref: `fp-${service}`, service, at: T0 + i * MINUTE }), [suspect('cfg-1', 0.8), suspect(null, 0.2)]);
+      const events = book.onSignal(alert({ ref: `fp-${service}`, service, at: T0 + i * MINUTE }), [
+        suspect('cfg-1', 0.8),
+        suspect(null, 0.2),
+      ]);
       events.forEach((e) => ids.add(e.id));
     });
     assert.equal(ids.size, 1);
@@ -54,7 +57,10 @@ describe('incident lifecycle', () => {
     assert.equal(all[0]!.id, opened[0]!.id);
     book.onSignal(alert({ at: T0 + 13 * MINUTE, firing: false }), []);
     const resolved = book.advance(T0 + 13 * MINUTE + 15 * MINUTE);
-    assert.deepEqual(resolved.map((e) => [e.event, e.status]), [['resolved', 'resolved']]);
+    assert.deepEqual(
+      resolved.map((e) => [e.event, e.status]),
+      [['resolved', 'resolved']],
+    );
   });
 
   it('a recurrence soon after resolution reopens; a much later one opens a new incident', () => {
@@ -76,7 +82,9 @@ describe('incident lifecycle', () => {
   it('ids are deterministic: the same signals give the same incidents', () => {
     const run = () => {
       const book = new IncidentBook();
-      return [alert(), alert({ ref: 'fp-2', service: 'cart', signature: 'Latency' })].flatMap((s) => book.onSignal(s, []));
+      return [alert(), alert({ ref: 'fp-2', service: 'cart', signature: 'Latency' })].flatMap((s) =>
+        book.onSignal(s, []),
+      );
     };
     assert.deepEqual(run(), run());
   });
@@ -85,22 +93,51 @@ describe('incident lifecycle', () => {
     const book = new IncidentBook();
     const { id } = book.onSignal(alert(), [])[0]!;
     const ack = book.command({ type: 'acknowledge', incidentId: id, actor: 'ana', at: T0 + MINUTE })!;
-    assert.deepEqual([ack.version, ack.event, ack.status, ack.actor], [2, 'acknowledged', 'acknowledged', 'ana']);
-    const sev = book.command({ type: 'severity', incidentId: id, actor: 'ana', at: T0 + 2 * MINUTE, severity: 'critical' })!;
+    assert.deepEqual(
+      [ack.version, ack.event, ack.status, ack.actor],
+      [2, 'acknowledged', 'acknowledged', 'ana'],
+    );
+    const sev = book.command({
+      type: 'severity',
+      incidentId: id,
+      actor: 'ana',
+      at: T0 + 2 * MINUTE,
+      severity: 'critical',
+    })!;
     assert.equal(sev.severity, 'critical');
-    const res = book.command({ type: 'resolve', incidentId: id, actor: 'ana', at: T0 + 3 * MINUTE, comment: 'restarted the pool' })!;
-    assert.deepEqual([res.version, res.status, res.comment, res.resolvedAt], [4, 'resolved', 'restarted the pool', T0 + 3 * MINUTE]);
-    assert.equal(book.command({ type: 'acknowledge', incidentId: id, actor: 'bob', at: T0 + 4 * MINUTE }), undefined);
+    const res = book.command({
+      type: 'resolve',
+      incidentId: id,
+      actor: 'ana',
+      at: T0 + 3 * MINUTE,
+      comment: 'restarted the pool',
+    })!;
+    assert.deepEqual(
+      [res.version, res.status, res.comment, res.resolvedAt],
+      [4, 'resolved', 'restarted the pool', T0 + 3 * MINUTE],
+    );
+    assert.equal(
+      book.command({ type: 'acknowledge', incidentId: id, actor: 'bob', at: T0 + 4 * MINUTE }),
+      undefined,
+    );
   });
 
   it('caps size and duration', () => {
-    const book = new IncidentBook({ ...DEFAULT_INCIDENT_SETTINGS, maxMembers: 3, maxDurationMs: 60 * MINUTE });
+    const book = new IncidentBook({
+      ...DEFAULT_INCIDENT_SETTINGS,
+      maxMembers: 3,
+      maxDurationMs: 60 * MINUTE,
+    });
     const suspects = [suspect('cfg-1', 0.9)];
-    for (let i = 0; i < 5; i++) book.onSignal(alert({ ref: `fp-${i}`, service: `s${i}`, at: T0 + i * MINUTE }), suspects);
+    for (let i = 0; i < 5; i++)
+      book.onSignal(alert({ ref: `fp-${i}`, service: `s${i}`, at: T0 + i * MINUTE }), suspects);
     const [incident] = book.active();
     assert.equal(incident!.members.length, 3);
     const late = book.onSignal(alert({ ref: 'fp-late', service: 's9', at: T0 + 2 * 3_600_000 }), suspects);
-    assert.deepEqual(late.map((e) => e.event), ['resolved', 'opened']);
+    assert.deepEqual(
+      late.map((e) => e.event),
+      ['resolved', 'opened'],
+    );
   });
 
   it('severity rolls up to the worst member, and to high at a blast radius of three', () => {

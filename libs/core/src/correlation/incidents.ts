@@ -70,10 +70,34 @@ interface IncidentState {
 }
 
 export type IncidentCommand =
-  | { readonly type: 'acknowledge'; readonly incidentId: string; readonly actor: string; readonly at: number; readonly comment?: string }
-  | { readonly type: 'resolve'; readonly incidentId: string; readonly actor: string; readonly at: number; readonly comment?: string }
-  | { readonly type: 'comment'; readonly incidentId: string; readonly actor: string; readonly at: number; readonly comment: string }
-  | { readonly type: 'severity'; readonly incidentId: string; readonly actor: string; readonly at: number; readonly severity: Severity };
+  | {
+      readonly type: 'acknowledge';
+      readonly incidentId: string;
+      readonly actor: string;
+      readonly at: number;
+      readonly comment?: string;
+    }
+  | {
+      readonly type: 'resolve';
+      readonly incidentId: string;
+      readonly actor: string;
+      readonly at: number;
+      readonly comment?: string;
+    }
+  | {
+      readonly type: 'comment';
+      readonly incidentId: string;
+      readonly actor: string;
+      readonly at: number;
+      readonly comment: string;
+    }
+  | {
+      readonly type: 'severity';
+      readonly incidentId: string;
+      readonly actor: string;
+      readonly at: number;
+      readonly severity: Severity;
+    };
 
 export class IncidentBook {
   private readonly incidents = new Map<string, IncidentState>();
@@ -100,7 +124,11 @@ export class IncidentBook {
     if (existing) {
       const { state, reopen } = existing;
       if (this.exceedsDuration(state, signal.at)) {
-        events.push(this.transition(state, 'resolved', signal.at, { comment: 'closed at the maximum incident duration' }));
+        events.push(
+          this.transition(state, 'resolved', signal.at, {
+            comment: 'closed at the maximum incident duration',
+          }),
+        );
       } else {
         if (reopen) events.push(this.transition(state, 'reopened', signal.at, {}));
         const joined = this.join(state, signal, suspects);
@@ -115,7 +143,9 @@ export class IncidentBook {
   /** Event time moved on: auto-resolve incidents that stayed quiet for the quiet period. */
   advance(watermark: number): Incident[] {
     const events: Incident[] = [];
-    for (const state of [...this.incidents.values()].sort((a, b) => a.snapshot.id.localeCompare(b.snapshot.id))) {
+    for (const state of [...this.incidents.values()].sort((a, b) =>
+      a.snapshot.id.localeCompare(b.snapshot.id),
+    )) {
       if (state.snapshot.status === 'resolved') continue;
       const anyFiring = [...state.members.values()].some((m) => m.firing);
       if (!anyFiring && watermark - state.lastActivity >= this.settings.quietPeriodMs) {
@@ -144,7 +174,10 @@ export class IncidentBook {
     switch (command.type) {
       case 'acknowledge':
         if (state.snapshot.status !== 'open') return undefined;
-        return this.transition(state, 'acknowledged', command.at, { ...base, comment: command.comment ?? null });
+        return this.transition(state, 'acknowledged', command.at, {
+          ...base,
+          comment: command.comment ?? null,
+        });
       case 'resolve':
         if (state.snapshot.status === 'resolved') return undefined;
         for (const m of state.members.values()) m.firing = false;
@@ -160,7 +193,8 @@ export class IncidentBook {
   private groupKeyOf(signal: Signal, suspects: readonly Suspect[]): string {
     if (signal.kind === 'verdict' && signal.changeId) return `change:${signal.changeId}`;
     const top = suspects[0];
-    if (top?.changeId && top.probability >= this.settings.changeGroupingThreshold) return `change:${top.changeId}`;
+    if (top?.changeId && top.probability >= this.settings.changeGroupingThreshold)
+      return `change:${top.changeId}`;
     return `signature:${signal.environment}:${signal.service}:${signal.signature}`;
   }
 
@@ -181,8 +215,16 @@ export class IncidentBook {
   }
 
   private open(groupKey: string, signal: Signal, suspects: readonly Suspect[]): Incident {
-    const id = 'inc_' + createHash('sha256').update(`${groupKey}\n${signal.ref}\n${signal.at}`).digest('hex').slice(0, 16);
-    const member: IncidentMember = { type: signal.kind, ref: signal.ref, service: signal.service, name: signal.name, at: signal.at };
+    const id =
+      'inc_' +
+      createHash('sha256').update(`${groupKey}\n${signal.ref}\n${signal.at}`).digest('hex').slice(0, 16);
+    const member: IncidentMember = {
+      type: signal.kind,
+      ref: signal.ref,
+      service: signal.service,
+      name: signal.name,
+      at: signal.at,
+    };
     const kind: IncidentKind = signal.kind === 'verdict' ? 'regression' : signal.kind;
     const snapshot: Incident = {
       id,
@@ -233,10 +275,21 @@ export class IncidentBook {
       state.overflow++;
       return undefined;
     }
-    const member: IncidentMember = { type: signal.kind, ref: signal.ref, service: signal.service, name: signal.name, at: signal.at };
+    const member: IncidentMember = {
+      type: signal.kind,
+      ref: signal.ref,
+      service: signal.service,
+      name: signal.name,
+      at: signal.at,
+    };
     state.members.set(signal.ref, { member, firing: true, severity: signal.severity });
     const better = signal.kind === 'verdict' || materiallyDifferent(state.snapshot.suspects, suspects);
-    return this.next(state, 'updated', signal.at, better && suspects.length > 0 ? { suspects: [...suspects] } : {});
+    return this.next(
+      state,
+      'updated',
+      signal.at,
+      better && suspects.length > 0 ? { suspects: [...suspects] } : {},
+    );
   }
 
   private memberQuiet(found: { state: IncidentState }, signal: Signal): Incident[] {
@@ -283,8 +336,16 @@ export class IncidentBook {
       members: members.map((m) => m.member),
       services,
       blastRadius: services.length,
-      severity: state.severityOverride ?? rollUpSeverity(members.map((m) => m.severity), services.length),
-      summary: state.overflow > 0 ? `${state.snapshot.summary} (+${state.overflow} signals over the member cap)` : state.snapshot.summary,
+      severity:
+        state.severityOverride ??
+        rollUpSeverity(
+          members.map((m) => m.severity),
+          services.length,
+        ),
+      summary:
+        state.overflow > 0
+          ? `${state.snapshot.summary} (+${state.overflow} signals over the member cap)`
+          : state.snapshot.summary,
     };
     state.snapshot = snapshot;
     return snapshot;

@@ -6,7 +6,7 @@ import { installTraceContextPropagation, silentLogger } from '#observability';
 import { testKafkaBrokers, uniqueTopic } from '#testing';
 import { DLQ_HEADER, parseDeadLetter } from '../dead-letter.js';
 import type { BatchHandler, InboundMessage } from '../port.js';
-import { installAsyncContext } from '../testing/async-context.js';
+import { installAsyncContext } from '#observability';
 import { committedOffsets, endOffsets, withAdmin } from '../testing/kafka-offsets.js';
 import { deferred, kafkaTestConfig, text, valueOf, whenCount } from '../testing/test-support.js';
 import { KafkaBus, type KafkaBusOptions } from './kafka-bus.js';

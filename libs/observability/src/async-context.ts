@@ -1,5 +1,6 @@
-// An AsyncLocalStorage context manager for tests. @opentelemetry/api alone ships a no-op one,
-// so without an SDK no span context flows across awaits; an app's SDK installs its own.
+// An AsyncLocalStorage context manager: @opentelemetry/api alone ships a no-op one, so without
+// an SDK no span context would flow across awaits (and no traceparent reach Kafka headers).
+// An SDK the operator installs registers its own first; setGlobalContextManager keeps that one.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
 

@@ -1,0 +1,414 @@
+// Variable masking for the template miner: one generic configuration for every source.
+//
+// A message is split on whitespace into tokens; each token is masked on its own, except for a
+// few variables that span tokens (ctime/syslog timestamps, ISO date + time, a number followed by
+// a size unit, double-quoted strings with spaces), which collapse into a single `<*>` first.
+//
+// Inside a token, whole-token shapes are recognised first (URL, path, MAC, IPv6, UUID, time,
+// date); the rest of the token is cut into atoms at punctuation (`( ) [ ] { } < > , ; : = @ # $
+// ' " | / ! ? * & % + ~ ^ \``), keeping the punctuation, and every atom is classified:
+//   - starts with a digit or a signed digit: a number, decimal, version, IPv4, hex, number with a
+//     unit (15ms, 64KB, 41C)                                              → <*>
+//   - true / false / null                                                  → <*>
+//   - contains `_` and a digit: an id (blk_-42, attempt_1445_0020_m_000002_1) → <*>
+//   - a host name with at least three labels, a TLD-like last label and a digit or `-`     → <*>
+//   - a hyphenated name of 3+ labels with a digit (msra-sa-41, ec2-52-80-34-196)        → <*>
+//   - a hyphenated name of 2 labels: each later label holding a digit (node-96, MININT-X5) → node-<*>
+//   - dotted names are masked label by label (core.2275 → core.<*>)
+//   - a word with two or more digits (storage234, U11) or 8+ hex characters      → <*>
+//   - anything else, including words with a single digit (ssh2, alt0, L3, v2), stays.
+// The key of a `key=value` pair is never masked (r24=, fpr29=), unless it is a number.
+// The template text keeps the punctuation, so `10.251.73.220:50010` becomes `<*>:<*>`.
+
+export const WILDCARD = '<*>';
+
+const SIZE_UNITS = new Set([
+  'B',
+  'KB',
+  'MB',
+  'GB',
+  'TB',
+  'PB',
+  'kB',
+  'KiB',
+  'MiB',
+  'GiB',
+  'TiB',
+  'PiB',
+  'Kb',
+  'Mb',
+  'Gb',
+]);
+// A bare "B" after a number is too ambiguous ("take 2 B") to be a unit; keep the set explicit.
+SIZE_UNITS.delete('B');
+
+const WEEKDAYS = new Set(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
+const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
+
+const TIME = /^\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+const DATE = /^\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T_ ]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const TZ = /^[A-Z]{2,5}$|^[+-]\d{4}$/;
+const YEAR = /^\d{4}$/;
+const DAY = /^\d{1,2},?$/;
+const URL_SCHEME = /[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+const MAC = /^(?:[0-9A-Fa-f]{2}[:-]){5,}[0-9A-Fa-f]{2}$/;
+const UUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
+const IPV6 = /^\[?(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}\]?$/;
+const WINDOWS_PATH = /^[A-Za-z]:\\/;
+const HEX = /^[0-9A-Fa-f]{8,}$/;
+const TLD = /^[a-z]{2,6}$/;
+
+/** Splits a message on whitespace. This is the tokenise-only pass the benchmark compares against. */
+export function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  const n = text.length;
+  let start = -1;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11) {
+      if (start >= 0) {
+        tokens.push(text.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) tokens.push(text.slice(start));
+  return tokens;
+}
+
+/** Tokenises and masks a message: the tokens a template is built from. */
+export function maskMessage(text: string): string[] {
+  const raw = tokenize(text);
+  const out: string[] = [];
+  const n = raw.length;
+  for (let i = 0; i < n; i++) {
+    const token = raw[i]!;
+    const first = token.charCodeAt(0);
+    // Multi-token variables first.
+    if (first === 34 /* " */ && !closesQuote(token)) {
+      const end = findQuoteEnd(raw, i + 1);
+      if (end > 0) {
+        const closing = raw[end]!;
+        out.push(WILDCARD + closing.slice(closing.lastIndexOf('"') + 1));
+        i = end;
+        continue;
+      }
+    }
+    if (first >= 65 && first <= 90 && token.length === 3) {
+      const end = timestampEnd(raw, i);
+      if (end > i) {
+        out.push(WILDCARD);
+        i = end;
+        continue;
+      }
+    }
+    let masked = maskToken(token);
+    if (i + 1 < n && masked.startsWith(WILDCARD)) {
+      // `2015-10-18 18:01:47,978` → one timestamp; `5.2 KB,` → one size (keeping the comma).
+      const next = raw[i + 1]!;
+      if (masked === WILDCARD && DATE.test(token) && TIME.test(stripTrail(next))) {
+        out.push(WILDCARD + next.slice(stripTrail(next).length));
+        i++;
+        continue;
+      }
+      if (/^\d/.test(token) && !token.includes(':')) {
+        const unit = stripTrail(next);
+        if (SIZE_UNITS.has(unit) && masked === WILDCARD + token.slice(stripTrail(token).length)) {
+          masked = WILDCARD + next.slice(unit.length);
+          i++;
+        }
+      }
+    }
+    out.push(masked);
+  }
+  return out;
+}
+
+function closesQuote(token: string): boolean {
+  // `"abc"`, `"abc",` or `"` alone followed by more text: only an unterminated quote spans tokens.
+  const last = token.lastIndexOf('"');
+  return last > 0;
+}
+
+function findQuoteEnd(raw: readonly string[], from: number): number {
+  const limit = Math.min(raw.length, from + 32);
+  for (let j = from; j < limit; j++) {
+    const t = raw[j]!;
+    const q = t.indexOf('"');
+    if (q >= 0) return /^[)\]},;:.!?]*$/.test(t.slice(q + 1)) ? j : -1;
+  }
+  return -1;
+}
+
+/** `Fri Jul 01 08:16:53 PDT 2005`, `Jul  1 08:16:53`, `Jul 1, 2005 08:16:53`: returns the last index. */
+function timestampEnd(raw: readonly string[], i: number): number {
+  let j = i;
+  if (WEEKDAYS.has(raw[j]!.replace(/,$/, ''))) j++;
+  const month = raw[j];
+  if (month === undefined || !MONTHS.has(month)) return -1;
+  j++;
+  if (raw[j] === undefined || !DAY.test(raw[j]!)) return -1;
+  j++;
+  if (raw[j] !== undefined && YEAR.test(raw[j]!)) j++;
+  if (raw[j] === undefined || !TIME.test(raw[j]!)) return -1;
+  let end = j;
+  if (raw[end + 1] !== undefined && TZ.test(raw[end + 1]!)) end++;
+  if (raw[end + 1] !== undefined && YEAR.test(raw[end + 1]!)) end++;
+  return end;
+}
+
+function stripTrail(token: string): string {
+  let end = token.length;
+  while (end > 0 && isTrailing(token.charCodeAt(end - 1))) end--;
+  return token.slice(0, end);
+}
+
+// ) ] } > , ; : . ! ? ' "
+function isTrailing(c: number): boolean {
+  return (
+    c === 41 || c === 93 || c === 125 || c === 62 || c === 44 || c === 59 || c === 58 || c === 46 || c === 33 || c === 63 || c === 39 || c === 34
+  );
+}
+
+/** Masks the variables of one whitespace-free token. */
+export function maskToken(token: string): string {
+  if (isPlainWord(token)) return token;
+  return maskSlow(token);
+}
+
+// Fast path: no digit, no slash, no quote or backslash, and no true/false/null: nothing to mask.
+function isPlainWord(token: string): boolean {
+  const n = token.length;
+  for (let i = 0; i < n; i++) {
+    const c = token.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 47 || c === 34 || c === 92) return false;
+  }
+  return !(token.includes('true') || token.includes('null') || token.includes('false') || hasBoolCase(token));
+}
+
+function hasBoolCase(token: string): boolean {
+  const c = token.charCodeAt(0);
+  return (c === 84 || c === 70 || c === 78) && /^(?:True|TRUE|False|FALSE|Null|NULL)\b/.test(token);
+}
+
+function maskSlow(token: string): string {
+  // Double-quoted value as a whole token: "abc" (with surrounding punctuation kept).
+  const q = token.indexOf('"');
+  if (q >= 0) {
+    const close = token.lastIndexOf('"');
+    if (close > q + 1) return maskSlow(token.slice(0, q)) + WILDCARD + maskRest(token.slice(close + 1));
+  }
+  // URL: scheme://rest — the rest is a variable when it holds a digit (hosts, ports, ids).
+  const url = URL_SCHEME.exec(token);
+  if (url) {
+    const start = url.index + url[0].length;
+    const end = closingEnd(token, start);
+    const body = token.slice(start, end);
+    if (/\d/.test(body)) return maskAtoms(token.slice(0, url.index)) + url[0] + WILDCARD + token.slice(end);
+    return token;
+  }
+  if (WINDOWS_PATH.test(token)) return WILDCARD + token.slice(closingEnd(token, 0));
+  // Paths: a `/`, `./`, `../` or `~/` at the start of the token or after an opening bracket, `=`,
+  // `:` or a quote runs to the end of the token, except closing brackets, quotes and separators.
+  const p = pathStart(token);
+  if (p >= 0) {
+    const end = closingEnd(token, p);
+    const body = token.slice(p, end);
+    const ip = /^\/(\d{1,3}(?:\.\d{1,3}){3})(:\d+)?$/.exec(body);
+    const masked = ip ? WILDCARD + (ip[2] ? ':' + WILDCARD : '') : WILDCARD;
+    return maskAtoms(token.slice(0, p)) + masked + maskRest(token.slice(end));
+  }
+  const core = stripTrail(token);
+  if (MAC.test(core) || (core.includes(':') && IPV6.test(core) && /[0-9a-fA-F]{1,4}:/.test(core) && countOf(core, ':') >= 2 && !TIME.test(core)))
+    return WILDCARD + token.slice(core.length);
+  if (TIME.test(core) || DATE.test(core)) return WILDCARD + token.slice(core.length);
+  return maskAtoms(token.replace(UUID, WILDCARD));
+}
+
+function maskRest(rest: string): string {
+  return rest.length === 0 ? rest : maskToken(rest);
+}
+
+function countOf(s: string, ch: string): number {
+  let n = 0;
+  for (let i = s.indexOf(ch); i >= 0; i = s.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+function pathStart(token: string): number {
+  const n = token.length;
+  for (let i = 0; i < n; i++) {
+    const c = token.charCodeAt(i);
+    if (c !== 47 /* / */) continue;
+    let s = i;
+    if (i > 0 && token.charCodeAt(i - 1) === 46 /* . */) {
+      s = i - 1;
+      if (s > 0 && token.charCodeAt(s - 1) === 46) s--;
+    } else if (i > 0 && token.charCodeAt(i - 1) === 126 /* ~ */) s = i - 1;
+    const before = s === 0 ? -1 : token.charCodeAt(s - 1);
+    const opens = before === -1 || before === 40 || before === 91 || before === 123 || before === 61 || before === 58 || before === 39 || before === 34 || before === 60 || before === 44;
+    if (!opens) continue;
+    if (i + 1 >= n || isClosing(token.charCodeAt(i + 1))) continue; // a lone slash is punctuation
+    if (token.charCodeAt(i + 1) === 47) continue; // `//` without a scheme: not a path we know
+    return s;
+  }
+  return -1;
+}
+
+// ) ] } > , ; : ' "
+function isClosing(c: number): boolean {
+  return c === 41 || c === 93 || c === 125 || c === 62 || c === 44 || c === 59 || c === 58 || c === 39 || c === 34;
+}
+
+/** End of a path or URL body: before the trailing run of closing brackets, quotes and separators. */
+function closingEnd(token: string, from: number): number {
+  let end = token.length;
+  while (end > from && isClosing(token.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+// Atom delimiters: ( ) [ ] { } < > , ; : = @ # $ ' " | / ! ? * & % + ~ ^ ` and backslash.
+function isDelimiter(c: number): boolean {
+  switch (c) {
+    case 40:
+    case 41:
+    case 91:
+    case 93:
+    case 123:
+    case 125:
+    case 60:
+    case 62:
+    case 44:
+    case 59:
+    case 58:
+    case 61:
+    case 64:
+    case 35:
+    case 36:
+    case 39:
+    case 34:
+    case 124:
+    case 47:
+    case 33:
+    case 63:
+    case 42:
+    case 38:
+    case 37:
+    case 43:
+    case 126:
+    case 94:
+    case 96:
+    case 92:
+      return true;
+    default:
+      return false;
+  }
+}
+
+function maskAtoms(token: string): string {
+  const n = token.length;
+  let out = '';
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? token.charCodeAt(i) : -1;
+    if (c !== -1 && !isDelimiter(c)) continue;
+    if (i > start) {
+      const atom = token.slice(start, i);
+      // A `<*>` already in place (a masked UUID) is kept; so is the key of key=value.
+      const isKey = c === 61 && !/^-?\d/.test(atom);
+      out += isKey ? atom : maskAtom(atom);
+    }
+    if (c !== -1) out += token[i];
+    start = i + 1;
+  }
+  return out;
+}
+
+function hasDigit(s: string): boolean {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+function digitCount(s: string): number {
+  let d = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) d++;
+  }
+  return d;
+}
+
+function isBoolOrNull(atom: string): boolean {
+  if (atom.length < 4 || atom.length > 5) return false;
+  const l = atom.toLowerCase();
+  return l === 'true' || l === 'false' || l === 'null';
+}
+
+/** Classifies one atom (no delimiters inside, but may contain `.`, `-`, `_`). */
+export function maskAtom(atom: string): string {
+  if (atom === '*' || atom === WILDCARD) return atom;
+  if (!hasDigit(atom)) {
+    if (isBoolOrNull(atom)) return WILDCARD;
+    if (atom.includes('.') && atom.includes('-') && isHostName(atom)) return WILDCARD;
+    return atom;
+  }
+  const c0 = atom.charCodeAt(0);
+  if ((c0 >= 48 && c0 <= 57) || ((c0 === 45 || c0 === 46) && atom.length > 1 && isDigitAt(atom, 1))) return WILDCARD;
+  if (atom.includes('_')) return WILDCARD;
+  if (atom.includes('.')) {
+    if (isHostName(atom)) return WILDCARD;
+    return atom
+      .split('.')
+      .map((label) => (label.length === 0 ? label : maskLabel(label)))
+      .join('.');
+  }
+  return maskLabel(atom);
+}
+
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/** A dash-free or dashed label without dots. */
+function maskLabel(label: string): string {
+  if (!hasDigit(label)) return label;
+  const c0 = label.charCodeAt(0);
+  if ((c0 >= 48 && c0 <= 57) || (c0 === 45 && label.length > 1 && isDigitAt(label, 1))) return WILDCARD;
+  const dash = label.indexOf('-');
+  if (dash > 0) {
+    const parts = label.split('-');
+    if (parts.length >= 3) return WILDCARD; // host-like: msra-sa-41, R10-M1-N2
+    const head = parts[0]!;
+    const tail = parts[1]!;
+    const maskedTail = tail.length > 0 && hasDigit(tail) ? WILDCARD : tail;
+    return (wordIsVariable(head) ? WILDCARD : head) + '-' + maskedTail;
+  }
+  return wordIsVariable(label) ? WILDCARD : label;
+}
+
+/** A word holding digits: variable when it has two or more digits or is a long hex string. */
+function wordIsVariable(word: string): boolean {
+  if (!hasDigit(word)) return false;
+  if (isDigitAt(word, 0)) return true;
+  return digitCount(word) >= 2 || HEX.test(word);
+}
+
+/** ns1.example.com, ec2-52-80-34-196.compute.amazonaws.com, MININT-X5.corp.example.com */
+function isHostName(atom: string): boolean {
+  const labels = atom.split('.');
+  if (labels.length < 3) return false;
+  const tld = labels[labels.length - 1]!;
+  if (!TLD.test(tld)) return false;
+  let variable = false;
+  for (const label of labels) {
+    if (label.length === 0 || !/^[A-Za-z0-9-]+$/.test(label)) return false;
+    if (hasDigit(label) || label.includes('-')) variable = true;
+  }
+  return variable;
+}
