@@ -14,6 +14,9 @@ if (($(node_major) < 24)); then
 fi
 
 if [[ ! -f "$repo/node_modules/.package-lock.json" || "$repo/package-lock.json" -nt "$repo/node_modules/.package-lock.json" ]]; then
-  echo "[setup] installing dependencies (npm ci)" >&2
-  (cd "$repo" && npm ci --no-audit --no-fund >&2) || { echo "[setup] npm ci failed" >&2; exit 1; }
+  # `npm install` rather than `npm ci`: chdb lists per-platform engine packages as optional
+  # dependencies, and the lock file can only hold the ones the registry served when it was
+  # written; `npm ci` refuses such a lock, `npm install` installs exactly what the lock pins.
+  echo "[setup] installing dependencies (npm install from package-lock.json)" >&2
+  (cd "$repo" && npm install --no-audit --no-fund >&2) || { echo "[setup] npm install failed" >&2; exit 1; }
 fi

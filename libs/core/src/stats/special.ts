@@ -112,7 +112,7 @@ export function normalQuantile(p: number): number {
     x = -(((((C[0]! * q + C[1]!) * q + C[2]!) * q + C[3]!) * q + C[4]!) * q + C[5]!) / ((((D[0]! * q + D[1]!) * q + D[2]!) * q + D[3]!) * q + 1);
   }
   // Halley refinement against the accurate cdf; work in the smaller tail to keep digits.
-  const e = p < 0.5 ? normalCdf(x) - p : p - 1 + normalSf(x);
+  const e = p < 0.5 ? normalCdf(x) - p : 1 - p - normalSf(x);
   const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
   return x - u / (1 + (x * u) / 2);
 }

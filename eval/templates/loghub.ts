@@ -1,0 +1,95 @@
+// The loghub-2k data sets with corrected ground truth (loghub-2.0), read in place from the shared
+// datasets directory: `$AFTERSHOCK_DATASETS` or `../shared/datasets` next to the project root.
+// Never copied into the repository.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { projectRoot } from '#config';
+
+export const SYSTEMS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'BGL', 'HPC', 'Apache', 'OpenSSH'] as const;
+export type LoghubSystem = (typeof SYSTEMS)[number];
+
+/** Drain's published grouping accuracy on loghub-2k with the corrected ground truth (loghub-2.0). */
+export const DRAIN_GA: Readonly<Record<LoghubSystem, number>> = {
+  HDFS: 0.998,
+  Hadoop: 0.948,
+  Spark: 0.922,
+  Zookeeper: 0.967,
+  BGL: 0.963,
+  HPC: 0.887,
+  Apache: 1.0,
+  OpenSSH: 0.789,
+};
+
+export interface LoghubData {
+  readonly system: LoghubSystem;
+  readonly file: string;
+  readonly content: readonly string[];
+  readonly eventIds: readonly string[];
+  readonly templates: readonly string[];
+}
+
+export function datasetsDir(): string {
+  const fromEnv = process.env.AFTERSHOCK_DATASETS;
+  return fromEnv ? resolve(fromEnv) : resolve(projectRoot(), '..', 'shared', 'datasets');
+}
+
+export function loghubFile(system: LoghubSystem): string {
+  return join(datasetsDir(), 'loghub-2k', system, `${system}_2k.log_structured_corrected.csv`);
+}
+
+export function loadLoghub(system: LoghubSystem): LoghubData {
+  const file = loghubFile(system);
+  if (!existsSync(file)) {
+    throw new Error(`loghub-2k data not found at ${file}; set AFTERSHOCK_DATASETS to the datasets directory`);
+  }
+  const rows = parseCsv(readFileSync(file, 'utf8'));
+  const header = rows[0] ?? [];
+  const col = (name: string) => {
+    const i = header.indexOf(name);
+    if (i < 0) throw new Error(`${file}: no ${name} column`);
+    return i;
+  };
+  const [c, e, t] = [col('Content'), col('EventId'), col('EventTemplate')];
+  const body = rows.slice(1).filter((r) => r.length > 1);
+  return {
+    system,
+    file,
+    content: body.map((r) => r[c] ?? ''),
+    eventIds: body.map((r) => r[e] ?? ''),
+    templates: body.map((r) => r[t] ?? ''),
+  };
+}
+
+/** RFC 4180 CSV: quoted fields, doubled quotes inside them, CRLF or LF line ends. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field.length > 0 || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}

@@ -1,0 +1,435 @@
+// A streaming template miner for log lines, incident titles and alert messages.
+//
+// Each message is masked (see masking.ts) and split into tokens. Templates live in leaves keyed
+// by structure: token count and first token (a Drain-like depth-2 prefix tree flattened into one
+// map). Within a leaf a message is compared position by position with every template:
+//   - equal tokens, a `<*>` in the template, or a partial template token such as `node-<*>` that
+//     the message token fits, match;
+//   - a mismatch where either side holds a variable is "soft": the message may join the template
+//     when at least `similarity` of its positions match, and the template refines (the position
+//     becomes `<*>`, keeping a common prefix/suffix that ends at punctuation, e.g. `MININT-<*>`);
+//   - a mismatch between two constant words is "hard": `bytes` vs `values`, `NEW` vs `RUNNING`.
+//     Two words are not merged on sight. A message one hard mismatch away from a template starts
+//     its own template and joins a variant group at that position; when the group has seen
+//     `variantThreshold` distinct words there, the position is a variable (user names, domain
+//     names) and the group merges into its oldest member, whose id survives. The others become
+//     aliases of it (`resolve()`), so earlier results stay meaningful.
+// Memory is bounded: at most `maxTemplates` templates and `maxClustersPerLeaf` per leaf; the
+// least recently used template is evicted (counted in stats()).
+import { maskMessage, WILDCARD } from './masking.js';
+import { templateIdOf } from './template-id.js';
+
+export interface TemplateMinerOptions {
+  /** Fraction of positions that must match for a message to join a template (soft mismatches). */
+  readonly similarity?: number;
+  /** Distinct constant words seen at one position before that position becomes a variable. */
+  readonly variantThreshold?: number;
+  /** Templates held at most; the least recently used one is evicted beyond this. */
+  readonly maxTemplates?: number;
+  /** Templates held at most per leaf (same token count and first token). */
+  readonly maxClustersPerLeaf?: number;
+}
+
+export interface TemplateMatch {
+  readonly templateId: string;
+  readonly template: string;
+}
+
+export interface AddResult extends TemplateMatch {
+  /** This message created a template that did not exist before. */
+  readonly isNew: boolean;
+  /** An existing template changed its text (refined or merged) because of this message. */
+  readonly changed: boolean;
+}
+
+export interface TemplateInfo {
+  readonly id: string;
+  readonly template: string;
+  readonly count: number;
+  /** Sequence numbers (1-based count of add() calls) of the first and latest message. */
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+}
+
+export interface TemplateMinerStats {
+  readonly messages: number;
+  readonly templates: number;
+  readonly leaves: number;
+  readonly created: number;
+  readonly refined: number;
+  readonly merged: number;
+  readonly evicted: number;
+  readonly aliases: number;
+}
+
+const KIND_CONSTANT = 0;
+const KIND_WILDCARD = 1;
+const KIND_PARTIAL = 2;
+
+interface Leaf {
+  readonly key: string;
+  readonly clusters: Cluster[];
+}
+
+interface VariantGroup {
+  readonly position: number;
+  readonly members: Cluster[];
+  readonly values: Set<string>;
+}
+
+interface Cluster {
+  readonly id: string;
+  readonly tokens: string[];
+  readonly kinds: Uint8Array;
+  readonly globs: (readonly string[] | undefined)[];
+  readonly leaf: Leaf;
+  readonly created: number;
+  count: number;
+  lastSeen: number;
+  alive: boolean;
+  text: string;
+  groups: Map<number, VariantGroup> | undefined;
+  absorbed: string[] | undefined;
+}
+
+const DEFAULTS = {
+  similarity: 0.5,
+  variantThreshold: 4,
+  maxTemplates: 10_000,
+  maxClustersPerLeaf: 200,
+};
+
+export class TemplateMiner {
+  private readonly similarity: number;
+  private readonly variantThreshold: number;
+  private readonly maxTemplates: number;
+  private readonly maxClustersPerLeaf: number;
+  private readonly leaves = new Map<string, Leaf>();
+  /** Live templates by id, least recently used first. */
+  private readonly lru = new Map<string, Cluster>();
+  /** Ids of templates merged into another → the id that absorbed them. */
+  private readonly aliases = new Map<string, string>();
+  private seq = 0;
+  private created = 0;
+  private refined = 0;
+  private merged = 0;
+  private evicted = 0;
+
+  constructor(options: TemplateMinerOptions = {}) {
+    this.similarity = options.similarity ?? DEFAULTS.similarity;
+    this.variantThreshold = Math.max(2, options.variantThreshold ?? DEFAULTS.variantThreshold);
+    this.maxTemplates = Math.max(1, options.maxTemplates ?? DEFAULTS.maxTemplates);
+    this.maxClustersPerLeaf = Math.max(1, options.maxClustersPerLeaf ?? DEFAULTS.maxClustersPerLeaf);
+    if (!(this.similarity >= 0 && this.similarity <= 1)) throw new RangeError('similarity must be within [0, 1]');
+  }
+
+  /** Learns from one message and returns its template. */
+  add(text: string): AddResult {
+    const seq = ++this.seq;
+    const tokens = maskMessage(text);
+    const key = leafKey(tokens);
+    let leaf = this.leaves.get(key);
+    if (!leaf) {
+      leaf = { key, clusters: [] };
+      this.leaves.set(key, leaf);
+    }
+    const found = this.search(leaf, tokens);
+    if (found.best) {
+      const cluster = found.best;
+      const changed = this.refine(cluster, tokens);
+      this.touch(cluster, seq);
+      cluster.count++;
+      return { templateId: cluster.id, template: cluster.text, isNew: false, changed };
+    }
+    const cluster = this.create(leaf, tokens, seq);
+    let result: Cluster = cluster;
+    if (found.sibling) result = this.joinVariants(found.sibling, found.siblingPosition, cluster);
+    this.enforceBounds(leaf, result);
+    if (result === cluster) return { templateId: cluster.id, template: cluster.text, isNew: true, changed: false };
+    return { templateId: result.id, template: result.text, isNew: false, changed: true };
+  }
+
+  /** The template a message belongs to, without learning from it. */
+  match(text: string): TemplateMatch | undefined {
+    const tokens = maskMessage(text);
+    const leaf = this.leaves.get(leafKey(tokens));
+    if (!leaf) return undefined;
+    const best = this.search(leaf, tokens).best;
+    return best ? { templateId: best.id, template: best.text } : undefined;
+  }
+
+  /** The live id a template id now answers to (itself, or the template that absorbed it). */
+  resolve(id: string): string | undefined {
+    if (this.lru.has(id)) return id;
+    const target = this.aliases.get(id);
+    return target !== undefined && this.lru.has(target) ? target : undefined;
+  }
+
+  /** The current text of a template, following merges. */
+  template(id: string): string | undefined {
+    const live = this.resolve(id);
+    return live === undefined ? undefined : this.lru.get(live)!.text;
+  }
+
+  /** Live templates, oldest first. */
+  templates(): TemplateInfo[] {
+    return [...this.lru.values()]
+      .sort((a, b) => a.created - b.created)
+      .map((c) => ({ id: c.id, template: c.text, count: c.count, firstSeen: c.created, lastSeen: c.lastSeen }));
+  }
+
+  stats(): TemplateMinerStats {
+    return {
+      messages: this.seq,
+      templates: this.lru.size,
+      leaves: this.leaves.size,
+      created: this.created,
+      refined: this.refined,
+      merged: this.merged,
+      evicted: this.evicted,
+      aliases: this.aliases.size,
+    };
+  }
+
+  private search(
+    leaf: Leaf,
+    tokens: readonly string[],
+  ): { best?: Cluster; sibling?: Cluster; siblingPosition: number } {
+    const n = tokens.length;
+    const minMatches = n === 0 ? 0 : Math.ceil(this.similarity * n - 1e-9);
+    let best: Cluster | undefined;
+    let bestScore = -1;
+    let sibling: Cluster | undefined;
+    let siblingScore = -1;
+    let siblingPosition = -1;
+    for (const cluster of leaf.clusters) {
+      const { kinds, tokens: own, globs } = cluster;
+      let soft = 0;
+      let hard = 0;
+      let hardAt = -1;
+      for (let i = 0; i < n; i++) {
+        const kind = kinds[i]!;
+        if (kind === KIND_WILDCARD) continue;
+        const t = own[i]!;
+        const w = tokens[i]!;
+        if (t === w) continue;
+        if (kind === KIND_PARTIAL) {
+          if (globMatch(globs[i]!, w)) continue;
+          soft++;
+        } else if (w.includes(WILDCARD)) soft++;
+        else if (++hard > 1) break;
+        else hardAt = i;
+      }
+      if (hard > 1) continue;
+      const score = n - soft - hard;
+      if (score < minMatches) continue;
+      if (hard === 0) {
+        if (score > bestScore) {
+          best = cluster;
+          bestScore = score;
+        }
+      } else if (score > siblingScore) {
+        sibling = cluster;
+        siblingScore = score;
+        siblingPosition = hardAt;
+      }
+    }
+    return best ? { best, siblingPosition: -1 } : { sibling, siblingPosition };
+  }
+
+  /** Generalises a template so that it covers `tokens`. */
+  private refine(cluster: Cluster, tokens: readonly string[]): boolean {
+    let changed = false;
+    const { kinds, tokens: own } = cluster;
+    for (let i = 0; i < tokens.length; i++) {
+      const kind = kinds[i]!;
+      if (kind === KIND_WILDCARD) continue;
+      const w = tokens[i]!;
+      const t = own[i]!;
+      if (t === w || (kind === KIND_PARTIAL && globMatch(cluster.globs[i]!, w))) continue;
+      setToken(cluster, i, mergeToken(t, w));
+      changed = true;
+    }
+    if (changed) {
+      cluster.text = own.join(' ');
+      this.refined++;
+    }
+    return changed;
+  }
+
+  private create(leaf: Leaf, tokens: string[], seq: number): Cluster {
+    const text = tokens.join(' ');
+    let id = templateIdOf(text);
+    for (let k = 2; this.lru.has(id) || this.aliases.has(id); k++) id = `${templateIdOf(text)}-${k}`;
+    const n = tokens.length;
+    const cluster: Cluster = {
+      id,
+      tokens: tokens.slice(),
+      kinds: new Uint8Array(n),
+      globs: new Array<readonly string[] | undefined>(n),
+      leaf,
+      created: seq,
+      count: 1,
+      lastSeen: seq,
+      alive: true,
+      text,
+      groups: undefined,
+      absorbed: undefined,
+    };
+    for (let i = 0; i < n; i++) setToken(cluster, i, tokens[i]!);
+    leaf.clusters.push(cluster);
+    this.lru.set(id, cluster);
+    this.created++;
+    return cluster;
+  }
+
+  /**
+   * `fresh` differs from `sibling` by one constant word at `position`. Records the variant and,
+   * once the position has shown enough distinct words, merges the group into its oldest member.
+   */
+  private joinVariants(sibling: Cluster, position: number, fresh: Cluster): Cluster {
+    sibling.groups ??= new Map();
+    let group = sibling.groups.get(position);
+    if (!group) {
+      group = { position, members: [sibling], values: new Set([sibling.tokens[position]!]) };
+      sibling.groups.set(position, group);
+    }
+    group.members.push(fresh);
+    group.values.add(fresh.tokens[position]!);
+    fresh.groups ??= new Map();
+    fresh.groups.set(position, group);
+    if (group.values.size < this.variantThreshold) return fresh;
+
+    const members = group.members.filter((m) => m.alive);
+    let survivor = members[0]!;
+    for (const m of members) if (m.created < survivor.created) survivor = m;
+    for (const m of members) {
+      if (m === survivor) continue;
+      for (let i = 0; i < m.tokens.length; i++) {
+        const merged = mergeToken(survivor.tokens[i]!, m.tokens[i]!);
+        if (merged !== survivor.tokens[i]) setToken(survivor, i, merged);
+      }
+      survivor.count += m.count;
+      survivor.lastSeen = Math.max(survivor.lastSeen, m.lastSeen);
+      this.absorb(survivor, m);
+    }
+    for (const m of members) m.groups?.delete(position);
+    survivor.text = survivor.tokens.join(' ');
+    this.lru.delete(survivor.id);
+    this.lru.set(survivor.id, survivor);
+    return survivor;
+  }
+
+  private absorb(survivor: Cluster, gone: Cluster): void {
+    gone.alive = false;
+    removeFrom(gone.leaf.clusters, gone);
+    this.lru.delete(gone.id);
+    survivor.absorbed ??= [];
+    this.aliases.set(gone.id, survivor.id);
+    survivor.absorbed.push(gone.id);
+    for (const id of gone.absorbed ?? []) {
+      this.aliases.set(id, survivor.id);
+      survivor.absorbed.push(id);
+    }
+    this.merged++;
+  }
+
+  private touch(cluster: Cluster, seq: number): void {
+    cluster.lastSeen = seq;
+    this.lru.delete(cluster.id);
+    this.lru.set(cluster.id, cluster);
+  }
+
+  private enforceBounds(leaf: Leaf, keep: Cluster): void {
+    if (leaf.clusters.length > this.maxClustersPerLeaf) {
+      let victim: Cluster | undefined;
+      for (const c of leaf.clusters) if (c !== keep && (!victim || c.lastSeen < victim.lastSeen)) victim = c;
+      if (victim) this.evict(victim);
+    }
+    while (this.lru.size > this.maxTemplates) {
+      const oldest = this.lru.values().next().value as Cluster;
+      if (oldest === keep) break;
+      this.evict(oldest);
+    }
+  }
+
+  private evict(cluster: Cluster): void {
+    cluster.alive = false;
+    removeFrom(cluster.leaf.clusters, cluster);
+    if (cluster.leaf.clusters.length === 0) this.leaves.delete(cluster.leaf.key);
+    this.lru.delete(cluster.id);
+    for (const id of cluster.absorbed ?? []) this.aliases.delete(id);
+    this.evicted++;
+  }
+}
+
+function leafKey(tokens: readonly string[]): string {
+  return tokens.length === 0 ? '0' : `${tokens.length}\u0001${tokens[0]}`;
+}
+
+function setToken(cluster: Cluster, i: number, token: string): void {
+  cluster.tokens[i] = token;
+  if (token === WILDCARD) {
+    cluster.kinds[i] = KIND_WILDCARD;
+    cluster.globs[i] = undefined;
+  } else if (token.includes(WILDCARD)) {
+    cluster.kinds[i] = KIND_PARTIAL;
+    cluster.globs[i] = token.split(WILDCARD);
+  } else {
+    cluster.kinds[i] = KIND_CONSTANT;
+    cluster.globs[i] = undefined;
+  }
+}
+
+function removeFrom<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
+}
+
+/** Whether `s` fits a token pattern split at its wildcards (each `<*>` matches any text). */
+export function globMatch(parts: readonly string[], s: string): boolean {
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  if (s.length < first.length + last.length || !s.startsWith(first) || !s.endsWith(last)) return false;
+  let pos = first.length;
+  const limit = s.length - last.length;
+  for (let k = 1; k < parts.length - 1; k++) {
+    const part = parts[k]!;
+    const at = s.indexOf(part, pos);
+    if (at < 0 || at + part.length > limit) return false;
+    pos = at + part.length;
+  }
+  return true;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+}
+
+/**
+ * The most specific token covering both `a` and `b`: equal tokens stay; otherwise the common
+ * prefix up to its last punctuation and the common suffix from its first punctuation are kept
+ * around a `<*>` (`MININT-A1`, `MININT-B2` → `MININT-<*>`; `'x_1'`, `'y_2'` → `'<*>'`).
+ */
+export function mergeToken(a: string, b: string): string {
+  if (a === b) return a;
+  if (a === WILDCARD || b === WILDCARD) return WILDCARD;
+  const min = Math.min(a.length, b.length);
+  let p = 0;
+  while (p < min && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  while (p > 0 && isWordChar(a.charCodeAt(p - 1))) p--;
+  let s = 0;
+  while (s < min - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  while (s > 0 && isWordChar(a.charCodeAt(a.length - s))) s--;
+  // Never cut through an existing `<*>`, and do not put two wildcards side by side.
+  if (p > 0 && a.charCodeAt(p - 1) === 60 /* < */ && a.startsWith(WILDCARD, p - 1)) p -= 1;
+  else if (p > 1 && a.charCodeAt(p - 1) === 42 /* * */ && a.startsWith(WILDCARD, p - 2)) p -= 2;
+  let e = a.length - s;
+  if (s > 0 && a.charCodeAt(e) === 62 /* > */ && a.startsWith(WILDCARD, e - 2)) e += 1;
+  else if (s > 1 && a.charCodeAt(e) === 42 /* * */ && a.startsWith(WILDCARD, e - 1)) e += 2;
+  let prefix = a.slice(0, p);
+  let suffix = a.slice(Math.max(e, p));
+  if (prefix.endsWith(WILDCARD)) prefix = prefix.slice(0, -WILDCARD.length);
+  if (suffix.startsWith(WILDCARD)) suffix = suffix.slice(WILDCARD.length);
+  return prefix + WILDCARD + suffix;
+}
