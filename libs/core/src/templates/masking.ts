@@ -39,8 +39,6 @@ const SIZE_UNITS = new Set([
   'Mb',
   'Gb',
 ]);
-// A bare "B" after a number is too ambiguous ("take 2 B") to be a unit; keep the set explicit.
-SIZE_UNITS.delete('B');
 
 const WEEKDAYS = new Set(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
 const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
@@ -51,11 +49,13 @@ const TZ = /^[A-Z]{2,5}$|^[+-]\d{4}$/;
 const YEAR = /^\d{4}$/;
 const DAY = /^\d{1,2},?$/;
 const URL_SCHEME = /[A-Za-z][A-Za-z0-9+.-]*:\/\//;
-const MAC = /^(?:[0-9A-Fa-f]{2}[:-]){5,}[0-9A-Fa-f]{2}$/;
+const MAC = /(?<![0-9A-Fa-f:-])(?:[0-9A-Fa-f]{2}[:-]){5,}[0-9A-Fa-f]{2}(?![0-9A-Fa-f:-])/g;
 const UUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
 const IPV6 = /^\[?(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}\]?$/;
 const WINDOWS_PATH = /^[A-Za-z]:\\/;
 const HEX = /^[0-9A-Fa-f]{8,}$/;
+const NUMERIC_RANGE = /^\d+(?:-\d+)+$/;
+
 const TLD = /^[a-z]{2,6}$/;
 
 /** Splits a message on whitespace. This is the tokenise-only pass the benchmark compares against. */
@@ -121,6 +121,32 @@ export function maskMessage(text: string): string[] {
     }
     out.push(masked);
   }
+  return collapseLists(out);
+}
+
+/** A run of 8 or more `<*>` tokens is a list of values (ids, hosts): one variable. */
+const LIST_RUN = 8;
+
+function collapseLists(tokens: string[]): string[] {
+  let run = 0;
+  let found = false;
+  for (const t of tokens) {
+    run = t === WILDCARD ? run + 1 : 0;
+    if (run >= LIST_RUN) {
+      found = true;
+      break;
+    }
+  }
+  if (!found) return tokens;
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    let j = i;
+    while (j < tokens.length && tokens[j] === WILDCARD) j++;
+    if (j - i >= LIST_RUN) {
+      out.push(WILDCARD);
+      i = j - 1;
+    } else out.push(tokens[i]!);
+  }
   return out;
 }
 
@@ -183,7 +209,16 @@ function isPlainWord(token: string): boolean {
     const c = token.charCodeAt(i);
     if ((c >= 48 && c <= 57) || c === 47 || c === 34 || c === 92) return false;
   }
+  if (n >= 8 && isHexWord(token)) return false;
   return !(token.includes('true') || token.includes('null') || token.includes('false') || hasBoolCase(token));
+}
+
+function isHexWord(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i) | 32;
+    if (!((c >= 97 && c <= 102) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
 }
 
 function hasBoolCase(token: string): boolean {
@@ -192,6 +227,8 @@ function hasBoolCase(token: string): boolean {
 }
 
 function maskSlow(token: string): string {
+  // An octal-escaped quote (`\042`, as some syslog daemons write it) is a quote.
+  if (token.includes('\\042')) token = token.replaceAll('\\042', '"');
   // Double-quoted value as a whole token: "abc" (with surrounding punctuation kept).
   const q = token.indexOf('"');
   if (q >= 0) {
@@ -204,8 +241,10 @@ function maskSlow(token: string): string {
     const start = url.index + url[0].length;
     const end = closingEnd(token, start);
     const body = token.slice(start, end);
-    if (/\d/.test(body)) return maskAtoms(token.slice(0, url.index)) + url[0] + WILDCARD + token.slice(end);
-    return token;
+    if (!/\d/.test(body)) return token;
+    // scheme://host:port is masked like any host:port; with a path or user info, the whole address.
+    const masked = /^[\w.-]+(?::\d+)?$/.test(body) ? maskAtoms(body) : WILDCARD;
+    return maskAtoms(token.slice(0, url.index)) + url[0] + masked + token.slice(end);
   }
   if (WINDOWS_PATH.test(token)) return WILDCARD + token.slice(closingEnd(token, 0));
   // Paths: a `/`, `./`, `../` or `~/` at the start of the token or after an opening bracket, `=`,
@@ -219,10 +258,11 @@ function maskSlow(token: string): string {
     return maskAtoms(token.slice(0, p)) + masked + maskRest(token.slice(end));
   }
   const core = stripTrail(token);
-  if (MAC.test(core) || (core.includes(':') && IPV6.test(core) && /[0-9a-fA-F]{1,4}:/.test(core) && countOf(core, ':') >= 2 && !TIME.test(core)))
-    return WILDCARD + token.slice(core.length);
+  const colons = countOf(core, ':');
+  if (colons >= 2 && IPV6.test(core) && /\d/.test(core) && !TIME.test(core)) return WILDCARD + token.slice(core.length);
   if (TIME.test(core) || DATE.test(core)) return WILDCARD + token.slice(core.length);
-  return maskAtoms(token.replace(UUID, WILDCARD));
+  if (colons >= 5 || countOf(core, '-') >= 4) token = token.replace(MAC, WILDCARD).replace(UUID, WILDCARD);
+  return maskAtoms(token);
 }
 
 function maskRest(rest: string): string {
@@ -352,14 +392,41 @@ function isBoolOrNull(atom: string): boolean {
 /** Classifies one atom (no delimiters inside, but may contain `.`, `-`, `_`). */
 export function maskAtom(atom: string): string {
   if (atom === '*' || atom === WILDCARD) return atom;
+  // Dots around an atom are punctuation: `40984.` → `<*>.`, `..0` → `..<*>`.
+  const c0 = atom.charCodeAt(0);
+  const cl = atom.charCodeAt(atom.length - 1);
+  if (cl === 46 || (c0 === 46 && !(atom.length > 1 && isDigitAt(atom, 1)))) {
+    let a = 0;
+    let b = atom.length;
+    while (b > 0 && atom.charCodeAt(b - 1) === 46) b--;
+    while (a < b && atom.charCodeAt(a) === 46) a++;
+    if (a === b) return atom;
+    return atom.slice(0, a) + maskAtom(atom.slice(a, b)) + atom.slice(b);
+  }
   if (!hasDigit(atom)) {
     if (isBoolOrNull(atom)) return WILDCARD;
+    if (atom.length >= 8 && HEX.test(atom)) return WILDCARD;
     if (atom.includes('.') && atom.includes('-') && isHostName(atom)) return WILDCARD;
     return atom;
   }
-  const c0 = atom.charCodeAt(0);
-  if ((c0 >= 48 && c0 <= 57) || ((c0 === 45 || c0 === 46) && atom.length > 1 && isDigitAt(atom, 1))) return WILDCARD;
-  if (atom.includes('_')) return WILDCARD;
+  if (isDigitAt(atom, 0) || ((c0 === 45 || c0 === 46) && atom.length > 1 && isDigitAt(atom, 1))) {
+    // 104-127 is a range of two numbers; anything else starting with a digit is one value.
+    return NUMERIC_RANGE.test(atom) ? atom.replace(/\d+/g, WILDCARD) : WILDCARD;
+  }
+  if (atom.includes('_')) {
+    // An id: some `_`-separated part is a number or a variable word (blk_-42, rdd_2_0, root14_local).
+    for (const part of atom.split('_')) if (part.length > 0 && (isNumberLike(part) || wordIsVariable(part))) return WILDCARD;
+    return atom;
+  }
+  const dash = atom.indexOf('-');
+  if (dash > 0) {
+    // name-<digits…>: node-96, MININT-FNANLI5.corp.example.com, BP-1347-10.1.2.3-1444, jetty-6.1.26
+    const labels = atom.split('-');
+    const head = labels[0]!;
+    if (/^[A-Za-z]+$/.test(head) && labels.slice(1).every(leadsWithDigits)) {
+      return head + '-' + WILDCARD;
+    }
+  }
   if (atom.includes('.')) {
     if (isHostName(atom)) return WILDCARD;
     return atom
@@ -370,16 +437,25 @@ export function maskAtom(atom: string): string {
   return maskLabel(atom);
 }
 
+/** The part of a dash-separated label before its first dot holds a digit (5, X5.corp, 10.1.2.3). */
+function leadsWithDigits(label: string): boolean {
+  const dot = label.indexOf('.');
+  return hasDigit(dot < 0 ? label : label.slice(0, dot));
+}
+
+function isNumberLike(part: string): boolean {
+  return isDigitAt(part, 0) || (part.length > 1 && part.charCodeAt(0) === 45 && isDigitAt(part, 1));
+}
+
 function isDigitAt(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
   return c >= 48 && c <= 57;
 }
 
-/** A dash-free or dashed label without dots. */
+/** A label without dots, possibly dashed. */
 function maskLabel(label: string): string {
   if (!hasDigit(label)) return label;
-  const c0 = label.charCodeAt(0);
-  if ((c0 >= 48 && c0 <= 57) || (c0 === 45 && label.length > 1 && isDigitAt(label, 1))) return WILDCARD;
+  if (isNumberLike(label)) return WILDCARD;
   const dash = label.indexOf('-');
   if (dash > 0) {
     const parts = label.split('-');

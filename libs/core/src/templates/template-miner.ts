@@ -209,14 +209,17 @@ export class TemplateMiner {
       let hardAt = -1;
       for (let i = 0; i < n; i++) {
         const kind = kinds[i]!;
-        if (kind === KIND_WILDCARD) continue;
-        const t = own[i]!;
         const w = tokens[i]!;
-        if (t === w) continue;
-        if (kind === KIND_PARTIAL) {
-          if (globMatch(globs[i]!, w)) continue;
-          soft++;
-        } else if (w.includes(WILDCARD)) soft++;
+        let isHard: boolean;
+        if (kind === KIND_WILDCARD) {
+          if (!isPunctuation(w)) continue;
+          isHard = true; // `****` is a constant, not a value of the variable
+        } else {
+          const t = own[i]!;
+          if (t === w || (kind === KIND_PARTIAL && globMatch(globs[i]!, w))) continue;
+          isHard = !softMismatch(t, kind, w);
+        }
+        if (!isHard) soft++;
         else if (++hard > 1) break;
         else hardAt = i;
       }
@@ -228,7 +231,7 @@ export class TemplateMiner {
           best = cluster;
           bestScore = score;
         }
-      } else if (score > siblingScore) {
+      } else if (soft === 0 && score > siblingScore) {
         sibling = cluster;
         siblingScore = score;
         siblingPosition = hardAt;
@@ -240,6 +243,7 @@ export class TemplateMiner {
   /** Generalises a template so that it covers `tokens`. */
   private refine(cluster: Cluster, tokens: readonly string[]): boolean {
     let changed = false;
+    let opened: VariantGroup[] | undefined;
     const { kinds, tokens: own } = cluster;
     for (let i = 0; i < tokens.length; i++) {
       const kind = kinds[i]!;
@@ -249,11 +253,15 @@ export class TemplateMiner {
       if (t === w || (kind === KIND_PARTIAL && globMatch(cluster.globs[i]!, w))) continue;
       setToken(cluster, i, mergeToken(t, w));
       changed = true;
+      // A position with variants that now holds a variable: the variants are one template.
+      const group = cluster.groups?.get(i);
+      if (group) (opened ??= []).push(group);
     }
     if (changed) {
       cluster.text = own.join(' ');
       this.refined++;
     }
+    for (const group of opened ?? []) if (cluster.alive) this.mergeGroup(group);
     return changed;
   }
 
@@ -299,7 +307,11 @@ export class TemplateMiner {
     fresh.groups ??= new Map();
     fresh.groups.set(position, group);
     if (group.values.size < this.variantThreshold) return fresh;
+    return this.mergeGroup(group);
+  }
 
+  /** Merges the live members of a variant group into the oldest one, whose id survives. */
+  private mergeGroup(group: VariantGroup): Cluster {
     const members = group.members.filter((m) => m.alive);
     let survivor = members[0]!;
     for (const m of members) if (m.created < survivor.created) survivor = m;
@@ -313,7 +325,8 @@ export class TemplateMiner {
       survivor.lastSeen = Math.max(survivor.lastSeen, m.lastSeen);
       this.absorb(survivor, m);
     }
-    for (const m of members) m.groups?.delete(position);
+    for (const m of members) m.groups?.delete(group.position);
+    group.members.length = 0;
     survivor.text = survivor.tokens.join(' ');
     this.lru.delete(survivor.id);
     this.lru.set(survivor.id, survivor);
@@ -400,6 +413,37 @@ export function globMatch(parts: readonly string[], s: string): boolean {
     pos = at + part.length;
   }
   return true;
+}
+
+function isPunctuation(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (isWordChar(c)) return false;
+  }
+  return token !== WILDCARD && !token.includes(WILDCARD);
+}
+
+const NAMESPACE = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\.$/;
+
+/**
+ * Whether a template token `t` and a message token `w` that differ may still be one variable:
+ * a message variable against a constant (not punctuation), a message pattern that covers the
+ * template token, a template pattern sharing a constant prefix or suffix with the message token,
+ * or two names in the same namespace (`org.apache.x.A` vs `org.apache.x.y.B`).
+ */
+function softMismatch(t: string, kind: number, w: string): boolean {
+  if (w === WILDCARD) return !isPunctuation(t);
+  if (w.includes(WILDCARD)) return globMatch(w.split(WILDCARD), t);
+  if (kind === KIND_PARTIAL) {
+    const first = t.slice(0, t.indexOf(WILDCARD));
+    const last = t.slice(t.lastIndexOf(WILDCARD) + WILDCARD.length);
+    return (first.length > 0 && w.startsWith(first)) || (last.length > 0 && w.endsWith(last));
+  }
+  const min = Math.min(t.length, w.length);
+  let p = 0;
+  while (p < min && t.charCodeAt(p) === w.charCodeAt(p)) p++;
+  const dot = t.lastIndexOf('.', p - 1);
+  return dot > 0 && NAMESPACE.test(t.slice(0, dot + 1));
 }
 
 function isWordChar(c: number): boolean {

@@ -1,0 +1,61 @@
+// Numbers in words a person on call reads at 3 a.m.: "p95 latency rose from 120 ms to 910 ms
+// (+658%), p < 0.001". Units follow the signal (ms/s for latency, % for ratios).
+import type { ResolvedSignal } from './signals.js';
+
+export function formatValue(v: number, unit: string): string {
+  if (!Number.isFinite(v)) return String(v);
+  switch (unit) {
+    case 's': {
+      const a = Math.abs(v);
+      if (a === 0) return '0 ms';
+      if (a < 1) return `${sig(v * 1000)} ms`;
+      return `${sig(v)} s`;
+    }
+    case 'ratio':
+      return `${sig(v * 100, v !== 0 && Math.abs(v) < 0.001 ? 2 : 3)}%`;
+    case '%':
+      return `${sig(v)}%`;
+    case '1/s':
+      return `${sig(v)}/s`;
+    case '1':
+    case '':
+      return sig(v);
+    default:
+      return `${sig(v)} ${unit}`;
+  }
+}
+
+/** Up to `digits` significant digits, no exponent for everyday magnitudes, thousands separated. */
+export function sig(v: number, digits = 3): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e15 || a < 1e-6) return v.toExponential(digits - 1);
+  const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(a)));
+  const rounded = Number(v.toFixed(Math.min(decimals, 12)));
+  return rounded.toLocaleString('en-US', { maximumFractionDigits: Math.min(decimals, 12) });
+}
+
+export function formatP(p: number): string {
+  if (!Number.isFinite(p)) return 'p = n/a';
+  if (p < 0.001) return 'p < 0.001';
+  return `p = ${Number(p.toPrecision(2))}`;
+}
+
+/** Relative change as a signed percentage: "+658%", "−12%"; "new" when the baseline was 0. */
+export function formatChange(from: number, to: number): string {
+  if (from === 0) return to === 0 ? '±0%' : 'from zero';
+  const rel = (to - from) / Math.abs(from);
+  const pct = rel * 100;
+  const text = Math.abs(pct) >= 100 ? Math.round(pct).toLocaleString('en-US') : sig(pct, 2);
+  return `${pct >= 0 ? '+' : '−'}${text.replace('-', '')}%`;
+}
+
+export function formatFor(signal: ResolvedSignal, v: number): string {
+  return formatValue(v, signal.unit);
+}
+
+export function formatDuration(ms: number): string {
+  const min = ms / 60_000;
+  if (min >= 1) return `${sig(min, 3)} min`;
+  return `${sig(ms / 1000, 3)} s`;
+}

@@ -1,0 +1,163 @@
+// Metric series of a service over a time range, at the resolution the range calls for: raw
+// points for short ranges, 1-minute rollups for days, 1-hour rollups beyond — and never a
+// resolution whose retention no longer covers the start of the range.
+import type { ClickHouseStore } from '../port.js';
+import { fromTelemetryPointRow, type StoredTelemetryPoint, type StoredTelemetryPointRow } from '../records/telemetry.record.js';
+import { asMs, pageSize, timeRange, type Instant } from './query-params.js';
+import { sqlFiles } from './sql-files.js';
+
+export type Resolution = 'raw' | '1m' | '1h';
+
+export interface ResolutionPolicy {
+  /** Longest range served from raw points (default 6 h: 2,160 points of a 10-second series). */
+  readonly rawMaxRangeMs: number;
+  /** Longest range served from 1-minute buckets (default 7 days: 10,080 buckets). */
+  readonly minuteMaxRangeMs: number;
+  /** Raw retention: a range starting earlier is served from rollups (default 30 days). */
+  readonly rawRetentionMs: number;
+  /** 1-minute retention: a range starting earlier is served from hours (default 90 days). */
+  readonly minuteRetentionMs: number;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export const DEFAULT_RESOLUTION_POLICY: ResolutionPolicy = {
+  rawMaxRangeMs: 6 * HOUR,
+  minuteMaxRangeMs: 7 * DAY,
+  rawRetentionMs: 30 * DAY,
+  minuteRetentionMs: 90 * DAY,
+};
+
+/** The coarsest resolution needed for neither too many points nor data already expired. */
+export function pickResolution(fromMs: number, toMs: number, nowMs: number, policy = DEFAULT_RESOLUTION_POLICY): Resolution {
+  const range = toMs - fromMs;
+  if (range > policy.minuteMaxRangeMs || fromMs < nowMs - policy.minuteRetentionMs) return '1h';
+  if (range > policy.rawMaxRangeMs || fromMs < nowMs - policy.rawRetentionMs) return '1m';
+  return 'raw';
+}
+
+export interface SeriesQuery {
+  readonly service: string;
+  readonly metric: string;
+  readonly from: Instant;
+  readonly to: Instant;
+  /** Only this environment (default: all). */
+  readonly environment?: string;
+  /** Default 'auto' (pickResolution). */
+  readonly resolution?: Resolution | 'auto';
+  /** At most this many series (label sets), default 100. */
+  readonly maxSeries?: number;
+}
+
+/**
+ * One point of a series. Raw points: count 1 and every statistic equal to the value. Buckets:
+ * statistics of the points in the bucket starting at `t`; quantiles from t-digests (within 1%
+ * of rank).
+ */
+export interface SeriesPoint {
+  readonly t: number;
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly sum: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+export interface MetricSeries {
+  readonly environment: string;
+  readonly labels: Record<string, string>;
+  readonly unit: string | null;
+  readonly points: SeriesPoint[];
+}
+
+export interface SeriesResult {
+  readonly resolution: Resolution;
+  readonly series: MetricSeries[];
+}
+
+export interface PointsQuery {
+  readonly service: string;
+  readonly from: Instant;
+  readonly to: Instant;
+  readonly metric?: string;
+  readonly limit?: number;
+}
+
+interface SeriesRow<P> {
+  readonly environment: string;
+  readonly series: string;
+  readonly labels: Record<string, string>;
+  readonly unit: string | null;
+  readonly points: P[];
+}
+
+type RawPoint = [t: string | number, value: number];
+type BucketPoint = [t: string | number, count: string | number, min: number, max: number, sum: number, quantiles: number[]];
+
+export class TelemetryRepository {
+  private readonly sql = sqlFiles({
+    raw: 'telemetry/series-raw',
+    '1m': 'telemetry/series-1m',
+    '1h': 'telemetry/series-1h',
+    points: 'telemetry/points',
+  });
+
+  constructor(
+    private readonly store: ClickHouseStore,
+    private readonly policy: ResolutionPolicy = DEFAULT_RESOLUTION_POLICY,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async series(query: SeriesQuery): Promise<SeriesResult> {
+    const { from, to } = timeRange(query.from, query.to);
+    const resolution =
+      !query.resolution || query.resolution === 'auto'
+        ? pickResolution(asMs(from), asMs(to), this.now(), this.policy)
+        : query.resolution;
+    const params = {
+      service: query.service,
+      metric: query.metric,
+      environment: query.environment ?? '',
+      from,
+      to,
+      maxSeries: pageSize(query.maxSeries, 100, 10_000),
+    };
+    if (resolution === 'raw') {
+      const rows = await this.store.query<SeriesRow<RawPoint>>(this.sql.raw, params);
+      return { resolution, series: rows.map((row) => toSeries(row, rawPoint)) };
+    }
+    const rows = await this.store.query<SeriesRow<BucketPoint>>(this.sql[resolution], params);
+    return { resolution, series: rows.map((row) => toSeries(row, bucketPoint)) };
+  }
+
+  /** Raw points with every field (export, inspection), in series and time order. */
+  async points(query: PointsQuery): Promise<StoredTelemetryPoint[]> {
+    const { from, to } = timeRange(query.from, query.to);
+    const rows = await this.store.query<StoredTelemetryPointRow>(this.sql.points, {
+      service: query.service,
+      metric: query.metric ?? '',
+      from,
+      to,
+      limit: pageSize(query.limit, 10_000, 1_000_000),
+    });
+    return rows.map(fromTelemetryPointRow);
+  }
+}
+
+function toSeries<P>(row: SeriesRow<P>, point: (p: P) => SeriesPoint): MetricSeries {
+  return { environment: row.environment, labels: row.labels, unit: row.unit, points: row.points.map(point) };
+}
+
+function rawPoint([t, value]: RawPoint): SeriesPoint {
+  return { t: Number(t), count: 1, min: value, max: value, sum: value, mean: value, p50: value, p90: value, p95: value, p99: value };
+}
+
+function bucketPoint([t, count, min, max, sum, [p50, p90, p95, p99]]: BucketPoint): SeriesPoint {
+  const n = Number(count);
+  return { t: Number(t), count: n, min, max, sum, mean: sum / n, p50, p90, p95, p99 };
+}
