@@ -27,8 +27,25 @@ export async function ensureKafkaTopics(
       })),
     });
   } catch (error) {
-    // Another replica may have created some of them in between ("already exists"): fine if all exist now.
-    const now = new Set(await admin.listTopics());
-    if (missing.some((spec) => !now.has(spec.topic))) throw error;
+    // Another replica may have created some of them in between ("already exists"), or the
+    // brokers' metadata lags just behind the controller right after creation (kafkajs then
+    // reports UNKNOWN_TOPIC_OR_PARTITION while waiting for leaders): wait until all are served.
+    await waitUntilServed(admin, missing.map((spec) => spec.topic), error);
   }
+}
+
+async function waitUntilServed(admin: Admin, topics: readonly string[], cause: unknown): Promise<void> {
+  for (let attempt = 1; attempt <= 20; attempt++) {
+    try {
+      const listed = new Set(await admin.listTopics());
+      if (topics.every((t) => listed.has(t))) {
+        const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+        if (metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      }
+    } catch {
+      // metadata not there yet: try again below
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * attempt)));
+  }
+  throw cause;
 }

@@ -1,0 +1,5 @@
+export * from './signals.js';
+export * from './judge.js';
+export * from './series-buffer.js';
+export * from './verifier.js';
+export * from './wording.js';

@@ -1,0 +1,527 @@
+// Post-deployment verification as an event-time state machine. For a change on service S at
+// t0 it compares S's own telemetry in the baseline [t0 − 30 min, t0) with the observation
+// [t0, t0 + 15 min + grace), looks again every minute (an interim look may FAIL early, which
+// ends the verification), and gives a final verdict when the observation is complete.
+//
+// Time. Only event time counts: the timestamps of telemetry points, never the wall clock.
+// Each service's watermark is
+//     max( latest point of S − allowedLateness,
+//          latest point of any service − idleTimeout,      (a silent service still progresses)
+//          an external floor: advanceWatermark(t), or poll() = clock.now() − idleTimeout )
+// A look closes when the watermark passes its end; a point older than its service's watermark
+// on arrival is dropped and counted (droppedLate). So points late within the bound, or out of
+// order, give exactly the same verdicts; and a replay of the same input gives the same output.
+//
+// Baselines lie in the past, and telemetry usually arrives before the change event does: every
+// service keeps a bounded history of its judged series (historyMs, default 45 min), from which
+// a new verification takes its baseline. Only series that match a golden signal are kept.
+//
+// Repeated looks. The family-wise α (default 1%) is spent over the looks with a Lan-DeMets
+// spending function (default Pocock-type, α·ln(1 + (e − 1)t)) and split across the look's tests
+// (Bonferroni); by the union bound the false-fail rate of a clean deploy over all looks and
+// all metrics stays ≤ α whatever the correlation between looks. Pocock rather than
+// O'Brien-Fleming: OBF leaves ~1e-9 for a look a quarter in, below the smallest p-value that 5
+// minutes of points against a 30-minute baseline can produce (exact Mann-Whitney: 3e-6), so a
+// bad deploy could not fail early; Pocock lets gross regressions fail in minutes and still
+// bounds the total. (OBF and linear are available: settings.spending.)
+//
+// Memory. Per tracked series: its history (16 B a point; 45 min at 1-min resolution ≈ 0.7 KB,
+// at 10 s ≈ 4.3 KB, capped by maxPointsPerSeries) and, while a change on its service is being
+// verified, a copy of its baseline and observation windows (≈ the same again). Series per
+// service are capped (maxSeriesPerService); idle services are forgotten after historyMs.
+import type { Change, MetricJudgement, TelemetryBatch, TelemetryPoint, Verdict, VerdictOutcome } from '#contracts';
+import type { Clock } from '../clock.js';
+import { alphaForLook, type SpendingFunction } from '../stats/spending.js';
+import { DEFAULT_JUDGE_SETTINGS, judgeMetric, testsFor, type JudgeSettings, type MetricAssessment, type MetricInput } from './judge.js';
+import { SeriesBuffer } from './series-buffer.js';
+import { canonical, DEFAULT_SIGNALS, matches, resolveSignal, type ResolvedSignal, type ServiceSignalOverrides, type SignalSpec } from './signals.js';
+import { formatDuration } from './wording.js';
+
+const MINUTE = 60_000;
+
+export interface VerifierSettings extends JudgeSettings {
+  readonly baselineMs: number;
+  readonly observationMs: number;
+  /** Added to the observation so it holds a full observationMs of post-rollout behaviour. */
+  readonly graceMs: number;
+  readonly lookIntervalMs: number;
+  readonly allowedLatenessMs: number;
+  readonly idleTimeoutMs: number;
+  /** How far back each service's history reaches (≥ baseline + lateness). */
+  readonly historyMs: number;
+  readonly maxPointsPerSeries: number;
+  readonly maxSeriesPerService: number;
+  /** Family-wise false-fail rate of one verification over all its looks and metrics. */
+  readonly alpha: number;
+  readonly spending: SpendingFunction;
+  /** Emit non-final interim looks (outcome inconclusive unless they fail). */
+  readonly emitInterim: boolean;
+  readonly signals: readonly SignalSpec[];
+  readonly services: Readonly<Record<string, ServiceSignalOverrides>>;
+  /** How many finished change ids to remember, so a redelivered change is not verified twice. */
+  readonly rememberCompleted: number;
+}
+
+export const DEFAULT_VERIFIER_SETTINGS: VerifierSettings = {
+  ...DEFAULT_JUDGE_SETTINGS,
+  baselineMs: 30 * MINUTE,
+  observationMs: 15 * MINUTE,
+  graceMs: 2 * MINUTE,
+  lookIntervalMs: MINUTE,
+  allowedLatenessMs: 30_000,
+  idleTimeoutMs: 5 * MINUTE,
+  historyMs: 45 * MINUTE,
+  maxPointsPerSeries: 2048,
+  maxSeriesPerService: 256,
+  alpha: 0.01,
+  spending: 'pocock',
+  emitInterim: true,
+  signals: DEFAULT_SIGNALS,
+  services: {},
+  rememberCompleted: 10_000,
+};
+
+export interface VerifierStats {
+  readonly services: number;
+  readonly series: number;
+  readonly bufferedPoints: number;
+  readonly approxBytes: number;
+  readonly activeVerifications: number;
+  readonly droppedLate: number;
+  readonly droppedInvalid: number;
+  readonly droppedSeries: number;
+  readonly overflowedPoints: number;
+}
+
+interface TrackedSeries {
+  readonly key: string;
+  readonly metric: string;
+  readonly display: string;
+  readonly labelsKey: string;
+  readonly signal: ResolvedSignal;
+  readonly history: SeriesBuffer;
+}
+
+interface ServiceState {
+  readonly key: string;
+  readonly service: string;
+  readonly environment: string;
+  maxTs: number;
+  readonly series: Map<string, TrackedSeries>;
+  /** Series keys that match no signal (not buffered), bounded like series. */
+  readonly unjudged: Set<string>;
+  readonly verifications: Set<Verification>;
+}
+
+interface WindowSeries {
+  readonly tracked: TrackedSeries;
+  readonly base: SeriesBuffer;
+  readonly obs: SeriesBuffer;
+}
+
+interface Verification {
+  readonly change: Change;
+  readonly state: ServiceState;
+  readonly baselineStart: number;
+  readonly baselineEnd: number;
+  readonly observationStart: number;
+  readonly observationEnd: number;
+  readonly lookTimes: number[];
+  nextLook: number;
+  lastTestedFraction: number;
+  readonly series: Map<string, WindowSeries>;
+  readonly overlapping: Set<string>;
+  done: boolean;
+}
+
+/** Verifies changes against their service's telemetry; see the file comment for semantics. */
+export class DeploymentVerifier {
+  readonly settings: VerifierSettings;
+  private readonly states = new Map<string, ServiceState>();
+  private readonly byChange = new Map<string, Verification>();
+  private readonly completed = new Set<string>();
+  private globalMaxTs = -Infinity;
+  private externalWatermark = -Infinity;
+  private lastSweepBucket = -Infinity;
+  private droppedLate = 0;
+  private droppedInvalid = 0;
+  private droppedSeries = 0;
+
+  constructor(
+    settings: Partial<VerifierSettings> = {},
+    private readonly clock?: Clock,
+  ) {
+    this.settings = { ...DEFAULT_VERIFIER_SETTINGS, ...settings };
+  }
+
+  /** Feed telemetry (any service). Returns verdicts whose looks closed as a result. */
+  observeTelemetry(batch: TelemetryBatch): Verdict[] {
+    const state = this.stateFor(batch.environment, batch.service);
+    for (const point of batch.points) this.addPoint(state, point);
+    const out = this.checkService(state);
+    out.push(...this.maybeCheckAll());
+    return out;
+  }
+
+  /** Start verifying a change (idempotent per change id). Returns verdicts already due. */
+  observeChange(change: Change): Verdict[] {
+    if (!change.service || this.byChange.has(change.id) || this.completed.has(change.id)) return [];
+    const s = this.settings;
+    const state = this.stateFor(change.environment, change.service);
+    const t0 = change.startedAt;
+    const observationEnd = t0 + s.observationMs + s.graceMs;
+    const lookTimes: number[] = [];
+    for (let t = t0 + s.lookIntervalMs; t < observationEnd; t += s.lookIntervalMs) lookTimes.push(t);
+    lookTimes.push(observationEnd);
+    const v: Verification = {
+      change,
+      state,
+      baselineStart: t0 - s.baselineMs,
+      baselineEnd: t0,
+      observationStart: t0,
+      observationEnd,
+      lookTimes,
+      nextLook: 0,
+      lastTestedFraction: 0,
+      series: new Map(),
+      overlapping: new Set(),
+      done: false,
+    };
+    for (const other of state.verifications) {
+      if (t0 >= other.observationStart && t0 < other.observationEnd) other.overlapping.add(change.id);
+      if (other.change.startedAt >= v.observationStart && other.change.startedAt < v.observationEnd) v.overlapping.add(other.change.id);
+    }
+    // The baseline (and, for a change reported late, part of the observation) is in the past.
+    for (const tracked of state.series.values()) {
+      const ws = this.windowSeries(v, tracked);
+      const b = tracked.history.range(v.baselineStart, v.baselineEnd);
+      for (let i = 0; i < b.ts.length; i++) ws.base.insert(b.ts[i]!, b.values[i]!);
+      const o = tracked.history.range(v.observationStart, v.observationEnd);
+      for (let i = 0; i < o.ts.length; i++) ws.obs.insert(o.ts[i]!, o.values[i]!);
+    }
+    state.verifications.add(v);
+    this.byChange.set(change.id, v);
+    return this.advance(v);
+  }
+
+  /** Raise the watermark of every service to at least t (e.g. the min over assigned partitions). */
+  advanceWatermark(t: number): Verdict[] {
+    if (t > this.externalWatermark) this.externalWatermark = t;
+    return this.checkAll();
+  }
+
+  /** Processing-time progress for silent services: treats every service as caught up to clock.now() − idleTimeout. */
+  poll(): Verdict[] {
+    if (!this.clock) return [];
+    return this.advanceWatermark(this.clock.now() - this.settings.idleTimeoutMs);
+  }
+
+  /** The event-time watermark of one service. */
+  watermark(service: string, environment = 'production'): number {
+    const state = this.states.get(`${environment}\u0000${service}`);
+    return this.watermarkOf(state);
+  }
+
+  /** Changes currently being verified. */
+  activeChanges(): string[] {
+    return [...this.byChange.keys()];
+  }
+
+  stats(): VerifierStats {
+    let series = 0;
+    let points = 0;
+    let bytes = 0;
+    let overflowed = 0;
+    for (const st of this.states.values()) {
+      for (const t of st.series.values()) {
+        series++;
+        points += t.history.length;
+        bytes += t.history.bytes + 200;
+        overflowed += t.history.overflowed;
+      }
+    }
+    for (const v of this.byChange.values()) {
+      for (const ws of v.series.values()) {
+        points += ws.base.length + ws.obs.length;
+        bytes += ws.base.bytes + ws.obs.bytes + 100;
+      }
+    }
+    return {
+      services: this.states.size,
+      series,
+      bufferedPoints: points,
+      approxBytes: bytes,
+      activeVerifications: this.byChange.size,
+      droppedLate: this.droppedLate,
+      droppedInvalid: this.droppedInvalid,
+      droppedSeries: this.droppedSeries,
+      overflowedPoints: overflowed,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private stateFor(environment: string, service: string): ServiceState {
+    const key = `${environment}\u0000${service}`;
+    let st = this.states.get(key);
+    if (!st) {
+      st = { key, service, environment, maxTs: -Infinity, series: new Map(), unjudged: new Set(), verifications: new Set() };
+      this.states.set(key, st);
+    }
+    return st;
+  }
+
+  private watermarkOf(state: ServiceState | undefined): number {
+    const s = this.settings;
+    const own = state ? state.maxTs - s.allowedLatenessMs : -Infinity;
+    return Math.max(own, this.globalMaxTs - s.idleTimeoutMs, this.externalWatermark);
+  }
+
+  private addPoint(state: ServiceState, point: TelemetryPoint): void {
+    const ts = point.timestamp;
+    if (!Number.isFinite(ts) || !Number.isFinite(point.value)) {
+      this.droppedInvalid++;
+      return;
+    }
+    if (ts < this.watermarkOf(state)) {
+      this.droppedLate++;
+      return;
+    }
+    if (ts > state.maxTs) state.maxTs = ts;
+    if (ts > this.globalMaxTs) this.globalMaxTs = ts;
+    const labelsKey = labelKey(point.labels);
+    const key = labelsKey ? `${point.metric}${labelsKey}` : point.metric;
+    let tracked = state.series.get(key);
+    if (!tracked) {
+      if (state.unjudged.has(key)) return;
+      const signal = resolveSignal(point.metric, point.unit, this.settings.signals, this.settings.services[state.service]);
+      if (state.series.size + state.unjudged.size >= this.settings.maxSeriesPerService) {
+        this.droppedSeries++;
+        return;
+      }
+      if (!signal) {
+        state.unjudged.add(key);
+        return;
+      }
+      tracked = { key, metric: point.metric, display: key, labelsKey, signal, history: new SeriesBuffer(this.settings.maxPointsPerSeries) };
+      state.series.set(key, tracked);
+      for (const v of state.verifications) this.windowSeries(v, tracked);
+    }
+    tracked.history.insert(ts, point.value);
+    const horizon = state.maxTs - this.settings.historyMs;
+    if (tracked.history.firstTimestamp < horizon - this.settings.lookIntervalMs) tracked.history.pruneBefore(horizon);
+    for (const v of state.verifications) {
+      if (ts >= v.baselineStart && ts < v.baselineEnd) this.windowSeries(v, tracked).base.insert(ts, point.value);
+      else if (ts >= v.observationStart && ts < v.observationEnd) this.windowSeries(v, tracked).obs.insert(ts, point.value);
+    }
+  }
+
+  private windowSeries(v: Verification, tracked: TrackedSeries): WindowSeries {
+    let ws = v.series.get(tracked.key);
+    if (!ws) {
+      const cap = this.settings.maxPointsPerSeries;
+      ws = { tracked, base: new SeriesBuffer(cap), obs: new SeriesBuffer(cap) };
+      v.series.set(tracked.key, ws);
+    }
+    return ws;
+  }
+
+  private checkService(state: ServiceState): Verdict[] {
+    const out: Verdict[] = [];
+    for (const v of [...state.verifications]) out.push(...this.advance(v));
+    return out;
+  }
+
+  private checkAll(): Verdict[] {
+    const out: Verdict[] = [];
+    for (const v of [...this.byChange.values()]) out.push(...this.advance(v));
+    this.sweep();
+    return out;
+  }
+
+  /** Re-check every verification (and forget idle services) once per look interval of event time. */
+  private maybeCheckAll(): Verdict[] {
+    const bucket = Math.floor(this.globalMaxTs / this.settings.lookIntervalMs);
+    if (bucket <= this.lastSweepBucket) return [];
+    this.lastSweepBucket = bucket;
+    return this.checkAll();
+  }
+
+  private sweep(): void {
+    const horizon = Math.max(this.globalMaxTs, this.externalWatermark) - this.settings.historyMs - this.settings.idleTimeoutMs;
+    for (const [key, st] of this.states) {
+      if (st.verifications.size === 0 && st.maxTs < horizon) this.states.delete(key);
+    }
+  }
+
+  /** Evaluate every look of v that the watermark has closed, in order; stop at a fail. */
+  private advance(v: Verification): Verdict[] {
+    if (v.done) return [];
+    const wm = this.watermarkOf(v.state);
+    let latestInterim: Verdict | null = null;
+    const out: Verdict[] = [];
+    while (!v.done && v.nextLook < v.lookTimes.length && v.lookTimes[v.nextLook]! <= wm) {
+      const index = v.nextLook++;
+      const verdict = this.evaluate(v, index);
+      if (!verdict) continue;
+      if (verdict.final) {
+        this.finish(v);
+        out.push(verdict);
+      } else latestInterim = verdict;
+    }
+    // Several looks closing at once (a late change, a jump in event time): report only the last
+    // interim one; every look was still evaluated, in order, so the decision does not depend on batching.
+    if (latestInterim && !v.done && this.settings.emitInterim) out.unshift(latestInterim);
+    return out;
+  }
+
+  private finish(v: Verification): void {
+    v.done = true;
+    v.state.verifications.delete(v);
+    this.byChange.delete(v.change.id);
+    this.completed.add(v.change.id);
+    if (this.completed.size > this.settings.rememberCompleted) this.completed.delete(this.completed.values().next().value!);
+  }
+
+  private evaluate(v: Verification, index: number): Verdict | null {
+    const s = this.settings;
+    const lookEnd = v.lookTimes[index]!;
+    const isLast = index === v.lookTimes.length - 1;
+    const fraction = (lookEnd - v.observationStart) / (v.observationEnd - v.observationStart);
+    const inputs: MetricInput[] = [];
+    for (const ws of v.series.values()) {
+      const input = this.metricInput(v, ws, lookEnd);
+      if (input) inputs.push(input);
+    }
+    const totalTests = inputs.reduce((n, i) => n + testsFor(i, s), 0);
+    if (totalTests === 0 && !isLast) return null; // nothing to judge yet: keep the α for later looks
+    const alphaLook = alphaForLook(s.spending, s.alpha, fraction, v.lastTestedFraction);
+    v.lastTestedFraction = fraction;
+    const alphaTest = totalTests > 0 ? alphaLook / totalTests : alphaLook;
+    const assessments = inputs.map((input) => judgeMetric(input, alphaTest, isLast, s));
+    return this.verdict(v, index, lookEnd, isLast, assessments);
+  }
+
+  private metricInput(v: Verification, ws: WindowSeries, lookEnd: number): MetricInput | null {
+    const { tracked } = ws;
+    const signal = tracked.signal;
+    const base = ws.base.range(v.baselineStart, v.baselineEnd);
+    const obs = ws.obs.range(v.observationStart, lookEnd);
+    if (base.ts.length === 0 && obs.ts.length === 0) return null;
+    const intervalMs = firstFinite(ws.base.typicalInterval(), ws.obs.typicalInterval(), tracked.history.typicalInterval(), this.settings.lookIntervalMs);
+    const input: MetricInput = {
+      metric: tracked.display,
+      signal,
+      baseline: base.values.map((x) => canonical(signal, x)),
+      observation: obs.values.map((x) => canonical(signal, x)),
+      intervalMs,
+    };
+    if (signal.spec.kind !== 'error_ratio' || !signal.spec.exposure) return input;
+    const exposure = this.exposureFor(v, ws);
+    if (!exposure) return input;
+    return {
+      ...input,
+      baselineRequests: this.requestsAt(exposure, exposure.base, base.ts, intervalMs),
+      observationRequests: this.requestsAt(exposure, exposure.obs, obs.ts, intervalMs),
+    };
+  }
+
+  /** The request series paired with an error series: same labels, else the unlabelled one. */
+  private exposureFor(v: Verification, ws: WindowSeries): WindowSeries | null {
+    const pattern = ws.tracked.signal.spec.exposure!;
+    let fallback: WindowSeries | null = null;
+    for (const other of v.series.values()) {
+      if (other === ws || !matches(pattern, other.tracked.metric) || other.tracked.signal.spec.kind === 'error_ratio') continue;
+      if (other.tracked.labelsKey === ws.tracked.labelsKey) return other;
+      if (other.tracked.labelsKey === '') fallback = other;
+    }
+    return fallback;
+  }
+
+  /** Requests per point at the given timestamps (NaN where the request series has no point). */
+  private requestsAt(exposure: WindowSeries, buffer: SeriesBuffer, ts: number[], intervalMs: number): number[] {
+    const sig = exposure.tracked.signal;
+    const ownInterval = firstFinite(buffer.typicalInterval(), exposure.tracked.history.typicalInterval(), intervalMs);
+    const perPoint = sig.mode === 'rate' ? ownInterval / 1000 : 1;
+    return ts.map((t) => {
+      const raw = buffer.valueNear(t, intervalMs / 2);
+      return Number.isFinite(raw) ? raw * perPoint : NaN;
+    });
+  }
+
+  private verdict(v: Verification, index: number, lookEnd: number, isLast: boolean, assessments: MetricAssessment[]): Verdict {
+    const { change } = v;
+    const fails = assessments.filter((a) => a.status === 'fail');
+    const judged = assessments.filter((a) => a.status === 'fail' || a.status === 'pass' || a.status === 'suspicious');
+    const blocking = assessments.filter((a) => a.status === 'suspicious' || a.status === 'vanished');
+    const elapsed = formatDuration(lookEnd - v.observationStart);
+    const look = index + 1;
+    let outcome: VerdictOutcome;
+    let score: number;
+    let summary: string;
+    if (fails.length > 0) {
+      outcome = 'fail';
+      fails.sort((a, b) => a.score - b.score);
+      score = fails[0]!.score;
+      const more = fails.length > 1 ? ` (and ${fails.length - 1} more failing metric${fails.length > 2 ? 's' : ''})` : '';
+      summary = `Regression after change ${change.id} on ${change.service}, ${elapsed} after it (look ${look}): ${fails[0]!.judgement.reason}${more}`;
+    } else if (!isLast) {
+      outcome = 'inconclusive';
+      score = judged.length > 0 ? Math.min(...judged.map((a) => a.score)) : 50;
+      summary = `Look ${look} of ${v.lookTimes.length}, ${elapsed} after change ${change.id}: no regression so far (${judged.length} metric${judged.length === 1 ? '' : 's'} judged)`;
+    } else if (judged.length === 0) {
+      outcome = 'inconclusive';
+      score = 50;
+      summary =
+        assessments.length === 0
+          ? `No telemetry from ${change.service} to verify change ${change.id} against: inconclusive, not a pass`
+          : `Too little telemetry from ${change.service} to verify change ${change.id}: ${assessments[0]!.judgement.reason}`;
+    } else if (blocking.length > 0) {
+      outcome = 'inconclusive';
+      score = Math.min(50, ...judged.map((a) => a.score));
+      summary = `Inconclusive after ${elapsed}: ${blocking.map((a) => a.judgement.reason).join('; ')}`;
+    } else {
+      outcome = 'pass';
+      score = Math.min(...judged.map((a) => a.score));
+      const names = judged.map((a) => a.judgement.metric);
+      summary = `No regression on ${change.service} ${elapsed} after change ${change.id}: ${judged.length} metric${judged.length === 1 ? '' : 's'} within bounds (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})`;
+    }
+    if (v.overlapping.size > 0) summary += `; note: other changes overlap this window (${[...v.overlapping].join(', ')})`;
+    const order: Record<string, number> = { fail: 0, suspicious: 1, vanished: 2, pass: 3, 'too-little-data': 4, 'no-baseline': 5 };
+    const metrics: MetricJudgement[] = [...assessments]
+      .sort((a, b) => order[a.status]! - order[b.status]! || a.score - b.score || (a.judgement.metric < b.judgement.metric ? -1 : 1))
+      .map((a) => a.judgement);
+    return {
+      id: `${change.id}/${look}`,
+      changeId: change.id,
+      service: change.service,
+      environment: change.environment,
+      outcome,
+      score: Math.max(0, Math.min(100, Math.round(score))),
+      look,
+      final: isLast || outcome === 'fail',
+      decidedAt: lookEnd,
+      baselineStart: v.baselineStart,
+      baselineEnd: v.baselineEnd,
+      observationStart: v.observationStart,
+      observationEnd: lookEnd,
+      metrics,
+      summary,
+      team: change.team,
+    };
+  }
+}
+
+/** Canonical label text: `{a="1",b="2"}` with sorted keys; '' without labels. */
+export function labelKey(labels: Readonly<Record<string, string>> | undefined): string {
+  if (!labels) return '';
+  const keys = Object.keys(labels);
+  if (keys.length === 0) return '';
+  keys.sort();
+  return `{${keys.map((k) => `${k}="${labels[k]}"`).join(',')}}`;
+}
+
+function firstFinite(...values: number[]): number {
+  for (const v of values) if (Number.isFinite(v) && v > 0) return v;
+  return MINUTE;
+}

@@ -1,0 +1,159 @@
+// Incidents: a filtered, paged list of summaries, and the detail of one (its newest version with
+// suspects, their evidence and changes, members, the timeline of versions, and the problems it
+// belongs to). Every read is of the newest version of each incident (FINAL).
+import type { Change, ChangeKind, Incident, IncidentKind, IncidentStatus, Severity } from '#contracts';
+import type { ClickHouseStore } from '../port.js';
+import {
+  fromIncidentEventRow,
+  fromIncidentRow,
+  type IncidentTimelineEntry,
+  type StoredIncidentEventRow,
+  type StoredIncidentRow,
+} from '../records/incident.record.js';
+import { fromChangeRow, type StoredChangeRow } from '../records/change.record.js';
+import { pageOffset, pageSize, timeRange, type Instant } from './query-params.js';
+import { sqlFiles } from './sql-files.js';
+
+export interface IncidentsQuery {
+  /** Incidents open at some time in [from, to). */
+  readonly from: Instant;
+  readonly to: Instant;
+  /** Primary or affected service. */
+  readonly service?: string;
+  readonly environment?: string;
+  readonly statuses?: readonly IncidentStatus[];
+  readonly severities?: readonly Severity[];
+  /** Page size, default 50. */
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface IncidentSummary {
+  readonly id: string;
+  readonly version: number;
+  readonly status: IncidentStatus;
+  readonly kind: IncidentKind;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly service: string;
+  readonly services: string[];
+  readonly environment: string;
+  readonly openedAt: number;
+  readonly updatedAt: number;
+  readonly resolvedAt: number | null;
+  readonly blastRadius: number;
+  readonly memberCount: number;
+  /** The most probable suspect (it may be the "no change" alternative, changeId null). */
+  readonly topSuspect: {
+    readonly changeId: string | null;
+    readonly service: string | null;
+    readonly kind: ChangeKind | null;
+    readonly probability: number;
+  } | null;
+  readonly team: string | null;
+}
+
+export interface IncidentPage {
+  readonly items: IncidentSummary[];
+  /** Incidents matching the filters, over all pages. */
+  readonly total: number;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface IncidentDetail {
+  readonly incident: Incident;
+  /** The suspects' change records, by change id (suspects whose change is not recorded are absent). */
+  readonly suspectChanges: Record<string, Change>;
+  /** Every version, first to last. */
+  readonly timeline: IncidentTimelineEntry[];
+  /** Problems the incident currently belongs to. */
+  readonly problemIds: string[];
+}
+
+export class IncidentsRepository {
+  private readonly sql = sqlFiles({
+    list: 'incidents/list',
+    count: 'incidents/count',
+    byIds: 'incidents/by-ids',
+    timeline: 'incidents/timeline',
+    changes: 'changes/by-ids',
+    problems: 'problems/of-incident',
+  });
+
+  constructor(private readonly store: ClickHouseStore) {}
+
+  async list(query: IncidentsQuery): Promise<IncidentPage> {
+    const limit = pageSize(query.limit, 50, 1_000);
+    const offset = pageOffset(query.offset);
+    const params = {
+      ...timeRange(query.from, query.to),
+      service: query.service ?? '',
+      environment: query.environment ?? '',
+      statuses: query.statuses ?? [],
+      severities: query.severities ?? [],
+      limit,
+      offset,
+    };
+    const [rows, [count]] = await Promise.all([
+      this.store.query<StoredIncidentRow>(this.sql.list, params),
+      this.store.query<{ total: string }>(this.sql.count, params),
+    ]);
+    return { items: rows.map((row) => summarise(fromIncidentRow(row))), total: Number(count?.total ?? 0), limit, offset };
+  }
+
+  async byIds(ids: readonly string[]): Promise<Incident[]> {
+    if (ids.length === 0) return [];
+    return (await this.store.query<StoredIncidentRow>(this.sql.byIds, { ids })).map(fromIncidentRow);
+  }
+
+  async get(id: string): Promise<Incident | undefined> {
+    return (await this.byIds([id]))[0];
+  }
+
+  async detail(id: string): Promise<IncidentDetail | undefined> {
+    const incident = await this.get(id);
+    if (!incident) return undefined;
+    const changeIds = incident.suspects.flatMap((s) => (s.changeId === null ? [] : [s.changeId]));
+    const [changeRows, timelineRows, problemRows] = await Promise.all([
+      changeIds.length > 0 ? this.store.query<StoredChangeRow>(this.sql.changes, { ids: changeIds }) : [],
+      this.store.query<StoredIncidentEventRow>(this.sql.timeline, { id }),
+      this.store.query<{ id: string }>(this.sql.problems, { incidentId: id }),
+    ]);
+    const suspectChanges: Record<string, Change> = {};
+    for (const change of changeRows.map(fromChangeRow)) suspectChanges[change.id] = change;
+    return {
+      incident,
+      suspectChanges,
+      timeline: timelineRows.map(fromIncidentEventRow),
+      problemIds: problemRows.map((row) => row.id),
+    };
+  }
+}
+
+export function summarise(incident: Incident): IncidentSummary {
+  const top = incident.suspects.reduce<Incident['suspects'][number] | undefined>(
+    (best, s) => (best === undefined || s.probability > best.probability ? s : best),
+    undefined,
+  );
+  return {
+    id: incident.id,
+    version: incident.version,
+    status: incident.status,
+    kind: incident.kind,
+    title: incident.title,
+    severity: incident.severity,
+    service: incident.service,
+    services: incident.services,
+    environment: incident.environment,
+    openedAt: incident.openedAt,
+    updatedAt: incident.updatedAt,
+    resolvedAt: incident.resolvedAt,
+    blastRadius: incident.blastRadius,
+    memberCount: incident.members.length,
+    topSuspect: top
+      ? { changeId: top.changeId, service: top.service, kind: top.kind, probability: top.probability }
+      : null,
+    team: incident.team,
+  };
+}
