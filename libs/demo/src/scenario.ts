@@ -83,50 +83,177 @@ export function demoScenario(options: ScenarioOptions): DemoScenario {
   inputs.push(cdeventDeployed(badId, 'checkout', 'v2.14.0', 'v2.13.4', badAt, 'payments', 'all_at_once'));
   const rollbackAt = badAt + 30 * MINUTE;
   inputs.push(cdeventRolledBack('demo-rollback-checkout-v2.14.0', 'checkout', 'v2.13.4', badId, rollbackAt));
-  effects.push({ service: 'checkout', from: badAt + 2 * MINUTE, to: rollbackAt + 2 * MINUTE, errors: 22, latency: 1.9 });
-  effects.push({ service: 'frontend', from: badAt + 2 * MINUTE, to: rollbackAt + 2 * MINUTE, latency: 1.25, errors: 3 });
-  alerts += alertEpisode(inputs, 'HighErrorRate', 'checkout', 'critical', badAt + 6 * MINUTE, rollbackAt + 8 * MINUTE, 'checkout 5xx ratio above 5% for 5 minutes');
-  stories.push({ name: 'bad code deploy', service: 'checkout', changeId: badId, at: badAt, expect: 'fail verdict and a regression incident naming the deploy' });
+  effects.push({
+    service: 'checkout',
+    from: badAt + 2 * MINUTE,
+    to: rollbackAt + 2 * MINUTE,
+    errors: 22,
+    latency: 1.9,
+  });
+  effects.push({
+    service: 'frontend',
+    from: badAt + 2 * MINUTE,
+    to: rollbackAt + 2 * MINUTE,
+    latency: 1.25,
+    errors: 3,
+  });
+  alerts += alertEpisode(
+    inputs,
+    'HighErrorRate',
+    'checkout',
+    'critical',
+    badAt + 6 * MINUTE,
+    rollbackAt + 8 * MINUTE,
+    'checkout 5xx ratio above 5% for 5 minutes',
+  );
+  stories.push({
+    name: 'bad code deploy',
+    service: 'checkout',
+    changeId: badId,
+    at: badAt,
+    expect: 'fail verdict and a regression incident naming the deploy',
+  });
 
   // Story 2: a config change on payments slows it down; its callers up the chain suffer.
   const configAt = day + 15 * HOUR + 10 * MINUTE;
   const configId = 'demo-config-payments-fraud-timeout';
   inputs.push(cloudeventConfigChange(configId, 'payments', ['fraud.timeout_ms'], configAt));
   const revertAt = configAt + 45 * MINUTE;
-  inputs.push(cloudeventConfigChange('demo-config-payments-fraud-timeout-revert', 'payments', ['fraud.timeout_ms'], revertAt, configId));
-  for (const [service, latency, errors] of [['payments', 6, 4], ['checkout', 3.5, 6], ['frontend', 1.6, 2], ['gateway', 1.4, 1.5]] as const) {
+  inputs.push(
+    cloudeventConfigChange(
+      'demo-config-payments-fraud-timeout-revert',
+      'payments',
+      ['fraud.timeout_ms'],
+      revertAt,
+      configId,
+    ),
+  );
+  for (const [service, latency, errors] of [
+    ['payments', 6, 4],
+    ['checkout', 3.5, 6],
+    ['frontend', 1.6, 2],
+    ['gateway', 1.4, 1.5],
+  ] as const) {
     effects.push({ service, from: configAt + MINUTE, to: revertAt + MINUTE, latency, errors });
   }
-  alerts += alertEpisode(inputs, 'HighLatency', 'payments', 'high', configAt + 4 * MINUTE, revertAt + 6 * MINUTE, 'payments p95 latency above 500ms');
-  alerts += alertEpisode(inputs, 'HighLatency', 'checkout', 'high', configAt + 5 * MINUTE, revertAt + 6 * MINUTE, 'checkout p95 latency above 1s');
-  alerts += alertEpisode(inputs, 'HighErrorRate', 'checkout', 'critical', configAt + 6 * MINUTE, revertAt + 5 * MINUTE, 'checkout 5xx ratio above 5% for 5 minutes');
-  alerts += alertEpisode(inputs, 'HighLatency', 'frontend', 'warning', configAt + 7 * MINUTE, revertAt + 5 * MINUTE, 'frontend p95 latency above 300ms');
-  alerts += alertEpisode(inputs, 'HighLatency', 'gateway', 'warning', configAt + 8 * MINUTE, revertAt + 4 * MINUTE, 'gateway p95 latency above 100ms');
-  stories.push({ name: 'config change breaks callers', service: 'payments', changeId: configId, at: configAt, expect: 'one incident across payments, checkout, frontend and gateway with the config change first' });
+  alerts += alertEpisode(
+    inputs,
+    'HighLatency',
+    'payments',
+    'high',
+    configAt + 4 * MINUTE,
+    revertAt + 6 * MINUTE,
+    'payments p95 latency above 500ms',
+  );
+  alerts += alertEpisode(
+    inputs,
+    'HighLatency',
+    'checkout',
+    'high',
+    configAt + 5 * MINUTE,
+    revertAt + 6 * MINUTE,
+    'checkout p95 latency above 1s',
+  );
+  alerts += alertEpisode(
+    inputs,
+    'HighErrorRate',
+    'checkout',
+    'critical',
+    configAt + 6 * MINUTE,
+    revertAt + 5 * MINUTE,
+    'checkout 5xx ratio above 5% for 5 minutes',
+  );
+  alerts += alertEpisode(
+    inputs,
+    'HighLatency',
+    'frontend',
+    'warning',
+    configAt + 7 * MINUTE,
+    revertAt + 5 * MINUTE,
+    'frontend p95 latency above 300ms',
+  );
+  alerts += alertEpisode(
+    inputs,
+    'HighLatency',
+    'gateway',
+    'warning',
+    configAt + 8 * MINUTE,
+    revertAt + 4 * MINUTE,
+    'gateway p95 latency above 100ms',
+  );
+  stories.push({
+    name: 'config change breaks callers',
+    service: 'payments',
+    changeId: configId,
+    at: configAt,
+    expect: 'one incident across payments, checkout, frontend and gateway with the config change first',
+  });
 
   // Story 3: a latency alert on recommendation flapping around its threshold; no change nearby.
   const flapFrom = day + 13 * HOUR;
-  effects.push({ service: 'recommendation', from: flapFrom, to: flapFrom + HOUR, latency: 1.5, oscillate: { periodMs: 7 * MINUTE, amplitude: 0.5 } });
+  effects.push({
+    service: 'recommendation',
+    from: flapFrom,
+    to: flapFrom + HOUR,
+    latency: 1.5,
+    oscillate: { periodMs: 7 * MINUTE, amplitude: 0.5 },
+  });
   for (let k = 0; k < 8; k++) {
     const firing = flapFrom + k * 7 * MINUTE + 2 * MINUTE;
-    alerts += alertEpisode(inputs, 'HighLatency', 'recommendation', 'warning', firing, firing + 3 * MINUTE, 'recommendation p95 latency above 150ms');
+    alerts += alertEpisode(
+      inputs,
+      'HighLatency',
+      'recommendation',
+      'warning',
+      firing,
+      firing + 3 * MINUTE,
+      'recommendation p95 latency above 150ms',
+    );
   }
-  stories.push({ name: 'flapping alert', service: 'recommendation', at: flapFrom, expect: 'one incident, not eight' });
+  stories.push({
+    name: 'flapping alert',
+    service: 'recommendation',
+    at: flapFrom,
+    expect: 'one incident, not eight',
+  });
 
   // Story 4: the nightly export fails at 02:00 — on the demo day and the two nights before.
   const hosts = ['batch-07', 'batch-03', 'batch-11'];
   for (let night = 2; night >= 0; night--) {
     const at = day - night * DAY + 2 * HOUR + Math.floor(random() * 90) * SECOND;
     const summary = `job nightly-export failed after ${3 + night} retries on host ${hosts[night]} (exit code 137, ${1900 + night * 64} MiB used)`;
-    alerts += alertEpisode(inputs, 'BatchJobFailed', 'reporting', 'high', at, at + 25 * MINUTE, summary, { job: 'nightly-export', host: hosts[night]! });
+    alerts += alertEpisode(inputs, 'BatchJobFailed', 'reporting', 'high', at, at + 25 * MINUTE, summary, {
+      job: 'nightly-export',
+      host: hosts[night]!,
+    });
   }
-  stories.push({ name: 'nightly failure', service: 'reporting', at: day + 2 * HOUR, expect: 'a problem candidate with a daily period at 02:00' });
+  stories.push({
+    name: 'nightly failure',
+    service: 'reporting',
+    at: day + 2 * HOUR,
+    expect: 'a problem candidate with a daily period at 02:00',
+  });
 
   // Dozens of clean deploys during working hours, kept away from the stories' services and times.
   const busy = (service: string, at: number) =>
-    (['checkout', 'frontend', 'gateway', 'payments', 'fraud', 'billing'].includes(service) && Math.abs(at - configAt) < 2 * HOUR) ||
-    (['checkout', 'frontend', 'gateway', 'cart', 'shipping', 'email', 'currency', 'orders', 'productcatalog', 'payments'].includes(service) && Math.abs(at - badAt) < 2 * HOUR) ||
-    (['recommendation', 'productcatalog', 'inventory', 'frontend', 'gateway'].includes(service) && at > flapFrom - 2 * HOUR && at < flapFrom + 90 * MINUTE) ||
+    (['checkout', 'frontend', 'gateway', 'payments', 'fraud', 'billing'].includes(service) &&
+      Math.abs(at - configAt) < 2 * HOUR) ||
+    ([
+      'checkout',
+      'frontend',
+      'gateway',
+      'cart',
+      'shipping',
+      'email',
+      'currency',
+      'orders',
+      'productcatalog',
+      'payments',
+    ].includes(service) &&
+      Math.abs(at - badAt) < 2 * HOUR) ||
+    (['recommendation', 'productcatalog', 'inventory', 'frontend', 'gateway'].includes(service) &&
+      at > flapFrom - 2 * HOUR &&
+      at < flapFrom + 90 * MINUTE) ||
     service === 'reporting';
   const versions = new Map<string, number>();
   let deploys = 2;
@@ -137,7 +264,17 @@ export function demoScenario(options: ScenarioOptions): DemoScenario {
     const minor = (versions.get(service.name) ?? Math.floor(random() * 20)) + 1;
     versions.set(service.name, minor);
     const id = `demo-deploy-${service.name}-v1.${minor}.0`;
-    inputs.push(cdeventDeployed(id, service.name, `v1.${minor}.0`, `v1.${minor - 1}.0`, at, service.team, random() < 0.6 ? 'canary' : 'progressive'));
+    inputs.push(
+      cdeventDeployed(
+        id,
+        service.name,
+        `v1.${minor}.0`,
+        `v1.${minor - 1}.0`,
+        at,
+        service.team,
+        random() < 0.6 ? 'canary' : 'progressive',
+      ),
+    );
     deploys++;
   }
 
@@ -146,15 +283,40 @@ export function demoScenario(options: ScenarioOptions): DemoScenario {
   for (let t = day; t < day + DAY; t += MINUTE) {
     for (const service of DEMO_SERVICES) {
       const points = [];
-      for (let s = t; s < t + MINUTE; s += step) points.push(...sample(service, s, effects.filter((e) => e.service === service.name), random));
+      for (let s = t; s < t + MINUTE; s += step)
+        points.push(
+          ...sample(
+            service,
+            s,
+            effects.filter((e) => e.service === service.name),
+            random,
+          ),
+        );
       telemetryPoints += points.length;
-      const batch = { id: `demo-tb-${service.name}-${t}`, service: service.name, environment: 'production', points, resource: { 'service.name': service.name } };
-      inputs.push({ at: t + MINUTE, format: 'telemetry', body: Buffer.from(JSON.stringify(batch)), headers: {} });
+      const batch = {
+        id: `demo-tb-${service.name}-${t}`,
+        service: service.name,
+        environment: 'production',
+        points,
+        resource: { 'service.name': service.name },
+      };
+      inputs.push({
+        at: t + MINUTE,
+        format: 'telemetry',
+        body: Buffer.from(JSON.stringify(batch)),
+        headers: {},
+      });
     }
   }
 
   inputs.sort((a, b) => a.at - b.at);
-  return { start: day - 2 * DAY, end: day + DAY, inputs, stories, counts: { telemetryPoints, deploys, alerts } };
+  return {
+    start: day - 2 * DAY,
+    end: day + DAY,
+    inputs,
+    stories,
+    counts: { telemetryPoints, deploys, alerts },
+  };
 }
 
 /** One service's six golden-signal points at time t. */
@@ -165,7 +327,9 @@ function sample(service: DemoService, t: number, effects: readonly Effect[], ran
   let errors = 1;
   for (const e of effects) {
     if (t < e.from || t >= e.to) continue;
-    const wave = e.oscillate ? 1 + e.oscillate.amplitude * Math.sin((2 * Math.PI * (t - e.from)) / e.oscillate.periodMs) : 1;
+    const wave = e.oscillate
+      ? 1 + e.oscillate.amplitude * Math.sin((2 * Math.PI * (t - e.from)) / e.oscillate.periodMs)
+      : 1;
     latency *= (e.latency ?? 1) * wave;
     errors *= e.errors ?? 1;
   }
@@ -175,7 +339,13 @@ function sample(service: DemoService, t: number, effects: readonly Effect[], ran
   const errorCount = poisson(requests * Math.min(0.5, service.errorRatio * errors), random);
   const p95 = service.p95 * (1 + 0.3 * load) * latency * noise(0.06);
   const labels = {};
-  const point = (metric: string, value: number, unit: string | null) => ({ metric, value: round(value), timestamp: t, unit, labels });
+  const point = (metric: string, value: number, unit: string | null) => ({
+    metric,
+    value: round(value),
+    timestamp: t,
+    unit,
+    labels,
+  });
   return [
     point(METRICS.requests, requests / 10, '1/s'),
     point(METRICS.errors, errorCount / 10, '1/s'),
@@ -219,42 +389,106 @@ function alertEpisode(
     externalURL: 'https://alertmanager.demo.example',
     alerts: [alert(status, endsAt)],
   });
-  inputs.push({ at: from, format: 'alertmanager', body: Buffer.from(JSON.stringify(group('firing', null))), headers: { 'content-type': 'application/json' } });
-  inputs.push({ at: to, format: 'alertmanager', body: Buffer.from(JSON.stringify(group('resolved', to))), headers: { 'content-type': 'application/json' } });
+  inputs.push({
+    at: from,
+    format: 'alertmanager',
+    body: Buffer.from(JSON.stringify(group('firing', null))),
+    headers: { 'content-type': 'application/json' },
+  });
+  inputs.push({
+    at: to,
+    format: 'alertmanager',
+    body: Buffer.from(JSON.stringify(group('resolved', to))),
+    headers: { 'content-type': 'application/json' },
+  });
   return 1;
 }
 
-function cdeventDeployed(id: string, service: string, version: string, previous: string, at: number, team: string, rollout: string): DemoInput {
+function cdeventDeployed(
+  id: string,
+  service: string,
+  version: string,
+  previous: string,
+  at: number,
+  team: string,
+  rollout: string,
+): DemoInput {
   const event = {
-    context: { version: '0.4.1', id, source: '/argo-workflows/prod', type: 'dev.cdevents.service.deployed.0.2.0', timestamp: iso(at) },
+    context: {
+      version: '0.4.1',
+      id,
+      source: '/argo-workflows/prod',
+      type: 'dev.cdevents.service.deployed.0.2.0',
+      timestamp: iso(at),
+    },
     subject: {
       id: `service/${service}`,
       source: '/argo-workflows/prod',
       type: 'service',
-      content: { environment: { id: 'production' }, artifactId: `pkg:oci/${service}@${version}?tag=${version}` },
+      content: {
+        environment: { id: 'production' },
+        artifactId: `pkg:oci/${service}@${version}?tag=${version}`,
+      },
     },
-    customData: { team, previousVersion: previous, rollout, automated: true, finishedAt: iso(at + 3 * MINUTE) },
+    customData: {
+      team,
+      previousVersion: previous,
+      rollout,
+      automated: true,
+      finishedAt: iso(at + 3 * MINUTE),
+    },
     customDataContentType: 'application/json',
   };
-  return { at, format: 'cdevents', body: Buffer.from(JSON.stringify(event)), headers: { 'content-type': 'application/json' } };
+  return {
+    at,
+    format: 'cdevents',
+    body: Buffer.from(JSON.stringify(event)),
+    headers: { 'content-type': 'application/json' },
+  };
 }
 
-function cdeventRolledBack(id: string, service: string, version: string, rollbackOf: string, at: number): DemoInput {
+function cdeventRolledBack(
+  id: string,
+  service: string,
+  version: string,
+  rollbackOf: string,
+  at: number,
+): DemoInput {
   const event = {
-    context: { version: '0.4.1', id, source: '/argo-workflows/prod', type: 'dev.cdevents.service.rolledback.0.2.0', timestamp: iso(at) },
+    context: {
+      version: '0.4.1',
+      id,
+      source: '/argo-workflows/prod',
+      type: 'dev.cdevents.service.rolledback.0.2.0',
+      timestamp: iso(at),
+    },
     subject: {
       id: `service/${service}`,
       source: '/argo-workflows/prod',
       type: 'service',
-      content: { environment: { id: 'production' }, artifactId: `pkg:oci/${service}@${version}?tag=${version}` },
+      content: {
+        environment: { id: 'production' },
+        artifactId: `pkg:oci/${service}@${version}?tag=${version}`,
+      },
     },
     customData: { rollbackOf, initiator: 'oncall@shop.demo.example', automated: false },
     customDataContentType: 'application/json',
   };
-  return { at, format: 'cdevents', body: Buffer.from(JSON.stringify(event)), headers: { 'content-type': 'application/json' } };
+  return {
+    at,
+    format: 'cdevents',
+    body: Buffer.from(JSON.stringify(event)),
+    headers: { 'content-type': 'application/json' },
+  };
 }
 
-function cloudeventConfigChange(id: string, service: string, keys: string[], at: number, rollbackOf?: string): DemoInput {
+function cloudeventConfigChange(
+  id: string,
+  service: string,
+  keys: string[],
+  at: number,
+  rollbackOf?: string,
+): DemoInput {
   const data = {
     id,
     kind: rollbackOf ? 'rollback' : 'config',

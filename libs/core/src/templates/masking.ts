@@ -56,7 +56,13 @@ const WINDOWS_PATH = /^[A-Za-z]:\\/;
 const HEX = /^[0-9A-Fa-f]{8,}$/;
 const NUMERIC_RANGE = /^\d+(?:-\d+)+$/;
 
-const TLD = /^[a-z]{2,6}$/;
+const TLD = /^[a-z]{2,12}$/;
+const BRACKETED_IPV6 = /^\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\](?::\d+)?$/;
+const BOOL_OR_NULL = /true|false|null/i;
+// Well-known names that hold digits but are not values: hashes, encodings, types, architectures,
+// protocols, percentiles.
+const KNOWN_WORDS =
+  /^(?:sha\d+|md5|crc32|base\d+|utf\d+|u?int\d+|float\d+|x86|x64|amd64|arm64|aarch64|i386|win32|win64|ipv[46]|http[23]|tls1\d|k8s|s3|ec2|oauth2|p\d{2,3})$/i;
 
 /** Splits a message on whitespace. This is the tokenise-only pass the benchmark compares against. */
 export function tokenize(text: string): string[] {
@@ -210,7 +216,7 @@ function isPlainWord(token: string): boolean {
     if ((c >= 48 && c <= 57) || c === 47 || c === 34 || c === 92) return false;
   }
   if (n >= 8 && isHexWord(token)) return false;
-  return !(token.includes('true') || token.includes('null') || token.includes('false') || hasBoolCase(token));
+  return !BOOL_OR_NULL.test(token);
 }
 
 function isHexWord(token: string): boolean {
@@ -219,11 +225,6 @@ function isHexWord(token: string): boolean {
     if (!((c >= 97 && c <= 102) || (c >= 48 && c <= 57))) return false;
   }
   return true;
-}
-
-function hasBoolCase(token: string): boolean {
-  const c = token.charCodeAt(0);
-  return (c === 84 || c === 70 || c === 78) && /^(?:True|TRUE|False|FALSE|Null|NULL)\b/.test(token);
 }
 
 function maskSlow(token: string): string {
@@ -258,6 +259,10 @@ function maskSlow(token: string): string {
     return maskAtoms(token.slice(0, p)) + masked + maskRest(token.slice(end));
   }
   const core = stripTrail(token);
+  if (BRACKETED_IPV6.test(core)) {
+    const port = core.lastIndexOf(']:');
+    return '[' + WILDCARD + ']' + (port > 0 ? ':' + WILDCARD : '') + token.slice(core.length);
+  }
   const colons = countOf(core, ':');
   if (colons >= 2 && IPV6.test(core) && /\d/.test(core) && !TIME.test(core)) return WILDCARD + token.slice(core.length);
   if (TIME.test(core) || DATE.test(core)) return WILDCARD + token.slice(core.length);
@@ -470,7 +475,7 @@ function maskLabel(label: string): string {
 
 /** A word holding digits: variable when it has two or more digits or is a long hex string. */
 function wordIsVariable(word: string): boolean {
-  if (!hasDigit(word)) return false;
+  if (!hasDigit(word) || KNOWN_WORDS.test(word)) return false;
   if (isDigitAt(word, 0)) return true;
   return digitCount(word) >= 2 || HEX.test(word);
 }

@@ -28,6 +28,11 @@ export interface TemplateMinerOptions {
   readonly maxTemplates?: number;
   /** Templates held at most per leaf (same token count and first token). */
   readonly maxClustersPerLeaf?: number;
+  /**
+   * Tokenises and masks a message. Defaults to the generic `maskMessage`; replaceable for
+   * experiments (the evaluation's ablations), not meant for per-source tuning.
+   */
+  readonly mask?: (text: string) => string[];
 }
 
 export interface TemplateMatch {
@@ -104,6 +109,7 @@ export class TemplateMiner {
   private readonly variantThreshold: number;
   private readonly maxTemplates: number;
   private readonly maxClustersPerLeaf: number;
+  private readonly mask: (text: string) => string[];
   private readonly leaves = new Map<string, Leaf>();
   /** Live templates by id, least recently used first. */
   private readonly lru = new Map<string, Cluster>();
@@ -120,13 +126,14 @@ export class TemplateMiner {
     this.variantThreshold = Math.max(2, options.variantThreshold ?? DEFAULTS.variantThreshold);
     this.maxTemplates = Math.max(1, options.maxTemplates ?? DEFAULTS.maxTemplates);
     this.maxClustersPerLeaf = Math.max(1, options.maxClustersPerLeaf ?? DEFAULTS.maxClustersPerLeaf);
+    this.mask = options.mask ?? maskMessage;
     if (!(this.similarity >= 0 && this.similarity <= 1)) throw new RangeError('similarity must be within [0, 1]');
   }
 
   /** Learns from one message and returns its template. */
   add(text: string): AddResult {
     const seq = ++this.seq;
-    const tokens = maskMessage(text);
+    const tokens = this.mask(text);
     const key = leafKey(tokens);
     let leaf = this.leaves.get(key);
     if (!leaf) {
@@ -151,7 +158,7 @@ export class TemplateMiner {
 
   /** The template a message belongs to, without learning from it. */
   match(text: string): TemplateMatch | undefined {
-    const tokens = maskMessage(text);
+    const tokens = this.mask(text);
     const leaf = this.leaves.get(leafKey(tokens));
     if (!leaf) return undefined;
     const best = this.search(leaf, tokens).best;

@@ -127,7 +127,9 @@ export function judgeMetric(input: MetricInput, alpha: number, final: boolean, s
   const failing = tests.filter((t) => t.significant && t.practical);
   if (failing.length > 0) {
     // Most decisive failure first: smallest p, then largest effect.
-    const worst = failing.reduce((a, b) => (b.p < a.p || (b.p === a.p && b.effectMultiple > a.effectMultiple) ? b : a));
+    // A moved location or error rate explains more than a changed spread, so it leads the reason.
+    const leading = failing.some((t) => t.test !== 'variance') ? failing.filter((t) => t.test !== 'variance') : failing;
+    const worst = leading.reduce((a, b) => (b.p < a.p || (b.p === a.p && b.effectMultiple > a.effectMultiple) ? b : a));
     const extra = failing.length > 1 ? `; also ${failing.filter((t) => t !== worst).map((t) => t.test).join(', ')}` : '';
     const score = Math.round(25 / (1 + 0.5 * Math.log10(Math.max(1, alpha / Math.max(worst.p, 1e-300))) + 0.5 * (worst.effectMultiple - 1)));
     return { judgement: judgement(metric, 'fail', worst, worst.reason + extra), status: 'fail', score: clamp(score, 0, 30) };
@@ -277,16 +279,16 @@ function rateTest(input: MetricInput, alpha: number): TestResult {
   const rise = ro - rb;
   const practical = effect >= spec.minEffect && rise >= floor && rise > 0;
   const significant = p <= alpha;
-  const ratioText = rb > 0 ? `×${sig(ro / rb, 2)}` : ro > 0 ? 'from none' : 'none';
+  const ratioText = rb > 0 ? `, ×${sig(ro / rb, 2)}` : '';
   let reason: string;
   if (perRequest) {
     reason =
       `${metric}: error ratio ${ro > rb ? 'rose' : ro < rb ? 'fell' : 'held'} from ${formatRatio(rb)} (${count(b.events)} of ${count(b.exposure)} requests) ` +
-      `to ${formatRatio(ro)} (${count(o.events)} of ${count(o.exposure)}), ${ratioText}, ${formatP(p)}`;
+      `to ${formatRatio(ro)} (${count(o.events)} of ${count(o.exposure)})${ratioText}, ${formatP(p)}`;
   } else {
     reason =
       `${metric}: errors ${ro > rb ? 'rose' : ro < rb ? 'fell' : 'held'} from ${count(b.events)} in ${sig(b.exposure, 3)} min (${sig(rb, 2)}/min) ` +
-      `to ${count(o.events)} in ${sig(o.exposure, 3)} min (${sig(ro, 2)}/min), ${ratioText}, ${formatP(p)}`;
+      `to ${count(o.events)} in ${sig(o.exposure, 3)} min (${sig(ro, 2)}/min)${ratioText}, ${formatP(p)}`;
   }
   if (dispersion > 1.5) reason += ` (bursty baseline: dispersion ${sig(dispersion, 2)})`;
   if (significant && !practical && rise > 0) {

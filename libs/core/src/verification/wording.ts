@@ -2,8 +2,10 @@
 // (+658%), p < 0.001". Units follow the signal (ms/s for latency, % for ratios).
 import type { ResolvedSignal } from './signals.js';
 
-export function formatValue(v: number, unit: string): string {
+export function formatValue(v: number, rawUnit: string): string {
   if (!Number.isFinite(v)) return String(v);
+  // UCUM annotations such as {request} name the thing counted; they are not a unit to print.
+  const unit = rawUnit.replace(/\{[^}]*\}/g, '').trim();
   switch (unit) {
     case 's': {
       const a = Math.abs(v);
@@ -21,7 +23,7 @@ export function formatValue(v: number, unit: string): string {
     case '':
       return sig(v);
     default:
-      return `${sig(v)} ${unit}`;
+      return unit.startsWith('/') ? `${sig(v)}${unit}` : `${sig(v)} ${unit}`;
   }
 }
 

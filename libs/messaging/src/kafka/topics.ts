@@ -30,7 +30,11 @@ export async function ensureKafkaTopics(
     // Another replica may have created some of them in between ("already exists"), or the
     // brokers' metadata lags just behind the controller right after creation (kafkajs then
     // reports UNKNOWN_TOPIC_OR_PARTITION while waiting for leaders): wait until all are served.
-    await waitUntilServed(admin, missing.map((spec) => spec.topic), error);
+    await waitUntilServed(
+      admin,
+      missing.map((spec) => spec.topic),
+      error,
+    );
   }
 }
 
@@ -40,7 +44,8 @@ async function waitUntilServed(admin: Admin, topics: readonly string[], cause: u
       const listed = new Set(await admin.listTopics());
       if (topics.every((t) => listed.has(t))) {
         const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
-        if (metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+        if (metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+          return;
       }
     } catch {
       // metadata not there yet: try again below
