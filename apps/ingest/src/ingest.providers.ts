@@ -24,8 +24,16 @@ export const ingestProviders: Provider[] = [
     provide: IngestPipeline,
     inject: [INGEST_CONFIG, EventCodec],
     useFactory: (config: IngestConfig, codec: EventCodec) =>
-      new IngestPipeline(createNormalisers({ codec, githubSecret: config.githubSecret }), codec, {
-        identity: new ServiceIdentity(config.identity),
-      }),
+      new IngestPipeline(
+        createNormalisers({
+          codec,
+          githubSecret: config.githubSecret,
+          pagerDutyRoutingKeys: config.pagerDutyRoutingKeys,
+        }),
+        codec,
+        {
+          identity: new ServiceIdentity(config.identity),
+        },
+      ),
   },
 ];

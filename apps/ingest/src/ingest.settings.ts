@@ -1,7 +1,7 @@
 // Settings of the ingest app. Raw topics map to formats as data, so a stack that already writes
 // to its own topic names needs configuration, not code.
 import { ConfigError, loadSettings, setting, type Env } from '#config';
-import { DEFAULT_IDENTITY_RULES, type ServiceIdentityRules } from '#ingestion';
+import { DEFAULT_IDENTITY_RULES, type RoutingKeyTarget, type ServiceIdentityRules } from '#ingestion';
 
 export const DEFAULT_RAW_TOPICS: Readonly<Record<string, string>> = {
   otlp_metrics: 'otlp_proto', // the OpenTelemetry Collector Kafka exporter's default topic and encoding
@@ -25,6 +25,10 @@ const ingestSettings = {
     'GITHUB_WEBHOOK_SECRET',
     'secret of the GitHub webhook (X-Hub-Signature-256)',
   ),
+  pagerDutyRoutingKeys: setting.optionalString(
+    'PAGERDUTY_ROUTING_KEYS',
+    'routing_key=service[/environment],... for PagerDuty events whose payload names no service',
+  ),
   serviceKeys: setting.list('SERVICE_IDENTITY_KEYS', { default: [...DEFAULT_IDENTITY_RULES.serviceKeys] }),
   environmentKeys: setting.list('ENVIRONMENT_IDENTITY_KEYS', {
     default: [...DEFAULT_IDENTITY_RULES.environmentKeys],
@@ -39,6 +43,7 @@ export interface IngestConfig {
   readonly wireFormat: 'avro' | 'json' | 'confluent';
   readonly schemaRegistry?: { url: string; username?: string; password?: string };
   readonly githubSecret?: string;
+  readonly pagerDutyRoutingKeys?: Readonly<Record<string, RoutingKeyTarget>>;
   readonly identity: ServiceIdentityRules;
 }
 
@@ -57,6 +62,7 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
       ? { url: s.schemaRegistryUrl, username: s.schemaRegistryUser, password: s.schemaRegistryPassword }
       : undefined,
     githubSecret: s.githubSecret,
+    pagerDutyRoutingKeys: s.pagerDutyRoutingKeys ? parseRoutingKeys(s.pagerDutyRoutingKeys) : undefined,
     identity: {
       serviceKeys: s.serviceKeys,
       environmentKeys: s.environmentKeys,
@@ -65,20 +71,32 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
   };
 }
 
-function parseTopicMap(spec: string): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const [index, entry] of spec
+/** `a=b,c=d` → pairs; each entry must have both sides. */
+function parsePairs(spec: string, variable: string, shape: string): [string, string][] {
+  return spec
     .split(',')
     .map((e) => e.trim())
     .filter(Boolean)
-    .entries()) {
-    const [topic, format] = entry.split('=').map((p) => p.trim());
-    if (!topic || !format) {
-      throw new ConfigError([
-        { setting: 'INGEST_RAW_TOPICS', problem: `entry ${index + 1} "${entry}" is not topic=format` },
-      ]);
-    }
-    map[topic] = format;
-  }
-  return map;
+    .map((entry, index) => {
+      const [left, right] = entry.split('=').map((p) => p.trim());
+      if (!left || !right) {
+        throw new ConfigError([
+          { setting: variable, problem: `entry ${index + 1} "${entry}" is not ${shape}` },
+        ]);
+      }
+      return [left, right];
+    });
+}
+
+function parseTopicMap(spec: string): Record<string, string> {
+  return Object.fromEntries(parsePairs(spec, 'INGEST_RAW_TOPICS', 'topic=format'));
+}
+
+function parseRoutingKeys(spec: string): Record<string, RoutingKeyTarget> {
+  return Object.fromEntries(
+    parsePairs(spec, 'PAGERDUTY_ROUTING_KEYS', 'routing_key=service[/environment]').map(([key, target]) => {
+      const [service, environment] = target.split('/');
+      return [key, { service: service!, environment }];
+    }),
+  );
 }

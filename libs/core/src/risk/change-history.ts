@@ -108,7 +108,9 @@ export class ChangeHistory {
   private readonly incidents = new Map<string, IncidentFacts>();
   private readonly incidentsByService = new Map<string, Set<string>>();
   private readonly problems = new Map<string, ProblemVersion[]>();
+  /** Fleet statistics by hour, for the retention: a fit asks for thousands of past hours. */
   private readonly fleetCache = new Map<number, FleetStats>();
+  private latestCachedHour = Number.NEGATIVE_INFINITY;
   private newest = Number.NEGATIVE_INFINITY;
   private prunedAt = Number.NEGATIVE_INFINITY;
 
@@ -237,8 +239,9 @@ export class ChangeHistory {
       }
     }
     const stats = fleetStats(perService, byTeam, this.settings.defaultPriorStrength);
-    if (this.fleetCache.size > 48) this.fleetCache.delete(this.fleetCache.keys().next().value!);
+    if (this.fleetCache.size >= this.settings.retentionMs / HOUR) this.fleetCache.delete(this.fleetCache.keys().next().value!);
     this.fleetCache.set(bucket, stats);
+    this.latestCachedHour = Math.max(this.latestCachedHour, bucket);
     return stats;
   }
 
@@ -312,7 +315,11 @@ export class ChangeHistory {
   // ——— bounding ———
 
   private touched(at: number): void {
-    for (const bucket of this.fleetCache.keys()) if (bucket >= at) this.fleetCache.delete(bucket);
+    // A record at `at` changes the fleet figures of the hours from `at` on (only late records).
+    if (at <= this.latestCachedHour) {
+      for (const bucket of this.fleetCache.keys()) if (bucket >= at) this.fleetCache.delete(bucket);
+      this.latestCachedHour = Math.max(Number.NEGATIVE_INFINITY, ...[...this.fleetCache.keys()]);
+    }
     if (at <= this.newest) return;
     this.newest = at;
     if (at - this.prunedAt >= DAY) this.prune(at - this.settings.retentionMs);
