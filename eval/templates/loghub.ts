@@ -64,32 +64,47 @@ export function loadLoghub(system: LoghubSystem): LoghubData {
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    let field: string;
+    if (text.charCodeAt(i) === 34 /* " */) {
+      let value = '';
+      let from = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q < 0) throw new Error('CSV: unterminated quoted field');
+        value += text.slice(from, q);
+        if (text.charCodeAt(q + 1) === 34) {
+          value += '"';
+          from = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      field = value;
+    } else {
+      let end = i;
+      while (end < n) {
+        const c = text.charCodeAt(end);
+        if (c === 44 || c === 10 || c === 13) break;
+        end++;
+      }
+      field = text.slice(i, end);
+      i = end;
+    }
+    row.push(field);
+    const c = text.charCodeAt(i);
+    if (c === 44) i++;
+    else {
+      // End of the record (or of the text).
+      if (c === 13) i++;
+      if (text.charCodeAt(i) === 10) i++;
       rows.push(row);
       row = [];
-      field = '';
-    } else field += ch;
+    }
   }
-  if (field.length > 0 || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
+  if (row.length > 0) rows.push(row);
   return rows;
 }

@@ -1,3 +1,5 @@
 export * from './dependency-graph.js';
 export * from './attribution.js';
 export * from './incidents.js';
+export * from './change-log.js';
+export * from './correlator.js';

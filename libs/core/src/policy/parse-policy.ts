@@ -60,7 +60,7 @@ type Fields = Record<string, unknown>;
 
 export function parsePolicy(text: string, fileName = 'policy'): Policy {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines });
   if (doc.errors.length > 0) {
     throw new PolicyError(
       fileName,

@@ -243,7 +243,9 @@ function matchRule(m: RuleMatch, input: PolicyInput, context: ChangeContext): st
       check(
         (context.freezes.length > 0) === (m.freeze === 'inside'),
         context.freezes.length > 0
-          ? `inside freeze window ${context.freezes.map((w) => `${w.id} (${w.text})`).join(', ')}`
+          ? `inside freeze window ${context.freezes
+              .map((w) => `${w.id} (${w.text}; starts ${describeLocalTime(change.startedAt, w.timeZone)})`)
+              .join(', ')}`
           : 'outside every freeze window',
       ));
   return ok ? reasons : undefined;

@@ -16,6 +16,7 @@ export interface LocalTime {
 }
 
 const MINUTE = 60_000;
+const DAY = 1440 * MINUTE;
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 function formatFor(timeZone: string): Intl.DateTimeFormat {
@@ -68,29 +69,28 @@ export function minuteOfWeek(at: number, timeZone: string): number {
   return t.weekday * 1440 + t.hour * 60 + t.minute;
 }
 
+/** How far the zone's clocks are ahead of UTC at the instant `at` (ms). */
+export function zoneOffset(at: number, timeZone: string): number {
+  const t = localTime(at, timeZone);
+  return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute) - Math.floor(at / MINUTE) * MINUTE;
+}
+
 /**
- * The instant at which clocks in `timeZone` show the given wall-clock time. In the hour a
- * clock skips (spring forward) the result lands just after the gap; in the hour it repeats
- * (fall back), the earlier of the two instants.
+ * The instant at which clocks in `timeZone` show the given wall-clock time. A wall time that
+ * occurs twice (clocks fall back) gives the earlier instant; one that clocks skip (spring
+ * forward) is read with the offset before the jump, landing as far after it (02:30 → 03:30),
+ * like Temporal's "compatible" disambiguation. Assumes at most one transition within a day.
  */
 export function zonedToInstant(
   wall: { year: number; month: number; day: number; hour: number; minute: number },
   timeZone: string,
 ): number {
   const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-  let guess = asUtc;
-  for (let i = 0; i < 3; i++) {
-    const t = localTime(guess, timeZone);
-    const shown = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute);
-    const next = guess - (shown - asUtc);
-    if (next === guess) break;
-    guess = next;
-  }
-  // Prefer the earlier instant when the wall time occurs twice.
-  const earlier = guess - 60 * MINUTE;
-  const t = localTime(earlier, timeZone);
-  if (Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute) === asUtc) return earlier;
-  return guess;
+  const before = asUtc - zoneOffset(asUtc - DAY, timeZone);
+  const after = asUtc - zoneOffset(asUtc + DAY, timeZone);
+  const shows = (at: number) => zoneOffset(at, timeZone) + at === asUtc;
+  const valid = [before, after].filter(shows);
+  return valid.length > 0 ? Math.min(...valid) : before;
 }
 
 export function formatMinuteOfDay(minutes: number): string {

@@ -70,14 +70,16 @@ export interface SmoothedRate {
   readonly smoothed: number;
 }
 
+/**
+ * Earlier changes of the same service that resemble this one, and how many of them failed:
+ * same kind, same component, or touching one of the same config keys. Null when the change has
+ * no component / no config keys.
+ */
 export interface SimilarFailures {
-  /** Failed changes of the same service and kind. */
-  readonly sameKind: number;
-  /** Failed changes of the same service and component. */
-  readonly sameComponent: number;
-  /** Failed changes of the same service touching one of the same config keys. */
-  readonly sameConfigKey: number;
-  /** A few of their ids, for the reasons. */
+  readonly sameKind: FailureCount;
+  readonly sameComponent: FailureCount | null;
+  readonly sameConfigKey: FailureCount | null;
+  /** A few ids of similar changes that failed, for the reasons. */
   readonly examples: readonly string[];
 }
 
@@ -286,30 +288,44 @@ export class ChangeHistory {
     return out.sort();
   }
 
-  /** Earlier changes of the same service, failed by asOf, that resemble this one. */
+  /**
+   * Earlier changes of the same service in the similarity window that resemble this one:
+   * those settled by asOf, and younger ones already known to have failed.
+   */
   similarFailures(change: Change, asOf: number): SimilarFailures {
     const list = this.byService.get(change.service) ?? [];
     const keys = new Set(change.configKeys);
-    let sameKind = 0;
-    let sameComponent = 0;
-    let sameConfigKey = 0;
+    const kind = { changes: 0, failures: 0 };
+    const component = { changes: 0, failures: 0 };
+    const configKey = { changes: 0, failures: 0 };
     const examples: string[] = [];
     const end = Math.min(asOf, change.startedAt);
+    const settled = asOf - this.settings.settleMs;
     for (let i = lowerBound(list, end - this.settings.similarityWindowMs); i < list.length; i++) {
       const c = list[i]!;
       if (c.startedAt > end) break;
       if (c.id === change.id) continue;
-      const kind = c.kind === change.kind;
-      const component = change.component !== null && c.component === change.component;
-      const configKey = keys.size > 0 && c.configKeys.some((k) => keys.has(k));
-      if (!kind && !component && !configKey) continue;
-      if (!this.ledger.failure(c.id, asOf)) continue;
-      if (kind) sameKind++;
-      if (component) sameComponent++;
-      if (configKey) sameConfigKey++;
-      if ((component || configKey || kind) && examples.length < 3) examples.push(c.id);
+      const sameKind = c.kind === change.kind;
+      const sameComponent = change.component !== null && c.component === change.component;
+      const sameKey = keys.size > 0 && c.configKeys.some((k) => keys.has(k));
+      if (!sameKind && !sameComponent && !sameKey) continue;
+      const failed = this.ledger.failure(c.id, asOf) !== undefined;
+      if (!failed && c.startedAt > settled) continue;
+      const f = failed ? 1 : 0;
+      if (sameKind) (kind.changes++, (kind.failures += f));
+      if (sameComponent) (component.changes++, (component.failures += f));
+      if (sameKey) (configKey.changes++, (configKey.failures += f));
+      if (failed && (sameComponent || sameKey || sameKind)) {
+        examples.push(c.id);
+        if (examples.length > 3) examples.shift();
+      }
     }
-    return { sameKind, sameComponent, sameConfigKey, examples };
+    return {
+      sameKind: kind,
+      sameComponent: change.component === null ? null : component,
+      sameConfigKey: keys.size === 0 ? null : configKey,
+      examples,
+    };
   }
 
   // ——— bounding ———

@@ -6,7 +6,7 @@
 import type { Change, ChangeKind, RolloutStrategy } from '#contracts';
 import { changeContext, describeLocalTime, type ChangeContext, type Policy } from '../policy/policy.js';
 import { localTime } from '../policy/zoned-time.js';
-import type { ChangeHistory, SimilarFailures, SmoothedRate } from './change-history.js';
+import type { ChangeHistory, FailureCount, SimilarFailures, SmoothedRate } from './change-history.js';
 
 export const FEATURES = [
   'fleet-base',
@@ -31,9 +31,9 @@ export const FEATURES = [
   'manual',
   'tests-failed',
   'no-test-evidence',
-  'similar-kind-failures',
-  'component-failures',
-  'config-key-failures',
+  'similar-kind',
+  'similar-component',
+  'similar-config-key',
 ] as const;
 
 export type Feature = (typeof FEATURES)[number];
@@ -62,9 +62,9 @@ export const FACTOR_OF: Record<Feature, string> = {
   manual: 'automation',
   'tests-failed': 'tests',
   'no-test-evidence': 'tests',
-  'similar-kind-failures': 'similar-failures',
-  'component-failures': 'similar-failures',
-  'config-key-failures': 'similar-failures',
+  'similar-kind': 'similar-failures',
+  'similar-component': 'similar-failures',
+  'similar-config-key': 'similar-failures',
 };
 
 const INDEX = new Map<Feature, number>(FEATURES.map((f, i) => [f, i]));
@@ -90,6 +90,8 @@ export interface ChangeFeatures {
 }
 
 const REFERENCE_LINES = 100;
+/** Pseudo-changes at the service's rate added to each group of similar changes. */
+export const SIMILAR_PRIOR = 5;
 
 export function logit(p: number): number {
   const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
@@ -134,9 +136,15 @@ export function changeFeatures(
   const tests = change.pipeline?.testsPassed ?? null;
   set('tests-failed', tests === false ? 1 : 0);
   set('no-test-evidence', tests === null ? 1 : 0);
-  set('similar-kind-failures', Math.log2(1 + similar.sameKind));
-  set('component-failures', Math.log2(1 + similar.sameComponent));
-  set('config-key-failures', Math.log2(1 + similar.sameConfigKey));
+  // Similar changes' failure rate relative to the service's: shrunk towards the service's
+  // smoothed rate by SIMILAR_PRIOR pseudo-changes, so a handful of look-alikes moves it little.
+  const relative = (count: FailureCount | null) =>
+    count === null
+      ? 0
+      : logit((count.failures + SIMILAR_PRIOR * rate.smoothed) / (count.changes + SIMILAR_PRIOR)) - logit(rate.smoothed);
+  set('similar-kind', relative(similar.sameKind));
+  set('similar-component', relative(similar.sameComponent));
+  set('similar-config-key', relative(similar.sameConfigKey));
   return {
     values: v,
     facts: {
@@ -216,15 +224,16 @@ export function describeFactor(factor: string, change: Change, facts: FeatureFac
       return 'no test evidence';
     }
     case 'similar-failures': {
-      if (similar.sameKind + similar.sameComponent + similar.sameConfigKey === 0) {
-        return `no similar change failed in the last ${facts.similarityDays} days`;
-      }
+      const part = (name: string, c: FailureCount | null) =>
+        c === null || c.changes === 0 ? [] : [`${c.failures} of ${c.changes} ${name} failed`];
       const parts = [
-        similar.sameKind ? `${similar.sameKind} of the same kind` : '',
-        similar.sameComponent ? `${similar.sameComponent} on component ${change.component}` : '',
-        similar.sameConfigKey ? `${similar.sameConfigKey} touching the same config keys` : '',
-      ].filter(Boolean);
-      return `similar changes failed before: ${parts.join(', ')} (e.g. ${similar.examples.join(', ')})`;
+        ...part(`${KIND_WORDS[change.kind].replace(/^an? /, '')}s`, similar.sameKind),
+        ...part(`changes to component ${change.component}`, similar.sameComponent),
+        ...part(`changes to config keys ${change.configKeys.join(', ')}`, similar.sameConfigKey),
+      ];
+      if (parts.length === 0) return `no similar changes in the last ${facts.similarityDays} days`;
+      const examples = similar.examples.length ? ` (latest failed: ${similar.examples.join(', ')})` : '';
+      return `similar changes on ${change.service} in the last ${facts.similarityDays} days: ${parts.join('; ')}${examples}`;
     }
     default:
       return factor;

@@ -53,9 +53,9 @@ export const DEFAULT_RISK_MODEL: RiskModel = {
     manual: 0.4,
     'tests-failed': 1,
     'no-test-evidence': 0.2,
-    'similar-kind-failures': 0.2,
-    'component-failures': 0.3,
-    'config-key-failures': 0.4,
+    'similar-kind': 0.5,
+    'similar-component': 0.5,
+    'similar-config-key': 0.5,
   },
 };
 

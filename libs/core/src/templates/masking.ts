@@ -112,7 +112,7 @@ export function maskMessage(text: string): string[] {
     if (i + 1 < n && masked.startsWith(WILDCARD)) {
       // `2015-10-18 18:01:47,978` → one timestamp; `5.2 KB,` → one size (keeping the comma).
       const next = raw[i + 1]!;
-      if (masked === WILDCARD && DATE.test(token) && TIME.test(stripTrail(next))) {
+      if (masked === WILDCARD && token.length >= 8 && token.charCodeAt(4) === 45 && DATE.test(token) && TIME.test(stripTrail(next))) {
         out.push(WILDCARD + next.slice(stripTrail(next).length));
         i++;
         continue;
@@ -237,7 +237,7 @@ function maskSlow(token: string): string {
     if (close > q + 1) return maskSlow(token.slice(0, q)) + WILDCARD + maskRest(token.slice(close + 1));
   }
   // URL: scheme://rest — the rest is a variable when it holds a digit (hosts, ports, ids).
-  const url = URL_SCHEME.exec(token);
+  const url = token.includes('://') ? URL_SCHEME.exec(token) : null;
   if (url) {
     const start = url.index + url[0].length;
     const end = closingEnd(token, start);
@@ -416,7 +416,7 @@ export function maskAtom(atom: string): string {
   }
   if (isDigitAt(atom, 0) || ((c0 === 45 || c0 === 46) && atom.length > 1 && isDigitAt(atom, 1))) {
     // 104-127 is a range of two numbers; anything else starting with a digit is one value.
-    return NUMERIC_RANGE.test(atom) ? atom.replace(/\d+/g, WILDCARD) : WILDCARD;
+    return atom.includes('-', 1) && NUMERIC_RANGE.test(atom) ? atom.replace(/\d+/g, WILDCARD) : WILDCARD;
   }
   if (atom.includes('_')) {
     // An id: some `_`-separated part is a number or a variable word (blk_-42, rdd_2_0, root14_local).

@@ -97,6 +97,9 @@ interface Cluster {
   absorbed: string[] | undefined;
 }
 
+/** Distinct masked texts remembered for the fast path; cleared when full (bounded memory). */
+const EXACT_CACHE_SIZE = 4096;
+
 const DEFAULTS = {
   similarity: 0.5,
   variantThreshold: 4,
@@ -113,6 +116,8 @@ export class TemplateMiner {
   private readonly leaves = new Map<string, Leaf>();
   /** Live templates by id, least recently used first. */
   private readonly lru = new Map<string, Cluster>();
+  /** Masked message text → the template it went to: repeated messages skip the leaf scan. */
+  private readonly exact = new Map<string, Cluster>();
   /** Ids of templates merged into another → the id that absorbed them. */
   private readonly aliases = new Map<string, string>();
   private seq = 0;
@@ -134,6 +139,14 @@ export class TemplateMiner {
   add(text: string): AddResult {
     const seq = ++this.seq;
     const tokens = this.mask(text);
+    const masked = tokens.join(' ');
+    const known = this.cached(masked);
+    if (known) {
+      const changed = this.refine(known, tokens);
+      this.touch(known, seq);
+      known.count++;
+      return { templateId: known.id, template: known.text, isNew: false, changed };
+    }
     const key = leafKey(tokens);
     let leaf = this.leaves.get(key);
     if (!leaf) {
@@ -146,12 +159,14 @@ export class TemplateMiner {
       const changed = this.refine(cluster, tokens);
       this.touch(cluster, seq);
       cluster.count++;
+      this.remember(masked, cluster);
       return { templateId: cluster.id, template: cluster.text, isNew: false, changed };
     }
-    const cluster = this.create(leaf, tokens, seq);
+    const cluster = this.create(leaf, tokens, masked, seq);
     let result: Cluster = cluster;
     if (found.sibling) result = this.joinVariants(found.sibling, found.siblingPosition, cluster);
     this.enforceBounds(leaf, result);
+    this.remember(masked, result);
     if (result === cluster) return { templateId: cluster.id, template: cluster.text, isNew: true, changed: false };
     return { templateId: result.id, template: result.text, isNew: false, changed: true };
   }
@@ -159,6 +174,8 @@ export class TemplateMiner {
   /** The template a message belongs to, without learning from it. */
   match(text: string): TemplateMatch | undefined {
     const tokens = this.mask(text);
+    const known = this.cached(tokens.join(' '));
+    if (known) return { templateId: known.id, template: known.text };
     const leaf = this.leaves.get(leafKey(tokens));
     if (!leaf) return undefined;
     const best = this.search(leaf, tokens).best;
@@ -196,6 +213,18 @@ export class TemplateMiner {
       evicted: this.evicted,
       aliases: this.aliases.size,
     };
+  }
+
+  private cached(masked: string): Cluster | undefined {
+    const hit = this.exact.get(masked);
+    if (hit === undefined || hit.alive) return hit;
+    const live = this.resolve(hit.id);
+    return live === undefined ? undefined : this.lru.get(live);
+  }
+
+  private remember(masked: string, cluster: Cluster): void {
+    if (this.exact.size >= EXACT_CACHE_SIZE) this.exact.clear();
+    this.exact.set(masked, cluster);
   }
 
   private search(
@@ -272,8 +301,7 @@ export class TemplateMiner {
     return changed;
   }
 
-  private create(leaf: Leaf, tokens: string[], seq: number): Cluster {
-    const text = tokens.join(' ');
+  private create(leaf: Leaf, tokens: string[], text: string, seq: number): Cluster {
     let id = templateIdOf(text);
     for (let k = 2; this.lru.has(id) || this.aliases.has(id); k++) id = `${templateIdOf(text)}-${k}`;
     const n = tokens.length;
@@ -446,6 +474,7 @@ function softMismatch(t: string, kind: number, w: string): boolean {
     const last = t.slice(t.lastIndexOf(WILDCARD) + WILDCARD.length);
     return (first.length > 0 && w.startsWith(first)) || (last.length > 0 && w.endsWith(last));
   }
+  if (t.charCodeAt(0) !== w.charCodeAt(0)) return false;
   const min = Math.min(t.length, w.length);
   let p = 0;
   while (p < min && t.charCodeAt(p) === w.charCodeAt(p)) p++;

@@ -17,7 +17,7 @@ import { mannWhitney } from '../stats/mann-whitney.js';
 import { poissonDispersion, poissonRateTest } from '../stats/rate-test.js';
 import { normalQuantile, normalSf } from '../stats/special.js';
 import type { ResolvedSignal } from './signals.js';
-import { formatChange, formatFor, formatP, sig } from './wording.js';
+import { formatChange, formatDuration, formatFor, formatP, sig } from './wording.js';
 
 export interface JudgeSettings {
   /** Fewer baseline points than this: not judged (inconclusive). */
@@ -49,6 +49,10 @@ export interface MetricInput {
   readonly observationRequests?: ArrayLike<number> | null;
   /** Typical spacing of the series' points. */
   readonly intervalMs: number;
+  /** Time from the last observation point to the end of this look. */
+  readonly silentForMs?: number;
+  /** Length of the observation so far. */
+  readonly observationMs?: number;
 }
 
 export type MetricStatus = 'fail' | 'pass' | 'suspicious' | 'no-baseline' | 'too-little-data' | 'vanished';
@@ -115,6 +119,12 @@ export function judgeMetric(input: MetricInput, alpha: number, final: boolean, s
     const reason =
       no === 0 ? `${metric}: no data since the change` : `${metric}: only ${no} points since the change (need ${settings.minObservationPoints}), not judged yet`;
     return notJudged(metric, final ? 'vanished' : 'too-little-data', reason);
+  }
+  // A metric that stops reporting well before the end of the observation (the service crashed,
+  // or its exporter did) is not evidence of health.
+  const silent = input.silentForMs ?? 0;
+  if (final && silent > Math.max(3 * input.intervalMs, 0.2 * (input.observationMs ?? 0))) {
+    return notJudged(metric, 'vanished', `${metric}: stopped reporting ${formatDuration(silent)} before the end of the observation`);
   }
   const tests: TestResult[] = [];
   if (signal.spec.kind === 'error_ratio' && usesRateTest(input)) tests.push(rateTest(input, alpha));

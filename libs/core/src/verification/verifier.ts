@@ -157,7 +157,10 @@ export class DeploymentVerifier {
   /** Feed telemetry (any service). Returns verdicts whose looks closed as a result. */
   observeTelemetry(batch: TelemetryBatch): Verdict[] {
     const state = this.stateFor(batch.environment, batch.service);
-    for (const point of batch.points) this.addPoint(state, point);
+    // The points of one batch arrive together: lateness is judged against the watermark as it
+    // stood before the batch, so a batch's own order does not matter.
+    const watermark = this.watermarkOf(state);
+    for (const point of batch.points) this.addPoint(state, point, watermark);
     const out = this.checkService(state);
     out.push(...this.maybeCheckAll());
     return out;
@@ -277,13 +280,13 @@ export class DeploymentVerifier {
     return Math.max(own, this.globalMaxTs - s.idleTimeoutMs, this.externalWatermark);
   }
 
-  private addPoint(state: ServiceState, point: TelemetryPoint): void {
+  private addPoint(state: ServiceState, point: TelemetryPoint, watermark: number): void {
     const ts = point.timestamp;
     if (!Number.isFinite(ts) || !Number.isFinite(point.value)) {
       this.droppedInvalid++;
       return;
     }
-    if (ts < this.watermarkOf(state)) {
+    if (ts < watermark) {
       this.droppedLate++;
       return;
     }
@@ -415,6 +418,8 @@ export class DeploymentVerifier {
       baseline: base.values.map((x) => canonical(signal, x)),
       observation: obs.values.map((x) => canonical(signal, x)),
       intervalMs,
+      silentForMs: lookEnd - (obs.ts.length > 0 ? obs.ts[obs.ts.length - 1]! : v.observationStart),
+      observationMs: lookEnd - v.observationStart,
     };
     if (signal.spec.kind !== 'error_ratio' || !signal.spec.exposure) return input;
     const exposure = this.exposureFor(v, ws);
@@ -469,17 +474,18 @@ export class DeploymentVerifier {
       outcome = 'inconclusive';
       score = judged.length > 0 ? Math.min(...judged.map((a) => a.score)) : 50;
       summary = `Look ${look} of ${v.lookTimes.length}, ${elapsed} after change ${change.id}: no regression so far (${judged.length} metric${judged.length === 1 ? '' : 's'} judged)`;
-    } else if (judged.length === 0) {
+    } else if (assessments.length === 0) {
       outcome = 'inconclusive';
       score = 50;
-      summary =
-        assessments.length === 0
-          ? `No telemetry from ${change.service} to verify change ${change.id} against: inconclusive, not a pass`
-          : `Too little telemetry from ${change.service} to verify change ${change.id}: ${assessments[0]!.judgement.reason}`;
+      summary = `No telemetry from ${change.service} to verify change ${change.id} against: inconclusive, not a pass`;
     } else if (blocking.length > 0) {
       outcome = 'inconclusive';
       score = Math.min(50, ...judged.map((a) => a.score));
       summary = `Inconclusive after ${elapsed}: ${blocking.map((a) => a.judgement.reason).join('; ')}`;
+    } else if (judged.length === 0) {
+      outcome = 'inconclusive';
+      score = 50;
+      summary = `Too little telemetry from ${change.service} to verify change ${change.id}: ${assessments[0]!.judgement.reason}`;
     } else {
       outcome = 'pass';
       score = Math.min(...judged.map((a) => a.score));

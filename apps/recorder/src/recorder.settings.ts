@@ -1,0 +1,115 @@
+// Settings of the recorder: which topics it records (and which event each carries), retention of
+// the telemetry tables, and how long to pause a partition after ClickHouse had trouble.
+import { ConfigError, loadSettings, setting, type Env } from '#config';
+import { TOPIC_EVENTS, TOPICS, type EventName } from '#contracts';
+
+const EVENTS = new Set<string>(Object.values(TOPIC_EVENTS));
+
+const recorderSettings = {
+  topics: setting.optionalString('RECORDER_TOPICS', 'topic=event,... (replaces the defaults)'),
+  deadLetterTopic: setting.string('AFTERSHOCK_DLQ_TOPIC', { default: TOPICS.deadLetters }),
+  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json', 'confluent'] as const, { default: 'avro' }),
+  schemaRegistryUrl: setting.url('SCHEMA_REGISTRY_URL'),
+  schemaRegistryUser: setting.optionalString('SCHEMA_REGISTRY_USERNAME'),
+  schemaRegistryPassword: setting.optionalString('SCHEMA_REGISTRY_PASSWORD'),
+  pauseOnTroubleMs: setting.duration('RECORDER_PAUSE_ON_TROUBLE', { default: 2_000 }),
+  testKillAt: setting.optionalString('RECORDER_TEST_KILL_AT', 'intent:N or write:N (tests only)'),
+};
+
+const RETENTION = {
+  rawMs: 'AFTERSHOCK_TELEMETRY_RETENTION',
+  rollup1mMs: 'AFTERSHOCK_ROLLUP_1M_RETENTION',
+  rollup1hMs: 'AFTERSHOCK_ROLLUP_1H_RETENTION',
+} as const;
+
+export interface KillPoint {
+  readonly after: 'intent' | 'write';
+  /** The n-th intent recorded / range written by this process (1-based). */
+  readonly nth: number;
+}
+
+export interface RecorderConfig {
+  /** Topic → the canonical event it carries. */
+  readonly topics: Readonly<Record<string, EventName>>;
+  readonly wireFormat: 'avro' | 'json' | 'confluent';
+  readonly schemaRegistry?: { url: string; username?: string; password?: string };
+  /** Retention per telemetry table, milliseconds; unset ones are left as they are. */
+  readonly retention: { readonly rawMs?: number; readonly rollup1mMs?: number; readonly rollup1hMs?: number };
+  /** A partition whose batch needed insert retries pauses this long, so ClickHouse catches up. */
+  readonly pauseOnTroubleMs: number;
+  /** Fault injection for the crash tests: SIGKILL this process at that point. */
+  readonly testKillAt?: KillPoint;
+}
+
+export function loadRecorderConfig(env: Env = process.env): RecorderConfig {
+  const s = loadSettings(recorderSettings, env);
+  const problems: { setting: string; problem: string }[] = [];
+  const retention: Record<string, number> = {};
+  for (const [key, name] of Object.entries(RETENTION)) {
+    const raw = env[name]?.trim();
+    if (!raw) continue;
+    try {
+      retention[key] = loadSettings({ value: setting.duration(name) }, { [name]: raw }).value;
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  let topics: Record<string, EventName> = {};
+  try {
+    topics = s.topics ? parseTopicMap(s.topics) : defaultTopics(s.deadLetterTopic);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  const testKillAt = s.testKillAt ? parseKillPoint(s.testKillAt, problems) : undefined;
+  if (s.wireFormat === 'confluent' && !s.schemaRegistryUrl) {
+    problems.push({ setting: 'SCHEMA_REGISTRY_URL', problem: 'is required with AFTERSHOCK_WIRE_FORMAT=confluent' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    topics,
+    wireFormat: s.wireFormat,
+    schemaRegistry: s.schemaRegistryUrl
+      ? { url: s.schemaRegistryUrl, username: s.schemaRegistryUser, password: s.schemaRegistryPassword }
+      : undefined,
+    retention,
+    pauseOnTroubleMs: s.pauseOnTroubleMs,
+    testKillAt,
+  };
+}
+
+/** Every canonical and output topic, the dead-letter topic under its configured name. */
+function defaultTopics(deadLetterTopic: string): Record<string, EventName> {
+  const topics: Record<string, EventName> = {};
+  for (const [topic, event] of Object.entries(TOPIC_EVENTS)) {
+    topics[event === 'dead-letter' ? deadLetterTopic : topic] = event;
+  }
+  return topics;
+}
+
+function parseTopicMap(spec: string): Record<string, EventName> {
+  const map: Record<string, EventName> = {};
+  for (const [index, entry] of spec.split(',').map((e) => e.trim()).filter(Boolean).entries()) {
+    const [topic, event] = entry.split('=').map((p) => p.trim());
+    if (!topic || !event || !EVENTS.has(event)) {
+      throw new ConfigError([
+        {
+          setting: 'RECORDER_TOPICS',
+          problem: `entry ${index + 1} "${entry}" is not topic=event with event one of ${[...EVENTS].join(', ')}`,
+        },
+      ]);
+    }
+    map[topic] = event as EventName;
+  }
+  return map;
+}
+
+function parseKillPoint(spec: string, problems: { setting: string; problem: string }[]): KillPoint | undefined {
+  const match = /^(intent|write):([1-9]\d*)$/.exec(spec);
+  if (!match) {
+    problems.push({ setting: 'RECORDER_TEST_KILL_AT', problem: `"${spec}" is not intent:N or write:N` });
+    return undefined;
+  }
+  return { after: match[1] as KillPoint['after'], nth: Number(match[2]) };
+}

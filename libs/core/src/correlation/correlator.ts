@@ -1,0 +1,322 @@
+// The correlator's whole core as one deterministic, event-time state machine — the part of
+// Aftershock a broker-free test driver (and `aftershock replay`) runs directly. Inputs are
+// canonical events; outputs are verdicts, anomalies and versioned incident events.
+//
+//   change ──► change log ──► verifier (post-deployment verification) ──► verdicts
+//   telemetry ─┬─► verifier                                            └─► fail → regression incident
+//              ├─► anomaly detector ──► anomalies ──► (change-correlated) incidents
+//              └─► service-graph edges ──► dependency graph
+//   alert ─────► attribution (changes × graph × verdicts × priors × rollbacks) ──► incidents
+//
+// Time is event time: every window and timer moves with the watermark (the latest event time
+// seen minus the allowed lateness), never with the wall clock, so the same input replayed gives
+// the same output.
+import type { Alert, Assessment, Change, Incident, Suspect, TelemetryBatch, Verdict } from '#contracts';
+import { attribute, DEFAULT_ATTRIBUTION, type AttributionSettings, type Symptom } from './attribution.js';
+import { ChangeLog } from './change-log.js';
+import { DependencyGraph, type Edge } from './dependency-graph.js';
+import {
+  DEFAULT_INCIDENT_SETTINGS,
+  IncidentBook,
+  type IncidentCommand,
+  type IncidentSettings,
+  type Signal,
+} from './incidents.js';
+
+/** What the post-deployment verifier offers the correlator (libs/core/src/verification). */
+export interface VerifierPort {
+  observeChange(change: Change): Verdict[];
+  observeTelemetry(batch: TelemetryBatch): Verdict[];
+  advanceWatermark(t: number): Verdict[];
+}
+
+/** A level shift the continuous detector found on one series. */
+export interface Anomaly {
+  /** Deterministic: the same series and onset give the same id. */
+  readonly id: string;
+  readonly service: string;
+  readonly environment: string;
+  readonly metric: string;
+  /** Estimated start of the shift (the changepoint), not when it was detected. */
+  readonly onset: number;
+  readonly detectedAt: number;
+  readonly direction: 'up' | 'down';
+  /** 0..1: how sure the detector is. */
+  readonly score: number;
+  /** In words, e.g. "p95 latency up 180% (120 ms → 336 ms)". */
+  readonly summary: string;
+}
+
+/** What the continuous anomaly detector offers the correlator (libs/core/src/anomaly). */
+export interface AnomalyPort {
+  observeTelemetry(batch: TelemetryBatch): Anomaly[];
+}
+
+export type CorrelatorInput =
+  | { readonly type: 'change'; readonly change: Change }
+  | { readonly type: 'alert'; readonly alert: Alert }
+  | { readonly type: 'telemetry'; readonly batch: TelemetryBatch }
+  | { readonly type: 'assessment'; readonly assessment: Assessment }
+  | { readonly type: 'command'; readonly command: IncidentCommand };
+
+export type CorrelatorOutput =
+  | { readonly type: 'verdict'; readonly verdict: Verdict }
+  | { readonly type: 'anomaly'; readonly anomaly: Anomaly }
+  | { readonly type: 'incident'; readonly incident: Incident };
+
+export interface CorrelatorSettings {
+  readonly attribution: AttributionSettings;
+  readonly incidents: IncidentSettings;
+  /** Events this late (behind the newest seen) still count in full. */
+  readonly allowedLatenessMs: number;
+  /** Anomalies open incidents only when a change is at least this likely behind them. */
+  readonly anomalyIncidentThreshold: number;
+  /** Service → cluster/region, for platform changes scoped to one. */
+  readonly placement: Readonly<Record<string, { cluster?: string; region?: string }>>;
+  /** Metric that carries service-graph edges (labels client, server). */
+  readonly edgeMetric: string;
+}
+
+export const DEFAULT_CORRELATOR_SETTINGS: CorrelatorSettings = {
+  attribution: DEFAULT_ATTRIBUTION,
+  incidents: DEFAULT_INCIDENT_SETTINGS,
+  allowedLatenessMs: 30_000,
+  anomalyIncidentThreshold: 0.5,
+  placement: {},
+  edgeMetric: 'service_graph.edge',
+};
+
+interface OpenSymptom {
+  symptom: Symptom;
+  readonly firing: Set<string>;
+}
+
+export class Correlator {
+  readonly graph: DependencyGraph;
+  private readonly changes: ChangeLog;
+  private readonly incidents: IncidentBook;
+  private readonly symptoms = new Map<string, OpenSymptom>();
+  private maxEventTime = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly verifier: VerifierPort,
+    private readonly anomalies: AnomalyPort | undefined,
+    private readonly settings: CorrelatorSettings = DEFAULT_CORRELATOR_SETTINGS,
+    edges: Iterable<Edge> = [],
+  ) {
+    this.graph = new DependencyGraph(edges);
+    this.changes = new ChangeLog(settings.attribution.lookbackMs + settings.incidents.maxDurationMs);
+    this.incidents = new IncidentBook(settings.incidents);
+  }
+
+  get watermark(): number {
+    return this.maxEventTime - this.settings.allowedLatenessMs;
+  }
+
+  activeIncidents(): Incident[] {
+    return this.incidents.active();
+  }
+
+  process(input: CorrelatorInput): CorrelatorOutput[] {
+    const out: CorrelatorOutput[] = [];
+    switch (input.type) {
+      case 'change':
+        this.onChange(input.change, out);
+        break;
+      case 'alert':
+        this.onAlert(input.alert, out);
+        break;
+      case 'telemetry':
+        this.onTelemetry(input.batch, out);
+        break;
+      case 'assessment':
+        this.changes.recordAssessment(input.assessment);
+        break;
+      case 'command': {
+        const incident = this.incidents.command(input.command);
+        if (incident) out.push({ type: 'incident', incident });
+        break;
+      }
+    }
+    this.tick(out);
+    return out;
+  }
+
+  /** Event time moved on without input (idle partitions, end of a replay). */
+  advanceTo(eventTime: number): CorrelatorOutput[] {
+    const out: CorrelatorOutput[] = [];
+    this.seen(eventTime);
+    this.onVerdicts(this.verifier.advanceWatermark(this.watermark), out);
+    this.tick(out);
+    return out;
+  }
+
+  private onChange(change: Change, out: CorrelatorOutput[]): void {
+    if (!this.changes.add(change)) return;
+    this.seen(change.startedAt);
+    this.onVerdicts(this.verifier.observeChange(change), out);
+    if (change.rollbackOf) this.reattribute(change.startedAt, out);
+  }
+
+  private onAlert(alert: Alert, out: CorrelatorOutput[]): void {
+    const firing = alert.status !== 'resolved';
+    const at = firing ? alert.startsAt : (alert.endsAt ?? alert.startsAt);
+    this.seen(at);
+    const symptom = this.symptomFor(alert.service, alert.startsAt);
+    const signal: Signal = {
+      kind: 'alert',
+      ref: alert.fingerprint,
+      service: alert.service,
+      environment: alert.environment,
+      name: alert.name,
+      signature: alert.name,
+      severity: alert.severity,
+      at,
+      firing,
+      summary: alert.summary || alert.name,
+      team: alert.team,
+    };
+    const suspects = this.attribute(symptom);
+    for (const incident of this.incidents.onSignal(signal, suspects)) {
+      this.track(incident, symptom, signal);
+      out.push({ type: 'incident', incident });
+    }
+    if (!firing) this.noteQuiet(alert.fingerprint, at, out);
+  }
+
+  private onTelemetry(batch: TelemetryBatch, out: CorrelatorOutput[]): void {
+    for (const point of batch.points) {
+      if (point.timestamp > this.maxEventTime) this.maxEventTime = point.timestamp;
+      if (point.metric === this.settings.edgeMetric && point.labels.client && point.labels.server) {
+        this.graph.add({ from: point.labels.client, to: point.labels.server });
+      }
+    }
+    this.onVerdicts(this.verifier.observeTelemetry(batch), out);
+    for (const anomaly of this.anomalies?.observeTelemetry(batch) ?? []) this.onAnomaly(anomaly, out);
+  }
+
+  private onAnomaly(anomaly: Anomaly, out: CorrelatorOutput[]): void {
+    out.push({ type: 'anomaly', anomaly });
+    const symptom = this.symptomFor(anomaly.service, anomaly.onset);
+    const suspects = this.attribute(symptom);
+    const top = suspects[0];
+    const changeCorrelated =
+      top?.changeId != null && top.probability >= this.settings.anomalyIncidentThreshold;
+    const joinsOpen = this.incidents.active().some((i) => i.services.includes(anomaly.service));
+    if (!changeCorrelated && !joinsOpen) return;
+    const signal: Signal = {
+      kind: 'anomaly',
+      ref: anomaly.id,
+      service: anomaly.service,
+      environment: anomaly.environment,
+      name: anomaly.metric,
+      signature: `anomaly:${anomaly.metric}`,
+      severity: anomaly.score >= 0.9 ? 'high' : 'warning',
+      at: anomaly.detectedAt,
+      firing: true,
+      summary: anomaly.summary,
+    };
+    for (const incident of this.incidents.onSignal(signal, suspects)) {
+      this.track(incident, symptom, signal);
+      out.push({ type: 'incident', incident });
+    }
+    // Anomalies have no "resolved" notification: they are momentary members.
+    this.incidents.onSignal({ ...signal, firing: false }, suspects);
+  }
+
+  private onVerdicts(verdicts: readonly Verdict[], out: CorrelatorOutput[]): void {
+    for (const verdict of verdicts) {
+      this.changes.recordVerdict(verdict);
+      out.push({ type: 'verdict', verdict });
+      if (verdict.outcome === 'fail') {
+        const change = this.changes.get(verdict.changeId);
+        const symptom = this.symptomFor(verdict.service, verdict.observationStart);
+        const signal: Signal = {
+          kind: 'verdict',
+          ref: `verdict:${verdict.changeId}`,
+          service: verdict.service,
+          environment: verdict.environment,
+          name: `verification of ${change?.version ?? verdict.changeId}`,
+          signature: 'verification',
+          severity: 'high',
+          at: verdict.decidedAt,
+          firing: true,
+          summary: verdict.summary,
+          changeId: verdict.changeId,
+          team: verdict.team,
+        };
+        for (const incident of this.incidents.onSignal(signal, this.attribute(symptom))) {
+          this.track(incident, symptom, signal);
+          out.push({ type: 'incident', incident });
+        }
+        // The failed verification itself is a momentary member; its alerts keep the incident open.
+        this.incidents.onSignal({ ...signal, firing: false }, []);
+      }
+      if (verdict.final || verdict.outcome === 'fail') this.reattribute(verdict.decidedAt, out);
+    }
+  }
+
+  /** New evidence: re-rank the suspects of every active incident. */
+  private reattribute(at: number, out: CorrelatorOutput[]): void {
+    for (const incident of this.incidents.active()) {
+      const open = this.symptoms.get(incident.id);
+      if (!open) continue;
+      const updated = this.incidents.updateSuspects(
+        incident.id,
+        this.attribute(open.symptom),
+        Math.max(at, incident.updatedAt),
+      );
+      if (updated) out.push({ type: 'incident', incident: updated });
+    }
+  }
+
+  /** An alert resolved: when an incident goes quiet, its symptom has ended (rollback evidence). */
+  private noteQuiet(ref: string, at: number, out: CorrelatorOutput[]): void {
+    for (const [id, open] of this.symptoms) {
+      if (!open.firing.delete(ref) || open.firing.size > 0) continue;
+      open.symptom = { ...open.symptom, endedAt: at };
+      const incident = this.incidents.get(id);
+      if (incident && incident.status !== 'resolved') {
+        const updated = this.incidents.updateSuspects(id, this.attribute(open.symptom), at);
+        if (updated) out.push({ type: 'incident', incident: updated });
+      }
+    }
+  }
+
+  private track(incident: Incident, symptom: Symptom, signal: Signal): void {
+    const open = this.symptoms.get(incident.id) ?? { symptom, firing: new Set<string>() };
+    if (signal.kind === 'alert') open.firing.add(signal.ref);
+    open.symptom = { ...open.symptom, endedAt: null };
+    this.symptoms.set(incident.id, open);
+  }
+
+  private attribute(symptom: Symptom): Suspect[] {
+    const { lookbackMs, skewMs } = this.settings.attribution;
+    return attribute({
+      symptom,
+      changes: this.changes.between(symptom.onset - lookbackMs, symptom.onset + skewMs),
+      facts: (change) => this.changes.facts(change),
+      graph: this.graph,
+      settings: this.settings.attribution,
+    });
+  }
+
+  private symptomFor(service: string, onset: number): Symptom {
+    const place = this.settings.placement[service];
+    return { service, onset, cluster: place?.cluster, region: place?.region };
+  }
+
+  private seen(eventTime: number): void {
+    if (eventTime > this.maxEventTime) this.maxEventTime = eventTime;
+  }
+
+  private tick(out: CorrelatorOutput[]): void {
+    const watermark = this.watermark;
+    if (!Number.isFinite(watermark)) return;
+    for (const incident of this.incidents.advance(watermark)) {
+      this.symptoms.delete(incident.id);
+      out.push({ type: 'incident', incident });
+    }
+    this.changes.prune(watermark);
+  }
+}

@@ -1,0 +1,218 @@
+// A broker-free test driver for the whole correlator (in the spirit of Kafka Streams'
+// TopologyTestDriver): a scenario — changes, alerts and telemetry generators on a timeline —
+// becomes the exact sequence of events a correlator instance would receive, with a chosen
+// delivery (delay, seeded out-of-order jitter, batching), and the driver collects what the
+// correlator emits. Pure and deterministic; scenario files live in libs/core/scenarios/correlation.
+import type { Alert, Change, ChangeKind, Incident, Severity, TelemetryBatch, Verdict } from '#contracts';
+import { SeededRandom } from '../stats/random.js';
+import { DeploymentVerifier, type VerifierSettings } from '../verification/verifier.js';
+import { generateSeries, type ScenarioSeries } from '../verification/scenario.js';
+import {
+  Correlator,
+  DEFAULT_CORRELATOR_SETTINGS,
+  type AnomalyPort,
+  type CorrelatorInput,
+  type CorrelatorOutput,
+  type Anomaly,
+} from './correlator.js';
+
+const MINUTE = 60_000;
+
+export interface ScenarioChange {
+  /** Minutes after the scenario start. */
+  readonly at: number;
+  readonly id: string;
+  readonly service: string;
+  readonly kind?: ChangeKind;
+  readonly version?: string;
+  readonly rollbackOf?: string;
+  readonly durationMinutes?: number;
+  readonly scope?: Change['scope'];
+  readonly scopeName?: string;
+}
+
+export interface ScenarioAlert {
+  readonly at: number;
+  readonly name: string;
+  readonly service: string;
+  readonly fingerprint?: string;
+  readonly severity?: Severity;
+  /** Minutes after start when it resolves; omitted = still firing. */
+  readonly resolvedAt?: number;
+}
+
+export interface CorrelationSeries extends ScenarioSeries {
+  /** Minutes after the scenario start where `before` turns into `after` (the series' t0). */
+  readonly shiftAt: number;
+}
+
+export interface CorrelationDelivery {
+  readonly name?: string;
+  readonly delaySeconds?: number;
+  /** Seeded extra delay in [0, jitterSeconds) per event: reorders events across partitions. */
+  readonly jitterSeconds?: number;
+  readonly batchSeconds?: number;
+  readonly seed?: number;
+}
+
+export interface CorrelationScenario {
+  readonly name: string;
+  readonly description?: string;
+  readonly start: string;
+  /** [caller, callee] pairs. */
+  readonly graph?: readonly (readonly [string, string])[];
+  readonly changes?: readonly ScenarioChange[];
+  readonly alerts?: readonly ScenarioAlert[];
+  readonly series?: readonly CorrelationSeries[];
+  readonly verifier?: Partial<VerifierSettings>;
+  readonly deliveries?: readonly CorrelationDelivery[];
+  readonly expect: unknown;
+}
+
+export interface DriverRun {
+  readonly outputs: CorrelatorOutput[];
+  /** The newest version of every incident. */
+  readonly incidents: Incident[];
+  /** The final (or last) verdict per change. */
+  readonly verdicts: Map<string, Verdict>;
+}
+
+interface Timed {
+  readonly arrival: number;
+  readonly order: number;
+  readonly input: CorrelatorInput;
+}
+
+export function runScenario(
+  scenario: CorrelationScenario,
+  delivery: CorrelationDelivery = {},
+  anomalies?: AnomalyPort,
+): DriverRun {
+  const start = Date.parse(scenario.start);
+  const rng = new SeededRandom(delivery.seed ?? 1);
+  const delay = (delivery.delaySeconds ?? 0) * 1000;
+  const jitter = () => (delivery.jitterSeconds ? rng.next() * delivery.jitterSeconds * 1000 : 0);
+  const events: Timed[] = [];
+  let order = 0;
+  const push = (at: number, input: CorrelatorInput) =>
+    events.push({ arrival: at + delay + jitter(), order: order++, input });
+
+  for (const c of scenario.changes ?? []) {
+    const startedAt = start + c.at * MINUTE;
+    push(startedAt, { type: 'change', change: changeOf(c, startedAt) });
+  }
+  for (const a of scenario.alerts ?? []) {
+    const firing = alertOf(a, start);
+    push(firing.startsAt, { type: 'alert', alert: firing });
+    if (a.resolvedAt !== undefined) {
+      const endsAt = start + a.resolvedAt * MINUTE;
+      push(endsAt, {
+        type: 'alert',
+        alert: { ...firing, id: `${firing.id}/resolved`, status: 'resolved', endsAt },
+      });
+    }
+  }
+  const batchMs = (delivery.batchSeconds ?? 60) * 1000;
+  const byBucket = new Map<string, TelemetryBatch>();
+  for (const series of scenario.series ?? []) {
+    for (const point of generateSeries(series, start + series.shiftAt * MINUTE)) {
+      const bucket = Math.floor(point.timestamp / batchMs) * batchMs;
+      const key = `${series.service}@${bucket}`;
+      const batch = byBucket.get(key) ?? {
+        id: key,
+        service: series.service,
+        environment: 'production',
+        points: [],
+        resource: {},
+      };
+      (batch.points as unknown[]).push(point);
+      byBucket.set(key, batch);
+    }
+  }
+  for (const [key, batch] of [...byBucket].sort(([a], [b]) => a.localeCompare(b))) {
+    const bucket = Number(key.split('@')[1]);
+    push(bucket + batchMs, { type: 'telemetry', batch });
+  }
+  events.sort((a, b) => a.arrival - b.arrival || a.order - b.order);
+
+  const correlator = new Correlator(
+    new DeploymentVerifier(scenario.verifier ?? {}),
+    anomalies,
+    DEFAULT_CORRELATOR_SETTINGS,
+    (scenario.graph ?? []).map(([from, to]) => ({ from, to })),
+  );
+  const outputs: CorrelatorOutput[] = [];
+  for (const e of events) outputs.push(...correlator.process(e.input));
+  const last = events.at(-1)?.arrival ?? start;
+  outputs.push(...correlator.advanceTo(last + 3 * 3_600_000));
+
+  const incidents = new Map<string, Incident>();
+  const verdicts = new Map<string, Verdict>();
+  for (const o of outputs) {
+    if (o.type === 'incident') {
+      const known = incidents.get(o.incident.id);
+      if (!known || o.incident.version > known.version) incidents.set(o.incident.id, o.incident);
+    } else if (o.type === 'verdict') {
+      const known = verdicts.get(o.verdict.changeId);
+      if (!known || !known.final) verdicts.set(o.verdict.changeId, o.verdict);
+    }
+  }
+  return {
+    outputs,
+    incidents: [...incidents.values()].sort((a, b) => a.openedAt - b.openedAt || a.id.localeCompare(b.id)),
+    verdicts,
+  };
+}
+
+export type { Anomaly };
+
+function changeOf(c: ScenarioChange, startedAt: number): Change {
+  return {
+    id: c.id,
+    source: 'scenario',
+    kind: c.kind ?? 'deployment',
+    service: c.service,
+    environment: 'production',
+    version: c.version ?? null,
+    previousVersion: null,
+    startedAt,
+    finishedAt: startedAt + (c.durationMinutes ?? 2) * MINUTE,
+    scope: c.scope ?? 'service',
+    scopeName: c.scopeName ?? null,
+    automated: true,
+    initiator: null,
+    pipeline: null,
+    rollout: 'unknown',
+    sizeLines: null,
+    component: null,
+    configKeys: [],
+    rollbackOf: c.rollbackOf ?? null,
+    links: [],
+    labels: {},
+    commitAt: null,
+    team: null,
+  };
+}
+
+function alertOf(a: ScenarioAlert, start: number): Alert {
+  const fingerprint = a.fingerprint ?? `${a.name}@${a.service}`;
+  const startsAt = start + a.at * MINUTE;
+  return {
+    id: `${fingerprint}/${startsAt}`,
+    fingerprint,
+    status: 'firing',
+    name: a.name,
+    service: a.service,
+    environment: 'production',
+    severity: a.severity ?? 'warning',
+    summary: `${a.name} on ${a.service}`,
+    labels: { alertname: a.name, service: a.service },
+    annotations: {},
+    startsAt,
+    endsAt: null,
+    source: 'scenario',
+    link: null,
+    team: null,
+    runbookUrl: null,
+  };
+}
