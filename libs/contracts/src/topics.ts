@@ -11,6 +11,7 @@ export const TOPICS = {
   problems: 'aftershock.problems.v1',
   assessments: 'aftershock.assessments.v1',
   deadLetters: 'aftershock.dlq.v1',
+  incidentCommands: 'aftershock.incident-commands.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -25,4 +26,5 @@ export const TOPIC_EVENTS: Record<TopicName, EventName> = {
   [TOPICS.problems]: 'problem',
   [TOPICS.assessments]: 'assessment',
   [TOPICS.deadLetters]: 'dead-letter',
+  [TOPICS.incidentCommands]: 'incident-command',
 };

@@ -6,6 +6,7 @@ import type {
   Change,
   DeadLetter,
   Incident,
+  IncidentCommand,
   Problem,
   TelemetryBatch,
   TelemetryPoint,
@@ -215,6 +216,20 @@ export function aDeadLetter(overrides: Partial<DeadLetter> = {}): DeadLetter {
     value: Buffer.from('{"version":'),
     headers: {},
     app: 'ingest',
+    ...overrides,
+  };
+}
+
+export function anIncidentCommand(overrides: Partial<IncidentCommand> = {}): IncidentCommand {
+  return {
+    id: 'cmd-1',
+    incidentId: 'inc-1',
+    service: 'checkout',
+    action: 'acknowledge',
+    actor: 'ana@example.com',
+    at: T0 + 10 * MINUTE,
+    comment: null,
+    severity: null,
     ...overrides,
   };
 }

@@ -19,6 +19,7 @@ export const EVENT_NAMES = [
   'problem',
   'assessment',
   'dead-letter',
+  'incident-command',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -187,6 +187,22 @@ export interface Incident {
   readonly team: null | string;
 }
 
+export type IncidentAction = 'acknowledge' | 'resolve' | 'comment' | 'severity';
+
+/** A person's action on an incident, sent by the api to the correlator that owns the incident, which applies it and emits the new incident version. Key: the incident's primary service. */
+export interface IncidentCommand {
+  /** Unique per command, so a redelivered command is applied once. */
+  readonly id: string;
+  readonly incidentId: string;
+  /** The incident's primary service (the partition key). */
+  readonly service: string;
+  readonly action: IncidentAction;
+  readonly actor: string;
+  readonly at: number;
+  readonly comment: null | string;
+  readonly severity: null | Severity;
+}
+
 export type ProblemStatus = 'candidate' | 'problem' | 'known_error' | 'resolved' | 'verified' | 'rejected';
 
 export interface SharedFactor {
@@ -288,6 +304,7 @@ export interface EventTypes {
   'change': Change;
   'dead-letter': DeadLetter;
   'incident': Incident;
+  'incident-command': IncidentCommand;
   'problem': Problem;
   'telemetry': TelemetryBatch;
   'verdict': Verdict;

@@ -111,18 +111,17 @@ export class SeriesModel {
   private readonly times: Float64Array;
   private head = 0; // next write position
   private count = 0;
-  private seen = 0; // samples ever accepted
+  private seen = 0; // samples ever accepted; a sample's sequence number is seen − 1 at its arrival
   private lastTs = -Infinity;
   private firstTs = NaN;
   private intervalEw = NaN;
   private sinceRefresh = 0;
-  // Window summary: prediction for ring index offset j (0 = oldest) is level + slope·(j − center).
+  // Window summary: the prediction for sample number q is level + slope·(q − centerSeq).
   private level = NaN;
   private slope = 0;
-  private center = 0;
+  private centerSeq = 0;
   private sigma = NaN;
   private ready = false;
-  private frozenAt = 0; // seen-count when the summary was computed
   // CUSUM state.
   private sUp = 0;
   private sDown = 0;
@@ -134,6 +133,7 @@ export class SeriesModel {
   private open: ModelAnomaly | null = null;
   private openSamples = 0;
   private inBand = 0;
+  private inBandSince = NaN;
   // Seasonal profile.
   private profile: Float32Array | null = null;
   private visits: Uint8Array | null = null;
@@ -154,11 +154,15 @@ export class SeriesModel {
     return this.seasonalOn;
   }
 
+  get isOpen(): boolean {
+    return this.open !== null;
+  }
+
   get lastTimestamp(): number {
     return this.lastTs;
   }
 
-  /** Feed one sample (timestamps must increase; the caller reorders or drops). */
+  /** Feed one sample; timestamps must increase (the caller reorders or drops). */
   update(ts: number, x: number): ModelEvent | null {
     if (!(ts > this.lastTs) || !Number.isFinite(x)) return null;
     if (Number.isFinite(this.lastTs)) {
@@ -166,26 +170,28 @@ export class SeriesModel {
       this.intervalEw = Number.isFinite(this.intervalEw) ? 0.9 * this.intervalEw + 0.1 * dt : dt;
     } else this.firstTs = ts;
     this.lastTs = ts;
-    this.seen++;
+    const seq = this.seen++;
 
     let event: ModelEvent | null = null;
-    if (this.ready) event = this.detect(ts, x);
+    if (this.ready) event = this.open ? this.follow(ts, seq, x) : this.detect(ts, seq, x);
 
     this.push(ts, x);
     if (this.s.seasonality && !this.open && Math.max(this.sUp, this.sDown) < this.s.h / 2) this.learnSeason(ts, x);
     if (!this.open) {
       this.sinceRefresh++;
-      if (!this.ready ? this.count >= this.s.minHistory : this.sinceRefresh >= this.s.refreshEvery) this.refresh();
+      if (this.ready ? this.sinceRefresh >= this.s.refreshEvery : this.count >= this.s.minHistory) this.refresh();
     }
     return event;
   }
 
-  private detect(ts: number, x: number): ModelEvent | null {
-    const s = this.s;
-    const pred = this.predict(ts, this.count); // the sample about to be pushed
-    const z = clamp((x - pred) / this.sigma, -s.zCap, s.zCap);
-    if (this.open) return this.follow(ts, z);
+  private z(ts: number, seq: number, x: number): number {
+    const cap = this.s.zCap;
+    return clamp((x - this.predict(ts, seq)) / this.sigma, -cap, cap);
+  }
 
+  private detect(ts: number, seq: number, x: number): ModelEvent | null {
+    const s = this.s;
+    const z = this.z(ts, seq, x);
     const up = this.sUp + z - s.k;
     if (up > 0) {
       if (this.sUp === 0) {
@@ -209,15 +215,16 @@ export class SeriesModel {
       this.sUp >= s.h && this.runUpLen >= s.minDuration ? 'up' : this.sDown >= s.h && this.runDownLen >= s.minDuration ? 'down' : null;
     if (!dir) return null;
     const onset = dir === 'up' ? this.runUpStart : this.runDownStart;
-    // Baseline: the model's prediction over the run; observed: the median of the run so far
+    // Baseline: the model's prediction over the run; observed: the run's median so far
     // (including this sample, which is not in the window yet).
     const run: number[] = [x];
-    const preds: number[] = [pred];
+    const preds: number[] = [this.predict(ts, seq)];
+    const firstSeq = seq - this.count;
     for (let j = 0; j < this.count; j++) {
       const idx = this.ringIndex(j);
       if (this.times[idx]! >= onset) {
         run.push(this.values[idx]!);
-        preds.push(this.predict(this.times[idx]!, j));
+        preds.push(this.predict(this.times[idx]!, firstSeq + j));
       }
     }
     const baseline = median(preds);
@@ -231,37 +238,53 @@ export class SeriesModel {
   }
 
   /** While an anomaly is open: close it on recovery, or adopt its level as the new normal. */
-  private follow(ts: number, z: number): ModelEvent | null {
+  private follow(ts: number, seq: number, x: number): ModelEvent | null {
     const s = this.s;
     this.openSamples++;
-    this.inBand = Math.abs(z) <= s.recoverZ ? this.inBand + 1 : 0;
+    if (Math.abs(this.z(ts, seq, x)) <= s.recoverZ) {
+      if (this.inBand === 0) this.inBandSince = ts;
+      this.inBand++;
+    } else this.inBand = 0;
+    const onset = this.open!.onset;
     if (this.inBand >= s.recoverAfter) {
+      // Back to normal: forget the anomalous stretch so it cannot bend the baseline.
+      this.retain((t) => t < onset || t >= this.inBandSince);
       this.close();
       return { type: 'recovery', recovery: { at: ts, reason: 'recovered' } };
     }
     const adaptAfter = s.adaptAfter > 0 ? s.adaptAfter : Math.max(s.minHistory, s.windowSize >> 1);
     if (this.openSamples >= adaptAfter) {
-      // Keep only the samples since the onset, then rebuild the summary from them.
-      const onset = this.open!.onset;
-      let keep = 0;
-      for (let j = 0; j < this.count; j++) if (this.times[this.ringIndex(j)]! >= onset) keep++;
-      this.count = keep;
+      // The new level persists: it becomes the baseline, built from the samples since the onset.
+      this.retain((t) => t >= onset);
       this.close();
-      this.pendingRebuild = true;
       return { type: 'recovery', recovery: { at: ts, reason: 'new-level' } };
     }
     return null;
   }
-
-  private pendingRebuild = false;
 
   private close(): void {
     this.open = null;
     this.sUp = this.sDown = 0;
     this.runUpLen = this.runDownLen = 0;
     this.inBand = 0;
-    this.sinceRefresh = this.s.refreshEvery; // refresh at the next sample
-    if (this.pendingRebuild) this.pendingRebuild = false;
+    this.refresh();
+  }
+
+  /** Keep only window samples whose time satisfies keep (order preserved). */
+  private retain(keep: (t: number) => boolean): void {
+    const n = this.count;
+    const vs: number[] = [];
+    const ts: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const idx = this.ringIndex(j);
+      if (keep(this.times[idx]!)) {
+        vs.push(this.values[idx]!);
+        ts.push(this.times[idx]!);
+      }
+    }
+    this.head = 0;
+    this.count = 0;
+    for (let j = 0; j < vs.length; j++) this.push(ts[j]!, vs[j]!);
   }
 
   private push(ts: number, x: number): void {
@@ -275,21 +298,23 @@ export class SeriesModel {
   /** Ring position of the j-th oldest sample in the window. */
   private ringIndex(j: number): number {
     const W = this.s.windowSize;
-    return (this.head - this.count + j + W * 2) % W;
+    return (this.head - this.count + j + 2 * W) % W;
   }
 
-  /** Prediction at time ts for window offset j (j = count: the next sample). */
-  private predict(ts: number, j: number): number {
-    // Limit trend extrapolation to half a window (a frozen baseline must not run away).
-    const dist = Math.min(j + (this.seen - 1 - this.frozenAt) * 0 - this.center, this.s.windowSize / 2);
+  /** Prediction for sample number seq at time ts. Trend extrapolation is capped at half a window. */
+  private predict(ts: number, seq: number): number {
+    const dist = Math.min(seq - this.centerSeq, this.s.windowSize / 2);
     return this.level + this.slope * dist + (this.seasonalOn ? this.seasonAt(ts) : 0);
   }
 
   private refresh(): void {
     const s = this.s;
     const n = this.count;
-    if (n < Math.min(s.minHistory, 8)) return;
     this.sinceRefresh = 0;
+    if (n < Math.min(s.minHistory, 8)) {
+      this.ready = false;
+      return;
+    }
     this.maybeSwitchSeason();
     const r = new Float64Array(n);
     for (let j = 0; j < n; j++) {
@@ -297,13 +322,13 @@ export class SeriesModel {
       r[j] = this.values[idx]! - (this.seasonalOn ? this.seasonAt(this.times[idx]!) : 0);
     }
     const fit = summarise(r, s.trend && n >= 20, s.trendDamping);
+    // Window offset j is sample number (seen − n + j): the newest sample is already pushed.
     this.level = fit.level;
     this.slope = fit.slope;
-    this.center = fit.center;
-    const floor = Math.max(s.absoluteScaleFloor, s.relativeScaleFloor * Math.abs(fit.level + (this.seasonalOn ? meanOf(this.profile!) : 0)));
-    this.sigma = Math.max(fit.sigma, floor);
-    this.frozenAt = this.seen - 1;
-    this.ready = n >= s.minHistory;
+    this.centerSeq = this.seen - n + fit.center;
+    const scale = Math.abs(fit.level + (this.seasonalOn ? meanOf(this.profile!) : 0));
+    this.sigma = Math.max(fit.sigma, s.absoluteScaleFloor, s.relativeScaleFloor * scale);
+    this.ready = n >= Math.min(s.minHistory, s.windowSize);
   }
 
   // ---- seasonality --------------------------------------------------------------------

@@ -11,14 +11,13 @@
 // Time is event time: every window and timer moves with the watermark (the latest event time
 // seen minus the allowed lateness), never with the wall clock, so the same input replayed gives
 // the same output.
-import type { Alert, Assessment, Change, Incident, Suspect, TelemetryBatch, Verdict } from '#contracts';
+import type { Alert, Assessment, Change, Incident, IncidentCommand, Suspect, TelemetryBatch, Verdict } from '#contracts';
 import { attribute, DEFAULT_ATTRIBUTION, type AttributionSettings, type Symptom } from './attribution.js';
 import { ChangeLog } from './change-log.js';
 import { DependencyGraph, type Edge } from './dependency-graph.js';
 import {
   DEFAULT_INCIDENT_SETTINGS,
   IncidentBook,
-  type IncidentCommand,
   type IncidentSettings,
   type Signal,
 } from './incidents.js';

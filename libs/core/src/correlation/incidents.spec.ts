@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Suspect } from '#contracts';
-import { MINUTE, T0 } from '#testing';
+import type { IncidentCommand, Suspect } from '#contracts';
+import { anIncidentCommand, MINUTE, T0 } from '#testing';
 import { DEFAULT_INCIDENT_SETTINGS, IncidentBook, rollUpSeverity, type Signal } from './incidents.js';
 
 const alert = (overrides: Partial<Signal> = {}): Signal => ({
@@ -92,34 +92,20 @@ describe('incident lifecycle', () => {
   it('acknowledge, comment, severity and resolve by a person are versioned events', () => {
     const book = new IncidentBook();
     const { id } = book.onSignal(alert(), [])[0]!;
-    const ack = book.command({ type: 'acknowledge', incidentId: id, actor: 'ana', at: T0 + MINUTE })!;
+    const command = (c: Partial<IncidentCommand>) => book.command(anIncidentCommand({ incidentId: id, actor: 'ana', ...c }));
+    const ack = command({ action: 'acknowledge', at: T0 + MINUTE })!;
     assert.deepEqual(
       [ack.version, ack.event, ack.status, ack.actor],
       [2, 'acknowledged', 'acknowledged', 'ana'],
     );
-    const sev = book.command({
-      type: 'severity',
-      incidentId: id,
-      actor: 'ana',
-      at: T0 + 2 * MINUTE,
-      severity: 'critical',
-    })!;
+    const sev = command({ action: 'severity', at: T0 + 2 * MINUTE, severity: 'critical' })!;
     assert.equal(sev.severity, 'critical');
-    const res = book.command({
-      type: 'resolve',
-      incidentId: id,
-      actor: 'ana',
-      at: T0 + 3 * MINUTE,
-      comment: 'restarted the pool',
-    })!;
+    const res = command({ action: 'resolve', at: T0 + 3 * MINUTE, comment: 'restarted the pool' })!;
     assert.deepEqual(
       [res.version, res.status, res.comment, res.resolvedAt],
       [4, 'resolved', 'restarted the pool', T0 + 3 * MINUTE],
     );
-    assert.equal(
-      book.command({ type: 'acknowledge', incidentId: id, actor: 'bob', at: T0 + 4 * MINUTE }),
-      undefined,
-    );
+    assert.equal(command({ action: 'acknowledge', actor: 'bob', at: T0 + 4 * MINUTE }), undefined);
   });
 
   it('caps size and duration', () => {

@@ -6,7 +6,7 @@
 // incident resolves only after a whole quiet period. Caps on duration and size keep nothing
 // open forever. Every state change is a new version of the incident, emitted as an event.
 import { createHash } from 'node:crypto';
-import type { Incident, IncidentEvent, IncidentKind, IncidentMember, Severity, Suspect } from '#contracts';
+import type { Incident, IncidentCommand, IncidentEvent, IncidentKind, IncidentMember, Severity, Suspect } from '#contracts';
 
 export interface Signal {
   readonly kind: 'alert' | 'anomaly' | 'verdict';
@@ -68,36 +68,6 @@ interface IncidentState {
   /** Severity set by a person overrides the roll-up. */
   severityOverride?: Severity;
 }
-
-export type IncidentCommand =
-  | {
-      readonly type: 'acknowledge';
-      readonly incidentId: string;
-      readonly actor: string;
-      readonly at: number;
-      readonly comment?: string;
-    }
-  | {
-      readonly type: 'resolve';
-      readonly incidentId: string;
-      readonly actor: string;
-      readonly at: number;
-      readonly comment?: string;
-    }
-  | {
-      readonly type: 'comment';
-      readonly incidentId: string;
-      readonly actor: string;
-      readonly at: number;
-      readonly comment: string;
-    }
-  | {
-      readonly type: 'severity';
-      readonly incidentId: string;
-      readonly actor: string;
-      readonly at: number;
-      readonly severity: Severity;
-    };
 
 export class IncidentBook {
   private readonly incidents = new Map<string, IncidentState>();
@@ -167,24 +137,24 @@ export class IncidentBook {
     return this.next(state, 'updated', at, { suspects: [...suspects] });
   }
 
+  /** A person's action (from the api); undefined when it changes nothing (e.g. acknowledging twice). */
   command(command: IncidentCommand): Incident | undefined {
     const state = this.incidents.get(command.incidentId);
     if (!state) return undefined;
-    const base = { actor: command.actor };
-    switch (command.type) {
+    const base = { actor: command.actor, comment: command.comment };
+    switch (command.action) {
       case 'acknowledge':
         if (state.snapshot.status !== 'open') return undefined;
-        return this.transition(state, 'acknowledged', command.at, {
-          ...base,
-          comment: command.comment ?? null,
-        });
+        return this.transition(state, 'acknowledged', command.at, base);
       case 'resolve':
         if (state.snapshot.status === 'resolved') return undefined;
         for (const m of state.members.values()) m.firing = false;
-        return this.transition(state, 'resolved', command.at, { ...base, comment: command.comment ?? null });
+        return this.transition(state, 'resolved', command.at, base);
       case 'comment':
-        return this.next(state, 'commented', command.at, { ...base, comment: command.comment });
+        if (!command.comment) return undefined;
+        return this.next(state, 'commented', command.at, base);
       case 'severity':
+        if (!command.severity) return undefined;
         state.severityOverride = command.severity;
         return this.next(state, 'severity_changed', command.at, { ...base, severity: command.severity });
     }

@@ -117,7 +117,7 @@ export function maskMessage(text: string): string[] {
         i++;
         continue;
       }
-      if (/^\d/.test(token) && !token.includes(':')) {
+      if (isDigitAt(token, 0) && mayBeUnit(next.charCodeAt(0)) && !token.includes(':')) {
         const unit = stripTrail(next);
         if (SIZE_UNITS.has(unit) && masked === WILDCARD + token.slice(stripTrail(token).length)) {
           masked = WILDCARD + next.slice(unit.length);
@@ -154,6 +154,11 @@ function collapseLists(tokens: string[]): string[] {
     } else out.push(tokens[i]!);
   }
   return out;
+}
+
+// K M G T P B k: the first letter of a size unit.
+function mayBeUnit(c: number): boolean {
+  return c === 75 || c === 77 || c === 71 || c === 84 || c === 80 || c === 66 || c === 107;
 }
 
 function closesQuote(token: string): boolean {

@@ -95,6 +95,8 @@ interface Cluster {
   text: string;
   groups: Map<number, VariantGroup> | undefined;
   absorbed: string[] | undefined;
+  prev: Cluster | undefined;
+  next: Cluster | undefined;
 }
 
 /** Distinct masked texts remembered for the fast path; cleared when full (bounded memory). */
@@ -114,8 +116,11 @@ export class TemplateMiner {
   private readonly maxClustersPerLeaf: number;
   private readonly mask: (text: string) => string[];
   private readonly leaves = new Map<string, Leaf>();
-  /** Live templates by id, least recently used first. */
-  private readonly lru = new Map<string, Cluster>();
+  /** Live templates by id. */
+  private readonly byId = new Map<string, Cluster>();
+  /** Live templates from least (head) to most (tail) recently used: an intrusive list. */
+  private head: Cluster | undefined;
+  private tail: Cluster | undefined;
   /** Masked message text → the template it went to: repeated messages skip the leaf scan. */
   private readonly exact = new Map<string, Cluster>();
   /** Ids of templates merged into another → the id that absorbed them. */
@@ -184,20 +189,20 @@ export class TemplateMiner {
 
   /** The live id a template id now answers to (itself, or the template that absorbed it). */
   resolve(id: string): string | undefined {
-    if (this.lru.has(id)) return id;
+    if (this.byId.has(id)) return id;
     const target = this.aliases.get(id);
-    return target !== undefined && this.lru.has(target) ? target : undefined;
+    return target !== undefined && this.byId.has(target) ? target : undefined;
   }
 
   /** The current text of a template, following merges. */
   template(id: string): string | undefined {
     const live = this.resolve(id);
-    return live === undefined ? undefined : this.lru.get(live)!.text;
+    return live === undefined ? undefined : this.byId.get(live)!.text;
   }
 
   /** Live templates, oldest first. */
   templates(): TemplateInfo[] {
-    return [...this.lru.values()]
+    return [...this.byId.values()]
       .sort((a, b) => a.created - b.created)
       .map((c) => ({ id: c.id, template: c.text, count: c.count, firstSeen: c.created, lastSeen: c.lastSeen }));
   }
@@ -205,7 +210,7 @@ export class TemplateMiner {
   stats(): TemplateMinerStats {
     return {
       messages: this.seq,
-      templates: this.lru.size,
+      templates: this.byId.size,
       leaves: this.leaves.size,
       created: this.created,
       refined: this.refined,
@@ -219,7 +224,7 @@ export class TemplateMiner {
     const hit = this.exact.get(masked);
     if (hit === undefined || hit.alive) return hit;
     const live = this.resolve(hit.id);
-    return live === undefined ? undefined : this.lru.get(live);
+    return live === undefined ? undefined : this.byId.get(live);
   }
 
   private remember(masked: string, cluster: Cluster): void {
@@ -303,7 +308,7 @@ export class TemplateMiner {
 
   private create(leaf: Leaf, tokens: string[], text: string, seq: number): Cluster {
     let id = templateIdOf(text);
-    for (let k = 2; this.lru.has(id) || this.aliases.has(id); k++) id = `${templateIdOf(text)}-${k}`;
+    for (let k = 2; this.byId.has(id) || this.aliases.has(id); k++) id = `${templateIdOf(text)}-${k}`;
     const n = tokens.length;
     const cluster: Cluster = {
       id,
@@ -318,10 +323,13 @@ export class TemplateMiner {
       text,
       groups: undefined,
       absorbed: undefined,
+      prev: undefined,
+      next: undefined,
     };
     for (let i = 0; i < n; i++) setToken(cluster, i, tokens[i]!);
     leaf.clusters.push(cluster);
-    this.lru.set(id, cluster);
+    this.byId.set(id, cluster);
+    this.append(cluster);
     this.created++;
     return cluster;
   }
@@ -363,15 +371,16 @@ export class TemplateMiner {
     for (const m of members) m.groups?.delete(group.position);
     group.members.length = 0;
     survivor.text = survivor.tokens.join(' ');
-    this.lru.delete(survivor.id);
-    this.lru.set(survivor.id, survivor);
+    this.unlink(survivor);
+    this.append(survivor);
     return survivor;
   }
 
   private absorb(survivor: Cluster, gone: Cluster): void {
     gone.alive = false;
     removeFrom(gone.leaf.clusters, gone);
-    this.lru.delete(gone.id);
+    this.byId.delete(gone.id);
+    this.unlink(gone);
     survivor.absorbed ??= [];
     this.aliases.set(gone.id, survivor.id);
     survivor.absorbed.push(gone.id);
@@ -384,8 +393,27 @@ export class TemplateMiner {
 
   private touch(cluster: Cluster, seq: number): void {
     cluster.lastSeen = seq;
-    this.lru.delete(cluster.id);
-    this.lru.set(cluster.id, cluster);
+    if (this.tail === cluster) return;
+    this.unlink(cluster);
+    this.append(cluster);
+  }
+
+  private append(cluster: Cluster): void {
+    cluster.prev = this.tail;
+    cluster.next = undefined;
+    if (this.tail) this.tail.next = cluster;
+    else this.head = cluster;
+    this.tail = cluster;
+  }
+
+  private unlink(cluster: Cluster): void {
+    const { prev, next } = cluster;
+    if (prev) prev.next = next;
+    else if (this.head === cluster) this.head = next;
+    if (next) next.prev = prev;
+    else if (this.tail === cluster) this.tail = prev;
+    cluster.prev = undefined;
+    cluster.next = undefined;
   }
 
   private enforceBounds(leaf: Leaf, keep: Cluster): void {
@@ -394,8 +422,8 @@ export class TemplateMiner {
       for (const c of leaf.clusters) if (c !== keep && (!victim || c.lastSeen < victim.lastSeen)) victim = c;
       if (victim) this.evict(victim);
     }
-    while (this.lru.size > this.maxTemplates) {
-      const oldest = this.lru.values().next().value as Cluster;
+    while (this.byId.size > this.maxTemplates) {
+      const oldest = this.head!;
       if (oldest === keep) break;
       this.evict(oldest);
     }
@@ -405,7 +433,8 @@ export class TemplateMiner {
     cluster.alive = false;
     removeFrom(cluster.leaf.clusters, cluster);
     if (cluster.leaf.clusters.length === 0) this.leaves.delete(cluster.leaf.key);
-    this.lru.delete(cluster.id);
+    this.byId.delete(cluster.id);
+    this.unlink(cluster);
     for (const id of cluster.absorbed ?? []) this.aliases.delete(id);
     this.evicted++;
   }

@@ -43,6 +43,7 @@ export const DEFAULT_SHARDING_KEYS: Readonly<Record<string, string>> = {
   [TABLES.verdicts]: 'cityHash64(change_id)',
   [TABLES.incidents]: 'cityHash64(id)',
   [TABLES.incidentEvents]: 'cityHash64(id)',
+  [TABLES.incidentCommands]: 'cityHash64(incident_id)',
   [TABLES.problems]: 'cityHash64(id)',
   [TABLES.assessments]: 'cityHash64(change_id)',
   [TABLES.deadLetters]: 'rand()',

@@ -5,6 +5,7 @@ import { toAlertRow } from './alert.record.js';
 import { toAssessmentRow } from './assessment.record.js';
 import { toChangeRow } from './change.record.js';
 import { deadLetterRowFromEvent } from './dead-letter.record.js';
+import { toIncidentCommandRow } from './incident-command.record.js';
 import { toIncidentRow } from './incident.record.js';
 import { toProblemRow } from './problem.record.js';
 import type { RecordSource } from './record-source.js';
@@ -18,6 +19,7 @@ export const EVENT_TABLES: Readonly<Record<EventName, TableName>> = {
   telemetry: TABLES.telemetryPoints,
   verdict: TABLES.verdicts,
   incident: TABLES.incidents,
+  'incident-command': TABLES.incidentCommands,
   problem: TABLES.problems,
   assessment: TABLES.assessments,
   'dead-letter': TABLES.deadLetters,
@@ -31,6 +33,7 @@ const MAPPERS: { readonly [E in EventName]: RowMapper<E> } = {
   telemetry: (e) => toTelemetryPointRows(e),
   verdict: (e) => [toVerdictRow(e)],
   incident: (e) => [toIncidentRow(e)],
+  'incident-command': (e) => [toIncidentCommandRow(e)],
   problem: (e) => [toProblemRow(e)],
   assessment: (e) => [toAssessmentRow(e)],
   'dead-letter': (e) => [deadLetterRowFromEvent(e)],

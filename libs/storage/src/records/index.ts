@@ -7,6 +7,7 @@ export * from './change.record.js';
 export * from './alert.record.js';
 export * from './verdict.record.js';
 export * from './incident.record.js';
+export * from './incident-command.record.js';
 export * from './problem.record.js';
 export * from './assessment.record.js';
 export * from './dead-letter.record.js';

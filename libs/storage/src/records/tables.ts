@@ -9,6 +9,7 @@ export const TABLES = {
   verdicts: 'verdicts',
   incidents: 'incidents',
   incidentEvents: 'incident_events',
+  incidentCommands: 'incident_commands',
   problems: 'problems',
   assessments: 'assessments',
   deadLetters: 'dead_letters',

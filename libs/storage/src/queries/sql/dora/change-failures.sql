@@ -7,10 +7,10 @@ SELECT
     service,
     countIf(kind != 'rollback') AS changes,
     countIf(kind = 'deployment') AS deployments,
-    countIf(kind != 'rollback' AND (failed_verdict OR caused_incident OR rolled_back)) AS failures,
-    countIf(kind != 'rollback' AND failed_verdict) AS failed_verdicts,
-    countIf(kind != 'rollback' AND caused_incident) AS caused_incidents,
-    countIf(kind != 'rollback' AND rolled_back) AS rolled_back
+    countIf(kind != 'rollback' AND (is_failed_verdict OR is_incident_cause OR is_rolled_back)) AS failures,
+    countIf(kind != 'rollback' AND is_failed_verdict) AS failed_verdicts,
+    countIf(kind != 'rollback' AND is_incident_cause) AS caused_incidents,
+    countIf(kind != 'rollback' AND is_rolled_back) AS rolled_back
 FROM
 (
     SELECT
@@ -20,7 +20,7 @@ FROM
             SELECT change_id
             FROM verdicts FINAL
             WHERE final AND outcome = 'fail'
-        ) AS failed_verdict,
+        ) AS is_failed_verdict,
         id IN (
             SELECT assumeNotNull(top.change_id)
             FROM
@@ -30,12 +30,12 @@ FROM
                 WHERE notEmpty(suspects)
             )
             WHERE top.change_id IS NOT NULL AND top.probability >= {minProbability:Float64}
-        ) AS caused_incident,
+        ) AS is_incident_cause,
         id IN (
             SELECT assumeNotNull(rollback_of)
             FROM changes FINAL
             WHERE rollback_of IS NOT NULL
-        ) AS rolled_back
+        ) AS is_rolled_back
     FROM changes FINAL
     WHERE started_at >= {from:DateTime64(3)}
       AND started_at < {to:DateTime64(3)}

@@ -5,8 +5,8 @@ SELECT
     service,
     count() AS deployments,
     avg(lead_ms) AS mean_ms,
-    quantileExact(0.5)(lead_ms) AS median_ms,
-    quantileExact(0.9)(lead_ms) AS p90_ms
+    quantileExactInclusive(0.5)(lead_ms) AS median_ms,
+    quantileExactInclusive(0.9)(lead_ms) AS p90_ms
 FROM
 (
     SELECT

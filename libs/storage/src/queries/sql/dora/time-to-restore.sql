@@ -1,13 +1,13 @@
 -- Time to restore per primary service, for incidents opened in [from, to): how many, how many
 -- are resolved, and the mean, median and 90th percentile of opened → resolved in milliseconds
--- (exact quantiles: incidents are few).
+-- (exact, interpolated quantiles: incidents are few).
 SELECT
     service,
     count() AS incidents,
     countIf(resolved_at IS NOT NULL) AS restored,
     avgIf(restore_ms, resolved_at IS NOT NULL) AS mean_ms,
-    quantileExactIf(0.5)(restore_ms, resolved_at IS NOT NULL) AS median_ms,
-    quantileExactIf(0.9)(restore_ms, resolved_at IS NOT NULL) AS p90_ms
+    quantileExactInclusiveIf(0.5)(restore_ms, resolved_at IS NOT NULL) AS median_ms,
+    quantileExactInclusiveIf(0.9)(restore_ms, resolved_at IS NOT NULL) AS p90_ms
 FROM
 (
     SELECT

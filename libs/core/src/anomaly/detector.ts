@@ -1,0 +1,249 @@
+// Continuous anomaly detection per (environment, service, metric + labels), with or without a
+// change: one SeriesModel per series (see series-model.ts for the method), fed in event-time
+// order.
+//
+// Time. Points of one series must be processed in timestamp order. With allowedLatenessMs = 0
+// (default) each point is processed on arrival and a point not newer than its series' last one
+// is dropped and counted. With allowedLatenessMs > 0 points wait in a small per-series reorder
+// buffer until the series' watermark (its newest timestamp − allowedLatenessMs) passes them, so
+// out-of-order arrival within the bound gives exactly the in-order result, at the price of that
+// much detection delay; flush() releases everything (end of a replay).
+//
+// Output. An Anomaly when a series departs from its baseline (onset = estimated changepoint,
+// detectedAt = event time of the sample that confirmed it), and an AnomalyRecovery when it
+// returns or its new level is adopted. Ids are deterministic: the same input gives the same ids.
+//
+// Memory: ~3.5 KB per series with the defaults (see series-model.ts), plus the reorder buffer
+// when lateness is allowed; series beyond maxSeries are not tracked (counted), and series
+// silent for evictAfterMs of event time are forgotten.
+import type { TelemetryBatch, TelemetryPoint } from '#contracts';
+import { labelKey } from '../verification/verifier.js';
+import { DEFAULT_ANOMALY_SETTINGS, SeriesModel, type AnomalySettings, type ModelEvent } from './series-model.js';
+
+export interface Anomaly {
+  /** Deterministic: service, series and onset. */
+  readonly id: string;
+  readonly service: string;
+  readonly environment: string;
+  readonly metric: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Estimated start of the change (the changepoint), not the detection time. */
+  readonly onset: number;
+  readonly detectedAt: number;
+  readonly direction: 'up' | 'down';
+  /** observed − baseline, and that relative to |baseline| (null when the baseline is 0). */
+  readonly magnitude: { readonly absolute: number; readonly relative: number | null };
+  /** The expected value over the anomalous stretch. */
+  readonly baseline: number;
+  /** The median value over the anomalous stretch, up to detection. */
+  readonly observed: number;
+  /** |observed − baseline| in robust standard deviations. */
+  readonly score: number;
+  /** Whether the daily profile was part of the baseline. */
+  readonly seasonal: boolean;
+}
+
+export interface AnomalyRecovery {
+  readonly id: string;
+  readonly service: string;
+  readonly environment: string;
+  readonly metric: string;
+  readonly at: number;
+  /** recovered: back to the baseline; new-level: the changed level was adopted as normal. */
+  readonly reason: 'recovered' | 'new-level';
+}
+
+export type AnomalyEvent = { readonly type: 'anomaly'; readonly anomaly: Anomaly } | { readonly type: 'recovery'; readonly recovery: AnomalyRecovery };
+
+export interface DetectorSettings extends AnomalySettings {
+  readonly allowedLatenessMs: number;
+  readonly maxPending: number;
+  readonly maxSeries: number;
+  readonly evictAfterMs: number;
+  /** Metric name patterns (case-insensitive regular expressions) to watch; empty: all. */
+  readonly include: readonly string[];
+}
+
+export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
+  ...DEFAULT_ANOMALY_SETTINGS,
+  allowedLatenessMs: 0,
+  maxPending: 256,
+  maxSeries: 200_000,
+  evictAfterMs: 2 * 86_400_000,
+  include: [],
+};
+
+interface Tracked {
+  readonly service: string;
+  readonly environment: string;
+  readonly metric: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly key: string;
+  readonly model: SeriesModel;
+  pending: TelemetryPoint[] | null;
+  maxTs: number;
+  openId: string | null;
+}
+
+export interface DetectorStats {
+  readonly series: number;
+  readonly approxBytes: number;
+  readonly openAnomalies: number;
+  readonly droppedOutOfOrder: number;
+  readonly droppedSeries: number;
+}
+
+export class AnomalyDetector {
+  readonly settings: DetectorSettings;
+  private readonly series = new Map<string, Tracked>();
+  private readonly include: RegExp[];
+  private droppedOutOfOrder = 0;
+  private droppedSeries = 0;
+  private globalMaxTs = -Infinity;
+  private lastSweep = -Infinity;
+
+  constructor(settings: Partial<DetectorSettings> = {}) {
+    this.settings = { ...DEFAULT_DETECTOR_SETTINGS, ...settings };
+    this.include = this.settings.include.map((p) => new RegExp(p, 'i'));
+  }
+
+  observe(batch: TelemetryBatch): AnomalyEvent[] {
+    const out: AnomalyEvent[] = [];
+    for (const p of batch.points) this.observePoint(batch.service, p, batch.environment, out);
+    if (this.globalMaxTs - this.lastSweep > this.settings.evictAfterMs / 4) this.sweep();
+    return out;
+  }
+
+  observePoint(service: string, point: TelemetryPoint, environment = 'production', out: AnomalyEvent[] = []): AnomalyEvent[] {
+    if (!Number.isFinite(point.timestamp) || !Number.isFinite(point.value)) return out;
+    if (this.include.length > 0 && !this.include.some((r) => r.test(point.metric))) return out;
+    const t = this.track(service, environment, point);
+    if (!t) return out;
+    if (point.timestamp > this.globalMaxTs) this.globalMaxTs = point.timestamp;
+    const lateness = this.settings.allowedLatenessMs;
+    if (lateness <= 0) {
+      this.feed(t, point.timestamp, point.value, out);
+      return out;
+    }
+    // Reorder buffer: hold points until the series' watermark passes them.
+    if (point.timestamp <= t.model.lastTimestamp) {
+      this.droppedOutOfOrder++;
+      return out;
+    }
+    const pending = (t.pending ??= []);
+    let i = pending.length;
+    while (i > 0 && pending[i - 1]!.timestamp > point.timestamp) i--;
+    if (i > 0 && pending[i - 1]!.timestamp === point.timestamp) pending[i - 1] = point;
+    else pending.splice(i, 0, point);
+    if (point.timestamp > t.maxTs) t.maxTs = point.timestamp;
+    const watermark = t.maxTs - lateness;
+    while (pending.length > 0 && (pending[0]!.timestamp <= watermark || pending.length > this.settings.maxPending)) {
+      const p = pending.shift()!;
+      this.feed(t, p.timestamp, p.value, out);
+    }
+    return out;
+  }
+
+  /** Process every point still held for reordering (e.g. at the end of a replay). */
+  flush(): AnomalyEvent[] {
+    const out: AnomalyEvent[] = [];
+    for (const t of this.series.values()) {
+      if (!t.pending) continue;
+      for (const p of t.pending) this.feed(t, p.timestamp, p.value, out);
+      t.pending = null;
+    }
+    return out;
+  }
+
+  stats(): DetectorStats {
+    let bytes = 0;
+    let open = 0;
+    for (const t of this.series.values()) {
+      bytes += t.model.approxBytes + 300 + (t.pending?.length ?? 0) * 100;
+      if (t.openId) open++;
+    }
+    return { series: this.series.size, approxBytes: bytes, openAnomalies: open, droppedOutOfOrder: this.droppedOutOfOrder, droppedSeries: this.droppedSeries };
+  }
+
+  private track(service: string, environment: string, point: TelemetryPoint): Tracked | null {
+    const labels = labelKey(point.labels);
+    const key = `${environment}\u0000${service}\u0000${point.metric}${labels}`;
+    let t = this.series.get(key);
+    if (!t) {
+      if (this.series.size >= this.settings.maxSeries) {
+        this.droppedSeries++;
+        return null;
+      }
+      t = {
+        service,
+        environment,
+        metric: labels ? `${point.metric}${labels}` : point.metric,
+        labels: point.labels ?? {},
+        key,
+        model: new SeriesModel(this.settings),
+        pending: null,
+        maxTs: -Infinity,
+        openId: null,
+      };
+      this.series.set(key, t);
+    }
+    return t;
+  }
+
+  private feed(t: Tracked, ts: number, value: number, out: AnomalyEvent[]): void {
+    if (ts <= t.model.lastTimestamp) {
+      this.droppedOutOfOrder++;
+      return;
+    }
+    const e: ModelEvent | null = t.model.update(ts, value);
+    if (!e) return;
+    if (e.type === 'anomaly') {
+      const a = e.anomaly;
+      const id = `anomaly_${fnv(`${t.key}\u0000${a.onset}`)}`;
+      t.openId = id;
+      const absolute = a.observed - a.baseline;
+      out.push({
+        type: 'anomaly',
+        anomaly: {
+          id,
+          service: t.service,
+          environment: t.environment,
+          metric: t.metric,
+          labels: t.labels,
+          onset: a.onset,
+          detectedAt: a.detectedAt,
+          direction: a.direction,
+          magnitude: { absolute, relative: a.baseline !== 0 ? absolute / Math.abs(a.baseline) : null },
+          baseline: a.baseline,
+          observed: a.observed,
+          score: a.sigma > 0 ? Math.abs(absolute) / a.sigma : Infinity,
+          seasonal: a.seasonal,
+        },
+      });
+    } else if (t.openId) {
+      out.push({
+        type: 'recovery',
+        recovery: { id: t.openId, service: t.service, environment: t.environment, metric: t.metric, at: e.recovery.at, reason: e.recovery.reason },
+      });
+      t.openId = null;
+    }
+  }
+
+  private sweep(): void {
+    this.lastSweep = this.globalMaxTs;
+    const horizon = this.globalMaxTs - this.settings.evictAfterMs;
+    for (const [key, t] of this.series) if (t.model.lastTimestamp < horizon && !t.pending?.length) this.series.delete(key);
+  }
+}
+
+/** 64-bit FNV-1a as 16 hex digits (two 32-bit lanes): a short, stable id from text. */
+export function fnv(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0xcbf29ce4;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c ^ (h1 >>> 16), 0x01000193);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}

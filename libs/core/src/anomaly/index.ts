@@ -1,0 +1,2 @@
+export * from './series-model.js';
+export * from './detector.js';
