@@ -27,7 +27,9 @@ export async function benchTemplateMiner(log: (line: string) => void): Promise<v
   const rss = new PeakRss();
   const ceiling = timed(() => tokeniseAll(lines));
   const ceilingRss = rss.take();
-  log(`  tokenise only (ceiling)      ${rate(lines.length, ceiling)} lines/s  (${seconds(ceiling)}; peak RSS ${ceilingRss})`);
+  log(
+    `  tokenise only (ceiling)      ${rate(lines.length, ceiling)} lines/s  (${seconds(ceiling)}; peak RSS ${ceilingRss})`,
+  );
 
   await settle();
   rss.reset();
@@ -47,7 +49,9 @@ export async function benchTemplateMiner(log: (line: string) => void): Promise<v
     for (let r = 0; r < repeats; r++) mineAll(corpus, new TemplateMiner());
   });
   const coldRss = rss.take();
-  log(`  miner, fresh every 16k lines ${rate(lines.length, cold)} lines/s  (${seconds(cold)}; peak RSS ${coldRss})`);
+  log(
+    `  miner, fresh every 16k lines ${rate(lines.length, cold)} lines/s  (${seconds(cold)}; peak RSS ${coldRss})`,
+  );
 
   log(
     `  miner throughput = ${(ceiling / steady).toFixed(3)} × the tokenise-only ceiling (one stream), ` +
@@ -80,7 +84,10 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 50));
 }
 
-const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en').padStart(11);
+const rate = (n: number, s: number) =>
+  Math.round(n / s)
+    .toLocaleString('en')
+    .padStart(11);
 const seconds = (s: number) => `${s.toFixed(2)} s`;
 
 /**

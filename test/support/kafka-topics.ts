@@ -36,7 +36,7 @@ export async function consumeUntil(
   brokers: string[],
   topics: string[],
   filter: (m: SeenMessage) => boolean,
-  done: (seen: SeenMessage[]) => boolean,
+  done: (seen: SeenMessage[]) => boolean | Promise<boolean>,
   timeoutMs = 60_000,
 ): Promise<SeenMessage[]> {
   const admin = kafka(brokers).admin();
@@ -64,7 +64,7 @@ export async function consumeUntil(
             headers: textHeaders(message.headers),
           };
           if (filter(m)) seen.push(m);
-          if (done(seen)) {
+          if (await done(seen)) {
             clearTimeout(timer);
             resolve();
           }

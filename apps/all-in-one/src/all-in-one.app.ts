@@ -1,5 +1,6 @@
 import type { AppSpec } from '#platform';
 import { ApiModule } from '../../api/src/api.module.js';
+import { correlatorApp } from '../../correlator/src/correlator.app.js';
 import { CorrelatorModule } from '../../correlator/src/correlator.module.js';
 import { ingestApp } from '../../ingest/src/ingest.app.js';
 import { IngestModule } from '../../ingest/src/ingest.module.js';
@@ -16,6 +17,6 @@ export const allInOneApp: AppSpec = {
   features: [IngestModule, CorrelatorModule, RecorderModule, ProblemsModule, ApiModule],
   needs: { bus: true, store: true },
   migrateOnStart: true,
-  consumers: [...(ingestApp.consumers ?? [])],
+  consumers: [...(ingestApp.consumers ?? []), ...(correlatorApp.consumers ?? [])],
   defaults: { AFTERSHOCK_BUS: 'memory' },
 };

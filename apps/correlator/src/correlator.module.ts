@@ -1,7 +1,42 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { EventCodec } from '#contracts';
+import type { Clock } from '#core';
+import { CLOCK } from '#platform';
+import { ChangesConsumer } from './consumers/changes.consumer.js';
+import { SignalsConsumer } from './consumers/signals.consumer.js';
+import { CorrelatorEngine } from './correlator-engine.js';
+
+/** How often event time is nudged forward while partitions are idle. */
+const TICK_MS = 5_000;
 
 /**
- * The correlator app. Post-deployment verification, anomaly detection, change attribution and the incident lifecycle.
+ * The correlator app: post-deployment verification, anomaly detection, change attribution and
+ * the incident lifecycle. Emits verdicts and incident events; notifies the incident webhook.
  */
-@Module({})
-export class CorrelatorModule {}
+@Module({
+  providers: [
+    CorrelatorEngine,
+    ChangesConsumer,
+    SignalsConsumer,
+    {
+      provide: EventCodec,
+      inject: [CLOCK],
+      useFactory: (clock: Clock) => new EventCodec({ now: () => clock.now() }),
+    },
+  ],
+  exports: [CorrelatorEngine],
+})
+export class CorrelatorModule implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(@Inject(CorrelatorEngine) private readonly engine: CorrelatorEngine) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.engine.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

@@ -16,7 +16,8 @@ export interface BatchConsumer {
 }
 
 export interface ConsumerSpec {
-  readonly groupId: string;
+  /** A function when the group depends on configuration read at start (e.g. a per-instance group). */
+  readonly groupId: string | (() => string);
   readonly consumer: Type<BatchConsumer>;
 }
 
@@ -29,15 +30,16 @@ export async function connectConsumers(
   const bus = app.get<MessageBus>(MESSAGE_BUS);
   const shutdown = app.get<ShutdownSequence>(SHUTDOWN);
   for (const spec of specs) {
+    const groupId = typeof spec.groupId === 'function' ? spec.groupId() : spec.groupId;
     const consumer = app.get(spec.consumer);
     const topics = consumer.topics();
     await bus.ensureTopics(topics.map((topic) => ({ topic, ...topicDefaults })));
-    const transport = new BatchTransport({ bus, groupId: spec.groupId });
-    transport.setTransportId(Symbol(spec.groupId));
+    const transport = new BatchTransport({ bus, groupId });
+    transport.setTransportId(Symbol(groupId));
     for (const topic of topics)
       transport.addHandler(topic, (batch: PartitionBatch) => consumer.handle(batch), true);
     app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
-    shutdown.register('stop-intake', `consumer ${spec.groupId}`, () => transport.close());
+    shutdown.register('stop-intake', `consumer ${groupId}`, () => transport.close());
   }
   await app.startAllMicroservices();
 }

@@ -62,7 +62,9 @@ function parseOptions(args: Args): Options | string {
     flags.add(flag);
     if (value !== 'true') positional.push(value);
   }
-  const unknown = Object.keys(args.options).filter((k) => !(FLAGS as readonly string[]).includes(k) && k !== 'max-templates');
+  const unknown = Object.keys(args.options).filter(
+    (k) => !(FLAGS as readonly string[]).includes(k) && k !== 'max-templates',
+  );
   if (unknown.length > 0) return `unknown option --${unknown[0]}`;
   if (flags.has('csv') && flags.has('json')) return 'choose one of --csv and --json';
   if (positional.length > 1) return `one input file at most (got ${positional.join(', ')})`;
@@ -70,7 +72,8 @@ function parseOptions(args: Args): Options | string {
   const max = args.options['max-templates'];
   if (max !== undefined) {
     maxTemplates = Number(max);
-    if (!Number.isInteger(maxTemplates) || maxTemplates < 1) return `--max-templates must be a positive integer (got ${max})`;
+    if (!Number.isInteger(maxTemplates) || maxTemplates < 1)
+      return `--max-templates must be a positive integer (got ${max})`;
   }
   const file = positional[0] === undefined || positional[0] === '-' ? undefined : positional[0];
   const format: Format = flags.has('csv') ? 'csv' : flags.has('json') ? 'json' : 'text';
@@ -95,7 +98,8 @@ async function mine(
       n++;
       const r = miner.add(line);
       if (format === 'text') out.write(`${r.templateId}  ${r.template}\n`);
-      else if (format === 'csv') out.write(`${n},${r.templateId},${csvField(r.template)},${csvField(line)}\n`);
+      else if (format === 'csv')
+        out.write(`${n},${r.templateId},${csvField(r.template)},${csvField(line)}\n`);
       else
         out.write(
           `${JSON.stringify({ line: n, templateId: r.templateId, template: r.template, isNew: r.isNew, message: line })}\n`,
@@ -116,7 +120,8 @@ async function mine(
   progress?.finish(n, miner.stats().templates);
   if (summary) {
     const templates = miner.templates().sort((a, b) => b.count - a.count);
-    for (const t of templates) process.stderr.write(`${t.id}  ${String(t.count).padStart(8)}  ${t.template}\n`);
+    for (const t of templates)
+      process.stderr.write(`${t.id}  ${String(t.count).padStart(8)}  ${t.template}\n`);
     const s = miner.stats();
     process.stderr.write(
       `${n} lines, ${s.templates} templates (${s.created} created, ${s.merged} merged, ${s.evicted} evicted)\n`,

@@ -5,10 +5,13 @@
 // the MAD of the detrended residuals gives the scale σ. Medians, not means, so a burst of
 // outliers does not drag the baseline; a trend so slow daily ramps are not level shifts.
 //
-// Seasonality. A daily profile (288 five-minute buckets, fewer for coarse series) learnt with
-// clipped exponential updates. It is used once at least two full days have been seen AND it
-// explains the data (the detrended residual σ with the profile removed is at least 20% below
-// the σ without it). Then the window models value − profile(time of day). So a quiet night is
+// Seasonality. A daily profile: per time-of-day bucket (288 five-minute buckets, fewer for
+// coarse series) the mean of each of the last 3 complete days, and the profile is their median
+// (robust to one odd day: an incident yesterday does not become tomorrow's normal). It is used
+// once at least two complete days have been seen AND it predicts better: both models (with and
+// without the profile) make one-step-ahead predictions all the time, and the profile is used
+// while its running mean absolute error is at least 20% below the other's (hysteresis: off
+// again above 95%). Then the window models value − profile(time of day), so a quiet night is
 // compared with previous nights, not with the afternoon.
 //
 // Detection. Two one-sided CUSUMs on the robust z-score z = (x − prediction)/σ, clipped at
@@ -22,7 +25,8 @@
 // becomes normal) and the anomaly closes as a level change.
 //
 // Memory per series (defaults): window 120 × (8 B value + 8 B time) = 1.9 KB, daily profile
-// 288 × 5 B = 1.4 KB, plus ~200 B of scalars: about 3.5 KB, whatever the series' length.
+// 288 buckets × (4 days × 4 B + 3 B bookkeeping) = 5.5 KB, plus ~250 B of scalars: about
+// 7.6 KB whatever the series' length (seasonBuckets = 96 brings it to ~3.8 KB).
 import { median, robustSigma } from '../stats/descriptive.js';
 
 export interface AnomalySettings {
@@ -52,10 +56,10 @@ export interface AnomalySettings {
   readonly seasonality: boolean;
   readonly seasonPeriodMs: number;
   readonly seasonBuckets: number;
-  /** Full periods needed before the profile may be used. */
+  /** Complete periods needed before the profile may be used. */
   readonly seasonMinPeriods: number;
-  /** Weight of one new period in a bucket's profile value. */
-  readonly seasonLearningRate: number;
+  /** Complete periods kept per bucket; the profile is their median (3: robust to one odd day). */
+  readonly seasonPeriodsKept: number;
   /** Consecutive in-band samples (|z| ≤ recoverZ) that end an anomaly. */
   readonly recoverAfter: number;
   readonly recoverZ: number;
@@ -76,12 +80,12 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   relativeScaleFloor: 0.005,
   absoluteScaleFloor: 1e-9,
   trend: true,
-  trendDamping: 0.5,
+  trendDamping: 1,
   seasonality: true,
   seasonPeriodMs: 86_400_000,
   seasonBuckets: 288,
   seasonMinPeriods: 2,
-  seasonLearningRate: 0.3,
+  seasonPeriodsKept: 3,
   recoverAfter: 5,
   recoverZ: 2,
   adaptAfter: 0,
@@ -105,23 +109,33 @@ export interface ModelRecovery {
 
 export type ModelEvent = { readonly type: 'anomaly'; readonly anomaly: ModelAnomaly } | { readonly type: 'recovery'; readonly recovery: ModelRecovery };
 
+interface Fit {
+  level: number;
+  slope: number;
+  /** Sample number at which the fit's level applies. */
+  centerSeq: number;
+  sigma: number;
+}
+
 export class SeriesModel {
   // Ring buffer of the last W samples.
   private readonly values: Float64Array;
   private readonly times: Float64Array;
   private head = 0; // next write position
   private count = 0;
-  private seen = 0; // samples ever accepted; a sample's sequence number is seen − 1 at its arrival
+  private seen = 0; // samples ever accepted; a sample's number is `seen` before its arrival
   private lastTs = -Infinity;
   private firstTs = NaN;
   private intervalEw = NaN;
   private sinceRefresh = 0;
-  // Window summary: the prediction for sample number q is level + slope·(q − centerSeq).
-  private level = NaN;
-  private slope = 0;
-  private centerSeq = 0;
-  private sigma = NaN;
   private ready = false;
+  // Window summaries: without (raw) and with (seasonal) the daily profile removed.
+  private raw: Fit | null = null;
+  private seas: Fit | null = null;
+  private errRaw = NaN;
+  private errSeas = NaN;
+  private compared = 0;
+  private seasonalOn = false;
   // CUSUM state.
   private sUp = 0;
   private sDown = 0;
@@ -134,12 +148,14 @@ export class SeriesModel {
   private openSamples = 0;
   private inBand = 0;
   private inBandSince = NaN;
-  // Seasonal profile.
-  private profile: Float32Array | null = null;
-  private visits: Uint8Array | null = null;
+  // Seasonal profile: slots[d·B + b] = mean of bucket b in the period with index ≡ d (mod D).
+  private slots: Float32Array | null = null;
+  private slotCount: Uint8Array | null = null;
+  private bucketPeriod: Uint16Array | null = null; // last period index (mod 65536) seen per bucket
+  private profile: Float32Array | null = null; // cached median over complete periods
+  private profileStamp = -1;
+  private buckets = 0;
   private bucketWidth = 0;
-  private lastBucket = -1;
-  private seasonalOn = false;
 
   constructor(private readonly s: AnomalySettings) {
     this.values = new Float64Array(s.windowSize);
@@ -147,7 +163,8 @@ export class SeriesModel {
   }
 
   get approxBytes(): number {
-    return this.values.byteLength + this.times.byteLength + (this.profile?.byteLength ?? 0) + (this.visits?.byteLength ?? 0) + 240;
+    const season = (this.slots?.byteLength ?? 0) + (this.slotCount?.byteLength ?? 0) + (this.bucketPeriod?.byteLength ?? 0);
+    return this.values.byteLength + this.times.byteLength + season + (this.profile?.byteLength ?? 0) + 300;
   }
 
   get isSeasonal(): boolean {
@@ -173,10 +190,12 @@ export class SeriesModel {
     const seq = this.seen++;
 
     let event: ModelEvent | null = null;
-    if (this.ready) event = this.open ? this.follow(ts, seq, x) : this.detect(ts, seq, x);
-
+    if (this.ready) {
+      this.compare(ts, seq, x);
+      event = this.open ? this.follow(ts, seq, x) : this.detect(ts, seq, x);
+    }
     this.push(ts, x);
-    if (this.s.seasonality && !this.open && Math.max(this.sUp, this.sDown) < this.s.h / 2) this.learnSeason(ts, x);
+    if (this.s.seasonality) this.learnSeason(ts, x);
     if (!this.open) {
       this.sinceRefresh++;
       if (this.ready ? this.sinceRefresh >= this.s.refreshEvery : this.count >= this.s.minHistory) this.refresh();
@@ -184,9 +203,46 @@ export class SeriesModel {
     return event;
   }
 
+  private get fit(): Fit {
+    return (this.seasonalOn ? this.seas : this.raw)!;
+  }
+
+  private predictWith(f: Fit, seasonal: boolean, ts: number, seq: number): number {
+    // Trend extrapolation is capped at half a window: a frozen baseline must not run away.
+    const dist = Math.min(seq - f.centerSeq, this.s.windowSize / 2);
+    return f.level + f.slope * dist + (seasonal ? this.seasonAt(ts) : 0);
+  }
+
+  private predict(ts: number, seq: number): number {
+    return this.predictWith(this.fit, this.seasonalOn, ts, seq);
+  }
+
   private z(ts: number, seq: number, x: number): number {
     const cap = this.s.zCap;
-    return clamp((x - this.predict(ts, seq)) / this.sigma, -cap, cap);
+    return clamp((x - this.predict(ts, seq)) / this.fit.sigma, -cap, cap);
+  }
+
+  /** Running one-step-ahead errors of both models decide whether the profile is used. */
+  private compare(ts: number, seq: number, x: number): void {
+    if (!this.raw || !this.seas) return;
+    const eRaw = Math.abs(x - this.predictWith(this.raw, false, ts, seq));
+    const eSeas = Math.abs(x - this.predictWith(this.seas, true, ts, seq));
+    // Memory of about half a period (at least 50 samples).
+    const a = Math.max(1 / 5000, Math.min(1 / 50, this.intervalEw / (0.5 * this.s.seasonPeriodMs)));
+    if (this.compared === 0) {
+      this.errRaw = eRaw;
+      this.errSeas = eSeas;
+    } else {
+      this.errRaw += a * (eRaw - this.errRaw);
+      this.errSeas += a * (eSeas - this.errSeas);
+    }
+    this.compared++;
+    if (this.compared < Math.min(1 / a, 200)) return;
+    const on = this.seasonalOn ? this.errSeas < 0.95 * this.errRaw : this.errSeas < 0.8 * this.errRaw;
+    if (on !== this.seasonalOn) {
+      this.seasonalOn = on;
+      this.sUp = this.sDown = 0; // residuals change meaning: restart the CUSUMs
+    }
   }
 
   private detect(ts: number, seq: number, x: number): ModelEvent | null {
@@ -231,7 +287,7 @@ export class SeriesModel {
     const observed = median(run);
     const abs = Math.abs(observed - baseline);
     if (abs < s.minAbsoluteMagnitude || (s.minRelativeMagnitude > 0 && abs < s.minRelativeMagnitude * Math.abs(baseline))) return null;
-    this.open = { onset, detectedAt: ts, direction: dir, baseline, observed, sigma: this.sigma, seasonal: this.seasonalOn };
+    this.open = { onset, detectedAt: ts, direction: dir, baseline, observed, sigma: this.fit.sigma, seasonal: this.seasonalOn };
     this.openSamples = 0;
     this.inBand = 0;
     return { type: 'anomaly', anomaly: this.open };
@@ -248,7 +304,8 @@ export class SeriesModel {
     const onset = this.open!.onset;
     if (this.inBand >= s.recoverAfter) {
       // Back to normal: forget the anomalous stretch so it cannot bend the baseline.
-      this.retain((t) => t < onset || t >= this.inBandSince);
+      const since = this.inBandSince;
+      this.retain((t) => t < onset || t >= since);
       this.close();
       return { type: 'recovery', recovery: { at: ts, reason: 'recovered' } };
     }
@@ -272,10 +329,9 @@ export class SeriesModel {
 
   /** Keep only window samples whose time satisfies keep (order preserved). */
   private retain(keep: (t: number) => boolean): void {
-    const n = this.count;
     const vs: number[] = [];
     const ts: number[] = [];
-    for (let j = 0; j < n; j++) {
+    for (let j = 0; j < this.count; j++) {
       const idx = this.ringIndex(j);
       if (keep(this.times[idx]!)) {
         vs.push(this.values[idx]!);
@@ -301,12 +357,6 @@ export class SeriesModel {
     return (this.head - this.count + j + 2 * W) % W;
   }
 
-  /** Prediction for sample number seq at time ts. Trend extrapolation is capped at half a window. */
-  private predict(ts: number, seq: number): number {
-    const dist = Math.min(seq - this.centerSeq, this.s.windowSize / 2);
-    return this.level + this.slope * dist + (this.seasonalOn ? this.seasonAt(ts) : 0);
-  }
-
   private refresh(): void {
     const s = this.s;
     const n = this.count;
@@ -315,66 +365,120 @@ export class SeriesModel {
       this.ready = false;
       return;
     }
-    this.maybeSwitchSeason();
+    const seasonReady = s.seasonality && this.seasonMature();
     const r = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      const idx = this.ringIndex(j);
-      r[j] = this.values[idx]! - (this.seasonalOn ? this.seasonAt(this.times[idx]!) : 0);
+    for (let j = 0; j < n; j++) r[j] = this.values[this.ringIndex(j)]!;
+    this.raw = this.fitWindow(r, 0);
+    if (seasonReady) {
+      const profile = this.currentProfile();
+      for (let j = 0; j < n; j++) r[j] = this.values[this.ringIndex(j)]! - this.seasonAt(this.times[this.ringIndex(j)]!);
+      this.seas = this.fitWindow(r, meanOf(profile));
+    } else {
+      this.seas = null;
+      if (this.seasonalOn) this.seasonalOn = false;
+      this.compared = 0;
     }
-    const fit = summarise(r, s.trend && n >= 20, s.trendDamping);
-    // Window offset j is sample number (seen − n + j): the newest sample is already pushed.
-    this.level = fit.level;
-    this.slope = fit.slope;
-    this.centerSeq = this.seen - n + fit.center;
-    const scale = Math.abs(fit.level + (this.seasonalOn ? meanOf(this.profile!) : 0));
-    this.sigma = Math.max(fit.sigma, s.absoluteScaleFloor, s.relativeScaleFloor * scale);
     this.ready = n >= Math.min(s.minHistory, s.windowSize);
+  }
+
+  private fitWindow(r: Float64Array, offset: number): Fit {
+    const s = this.s;
+    const n = r.length;
+    const f = summarise(r, s.trend && n >= 20, s.trendDamping);
+    // Window offset j is sample number (seen − n + j): the newest sample is already pushed.
+    const sigma = Math.max(f.sigma, s.absoluteScaleFloor, s.relativeScaleFloor * Math.abs(f.level + offset));
+    return { level: f.level, slope: f.slope, centerSeq: this.seen - n + f.center, sigma };
   }
 
   // ---- seasonality --------------------------------------------------------------------
 
-  private ensureProfile(): boolean {
-    if (this.profile) return true;
+  private ensureSeason(): boolean {
+    if (this.slots) return true;
     if (!Number.isFinite(this.intervalEw) || this.seen < 8) return false;
     const s = this.s;
-    const buckets = Math.max(4, Math.min(s.seasonBuckets, Math.round(s.seasonPeriodMs / this.intervalEw)));
-    this.bucketWidth = s.seasonPeriodMs / buckets;
-    this.profile = new Float32Array(buckets).fill(NaN);
-    this.visits = new Uint8Array(buckets);
+    const B = Math.max(4, Math.min(s.seasonBuckets, Math.round(s.seasonPeriodMs / this.intervalEw)));
+    const D = s.seasonPeriodsKept + 1; // the current period plus the kept complete ones
+    this.buckets = B;
+    this.bucketWidth = s.seasonPeriodMs / B;
+    this.slots = new Float32Array(D * B).fill(NaN);
+    this.slotCount = new Uint8Array(B);
+    this.bucketPeriod = new Uint16Array(B).fill(0xffff);
     return true;
   }
 
+  /** Every sample goes into its period's bucket mean; the median over days absorbs odd days. */
   private learnSeason(ts: number, x: number): void {
-    if (!this.ensureProfile()) return;
-    const profile = this.profile!;
-    const visits = this.visits!;
+    if (!this.ensureSeason()) return;
+    const D = this.s.seasonPeriodsKept + 1;
+    const B = this.buckets;
+    const period = Math.floor(ts / this.s.seasonPeriodMs);
     const b = this.bucketOf(ts);
-    if (b !== this.lastBucket) {
-      if (visits[b]! < 255) visits[b]!++;
-      this.lastBucket = b;
+    const slot = (period % D) * B + b;
+    const p16 = period & 0xffff;
+    if (this.bucketPeriod![b] !== p16) {
+      // First sample of this bucket in a new period: clear slots of periods skipped by a gap.
+      const last = this.bucketPeriod![b]!;
+      const gap = last === 0xffff ? D : (p16 - last + 0x10000) & 0xffff;
+      for (let g = 0; g < Math.min(gap, D); g++) this.slots![((period - g) % D) * B + b] = NaN;
+      this.bucketPeriod![b] = p16;
+      this.slotCount![b] = 0;
     }
-    const cur = profile[b]!;
-    if (Number.isNaN(cur)) {
-      profile[b] = x;
-      return;
-    }
-    // Per-sample rate so that one period moves a bucket by about seasonLearningRate; updates are
-    // clipped at 3σ so that an unflagged outlier cannot bend the profile.
-    const perBucket = Math.max(1, this.bucketWidth / this.intervalEw);
-    const rate = 1 - Math.pow(1 - this.s.seasonLearningRate, 1 / perBucket);
-    const limit = Number.isFinite(this.sigma) ? 3 * this.sigma : Infinity;
-    profile[b] = cur + rate * clamp(x - cur, -limit, limit);
+    const n = Math.min(255, this.slotCount![b]! + 1);
+    this.slotCount![b] = n;
+    const cur = this.slots![slot]!;
+    this.slots![slot] = Number.isNaN(cur) ? x : cur + (x - cur) / n;
   }
 
   private bucketOf(ts: number): number {
     const period = this.s.seasonPeriodMs;
     const phase = ((ts % period) + period) % period;
-    return Math.min(this.profile!.length - 1, Math.floor(phase / this.bucketWidth));
+    return Math.min(this.buckets - 1, Math.floor(phase / this.bucketWidth));
+  }
+
+  private slotValue(period: number, b: number): number {
+    const D = this.s.seasonPeriodsKept + 1;
+    return this.slots![(((period % D) + D) % D) * this.buckets + b]!;
+  }
+
+  /** Median per bucket over the complete periods before the current one (cached per period). */
+  private currentProfile(): Float32Array {
+    const period = Math.floor(this.lastTs / this.s.seasonPeriodMs);
+    if (this.profile && this.profileStamp === period) return this.profile;
+    const D = this.s.seasonPeriodsKept + 1;
+    const B = this.buckets;
+    const out = this.profile ?? new Float32Array(B);
+    const vals: number[] = [];
+    for (let b = 0; b < B; b++) {
+      vals.length = 0;
+      for (let g = 1; g < D; g++) {
+        const v = this.slotValue(period - g, b);
+        if (!Number.isNaN(v)) vals.push(v);
+      }
+      out[b] = vals.length === 0 ? NaN : median(vals);
+    }
+    this.profile = out;
+    this.profileStamp = period;
+    return out;
+  }
+
+  /** At least seasonMinPeriods complete periods, for at least 90% of the buckets. */
+  private seasonMature(): boolean {
+    const s = this.s;
+    if (!this.slots || this.lastTs - this.firstTs < s.seasonMinPeriods * s.seasonPeriodMs) return false;
+    const period = Math.floor(this.lastTs / s.seasonPeriodMs);
+    const D = s.seasonPeriodsKept + 1;
+    let mature = 0;
+    for (let b = 0; b < this.buckets; b++) {
+      let n = 0;
+      for (let g = 1; g < D; g++) if (!Number.isNaN(this.slotValue(period - g, b))) n++;
+      if (n >= s.seasonMinPeriods) mature++;
+    }
+    return mature >= 0.9 * this.buckets;
   }
 
   /** Profile value at ts, linearly interpolated between bucket centres. */
   private seasonAt(ts: number): number {
-    const profile = this.profile!;
+    const profile = this.currentProfile();
     const B = profile.length;
     const period = this.s.seasonPeriodMs;
     const pos = (((ts % period) + period) % period) / this.bucketWidth - 0.5;
@@ -385,31 +489,6 @@ export class SeriesModel {
     if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : b;
     if (Number.isNaN(b)) return a;
     return a + f * (b - a);
-  }
-
-  /** Turn the profile on when it is mature and explains the window; off when it stops helping. */
-  private maybeSwitchSeason(): void {
-    const s = this.s;
-    if (!s.seasonality || !this.profile) return;
-    if (this.lastTs - this.firstTs < s.seasonMinPeriods * s.seasonPeriodMs) return;
-    let mature = 0;
-    for (const v of this.visits!) if (v >= s.seasonMinPeriods) mature++;
-    if (mature < 0.9 * this.visits!.length) return;
-    const n = this.count;
-    const raw = new Float64Array(n);
-    const des = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      const idx = this.ringIndex(j);
-      raw[j] = this.values[idx]!;
-      des[j] = this.values[idx]! - this.seasonAt(this.times[idx]!);
-    }
-    const sRaw = summarise(raw, s.trend && n >= 20, s.trendDamping).sigma;
-    const sDes = summarise(des, s.trend && n >= 20, s.trendDamping).sigma;
-    const on = this.seasonalOn ? sDes < 0.95 * sRaw : sDes < 0.8 * sRaw;
-    if (on !== this.seasonalOn) {
-      this.seasonalOn = on;
-      this.sUp = this.sDown = 0; // residuals change meaning: restart the CUSUMs
-    }
   }
 }
 

@@ -262,7 +262,7 @@ function describeChange(change: Change): string {
   return `the ${what} on ${change.service}`;
 }
 
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const minutes = Math.round(ms / MINUTE);
   if (minutes < 1) return `${Math.round(ms / 1000)} s`;
   if (minutes < 120) return `${minutes} min`;

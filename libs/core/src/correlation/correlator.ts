@@ -11,16 +11,20 @@
 // Time is event time: every window and timer moves with the watermark (the latest event time
 // seen minus the allowed lateness), never with the wall clock, so the same input replayed gives
 // the same output.
-import type { Alert, Assessment, Change, Incident, IncidentCommand, Suspect, TelemetryBatch, Verdict } from '#contracts';
+import type {
+  Alert,
+  Assessment,
+  Change,
+  Incident,
+  IncidentCommand,
+  Suspect,
+  TelemetryBatch,
+  Verdict,
+} from '#contracts';
 import { attribute, DEFAULT_ATTRIBUTION, type AttributionSettings, type Symptom } from './attribution.js';
 import { ChangeLog } from './change-log.js';
 import { DependencyGraph, type Edge } from './dependency-graph.js';
-import {
-  DEFAULT_INCIDENT_SETTINGS,
-  IncidentBook,
-  type IncidentSettings,
-  type Signal,
-} from './incidents.js';
+import { DEFAULT_INCIDENT_SETTINGS, IncidentBook, type IncidentSettings, type Signal } from './incidents.js';
 
 /** What the post-deployment verifier offers the correlator (libs/core/src/verification). */
 export interface VerifierPort {
@@ -52,7 +56,8 @@ export interface AnomalyPort {
 }
 
 export type CorrelatorInput =
-  | { readonly type: 'change'; readonly change: Change }
+  /** `historical`: remember it as evidence but do not verify it (its windows are long past). */
+  | { readonly type: 'change'; readonly change: Change; readonly historical?: boolean }
   | { readonly type: 'alert'; readonly alert: Alert }
   | { readonly type: 'telemetry'; readonly batch: TelemetryBatch }
   | { readonly type: 'assessment'; readonly assessment: Assessment }
@@ -120,7 +125,7 @@ export class Correlator {
     const out: CorrelatorOutput[] = [];
     switch (input.type) {
       case 'change':
-        this.onChange(input.change, out);
+        this.onChange(input.change, input.historical ?? false, out);
         break;
       case 'alert':
         this.onAlert(input.alert, out);
@@ -150,11 +155,13 @@ export class Correlator {
     return out;
   }
 
-  private onChange(change: Change, out: CorrelatorOutput[]): void {
+  private onChange(change: Change, historical: boolean, out: CorrelatorOutput[]): void {
     if (!this.changes.add(change)) return;
+    if (historical) return;
     this.seen(change.startedAt);
     this.onVerdicts(this.verifier.observeChange(change), out);
-    if (change.rollbackOf) this.reattribute(change.startedAt, out);
+    // A change reported after the symptoms it caused (or a rollback) changes their attribution.
+    this.reattribute(change.startedAt, out);
   }
 
   private onAlert(alert: Alert, out: CorrelatorOutput[]): void {

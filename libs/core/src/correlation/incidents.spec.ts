@@ -92,7 +92,8 @@ describe('incident lifecycle', () => {
   it('acknowledge, comment, severity and resolve by a person are versioned events', () => {
     const book = new IncidentBook();
     const { id } = book.onSignal(alert(), [])[0]!;
-    const command = (c: Partial<IncidentCommand>) => book.command(anIncidentCommand({ incidentId: id, actor: 'ana', ...c }));
+    const command = (c: Partial<IncidentCommand>) =>
+      book.command(anIncidentCommand({ incidentId: id, actor: 'ana', ...c }));
     const ack = command({ action: 'acknowledge', at: T0 + MINUTE })!;
     assert.deepEqual(
       [ack.version, ack.event, ack.status, ack.actor],

@@ -6,7 +6,15 @@
 // incident resolves only after a whole quiet period. Caps on duration and size keep nothing
 // open forever. Every state change is a new version of the incident, emitted as an event.
 import { createHash } from 'node:crypto';
-import type { Incident, IncidentCommand, IncidentEvent, IncidentKind, IncidentMember, Severity, Suspect } from '#contracts';
+import type {
+  Incident,
+  IncidentCommand,
+  IncidentEvent,
+  IncidentKind,
+  IncidentMember,
+  Severity,
+  Suspect,
+} from '#contracts';
 
 export interface Signal {
   readonly kind: 'alert' | 'anomaly' | 'verdict';

@@ -41,7 +41,7 @@ const WEDNESDAY = Date.UTC(2026, 10, 4, 10, 0);
 /** Friday 2026-11-06 23:00 Berlin. */
 const FRIDAY_23 = Date.UTC(2026, 10, 6, 22, 0);
 
-/** 30 days of history: a fleet of services with known records, one change a day each. */
+/** 30 days of history: a fleet of services with known records, two changes a day each. */
 function fleetHistory(failuresOf: Record<string, number>): ChangeHistory {
   const history = new ChangeHistory();
   for (const [service, failures] of Object.entries(failuresOf)) {
@@ -89,7 +89,7 @@ describe('change risk assessment', () => {
     assert.match(reason('rollout').detail, /all at once/);
     assert.match(reason('open-problems').detail, /prb-3 “index rebuild times out”/);
     assert.match(reason('recent-incidents').detail, /1 incident\(s\).*inc-9/);
-    assert.match(reason('change-failure-rate').detail, /search: 9 of 59 settled changes failed/);
+    assert.match(reason('change-failure-rate').detail, /search: 9 of 55 settled changes failed in the window; team search .*; smoothed .* \(beta prior of \d+ pseudo-changes, estimated from the fleet\)/);
     assert.match(reason('policy').detail, /^blocked by block-risky-in-freeze — inside a freeze window .* \(rules\[0\] of standard-changes\.yaml\): .*inside freeze window weekend-freeze/);
     assert.deepEqual(outcome.reasons.at(-1), 'inside freeze window weekend-freeze (Fri 18:00–Mon 06:00 Europe/Berlin; starts Fri 23:00 Europe/Berlin)');
   });

@@ -1,24 +1,30 @@
-// Variable masking for the template miner: one generic configuration for every source.
+// Variable masking for the template miner: one generic configuration for every source, no
+// per-system tuning.
 //
-// A message is split on whitespace into tokens; each token is masked on its own, except for a
-// few variables that span tokens (ctime/syslog timestamps, ISO date + time, a number followed by
-// a size unit, double-quoted strings with spaces), which collapse into a single `<*>` first.
+// A message is split on whitespace into tokens and each token is masked on its own, except for
+// variables that span tokens, which become a single `<*>`: ctime/syslog timestamps (`Fri Jul 01
+// 08:16:53 PDT 2005`), an ISO date followed by a time, a number followed by a size unit (`5.2 KB`),
+// double-quoted strings with spaces, and runs of 8+ masked values (lists).
 //
-// Inside a token, whole-token shapes are recognised first (URL, path, MAC, IPv6, UUID, time,
-// date); the rest of the token is cut into atoms at punctuation (`( ) [ ] { } < > , ; : = @ # $
-// ' " | / ! ? * & % + ~ ^ \``), keeping the punctuation, and every atom is classified:
-//   - starts with a digit or a signed digit: a number, decimal, version, IPv4, hex, number with a
-//     unit (15ms, 64KB, 41C)                                              → <*>
-//   - true / false / null                                                  → <*>
-//   - contains `_` and a digit: an id (blk_-42, attempt_1445_0020_m_000002_1) → <*>
-//   - a host name with at least three labels, a TLD-like last label and a digit or `-`     → <*>
-//   - a hyphenated name of 3+ labels with a digit (msra-sa-41, ec2-52-80-34-196)        → <*>
-//   - a hyphenated name of 2 labels: each later label holding a digit (node-96, MININT-X5) → node-<*>
-//   - dotted names are masked label by label (core.2275 → core.<*>)
-//   - a word with two or more digits (storage234, U11) or 8+ hex characters      → <*>
-//   - anything else, including words with a single digit (ssh2, alt0, L3, v2), stays.
-// The key of a `key=value` pair is never masked (r24=, fpr29=), unless it is a number.
-// The template text keeps the punctuation, so `10.251.73.220:50010` becomes `<*>:<*>`.
+// Inside a token, whole shapes come first: double-quoted values (`"…"`, also `\042`-escaped), URLs
+// whose address holds a digit (`hdfs://<*>`; a bare host:port address → `https://<*>:<*>`),
+// absolute, `./`, `../`, `~/` and Windows paths, `/IPv4[:port]`, IPv6 (bracketed with a port too),
+// times and dates, MAC addresses and UUIDs. The rest is cut into atoms at punctuation, which stays
+// in the template (`10.251.73.220:50010` → `<*>:<*>`), and each atom is masked when it is
+//   - anything starting with a digit or a signed digit: integers, decimals, versions, IPv4, hex,
+//     numbers with a unit (15ms, 2.5s, 64KB, 41C); a numeric range `104-127` → `<*>-<*>`
+//   - true / false / null (any case), or 8+ hex characters (ffffffff, 003a90fc)
+//   - an id whose `_`-separated parts include a number or a variable word (blk_-42, rdd_2_0,
+//     attempt_1445_0020_m_000002_1, root14_local)
+//   - `name-<digits…>`: a word then dash-separated parts that start with digits (node-96 →
+//     node-<*>, MININT-X5.corp.example.com → MININT-<*>, jetty-6.1.26 → jetty-<*>)
+//   - a host name: 3+ labels, a lowercase TLD-like last label, a digit or a dash somewhere
+//   - a dashed name of 3+ labels with a digit (msra-sa-41, R10-M1-N2)
+//   - a word with 2+ digits (storage234, U11); dotted names are masked label by label
+//     (core.2275 → core.<*>)
+// Kept: words with a single digit (ssh2, alt0, L3, v2), well-known names with digits (sha256,
+// utf8, int64, x86, p99, …), and the key of `key=value` (r24=, fpr29=) unless it is a number; the
+// value goes through the same rules.
 
 export const WILDCARD = '<*>';
 
@@ -44,7 +50,8 @@ const WEEKDAYS = new Set(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
 const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
 
 const TIME = /^\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?$/;
-const DATE = /^\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T_ ]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const DATE =
+  /^\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T_ ]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const TZ = /^[A-Z]{2,5}$|^[+-]\d{4}$/;
 const YEAR = /^\d{4}$/;
 const DAY = /^\d{1,2},?$/;
@@ -112,7 +119,13 @@ export function maskMessage(text: string): string[] {
     if (i + 1 < n && masked.startsWith(WILDCARD)) {
       // `2015-10-18 18:01:47,978` → one timestamp; `5.2 KB,` → one size (keeping the comma).
       const next = raw[i + 1]!;
-      if (masked === WILDCARD && token.length >= 8 && token.charCodeAt(4) === 45 && DATE.test(token) && TIME.test(stripTrail(next))) {
+      if (
+        masked === WILDCARD &&
+        token.length >= 8 &&
+        token.charCodeAt(4) === 45 &&
+        DATE.test(token) &&
+        TIME.test(stripTrail(next))
+      ) {
         out.push(WILDCARD + next.slice(stripTrail(next).length));
         i++;
         continue;
@@ -203,7 +216,18 @@ function stripTrail(token: string): string {
 // ) ] } > , ; : . ! ? ' "
 function isTrailing(c: number): boolean {
   return (
-    c === 41 || c === 93 || c === 125 || c === 62 || c === 44 || c === 59 || c === 58 || c === 46 || c === 33 || c === 63 || c === 39 || c === 34
+    c === 41 ||
+    c === 93 ||
+    c === 125 ||
+    c === 62 ||
+    c === 44 ||
+    c === 59 ||
+    c === 58 ||
+    c === 46 ||
+    c === 33 ||
+    c === 63 ||
+    c === 39 ||
+    c === 34
   );
 }
 
@@ -269,7 +293,8 @@ function maskSlow(token: string): string {
     return '[' + WILDCARD + ']' + (port > 0 ? ':' + WILDCARD : '') + token.slice(core.length);
   }
   const colons = countOf(core, ':');
-  if (colons >= 2 && IPV6.test(core) && /\d/.test(core) && !TIME.test(core)) return WILDCARD + token.slice(core.length);
+  if (colons >= 2 && IPV6.test(core) && /\d/.test(core) && !TIME.test(core))
+    return WILDCARD + token.slice(core.length);
   if (TIME.test(core) || DATE.test(core)) return WILDCARD + token.slice(core.length);
   if (colons >= 5 || countOf(core, '-') >= 4) token = token.replace(MAC, WILDCARD).replace(UUID, WILDCARD);
   return maskAtoms(token);
@@ -296,7 +321,17 @@ function pathStart(token: string): number {
       if (s > 0 && token.charCodeAt(s - 1) === 46) s--;
     } else if (i > 0 && token.charCodeAt(i - 1) === 126 /* ~ */) s = i - 1;
     const before = s === 0 ? -1 : token.charCodeAt(s - 1);
-    const opens = before === -1 || before === 40 || before === 91 || before === 123 || before === 61 || before === 58 || before === 39 || before === 34 || before === 60 || before === 44;
+    const opens =
+      before === -1 ||
+      before === 40 ||
+      before === 91 ||
+      before === 123 ||
+      before === 61 ||
+      before === 58 ||
+      before === 39 ||
+      before === 34 ||
+      before === 60 ||
+      before === 44;
     if (!opens) continue;
     if (i + 1 >= n || isClosing(token.charCodeAt(i + 1))) continue; // a lone slash is punctuation
     if (token.charCodeAt(i + 1) === 47) continue; // `//` without a scheme: not a path we know
@@ -307,7 +342,9 @@ function pathStart(token: string): number {
 
 // ) ] } > , ; : ' "
 function isClosing(c: number): boolean {
-  return c === 41 || c === 93 || c === 125 || c === 62 || c === 44 || c === 59 || c === 58 || c === 39 || c === 34;
+  return (
+    c === 41 || c === 93 || c === 125 || c === 62 || c === 44 || c === 59 || c === 58 || c === 39 || c === 34
+  );
 }
 
 /** End of a path or URL body: before the trailing run of closing brackets, quotes and separators. */
@@ -425,7 +462,8 @@ export function maskAtom(atom: string): string {
   }
   if (atom.includes('_')) {
     // An id: some `_`-separated part is a number or a variable word (blk_-42, rdd_2_0, root14_local).
-    for (const part of atom.split('_')) if (part.length > 0 && (isNumberLike(part) || wordIsVariable(part))) return WILDCARD;
+    for (const part of atom.split('_'))
+      if (part.length > 0 && (isNumberLike(part) || wordIsVariable(part))) return WILDCARD;
     return atom;
   }
   const dash = atom.indexOf('-');

@@ -5,8 +5,12 @@ import { mergeToken, TemplateMiner } from './template-miner.js';
 describe('TemplateMiner', () => {
   it('puts lines that differ only in numbers, ids and hosts into one template', () => {
     const miner = new TemplateMiner();
-    const a = miner.add('Connection to db-prod-3.eu-west-1.compute.internal:5432 lost after 1500ms (session 0x14f05578bd8001b)');
-    const b = miner.add('Connection to db-prod-7.eu-west-1.compute.internal:5432 lost after 20ms (session 0x24ed93119420016)');
+    const a = miner.add(
+      'Connection to db-prod-3.eu-west-1.compute.internal:5432 lost after 1500ms (session 0x14f05578bd8001b)',
+    );
+    const b = miner.add(
+      'Connection to db-prod-7.eu-west-1.compute.internal:5432 lost after 20ms (session 0x24ed93119420016)',
+    );
     const c = miner.add('Connection to 10.0.4.17:6432 lost after 3s (session 0x34ede65503f0036)');
     assert.equal(a.isNew, true);
     assert.equal(b.templateId, a.templateId);
@@ -42,8 +46,14 @@ describe('TemplateMiner', () => {
 
   it('turns a word position into a variable once it has shown enough distinct words', () => {
     const miner = new TemplateMiner({ variantThreshold: 4 });
-    const results = ['alice', 'bob', 'carol', 'dave', 'erin'].map((u) => miner.add(`session opened for user ${u} by sshd`));
-    assert.equal(new Set(results.slice(0, 3).map((r) => r.templateId)).size, 3, 'three words are still constants');
+    const results = ['alice', 'bob', 'carol', 'dave', 'erin'].map((u) =>
+      miner.add(`session opened for user ${u} by sshd`),
+    );
+    assert.equal(
+      new Set(results.slice(0, 3).map((r) => r.templateId)).size,
+      3,
+      'three words are still constants',
+    );
     const id = results[0]!.templateId;
     assert.equal(results[3]!.templateId, id, 'the fourth word merges the variants into the oldest template');
     assert.equal(results[4]!.templateId, id);
@@ -67,14 +77,31 @@ describe('TemplateMiner', () => {
 
   it('respects the memory bounds and counts evictions', () => {
     const miner = new TemplateMiner({ maxTemplates: 5 });
-    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliett'];
+    const words = [
+      'alpha',
+      'bravo',
+      'charlie',
+      'delta',
+      'echo',
+      'foxtrot',
+      'golf',
+      'hotel',
+      'india',
+      'juliett',
+    ];
     for (const w of words) miner.add(`${w} happened`);
     for (const w of words) miner.add(`${w} happened twice here`);
     assert.equal(miner.templates().length, 5);
     assert.equal(miner.stats().evicted, 15);
     assert.deepEqual(
       miner.templates().map((t) => t.template),
-      ['foxtrot happened twice here', 'golf happened twice here', 'hotel happened twice here', 'india happened twice here', 'juliett happened twice here'],
+      [
+        'foxtrot happened twice here',
+        'golf happened twice here',
+        'hotel happened twice here',
+        'india happened twice here',
+        'juliett happened twice here',
+      ],
     );
 
     const leafBound = new TemplateMiner({ maxClustersPerLeaf: 2 });

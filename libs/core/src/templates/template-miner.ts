@@ -13,7 +13,11 @@
 //     its own template and joins a variant group at that position; when the group has seen
 //     `variantThreshold` distinct words there, the position is a variable (user names, domain
 //     names) and the group merges into its oldest member, whose id survives. The others become
-//     aliases of it (`resolve()`), so earlier results stay meaningful.
+//     aliases of it (`resolve()`), so earlier results stay meaningful. A variable meeting a
+//     punctuation-only constant (`****`) is hard too; two names in one dotted namespace
+//     (`org.apache.x.A`, `org.apache.x.y.B`) are soft.
+// Template ids hash the text a template was created with (template-id.ts) and never change as it
+// refines. A bounded map from masked text to template skips the leaf scan for repeated messages.
 // Memory is bounded: at most `maxTemplates` templates and `maxClustersPerLeaf` per leaf; the
 // least recently used template is evicted (counted in stats()).
 import { maskMessage, WILDCARD } from './masking.js';
@@ -137,7 +141,8 @@ export class TemplateMiner {
     this.maxTemplates = Math.max(1, options.maxTemplates ?? DEFAULTS.maxTemplates);
     this.maxClustersPerLeaf = Math.max(1, options.maxClustersPerLeaf ?? DEFAULTS.maxClustersPerLeaf);
     this.mask = options.mask ?? maskMessage;
-    if (!(this.similarity >= 0 && this.similarity <= 1)) throw new RangeError('similarity must be within [0, 1]');
+    if (!(this.similarity >= 0 && this.similarity <= 1))
+      throw new RangeError('similarity must be within [0, 1]');
   }
 
   /** Learns from one message and returns its template. */
@@ -146,12 +151,7 @@ export class TemplateMiner {
     const tokens = this.mask(text);
     const masked = tokens.join(' ');
     const known = this.cached(masked);
-    if (known) {
-      const changed = this.refine(known, tokens);
-      this.touch(known, seq);
-      known.count++;
-      return { templateId: known.id, template: known.text, isNew: false, changed };
-    }
+    if (known) return this.joined(known, tokens, masked, seq);
     const key = leafKey(tokens);
     let leaf = this.leaves.get(key);
     if (!leaf) {
@@ -159,21 +159,25 @@ export class TemplateMiner {
       this.leaves.set(key, leaf);
     }
     const found = this.search(leaf, tokens);
-    if (found.best) {
-      const cluster = found.best;
-      const changed = this.refine(cluster, tokens);
-      this.touch(cluster, seq);
-      cluster.count++;
-      this.remember(masked, cluster);
-      return { templateId: cluster.id, template: cluster.text, isNew: false, changed };
-    }
+    if (found.best) return this.joined(found.best, tokens, masked, seq);
     const cluster = this.create(leaf, tokens, masked, seq);
     let result: Cluster = cluster;
     if (found.sibling) result = this.joinVariants(found.sibling, found.siblingPosition, cluster);
     this.enforceBounds(leaf, result);
     this.remember(masked, result);
-    if (result === cluster) return { templateId: cluster.id, template: cluster.text, isNew: true, changed: false };
+    if (result === cluster)
+      return { templateId: cluster.id, template: cluster.text, isNew: true, changed: false };
     return { templateId: result.id, template: result.text, isNew: false, changed: true };
+  }
+
+  /** A message joins an existing template, which may refine (and then absorb its variants). */
+  private joined(cluster: Cluster, tokens: readonly string[], masked: string, seq: number): AddResult {
+    const changed = this.refine(cluster, tokens);
+    const live = cluster.alive ? cluster : this.byId.get(this.resolve(cluster.id)!)!;
+    this.touch(live, seq);
+    live.count++;
+    this.remember(masked, live);
+    return { templateId: live.id, template: live.text, isNew: false, changed };
   }
 
   /** The template a message belongs to, without learning from it. */
@@ -204,7 +208,13 @@ export class TemplateMiner {
   templates(): TemplateInfo[] {
     return [...this.byId.values()]
       .sort((a, b) => a.created - b.created)
-      .map((c) => ({ id: c.id, template: c.text, count: c.count, firstSeen: c.created, lastSeen: c.lastSeen }));
+      .map((c) => ({
+        id: c.id,
+        template: c.text,
+        count: c.count,
+        firstSeen: c.created,
+        lastSeen: c.lastSeen,
+      }));
   }
 
   stats(): TemplateMinerStats {
@@ -344,6 +354,12 @@ export class TemplateMiner {
     if (!group) {
       group = { position, members: [sibling], values: new Set([sibling.tokens[position]!]) };
       sibling.groups.set(position, group);
+    }
+    // Evicted members are dropped here, so a group stays as small as its live variants.
+    if (group.members.some((m) => !m.alive)) {
+      const live = group.members.filter((m) => m.alive);
+      group.members.length = 0;
+      group.members.push(...live);
     }
     group.members.push(fresh);
     group.values.add(fresh.tokens[position]!);

@@ -1,7 +1,7 @@
 // Incidents: a filtered, paged list of summaries, and the detail of one (its newest version with
 // suspects, their evidence and changes, members, the timeline of versions, and the problems it
 // belongs to). Every read is of the newest version of each incident (FINAL).
-import type { Change, ChangeKind, Incident, IncidentKind, IncidentStatus, Severity } from '#contracts';
+import type { Change, ChangeKind, Incident, IncidentCommand, IncidentKind, IncidentStatus, Severity } from '#contracts';
 import type { ClickHouseStore } from '../port.js';
 import {
   fromIncidentEventRow,
@@ -11,6 +11,7 @@ import {
   type StoredIncidentRow,
 } from '../records/incident.record.js';
 import { fromChangeRow, type StoredChangeRow } from '../records/change.record.js';
+import { fromIncidentCommandRow, type StoredIncidentCommandRow } from '../records/incident-command.record.js';
 import { pageOffset, pageSize, timeRange, type Instant } from './query-params.js';
 import { sqlFiles } from './sql-files.js';
 
@@ -67,6 +68,8 @@ export interface IncidentDetail {
   readonly suspectChanges: Record<string, Change>;
   /** Every version, first to last. */
   readonly timeline: IncidentTimelineEntry[];
+  /** What people did to it (acknowledge, resolve, comment, severity), in order. */
+  readonly commands: IncidentCommand[];
   /** Problems the incident currently belongs to. */
   readonly problemIds: string[];
 }
@@ -79,6 +82,7 @@ export class IncidentsRepository {
     timeline: 'incidents/timeline',
     changes: 'changes/by-ids',
     problems: 'problems/of-incident',
+    commands: 'incidents/commands',
   });
 
   constructor(private readonly store: ClickHouseStore) {}
@@ -115,10 +119,11 @@ export class IncidentsRepository {
     const incident = await this.get(id);
     if (!incident) return undefined;
     const changeIds = incident.suspects.flatMap((s) => (s.changeId === null ? [] : [s.changeId]));
-    const [changeRows, timelineRows, problemRows] = await Promise.all([
+    const [changeRows, timelineRows, problemRows, commandRows] = await Promise.all([
       changeIds.length > 0 ? this.store.query<StoredChangeRow>(this.sql.changes, { ids: changeIds }) : [],
       this.store.query<StoredIncidentEventRow>(this.sql.timeline, { id }),
       this.store.query<{ id: string }>(this.sql.problems, { incidentId: id }),
+      this.store.query<StoredIncidentCommandRow>(this.sql.commands, { incidentId: id }),
     ]);
     const suspectChanges: Record<string, Change> = {};
     for (const change of changeRows.map(fromChangeRow)) suspectChanges[change.id] = change;
@@ -126,6 +131,7 @@ export class IncidentsRepository {
       incident,
       suspectChanges,
       timeline: timelineRows.map(fromIncidentEventRow),
+      commands: commandRows.map(fromIncidentCommandRow),
       problemIds: problemRows.map((row) => row.id),
     };
   }

@@ -12,6 +12,7 @@ import {
   anAlert,
   anAssessment,
   anIncident,
+  anIncidentCommand,
   aProblem,
   aVerdict,
   MINUTE,
@@ -25,6 +26,7 @@ import {
   toAlertRow,
   toAssessmentRow,
   toChangeRow,
+  toIncidentCommandRow,
   toIncidentRow,
   toProblemRow,
   toTelemetryPointRows,
@@ -142,6 +144,7 @@ describe('repositories', () => {
 
     it('gives the detail: newest version, suspects with evidence and their changes, timeline, problems', async () => {
       await insert(TABLES.changes, [toChangeRow(aChange({ id: 'chg-1' }), source(T0))]);
+      await insert(TABLES.incidentCommands, [toIncidentCommandRow(anIncidentCommand({ comment: 'on it' }))]);
       const detail = await new IncidentsRepository(store).detail('inc-1');
       assert.ok(detail);
       assert.equal(detail.incident.version, 3);
@@ -156,6 +159,7 @@ describe('repositories', () => {
           [3, 'resolved', 'resolved', null, 'chg-1'],
         ],
       );
+      assert.deepEqual(detail.commands, [anIncidentCommand({ comment: 'on it' })]);
       assert.deepEqual(detail.problemIds, ['prb-1']);
       assert.equal(await new IncidentsRepository(store).detail('nope'), undefined);
     });

@@ -1,0 +1,23 @@
+// Settings of the correlator app.
+import { hostname } from 'node:os';
+import { loadSettings, setting, type Env } from '#config';
+
+const correlatorSettings = {
+  catalogFile: setting.optionalString(
+    'SERVICE_CATALOG_FILE',
+    'service catalog (YAML/JSON, or Backstage catalog-info.yaml)',
+  ),
+  instanceId: setting.string('CORRELATOR_INSTANCE_ID', {
+    default: `${hostname()}-${process.pid}`,
+    description: 'names this instance’s own consumer group for the global change table',
+  }),
+  webhookUrl: setting.url('INCIDENT_WEBHOOK_URL', { description: 'POST incident events here as JSON' }),
+  webhookToken: setting.optionalString('INCIDENT_WEBHOOK_TOKEN'),
+  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json'] as const, { default: 'avro' }),
+};
+
+export type CorrelatorConfig = ReturnType<typeof loadCorrelatorConfig>;
+
+export function loadCorrelatorConfig(env: Env = process.env) {
+  return loadSettings(correlatorSettings, env);
+}

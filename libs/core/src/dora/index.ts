@@ -1,0 +1,2 @@
+export * from './bands.js';
+export * from './dora.js';
