@@ -2,9 +2,11 @@
 import { packageVersion } from '#config';
 import { parseArgs, type Command } from './command.js';
 import { migrateCommand } from './commands/migrate.js';
+import { replayCommand } from './commands/replay.js';
 import { startCommand } from './commands/start.js';
+import { templatesCommand } from './commands/templates.js';
 
-const commands: readonly Command[] = [startCommand, migrateCommand];
+const commands: readonly Command[] = [startCommand, migrateCommand, replayCommand, templatesCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

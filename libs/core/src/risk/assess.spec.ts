@@ -140,11 +140,7 @@ describe('fitting the model on history', () => {
       if (e.type === 'change') {
         if (e.at >= cut) heldOut.push(e.value);
         else history.addChange(e.value);
-      } else if (e.at < cut) {
-        if (e.type === 'verdict') history.addVerdict(e.value);
-        else if (e.type === 'incident') history.addIncident(e.value);
-        else history.addProblem(e.value);
-      }
+      } else if (e.at < cut) history.add(e);
     }
     const model = fitFromHistory(history, policy, cut);
     assert.ok(model.fit && model.fit.converged && model.fit.failures > 100, JSON.stringify(model.fit));

@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { aChange, anIncident, aProblem, aVerdict, MINUTE, T0 } from '#testing';
-import { ChangeHistory, fleetStats } from './change-history.js';
-import { simulateHistory, type HistoryEvent } from './simulation.js';
+import { ChangeHistory, fleetStats, type HistoryEvent } from './change-history.js';
+import { simulateHistory } from './simulation.js';
 
 const DAY = 86_400_000;
 
 function feed(history: ChangeHistory, events: readonly HistoryEvent[], until = Number.POSITIVE_INFINITY): void {
   for (const e of events) {
     if (e.at >= until) break;
-    if (e.type === 'change') history.addChange(e.value);
-    else if (e.type === 'verdict') history.addVerdict(e.value);
-    else if (e.type === 'incident') history.addIncident(e.value);
-    else history.addProblem(e.value);
+    history.add(e);
   }
 }
 

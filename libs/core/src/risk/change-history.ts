@@ -83,6 +83,13 @@ export interface SimilarFailures {
   readonly examples: readonly string[];
 }
 
+/** A record of any of the kinds the history takes, with its event time. */
+export type HistoryEvent =
+  | { readonly type: 'change'; readonly at: number; readonly value: Change }
+  | { readonly type: 'verdict'; readonly at: number; readonly value: Verdict }
+  | { readonly type: 'incident'; readonly at: number; readonly value: Incident }
+  | { readonly type: 'problem'; readonly at: number; readonly value: Problem };
+
 const OPEN_PROBLEM: ReadonlySet<ProblemStatus> = new Set(['candidate', 'problem', 'known_error']);
 
 interface IncidentFacts {
@@ -122,6 +129,14 @@ export class ChangeHistory {
   }
 
   // ——— feeding ———
+
+  /** Any record; event time decides, so the order of arrival does not matter. */
+  add(event: HistoryEvent): void {
+    if (event.type === 'change') this.addChange(event.value);
+    else if (event.type === 'verdict') this.addVerdict(event.value);
+    else if (event.type === 'incident') this.addIncident(event.value);
+    else this.addProblem(event.value);
+  }
 
   addChange(change: Change): void {
     const known = this.changes.get(change.id);

@@ -188,8 +188,11 @@ export function describeFactor(factor: string, change: Change, facts: FeatureFac
   const { rate, similar } = facts;
   switch (factor) {
     case 'baseline':
-      return `fleet change failure rate ${pct(rate.fleet.rate)} (${rate.fleet.total.failures} of ${rate.fleet.total.changes} changes across ${rate.fleet.services} services)`;
+      return rate.fleet.total.changes === 0
+        ? `no history yet: prior fleet change failure rate ${pct(rate.fleet.rate)}`
+        : `fleet change failure rate ${pct(rate.fleet.rate)} (${rate.fleet.total.failures} of ${rate.fleet.total.changes} changes across ${rate.fleet.services} services)`;
     case 'change-failure-rate':
+      if (rate.service.changes === 0 && rate.teamRate === null) return `${change.service}: no settled changes in the window; the fleet’s rate applies`;
       return (
         `${change.service}: ${rate.service.failures} of ${rate.service.changes} settled changes failed in the window` +
         (rate.teamRate !== null ? `; team ${rate.team} ${pct(rate.teamRate)}` : '') +

@@ -5,6 +5,7 @@
 // and deterministic: the same options give the same history, event for event.
 import type { Change, ChangeKind, Incident, Problem, RolloutStrategy, Verdict } from '#contracts';
 import { localTime } from '../policy/zoned-time.js';
+import type { HistoryEvent } from './change-history.js';
 import { sigmoid } from './logistic.js';
 
 const MINUTE = 60_000;
@@ -77,12 +78,6 @@ export interface SimulationOptions {
   readonly routine?: boolean;
   readonly effects?: TrueEffects;
 }
-
-export type HistoryEvent =
-  | { readonly type: 'change'; readonly at: number; readonly value: Change }
-  | { readonly type: 'verdict'; readonly at: number; readonly value: Verdict }
-  | { readonly type: 'incident'; readonly at: number; readonly value: Incident }
-  | { readonly type: 'problem'; readonly at: number; readonly value: Problem };
 
 export interface SimulatedHistory {
   readonly services: readonly SimulatedService[];

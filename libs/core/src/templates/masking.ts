@@ -55,7 +55,6 @@ const DATE =
 const TZ = /^[A-Z]{2,5}$|^[+-]\d{4}$/;
 const YEAR = /^\d{4}$/;
 const DAY = /^\d{1,2},?$/;
-const URL_SCHEME = /[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 const MAC = /(?<![0-9A-Fa-f:-])(?:[0-9A-Fa-f]{2}[:-]){5,}[0-9A-Fa-f]{2}(?![0-9A-Fa-f:-])/g;
 const UUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
 const IPV6 = /^\[?(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}\]?$/;
@@ -266,7 +265,7 @@ function maskSlow(token: string): string {
     if (close > q + 1) return maskSlow(token.slice(0, q)) + WILDCARD + maskRest(token.slice(close + 1));
   }
   // URL: scheme://rest — the rest is a variable when it holds a digit (hosts, ports, ids).
-  const url = token.includes('://') ? URL_SCHEME.exec(token) : null;
+  const url = urlScheme(token);
   if (url) {
     const start = url.index + url[0].length;
     const end = closingEnd(token, start);
@@ -288,6 +287,8 @@ function maskSlow(token: string): string {
     return maskAtoms(token.slice(0, p)) + masked + maskRest(token.slice(end));
   }
   const core = stripTrail(token);
+  // Addresses, times and dates are short; the length cap also keeps the regular expressions linear.
+  if (core.length > 64) return maskAtoms(token);
   if (BRACKETED_IPV6.test(core)) {
     const port = core.lastIndexOf(']:');
     return '[' + WILDCARD + ']' + (port > 0 ? ':' + WILDCARD : '') + token.slice(core.length);
@@ -298,6 +299,26 @@ function maskSlow(token: string): string {
   if (TIME.test(core) || DATE.test(core)) return WILDCARD + token.slice(core.length);
   if (colons >= 5 || countOf(core, '-') >= 4) token = token.replace(MAC, WILDCARD).replace(UUID, WILDCARD);
   return maskAtoms(token);
+}
+
+/** `scheme://` in a token: the scheme's start and text, found backwards from `://` (linear). */
+function urlScheme(token: string): { index: number; 0: string } | null {
+  const at = token.indexOf('://');
+  if (at <= 0) return null;
+  let start = at;
+  while (start > 0 && isSchemeChar(token.charCodeAt(start - 1))) start--;
+  while (start < at && !isLetter(token.charCodeAt(start))) start++;
+  if (start === at) return null;
+  return { index: start, 0: token.slice(start, at + 3) };
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+// A-Z a-z 0-9 + . -
+function isSchemeChar(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57) || c === 43 || c === 46 || c === 45;
 }
 
 function maskRest(rest: string): string {

@@ -111,6 +111,23 @@ describe('TemplateMiner', () => {
     assert.equal(leafBound.stats().evicted, 2);
   });
 
+  it('stays within its bounds under churn, and every result answers to a live template', () => {
+    const miner = new TemplateMiner({ maxTemplates: 10, maxClustersPerLeaf: 3 });
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf'];
+    for (let i = 0; i < 2000; i++) {
+      const a = words[i % 7]!;
+      const b = words[(i * 3) % 7]!;
+      const line = i % 3 === 0 ? `${a} failed on ${b} after ${i} ms` : `${a} ${b} state ${words[i % 5]} ok`;
+      const r = miner.add(line);
+      assert.equal(miner.template(r.templateId), r.template);
+      assert.ok(miner.templates().length <= 10);
+    }
+    const stats = miner.stats();
+    assert.equal(stats.templates, miner.templates().length);
+    assert.ok(stats.evicted > 0);
+    assert.equal(stats.created, stats.templates + stats.evicted + stats.merged);
+  });
+
   it('is deterministic: the same input gives the same ids', () => {
     const lines = [
       'PacketResponder 1 for block blk_38865049064139660 terminating',

@@ -1,0 +1,209 @@
+// `aftershock assess <change.json>`: the change-risk gate for pipelines that prefer a CLI.
+// Reads a canonical Change (JSON; `-` = stdin), the standard-change policy and, optionally, a
+// history of canonical events to assess against (and fit the model on), then prints the
+// probability, class, decision, the rule that made it and the reasons.
+//   exit 0 approved · 1 review · 2 blocked · 3 bad input (change, policy or history)
+import { readFileSync } from 'node:fs';
+import { projectPath } from '#config';
+import { DecodeError, EventCodec, parseJson, TOPIC_EVENTS, type Change, type TopicName } from '#contracts';
+import { parsePolicy, PolicyError, type Policy } from '../../../../libs/core/src/policy/index.js';
+import {
+  assessDetailed,
+  ChangeHistory,
+  DEFAULT_RISK_MODEL,
+  fitFromHistory,
+  type DetailedAssessment,
+  type HistoryEvent,
+  type RiskModel,
+} from '../../../../libs/core/src/risk/index.js';
+import type { Command } from '../command.js';
+
+export const ASSESS_EXIT = { approved: 0, review: 1, blocked: 2, badInput: 3 } as const;
+
+export const DEFAULT_POLICY_FILE = ['deploy', 'policy', 'standard-changes.yaml'] as const;
+
+/** Bad input: the message names the file, and the line and field where known. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+export const assessCommand: Command = {
+  name: 'assess',
+  summary:
+    'assess a change’s risk and decide it by the standard-change policy (exit 0 approved, 1 review, 2 blocked, 3 bad input)',
+  usage:
+    'aftershock assess <change.json | -> [--policy FILE] [--history EVENTS.ndjson] [--now ISO|MS] [--json]\n' +
+    '  --policy   standard-change policy, YAML or JSON (default deploy/policy/standard-changes.yaml)\n' +
+    '  --history  canonical events, one JSON object a line: changes, verdicts, incidents, problems —\n' +
+    '             bare, or wrapped as {"type":"change","value":{…}} or {"topic":"aftershock.changes.v1","value":{…}};\n' +
+    '             the model is fitted on it when it holds ≥ 20 failed changes, else default weights\n' +
+    '  --now      the assessment time (default: the clock)\n' +
+    '  --json     print {assessment, decision, model} as JSON\n' +
+    '  exit codes: 0 approved, 1 review, 2 blocked, 3 bad input',
+  async run(args) {
+    const now = args.options.now ? parseInstant(args.options.now) : Date.now();
+    let result: { detailed: DetailedAssessment; model: RiskModel; policy: Policy };
+    try {
+      if (Number.isNaN(now))
+        throw new InputError(`--now: "${args.options.now}" is not an ISO date-time or epoch milliseconds`);
+      const file = args.positional[0];
+      if (!file) throw new InputError('no change given: aftershock assess <change.json | ->');
+      const codec = new EventCodec({ now: () => now });
+      const change = readChange(file, codec);
+      const policyFile = args.options.policy ?? projectPath(...DEFAULT_POLICY_FILE);
+      const policy = parsePolicy(readText(policyFile), policyFile);
+      const history = new ChangeHistory();
+      let model = DEFAULT_RISK_MODEL;
+      if (args.options.history) {
+        const events = parseEventLines(readText(args.options.history), codec, args.options.history);
+        for (const event of events) history.add(event);
+        model = fitFromHistory(history, policy, now);
+      }
+      result = { detailed: assessDetailed(change, history, policy, now, { model }), model, policy };
+    } catch (error) {
+      if (!(error instanceof InputError || error instanceof PolicyError)) throw error;
+      process.stderr.write(`aftershock assess: ${error.message}\n`);
+      return ASSESS_EXIT.badInput;
+    }
+    const { detailed, model, policy } = result;
+    if (args.options.json) {
+      process.stdout.write(
+        JSON.stringify(
+          {
+            assessment: detailed.assessment,
+            decision: detailed.outcome,
+            policy: policy.source,
+            model: model.fit ? { fitted: true, ...model.fit } : { fitted: false },
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else {
+      process.stdout.write(formatAssessment(detailed, model, policy));
+    }
+    return ASSESS_EXIT[detailed.assessment.decision];
+  },
+};
+
+export function formatAssessment(detailed: DetailedAssessment, model: RiskModel, policy: Policy): string {
+  const { assessment: a, outcome } = detailed;
+  const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
+  const signed = (w: number) => `${w >= 0 ? '+' : '−'}${Math.abs(w).toFixed(2)}`;
+  const width = Math.max(...a.reasons.map((r) => r.factor.length));
+  const modelText = model.fit
+    ? `model fitted on ${model.fit.examples} changes, ${model.fit.failures} failed`
+    : 'default weights: no history to fit on';
+  return [
+    `change    ${a.changeId} — ${a.service} (${a.environment})${a.team ? `, team ${a.team}` : ''}`,
+    `risk      ${pct(a.probability)} that it causes an incident — ${a.riskClass}  (${modelText})`,
+    `decision  ${a.decision.toUpperCase()} by rule ${outcome.rule} (${outcome.origin === outcome.rule ? '' : `${outcome.origin} of `}${policy.source})`,
+    ...(outcome.ruleDescription ? [`          ${outcome.ruleDescription}`] : []),
+    `          because: ${outcome.reasons.join('; ')}`,
+    'reasons   (log-odds: + raises the risk, − lowers it)',
+    ...a.reasons
+      .filter((r) => r.factor !== 'policy')
+      .map((r) => `  ${signed(r.weight)}  ${r.factor.padEnd(width)}  ${r.detail}`),
+    `exit ${ASSESS_EXIT[a.decision]} (0 approved, 1 review, 2 blocked, 3 bad input)`,
+    '',
+  ].join('\n');
+}
+
+function readChange(file: string, codec: EventCodec): Change {
+  const text = file === '-' ? readFileSync(0, 'utf8') : readText(file);
+  try {
+    return codec.validate('change', parseJson(Buffer.from(text)));
+  } catch (error) {
+    if (error instanceof DecodeError) throw new InputError(`${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`${file}: ${(error as Error).message}`);
+  }
+}
+
+/** ISO-8601 date-time or epoch milliseconds; NaN when neither. */
+export function parseInstant(text: string): number {
+  return /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+}
+
+const EVENT_NAMES = new Set(['change', 'verdict', 'incident', 'problem']);
+
+/**
+ * Canonical events from NDJSON, validated, in event-time order. A line is a bare event (its
+ * type told from its fields), or an envelope {"type": "change", "value": …} or {"topic":
+ * "aftershock.changes.v1", "value": …}. Assessments and other events are skipped; blank lines
+ * too. Errors name the file, the line and the field.
+ */
+export function parseEventLines(text: string, codec: EventCodec, file = 'history'): HistoryEvent[] {
+  const events: HistoryEvent[] = [];
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!.trim();
+    if (line === '') continue;
+    const where = `${file}:${n + 1}`;
+    let json: unknown;
+    try {
+      json = parseJson(Buffer.from(line));
+    } catch (error) {
+      throw new InputError(`${where}: ${(error as Error).message}`);
+    }
+    const { type, value } = unwrap(json, where);
+    if (type === undefined) continue;
+    try {
+      events.push(toHistoryEvent(type, codec.validate(type, value)));
+    } catch (error) {
+      if (error instanceof DecodeError) throw new InputError(`${where}: ${type}: ${error.message}`);
+      throw error;
+    }
+  }
+  return events.sort((a, b) => a.at - b.at);
+}
+
+type HistoryEventName = 'change' | 'verdict' | 'incident' | 'problem';
+
+function unwrap(json: unknown, where: string): { type: HistoryEventName | undefined; value: unknown } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new InputError(`${where}: expected a JSON object (one event a line)`);
+  }
+  const o = json as Record<string, unknown>;
+  if ('value' in o && (typeof o.type === 'string' || typeof o.topic === 'string')) {
+    const name = typeof o.type === 'string' ? o.type : TOPIC_EVENTS[o.topic as TopicName];
+    if (name === undefined) throw new InputError(`${where}: unknown topic "${String(o.topic)}"`);
+    return { type: EVENT_NAMES.has(name) ? (name as HistoryEventName) : undefined, value: o.value };
+  }
+  if ('suspects' in o && 'openedAt' in o) return { type: 'incident', value: o };
+  if ('signature' in o && 'members' in o) return { type: 'problem', value: o };
+  if ('outcome' in o && 'look' in o) return { type: 'verdict', value: o };
+  if ('riskClass' in o && 'policyRule' in o) return { type: undefined, value: o };
+  if ('kind' in o && 'startedAt' in o) return { type: 'change', value: o };
+  throw new InputError(
+    `${where}: cannot tell which event this is; wrap it as {"type": "change" | "verdict" | "incident" | "problem", "value": {…}}`,
+  );
+}
+
+function toHistoryEvent(type: HistoryEventName, value: unknown): HistoryEvent {
+  switch (type) {
+    case 'change': {
+      const v = value as Extract<HistoryEvent, { type: 'change' }>['value'];
+      return { type, at: v.startedAt, value: v };
+    }
+    case 'verdict': {
+      const v = value as Extract<HistoryEvent, { type: 'verdict' }>['value'];
+      return { type, at: v.decidedAt, value: v };
+    }
+    case 'incident': {
+      const v = value as Extract<HistoryEvent, { type: 'incident' }>['value'];
+      return { type, at: v.updatedAt, value: v };
+    }
+    case 'problem': {
+      const v = value as Extract<HistoryEvent, { type: 'problem' }>['value'];
+      return { type, at: v.updatedAt, value: v };
+    }
+  }
+}

@@ -1,0 +1,59 @@
+// Reading the Numenta Anomaly Benchmark (NAB) corpus and its labels from the shared datasets
+// folder (never copied into the repo): ../shared/datasets relative to the project root, or the
+// AFTERSHOCK_DATASETS environment variable.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectPath } from '#config';
+
+export function datasetsDir(): string {
+  const dir = process.env.AFTERSHOCK_DATASETS ?? projectPath('..', 'shared', 'datasets');
+  if (!existsSync(dir)) throw new Error(`datasets not found at ${dir}; set AFTERSHOCK_DATASETS`);
+  return dir;
+}
+
+export interface NabSeries {
+  /** e.g. realKnownCause/nyc_taxi.csv */
+  readonly name: string;
+  readonly category: string;
+  readonly timestamps: number[];
+  readonly values: number[];
+  /** Labelled anomaly windows as [start, end] timestamps (inclusive). */
+  readonly windows: Array<[number, number]>;
+}
+
+/** NAB timestamps ("2014-04-01 00:00:00" or with fractional seconds) are UTC. */
+export function parseNabTime(text: string): number {
+  const t = Date.parse(`${text.trim().replace(' ', 'T').replace(/\.\d+$/, '')}Z`);
+  if (!Number.isFinite(t)) throw new Error(`bad NAB timestamp ${text}`);
+  return t;
+}
+
+export function readNabSeries(file: string): { timestamps: number[]; values: number[] } {
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/);
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  for (const line of lines.slice(1)) {
+    if (!line.trim()) continue;
+    const comma = line.indexOf(',');
+    timestamps.push(parseNabTime(line.slice(0, comma)));
+    values.push(Number(line.slice(comma + 1)));
+  }
+  return { timestamps, values };
+}
+
+export function loadNab(): NabSeries[] {
+  const root = join(datasetsDir(), 'nab');
+  const labels = JSON.parse(readFileSync(join(root, 'labels', 'combined_windows.json'), 'utf8')) as Record<string, Array<[string, string]>>;
+  const out: NabSeries[] = [];
+  for (const category of readdirSync(join(root, 'data')).sort()) {
+    const dir = join(root, 'data', category);
+    if (!existsSync(dir) || category.includes('.')) continue;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
+      const name = `${category}/${file}`;
+      const { timestamps, values } = readNabSeries(join(dir, file));
+      const windows = (labels[name] ?? []).map(([a, b]) => [parseNabTime(a), parseNabTime(b)] as [number, number]);
+      out.push({ name, category, timestamps, values, windows });
+    }
+  }
+  return out;
+}
