@@ -3,7 +3,7 @@
 // repeated to about a million lines. Prints lines/s, the ratio and peak RSS; asserts nothing.
 // Run on its own: node dist/bench/problems/template-miner.bench.js
 import { pathToFileURL } from 'node:url';
-import { TemplateMiner, tokenize } from '../../libs/core/src/templates/index.js';
+import { TemplateMiner, tokenizeMessage } from '#core';
 import { loadLoghub, SYSTEMS } from '../../eval/templates/loghub.js';
 
 const TARGET_LINES = 1_000_000;
@@ -63,7 +63,7 @@ let sink = 0;
 
 function tokeniseAll(lines: readonly string[]): void {
   let tokens = 0;
-  for (const line of lines) tokens += tokenize(line).length;
+  for (const line of lines) tokens += tokenizeMessage(line).length;
   sink += tokens;
 }
 

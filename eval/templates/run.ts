@@ -7,7 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { projectRoot } from '#config';
-import { TemplateMiner, tokenize, type TemplateMinerOptions } from '../../libs/core/src/templates/index.js';
+import { TemplateMiner, tokenizeMessage, type TemplateMinerOptions } from '#core';
 import { DRAIN_GA, loadLoghub, SYSTEMS, type LoghubData, type LoghubSystem } from './loghub.js';
 
 const GOALS = { averageGa: 0.95, maxBelowDrain: 0.01, averagePa: 0.6, linesPerSecond: 100_000 };
@@ -148,7 +148,7 @@ export function explain(data: LoghubData, log: (line: string) => void): void {
 
 /** Drain-style minimal masking for the ablation: whole tokens that are numbers, IPs or 0x-hex. */
 export function basicMask(text: string): string[] {
-  return tokenize(text).map((t) => (/^[-+]?(?:\d+(?:[.:]\d+)*|0x[0-9a-fA-F]+)$/.test(t) ? '<*>' : t));
+  return tokenizeMessage(text).map((t) => (/^[-+]?(?:\d+(?:[.:]\d+)*|0x[0-9a-fA-F]+)$/.test(t) ? '<*>' : t));
 }
 
 export const ABLATIONS: readonly { readonly name: string; readonly options: TemplateMinerOptions }[] = [
@@ -173,7 +173,29 @@ export function ablations(data: readonly LoghubData[]): string[] {
     }
     rows.push(`| ${name} | ${f3(ga / data.length)} | ${f3(pa / data.length)} | ${signed(worst)} |`);
   }
-  return rows;
+  return alignTable(rows);
+}
+
+/** Pads a Markdown table's columns the way Prettier does, so the generated report is formatted. */
+export function alignTable(rows: readonly string[]): string[] {
+  const cells = rows.map((r) =>
+    r
+      .slice(1, -1)
+      .split('|')
+      .map((c) => c.trim()),
+  );
+  const right = cells[1]!.map((c) => c.endsWith(':'));
+  const widths = right.map((_, i) =>
+    Math.max(3, ...cells.filter((_, r) => r !== 1).map((row) => (row[i] ?? '').length)),
+  );
+  return cells.map((row, r) => {
+    const padded = widths.map((w, i) => {
+      if (r === 1) return right[i] ? '-'.repeat(w - 1) + ':' : '-'.repeat(w);
+      const c = row[i] ?? '';
+      return right[i] ? c.padStart(w) : c.padEnd(w);
+    });
+    return `| ${padded.join(' | ')} |`;
+  });
 }
 
 const f3 = (n: number) => n.toFixed(3);
@@ -199,7 +221,7 @@ export function table(results: readonly SystemResult[], overall: number): string
       `${f3(avg((r) => r.paStrict))} | ` +
       `${kps(overall)} (all 8 in one stream) |`,
   );
-  return rows;
+  return alignTable(rows);
 }
 
 export function goals(results: readonly SystemResult[], overall: number): string[] {
@@ -230,6 +252,7 @@ one core. Lines/s on a shared machine are lower bounds.
 ${table(results, overall).join('\n')}
 
 Goals:
+
 ${goals(results, overall).join('\n')}
 
 **Read this before quoting the figures.** The masking rules and the two thresholds were developed
@@ -308,12 +331,12 @@ the rest of the GA: merging two different words on first sight, as Drain does, c
    prefix tree as one hash map); a bounded cache of masked texts already seen skips the leaf scan.
 3. **Position-wise comparison** with every template of the leaf: equal tokens, template
    wildcards and partial template tokens that the token fits (\`node-<*>\`) match. A mismatch
-   involving a variable is *soft*; the message joins the best template when at least half of the
+   involving a variable is _soft_; the message joins the best template when at least half of the
    positions match, and the template refines (the id is kept). A mismatch between two constant
-   words (or between a variable and a punctuation-only constant like \`****\`) is *hard*: two
+   words (or between a variable and a punctuation-only constant like \`****\`) is _hard_: two
    different words are never merged on first sight (\`bytes\` vs \`values\`, \`NEW\` vs
    \`RUNNING\`). A message exactly one hard mismatch away from a template starts its own template
-   in a *variant group* at that position; once the group has seen 4 distinct words there (or one
+   in a _variant group_ at that position; once the group has seen 4 distinct words there (or one
    member turns that position into a variable), the position is a variable (user names, host
    names) and the group merges into its oldest member, whose id survives; the others become
    aliases. Two names in the same dotted namespace (\`org.apache.x.A\`, \`org.apache.x.y.B\`)

@@ -1,3 +1,5 @@
 export * from './clock.js';
 export * from './correlation/index.js';
 export * from './verification/index.js';
+export * from './problems/index.js';
+export * from './templates/index.js';

@@ -41,6 +41,7 @@ async function run(argv: string[]): Promise<{ code: number | undefined; out: str
 const risky = aChange({
   id: 'risky',
   service: 'search',
+  team: 'search',
   kind: 'database_migration',
   automated: false,
   pipeline: null,
@@ -51,15 +52,16 @@ const risky = aChange({
 });
 const routine: Change = aChange({
   id: 'routine',
-  service: 'checkout',
+  service: 'inventory',
+  team: 'core',
   startedAt: WEDNESDAY,
   finishedAt: null,
 });
 
-/** Sixty days of a small fleet: checkout never failed, the others sometimes. */
+/** Sixty days of a small fleet: inventory never failed, the others sometimes. */
 function historyLines(): string {
   const lines: string[] = [];
-  const failures: Record<string, number> = { checkout: 0, search: 12, catalog: 4, shipping: 8 };
+  const failures: Record<string, number> = { inventory: 0, search: 12, catalog: 4, shipping: 8 };
   for (const [service, failed] of Object.entries(failures)) {
     for (let d = 0; d < 60; d++) {
       const id = `${service}-${d}`;
@@ -67,7 +69,7 @@ function historyLines(): string {
       lines.push(
         JSON.stringify({
           type: 'change',
-          value: aChange({ id, service, startedAt, finishedAt: startedAt + 5 * MINUTE }),
+          value: aChange({ id, service, team: 'core', startedAt, finishedAt: startedAt + 5 * MINUTE }),
         }),
       );
       const outcome = d % 5 === 0 && d / 5 < failed ? 'fail' : 'pass';

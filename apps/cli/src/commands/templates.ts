@@ -3,7 +3,7 @@
 // tooling. A progress bar goes to stderr when stderr is a terminal.
 import { createReadStream, statSync, type ReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { TemplateMiner } from '../../../../libs/core/src/templates/index.js';
+import { TemplateMiner } from '#core';
 import type { Args, Command } from '../command.js';
 
 type Format = 'text' | 'csv' | 'json';

@@ -27,7 +27,7 @@
 // Memory per series (defaults): window 120 × (8 B value + 8 B time) = 1.9 KB, daily profile
 // 288 buckets × (4 days × 4 B + 3 B bookkeeping) = 5.5 KB, plus ~250 B of scalars: about
 // 7.6 KB whatever the series' length (seasonBuckets = 96 brings it to ~3.8 KB).
-import { median, robustSigma } from '../stats/descriptive.js';
+import { median, quantileSorted, robustSigma } from '../stats/descriptive.js';
 
 export interface AnomalySettings {
   /** Samples in the sliding baseline window. */
@@ -47,6 +47,8 @@ export interface AnomalySettings {
   /** Magnitude gates: |observed − baseline| must reach both (0 disables). */
   readonly minAbsoluteMagnitude: number;
   readonly minRelativeMagnitude: number;
+  /** Weight of the 5–95% quantile range in the scale (0: MAD only); see scaleOf. */
+  readonly tailScale: number;
   /** σ is at least this share of |level| (flat series would otherwise alarm on rounding). */
   readonly relativeScaleFloor: number;
   readonly absoluteScaleFloor: number;
@@ -63,6 +65,8 @@ export interface AnomalySettings {
   /** Consecutive in-band samples (|z| ≤ recoverZ) that end an anomaly. */
   readonly recoverAfter: number;
   readonly recoverZ: number;
+  /** Drop an anomaly's samples from the window when it recovers (keeps the baseline tight, but flaps on series that keep making excursions). */
+  readonly forgetExcursions: boolean;
   /** Samples in an anomaly after which its level becomes the new normal (0: W/2). */
   readonly adaptAfter: number;
 }
@@ -77,6 +81,7 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   minDuration: 2,
   minAbsoluteMagnitude: 0,
   minRelativeMagnitude: 0,
+  tailScale: 1,
   relativeScaleFloor: 0.005,
   absoluteScaleFloor: 1e-9,
   trend: true,
@@ -88,6 +93,7 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   seasonPeriodsKept: 3,
   recoverAfter: 5,
   recoverZ: 2,
+  forgetExcursions: false,
   adaptAfter: 0,
 };
 
@@ -303,9 +309,13 @@ export class SeriesModel {
     } else this.inBand = 0;
     const onset = this.open!.onset;
     if (this.inBand >= s.recoverAfter) {
-      // Back to normal: forget the anomalous stretch so it cannot bend the baseline.
-      const since = this.inBandSince;
-      this.retain((t) => t < onset || t >= since);
+      // Back to normal. The excursion stays in the window: its samples widen the tail-aware
+      // scale for a while, so a series that keeps making similar excursions learns that they
+      // are normal instead of flapping, and the median ignores them as long as they are short.
+      if (s.forgetExcursions) {
+        const since = this.inBandSince;
+        this.retain((t) => t < onset || t >= since);
+      }
       this.close();
       return { type: 'recovery', recovery: { at: ts, reason: 'recovered' } };
     }
@@ -384,7 +394,7 @@ export class SeriesModel {
   private fitWindow(r: Float64Array, offset: number): Fit {
     const s = this.s;
     const n = r.length;
-    const f = summarise(r, s.trend && n >= 20, s.trendDamping);
+    const f = summarise(r, s.trend && n >= 20, s.trendDamping, s.tailScale);
     // Window offset j is sample number (seen − n + j): the newest sample is already pushed.
     const sigma = Math.max(f.sigma, s.absoluteScaleFloor, s.relativeScaleFloor * Math.abs(f.level + offset));
     return { level: f.level, slope: f.slope, centerSeq: this.seen - n + f.center, sigma };
@@ -493,11 +503,11 @@ export class SeriesModel {
 }
 
 /** Level at the window's end side, damped slope per sample, and robust σ of detrended residuals. */
-function summarise(r: Float64Array, trend: boolean, damping: number): { level: number; slope: number; center: number; sigma: number } {
+function summarise(r: Float64Array, trend: boolean, damping: number, tail: number): { level: number; slope: number; center: number; sigma: number } {
   const n = r.length;
   if (!trend) {
     const m = median(r);
-    return { level: m, slope: 0, center: 0, sigma: robustSigma(r, m) };
+    return { level: m, slope: 0, center: 0, sigma: scaleOf(r, m, tail) };
   }
   const h = n >> 1;
   const m1 = median(r.subarray(0, h));
@@ -508,7 +518,20 @@ function summarise(r: Float64Array, trend: boolean, damping: number): { level: n
   const e = new Float64Array(n);
   for (let j = 0; j < n; j++) e[j] = r[j]! - (m2 + slope * (j - c2));
   const off = median(e);
-  return { level: m2 + off, slope, center: c2, sigma: robustSigma(e, off) };
+  return { level: m2 + off, slope, center: c2, sigma: scaleOf(e, off, tail) };
+}
+
+/**
+ * Robust σ of residuals: the larger of 1.4826·MAD and the 5–95% inter-quantile range / 3.29
+ * (both σ for normal noise) times `tail`. The quantile term reflects heavy tails and
+ * multi-modal "normal" behaviour (spiky counts, a metric flipping between two levels), which
+ * MAD alone ignores, so such series are not flagged for doing what they always do.
+ */
+function scaleOf(e: Float64Array, center: number, tail: number): number {
+  const mad = robustSigma(e, center);
+  if (tail <= 0 || e.length < 20) return mad;
+  const sorted = Float64Array.from(e).sort();
+  return Math.max(mad, (tail * (quantileSorted(sorted, 0.95) - quantileSorted(sorted, 0.05))) / 3.29);
 }
 
 function meanOf(a: Float32Array): number {

@@ -1,3 +1,17 @@
-export * from './masking.js';
-export * from './template-id.js';
-export * from './template-miner.js';
+// Template mining of log lines, incident titles and alert messages (issue 6).
+export {
+  maskMessage,
+  maskToken,
+  tokenize as tokenizeMessage,
+  WILDCARD as TEMPLATE_WILDCARD,
+} from './masking.js';
+export { templateIdOf } from './template-id.js';
+export {
+  mergeToken as mergeTemplateToken,
+  TemplateMiner,
+  type AddResult,
+  type TemplateInfo,
+  type TemplateMatch,
+  type TemplateMinerOptions,
+  type TemplateMinerStats,
+} from './template-miner.js';

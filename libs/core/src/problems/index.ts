@@ -1,0 +1,3 @@
+export * from './signature.js';
+export * from './factors.js';
+export * from './problem-book.js';

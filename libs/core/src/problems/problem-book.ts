@@ -1,0 +1,266 @@
+// Problem management as an online clustering plus an ITIL lifecycle, in event time.
+// Each incident (identified by id, updated as its versions arrive) joins the most similar
+// cluster above a threshold, or starts one. A cluster becomes a problem candidate at N repeats
+// within the lookback, or when its impact (incident-minutes weighted by severity) passes a
+// threshold. People move it on: candidate → problem → known error (with a workaround) →
+// resolved (linked to the fixing change) → verified after a quiet period. A resolved problem
+// that recurs is reopened and says so; a rejected candidate stays rejected for its signature.
+import { createHash } from 'node:crypto';
+import type { Incident, Problem, ProblemStatus, Severity } from '#contracts';
+import { periodicity, sharedFactors, type MemberFacts } from './factors.js';
+import { signatureOf, similarity, type Signature, type TemplateSource } from './signature.js';
+
+export interface ProblemSettings {
+  readonly similarityThreshold: number;
+  readonly candidateRepeats: number;
+  readonly lookbackMs: number;
+  /** Incident-minutes × severity weight that makes a candidate regardless of count. */
+  readonly impactThreshold: number;
+  /** Quiet time after resolution before a problem counts as verified. */
+  readonly verifyAfterMs: number;
+  readonly maxClusters: number;
+}
+
+export const DEFAULT_PROBLEM_SETTINGS: ProblemSettings = {
+  similarityThreshold: 0.55,
+  candidateRepeats: 3,
+  lookbackMs: 30 * 86_400_000,
+  impactThreshold: 600,
+  verifyAfterMs: 7 * 86_400_000,
+  maxClusters: 100_000,
+};
+
+export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 4, high: 3, warning: 2, info: 1 };
+
+export type ProblemAction =
+  | { readonly type: 'confirm'; readonly problemId: string; readonly actor: string; readonly at: number }
+  | { readonly type: 'reject'; readonly problemId: string; readonly actor: string; readonly at: number }
+  | {
+      readonly type: 'known-error';
+      readonly problemId: string;
+      readonly actor: string;
+      readonly at: number;
+      readonly workaround: string;
+    }
+  | {
+      readonly type: 'resolve';
+      readonly problemId: string;
+      readonly actor: string;
+      readonly at: number;
+      readonly fixChangeId: string;
+    };
+
+interface Cluster {
+  readonly id: string;
+  readonly signature: Signature;
+  readonly members: Map<string, MemberFacts>;
+  status: ProblemStatus | 'cluster';
+  snapshot: Problem | undefined;
+  resolvedAt: number | null;
+  workaround: string | null;
+  fixChangeId: string | null;
+  reopened: boolean;
+  lastSeen: number;
+}
+
+export class ProblemBook {
+  private readonly clusters: Cluster[] = [];
+  private readonly byId = new Map<string, Cluster>();
+  private readonly ofIncident = new Map<string, Cluster>();
+  private evicted = 0;
+
+  constructor(
+    private readonly templates: TemplateSource,
+    private readonly settings: ProblemSettings = DEFAULT_PROBLEM_SETTINGS,
+  ) {}
+
+  get(id: string): Problem | undefined {
+    return this.byId.get(id)?.snapshot;
+  }
+
+  problems(): Problem[] {
+    return this.clusters.flatMap((c) => (c.snapshot ? [c.snapshot] : []));
+  }
+
+  stats(): { clusters: number; incidents: number; evicted: number } {
+    return { clusters: this.clusters.length, incidents: this.ofIncident.size, evicted: this.evicted };
+  }
+
+  /** A new version of an incident; returns the problem events it causes. */
+  onIncident(incident: Incident): Problem[] {
+    const known = this.ofIncident.get(incident.id);
+    const cluster = known ?? this.clusterFor(signatureOf(incident, this.templates), incident.openedAt);
+    const isNew = !cluster.members.has(incident.id);
+    cluster.members.set(incident.id, factsOf(incident));
+    this.ofIncident.set(incident.id, cluster);
+    cluster.lastSeen = Math.max(cluster.lastSeen, incident.openedAt);
+    return this.evaluate(cluster, incident.updatedAt, isNew);
+  }
+
+  /** Event time moved on: resolved problems quiet for long enough become verified. */
+  advance(watermark: number): Problem[] {
+    const out: Problem[] = [];
+    for (const c of this.clusters) {
+      if (
+        c.status === 'resolved' &&
+        c.resolvedAt !== null &&
+        watermark - c.resolvedAt >= this.settings.verifyAfterMs
+      ) {
+        c.status = 'verified';
+        out.push(this.publish(c, c.resolvedAt + this.settings.verifyAfterMs, null));
+      }
+    }
+    return out;
+  }
+
+  act(action: ProblemAction): Problem | undefined {
+    const c = this.byId.get(action.problemId);
+    if (!c || !c.snapshot) return undefined;
+    const allowed: Record<ProblemAction['type'], readonly (ProblemStatus | 'cluster')[]> = {
+      confirm: ['candidate'],
+      reject: ['candidate'],
+      'known-error': ['candidate', 'problem'],
+      resolve: ['candidate', 'problem', 'known_error'],
+    };
+    if (!allowed[action.type].includes(c.status)) return undefined;
+    switch (action.type) {
+      case 'confirm':
+        c.status = 'problem';
+        break;
+      case 'reject':
+        c.status = 'rejected';
+        break;
+      case 'known-error':
+        c.status = 'known_error';
+        c.workaround = action.workaround;
+        break;
+      case 'resolve':
+        c.status = 'resolved';
+        c.fixChangeId = action.fixChangeId;
+        c.resolvedAt = action.at;
+        break;
+    }
+    return this.publish(c, action.at, action.actor);
+  }
+
+  private clusterFor(signature: Signature, at: number): Cluster {
+    let best: Cluster | undefined;
+    let bestScore = 0;
+    for (const c of this.clusters) {
+      const score = similarity(signature.features, c.signature.features);
+      if (score > bestScore) [best, bestScore] = [c, score];
+    }
+    if (best && bestScore >= this.settings.similarityThreshold) return best;
+    if (this.clusters.length >= this.settings.maxClusters) this.evictOldest();
+    const key = [...signature.features.keys()].sort().join('|');
+    const id = 'prb_' + createHash('sha256').update(key).digest('hex').slice(0, 16);
+    const cluster: Cluster = {
+      id,
+      signature,
+      members: new Map(),
+      status: 'cluster',
+      snapshot: undefined,
+      resolvedAt: null,
+      workaround: null,
+      fixChangeId: null,
+      reopened: false,
+      lastSeen: at,
+    };
+    this.clusters.push(cluster);
+    this.byId.set(id, cluster);
+    return cluster;
+  }
+
+  /** Bounded memory: forget the cluster seen longest ago that is not a problem people work on. */
+  private evictOldest(): void {
+    let index = -1;
+    for (let i = 0; i < this.clusters.length; i++) {
+      const c = this.clusters[i]!;
+      if (c.status !== 'cluster' && c.status !== 'verified') continue;
+      if (index < 0 || c.lastSeen < this.clusters[index]!.lastSeen) index = i;
+    }
+    if (index < 0) return;
+    const [gone] = this.clusters.splice(index, 1);
+    this.byId.delete(gone!.id);
+    for (const incident of gone!.members.keys()) this.ofIncident.delete(incident);
+    this.evicted++;
+  }
+
+  private evaluate(c: Cluster, at: number, newMember: boolean): Problem[] {
+    if (c.status === 'rejected') return [];
+    if (c.status === 'cluster') {
+      const recent = [...c.members.values()].filter((m) => m.openedAt >= at - this.settings.lookbackMs);
+      const impact = recent.reduce((sum, m) => sum + impactOf(m, at), 0);
+      if (recent.length < this.settings.candidateRepeats && impact < this.settings.impactThreshold) return [];
+      c.status = 'candidate';
+      return [this.publish(c, at, null)];
+    }
+    if ((c.status === 'resolved' || c.status === 'verified') && newMember) {
+      c.status = 'problem';
+      c.reopened = true;
+      c.resolvedAt = null;
+      return [this.publish(c, at, null)];
+    }
+    return [this.publish(c, at, null)];
+  }
+
+  private publish(c: Cluster, at: number, actor: string | null): Problem {
+    const members = [...c.members.values()].sort(
+      (a, b) => a.openedAt - b.openedAt || a.incidentId.localeCompare(b.incidentId),
+    );
+    const resolved = members.filter((m) => m.resolvedAt !== null);
+    const mttr = resolved.length
+      ? Math.round(resolved.reduce((s, m) => s + (m.resolvedAt! - m.openedAt), 0) / resolved.length)
+      : null;
+    const snapshot: Problem = {
+      id: c.id,
+      version: (c.snapshot?.version ?? 0) + 1,
+      signature: [...c.signature.features.keys()].sort().join('|'),
+      status: c.status === 'cluster' ? 'candidate' : c.status,
+      title: titleOf(c),
+      template: c.signature.template,
+      services: [...new Set(members.flatMap((m) => m.services))].sort(),
+      members: members.map((m) => m.incidentId),
+      count: members.length,
+      firstSeen: members[0]!.openedAt,
+      lastSeen: members.at(-1)!.openedAt,
+      mttrMs: mttr,
+      impact: Math.round(members.reduce((s, m) => s + impactOf(m, at), 0) * 10) / 10,
+      sharedFactors: sharedFactors(members),
+      periodMs: periodicity(members.map((m) => m.openedAt)),
+      workaround: c.workaround,
+      fixChangeId: c.fixChangeId,
+      reopened: c.reopened,
+      actor,
+      updatedAt: Math.max(at, c.snapshot?.updatedAt ?? at),
+      team: null,
+    };
+    c.snapshot = snapshot;
+    return snapshot;
+  }
+}
+
+function factsOf(incident: Incident): MemberFacts {
+  const top = incident.suspects[0];
+  return {
+    incidentId: incident.id,
+    openedAt: incident.openedAt,
+    resolvedAt: incident.resolvedAt,
+    severityWeight: SEVERITY_WEIGHT[incident.severity],
+    services: incident.services.length ? incident.services : [incident.service],
+    changeKind: top?.changeId ? (top.kind ?? null) : null,
+    suspectService: top?.changeId ? (top.service ?? null) : null,
+    component: null,
+  };
+}
+
+/** Incident-minutes × severity weight; an open incident counts up to `now`. */
+function impactOf(m: MemberFacts, now: number): number {
+  const end = m.resolvedAt ?? Math.max(now, m.openedAt);
+  return ((end - m.openedAt) / 60_000) * m.severityWeight;
+}
+
+function titleOf(c: Cluster): string {
+  const where = c.signature.services.join(', ');
+  return `Recurring: ${c.signature.template}${where ? ` (${where})` : ''}`;
+}

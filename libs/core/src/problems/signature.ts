@@ -1,0 +1,64 @@
+// What makes two incidents "the same failure": the services involved, the mined template of the
+// title/summary (numbers, ids, hosts masked), the alert names, and the suspect change's kind and
+// component. A signature is a set of weighted features; similarity is weighted Jaccard.
+import type { Incident } from '#contracts';
+
+export interface TemplateSource {
+  /** Learns the text and returns its template (variables masked) and a stable template id. */
+  add(text: string): { readonly templateId: string; readonly template: string };
+}
+
+export interface Signature {
+  readonly features: ReadonlyMap<string, number>;
+  readonly template: string;
+  readonly services: readonly string[];
+  readonly alertNames: readonly string[];
+  readonly changeKind: string | null;
+  readonly suspectService: string | null;
+}
+
+/** How much each kind of feature counts towards similarity. */
+export const FEATURE_WEIGHTS = {
+  template: 3,
+  service: 1.5,
+  alert: 1.5,
+  changeKind: 0.5,
+  suspectService: 0.5,
+} as const;
+
+export function signatureOf(incident: Incident, templates: TemplateSource): Signature {
+  const text =
+    incident.summary && incident.kind === 'alert' ? `${incident.title}: ${incident.summary}` : incident.title;
+  const { templateId, template } = templates.add(stripBlastRadius(text));
+  const services = [...new Set(incident.services.length ? incident.services : [incident.service])].sort();
+  const alertNames = [
+    ...new Set(incident.members.filter((m) => m.type === 'alert').map((m) => m.name)),
+  ].sort();
+  const top = incident.suspects[0];
+  const changeKind = top?.changeId ? (top.kind ?? null) : null;
+  const suspectService = top?.changeId ? (top.service ?? null) : null;
+  const features = new Map<string, number>([[`template:${templateId}`, FEATURE_WEIGHTS.template]]);
+  for (const s of services) features.set(`service:${s}`, FEATURE_WEIGHTS.service / services.length);
+  for (const a of alertNames) features.set(`alert:${a}`, FEATURE_WEIGHTS.alert / alertNames.length);
+  if (changeKind) features.set(`change-kind:${changeKind}`, FEATURE_WEIGHTS.changeKind);
+  if (suspectService) features.set(`suspect-service:${suspectService}`, FEATURE_WEIGHTS.suspectService);
+  return { features, template, services, alertNames, changeKind, suspectService };
+}
+
+/** Weighted Jaccard similarity of two feature sets (1 = identical, 0 = nothing shared). */
+export function similarity(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  let shared = 0;
+  let all = 0;
+  for (const [k, w] of a) {
+    const v = b.get(k) ?? 0;
+    shared += Math.min(w, v);
+    all += Math.max(w, v);
+  }
+  for (const [k, v] of b) if (!a.has(k)) all += v;
+  return all === 0 ? 0 : shared / all;
+}
+
+/** The incident's title without the engine's "— N services affected" suffix, which varies. */
+function stripBlastRadius(title: string): string {
+  return title.replace(/ — \d+ services affected$/, '');
+}
