@@ -8,6 +8,7 @@ import {
   aChange,
   aDeadLetter,
   anIncidentCommand,
+  aProblemCommand,
   anAlert,
   anAssessment,
   anIncident,
@@ -35,6 +36,7 @@ const samples: { [E in EventName]: EventTypes[E] } = {
   assessment: anAssessment(),
   'dead-letter': aDeadLetter(),
   'incident-command': anIncidentCommand(),
+  'problem-command': aProblemCommand(),
 };
 const now = () => T0 + 3_600_000;
 const catalog = schemaCatalog();

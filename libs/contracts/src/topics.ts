@@ -12,6 +12,7 @@ export const TOPICS = {
   assessments: 'aftershock.assessments.v1',
   deadLetters: 'aftershock.dlq.v1',
   incidentCommands: 'aftershock.incident-commands.v1',
+  problemCommands: 'aftershock.problem-commands.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -27,4 +28,5 @@ export const TOPIC_EVENTS: Record<TopicName, EventName> = {
   [TOPICS.assessments]: 'assessment',
   [TOPICS.deadLetters]: 'dead-letter',
   [TOPICS.incidentCommands]: 'incident-command',
+  [TOPICS.problemCommands]: 'problem-command',
 };

@@ -8,6 +8,7 @@ import type {
   Incident,
   IncidentCommand,
   Problem,
+  ProblemCommand,
   TelemetryBatch,
   TelemetryPoint,
   Verdict,
@@ -230,6 +231,20 @@ export function anIncidentCommand(overrides: Partial<IncidentCommand> = {}): Inc
     at: T0 + 10 * MINUTE,
     comment: null,
     severity: null,
+    ...overrides,
+  };
+}
+
+export function aProblemCommand(overrides: Partial<ProblemCommand> = {}): ProblemCommand {
+  return {
+    id: 'pcmd-1',
+    problemId: 'prb-1',
+    action: 'confirm',
+    actor: 'pm@example.com',
+    at: T0 + 60 * MINUTE,
+    workaround: null,
+    fixChangeId: null,
+    comment: null,
     ...overrides,
   };
 }

@@ -20,6 +20,7 @@ export const EVENT_NAMES = [
   'assessment',
   'dead-letter',
   'incident-command',
+  'problem-command',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -240,6 +240,21 @@ export interface Problem {
   readonly team: null | string;
 }
 
+export type ProblemAction = 'confirm' | 'reject' | 'known_error' | 'resolve';
+
+/** A problem manager's lifecycle action on a problem, sent by the api to the problems app, which applies it and emits the new problem version. Key: the problem id. */
+export interface ProblemCommand {
+  /** Unique per command, so a redelivered command is applied once. */
+  readonly id: string;
+  readonly problemId: string;
+  readonly action: ProblemAction;
+  readonly actor: string;
+  readonly at: number;
+  readonly workaround: null | string;
+  readonly fixChangeId: null | string;
+  readonly comment: null | string;
+}
+
 export interface TelemetryPoint {
   readonly metric: string;
   readonly value: number;
@@ -306,6 +321,7 @@ export interface EventTypes {
   'incident': Incident;
   'incident-command': IncidentCommand;
   'problem': Problem;
+  'problem-command': ProblemCommand;
   'telemetry': TelemetryBatch;
   'verdict': Verdict;
 }

@@ -44,6 +44,8 @@ export interface AnomalySettings {
   readonly zCap: number;
   /** An alarm needs at least this many samples since the onset. */
   readonly minDuration: number;
+  /** Magnitude gate in σ: |observed − baseline| ≥ minScore·σ, so slow small drifts that the CUSUM accumulates are not reported. */
+  readonly minScore: number;
   /** Magnitude gates: |observed − baseline| must reach both (0 disables). */
   readonly minAbsoluteMagnitude: number;
   readonly minRelativeMagnitude: number;
@@ -79,6 +81,7 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   h: 8,
   zCap: 6,
   minDuration: 2,
+  minScore: 3,
   minAbsoluteMagnitude: 0,
   minRelativeMagnitude: 0,
   tailScale: 1,
@@ -292,6 +295,7 @@ export class SeriesModel {
     const baseline = median(preds);
     const observed = median(run);
     const abs = Math.abs(observed - baseline);
+    if (abs < s.minScore * this.fit.sigma) return null;
     if (abs < s.minAbsoluteMagnitude || (s.minRelativeMagnitude > 0 && abs < s.minRelativeMagnitude * Math.abs(baseline))) return null;
     this.open = { onset, detectedAt: ts, direction: dir, baseline, observed, sigma: this.fit.sigma, seasonal: this.seasonalOn };
     this.openSamples = 0;

@@ -99,6 +99,11 @@ describe('maskMessage', () => {
       'status=M Fri Jul 01 08:16:53 PDT 2005 done',
       'status=M <*> done',
     ],
+    [
+      'masks bracketed timestamps',
+      '[Sun Dec 04 04:47:44 2005] [notice] Jul  1 08:16:53 x',
+      '[<*>] [notice] <*> x',
+    ],
     ['masks ISO timestamps', 'since 2024-05-01T10:00:00Z and 2015-10-18 18:01:47,978', 'since <*> and <*>'],
     ['masks times', 'at 08:16:53 sharp', 'at <*> sharp'],
     [

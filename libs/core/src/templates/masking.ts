@@ -106,10 +106,18 @@ export function maskMessage(text: string): string[] {
         continue;
       }
     }
-    if (first >= 65 && first <= 90 && token.length === 3) {
-      const end = timestampEnd(raw, i);
+    // `Fri Jul 01 08:16:53 PDT 2005`, also inside brackets: `[Sun Dec 04 04:47:44 2005]`.
+    const open = first === 91 || first === 40 ? 1 : 0;
+    const c = token.charCodeAt(open);
+    if (
+      c >= 65 &&
+      c <= 90 &&
+      (token.length === 3 + open || (token.length === 4 + open && token.endsWith(',')))
+    ) {
+      const end = timestampEnd(raw, i, open);
       if (end > i) {
-        out.push(WILDCARD);
+        const last = raw[end]!;
+        out.push(token.slice(0, open) + WILDCARD + last.slice(stripTrail(last).length));
         i = end;
         continue;
       }
@@ -189,20 +197,26 @@ function findQuoteEnd(raw: readonly string[], from: number): number {
   return -1;
 }
 
-/** `Fri Jul 01 08:16:53 PDT 2005`, `Jul  1 08:16:53`, `Jul 1, 2005 08:16:53`: returns the last index. */
-function timestampEnd(raw: readonly string[], i: number): number {
+/**
+ * `Fri Jul 01 08:16:53 PDT 2005`, `Jul  1 08:16:53`, `Jul 1, 2005 08:16:53`: returns the index of
+ * the last token, or -1. `skip` leading characters of the first token are an opening bracket.
+ */
+function timestampEnd(raw: readonly string[], i: number, skip: number): number {
   let j = i;
-  if (WEEKDAYS.has(raw[j]!.replace(/,$/, ''))) j++;
-  const month = raw[j];
+  const at = (k: number) => (k === i ? raw[k]!.slice(skip) : raw[k]);
+  if (WEEKDAYS.has(at(j)!.replace(/,$/, ''))) j++;
+  const month = at(j);
   if (month === undefined || !MONTHS.has(month)) return -1;
   j++;
   if (raw[j] === undefined || !DAY.test(raw[j]!)) return -1;
   j++;
   if (raw[j] !== undefined && YEAR.test(raw[j]!)) j++;
-  if (raw[j] === undefined || !TIME.test(raw[j]!)) return -1;
+  if (raw[j] === undefined || !TIME.test(stripTrail(raw[j]!))) return -1;
   let end = j;
-  if (raw[end + 1] !== undefined && TZ.test(raw[end + 1]!)) end++;
-  if (raw[end + 1] !== undefined && YEAR.test(raw[end + 1]!)) end++;
+  if (stripTrail(raw[end]!) !== raw[end]) return end; // `08:16:53]` closes the timestamp
+  if (raw[end + 1] !== undefined && TZ.test(stripTrail(raw[end + 1]!))) end++;
+  if (stripTrail(raw[end]!) !== raw[end]) return end;
+  if (raw[end + 1] !== undefined && YEAR.test(stripTrail(raw[end + 1]!))) end++;
   return end;
 }
 
