@@ -23,6 +23,7 @@ import {
   ChangeHistory,
   changeFeatures,
   DEFAULT_RISK_MODEL,
+  FailureLedger,
   FEATURES,
   fitFromHistory,
   probabilityOf,
@@ -192,8 +193,17 @@ function walkForward(events: readonly HistoryEvent[], policy: Policy, o: Options
     }
     history.add(event);
   }
-  // Outcomes as finally on record (the change-failure definition over the whole history).
-  for (const row of rows) row.failed = history.failure(row.id) !== undefined;
+  // Outcomes as finally on record: the change-failure definition over the whole history (the
+  // model's history is bounded, so the labels come from a ledger of everything).
+  const labels = new FailureLedger();
+  for (const e of events) {
+    if (e.type === 'verdict') labels.addVerdict(e.value);
+    else if (e.type === 'incident') labels.addIncident(e.value);
+    else if (e.type === 'change' && e.value.kind === 'rollback' && e.value.rollbackOf) {
+      labels.addRollback(e.value.id, e.value.rollbackOf, e.value.startedAt);
+    }
+  }
+  for (const row of rows) row.failed = labels.failure(row.id) !== undefined;
   return { rows, models, fitMs };
 }
 

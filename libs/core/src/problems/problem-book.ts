@@ -6,7 +6,7 @@
 // resolved (linked to the fixing change) → verified after a quiet period. A resolved problem
 // that recurs is reopened and says so; a rejected candidate stays rejected for its signature.
 import { createHash } from 'node:crypto';
-import type { Incident, Problem, ProblemStatus, Severity } from '#contracts';
+import type { Incident, Problem, ProblemAction, ProblemCommand, ProblemStatus, Severity } from '#contracts';
 import { periodicity, sharedFactors, type MemberFacts } from './factors.js';
 import { signatureOf, similarity, type Signature, type TemplateSource } from './signature.js';
 
@@ -32,23 +32,13 @@ export const DEFAULT_PROBLEM_SETTINGS: ProblemSettings = {
 
 export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 4, high: 3, warning: 2, info: 1 };
 
-export type ProblemAction =
-  | { readonly type: 'confirm'; readonly problemId: string; readonly actor: string; readonly at: number }
-  | { readonly type: 'reject'; readonly problemId: string; readonly actor: string; readonly at: number }
-  | {
-      readonly type: 'known-error';
-      readonly problemId: string;
-      readonly actor: string;
-      readonly at: number;
-      readonly workaround: string;
-    }
-  | {
-      readonly type: 'resolve';
-      readonly problemId: string;
-      readonly actor: string;
-      readonly at: number;
-      readonly fixChangeId: string;
-    };
+/** The lifecycle: which actions are allowed from which status. */
+export const ALLOWED_FROM: Record<ProblemAction, readonly (ProblemStatus | 'cluster')[]> = {
+  confirm: ['candidate'],
+  reject: ['candidate'],
+  known_error: ['candidate', 'problem'],
+  resolve: ['candidate', 'problem', 'known_error'],
+};
 
 interface Cluster {
   readonly id: string;
@@ -113,34 +103,31 @@ export class ProblemBook {
     return out;
   }
 
-  act(action: ProblemAction): Problem | undefined {
-    const c = this.byId.get(action.problemId);
+  /** A problem manager's action; undefined when the lifecycle does not allow it from here. */
+  act(command: ProblemCommand): Problem | undefined {
+    const c = this.byId.get(command.problemId);
     if (!c || !c.snapshot) return undefined;
-    const allowed: Record<ProblemAction['type'], readonly (ProblemStatus | 'cluster')[]> = {
-      confirm: ['candidate'],
-      reject: ['candidate'],
-      'known-error': ['candidate', 'problem'],
-      resolve: ['candidate', 'problem', 'known_error'],
-    };
-    if (!allowed[action.type].includes(c.status)) return undefined;
-    switch (action.type) {
+    if (!ALLOWED_FROM[command.action].includes(c.status)) return undefined;
+    switch (command.action) {
       case 'confirm':
         c.status = 'problem';
         break;
       case 'reject':
         c.status = 'rejected';
         break;
-      case 'known-error':
+      case 'known_error':
+        if (!command.workaround) return undefined;
         c.status = 'known_error';
-        c.workaround = action.workaround;
+        c.workaround = command.workaround;
         break;
       case 'resolve':
+        if (!command.fixChangeId) return undefined;
         c.status = 'resolved';
-        c.fixChangeId = action.fixChangeId;
-        c.resolvedAt = action.at;
+        c.fixChangeId = command.fixChangeId;
+        c.resolvedAt = command.at;
         break;
     }
-    return this.publish(c, action.at, action.actor);
+    return this.publish(c, command.at, command.actor);
   }
 
   private clusterFor(signature: Signature, at: number): Cluster {

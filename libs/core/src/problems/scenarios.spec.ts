@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { projectPath } from '#config';
-import type { Problem, Severity } from '#contracts';
-import { anIncident } from '#testing';
+import type { Problem, ProblemAction, Severity } from '#contracts';
+import { anIncident, aProblemCommand } from '#testing';
 import { TemplateMiner } from '../templates/template-miner.js';
-import { ProblemBook, type ProblemAction } from './problem-book.js';
+import { ProblemBook } from './problem-book.js';
 
 interface IncidentStep {
   readonly at: string;
@@ -19,7 +19,7 @@ interface IncidentStep {
   readonly severity?: Severity;
 }
 interface ActionStep {
-  readonly action: ProblemAction['type'];
+  readonly action: ProblemAction;
   readonly at: string;
   readonly workaround?: string;
   readonly fixChangeId?: string;
@@ -54,15 +54,15 @@ function run(scenario: Scenario): { book: ProblemBook; events: Problem[]; afterR
     if ('action' in step) {
       const target = book.problems()[0];
       assert.ok(target, `a problem to ${step.action}`);
-      const action = {
-        type: step.action,
-        problemId: target.id,
-        actor: 'pm@example.com',
-        at,
-        workaround: step.workaround ?? '',
-        fixChangeId: step.fixChangeId ?? '',
-      } as ProblemAction;
-      const event = book.act(action);
+      const event = book.act(
+        aProblemCommand({
+          action: step.action,
+          problemId: target.id,
+          at,
+          workaround: step.workaround ?? null,
+          fixChangeId: step.fixChangeId ?? null,
+        }),
+      );
       assert.ok(event, `${step.action} is allowed from ${target.status}`);
       events.push(event);
       rejected ||= step.action === 'reject';
