@@ -107,7 +107,13 @@ function convergence(seed: number): string {
   for (const perDay of [1, 3, 10, 30]) {
     const fleet = simulateHistory({
       seed: seed + perDay,
-      services: sim.services.map((s) => ({ name: s.name, team: s.team, timeZone: s.timeZone, baseRate: s.baseRate, changesPerDay: perDay })),
+      services: sim.services.map((s) => ({
+        name: s.name,
+        team: s.team,
+        timeZone: s.timeZone,
+        baseRate: s.baseRate,
+        changesPerDay: perDay,
+      })),
       days: 45,
       start,
       routine: true,
@@ -207,7 +213,10 @@ function walkForward(events: readonly HistoryEvent[], policy: Policy, o: Options
   return { rows, models, fitMs };
 }
 
-function scoreTable(b: Backtest, truth?: ReadonlyMap<string, { probability: number }>): { table: string; fitted: Scores } {
+function scoreTable(
+  b: Backtest,
+  truth?: ReadonlyMap<string, { probability: number }>,
+): { table: string; fitted: Scores } {
   const of = (p: (r: Row) => number) => score(b.rows.map((r) => ({ probability: p(r), failed: r.failed })));
   const fitted = of((r) => r.fitted);
   const lines: [string, Scores][] = [
@@ -241,10 +250,15 @@ function reliability(s: Scores): string {
 }
 
 function classes(rows: readonly Row[]): string {
-  const out = ['| risk class (thresholds of the policy) | changes | share | observed failure rate |', '| --- | --: | --: | --: |'];
+  const out = [
+    '| risk class (thresholds of the policy) | changes | share | observed failure rate |',
+    '| --- | --: | --: | --: |',
+  ];
   for (const c of ['standard', 'normal', 'high'] as const) {
     const of = rows.filter((r) => r.riskClass === c);
-    out.push(`| ${c} | ${of.length} | ${pp(of.length / rows.length)} | ${of.length ? pp(of.filter((r) => r.failed).length / of.length) : '–'} |`);
+    out.push(
+      `| ${c} | ${of.length} | ${pp(of.length / rows.length)} | ${of.length ? pp(of.filter((r) => r.failed).length / of.length) : '–'} |`,
+    );
   }
   return out.join('\n');
 }
@@ -304,7 +318,9 @@ function backtestSection(
     '',
     classes(b.rows),
     '',
-    last?.fit ? `Weights at the last refit (${last.fit.examples} examples, ${last.fit.failures} failed, ${last.fit.iterations} Newton steps):` : 'No refit had enough failures; default weights throughout.',
+    last?.fit
+      ? `Weights at the last refit (${last.fit.examples} examples, ${last.fit.failures} failed, ${last.fit.iterations} Newton steps):`
+      : 'No refit had enough failures; default weights throughout.',
     '',
     weights(last ?? DEFAULT_RISK_MODEL, truth !== undefined),
   ].join('\n');
@@ -364,7 +380,10 @@ if (o.history) {
   const sim = simulateHistory({ seed: o.seed, services: o.services, days: o.days, start });
   // Timing features in each service's own zone, as a policy file would give them.
   const base = emptyPolicy('generated');
-  const policy: Policy = { ...base, services: new Map(sim.services.map((s) => [s.name, { timeZone: s.timeZone, rules: [] }])) };
+  const policy: Policy = {
+    ...base,
+    services: new Map(sim.services.map((s) => [s.name, { timeZone: s.timeZone, rules: [] }])),
+  };
   const b = walkForward(sim.events, policy, o);
   const rates = sim.services.map((s) => s.baseRate);
   out.push(

@@ -4,6 +4,7 @@ import { correlatorApp } from '../../correlator/src/correlator.app.js';
 import { CorrelatorModule } from '../../correlator/src/correlator.module.js';
 import { ingestApp } from '../../ingest/src/ingest.app.js';
 import { IngestModule } from '../../ingest/src/ingest.module.js';
+import { problemsApp } from '../../problems/src/problems.app.js';
 import { ProblemsModule } from '../../problems/src/problems.module.js';
 import { RecorderModule } from '../../recorder/src/recorder.module.js';
 
@@ -17,6 +18,10 @@ export const allInOneApp: AppSpec = {
   features: [IngestModule, CorrelatorModule, RecorderModule, ProblemsModule, ApiModule],
   needs: { bus: true, store: true },
   migrateOnStart: true,
-  consumers: [...(ingestApp.consumers ?? []), ...(correlatorApp.consumers ?? [])],
+  consumers: [
+    ...(ingestApp.consumers ?? []),
+    ...(correlatorApp.consumers ?? []),
+    ...(problemsApp.consumers ?? []),
+  ],
   defaults: { AFTERSHOCK_BUS: 'memory' },
 };

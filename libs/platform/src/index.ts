@@ -7,3 +7,4 @@ export { HealthController } from './health.controller.js';
 export { JsonNestLogger } from './nest-logger.js';
 export * from './auth.guard.js';
 export * from './consumers.js';
+export * from './decode-batch.js';

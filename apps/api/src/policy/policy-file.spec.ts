@@ -12,7 +12,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const policyText = (ruleId: string) =>
   `version: 1\ndefault: review\nrules:\n  - id: ${ruleId}\n    match: { kind: [config] }\n    decision: approved\n`;
-const INVALID = 'version: 1\ndefault: review\nrules:\n  - id: broken\n    match: { rollout: [canry] }\n    decision: approved\n';
+const INVALID =
+  'version: 1\ndefault: review\nrules:\n  - id: broken\n    match: { rollout: [canry] }\n    decision: approved\n';
 
 /** Events of a watched file, awaited one at a time (the test's timeout bounds the wait). */
 function events() {
@@ -36,42 +37,56 @@ describe('the policy file', () => {
   it('refuses to start on an invalid file, naming the line', async () => {
     const path = join(dir, 'invalid.yaml');
     writeFileSync(path, INVALID);
-    await assert.rejects(PolicyFile.load(path), (e: Error) => e instanceof PolicyError && /invalid\.yaml:5: rules\[0\]\.match\.rollout\[0\]/.test(e.message));
+    await assert.rejects(
+      PolicyFile.load(path),
+      (e: Error) =>
+        e instanceof PolicyError && /invalid\.yaml:5: rules\[0\]\.match\.rollout\[0\]/.test(e.message),
+    );
   });
 
-  it('reloads on change without a restart, and keeps the previous policy when the new file is invalid', { timeout: 20_000 }, async () => {
-    const path = join(dir, 'standard-changes.yaml');
-    writeFileSync(path, policyText('first'));
-    const seen = events();
-    const file = (await PolicyFile.load(path, { debounceMs: 20, ...seen })).watch();
-    try {
-      const first = file.current();
-      assert.equal(first.rules[0]!.id, 'first');
+  it(
+    'reloads on change without a restart, and keeps the previous policy when the new file is invalid',
+    { timeout: 20_000 },
+    async () => {
+      const path = join(dir, 'standard-changes.yaml');
+      writeFileSync(path, policyText('first'));
+      const seen = events();
+      const file = (await PolicyFile.load(path, { debounceMs: 20, ...seen })).watch();
+      try {
+        const first = file.current();
+        assert.equal(first.rules[0]!.id, 'first');
 
-      writeFileSync(path, INVALID);
-      let rejected = await seen.next();
-      while (rejected.type === 'error' && !(rejected.error instanceof PolicyError && /canry/.test(rejected.error.message))) {
-        rejected = await seen.next(); // e.g. a read between truncate and write
+        writeFileSync(path, INVALID);
+        let rejected = await seen.next();
+        while (
+          rejected.type === 'error' &&
+          !(rejected.error instanceof PolicyError && /canry/.test(rejected.error.message))
+        ) {
+          rejected = await seen.next(); // e.g. a read between truncate and write
+        }
+        assert.equal(rejected.type, 'error');
+        assert.match(
+          (rejected as { error: Error }).error.message,
+          /standard-changes\.yaml:5: rules\[0\]\.match\.rollout\[0\]: "canry"/,
+        );
+        assert.equal(file.current(), first, 'the previous policy stays in force');
+
+        writeFileSync(path, policyText('second'));
+        let reloaded = await seen.next();
+        while (reloaded.type === 'error') reloaded = await seen.next();
+        assert.equal(file.current().rules[0]!.id, 'second');
+
+        // Editors that save by renaming a new file over the old one.
+        writeFileSync(join(dir, 'tmp-save'), policyText('third'));
+        renameSync(join(dir, 'tmp-save'), path);
+        let next = await seen.next();
+        while (next.type === 'error') next = await seen.next(); // a read mid-rename may fail
+        assert.equal(file.current().rules[0]!.id, 'third');
+      } finally {
+        file.close();
       }
-      assert.equal(rejected.type, 'error');
-      assert.match((rejected as { error: Error }).error.message, /standard-changes\.yaml:5: rules\[0\]\.match\.rollout\[0\]: "canry"/);
-      assert.equal(file.current(), first, 'the previous policy stays in force');
-
-      writeFileSync(path, policyText('second'));
-      let reloaded = await seen.next();
-      while (reloaded.type === 'error') reloaded = await seen.next();
-      assert.equal(file.current().rules[0]!.id, 'second');
-
-      // Editors that save by renaming a new file over the old one.
-      writeFileSync(join(dir, 'tmp-save'), policyText('third'));
-      renameSync(join(dir, 'tmp-save'), path);
-      let next = await seen.next();
-      while (next.type === 'error') next = await seen.next(); // a read mid-rename may fail
-      assert.equal(file.current().rules[0]!.id, 'third');
-    } finally {
-      file.close();
-    }
-  });
+    },
+  );
 
   it('reload() on demand reports unchanged, reloaded or rejected', async () => {
     const path = join(dir, 'on-demand.yaml');

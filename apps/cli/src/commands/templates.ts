@@ -14,7 +14,8 @@ const USAGE =
   '  --csv    CSV: line,template_id,template,message\n' +
   '  --json   NDJSON: {"line","templateId","template","isNew","message"} per line\n' +
   '  --summary  after the last line, print the templates (id, count, text) to stderr\n' +
-  'Ids are stable: the same input gives the same ids; a template keeps its id as it refines.';
+  'Ids are stable: the same input gives the same ids; a template keeps its id as it refines,\n' +
+  'and when variants of a template merge, the oldest id survives.';
 
 const FLAGS = ['csv', 'json', 'summary'] as const;
 

@@ -4,9 +4,8 @@ import { Injectable } from '@nestjs/common';
 import { EventCodec, TOPICS } from '#contracts';
 import type { CorrelatorInput } from '#core';
 import type { BatchResult, PartitionBatch, Rejection } from '#messaging';
-import type { BatchConsumer } from '#platform';
+import { decodeBatch, type BatchConsumer } from '#platform';
 import { CorrelatorEngine } from '../correlator-engine.js';
-import { decodeBatch } from './decode-batch.js';
 
 @Injectable()
 export class SignalsConsumer implements BatchConsumer {

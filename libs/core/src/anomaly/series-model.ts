@@ -57,6 +57,8 @@ export interface AnomalySettings {
   /** Use a local trend in the baseline; the slope is multiplied by trendDamping. */
   readonly trend: boolean;
   readonly trendDamping: number;
+  /** The trend is used only when the window's halves differ by this many standard errors. */
+  readonly trendZ: number;
   readonly seasonality: boolean;
   readonly seasonPeriodMs: number;
   readonly seasonBuckets: number;
@@ -89,6 +91,7 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   absoluteScaleFloor: 1e-9,
   trend: true,
   trendDamping: 1,
+  trendZ: 4,
   seasonality: true,
   seasonPeriodMs: 86_400_000,
   seasonBuckets: 288,
@@ -398,7 +401,7 @@ export class SeriesModel {
   private fitWindow(r: Float64Array, offset: number): Fit {
     const s = this.s;
     const n = r.length;
-    const f = summarise(r, s.trend && n >= 20, s.trendDamping, s.tailScale);
+    const f = summarise(r, s.trend && n >= 20, s.trendDamping, s.tailScale, s.trendZ);
     // Window offset j is sample number (seen − n + j): the newest sample is already pushed.
     const sigma = Math.max(f.sigma, s.absoluteScaleFloor, s.relativeScaleFloor * Math.abs(f.level + offset));
     return { level: f.level, slope: f.slope, centerSeq: this.seen - n + f.center, sigma };
@@ -507,15 +510,20 @@ export class SeriesModel {
 }
 
 /** Level at the window's end side, damped slope per sample, and robust σ of detrended residuals. */
-function summarise(r: Float64Array, trend: boolean, damping: number, tail: number): { level: number; slope: number; center: number; sigma: number } {
+function summarise(r: Float64Array, trend: boolean, damping: number, tail: number, trendZ: number): { level: number; slope: number; center: number; sigma: number } {
   const n = r.length;
-  if (!trend) {
-    const m = median(r);
-    return { level: m, slope: 0, center: 0, sigma: scaleOf(r, m, tail) };
-  }
+  const m = median(r);
+  if (!trend) return { level: m, slope: 0, center: 0, sigma: scaleOf(r, m, tail) };
   const h = n >> 1;
   const m1 = median(r.subarray(0, h));
   const m2 = median(r.subarray(n - h));
+  // A trend only when the halves' medians differ by trendZ standard errors (sd of a median of
+  // h normal values ≈ 1.2533σ/√h; of a difference of two, √2 times that): noise alone must not
+  // tilt the baseline, a steady ramp (traffic in the morning) must.
+  const within = new Float64Array(n);
+  for (let j = 0; j < n; j++) within[j] = r[j]! - (j < h ? m1 : j >= n - h ? m2 : (m1 + m2) / 2);
+  const se = (1.7725 * robustSigma(within, 0)) / Math.sqrt(h);
+  if (!(Math.abs(m2 - m1) > trendZ * se)) return { level: m, slope: 0, center: 0, sigma: scaleOf(r, m, tail) };
   const c1 = (h - 1) / 2;
   const c2 = n - h + (h - 1) / 2;
   const slope = ((m2 - m1) / (c2 - c1)) * damping;

@@ -20,7 +20,8 @@
 
 export type DoraBand = 'elite' | 'high' | 'medium' | 'low';
 
-export const DORA_BANDS_SOURCE = 'Accelerate State of DevOps 2021 (DORA), gaps closed as documented in dora/bands.ts';
+export const DORA_BANDS_SOURCE =
+  'Accelerate State of DevOps 2021 (DORA), gaps closed as documented in dora/bands.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -12,8 +12,24 @@ const suspect = (changeId: string, probability: number) => [
   { changeId, service: null, kind: null, probability, evidence: [] },
   { changeId: null, service: null, kind: null, probability: 1 - probability, evidence: [] },
 ];
-const incident = (id: string, service: string, changeId: string, p: number, openedAt: number, restoreMs: number): Incident[] => [
-  anIncident({ id, service, services: [service], version: 1, openedAt, updatedAt: openedAt, suspects: suspect(changeId, p), team: null }),
+const incident = (
+  id: string,
+  service: string,
+  changeId: string,
+  p: number,
+  openedAt: number,
+  restoreMs: number,
+): Incident[] => [
+  anIncident({
+    id,
+    service,
+    services: [service],
+    version: 1,
+    openedAt,
+    updatedAt: openedAt,
+    suspects: suspect(changeId, p),
+    team: null,
+  }),
   anIncident({
     id,
     service,
@@ -35,22 +51,85 @@ const search = { service: 'search', team: 'discovery' };
 const FIXTURE: DoraRecords = {
   changes: [
     aChange({ ...checkout, id: 'c1', startedAt: T0, finishedAt: T0 + 10 * MINUTE, commitAt: T0 - 2 * HOUR }), // lead 130 min
-    aChange({ ...checkout, id: 'c2', startedAt: T0 + DAY, finishedAt: T0 + DAY + 10 * MINUTE, commitAt: T0 + DAY - 30 * MINUTE }), // 40 min; fails
-    aChange({ ...checkout, id: 'rb-c2', kind: 'rollback', rollbackOf: 'c2', startedAt: T0 + DAY + 30 * MINUTE, commitAt: null }),
-    aChange({ ...checkout, id: 'c3', kind: 'config', startedAt: T0 + 2 * DAY, finishedAt: null, commitAt: null }),
-    aChange({ ...checkout, id: 'c4', startedAt: T0 + 3 * DAY, finishedAt: T0 + 3 * DAY + 10 * MINUTE, commitAt: T0 + 3 * DAY - 5 * HOUR }), // 310 min
-    aChange({ ...checkout, id: 'c6', startedAt: T0 + 4 * DAY, finishedAt: null, commitAt: T0 + 4 * DAY + MINUTE }), // skew: skipped
-    aChange({ ...checkout, id: 'rb-c6', kind: 'rollback', rollbackOf: 'c6', startedAt: T0 + 4 * DAY + 20 * MINUTE, commitAt: null }),
+    aChange({
+      ...checkout,
+      id: 'c2',
+      startedAt: T0 + DAY,
+      finishedAt: T0 + DAY + 10 * MINUTE,
+      commitAt: T0 + DAY - 30 * MINUTE,
+    }), // 40 min; fails
+    aChange({
+      ...checkout,
+      id: 'rb-c2',
+      kind: 'rollback',
+      rollbackOf: 'c2',
+      startedAt: T0 + DAY + 30 * MINUTE,
+      commitAt: null,
+    }),
+    aChange({
+      ...checkout,
+      id: 'c3',
+      kind: 'config',
+      startedAt: T0 + 2 * DAY,
+      finishedAt: null,
+      commitAt: null,
+    }),
+    aChange({
+      ...checkout,
+      id: 'c4',
+      startedAt: T0 + 3 * DAY,
+      finishedAt: T0 + 3 * DAY + 10 * MINUTE,
+      commitAt: T0 + 3 * DAY - 5 * HOUR,
+    }), // 310 min
+    aChange({
+      ...checkout,
+      id: 'c6',
+      startedAt: T0 + 4 * DAY,
+      finishedAt: null,
+      commitAt: T0 + 4 * DAY + MINUTE,
+    }), // skew: skipped
+    aChange({
+      ...checkout,
+      id: 'rb-c6',
+      kind: 'rollback',
+      rollbackOf: 'c6',
+      startedAt: T0 + 4 * DAY + 20 * MINUTE,
+      commitAt: null,
+    }),
     aChange({ ...checkout, id: 'c5', startedAt: T0 + 8 * DAY }), // after the range
-    aChange({ ...search, id: 's1', startedAt: T0 + DAY / 2, finishedAt: T0 + DAY / 2 + 5 * MINUTE, commitAt: T0 - DAY / 2 }), // 1445 min
-    aChange({ ...search, id: 's2', startedAt: T0 + 2.5 * DAY, finishedAt: T0 + 2.5 * DAY + 5 * MINUTE, commitAt: T0 + 2.5 * DAY - 3 * HOUR }), // 185 min
+    aChange({
+      ...search,
+      id: 's1',
+      startedAt: T0 + DAY / 2,
+      finishedAt: T0 + DAY / 2 + 5 * MINUTE,
+      commitAt: T0 - DAY / 2,
+    }), // 1445 min
+    aChange({
+      ...search,
+      id: 's2',
+      startedAt: T0 + 2.5 * DAY,
+      finishedAt: T0 + 2.5 * DAY + 5 * MINUTE,
+      commitAt: T0 + 2.5 * DAY - 3 * HOUR,
+    }), // 185 min
     aChange({ ...search, id: 's3', environment: 'staging', startedAt: T0 + 5 * DAY }),
   ],
   verdicts: [
     aVerdict({ id: 'c1/1', changeId: 'c1', outcome: 'pass', decidedAt: T0 + 30 * MINUTE }),
     aVerdict({ id: 'c2/1', changeId: 'c2', outcome: 'fail', decidedAt: T0 + DAY + 30 * MINUTE }),
-    aVerdict({ id: 's2/1', changeId: 's2', look: 1, outcome: 'fail', decidedAt: T0 + 2.5 * DAY + 20 * MINUTE }),
-    aVerdict({ id: 's2/2', changeId: 's2', look: 2, outcome: 'pass', decidedAt: T0 + 2.5 * DAY + 40 * MINUTE }),
+    aVerdict({
+      id: 's2/1',
+      changeId: 's2',
+      look: 1,
+      outcome: 'fail',
+      decidedAt: T0 + 2.5 * DAY + 20 * MINUTE,
+    }),
+    aVerdict({
+      id: 's2/2',
+      changeId: 's2',
+      look: 2,
+      outcome: 'pass',
+      decidedAt: T0 + 2.5 * DAY + 40 * MINUTE,
+    }),
   ],
   incidents: [
     ...incident('inc-a', 'checkout', 'c2', 0.8, T0 + DAY + 20 * MINUTE, 45 * MINUTE),
@@ -69,7 +148,12 @@ describe('DORA figures on a hand-computed fixture', () => {
     assert.deepEqual(c!.leadTime, { count: 3, medianMs: 130 * MINUTE, p90Ms: 310 * MINUTE, skipped: 1 });
     assert.deepEqual(c!.changeFailureRate, { failures: 2, deployments: 5, rate: 0.4 }); // c2 (verdict, incident, rollback), c6 (rollback)
     assert.deepEqual(c!.timeToRestore, { count: 1, medianMs: 45 * MINUTE, p90Ms: 45 * MINUTE }); // inc-b not attributed
-    assert.deepEqual(c!.bands, { deploymentFrequency: 'high', leadTime: 'high', changeFailureRate: 'low', timeToRestore: 'elite' });
+    assert.deepEqual(c!.bands, {
+      deploymentFrequency: 'high',
+      leadTime: 'high',
+      changeFailureRate: 'low',
+      timeToRestore: 'elite',
+    });
 
     assert.equal(s!.key, 'search');
     assert.equal(s!.deployments, 2); // s3 is staging

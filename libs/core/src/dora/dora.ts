@@ -63,7 +63,11 @@ export interface DoraFigures {
   readonly deploymentsPerDay: number;
   /** Null when no counted change has a commit time. */
   readonly leadTime: (Durations & { readonly skipped: number }) | null;
-  readonly changeFailureRate: { readonly failures: number; readonly deployments: number; readonly rate: number | null };
+  readonly changeFailureRate: {
+    readonly failures: number;
+    readonly deployments: number;
+    readonly rate: number | null;
+  };
   /** Null when no incident in the range was restored. */
   readonly timeToRestore: Durations | null;
   readonly restoreCounts: 'change-incidents' | 'all-incidents';

@@ -29,7 +29,9 @@ export class PolicyError extends Error {
     readonly file: string,
     readonly problems: readonly PolicyProblem[],
   ) {
-    const shown = problems.slice(0, 8).map((p) => `${file}${p.line ? `:${p.line}` : ''}: ${p.field}: ${p.message}`);
+    const shown = problems
+      .slice(0, 8)
+      .map((p) => `${file}${p.line ? `:${p.line}` : ''}: ${p.field}: ${p.message}`);
     if (problems.length > shown.length) shown.push(`… and ${problems.length - shown.length} more`);
     super(shown.join('\n'));
     this.name = 'PolicyError';
@@ -50,7 +52,13 @@ const KINDS: readonly ChangeKind[] = [
   'rollback',
   'other',
 ];
-const ROLLOUTS: readonly RolloutStrategy[] = ['unknown', 'all_at_once', 'canary', 'progressive', 'blue_green'];
+const ROLLOUTS: readonly RolloutStrategy[] = [
+  'unknown',
+  'all_at_once',
+  'canary',
+  'progressive',
+  'blue_green',
+];
 const DECISIONS: readonly PolicyDecision[] = ['approved', 'review', 'blocked'];
 const CLASSES: readonly RiskClass[] = ['standard', 'normal', 'high'];
 const MINUTES_PER_WEEK = 7 * 1440;
@@ -64,7 +72,11 @@ export function parsePolicy(text: string, fileName = 'policy'): Policy {
   if (doc.errors.length > 0) {
     throw new PolicyError(
       fileName,
-      doc.errors.map((e) => ({ line: e.linePos?.[0]?.line, field: '(syntax)', message: e.message.split('\n')[0]! })),
+      doc.errors.map((e) => ({
+        line: e.linePos?.[0]?.line,
+        field: '(syntax)',
+        message: e.message.split('\n')[0]!,
+      })),
     );
   }
   const reader = new Reader(doc, lines);
@@ -87,29 +99,37 @@ class Reader {
       this.fail([], 'the policy is empty; expected a mapping with rules and a default');
       return undefined;
     }
-    const top = this.object(value, [], [
-      'version',
-      'description',
-      'timeZone',
-      'businessHours',
-      'riskClasses',
-      'freezeWindows',
-      'rules',
-      'default',
-      'teams',
-      'services',
-    ]);
+    const top = this.object(
+      value,
+      [],
+      [
+        'version',
+        'description',
+        'timeZone',
+        'businessHours',
+        'riskClasses',
+        'freezeWindows',
+        'rules',
+        'default',
+        'teams',
+        'services',
+      ],
+    );
     if (!top) return undefined;
-    if (top.version !== undefined && top.version !== 1) this.fail(['version'], `unsupported version ${String(top.version)}; this is version 1`);
+    if (top.version !== undefined && top.version !== 1)
+      this.fail(['version'], `unsupported version ${String(top.version)}; this is version 1`);
     const timeZone = this.zone(top.timeZone, ['timeZone']) ?? 'UTC';
-    const freezeWindows = this.list(top.freezeWindows, ['freezeWindows'], (v, p) => this.freezeWindow(v, p, timeZone));
+    const freezeWindows = this.list(top.freezeWindows, ['freezeWindows'], (v, p) =>
+      this.freezeWindow(v, p, timeZone),
+    );
     const ids = new Set<string>();
     freezeWindows.forEach((w, i) => {
       if (ids.has(w.id)) this.fail(['freezeWindows', i, 'id'], `duplicate freeze window id "${w.id}"`);
       ids.add(w.id);
     });
     const decision = this.oneOf(top.default, ['default'], DECISIONS);
-    if (top.default === undefined) this.fail(['default'], 'is required: the outcome when no rule matches (approved, review or blocked)');
+    if (top.default === undefined)
+      this.fail(['default'], 'is required: the outcome when no rule matches (approved, review or blocked)');
     return {
       source,
       description: this.string(top.description, ['description']) ?? '',
@@ -154,7 +174,8 @@ class Reader {
     if (!fields) return undefined;
     const id = this.string(fields.id, [...path, 'id'], true);
     const decision = this.oneOf(fields.decision, [...path, 'decision'], DECISIONS);
-    if (fields.decision === undefined) this.fail([...path, 'decision'], 'is required (approved, review or blocked)');
+    if (fields.decision === undefined)
+      this.fail([...path, 'decision'], 'is required (approved, review or blocked)');
     const match = this.match(fields.match ?? {}, [...path, 'match']);
     const origin = pathText(path);
     if (id !== undefined) {
@@ -163,7 +184,13 @@ class Reader {
       this.ruleIds.set(id, origin);
     }
     if (id === undefined || decision === undefined || match === undefined) return undefined;
-    return { id, description: this.string(fields.description, [...path, 'description']) ?? '', match, decision, origin };
+    return {
+      id,
+      description: this.string(fields.description, [...path, 'description']) ?? '',
+      match,
+      decision,
+      origin,
+    };
   }
 
   private match(value: unknown, path: Path): RuleMatch | undefined {
@@ -221,7 +248,12 @@ class Reader {
       services: this.globs(f.services, [...path, 'services']) ?? [],
       teams: this.globs(f.teams, [...path, 'teams']) ?? [],
     };
-    const base = { id: id ?? '', description: this.string(f.description, [...path, 'description']) ?? '', timeZone, ...scope };
+    const base = {
+      id: id ?? '',
+      description: this.string(f.description, [...path, 'description']) ?? '',
+      timeZone,
+      ...scope,
+    };
     if (f.recurring !== undefined) {
       if (f.from !== undefined || f.to !== undefined) {
         this.fail([...path, 'from'], 'give either recurring or from/to, not both');
@@ -233,7 +265,10 @@ class Reader {
       const to = this.weekTime(r.to, [...path, 'recurring', 'to']);
       if (!from || !to || id === undefined) return undefined;
       if (from.daily !== to.daily) {
-        this.fail([...path, 'recurring', 'to'], 'from and to must both name a day ("Fri 18:00") or neither ("22:00")');
+        this.fail(
+          [...path, 'recurring', 'to'],
+          'from and to must both name a day ("Fri 18:00") or neither ("22:00")',
+        );
         return undefined;
       }
       if (from.minute === to.minute) {
@@ -298,7 +333,8 @@ class Reader {
     if (value === undefined || value === null) return undefined;
     const f = this.object(value, path, ['normalFrom', 'highFrom']);
     if (!f) return undefined;
-    const normalFrom = this.number(f.normalFrom, [...path, 'normalFrom'], 0, 1) ?? DEFAULT_RISK_THRESHOLDS.normalFrom;
+    const normalFrom =
+      this.number(f.normalFrom, [...path, 'normalFrom'], 0, 1) ?? DEFAULT_RISK_THRESHOLDS.normalFrom;
     const highFrom = this.number(f.highFrom, [...path, 'highFrom'], 0, 1) ?? DEFAULT_RISK_THRESHOLDS.highFrom;
     if (highFrom <= normalFrom) {
       this.fail([...path, 'highFrom'], `must be above normalFrom (${normalFrom})`);
@@ -311,7 +347,8 @@ class Reader {
 
   /** "Fri 18:00" → minute of week; "18:00" → minute of day (daily). */
   private weekTime(value: unknown, path: Path): { minute: number; daily: boolean } | undefined {
-    const m = typeof value === 'string' ? /^(?:([A-Za-z]{3})[a-z]*\s+)?(\d{1,2}):(\d{2})$/.exec(value.trim()) : null;
+    const m =
+      typeof value === 'string' ? /^(?:([A-Za-z]{3})[a-z]*\s+)?(\d{1,2}):(\d{2})$/.exec(value.trim()) : null;
     const hour = m ? Number(m[2]) : NaN;
     const minute = m ? Number(m[3]) : NaN;
     if (!m || hour > 24 || minute > 59 || (hour === 24 && minute !== 0)) {
@@ -346,7 +383,10 @@ class Reader {
       const ms = Date.parse(text);
       if (Number.isFinite(ms)) return ms;
     }
-    this.fail(path, `${describe(value)} is not a date-time such as "2026-12-24T18:00" (local to timeZone) or "…Z"`);
+    this.fail(
+      path,
+      `${describe(value)} is not a date-time such as "2026-12-24T18:00" (local to timeZone) or "…Z"`,
+    );
     return undefined;
   }
 
@@ -400,7 +440,11 @@ class Reader {
   }
 
   /** A list, or a single value standing for a list of one. */
-  private optionalList<T>(value: unknown, path: Path, item: (v: unknown, p: Path) => T | undefined): T[] | undefined {
+  private optionalList<T>(
+    value: unknown,
+    path: Path,
+    item: (v: unknown, p: Path) => T | undefined,
+  ): T[] | undefined {
     if (value === undefined || value === null) return undefined;
     const items = Array.isArray(value) ? value : [value];
     const out: T[] = [];
@@ -408,7 +452,8 @@ class Reader {
       const parsed = item(v, Array.isArray(value) ? [...path, i] : path);
       if (parsed !== undefined) out.push(parsed);
     });
-    if (Array.isArray(value) && value.length === 0) this.fail(path, 'is an empty list: it would match nothing');
+    if (Array.isArray(value) && value.length === 0)
+      this.fail(path, 'is an empty list: it would match nothing');
     return out;
   }
 
@@ -432,8 +477,13 @@ class Reader {
     if (allowed) {
       for (const key of Object.keys(value)) {
         if (!allowed.includes(key)) {
-          const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase() || a.startsWith(key) || key.startsWith(a));
-          this.fail([...path, key], `unknown field${near ? ` (did you mean "${near}"?)` : ''}; expected one of ${allowed.join(', ')}`);
+          const near = allowed.find(
+            (a) => a.toLowerCase() === key.toLowerCase() || a.startsWith(key) || key.startsWith(a),
+          );
+          this.fail(
+            [...path, key],
+            `unknown field${near ? ` (did you mean "${near}"?)` : ''}; expected one of ${allowed.join(', ')}`,
+          );
         }
       }
     }

@@ -93,9 +93,9 @@ describe('policy parsing', () => {
   });
 
   it('rejects errors with the line and the field at fault, all of them at once', () => {
-    const bad = POLICY.replace("rollout: [canary, progressive]", "rollout: [canary, progresive]")
-      .replace("timeZone: America/New_York", "timeZone: America/Nowhere")
-      .replace("decision: blocked\n  - id: standard", "decision: block\n  - id: standard");
+    const bad = POLICY.replace('rollout: [canary, progressive]', 'rollout: [canary, progresive]')
+      .replace('timeZone: America/New_York', 'timeZone: America/Nowhere')
+      .replace('decision: blocked\n  - id: standard', 'decision: block\n  - id: standard');
     const e = thrown(() => parsePolicy(bad, 'p.yaml'));
     assert.ok(e instanceof PolicyError, String(e));
     const lines = bad.split('\n');
@@ -108,13 +108,24 @@ describe('policy parsing', () => {
         [lineOf('progresive'), 'rules[1].match.rollout[1]'],
       ],
     );
-    assert.match(e.message, new RegExp(`^p\\.yaml:${lineOf('America/Nowhere')}: freezeWindows\\[1\\]\\.timeZone: "America/Nowhere" is not a known IANA time zone`));
-    assert.match(e.message, /rules\[1\]\.match\.rollout\[1\]: "progresive" is not one of unknown, all_at_once, canary/);
+    assert.match(
+      e.message,
+      new RegExp(
+        `^p\\.yaml:${lineOf('America/Nowhere')}: freezeWindows\\[1\\]\\.timeZone: "America/Nowhere" is not a known IANA time zone`,
+      ),
+    );
+    assert.match(
+      e.message,
+      /rules\[1\]\.match\.rollout\[1\]: "progresive" is not one of unknown, all_at_once, canary/,
+    );
   });
 
   it('names unknown fields, syntax errors, duplicates and impossible windows', () => {
     const cases: [string, RegExp][] = [
-      ['default: review\nrules:\n  - id: a\n    matches: {}\n    decision: review\n', /p:4: rules\[0\]\.matches: unknown field \(did you mean "match"\?\)/],
+      [
+        'default: review\nrules:\n  - id: a\n    matches: {}\n    decision: review\n',
+        /p:4: rules\[0\]\.matches: unknown field \(did you mean "match"\?\)/,
+      ],
       ['default: review\nrules: [\n', /p:\d: \(syntax\)/],
       ['rules: []\n', /p:1: default: is required/],
       [
@@ -125,16 +136,28 @@ describe('policy parsing', () => {
         "default: review\nfreezeWindows:\n  - id: w\n    recurring: { from: 'Fri 18:00', to: '06:00' }\n",
         /p:4: freezeWindows\[0\]\.recurring\.to: from and to must both name a day/,
       ],
-      ["default: review\nfreezeWindows:\n  - id: w\n    from: '2026-12-24'\n    to: '2026-12-23'\n", /p:5: freezeWindows\[0\]\.to: must be later than from/],
-      ['default: review\nriskClasses: { normalFrom: 0.3, highFrom: 0.2 }\n', /p:2: riskClasses\.highFrom: must be above normalFrom/],
-      ['default: review\nrules:\n  - id: a\n    match: { maxProbability: 1.5 }\n    decision: review\n', /p:4: rules\[0\]\.match\.maxProbability: expected a number from 0 to 1, got 1\.5/],
+      [
+        "default: review\nfreezeWindows:\n  - id: w\n    from: '2026-12-24'\n    to: '2026-12-23'\n",
+        /p:5: freezeWindows\[0\]\.to: must be later than from/,
+      ],
+      [
+        'default: review\nriskClasses: { normalFrom: 0.3, highFrom: 0.2 }\n',
+        /p:2: riskClasses\.highFrom: must be above normalFrom/,
+      ],
+      [
+        'default: review\nrules:\n  - id: a\n    match: { maxProbability: 1.5 }\n    decision: review\n',
+        /p:4: rules\[0\]\.match\.maxProbability: expected a number from 0 to 1, got 1\.5/,
+      ],
     ];
     for (const [text, expected] of cases) {
-      assert.throws(() => parsePolicy(text, 'p'), (e: Error) => {
-        assert.ok(e instanceof PolicyError, String(e));
-        assert.match(e.message, expected);
-        return true;
-      });
+      assert.throws(
+        () => parsePolicy(text, 'p'),
+        (e: Error) => {
+          assert.ok(e instanceof PolicyError, String(e));
+          assert.match(e.message, expected);
+          return true;
+        },
+      );
     }
   });
 });
@@ -173,9 +196,18 @@ describe('freeze windows in their time zones', () => {
 
   it('applies windows by environment, service and team only', () => {
     const staging = changeContext(policy, aChange({ environment: 'staging', startedAt: FRIDAY_23_BERLIN }));
-    assert.deepEqual(staging.freezes.map((w) => w.id), []);
-    const batch = changeContext(policy, aChange({ service: 'batch-export', environment: 'staging', startedAt: Date.UTC(2026, 10, 4, 3, 30) }));
-    assert.deepEqual(batch.freezes.map((w) => w.id), ['nightly']);
+    assert.deepEqual(
+      staging.freezes.map((w) => w.id),
+      [],
+    );
+    const batch = changeContext(
+      policy,
+      aChange({ service: 'batch-export', environment: 'staging', startedAt: Date.UTC(2026, 10, 4, 3, 30) }),
+    );
+    assert.deepEqual(
+      batch.freezes.map((w) => w.id),
+      ['nightly'],
+    );
   });
 });
 
@@ -183,7 +215,12 @@ describe('policy decisions', () => {
   const policy = parsePolicy(POLICY, 'p.yaml');
 
   it('a risky change at 23:00 on a Friday inside the weekend freeze is blocked, citing the rule', () => {
-    const change = aChange({ team: 'search', service: 'search', startedAt: FRIDAY_23_BERLIN, rollout: 'all_at_once' });
+    const change = aChange({
+      team: 'search',
+      service: 'search',
+      startedAt: FRIDAY_23_BERLIN,
+      rollout: 'all_at_once',
+    });
     const outcome = decide(policy, { change, probability: 0.31, riskClass: 'high' });
     assert.equal(outcome.decision, 'blocked');
     assert.equal(outcome.rule, 'block-risky-in-freeze');
@@ -199,22 +236,40 @@ describe('policy decisions', () => {
     const outcome = decide(policy, { change, probability: 0.02, riskClass: 'standard' });
     assert.equal(outcome.decision, 'approved');
     assert.equal(outcome.rule, 'standard-automated-canary');
-    assert.equal(outcome.ruleDescription, 'automated canary deploys with passing tests, standard risk, outside freezes');
+    assert.equal(
+      outcome.ruleDescription,
+      'automated canary deploys with passing tests, standard risk, outside freezes',
+    );
     assert.ok(outcome.reasons.includes('outside every freeze window'));
   });
 
   it('service rules come first, then team rules, then global rules; defaults likewise', () => {
-    const legacy = decide(policy, { change: aChange({ service: 'legacy', team: null, startedAt: WEDNESDAY_10 }), probability: 0.01, riskClass: 'standard' });
-    assert.deepEqual([legacy.decision, legacy.rule, legacy.origin], ['review', 'legacy-review', 'services.legacy.rules[0]']);
+    const legacy = decide(policy, {
+      change: aChange({ service: 'legacy', team: null, startedAt: WEDNESDAY_10 }),
+      probability: 0.01,
+      riskClass: 'standard',
+    });
+    assert.deepEqual(
+      [legacy.decision, legacy.rule, legacy.origin],
+      ['review', 'legacy-review', 'services.legacy.rules[0]'],
+    );
     const migration = decide(policy, {
       change: aChange({ team: 'payments', kind: 'database_migration', startedAt: WEDNESDAY_10 }),
       probability: 0.01,
       riskClass: 'standard',
     });
     assert.equal(migration.rule, 'payments-migrations');
-    const manual = decide(policy, { change: aChange({ team: 'payments', automated: false, startedAt: WEDNESDAY_10 }), probability: 0.01, riskClass: 'standard' });
+    const manual = decide(policy, {
+      change: aChange({ team: 'payments', automated: false, startedAt: WEDNESDAY_10 }),
+      probability: 0.01,
+      riskClass: 'standard',
+    });
     assert.deepEqual([manual.decision, manual.rule], ['blocked', 'teams.payments.default']);
-    const other = decide(policy, { change: aChange({ team: 'search', automated: false, startedAt: WEDNESDAY_10 }), probability: 0.01, riskClass: 'standard' });
+    const other = decide(policy, {
+      change: aChange({ team: 'search', automated: false, startedAt: WEDNESDAY_10 }),
+      probability: 0.01,
+      riskClass: 'standard',
+    });
     assert.deepEqual([other.decision, other.rule], ['review', 'default']);
   });
 

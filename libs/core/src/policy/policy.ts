@@ -23,7 +23,11 @@ export interface BusinessHours {
   readonly days: readonly number[];
 }
 
-export const DEFAULT_BUSINESS_HOURS: BusinessHours = { startMinute: 8 * 60, endMinute: 18 * 60, days: [0, 1, 2, 3, 4] };
+export const DEFAULT_BUSINESS_HOURS: BusinessHours = {
+  startMinute: 8 * 60,
+  endMinute: 18 * 60,
+  days: [0, 1, 2, 3, 4],
+};
 
 export interface FreezeWindow {
   readonly id: string;
@@ -134,7 +138,9 @@ export function changeContext(policy: Policy, change: Change): ChangeContext {
     timeZoneKnown: zone !== undefined,
     riskClasses: serviceScope?.riskClasses ?? teamScope?.riskClasses ?? policy.riskClasses,
     businessHours: policy.businessHours,
-    freezes: policy.freezeWindows.filter((w) => freezeApplies(w, change, team) && insideFreeze(w, change.startedAt)),
+    freezes: policy.freezeWindows.filter(
+      (w) => freezeApplies(w, change, team) && insideFreeze(w, change.startedAt),
+    ),
   };
 }
 
@@ -187,7 +193,13 @@ export function decide(policy: Policy, input: PolicyInput): PolicyOutcome {
   for (const rule of ordered) {
     const reasons = matchRule(rule.match, input, context);
     if (reasons) {
-      return { decision: rule.decision, rule: rule.id, ruleDescription: rule.description, origin: rule.origin, reasons };
+      return {
+        decision: rule.decision,
+        rule: rule.id,
+        ruleDescription: rule.description,
+        origin: rule.origin,
+        reasons,
+      };
     }
   }
   const [decision, origin] =
@@ -219,7 +231,8 @@ function matchRule(m: RuleMatch, input: PolicyInput, context: ChangeContext): st
     (m.kind === undefined || check(m.kind.includes(change.kind), `kind ${change.kind}`)) &&
     (m.environment === undefined ||
       check(matchesAnyGlob(m.environment, change.environment), `environment ${change.environment}`)) &&
-    (m.service === undefined || check(matchesAnyGlob(m.service, change.service), `service ${change.service}`)) &&
+    (m.service === undefined ||
+      check(matchesAnyGlob(m.service, change.service), `service ${change.service}`)) &&
     (m.team === undefined || check(matchesAnyGlob(m.team, context.team), `team ${context.team}`)) &&
     (m.automated === undefined ||
       check(change.automated === m.automated, change.automated ? 'automated' : 'made by hand')) &&
@@ -227,9 +240,15 @@ function matchRule(m: RuleMatch, input: PolicyInput, context: ChangeContext): st
       check(tests === m.testsPassed, tests ? 'tests passed' : 'tests failed')) &&
     (m.rollout === undefined || check(m.rollout.includes(change.rollout), `rollout ${change.rollout}`)) &&
     (m.maxRiskClass === undefined ||
-      check(CLASS_RANK[riskClass] <= CLASS_RANK[m.maxRiskClass], `risk class ${riskClass} (at most ${m.maxRiskClass})`)) &&
+      check(
+        CLASS_RANK[riskClass] <= CLASS_RANK[m.maxRiskClass],
+        `risk class ${riskClass} (at most ${m.maxRiskClass})`,
+      )) &&
     (m.minRiskClass === undefined ||
-      check(CLASS_RANK[riskClass] >= CLASS_RANK[m.minRiskClass], `risk class ${riskClass} (at least ${m.minRiskClass})`)) &&
+      check(
+        CLASS_RANK[riskClass] >= CLASS_RANK[m.minRiskClass],
+        `risk class ${riskClass} (at least ${m.minRiskClass})`,
+      )) &&
     (m.maxProbability === undefined ||
       check(probability <= m.maxProbability, `risk ${pct(probability)} ≤ ${pct(m.maxProbability)}`)) &&
     (m.minProbability === undefined ||
@@ -241,7 +260,7 @@ function matchRule(m: RuleMatch, input: PolicyInput, context: ChangeContext): st
       )) &&
     (m.freeze === undefined ||
       check(
-        (context.freezes.length > 0) === (m.freeze === 'inside'),
+        context.freezes.length > 0 === (m.freeze === 'inside'),
         context.freezes.length > 0
           ? `inside freeze window ${context.freezes
               .map((w) => `${w.id} (${w.text}; starts ${describeLocalTime(change.startedAt, w.timeZone)})`)

@@ -47,9 +47,18 @@ function fleetHistory(failuresOf: Record<string, number>): ChangeHistory {
   for (const [service, failures] of Object.entries(failuresOf)) {
     for (let d = 0; d < 60; d++) {
       const id = `${service}-${d}`;
-      const startedAt = WEDNESDAY - (d + 1) * DAY / 2;
+      const startedAt = WEDNESDAY - ((d + 1) * DAY) / 2;
       history.addChange(aChange({ id, service, team: service === 'search' ? 'search' : 'core', startedAt }));
-      if (d < failures) history.addVerdict(aVerdict({ id: `${id}/1`, changeId: id, service, outcome: 'fail', decidedAt: startedAt + 20 * MINUTE }));
+      if (d < failures)
+        history.addVerdict(
+          aVerdict({
+            id: `${id}/1`,
+            changeId: id,
+            service,
+            outcome: 'fail',
+            decidedAt: startedAt + 20 * MINUTE,
+          }),
+        );
     }
   }
   return history;
@@ -71,8 +80,25 @@ const risky = (overrides: Partial<Change> = {}): Change =>
 
 describe('change risk assessment', () => {
   const history = fleetHistory({ checkout: 0, search: 9, catalog: 3, payments: 1, shipping: 6 });
-  history.addIncident(anIncident({ id: 'inc-9', service: 'search', services: ['search'], openedAt: FRIDAY_23 - 5 * 3_600_000, updatedAt: FRIDAY_23 - 5 * 3_600_000, suspects: [] }));
-  history.addProblem(aProblem({ id: 'prb-3', services: ['search'], status: 'problem', title: 'index rebuild times out', updatedAt: FRIDAY_23 - 2 * DAY }));
+  history.addIncident(
+    anIncident({
+      id: 'inc-9',
+      service: 'search',
+      services: ['search'],
+      openedAt: FRIDAY_23 - 5 * 3_600_000,
+      updatedAt: FRIDAY_23 - 5 * 3_600_000,
+      suspects: [],
+    }),
+  );
+  history.addProblem(
+    aProblem({
+      id: 'prb-3',
+      services: ['search'],
+      status: 'problem',
+      title: 'index rebuild times out',
+      updatedAt: FRIDAY_23 - 2 * DAY,
+    }),
+  );
 
   it('a risky change at 23:00 on a Friday inside the freeze window is blocked, with those reasons', () => {
     const { assessment, outcome } = assessDetailed(risky(), history, POLICY, FRIDAY_23 - MINUTE);
@@ -83,15 +109,27 @@ describe('change risk assessment', () => {
     const reason = (factor: string) => assessment.reasons.find((r) => r.factor === factor)!;
     assert.match(reason('timing').detail, /^Fri 23:00 Europe\/Berlin: outside business hours$/);
     assert.ok(reason('timing').weight > 0);
-    assert.match(reason('freeze-window').detail, /inside freeze window weekend-freeze \(Fri 18:00–Mon 06:00 Europe\/Berlin\)/);
+    assert.match(
+      reason('freeze-window').detail,
+      /inside freeze window weekend-freeze \(Fri 18:00–Mon 06:00 Europe\/Berlin\)/,
+    );
     assert.match(reason('change-kind').detail, /a database migration/);
     assert.match(reason('automation').detail, /made by hand/);
     assert.match(reason('rollout').detail, /all at once/);
     assert.match(reason('open-problems').detail, /prb-3 “index rebuild times out”/);
     assert.match(reason('recent-incidents').detail, /1 incident\(s\).*inc-9/);
-    assert.match(reason('change-failure-rate').detail, /search: 9 of 55 settled changes failed in the window; team search .*; smoothed .* \(beta prior of \d+ pseudo-changes, estimated from the fleet\)/);
-    assert.match(reason('policy').detail, /^blocked by block-risky-in-freeze — inside a freeze window .* \(rules\[0\] of standard-changes\.yaml\): .*inside freeze window weekend-freeze/);
-    assert.deepEqual(outcome.reasons.at(-1), 'inside freeze window weekend-freeze (Fri 18:00–Mon 06:00 Europe/Berlin; starts Fri 23:00 Europe/Berlin)');
+    assert.match(
+      reason('change-failure-rate').detail,
+      /search: 9 of 55 settled changes failed in the window; team search .*; smoothed .* \(beta prior of \d+ pseudo-changes, estimated from the fleet\)/,
+    );
+    assert.match(
+      reason('policy').detail,
+      /^blocked by block-risky-in-freeze — inside a freeze window .* \(rules\[0\] of standard-changes\.yaml\): .*inside freeze window weekend-freeze/,
+    );
+    assert.deepEqual(
+      outcome.reasons.at(-1),
+      'inside freeze window weekend-freeze (Fri 18:00–Mon 06:00 Europe/Berlin; starts Fri 23:00 Europe/Berlin)',
+    );
   });
 
   it('a routine automated canary deploy of a stable service with passing tests is standard and pre-approved', () => {
@@ -102,12 +140,21 @@ describe('change risk assessment', () => {
     assert.equal(assessment.policyRule, 'standard-automated-canary');
     assert.ok(assessment.probability < 0.05, `probability ${assessment.probability}`);
     assert.deepEqual(
-      { id: assessment.id, changeId: assessment.changeId, service: assessment.service, team: assessment.team, assessedAt: assessment.assessedAt },
+      {
+        id: assessment.id,
+        changeId: assessment.changeId,
+        service: assessment.service,
+        team: assessment.team,
+        assessedAt: assessment.assessedAt,
+      },
       { id: 'asm-routine', changeId: 'routine', service: 'checkout', team: 'core', assessedAt: WEDNESDAY },
     );
     const policy = assessment.reasons.find((r) => r.factor === 'policy')!;
     assert.match(policy.detail, /^approved by standard-automated-canary — automated pipeline deploys/);
-    assert.match(policy.detail, /tests passed; rollout canary; risk class standard \(at most standard\); outside every freeze window$/);
+    assert.match(
+      policy.detail,
+      /tests passed; rollout canary; risk class standard \(at most standard\); outside every freeze window$/,
+    );
   });
 
   it('the reasons’ weights add up to the log-odds of the probability', () => {
@@ -123,8 +170,19 @@ describe('change risk assessment', () => {
     const later = new ChangeHistory();
     const after = assess(risky({ id: 'x' }), later, POLICY, FRIDAY_23);
     assert.notEqual(before.probability, after.probability);
-    history.addIncident(anIncident({ id: 'caused', service: 'search', services: ['search'], openedAt: FRIDAY_23 + 10 * MINUTE, updatedAt: FRIDAY_23 + 10 * MINUTE }));
-    assert.equal(assess(risky({ id: 'x' }), history, POLICY, FRIDAY_23 + DAY).probability, before.probability);
+    history.addIncident(
+      anIncident({
+        id: 'caused',
+        service: 'search',
+        services: ['search'],
+        openedAt: FRIDAY_23 + 10 * MINUTE,
+        updatedAt: FRIDAY_23 + 10 * MINUTE,
+      }),
+    );
+    assert.equal(
+      assess(risky({ id: 'x' }), history, POLICY, FRIDAY_23 + DAY).probability,
+      before.probability,
+    );
   });
 });
 
@@ -132,7 +190,10 @@ describe('fitting the model on history', () => {
   it('learns the generated effects and predicts the next weeks calibrated in the large', () => {
     const start = Date.UTC(2026, 0, 5);
     const sim = simulateHistory({ seed: 11, services: 12, days: 120, start });
-    const policy = { ...POLICY, services: new Map(sim.services.map((s) => [s.name, { timeZone: s.timeZone, rules: [] }])) };
+    const policy = {
+      ...POLICY,
+      services: new Map(sim.services.map((s) => [s.name, { timeZone: s.timeZone, rules: [] }])),
+    };
     const history = new ChangeHistory();
     const cut = start + 100 * DAY;
     const heldOut: Change[] = [];

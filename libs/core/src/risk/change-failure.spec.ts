@@ -33,11 +33,20 @@ describe('the change-failure definition', () => {
     });
     ledger.addIncident(anIncident({ id: 'weak', suspects: [suspect(null, 0.55), suspect('chg-1', 0.45)] }));
     assert.equal(ledger.failure('chg-1'), undefined, 'not the top suspect');
-    ledger.addIncident(anIncident({ id: 'inc-1', version: 1, updatedAt: T0 + 5 * MINUTE, suspects: [suspect('chg-1', 0.5)] }));
-    assert.deepEqual(ledger.failure('chg-1')?.records, [{ cause: 'incident', ref: 'inc-1', at: T0 + 5 * MINUTE }]);
+    ledger.addIncident(
+      anIncident({ id: 'inc-1', version: 1, updatedAt: T0 + 5 * MINUTE, suspects: [suspect('chg-1', 0.5)] }),
+    );
+    assert.deepEqual(ledger.failure('chg-1')?.records, [
+      { cause: 'incident', ref: 'inc-1', at: T0 + 5 * MINUTE },
+    ]);
     assert.equal(ledger.attributedChange('inc-1'), 'chg-1');
     ledger.addIncident(
-      anIncident({ id: 'inc-1', version: 2, updatedAt: T0 + 30 * MINUTE, suspects: [suspect('chg-2', 0.7), suspect('chg-1', 0.2)] }),
+      anIncident({
+        id: 'inc-1',
+        version: 2,
+        updatedAt: T0 + 30 * MINUTE,
+        suspects: [suspect('chg-2', 0.7), suspect('chg-1', 0.2)],
+      }),
     );
     assert.ok(ledger.failure('chg-1', T0 + 29 * MINUTE), 'as known before the revision');
     assert.equal(ledger.failure('chg-1'), undefined, 'cleared by the later version');

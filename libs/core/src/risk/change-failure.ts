@@ -81,7 +81,8 @@ export class FailureLedger {
     const list = this.incidents.get(incident.id) ?? [];
     if (list.some((x) => x.version === incident.version)) return;
     const top = topSuspect(incident);
-    const changeId = top && top.changeId !== null && top.probability >= this.settings.suspectThreshold ? top.changeId : null;
+    const changeId =
+      top && top.changeId !== null && top.probability >= this.settings.suspectThreshold ? top.changeId : null;
     list.push({ version: incident.version, at: incident.updatedAt, changeId });
     list.sort((a, b) => a.version - b.version);
     this.incidents.set(incident.id, list);
@@ -121,7 +122,8 @@ export class FailureLedger {
         if (!latest || s.version > latest.version) latest = s;
         if (s.changeId === changeId && (!firstNamed || s.at < firstNamed.at)) firstNamed = s;
       }
-      if (latest?.changeId === changeId) records.push({ cause: 'incident', ref: incidentId, at: firstNamed!.at });
+      if (latest?.changeId === changeId)
+        records.push({ cause: 'incident', ref: incidentId, at: firstNamed!.at });
     }
     for (const r of this.rollbacks.get(changeId) ?? []) {
       if (r.at <= asOf) records.push({ cause: 'rollback', ref: r.id, at: r.at });

@@ -6,7 +6,11 @@ import { simulateHistory } from './simulation.js';
 
 const DAY = 86_400_000;
 
-function feed(history: ChangeHistory, events: readonly HistoryEvent[], until = Number.POSITIVE_INFINITY): void {
+function feed(
+  history: ChangeHistory,
+  events: readonly HistoryEvent[],
+  until = Number.POSITIVE_INFINITY,
+): void {
   for (const e of events) {
     if (e.at >= until) break;
     history.add(e);
@@ -20,7 +24,12 @@ describe('service change failure rates', () => {
   const start = Date.UTC(2026, 0, 5);
   const sim = simulateHistory({
     seed: 42,
-    services: TRUE_RATES.map((baseRate, i) => ({ name: `svc-${i}`, team: `team-${i}`, baseRate, changesPerDay: 20 })),
+    services: TRUE_RATES.map((baseRate, i) => ({
+      name: `svc-${i}`,
+      team: `team-${i}`,
+      baseRate,
+      changesPerDay: 20,
+    })),
     days: 60,
     start,
     routine: true,
@@ -60,7 +69,10 @@ describe('service change failure rates', () => {
       errorEarly += Math.abs(e.smoothed - p) / TRUE_RATES.length;
       errorLate += Math.abs(l.smoothed - p) / TRUE_RATES.length;
     }
-    assert.ok(errorLate < errorEarly / 2, `mean absolute error: ${errorEarly.toFixed(4)} after 2 days, ${errorLate.toFixed(4)} after 60`);
+    assert.ok(
+      errorLate < errorEarly / 2,
+      `mean absolute error: ${errorEarly.toFixed(4)} after 2 days, ${errorLate.toFixed(4)} after 60`,
+    );
   });
 
   it('estimates the prior strength from how much services differ', () => {
@@ -76,7 +88,11 @@ describe('service change failure rates', () => {
       20,
     );
     assert.ok(spread.estimated && spread.priorStrength < 10, `m = ${spread.priorStrength}`);
-    assert.equal(fleetStats([{ changes: 5, failures: 1 }], new Map(), 20).priorStrength, 20, 'too few services: default');
+    assert.equal(
+      fleetStats([{ changes: 5, failures: 1 }], new Map(), 20).priorStrength,
+      20,
+      'too few services: default',
+    );
   });
 });
 
@@ -93,19 +109,32 @@ describe('the history as of an instant', () => {
 
   it('knows open problems and the last day’s incidents on the service', () => {
     const history = new ChangeHistory();
-    history.addProblem(aProblem({ id: 'p1', services: ['checkout'], status: 'problem', updatedAt: T0 - DAY }));
-    history.addProblem(aProblem({ id: 'p1', version: 2, services: ['checkout'], status: 'resolved', updatedAt: T0 + DAY }));
+    history.addProblem(
+      aProblem({ id: 'p1', services: ['checkout'], status: 'problem', updatedAt: T0 - DAY }),
+    );
+    history.addProblem(
+      aProblem({ id: 'p1', version: 2, services: ['checkout'], status: 'resolved', updatedAt: T0 + DAY }),
+    );
     history.addIncident(anIncident({ id: 'i1', openedAt: T0 - 2 * DAY, updatedAt: T0 - 2 * DAY }));
-    history.addIncident(anIncident({ id: 'i2', openedAt: T0 - 3 * 3_600_000, updatedAt: T0 - 3 * 3_600_000 }));
-    assert.deepEqual(history.openProblems('checkout', T0).map((p) => p.id), ['p1']);
+    history.addIncident(
+      anIncident({ id: 'i2', openedAt: T0 - 3 * 3_600_000, updatedAt: T0 - 3 * 3_600_000 }),
+    );
+    assert.deepEqual(
+      history.openProblems('checkout', T0).map((p) => p.id),
+      ['p1'],
+    );
     assert.deepEqual(history.openProblems('checkout', T0 + 2 * DAY), []);
     assert.deepEqual(history.recentIncidents('checkout', T0), ['i2']);
   });
 
   it('finds similar changes that failed: same kind, same component, same config key', () => {
     const history = new ChangeHistory({ settleMs: 0 });
-    history.addChange(aChange({ id: 'c1', kind: 'config', configKeys: ['pool.size'], startedAt: T0 - 3 * DAY }));
-    history.addChange(aChange({ id: 'c2', kind: 'config', configKeys: ['timeout'], startedAt: T0 - 2 * DAY }));
+    history.addChange(
+      aChange({ id: 'c1', kind: 'config', configKeys: ['pool.size'], startedAt: T0 - 3 * DAY }),
+    );
+    history.addChange(
+      aChange({ id: 'c2', kind: 'config', configKeys: ['timeout'], startedAt: T0 - 2 * DAY }),
+    );
     history.addChange(aChange({ id: 'd1', component: 'db', startedAt: T0 - DAY }));
     history.addVerdict(aVerdict({ changeId: 'c1', outcome: 'fail', decidedAt: T0 - 3 * DAY + 20 * MINUTE }));
     history.addVerdict(aVerdict({ changeId: 'd1', outcome: 'fail', decidedAt: T0 - DAY + 20 * MINUTE }));

@@ -9,7 +9,12 @@
 // estimated from how much services' rates really differ (method of moments on the
 // beta-binomial), clamped to [2, 500], and 20 until there are 3 services with history.
 import type { Change, Incident, Problem, ProblemStatus, Verdict } from '#contracts';
-import { DEFAULT_FAILURE_SETTINGS, FailureLedger, type ChangeFailure, type FailureSettings } from './change-failure.js';
+import {
+  DEFAULT_FAILURE_SETTINGS,
+  FailureLedger,
+  type ChangeFailure,
+  type FailureSettings,
+} from './change-failure.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -211,7 +216,8 @@ export class ChangeHistory {
   changesBetween(from: number, to: number): Change[] {
     const out: Change[] = [];
     for (const list of this.byService.values()) {
-      for (let i = lowerBound(list, from); i < list.length && list[i]!.startedAt < to; i++) out.push(list[i]!);
+      for (let i = lowerBound(list, from); i < list.length && list[i]!.startedAt < to; i++)
+        out.push(list[i]!);
     }
     return out.sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
   }
@@ -226,7 +232,11 @@ export class ChangeHistory {
     const to = asOf - this.settings.settleMs;
     let changes = 0;
     let failures = 0;
-    for (let i = lowerBound(list, asOf - this.settings.windowMs); i < list.length && list[i]!.startedAt <= to; i++) {
+    for (
+      let i = lowerBound(list, asOf - this.settings.windowMs);
+      i < list.length && list[i]!.startedAt <= to;
+      i++
+    ) {
       changes++;
       if (this.ledger.failure(list[i]!.id, asOf)) failures++;
     }
@@ -256,7 +266,8 @@ export class ChangeHistory {
       }
     }
     const stats = fleetStats(perService, byTeam, this.settings.defaultPriorStrength);
-    if (this.fleetCache.size >= this.settings.retentionMs / HOUR) this.fleetCache.delete(this.fleetCache.keys().next().value!);
+    if (this.fleetCache.size >= this.settings.retentionMs / HOUR)
+      this.fleetCache.delete(this.fleetCache.keys().next().value!);
     this.fleetCache.set(bucket, stats);
     this.latestCachedHour = Math.max(this.latestCachedHour, bucket);
     return stats;
@@ -298,7 +309,8 @@ export class ChangeHistory {
     const out: string[] = [];
     for (const id of this.incidentsByService.get(service) ?? []) {
       const i = this.incidents.get(id)!;
-      if (i.openedAt > asOf - this.settings.recentIncidentsMs && i.openedAt <= asOf && i.firstSeenAt <= asOf) out.push(id);
+      if (i.openedAt > asOf - this.settings.recentIncidentsMs && i.openedAt <= asOf && i.firstSeenAt <= asOf)
+        out.push(id);
     }
     return out.sort();
   }
@@ -326,11 +338,14 @@ export class ChangeHistory {
       if (!sameKind && !sameComponent && !sameKey) continue;
       const failed = this.ledger.failure(c.id, asOf) !== undefined;
       if (!failed && c.startedAt > settled) continue;
-      const f = failed ? 1 : 0;
-      if (sameKind) (kind.changes++, (kind.failures += f));
-      if (sameComponent) (component.changes++, (component.failures += f));
-      if (sameKey) (configKey.changes++, (configKey.failures += f));
-      if (failed && (sameComponent || sameKey || sameKind)) {
+      const count = (c: { changes: number; failures: number }) => {
+        c.changes++;
+        if (failed) c.failures++;
+      };
+      if (sameKind) count(kind);
+      if (sameComponent) count(component);
+      if (sameKey) count(configKey);
+      if (failed) {
         examples.push(c.id);
         if (examples.length > 3) examples.shift();
       }

@@ -141,7 +141,8 @@ export function changeFeatures(
   const relative = (count: FailureCount | null) =>
     count === null
       ? 0
-      : logit((count.failures + SIMILAR_PRIOR * rate.smoothed) / (count.changes + SIMILAR_PRIOR)) - logit(rate.smoothed);
+      : logit((count.failures + SIMILAR_PRIOR * rate.smoothed) / (count.changes + SIMILAR_PRIOR)) -
+        logit(rate.smoothed);
   set('similar-kind', relative(similar.sameKind));
   set('similar-component', relative(similar.sameComponent));
   set('similar-config-key', relative(similar.sameConfigKey));
@@ -192,7 +193,8 @@ export function describeFactor(factor: string, change: Change, facts: FeatureFac
         ? `no history yet: prior fleet change failure rate ${pct(rate.fleet.rate)}`
         : `fleet change failure rate ${pct(rate.fleet.rate)} (${rate.fleet.total.failures} of ${rate.fleet.total.changes} changes across ${rate.fleet.services} services)`;
     case 'change-failure-rate':
-      if (rate.service.changes === 0 && rate.teamRate === null) return `${change.service}: no settled changes in the window; the fleet’s rate applies`;
+      if (rate.service.changes === 0 && rate.teamRate === null)
+        return `${change.service}: no settled changes in the window; the fleet’s rate applies`;
       return (
         `${change.service}: ${rate.service.failures} of ${rate.service.changes} settled changes failed in the window` +
         (rate.teamRate !== null ? `; team ${rate.team} ${pct(rate.teamRate)}` : '') +
@@ -209,7 +211,9 @@ export function describeFactor(factor: string, change: Change, facts: FeatureFac
     case 'change-kind':
       return KIND_WORDS[change.kind];
     case 'size':
-      return change.sizeLines === null ? 'size not given' : `${change.sizeLines} lines changed (reference ${REFERENCE_LINES})`;
+      return change.sizeLines === null
+        ? 'size not given'
+        : `${change.sizeLines} lines changed (reference ${REFERENCE_LINES})`;
     case 'timing':
       return `${facts.localTime}: ${facts.weekend ? 'weekend' : facts.offHours ? 'outside business hours' : 'business hours'}`;
     case 'freeze-window':
@@ -219,11 +223,14 @@ export function describeFactor(factor: string, change: Change, facts: FeatureFac
     case 'rollout':
       return ROLLOUT_WORDS[change.rollout];
     case 'automation':
-      return change.automated ? `automated${change.pipeline?.name ? ` (pipeline ${change.pipeline.name})` : ''}` : 'made by hand';
+      return change.automated
+        ? `automated${change.pipeline?.name ? ` (pipeline ${change.pipeline.name})` : ''}`
+        : 'made by hand';
     case 'tests': {
       const p = change.pipeline;
       if (p?.testsPassed === true) return `tests passed${p.testsRun !== null ? ` (${p.testsRun} run)` : ''}`;
-      if (p?.testsPassed === false) return `tests failed${p.testsFailed !== null ? ` (${p.testsFailed} failing)` : ''}`;
+      if (p?.testsPassed === false)
+        return `tests failed${p.testsFailed !== null ? ` (${p.testsFailed} failing)` : ''}`;
       return 'no test evidence';
     }
     case 'similar-failures': {

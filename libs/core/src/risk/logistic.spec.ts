@@ -17,7 +17,9 @@ describe('regularised logistic regression', () => {
   it('recovers the true weights from plenty of data (within 0.1)', () => {
     const fit = fitLogistic(xs, ys, { lambda: 1 });
     assert.ok(fit.converged);
-    fit.weights.forEach((w, j) => assert.ok(Math.abs(w - truth[j]!) < 0.1, `w${j} = ${w.toFixed(3)}, true ${truth[j]}`));
+    fit.weights.forEach((w, j) =>
+      assert.ok(Math.abs(w - truth[j]!) < 0.1, `w${j} = ${w.toFixed(3)}, true ${truth[j]}`),
+    );
   });
 
   it('stays at the prior with little data, and is deterministic', () => {

@@ -6,7 +6,14 @@
 import type { Change, RiskReason } from '#contracts';
 import type { Policy } from '../policy/policy.js';
 import type { ChangeHistory } from './change-history.js';
-import { changeFeatures, describeFactor, FACTOR_OF, FEATURES, type ChangeFeatures, type Feature } from './features.js';
+import {
+  changeFeatures,
+  describeFactor,
+  FACTOR_OF,
+  FEATURES,
+  type ChangeFeatures,
+  type Feature,
+} from './features.js';
 import { fitLogistic, sigmoid } from './logistic.js';
 
 export interface RiskModel {
@@ -81,8 +88,16 @@ export function estimateRisk(model: RiskModel, change: Change, features: ChangeF
     byFactor.set(factor, (byFactor.get(factor) ?? 0) + model.weights[f] * features.values[j]!);
   });
   const reasons = [...byFactor]
-    .map(([factor, weight]) => ({ factor, detail: describeFactor(factor, change, features.facts), weight: round(weight) }))
-    .sort((a, b) => Number(b.factor === 'baseline') - Number(a.factor === 'baseline') || Math.abs(b.weight) - Math.abs(a.weight));
+    .map(([factor, weight]) => ({
+      factor,
+      detail: describeFactor(factor, change, features.facts),
+      weight: round(weight),
+    }))
+    .sort(
+      (a, b) =>
+        Number(b.factor === 'baseline') - Number(a.factor === 'baseline') ||
+        Math.abs(b.weight) - Math.abs(a.weight),
+    );
   return { logOdds, probability: sigmoid(logOdds), reasons };
 }
 
@@ -103,7 +118,12 @@ export interface TrainingOptions {
  * Examples for a fit at `now`: changes that started in [now − window, now − settle], with
  * their features as of their own start and their outcome as known at `now`.
  */
-export function trainingSet(history: ChangeHistory, policy: Policy, now: number, options: TrainingOptions = {}): TrainingExample[] {
+export function trainingSet(
+  history: ChangeHistory,
+  policy: Policy,
+  now: number,
+  options: TrainingOptions = {},
+): TrainingExample[] {
   const windowMs = options.windowMs ?? 90 * 86_400_000;
   const settled = now - history.settings.settleMs;
   return history.changesBetween(now - windowMs, settled + 1).map((change) => ({

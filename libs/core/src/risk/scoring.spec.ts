@@ -25,7 +25,10 @@ describe('prediction scores', () => {
   it('reliability bins hold equal counts in order of prediction', () => {
     const predictions = Array.from({ length: 100 }, (_, i) => p(i / 100, i % 10 === 0));
     const table = reliabilityTable(predictions, 4);
-    assert.deepEqual(table.map((b) => b.count), [25, 25, 25, 25]);
+    assert.deepEqual(
+      table.map((b) => b.count),
+      [25, 25, 25, 25],
+    );
     assert.equal(table[0]!.meanPredicted.toFixed(2), '0.12');
     assert.equal(table[0]!.observedRate, 3 / 25);
   });

@@ -45,7 +45,7 @@ export function auc(predictions: readonly Prediction[]): number {
   const negatives = sorted.length - positives;
   if (positives === 0 || negatives === 0) return Number.NaN;
   let rankSum = 0;
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j < sorted.length && sorted[j]!.probability === sorted[i]!.probability) j++;
     const meanRank = (i + 1 + j) / 2;
@@ -60,7 +60,10 @@ export function reliabilityTable(predictions: readonly Prediction[], bins = 10):
   const sorted = [...predictions].sort((a, b) => a.probability - b.probability);
   const out: ReliabilityBin[] = [];
   for (let b = 0; b < bins; b++) {
-    const slice = sorted.slice(Math.floor((b * sorted.length) / bins), Math.floor(((b + 1) * sorted.length) / bins));
+    const slice = sorted.slice(
+      Math.floor((b * sorted.length) / bins),
+      Math.floor(((b + 1) * sorted.length) / bins),
+    );
     if (slice.length === 0) continue;
     out.push({
       count: slice.length,
@@ -90,7 +93,8 @@ export function score(predictions: readonly Prediction[], bins = 10): Scores {
     brierSkill: 1 - brier / brierReference,
     auc: auc(predictions),
     meanBias: meanPredicted - baseRate,
-    calibrationError: reliability.reduce((s, b) => s + b.count * Math.abs(b.meanPredicted - b.observedRate), 0) / count,
+    calibrationError:
+      reliability.reduce((s, b) => s + b.count * Math.abs(b.meanPredicted - b.observedRate), 0) / count,
     reliability,
   };
 }

@@ -43,7 +43,15 @@ export interface TrueEffects {
 }
 
 export const TRUE_EFFECTS: TrueEffects = {
-  kind: { deployment: 0, config: 0.3, feature_flag: -0.3, infrastructure: 0.5, database_migration: 0.9, rollback: -0.8, other: 0 },
+  kind: {
+    deployment: 0,
+    config: 0.3,
+    feature_flag: -0.3,
+    infrastructure: 0.5,
+    database_migration: 0.9,
+    rollback: -0.8,
+    other: 0,
+  },
   sizeDoubling: 0.2,
   offHours: 0.4,
   weekend: 0.6,
@@ -116,7 +124,8 @@ export function simulateHistory(options: SimulationOptions): SimulatedHistory {
     return weighted.at(-1)![0];
   };
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const specs = typeof options.services === 'number' ? new Array(options.services).fill({}) : options.services;
+  const specs =
+    typeof options.services === 'number' ? new Array(options.services).fill({}) : options.services;
   const services: SimulatedService[] = specs.map((s: Partial<SimulatedService>, i: number) => ({
     name: s.name ?? `svc-${String(i).padStart(2, '0')}`,
     team: s.team ?? `team-${i % 6}`,
@@ -139,13 +148,24 @@ export function simulateHistory(options: SimulationOptions): SimulatedHistory {
     // Problem episodes (unstable periods): an open problem, extra incidents, riskier changes.
     const list: { from: number; to: number }[] = [];
     if (!options.routine) {
-      for (let t = start + expo(random, 45 * DAY); t < end; t += expo(random, 45 * DAY)) {
-        const to = t + (3 + random() * 7) * DAY;
+      for (let t = start + minutes(expo(random, 45 * DAY)); t < end; t += minutes(expo(random, 45 * DAY))) {
+        const to = t + minutes((3 + random() * 7) * DAY);
         list.push({ from: t, to });
         const problem = aSimProblem(`prb-${s.name}-${list.length}`, s, t, to);
-        events.push({ type: 'problem', at: t, value: problem[0] }, { type: 'problem', at: to, value: problem[1] });
-        for (let u = t + expo(random, 2 * DAY); u < to; u += expo(random, 2 * DAY)) {
-          addIncident(events, incidentsOn, s, `inc-noise-${s.name}-${seq++}`, u, u + (20 + random() * 100) * MINUTE, null);
+        events.push(
+          { type: 'problem', at: t, value: problem[0] },
+          { type: 'problem', at: to, value: problem[1] },
+        );
+        for (let u = t + minutes(expo(random, 2 * DAY)); u < to; u += minutes(expo(random, 2 * DAY))) {
+          addIncident(
+            events,
+            incidentsOn,
+            s,
+            `inc-noise-${s.name}-${seq++}`,
+            u,
+            u + minutes((20 + random() * 100) * MINUTE),
+            null,
+          );
         }
         t = to;
       }
@@ -154,7 +174,7 @@ export function simulateHistory(options: SimulationOptions): SimulatedHistory {
     // Change arrivals, thinned by time of day: busy in business hours, quiet at night and weekends.
     const candidates = Math.round(options.days * s.changesPerDay * 2.2);
     for (let k = 0; k < candidates; k++) {
-      const at = start + Math.floor(random() * (end - start) / MINUTE) * MINUTE;
+      const at = start + Math.floor((random() * (end - start)) / MINUTE) * MINUTE;
       const local = localTime(at, s.timeZone);
       const weekend = local.weekday >= 5;
       const business = !weekend && local.hour >= 8 && local.hour < 18;
@@ -168,12 +188,32 @@ export function simulateHistory(options: SimulationOptions): SimulatedHistory {
     if (routine) return aSimChange(s, id, at, {});
     const kind = pick(KINDS);
     const automated = random() < 0.85;
-    const testsPassed = automated ? pick<boolean | null>([[true, 0.9], [false, 0.03], [null, 0.07]]) : pick<boolean | null>([[null, 0.6], [true, 0.4]]);
+    const testsPassed = automated
+      ? pick<boolean | null>([
+          [true, 0.9],
+          [false, 0.03],
+          [null, 0.07],
+        ])
+      : pick<boolean | null>([
+          [null, 0.6],
+          [true, 0.4],
+        ]);
     const sizeLines =
-      random() < 0.15 ? null : Math.max(1, Math.round(Math.exp(Math.log(kind === 'deployment' ? 80 : 8) + 1.3 * normal())));
+      random() < 0.15
+        ? null
+        : Math.max(1, Math.round(Math.exp(Math.log(kind === 'deployment' ? 80 : 8) + 1.3 * normal())));
     const component = random() < 0.8 ? COMPONENTS[Math.floor(random() * COMPONENTS.length)]! : null;
-    const configKeys = kind === 'config' || kind === 'feature_flag' ? [`key-${Math.floor(random() * 6)}`] : [];
-    return aSimChange(s, id, at, { kind, automated, testsPassed, sizeLines, component, configKeys, rollout: pick(ROLLOUTS) });
+    const configKeys =
+      kind === 'config' || kind === 'feature_flag' ? [`key-${Math.floor(random() * 6)}`] : [];
+    return aSimChange(s, id, at, {
+      kind,
+      automated,
+      testsPassed,
+      sizeLines,
+      component,
+      configKeys,
+      rollout: pick(ROLLOUTS),
+    });
   }
 
   const byName = new Map(services.map((s) => [s.name, s]));
@@ -212,8 +252,8 @@ export function simulateHistory(options: SimulationOptions): SimulatedHistory {
       events.push({ type: 'verdict', at: v.decidedAt, value: v });
     }
     if (incident) {
-      const opened = done + (5 + random() * 85) * MINUTE;
-      const restore = (10 + Math.exp(Math.log(40) + normal())) * MINUTE;
+      const opened = done + minutes((5 + random() * 85) * MINUTE);
+      const restore = minutes((10 + Math.exp(Math.log(40) + normal())) * MINUTE);
       addIncident(events, incidentsOn, s, `inc-${change.id}`, opened, opened + restore, {
         changeId: change.id,
         probability: 0.55 + random() * 0.4,
@@ -221,7 +261,7 @@ export function simulateHistory(options: SimulationOptions): SimulatedHistory {
       });
     }
     if (rollback) {
-      const at = done + (10 + random() * 50) * MINUTE;
+      const at = done + minutes((10 + random() * 50) * MINUTE);
       if (at < end) {
         queue.push(
           aSimChange(s, `rb-${change.id}`, at, {
@@ -242,6 +282,11 @@ export function simulateHistory(options: SimulationOptions): SimulatedHistory {
 const ORDER = { problem: 0, change: 1, verdict: 2, incident: 3 } as const;
 const order = (e: HistoryEvent) => ORDER[e.type];
 
+/** Whole minutes: canonical timestamps are integer milliseconds. */
+function minutes(ms: number): number {
+  return Math.round(ms / MINUTE) * MINUTE;
+}
+
 function expo(random: () => number, mean: number): number {
   return -Math.log(1 - random()) * mean;
 }
@@ -250,7 +295,9 @@ function aSimChange(
   s: SimulatedService,
   id: string,
   at: number,
-  o: Partial<Pick<Change, 'kind' | 'automated' | 'sizeLines' | 'component' | 'configKeys' | 'rollout' | 'rollbackOf'>> & {
+  o: Partial<
+    Pick<Change, 'kind' | 'automated' | 'sizeLines' | 'component' | 'configKeys' | 'rollout' | 'rollbackOf'>
+  > & {
     testsPassed?: boolean | null;
   },
 ): Change {
@@ -319,7 +366,13 @@ function addIncident(
 ): void {
   const suspects = suspect
     ? [
-        { changeId: suspect.changeId, service: s.name, kind: suspect.kind, probability: suspect.probability, evidence: [] },
+        {
+          changeId: suspect.changeId,
+          service: s.name,
+          kind: suspect.kind,
+          probability: suspect.probability,
+          evidence: [],
+        },
         { changeId: null, service: null, kind: null, probability: 1 - suspect.probability, evidence: [] },
       ]
     : [{ changeId: null, service: null, kind: null, probability: 1, evidence: [] }];
@@ -345,8 +398,18 @@ function addIncident(
     comment: null,
     team: s.team,
   };
-  const resolved: Incident = { ...opened, version: 2, event: 'resolved', status: 'resolved', updatedAt: resolvedAt, resolvedAt };
-  events.push({ type: 'incident', at: openedAt, value: opened }, { type: 'incident', at: resolvedAt, value: resolved });
+  const resolved: Incident = {
+    ...opened,
+    version: 2,
+    event: 'resolved',
+    status: 'resolved',
+    updatedAt: resolvedAt,
+    resolvedAt,
+  };
+  events.push(
+    { type: 'incident', at: openedAt, value: opened },
+    { type: 'incident', at: resolvedAt, value: resolved },
+  );
   incidentsOn.get(s.name)!.push(openedAt);
 }
 
@@ -384,7 +447,7 @@ class Heap<T> {
   push(item: T): void {
     const a = this.items;
     a.push(item);
-    for (let i = a.length - 1; i > 0; ) {
+    for (let i = a.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (this.less(a[i]!, a[parent]!) >= 0) break;
       [a[i], a[parent]] = [a[parent]!, a[i]!];
@@ -398,7 +461,7 @@ class Heap<T> {
     const last = a.pop()!;
     if (a.length > 0) {
       a[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
