@@ -18,7 +18,7 @@ import os from 'node:os';
 import { projectPath } from '#config';
 import { EventCodec } from '#contracts';
 import { parseEventLines } from '../../apps/cli/src/commands/assess.js';
-import { emptyPolicy, parsePolicy, riskClassOf, type Policy } from '../../libs/core/src/policy/index.js';
+import { emptyPolicy, parsePolicy, riskClassOf, type Policy } from '#core';
 import {
   ChangeHistory,
   changeFeatures,
@@ -34,7 +34,7 @@ import {
   type HistoryEvent,
   type RiskModel,
   type Scores,
-} from '../../libs/core/src/risk/index.js';
+} from '#core';
 
 const DAY = 86_400_000;
 

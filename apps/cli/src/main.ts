@@ -1,12 +1,19 @@
 // The `aftershock` command. Each subcommand lives in ./commands; later issues add more.
 import { packageVersion } from '#config';
 import { parseArgs, type Command } from './command.js';
+import { assessCommand } from './commands/assess.js';
 import { migrateCommand } from './commands/migrate.js';
 import { replayCommand } from './commands/replay.js';
 import { startCommand } from './commands/start.js';
 import { templatesCommand } from './commands/templates.js';
 
-const commands: readonly Command[] = [startCommand, migrateCommand, replayCommand, templatesCommand];
+const commands: readonly Command[] = [
+  startCommand,
+  migrateCommand,
+  replayCommand,
+  templatesCommand,
+  assessCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -29,6 +29,11 @@ export class ProgressBar {
     } else process.stderr.write(`\r${stats}\x1b[K`);
   }
 
+  /** Removes the bar (before an error message). */
+  clear(): void {
+    if (this.enabled) process.stderr.write('\r\x1b[K');
+  }
+
   /** Replaces the bar with a closing summary line (on a terminal only). */
   finish(summary: (seconds: number) => string): void {
     if (!this.enabled) return;

@@ -15,6 +15,7 @@ import {
   type ServerConfig,
   packageVersion,
 } from '#config';
+import type { Clock } from '#core';
 import { createLogger, installTraceContextPropagation, type Logger } from '#observability';
 import { InfraModule, type InfraOptions } from './infra.module.js';
 import { JsonNestLogger } from './nest-logger.js';
@@ -31,6 +32,8 @@ export interface AppSpec {
    * service mode exactly one `aftershock migrate` step runs before the apps, so replicas never race.
    */
   readonly migrateOnStart?: boolean;
+  /** Overrides the wall clock (the demo runs a simulated day at accelerated time). */
+  readonly clock?: Clock;
   /** Batch consumers, each with its own consumer group. */
   readonly consumers?: readonly ConsumerSpec[];
   /** Defaults that differ per mode (all-in-one uses the in-memory bus). */
@@ -75,6 +78,7 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
   const infra: InfraOptions = {
     app: { name: spec.name, version: packageVersion() },
     logger,
+    clock: spec.clock,
     tokens: config.tokens,
     maxBodyBytes: config.server.maxBodyBytes,
     bus: config.bus,

@@ -28,6 +28,8 @@ export const systemClock: Clock = { now: () => Date.now() };
 export interface InfraOptions {
   readonly app: AppInfo;
   readonly logger: Logger;
+  /** The wall clock unless a run drives its own time (the demo runs a simulated day). */
+  readonly clock?: Clock;
   readonly tokens?: readonly AccessToken[];
   readonly maxBodyBytes?: number;
   readonly bus?: BusConfig;
@@ -49,7 +51,7 @@ export class InfraModule {
     const providers: Provider[] = [
       { provide: APP_INFO, useValue: options.app },
       { provide: LOGGER, useValue: options.logger },
-      { provide: CLOCK, useValue: systemClock },
+      { provide: CLOCK, useValue: options.clock ?? systemClock },
       { provide: ACCESS_TOKENS, useValue: options.tokens ?? [] },
       { provide: HTTP_LIMITS, useValue: { maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024 } },
       { provide: APP_GUARD, useClass: ScopeGuard },

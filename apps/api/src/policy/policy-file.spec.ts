@@ -3,8 +3,8 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Policy } from '../../../../libs/core/src/policy/index.js';
-import { PolicyError } from '../../../../libs/core/src/policy/index.js';
+import type { Policy } from '#core';
+import { PolicyError } from '#core';
 import { PolicyFile } from './policy-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aftershock-policy-'));

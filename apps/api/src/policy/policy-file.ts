@@ -6,7 +6,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { parsePolicy, type Policy } from '../../../../libs/core/src/policy/index.js';
+import { parsePolicy, type Policy } from '#core';
 
 export interface PolicyFileOptions {
   /** Quiet time after the last file event before reloading (default 100 ms). */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { projectPath } from '#config';
 import { DecodeError, EventCodec, parseJson, TOPIC_EVENTS, type Change, type TopicName } from '#contracts';
-import { parsePolicy, PolicyError, type Policy } from '../../../../libs/core/src/policy/index.js';
+import { parsePolicy, PolicyError, type Policy } from '#core';
 import {
   assessDetailed,
   ChangeHistory,
@@ -15,7 +15,7 @@ import {
   type DetailedAssessment,
   type HistoryEvent,
   type RiskModel,
-} from '../../../../libs/core/src/risk/index.js';
+} from '#core';
 import type { Command } from '../command.js';
 
 export const ASSESS_EXIT = { approved: 0, review: 1, blocked: 2, badInput: 3 } as const;
@@ -55,7 +55,10 @@ export const assessCommand: Command = {
       const history = new ChangeHistory();
       let model = DEFAULT_RISK_MODEL;
       if (args.options.history) {
-        const events = parseEventLines(readText(args.options.history), codec, args.options.history);
+        // Records are checked against the clock, not --now: a back-dated assessment still reads
+        // the whole file, and the history ignores what happened after the change.
+        const clock = new EventCodec({ now: () => Math.max(now, Date.now()) });
+        const events = parseEventLines(readText(args.options.history), clock, args.options.history);
         for (const event of events) history.add(event);
         model = fitFromHistory(history, policy, now);
       }

@@ -5,6 +5,7 @@ import { createReadStream, statSync, type ReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { TemplateMiner } from '#core';
 import type { Args, Command } from '../command.js';
+import { ProgressBar } from '../progress.js';
 
 type Format = 'text' | 'csv' | 'json';
 
@@ -90,7 +91,7 @@ async function mine(
 ): Promise<number> {
   const miner = new TemplateMiner(maxTemplates === undefined ? {} : { maxTemplates });
   const out = new BufferedOutput();
-  const progress = process.stderr.isTTY ? new ProgressBar(totalBytes) : undefined;
+  const progress = new ProgressBar('lines', totalBytes);
   if (format === 'csv') out.write('line,template_id,template,message\n');
   const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
@@ -107,18 +108,22 @@ async function mine(
         );
       if (out.pending()) await out.flush();
       if (out.closed) break;
-      if (progress && (n & 1023) === 0) progress.update(n, (input as Partial<ReadStream>).bytesRead);
+      if ((n & 1023) === 0) progress.update(n, (input as Partial<ReadStream>).bytesRead);
     }
     await out.flush();
     if (out.error) throw out.error;
   } catch (error) {
-    progress?.clear();
+    progress.clear();
     process.stderr.write(`aftershock templates: ${(error as Error).message}\n`);
     return 1;
   } finally {
     lines.close();
   }
-  progress?.finish(n, miner.stats().templates);
+  const templates = miner.stats().templates;
+  progress.finish((seconds) => {
+    const rate = Math.round(n / Math.max(seconds, 1e-3)).toLocaleString('en');
+    return `${n.toLocaleString('en')} lines, ${templates.toLocaleString('en')} templates in ${seconds.toFixed(1)} s (${rate} lines/s)`;
+  });
   if (summary) {
     const templates = miner.templates().sort((a, b) => b.count - a.count);
     for (const t of templates)
@@ -175,39 +180,5 @@ class BufferedOutput {
         process.stdout.on('error', done);
       });
     }
-  }
-}
-
-/** `[#######.............]  43%  1,234,567 lines  412,345 lines/s` on stderr, redrawn ≤ 10×/s. */
-class ProgressBar {
-  private readonly started = performance.now();
-  private lastDraw = 0;
-
-  constructor(private readonly totalBytes: number) {}
-
-  update(lines: number, bytesRead: number | undefined): void {
-    const now = performance.now();
-    if (now - this.lastDraw < 100) return;
-    this.lastDraw = now;
-    const rate = lines / Math.max((now - this.started) / 1000, 1e-3);
-    const stats = `${lines.toLocaleString('en')} lines  ${Math.round(rate).toLocaleString('en')} lines/s`;
-    if (this.totalBytes > 0 && bytesRead !== undefined) {
-      const fraction = Math.min(1, bytesRead / this.totalBytes);
-      const filled = Math.round(fraction * 24);
-      const bar = '#'.repeat(filled) + '.'.repeat(24 - filled);
-      process.stderr.write(`\r[${bar}] ${String(Math.round(fraction * 100)).padStart(3)}%  ${stats}\x1b[K`);
-    } else process.stderr.write(`\r${stats}\x1b[K`);
-  }
-
-  clear(): void {
-    process.stderr.write('\r\x1b[K');
-  }
-
-  finish(lines: number, templates: number): void {
-    const seconds = (performance.now() - this.started) / 1000;
-    const rate = Math.round(lines / Math.max(seconds, 1e-3)).toLocaleString('en');
-    process.stderr.write(
-      `\r${lines.toLocaleString('en')} lines, ${templates.toLocaleString('en')} templates in ${seconds.toFixed(1)} s (${rate} lines/s)\x1b[K\n`,
-    );
   }
 }

@@ -41,6 +41,8 @@ export interface Anomaly {
   readonly score: number;
   /** Whether the daily profile was part of the baseline. */
   readonly seasonal: boolean;
+  /** shift: a sustained departure; spike: one extreme sample (onset = detectedAt). */
+  readonly shape: 'shift' | 'spike';
 }
 
 export interface AnomalyRecovery {
@@ -218,6 +220,7 @@ export class AnomalyDetector {
           observed: a.observed,
           score: a.sigma > 0 ? Math.abs(absolute) / a.sigma : Infinity,
           seasonal: a.seasonal,
+          shape: a.shape,
         },
       });
     } else if (t.openId) {

@@ -44,6 +44,11 @@ export interface AnomalySettings {
   readonly zCap: number;
   /** An alarm needs at least this many samples since the onset. */
   readonly minDuration: number;
+  /**
+   * A single sample this many σ (unclipped) from the prediction is reported at once as a spike
+   * (0 disables). Far above zCap: an ordinary outlier never qualifies, a 20× latency spike does.
+   */
+  readonly spikeZ: number;
   /** Magnitude gate in σ: |observed − baseline| ≥ minScore·σ, so slow small drifts that the CUSUM accumulates are not reported. */
   readonly minScore: number;
   /** Magnitude gates: |observed − baseline| must reach both (0 disables). */
@@ -83,6 +88,7 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   h: 8,
   zCap: 6,
   minDuration: 2,
+  spikeZ: 12,
   minScore: 3,
   minAbsoluteMagnitude: 0,
   minRelativeMagnitude: 0,
@@ -112,6 +118,8 @@ export interface ModelAnomaly {
   readonly observed: number;
   readonly sigma: number;
   readonly seasonal: boolean;
+  /** shift: a sustained departure (CUSUM); spike: one extreme sample. */
+  readonly shape: 'shift' | 'spike';
 }
 
 export interface ModelRecovery {
@@ -259,7 +267,16 @@ export class SeriesModel {
 
   private detect(ts: number, seq: number, x: number): ModelEvent | null {
     const s = this.s;
-    const z = this.z(ts, seq, x);
+    const pred = this.predict(ts, seq);
+    const rawZ = (x - pred) / this.fit.sigma;
+    if (s.spikeZ > 0 && Math.abs(rawZ) >= s.spikeZ && Math.abs(x - pred) >= s.minAbsoluteMagnitude) {
+      const dir = rawZ > 0 ? 'up' : 'down';
+      this.open = { onset: ts, detectedAt: ts, direction: dir, baseline: pred, observed: x, sigma: this.fit.sigma, seasonal: this.seasonalOn, shape: 'spike' };
+      this.openSamples = 0;
+      this.inBand = 0;
+      return { type: 'anomaly', anomaly: this.open };
+    }
+    const z = clamp(rawZ, -s.zCap, s.zCap);
     const up = this.sUp + z - s.k;
     if (up > 0) {
       if (this.sUp === 0) {
@@ -300,7 +317,7 @@ export class SeriesModel {
     const abs = Math.abs(observed - baseline);
     if (abs < s.minScore * this.fit.sigma) return null;
     if (abs < s.minAbsoluteMagnitude || (s.minRelativeMagnitude > 0 && abs < s.minRelativeMagnitude * Math.abs(baseline))) return null;
-    this.open = { onset, detectedAt: ts, direction: dir, baseline, observed, sigma: this.fit.sigma, seasonal: this.seasonalOn };
+    this.open = { onset, detectedAt: ts, direction: dir, baseline, observed, sigma: this.fit.sigma, seasonal: this.seasonalOn, shape: 'shift' };
     this.openSamples = 0;
     this.inBand = 0;
     return { type: 'anomaly', anomaly: this.open };

@@ -267,12 +267,10 @@ export class Correlator {
     for (const incident of this.incidents.active()) {
       const open = this.symptoms.get(incident.id);
       if (!open) continue;
-      const updated = this.incidents.updateSuspects(
-        incident.id,
-        this.attribute(open.symptom),
-        Math.max(at, incident.updatedAt),
-      );
-      if (updated) out.push({ type: 'incident', incident: updated });
+      const when = Math.max(at, incident.updatedAt);
+      for (const updated of this.incidents.updateSuspects(incident.id, this.attribute(open.symptom), when)) {
+        out.push({ type: 'incident', incident: updated });
+      }
     }
   }
 
@@ -283,8 +281,9 @@ export class Correlator {
       open.symptom = { ...open.symptom, endedAt: at };
       const incident = this.incidents.get(id);
       if (incident && incident.status !== 'resolved') {
-        const updated = this.incidents.updateSuspects(id, this.attribute(open.symptom), at);
-        if (updated) out.push({ type: 'incident', incident: updated });
+        for (const updated of this.incidents.updateSuspects(id, this.attribute(open.symptom), at)) {
+          out.push({ type: 'incident', incident: updated });
+        }
       }
     }
   }

@@ -39,6 +39,12 @@ export interface Signal {
 export interface IncidentSettings {
   /** A suspect change at or above this probability groups signals by change. */
   readonly changeGroupingThreshold: number;
+  /**
+   * A signal whose top suspect is change C joins an open incident already grouped by C at this
+   * lower probability: opening a change-centric incident takes conviction, recognising one more
+   * symptom of it (a caller two hops up, with other changes competing) takes less.
+   */
+  readonly changeJoinThreshold: number;
   /** Same service and signature within this gap join the same incident. */
   readonly groupingWindowMs: number;
   /** Auto-resolve after this long with no firing member. */
@@ -51,6 +57,7 @@ export interface IncidentSettings {
 
 export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = {
   changeGroupingThreshold: 0.5,
+  changeJoinThreshold: 0.25,
   groupingWindowMs: 30 * 60_000,
   quietPeriodMs: 15 * 60_000,
   reopenWindowMs: 60 * 60_000,
@@ -138,11 +145,39 @@ export class IncidentBook {
   }
 
   /** New evidence (a verdict, a rollback) may re-rank the suspects of an active incident. */
-  updateSuspects(incidentId: string, suspects: readonly Suspect[], at: number): Incident | undefined {
+  updateSuspects(incidentId: string, suspects: readonly Suspect[], at: number): Incident[] {
     const state = this.incidents.get(incidentId);
-    if (!state || state.snapshot.status === 'resolved') return undefined;
-    if (!materiallyDifferent(state.snapshot.suspects, suspects)) return undefined;
-    return this.next(state, 'updated', at, { suspects: [...suspects] });
+    if (!state || state.snapshot.status === 'resolved') return [];
+    if (!materiallyDifferent(state.snapshot.suspects, suspects)) return [];
+    const updated = this.next(state, 'updated', at, { suspects: [...suspects] });
+    const top = suspects[0];
+    if (
+      !top?.changeId ||
+      top.probability < this.settings.changeGroupingThreshold ||
+      state.groupKey.startsWith('change:')
+    ) {
+      return [updated];
+    }
+    // Later evidence convicts a change: this incident is one more symptom of it.
+    const key = `change:${top.changeId}`;
+    const target = this.activeFor(key);
+    if (!target) {
+      this.byGroup.set(key, incidentId);
+      return [updated];
+    }
+    return [updated, ...this.merge(state, target, at)];
+  }
+
+  /** Moves every member of `from` into `into`, which carries on; `from` resolves, saying where it went. */
+  private merge(from: IncidentState, into: IncidentState, at: number): Incident[] {
+    for (const [ref, member] of from.members) if (!into.members.has(ref)) into.members.set(ref, member);
+    into.lastActivity = Math.max(into.lastActivity, from.lastActivity);
+    const grown = this.next(into, 'updated', at, {});
+    for (const member of from.members.values()) member.firing = false;
+    const closed = this.transition(from, 'resolved', at, {
+      comment: `merged into ${into.snapshot.id}: the same change caused both`,
+    });
+    return [grown, closed];
   }
 
   /** A person's action (from the api); undefined when it changes nothing (e.g. acknowledging twice). */
@@ -171,9 +206,18 @@ export class IncidentBook {
   private groupKeyOf(signal: Signal, suspects: readonly Suspect[]): string {
     if (signal.kind === 'verdict' && signal.changeId) return `change:${signal.changeId}`;
     const top = suspects[0];
-    if (top?.changeId && top.probability >= this.settings.changeGroupingThreshold)
-      return `change:${top.changeId}`;
+    if (top?.changeId) {
+      const key = `change:${top.changeId}`;
+      if (top.probability >= this.settings.changeGroupingThreshold) return key;
+      if (top.probability >= this.settings.changeJoinThreshold && this.activeFor(key)) return key;
+    }
     return `signature:${signal.environment}:${signal.service}:${signal.signature}`;
+  }
+
+  private activeFor(groupKey: string): IncidentState | undefined {
+    const id = this.byGroup.get(groupKey);
+    const state = id ? this.incidents.get(id) : undefined;
+    return state && state.snapshot.status !== 'resolved' ? state : undefined;
   }
 
   /** The incident a signal with this group key belongs to, if any, and whether it reopens. */

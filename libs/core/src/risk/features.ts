@@ -174,6 +174,16 @@ const KIND_WORDS: Record<ChangeKind, string> = {
   other: 'a change of another kind',
 };
 
+const KIND_PLURAL: Record<ChangeKind, string> = {
+  deployment: 'deployments',
+  config: 'config changes',
+  feature_flag: 'feature-flag changes',
+  infrastructure: 'infrastructure changes',
+  database_migration: 'database migrations',
+  rollback: 'rollbacks',
+  other: 'changes of other kinds',
+};
+
 const ROLLOUT_WORDS: Record<RolloutStrategy, string> = {
   unknown: 'rollout strategy not given',
   all_at_once: 'rolled out all at once',
@@ -237,7 +247,7 @@ export function describeFactor(factor: string, change: Change, facts: FeatureFac
       const part = (name: string, c: FailureCount | null) =>
         c === null || c.changes === 0 ? [] : [`${c.failures} of ${c.changes} ${name} failed`];
       const parts = [
-        ...part(`${KIND_WORDS[change.kind].replace(/^an? /, '')}s`, similar.sameKind),
+        ...part(KIND_PLURAL[change.kind], similar.sameKind),
         ...part(`changes to component ${change.component}`, similar.sameComponent),
         ...part(`changes to config keys ${change.configKeys.join(', ')}`, similar.sameConfigKey),
       ];

@@ -49,6 +49,11 @@ export class ConsumerGroup {
     this.membershipChanged();
   }
 
+  /** Topics some current member subscribes to. */
+  subscribedTopics(): Set<string> {
+    return new Set(this.members.flatMap((m) => [...m.topics]));
+  }
+
   committedOffset(topic: string, partition: number): number | undefined {
     return this.committed.get(keyOf(topic, partition));
   }

@@ -109,6 +109,22 @@ export class InMemoryBus implements MessageBus {
   }
 
   /** The offset the next message on a partition will get. */
+  /**
+   * Messages not yet committed by the groups that currently have members, over all their
+   * topics: 0 means every consumer has caught up (a demo paces itself on this).
+   */
+  lag(): number {
+    let lag = 0;
+    for (const [groupId, group] of this.groups) {
+      for (const topic of group.subscribedTopics()) {
+        this.logsOf(topic).forEach((log, partition) => {
+          lag += log.endOffset - (this.committedOffset(groupId, topic, partition) ?? 0);
+        });
+      }
+    }
+    return lag;
+  }
+
   endOffset(topic: string, partition: number): number {
     return this.logsOf(topic)[partition]?.endOffset ?? 0;
   }

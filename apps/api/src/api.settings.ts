@@ -1,0 +1,65 @@
+// Settings of the api app. Everything that differs between deployments is configuration:
+// which origins get CORS headers, how fast a token may write, where the standard-change policy
+// lives, and the instance id that names this instance's own consumer groups.
+import { hostname } from 'node:os';
+import { loadSettings, projectPath, requireSetting, setting, type Env } from '#config';
+
+const apiSettings = {
+  instanceId: setting.string('API_INSTANCE_ID', {
+    default: `${hostname()}-${process.pid}`,
+    description: 'names this instance’s own consumer groups (risk history, live stream)',
+  }),
+  corsOrigins: setting.list('AFTERSHOCK_CORS_ORIGINS', {
+    default: [],
+    description: 'origins (scheme://host[:port]) that get CORS headers; unset = CORS closed',
+  }),
+  writeRatePerSecond: setting.int('API_WRITE_RATE', {
+    default: 20,
+    min: 1,
+    max: 100_000,
+    description: 'write requests per second per token (token bucket refill)',
+  }),
+  writeBurst: setting.int('API_WRITE_BURST', {
+    default: 40,
+    min: 1,
+    max: 100_000,
+    description: 'write requests a token may make at once (token bucket size)',
+  }),
+  policyFile: setting.string('POLICY_FILE', {
+    default: projectPath('deploy', 'policy', 'standard-changes.yaml'),
+    description: 'standard-change policy (YAML or JSON), reloaded when it changes',
+  }),
+  catalogFile: setting.optionalString(
+    'SERVICE_CATALOG_FILE',
+    'service catalog (YAML/JSON, or Backstage catalog-info.yaml): dependencies of incident services',
+  ),
+  historyWindowMs: setting.duration('RISK_HISTORY_WINDOW', {
+    default: 90 * 86_400_000,
+    description: 'how far back the risk gate loads history from ClickHouse at start',
+  }),
+  heartbeatMs: setting.duration('STREAM_HEARTBEAT', {
+    default: 15_000,
+    description: 'interval of the heartbeat comment on the live incident stream',
+  }),
+  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json'] as const, { default: 'avro' }),
+};
+
+export type ApiConfig = ReturnType<typeof loadApiConfig>;
+
+export function loadApiConfig(env: Env = process.env) {
+  const config = loadSettings(apiSettings, env);
+  for (const origin of config.corsOrigins) {
+    let ok = false;
+    try {
+      const url = new URL(origin);
+      ok = url.origin === origin.replace(/\/$/, '') && /^https?:$/.test(url.protocol);
+    } catch {
+      ok = false;
+    }
+    requireSetting(ok, 'AFTERSHOCK_CORS_ORIGINS', `"${origin}" is not an origin such as https://ops.example.com`);
+  }
+  return { ...config, corsOrigins: config.corsOrigins.map((o) => o.replace(/\/$/, '')) };
+}
+
+/** Injection token of the ApiConfig. */
+export const API_CONFIG = Symbol.for('aftershock.ApiConfig');

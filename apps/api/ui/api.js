@@ -1,0 +1,206 @@
+/* global window, sessionStorage, EventSource, CustomEvent, EventTarget */
+// The REST API client and the live incident stream. The token lives in sessionStorage only:
+// it goes with the tab, never to disk for longer than the session.
+
+const TOKEN_KEY = 'aftershock.token';
+
+export const auth = {
+  get token() {
+    return sessionStorage.getItem(TOKEN_KEY);
+  },
+  set(token) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    events.dispatchEvent(new CustomEvent('token', { detail: token }));
+  },
+  clear(reason) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    events.dispatchEvent(new CustomEvent('auth-required', { detail: reason ?? null }));
+  },
+};
+
+/** Fires 'auth-required' (detail: reason) when a token is missing or refused, 'token' when set. */
+export const events = new EventTarget();
+
+export class ApiError extends Error {
+  constructor({ status, code, reason, field, method, path }) {
+    super(`${method} ${path} → ${status || 'network error'}${code ? ` ${code}` : ''}: ${reason}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.reason = reason;
+    this.field = field ?? null;
+  }
+
+  /** What to tell a person. */
+  get friendly() {
+    if (this.status === 0) return `The server could not be reached (${this.reason}).`;
+    if (this.status === 403) return `Your token may not do this: ${this.reason}`;
+    if (this.status === 404 && this.code === 'route.missing')
+      return `The API does not serve this yet: ${this.message}`;
+    return `${this.reason}${this.field ? ` (field: ${this.field})` : ''} — ${this.message.split(':')[0]}`;
+  }
+}
+
+async function request(method, path, { query, body, signal } = {}) {
+  const url = new URL(path, window.location.origin);
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
+  }
+  const token = auth.token;
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const shown = url.pathname + url.search;
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    if (error?.name === 'AbortError') throw error;
+    throw new ApiError({ status: 0, reason: String(error?.message ?? error), method, path: shown });
+  }
+  const text = await response.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!response.ok) {
+    const e = json?.error;
+    const missingRoute = response.status === 404 && (!e || typeof e !== 'object');
+    const error = new ApiError({
+      status: response.status,
+      code: e?.code ?? (missingRoute ? 'route.missing' : undefined),
+      field: e?.field,
+      reason:
+        e?.reason ??
+        (typeof json?.message === 'string' ? json.message : null) ??
+        (response.statusText || `HTTP ${response.status}`),
+      method,
+      path: shown,
+    });
+    if (response.status === 401) auth.clear(error.reason);
+    throw error;
+  }
+  return json;
+}
+
+export const api = {
+  get: (path, query, options) => request('GET', path, { ...options, query }),
+  post: (path, body, options) => request('POST', path, { ...options, body: body ?? {} }),
+  /** Follows `next` cursors and returns every item (at most maxItems). */
+  async all(path, query = {}, { maxItems = 1000, pageSize = 200, signal } = {}) {
+    const items = [];
+    let cursor;
+    do {
+      const page = await request('GET', path, {
+        query: { ...query, limit: pageSize, cursor },
+        signal,
+      });
+      items.push(...(page?.items ?? []));
+      cursor = page?.next ?? null;
+    } while (cursor && items.length < maxItems);
+    return items;
+  },
+};
+
+/** Runs fn over items, at most `limit` at a time. */
+export async function pool(items, limit, fn) {
+  const queue = [...items];
+  const workers = Array.from({ length: Math.min(limit, queue.length) }, async () => {
+    while (queue.length) await fn(queue.shift());
+  });
+  await Promise.all(workers);
+}
+
+/**
+ * The live incident stream (Server-Sent Events). Emits 'incident' (detail: Incident) for each
+ * event, 'state' (detail: { state, retryInMs }) on connection changes and 'resync' after a
+ * reconnect, when anything sent meanwhile may have been missed. Reconnects with exponential
+ * backoff (1 s doubling to 30 s, with jitter) and resets after a good connection.
+ */
+export class IncidentStream extends EventTarget {
+  constructor(path = '/api/v1/stream/incidents') {
+    super();
+    this.path = path;
+    this.source = null;
+    this.timer = null;
+    this.attempt = 0;
+    this.everOpened = false;
+    this.state = 'off';
+  }
+
+  start() {
+    if (this.source || this.timer) return;
+    this.connect();
+  }
+
+  stop() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.source?.close();
+    this.source = null;
+    this.setState('off');
+  }
+
+  restart() {
+    this.stop();
+    this.attempt = 0;
+    this.start();
+  }
+
+  connect() {
+    this.timer = null;
+    const token = auth.token;
+    if (!token) {
+      this.setState('off');
+      return;
+    }
+    this.setState('connecting');
+    const source = new EventSource(`${this.path}?access_token=${encodeURIComponent(token)}`);
+    this.source = source;
+    source.onopen = () => {
+      const reconnected = this.everOpened;
+      this.everOpened = true;
+      this.attempt = 0;
+      this.setState('live');
+      if (reconnected) this.dispatchEvent(new CustomEvent('resync'));
+    };
+    const onData = (event) => this.receive(event.data);
+    source.onmessage = onData;
+    source.addEventListener('incident', onData);
+    source.onerror = () => {
+      source.close();
+      if (this.source !== source) return;
+      this.source = null;
+      const base = Math.min(30_000, 1000 * 2 ** this.attempt);
+      const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+      this.attempt++;
+      this.setState('retrying', delay);
+      this.timer = setTimeout(() => this.connect(), delay);
+    };
+  }
+
+  receive(data) {
+    let incident;
+    try {
+      incident = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (incident && typeof incident === 'object' && 'incident' in incident && !('id' in incident))
+      incident = incident.incident;
+    if (!incident || typeof incident.id !== 'string') return;
+    this.dispatchEvent(new CustomEvent('incident', { detail: incident }));
+  }
+
+  setState(state, retryInMs) {
+    this.state = state;
+    this.dispatchEvent(new CustomEvent('state', { detail: { state, retryInMs: retryInMs ?? null } }));
+  }
+}

@@ -1,0 +1,167 @@
+/* global document, window, AbortController */
+// The single-page app: hash routes, the token prompt, the live stream's status, and the views.
+import { api, auth, events, IncidentStream } from './api.js';
+import { h, notice, replace } from './dom.js';
+import * as changes from './views/changes.js';
+import * as dora from './views/dora.js';
+import * as incident from './views/incident.js';
+import * as oncall from './views/oncall.js';
+import * as problem from './views/problem.js';
+import * as problems from './views/problems.js';
+
+const routes = [
+  { pattern: /^\/?$/, view: oncall, nav: 'oncall' },
+  { pattern: /^\/incidents\/([^/]+)$/, view: incident, nav: 'oncall' },
+  { pattern: /^\/changes\/?$/, view: changes, nav: 'changes' },
+  { pattern: /^\/problems\/?$/, view: problems, nav: 'problems' },
+  { pattern: /^\/problems\/([^/]+)$/, view: problem, nav: 'problems' },
+  { pattern: /^\/dora\/?$/, view: dora, nav: 'dora' },
+];
+
+const main = document.getElementById('main');
+const dialog = document.getElementById('token-dialog');
+const form = document.getElementById('token-form');
+const input = document.getElementById('token-input');
+const reason = document.getElementById('token-reason');
+const signOut = document.getElementById('sign-out');
+const streamState = document.getElementById('stream-state');
+const announcer = document.getElementById('announcer');
+
+const stream = new IncidentStream();
+let current = null;
+let firstRender = true;
+
+function announce(text) {
+  announcer.textContent = '';
+  window.setTimeout(() => (announcer.textContent = text), 60);
+}
+
+function parseHash() {
+  const raw = window.location.hash.replace(/^#/, '') || '/';
+  const at = raw.indexOf('?');
+  const path = at < 0 ? raw : raw.slice(0, at);
+  const query = new URLSearchParams(at < 0 ? '' : raw.slice(at + 1));
+  return { path, query };
+}
+
+/** Changes the query part of the current route (which re-renders it). */
+function setQuery(changesToQuery) {
+  const { path, query } = parseHash();
+  for (const [key, value] of Object.entries(changesToQuery)) {
+    if (value === null || value === undefined || value === '') query.delete(key);
+    else query.set(key, String(value));
+  }
+  const q = query.toString();
+  window.location.hash = `#${path}${q ? `?${q}` : ''}`;
+}
+
+async function route() {
+  current?.abort();
+  const controller = new AbortController();
+  current = controller;
+  if (!auth.token) {
+    replace(main, h('h1', { tabindex: '-1' }, 'Aftershock'), notice('Sign in with an access token to see incidents, changes and problems.'));
+    askForToken();
+    return;
+  }
+  const { path, query } = parseHash();
+  let params = [];
+  const match = routes.find((r) => {
+    const m = r.pattern.exec(path);
+    if (m) params = m.slice(1).map((p) => decodeURIComponent(p));
+    return Boolean(m);
+  });
+  for (const link of document.querySelectorAll('nav a[data-route]')) {
+    if (match && link.dataset.route === match.nav) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (!match) {
+    document.title = 'Not found · Aftershock';
+    replace(main, h('h1', { tabindex: '-1' }, 'Page not found'), h('p', {}, h('a', { href: '#/' }, 'Back to the on-call view')));
+    return;
+  }
+  main.setAttribute('aria-busy', 'true');
+  replace(main, h('p', { class: 'loading' }, 'Loading…'));
+  try {
+    await match.view.render({
+      main,
+      params,
+      query,
+      api,
+      stream,
+      announce,
+      setQuery,
+      signal: controller.signal,
+      setTitle: (text) => (document.title = `${text} · Aftershock`),
+    });
+  } catch (error) {
+    if (controller.signal.aborted || error?.name === 'AbortError') return;
+    replace(
+      main,
+      h('h1', { tabindex: '-1' }, 'This page could not be loaded'),
+      notice(error?.friendly ?? String(error?.message ?? error), 'error'),
+      h('p', {}, h('button', { type: 'button', onclick: () => route() }, 'Try again')),
+    );
+  } finally {
+    if (current === controller) main.removeAttribute('aria-busy');
+  }
+  if (!firstRender && current === controller) main.querySelector('h1')?.focus({ preventScroll: false });
+  firstRender = false;
+}
+
+function askForToken(text) {
+  reason.hidden = !text;
+  reason.textContent = text ? `The server refused the token: ${text}` : '';
+  signOut.hidden = true;
+  if (!dialog.open) dialog.showModal();
+  input.focus();
+}
+
+form.addEventListener('submit', (event) => {
+  const value = input.value.trim();
+  if (value.length < 16) {
+    event.preventDefault();
+    reason.hidden = false;
+    reason.textContent = 'A token has at least 16 characters.';
+    return;
+  }
+  auth.set(value);
+  input.value = '';
+});
+
+// Escape on the dialog would leave the app without a token; keep it open until one is given.
+dialog.addEventListener('cancel', (event) => event.preventDefault());
+
+events.addEventListener('token', () => {
+  signOut.hidden = false;
+  stream.restart();
+  route();
+});
+
+events.addEventListener('auth-required', (event) => {
+  stream.stop();
+  askForToken(event.detail);
+});
+
+signOut.addEventListener('click', () => auth.clear());
+
+stream.addEventListener('state', (event) => {
+  const { state, retryInMs } = event.detail;
+  streamState.dataset.state = state;
+  streamState.textContent =
+    state === 'live'
+      ? 'Live'
+      : state === 'connecting'
+        ? 'Connecting…'
+        : state === 'retrying'
+          ? `Reconnecting in ${Math.max(1, Math.round(retryInMs / 1000))} s`
+          : 'Live updates off';
+});
+
+window.addEventListener('hashchange', () => route());
+
+if (auth.token) {
+  signOut.hidden = false;
+  stream.start();
+}
+route();

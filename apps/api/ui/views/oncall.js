@@ -1,0 +1,220 @@
+/* global window */
+// On-call view: the incidents that need someone, most severe first, kept current by the stream.
+import { miniBar } from '../charts.js';
+import { empty, facts, h, replace } from '../dom.js';
+import { kindName, plural, SEVERITIES } from '../format.js';
+import {
+  ageEl,
+  compareIncidents,
+  incidentHref,
+  pageHeader,
+  severityBadge,
+  statusBadge,
+  suspectLine,
+  topSuspect,
+} from './common.js';
+
+const ACTIVE = new Set(['open', 'acknowledged']);
+
+export async function render({ main, api, stream, signal, announce, setTitle }) {
+  setTitle('On call');
+  const incidents = new Map();
+  const rows = new Map();
+  const filters = { service: '', severity: '', status: 'active' };
+
+  async function load() {
+    const [open, acknowledged] = await Promise.all([
+      api.all('/api/v1/incidents', { status: 'open' }, { signal }),
+      api.all('/api/v1/incidents', { status: 'acknowledged' }, { signal }),
+    ]);
+    for (const incident of [...open, ...acknowledged]) upsert(incident);
+  }
+
+  function upsert(incident) {
+    const known = incidents.get(incident.id);
+    if (!known || known.version <= incident.version) incidents.set(incident.id, incident);
+  }
+
+  await load();
+  if (signal.aborted) return;
+
+  const summary = h('p', { class: 'summary', id: 'oncall-summary' });
+  const list = h('ol', {
+    class: 'incident-list',
+    'aria-live': 'polite',
+    'aria-relevant': 'additions removals',
+    'aria-labelledby': 'oncall-list-heading',
+  });
+  const emptyState = empty('Nothing needs you right now: no open incidents.');
+  const serviceInput = h('input', {
+    id: 'filter-service',
+    type: 'search',
+    placeholder: 'e.g. checkout',
+    oninput: () => {
+      filters.service = serviceInput.value.trim().toLowerCase();
+      sync();
+    },
+  });
+  const severitySelect = h(
+    'select',
+    {
+      id: 'filter-severity',
+      onchange: () => {
+        filters.severity = severitySelect.value;
+        sync();
+      },
+    },
+    h('option', { value: '' }, 'Any severity'),
+    SEVERITIES.map((sv) => h('option', { value: sv }, `${sv} and worse`)),
+  );
+  const statusSelect = h(
+    'select',
+    {
+      id: 'filter-status',
+      onchange: () => {
+        filters.status = statusSelect.value;
+        sync();
+      },
+    },
+    h('option', { value: 'active' }, 'Open and acknowledged'),
+    h('option', { value: 'open' }, 'Open only'),
+    h('option', { value: 'acknowledged' }, 'Acknowledged only'),
+  );
+
+  function visible(incident) {
+    if (!ACTIVE.has(incident.status)) return false;
+    if (filters.status !== 'active' && incident.status !== filters.status) return false;
+    if (filters.severity && SEVERITIES.indexOf(incident.severity) > SEVERITIES.indexOf(filters.severity))
+      return false;
+    if (filters.service) {
+      const services = [incident.service, ...(incident.services ?? [])].map((x) => String(x).toLowerCase());
+      if (!services.some((x) => x.includes(filters.service))) return false;
+    }
+    return true;
+  }
+
+  function row(incident) {
+    const suspect = topSuspect(incident);
+    const others = (incident.services ?? []).filter((x) => x !== incident.service);
+    const confidence =
+      suspect && suspect.changeId
+        ? miniBar(suspect.probability, 1, {
+            label: `Confidence ${Math.round(suspect.probability * 100)}%`,
+            kind: 'confidence',
+            width: 120,
+          })
+        : null;
+    return h(
+      'li',
+      {
+        class: `incident-card sev-border-${incident.severity}`,
+        dataset: { incidentId: incident.id, version: incident.version, status: incident.status },
+      },
+      h(
+        'div',
+        { class: 'card-head' },
+        severityBadge(incident.severity),
+        statusBadge(incident.status),
+        h('h3', { class: 'incident-title' }, h('a', { href: incidentHref(incident.id) }, incident.title || incident.id)),
+      ),
+      h(
+        'div',
+        { class: 'card-suspect' },
+        h('span', { class: 'label' }, 'Top suspect'),
+        ' ',
+        suspectLine(suspect),
+        confidence,
+      ),
+      facts(
+        [
+          ['Service', others.length ? `${incident.service} (+${others.length}: ${others.join(', ')})` : incident.service],
+          ['Blast radius', plural(incident.blastRadius ?? (incident.services ?? []).length, 'service')],
+          ['Age', ageEl(incident.openedAt)],
+          ['Kind', kindName(incident.kind)],
+          ['Signals', plural((incident.members ?? []).length, 'signal')],
+        ],
+        'facts facts-inline',
+      ),
+    );
+  }
+
+  function sync() {
+    const shown = [...incidents.values()].filter(visible).sort(compareIncidents);
+    const ids = new Set(shown.map((i) => i.id));
+    for (const [id, entry] of rows) {
+      if (!ids.has(id)) {
+        entry.li.remove();
+        rows.delete(id);
+      }
+    }
+    shown.forEach((incident, index) => {
+      let entry = rows.get(incident.id);
+      if (!entry || entry.version !== incident.version) {
+        const li = row(incident);
+        if (entry) entry.li.replaceWith(li);
+        entry = { li, version: incident.version };
+        rows.set(incident.id, entry);
+      }
+      if (list.children[index] !== entry.li) list.insertBefore(entry.li, list.children[index] ?? null);
+    });
+    const all = [...incidents.values()].filter((i) => ACTIVE.has(i.status));
+    const open = all.filter((i) => i.status === 'open').length;
+    summary.textContent = `${open} open · ${all.length - open} acknowledged${
+      shown.length !== all.length ? ` · ${shown.length} shown` : ''
+    }`;
+    emptyState.hidden = shown.length > 0;
+    emptyState.textContent = all.length
+      ? 'No incident matches these filters.'
+      : 'Nothing needs you right now: no open incidents.';
+  }
+
+  replace(
+    main,
+    pageHeader('On call', summary),
+    h(
+      'form',
+      { class: 'filters', role: 'search', 'aria-label': 'Filter incidents', onsubmit: (e) => e.preventDefault() },
+      h('div', { class: 'field' }, h('label', { for: 'filter-service' }, 'Service'), serviceInput),
+      h('div', { class: 'field' }, h('label', { for: 'filter-severity' }, 'Severity'), severitySelect),
+      h('div', { class: 'field' }, h('label', { for: 'filter-status' }, 'Status'), statusSelect),
+    ),
+    h('h2', { id: 'oncall-list-heading', class: 'visually-hidden' }, 'Open incidents, most severe first'),
+    list,
+    emptyState,
+  );
+  sync();
+
+  stream.addEventListener(
+    'incident',
+    (event) => {
+      const incident = event.detail;
+      const before = incidents.get(incident.id);
+      if (before && before.version > incident.version) return;
+      upsert(incident);
+      if (!before && ACTIVE.has(incident.status))
+        announce(`New ${incident.severity} incident: ${incident.title}`);
+      else if (before && before.status !== incident.status)
+        announce(`Incident ${incident.title} is now ${incident.status}`);
+      sync();
+    },
+    { signal },
+  );
+  stream.addEventListener(
+    'resync',
+    () => {
+      load()
+        .then(sync)
+        .catch(() => undefined);
+    },
+    { signal },
+  );
+  const ticker = window.setInterval(() => {
+    for (const entry of rows.values()) {
+      const id = entry.li.dataset.incidentId;
+      const incident = incidents.get(id);
+      const age = entry.li.querySelector('time');
+      if (incident && age) age.replaceWith(ageEl(incident.openedAt));
+    }
+  }, 30_000);
+  signal.addEventListener('abort', () => window.clearInterval(ticker));
+}
