@@ -16,7 +16,7 @@ export const startCommand: Command = {
   name: 'start',
   summary:
     'run every app in one process on the embedded defaults (in-memory bus, chDB); --demo streams a demo day',
-  usage: 'aftershock start [--demo] [--speed N] [--port N] [--data-dir DIR]',
+  usage: 'aftershock start [--demo [--speed N] [--summary-json FILE] [--exit]] [--port N] [--data-dir DIR]',
   async run(args) {
     if (args.options.port) process.env.HTTP_PORT = args.options.port;
     if (args.options.demo) return runDemo(args);
@@ -60,6 +60,12 @@ async function runDemo(args: Args): Promise<number | undefined> {
     (s) => `${scenario.inputs.length.toLocaleString('en')} inputs streamed in ${s.toFixed(0)} s`,
   );
   process.stdout.write(demoSummary(scenario, outcome, running.url, token) + '\n');
+  if (args.options['summary-json']) {
+    writeFileSync(
+      args.options['summary-json'],
+      JSON.stringify({ stories: scenario.stories, counts: scenario.counts, ...outcome }, null, 1),
+    );
+  }
   if (args.options.exit) {
     await running.close();
     return 0;
