@@ -49,6 +49,13 @@ export interface AnomalySettings {
    * (0 disables). Far above zCap: an ordinary outlier never qualifies, a 20× latency spike does.
    */
   readonly spikeZ: number;
+  /**
+   * Spikes must also exceed spikeMemory × the largest |z| this series produced lately (a
+   * decaying maximum with a half-life of spikeHalfLife samples): a series that spikes all the
+   * time (tweet volumes) stops reporting spikes no bigger than its usual ones.
+   */
+  readonly spikeMemory: number;
+  readonly spikeHalfLife: number;
   /** Magnitude gate in σ: |observed − baseline| ≥ minScore·σ, so slow small drifts that the CUSUM accumulates are not reported. */
   readonly minScore: number;
   /** Magnitude gates: |observed − baseline| must reach both (0 disables). */
@@ -89,6 +96,8 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   zCap: 6,
   minDuration: 2,
   spikeZ: 12,
+  spikeMemory: 1.2,
+  spikeHalfLife: 2000,
   minScore: 3,
   minAbsoluteMagnitude: 0,
   minRelativeMagnitude: 0,
@@ -168,6 +177,8 @@ export class SeriesModel {
   private openSamples = 0;
   private inBand = 0;
   private inBandSince = NaN;
+  // Decaying maximum of |z| (spike memory).
+  private zPeak = 0;
   // Seasonal profile: slots[d·B + b] = mean of bucket b in the period with index ≡ d (mod D).
   private slots: Float32Array | null = null;
   private slotCount: Uint8Array | null = null;
@@ -269,7 +280,9 @@ export class SeriesModel {
     const s = this.s;
     const pred = this.predict(ts, seq);
     const rawZ = (x - pred) / this.fit.sigma;
-    if (s.spikeZ > 0 && Math.abs(rawZ) >= s.spikeZ && Math.abs(x - pred) >= s.minAbsoluteMagnitude) {
+    const peak = this.zPeak;
+    this.zPeak = Math.max(Math.abs(rawZ), peak * Math.pow(0.5, 1 / s.spikeHalfLife));
+    if (s.spikeZ > 0 && Math.abs(rawZ) >= Math.max(s.spikeZ, s.spikeMemory * peak) && Math.abs(x - pred) >= s.minAbsoluteMagnitude) {
       const dir = rawZ > 0 ? 'up' : 'down';
       this.open = { onset: ts, detectedAt: ts, direction: dir, baseline: pred, observed: x, sigma: this.fit.sigma, seasonal: this.seasonalOn, shape: 'spike' };
       this.openSamples = 0;

@@ -1,0 +1,529 @@
+/* global window */
+// Incident page: what broke, which change most likely did it and why, the metrics around it
+// with the verification windows and the changes marked, what happened since, and the actions.
+import { lineChart } from '../charts.js';
+import { empty, facts, h, notice, replace } from '../dom.js';
+import {
+  clock,
+  duration,
+  evidenceStrength,
+  factorName,
+  kindName,
+  percent,
+  plural,
+  SEVERITIES,
+  statusName,
+  utc,
+} from '../format.js';
+import { ageEl, outcomeBadge, pageHeader, severityBadge, statusBadge, suspectName, timeEl } from './common.js';
+
+const METRIC_NAMES = {
+  'http.server.error.ratio': 'error ratio',
+  'http.server.errors': 'errors per second',
+  'http.server.requests': 'requests per second',
+  'http.server.request.duration.p95': 'latency p95',
+  'http.server.request.duration.p99': 'latency p99',
+  'process.cpu.utilization': 'CPU utilisation',
+};
+
+export async function render({ main, params, api, stream, signal, announce, setTitle }) {
+  const id = params[0];
+  const path = `/api/v1/incidents/${encodeURIComponent(id)}`;
+  const detail = await api.get(path, undefined, { signal });
+  if (signal.aborted) return;
+  let incident = detail.incident;
+  const history = new Map();
+  for (const v of [...(detail.history ?? []), incident]) if (v) history.set(v.version, v);
+  const changes = detail.changes ?? [];
+  const verdicts = detail.verdicts ?? [];
+  const metrics = detail.metrics ?? [];
+  const changeById = new Map(changes.map((c) => [c.id, c]));
+  setTitle(incident.title || 'Incident');
+
+  const headerBox = h('div', { class: 'incident-header' });
+  const suspectsBox = h('div');
+  const timelineBox = h('div');
+  const actionStatus = h('p', { class: 'action-status', role: 'status', 'aria-live': 'polite' });
+  let pending = null;
+
+  // Actions -------------------------------------------------------------------------------------
+  const comment = h('textarea', { id: 'action-comment', rows: 3, placeholder: 'What you found or did' });
+  const ackButton = h('button', { type: 'button', class: 'primary', id: 'acknowledge' }, 'Acknowledge');
+  const resolveButton = h('button', { type: 'button', id: 'resolve' }, 'Resolve');
+  const commentButton = h('button', { type: 'button', id: 'add-comment' }, 'Add comment');
+  const severitySelect = h(
+    'select',
+    { id: 'action-severity' },
+    SEVERITIES.map((sv) => h('option', { value: sv }, sv)),
+  );
+  const severityButton = h('button', { type: 'button', id: 'set-severity' }, 'Set severity');
+
+  async function act(action, body, sentText, doneText) {
+    const before = incident.version;
+    for (const b of [ackButton, resolveButton, commentButton, severityButton]) b.disabled = true;
+    actionStatus.className = 'action-status';
+    actionStatus.textContent = `${sentText}…`;
+    try {
+      await api.post(`${path}/${action}`, body, { signal });
+    } catch (error) {
+      if (signal.aborted) return;
+      actionStatus.className = 'action-status notice notice-error';
+      actionStatus.textContent = error.friendly ?? String(error.message ?? error);
+      updateButtons();
+      return;
+    }
+    comment.value = '';
+    actionStatus.textContent = `${sentText} — accepted; waiting for the new state…`;
+    pending = { before, doneText };
+    // The stream normally brings the new version within a second; if it is down, ask directly.
+    let tries = 0;
+    const poll = async () => {
+      if (!pending || signal.aborted) return;
+      if (tries++ >= 15) {
+        actionStatus.textContent = `${sentText} — accepted. The new state has not arrived yet; it will show here when it does.`;
+        updateButtons();
+        return;
+      }
+      try {
+        const fresh = await api.get(path, undefined, { signal });
+        for (const v of fresh.history ?? []) apply(v, false);
+        apply(fresh.incident, true);
+      } catch {
+        // The stream may still deliver it.
+      }
+      if (pending) window.setTimeout(poll, 2000);
+    };
+    window.setTimeout(poll, 3000);
+  }
+
+  ackButton.addEventListener('click', () =>
+    act('acknowledge', withComment({}), 'Acknowledging', (i) => `Acknowledged${i.actor ? ` by ${i.actor}` : ''}.`),
+  );
+  resolveButton.addEventListener('click', () =>
+    act('resolve', withComment({}), 'Resolving', (i) => `Resolved${i.actor ? ` by ${i.actor}` : ''}.`),
+  );
+  commentButton.addEventListener('click', () => {
+    if (!comment.value.trim()) {
+      actionStatus.className = 'action-status notice notice-error';
+      actionStatus.textContent = 'Write a comment first.';
+      comment.focus();
+      return;
+    }
+    act('comment', withComment({}), 'Adding the comment', () => 'Comment added.');
+  });
+  severityButton.addEventListener('click', () =>
+    act(
+      'severity',
+      withComment({ severity: severitySelect.value }),
+      `Setting severity to ${severitySelect.value}`,
+      (i) => `Severity is now ${i.severity}.`,
+    ),
+  );
+
+  function withComment(body) {
+    const text = comment.value.trim();
+    return text ? { ...body, comment: text } : body;
+  }
+
+  function updateButtons() {
+    const busy = pending !== null;
+    ackButton.disabled = busy || incident.status !== 'open';
+    resolveButton.disabled = busy || incident.status === 'resolved';
+    commentButton.disabled = busy;
+    severityButton.disabled = busy;
+    severitySelect.value = incident.severity;
+  }
+
+  // Rendering -----------------------------------------------------------------------------------
+  function renderHeader() {
+    const others = (incident.services ?? []).filter((x) => x !== incident.service);
+    replace(
+      headerBox,
+      h(
+        'div',
+        { class: 'badges' },
+        severityBadge(incident.severity),
+        h('span', { id: 'incident-status' }, statusBadge(incident.status)),
+        h('span', { class: 'muted' }, kindName(incident.kind)),
+      ),
+      incident.summary ? h('p', { class: 'lead' }, incident.summary) : null,
+      facts([
+        ['Service', incident.service],
+        ['Also affected', others.length ? others.join(', ') : null],
+        ['Blast radius', plural(incident.blastRadius ?? (incident.services ?? []).length, 'service')],
+        ['Opened', h('span', {}, timeEl(incident.openedAt), ' (', ageEl(incident.openedAt), ')')],
+        ['Last change', timeEl(incident.updatedAt)],
+        ['Resolved', incident.resolvedAt ? timeEl(incident.resolvedAt) : null],
+        ['Environment', incident.environment],
+        ['Team', incident.team],
+        ['Version', String(incident.version)],
+      ]),
+    );
+  }
+
+  function renderSuspects() {
+    const ranked = [...(incident.suspects ?? [])].sort((a, b) => b.probability - a.probability);
+    if (!ranked.length) {
+      replace(suspectsBox, empty('The engine has not weighed any change for this incident.'));
+      return;
+    }
+    replace(
+      suspectsBox,
+      h(
+        'ol',
+        { class: 'suspects' },
+        ranked.map((sp, i) => {
+          const change = sp.changeId ? changeById.get(sp.changeId) : null;
+          const verdict = sp.changeId ? latestVerdict(verdicts, sp.changeId) : null;
+          const pct = percent(sp.probability);
+          return h(
+            'li',
+            { class: `suspect${i === 0 ? ' suspect-top' : ''}`, dataset: { changeId: sp.changeId ?? 'none' } },
+            h(
+              'div',
+              { class: 'suspect-head' },
+              h('span', { class: 'rank', 'aria-label': `Rank ${i + 1}` }, String(i + 1)),
+              h(
+                'div',
+                { class: 'suspect-name' },
+                h('strong', {}, suspectName(sp)),
+                sp.changeId
+                  ? h(
+                      'span',
+                      { class: 'muted' },
+                      ` ${kindName(sp.kind ?? change?.kind)}${sp.service ? ` on ${sp.service}` : ''}${
+                        change?.version ? `, ${change.version}` : ''
+                      }${change ? `, ${utc(change.startedAt, { seconds: false })}` : ''}`,
+                    )
+                  : h('span', { class: 'muted' }, ' something other than a recorded change'),
+                verdict ? h('span', {}, ' ', outcomeBadge(verdict.outcome)) : null,
+              ),
+              h('span', { class: 'probability' }, pct),
+            ),
+            h(
+              'div',
+              { class: 'prob-bar', role: 'img', 'aria-label': `Probability ${pct}` },
+              h('span', { style: { width: `${Math.max(0.5, sp.probability * 100).toFixed(1)}%` } }),
+            ),
+            sp.evidence?.length
+              ? h(
+                  'ul',
+                  { class: 'evidence', 'aria-label': `Evidence for ${suspectName(sp)}` },
+                  [...sp.evidence]
+                    .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
+                    .map((ev) => {
+                      const strength = evidenceStrength(ev.weight);
+                      return h(
+                        'li',
+                        { class: `evidence-${strength.direction}` },
+                        h('span', { class: 'evidence-factor' }, factorName(ev.factor)),
+                        h('span', { class: 'evidence-detail' }, ev.detail),
+                        h('span', { class: 'evidence-strength', title: `weight ${ev.weight.toFixed(2)}` }, strength.words),
+                      );
+                    }),
+                )
+              : null,
+          );
+        }),
+      ),
+    );
+  }
+
+  function renderTimeline() {
+    const entries = timelineEntries([...history.values()], incident);
+    let lastDay = '';
+    replace(
+      timelineBox,
+      entries.length
+        ? h(
+            'ol',
+            { class: 'timeline' },
+            entries.map((e) => {
+              const day = utc(e.at).slice(0, 10);
+              const showDay = day !== lastDay;
+              lastDay = day;
+              return h(
+                'li',
+                { class: `tl-entry tl-${e.kind}` },
+                h('time', { datetime: new Date(e.at).toISOString(), title: utc(e.at) }, showDay ? `${day} ${clock(e.at, { seconds: true })}` : clock(e.at, { seconds: true })),
+                h('div', { class: 'tl-body' }, h('strong', {}, e.title), e.detail ? h('p', {}, e.detail) : null),
+              );
+            }),
+          )
+        : empty('Nothing recorded yet.'),
+    );
+  }
+
+  function apply(next, announceIt = true) {
+    if (!next || next.id !== incident.id) return;
+    history.set(next.version, next);
+    if (next.version <= incident.version) return;
+    const previous = incident;
+    incident = next;
+    renderHeader();
+    renderSuspects();
+    renderTimeline();
+    if (pending && next.version > pending.before) {
+      actionStatus.className = 'action-status notice notice-ok';
+      actionStatus.textContent = pending.doneText(next);
+      pending = null;
+    }
+    updateButtons();
+    if (announceIt && previous.status !== next.status) announce(`This incident is now ${statusName(next.status)}`);
+  }
+
+  renderHeader();
+  renderSuspects();
+  renderTimeline();
+  updateButtons();
+
+  replace(
+    main,
+    pageHeader(incident.title || incident.id),
+    headerBox,
+    h(
+      'div',
+      { class: 'incident-layout' },
+      h(
+        'div',
+        { class: 'col-main' },
+        h(
+          'section',
+          { 'aria-labelledby': 'suspects-h', class: 'panel' },
+          h('h2', { id: 'suspects-h' }, 'Suspected changes'),
+          h('p', { class: 'hint' }, 'Ranked by the probability that each caused this, with the evidence behind it.'),
+          suspectsBox,
+        ),
+        h(
+          'section',
+          { 'aria-labelledby': 'metrics-h', class: 'panel' },
+          h('h2', { id: 'metrics-h' }, 'Affected metrics'),
+          metricsSection(metrics, changes, verdicts, incident),
+        ),
+        verdicts.length
+          ? h(
+              'section',
+              { 'aria-labelledby': 'verdicts-h', class: 'panel' },
+              h('h2', { id: 'verdicts-h' }, 'Verification verdicts'),
+              verdictList(verdicts),
+            )
+          : null,
+      ),
+      h(
+        'div',
+        { class: 'col-side' },
+        h(
+          'section',
+          { 'aria-labelledby': 'actions-h', class: 'panel actions-panel' },
+          h('h2', { id: 'actions-h' }, 'Actions'),
+          h('label', { for: 'action-comment' }, 'Comment (optional)'),
+          comment,
+          h('div', { class: 'buttons' }, ackButton, resolveButton, commentButton),
+          h(
+            'div',
+            { class: 'inline-field' },
+            h('label', { for: 'action-severity' }, 'Severity'),
+            severitySelect,
+            severityButton,
+          ),
+          actionStatus,
+        ),
+        h(
+          'section',
+          { 'aria-labelledby': 'timeline-h', class: 'panel' },
+          h('h2', { id: 'timeline-h' }, 'Timeline'),
+          timelineBox,
+        ),
+      ),
+    ),
+  );
+
+  stream.addEventListener('incident', (event) => apply(event.detail), { signal });
+  stream.addEventListener(
+    'resync',
+    () => {
+      api
+        .get(path, undefined, { signal })
+        .then((fresh) => apply(fresh.incident))
+        .catch(() => undefined);
+    },
+    { signal },
+  );
+}
+
+function latestVerdict(verdicts, changeId) {
+  return (
+    verdicts
+      .filter((v) => v.changeId === changeId)
+      .sort((a, b) => Number(b.final) - Number(a.final) || b.look - a.look || b.decidedAt - a.decidedAt)[0] ?? null
+  );
+}
+
+function metricsSection(metrics, changes, verdicts, incident) {
+  if (!metrics.length) return empty('No metric series were recorded around this incident.');
+  const suspects = new Map((incident.suspects ?? []).filter((sp) => sp.changeId).map((sp) => [sp.changeId, sp]));
+  const legend = h(
+    'ul',
+    { class: 'legend', 'aria-label': 'Chart legend' },
+    h('li', {}, h('span', { class: 'swatch swatch-baseline' }), 'baseline window'),
+    h('li', {}, h('span', { class: 'swatch swatch-observation' }), 'observation window'),
+    h('li', {}, h('span', { class: 'swatch swatch-suspect' }), 'suspected change'),
+    h('li', {}, h('span', { class: 'swatch swatch-change' }), 'other change'),
+    h('li', {}, h('span', { class: 'swatch swatch-incident' }), 'incident opened'),
+  );
+  const figures = metrics.map((m) => {
+    const windows = m.windows ?? windowsFromVerdicts(verdicts, m.service);
+    const ranges = windows
+      ? [
+          { from: windows.baselineStart, to: windows.baselineEnd, kind: 'baseline', label: 'baseline' },
+          { from: windows.observationStart, to: windows.observationEnd, kind: 'observation', label: 'observation' },
+        ]
+      : [];
+    const markers = changes.map((c) => {
+      const sp = suspects.get(c.id);
+      return {
+        at: c.startedAt,
+        kind: sp ? 'suspect' : 'change',
+        label: `${kindName(c.kind)} of ${c.service}${c.version ? ` ${c.version}` : ''}`,
+        title: `${c.id}: ${kindName(c.kind)} of ${c.service}${c.version ? ` ${c.version}` : ''} at ${utc(c.startedAt)}${
+          sp ? ` — suspect, ${percent(sp.probability)}` : ''
+        }`,
+      };
+    });
+    markers.push({ at: incident.openedAt, kind: 'incident', label: 'incident opened', title: `Incident opened at ${utc(incident.openedAt)}` });
+    const name = METRIC_NAMES[m.metric] ?? m.metric;
+    const title = `${m.service} — ${name}`;
+    return h(
+      'figure',
+      { class: 'metric-figure', dataset: { service: m.service, metric: m.metric } },
+      h(
+        'figcaption',
+        {},
+        h('strong', {}, title),
+        h('span', { class: 'muted' }, ` ${m.metric}${m.resolution ? ` · ${resolutionText(m.resolution)} resolution` : ''}`),
+      ),
+      lineChart({ title, metric: m.metric, unit: m.unit, points: m.points ?? [], ranges, markers }),
+    );
+  });
+  return h('div', {}, legend, h('div', { class: 'metric-grid' }, figures));
+}
+
+function resolutionText(resolution) {
+  if (typeof resolution === 'number') return duration(resolution);
+  return String(resolution);
+}
+
+function windowsFromVerdicts(verdicts, service) {
+  const v = verdicts.filter((x) => x.service === service).sort((a, b) => b.decidedAt - a.decidedAt)[0];
+  return v
+    ? {
+        baselineStart: v.baselineStart,
+        baselineEnd: v.baselineEnd,
+        observationStart: v.observationStart,
+        observationEnd: v.observationEnd,
+      }
+    : null;
+}
+
+function verdictList(verdicts) {
+  const latest = new Map();
+  for (const v of verdicts) {
+    const known = latest.get(v.changeId);
+    if (!known || Number(v.final) > Number(known.final) || v.look > known.look) latest.set(v.changeId, v);
+  }
+  return h(
+    'ul',
+    { class: 'verdicts' },
+    [...latest.values()].map((v) =>
+      h(
+        'li',
+        { class: 'verdict-item' },
+        h(
+          'div',
+          { class: 'verdict-head' },
+          outcomeBadge(v.outcome),
+          h('strong', {}, ` ${v.changeId}`),
+          h('span', { class: 'muted' }, ` score ${v.score}/100 · look ${v.look}${v.final ? ' (final)' : ''}`),
+        ),
+        v.summary ? h('p', {}, v.summary) : null,
+        v.metrics?.length
+          ? h(
+              'table',
+              { class: 'compact' },
+              h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Metric'), h('th', { scope: 'col' }, 'Outcome'), h('th', { scope: 'col' }, 'Why'))),
+              h(
+                'tbody',
+                {},
+                v.metrics.map((mj) =>
+                  h('tr', {}, h('td', {}, METRIC_NAMES[mj.metric] ?? mj.metric), h('td', {}, outcomeBadge(mj.outcome)), h('td', {}, mj.reason)),
+                ),
+              ),
+            )
+          : null,
+      ),
+    ),
+  );
+}
+
+const EVENT_TITLES = {
+  opened: 'Incident opened',
+  updated: 'Updated',
+  acknowledged: 'Acknowledged',
+  resolved: 'Resolved',
+  reopened: 'Reopened',
+  severity_changed: 'Severity changed',
+  commented: 'Comment',
+  reassigned: 'Reassigned',
+};
+
+const MEMBER_TITLES = { alert: 'Alert', anomaly: 'Anomaly', verdict: 'Verdict' };
+
+/** The versions (state changes) and members (signals) as one list in time order. */
+export function timelineEntries(versions, latest) {
+  const sorted = [...versions].sort((a, b) => a.version - b.version);
+  const entries = [];
+  sorted.forEach((v, i) => {
+    const prev = sorted[i - 1];
+    const by = v.actor ? ` by ${v.actor}` : v.event === 'resolved' ? ' by the engine' : '';
+    const details = [];
+    if (!prev || v.event === 'opened') {
+      details.push(`${v.severity} ${kindName(v.kind)} on ${v.service}`);
+    } else {
+      if (prev.severity !== v.severity) details.push(`severity ${prev.severity} → ${v.severity}`);
+      if (prev.status !== v.status && !['acknowledged', 'resolved', 'reopened'].includes(v.event))
+        details.push(`status ${statusName(prev.status)} → ${statusName(v.status)}`);
+      const joined = (v.services ?? []).filter((x) => !(prev.services ?? []).includes(x));
+      if (joined.length) details.push(`${joined.join(', ')} affected too`);
+      const top = [...(v.suspects ?? [])].sort((a, b) => b.probability - a.probability)[0];
+      const prevTop = [...(prev.suspects ?? [])].sort((a, b) => b.probability - a.probability)[0];
+      if (top && (top.changeId !== prevTop?.changeId || Math.abs(top.probability - (prevTop?.probability ?? 0)) >= 0.05))
+        details.push(`top suspect ${suspectName(top)} at ${percent(top.probability)}`);
+      const added = (v.members ?? []).length - (prev.members ?? []).length;
+      if (v.event === 'updated' && added > 0 && !details.length) details.push(`${plural(added, 'signal')} joined`);
+    }
+    if (!prev || v.event === 'opened') {
+      const top = [...(v.suspects ?? [])].sort((a, b) => b.probability - a.probability)[0];
+      if (top) details.push(`top suspect ${suspectName(top)} at ${percent(top.probability)}`);
+    }
+    if (v.comment) details.push(`“${v.comment}”`);
+    entries.push({
+      at: v.updatedAt,
+      order: 1,
+      kind: v.event,
+      title: `${EVENT_TITLES[v.event] ?? v.event}${v.event === 'severity_changed' ? ` to ${v.severity}` : ''}${by}`,
+      detail: details.join(' · '),
+    });
+  });
+  for (const m of latest?.members ?? []) {
+    entries.push({
+      at: m.at,
+      order: 0,
+      kind: `member-${m.type}`,
+      title: `${MEMBER_TITLES[m.type] ?? m.type}: ${m.name}`,
+      detail: m.service ? `on ${m.service}` : '',
+    });
+  }
+  return entries.sort((a, b) => a.at - b.at || a.order - b.order);
+}
+
+export { notice };
