@@ -19,6 +19,8 @@ export interface NabSeries {
   readonly values: number[];
   /** Labelled anomaly windows as [start, end] timestamps (inclusive). */
   readonly windows: Array<[number, number]>;
+  /** The labelled anomaly instants (combined_labels.json), one inside each window. */
+  readonly labels: number[];
 }
 
 /** NAB timestamps ("2014-04-01 00:00:00" or with fractional seconds) are UTC. */
@@ -44,6 +46,7 @@ export function readNabSeries(file: string): { timestamps: number[]; values: num
 export function loadNab(): NabSeries[] {
   const root = join(datasetsDir(), 'nab');
   const labels = JSON.parse(readFileSync(join(root, 'labels', 'combined_windows.json'), 'utf8')) as Record<string, Array<[string, string]>>;
+  const points = JSON.parse(readFileSync(join(root, 'labels', 'combined_labels.json'), 'utf8')) as Record<string, string[]>;
   const out: NabSeries[] = [];
   for (const category of readdirSync(join(root, 'data')).sort()) {
     const dir = join(root, 'data', category);
@@ -52,7 +55,7 @@ export function loadNab(): NabSeries[] {
       const name = `${category}/${file}`;
       const { timestamps, values } = readNabSeries(join(dir, file));
       const windows = (labels[name] ?? []).map(([a, b]) => [parseNabTime(a), parseNabTime(b)] as [number, number]);
-      out.push({ name, category, timestamps, values, windows });
+      out.push({ name, category, timestamps, values, windows, labels: (points[name] ?? []).map(parseNabTime) });
     }
   }
   return out;

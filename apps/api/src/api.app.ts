@@ -1,5 +1,26 @@
 import type { AppSpec } from '#platform';
 import { ApiModule } from './api.module.js';
+import { loadApiConfig } from './api.settings.js';
+import { AssessmentsConsumer } from './gate/assessments.consumer.js';
+import { HistoryConsumer } from './gate/history.consumer.js';
+import { StreamConsumer } from './stream/stream.consumer.js';
 
-/** The api app in service mode: its own process, Kafka and (where it needs one) a ClickHouse server or chDB. */
-export const apiApp: AppSpec = { name: 'api', features: [ApiModule], needs: { bus: true, store: true } };
+export const API_HISTORY_GROUP = 'aftershock-api-history';
+export const API_STREAM_GROUP = 'aftershock-api-stream';
+
+/** The api app's consumers; all-in-one runs them too. */
+export const API_CONSUMERS: NonNullable<AppSpec['consumers']> = [
+  // The risk history and the live stream need every partition: a group per instance.
+  { groupId: () => `${API_HISTORY_GROUP}-${loadApiConfig().instanceId}`, consumer: HistoryConsumer },
+  { groupId: () => `${API_STREAM_GROUP}-${loadApiConfig().instanceId}`, consumer: StreamConsumer },
+  // Each arriving change is assessed once across the instances: one shared group.
+  { groupId: () => loadApiConfig().assessorGroup, consumer: AssessmentsConsumer },
+];
+
+/** The api app in service mode: its own process against Kafka and ClickHouse (or chDB). */
+export const apiApp: AppSpec = {
+  name: 'api',
+  features: [ApiModule],
+  needs: { bus: true, store: true },
+  consumers: API_CONSUMERS,
+};

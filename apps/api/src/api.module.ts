@@ -1,7 +1,137 @@
-import { Module } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import {
+  Module,
+  RequestMethod,
+  type MiddlewareConsumer,
+  type NestModule,
+  type Provider,
+} from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { parseCatalog } from '#catalog';
+import { EventCodec } from '#contracts';
+import type { Clock } from '#core';
+import { CLOCK } from '#platform';
+import { CLICKHOUSE_STORE, type ClickHouseStore } from '#storage';
+import { API_CONFIG, loadApiConfig, type ApiConfig } from './api.settings.js';
+import {
+  API_CODEC,
+  ASSESSMENTS_REPOSITORY,
+  CHANGES_REPOSITORY,
+  INCIDENTS_REPOSITORY,
+  PROBLEMS_REPOSITORY,
+  SERVICE_CATALOG,
+  TELEMETRY_REPOSITORY,
+  VERDICTS_REPOSITORY,
+} from './api.tokens.js';
+import { ChangesController } from './changes/changes.controller.js';
+import { ChangesService } from './changes/changes.service.js';
+import { CommandsPublisher } from './commands.publisher.js';
+import {
+  AssessmentsRepository,
+  ChangesRepository,
+  DEFAULT_RESOLUTION_POLICY,
+  IncidentsRepository,
+  ProblemsRepository,
+  TelemetryRepository,
+  VerdictsRepository,
+} from './deep-imports.js';
+import { DoraController } from './dora/dora.controller.js';
+import { DoraService } from './dora/dora.service.js';
+import { AssessmentsConsumer } from './gate/assessments.consumer.js';
+import { GateController } from './gate/gate.controller.js';
+import { HistoryConsumer } from './gate/history.consumer.js';
+import { RiskGate } from './gate/risk-gate.js';
+import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { CorsMiddleware } from './http/cors.middleware.js';
+import { JsonBodyMiddleware } from './http/json-body.middleware.js';
+import { QueryTokenMiddleware } from './http/query-token.middleware.js';
+import { WriteBuckets, WriteRateLimitGuard } from './http/write-rate-limit.guard.js';
+import { IncidentsController } from './incidents/incidents.controller.js';
+import { IncidentsService } from './incidents/incidents.service.js';
+import { OpenApiController } from './openapi/openapi.controller.js';
+import { ProblemsController } from './problems/problems.controller.js';
+import { ProblemsService } from './problems/problems.service.js';
+import { ApiQueries } from './queries/api-queries.js';
+import { IncidentStream } from './stream/incident-stream.js';
+import { StreamConsumer } from './stream/stream.consumer.js';
+import { StreamController } from './stream/stream.controller.js';
+import { StaticUiMiddleware } from './ui/static-ui.middleware.js';
+
+const repository = (token: symbol, make: (store: ClickHouseStore) => unknown): Provider => ({
+  provide: token,
+  inject: [CLICKHOUSE_STORE],
+  useFactory: make,
+});
+
+const providers: Provider[] = [
+  { provide: API_CONFIG, useFactory: () => loadApiConfig() },
+  {
+    provide: API_CODEC,
+    inject: [API_CONFIG, CLOCK],
+    useFactory: (config: ApiConfig, clock: Clock) =>
+      new EventCodec({ format: config.wireFormat, now: () => clock.now() }),
+  },
+  {
+    provide: SERVICE_CATALOG,
+    inject: [API_CONFIG],
+    useFactory: (config: ApiConfig) =>
+      config.catalogFile
+        ? parseCatalog(readFileSync(config.catalogFile, 'utf8'), config.catalogFile)
+        : undefined,
+  },
+  repository(INCIDENTS_REPOSITORY, (store) => new IncidentsRepository(store)),
+  repository(CHANGES_REPOSITORY, (store) => new ChangesRepository(store)),
+  repository(VERDICTS_REPOSITORY, (store) => new VerdictsRepository(store)),
+  repository(PROBLEMS_REPOSITORY, (store) => new ProblemsRepository(store)),
+  repository(ASSESSMENTS_REPOSITORY, (store) => new AssessmentsRepository(store)),
+  {
+    provide: TELEMETRY_REPOSITORY,
+    inject: [CLICKHOUSE_STORE, CLOCK],
+    useFactory: (store: ClickHouseStore, clock: Clock) =>
+      new TelemetryRepository(store, DEFAULT_RESOLUTION_POLICY, () => clock.now()),
+  },
+  { provide: APP_FILTER, useClass: ApiExceptionFilter },
+  ApiQueries,
+  CommandsPublisher,
+  WriteBuckets,
+  WriteRateLimitGuard,
+  IncidentsService,
+  ChangesService,
+  ProblemsService,
+  DoraService,
+  RiskGate,
+  IncidentStream,
+  HistoryConsumer,
+  AssessmentsConsumer,
+  StreamConsumer,
+];
 
 /**
- * The api app. REST API, OpenAPI document, web UI and the change-risk gate over ClickHouse.
+ * The api app: the REST API under /api/v1 with its OpenAPI document, the live incident stream,
+ * the change-risk gate (and an assessment for every arriving change), and the web UI's files.
  */
-@Module({})
-export class ApiModule {}
+@Module({
+  controllers: [
+    OpenApiController,
+    IncidentsController,
+    GateController,
+    ChangesController,
+    ProblemsController,
+    DoraController,
+    StreamController,
+  ],
+  providers,
+})
+export class ApiModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CorsMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    consumer.apply(JsonBodyMiddleware).forRoutes(IncidentsController, ProblemsController, GateController);
+    consumer.apply(QueryTokenMiddleware).forRoutes(StreamController);
+    consumer
+      .apply(StaticUiMiddleware)
+      .forRoutes(
+        { path: '{*path}', method: RequestMethod.GET },
+        { path: '{*path}', method: RequestMethod.HEAD },
+      );
+  }
+}

@@ -9,6 +9,10 @@ const apiSettings = {
     default: `${hostname()}-${process.pid}`,
     description: 'names this instance’s own consumer groups (risk history, live stream)',
   }),
+  assessorGroup: setting.string('API_ASSESSOR_GROUP', {
+    default: 'aftershock-api-assessor',
+    description: 'consumer group shared by the api instances that assess arriving changes',
+  }),
   corsOrigins: setting.list('AFTERSHOCK_CORS_ORIGINS', {
     default: [],
     description: 'origins (scheme://host[:port]) that get CORS headers; unset = CORS closed',
@@ -49,16 +53,22 @@ export type ApiConfig = ReturnType<typeof loadApiConfig>;
 export function loadApiConfig(env: Env = process.env) {
   const config = loadSettings(apiSettings, env);
   for (const origin of config.corsOrigins) {
-    let ok = false;
-    try {
-      const url = new URL(origin);
-      ok = url.origin === origin.replace(/\/$/, '') && /^https?:$/.test(url.protocol);
-    } catch {
-      ok = false;
-    }
-    requireSetting(ok, 'AFTERSHOCK_CORS_ORIGINS', `"${origin}" is not an origin such as https://ops.example.com`);
+    requireSetting(
+      isOrigin(origin),
+      'AFTERSHOCK_CORS_ORIGINS',
+      `"${origin}" is not an origin such as https://ops.example.com`,
+    );
   }
   return { ...config, corsOrigins: config.corsOrigins.map((o) => o.replace(/\/$/, '')) };
+}
+
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.origin === text.replace(/\/$/, '') && /^https?:$/.test(url.protocol);
+  } catch {
+    return false;
+  }
 }
 
 /** Injection token of the ApiConfig. */

@@ -1,8 +1,9 @@
-/* global window, sessionStorage, EventSource, CustomEvent, EventTarget */
+/* global EventTarget */
 // The REST API client and the live incident stream. The token lives in sessionStorage only:
 // it goes with the tab, never to disk for longer than the session.
 
 const TOKEN_KEY = 'aftershock.token';
+const ACTOR_KEY = 'aftershock.actor';
 
 export const auth = {
   get token() {
@@ -11,6 +12,19 @@ export const auth = {
   set(token) {
     sessionStorage.setItem(TOKEN_KEY, token);
     events.dispatchEvent(new CustomEvent('token', { detail: token }));
+  },
+  /** The person's name, sent with actions so they are attributed to them (else to the token). */
+  get actor() {
+    return sessionStorage.getItem(ACTOR_KEY);
+  },
+  setActor(name) {
+    // HTTP header values are Latin-1; anything else is dropped rather than failing the request.
+    name = String(name ?? '')
+      .replace(/[^\x20-\x7e\xa0-\xff]/g, '')
+      .trim()
+      .slice(0, 200);
+    if (name) sessionStorage.setItem(ACTOR_KEY, name);
+    else sessionStorage.removeItem(ACTOR_KEY);
   },
   clear(reason) {
     sessionStorage.removeItem(TOKEN_KEY);
@@ -50,6 +64,7 @@ async function request(method, path, { query, body, signal } = {}) {
   const headers = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && auth.actor) headers['X-Aftershock-Actor'] = auth.actor;
   const shown = url.pathname + url.search;
   let response;
   try {
@@ -64,7 +79,7 @@ async function request(method, path, { query, body, signal } = {}) {
     throw new ApiError({ status: 0, reason: String(error?.message ?? error), method, path: shown });
   }
   const text = await response.text();
-  let json = null;
+  let json;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

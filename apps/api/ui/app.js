@@ -1,4 +1,3 @@
-/* global document, window, AbortController */
 // The single-page app: hash routes, the token prompt, the live stream's status, and the views.
 import { api, auth, events, IncidentStream } from './api.js';
 import { h, notice, replace } from './dom.js';
@@ -22,6 +21,7 @@ const main = document.getElementById('main');
 const dialog = document.getElementById('token-dialog');
 const form = document.getElementById('token-form');
 const input = document.getElementById('token-input');
+const actorInput = document.getElementById('actor-input');
 const reason = document.getElementById('token-reason');
 const signOut = document.getElementById('sign-out');
 const streamState = document.getElementById('stream-state');
@@ -60,7 +60,11 @@ async function route() {
   const controller = new AbortController();
   current = controller;
   if (!auth.token) {
-    replace(main, h('h1', { tabindex: '-1' }, 'Aftershock'), notice('Sign in with an access token to see incidents, changes and problems.'));
+    replace(
+      main,
+      h('h1', { tabindex: '-1' }, 'Aftershock'),
+      notice('Sign in with an access token to see incidents, changes and problems.'),
+    );
     askForToken();
     return;
   }
@@ -77,7 +81,11 @@ async function route() {
   }
   if (!match) {
     document.title = 'Not found · Aftershock';
-    replace(main, h('h1', { tabindex: '-1' }, 'Page not found'), h('p', {}, h('a', { href: '#/' }, 'Back to the on-call view')));
+    replace(
+      main,
+      h('h1', { tabindex: '-1' }, 'Page not found'),
+      h('p', {}, h('a', { href: '#/' }, 'Back to the on-call view')),
+    );
     return;
   }
   main.setAttribute('aria-busy', 'true');
@@ -113,6 +121,7 @@ function askForToken(text) {
   reason.hidden = !text;
   reason.textContent = text ? `The server refused the token: ${text}` : '';
   signOut.hidden = true;
+  actorInput.value = auth.actor ?? '';
   if (!dialog.open) dialog.showModal();
   input.focus();
 }
@@ -125,6 +134,7 @@ form.addEventListener('submit', (event) => {
     reason.textContent = 'A token has at least 16 characters.';
     return;
   }
+  auth.setActor(actorInput.value);
   auth.set(value);
   input.value = '';
 });

@@ -33,7 +33,8 @@ export function timeTicks(from, to, maxTicks = 7) {
   const ticks = [];
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
     const midnight = t % DAY === 0;
-    const label = step >= DAY || (midnight && span > DAY / 2) ? dayMonth(t) : clock(t, { seconds: step < MINUTE });
+    const label =
+      step >= DAY || (midnight && span > DAY / 2) ? dayMonth(t) : clock(t, { seconds: step < MINUTE });
     ticks.push({ t, label });
   }
   return ticks;
@@ -46,7 +47,8 @@ export function valueTicks(min, max, count = 4) {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((st) => st >= raw) ?? 10 * mag;
   const ticks = [];
-  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step)
+    ticks.push(Number(v.toPrecision(12)));
   if (ticks.at(-1) < max) ticks.push(Number((ticks.at(-1) + step).toPrecision(12)));
   return ticks;
 }
@@ -95,7 +97,9 @@ export function lineChart(options) {
     `Line chart of ${title || metric} from ${utc(from, { seconds: false })} to ${utc(to, { seconds: false })}`,
     values.length ? `, between ${fmt(Math.min(...values))} and ${fmt(Math.max(...values))}.` : ', no data.',
     ...ranges.map((r) => ` ${r.label ?? r.kind} window ${clock(r.from)}–${clock(r.to)} UTC shaded.`),
-    markers.length ? ` ${markers.length} marked on the time axis: ${markers.map((mk) => mk.label).join(', ')}.` : '',
+    markers.length
+      ? ` ${markers.length} marked on the time axis: ${markers.map((mk) => mk.label).join(', ')}.`
+      : '',
   ].join('');
 
   const svg = s(
@@ -141,14 +145,28 @@ export function lineChart(options) {
     );
   }
   // Time axis.
-  svg.append(s('line', { class: 'axis', x1: m.left, x2: m.left + plotW, y1: m.top + plotH, y2: m.top + plotH }));
+  svg.append(
+    s('line', { class: 'axis', x1: m.left, x2: m.left + plotW, y1: m.top + plotH, y2: m.top + plotH }),
+  );
   for (const tick of timeTicks(from, to, Math.max(3, Math.floor(plotW / 90)))) {
     svg.append(
-      s('line', { class: 'tick-mark', x1: x(tick.t), x2: x(tick.t), y1: m.top + plotH, y2: m.top + plotH + 4 }),
-      s('text', { class: 'tick tick-x', x: x(tick.t), y: m.top + plotH + 28, 'text-anchor': 'middle' }, tick.label),
+      s('line', {
+        class: 'tick-mark',
+        x1: x(tick.t),
+        x2: x(tick.t),
+        y1: m.top + plotH,
+        y2: m.top + plotH + 4,
+      }),
+      s(
+        'text',
+        { class: 'tick tick-x', x: x(tick.t), y: m.top + plotH + 28, 'text-anchor': 'middle' },
+        tick.label,
+      ),
     );
   }
-  svg.append(s('text', { class: 'axis-caption', x: m.left + plotW, y: height - 2, 'text-anchor': 'end' }, 'UTC'));
+  svg.append(
+    s('text', { class: 'axis-caption', x: m.left + plotW, y: height - 2, 'text-anchor': 'end' }, 'UTC'),
+  );
 
   // The series, broken where data is missing.
   if (points.length) {
@@ -164,7 +182,11 @@ export function lineChart(options) {
       svg.append(s('circle', { class: 'series-dot', cx: x(points[0][0]), cy: y(points[0][1]), r: 3 }));
   } else {
     svg.append(
-      s('text', { class: 'no-data', x: m.left + plotW / 2, y: m.top + plotH / 2, 'text-anchor': 'middle' }, 'no data'),
+      s(
+        'text',
+        { class: 'no-data', x: m.left + plotW / 2, y: m.top + plotH / 2, 'text-anchor': 'middle' },
+        'no data',
+      ),
     );
   }
 
@@ -264,7 +286,12 @@ export function barChart(options) {
   const fmt = (v) => withUnit(v, unit);
   const svg = s(
     'svg',
-    { class: 'chart bar-chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `${titleId} ${descId}` },
+    {
+      class: 'chart bar-chart',
+      viewBox: `0 0 ${width} ${height}`,
+      role: 'img',
+      'aria-labelledby': `${titleId} ${descId}`,
+    },
     s('title', { id: titleId }, title),
     s('desc', { id: descId }, `Bar chart: ${bars.map((b) => `${b.label} ${fmt(b.value)}`).join('; ')}.`),
   );
@@ -295,12 +322,18 @@ export function barChart(options) {
           ? s('text', { class: 'bar-value', x: cx, y: by - 4, 'text-anchor': 'middle' }, fmt(b.value))
           : null,
         i % labelEvery === 0
-          ? s('text', { class: 'tick tick-x', x: cx, y: m.top + plotH + 16, 'text-anchor': 'middle' }, b.label)
+          ? s(
+              'text',
+              { class: 'tick tick-x', x: cx, y: m.top + plotH + 16, 'text-anchor': 'middle' },
+              b.label,
+            )
           : null,
       ),
     );
   });
-  svg.append(s('line', { class: 'axis', x1: m.left, x2: m.left + plotW, y1: m.top + plotH, y2: m.top + plotH }));
+  svg.append(
+    s('line', { class: 'axis', x1: m.left, x2: m.left + plotW, y1: m.top + plotH, y2: m.top + plotH }),
+  );
   return svg;
 }
 
@@ -318,6 +351,13 @@ export function miniBar(value, max, { label, kind = 'default', width = 90, heigh
       'aria-label': label ?? `${Math.round(share * 100)}%`,
     },
     s('rect', { class: 'mini-bar-track', x: 0, y: 0, width, height, rx: height / 2 }),
-    s('rect', { class: 'mini-bar-fill', x: 0, y: 0, width: Math.max(share > 0 ? 2 : 0, share * width), height, rx: height / 2 }),
+    s('rect', {
+      class: 'mini-bar-fill',
+      x: 0,
+      y: 0,
+      width: Math.max(share > 0 ? 2 : 0, share * width),
+      height,
+      rx: height / 2,
+    }),
   );
 }

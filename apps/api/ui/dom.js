@@ -1,4 +1,3 @@
-/* global document */
 // Tiny DOM helpers: build elements from data without ever parsing data as HTML.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';

@@ -106,7 +106,10 @@ export function compact(x) {
 
 /** Whether a dimensionless ("1") metric is a ratio that reads best as a percentage. */
 export function isRatioMetric(metric, unit) {
-  return (unit === '1' || unit === '%' || !unit) && /ratio|utili[sz]ation|rate$|percent|fraction/i.test(metric ?? '');
+  return (
+    (unit === '1' || unit === '%' || !unit) &&
+    /ratio|utili[sz]ation|rate$|percent|fraction/i.test(metric ?? '')
+  );
 }
 
 /** A metric value with its unit: 245 ms, 1.2 s, 4.2%, 12.3/s, 512 MiB. */
@@ -154,9 +157,7 @@ export function periodWords(periodMs, anchor) {
   const at = Number.isFinite(anchor) ? roundTo(anchor, 5 * MINUTE) : null;
   if (near(DAY)) return at === null ? 'every day' : `every day at ${clock(at)} UTC`;
   if (near(WEEK)) {
-    return at === null
-      ? 'every week'
-      : `every ${WEEKDAYS[new Date(at).getUTCDay()]} at ${clock(at)} UTC`;
+    return at === null ? 'every week' : `every ${WEEKDAYS[new Date(at).getUTCDay()]} at ${clock(at)} UTC`;
   }
   if (near(HOUR)) return at === null ? 'every hour' : `every hour at :${pad(new Date(at).getUTCMinutes())}`;
   for (const [unit, ms] of [
@@ -198,7 +199,9 @@ const FACTOR_NAMES = {
 /** "onset-alignment" → "Onset during rollout"; unknown names are made readable. */
 export function factorName(factor) {
   if (FACTOR_NAMES[factor]) return FACTOR_NAMES[factor];
-  const words = String(factor ?? '').replace(/[-_.]+/g, ' ').trim();
+  const words = String(factor ?? '')
+    .replace(/[-_.]+/g, ' ')
+    .trim();
   return words ? words[0].toUpperCase() + words.slice(1) : '—';
 }
 

@@ -2,7 +2,7 @@
 // from testClickHouse(), on topics of its own.
 import { loadBusConfig } from '#config';
 import { EventCodec, type EventName, type EventTypes } from '#contracts';
-import { KafkaBus, type Subscription } from '#messaging';
+import { KafkaBus, type BatchResult, type Subscription } from '#messaging';
 import { silentLogger } from '#observability';
 import { runMigrations, type ClickHouseStore } from '#storage';
 import { testClickHouse, testKafkaBrokers, uniqueTopic, type TestClickHouse } from '#testing';
@@ -18,6 +18,8 @@ export interface RecorderHarness {
   /** Topic of each event (the dead-letter topic is where this recorder's rejections go too). */
   readonly topics: Readonly<Record<EventName, string>>;
   readonly consumer: RecorderConsumer;
+  /** What every handled batch returned. */
+  readonly results: BatchResult[];
   publish<E extends EventName>(event: E, values: readonly EventTypes[E][], format?: 'avro' | 'json'): Promise<void>;
   /** Starts consuming (a fresh consumer group). */
   start(): Promise<void>;
@@ -32,6 +34,7 @@ const EVENTS: readonly EventName[] = [
   'incident',
   'incident-command',
   'problem',
+  'problem-command',
   'assessment',
   'dead-letter',
 ];
@@ -53,9 +56,8 @@ export async function recorderHarness(
   });
   const bus = new KafkaBus(busConfig, silentLogger, { backoff: { initialMs: 50, maxMs: 500 } });
   await bus.connect();
-  await bus.ensureTopics(
-    [...Object.values(topics), busConfig.deadLetterTopic].map((topic) => ({ topic, partitions: 2 })),
-  );
+  const all = new Set([...Object.values(topics), busConfig.deadLetterTopic]);
+  await bus.ensureTopics([...all].map((topic) => ({ topic, partitions: 2 })));
   const config = loadRecorderConfig({
     RECORDER_TOPICS: Object.entries(topics)
       .map(([event, topic]) => `${topic}=${event}`)
@@ -66,11 +68,13 @@ export async function recorderHarness(
     retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 100 },
   });
   let subscription: Subscription | undefined;
+  const results: BatchResult[] = [];
   return {
     ch,
     bus,
     topics,
     consumer,
+    results,
     async publish(event, values, format = 'avro') {
       const c = format === 'json' ? jsonCodec : codec;
       const messages = await Promise.all(
@@ -85,7 +89,11 @@ export async function recorderHarness(
       subscription = await bus.subscribe({
         groupId: `recorder-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
         topics: consumer.topics(),
-        handler: (batch) => consumer.handle(batch),
+        handler: async (batch) => {
+          const result = await consumer.handle(batch);
+          results.push(result);
+          return result;
+        },
       });
     },
     async close() {

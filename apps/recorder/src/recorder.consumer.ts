@@ -12,7 +12,7 @@ import type { Logger } from '#observability';
 import { CLOCK, LOGGER } from '#platform';
 import { CLICKHOUSE_STORE, type ClickHouseStore } from '#storage';
 import { RecorderIntentsRepository } from '../../../libs/storage/src/queries/index.js';
-import { EVENT_TABLES } from '../../../libs/storage/src/records/index.js';
+import { eventTable } from '../../../libs/storage/src/records/index.js';
 import { RangeWriter, type RangeWriterOptions } from './range-writer.js';
 import { RecordDecoder } from './record-decoder.js';
 import { RECORDER_CONFIG, RECORDER_WRITER_OPTIONS } from './recorder.tokens.js';
@@ -51,7 +51,7 @@ export class RecorderConsumer implements OnApplicationShutdown {
     const { topic, partition, messages } = batch;
     if (messages.length === 0) return {};
     const event = this.eventOf(topic);
-    const table = EVENT_TABLES[event];
+    const table = eventTable(event);
     const troubleBefore = this.store.transientFailures;
     const recorded = await this.intents.from(topic, partition, BigInt(messages[0]!.offset));
     const plan = planWrites(messages, recorded);

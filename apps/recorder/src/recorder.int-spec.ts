@@ -13,6 +13,7 @@ import {
   anIncident,
   anIncidentCommand,
   aProblem,
+  aProblemCommand,
   aTelemetryBatch,
   aVerdict,
   MINUTE,
@@ -112,6 +113,7 @@ describe('recorder: topics → ClickHouse, field for field', () => {
     const problem = aProblem({ id: 'prb-1', mttrMs: null, periodMs: null, workaround: 'restart', fixChangeId: 'c-9', reopened: true, actor: 'bob' });
     const assessment = anAssessment({ changeId: 'c-1', team: 'payments' });
     const command = anIncidentCommand({ incidentId: 'inc-1', action: 'severity', severity: 'high', comment: 'worse' });
+    const problemCommand = aProblemCommand({ action: 'known_error', workaround: 'restart the pool', fixChangeId: 'c-9' });
 
     await h.publish('change', changes.slice(0, 2));
     await h.publish('change', changes.slice(2), 'json');
@@ -121,6 +123,7 @@ describe('recorder: topics → ClickHouse, field for field', () => {
     await h.publish('incident', [incident]);
     await h.publish('incident-command', [command]);
     await h.publish('problem', [problem], 'json');
+    await h.publish('problem-command', [problemCommand]);
     await h.publish('assessment', [assessment]);
 
     const store = h.ch.store;
@@ -141,7 +144,9 @@ describe('recorder: topics → ClickHouse, field for field', () => {
       const detail = await new IncidentsRepository(store).detail('inc-1');
       assert.deepEqual(detail?.incident, incident);
       assert.deepEqual(detail?.commands, [command]);
-      assert.deepEqual(await new ProblemsRepository(store).get('prb-1'), problem);
+      const withMembers = await new ProblemsRepository(store).withMembers('prb-1');
+      assert.deepEqual(withMembers?.problem, problem);
+      assert.deepEqual(withMembers?.commands, [problemCommand]);
       assert.deepEqual(await new AssessmentsRepository(store).byChange('c-1'), [assessment]);
     });
   });

@@ -11,6 +11,7 @@ describe('recorder settings', () => {
     assert.equal(config.topics[TOPICS.incidents], 'incident');
     assert.equal(config.topics['my.dlq'], 'dead-letter');
     assert.equal(config.topics[TOPICS.deadLetters], undefined);
+    assert.equal(config.topics[TOPICS.problemCommands], 'problem-command');
     assert.equal(Object.keys(config.topics).length, Object.keys(TOPICS).length);
     assert.deepEqual(config.retention, {});
   });

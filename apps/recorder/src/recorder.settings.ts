@@ -2,8 +2,10 @@
 // the telemetry tables, and how long to pause a partition after ClickHouse had trouble.
 import { ConfigError, loadSettings, setting, type Env } from '#config';
 import { TOPIC_EVENTS, TOPICS, type EventName } from '#contracts';
+import { recordableEvents } from '../../../libs/storage/src/records/index.js';
 
-const EVENTS = new Set<string>(Object.values(TOPIC_EVENTS));
+/** Events the schema has a table for. */
+const EVENTS = new Set<string>(recordableEvents());
 
 const recorderSettings = {
   topics: setting.optionalString('RECORDER_TOPICS', 'topic=event,... (replaces the defaults)'),
@@ -79,11 +81,11 @@ export function loadRecorderConfig(env: Env = process.env): RecorderConfig {
   };
 }
 
-/** Every canonical and output topic, the dead-letter topic under its configured name. */
+/** Every canonical and output topic with a table, the dead-letter topic under its configured name. */
 function defaultTopics(deadLetterTopic: string): Record<string, EventName> {
   const topics: Record<string, EventName> = {};
   for (const [topic, event] of Object.entries(TOPIC_EVENTS)) {
-    topics[event === 'dead-letter' ? deadLetterTopic : topic] = event;
+    if (EVENTS.has(event)) topics[event === 'dead-letter' ? deadLetterTopic : topic] = event;
   }
   return topics;
 }

@@ -9,14 +9,18 @@ export interface ErrorBody {
 
 export class ApiError extends HttpException {
   constructor(status: number, code: string, reason: string, field?: string) {
-    super({ error: field === undefined ? { code, reason } : { code, field, reason } } satisfies ErrorBody, status);
+    super(
+      { error: field === undefined ? { code, reason } : { code, field, reason } } satisfies ErrorBody,
+      status,
+    );
   }
 }
 
 export const badRequest = (field: string, reason: string, code = 'request.invalid') =>
   new ApiError(400, code, reason, field);
 
-export const notFound = (what: string, id: string) => new ApiError(404, 'not-found', `no ${what} with id "${id}"`);
+export const notFound = (what: string, id: string) =>
+  new ApiError(404, 'not-found', `no ${what} with id "${id}"`);
 
 export function isErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== 'object' || value === null) return false;

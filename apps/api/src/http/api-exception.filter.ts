@@ -39,13 +39,19 @@ export class ApiExceptionFilter extends BaseExceptionFilter {
       const body = exception.getResponse();
       if (isErrorBody(body)) return [status, body];
       if (status === 404) {
-        return [404, { error: { code: 'route.not-found', reason: `no route ${request.method} ${request.path}` } }];
+        return [
+          404,
+          { error: { code: 'route.not-found', reason: `no route ${request.method} ${request.path}` } },
+        ];
       }
       return [status, { error: { code: `http.${status}`, reason: exception.message } }];
     }
     if (exception instanceof StoreError && exception.transient) {
       this.logger.warn('store unavailable', { path: request.path, error: exception });
-      return [503, { error: { code: 'store.unavailable', reason: 'ClickHouse is not answering; try again' } }];
+      return [
+        503,
+        { error: { code: 'store.unavailable', reason: 'ClickHouse is not answering; try again' } },
+      ];
     }
     this.logger.error('request failed', { method: request.method, path: request.path, error: exception });
     return [500, { error: { code: 'internal', reason: 'internal error (logged on the server)' } }];

@@ -14,7 +14,10 @@ export function bearerSecret(request: Pick<Request, 'headers'>): string | undefi
   return header?.startsWith('Bearer ') ? header.slice(7).trim() || undefined : undefined;
 }
 
-export function callerToken(tokens: readonly AccessToken[], request: Pick<Request, 'headers'>): AccessToken | undefined {
+export function callerToken(
+  tokens: readonly AccessToken[],
+  request: Pick<Request, 'headers'>,
+): AccessToken | undefined {
   const secret = bearerSecret(request);
   if (secret === undefined) return undefined;
   const digest = createHash('sha256').update(secret).digest();
@@ -26,7 +29,10 @@ export function actorOf(tokens: readonly AccessToken[], request: Pick<Request, '
   const raw = request.headers[ACTOR_HEADER];
   const named = (Array.isArray(raw) ? raw[0] : raw)?.trim();
   if (named) {
-    if (named.length > MAX_ACTOR_LENGTH || /[\u0000-\u001f\u007f]/.test(named)) {
+    if (
+      named.length > MAX_ACTOR_LENGTH ||
+      [...named].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
+    ) {
       throw badRequest(ACTOR_HEADER, `must be 1 to ${MAX_ACTOR_LENGTH} printable characters`);
     }
     return named;

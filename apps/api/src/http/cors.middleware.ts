@@ -21,7 +21,8 @@ export class CorsMiddleware implements NestMiddleware {
 
   use(request: Request, response: Response, next: NextFunction): void {
     const origin = request.headers.origin;
-    const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
+    const preflight =
+      request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     if (origin === undefined) return next();
     response.vary('Origin');
     const allowed = this.origins.has(origin);
@@ -34,7 +35,10 @@ export class CorsMiddleware implements NestMiddleware {
     }
     if (!allowed) {
       response.status(403).json({
-        error: { code: 'cors.origin-not-allowed', reason: `origin ${origin} is not in AFTERSHOCK_CORS_ORIGINS` },
+        error: {
+          code: 'cors.origin-not-allowed',
+          reason: `origin ${origin} is not in AFTERSHOCK_CORS_ORIGINS`,
+        },
       });
       return;
     }

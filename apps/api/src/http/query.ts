@@ -39,7 +39,8 @@ export function parseInstant(query: Query, field: string): number | undefined {
   const text = single(query, field);
   if (text === undefined) return undefined;
   const ms = parseInstantText(text);
-  if (ms === undefined) throw badRequest(field, `"${text}" is not an ISO 8601 date-time or epoch milliseconds`);
+  if (ms === undefined)
+    throw badRequest(field, `"${text}" is not an ISO 8601 date-time or epoch milliseconds`);
   return ms;
 }
 
@@ -69,7 +70,11 @@ export function parseName(query: Query, field: string): string | undefined {
 }
 
 /** Values of an enumeration, repeated or comma-separated; undefined when not given. */
-export function parseEnumList<T extends string>(query: Query, field: string, allowed: readonly T[]): T[] | undefined {
+export function parseEnumList<T extends string>(
+  query: Query,
+  field: string,
+  allowed: readonly T[],
+): T[] | undefined {
   const value = query[field];
   if (value === undefined) return undefined;
   const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => {
@@ -79,10 +84,15 @@ export function parseEnumList<T extends string>(query: Query, field: string, all
   const items = parts.map((p) => p.trim()).filter(Boolean);
   const unknown = items.find((i) => !(allowed as readonly string[]).includes(i));
   if (unknown !== undefined) throw badRequest(field, `"${unknown}" is not one of ${allowed.join(', ')}`);
-  return items.length > 0 ? [...new Set(items)] as T[] : undefined;
+  return items.length > 0 ? ([...new Set(items)] as T[]) : undefined;
 }
 
-export function parseEnum<T extends string>(query: Query, field: string, allowed: readonly T[], fallback: T): T {
+export function parseEnum<T extends string>(
+  query: Query,
+  field: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const text = single(query, field);
   if (text === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(text)) {

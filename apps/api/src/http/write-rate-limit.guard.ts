@@ -4,30 +4,33 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
-import type { Clock } from '#core';
-import { CLOCK } from '#platform';
 import { API_CONFIG, type ApiConfig } from '../api.settings.js';
 import { ApiError } from './api-error.js';
 import { bearerSecret } from './caller.js';
 import { TokenBuckets } from './token-bucket.js';
 
+/** The buckets, one provider shared by every route the guard protects. */
+@Injectable()
+export class WriteBuckets extends TokenBuckets {
+  constructor(@Inject(API_CONFIG) config: ApiConfig) {
+    super({ ratePerSecond: config.writeRatePerSecond, burst: config.writeBurst });
+  }
+}
+
 @Injectable()
 export class WriteRateLimitGuard implements CanActivate {
-  private readonly buckets: TokenBuckets;
-
   constructor(
+    private readonly buckets: WriteBuckets,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    this.buckets = new TokenBuckets({ ratePerSecond: config.writeRatePerSecond, burst: config.writeBurst });
-  }
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
     const secret = bearerSecret(request);
     const key = secret ? createHash('sha256').update(secret).digest('hex') : `ip:${request.ip ?? ''}`;
-    const result = this.buckets.take(key, this.clock.now());
+    // A rate in real time (monotonic), whatever clock drives event time (the demo simulates one).
+    const result = this.buckets.take(key, performance.now());
     if (result.ok) return true;
     const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
     http.getResponse<Response>().setHeader('Retry-After', String(seconds));

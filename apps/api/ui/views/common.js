@@ -61,7 +61,11 @@ export function suspectLine(suspect) {
     { class: 'suspect-line' },
     h('span', { class: 'suspect-kind' }, kindName(suspect.kind)),
     ' ',
-    h('a', { class: 'suspect-id', href: `#/changes?focus=${encodeURIComponent(suspect.changeId)}` }, suspect.changeId),
+    h(
+      'a',
+      { class: 'suspect-id', href: `#/changes?focus=${encodeURIComponent(suspect.changeId)}` },
+      suspect.changeId,
+    ),
     suspect.service ? h('span', { class: 'muted' }, ` on ${suspect.service}`) : null,
     ' ',
     h(

@@ -1,8 +1,7 @@
-/* global window */
 // Incident page: what broke, which change most likely did it and why, the metrics around it
 // with the verification windows and the changes marked, what happened since, and the actions.
 import { lineChart } from '../charts.js';
-import { empty, facts, h, notice, replace } from '../dom.js';
+import { empty, facts, h, replace } from '../dom.js';
 import {
   clock,
   duration,
@@ -15,7 +14,16 @@ import {
   statusName,
   utc,
 } from '../format.js';
-import { ageEl, outcomeBadge, pageHeader, severityBadge, statusBadge, suspectName, timeEl } from './common.js';
+import {
+  ageEl,
+  outcomeBadge,
+  pageHeader,
+  problemHref,
+  severityBadge,
+  statusBadge,
+  suspectName,
+  timeEl,
+} from './common.js';
 
 const METRIC_NAMES = {
   'http.server.error.ratio': 'error ratio',
@@ -38,6 +46,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
   const verdicts = detail.verdicts ?? [];
   const metrics = detail.metrics ?? [];
   const changeById = new Map(changes.map((c) => [c.id, c]));
+  const problemIds = detail.problemIds ?? [];
   setTitle(incident.title || 'Incident');
 
   const headerBox = h('div', { class: 'incident-header' });
@@ -97,7 +106,12 @@ export async function render({ main, params, api, stream, signal, announce, setT
   }
 
   ackButton.addEventListener('click', () =>
-    act('acknowledge', withComment({}), 'Acknowledging', (i) => `Acknowledged${i.actor ? ` by ${i.actor}` : ''}.`),
+    act(
+      'acknowledge',
+      withComment({}),
+      'Acknowledging',
+      (i) => `Acknowledged${i.actor ? ` by ${i.actor}` : ''}.`,
+    ),
   );
   resolveButton.addEventListener('click', () =>
     act('resolve', withComment({}), 'Resolving', (i) => `Resolved${i.actor ? ` by ${i.actor}` : ''}.`),
@@ -156,7 +170,19 @@ export async function render({ main, params, api, stream, signal, announce, setT
         ['Resolved', incident.resolvedAt ? timeEl(incident.resolvedAt) : null],
         ['Environment', incident.environment],
         ['Team', incident.team],
-        ['Version', String(incident.version)],
+        [
+          'Recurring problem',
+          problemIds.length
+            ? h(
+                'span',
+                {},
+                problemIds.map((pid, i) => [
+                  i ? ', ' : '',
+                  h('a', { href: problemHref(pid) }, 'see the problem'),
+                ]),
+              )
+            : null,
+        ],
       ]),
     );
   }
@@ -178,7 +204,10 @@ export async function render({ main, params, api, stream, signal, announce, setT
           const pct = percent(sp.probability);
           return h(
             'li',
-            { class: `suspect${i === 0 ? ' suspect-top' : ''}`, dataset: { changeId: sp.changeId ?? 'none' } },
+            {
+              class: `suspect${i === 0 ? ' suspect-top' : ''}`,
+              dataset: { changeId: sp.changeId ?? 'none' },
+            },
             h(
               'div',
               { class: 'suspect-head' },
@@ -218,7 +247,11 @@ export async function render({ main, params, api, stream, signal, announce, setT
                         { class: `evidence-${strength.direction}` },
                         h('span', { class: 'evidence-factor' }, factorName(ev.factor)),
                         h('span', { class: 'evidence-detail' }, ev.detail),
-                        h('span', { class: 'evidence-strength', title: `weight ${ev.weight.toFixed(2)}` }, strength.words),
+                        h(
+                          'span',
+                          { class: 'evidence-strength', title: `weight ${ev.weight.toFixed(2)}` },
+                          strength.words,
+                        ),
                       );
                     }),
                 )
@@ -245,8 +278,17 @@ export async function render({ main, params, api, stream, signal, announce, setT
               return h(
                 'li',
                 { class: `tl-entry tl-${e.kind}` },
-                h('time', { datetime: new Date(e.at).toISOString(), title: utc(e.at) }, showDay ? `${day} ${clock(e.at, { seconds: true })}` : clock(e.at, { seconds: true })),
-                h('div', { class: 'tl-body' }, h('strong', {}, e.title), e.detail ? h('p', {}, e.detail) : null),
+                h(
+                  'time',
+                  { datetime: new Date(e.at).toISOString(), title: utc(e.at) },
+                  showDay ? `${day} ${clock(e.at, { seconds: true })}` : clock(e.at, { seconds: true }),
+                ),
+                h(
+                  'div',
+                  { class: 'tl-body' },
+                  h('strong', {}, e.title),
+                  e.detail ? h('p', {}, e.detail) : null,
+                ),
               );
             }),
           )
@@ -269,7 +311,8 @@ export async function render({ main, params, api, stream, signal, announce, setT
       pending = null;
     }
     updateButtons();
-    if (announceIt && previous.status !== next.status) announce(`This incident is now ${statusName(next.status)}`);
+    if (announceIt && previous.status !== next.status)
+      announce(`This incident is now ${statusName(next.status)}`);
   }
 
   renderHeader();
@@ -291,14 +334,18 @@ export async function render({ main, params, api, stream, signal, announce, setT
           'section',
           { 'aria-labelledby': 'suspects-h', class: 'panel' },
           h('h2', { id: 'suspects-h' }, 'Suspected changes'),
-          h('p', { class: 'hint' }, 'Ranked by the probability that each caused this, with the evidence behind it.'),
+          h(
+            'p',
+            { class: 'hint' },
+            'Ranked by the probability that each caused this, with the evidence behind it.',
+          ),
           suspectsBox,
         ),
         h(
           'section',
           { 'aria-labelledby': 'metrics-h', class: 'panel' },
           h('h2', { id: 'metrics-h' }, 'Affected metrics'),
-          metricsSection(metrics, changes, verdicts, incident),
+          metricsSection(metrics, changes, verdicts, incident, detail.range),
         ),
         verdicts.length
           ? h(
@@ -355,13 +402,24 @@ function latestVerdict(verdicts, changeId) {
   return (
     verdicts
       .filter((v) => v.changeId === changeId)
-      .sort((a, b) => Number(b.final) - Number(a.final) || b.look - a.look || b.decidedAt - a.decidedAt)[0] ?? null
+      .sort((a, b) => Number(b.final) - Number(a.final) || b.look - a.look || b.decidedAt - a.decidedAt)[0] ??
+    null
   );
 }
 
-function metricsSection(metrics, changes, verdicts, incident) {
+function metricsSection(metrics, changes, verdicts, incident, range) {
   if (!metrics.length) return empty('No metric series were recorded around this incident.');
-  const suspects = new Map((incident.suspects ?? []).filter((sp) => sp.changeId).map((sp) => [sp.changeId, sp]));
+  // One time axis for every chart: the range the API chose, else the span of all the series.
+  const spans = metrics.flatMap((m) => (m.points ?? []).map((p) => p[0])).filter(Number.isFinite);
+  const domain =
+    range && Number.isFinite(range.from) && Number.isFinite(range.to) && range.to > range.from
+      ? [range.from, range.to]
+      : spans.length
+        ? [Math.min(...spans), Math.max(...spans)]
+        : undefined;
+  const suspects = new Map(
+    (incident.suspects ?? []).filter((sp) => sp.changeId).map((sp) => [sp.changeId, sp]),
+  );
   const legend = h(
     'ul',
     { class: 'legend', 'aria-label': 'Chart legend' },
@@ -371,12 +429,23 @@ function metricsSection(metrics, changes, verdicts, incident) {
     h('li', {}, h('span', { class: 'swatch swatch-change' }), 'other change'),
     h('li', {}, h('span', { class: 'swatch swatch-incident' }), 'incident opened'),
   );
+  const top = [...(incident.suspects ?? [])]
+    .filter((sp) => sp.changeId)
+    .sort((a, b) => b.probability - a.probability)[0];
+  const topVerdict = top ? latestVerdict(verdicts, top.changeId) : null;
   const figures = metrics.map((m) => {
-    const windows = m.windows ?? windowsFromVerdicts(verdicts, m.service);
+    // A series' own windows; else those of a verdict on its service; else the top suspect's.
+    const windows =
+      m.windows ?? windowsFromVerdicts(verdicts, m.service) ?? (topVerdict ? windowsOf(topVerdict) : null);
     const ranges = windows
       ? [
           { from: windows.baselineStart, to: windows.baselineEnd, kind: 'baseline', label: 'baseline' },
-          { from: windows.observationStart, to: windows.observationEnd, kind: 'observation', label: 'observation' },
+          {
+            from: windows.observationStart,
+            to: windows.observationEnd,
+            kind: 'observation',
+            label: 'observation',
+          },
         ]
       : [];
     const markers = changes.map((c) => {
@@ -390,7 +459,12 @@ function metricsSection(metrics, changes, verdicts, incident) {
         }`,
       };
     });
-    markers.push({ at: incident.openedAt, kind: 'incident', label: 'incident opened', title: `Incident opened at ${utc(incident.openedAt)}` });
+    markers.push({
+      at: incident.openedAt,
+      kind: 'incident',
+      label: 'incident opened',
+      title: `Incident opened at ${utc(incident.openedAt)}`,
+    });
     const name = METRIC_NAMES[m.metric] ?? m.metric;
     const title = `${m.service} — ${name}`;
     return h(
@@ -400,29 +474,40 @@ function metricsSection(metrics, changes, verdicts, incident) {
         'figcaption',
         {},
         h('strong', {}, title),
-        h('span', { class: 'muted' }, ` ${m.metric}${m.resolution ? ` · ${resolutionText(m.resolution)} resolution` : ''}`),
+        h(
+          'span',
+          { class: 'muted' },
+          ` ${m.metric}${m.resolution ? ` · ${resolutionText(m.resolution)}` : ''}`,
+        ),
       ),
-      lineChart({ title, metric: m.metric, unit: m.unit, points: m.points ?? [], ranges, markers }),
+      lineChart({ title, metric: m.metric, unit: m.unit, points: m.points ?? [], ranges, markers, domain }),
     );
   });
   return h('div', {}, legend, h('div', { class: 'metric-grid' }, figures));
 }
 
 function resolutionText(resolution) {
-  if (typeof resolution === 'number') return duration(resolution);
-  return String(resolution);
+  if (typeof resolution === 'number') return `${duration(resolution)} resolution`;
+  return (
+    { raw: 'raw points', '1m': '1-minute averages', '1h': '1-hour averages' }[resolution] ??
+    `${resolution} resolution`
+  );
 }
 
 function windowsFromVerdicts(verdicts, service) {
   const v = verdicts.filter((x) => x.service === service).sort((a, b) => b.decidedAt - a.decidedAt)[0];
-  return v
-    ? {
-        baselineStart: v.baselineStart,
-        baselineEnd: v.baselineEnd,
-        observationStart: v.observationStart,
-        observationEnd: v.observationEnd,
-      }
-    : null;
+  return v ? windowsOf(v) : null;
+}
+
+function windowsOf(v) {
+  if (![v.baselineStart, v.baselineEnd, v.observationStart, v.observationEnd].every(Number.isFinite))
+    return null;
+  return {
+    baselineStart: v.baselineStart,
+    baselineEnd: v.baselineEnd,
+    observationStart: v.observationStart,
+    observationEnd: v.observationEnd,
+  };
 }
 
 function verdictList(verdicts) {
@@ -450,12 +535,28 @@ function verdictList(verdicts) {
           ? h(
               'table',
               { class: 'compact' },
-              h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Metric'), h('th', { scope: 'col' }, 'Outcome'), h('th', { scope: 'col' }, 'Why'))),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'col' }, 'Metric'),
+                  h('th', { scope: 'col' }, 'Outcome'),
+                  h('th', { scope: 'col' }, 'Why'),
+                ),
+              ),
               h(
                 'tbody',
                 {},
                 v.metrics.map((mj) =>
-                  h('tr', {}, h('td', {}, METRIC_NAMES[mj.metric] ?? mj.metric), h('td', {}, outcomeBadge(mj.outcome)), h('td', {}, mj.reason)),
+                  h(
+                    'tr',
+                    {},
+                    h('td', {}, METRIC_NAMES[mj.metric] ?? mj.metric),
+                    h('td', {}, outcomeBadge(mj.outcome)),
+                    h('td', {}, mj.reason),
+                  ),
                 ),
               ),
             )
@@ -496,11 +597,15 @@ export function timelineEntries(versions, latest) {
       if (joined.length) details.push(`${joined.join(', ')} affected too`);
       const top = [...(v.suspects ?? [])].sort((a, b) => b.probability - a.probability)[0];
       const prevTop = [...(prev.suspects ?? [])].sort((a, b) => b.probability - a.probability)[0];
-      if (top && (top.changeId !== prevTop?.changeId || Math.abs(top.probability - (prevTop?.probability ?? 0)) >= 0.05))
+      if (
+        top &&
+        (top.changeId !== prevTop?.changeId ||
+          Math.abs(top.probability - (prevTop?.probability ?? 0)) >= 0.05)
+      )
         details.push(`top suspect ${suspectName(top)} at ${percent(top.probability)}`);
-      const added = (v.members ?? []).length - (prev.members ?? []).length;
-      if (v.event === 'updated' && added > 0 && !details.length) details.push(`${plural(added, 'signal')} joined`);
     }
+    // An update that only added signals is told by the signals' own entries.
+    if (prev && v.event === 'updated' && !details.length && !v.comment) return;
     if (!prev || v.event === 'opened') {
       const top = [...(v.suspects ?? [])].sort((a, b) => b.probability - a.probability)[0];
       if (top) details.push(`top suspect ${suspectName(top)} at ${percent(top.probability)}`);
@@ -525,5 +630,3 @@ export function timelineEntries(versions, latest) {
   }
   return entries.sort((a, b) => a.at - b.at || a.order - b.order);
 }
-
-export { notice };

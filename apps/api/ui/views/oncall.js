@@ -1,8 +1,7 @@
-/* global window */
 // On-call view: the incidents that need someone, most severe first, kept current by the stream.
 import { miniBar } from '../charts.js';
 import { empty, facts, h, replace } from '../dom.js';
-import { kindName, plural, SEVERITIES } from '../format.js';
+import { duration, kindName, percent, plural, SEVERITIES } from '../format.js';
 import {
   ageEl,
   compareIncidents,
@@ -11,10 +10,12 @@ import {
   severityBadge,
   statusBadge,
   suspectLine,
+  suspectName,
   topSuspect,
 } from './common.js';
 
 const ACTIVE = new Set(['open', 'acknowledged']);
+const RECENT = 8;
 
 export async function render({ main, api, stream, signal, announce, setTitle }) {
   setTitle('On call');
@@ -23,11 +24,12 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
   const filters = { service: '', severity: '', status: 'active' };
 
   async function load() {
-    const [open, acknowledged] = await Promise.all([
+    const [open, acknowledged, resolved] = await Promise.all([
       api.all('/api/v1/incidents', { status: 'open' }, { signal }),
       api.all('/api/v1/incidents', { status: 'acknowledged' }, { signal }),
+      api.get('/api/v1/incidents', { status: 'resolved', limit: RECENT }, { signal }),
     ]);
-    for (const incident of [...open, ...acknowledged]) upsert(incident);
+    for (const incident of [...open, ...acknowledged, ...(resolved?.items ?? [])]) upsert(incident);
   }
 
   function upsert(incident) {
@@ -46,6 +48,13 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
     'aria-labelledby': 'oncall-list-heading',
   });
   const emptyState = empty('Nothing needs you right now: no open incidents.');
+  const recentList = h('ul', { class: 'recent-list' });
+  const recentSection = h(
+    'section',
+    { class: 'panel recent', 'aria-labelledby': 'recent-h' },
+    h('h2', { id: 'recent-h' }, 'Recently resolved'),
+    recentList,
+  );
   const serviceInput = h('input', {
     id: 'filter-service',
     type: 'search',
@@ -115,7 +124,11 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
         { class: 'card-head' },
         severityBadge(incident.severity),
         statusBadge(incident.status),
-        h('h3', { class: 'incident-title' }, h('a', { href: incidentHref(incident.id) }, incident.title || incident.id)),
+        h(
+          'h3',
+          { class: 'incident-title' },
+          h('a', { href: incidentHref(incident.id) }, incident.title || incident.id),
+        ),
       ),
       h(
         'div',
@@ -127,13 +140,37 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
       ),
       facts(
         [
-          ['Service', others.length ? `${incident.service} (+${others.length}: ${others.join(', ')})` : incident.service],
+          [
+            'Service',
+            others.length
+              ? `${incident.service} (+${others.length}: ${others.join(', ')})`
+              : incident.service,
+          ],
           ['Blast radius', plural(incident.blastRadius ?? (incident.services ?? []).length, 'service')],
           ['Age', ageEl(incident.openedAt)],
           ['Kind', kindName(incident.kind)],
           ['Signals', plural((incident.members ?? []).length, 'signal')],
         ],
         'facts facts-inline',
+      ),
+    );
+  }
+
+  function recentRow(incident) {
+    const suspect = topSuspect(incident);
+    return h(
+      'li',
+      { dataset: { incidentId: incident.id } },
+      severityBadge(incident.severity),
+      ' ',
+      h('a', { href: incidentHref(incident.id) }, incident.title || incident.id),
+      h(
+        'span',
+        { class: 'muted' },
+        ` · resolved `,
+        ageEl(incident.resolvedAt ?? incident.updatedAt),
+        ` after ${duration((incident.resolvedAt ?? incident.updatedAt) - incident.openedAt)}`,
+        suspect ? ` · top suspect ${suspectName(suspect)} (${percent(suspect.probability)})` : '',
       ),
     );
   }
@@ -162,6 +199,12 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
     summary.textContent = `${open} open · ${all.length - open} acknowledged${
       shown.length !== all.length ? ` · ${shown.length} shown` : ''
     }`;
+    const recent = [...incidents.values()]
+      .filter((i) => i.status === 'resolved')
+      .sort((a, b) => (b.resolvedAt ?? b.updatedAt) - (a.resolvedAt ?? a.updatedAt))
+      .slice(0, RECENT);
+    recentSection.hidden = recent.length === 0;
+    replace(recentList, recent.map(recentRow));
     emptyState.hidden = shown.length > 0;
     emptyState.textContent = all.length
       ? 'No incident matches these filters.'
@@ -173,7 +216,12 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
     pageHeader('On call', summary),
     h(
       'form',
-      { class: 'filters', role: 'search', 'aria-label': 'Filter incidents', onsubmit: (e) => e.preventDefault() },
+      {
+        class: 'filters',
+        role: 'search',
+        'aria-label': 'Filter incidents',
+        onsubmit: (e) => e.preventDefault(),
+      },
       h('div', { class: 'field' }, h('label', { for: 'filter-service' }, 'Service'), serviceInput),
       h('div', { class: 'field' }, h('label', { for: 'filter-severity' }, 'Severity'), severitySelect),
       h('div', { class: 'field' }, h('label', { for: 'filter-status' }, 'Status'), statusSelect),
@@ -181,6 +229,7 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
     h('h2', { id: 'oncall-list-heading', class: 'visually-hidden' }, 'Open incidents, most severe first'),
     list,
     emptyState,
+    recentSection,
   );
   sync();
 

@@ -1,2 +1,3 @@
 export * from './series-model.js';
 export * from './detector.js';
+export * from './scenario.js';

@@ -1,11 +1,11 @@
 // Streaming anomaly model for one (service, metric) series.
 //
-// Baseline. A sliding window of the last W samples (default 120). Every few samples it is
+// Baseline. A sliding window of the last W samples (default 360). Every few samples it is
 // summarised robustly: the median of each half gives a level and a (damped) local trend, and
 // the MAD of the detrended residuals gives the scale σ. Medians, not means, so a burst of
 // outliers does not drag the baseline; a trend so slow daily ramps are not level shifts.
 //
-// Seasonality. A daily profile: per time-of-day bucket (288 five-minute buckets, fewer for
+// Seasonality. A daily profile: per time-of-day bucket (96 fifteen-minute buckets, fewer for
 // coarse series) the mean of each of the last 3 complete days, and the profile is their median
 // (robust to one odd day: an incident yesterday does not become tomorrow's normal). It is used
 // once at least two complete days have been seen AND it predicts better: both models (with and
@@ -24,10 +24,10 @@
 // `adaptAfter` samples, the baseline is rebuilt from the samples since the onset (the new level
 // becomes normal) and the anomaly closes as a level change.
 //
-// Memory per series (defaults): window 120 × (8 B value + 8 B time) = 1.9 KB, daily profile
-// 288 buckets × (4 days × 4 B + 3 B bookkeeping) = 5.5 KB, plus ~250 B of scalars: about
-// 7.6 KB whatever the series' length (seasonBuckets = 96 brings it to ~3.8 KB).
-import { median, quantileSorted, robustSigma } from '../stats/descriptive.js';
+// Memory per series (defaults): window 360 × (4 B float32 value + 4 B time in seconds) = 2.9 KB,
+// daily profile 96 buckets × (4 days × 4 B + 3 B bookkeeping + 4 B cache) = 2.2 KB, plus ~300 B
+// of scalars: about 5.4 KB whatever the series' length.
+import { MAD_TO_SIGMA, median, medianInPlace, quantileSelect } from '../stats/descriptive.js';
 
 export interface AnomalySettings {
   /** Samples in the sliding baseline window. */
@@ -56,6 +56,11 @@ export interface AnomalySettings {
    */
   readonly spikeMemory: number;
   readonly spikeHalfLife: number;
+  /**
+   * Alarm-fatigue control for shifts: a new shift must be at least shiftMemory × as large (in σ)
+   * as the last reported one, decayed with the same half-life (0 disables).
+   */
+  readonly shiftMemory: number;
   /** Magnitude gate in σ: |observed − baseline| ≥ minScore·σ, so slow small drifts that the CUSUM accumulates are not reported. */
   readonly minScore: number;
   /** Magnitude gates: |observed − baseline| must reach both (0 disables). */
@@ -83,21 +88,26 @@ export interface AnomalySettings {
   readonly recoverZ: number;
   /** Drop an anomaly's samples from the window when it recovers (keeps the baseline tight, but flaps on series that keep making excursions). */
   readonly forgetExcursions: boolean;
-  /** Samples in an anomaly after which its level becomes the new normal (0: W/2). */
+  /**
+   * An anomaly's level becomes the new normal after it has lasted adaptAfter samples (0: W/2)
+   * and adaptAfterMs: an outage of two hours on a 10-second series is still an outage.
+   */
   readonly adaptAfter: number;
+  readonly adaptAfterMs: number;
 }
 
 export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
-  windowSize: 120,
-  minHistory: 30,
-  refreshEvery: 4,
-  k: 1,
-  h: 8,
+  windowSize: 360,
+  minHistory: 60,
+  refreshEvery: 24,
+  k: 2,
+  h: 14,
   zCap: 6,
   minDuration: 2,
-  spikeZ: 12,
+  spikeZ: 8,
   spikeMemory: 1.2,
   spikeHalfLife: 2000,
+  shiftMemory: 0,
   minScore: 3,
   minAbsoluteMagnitude: 0,
   minRelativeMagnitude: 0,
@@ -109,13 +119,14 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   trendZ: 4,
   seasonality: true,
   seasonPeriodMs: 86_400_000,
-  seasonBuckets: 288,
+  seasonBuckets: 96,
   seasonMinPeriods: 2,
   seasonPeriodsKept: 3,
   recoverAfter: 5,
   recoverZ: 2,
   forgetExcursions: false,
   adaptAfter: 0,
+  adaptAfterMs: 3 * 3_600_000,
 };
 
 /** What the model reports when an anomaly opens. */
@@ -147,9 +158,11 @@ interface Fit {
 }
 
 export class SeriesModel {
-  // Ring buffer of the last W samples.
-  private readonly values: Float64Array;
-  private readonly times: Float64Array;
+  // Ring buffer of the last W samples: values in float32 (7 significant digits are plenty for
+  // detection), times as whole seconds since the first sample (uint32: 136 years).
+  private readonly values: Float32Array;
+  private readonly times: Uint32Array;
+  private base = NaN;
   private head = 0; // next write position
   private count = 0;
   private seen = 0; // samples ever accepted; a sample's number is `seen` before its arrival
@@ -179,6 +192,9 @@ export class SeriesModel {
   private inBandSince = NaN;
   // Decaying maximum of |z| (spike memory).
   private zPeak = 0;
+  private shiftPeak = 0;
+  private shiftPeakSeq = 0;
+  private pendingSpike: { ts: number; x: number; pred: number; up: boolean } | null = null;
   // Seasonal profile: slots[d·B + b] = mean of bucket b in the period with index ≡ d (mod D).
   private slots: Float32Array | null = null;
   private slotCount: Uint8Array | null = null;
@@ -189,8 +205,8 @@ export class SeriesModel {
   private bucketWidth = 0;
 
   constructor(private readonly s: AnomalySettings) {
-    this.values = new Float64Array(s.windowSize);
-    this.times = new Float64Array(s.windowSize);
+    this.values = new Float32Array(s.windowSize);
+    this.times = new Uint32Array(s.windowSize);
   }
 
   get approxBytes(): number {
@@ -216,7 +232,10 @@ export class SeriesModel {
     if (Number.isFinite(this.lastTs)) {
       const dt = ts - this.lastTs;
       this.intervalEw = Number.isFinite(this.intervalEw) ? 0.9 * this.intervalEw + 0.1 * dt : dt;
-    } else this.firstTs = ts;
+    } else {
+      this.firstTs = ts;
+      this.base = Math.floor(ts / 1000) * 1000;
+    }
     this.lastTs = ts;
     const seq = this.seen++;
 
@@ -282,13 +301,6 @@ export class SeriesModel {
     const rawZ = (x - pred) / this.fit.sigma;
     const peak = this.zPeak;
     this.zPeak = Math.max(Math.abs(rawZ), peak * Math.pow(0.5, 1 / s.spikeHalfLife));
-    if (s.spikeZ > 0 && Math.abs(rawZ) >= Math.max(s.spikeZ, s.spikeMemory * peak) && Math.abs(x - pred) >= s.minAbsoluteMagnitude) {
-      const dir = rawZ > 0 ? 'up' : 'down';
-      this.open = { onset: ts, detectedAt: ts, direction: dir, baseline: pred, observed: x, sigma: this.fit.sigma, seasonal: this.seasonalOn, shape: 'spike' };
-      this.openSamples = 0;
-      this.inBand = 0;
-      return { type: 'anomaly', anomaly: this.open };
-    }
     const z = clamp(rawZ, -s.zCap, s.zCap);
     const up = this.sUp + z - s.k;
     if (up > 0) {
@@ -311,8 +323,47 @@ export class SeriesModel {
 
     const dir: 'up' | 'down' | null =
       this.sUp >= s.h && this.runUpLen >= s.minDuration ? 'up' : this.sDown >= s.h && this.runDownLen >= s.minDuration ? 'down' : null;
-    if (!dir) return null;
-    const onset = dir === 'up' ? this.runUpStart : this.runDownStart;
+    if (dir) {
+      this.pendingSpike = null;
+      const shift = this.shift(dir, ts, seq, x, dir === 'up' ? this.runUpStart : this.runDownStart);
+      if (shift) return shift;
+    }
+    // A spike is one extreme sample followed by an ordinary one: it is reported one sample
+    // late, so that the first sample of a large level shift is not mistaken for a spike. Two
+    // extreme samples in a row are a gross shift, reported at once (onset: the first of them)
+    // rather than after the CUSUM's usual run.
+    const extreme = s.spikeZ > 0 && Math.abs(rawZ) >= Math.max(s.spikeZ, s.spikeMemory * peak) && Math.abs(x - pred) >= s.minAbsoluteMagnitude;
+    const pending = this.pendingSpike;
+    this.pendingSpike = extreme ? { ts, x, pred, up: rawZ > 0 } : null;
+    // The departure persists when the next sample is at least half as extreme, same side.
+    const persists = pending !== null && (pending.up ? rawZ : -rawZ) >= s.spikeZ;
+    if (persists) {
+      this.pendingSpike = null;
+      const shift = this.shift(pending.up ? 'up' : 'down', ts, seq, x, pending.ts);
+      if (shift) return shift;
+    } else if (pending) {
+      this.pendingSpike = null;
+      this.sUp = this.sDown = 0; // the spike is explained; it must not seed a shift
+      this.open = {
+        onset: pending.ts,
+        detectedAt: ts,
+        direction: pending.up ? 'up' : 'down',
+        baseline: pending.pred,
+        observed: pending.x,
+        sigma: this.fit.sigma,
+        seasonal: this.seasonalOn,
+        shape: 'spike',
+      };
+      this.openSamples = 0;
+      this.inBand = 0;
+      return { type: 'anomaly', anomaly: this.open };
+    }
+    return null;
+  }
+
+  /** A CUSUM alarm: estimate onset and magnitude, apply the magnitude gates, open the anomaly. */
+  private shift(dir: 'up' | 'down', ts: number, seq: number, x: number, onset: number): ModelEvent | null {
+    const s = this.s;
     // Baseline: the model's prediction over the run; observed: the run's median so far
     // (including this sample, which is not in the window yet).
     const run: number[] = [x];
@@ -320,17 +371,22 @@ export class SeriesModel {
     const firstSeq = seq - this.count;
     for (let j = 0; j < this.count; j++) {
       const idx = this.ringIndex(j);
-      if (this.times[idx]! >= onset) {
+      if (this.timeAt(idx) >= this.toSecond(onset)) {
         run.push(this.values[idx]!);
-        preds.push(this.predict(this.times[idx]!, firstSeq + j));
+        preds.push(this.predict(this.timeAt(idx), firstSeq + j));
       }
     }
     const baseline = median(preds);
     const observed = median(run);
     const abs = Math.abs(observed - baseline);
-    if (abs < s.minScore * this.fit.sigma) return null;
+    const sigma = this.fit.sigma;
+    if (abs < s.minScore * sigma) return null;
     if (abs < s.minAbsoluteMagnitude || (s.minRelativeMagnitude > 0 && abs < s.minRelativeMagnitude * Math.abs(baseline))) return null;
-    this.open = { onset, detectedAt: ts, direction: dir, baseline, observed, sigma: this.fit.sigma, seasonal: this.seasonalOn, shape: 'shift' };
+    const remembered = this.shiftPeak * Math.pow(0.5, (seq - this.shiftPeakSeq) / s.spikeHalfLife);
+    if (s.shiftMemory > 0 && abs < s.shiftMemory * remembered * sigma) return null;
+    this.shiftPeak = abs / sigma;
+    this.shiftPeakSeq = seq;
+    this.open = { onset, detectedAt: ts, direction: dir, baseline, observed, sigma, seasonal: this.seasonalOn, shape: 'shift' };
     this.openSamples = 0;
     this.inBand = 0;
     return { type: 'anomaly', anomaly: this.open };
@@ -350,16 +406,18 @@ export class SeriesModel {
       // scale for a while, so a series that keeps making similar excursions learns that they
       // are normal instead of flapping, and the median ignores them as long as they are short.
       if (s.forgetExcursions) {
-        const since = this.inBandSince;
-        this.retain((t) => t < onset || t >= since);
+        const from = this.toSecond(onset);
+        const since = this.toSecond(this.inBandSince);
+        this.retain((t) => t < from || t >= since);
       }
       this.close();
       return { type: 'recovery', recovery: { at: ts, reason: 'recovered' } };
     }
     const adaptAfter = s.adaptAfter > 0 ? s.adaptAfter : Math.max(s.minHistory, s.windowSize >> 1);
-    if (this.openSamples >= adaptAfter) {
+    if (this.openSamples >= adaptAfter && ts - this.open!.onset >= s.adaptAfterMs) {
       // The new level persists: it becomes the baseline, built from the samples since the onset.
-      this.retain((t) => t >= onset);
+      const from = this.toSecond(onset);
+      this.retain((t) => t >= from);
       this.close();
       return { type: 'recovery', recovery: { at: ts, reason: 'new-level' } };
     }
@@ -380,9 +438,9 @@ export class SeriesModel {
     const ts: number[] = [];
     for (let j = 0; j < this.count; j++) {
       const idx = this.ringIndex(j);
-      if (keep(this.times[idx]!)) {
+      if (keep(this.timeAt(idx))) {
         vs.push(this.values[idx]!);
-        ts.push(this.times[idx]!);
+        ts.push(this.timeAt(idx));
       }
     }
     this.head = 0;
@@ -390,10 +448,20 @@ export class SeriesModel {
     for (let j = 0; j < vs.length; j++) this.push(ts[j]!, vs[j]!);
   }
 
+  /** A timestamp rounded as the window stores it. */
+  private toSecond(ts: number): number {
+    return this.base + Math.max(0, Math.round((ts - this.base) / 1000)) * 1000;
+  }
+
+  /** Time of a window sample, to the second. */
+  private timeAt(idx: number): number {
+    return this.base + this.times[idx]! * 1000;
+  }
+
   private push(ts: number, x: number): void {
     const W = this.s.windowSize;
     this.values[this.head] = x;
-    this.times[this.head] = ts;
+    this.times[this.head] = Math.max(0, Math.round((ts - this.base) / 1000));
     this.head = (this.head + 1) % W;
     if (this.count < W) this.count++;
   }
@@ -413,13 +481,14 @@ export class SeriesModel {
       return;
     }
     const seasonReady = s.seasonality && this.seasonMature();
-    const r = new Float64Array(n);
+    const { a, b } = scratch(n);
+    const r = this.windowBuffer(n);
     for (let j = 0; j < n; j++) r[j] = this.values[this.ringIndex(j)]!;
-    this.raw = this.fitWindow(r, 0);
+    this.raw = this.fitWindow(r, n, 0, a, b);
     if (seasonReady) {
       const profile = this.currentProfile();
-      for (let j = 0; j < n; j++) r[j] = this.values[this.ringIndex(j)]! - this.seasonAt(this.times[this.ringIndex(j)]!);
-      this.seas = this.fitWindow(r, meanOf(profile));
+      for (let j = 0; j < n; j++) r[j] = this.values[this.ringIndex(j)]! - this.seasonAt(this.timeAt(this.ringIndex(j)));
+      this.seas = this.fitWindow(r, n, meanOf(profile), a, b);
     } else {
       this.seas = null;
       if (this.seasonalOn) this.seasonalOn = false;
@@ -428,13 +497,18 @@ export class SeriesModel {
     this.ready = n >= Math.min(s.minHistory, s.windowSize);
   }
 
-  private fitWindow(r: Float64Array, offset: number): Fit {
+  private fitWindow(r: Float64Array, n: number, offset: number, a: Float64Array, e: Float64Array): Fit {
     const s = this.s;
-    const n = r.length;
-    const f = summarise(r, s.trend && n >= 20, s.trendDamping, s.tailScale, s.trendZ);
+    const f = summarise(r, n, s.trend && n >= 20, s.trendDamping, s.tailScale, s.trendZ, a, e);
     // Window offset j is sample number (seen − n + j): the newest sample is already pushed.
     const sigma = Math.max(f.sigma, s.absoluteScaleFloor, s.relativeScaleFloor * Math.abs(f.level + offset));
     return { level: f.level, slope: f.slope, centerSeq: this.seen - n + f.center, sigma };
+  }
+
+  /** The window's values, oldest first, in a shared buffer (distinct from the scratch buffers). */
+  private windowBuffer(n: number): Float64Array {
+    if (windowScratch.length < n) windowScratch = new Float64Array(n * 2);
+    return windowScratch;
   }
 
   // ---- seasonality --------------------------------------------------------------------
@@ -540,40 +614,73 @@ export class SeriesModel {
 }
 
 /** Level at the window's end side, damped slope per sample, and robust σ of detrended residuals. */
-function summarise(r: Float64Array, trend: boolean, damping: number, tail: number, trendZ: number): { level: number; slope: number; center: number; sigma: number } {
-  const n = r.length;
-  const m = median(r);
-  if (!trend) return { level: m, slope: 0, center: 0, sigma: scaleOf(r, m, tail) };
+// Scratch space shared by every model (JavaScript runs one model at a time): summarising a
+// window allocates nothing, which keeps the per-point cost flat and the GC quiet.
+let windowScratch = new Float64Array(512);
+let scratchA = new Float64Array(512);
+let scratchB = new Float64Array(512);
+function scratch(n: number): { a: Float64Array; b: Float64Array } {
+  if (scratchA.length < n) {
+    scratchA = new Float64Array(n * 2);
+    scratchB = new Float64Array(n * 2);
+  }
+  return { a: scratchA, b: scratchB };
+}
+
+/** Median of r[from, to), via the scratch buffer (r is left untouched). */
+function medianRange(r: Float64Array, from: number, to: number, buf: Float64Array): number {
+  const n = to - from;
+  for (let i = 0; i < n; i++) buf[i] = r[from + i]!;
+  return medianInPlace(buf, n);
+}
+
+/**
+ * Level, (damped) slope per sample and robust σ of the first n values of r (the window, oldest
+ * first). Uses scratch buffer a; r must not be buffer a.
+ */
+function summarise(r: Float64Array, n: number, trend: boolean, damping: number, tail: number, trendZ: number, a: Float64Array, e: Float64Array): { level: number; slope: number; center: number; sigma: number } {
+  const m = medianRange(r, 0, n, a);
+  const sigma0 = scaleOf(r, n, m, tail, a);
+  const flat = { level: m, slope: 0, center: 0, sigma: sigma0 };
+  if (!trend) return flat;
   const h = n >> 1;
-  const m1 = median(r.subarray(0, h));
-  const m2 = median(r.subarray(n - h));
+  const m1 = medianRange(r, 0, h, a);
+  const m2 = medianRange(r, n - h, n, a);
   // A trend only when the halves' medians differ by trendZ standard errors (sd of a median of
-  // h normal values ≈ 1.2533σ/√h; of a difference of two, √2 times that): noise alone must not
-  // tilt the baseline, a steady ramp (traffic in the morning) must.
-  const within = new Float64Array(n);
-  for (let j = 0; j < n; j++) within[j] = r[j]! - (j < h ? m1 : j >= n - h ? m2 : (m1 + m2) / 2);
-  const se = (1.7725 * robustSigma(within, 0)) / Math.sqrt(h);
-  if (!(Math.abs(m2 - m1) > trendZ * se)) return { level: m, slope: 0, center: 0, sigma: scaleOf(r, m, tail) };
+  // h normal values ≈ 1.2533σ/√h; of a difference of two, √2 times that; σ here still contains
+  // the trend, which errs towards no trend): noise alone must not tilt the baseline, a steady
+  // ramp (traffic in the morning) must.
+  const se = (1.7725 * sigma0) / Math.sqrt(h);
+  if (!(Math.abs(m2 - m1) > trendZ * se)) return flat;
   const c1 = (h - 1) / 2;
   const c2 = n - h + (h - 1) / 2;
   const slope = ((m2 - m1) / (c2 - c1)) * damping;
-  const e = new Float64Array(n);
   for (let j = 0; j < n; j++) e[j] = r[j]! - (m2 + slope * (j - c2));
-  const off = median(e);
-  return { level: m2 + off, slope, center: c2, sigma: scaleOf(e, off, tail) };
+  const off = medianRange(e, 0, n, a);
+  return { level: m2 + off, slope, center: c2, sigma: scaleOf(e, n, off, tail, a) };
 }
 
 /**
  * Robust σ of residuals: the larger of 1.4826·MAD and the 5–95% inter-quantile range / 3.29
  * (both σ for normal noise) times `tail`. The quantile term reflects heavy tails and
  * multi-modal "normal" behaviour (spiky counts, a metric flipping between two levels), which
- * MAD alone ignores, so such series are not flagged for doing what they always do.
+ * MAD alone ignores, so such series are not flagged for doing what they always do. When more
+ * than half the values are equal (MAD = 0) the mean absolute deviation stands in.
  */
-function scaleOf(e: Float64Array, center: number, tail: number): number {
-  const mad = robustSigma(e, center);
-  if (tail <= 0 || e.length < 20) return mad;
-  const sorted = Float64Array.from(e).sort();
-  return Math.max(mad, (tail * (quantileSorted(sorted, 0.95) - quantileSorted(sorted, 0.05))) / 3.29);
+function scaleOf(r: Float64Array, n: number, center: number, tail: number, buf: Float64Array): number {
+  let sumAbs = 0;
+  for (let i = 0; i < n; i++) {
+    const d = Math.abs(r[i]! - center);
+    buf[i] = d;
+    sumAbs += d;
+  }
+  let sigma = MAD_TO_SIGMA * medianInPlace(buf, n);
+  if (!(sigma > 0)) sigma = (1.2533141373155 * sumAbs) / n;
+  if (tail <= 0 || n < 20) return sigma;
+  for (let i = 0; i < n; i++) buf[i] = r[i]!;
+  const lo = quantileSelect(buf, 0.05, n);
+  const hi = quantileSelect(buf, 0.95, n); // selection works on any order of the same values
+  return Math.max(sigma, (tail * (hi - lo)) / 3.29);
 }
 
 function meanOf(a: Float32Array): number {

@@ -22,6 +22,19 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
+/** Type-7 quantile in O(n) by selection on a scratch array, which it reorders. */
+export function quantileSelect(a: Float64Array, q: number, n = a.length): number {
+  if (n === 0) return NaN;
+  const h = (n - 1) * Math.min(1, Math.max(0, q));
+  const lo = Math.floor(h);
+  const vLo = select(a, 0, n - 1, lo);
+  if (h === lo || lo + 1 >= n) return vLo;
+  // The next order statistic is the smallest value right of lo after selection.
+  let vHi = Infinity;
+  for (let i = lo + 1; i < n; i++) if (a[i]! < vHi) vHi = a[i]!;
+  return vLo + (h - lo) * (vHi - vLo);
+}
+
 /** Median; O(n) by selection on a scratch copy, so callers' arrays stay untouched. */
 export function median(values: ArrayLike<number>): number {
   const n = values.length;

@@ -23,6 +23,7 @@ import {
   poissonDispersion,
   poissonRateTest,
   quantile,
+  quantileSelect,
   robustSigma,
   SeededRandom,
   studentTSf,
@@ -177,5 +178,15 @@ describe('alpha spending', () => {
       close(total, 0.01, 1e-9, `${kind} total`);
     }
     assert.ok(alphaSpent('pocock', 0.01, 0.2) > alphaSpent('obrien-fleming', 0.01, 0.2) * 100);
+  });
+});
+
+describe('quantile by selection', () => {
+  it('agrees with the sorting quantile', () => {
+    const rng = new SeededRandom(8);
+    for (const n of [1, 2, 5, 20, 101]) {
+      const v = Array.from({ length: n }, () => Math.round(rng.normal(0, 3)));
+      for (const q of [0, 0.05, 0.5, 0.95, 1]) close(quantileSelect(Float64Array.from(v), q), quantile(v, q), 1e-12, `n=${n} q=${q}`);
+    }
   });
 });

@@ -12,6 +12,21 @@ import { DeploymentVerifier, type VerifierSettings } from './verifier.js';
 const MINUTE = 60_000;
 
 export type Generator =
+  /**
+   * A daily traffic curve: `night` outside [riseHour, setHour) (UTC), rising as sin^shape to
+   * `peak` mid-way; with Poisson noise on the count per `countSeconds` (a rate per second).
+   */
+  | {
+      readonly kind: 'diurnal';
+      readonly night: number;
+      readonly peak: number;
+      readonly riseHour: number;
+      readonly setHour: number;
+      readonly shape?: number;
+      readonly countSeconds?: number;
+      /** Multiplies the curve (0.4: an outage losing 60% of traffic). */
+      readonly scale?: number;
+    }
   | { readonly kind: 'constant'; readonly value: number }
   | { readonly kind: 'normal'; readonly mean: number; readonly sd: number; readonly min?: number }
   | { readonly kind: 'poisson'; readonly mean: number }
@@ -114,6 +129,15 @@ export interface DrawState {
 
 export function draw(gen: Generator, rng: SeededRandom, i: number, ts: number, state: DrawState = { prev: null }): number | null {
   switch (gen.kind) {
+    case 'diurnal': {
+      const hour = (((ts / 3_600_000) % 24) + 24) % 24;
+      const span = gen.setHour - gen.riseHour;
+      const phase = (hour - gen.riseHour) / span;
+      const lift = phase > 0 && phase < 1 ? Math.pow(Math.sin(Math.PI * phase), gen.shape ?? 1) : 0;
+      const rate = (gen.night + (gen.peak - gen.night) * lift) * (gen.scale ?? 1);
+      const per = gen.countSeconds ?? 1;
+      return rng.poisson(rate * per) / per;
+    }
     case 'ar1': {
       const innovation = rng.normal(0, gen.sd * Math.sqrt(1 - gen.phi * gen.phi));
       const dev = state.prev === null ? rng.normal(0, gen.sd) : gen.phi * state.prev + innovation;

@@ -45,6 +45,7 @@ export const DEFAULT_SHARDING_KEYS: Readonly<Record<string, string>> = {
   [TABLES.incidentEvents]: 'cityHash64(id)',
   [TABLES.incidentCommands]: 'cityHash64(incident_id)',
   [TABLES.problems]: 'cityHash64(id)',
+  [TABLES.problemCommands]: 'cityHash64(problem_id)',
   [TABLES.assessments]: 'cityHash64(change_id)',
   [TABLES.deadLetters]: 'rand()',
   [TABLES.recorderIntents]: 'cityHash64(topic, partition)',

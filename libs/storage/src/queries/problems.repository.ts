@@ -1,8 +1,9 @@
 // Problems (recurring-incident clusters) ranked by impact, count or recency, and one problem with
 // its member incidents.
-import type { Problem, ProblemStatus } from '#contracts';
+import type { Problem, ProblemCommand, ProblemStatus } from '#contracts';
 import type { ClickHouseStore } from '../port.js';
 import { fromIncidentRow, type StoredIncidentRow } from '../records/incident.record.js';
+import { fromProblemCommandRow, type StoredProblemCommandRow } from '../records/problem-command.record.js';
 import { fromProblemRow, type StoredProblemRow } from '../records/problem.record.js';
 import { summarise, type IncidentSummary } from './incidents.repository.js';
 import { pageOffset, pageSize } from './query-params.js';
@@ -22,6 +23,8 @@ export interface ProblemWithMembers {
   readonly problem: Problem;
   /** The member incidents that are recorded, newest first. */
   readonly members: IncidentSummary[];
+  /** What problem managers did to it, in order. */
+  readonly commands: ProblemCommand[];
 }
 
 export class ProblemsRepository {
@@ -30,6 +33,7 @@ export class ProblemsRepository {
     byIds: 'problems/by-ids',
     incidents: 'incidents/by-ids',
     ofIncident: 'problems/of-incident',
+    commands: 'problems/commands',
   });
 
   constructor(private readonly store: ClickHouseStore) {}
@@ -53,11 +57,17 @@ export class ProblemsRepository {
   async withMembers(id: string): Promise<ProblemWithMembers | undefined> {
     const problem = await this.get(id);
     if (!problem) return undefined;
-    const rows =
+    const [rows, commands] = await Promise.all([
       problem.members.length > 0
-        ? await this.store.query<StoredIncidentRow>(this.sql.incidents, { ids: problem.members })
-        : [];
-    return { problem, members: rows.map((row) => summarise(fromIncidentRow(row))) };
+        ? this.store.query<StoredIncidentRow>(this.sql.incidents, { ids: problem.members })
+        : [],
+      this.store.query<StoredProblemCommandRow>(this.sql.commands, { problemId: id }),
+    ]);
+    return {
+      problem,
+      members: rows.map((row) => summarise(fromIncidentRow(row))),
+      commands: commands.map(fromProblemCommandRow),
+    };
   }
 
   /** Ids of the problems an incident belongs to now. */

@@ -9,5 +9,6 @@ export * from './verdict.record.js';
 export * from './incident.record.js';
 export * from './incident-command.record.js';
 export * from './problem.record.js';
+export * from './problem-command.record.js';
 export * from './assessment.record.js';
 export * from './dead-letter.record.js';

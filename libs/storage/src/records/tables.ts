@@ -11,6 +11,7 @@ export const TABLES = {
   incidentEvents: 'incident_events',
   incidentCommands: 'incident_commands',
   problems: 'problems',
+  problemCommands: 'problem_commands',
   assessments: 'assessments',
   deadLetters: 'dead_letters',
   recorderIntents: 'recorder_intents',

@@ -1,0 +1,9 @@
+// Injection tokens of the api app's own providers.
+export const API_CODEC = Symbol.for('aftershock.api.EventCodec');
+export const INCIDENTS_REPOSITORY = Symbol.for('aftershock.api.IncidentsRepository');
+export const CHANGES_REPOSITORY = Symbol.for('aftershock.api.ChangesRepository');
+export const VERDICTS_REPOSITORY = Symbol.for('aftershock.api.VerdictsRepository');
+export const PROBLEMS_REPOSITORY = Symbol.for('aftershock.api.ProblemsRepository');
+export const ASSESSMENTS_REPOSITORY = Symbol.for('aftershock.api.AssessmentsRepository');
+export const TELEMETRY_REPOSITORY = Symbol.for('aftershock.api.TelemetryRepository');
+export const SERVICE_CATALOG = Symbol.for('aftershock.api.ServiceCatalog');

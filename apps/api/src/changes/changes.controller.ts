@@ -1,0 +1,82 @@
+// /api/v1/changes: the change timeline and one change with its verdicts and assessment. The
+// risk gate (POST /api/v1/changes/assess) lives in gate/.
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import type { ChangeKind } from '#contracts';
+import type { Clock } from '#core';
+import { CLOCK, RequireScope } from '#platform';
+import { badRequest } from '../http/api-error.js';
+import {
+  parseCursor,
+  parseEnumList,
+  parseLimit,
+  parseName,
+  parseRange,
+  type PageOf,
+  type Query as QueryParams,
+} from '../http/query.js';
+import {
+  ChangesService,
+  type ChangeDetailView,
+  type ChangeListItem,
+  type ChangesCursor,
+} from './changes.service.js';
+
+export const CHANGE_KINDS: readonly ChangeKind[] = [
+  'deployment',
+  'config',
+  'feature_flag',
+  'infrastructure',
+  'database_migration',
+  'rollback',
+  'other',
+];
+const DAY = 86_400_000;
+/** Nothing valid is older (the contract's earliest accepted timestamp). */
+const EARLIEST = Date.UTC(2000, 0, 1);
+
+@Controller('api/v1/changes')
+@RequireScope('read')
+export class ChangesController {
+  constructor(
+    private readonly service: ChangesService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  list(@Query() query: QueryParams): Promise<PageOf<ChangeListItem>> {
+    // Without a range, the whole record (a timeline pages through it newest first).
+    const now = this.clock.now();
+    const range = parseRange(query, now, now + DAY - EARLIEST, DAY);
+    const service = parseName(query, 'service');
+    return this.service.list(
+      {
+        from: range.from,
+        to: range.to,
+        services: service
+          ? service
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : undefined,
+        environment: parseName(query, 'environment'),
+        kinds: parseEnumList(query, 'kind', CHANGE_KINDS),
+      },
+      parseLimit(query),
+      changesCursor(query),
+    );
+  }
+
+  @Get(':id')
+  detail(@Param('id') id: string): Promise<ChangeDetailView> {
+    return this.service.detail(id);
+  }
+}
+
+function changesCursor(query: QueryParams): ChangesCursor | undefined {
+  const position = parseCursor(query, 'changes');
+  if (position === undefined) return undefined;
+  if (typeof position.t !== 'number' || !Number.isSafeInteger(position.t) || typeof position.i !== 'string') {
+    throw badRequest('cursor', 'is not a cursor this API gave out');
+  }
+  return { startedAt: position.t, id: position.i };
+}

@@ -1,0 +1,71 @@
+// Changes for people: a timeline (newest first, keyset-paged) with each change's verdict and
+// risk class, and one change with every verification look and its assessment.
+import { Inject, Injectable } from '@nestjs/common';
+import type { Assessment, Change, Verdict } from '#contracts';
+import type { AssessmentsRepository, ChangesRepository, VerdictsRepository } from '../deep-imports.js';
+import { ASSESSMENTS_REPOSITORY, CHANGES_REPOSITORY, VERDICTS_REPOSITORY } from '../api.tokens.js';
+import { notFound } from '../http/api-error.js';
+import { encodeCursor, type PageOf } from '../http/query.js';
+import { ApiQueries, type ChangeFilter } from '../queries/api-queries.js';
+
+export interface ChangeListItem extends Change {
+  /** The latest look of its verification (the final one once there is one); null before any. */
+  readonly verdict: Verdict | null;
+  /** Its risk assessment; null when none is recorded. */
+  readonly assessment: Assessment | null;
+}
+
+export interface ChangeDetailView {
+  readonly change: Change;
+  readonly verdicts: Verdict[];
+  readonly assessment: Assessment | null;
+}
+
+export interface ChangesCursor {
+  readonly startedAt: number;
+  readonly id: string;
+}
+
+@Injectable()
+export class ChangesService {
+  constructor(
+    private readonly queries: ApiQueries,
+    @Inject(CHANGES_REPOSITORY) private readonly changes: ChangesRepository,
+    @Inject(VERDICTS_REPOSITORY) private readonly verdicts: VerdictsRepository,
+    @Inject(ASSESSMENTS_REPOSITORY) private readonly assessments: AssessmentsRepository,
+  ) {}
+
+  async list(filter: ChangeFilter, limit: number, after?: ChangesCursor): Promise<PageOf<ChangeListItem>> {
+    const rows = await this.queries.changesPage(filter, limit + 1, after);
+    const page = rows.slice(0, limit);
+    const ids = page.map((c) => c.id);
+    const [verdicts, assessments] = await Promise.all([
+      this.queries.verdictsByChanges(ids),
+      this.queries.latestAssessments(ids),
+    ]);
+    const latest = new Map<string, Verdict>();
+    for (const v of verdicts) {
+      const known = latest.get(v.changeId);
+      if (!known || (!known.final && (v.final || v.look > known.look))) latest.set(v.changeId, v);
+    }
+    const risk = new Map(assessments.map((a) => [a.changeId, a]));
+    const items = page.map((change): ChangeListItem => {
+      return { ...change, verdict: latest.get(change.id) ?? null, assessment: risk.get(change.id) ?? null };
+    });
+    const last = page.at(-1);
+    return {
+      items,
+      next: rows.length > limit && last ? encodeCursor('changes', { t: last.startedAt, i: last.id }) : null,
+    };
+  }
+
+  async detail(id: string): Promise<ChangeDetailView> {
+    const change = await this.changes.get(id);
+    if (!change) throw notFound('change', id);
+    const [verdicts, assessments] = await Promise.all([
+      this.verdicts.byChange(id),
+      this.assessments.byChange(id),
+    ]);
+    return { change, verdicts, assessment: assessments[0] ?? null };
+  }
+}

@@ -1,0 +1,39 @@
+// Puts people's actions on the bus: incident commands keyed by the incident's primary service
+// (the partition of the correlator that owns it), problem commands keyed by problem id. Each is
+// validated against its schema first and the call resolves once the bus holds it durably.
+import { Inject, Injectable } from '@nestjs/common';
+import { EventCodec, TOPICS, type IncidentCommand, type ProblemCommand } from '#contracts';
+import { MESSAGE_BUS, type MessageBus } from '#messaging';
+import { API_CODEC } from './api.tokens.js';
+
+@Injectable()
+export class CommandsPublisher {
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(API_CODEC) private readonly codec: EventCodec,
+  ) {}
+
+  async incident(command: IncidentCommand): Promise<IncidentCommand> {
+    const valid = this.codec.validate('incident-command', command);
+    await this.bus.send(TOPICS.incidentCommands, [
+      {
+        key: valid.service,
+        value: await this.codec.encode('incident-command', valid),
+        headers: { 'x-aftershock-id': valid.id },
+      },
+    ]);
+    return valid;
+  }
+
+  async problem(command: ProblemCommand): Promise<ProblemCommand> {
+    const valid = this.codec.validate('problem-command', command);
+    await this.bus.send(TOPICS.problemCommands, [
+      {
+        key: valid.problemId,
+        value: await this.codec.encode('problem-command', valid),
+        headers: { 'x-aftershock-id': valid.id },
+      },
+    ]);
+    return valid;
+  }
+}

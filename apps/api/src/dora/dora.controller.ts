@@ -1,0 +1,32 @@
+// /api/v1/dora: deployment frequency, lead time, change failure rate and time to restore, with
+// their DORA bands, per service and per team over a range.
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import type { Clock } from '#core';
+import { CLOCK, RequireScope } from '#platform';
+import { parseName, parseRange, type Query as QueryParams } from '../http/query.js';
+import { DoraService, type DoraView } from './dora.service.js';
+
+const DAY = 86_400_000;
+
+@Controller('api/v1/dora')
+@RequireScope('read')
+export class DoraController {
+  constructor(
+    private readonly service: DoraService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  figures(@Query() query: QueryParams): Promise<DoraView> {
+    const now = this.clock.now();
+    const range = parseRange(query, now, 30 * DAY);
+    return this.service.figures({
+      from: range.from,
+      to: range.to,
+      now,
+      service: parseName(query, 'service'),
+      team: parseName(query, 'team'),
+      environment: parseName(query, 'environment'),
+    });
+  }
+}

@@ -1,0 +1,34 @@
+// POST /api/v1/changes/assess — the pipeline gate. The body is a canonical Change (its
+// startedAt the planned start); the answer is the risk assessment and the policy's decision
+// with the rule that made it, from memory, within milliseconds. Nothing is published: a
+// proposed change is assessed again, and published, when it arrives on the changes topic.
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { DecodeError, EventCodec } from '#contracts';
+import { RequireScope } from '#platform';
+import { API_CODEC } from '../api.tokens.js';
+import { ApiError } from '../http/api-error.js';
+import { WriteRateLimitGuard } from '../http/write-rate-limit.guard.js';
+import { RiskGate, type GateResult } from './risk-gate.js';
+
+@Controller('api/v1/changes')
+export class GateController {
+  constructor(
+    private readonly gate: RiskGate,
+    @Inject(API_CODEC) private readonly codec: EventCodec,
+  ) {}
+
+  @Post('assess')
+  @HttpCode(200)
+  @RequireScope('write')
+  @UseGuards(WriteRateLimitGuard)
+  assess(@Body() body: unknown): GateResult {
+    let change;
+    try {
+      change = this.codec.validate('change', body);
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      throw new ApiError(400, error.code, error.reason, error.field ?? '(body)');
+    }
+    return this.gate.assess(change);
+  }
+}

@@ -1,0 +1,177 @@
+// The change-risk gate's state, in memory so a decision takes milliseconds: the history the
+// risk model reads (loaded from ClickHouse at start, then kept current by the history consumer),
+// the standard-change policy (from POLICY_FILE, reloaded when the file changes; an invalid edit
+// is logged and the previous policy stays), and the model (refitted hourly once the history
+// holds enough failed changes; default weights until then).
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Assessment, Change } from '#contracts';
+import type { Logger } from '#observability';
+import { CLOCK, LOGGER, READINESS, SHUTDOWN, type Readiness, type ShutdownSequence } from '#platform';
+import { API_CONFIG, type ApiConfig } from '../api.settings.js';
+import {
+  assessDetailed,
+  ChangeHistory,
+  DEFAULT_RISK_MODEL,
+  fitFromHistory,
+  type HistoryEvent,
+  type Policy,
+  type PolicyOutcome,
+  type RiskModel,
+  type Clock,
+} from '#core';
+import { PolicyFile } from '../policy/policy-file.js';
+import { ApiQueries } from '../queries/api-queries.js';
+
+const DAY = 86_400_000;
+const REFIT_INTERVAL_MS = 3_600_000;
+
+export interface GateDecision {
+  readonly outcome: PolicyOutcome['decision'];
+  /** The id of the policy rule that decided (or the default that applied). */
+  readonly rule: string;
+  readonly description: string;
+  /** Where the rule is written in the policy file. */
+  readonly origin: string;
+  /** The policy file. */
+  readonly policy: string;
+  /** Why the rule matched, condition by condition. */
+  readonly reasons: readonly string[];
+}
+
+export interface GateResult {
+  readonly assessment: Assessment;
+  readonly decision: GateDecision;
+}
+
+/** Deterministic assessment id of a change, so a re-assessment replaces the previous one. */
+export const assessmentId = (changeId: string) => `asm_${changeId}`;
+
+@Injectable()
+export class RiskGate implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  readonly history = new ChangeHistory();
+  private policyFile!: PolicyFile;
+  private model: RiskModel = DEFAULT_RISK_MODEL;
+  private loaded = false;
+  private refitTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly queries: ApiQueries,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(READINESS) private readonly readiness: Readiness,
+    @Inject(SHUTDOWN) private readonly shutdown: ShutdownSequence,
+  ) {}
+
+  /** Reads the policy (an invalid file stops the start, naming the line) and starts watching it. */
+  async onModuleInit(): Promise<void> {
+    this.policyFile = await PolicyFile.load(this.config.policyFile, {
+      onReload: (policy) => this.logger.info('policy reloaded', { file: policy.source }),
+      onError: (error) =>
+        this.logger.error('policy file rejected; the previous policy stays in force', {
+          file: this.config.policyFile,
+          error: error.message,
+        }),
+    });
+    this.policyFile.watch();
+    this.shutdown.register('stop-intake', 'policy file watcher', () => this.policyFile.close());
+    this.readiness.add('risk-history', () => this.loaded);
+    this.logger.info('policy loaded', { file: this.policyFile.path });
+  }
+
+  /** Loads the history in the background: the gate answers meanwhile, readiness waits for it. */
+  onApplicationBootstrap(): void {
+    void this.load().catch((error: unknown) =>
+      this.logger.error('risk history could not be loaded from ClickHouse', { error }),
+    );
+    this.refitTimer = setInterval(() => this.refit(), REFIT_INTERVAL_MS);
+    this.refitTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.refitTimer);
+    this.policyFile?.close();
+  }
+
+  policy(): Policy {
+    return this.policyFile.current();
+  }
+
+  isLoaded(): boolean {
+    return this.loaded;
+  }
+
+  add(event: HistoryEvent): void {
+    this.history.add(event);
+  }
+
+  /** The gate: a proposed change assessed now against the history and the policy in force. */
+  assess(change: Change): GateResult {
+    return this.evaluate(change, this.clock.now());
+  }
+
+  /** An arriving change assessed as of now (its arrival), for the assessments topic. */
+  assessArrival(change: Change): Assessment {
+    return this.evaluate(change, this.clock.now()).assessment;
+  }
+
+  private evaluate(change: Change, now: number): GateResult {
+    const policy = this.policy();
+    const detailed = assessDetailed(change, this.history, policy, now, { model: this.model });
+    const { outcome } = detailed;
+    return {
+      assessment: { ...detailed.assessment, id: assessmentId(change.id) },
+      decision: {
+        outcome: outcome.decision,
+        rule: outcome.rule,
+        description: outcome.ruleDescription,
+        origin: outcome.origin,
+        policy: policy.source,
+        reasons: outcome.reasons,
+      },
+    };
+  }
+
+  private async load(): Promise<void> {
+    const now = this.clock.now();
+    const range = { from: now - this.config.historyWindowMs, to: now + DAY };
+    let changes = 0;
+    let verdicts = 0;
+    let incidents = 0;
+    for await (const page of this.queries.scanChanges(range)) {
+      for (const value of page) this.history.add({ type: 'change', at: value.startedAt, value });
+      changes += page.length;
+    }
+    for await (const page of this.queries.scanVerdicts(range)) {
+      for (const value of page) this.history.add({ type: 'verdict', at: value.decidedAt, value });
+      verdicts += page.length;
+    }
+    for await (const page of this.queries.scanIncidents(range)) {
+      for (const value of page) this.history.add({ type: 'incident', at: value.updatedAt, value });
+      incidents += page.length;
+    }
+    const problems = await this.queries.currentProblems(range.from);
+    for (const value of problems) this.history.add({ type: 'problem', at: value.updatedAt, value });
+    this.loaded = true;
+    this.logger.info('risk history loaded', { changes, verdicts, incidents, problems: problems.length });
+    this.refit();
+  }
+
+  private refit(): void {
+    try {
+      const model = fitFromHistory(this.history, this.policy(), this.clock.now());
+      if (model.fit) {
+        this.model = model;
+        this.logger.info('risk model refitted', { ...model.fit });
+      }
+    } catch (error) {
+      this.logger.error('risk model refit failed; keeping the previous weights', { error });
+    }
+  }
+}

@@ -1,0 +1,239 @@
+// Incidents for people: the triage list, the detail page's data (every version, the changes and
+// verdicts around it, the golden-signal series with the suspect's verification windows) and the
+// actions, each published as an IncidentCommand for the correlator that owns the incident.
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Catalog } from '#catalog';
+import type { Change, Incident, IncidentAction, IncidentCommand, Severity, Verdict } from '#contracts';
+import { resolveSignal, type Clock } from '#core';
+import { CLOCK } from '#platform';
+import {
+  type IncidentsRepository,
+  type IncidentTimelineEntry,
+  type TelemetryRepository,
+  type Resolution,
+} from '../deep-imports.js';
+import { CommandsPublisher } from '../commands.publisher.js';
+import { INCIDENTS_REPOSITORY, SERVICE_CATALOG, TELEMETRY_REPOSITORY } from '../api.tokens.js';
+import { notFound } from '../http/api-error.js';
+import { offsetPage, type PageOf } from '../http/query.js';
+import { ApiQueries, type IncidentFilter } from '../queries/api-queries.js';
+
+const HOUR = 3_600_000;
+/** Changes this long before an incident opened are shown with it. */
+export const CHANGES_BEFORE_MS = 2 * HOUR;
+/** The range shown runs at least this long after the incident opened. */
+export const MIN_AFTER_OPEN_MS = HOUR;
+const MAX_SERVICES = 50;
+const MAX_CHANGES = 500;
+const MAX_METRICS_PER_SERVICE = 8;
+const MAX_METRIC_SERVICES = 10;
+const MAX_SERIES_PER_METRIC = 5;
+
+export interface VerificationWindows {
+  readonly baselineStart: number;
+  readonly baselineEnd: number;
+  readonly observationStart: number;
+  readonly observationEnd: number;
+}
+
+export interface MetricSeriesView {
+  readonly service: string;
+  readonly metric: string;
+  readonly unit: string | null;
+  readonly resolution: Resolution;
+  readonly environment: string;
+  readonly labels: Record<string, string>;
+  /** [epoch ms, value]: raw values, or the mean of each bucket. */
+  readonly points: [number, number][];
+  readonly windows?: VerificationWindows;
+}
+
+export interface IncidentDetailView {
+  readonly incident: Incident;
+  readonly history: Incident[];
+  readonly changes: Change[];
+  readonly verdicts: Verdict[];
+  readonly metrics: MetricSeriesView[];
+  readonly range: { readonly from: number; readonly to: number };
+  readonly commands: IncidentCommand[];
+  readonly problemIds: string[];
+}
+
+export interface IncidentActionInput {
+  readonly action: IncidentAction;
+  readonly actor: string;
+  readonly comment: string | null;
+  readonly severity: Severity | null;
+}
+
+@Injectable()
+export class IncidentsService {
+  constructor(
+    private readonly queries: ApiQueries,
+    private readonly commands: CommandsPublisher,
+    @Inject(INCIDENTS_REPOSITORY) private readonly incidents: IncidentsRepository,
+    @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
+    @Inject(SERVICE_CATALOG) private readonly catalog: Catalog | undefined,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async list(filter: IncidentFilter, limit: number, offset: number): Promise<PageOf<Incident>> {
+    const rows = await this.queries.incidentsRanked(filter, limit + 1, offset);
+    return offsetPage(rows, limit, offset, 'incidents');
+  }
+
+  async detail(id: string): Promise<IncidentDetailView> {
+    const detail = await this.incidents.detail(id);
+    if (!detail) throw notFound('incident', id);
+    const incident = detail.incident;
+    const from = incident.openedAt - CHANGES_BEFORE_MS;
+    const to = Math.max(incident.updatedAt, incident.openedAt + MIN_AFTER_OPEN_MS) + 1;
+    const suspectIds = incident.suspects.flatMap((s) => (s.changeId === null ? [] : [s.changeId]));
+    const [versions, changes, verdicts] = await Promise.all([
+      this.queries.incidentVersions(id),
+      this.queries.changesPage({ from, to, services: this.servicesAround(incident) }, MAX_CHANGES),
+      this.queries.verdictsByChanges(suspectIds),
+    ]);
+    // Suspects outside the range (a platform change, a long rollout) are shown too.
+    const known = new Set(changes.map((c) => c.id));
+    for (const change of Object.values(detail.suspectChanges))
+      if (!known.has(change.id)) changes.push(change);
+    changes.sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+    const windows = this.windowsOfTopSuspect(incident, verdicts);
+    return {
+      incident,
+      history: buildHistory(incident, versions, detail.timeline),
+      changes,
+      verdicts,
+      metrics: await this.metrics(incident, from, to, verdicts, windows),
+      range: { from, to },
+      commands: detail.commands,
+      problemIds: detail.problemIds,
+    };
+  }
+
+  async act(id: string, input: IncidentActionInput): Promise<IncidentCommand> {
+    const incident = await this.incidents.get(id);
+    if (!incident) throw notFound('incident', id);
+    return this.commands.incident({
+      id: `icmd_${randomUUID()}`,
+      incidentId: incident.id,
+      service: incident.service,
+      action: input.action,
+      actor: input.actor,
+      at: this.clock.now(),
+      comment: input.comment,
+      severity: input.action === 'severity' ? input.severity : null,
+    });
+  }
+
+  /** The incident's services, the services its suspects changed, and what they depend on. */
+  private servicesAround(incident: Incident): string[] {
+    const services = new Set([incident.service, ...incident.services]);
+    for (const s of incident.suspects) if (s.service) services.add(s.service);
+    for (const edge of this.catalog?.edges ?? []) {
+      if (incident.services.includes(edge.from) || edge.from === incident.service) services.add(edge.to);
+    }
+    return [...services].slice(0, MAX_SERVICES);
+  }
+
+  private windowsOfTopSuspect(
+    incident: Incident,
+    verdicts: readonly Verdict[],
+  ): VerificationWindows | undefined {
+    const top = [...incident.suspects]
+      .filter((s) => s.changeId !== null)
+      .sort((a, b) => b.probability - a.probability)[0];
+    if (!top) return undefined;
+    const looks = verdicts.filter((v) => v.changeId === top.changeId).sort((a, b) => a.look - b.look);
+    const verdict = looks.find((v) => v.final) ?? looks.at(-1);
+    if (!verdict) return undefined;
+    return {
+      baselineStart: verdict.baselineStart,
+      baselineEnd: verdict.baselineEnd,
+      observationStart: verdict.observationStart,
+      observationEnd: verdict.observationEnd,
+    };
+  }
+
+  /** Golden-signal series of the incident's services over the range (and the metrics its verdicts judged). */
+  private async metrics(
+    incident: Incident,
+    from: number,
+    to: number,
+    verdicts: readonly Verdict[],
+    windows: VerificationWindows | undefined,
+  ): Promise<MetricSeriesView[]> {
+    const services = [...new Set([incident.service, ...incident.services])].slice(0, MAX_METRIC_SERVICES);
+    const judged = new Set(verdicts.flatMap((v) => v.metrics.map((m) => `${v.service}\u0000${m.metric}`)));
+    const available = await this.queries.metricsOf(services, from, to, incident.environment);
+    const perService = new Map<string, number>();
+    const wanted = available.filter((m) => {
+      const golden = judged.has(`${m.service}\u0000${m.metric}`) || resolveSignal(m.metric, m.unit) !== null;
+      const count = perService.get(m.service) ?? 0;
+      if (!golden || count >= MAX_METRICS_PER_SERVICE) return false;
+      perService.set(m.service, count + 1);
+      return true;
+    });
+    const results = await Promise.all(
+      wanted.map(async (m) => {
+        const result = await this.telemetry.series({
+          service: m.service,
+          metric: m.metric,
+          from,
+          to,
+          environment: incident.environment,
+          maxSeries: MAX_SERIES_PER_METRIC,
+        });
+        return result.series.map((series): MetricSeriesView => ({
+          service: m.service,
+          metric: m.metric,
+          unit: series.unit ?? m.unit,
+          resolution: result.resolution,
+          environment: series.environment,
+          labels: series.labels,
+          points: series.points.map((p) => [p.t, p.mean]),
+          ...(windows ? { windows } : {}),
+        }));
+      }),
+    );
+    return results.flat();
+  }
+}
+
+/**
+ * Every version of the incident, first to last. Versions whose full row is still on record are
+ * returned as recorded; the others (merged away in ClickHouse) carry their own state fields from
+ * the timeline — event, status, severity, time, actor, comment — on the next recorded version.
+ */
+export function buildHistory(
+  current: Incident,
+  recorded: readonly Incident[],
+  timeline: readonly IncidentTimelineEntry[],
+): Incident[] {
+  const full = new Map(recorded.map((v) => [v.version, v]));
+  full.set(current.version, current);
+  const steps = new Map(timeline.map((t) => [t.version, t]));
+  const versions = [...new Set([...full.keys(), ...steps.keys()])]
+    .filter((v) => v <= current.version)
+    .sort((a, b) => a - b);
+  const fullVersions = [...full.keys()].sort((a, b) => a - b);
+  return versions.map((version) => {
+    const known = full.get(version);
+    if (known) return known;
+    const step = steps.get(version)!;
+    const base = full.get(fullVersions.find((v) => v > version) ?? current.version)!;
+    return {
+      ...base,
+      version,
+      event: step.event,
+      status: step.status,
+      severity: step.severity,
+      updatedAt: step.at,
+      actor: step.actor,
+      comment: step.comment,
+      resolvedAt: step.status === 'resolved' ? (base.resolvedAt ?? step.at) : null,
+    };
+  });
+}

@@ -1,0 +1,157 @@
+// Problems for problem managers: rankings by impact, by recurrence in a range or by growth
+// against the range before it; one problem with its member incidents, its recorded versions and
+// its weekly recurrence; recurrence per week across problems; and the ITIL lifecycle actions,
+// each published as a ProblemCommand for the problems app.
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Incident, Problem, ProblemAction, ProblemCommand, ProblemStatus } from '#contracts';
+import type { Clock } from '#core';
+import { CLOCK } from '#platform';
+import type { IncidentsRepository, ProblemsRepository } from '../deep-imports.js';
+import { INCIDENTS_REPOSITORY, PROBLEMS_REPOSITORY } from '../api.tokens.js';
+import { CommandsPublisher } from '../commands.publisher.js';
+import { notFound } from '../http/api-error.js';
+import { offsetPage, type PageOf } from '../http/query.js';
+import { ApiQueries, type ProblemSort } from '../queries/api-queries.js';
+import { weekName, weeklySeries } from './weeks.js';
+
+export interface RankedProblem extends Problem {
+  /** Member incidents opened in the range and in the range of equal length before it. */
+  readonly window: {
+    readonly from: number;
+    readonly to: number;
+    readonly count: number;
+    readonly previous: number;
+    readonly growth: number;
+  };
+}
+
+export interface WeekCount {
+  readonly week: string;
+  readonly count: number;
+}
+
+export interface ProblemDetailView {
+  readonly problem: Problem;
+  readonly members: Incident[];
+  readonly timeline: Problem[];
+  readonly trend: WeekCount[];
+}
+
+export interface RecurrenceView {
+  readonly from: number;
+  readonly to: number;
+  readonly service: string | null;
+  readonly trend: (WeekCount & { readonly problems: number })[];
+}
+
+export interface ProblemListFilter {
+  readonly from: number;
+  readonly to: number;
+  /** Only problems with a member incident in the range. */
+  readonly activeOnly: boolean;
+  readonly service?: string;
+  readonly statuses?: readonly ProblemStatus[];
+}
+
+export interface ProblemActionInput {
+  readonly action: ProblemAction;
+  readonly actor: string;
+  readonly workaround: string | null;
+  readonly fixChangeId: string | null;
+  readonly comment: string | null;
+}
+
+@Injectable()
+export class ProblemsService {
+  constructor(
+    private readonly queries: ApiQueries,
+    private readonly commands: CommandsPublisher,
+    @Inject(PROBLEMS_REPOSITORY) private readonly problems: ProblemsRepository,
+    @Inject(INCIDENTS_REPOSITORY) private readonly incidents: IncidentsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async list(
+    filter: ProblemListFilter,
+    sort: ProblemSort,
+    limit: number,
+    offset: number,
+  ): Promise<PageOf<RankedProblem>> {
+    const ranking = await this.queries.problemsRanked(filter, sort, limit + 1, offset);
+    const page = offsetPage(ranking, limit, offset, 'problems');
+    const byId = new Map(
+      (await this.queries.problemsByIds(page.items.map((r) => r.id))).map((p) => [p.id, p]),
+    );
+    const items = page.items.flatMap((r): RankedProblem[] => {
+      const problem = byId.get(r.id);
+      if (!problem) return [];
+      return [
+        {
+          ...problem,
+          window: {
+            from: filter.from,
+            to: filter.to,
+            count: r.inRange,
+            previous: r.previous,
+            growth: r.growth,
+          },
+        },
+      ];
+    });
+    return { items, next: page.next };
+  }
+
+  async detail(id: string): Promise<ProblemDetailView> {
+    const problem = await this.problems.get(id);
+    if (!problem) throw notFound('problem', id);
+    const [members, versions] = await Promise.all([
+      this.incidents.byIds(problem.members),
+      this.queries.problemVersions(id),
+    ]);
+    const timeline = new Map(versions.filter((v) => v.version <= problem.version).map((v) => [v.version, v]));
+    timeline.set(problem.version, problem);
+    const counts = new Map<string, { count: number }>();
+    for (const incident of members) {
+      const week = weekName(incident.openedAt);
+      counts.set(week, { count: (counts.get(week)?.count ?? 0) + 1 });
+    }
+    const opened = members.map((m) => m.openedAt);
+    const trend =
+      opened.length === 0
+        ? []
+        : weeklySeries(Math.min(...opened), Math.max(...opened), counts, () => ({ count: 0 }));
+    return {
+      problem,
+      members: members.sort((a, b) => b.openedAt - a.openedAt || a.id.localeCompare(b.id)),
+      timeline: [...timeline.values()].sort((a, b) => a.version - b.version),
+      trend,
+    };
+  }
+
+  async recurrence(from: number, to: number, service?: string): Promise<RecurrenceView> {
+    const rows = await this.queries.weeklyRecurrence(from, to, service);
+    const counts = new Map(rows.map((r) => [r.week, { count: r.incidents, problems: r.problems }]));
+    return {
+      from,
+      to,
+      service: service ?? null,
+      trend: weeklySeries(from, to - 1, counts, () => ({ count: 0, problems: 0 })),
+    };
+  }
+
+  async act(id: string, input: ProblemActionInput): Promise<ProblemCommand> {
+    const problem = await this.problems.get(id);
+    if (!problem) throw notFound('problem', id);
+    return this.commands.problem({
+      id: `pcmd_${randomUUID()}`,
+      problemId: problem.id,
+      action: input.action,
+      actor: input.actor,
+      at: this.clock.now(),
+      workaround: input.workaround,
+      fixChangeId: input.fixChangeId,
+      comment: input.comment,
+    });
+  }
+}

@@ -1,0 +1,14 @@
+-- Changes started in [from, to), optionally of some services, in (started_at, id) order after
+-- a keyset position: one page of a scan (risk history, DORA figures).
+SELECT
+    id, source, kind, service, environment, version, previous_version, started_at, finished_at,
+    scope, scope_name, automated, initiator, has_pipeline, pipeline_name, pipeline_run_id,
+    pipeline_url, tests_passed, tests_run, tests_failed, rollout, size_lines, component,
+    config_keys, rollback_of, links, labels, commit_at, team, recorded_at
+FROM changes FINAL
+WHERE started_at >= {from:DateTime64(3)}
+  AND started_at < {to:DateTime64(3)}
+  AND (empty({services:Array(String)}) OR has({services:Array(String)}, service))
+  AND (started_at > {afterAt:DateTime64(3)} OR (started_at = {afterAt:DateTime64(3)} AND id > {afterId:String}))
+ORDER BY started_at, id
+LIMIT {limit:UInt32}

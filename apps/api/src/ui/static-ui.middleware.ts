@@ -1,0 +1,46 @@
+// The web UI's files, served from apps/api/ui (found from the project root, so it works from
+// sources, from dist/ and when installed) at `/`, without auth: the UI asks for a token and
+// sends it as a bearer token to the API. `/` is index.html; a page path without a file (client
+// side routing) falls back to index.html; /api and /health are never served from here.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { projectPath } from '#config';
+
+export const UI_ROOT = projectPath('apps', 'api', 'ui');
+const NOT_UI = /^\/(api|health)(\/|$)/;
+
+@Injectable()
+export class StaticUiMiddleware implements NestMiddleware {
+  private readonly serve = express.static(UI_ROOT, {
+    index: ['index.html'],
+    dotfiles: 'ignore',
+    fallthrough: true,
+    redirect: false,
+    etag: true,
+    maxAge: 0,
+    setHeaders: (response) => {
+      response.setHeader('X-Content-Type-Options', 'nosniff');
+      response.setHeader('X-Frame-Options', 'DENY');
+      response.setHeader('Referrer-Policy', 'no-referrer');
+      response.setHeader('Cache-Control', 'no-cache');
+    },
+  });
+
+  use(request: Request, response: Response, next: NextFunction): void {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || NOT_UI.test(request.path)) return next();
+    this.serve(request, response, (error?: unknown) => {
+      if (error) return next(error);
+      const page =
+        !/\.[A-Za-z0-9]+$/.test(request.path) && (request.headers.accept ?? '').includes('text/html');
+      const index = join(UI_ROOT, 'index.html');
+      if (page && existsSync(index)) {
+        response.setHeader('Cache-Control', 'no-cache');
+        response.setHeader('X-Content-Type-Options', 'nosniff');
+        return response.sendFile(index);
+      }
+      next();
+    });
+  }
+}

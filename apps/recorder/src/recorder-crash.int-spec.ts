@@ -1,0 +1,127 @@
+// The recorder as deployed (its own process, the real broker, chDB on disk), SIGKILLed in the
+// middle of a batch — once right after recording a range's intent (before its rows), once right
+// after writing a range's rows (before the offsets are committed) — and restarted: in the end
+// every point and change is in ClickHouse exactly once, the rollups count every point once, and
+// the group's offsets reached the end. Counted afterwards by this process, once the recorder has
+// exited (chDB serves one data directory per process).
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { loadBusConfig } from '#config';
+import { EventCodec } from '#contracts';
+import { KafkaBus } from '#messaging';
+import { silentLogger } from '#observability';
+import { ChdbStore } from '#storage';
+import { aChange, testKafkaBrokers, uniqueTopic } from '#testing';
+import { committedOffsets, endOffsets, withAdmin } from '../../../libs/messaging/src/testing/kafka-offsets.js';
+import { freshDataDir, startProcess, type AppProcess } from '../../../test/support/app-process.js';
+import { RECORDER_GROUP } from './recorder.app.js';
+import { eventually } from './recorder-test-support.js';
+
+const RECORDER = 'dist/apps/recorder/src/main.js';
+const CLI = 'bin/aftershock.js';
+const BATCHES = 400;
+const POINTS_PER_BATCH = 50;
+const CHANGES = 200;
+const SERVICES = 12;
+
+describe('recorder killed mid-batch and restarted', () => {
+  let brokers: string[];
+  let env: Record<string, string>;
+  let dataDir: string;
+  const database = `crash_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const telemetryTopic = uniqueTopic('recorder-crash.telemetry');
+  const changeTopic = uniqueTopic('recorder-crash.changes');
+
+  before(async () => {
+    brokers = await testKafkaBrokers();
+    dataDir = freshDataDir();
+    env = {
+      KAFKA_BROKERS: brokers.join(','),
+      HTTP_PORT: '0',
+      AFTERSHOCK_DATA_DIR: dataDir,
+      CLICKHOUSE_DATABASE: database,
+      RECORDER_TOPICS: `${telemetryTopic}=telemetry,${changeTopic}=change`,
+      LOG_LEVEL: 'debug',
+    };
+    const migrate = startProcess(CLI, ['migrate', '--data-dir', dataDir], { CLICKHOUSE_DATABASE: database });
+    assert.equal((await migrate.exited()).code, 0, migrate.stderr());
+
+    const codec = new EventCodec({ now: () => Date.now() });
+    const bus = new KafkaBus(loadBusConfig({ KAFKA_BROKERS: brokers.join(',') }), silentLogger);
+    await bus.ensureTopics([
+      { topic: telemetryTopic, partitions: 3 },
+      { topic: changeTopic, partitions: 3 },
+    ]);
+    const start = Date.now() - 3_600_000;
+    const telemetry = await Promise.all(
+      Array.from({ length: BATCHES }, async (_, b) => {
+        const service = `svc-${b % SERVICES}`;
+        const points = Array.from({ length: POINTS_PER_BATCH }, (_, p) => ({
+          metric: `m${p % 5}`,
+          value: b * 1000 + p,
+          timestamp: start + Math.floor(b / SERVICES) * 10_000,
+          unit: null,
+          labels: { slot: String(Math.floor(p / 5)) },
+        }));
+        const value = await codec.encode('telemetry', { id: `tb-${b}`, service, environment: 'production', points, resource: {} });
+        return { key: service, value };
+      }),
+    );
+    const changes = await Promise.all(
+      Array.from({ length: CHANGES }, async (_, i) => {
+        const service = `svc-${i % SERVICES}`;
+        return { key: service, value: await codec.encode('change', aChange({ id: `chg-${i}`, service, startedAt: start + i * 1000 })) };
+      }),
+    );
+    for (let i = 0; i < telemetry.length; i += 100) await bus.send(telemetryTopic, telemetry.slice(i, i + 100));
+    await bus.send(changeTopic, changes);
+    await bus.close();
+  });
+
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('writes every point and change exactly once', async () => {
+    const runs: AppProcess[] = [];
+    for (const killAt of ['intent:3', 'write:5']) {
+      const run = startProcess(RECORDER, [], { ...env, RECORDER_TEST_KILL_AT: killAt });
+      runs.push(run);
+      const { signal } = await run.exited();
+      assert.equal(signal, 'SIGKILL', `killed at ${killAt}; stderr: ${run.stderr()}`);
+    }
+
+    const last = startProcess(RECORDER, [], env);
+    runs.push(last);
+    await eventually(
+      () =>
+        withAdmin(brokers, async (admin) => {
+          for (const topic of [telemetryTopic, changeTopic]) {
+            assert.deepEqual(await committedOffsets(admin, RECORDER_GROUP, topic), await endOffsets(admin, topic));
+          }
+        }),
+      150_000,
+    );
+    last.child.kill('SIGTERM');
+    assert.equal((await last.exited()).code, 0, last.stderr());
+
+    const written = runs.flatMap((r) => r.lines.filter((l) => l.msg === 'range written'));
+    assert.ok(
+      written.some((l) => l.replay === true),
+      'a range recorded before a kill was written again after the restart',
+    );
+
+    const store = await ChdbStore.open({ dataDir, database });
+    try {
+      const count = async (sql: string) => Number((await store.query<{ n: string }>(sql))[0]!.n);
+      const points = BATCHES * POINTS_PER_BATCH;
+      assert.equal(await count('SELECT count() AS n FROM telemetry_points'), points, 'every point once');
+      assert.equal(await count('SELECT uniqExact(service, metric, labels, value) AS n FROM telemetry_points'), points);
+      assert.equal(await count('SELECT sum(value_count) AS n FROM telemetry_rollup_1m'), points, '1-minute rollups count each point once');
+      assert.equal(await count('SELECT sum(value_count) AS n FROM telemetry_rollup_1h'), points, '1-hour rollups count each point once');
+      assert.equal(await count('SELECT count() AS n FROM changes'), CHANGES, 'every change once');
+      assert.equal(await count('SELECT uniqExact(id) AS n FROM changes'), CHANGES);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,544 @@
+// `npm run bench:correlator`, i.e. node dist/bench/correlator/correlator.bench.js
+//   [--core-only] [--broker-only] [--services 1000,10000] [--minutes N] [--alerts N]
+//
+// 1. Core throughput, one core, telemetry-heavy: every service sends six golden-signal series
+//    (latency p50/p95/p99, error ratio, request rate, CPU) at 10-s resolution, one batch per
+//    service per scrape, plus a few deploys (1% of services, a third of them bad: errors and
+//    latency rise) and alerts (1% of services). Event time runs for `minutes` (default 48: the
+//    verifier's 45-minute history fills, so memory is measured in the steady state). Each minute
+//    of events is generated and Avro-encoded untimed, then timed twice over the same bytes:
+//      baseline — the bare decode-and-dispatch loop: EventCodec.decode of every event, handed
+//                 to a no-op;
+//      core     — Correlator.process of the decoded events (verifier, attribution, incidents);
+//      pipeline — the two together (what one correlator instance spends per event in-process).
+//    Memory per tracked series: heap (JS heap + ArrayBuffers) after a full GC at the end minus
+//    the same before the correlator existed, over the verifier's tracked series (its own
+//    estimate, VerifierStats.approxBytes, beside it).
+// 2. Alert-to-incident latency through the real broker: the correlator app
+//    (dist/apps/correlator/src/main.js) runs as a child process; alerts for fresh services are
+//    produced to aftershock.alerts.v1 at a steady rate and each is timed until its incident event
+//    is consumed from aftershock.incidents.v1. Baseline in the same run: a bare kafkajs relay
+//    (consume, decode the same alert bytes, dispatch to a no-op, republish the bytes) over two
+//    private topics — the same two broker hops without the correlator.
+// Goals (issue 5): ≥ 500,000 telemetry points/s per core in the core; p99 alert-to-incident
+// under 1 s on the local broker. Kafka: KAFKA_BROKERS, else .kafka/run/brokers, else
+// `bash deploy/kafka/kafka-local.sh start`.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import kafkajs, { type Consumer, type Producer } from 'kafkajs';
+import { projectPath } from '#config';
+import { EventCodec, TOPICS, type Alert, type Change, type Incident, type TelemetryBatch } from '#contracts';
+import {
+  Correlator,
+  DEFAULT_CORRELATOR_SETTINGS,
+  DeploymentVerifier,
+  type CorrelatorInput,
+  type Edge,
+} from '#core';
+import { aChange, anAlert, T0 } from '#testing';
+import { startProcess } from '../../test/support/app-process.js';
+import { mb, PeakRss, percentile, rate, table } from '../support/measure.js';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+const log = (line: string) => console.log(line);
+const MINUTE = 60_000;
+const STEP_MS = 10_000;
+
+interface Args {
+  readonly core: boolean;
+  readonly broker: boolean;
+  readonly services: number[];
+  readonly minutes: number;
+  readonly alerts: number;
+}
+
+function args(argv: readonly string[]): Args {
+  const value = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    core: !argv.includes('--broker-only'),
+    broker: !argv.includes('--core-only'),
+    services: (value('services') ?? '1000,10000').split(',').map(Number),
+    minutes: Number(value('minutes') ?? 48),
+    alerts: Number(value('alerts') ?? 300),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. The core.
+
+/** The six series every service sends (names the default golden-signal specs recognise). */
+const SERIES: readonly { metric: string; unit: string; level: number; jitter: number }[] = [
+  { metric: 'http.server.request.duration.p50', unit: 's', level: 0.04, jitter: 0.2 },
+  { metric: 'http.server.request.duration.p95', unit: 's', level: 0.12, jitter: 0.25 },
+  { metric: 'http.server.request.duration.p99', unit: 's', level: 0.3, jitter: 0.3 },
+  { metric: 'http.server.error.ratio', unit: '1', level: 0.002, jitter: 1 },
+  { metric: 'http.server.requests', unit: '1/s', level: 50, jitter: 0.1 },
+  { metric: 'process.cpu.utilization', unit: '1', level: 0.35, jitter: 0.15 },
+];
+
+/** xorshift32: cheap and seeded, so both timed passes and every run see the same stream. */
+function xorshift(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+}
+
+interface Scenario {
+  readonly services: string[];
+  readonly edges: Edge[];
+  /** Per service: its deploy time and whether it is bad (undefined: no deploy). */
+  readonly deploys: Map<number, { at: number; bad: boolean; change: Change }>;
+  readonly alerts: { at: number; alert: Alert }[];
+}
+
+function scenario(n: number, minutes: number): Scenario {
+  const rng = xorshift(n);
+  const services = Array.from({ length: n }, (_, i) => `svc-${String(i).padStart(5, '0')}`);
+  const edges: Edge[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < 3; k++) edges.push({ from: services[i]!, to: services[Math.floor(rng() * n)]! });
+  }
+  const deploys = new Map<number, { at: number; bad: boolean; change: Change }>();
+  const late = Math.max(2, minutes - 15);
+  for (let k = 0; k < Math.max(3, Math.round(n / 100)); k++) {
+    const i = Math.floor(rng() * n);
+    const at = T0 + Math.floor((late + rng() * (minutes - 1 - late)) * MINUTE);
+    const change = aChange({
+      id: `bench-${services[i]}-${k}`,
+      service: services[i]!,
+      startedAt: at,
+      finishedAt: at + MINUTE,
+      version: `v${k}`,
+      previousVersion: null,
+    });
+    deploys.set(i, { at, bad: k % 3 === 0, change });
+  }
+  const alerts: { at: number; alert: Alert }[] = [];
+  const bad = [...deploys].filter(([, d]) => d.bad);
+  for (let k = 0; k < Math.max(3, Math.round(n / 100)); k++) {
+    const onBad = k % 2 === 0 && bad.length > 0;
+    const [i, d] = onBad ? bad[k % bad.length]! : [Math.floor(rng() * n), undefined];
+    const at = d ? d.at + 3 * MINUTE : T0 + Math.floor((2 + rng() * (minutes - 3)) * MINUTE);
+    const service = services[i]!;
+    alerts.push({
+      at,
+      alert: anAlert({
+        id: `bench-alert-${k}`,
+        fingerprint: `bench-fp-${k}`,
+        service,
+        startsAt: at,
+        labels: { alertname: 'HighErrorRate', service },
+      }),
+    });
+  }
+  return { services, edges, deploys, alerts };
+}
+
+interface Encoded {
+  readonly type: 'telemetry' | 'change' | 'alert';
+  readonly bytes: Buffer;
+  readonly points: number;
+}
+
+/** One minute of the stream, in event-time order, Avro-encoded. */
+async function minuteOfEvents(s: Scenario, minute: number, rng: () => number, codec: EventCodec): Promise<Encoded[]> {
+  const start = T0 + minute * MINUTE;
+  const out: Encoded[] = [];
+  for (let step = 0; step < MINUTE / STEP_MS; step++) {
+    const t = start + step * STEP_MS;
+    for (const d of s.deploys.values()) {
+      if (d.at >= t && d.at < t + STEP_MS) out.push({ type: 'change', bytes: await codec.encode('change', d.change), points: 0 });
+    }
+    for (const a of s.alerts) {
+      if (a.at >= t && a.at < t + STEP_MS) out.push({ type: 'alert', bytes: await codec.encode('alert', a.alert), points: 0 });
+    }
+    for (let i = 0; i < s.services.length; i++) {
+      const d = s.deploys.get(i);
+      const broken = d?.bad === true && t >= d.at + MINUTE;
+      const batch: TelemetryBatch = {
+        id: `${s.services[i]}@${t}`,
+        service: s.services[i]!,
+        environment: 'production',
+        resource: { 'service.name': s.services[i]! },
+        points: SERIES.map((x, k) => {
+          let value = x.level * (1 + x.jitter * (rng() - 0.5) * 2);
+          if (broken && k < 3) value *= 3;
+          if (broken && k === 3) value = 0.05 + 0.01 * rng();
+          return { metric: x.metric, value: Math.max(0, value), timestamp: t, unit: x.unit, labels: {} };
+        }),
+      };
+      out.push({ type: 'telemetry', bytes: await codec.encode('telemetry', batch), points: batch.points.length });
+    }
+  }
+  return out;
+}
+
+function toInput(type: Encoded['type'], value: unknown): CorrelatorInput {
+  switch (type) {
+    case 'telemetry':
+      return { type, batch: value as TelemetryBatch };
+    case 'change':
+      return { type, change: value as Change };
+    case 'alert':
+      return { type, alert: value as Alert };
+  }
+}
+
+interface CoreResult {
+  readonly services: number;
+  readonly points: number;
+  readonly events: number;
+  readonly decodeMs: number;
+  readonly coreMs: number;
+  readonly series: number;
+  readonly heapPerSeries: number;
+  readonly estimatePerSeries: number;
+  readonly verdicts: number;
+  readonly fails: number;
+  readonly incidents: number;
+}
+
+/** JS heap plus ArrayBuffer backing stores (the verifier's series buffers are typed arrays, kept off-heap). */
+function heapBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+let sink = 0;
+/** The baseline's dispatch target: touches the event so the decode is not optimised away. */
+function noop(input: CorrelatorInput): void {
+  sink += input.type.length;
+}
+
+async function benchCore(n: number, minutes: number): Promise<CoreResult> {
+  const s = scenario(n, minutes);
+  let now = T0;
+  const codec = new EventCodec({ now: () => now });
+  gc();
+  const heapBefore = heapBytes();
+  const verifier = new DeploymentVerifier();
+  const correlator = new Correlator(verifier, undefined, DEFAULT_CORRELATOR_SETTINGS, s.edges);
+  const rng = xorshift(7 * n + 1);
+  let points = 0;
+  let events = 0;
+  let decodeMs = 0;
+  let coreMs = 0;
+  let verdicts = 0;
+  let fails = 0;
+  const incidents = new Set<string>();
+  // The first two minutes warm the JIT up and are not counted.
+  const warm = 2;
+  for (let minute = 0; minute < minutes; minute++) {
+    now = T0 + (minute + 1) * MINUTE;
+    const encoded = await minuteOfEvents(s, minute, rng, codec);
+    const decoded: CorrelatorInput[] = new Array(encoded.length);
+    let t = performance.now();
+    for (let i = 0; i < encoded.length; i++) {
+      const e = encoded[i]!;
+      const input = toInput(e.type, await codec.decode(e.type, e.bytes));
+      noop(input);
+      decoded[i] = input;
+    }
+    const dDecode = performance.now() - t;
+    t = performance.now();
+    for (const input of decoded) {
+      for (const o of correlator.process(input)) {
+        if (o.type === 'verdict') {
+          verdicts++;
+          if (o.verdict.outcome === 'fail') fails++;
+        } else if (o.type === 'incident') incidents.add(o.incident.id);
+      }
+    }
+    const dCore = performance.now() - t;
+    if (minute >= warm) {
+      decodeMs += dDecode;
+      coreMs += dCore;
+      points += encoded.reduce((sum, e) => sum + e.points, 0);
+      events += encoded.length;
+    }
+    if ((minute + 1) % 8 === 0 || minute === minutes - 1) {
+      log(
+        `  ${n.toLocaleString('en-US')} services: minute ${minute + 1}/${minutes} of event time — ` +
+          `core ${rate(points / (coreMs / 1000 || 1))} points, decode ${rate(points / (decodeMs / 1000 || 1))} points, ` +
+          `${verifier.stats().series.toLocaleString('en-US')} series, heap ${mb(heapBytes())}`,
+      );
+    }
+  }
+  // Everything but the correlator is garbage now.
+  gc();
+  const heapAfter = heapBytes();
+  const stats = verifier.stats();
+  const result: CoreResult = {
+    services: n,
+    points,
+    events,
+    decodeMs,
+    coreMs,
+    series: stats.series,
+    heapPerSeries: (heapAfter - heapBefore) / stats.series,
+    estimatePerSeries: stats.approxBytes / stats.series,
+    verdicts,
+    fails,
+    incidents: incidents.size,
+  };
+  // Keep the correlator alive until the heap was measured.
+  if (correlator.activeIncidents().length < 0) log('');
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Alert-to-incident latency on the real broker.
+
+function brokers(): string[] {
+  const fromEnv = process.env.KAFKA_BROKERS?.split(',').filter(Boolean);
+  if (fromEnv?.length) return fromEnv;
+  const file = projectPath('.kafka', 'run', 'brokers');
+  if (!existsSync(file)) {
+    log('  no broker: starting one with deploy/kafka/kafka-local.sh start');
+    execFileSync('bash', [projectPath('deploy', 'kafka', 'kafka-local.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  return readFileSync(file, 'utf8').trim().split(',');
+}
+
+interface LatencyResult {
+  readonly name: string;
+  readonly sent: number;
+  readonly latencies: number[];
+  readonly rssMb?: number;
+}
+
+const SEND_INTERVAL_MS = 20;
+
+/**
+ * Sends `count` alerts for fresh services to `inTopic`, one every SEND_INTERVAL_MS, and times each until
+ * `matches` recognises its result on `outTopic`.
+ */
+async function timeAlerts(
+  kafka: kafkajs.Kafka,
+  codec: EventCodec,
+  name: string,
+  count: number,
+  inTopic: string,
+  outTopic: string,
+  resultService: (value: Buffer) => Promise<string | undefined>,
+): Promise<LatencyResult> {
+  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const sentAt = new Map<string, number>();
+  const latencies = new Map<string, number>();
+  const consumer: Consumer = kafka.consumer({ groupId: `bench-correlator-${run}`, maxWaitTimeInMs: 100 });
+  const producer: Producer = kafka.producer();
+  await Promise.all([consumer.connect(), producer.connect()]);
+  try {
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.subscribe({ topic: outTopic, fromBeginning: false });
+    let wake: (() => void) | undefined;
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (!message.value) return;
+        const service = await resultService(message.value);
+        const sent = service === undefined ? undefined : sentAt.get(service);
+        if (sent !== undefined && !latencies.has(service!)) {
+          latencies.set(service!, performance.now() - sent);
+          wake?.();
+        }
+      },
+    });
+    await joined;
+    const send = async (service: string) => {
+      const value = await codec.encode('alert', anAlert({ id: `${service}-a`, fingerprint: `${service}-fp`, service, startsAt: Date.now() }));
+      sentAt.set(service, performance.now());
+      await producer.send({ topic: inTopic, acks: -1, messages: [{ key: service, value }] });
+    };
+    // Warm-up: the consumer's offsets are set and the path works end to end.
+    for (let w = 0; ; w++) {
+      const service = `bench-${run}-warm${w}`;
+      await send(service);
+      const deadline = Date.now() + 5_000;
+      while (!latencies.has(service) && Date.now() < deadline) await new Promise<void>((r) => ((wake = r), setTimeout(r, 50)));
+      if (latencies.has(service)) break;
+      if (w >= 12) throw new Error(`${name}: no result on ${outTopic} after ${w + 1} warm-up alerts`);
+    }
+    const services: string[] = [];
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      const due = started + i * SEND_INTERVAL_MS;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const service = `bench-${run}-${i}`;
+      services.push(service);
+      void send(service);
+      if ((i + 1) % 100 === 0) log(`  ${name}: sent ${i + 1}/${count}, ${services.filter((x) => latencies.has(x)).length} answered`);
+    }
+    const deadline = Date.now() + 15_000;
+    while (services.some((x) => !latencies.has(x)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return { name, sent: count, latencies: services.flatMap((x) => (latencies.has(x) ? [latencies.get(x)!] : [])) };
+  } finally {
+    await Promise.all([consumer.disconnect(), producer.disconnect()]);
+  }
+}
+
+/** The bare relay: consume, decode, dispatch to a no-op, republish the same bytes. */
+async function startRelay(kafka: kafkajs.Kafka, codec: EventCodec, from: string, to: string): Promise<() => Promise<void>> {
+  const consumer = kafka.consumer({ groupId: `bench-relay-${Date.now().toString(36)}`, maxWaitTimeInMs: 500 });
+  const producer = kafka.producer();
+  await Promise.all([consumer.connect(), producer.connect()]);
+  await consumer.subscribe({ topic: from, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (!message.value) return;
+      noop(toInput('alert', await codec.decode('alert', message.value)));
+      await producer.send({ topic: to, acks: -1, messages: [{ key: message.key, value: message.value }] });
+    },
+  });
+  return async () => {
+    await Promise.all([consumer.disconnect(), producer.disconnect()]);
+  };
+}
+
+function peakRssOf(pid: number | undefined): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function benchLatency(count: number): Promise<LatencyResult[]> {
+  const list = brokers();
+  log(`  broker ${list.join(',')}`);
+  const kafka = new kafkajs.Kafka({ clientId: 'aftershock-bench', brokers: list, logLevel: kafkajs.logLevel.NOTHING });
+  const codec = new EventCodec({ now: () => Date.now() });
+  const admin = kafka.admin();
+  await admin.connect();
+  const tag = Date.now().toString(36);
+  const relayIn = `aftershock.bench.relay-in.${tag}`;
+  const relayOut = `aftershock.bench.relay-out.${tag}`;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [TOPICS.alerts, TOPICS.incidents, relayIn, relayOut].map((topic) => ({ topic, numPartitions: 6 })),
+  });
+  const results: LatencyResult[] = [];
+  try {
+    const stopRelay = await startRelay(kafka, codec, relayIn, relayOut);
+    try {
+      results.push(
+        await timeAlerts(kafka, codec, 'bare relay (baseline)', count, relayIn, relayOut, async (value) => {
+          return (await codec.decode('alert', value)).service;
+        }),
+      );
+    } finally {
+      await stopRelay();
+    }
+    const app = startProcess('dist/apps/correlator/src/main.js', [], {
+      KAFKA_BROKERS: list.join(','),
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'warn',
+      CORRELATOR_INSTANCE_ID: `bench-${tag}`,
+    });
+    try {
+      await Promise.race([
+        app.waitForLog((l) => l.msg === 'started'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('correlator app did not start in 60 s')), 60_000)),
+      ]).catch(async (error: unknown) => {
+        // With LOG_LEVEL=warn the 'started' line may not be printed: the warm-up alerts tell instead.
+        if (app.child.exitCode !== null) throw error;
+      });
+      log('  correlator app started');
+      const result = await timeAlerts(kafka, codec, 'correlator app', count, TOPICS.alerts, TOPICS.incidents, async (value) => {
+        const incident = (await codec.decode('incident', value)) as Incident;
+        return incident.event === 'opened' ? incident.service : undefined;
+      });
+      results.push({ ...result, rssMb: peakRssOf(app.child.pid) });
+    } finally {
+      app.child.kill('SIGTERM');
+      await app.exited();
+    }
+  } finally {
+    await admin.deleteTopics({ topics: [relayIn, relayOut] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const a = args(process.argv.slice(2));
+  const peak = new PeakRss();
+  const started = performance.now();
+  if (a.core) {
+    log(`# correlator core — telemetry-heavy stream, ${SERIES.length} series per service at 10-s resolution, ${a.minutes} min of event time`);
+    const results: CoreResult[] = [];
+    for (const n of a.services) results.push(await benchCore(n, a.minutes));
+    log('');
+    table(
+      log,
+      ['services', 'points', 'baseline decode+no-op', 'core process()', 'core / goal', 'decode+core', 'pipeline / baseline', 'series', 'heap/series', 'estimate/series', 'verdicts (fail)', 'incidents'],
+      results.map((r) => {
+        const core = r.points / (r.coreMs / 1000);
+        const base = r.points / (r.decodeMs / 1000);
+        const pipeline = r.points / ((r.coreMs + r.decodeMs) / 1000);
+        return [
+          r.services.toLocaleString('en-US'),
+          `${(r.points / 1e6).toFixed(1)} M`,
+          `${rate(base)} pts`,
+          `${rate(core)} pts`,
+          `${((100 * core) / 500_000).toFixed(0)}%`,
+          `${rate(pipeline)} pts`,
+          `${((100 * pipeline) / base).toFixed(0)}%`,
+          r.series.toLocaleString('en-US'),
+          `${(r.heapPerSeries / 1024).toFixed(1)} KB`,
+          `${(r.estimatePerSeries / 1024).toFixed(1)} KB`,
+          `${r.verdicts} (${r.fails})`,
+          String(r.incidents),
+        ];
+      }),
+    );
+    log(`(points/s on one core; "core / goal" against 500,000 points/s; events = batches of ${SERIES.length} points plus changes and alerts)`);
+  }
+  if (a.broker) {
+    log('');
+    log(`# alert-to-incident latency on the real broker — ${a.alerts} alerts per path, one every ${SEND_INTERVAL_MS} ms`);
+    const results = await benchLatency(a.alerts);
+    log('');
+    const base = results[0]!;
+    table(
+      log,
+      ['path', 'answered', 'p50', 'p90', 'p99', 'max', 'p99 vs baseline', 'peak RSS'],
+      results.map((r) => {
+        const sorted = [...r.latencies].sort((x, y) => x - y);
+        const baseSorted = [...base.latencies].sort((x, y) => x - y);
+        return [
+          r.name,
+          `${r.latencies.length}/${r.sent}`,
+          `${percentile(sorted, 50).toFixed(1)} ms`,
+          `${percentile(sorted, 90).toFixed(1)} ms`,
+          `${percentile(sorted, 99).toFixed(1)} ms`,
+          `${(sorted.at(-1) ?? NaN).toFixed(1)} ms`,
+          `×${(percentile(sorted, 99) / percentile(baseSorted, 99)).toFixed(2)}`,
+          r.rssMb ? `${r.rssMb.toFixed(0)} MB` : '(this process)',
+        ];
+      }),
+    );
+    log('(goal: p99 alert-to-incident < 1,000 ms)');
+  }
+  log('');
+  log(`peak RSS of this process ${mb(peak.stop())}; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
+  if (sink < 0) log(String(sink));
+}
+
+await main();
+process.exit(0);

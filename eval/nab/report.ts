@@ -1,0 +1,15 @@
+// Writes a generated section into eval/nab/REPORT.md, between `<!-- name:start -->` and
+// `<!-- name:end -->`, so the report always carries the figures of the last run.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { projectPath } from '#config';
+
+export function writeSection(marker: string, body: string): void {
+  const file = projectPath('eval', 'nab', 'REPORT.md');
+  const text = readFileSync(file, 'utf8');
+  const start = `<!-- ${marker}:start -->`;
+  const end = `<!-- ${marker}:end -->`;
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`markers ${start} … ${end} not found in ${file}`);
+  writeFileSync(file, `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`);
+}

@@ -1,0 +1,112 @@
+// Replays the anomaly scenario files (libs/core/scenarios/verification/anomaly-*.json) and a
+// few direct checks of the detector's mechanics.
+// eslint-disable-next-line no-restricted-imports -- specs read fixture files; library code may not
+import { readdirSync, readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { projectPath } from '#config';
+import { SeededRandom } from '../stats/random.js';
+import { AnomalyDetector, type Anomaly } from './detector.js';
+import { replayAnomalyScenario, type AnomalyScenario } from './scenario.js';
+
+const dir = projectPath('libs', 'core', 'scenarios', 'verification');
+const files = readdirSync(dir)
+  .filter((f) => f.startsWith('anomaly-') && f.endsWith('.json'))
+  .sort();
+
+describe('anomaly scenarios', () => {
+  it('finds the scenario files', () => assert.ok(files.length >= 4));
+
+  for (const file of files) {
+    const scenario = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as AnomalyScenario;
+    it(`${scenario.name} (${file})`, () => {
+      const { expect } = scenario;
+      const runs = (scenario.deliveries ?? [{}]).map((d) => replayAnomalyScenario(scenario, d));
+      for (const run of runs) {
+        const anomalies = run.events.flatMap((e) => (e.type === 'anomaly' ? [e.anomaly] : []));
+        const show = anomalies.map((a) => `${a.shape} ${a.direction} onset#${run.sampleOf(a.onset)} detected#${run.sampleOf(a.detectedAt)} score ${a.score.toFixed(1)}`).join('; ');
+        if (expect.anomalies !== undefined) assert.equal(anomalies.length, expect.anomalies, `${run.delivery}: ${show}`);
+        if (expect.maxAnomalies !== undefined) assert.ok(anomalies.length <= expect.maxAnomalies, `${run.delivery}: ${show}`);
+        if (expect.maxEvents !== undefined) assert.ok(run.events.length <= expect.maxEvents, `${run.delivery}: ${run.events.length} events`);
+        const a: Anomaly | undefined = anomalies[0];
+        if (!a) continue;
+        if (expect.onsetSample !== undefined) {
+          const off = Math.abs(run.sampleOf(a.onset) - expect.onsetSample);
+          assert.ok(off <= (expect.onsetTolerance ?? 0), `onset off by ${off} samples: ${show}`);
+          assert.ok(a.detectedAt >= a.onset, 'detection never precedes the onset');
+          if (expect.maxDelaySamples !== undefined) assert.ok(run.sampleOf(a.detectedAt) - expect.onsetSample <= expect.maxDelaySamples, show);
+        }
+        if (expect.direction) assert.equal(a.direction, expect.direction);
+        if (expect.shape) assert.equal(a.shape, expect.shape);
+        if (expect.relativeMagnitude) {
+          const r = a.magnitude.relative!;
+          assert.ok(r >= expect.relativeMagnitude[0] && r <= expect.relativeMagnitude[1], `relative magnitude ${r}`);
+          assert.ok(Math.abs(a.magnitude.absolute - (a.observed - a.baseline)) < 1e-9);
+        }
+        assert.match(a.id, /^anomaly_[0-9a-f]{16}$/);
+      }
+      if (expect.sameAcrossDeliveries) {
+        for (const run of runs.slice(1)) assert.deepEqual(run.events, runs[0]!.events, `${run.delivery} differs`);
+      }
+    });
+  }
+});
+
+describe('AnomalyDetector', () => {
+  const T0 = Date.UTC(2024, 4, 1);
+  const feed = (d: AnomalyDetector, values: number[], metric = 'm', stepMs = 60_000) =>
+    values.flatMap((value, i) => d.observePoint('svc', { metric, value, timestamp: T0 + i * stepMs, unit: null, labels: {} }));
+
+  it('gives the same ids for the same input, and keeps series apart by labels', () => {
+    const rng = new SeededRandom(2);
+    const values = Array.from({ length: 400 }, (_, i) => (i < 300 ? 50 : 80) + rng.normal(0, 3));
+    const a = feed(new AnomalyDetector(), values);
+    const b = feed(new AnomalyDetector(), values);
+    assert.deepEqual(a, b);
+    const d = new AnomalyDetector();
+    d.observePoint('svc', { metric: 'm', value: 1, timestamp: T0, unit: null, labels: { pod: 'a' } });
+    d.observePoint('svc', { metric: 'm', value: 1, timestamp: T0, unit: null, labels: { pod: 'b' } });
+    assert.equal(d.stats().series, 2);
+  });
+
+  it('recovers when the series returns, and adopts a lasting level as the new normal', () => {
+    const rng = new SeededRandom(4);
+    const back = Array.from({ length: 500 }, (_, i) => (i >= 300 && i < 330 ? 160 : 100) + rng.normal(0, 5));
+    const events = feed(new AnomalyDetector(), back);
+    assert.deepEqual(
+      events.map((e) => (e.type === 'anomaly' ? 'anomaly' : e.recovery.reason)),
+      ['anomaly', 'recovered'],
+    );
+    const lasting = Array.from({ length: 800 }, (_, i) => (i >= 300 ? 160 : 100) + rng.normal(0, 5));
+    const ev2 = feed(new AnomalyDetector(), lasting);
+    assert.deepEqual(
+      ev2.map((e) => (e.type === 'anomaly' ? 'anomaly' : e.recovery.reason)),
+      ['anomaly', 'new-level'],
+      'one anomaly, then its level becomes normal: no re-alarm afterwards',
+    );
+  });
+
+  it('drops points not newer than the last one without a lateness bound, and bounds memory per series', () => {
+    const d = new AnomalyDetector();
+    feed(d, [1, 2, 3]);
+    d.observePoint('svc', { metric: 'm', value: 9, timestamp: T0, unit: null, labels: {} });
+    assert.equal(d.stats().droppedOutOfOrder, 1);
+    const rng = new SeededRandom(6);
+    const big = new AnomalyDetector();
+    feed(
+      big,
+      Array.from({ length: 5000 }, () => rng.normal(10, 1)),
+      'm',
+      10_000,
+    );
+    const perSeries = big.stats().approxBytes / big.stats().series;
+    assert.ok(perSeries < 8_000, `${perSeries} bytes per series`);
+  });
+
+  it('caps the number of series', () => {
+    const d = new AnomalyDetector({ maxSeries: 3 });
+    for (let i = 0; i < 5; i++) d.observePoint('svc', { metric: `m${i}`, value: 1, timestamp: T0, unit: null, labels: {} });
+    assert.equal(d.stats().series, 3);
+    assert.equal(d.stats().droppedSeries, 2);
+  });
+});

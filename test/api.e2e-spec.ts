@@ -1,0 +1,560 @@
+// The api app as deployed: its own process against the real broker and chDB (migrated by
+// `aftershock migrate`, seeded beforehand from a process of its own), checked against its
+// OpenAPI document — every documented route exists and every answer validates against the
+// documented schema — plus auth, the actions on the bus, the risk gate, the assessments of
+// arriving changes, the live stream, CORS, the body limit and the write rate limit.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { EventCodec, TOPICS, type Change, type Incident } from '#contracts';
+import { aChange, anIncident, testKafkaBrokers } from '#testing';
+import { apiFixture, type ApiFixture } from './support/api-fixtures.js';
+import { client, openSse, type Answer } from './support/api-http.js';
+import { operations, responseSchema, SchemaValidator, type Schema } from './support/api-schema.js';
+import { seedStore } from './support/api-seed.js';
+import { freshDataDir, startProcess, type AppProcess } from './support/app-process.js';
+import { consumeUntil, produce } from './support/kafka-topics.js';
+
+const TOKENS = {
+  read: 'read-token-0123456789abcdef',
+  write: 'write-token-0123456789abcdef',
+  admin: 'admin-token-0123456789abcdef',
+  expired: 'expired-token-0123456789abcdef',
+  ingest: 'ingest-token-0123456789abcdef',
+  rate: 'rate-token-0123456789abcdef',
+  contract: 'contract-token-0123456789abcdef',
+};
+const ALLOWED_ORIGIN = 'https://ops.example.test';
+const MAX_BODY = 16_384;
+const codec = new EventCodec({ now: () => Date.now() });
+
+describe('api app on the real broker and chDB', () => {
+  const run = `${process.pid}${Date.now().toString(36)}`;
+  let brokers: string[];
+  let dataDir: string;
+  let app: AppProcess;
+  let url: string;
+  let call: ReturnType<typeof client>;
+  let fx: ApiFixture;
+  let openapi: Schema;
+  let validator: SchemaValidator;
+  /** Commands and assessments the test expects on the bus, checked together at the end. */
+  const expectOnBus = { incidentCommand: '', problemCommand: '', assessment: '' };
+
+  /** Asserts the answer validates against the schema its operation documents for its status. */
+  function conforms(answer: Answer, method: string, path: string): void {
+    const op = operations(openapi).find((o) => o.method === method && o.path === path);
+    assert.ok(op, `${method} ${path} is documented`);
+    const schema = responseSchema(validator, op.operation, answer.status);
+    assert.ok(schema, `${method} ${path} documents status ${answer.status} (${answer.text.slice(0, 200)})`);
+    const violations = validator.validate(answer.json, schema);
+    assert.deepEqual(violations, [], `${method} ${path} → ${answer.status} breaks its schema`);
+  }
+
+  before(async () => {
+    brokers = await testKafkaBrokers();
+    dataDir = freshDataDir();
+    const database = `api_e2e_${run}`;
+    fx = apiFixture(run, Date.now());
+    const migrate = spawnSync(process.execPath, ['bin/aftershock.js', 'migrate', '--data-dir', dataDir], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CLICKHOUSE_DATABASE: database },
+      encoding: 'utf8',
+    });
+    assert.equal(migrate.status, 0, migrate.stderr);
+    seedStore(fx.events, { dataDir, database });
+    const policyFile = join(dataDir, 'policy.yaml');
+    writeFileSync(policyFile, fx.policyYaml);
+    app = startProcess('dist/apps/api/src/main.js', [], {
+      AFTERSHOCK_BUS: 'kafka',
+      KAFKA_BROKERS: brokers.join(','),
+      AFTERSHOCK_DATA_DIR: dataDir,
+      CLICKHOUSE_DATABASE: database,
+      HTTP_PORT: '0',
+      HTTP_MAX_BODY_BYTES: String(MAX_BODY),
+      API_WRITE_RATE: '5',
+      API_WRITE_BURST: '20',
+      API_INSTANCE_ID: `e2e-${run}`,
+      API_ASSESSOR_GROUP: `e2e-assessor-${run}`,
+      AFTERSHOCK_CORS_ORIGINS: ALLOWED_ORIGIN,
+      POLICY_FILE: policyFile,
+      AFTERSHOCK_TOKENS: [
+        `read:${TOKENS.read}`,
+        `read+write:${TOKENS.write}`,
+        `admin:${TOKENS.admin}`,
+        `read:${TOKENS.expired}@2020-01-01T00:00:00Z`,
+        `ingest:${TOKENS.ingest}`,
+        `write:${TOKENS.rate}`,
+        `admin:${TOKENS.contract}`,
+      ].join(','),
+    });
+    url = String((await app.waitForLog((l) => l.msg === 'started')).url);
+    await app.waitForLog((l) => l.msg === 'risk history loaded');
+    call = client(url);
+    const doc = await call('GET', '/api/v1/openapi.json');
+    assert.equal(doc.status, 200);
+    openapi = doc.json as Schema;
+    validator = new SchemaValidator(openapi);
+  });
+
+  after(async () => {
+    const errors = app?.lines.filter((l) => l.level === 'error') ?? [];
+    if (errors.length > 0) process.stderr.write(`api errors logged:\n${errors.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    app?.child.kill('SIGTERM');
+    if (app) assert.equal((await app.exited()).code, 0, app.stderr());
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves an OpenAPI 3.1 document, and every route it documents exists', async () => {
+    assert.equal(openapi.openapi, '3.1.0');
+    const ops = operations(openapi);
+    assert.ok(ops.length >= 19, `${ops.length} operations documented`);
+    for (const { method, path } of ops) {
+      const concrete = path.replace('{id}', `no-such-${run}`);
+      const answer = await call(method.toUpperCase(), concrete, {
+        token: TOKENS.contract,
+        ...(method === 'post' ? { body: {} } : {}),
+      });
+      if (path === '/api/v1/stream/incidents') continue; // an endless stream: checked below
+      const code = (answer.json as { error?: { code?: string } } | undefined)?.error?.code;
+      assert.notEqual(code, 'route.not-found', `${method} ${path} is served`);
+      assert.ok(
+        answer.status !== 404 || code === 'not-found',
+        `${method} ${path}: ${answer.status} ${answer.text}`,
+      );
+      assert.ok(answer.status < 500, `${method} ${path}: ${answer.status} ${answer.text}`);
+      conforms(answer, method, path);
+    }
+  });
+
+  it('lists incidents ranked for triage, paged with limit and cursor, filtered, each page as documented', async () => {
+    const from = new Date(fx.now - 7 * 86_400_000).toISOString();
+    const first = await call('GET', `/api/v1/incidents?service=${fx.checkout}&limit=1&from=${from}`, {
+      token: TOKENS.read,
+    });
+    assert.equal(first.status, 200, first.text);
+    conforms(first, 'get', '/api/v1/incidents');
+    const page1 = first.json as { items: Incident[]; next: string | null };
+    assert.equal(page1.items.length, 1);
+    assert.ok(page1.next);
+    const second = await call(
+      'GET',
+      `/api/v1/incidents?service=${fx.checkout}&limit=1&from=${from}&cursor=${page1.next}`,
+      {
+        token: TOKENS.read,
+      },
+    );
+    conforms(second, 'get', '/api/v1/incidents');
+    const page2 = second.json as { items: Incident[]; next: string | null };
+    // Open before acknowledged (then most severe, then newest first).
+    assert.deepEqual(
+      [...page1.items, ...page2.items].map((i) => i.id),
+      [fx.oldIncident.id, fx.incident.id],
+    );
+    assert.equal(page2.items[0]!.version, fx.incident.version, 'the newest version');
+    assert.equal(page2.next, null);
+
+    const resolved = await call('GET', `/api/v1/incidents?status=resolved&service=${fx.payments}`, {
+      token: TOKENS.read,
+    });
+    assert.deepEqual(
+      (resolved.json as { items: Incident[] }).items.map((i) => i.id),
+      [fx.resolvedIncident.id],
+    );
+
+    const bad = await call('GET', '/api/v1/incidents?status=closed', { token: TOKENS.read });
+    assert.equal(bad.status, 400);
+    assert.equal((bad.json as { error: { field: string } }).error.field, 'status');
+    conforms(bad, 'get', '/api/v1/incidents');
+    const badTime = await call('GET', '/api/v1/incidents?from=yesterday', { token: TOKENS.read });
+    assert.deepEqual((badTime.json as { error: { field: string } }).error.field, 'from');
+    const badCursor = await call('GET', '/api/v1/incidents?cursor=%7Bnope', { token: TOKENS.read });
+    assert.deepEqual((badCursor.json as { error: { field: string } }).error.field, 'cursor');
+  });
+
+  it('shows an incident with its timeline, the changes and verdicts around it and its metrics with windows', async () => {
+    const answer = await call('GET', `/api/v1/incidents/${fx.incident.id}`, { token: TOKENS.read });
+    assert.equal(answer.status, 200, answer.text);
+    conforms(answer, 'get', '/api/v1/incidents/{id}');
+    const detail = answer.json as {
+      incident: Incident;
+      history: Incident[];
+      changes: Change[];
+      verdicts: { changeId: string; outcome: string }[];
+      metrics: {
+        service: string;
+        metric: string;
+        points: [number, number][];
+        windows?: { baselineEnd: number };
+      }[];
+      problemIds: string[];
+    };
+    assert.equal(detail.incident.status, 'acknowledged');
+    assert.deepEqual(
+      detail.history.map((v) => [v.version, v.status]),
+      [
+        [1, 'open'],
+        [2, 'acknowledged'],
+      ],
+    );
+    const changeIds = detail.changes.map((c) => c.id);
+    assert.ok(changeIds.includes(fx.badChange.id), 'the suspect change is shown');
+    assert.ok(!changeIds.includes(fx.oldChange.id), 'a change from two days before is not');
+    assert.deepEqual(
+      detail.verdicts.map((v) => [v.changeId, v.outcome]),
+      [[fx.badChange.id, 'fail']],
+    );
+    const errors = detail.metrics.find((m) => m.service === fx.checkout && m.metric === fx.errorMetric);
+    assert.ok(errors, `the error ratio is charted (got ${detail.metrics.map((m) => m.metric).join(', ')})`);
+    assert.ok(errors.points.length > 60, `${errors.points.length} points`);
+    assert.equal(errors.windows?.baselineEnd, fx.badChange.startedAt, 'the suspect verdict’s windows');
+    assert.ok(!detail.metrics.some((m) => m.metric === 'jvm.gc.count'), 'only golden signals');
+    assert.deepEqual(detail.problemIds, [fx.problem.id]);
+
+    const missing = await call('GET', `/api/v1/incidents/nope-${run}`, { token: TOKENS.read });
+    assert.equal(missing.status, 404);
+    conforms(missing, 'get', '/api/v1/incidents/{id}');
+  });
+
+  it('lists changes newest first with verdicts and assessments, and shows one', async () => {
+    const list = await call('GET', `/api/v1/changes?service=${fx.checkout},${fx.payments}&limit=2`, {
+      token: TOKENS.read,
+    });
+    assert.equal(list.status, 200, list.text);
+    conforms(list, 'get', '/api/v1/changes');
+    const page = list.json as {
+      items: (Change & { verdict: { outcome: string } | null; assessment: { id: string } | null })[];
+      next: string;
+    };
+    assert.deepEqual(
+      page.items.map((c) => c.id),
+      [fx.badChange.id, fx.configChange.id],
+    );
+    assert.equal(page.items[0]!.verdict?.outcome, 'fail');
+    assert.equal(page.items[0]!.assessment?.id, `asm_${fx.badChange.id}`);
+    const rest = await call(
+      'GET',
+      `/api/v1/changes?service=${fx.checkout},${fx.payments}&limit=2&cursor=${page.next}`,
+      {
+        token: TOKENS.read,
+      },
+    );
+    assert.deepEqual(
+      (rest.json as { items: Change[] }).items.map((c) => c.id),
+      [fx.oldChange.id],
+    );
+    const one = await call('GET', `/api/v1/changes/${fx.badChange.id}`, { token: TOKENS.read });
+    conforms(one, 'get', '/api/v1/changes/{id}');
+    const detail = one.json as { change: Change; verdicts: unknown[]; assessment: { changeId: string } };
+    assert.equal(detail.change.id, fx.badChange.id);
+    assert.equal(detail.verdicts.length, 1);
+    assert.equal(detail.assessment.changeId, fx.badChange.id);
+  });
+
+  it('ranks problems, shows one with its members, versions and weekly recurrence', async () => {
+    for (const sort of ['impact', 'count', 'growth']) {
+      const list = await call('GET', `/api/v1/problems?sort=${sort}&service=${fx.checkout}`, {
+        token: TOKENS.read,
+      });
+      assert.equal(list.status, 200, list.text);
+      conforms(list, 'get', '/api/v1/problems');
+      const items = (list.json as { items: { id: string; window: { count: number } }[] }).items;
+      assert.deepEqual(
+        items.map((p) => [p.id, p.window.count]),
+        [[fx.problem.id, 2]],
+      );
+    }
+    const badSort = await call('GET', '/api/v1/problems?sort=loudest', { token: TOKENS.read });
+    assert.equal((badSort.json as { error: { field: string } }).error.field, 'sort');
+    const one = await call('GET', `/api/v1/problems/${fx.problem.id}`, { token: TOKENS.read });
+    conforms(one, 'get', '/api/v1/problems/{id}');
+    const detail = one.json as {
+      problem: { status: string };
+      members: Incident[];
+      timeline: { version: number }[];
+      trend: { count: number }[];
+    };
+    assert.equal(detail.problem.status, 'problem');
+    assert.deepEqual(detail.members.map((m) => m.id).sort(), [fx.incident.id, fx.resolvedIncident.id].sort());
+    assert.deepEqual(
+      detail.timeline.map((v) => v.version),
+      [1, 2],
+    );
+    assert.equal(
+      detail.trend.reduce((n, w) => n + w.count, 0),
+      2,
+    );
+    const trend = await call('GET', `/api/v1/problems/trend?service=${fx.payments}`, { token: TOKENS.read });
+    conforms(trend, 'get', '/api/v1/problems/trend');
+    const weeks = (trend.json as { trend: { count: number }[] }).trend;
+    assert.ok(weeks.length >= 12);
+    assert.equal(
+      weeks.reduce((n, w) => n + w.count, 0),
+      2,
+    );
+  });
+
+  it('computes DORA figures per service and per team', async () => {
+    const answer = await call('GET', `/api/v1/dora?service=${fx.checkout}`, { token: TOKENS.read });
+    assert.equal(answer.status, 200, answer.text);
+    conforms(answer, 'get', '/api/v1/dora');
+    const dora = answer.json as {
+      services: { key: string; team: string; deployments: number; changeFailureRate: { failures: number } }[];
+      teams: { key: string }[];
+    };
+    const checkout = dora.services.find((s) => s.key === fx.checkout);
+    assert.ok(checkout);
+    assert.equal(checkout.deployments, 2);
+    assert.equal(checkout.changeFailureRate.failures, 1, 'the bad deploy failed its verification');
+    assert.equal(checkout.team, 'shop');
+    assert.deepEqual(
+      dora.teams.map((t) => t.key),
+      ['shop'],
+    );
+  });
+
+  it('auth: no token 401, wrong scope 403, expired token 401, no anonymous write, admin implies write', async () => {
+    const cases: [string, string, string | undefined, number][] = [
+      ['GET', '/api/v1/incidents', undefined, 401],
+      ['GET', '/api/v1/incidents', 'not-a-token-0123456789', 401],
+      ['GET', '/api/v1/incidents', TOKENS.expired, 401],
+      ['GET', '/api/v1/incidents', TOKENS.ingest, 403],
+      ['GET', '/api/v1/incidents', TOKENS.rate, 403],
+      ['POST', '/api/v1/changes/assess', undefined, 401],
+      ['POST', `/api/v1/incidents/${fx.incident.id}/acknowledge`, undefined, 401],
+      ['POST', `/api/v1/incidents/${fx.incident.id}/acknowledge`, TOKENS.read, 403],
+      ['GET', '/api/v1/stream/incidents', undefined, 401],
+    ];
+    for (const [method, path, token, status] of cases) {
+      const answer = await call(method, path, { token, ...(method === 'POST' ? { body: {} } : {}) });
+      assert.equal(answer.status, status, `${method} ${path} with ${token ?? 'no token'}: ${answer.text}`);
+      const op = path.startsWith('/api/v1/incidents/') ? '/api/v1/incidents/{id}/acknowledge' : path;
+      conforms(answer, method.toLowerCase(), op);
+    }
+    const admin = await call('POST', '/api/v1/changes/assess', { token: TOKENS.admin, body: {} });
+    assert.equal(admin.status, 400, 'admin passes the write scope (and the empty body is refused)');
+    const openDoc = await call('GET', '/api/v1/openapi.json');
+    assert.equal(openDoc.status, 200, 'the document is public');
+  });
+
+  it('an incident action publishes an IncidentCommand keyed by the incident’s service', async () => {
+    const missing = await call('POST', `/api/v1/incidents/${fx.incident.id}/severity`, {
+      token: TOKENS.write,
+      body: { severity: 'catastrophic' },
+    });
+    assert.equal(missing.status, 400);
+    assert.equal((missing.json as { error: { field: string } }).error.field, 'severity');
+    const answer = await call('POST', `/api/v1/incidents/${fx.incident.id}/resolve`, {
+      token: TOKENS.write,
+      body: { comment: 'rolled back v2' },
+      headers: { 'x-aftershock-actor': 'ana@example.com' },
+    });
+    assert.equal(answer.status, 202, answer.text);
+    conforms(answer, 'post', '/api/v1/incidents/{id}/resolve');
+    const { command } = answer.json as {
+      command: { id: string; action: string; actor: string; service: string };
+    };
+    assert.deepEqual(
+      [command.action, command.actor, command.service],
+      ['resolve', 'ana@example.com', fx.checkout],
+    );
+    expectOnBus.incidentCommand = command.id;
+  });
+
+  it('a problem action: known-error needs a workaround (400 naming it); with one, a ProblemCommand', async () => {
+    const without = await call('POST', `/api/v1/problems/${fx.problem.id}/known-error`, {
+      token: TOKENS.write,
+      body: {},
+    });
+    assert.equal(without.status, 400);
+    assert.equal((without.json as { error: { field: string } }).error.field, 'workaround');
+    const noFix = await call('POST', `/api/v1/problems/${fx.problem.id}/resolve`, {
+      token: TOKENS.write,
+      body: {},
+    });
+    assert.equal((noFix.json as { error: { field: string } }).error.field, 'fixChangeId');
+    const answer = await call('POST', `/api/v1/problems/${fx.problem.id}/known-error`, {
+      token: TOKENS.write,
+      body: { workaround: 'restart the pool' },
+    });
+    assert.equal(answer.status, 202, answer.text);
+    conforms(answer, 'post', '/api/v1/problems/{id}/known-error');
+    const { command } = answer.json as { command: { id: string; action: string; actor: string } };
+    assert.equal(command.action, 'known_error');
+    assert.equal(command.actor, `token:${TOKENS.write.slice(0, 4)}…`);
+    expectOnBus.problemCommand = command.id;
+  });
+
+  it('the gate blocks a risky change in a freeze window and approves a routine one, with reasons', async () => {
+    const risky = aChange({
+      id: `${run}-risky`,
+      service: fx.frozen,
+      kind: 'database_migration',
+      automated: false,
+      rollout: 'all_at_once',
+      startedAt: fx.now,
+      finishedAt: null,
+      team: null,
+    });
+    const blocked = await call('POST', '/api/v1/changes/assess', { token: TOKENS.write, body: risky });
+    assert.equal(blocked.status, 200, blocked.text);
+    conforms(blocked, 'post', '/api/v1/changes/assess');
+    const b = blocked.json as {
+      assessment: { id: string; reasons: { factor: string }[] };
+      decision: { outcome: string; rule: string; reasons: string[] };
+    };
+    assert.equal(b.decision.outcome, 'blocked');
+    assert.equal(b.decision.rule, 'block-in-freeze');
+    assert.match(b.decision.reasons.join('; '), /inside freeze window e2e-freeze/);
+    assert.equal(b.assessment.id, `asm_${risky.id}`);
+    assert.ok(b.assessment.reasons.length > 1, 'the risk reasons are given');
+
+    // A routine automated canary deploy of a service with a clean record.
+    const routine = aChange({
+      id: `${run}-routine`,
+      service: `steady-${run}`,
+      startedAt: fx.now,
+      finishedAt: null,
+      team: null,
+    });
+    const approved = await call('POST', '/api/v1/changes/assess', { token: TOKENS.write, body: routine });
+    assert.equal(approved.status, 200, approved.text);
+    const a = approved.json as {
+      assessment: { riskClass: string };
+      decision: { outcome: string; rule: string; reasons: string[] };
+    };
+    assert.equal(a.decision.outcome, 'approved', JSON.stringify(a));
+    assert.equal(a.decision.rule, 'routine-automated');
+    assert.ok(a.decision.reasons.includes('outside every freeze window'));
+
+    const invalid = await call('POST', '/api/v1/changes/assess', {
+      token: TOKENS.write,
+      body: { ...routine, rollout: 'sideways' },
+    });
+    assert.equal(invalid.status, 400);
+    assert.equal((invalid.json as { error: { field: string } }).error.field, 'rollout');
+    conforms(invalid, 'post', '/api/v1/changes/assess');
+    const notJson = await call('POST', '/api/v1/changes/assess', { token: TOKENS.write, rawBody: '{"id":' });
+    assert.equal(notJson.status, 400);
+    assert.equal((notJson.json as { error: { code: string } }).error.code, 'decode.json');
+  });
+
+  it('puts the commands on their topics and an assessment of every arriving change on the assessments topic', async () => {
+    const arriving = aChange({ id: `${run}-arriving`, service: fx.checkout, startedAt: Date.now() - 60_000 });
+    await produce(brokers, TOPICS.changes, [
+      { key: arriving.service, value: await codec.encode('change', arriving) },
+    ]);
+    expectOnBus.assessment = `asm_${arriving.id}`;
+    const wanted = new Set(Object.values(expectOnBus));
+    const seen = await consumeUntil(
+      brokers,
+      [TOPICS.incidentCommands, TOPICS.problemCommands, TOPICS.assessments],
+      (m) => wanted.has(m.headers['x-aftershock-id'] ?? ''),
+      (s) => s.length >= wanted.size,
+    );
+    const byId = new Map(seen.map((m) => [m.headers['x-aftershock-id'], m]));
+    const command = byId.get(expectOnBus.incidentCommand);
+    assert.equal(command?.topic, TOPICS.incidentCommands);
+    assert.equal(command.key, fx.checkout, 'keyed by the incident’s service');
+    const decoded = await codec.decode('incident-command', command.value);
+    assert.deepEqual(
+      [decoded.incidentId, decoded.action, decoded.comment],
+      [fx.incident.id, 'resolve', 'rolled back v2'],
+    );
+    const problemCommand = byId.get(expectOnBus.problemCommand);
+    assert.equal(problemCommand?.key, fx.problem.id, 'keyed by the problem id');
+    const assessment = byId.get(expectOnBus.assessment);
+    assert.equal(assessment?.key, fx.checkout);
+    const a = await codec.decode('assessment', assessment.value);
+    assert.equal(a.changeId, arriving.id);
+  });
+
+  it('streams incident events produced to the incidents topic as Server-Sent Events', async () => {
+    const stream = await openSse(
+      `${url}/api/v1/stream/incidents?access_token=${TOKENS.read}&service=${fx.checkout}`,
+    );
+    try {
+      assert.equal(stream.status, 200);
+      assert.match(stream.contentType ?? '', /^text\/event-stream/);
+      await stream.until((_events, comments) => comments.includes('connected'));
+      const live = anIncident({
+        id: `${run}-inc-live`,
+        service: fx.checkout,
+        services: [fx.checkout],
+        version: 3,
+      });
+      const other = anIncident({ id: `${run}-inc-other`, service: fx.payments, services: [fx.payments] });
+      await produce(brokers, TOPICS.incidents, [
+        { key: other.service, value: await codec.encode('incident', other) },
+        { key: live.service, value: await codec.encode('incident', live) },
+      ]);
+      const events = await stream.until((e) => e.some((x) => x.id === `${live.id}/3`));
+      const event = events.find((x) => x.id === `${live.id}/3`)!;
+      assert.deepEqual(JSON.parse(event.data), live);
+      assert.ok(!events.some((x) => x.id?.startsWith(other.id)), 'filtered by service');
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('CORS is closed except for the configured origins', async () => {
+    const foreign = await call('GET', '/api/v1/incidents', {
+      token: TOKENS.read,
+      headers: { origin: 'https://evil.example' },
+    });
+    assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+    const preflight = await call('OPTIONS', '/api/v1/changes/assess', {
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(preflight.status, 403);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+    const allowed = await call('OPTIONS', '/api/v1/changes/assess', {
+      headers: {
+        origin: ALLOWED_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    assert.equal(allowed.status, 204);
+    assert.equal(allowed.headers.get('access-control-allow-origin'), ALLOWED_ORIGIN);
+    assert.match(allowed.headers.get('access-control-allow-headers') ?? '', /authorization/);
+    const get = await call('GET', '/api/v1/incidents', {
+      token: TOKENS.read,
+      headers: { origin: ALLOWED_ORIGIN },
+    });
+    assert.equal(get.headers.get('access-control-allow-origin'), ALLOWED_ORIGIN);
+  });
+
+  it('refuses a body over HTTP_MAX_BODY_BYTES with 413 in the error shape', async () => {
+    const big = aChange({ id: `${run}-big`, labels: { padding: 'x'.repeat(MAX_BODY) } });
+    const answer = await call('POST', '/api/v1/changes/assess', { token: TOKENS.write, body: big });
+    assert.equal(answer.status, 413);
+    assert.equal((answer.json as { error: { code: string } }).error.code, 'body.too-large');
+    conforms(answer, 'post', '/api/v1/changes/assess');
+  });
+
+  it('rate-limits writes per token: 429 with Retry-After once the burst is spent', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        call('POST', '/api/v1/changes/assess', { token: TOKENS.rate, body: {} }),
+      ),
+    );
+    const limited = answers.filter((a) => a.status === 429);
+    assert.ok(limited.length > 0, `statuses: ${answers.map((a) => a.status).join(',')}`);
+    assert.ok(answers.filter((a) => a.status === 400).length >= 20, 'the burst passes');
+    assert.ok(Number(limited[0]!.headers.get('retry-after')) >= 1);
+    assert.equal((limited[0]!.json as { error: { code: string } }).error.code, 'rate-limited');
+    conforms(limited[0]!, 'post', '/api/v1/changes/assess');
+    const other = await call('POST', '/api/v1/changes/assess', { token: TOKENS.admin, body: {} });
+    assert.equal(other.status, 400, 'another token has its own bucket');
+  });
+
+  it('serves the web UI at / without a token', async () => {
+    const page = await call('GET', '/');
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    const missing = await call('GET', '/no-such-file.js');
+    assert.equal(missing.status, 404);
+  });
+});

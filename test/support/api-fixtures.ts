@@ -1,0 +1,252 @@
+// What the api e2e test puts into ClickHouse before the app starts, built around "now" with
+// names unique to the run: a bad deploy of checkout with its fail verdict and the incident it
+// caused (two versions), an earlier config change and a resolved incident on payments, an old
+// still-open incident, a problem over both incidents (two versions), an assessment, and a
+// minute-resolution error-ratio series of checkout; plus a policy with a freeze window.
+import type { Change, Incident, Problem } from '#contracts';
+import { aChange, anAssessment, anIncident, aProblem, aVerdict } from '#testing';
+import type { SeedEvent } from './api-seed.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export interface ApiFixture {
+  readonly now: number;
+  readonly checkout: string;
+  readonly payments: string;
+  /** A service inside the policy's freeze window. */
+  readonly frozen: string;
+  readonly badChange: Change;
+  readonly configChange: Change;
+  readonly oldChange: Change;
+  /** Newest version of the incident the bad change caused. */
+  readonly incident: Incident;
+  readonly resolvedIncident: Incident;
+  readonly oldIncident: Incident;
+  readonly problem: Problem;
+  readonly errorMetric: string;
+  readonly events: SeedEvent[];
+  readonly policyYaml: string;
+}
+
+export function apiFixture(run: string, nowMs: number): ApiFixture {
+  const now = Math.floor(nowMs / MINUTE) * MINUTE;
+  const checkout = `checkout-${run}`;
+  const payments = `payments-${run}`;
+  const frozen = `frozen-${run}`;
+  const t0 = now - 40 * MINUTE;
+  const badChange = aChange({
+    id: `${run}-chg-bad`,
+    service: checkout,
+    startedAt: t0,
+    finishedAt: t0 + 2 * MINUTE,
+    commitAt: t0 - 3 * HOUR,
+    version: 'v2',
+    previousVersion: 'v1',
+    team: 'shop',
+  });
+  const configChange = aChange({
+    id: `${run}-chg-cfg`,
+    kind: 'config',
+    service: payments,
+    startedAt: t0 - 30 * MINUTE,
+    finishedAt: null,
+    configKeys: ['pool.size'],
+    commitAt: null,
+    team: 'payments',
+  });
+  const oldChange = aChange({
+    id: `${run}-chg-old`,
+    service: checkout,
+    startedAt: now - 2 * DAY,
+    finishedAt: now - 2 * DAY + 3 * MINUTE,
+    team: 'shop',
+  });
+  const verdict = aVerdict({
+    id: `${badChange.id}/1`,
+    changeId: badChange.id,
+    service: checkout,
+    decidedAt: t0 + 20 * MINUTE,
+    baselineStart: t0 - 30 * MINUTE,
+    baselineEnd: t0,
+    observationStart: t0 + 2 * MINUTE,
+    observationEnd: t0 + 17 * MINUTE,
+    metrics: [
+      {
+        metric: 'http.server.error.ratio',
+        outcome: 'fail',
+        test: 'rate',
+        pValue: 0.0001,
+        effect: 24,
+        baselineValue: 0.002,
+        observedValue: 0.05,
+        reason: 'error ratio rose from 0.20% to 5.0%',
+      },
+    ],
+  });
+  const opened = anIncident({
+    id: `${run}-inc-bad`,
+    version: 1,
+    event: 'opened',
+    status: 'open',
+    kind: 'regression',
+    title: `Error ratio regressed on ${checkout}`,
+    severity: 'critical',
+    service: checkout,
+    services: [checkout],
+    openedAt: t0 + 5 * MINUTE,
+    updatedAt: t0 + 5 * MINUTE,
+    members: [
+      { type: 'verdict', ref: verdict.id, service: checkout, name: 'verification', at: t0 + 5 * MINUTE },
+    ],
+    suspects: [
+      {
+        changeId: badChange.id,
+        service: checkout,
+        kind: 'deployment',
+        probability: 0.86,
+        evidence: [{ factor: 'timing', detail: 'onset 3 min after the rollout finished', weight: 2.1 }],
+      },
+      { changeId: null, service: null, kind: null, probability: 0.14, evidence: [] },
+    ],
+  });
+  const incident: Incident = {
+    ...opened,
+    version: 2,
+    event: 'acknowledged',
+    status: 'acknowledged',
+    updatedAt: t0 + 10 * MINUTE,
+    actor: 'ana@example.com',
+  };
+  const resolvedIncident = anIncident({
+    id: `${run}-inc-pay`,
+    event: 'resolved',
+    status: 'resolved',
+    severity: 'warning',
+    title: `Connection pool exhausted on ${payments}`,
+    service: payments,
+    services: [payments],
+    openedAt: t0 - 20 * MINUTE,
+    updatedAt: t0 - 5 * MINUTE,
+    resolvedAt: t0 - 5 * MINUTE,
+    members: [
+      { type: 'alert', ref: `${run}-fp`, service: payments, name: 'PoolExhausted', at: t0 - 20 * MINUTE },
+    ],
+    suspects: [
+      {
+        changeId: configChange.id,
+        service: payments,
+        kind: 'config',
+        probability: 0.7,
+        evidence: [{ factor: 'config-key', detail: 'pool.size changed 10 min before', weight: 1.2 }],
+      },
+    ],
+  });
+  const oldIncident = anIncident({
+    id: `${run}-inc-old`,
+    severity: 'high',
+    title: `Latency high on ${checkout}`,
+    service: checkout,
+    services: [checkout],
+    openedAt: now - 3 * DAY,
+    updatedAt: now - 3 * DAY,
+    members: [],
+    suspects: [],
+  });
+  const candidate = aProblem({
+    id: `${run}-prb`,
+    signature: `${run}-sig`,
+    status: 'candidate',
+    title: `Pool exhaustion after deploys (${run})`,
+    services: [checkout, payments],
+    members: [resolvedIncident.id, incident.id],
+    count: 2,
+    firstSeen: resolvedIncident.openedAt,
+    lastSeen: incident.openedAt,
+    impact: 120,
+    updatedAt: t0 + 6 * MINUTE,
+  });
+  const problem: Problem = {
+    ...candidate,
+    version: 2,
+    status: 'problem',
+    actor: 'pm@example.com',
+    updatedAt: t0 + 30 * MINUTE,
+  };
+  const errorMetric = 'http.server.error.ratio';
+  const points = [];
+  for (let t = t0 - 2 * HOUR; t < now; t += MINUTE) {
+    const wobble = ((t / MINUTE) % 5) / 5000;
+    points.push({
+      metric: errorMetric,
+      value: (t >= t0 + 2 * MINUTE ? 0.05 : 0.002) + wobble,
+      timestamp: t,
+      unit: '1',
+      labels: {},
+    });
+    points.push({ metric: 'jvm.gc.count', value: 3, timestamp: t, unit: '1', labels: {} });
+  }
+  const events: SeedEvent[] = [
+    ...[badChange, configChange, oldChange].map((value) => ({ event: 'change' as const, value })),
+    { event: 'verdict', value: verdict },
+    ...[opened, incident, resolvedIncident, oldIncident].map((value) => ({
+      event: 'incident' as const,
+      value,
+    })),
+    ...[candidate, problem].map((value) => ({ event: 'problem' as const, value })),
+    {
+      event: 'assessment',
+      value: anAssessment({
+        id: `asm_${badChange.id}`,
+        changeId: badChange.id,
+        service: checkout,
+        assessedAt: badChange.startedAt,
+      }),
+    },
+    {
+      event: 'telemetry',
+      value: { id: `${run}-tm`, service: checkout, environment: 'production', points, resource: {} },
+    },
+  ];
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16) + 'Z';
+  const policyYaml = [
+    'version: 1',
+    'description: api e2e policy',
+    'timeZone: UTC',
+    'freezeWindows:',
+    '  - id: e2e-freeze',
+    '    description: Frozen for the e2e test.',
+    '    timeZone: UTC',
+    `    from: '${iso(now - DAY)}'`,
+    `    to: '${iso(now + 2 * DAY)}'`,
+    "    services: ['frozen-*']",
+    'rules:',
+    '  - id: block-in-freeze',
+    '    description: Nothing ships inside a freeze window.',
+    '    match: { freeze: inside }',
+    '    decision: blocked',
+    '  - id: routine-automated',
+    '    description: Automated, tested canary deploys ship.',
+    '    match: { kind: [deployment], automated: true, testsPassed: true, rollout: [canary, progressive], maxRiskClass: normal, freeze: outside }',
+    '    decision: approved',
+    'default: review',
+    '',
+  ].join('\n');
+  return {
+    now,
+    checkout,
+    payments,
+    frozen,
+    badChange,
+    configChange,
+    oldChange,
+    incident,
+    resolvedIncident,
+    oldIncident,
+    problem,
+    errorMetric,
+    events,
+    policyYaml,
+  };
+}

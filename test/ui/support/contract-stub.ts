@@ -1,0 +1,671 @@
+// A stand-in for the api app that answers exactly the documented REST contract from fixed,
+// realistic records, and serves the web UI's static files the way the api app does. It lets the
+// browser checks run where the real api routes are not there yet, and pins what each page shows
+// for data the engine only produces in long runs (weeks of problem history, team DORA figures).
+// The real-app test (ui.e2e-spec.ts) is the one that proves the whole loop.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Change, Incident, Problem, Verdict } from '#contracts';
+import { aChange, anAssessment, anIncident, aProblem, aVerdict } from '#testing';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const UI_ROOT = resolve('apps/api/ui');
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+export interface ContractStub {
+  readonly url: string;
+  readonly token: string;
+  /** Every POST the UI made: path and JSON body. */
+  readonly posts: { path: string; body: unknown }[];
+  close(): Promise<void>;
+}
+
+export async function startContractStub(token: string, now = Date.now()): Promise<ContractStub> {
+  const data = fixtures(now);
+  const streams = new Set<ServerResponse>();
+  const posts: { path: string; body: unknown }[] = [];
+
+  const publish = (incident: Incident) => {
+    data.incidentHistory.set(incident.id, [...(data.incidentHistory.get(incident.id) ?? []), incident]);
+    for (const res of streams) res.write(`data: ${JSON.stringify(incident)}\n\n`);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) =>
+      send(res, 500, { error: { code: 'internal', reason: String(error) } }),
+    );
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://stub');
+    const path = url.pathname;
+    if (!path.startsWith('/api/')) return serveStatic(path, res);
+    if (path === '/api/v1/stream/incidents') {
+      if (url.searchParams.get('access_token') !== token) return send(res, 401, authError());
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
+      res.write(': connected\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+    if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, authError());
+    const latest = (id: string) => data.incidentHistory.get(id)?.at(-1);
+    const q = (name: string) => url.searchParams.get(name) ?? undefined;
+    let m: RegExpExecArray | null;
+
+    if (req.method === 'POST') {
+      const body = JSON.parse((await readBody(req)) || '{}') as Record<string, string | undefined>;
+      posts.push({ path, body });
+      if ((m = /^\/api\/v1\/incidents\/([^/]+)\/(acknowledge|resolve|comment|severity)$/.exec(path))) {
+        const current = latest(decodeURIComponent(m[1]!));
+        if (!current) return send(res, 404, { error: { code: 'not.found', reason: 'no such incident' } });
+        const action = m[2]!;
+        const at = Date.now();
+        const next: Incident = {
+          ...current,
+          version: current.version + 1,
+          updatedAt: at,
+          actor: 'oncall@shop.example',
+          comment: body.comment ?? null,
+          ...(action === 'acknowledge' ? { event: 'acknowledged', status: 'acknowledged' } : {}),
+          ...(action === 'resolve' ? { event: 'resolved', status: 'resolved', resolvedAt: at } : {}),
+          ...(action === 'comment' ? { event: 'commented' } : {}),
+          ...(action === 'severity'
+            ? {
+                event: 'severity_changed',
+                severity: (body.severity ?? current.severity) as Incident['severity'],
+              }
+            : {}),
+        };
+        setTimeout(() => publish(next), 300);
+        return send(res, 202, { accepted: true });
+      }
+      if ((m = /^\/api\/v1\/problems\/([^/]+)\/(confirm|reject|known-error|resolve)$/.exec(path))) {
+        const id = decodeURIComponent(m[1]!);
+        const timeline = data.problemHistory.get(id);
+        const current = timeline?.at(-1);
+        if (!timeline || !current)
+          return send(res, 404, { error: { code: 'not.found', reason: 'no such problem' } });
+        const status = {
+          confirm: 'problem',
+          reject: 'rejected',
+          'known-error': 'known_error',
+          resolve: 'resolved',
+        }[m[2] as 'confirm'] as Problem['status'];
+        if (m[2] === 'known-error' && !body.workaround)
+          return send(res, 400, {
+            error: { code: 'validate.missing-field', field: 'workaround', reason: 'is required' },
+          });
+        setTimeout(
+          () =>
+            timeline.push({
+              ...current,
+              version: current.version + 1,
+              status,
+              updatedAt: Date.now(),
+              actor: 'pm@shop.example',
+              workaround: body.workaround ?? current.workaround,
+              fixChangeId: body.fixChangeId ?? current.fixChangeId,
+            }),
+          300,
+        );
+        return send(res, 202, { accepted: true });
+      }
+      return send(res, 404, { error: { code: 'not.found', reason: `no route POST ${path}` } });
+    }
+
+    if (path === '/api/v1/incidents') {
+      const items = [...data.incidentHistory.values()]
+        .map((h) => h.at(-1)!)
+        .filter(
+          (i) =>
+            (!q('status') || i.status === q('status')) &&
+            (!q('service') || i.services.includes(q('service')!)),
+        );
+      return send(res, 200, { items, next: null });
+    }
+    if ((m = /^\/api\/v1\/incidents\/([^/]+)$/.exec(path))) {
+      const history = data.incidentHistory.get(decodeURIComponent(m[1]!));
+      if (!history) return send(res, 404, { error: { code: 'not.found', reason: 'no such incident' } });
+      const incident = history.at(-1)!;
+      return send(res, 200, {
+        incident,
+        history,
+        changes: data.changes.filter((c) => Math.abs(c.startedAt - incident.openedAt) < 2 * HOUR),
+        verdicts: data.verdicts.filter((v) => incident.suspects.some((s) => s.changeId === v.changeId)),
+        metrics: incident.id === data.mainIncidentId ? data.metrics : [],
+      });
+    }
+    if (path === '/api/v1/changes') {
+      const items = data.changes.filter((c) => !q('service') || c.service === q('service'));
+      return send(res, 200, { items, next: null });
+    }
+    if ((m = /^\/api\/v1\/changes\/([^/]+)$/.exec(path))) {
+      const change = data.changes.find((c) => c.id === decodeURIComponent(m![1]!));
+      if (!change) return send(res, 404, { error: { code: 'not.found', reason: 'no such change' } });
+      return send(res, 200, {
+        change,
+        verdicts: data.verdicts.filter((v) => v.changeId === change.id),
+        assessment: data.assessments.get(change.id) ?? null,
+      });
+    }
+    if (path === '/api/v1/problems') {
+      const items = [...data.problemHistory.values()]
+        .map((t) => t.at(-1)!)
+        .filter((p) => !q('status') || p.status === q('status'));
+      items.sort((a, b) => (q('sort') === 'count' ? b.count - a.count : b.impact - a.impact));
+      return send(res, 200, { items, next: null });
+    }
+    if ((m = /^\/api\/v1\/problems\/([^/]+)$/.exec(path))) {
+      const timeline = data.problemHistory.get(decodeURIComponent(m[1]!));
+      if (!timeline) return send(res, 404, { error: { code: 'not.found', reason: 'no such problem' } });
+      const problem = timeline.at(-1)!;
+      return send(res, 200, {
+        problem,
+        members: problem.members.map((id) => data.incidentHistory.get(id)?.at(-1)).filter(Boolean),
+        timeline,
+        trend: data.trend,
+      });
+    }
+    if (path === '/api/v1/dora') return send(res, 200, data.dora);
+    return send(res, 404, { error: { code: 'not.found', reason: `no route GET ${path}` } });
+  }
+
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    posts,
+    close: async () => {
+      for (const res of streams) res.end();
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}
+
+const authError = () => ({ error: { code: 'auth.unknown', reason: 'unknown token' } });
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((ok, fail) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => ok(text));
+    req.on('error', fail);
+  });
+}
+
+async function serveStatic(path: string, res: ServerResponse): Promise<void> {
+  const file = normalize(join(UI_ROOT, path === '/' ? 'index.html' : path));
+  if (!file.startsWith(UI_ROOT))
+    return send(res, 404, { error: { code: 'not.found', reason: 'no such file' } });
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    send(res, 404, { error: { code: 'not.found', reason: 'no such file' } });
+  }
+}
+
+/** The records behind the stub: a bad deploy story, a config story, a flapping alert, a nightly problem. */
+function fixtures(now: number) {
+  const t0 = Math.floor((now - 50 * MINUTE) / MINUTE) * MINUTE; // the bad deploy
+  const badId = 'demo-deploy-checkout-v2.14.0';
+  const configId = 'demo-config-payments-fraud-timeout';
+  const services = ['checkout', 'payments', 'frontend', 'cart', 'search', 'shipping', 'email'];
+  const changes: Change[] = [
+    aChange({
+      id: badId,
+      service: 'checkout',
+      version: 'v2.14.0',
+      previousVersion: 'v2.13.4',
+      startedAt: t0,
+      finishedAt: t0 + 3 * MINUTE,
+      rollout: 'all_at_once',
+      team: 'payments',
+    }),
+    aChange({
+      id: configId,
+      kind: 'config',
+      service: 'payments',
+      version: null,
+      previousVersion: null,
+      startedAt: t0 - 25 * MINUTE,
+      finishedAt: t0 - 25 * MINUTE + 30_000,
+      configKeys: ['fraud.timeout_ms'],
+      automated: false,
+      initiator: 'dev@shop.example',
+      rollout: 'all_at_once',
+      team: 'payments',
+    }),
+  ];
+  for (let i = 0; i < 14; i++) {
+    const service = services[(i * 3) % services.length]!;
+    if (service === 'checkout' && i < 3) continue;
+    changes.push(
+      aChange({
+        id: `demo-deploy-${service}-v1.${10 + i}.0`,
+        service,
+        version: `v1.${10 + i}.0`,
+        previousVersion: `v1.${9 + i}.0`,
+        startedAt: t0 - (6 * HOUR - i * 23 * MINUTE),
+        finishedAt: t0 - (6 * HOUR - i * 23 * MINUTE) + 4 * MINUTE,
+        team: i % 2 ? 'storefront' : 'fulfilment',
+      }),
+    );
+  }
+  changes.sort((a, b) => a.startedAt - b.startedAt);
+  const verdicts: Verdict[] = changes.map((c, i) =>
+    aVerdict({
+      id: `${c.id}/2`,
+      changeId: c.id,
+      service: c.service,
+      outcome: c.id === badId ? 'fail' : i % 7 === 3 ? 'inconclusive' : 'pass',
+      score: c.id === badId ? 6 : i % 7 === 3 ? 55 : 93,
+      look: 2,
+      decidedAt: c.startedAt + 17 * MINUTE,
+      baselineStart: c.startedAt - 30 * MINUTE,
+      baselineEnd: c.startedAt,
+      observationStart: c.startedAt,
+      observationEnd: c.startedAt + 15 * MINUTE,
+      summary:
+        c.id === badId
+          ? 'error ratio up 22× and latency p95 up 90% after the deploy'
+          : i % 7 === 3
+            ? 'too little traffic to judge'
+            : 'no regression in error ratio, latency or throughput',
+      metrics:
+        c.id === badId
+          ? [
+              {
+                metric: 'http.server.error.ratio',
+                outcome: 'fail',
+                test: 'rate',
+                pValue: 1e-9,
+                effect: 21,
+                baselineValue: 0.004,
+                observedValue: 0.088,
+                reason: 'error ratio rose from 0.4% to 8.8% (rate test, p < 0.001)',
+              },
+              {
+                metric: 'http.server.request.duration.p95',
+                outcome: 'fail',
+                test: 'mann-whitney',
+                pValue: 1e-6,
+                effect: 0.9,
+                baselineValue: 0.21,
+                observedValue: 0.4,
+                reason: 'p95 latency rose from 210 ms to 400 ms',
+              },
+            ]
+          : [
+              {
+                metric: 'http.server.error.ratio',
+                outcome: 'pass',
+                test: 'rate',
+                pValue: 0.6,
+                effect: 0.01,
+                baselineValue: 0.004,
+                observedValue: 0.004,
+                reason: 'error ratio unchanged at 0.4%',
+              },
+            ],
+    }),
+  );
+  const assessments = new Map(
+    changes.map((c, i) => [
+      c.id,
+      anAssessment({
+        id: `asm-${c.id}`,
+        changeId: c.id,
+        service: c.service,
+        probability: c.id === badId ? 0.31 : c.kind === 'config' ? 0.12 : 0.03 + (i % 4) * 0.01,
+        riskClass: c.id === badId ? 'high' : c.kind === 'config' ? 'normal' : 'standard',
+        decision: c.id === badId ? 'review' : c.kind === 'config' ? 'review' : 'approved',
+        policyRule:
+          c.id === badId
+            ? 'high-risk-needs-review'
+            : c.kind === 'config'
+              ? 'manual-config-review'
+              : 'standard-automated-canary',
+        reasons: [
+          {
+            factor: 'change-failure-rate',
+            detail:
+              c.id === badId
+                ? '3 of 11 changes to checkout failed in 30 days'
+                : '0 of 14 changes failed in 30 days',
+            weight: c.id === badId ? 0.9 : -0.4,
+          },
+          ...(c.rollout === 'all_at_once'
+            ? [{ factor: 'rollout', detail: 'all at once, no canary', weight: 0.5 }]
+            : []),
+        ],
+      }),
+    ]),
+  );
+
+  const onset = t0 + 2 * MINUTE;
+  const opened = t0 + 6 * MINUTE;
+  const main: Incident = anIncident({
+    id: 'inc-checkout-regression',
+    kind: 'regression',
+    title: 'checkout: error ratio and latency regressed after v2.14.0',
+    summary:
+      'checkout 5xx ratio at 8.8% (baseline 0.4%) and p95 latency up 90% since deploy v2.14.0; frontend callers affected.',
+    severity: 'critical',
+    service: 'checkout',
+    services: ['checkout', 'frontend'],
+    openedAt: opened,
+    updatedAt: opened,
+    blastRadius: 2,
+    team: 'payments',
+    members: [
+      {
+        type: 'verdict',
+        ref: `${badId}/1`,
+        service: 'checkout',
+        name: 'verification failed: v2.14.0',
+        at: opened,
+      },
+    ],
+    suspects: [
+      {
+        changeId: badId,
+        service: 'checkout',
+        kind: 'deployment',
+        probability: 0.81,
+        evidence: [
+          {
+            factor: 'verification',
+            detail: 'its own verification failed: error ratio 0.4% → 8.8%',
+            weight: 2.3,
+          },
+          { factor: 'timing', detail: 'onset 2 min after the rollout started', weight: 1.6 },
+          { factor: 'topology', detail: 'the change is on checkout itself', weight: 1.1 },
+          {
+            factor: 'onset-alignment',
+            detail: 'the errors began while the rollout was in progress',
+            weight: 0.8,
+          },
+          { factor: 'prior', detail: 'assessed high risk before it shipped (31%)', weight: 0.4 },
+        ],
+      },
+      {
+        changeId: configId,
+        service: 'payments',
+        kind: 'config',
+        probability: 0.11,
+        evidence: [
+          { factor: 'topology', detail: 'payments is 1 hop downstream of checkout', weight: 0.5 },
+          { factor: 'timing', detail: 'applied 27 min before the onset', weight: -0.6 },
+          { factor: 'verification', detail: 'its own verification passed', weight: -1.2 },
+        ],
+      },
+      {
+        changeId: null,
+        service: null,
+        kind: null,
+        probability: 0.08,
+        evidence: [{ factor: 'no-change', detail: 'no recorded change explains it', weight: 0 }],
+      },
+    ],
+  });
+  const mainV2: Incident = {
+    ...main,
+    version: 2,
+    event: 'updated',
+    updatedAt: opened + 4 * MINUTE,
+    members: [
+      ...main.members,
+      {
+        type: 'alert',
+        ref: 'fp-checkout-5xx',
+        service: 'checkout',
+        name: 'HighErrorRate',
+        at: opened + 4 * MINUTE,
+      },
+    ],
+  };
+  const mainV3: Incident = {
+    ...mainV2,
+    version: 3,
+    updatedAt: opened + 7 * MINUTE,
+    services: ['checkout', 'frontend'],
+    members: [
+      ...mainV2.members,
+      {
+        type: 'alert',
+        ref: 'fp-frontend-latency',
+        service: 'frontend',
+        name: 'HighLatency',
+        at: opened + 7 * MINUTE,
+      },
+    ],
+  };
+  const payments = anIncident({
+    id: 'inc-payments-latency',
+    title: 'HighLatency on payments',
+    summary: 'payments p95 latency above 500ms',
+    severity: 'high',
+    status: 'acknowledged',
+    event: 'acknowledged',
+    version: 2,
+    actor: 'ana@shop.example',
+    service: 'payments',
+    services: ['payments'],
+    openedAt: t0 - 20 * MINUTE,
+    updatedAt: t0 - 12 * MINUTE,
+    members: [
+      {
+        type: 'alert',
+        ref: 'fp-payments-latency',
+        service: 'payments',
+        name: 'HighLatency',
+        at: t0 - 20 * MINUTE,
+      },
+    ],
+    suspects: [
+      {
+        changeId: configId,
+        service: 'payments',
+        kind: 'config',
+        probability: 0.64,
+        evidence: [{ factor: 'timing', detail: 'onset 5 min after the config change', weight: 1.4 }],
+      },
+    ],
+  });
+  const flapping = anIncident({
+    id: 'inc-recommendation-flap',
+    title: 'HighLatency on recommendation (flapping)',
+    summary: 'recommendation p95 latency above 150ms, firing and resolving every 7 minutes',
+    severity: 'warning',
+    service: 'recommendation',
+    services: ['recommendation'],
+    openedAt: now - 2 * HOUR,
+    updatedAt: now - 30 * MINUTE,
+    members: Array.from({ length: 5 }, (_, k) => ({
+      type: 'alert' as const,
+      ref: 'fp-rec',
+      service: 'recommendation',
+      name: 'HighLatency',
+      at: now - 2 * HOUR + k * 7 * MINUTE,
+    })),
+    suspects: [
+      {
+        changeId: null,
+        service: null,
+        kind: null,
+        probability: 0.86,
+        evidence: [
+          {
+            factor: 'no-change',
+            detail: 'no change within 2 h on recommendation or its dependencies',
+            weight: 1.8,
+          },
+        ],
+      },
+    ],
+  });
+  const nightly = [2, 1, 0].map((n) =>
+    anIncident({
+      id: `inc-reporting-night-${n}`,
+      title: 'BatchJobFailed on reporting',
+      summary: `job nightly-export failed after ${3 + n} retries on host batch-0${n + 3} (exit code 137)`,
+      severity: 'high',
+      status: 'resolved',
+      event: 'resolved',
+      service: 'reporting',
+      services: ['reporting'],
+      openedAt: Math.floor((now - n * DAY) / DAY) * DAY + 2 * HOUR + 40_000,
+      updatedAt: Math.floor((now - n * DAY) / DAY) * DAY + 2 * HOUR + 26 * MINUTE,
+      resolvedAt: Math.floor((now - n * DAY) / DAY) * DAY + 2 * HOUR + 26 * MINUTE,
+      members: [],
+      suspects: [],
+    }),
+  );
+  const incidentHistory = new Map<string, Incident[]>([
+    [main.id, [main, mainV2, mainV3]],
+    [payments.id, [{ ...payments, version: 1, event: 'opened', status: 'open', actor: null }, payments]],
+    [flapping.id, [flapping]],
+    ...nightly.map((i) => [i.id, [i]] as [string, Incident[]]),
+  ]);
+
+  // A day-shaped error ratio and latency with the regression after the deploy.
+  const points = (base: number, factor: number, noise: number): [number, number][] => {
+    const out: [number, number][] = [];
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
+    for (let t = t0 - 40 * MINUTE; t <= t0 + 35 * MINUTE; t += 10_000) {
+      const bad = t >= onset && t < t0 + 32 * MINUTE;
+      out.push([t, Math.max(0, base * (bad ? factor : 1) * (1 + noise * rnd()))]);
+    }
+    return out;
+  };
+  const windows = {
+    baselineStart: t0 - 30 * MINUTE,
+    baselineEnd: t0,
+    observationStart: t0,
+    observationEnd: t0 + 15 * MINUTE,
+  };
+  const metrics = [
+    {
+      service: 'checkout',
+      metric: 'http.server.error.ratio',
+      unit: '1',
+      resolution: '10s',
+      points: points(0.004, 22, 0.35),
+      windows,
+    },
+    {
+      service: 'checkout',
+      metric: 'http.server.request.duration.p95',
+      unit: 's',
+      resolution: '10s',
+      points: points(0.21, 1.9, 0.08),
+      windows,
+    },
+    {
+      service: 'frontend',
+      metric: 'http.server.request.duration.p95',
+      unit: 's',
+      resolution: '10s',
+      points: points(0.12, 1.25, 0.06),
+    },
+  ];
+
+  const week = (k: number) => Math.floor((now - k * 7 * DAY) / (7 * DAY)) * 7 * DAY;
+  const candidate = aProblem({
+    id: 'prb-reporting-nightly-export',
+    title: 'BatchJobFailed on reporting: nightly-export fails after retries',
+    template: 'job nightly-export failed after <num> retries on host <host> (exit code 137, <num> MiB used)',
+    services: ['reporting'],
+    members: nightly.map((i) => i.id),
+    count: 3,
+    firstSeen: nightly[0]!.openedAt,
+    lastSeen: nightly[2]!.openedAt,
+    mttrMs: 26 * MINUTE,
+    impact: 234,
+    periodMs: DAY,
+    updatedAt: nightly[2]!.openedAt,
+    sharedFactors: [
+      { factor: 'hour-of-day', value: '02:00 UTC', share: 1 },
+      { factor: 'service', value: 'reporting', share: 1 },
+    ],
+  });
+  const known = aProblem({
+    id: 'prb-cart-redis-timeouts',
+    signature: 'sig-2',
+    status: 'known_error',
+    title: 'Redis timeouts on cart after failover',
+    template: 'redis timeout after <num> ms on <host>',
+    services: ['cart', 'checkout'],
+    members: [],
+    count: 5,
+    impact: 140,
+    periodMs: null,
+    workaround: 'Restart the cart pods after a Redis failover.',
+    sharedFactors: [{ factor: 'change-kind', value: 'infrastructure', share: 0.8 }],
+    firstSeen: now - 20 * DAY,
+    lastSeen: now - 3 * DAY,
+  });
+  const problemHistory = new Map<string, Problem[]>([
+    [candidate.id, [candidate]],
+    [
+      known.id,
+      [
+        { ...known, version: 1, status: 'candidate', workaround: null },
+        { ...known, version: 2, status: 'problem', workaround: null },
+        { ...known, version: 3 },
+      ],
+    ],
+  ]);
+  const trend = [3, 2, 1, 0].map((k) => ({
+    week: week(k),
+    count: k === 0 ? 3 : k === 1 ? 4 : k === 2 ? 2 : 1,
+  }));
+
+  const doraRow = (i: number) => ({
+    deploymentsPerDay: [4.2, 1.3, 0.6, 2.1, 0.2][i % 5]!,
+    leadTimeHours: i % 3 === 2 ? null : { median: [0.8, 3.5, 26][i % 3]!, p90: [2.1, 9, 70][i % 3]! },
+    changeFailureRate: [0.05, 0.18, 0.33, 0.1, 0][i % 5]!,
+    timeToRestoreHours: i % 2 ? { median: [0.4, 2.5][i % 2]! } : null,
+    band: ['elite', 'high', 'medium', 'high', 'low'][i % 5]!,
+  });
+  const dora = {
+    services: services.map((service, i) => ({ service, ...doraRow(i) })),
+    teams: ['payments', 'storefront', 'fulfilment'].map((team, i) => ({ team, ...doraRow(i + 1) })),
+  };
+
+  return {
+    changes,
+    verdicts,
+    assessments,
+    incidentHistory,
+    mainIncidentId: main.id,
+    metrics,
+    problemHistory,
+    trend,
+    dora,
+  };
+}

@@ -1,0 +1,136 @@
+// What a person does and sees on each page, as reusable steps. Each step fails with what the
+// page itself says when it could not load its data (e.g. an api route that answers 404).
+import assert from 'node:assert/strict';
+import type { Locator, Page } from 'playwright-core';
+
+/** Waits until `content` is visible; if the page shows an error notice instead, fails with its text. */
+export async function shows(page: Page, content: Locator, what: string, timeout = 10_000): Promise<Locator> {
+  const problem = page.locator('main .notice-error, main [role="alert"]');
+  const appear = (l: Locator) =>
+    l
+      .first()
+      .waitFor({ state: 'visible', timeout })
+      .then(
+        () => true,
+        () => false,
+      );
+  await Promise.race([appear(content), appear(problem)]);
+  if ((await content.count()) > 0) return content;
+  if ((await problem.count()) > 0)
+    throw new assert.AssertionError({
+      message: `${what}: the page says "${(await problem.first().innerText()).trim()}"`,
+    });
+  const seen = (
+    await page
+      .locator('main')
+      .innerText()
+      .catch(() => '')
+  )
+    .replace(/\s+/g, ' ')
+    .trim();
+  throw new assert.AssertionError({
+    message: `${what}: not shown within ${timeout} ms at ${page.url()}; the page shows "${seen.slice(0, 400)}"`,
+  });
+}
+
+export async function signIn(page: Page, url: string, token: string, name?: string): Promise<void> {
+  await page.goto(`${url}/`);
+  const dialog = page.getByRole('dialog', { name: 'Sign in to Aftershock' });
+  await dialog.waitFor();
+  await page.getByLabel('Access token').fill(token);
+  if (name) await page.getByLabel(/Your name/).fill(name);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+export async function goTo(page: Page, navName: string, heading: string | RegExp): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: navName }).click();
+  await shows(page, page.getByRole('heading', { level: 1, name: heading }), `the ${navName} page`);
+}
+
+export interface OnCallCard {
+  readonly title: string;
+  readonly suspect: string;
+  readonly facts: string;
+}
+
+/** The on-call list: cards in order, each with its top suspect line. */
+export async function onCallCards(page: Page): Promise<OnCallCard[]> {
+  const cards = await shows(page, page.locator('.incident-card'), 'the on-call list');
+  const out: OnCallCard[] = [];
+  for (const card of await cards.all()) {
+    out.push({
+      title: (await card.locator('.incident-title').innerText()).trim(),
+      suspect: (await card.locator('.card-suspect').innerText()).replace(/\s+/g, ' ').trim(),
+      facts: (await card.locator('dl').innerText()).replace(/\s+/g, ' ').trim(),
+    });
+  }
+  return out;
+}
+
+/** The incident page's charts: how many, and what is shaded and marked on them. */
+export async function incidentCharts(page: Page) {
+  const figures = await shows(page, page.locator('.metric-figure'), 'the incident page charts');
+  const chart = figures.first().locator('svg.line-chart');
+  return {
+    count: await figures.count(),
+    caption: (await figures.first().locator('figcaption').innerText()).trim(),
+    baseline: await page.locator('.metric-figure svg .range-baseline').count(),
+    observation: await page.locator('.metric-figure svg .range-observation').count(),
+    changeMarkers: await page.locator('.metric-figure svg .change-marker').count(),
+    markerTitles: await page.locator('.metric-figure svg .change-marker > title').allTextContents(),
+    series: await chart.locator('path.series').count(),
+    axisLabels: await chart.locator('text.tick-x').allTextContents(),
+  };
+}
+
+export async function suspects(page: Page) {
+  const items = await shows(page, page.locator('ol.suspects > li'), 'the suspects');
+  const out: { name: string; probability: string; evidence: string[] }[] = [];
+  for (const item of await items.all()) {
+    out.push({
+      name: (await item.locator('.suspect-name strong').innerText()).trim(),
+      probability: (await item.locator('.probability').innerText()).trim(),
+      evidence: (await item.locator('.evidence li').allInnerTexts()).map((t) =>
+        t.replace(/\s+/g, ' ').trim(),
+      ),
+    });
+  }
+  return out;
+}
+
+export async function timeline(page: Page): Promise<string[]> {
+  const entries = await shows(
+    page,
+    page.locator('section[aria-labelledby="timeline-h"] .tl-entry'),
+    'the timeline',
+  );
+  return (await entries.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Clicks Acknowledge with a comment and waits until the page shows the new state. */
+export async function acknowledge(page: Page, comment: string, timeout = 20_000): Promise<string> {
+  await page.getByLabel('Comment (optional)').fill(comment);
+  await page.getByRole('button', { name: 'Acknowledge' }).click();
+  const status = page.locator('#incident-status .status');
+  await status
+    .filter({ hasText: /acknowledged/i })
+    .waitFor({ timeout })
+    .catch(async () => {
+      const said = (
+        await page
+          .locator('.action-status')
+          .innerText()
+          .catch(() => '')
+      ).trim();
+      throw new assert.AssertionError({
+        message: `the incident did not become acknowledged within ${timeout} ms; the page says "${said}"`,
+      });
+    });
+  return (await page.locator('.action-status').innerText()).trim();
+}
+
+export async function tableRows(page: Page, table: Locator, what: string): Promise<string[]> {
+  const rows = await shows(page, table.locator('tbody tr'), what);
+  return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}

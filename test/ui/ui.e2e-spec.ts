@@ -1,0 +1,210 @@
+// The web UI in a real browser (Debian's Chromium, driven by playwright-core) against the real
+// all-in-one app with the demo day streamed in (`aftershock start --demo`): a person signs in,
+// watches a new incident arrive live on the on-call view, reads the bad deploy's incident (its
+// metrics with the verification windows and the changes marked, the ranked suspects and their
+// evidence, the timeline), acknowledges an incident, and looks at the changes, the nightly
+// problem candidate and DORA. Screenshots go to reports/screenshots/.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { freshDataDir, startProcess, type AppProcess } from '../support/app-process.js';
+import { openBrowser, type UiSession } from './support/browser.js';
+import {
+  acknowledge,
+  goTo,
+  incidentCharts,
+  onCallCards,
+  shows,
+  signIn,
+  suspects,
+  tableRows,
+  timeline,
+} from './support/pages.js';
+import { alertmanagerFiring, cdeventDeployed, ingest } from './support/signals.js';
+
+const READ_WRITE = 'ui-e2e-read-write-0123456789';
+const INGEST = 'ui-e2e-ingest-0123456789abcdef';
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+const BAD_DEPLOY = 'demo-deploy-checkout-v2.14.0';
+
+describe('web UI on the running all-in-one app with the demo day', { timeout: 150_000 }, () => {
+  let app: AppProcess;
+  let url: string;
+  let ui: UiSession;
+  /** Midnight UTC after the demo day: the demo's clock stands two hours later. */
+  let demoEnd: number;
+
+  before(async () => {
+    const dir = freshDataDir();
+    demoEnd = Math.floor(Date.now() / DAY) * DAY;
+    app = startProcess(
+      'bin/aftershock.js',
+      ['start', '--demo', '--speed', '200000', '--port', '0', '--data-dir', join(dir, 'data')],
+      { AFTERSHOCK_TOKENS: `read+write:${READ_WRITE},ingest:${INGEST}` },
+    );
+    url = String((await app.waitForLog((l) => l.msg === 'started')).url);
+    await app.waitForLog((l) => /^Open the UI/.test(String(l.nonJson ?? '')));
+    ui = await openBrowser();
+  });
+
+  after(async () => {
+    await ui?.close();
+    if (app && app.child.exitCode === null) {
+      app.child.kill('SIGTERM');
+      await app.exited();
+    }
+  });
+
+  it('signs in, and a new incident appears live on the on-call view with its top suspect and confidence', async () => {
+    const { page } = ui;
+    await signIn(page, url, READ_WRITE, 'UI test');
+    await shows(page, page.getByRole('heading', { level: 1, name: 'On call' }), 'the on-call page');
+    await page.locator('#stream-state[data-state="live"]').waitFor();
+    // The demo's incidents are all resolved by now: they are listed as recently resolved.
+    const recent = await shows(page, page.locator('.recent-list li'), 'the recently resolved incidents');
+    assert.ok((await recent.count()) >= 3, `recently resolved: ${await recent.count()}`);
+
+    // A deploy of cart, then its errors: sent while the page is open, shown without a reload.
+    await ingest(
+      url,
+      INGEST,
+      'cdevents',
+      cdeventDeployed({
+        id: 'ui-e2e-deploy-cart-v3.1.0',
+        service: 'cart',
+        version: 'v3.1.0',
+        previous: 'v3.0.9',
+        at: demoEnd + 20 * MINUTE,
+      }),
+    );
+    await ingest(
+      url,
+      INGEST,
+      'alertmanager',
+      alertmanagerFiring({
+        name: 'HighErrorRate',
+        service: 'cart',
+        severity: 'critical',
+        at: demoEnd + 26 * MINUTE,
+        summary: 'cart 5xx ratio above 5% for 5 minutes',
+        fingerprint: 'ui-e2e-cart-5xx',
+      }),
+    );
+    await page
+      .locator('.incident-card', { hasText: 'cart' })
+      .waitFor({ timeout: 20_000 })
+      .catch(() => {
+        throw new assert.AssertionError({
+          message: 'no incident on cart arrived on the on-call view within 20 s',
+        });
+      });
+    const card = (await onCallCards(page)).find((c) => /cart/.test(c.title))!;
+    assert.match(card.suspect, /ui-e2e-deploy-cart-v3\.1\.0 on cart \d+% confidence/);
+    assert.match(card.facts, /blast radius 1 service/i);
+    await ui.screenshot('ui-oncall');
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it("shows the bad deploy's incident: metric charts with shaded windows and change markers, suspects with evidence, timeline", async () => {
+    const { page } = ui;
+    await page
+      .locator('.recent-list a', { hasText: /checkout/i })
+      .first()
+      .click();
+    await shows(
+      page,
+      page.getByRole('heading', { level: 1, name: /checkout/i }),
+      'the checkout incident page',
+    );
+    const ranked = await suspects(page);
+    assert.equal(ranked[0]!.name, BAD_DEPLOY);
+    assert.match(ranked[0]!.probability, /^\d+%$/);
+    assert.ok(ranked[0]!.evidence.length >= 2, JSON.stringify(ranked[0]));
+    assert.ok(ranked[0]!.evidence.every((e) => /(for|against|neutral)$/.test(e)));
+    const charts = await incidentCharts(page);
+    assert.ok(charts.count >= 1);
+    assert.ok(charts.series >= 1, 'a plotted series');
+    assert.ok(charts.baseline >= 1 && charts.observation >= 1, JSON.stringify(charts));
+    assert.ok(
+      charts.markerTitles.some((t) => t.startsWith(`${BAD_DEPLOY}: deployment of checkout v2.14.0 at `)),
+      charts.markerTitles.join('\n'),
+    );
+    const entries = await timeline(page);
+    assert.ok(
+      entries.some((e) => /Incident opened/.test(e)),
+      entries.join('\n'),
+    );
+    assert.ok(
+      entries.some((e) => /Resolved/.test(e)),
+      entries.join('\n'),
+    );
+    await ui.screenshot('ui-incident');
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it('acknowledges an incident with a comment and shows the new state when it arrives', async () => {
+    const { page } = ui;
+    await goTo(page, 'On call', 'On call');
+    await page.locator('.incident-card', { hasText: 'cart' }).getByRole('link').first().click();
+    await shows(page, page.getByRole('heading', { level: 1, name: /cart/ }), 'the cart incident page');
+    const said = await acknowledge(page, 'Looking at the cart deploy');
+    assert.match(said, /Acknowledged by UI test/);
+    const entries = await timeline(page);
+    assert.ok(
+      entries.some((e) => /Acknowledged by UI test .*Looking at the cart deploy/.test(e)),
+      entries.join('\n'),
+    );
+    await ui.screenshot('ui-incident-acknowledged');
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it('shows the changes per service with the failed deploy marked', async () => {
+    const { page } = ui;
+    await goTo(page, 'Changes', 'Changes');
+    const rows = await tableRows(page, page.locator('table.changes-table'), 'the changes table');
+    assert.ok(rows.length >= 38, `changes: ${rows.length}`);
+    assert.ok(
+      rows.some((r) => /checkout deployment v2\.14\.0 FAIL/i.test(r)),
+      rows.slice(0, 10).join('\n'),
+    );
+    await page.locator(`.change-dot.verdict-fail[data-change-id="${BAD_DEPLOY}"]`).waitFor();
+    assert.ok((await page.locator('.swimlanes .lane:not(.lane-axis)').count()) >= 10);
+    await ui.screenshot('ui-changes');
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it('lists the nightly problem candidate with its shared factors and schedule; the detail charts its recurrence', async () => {
+    const { page } = ui;
+    await goTo(page, 'Problems', 'Problems');
+    const card = (
+      await shows(page, page.locator('.problem-card', { hasText: 'reporting' }), 'the problems list')
+    ).first();
+    const text = await card.innerText();
+    assert.match(text, /candidate/i);
+    assert.match(text, /every day at 02:00 UTC/);
+    assert.match(text, /Hour of day\s+02:00 UTC/);
+    await ui.screenshot('ui-problems');
+    await card.getByRole('link').first().click();
+    await shows(page, page.getByRole('heading', { name: 'Recurrence' }), 'the problem page');
+    assert.ok((await page.locator('svg.bar-chart .bar').count()) >= 1);
+    assert.equal(await page.locator('section[aria-labelledby="members-h"] tbody tr').count(), 3);
+    await page.getByRole('button', { name: 'Confirm as problem' }).click();
+    await page.locator('.stepper li.current', { hasText: 'problem' }).waitFor({ timeout: 30_000 });
+    await ui.screenshot('ui-problem');
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it('shows DORA figures per service and team', async () => {
+    const { page } = ui;
+    await goTo(page, 'DORA', 'DORA metrics');
+    const rows = await tableRows(page, page.locator('#dora-services'), 'the DORA service table');
+    assert.ok(rows.length >= 10, `services: ${rows.length}`);
+    assert.ok(
+      rows.some((r) => /^checkout /.test(r)),
+      rows.join('\n'),
+    );
+    await ui.screenshot('ui-dora');
+    assert.deepEqual(ui.errors, []);
+  });
+});
