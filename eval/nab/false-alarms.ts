@@ -22,7 +22,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Change, TelemetryPoint, Verdict } from '#contracts';
-import { DeploymentVerifier } from '../../libs/core/src/verification/verifier.js';
+import { DeploymentVerifier, type VerifierSettings } from '../../libs/core/src/verification/verifier.js';
 import { datasetsDir, readNabSeries } from './nab-data.js';
 import { writeSection } from './report.js';
 
@@ -79,13 +79,14 @@ function change(service: string, t0: number, id: string): Change {
 }
 
 /** Verify one deploy: telemetry from t0 − 45 min to t0 + 20 min, a batch a minute, the change at t0. */
-export function verifyDeploy(d: Deploy, index: number): Verdict {
-  const verifier = new DeploymentVerifier();
+export function verifyDeploy(d: Deploy, index: number, settings: Partial<VerifierSettings> = {}): Verdict {
+  const verifier = new DeploymentVerifier(settings);
   const points: TelemetryPoint[] = [];
   for (const s of d.series) {
     const from = lowerBound(s.ts, d.t0 - BEFORE);
     const to = lowerBound(s.ts, d.t0 + AFTER);
-    for (let i = from; i < to; i++) points.push({ metric: s.metric, value: s.values[i]!, timestamp: s.ts[i]!, unit: s.unit, labels: {} });
+    for (let i = from; i < to; i++)
+      points.push({ metric: s.metric, value: s.values[i]!, timestamp: s.ts[i]!, unit: s.unit, labels: {} });
   }
   points.sort((a, b) => a.timestamp - b.timestamp);
   const verdicts: Verdict[] = [];
@@ -98,7 +99,16 @@ export function verifyDeploy(d: Deploy, index: number): Verdict {
     }
     const batch: TelemetryPoint[] = [];
     while (i < points.length && points[i]!.timestamp < minute + MINUTE) batch.push(points[i++]!);
-    if (batch.length > 0) verdicts.push(...verifier.observeTelemetry({ id: `b${minute}`, service: d.service, environment: 'production', points: batch, resource: {} }));
+    if (batch.length > 0)
+      verdicts.push(
+        ...verifier.observeTelemetry({
+          id: `b${minute}`,
+          service: d.service,
+          environment: 'production',
+          points: batch,
+          resource: {},
+        }),
+      );
   }
   verdicts.push(...verifier.advanceWatermark(d.t0 + 2 * AFTER));
   const final = verdicts.find((v) => v.final);
@@ -112,7 +122,9 @@ function nabDeploys(): Deploy[] {
   const dir = join(datasetsDir(), 'nab', 'data', 'artificialNoAnomaly');
   const out: Deploy[] = [];
   const T0 = Date.UTC(2024, 0, 1);
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()) {
     const { values } = readNabSeries(join(dir, file));
     const ts = values.map((_, i) => T0 + i * MINUTE); // re-timed: one sample a minute
     const steps = stepIndices(values);
@@ -124,7 +136,13 @@ function nabDeploys(): Deploy[] {
       for (let k = 60; k + 20 < values.length; k += 10) {
         // Quiet stretch: no step of the daily wave inside [t0 − 32, t0 + 19] samples.
         if (steps.some((s) => s >= k - 32 && s <= k + 19)) continue;
-        out.push({ source: 'NAB artificialNoAnomaly', group: `${name} as ${kind}`, service: `nab-${name}`, t0: ts[k]!, series: [{ metric, unit, ts, values }] });
+        out.push({
+          source: 'NAB artificialNoAnomaly',
+          group: `${name} as ${kind}`,
+          service: `nab-${name}`,
+          t0: ts[k]!,
+          series: [{ metric, unit, ts, values }],
+        });
       }
     }
   }
@@ -134,13 +152,15 @@ function nabDeploys(): Deploy[] {
 /** Indices where a 15-sample running median moves by more than 30% of the series' range (steps, not noise). */
 function stepIndices(values: readonly number[]): number[] {
   const sorted = [...values].sort((a, b) => a - b);
-  const range = sorted[Math.floor(0.99 * (sorted.length - 1))]! - sorted[Math.floor(0.01 * (sorted.length - 1))]!;
+  const range =
+    sorted[Math.floor(0.99 * (sorted.length - 1))]! - sorted[Math.floor(0.01 * (sorted.length - 1))]!;
   const smooth = values.map((_, i) => {
     const w = values.slice(Math.max(0, i - 7), i + 8).sort((a, b) => a - b);
     return w[w.length >> 1]!;
   });
   const out: number[] = [];
-  for (let i = 1; i < smooth.length; i++) if (range > 0 && Math.abs(smooth[i]! - smooth[i - 1]!) > 0.3 * range) out.push(i);
+  for (let i = 1; i < smooth.length; i++)
+    if (range > 0 && Math.abs(smooth[i]! - smooth[i - 1]!) > 0.3 * range) out.push(i);
   return out;
 }
 
@@ -154,11 +174,16 @@ function nezhaTime(text: string): number {
 }
 
 function readCsv(file: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim());
+  const lines = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   return { header: lines[0]!.split(','), rows: lines.slice(1).map((l) => l.split(',')) };
 }
 
-function columns(file: string, wanted: ReadonlyArray<readonly [string, string, string | null]>): { ts: number[]; series: Series[] } {
+export function columns(
+  file: string,
+  wanted: ReadonlyArray<readonly [string, string, string | null]>,
+): { ts: number[]; series: Series[] } {
   const { header, rows } = readCsv(file);
   const timeCol = header.indexOf('Time');
   const ts = rows.map((r) => nezhaTime(r[timeCol]!));
@@ -179,7 +204,7 @@ function columns(file: string, wanted: ReadonlyArray<readonly [string, string, s
   return { ts, series };
 }
 
-const POD_METRICS: ReadonlyArray<readonly [string, string, string | null]> = [
+export const POD_METRICS: ReadonlyArray<readonly [string, string, string | null]> = [
   ['PodServerLatencyP90(s)', 'PodServerLatencyP90(s)', 's'],
   ['PodServerLatencyP95(s)', 'PodServerLatencyP95(s)', 's'],
   ['PodServerLatencyP99(s)', 'PodServerLatencyP99(s)', 's'],
@@ -194,7 +219,10 @@ function nezhaDeploys(): { deploys: Deploy[]; faults: number; excludedNearFaults
   let faults = 0;
   let excluded = 0;
   for (const day of readdirSync(root).sort()) {
-    const list = JSON.parse(readFileSync(join(root, day, `${day}-fault_list.json`), 'utf8')) as Record<string, Array<{ inject_timestamp: string }>>;
+    const list = JSON.parse(readFileSync(join(root, day, `${day}-fault_list.json`), 'utf8')) as Record<
+      string,
+      Array<{ inject_timestamp: string }>
+    >;
     const injections = Object.values(list)
       .flat()
       .map((f) => Number(f.inject_timestamp) * 1000);
@@ -203,7 +231,9 @@ function nezhaDeploys(): { deploys: Deploy[]; faults: number; excludedNearFaults
     const byService = new Map<string, Series[]>();
     let start = Infinity;
     let end = -Infinity;
-    for (const file of readdirSync(metricDir).filter((f) => f.endsWith('_metric.csv')).sort()) {
+    for (const file of readdirSync(metricDir)
+      .filter((f) => f.endsWith('_metric.csv'))
+      .sort()) {
       const service = file.replace(/-[0-9a-f]{8,10}-[0-9a-z]{5}_metric\.csv$/, '');
       const { ts, series } = columns(join(metricDir, file), POD_METRICS);
       byService.set(service, series);
@@ -211,11 +241,15 @@ function nezhaDeploys(): { deploys: Deploy[]; faults: number; excludedNearFaults
       end = Math.max(end, ts.at(-1)!);
     }
     // The frontend's own success rate, judged per request against its workload.
-    const front = columns(join(metricDir, 'front_service.csv'), [['SuccessRate(%)', 'FrontendSuccessRate(%)', '%']]);
+    const front = columns(join(metricDir, 'front_service.csv'), [
+      ['SuccessRate(%)', 'FrontendSuccessRate(%)', '%'],
+    ]);
     byService.get('frontend')?.push(...front.series);
     const first = Math.ceil((start + BEFORE) / (5 * MINUTE)) * 5 * MINUTE;
     for (let t0 = first; t0 + AFTER <= end; t0 += 5 * MINUTE) {
-      const near = injections.some((f) => f >= t0 - 30 * MINUTE - 60 * MINUTE && f <= t0 + 17 * MINUTE + 60 * MINUTE);
+      const near = injections.some(
+        (f) => f >= t0 - 30 * MINUTE - 60 * MINUTE && f <= t0 + 17 * MINUTE + 60 * MINUTE,
+      );
       for (const [service, series] of byService) {
         if (near) {
           excluded++;
@@ -251,18 +285,27 @@ function table(outcomes: readonly Outcome[], by: (o: Outcome) => string): string
     if (!groups.has(k)) groups.set(k, []);
     groups.get(k)!.push(o);
   }
-  const lines = ['| group | deploys | fail | inconclusive | pass | fail rate | 95% upper bound |', '|---|---:|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| group | deploys | fail | inconclusive | pass | fail rate | 95% upper bound |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
   const row = (name: string, list: readonly Outcome[]) => {
     const fail = list.filter((o) => o.verdict.outcome === 'fail').length;
     const inc = list.filter((o) => o.verdict.outcome === 'inconclusive').length;
-    lines.push(`| ${name} | ${list.length} | ${fail} | ${inc} | ${list.length - fail - inc} | ${pct(fail / list.length)} | ${pct(wilsonUpper(fail, list.length))} |`);
+    lines.push(
+      `| ${name} | ${list.length} | ${fail} | ${inc} | ${list.length - fail - inc} | ${pct(fail / list.length)} | ${pct(wilsonUpper(fail, list.length))} |`,
+    );
   };
   for (const [k, list] of [...groups].sort()) row(k, list);
   row('**all**', outcomes);
   return lines;
 }
 
-export function markdown(nab: readonly Outcome[], nezha: readonly Outcome[], nezhaInfo: { faults: number; excludedNearFaults: number }): string {
+export function markdown(
+  nab: readonly Outcome[],
+  nezha: readonly Outcome[],
+  nezhaInfo: { faults: number; excludedNearFaults: number },
+): string {
   const all = [...nab, ...nezha];
   const fails = all.filter((o) => o.verdict.outcome === 'fail');
   const lines: string[] = [];
@@ -271,7 +314,9 @@ export function markdown(nab: readonly Outcome[], nezha: readonly Outcome[], nez
       `Overall: **${fails.length} fail verdicts of ${all.length} clean deploys = ${pct(fails.length / all.length)}** (95% upper bound ${pct(wilsonUpper(fails.length, all.length))}); goal ≤ 2%.`,
   );
   lines.push('');
-  lines.push('NAB artificialNoAnomaly (re-timed to 1-minute samples; each series as a latency and as a throughput):');
+  lines.push(
+    'NAB artificialNoAnomaly (re-timed to 1-minute samples; each series as a latency and as a throughput):',
+  );
   lines.push('');
   lines.push(...table(nab, (o) => o.deploy.group));
   lines.push('');
@@ -286,14 +331,22 @@ export function markdown(nab: readonly Outcome[], nezha: readonly Outcome[], nez
   lines.push('');
   lines.push(...byDay);
   const metrics = new Map<string, number>();
-  for (const o of fails) for (const m of o.verdict.metrics.filter((j) => j.outcome === 'fail')) metrics.set(`${m.metric} (${m.test})`, (metrics.get(`${m.metric} (${m.test})`) ?? 0) + 1);
+  for (const o of fails)
+    for (const m of o.verdict.metrics.filter((j) => j.outcome === 'fail'))
+      metrics.set(`${m.metric} (${m.test})`, (metrics.get(`${m.metric} (${m.test})`) ?? 0) + 1);
   if (metrics.size > 0) {
     lines.push('');
-    lines.push(`Failing metrics in the false fails: ${[...metrics].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ×${n}`).join(', ')}.`);
+    lines.push(
+      `Failing metrics in the false fails: ${[...metrics]
+        .sort((a, b) => b[1] - a[1])
+        .map(([m, n]) => `${m} ×${n}`)
+        .join(', ')}.`,
+    );
     lines.push('');
     lines.push('Examples:');
     lines.push('');
-    for (const o of fails.slice(0, 5)) lines.push(`- ${o.deploy.group} at ${new Date(o.deploy.t0).toISOString()}: ${o.verdict.summary}`);
+    for (const o of fails.slice(0, 5))
+      lines.push(`- ${o.deploy.group} at ${new Date(o.deploy.t0).toISOString()}: ${o.verdict.summary}`);
   }
   const inconclusive = all.filter((o) => o.verdict.outcome === 'inconclusive');
   if (inconclusive.length > 0) {
@@ -304,7 +357,13 @@ export function markdown(nab: readonly Outcome[], nezha: readonly Outcome[], nez
       why.set(key, (why.get(key) ?? 0) + 1);
     }
     lines.push('');
-    lines.push(`Inconclusive verdicts (not a pass, not a fail), by the first inconclusive metric: ${[...why].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([m, n]) => `${m} ×${n}`).join(', ')}.`);
+    lines.push(
+      `Inconclusive verdicts (not a pass, not a fail), by the first inconclusive metric: ${[...why]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([m, n]) => `${m} ×${n}`)
+        .join(', ')}.`,
+    );
   }
   return lines.join('\n');
 }
@@ -317,7 +376,9 @@ function main(): void {
   const nezha = nz.deploys.map((deploy, i) => ({ deploy, verdict: verifyDeploy(deploy, 100_000 + i) }));
   const md = markdown(nab, nezha, nz);
   console.log(md);
-  console.log(`\n(${nab.length + nezha.length} verifications in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `\n(${nab.length + nezha.length} verifications in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
   if (process.argv.includes('--write')) writeSection('false-alarms', md);
 }
 

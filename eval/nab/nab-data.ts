@@ -25,7 +25,12 @@ export interface NabSeries {
 
 /** NAB timestamps ("2014-04-01 00:00:00" or with fractional seconds) are UTC. */
 export function parseNabTime(text: string): number {
-  const t = Date.parse(`${text.trim().replace(' ', 'T').replace(/\.\d+$/, '')}Z`);
+  const t = Date.parse(
+    `${text
+      .trim()
+      .replace(' ', 'T')
+      .replace(/\.\d+$/, '')}Z`,
+  );
   if (!Number.isFinite(t)) throw new Error(`bad NAB timestamp ${text}`);
   return t;
 }
@@ -45,17 +50,34 @@ export function readNabSeries(file: string): { timestamps: number[]; values: num
 
 export function loadNab(): NabSeries[] {
   const root = join(datasetsDir(), 'nab');
-  const labels = JSON.parse(readFileSync(join(root, 'labels', 'combined_windows.json'), 'utf8')) as Record<string, Array<[string, string]>>;
-  const points = JSON.parse(readFileSync(join(root, 'labels', 'combined_labels.json'), 'utf8')) as Record<string, string[]>;
+  const labels = JSON.parse(readFileSync(join(root, 'labels', 'combined_windows.json'), 'utf8')) as Record<
+    string,
+    Array<[string, string]>
+  >;
+  const points = JSON.parse(readFileSync(join(root, 'labels', 'combined_labels.json'), 'utf8')) as Record<
+    string,
+    string[]
+  >;
   const out: NabSeries[] = [];
   for (const category of readdirSync(join(root, 'data')).sort()) {
     const dir = join(root, 'data', category);
     if (!existsSync(dir) || category.includes('.')) continue;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.csv'))
+      .sort()) {
       const name = `${category}/${file}`;
       const { timestamps, values } = readNabSeries(join(dir, file));
-      const windows = (labels[name] ?? []).map(([a, b]) => [parseNabTime(a), parseNabTime(b)] as [number, number]);
-      out.push({ name, category, timestamps, values, windows, labels: (points[name] ?? []).map(parseNabTime) });
+      const windows = (labels[name] ?? []).map(
+        ([a, b]) => [parseNabTime(a), parseNabTime(b)] as [number, number],
+      );
+      out.push({
+        name,
+        category,
+        timestamps,
+        values,
+        windows,
+        labels: (points[name] ?? []).map(parseNabTime),
+      });
     }
   }
   return out;

@@ -53,7 +53,9 @@ export function scoreFile(
   const n = timestamps.length;
   const probation = probationLength(n);
   // Windows as row-index ranges.
-  const ranges = windows.map(([a, b]) => [lowerBound(timestamps, a), Math.min(n - 1, lowerBound(timestamps, b + 1) - 1)] as const);
+  const ranges = windows.map(
+    ([a, b]) => [lowerBound(timestamps, a), Math.min(n - 1, lowerBound(timestamps, b + 1) - 1)] as const,
+  );
   const flagged = new Set(detections);
   const maxTP = scaledSigmoid(-1);
   const best = new Array<number>(ranges.length).fill(NaN);

@@ -40,14 +40,23 @@ interface SeriesResult {
   readonly labelDelaysMs: number[];
 }
 
-export function evaluate(all: readonly NabSeries[], settings: Partial<DetectorSettings> = {}): SeriesResult[] {
+export function evaluate(
+  all: readonly NabSeries[],
+  settings: Partial<DetectorSettings> = {},
+): SeriesResult[] {
   return all.map((series) => {
     const detector = new AnomalyDetector(settings);
     const index = new Map<number, number>();
     series.timestamps.forEach((t, i) => index.set(t, i));
     const detections: number[] = [];
     for (let i = 0; i < series.timestamps.length; i++) {
-      const events = detector.observePoint(series.category, { metric: series.name, value: series.values[i]!, timestamp: series.timestamps[i]!, unit: null, labels: {} });
+      const events = detector.observePoint(series.category, {
+        metric: series.name,
+        value: series.values[i]!,
+        timestamp: series.timestamps[i]!,
+        unit: null,
+        labels: {},
+      });
       for (const e of events) if (e.type === 'anomaly') detections.push(index.get(e.anomaly.detectedAt)!);
     }
     const probation = probationLength(series.timestamps.length);
@@ -134,18 +143,35 @@ function selfCheck(all: readonly NabSeries[]): void {
   const none = all.map((s) => scoreFile(s.timestamps, s.windows, []));
   const p = normalisedScore(perfect);
   const z = normalisedScore(none);
-  if (Math.abs(p - 100) > 1e-9 || Math.abs(z) > 1e-9) throw new Error(`NAB scorer self-check failed: perfect ${p}, null ${z}`);
+  if (Math.abs(p - 100) > 1e-9 || Math.abs(z) > 1e-9)
+    throw new Error(`NAB scorer self-check failed: perfect ${p}, null ${z}`);
   if (Math.abs(scaledSigmoid(-1) - 0.9866142981514303) > 1e-12) throw new Error('scaled sigmoid');
 }
 
-export function markdown(results: readonly SeriesResult[], sweep: Array<[string, number]> | null, settings: Partial<DetectorSettings>): string {
+export function markdown(
+  results: readonly SeriesResult[],
+  sweep: Array<[string, number]> | null,
+  settings: Partial<DetectorSettings>,
+): string {
   const categories = [...new Set(results.map((r) => r.series.category))].sort();
-  const rows = [...categories.map((c) => summarise(c, results.filter((r) => r.series.category === c))), summarise('**all**', results)];
+  const rows = [
+    ...categories.map((c) =>
+      summarise(
+        c,
+        results.filter((r) => r.series.category === c),
+      ),
+    ),
+    summarise('**all**', results),
+  ];
   const overall = rows.at(-1)!;
   const lines: string[] = [];
-  lines.push(`Detector: \`AnomalyDetector\` with ${Object.keys(settings).length === 0 ? 'its default settings' : `settings ${JSON.stringify(settings)}`}; ${results.length} series, ${overall.windows} labelled windows.`);
+  lines.push(
+    `Detector: \`AnomalyDetector\` with ${Object.keys(settings).length === 0 ? 'its default settings' : `settings ${JSON.stringify(settings)}`}; ${results.length} series, ${overall.windows} labelled windows.`,
+  );
   lines.push('');
-  lines.push('| category | files | windows | detected | precision | recall | F1 | median delay from window start (min) | median delay from labelled point (min) | NAB standard |');
+  lines.push(
+    '| category | files | windows | detected | precision | recall | F1 | median delay from window start (min) | median delay from labelled point (min) | NAB standard |',
+  );
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     lines.push(
@@ -153,13 +179,20 @@ export function markdown(results: readonly SeriesResult[], sweep: Array<[string,
     );
   }
   lines.push('');
-  lines.push(`Detections after the probationary period: ${overall.inside} inside labelled windows, ${overall.outside} outside.`);
+  lines.push(
+    `Detections after the probationary period: ${overall.inside} inside labelled windows, ${overall.outside} outside.`,
+  );
   lines.push('');
-  lines.push('NAB standard-profile score against the published scoreboard (each of those at its own best threshold):');
+  lines.push(
+    'NAB standard-profile score against the published scoreboard (each of those at its own best threshold):',
+  );
   lines.push('');
   lines.push('| detector | NAB standard |');
   lines.push('|---|---:|');
-  const board = [...PUBLISHED, ['**Aftershock AnomalyDetector (defaults)**', overall.nab] as [string, number]].sort((a, b) => b[1] - a[1]);
+  const board = [
+    ...PUBLISHED,
+    ['**Aftershock AnomalyDetector (defaults)**', overall.nab] as [string, number],
+  ].sort((a, b) => b[1] - a[1]);
   for (const [name, score] of board) lines.push(`| ${name} | ${fmt(score, 1)} |`);
   if (sweep) {
     lines.push('');
@@ -195,12 +228,17 @@ function main(): void {
       { windowSize: 120, minHistory: 30 },
       { windowSize: 720 },
     ];
-    sweep = variants.map((v) => [`\`${JSON.stringify(v)}\``, normalisedScore(evaluate(all, { ...settings, ...v }).map((r) => r.score))]);
+    sweep = variants.map((v) => [
+      `\`${JSON.stringify(v)}\``,
+      normalisedScore(evaluate(all, { ...settings, ...v }).map((r) => r.score)),
+    ]);
   }
   const md = markdown(results, sweep, settings);
   console.log(md);
   const points = all.reduce((s, x) => s + x.values.length, 0);
-  console.log(`\n(${points.toLocaleString('en-US')} points in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `\n(${points.toLocaleString('en-US')} points in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
   if (args.has('--write')) writeSection('nab', md);
 }
 

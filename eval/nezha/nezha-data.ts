@@ -59,7 +59,13 @@ export interface NezhaDay {
  * collection defect of the data set: the frontend's own success rate in front_service.csv is
  * 100% most of the time), which the verifier would read as a constant 100% error ratio.
  */
-export const DROPPED_COLUMNS: ReadonlySet<string> = new Set(['Time', 'TimeStamp', 'PodName', 'ServiceName', 'PodSuccessRate(%)']);
+export const DROPPED_COLUMNS: ReadonlySet<string> = new Set([
+  'Time',
+  'TimeStamp',
+  'PodName',
+  'ServiceName',
+  'PodSuccessRate(%)',
+]);
 
 export function datasetsDir(): string {
   const dir = process.env.AFTERSHOCK_DATASETS ?? projectPath('..', 'shared', 'datasets');
@@ -103,11 +109,17 @@ export interface LoadOptions {
 }
 
 /** Edge-latency metric names: the callee's latency as its callers see it (network included), and as it reports it. */
-export const EDGE_METRICS = { source: 'CallerObservedLatencyP50(s)', destination: 'ServerReportedLatencyP50(s)' } as const;
+export const EDGE_METRICS = {
+  source: 'CallerObservedLatencyP50(s)',
+  destination: 'ServerReportedLatencyP50(s)',
+} as const;
 
 export function loadDay(day: string, options: LoadOptions = {}): NezhaDay {
   const dir = join(nezhaDir(), day);
-  const raw = JSON.parse(readFileSync(join(dir, `${day}-fault_list.json`), 'utf8')) as Record<string, RawFault[]>;
+  const raw = JSON.parse(readFileSync(join(dir, `${day}-fault_list.json`), 'utf8')) as Record<
+    string,
+    RawFault[]
+  >;
   const faults = Object.values(raw)
     .flat()
     .map((f) => ({ at: Number(f.inject_timestamp) * 1000, f }))
@@ -119,7 +131,14 @@ export function loadDay(day: string, options: LoadOptions = {}): NezhaDay {
           `note: ${day} ${f.inject_pod} ${f.inject_type}: inject_time ${f.inject_time} and inject_timestamp ${new Date(at).toISOString()} disagree; using inject_timestamp (it matches the metrics)\n`,
         );
       }
-      return { id: `${day}#${String(i + 1).padStart(2, '0')}`, day, at, pod: f.inject_pod, service: serviceOfPod(f.inject_pod), type: f.inject_type };
+      return {
+        id: `${day}#${String(i + 1).padStart(2, '0')}`,
+        day,
+        at,
+        pod: f.inject_pod,
+        service: serviceOfPod(f.inject_pod),
+        type: f.inject_type,
+      };
     });
 
   const metricDir = join(dir, 'metric');
@@ -190,14 +209,17 @@ function readEdgeFile(file: string, metric: string, services: ReadonlySet<string
       values.set(`${metric}{client=${caller}}`, v);
       byCallee.set(callee, values);
     }
-    for (const [callee, values] of byCallee) out.push({ service: callee, source: `edges:${metric}`, at, values });
+    for (const [callee, values] of byCallee)
+      out.push({ service: callee, source: `edges:${metric}`, at, values });
   }
   return out;
 }
 
 /** These files are plain CSV: no quoting, no embedded commas. */
 function readCsv(file: string): Record<string, string>[] {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
+  const lines = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
   const header = lines[0]!.split(',');
   return lines.slice(1).map((line) => {
     const cells = line.split(',');

@@ -40,7 +40,15 @@ import {
   type Edge,
   type VerifierSettings,
 } from '#core';
-import { CODE_FAULTS, loadDay, nezhaDays, unitOf, type Fault, type FaultType, type NezhaDay } from './nezha-data.js';
+import {
+  CODE_FAULTS,
+  loadDay,
+  nezhaDays,
+  unitOf,
+  type Fault,
+  type FaultType,
+  type NezhaDay,
+} from './nezha-data.js';
 
 const MINUTE = 60_000;
 const SYMPTOM_SERVICE = 'frontend';
@@ -51,7 +59,13 @@ const DECOY_EXCLUSION_MS = 15 * MINUTE;
 /** A fault injected this long before a decoy can still show in the decoy's observation. */
 const EFFECT_CARRYOVER_MS = 6 * MINUTE;
 const UNDETECTED_SYMPTOM_AFTER_MS = 2 * MINUTE;
-const FAULT_TYPES: readonly FaultType[] = ['return', 'exception', 'cpu_contention', 'cpu_consumed', 'network_delay'];
+const FAULT_TYPES: readonly FaultType[] = [
+  'return',
+  'exception',
+  'cpu_contention',
+  'cpu_consumed',
+  'network_delay',
+];
 
 interface Options {
   readonly days: readonly string[];
@@ -159,12 +173,18 @@ export function buildChanges(day: NezhaDay, seed: number, decoysPerFault: number
   const records: ChangeRecord[] = [];
   const decoyKinds: ChangeKind[] = ['deployment', 'deployment', 'config', 'infrastructure'];
   for (const fault of day.faults) {
-    records.push({ change: changeOf(fault.service, fault.at, kindOf(fault.type), fault.id), fault, decoy: false });
+    records.push({
+      change: changeOf(fault.service, fault.at, kindOf(fault.type), fault.id),
+      fault,
+      decoy: false,
+    });
     const used = new Set<string>();
     for (let k = 0; k < decoysPerFault; k++) {
       const at = Math.round(fault.at + (2 * rng() - 1) * DECOY_SPREAD_MS);
       const eligible = day.services.filter(
-        (s) => !used.has(s) && !day.faults.some((f) => f.service === s && Math.abs(f.at - at) <= DECOY_EXCLUSION_MS),
+        (s) =>
+          !used.has(s) &&
+          !day.faults.some((f) => f.service === s && Math.abs(f.at - at) <= DECOY_EXCLUSION_MS),
       );
       const kind = decoyKinds[Math.floor(rng() * decoyKinds.length)]!;
       if (eligible.length === 0) continue;
@@ -190,12 +210,24 @@ function telemetry(day: NezhaDay): TelemetryBatch[] {
     for (const [metric, value] of row.values) {
       const labelled = /^(.*)\{client=(.*)\}$/.exec(metric);
       const name = labelled ? labelled[1]! : metric;
-      batch.points.push({ metric: name, value, timestamp: row.at, unit: unitOf(name), labels: labelled ? { client: labelled[2]! } : {} });
+      batch.points.push({
+        metric: name,
+        value,
+        timestamp: row.at,
+        unit: unitOf(name),
+        labels: labelled ? { client: labelled[2]! } : {},
+      });
     }
   }
   return [...batches.entries()]
     .sort(([, a], [, b]) => a.at - b.at || a.service.localeCompare(b.service))
-    .map(([key, b]) => ({ id: key, service: b.service, environment: 'production', points: b.points, resource: { source: 'nezha' } }));
+    .map(([key, b]) => ({
+      id: key,
+      service: b.service,
+      environment: 'production',
+      points: b.points,
+      resource: { source: 'nezha' },
+    }));
 }
 
 function replay(day: NezhaDay, records: readonly ChangeRecord[], settings: Partial<VerifierSettings>) {
@@ -203,12 +235,27 @@ function replay(day: NezhaDay, records: readonly ChangeRecord[], settings: Parti
   const batches = telemetry(day);
   const events: { at: number; order: number; input: CorrelatorInput }[] = [];
   batches.forEach((batch) =>
-    events.push({ at: Math.max(...batch.points.map((p) => p.timestamp)), order: events.length, input: { type: 'telemetry', batch } }),
+    events.push({
+      at: Math.max(...batch.points.map((p) => p.timestamp)),
+      order: events.length,
+      input: { type: 'telemetry', batch },
+    }),
   );
-  records.forEach((r) => events.push({ at: r.change.startedAt, order: events.length, input: { type: 'change', change: r.change } }));
+  records.forEach((r) =>
+    events.push({
+      at: r.change.startedAt,
+      order: events.length,
+      input: { type: 'change', change: r.change },
+    }),
+  );
   events.sort((a, b) => a.at - b.at || a.order - b.order);
 
-  const correlator = new Correlator(new DeploymentVerifier(settings), undefined, DEFAULT_CORRELATOR_SETTINGS, day.edges);
+  const correlator = new Correlator(
+    new DeploymentVerifier(settings),
+    undefined,
+    DEFAULT_CORRELATOR_SETTINGS,
+    day.edges,
+  );
   const verdicts = new Map<string, Verdict[]>();
   const incidents = new Set<string>();
   let verdictCount = 0;
@@ -240,7 +287,12 @@ function replay(day: NezhaDay, records: readonly ChangeRecord[], settings: Parti
 // Scoring.
 
 /** The ranking the Correlator would give a symptom on `frontend` at `at`, with the verdicts known by then. */
-function attributeAt(at: number, records: readonly ChangeRecord[], verdicts: ReadonlyMap<string, Verdict[]>, graph: DependencyGraph): Suspect[] {
+function attributeAt(
+  at: number,
+  records: readonly ChangeRecord[],
+  verdicts: ReadonlyMap<string, Verdict[]>,
+  graph: DependencyGraph,
+): Suspect[] {
   const log = new ChangeLog(Number.POSITIVE_INFINITY);
   for (const r of records) log.add(r.change);
   const known = [...verdicts.values()].flat().filter((v) => v.decidedAt <= at);
@@ -259,7 +311,7 @@ function attributeAt(at: number, records: readonly ChangeRecord[], verdicts: Rea
 /** Services a fault on `service` can show on: itself and its transitive callers. */
 function reach(service: string, edges: readonly Edge[]): Set<string> {
   const out = new Set([service]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const e of edges) {
       if (out.has(e.to) && !out.has(e.from)) {
@@ -271,7 +323,10 @@ function reach(service: string, edges: readonly Edge[]): Set<string> {
   return out;
 }
 
-function outcomeOf(list: readonly Verdict[] | undefined): { outcome: DecoyResult['outcome']; verdict: Verdict | undefined } {
+function outcomeOf(list: readonly Verdict[] | undefined): {
+  outcome: DecoyResult['outcome'];
+  verdict: Verdict | undefined;
+} {
   if (!list || list.length === 0) return { outcome: 'none', verdict: undefined };
   const fail = list.find((v) => v.outcome === 'fail');
   if (fail) return { outcome: 'fail', verdict: fail };
@@ -283,11 +338,16 @@ export function runDay(day: NezhaDay, options: Options): DayRun {
   const records = buildChanges(day, options.seed, options.decoys);
   const settings: Partial<VerifierSettings> =
     options.ignore.length > 0
-      ? { ...options.verifier, services: Object.fromEntries(day.services.map((s) => [s, { ignore: options.ignore }])) }
+      ? {
+          ...options.verifier,
+          services: Object.fromEntries(day.services.map((s) => [s, { ignore: options.ignore }])),
+        }
       : options.verifier;
   const { verdicts, stats } = replay(day, records, settings);
   const graph = new DependencyGraph(day.edges);
-  const observationMs = (options.verifier.observationMs ?? DEFAULT_VERIFIER_SETTINGS.observationMs) + (options.verifier.graceMs ?? DEFAULT_VERIFIER_SETTINGS.graceMs);
+  const observationMs =
+    (options.verifier.observationMs ?? DEFAULT_VERIFIER_SETTINGS.observationMs) +
+    (options.verifier.graceMs ?? DEFAULT_VERIFIER_SETTINGS.graceMs);
   const reaches = new Map(day.services.map((s) => [s, reach(s, day.edges)]));
 
   const decoys: DecoyResult[] = records
@@ -295,7 +355,10 @@ export function runDay(day: NezhaDay, options: Options): DayRun {
     .map((record) => {
       const t = record.change.startedAt;
       const touched = day.faults.some(
-        (f) => f.at >= t - EFFECT_CARRYOVER_MS && f.at <= t + observationMs && reaches.get(f.service)!.has(record.change.service),
+        (f) =>
+          f.at >= t - EFFECT_CARRYOVER_MS &&
+          f.at <= t + observationMs &&
+          reaches.get(f.service)!.has(record.change.service),
       );
       return { record, touched, ...outcomeOf(verdicts.get(record.change.id)) };
     });
@@ -342,7 +405,9 @@ function median(values: readonly number[]): number {
 }
 
 function summarise(name: string, results: readonly FaultResult[]): Summary {
-  const delays = results.filter((r) => r.firstFail).map((r) => (r.firstFail!.decidedAt - r.fault.at) / MINUTE);
+  const delays = results
+    .filter((r) => r.firstFail)
+    .map((r) => (r.firstFail!.decidedAt - r.fault.at) / MINUTE);
   return {
     name,
     n: results.length,
@@ -360,15 +425,24 @@ const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
 function summaryRows(results: readonly FaultResult[]): Summary[] {
   const code = results.filter((r) => CODE_FAULTS.includes(r.fault.type));
   return [
-    ...FAULT_TYPES.map((t) => summarise(t, results.filter((r) => r.fault.type === t))),
+    ...FAULT_TYPES.map((t) =>
+      summarise(
+        t,
+        results.filter((r) => r.fault.type === t),
+      ),
+    ),
     summarise('code-level (return + exception)', code),
-    summarise('cpu/network', results.filter((r) => !CODE_FAULTS.includes(r.fault.type))),
+    summarise(
+      'cpu/network',
+      results.filter((r) => !CODE_FAULTS.includes(r.fault.type)),
+    ),
     summarise('**all**', results),
   ];
 }
 
 function decoyLine(decoys: readonly DecoyResult[]): string {
-  const count = (list: readonly DecoyResult[], o: DecoyResult['outcome']) => list.filter((d) => d.outcome === o).length;
+  const count = (list: readonly DecoyResult[], o: DecoyResult['outcome']) =>
+    list.filter((d) => d.outcome === o).length;
   const clean = decoys.filter((d) => !d.touched);
   const touched = decoys.filter((d) => d.touched);
   return (
@@ -385,9 +459,15 @@ export function markdown(runs: readonly DayRun[], options: Options): string {
   const rows = summaryRows(results);
   const lines: string[] = [];
   const overrides =
-    (Object.keys(options.verifier).length > 0 ? `with ${JSON.stringify(options.verifier)}` : 'with its default settings') +
-    (options.ignore.length > 0 ? `, ignoring metrics ${options.ignore.map((p) => `/${p}/`).join(', ')}` : '') +
-    (options.edges ? '; per-edge latencies (source_50/destination_50) replayed as telemetry of the callee' : '; pod metrics only');
+    (Object.keys(options.verifier).length > 0
+      ? `with ${JSON.stringify(options.verifier)}`
+      : 'with its default settings') +
+    (options.ignore.length > 0
+      ? `, ignoring metrics ${options.ignore.map((p) => `/${p}/`).join(', ')}`
+      : '') +
+    (options.edges
+      ? '; per-edge latencies (source_50/destination_50) replayed as telemetry of the callee'
+      : '; pod metrics only');
   lines.push(
     `Days ${runs.map((r) => `${r.day.day} (${r.day.faults.length} faults)`).join(', ')}; ${options.decoys} decoys per fault (seed ${options.seed}); ` +
       `DeploymentVerifier ${overrides}; attribution with DEFAULT_ATTRIBUTION.`,
@@ -396,7 +476,9 @@ export function markdown(runs: readonly DayRun[], options: Options): string {
   lines.push('| fault type | faults | detected | detection rate | median delay (min) | top-1 | top-3 |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|');
   for (const s of rows) {
-    lines.push(`| ${s.name} | ${s.n} | ${s.detected} | ${pct(s.detected, s.n)} | ${num(s.medianDelayMin)} | ${pct(s.top1, s.n)} (${s.top1}) | ${pct(s.top3, s.n)} (${s.top3}) |`);
+    lines.push(
+      `| ${s.name} | ${s.n} | ${s.detected} | ${pct(s.detected, s.n)} | ${num(s.medianDelayMin)} | ${pct(s.top1, s.n)} (${s.top1}) | ${pct(s.top3, s.n)} (${s.top3}) |`,
+    );
   }
   lines.push('');
   const detected = results.filter((r) => r.firstFail);
@@ -412,17 +494,30 @@ export function markdown(runs: readonly DayRun[], options: Options): string {
   const code = rows.find((r) => r.name.startsWith('code-level'))!;
   lines.push('| goal | target | result | met |');
   lines.push('|---|---|---|---|');
-  lines.push(`| code-level faults detected | all | ${code.detected} of ${code.n} | ${code.detected === code.n ? 'yes' : 'no'} |`);
-  lines.push(`| top-1 over all faults | ≥ 90% | ${pct(all.top1, all.n)} | ${all.top1 / all.n >= 0.9 ? 'yes' : 'no'} |`);
-  lines.push(`| median detection delay | ≤ 2 min | ${num(all.medianDelayMin)} min | ${all.medianDelayMin <= 2 ? 'yes' : 'no'} |`);
+  lines.push(
+    `| code-level faults detected | all | ${code.detected} of ${code.n} | ${code.detected === code.n ? 'yes' : 'no'} |`,
+  );
+  lines.push(
+    `| top-1 over all faults | ≥ 90% | ${pct(all.top1, all.n)} | ${all.top1 / all.n >= 0.9 ? 'yes' : 'no'} |`,
+  );
+  lines.push(
+    `| median detection delay | ≤ 2 min | ${num(all.medianDelayMin)} min | ${all.medianDelayMin <= 2 ? 'yes' : 'no'} |`,
+  );
   lines.push('');
-  lines.push('Per fault (delay in minutes after injection; rank of the injected change for a symptom on frontend):');
+  lines.push(
+    'Per fault (delay in minutes after injection; rank of the injected change for a symptom on frontend):',
+  );
   lines.push('');
   lines.push('| fault | time (UTC) | service | type | verdict | delay | rank | top suspect |');
   lines.push('|---|---|---|---|---|---:|---:|---|');
   for (const r of results) {
     const top = r.ranking[0]!;
-    const topText = top.changeId === r.change.id ? 'injected' : top.changeId === null ? 'no change' : `${top.service} (${describe(top.changeId, runs)})`;
+    const topText =
+      top.changeId === r.change.id
+        ? 'injected'
+        : top.changeId === null
+          ? 'no change'
+          : `${top.service} (${describe(top.changeId, runs)})`;
     lines.push(
       `| ${r.fault.id} | ${clock(r.fault.at)} | ${r.fault.service} | ${r.fault.type} | ${verdictText(r)} | ${r.firstFail ? num((r.firstFail.decidedAt - r.fault.at) / MINUTE, 0) : '–'} | ${Number.isFinite(r.rank) ? r.rank : '–'} | ${topText} |`,
     );
@@ -449,9 +544,15 @@ function describe(id: string, runs: readonly DayRun[]): string {
 function explain(run: DayRun, log: (line: string) => void): void {
   for (const r of run.faults) {
     const rel = (t: number) => `${((t - r.fault.at) / MINUTE).toFixed(1)} min`;
-    log(`\n${r.fault.id} ${clock(r.fault.at)} ${r.fault.service} ${r.fault.type} (${r.change.kind} ${r.change.id})`);
-    if (r.firstFail) log(`  FAIL at +${rel(r.firstFail.decidedAt)} (look ${r.firstFail.look}): ${r.firstFail.summary}`);
-    else if (r.last) log(`  ${r.last.final ? r.last.outcome.toUpperCase() : 'no final verdict'} at +${rel(r.last.decidedAt)}: ${r.last.summary}`);
+    log(
+      `\n${r.fault.id} ${clock(r.fault.at)} ${r.fault.service} ${r.fault.type} (${r.change.kind} ${r.change.id})`,
+    );
+    if (r.firstFail)
+      log(`  FAIL at +${rel(r.firstFail.decidedAt)} (look ${r.firstFail.look}): ${r.firstFail.summary}`);
+    else if (r.last)
+      log(
+        `  ${r.last.final ? r.last.outcome.toUpperCase() : 'no final verdict'} at +${rel(r.last.decidedAt)}: ${r.last.summary}`,
+      );
     else log('  no verdict');
     const shown = r.firstFail ?? r.last;
     for (const m of shown?.metrics.slice(0, 4) ?? []) log(`    ${m.outcome.padEnd(12)} ${m.reason}`);
@@ -461,10 +562,19 @@ function explain(run: DayRun, log: (line: string) => void): void {
           (d.outcome === 'fail' && d.verdict ? `: ${d.verdict.metrics[0]?.reason ?? ''}` : ''),
       );
     }
-    log(`  attribution of a symptom on ${SYMPTOM_SERVICE} at +${rel(r.symptomAt)}: injected change ranks ${r.rank}`);
+    log(
+      `  attribution of a symptom on ${SYMPTOM_SERVICE} at +${rel(r.symptomAt)}: injected change ranks ${r.rank}`,
+    );
     r.ranking.slice(0, 4).forEach((s, i) => {
-      const who = s.changeId === null ? 'no change' : s.changeId === r.change.id ? `INJECTED ${s.service}` : `${s.service} (${describe(s.changeId, [run])})`;
-      const ev = s.evidence.map((e) => `${e.factor} ${e.weight >= 0 ? '+' : ''}${e.weight.toFixed(2)}`).join(', ');
+      const who =
+        s.changeId === null
+          ? 'no change'
+          : s.changeId === r.change.id
+            ? `INJECTED ${s.service}`
+            : `${s.service} (${describe(s.changeId, [run])})`;
+      const ev = s.evidence
+        .map((e) => `${e.factor} ${e.weight >= 0 ? '+' : ''}${e.weight.toFixed(2)}`)
+        .join(', ');
       log(`    ${i + 1}. ${(s.probability * 100).toFixed(1).padStart(5)}% ${who} [${ev}]`);
     });
   }
@@ -490,8 +600,10 @@ function options(argv: readonly string[]): Options {
   argv.forEach((a, i) => {
     if (a !== '--set') return;
     const [key, raw] = (argv[i + 1] ?? '').split('=');
-    if (!key || raw === undefined || !(key in DEFAULT_VERIFIER_SETTINGS)) throw new Error(`--set needs key=value with a VerifierSettings key, got ${argv[i + 1]}`);
-    verifier[key] = raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    if (!key || raw === undefined || !(key in DEFAULT_VERIFIER_SETTINGS))
+      throw new Error(`--set needs key=value with a VerifierSettings key, got ${argv[i + 1]}`);
+    verifier[key] =
+      raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
   });
   const day = value('day');
   const ignore = argv.flatMap((a, i) => (a === '--ignore' && argv[i + 1] ? [argv[i + 1]!] : []));

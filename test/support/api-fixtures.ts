@@ -185,7 +185,7 @@ export function apiFixture(run: string, nowMs: number): ApiFixture {
       unit: '1',
       labels: {},
     });
-    points.push({ metric: 'jvm.gc.count', value: 3, timestamp: t, unit: '1', labels: {} });
+    points.push({ metric: 'process.uptime', value: t / 1000, timestamp: t, unit: '1', labels: {} });
   }
   const events: SeedEvent[] = [
     ...[badChange, configChange, oldChange].map((value) => ({ event: 'change' as const, value })),

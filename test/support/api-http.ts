@@ -47,6 +47,8 @@ export interface SseConnection {
   readonly contentType: string | null;
   /** Resolves with the events seen once `done(events)` holds (bounded by `timeoutMs`). */
   until(done: (events: SseEvent[], comments: string[]) => boolean, timeoutMs?: number): Promise<SseEvent[]>;
+  /** Resolves when the server ends the stream. */
+  readonly ended: Promise<void>;
   close(): void;
 }
 
@@ -60,7 +62,7 @@ export async function openSse(url: string): Promise<SseConnection> {
   let buffer = '';
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
-  void (async () => {
+  const ended = (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
@@ -83,7 +85,7 @@ export async function openSse(url: string): Promise<SseConnection> {
         for (const listener of listeners) listener();
       }
     } catch {
-      // aborted
+      // aborted by close()
     }
   })();
   return {
@@ -108,6 +110,7 @@ export async function openSse(url: string): Promise<SseConnection> {
         check();
       });
     },
+    ended,
     close: () => abort.abort(),
   };
 }

@@ -34,7 +34,13 @@ describe('web UI on the API contract', () => {
 
   it('asks for a token, then lists open incidents most severe first with top suspect and confidence', async () => {
     const { page } = ui;
-    await signIn(page, stub.url, TOKEN);
+    // A token the server does not know: the prompt comes back and says why.
+    await page.goto(`${stub.url}/`);
+    const dialog = page.getByRole('dialog', { name: 'Sign in to Aftershock' });
+    await page.getByLabel('Access token').fill('not-a-token-the-server-knows');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await dialog.getByText('The server refused the token: unknown token').waitFor();
+    await signIn(page, stub.url, TOKEN, 'ana@shop.example');
     const cards = await onCallCards(page);
     assert.deepEqual(
       cards.map((c) => c.title),
@@ -49,7 +55,19 @@ describe('web UI on the API contract', () => {
     assert.match(cards[0]!.facts, /Age \d+ min ago/i);
     assert.match(cards[2]!.suspect, /No change suspected 86%/);
     await page.locator('#stream-state[data-state="live"]').waitFor();
+    assert.equal(
+      await page.locator('.recent-list li').count(),
+      3,
+      'the nightly incidents, recently resolved',
+    );
     await ui.screenshot('contract-oncall');
+
+    // The stream drops; the page says so, reconnects after a backoff, and is live again.
+    stub.dropStreams();
+    await page
+      .locator('#stream-state[data-state="retrying"]', { hasText: /Reconnecting in \d+ s/ })
+      .waitFor();
+    await page.locator('#stream-state[data-state="live"]').waitFor({ timeout: 10_000 });
     assert.deepEqual(ui.errors, []);
   });
 
@@ -103,13 +121,14 @@ describe('web UI on the API contract', () => {
     await ui.screenshot('contract-incident');
 
     const said = await acknowledge(page, 'Rolling back v2.14.0');
-    assert.match(said, /Acknowledged by oncall@shop\.example/);
+    assert.match(said, /Acknowledged by ana@shop\.example/);
     assert.deepEqual(stub.posts.at(-1), {
       path: '/api/v1/incidents/inc-checkout-regression/acknowledge',
       body: { comment: 'Rolling back v2.14.0' },
+      actor: 'ana@shop.example',
     });
     const after = await timeline(page);
-    assert.match(after.at(-1)!, /Acknowledged by oncall@shop\.example .*“Rolling back v2\.14\.0”/);
+    assert.match(after.at(-1)!, /Acknowledged by ana@shop\.example .*“Rolling back v2\.14\.0”/);
     assert.equal(await page.getByRole('button', { name: 'Acknowledge' }).isDisabled(), true);
     await ui.screenshot('contract-incident-acknowledged');
 
@@ -186,6 +205,8 @@ describe('web UI on the API contract', () => {
     assert.equal(services.length, 7);
     assert.equal(teams.length, 3);
     assert.match(services[0]!, /^checkout 4\.2 48 min · 2\.1 h 5% — ELITE$/i);
+    assert.match(teams[0]!, /^payments 1\.37 ELITE 2\.5 h · 20 h HIGH 12% \(5\/41\) ELITE 40 min ELITE$/i);
+    assert.match(await page.locator('.tiles').innerText(), /Change failure rate\s+7% \(8 of 119\)/i);
     await ui.screenshot('contract-dora');
     assert.deepEqual(ui.errors, []);
   });

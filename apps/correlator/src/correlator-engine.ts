@@ -8,6 +8,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { parseCatalog } from '#catalog';
 import { EventCodec, TOPICS } from '#contracts';
 import {
+  AnomalyDetector,
   Correlator,
   DEFAULT_CORRELATOR_SETTINGS,
   DeploymentVerifier,
@@ -51,7 +52,7 @@ export class CorrelatorEngine implements OnModuleInit {
     );
     this.correlator = new Correlator(
       new DeploymentVerifier({}, this.clock),
-      undefined,
+      new AnomalyDetector(),
       { ...DEFAULT_CORRELATOR_SETTINGS, placement },
       catalog.edges,
     );

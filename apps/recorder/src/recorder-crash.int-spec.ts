@@ -1,6 +1,7 @@
 // The recorder as deployed (its own process, the real broker, chDB on disk), SIGKILLed in the
-// middle of a batch — once right after recording a range's intent (before its rows), once right
-// after writing a range's rows (before the offsets are committed) — and restarted: in the end
+// middle of a batch — once right after recording its first range's intent (before any row), once
+// right after writing its first range's rows (before the offsets are committed) — and
+// restarted: in the end
 // every point and change is in ClickHouse exactly once, the rollups count every point once, and
 // the group's offsets reached the end. Counted afterwards by this process, once the recorder has
 // exited (chDB serves one data directory per process).
@@ -15,7 +16,6 @@ import { ChdbStore } from '#storage';
 import { aChange, testKafkaBrokers, uniqueTopic } from '#testing';
 import { committedOffsets, endOffsets, withAdmin } from '../../../libs/messaging/src/testing/kafka-offsets.js';
 import { freshDataDir, startProcess, type AppProcess } from '../../../test/support/app-process.js';
-import { RECORDER_GROUP } from './recorder.app.js';
 import { eventually } from './recorder-test-support.js';
 
 const RECORDER = 'dist/apps/recorder/src/main.js';
@@ -32,6 +32,7 @@ describe('recorder killed mid-batch and restarted', () => {
   const database = `crash_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const telemetryTopic = uniqueTopic('recorder-crash.telemetry');
   const changeTopic = uniqueTopic('recorder-crash.changes');
+  const groupId = `${telemetryTopic}.group`;
 
   before(async () => {
     brokers = await testKafkaBrokers();
@@ -42,6 +43,7 @@ describe('recorder killed mid-batch and restarted', () => {
       AFTERSHOCK_DATA_DIR: dataDir,
       CLICKHOUSE_DATABASE: database,
       RECORDER_TOPICS: `${telemetryTopic}=telemetry,${changeTopic}=change`,
+      RECORDER_GROUP_ID: groupId,
       LOG_LEVEL: 'debug',
     };
     const migrate = startProcess(CLI, ['migrate', '--data-dir', dataDir], { CLICKHOUSE_DATABASE: database });
@@ -83,10 +85,12 @@ describe('recorder killed mid-batch and restarted', () => {
 
   it('writes every point and change exactly once', async () => {
     const runs: AppProcess[] = [];
-    for (const killAt of ['intent:3', 'write:5']) {
+    // Both points are reached whatever Kafka's batch boundaries: nothing is committed before the
+    // first intent, and the second run has at least the first run's range left to write.
+    for (const killAt of ['intent:1', 'write:1']) {
       const run = startProcess(RECORDER, [], { ...env, RECORDER_TEST_KILL_AT: killAt });
       runs.push(run);
-      const { signal } = await run.exited();
+      const { signal } = await exitedWithin(run, 120_000);
       assert.equal(signal, 'SIGKILL', `killed at ${killAt}; stderr: ${run.stderr()}`);
     }
 
@@ -96,19 +100,13 @@ describe('recorder killed mid-batch and restarted', () => {
       () =>
         withAdmin(brokers, async (admin) => {
           for (const topic of [telemetryTopic, changeTopic]) {
-            assert.deepEqual(await committedOffsets(admin, RECORDER_GROUP, topic), await endOffsets(admin, topic));
+            assert.deepEqual(await committedOffsets(admin, groupId, topic), await endOffsets(admin, topic));
           }
         }),
       150_000,
     );
     last.child.kill('SIGTERM');
-    assert.equal((await last.exited()).code, 0, last.stderr());
-
-    const written = runs.flatMap((r) => r.lines.filter((l) => l.msg === 'range written'));
-    assert.ok(
-      written.some((l) => l.replay === true),
-      'a range recorded before a kill was written again after the restart',
-    );
+    assert.equal((await exitedWithin(last, 60_000)).code, 0, last.stderr());
 
     const store = await ChdbStore.open({ dataDir, database });
     try {
@@ -123,5 +121,28 @@ describe('recorder killed mid-batch and restarted', () => {
     } finally {
       await store.close();
     }
+    // Not vacuous: the killed runs left ranges behind that the restarts wrote again.
+    const written = runs.flatMap((r) => r.lines.filter((l) => l.msg === 'range written'));
+    assert.ok(
+      written.some((l) => l.replay === true),
+      'a range recorded before a kill was written again after the restart',
+    );
   });
 });
+
+/** The process's exit, or — past `ms` — a failure that shows what it logged last (and the process killed). */
+async function exitedWithin(run: AppProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      run.child.kill('SIGKILL');
+      const tail = run.lines.slice(-5).map((l) => JSON.stringify(l)).join('\n');
+      reject(new Error(`the recorder did not exit within ${ms} ms; last log lines:\n${tail}\nstderr:\n${run.stderr()}`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([run.exited(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -6,3 +6,5 @@ export * from './templates/index.js';
 export * from './risk/index.js';
 export * from './policy/index.js';
 export * from './dora/index.js';
+export * from './stats/index.js';
+export * from './anomaly/index.js';

@@ -24,15 +24,17 @@ const TYPES: Record<string, string> = {
 export interface ContractStub {
   readonly url: string;
   readonly token: string;
-  /** Every POST the UI made: path and JSON body. */
-  readonly posts: { path: string; body: unknown }[];
+  /** Every POST the UI made: path, JSON body and the actor header. */
+  readonly posts: { path: string; body: unknown; actor?: string }[];
+  /** Cuts every open event stream, as a proxy or a restart would. */
+  dropStreams(): void;
   close(): Promise<void>;
 }
 
 export async function startContractStub(token: string, now = Date.now()): Promise<ContractStub> {
   const data = fixtures(now);
   const streams = new Set<ServerResponse>();
-  const posts: { path: string; body: unknown }[] = [];
+  const posts: { path: string; body: unknown; actor?: string }[] = [];
 
   const publish = (incident: Incident) => {
     data.incidentHistory.set(incident.id, [...(data.incidentHistory.get(incident.id) ?? []), incident]);
@@ -68,7 +70,8 @@ export async function startContractStub(token: string, now = Date.now()): Promis
 
     if (req.method === 'POST') {
       const body = JSON.parse((await readBody(req)) || '{}') as Record<string, string | undefined>;
-      posts.push({ path, body });
+      const actor = req.headers['x-aftershock-actor'];
+      posts.push({ path, body, ...(typeof actor === 'string' ? { actor } : {}) });
       if ((m = /^\/api\/v1\/incidents\/([^/]+)\/(acknowledge|resolve|comment|severity)$/.exec(path))) {
         const current = latest(decodeURIComponent(m[1]!));
         if (!current) return send(res, 404, { error: { code: 'not.found', reason: 'no such incident' } });
@@ -78,7 +81,7 @@ export async function startContractStub(token: string, now = Date.now()): Promis
           ...current,
           version: current.version + 1,
           updatedAt: at,
-          actor: 'oncall@shop.example',
+          actor: typeof actor === 'string' ? actor : 'token:ui-c…',
           comment: body.comment ?? null,
           ...(action === 'acknowledge' ? { event: 'acknowledged', status: 'acknowledged' } : {}),
           ...(action === 'resolve' ? { event: 'resolved', status: 'resolved', resolvedAt: at } : {}),
@@ -116,7 +119,7 @@ export async function startContractStub(token: string, now = Date.now()): Promis
               version: current.version + 1,
               status,
               updatedAt: Date.now(),
-              actor: 'pm@shop.example',
+              actor: typeof actor === 'string' ? actor : 'token:ui-c…',
               workaround: body.workaround ?? current.workaround,
               fixChangeId: body.fixChangeId ?? current.fixChangeId,
             }),
@@ -190,6 +193,10 @@ export async function startContractStub(token: string, now = Date.now()): Promis
     url: `http://127.0.0.1:${port}`,
     token,
     posts,
+    dropStreams: () => {
+      for (const res of streams) res.destroy();
+      streams.clear();
+    },
     close: async () => {
       for (const res of streams) res.end();
       server.closeAllConnections();
@@ -645,6 +652,8 @@ function fixtures(now: number) {
     count: k === 0 ? 3 : k === 1 ? 4 : k === 2 ? 2 : 1,
   }));
 
+  // Services in the documented shape; teams and the fleet as the core computes them (the api app
+  // returns those today): the page reads both.
   const doraRow = (i: number) => ({
     deploymentsPerDay: [4.2, 1.3, 0.6, 2.1, 0.2][i % 5]!,
     leadTimeHours: i % 3 === 2 ? null : { median: [0.8, 3.5, 26][i % 3]!, p90: [2.1, 9, 70][i % 3]! },
@@ -652,9 +661,33 @@ function fixtures(now: number) {
     timeToRestoreHours: i % 2 ? { median: [0.4, 2.5][i % 2]! } : null,
     band: ['elite', 'high', 'medium', 'high', 'low'][i % 5]!,
   });
+  const coreRow = (key: string | null, deployments: number, failures: number, days = 30) => ({
+    groupBy: key === null ? 'fleet' : 'team',
+    key,
+    from: now - days * DAY,
+    to: now,
+    days,
+    deployments,
+    deploymentsPerDay: deployments / days,
+    leadTime: { count: deployments, medianMs: 2.5 * HOUR, p90Ms: 20 * HOUR, skipped: 0 },
+    changeFailureRate: { failures, deployments, rate: failures / deployments },
+    timeToRestore: failures ? { count: failures, medianMs: 40 * MINUTE, p90Ms: 2 * HOUR } : null,
+    restoreCounts: 'change-incidents',
+    bands: {
+      deploymentFrequency: deployments / days >= 1 ? 'elite' : 'high',
+      leadTime: 'high',
+      changeFailureRate: failures / deployments <= 0.15 ? 'elite' : 'high',
+      timeToRestore: failures ? 'elite' : null,
+    },
+  });
   const dora = {
     services: services.map((service, i) => ({ service, ...doraRow(i) })),
-    teams: ['payments', 'storefront', 'fulfilment'].map((team, i) => ({ team, ...doraRow(i + 1) })),
+    teams: [coreRow('payments', 41, 5), coreRow('storefront', 66, 3), coreRow('fulfilment', 12, 0)],
+    fleet: coreRow(null, 119, 8),
+    definitions: {
+      changeFailure:
+        'A change failed when its verification failed, an incident names it, or it was rolled back.',
+    },
   };
 
   return {

@@ -52,8 +52,9 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     data?.definitions?.changeFailure
       ? h(
           'p',
-          { class: 'hint' },
-          `A change counts as failed when ${String(data.definitions.changeFailure).replace(/^[A-Z]/, (c) => c.toLowerCase())}`,
+          { class: 'hint definition' },
+          h('strong', {}, 'What counts as a failed change. '),
+          String(data.definitions.changeFailure),
         )
       : null,
   );

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { parseCatalog } from '#catalog';
 import { DecodeError, EventCodec } from '#contracts';
 import {
+  AnomalyDetector,
   Correlator,
   DEFAULT_CORRELATOR_SETTINGS,
   DeploymentVerifier,

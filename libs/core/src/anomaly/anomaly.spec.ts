@@ -1,11 +1,11 @@
 // Replays the anomaly scenario files (libs/core/scenarios/verification/anomaly-*.json) and a
 // few direct checks of the detector's mechanics.
-// eslint-disable-next-line no-restricted-imports -- specs read fixture files; library code may not
 import { readdirSync, readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { projectPath } from '#config';
 import { SeededRandom } from '../stats/random.js';
+import type { AnomalyPort } from '../correlation/correlator.js';
 import { AnomalyDetector, type Anomaly } from './detector.js';
 import { replayAnomalyScenario, type AnomalyScenario } from './scenario.js';
 
@@ -24,29 +24,49 @@ describe('anomaly scenarios', () => {
       const runs = (scenario.deliveries ?? [{}]).map((d) => replayAnomalyScenario(scenario, d));
       for (const run of runs) {
         const anomalies = run.events.flatMap((e) => (e.type === 'anomaly' ? [e.anomaly] : []));
-        const show = anomalies.map((a) => `${a.shape} ${a.direction} onset#${run.sampleOf(a.onset)} detected#${run.sampleOf(a.detectedAt)} score ${a.score.toFixed(1)}`).join('; ');
-        if (expect.anomalies !== undefined) assert.equal(anomalies.length, expect.anomalies, `${run.delivery}: ${show}`);
-        if (expect.maxAnomalies !== undefined) assert.ok(anomalies.length <= expect.maxAnomalies, `${run.delivery}: ${show}`);
-        if (expect.maxEvents !== undefined) assert.ok(run.events.length <= expect.maxEvents, `${run.delivery}: ${run.events.length} events`);
+        const show = anomalies
+          .map(
+            (a) =>
+              `${a.shape} ${a.direction} onset#${run.sampleOf(a.onset)} detected#${run.sampleOf(a.detectedAt)} ${a.sigmas.toFixed(1)}σ`,
+          )
+          .join('; ');
+        if (expect.anomalies !== undefined)
+          assert.equal(anomalies.length, expect.anomalies, `${run.delivery}: ${show}`);
+        if (expect.maxAnomalies !== undefined)
+          assert.ok(anomalies.length <= expect.maxAnomalies, `${run.delivery}: ${show}`);
+        if (expect.maxEvents !== undefined)
+          assert.ok(run.events.length <= expect.maxEvents, `${run.delivery}: ${run.events.length} events`);
         const a: Anomaly | undefined = anomalies[0];
         if (!a) continue;
         if (expect.onsetSample !== undefined) {
           const off = Math.abs(run.sampleOf(a.onset) - expect.onsetSample);
           assert.ok(off <= (expect.onsetTolerance ?? 0), `onset off by ${off} samples: ${show}`);
           assert.ok(a.detectedAt >= a.onset, 'detection never precedes the onset');
-          if (expect.maxDelaySamples !== undefined) assert.ok(run.sampleOf(a.detectedAt) - expect.onsetSample <= expect.maxDelaySamples, show);
+          if (expect.maxDelaySamples !== undefined)
+            assert.ok(run.sampleOf(a.detectedAt) - expect.onsetSample <= expect.maxDelaySamples, show);
         }
         if (expect.direction) assert.equal(a.direction, expect.direction);
         if (expect.shape) assert.equal(a.shape, expect.shape);
         if (expect.relativeMagnitude) {
           const r = a.magnitude.relative!;
-          assert.ok(r >= expect.relativeMagnitude[0] && r <= expect.relativeMagnitude[1], `relative magnitude ${r}`);
+          assert.ok(
+            r >= expect.relativeMagnitude[0] && r <= expect.relativeMagnitude[1],
+            `relative magnitude ${r}`,
+          );
           assert.ok(Math.abs(a.magnitude.absolute - (a.observed - a.baseline)) < 1e-9);
         }
         assert.match(a.id, /^anomaly_[0-9a-f]{16}$/);
+        assert.ok(a.score >= 0.5 && a.score <= 1, `score ${a.score}`);
+        assert.ok(
+          a.summary.startsWith(
+            `${scenario.series.metric} ${a.shape === 'spike' ? 'spiked ' : ''}${a.direction}`,
+          ),
+          a.summary,
+        );
       }
       if (expect.sameAcrossDeliveries) {
-        for (const run of runs.slice(1)) assert.deepEqual(run.events, runs[0]!.events, `${run.delivery} differs`);
+        for (const run of runs.slice(1))
+          assert.deepEqual(run.events, runs[0]!.events, `${run.delivery} differs`);
       }
     });
   }
@@ -54,8 +74,29 @@ describe('anomaly scenarios', () => {
 
 describe('AnomalyDetector', () => {
   const T0 = Date.UTC(2024, 4, 1);
+
+  it('is the correlator’s anomaly port, and says what it found in words', () => {
+    const port: AnomalyPort = new AnomalyDetector();
+    const rng = new SeededRandom(21);
+    let found: Anomaly[] = [];
+    for (let i = 0; i < 420; i++) {
+      const value = (i < 300 ? 100 : 130) + rng.normal(0, 5);
+      const batch = {
+        id: `b${i}`,
+        service: 'checkout',
+        environment: 'production',
+        points: [{ metric: 'latency.p95', value, timestamp: T0 + i * 60_000, unit: 'ms', labels: {} }],
+        resource: {},
+      };
+      found = found.concat(port.observeTelemetry(batch) as Anomaly[]);
+    }
+    assert.equal(found.length, 1);
+    assert.match(found[0]!.summary, /^latency\.p95 up [23]\d% \(1\d\d ms → 1\d\d ms\) since 05:0\d UTC$/);
+  });
   const feed = (d: AnomalyDetector, values: number[], metric = 'm', stepMs = 60_000) =>
-    values.flatMap((value, i) => d.observePoint('svc', { metric, value, timestamp: T0 + i * stepMs, unit: null, labels: {} }));
+    values.flatMap((value, i) =>
+      d.observePoint('svc', { metric, value, timestamp: T0 + i * stepMs, unit: null, labels: {} }),
+    );
 
   it('gives the same ids for the same input, and keeps series apart by labels', () => {
     const rng = new SeededRandom(2);
@@ -105,7 +146,8 @@ describe('AnomalyDetector', () => {
 
   it('caps the number of series', () => {
     const d = new AnomalyDetector({ maxSeries: 3 });
-    for (let i = 0; i < 5; i++) d.observePoint('svc', { metric: `m${i}`, value: 1, timestamp: T0, unit: null, labels: {} });
+    for (let i = 0; i < 5; i++)
+      d.observePoint('svc', { metric: `m${i}`, value: 1, timestamp: T0, unit: null, labels: {} });
     assert.equal(d.stats().series, 3);
     assert.equal(d.stats().droppedSeries, 2);
   });

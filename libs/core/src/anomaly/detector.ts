@@ -18,7 +18,13 @@
 // silent for evictAfterMs of event time are forgotten.
 import type { TelemetryBatch, TelemetryPoint } from '#contracts';
 import { labelKey } from '../verification/verifier.js';
-import { DEFAULT_ANOMALY_SETTINGS, SeriesModel, type AnomalySettings, type ModelEvent } from './series-model.js';
+import { formatValue } from '../verification/wording.js';
+import {
+  DEFAULT_ANOMALY_SETTINGS,
+  SeriesModel,
+  type AnomalySettings,
+  type ModelEvent,
+} from './series-model.js';
 
 export interface Anomaly {
   /** Deterministic: service, series and onset. */
@@ -37,8 +43,12 @@ export interface Anomaly {
   readonly baseline: number;
   /** The median value over the anomalous stretch, up to detection. */
   readonly observed: number;
-  /** |observed − baseline| in robust standard deviations. */
+  /** 0 … 1, how sure the detector is: 0.5 at the minimum reportable size (minScore σ), 0.8 at twice that, → 1 for gross departures. */
   readonly score: number;
+  /** |observed − baseline| in robust standard deviations. */
+  readonly sigmas: number;
+  /** In words, e.g. "http.server.duration.p95 up 30% (100 ms → 130 ms) since 05:00 UTC". */
+  readonly summary: string;
   /** Whether the daily profile was part of the baseline. */
   readonly seasonal: boolean;
   /** shift: a sustained departure; spike: one extreme sample (onset = detectedAt). */
@@ -55,7 +65,9 @@ export interface AnomalyRecovery {
   readonly reason: 'recovered' | 'new-level';
 }
 
-export type AnomalyEvent = { readonly type: 'anomaly'; readonly anomaly: Anomaly } | { readonly type: 'recovery'; readonly recovery: AnomalyRecovery };
+export type AnomalyEvent =
+  | { readonly type: 'anomaly'; readonly anomaly: Anomaly }
+  | { readonly type: 'recovery'; readonly recovery: AnomalyRecovery };
 
 export interface DetectorSettings extends AnomalySettings {
   readonly allowedLatenessMs: number;
@@ -82,6 +94,7 @@ interface Tracked {
   readonly labels: Readonly<Record<string, string>>;
   readonly key: string;
   readonly model: SeriesModel;
+  readonly unit: string;
   pending: TelemetryPoint[] | null;
   maxTs: number;
   openId: string | null;
@@ -109,6 +122,12 @@ export class AnomalyDetector {
     this.include = this.settings.include.map((p) => new RegExp(p, 'i'));
   }
 
+  /** The correlator's port: the anomalies this batch revealed (recoveries: see observe). */
+  observeTelemetry(batch: TelemetryBatch): Anomaly[] {
+    return this.observe(batch).flatMap((e) => (e.type === 'anomaly' ? [e.anomaly] : []));
+  }
+
+  /** Anomalies and recoveries this batch revealed. */
   observe(batch: TelemetryBatch): AnomalyEvent[] {
     const out: AnomalyEvent[] = [];
     for (const p of batch.points) this.observePoint(batch.service, p, batch.environment, out);
@@ -116,7 +135,12 @@ export class AnomalyDetector {
     return out;
   }
 
-  observePoint(service: string, point: TelemetryPoint, environment = 'production', out: AnomalyEvent[] = []): AnomalyEvent[] {
+  observePoint(
+    service: string,
+    point: TelemetryPoint,
+    environment = 'production',
+    out: AnomalyEvent[] = [],
+  ): AnomalyEvent[] {
     if (!Number.isFinite(point.timestamp) || !Number.isFinite(point.value)) return out;
     if (this.include.length > 0 && !this.include.some((r) => r.test(point.metric))) return out;
     const t = this.track(service, environment, point);
@@ -139,7 +163,10 @@ export class AnomalyDetector {
     else pending.splice(i, 0, point);
     if (point.timestamp > t.maxTs) t.maxTs = point.timestamp;
     const watermark = t.maxTs - lateness;
-    while (pending.length > 0 && (pending[0]!.timestamp <= watermark || pending.length > this.settings.maxPending)) {
+    while (
+      pending.length > 0 &&
+      (pending[0]!.timestamp <= watermark || pending.length > this.settings.maxPending)
+    ) {
       const p = pending.shift()!;
       this.feed(t, p.timestamp, p.value, out);
     }
@@ -164,7 +191,13 @@ export class AnomalyDetector {
       bytes += t.model.approxBytes + 300 + (t.pending?.length ?? 0) * 100;
       if (t.openId) open++;
     }
-    return { series: this.series.size, approxBytes: bytes, openAnomalies: open, droppedOutOfOrder: this.droppedOutOfOrder, droppedSeries: this.droppedSeries };
+    return {
+      series: this.series.size,
+      approxBytes: bytes,
+      openAnomalies: open,
+      droppedOutOfOrder: this.droppedOutOfOrder,
+      droppedSeries: this.droppedSeries,
+    };
   }
 
   private track(service: string, environment: string, point: TelemetryPoint): Tracked | null {
@@ -183,6 +216,7 @@ export class AnomalyDetector {
         labels: point.labels ?? {},
         key,
         model: new SeriesModel(this.settings),
+        unit: point.unit ?? '',
         pending: null,
         maxTs: -Infinity,
         openId: null,
@@ -204,6 +238,7 @@ export class AnomalyDetector {
       const id = `anomaly_${fnv(`${t.key}\u0000${a.onset}`)}`;
       t.openId = id;
       const absolute = a.observed - a.baseline;
+      const sigmas = a.sigma > 0 ? Math.abs(absolute) / a.sigma : Infinity;
       out.push({
         type: 'anomaly',
         anomaly: {
@@ -218,7 +253,9 @@ export class AnomalyDetector {
           magnitude: { absolute, relative: a.baseline !== 0 ? absolute / Math.abs(a.baseline) : null },
           baseline: a.baseline,
           observed: a.observed,
-          score: a.sigma > 0 ? Math.abs(absolute) / a.sigma : Infinity,
+          score: confidence(sigmas, this.settings.minScore),
+          sigmas,
+          summary: describe(t.metric, t.unit, a.direction, a.shape, a.baseline, a.observed, a.onset),
           seasonal: a.seasonal,
           shape: a.shape,
         },
@@ -226,7 +263,14 @@ export class AnomalyDetector {
     } else if (t.openId) {
       out.push({
         type: 'recovery',
-        recovery: { id: t.openId, service: t.service, environment: t.environment, metric: t.metric, at: e.recovery.at, reason: e.recovery.reason },
+        recovery: {
+          id: t.openId,
+          service: t.service,
+          environment: t.environment,
+          metric: t.metric,
+          at: e.recovery.at,
+          reason: e.recovery.reason,
+        },
       });
       t.openId = null;
     }
@@ -235,8 +279,34 @@ export class AnomalyDetector {
   private sweep(): void {
     this.lastSweep = this.globalMaxTs;
     const horizon = this.globalMaxTs - this.settings.evictAfterMs;
-    for (const [key, t] of this.series) if (t.model.lastTimestamp < horizon && !t.pending?.length) this.series.delete(key);
+    for (const [key, t] of this.series)
+      if (t.model.lastTimestamp < horizon && !t.pending?.length) this.series.delete(key);
   }
+}
+
+/** 0.5 at minScore σ, 0.8 at twice that, approaching 1 for gross departures. */
+export function confidence(sigmas: number, minScore: number): number {
+  if (!Number.isFinite(sigmas)) return 1;
+  const r = sigmas / Math.max(1e-9, minScore);
+  return (r * r) / (1 + r * r);
+}
+
+function describe(
+  metric: string,
+  unit: string,
+  direction: 'up' | 'down',
+  shape: 'shift' | 'spike',
+  baseline: number,
+  observed: number,
+  onset: number,
+): string {
+  const at = `${new Date(onset).toISOString().slice(11, 16)} UTC`;
+  const from = formatValue(baseline, unit);
+  const to = formatValue(observed, unit);
+  if (shape === 'spike') return `${metric} spiked ${direction} to ${to} (expected ${from}) at ${at}`;
+  const change =
+    baseline !== 0 ? ` ${Math.round((Math.abs(observed - baseline) / Math.abs(baseline)) * 100)}%` : '';
+  return `${metric} ${direction}${change} (${from} → ${to}) since ${at}`;
 }
 
 /** 64-bit FNV-1a as 16 hex digits (two 32-bit lanes): a short, stable id from text. */

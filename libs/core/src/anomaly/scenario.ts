@@ -26,7 +26,11 @@ export interface AnomalyScenario {
     readonly spikes?: ReadonlyArray<{ readonly at: number; readonly value: number }>;
   };
   /** Delivery: seeded uniform extra delay in [0, jitterSeconds) reorders points. */
-  readonly deliveries?: ReadonlyArray<{ readonly name?: string; readonly jitterSeconds?: number; readonly seed?: number }>;
+  readonly deliveries?: ReadonlyArray<{
+    readonly name?: string;
+    readonly jitterSeconds?: number;
+    readonly seed?: number;
+  }>;
   readonly expect: {
     /** Exact number of anomalies, or a maximum. */
     readonly anomalies?: number;
@@ -79,7 +83,10 @@ export function generateAnomalySeries(scenario: AnomalyScenario): TelemetryPoint
   return out;
 }
 
-export function replayAnomalyScenario(scenario: AnomalyScenario, delivery: { name?: string; jitterSeconds?: number; seed?: number } = {}): AnomalyRun {
+export function replayAnomalyScenario(
+  scenario: AnomalyScenario,
+  delivery: { name?: string; jitterSeconds?: number; seed?: number } = {},
+): AnomalyRun {
   const t0 = Date.parse(scenario.start);
   const step = scenario.series.stepSeconds * 1000;
   const points = generateAnomalySeries(scenario);

@@ -1,9 +1,11 @@
 // Streaming anomaly model for one (service, metric) series.
 //
-// Baseline. A sliding window of the last W samples (default 360). Every few samples it is
-// summarised robustly: the median of each half gives a level and a (damped) local trend, and
-// the MAD of the detrended residuals gives the scale σ. Medians, not means, so a burst of
-// outliers does not drag the baseline; a trend so slow daily ramps are not level shifts.
+// Baseline. A sliding window of the last W samples (default 360). Every 24 samples it is
+// summarised robustly: the median is the level; the medians of the two halves give a local trend,
+// used only when it is clear (trendZ standard errors), so noise does not tilt the baseline but a
+// morning traffic ramp is followed; the scale σ is the larger of 1.4826·MAD and the 5–95%
+// quantile range / 3.29 of the detrended residuals, so series whose normal life is spiky or
+// two-level (tweet counts, autoscaling CPU) get a scale that reflects it.
 //
 // Seasonality. A daily profile: per time-of-day bucket (96 fifteen-minute buckets, fewer for
 // coarse series) the mean of each of the last 3 complete days, and the profile is their median
@@ -14,19 +16,30 @@
 // again above 95%). Then the window models value − profile(time of day), so a quiet night is
 // compared with previous nights, not with the afternoon.
 //
-// Detection. Two one-sided CUSUMs on the robust z-score z = (x − prediction)/σ, clipped at
-// ±zCap so that one wild sample adds at most zCap − k < h: a single spike can never raise an
-// anomaly on its own (no flapping on spikes); at least two strongly deviating samples, or a
-// longer run of moderate ones, are needed (minDuration is a floor on top). The onset is the
-// CUSUM's changepoint estimate: the first sample after the statistic last stood at zero — not
-// the detection time. While an anomaly is open the baseline is frozen; it ends when the series
-// is back within the band for `recoverAfter` samples, or, if the new level persists for
-// `adaptAfter` samples, the baseline is rebuilt from the samples since the onset (the new level
-// becomes normal) and the anomaly closes as a level change.
+// Detection, three ways, all on the robust z = (x − prediction)/σ:
+// - Level shifts: two one-sided CUSUMs (allowance k = 2σ, threshold h = 14) on z clipped at
+//   ±zCap = 6, so one wild sample adds at most 4 < h: a run of clearly shifted samples is
+//   needed, and the shift must be at least minScore = 3σ in size (slow small drifts that a CUSUM
+//   would accumulate are not reported). The onset is the CUSUM's changepoint estimate, the first
+//   sample after the statistic last stood at zero — not the detection time.
+// - Gross shifts: two samples in a row beyond spikeZ = 8σ on the same side are reported at the
+//   second one (onset: the first), not after a CUSUM run: a service that falls over is news in
+//   two samples.
+// - Spikes: one sample beyond spikeZ followed by an ordinary one is reported once, one sample
+//   late, as shape 'spike'. A moderately unusual single sample is never reported (persistence),
+//   and a spike must also beat 1.2 × the largest |z| this series produced lately (a decaying
+//   maximum, half-life 2000 samples): a series that spikes all the time stops reporting spikes
+//   no bigger than its usual ones (alarm fatigue control).
+// While an anomaly is open the baseline is frozen; the anomaly ends when the series is back
+// within ±2σ for 5 samples (its samples stay in the window, widening the scale for a while, so
+// repeated similar excursions are learnt instead of flapping), or, once the new level has
+// lasted W/2 samples and 3 hours, the baseline is rebuilt from the samples since the onset and
+// the anomaly closes as a new level.
 //
 // Memory per series (defaults): window 360 × (4 B float32 value + 4 B time in seconds) = 2.9 KB,
 // daily profile 96 buckets × (4 days × 4 B + 3 B bookkeeping + 4 B cache) = 2.2 KB, plus ~300 B
-// of scalars: about 5.4 KB whatever the series' length.
+// of scalars: about 5.4 KB whatever the series' length. Summaries use shared scratch buffers,
+// so the steady state allocates almost nothing.
 import { MAD_TO_SIGMA, median, medianInPlace, quantileSelect } from '../stats/descriptive.js';
 
 export interface AnomalySettings {
@@ -147,7 +160,9 @@ export interface ModelRecovery {
   readonly reason: 'recovered' | 'new-level';
 }
 
-export type ModelEvent = { readonly type: 'anomaly'; readonly anomaly: ModelAnomaly } | { readonly type: 'recovery'; readonly recovery: ModelRecovery };
+export type ModelEvent =
+  | { readonly type: 'anomaly'; readonly anomaly: ModelAnomaly }
+  | { readonly type: 'recovery'; readonly recovery: ModelRecovery };
 
 interface Fit {
   level: number;
@@ -210,7 +225,10 @@ export class SeriesModel {
   }
 
   get approxBytes(): number {
-    const season = (this.slots?.byteLength ?? 0) + (this.slotCount?.byteLength ?? 0) + (this.bucketPeriod?.byteLength ?? 0);
+    const season =
+      (this.slots?.byteLength ?? 0) +
+      (this.slotCount?.byteLength ?? 0) +
+      (this.bucketPeriod?.byteLength ?? 0);
     return this.values.byteLength + this.times.byteLength + season + (this.profile?.byteLength ?? 0) + 300;
   }
 
@@ -248,7 +266,8 @@ export class SeriesModel {
     if (this.s.seasonality) this.learnSeason(ts, x);
     if (!this.open) {
       this.sinceRefresh++;
-      if (this.ready ? this.sinceRefresh >= this.s.refreshEvery : this.count >= this.s.minHistory) this.refresh();
+      if (this.ready ? this.sinceRefresh >= this.s.refreshEvery : this.count >= this.s.minHistory)
+        this.refresh();
     }
     return event;
   }
@@ -322,7 +341,11 @@ export class SeriesModel {
     } else this.sDown = 0;
 
     const dir: 'up' | 'down' | null =
-      this.sUp >= s.h && this.runUpLen >= s.minDuration ? 'up' : this.sDown >= s.h && this.runDownLen >= s.minDuration ? 'down' : null;
+      this.sUp >= s.h && this.runUpLen >= s.minDuration
+        ? 'up'
+        : this.sDown >= s.h && this.runDownLen >= s.minDuration
+          ? 'down'
+          : null;
     if (dir) {
       this.pendingSpike = null;
       const shift = this.shift(dir, ts, seq, x, dir === 'up' ? this.runUpStart : this.runDownStart);
@@ -332,7 +355,10 @@ export class SeriesModel {
     // late, so that the first sample of a large level shift is not mistaken for a spike. Two
     // extreme samples in a row are a gross shift, reported at once (onset: the first of them)
     // rather than after the CUSUM's usual run.
-    const extreme = s.spikeZ > 0 && Math.abs(rawZ) >= Math.max(s.spikeZ, s.spikeMemory * peak) && Math.abs(x - pred) >= s.minAbsoluteMagnitude;
+    const extreme =
+      s.spikeZ > 0 &&
+      Math.abs(rawZ) >= Math.max(s.spikeZ, s.spikeMemory * peak) &&
+      Math.abs(x - pred) >= s.minAbsoluteMagnitude;
     const pending = this.pendingSpike;
     this.pendingSpike = extreme ? { ts, x, pred, up: rawZ > 0 } : null;
     // The departure persists when the next sample is at least half as extreme, same side.
@@ -381,12 +407,25 @@ export class SeriesModel {
     const abs = Math.abs(observed - baseline);
     const sigma = this.fit.sigma;
     if (abs < s.minScore * sigma) return null;
-    if (abs < s.minAbsoluteMagnitude || (s.minRelativeMagnitude > 0 && abs < s.minRelativeMagnitude * Math.abs(baseline))) return null;
+    if (
+      abs < s.minAbsoluteMagnitude ||
+      (s.minRelativeMagnitude > 0 && abs < s.minRelativeMagnitude * Math.abs(baseline))
+    )
+      return null;
     const remembered = this.shiftPeak * Math.pow(0.5, (seq - this.shiftPeakSeq) / s.spikeHalfLife);
     if (s.shiftMemory > 0 && abs < s.shiftMemory * remembered * sigma) return null;
     this.shiftPeak = abs / sigma;
     this.shiftPeakSeq = seq;
-    this.open = { onset, detectedAt: ts, direction: dir, baseline, observed, sigma, seasonal: this.seasonalOn, shape: 'shift' };
+    this.open = {
+      onset,
+      detectedAt: ts,
+      direction: dir,
+      baseline,
+      observed,
+      sigma,
+      seasonal: this.seasonalOn,
+      shape: 'shift',
+    };
     this.openSamples = 0;
     this.inBand = 0;
     return { type: 'anomaly', anomaly: this.open };
@@ -487,7 +526,8 @@ export class SeriesModel {
     this.raw = this.fitWindow(r, n, 0, a, b);
     if (seasonReady) {
       const profile = this.currentProfile();
-      for (let j = 0; j < n; j++) r[j] = this.values[this.ringIndex(j)]! - this.seasonAt(this.timeAt(this.ringIndex(j)));
+      for (let j = 0; j < n; j++)
+        r[j] = this.values[this.ringIndex(j)]! - this.seasonAt(this.timeAt(this.ringIndex(j)));
       this.seas = this.fitWindow(r, n, meanOf(profile), a, b);
     } else {
       this.seas = null;
@@ -638,7 +678,16 @@ function medianRange(r: Float64Array, from: number, to: number, buf: Float64Arra
  * Level, (damped) slope per sample and robust σ of the first n values of r (the window, oldest
  * first). Uses scratch buffer a; r must not be buffer a.
  */
-function summarise(r: Float64Array, n: number, trend: boolean, damping: number, tail: number, trendZ: number, a: Float64Array, e: Float64Array): { level: number; slope: number; center: number; sigma: number } {
+function summarise(
+  r: Float64Array,
+  n: number,
+  trend: boolean,
+  damping: number,
+  tail: number,
+  trendZ: number,
+  a: Float64Array,
+  e: Float64Array,
+): { level: number; slope: number; center: number; sigma: number } {
   const m = medianRange(r, 0, n, a);
   const sigma0 = scaleOf(r, n, m, tail, a);
   const flat = { level: m, slope: 0, center: 0, sigma: sigma0 };

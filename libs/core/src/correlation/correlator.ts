@@ -21,6 +21,8 @@ import type {
   TelemetryBatch,
   Verdict,
 } from '#contracts';
+import type { Anomaly } from '../anomaly/detector.js';
+import { resolveSignal } from '../verification/signals.js';
 import { attribute, DEFAULT_ATTRIBUTION, type AttributionSettings, type Symptom } from './attribution.js';
 import { ChangeLog } from './change-log.js';
 import { DependencyGraph, type Edge } from './dependency-graph.js';
@@ -31,23 +33,6 @@ export interface VerifierPort {
   observeChange(change: Change): Verdict[];
   observeTelemetry(batch: TelemetryBatch): Verdict[];
   advanceWatermark(t: number): Verdict[];
-}
-
-/** A level shift the continuous detector found on one series. */
-export interface Anomaly {
-  /** Deterministic: the same series and onset give the same id. */
-  readonly id: string;
-  readonly service: string;
-  readonly environment: string;
-  readonly metric: string;
-  /** Estimated start of the shift (the changepoint), not when it was detected. */
-  readonly onset: number;
-  readonly detectedAt: number;
-  readonly direction: 'up' | 'down';
-  /** 0..1: how sure the detector is. */
-  readonly score: number;
-  /** In words, e.g. "p95 latency up 180% (120 ms → 336 ms)". */
-  readonly summary: string;
 }
 
 /** What the continuous anomaly detector offers the correlator (libs/core/src/anomaly). */
@@ -85,7 +70,7 @@ export const DEFAULT_CORRELATOR_SETTINGS: CorrelatorSettings = {
   attribution: DEFAULT_ATTRIBUTION,
   incidents: DEFAULT_INCIDENT_SETTINGS,
   allowedLatenessMs: 30_000,
-  anomalyIncidentThreshold: 0.5,
+  anomalyIncidentThreshold: 0.8,
   placement: {},
   edgeMetric: 'service_graph.edge',
 };
@@ -201,33 +186,46 @@ export class Correlator {
     for (const anomaly of this.anomalies?.observeTelemetry(batch) ?? []) this.onAnomaly(anomaly, out);
   }
 
+  /**
+   * An anomaly is a symptom only when a golden signal moved in its bad direction (a recovery, or
+   * more throughput, is not). It then joins the open incident of its service as evidence, or —
+   * when a recent change is the likely cause — the change's incident. It never opens an incident
+   * of its own per metric: that would be the alert storm Aftershock exists to prevent.
+   */
   private onAnomaly(anomaly: Anomaly, out: CorrelatorOutput[]): void {
     out.push({ type: 'anomaly', anomaly });
+    const signal = resolveSignal(anomaly.metric, null);
+    const bad = signal && (signal.complement ? 'down' : signal.spec.badDirection) === anomaly.direction;
+    if (!bad) return;
     const symptom = this.symptomFor(anomaly.service, anomaly.onset);
     const suspects = this.attribute(symptom);
     const top = suspects[0];
     const changeCorrelated =
       top?.changeId != null && top.probability >= this.settings.anomalyIncidentThreshold;
-    const joinsOpen = this.incidents.active().some((i) => i.services.includes(anomaly.service));
-    if (!changeCorrelated && !joinsOpen) return;
-    const signal: Signal = {
+    const open = this.incidents.active().find((i) => i.services.includes(anomaly.service));
+    if (!changeCorrelated && !open) return;
+    const member: Signal = {
       kind: 'anomaly',
       ref: anomaly.id,
       service: anomaly.service,
       environment: anomaly.environment,
       name: anomaly.metric,
-      signature: `anomaly:${anomaly.metric}`,
+      signature: 'anomaly',
       severity: anomaly.score >= 0.9 ? 'high' : 'warning',
       at: anomaly.detectedAt,
       firing: true,
       summary: anomaly.summary,
     };
-    for (const incident of this.incidents.onSignal(signal, suspects)) {
-      this.track(incident, symptom, signal);
+    const events =
+      open && !changeCorrelated
+        ? this.incidents.addMember(open.id, member)
+        : this.incidents.onSignal(member, suspects);
+    for (const incident of events) {
+      this.track(incident, symptom, member);
       out.push({ type: 'incident', incident });
     }
     // Anomalies have no "resolved" notification: they are momentary members.
-    this.incidents.onSignal({ ...signal, firing: false }, suspects);
+    this.incidents.quiet(anomaly.id, anomaly.detectedAt);
   }
 
   private onVerdicts(verdicts: readonly Verdict[], out: CorrelatorOutput[]): void {

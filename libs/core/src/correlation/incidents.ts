@@ -125,6 +125,25 @@ export class IncidentBook {
     return events;
   }
 
+  /** Adds a signal to a given open incident as evidence (e.g. an anomaly on one of its services). */
+  addMember(incidentId: string, signal: Signal): Incident[] {
+    const state = this.incidents.get(incidentId);
+    if (!state || state.snapshot.status === 'resolved') return [];
+    const joined = this.join(state, signal, []);
+    return joined ? [joined] : [];
+  }
+
+  /** A momentary member (an anomaly, a verdict) stops counting as firing. */
+  quiet(ref: string, at: number): void {
+    for (const state of this.incidents.values()) {
+      const member = state.members.get(ref);
+      if (member?.firing) {
+        member.firing = false;
+        state.lastActivity = Math.max(state.lastActivity, at);
+      }
+    }
+  }
+
   /** Event time moved on: auto-resolve incidents that stayed quiet for the quiet period. */
   advance(watermark: number): Incident[] {
     const events: Incident[] = [];

@@ -13,7 +13,6 @@ import {
   type AnomalyPort,
   type CorrelatorInput,
   type CorrelatorOutput,
-  type Anomaly,
 } from './correlator.js';
 
 const MINUTE = 60_000;
@@ -163,8 +162,6 @@ export function runScenario(
     verdicts,
   };
 }
-
-export type { Anomaly };
 
 function changeOf(c: ScenarioChange, startedAt: number): Change {
   return {

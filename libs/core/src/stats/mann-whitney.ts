@@ -28,11 +28,23 @@ export interface MannWhitneyOptions {
 }
 
 /** Compare y (e.g. observation) against x (e.g. baseline). */
-export function mannWhitney(x: ArrayLike<number>, y: ArrayLike<number>, options: MannWhitneyOptions = {}): MannWhitneyResult {
+export function mannWhitney(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  options: MannWhitneyOptions = {},
+): MannWhitneyResult {
   const m = x.length;
   const n = y.length;
   if (m === 0 || n === 0) {
-    return { u: NaN, z: 0, pGreater: 1, pLess: 1, pTwoSided: 1, method: 'normal', probabilityOfSuperiority: NaN };
+    return {
+      u: NaN,
+      z: 0,
+      pGreater: 1,
+      pLess: 1,
+      pTwoSided: 1,
+      method: 'normal',
+      probabilityOfSuperiority: NaN,
+    };
   }
   const N = m + n;
   // Rank the pooled sample; tied values share their average rank.
@@ -43,7 +55,7 @@ export function mannWhitney(x: ArrayLike<number>, y: ArrayLike<number>, options:
   let rankSumY = 0;
   let tieTerm = 0;
   let hasTies = false;
-  for (let i = 0; i < N; ) {
+  for (let i = 0; i < N;) {
     let j = i + 1;
     while (j < N && value(idx[j]!) === value(idx[i]!)) j++;
     const t = j - i;

@@ -51,7 +51,15 @@ export function brownForsythe(x: ArrayLike<number>, y: ArrayLike<number>): Scale
     };
   }
   const t = (my - mx) / se;
-  return { f: t * t, t, df, pTwoSided: fSf(t * t, 1, df), pGreater: studentTSf(t, df), spreadX: mx, spreadY: my };
+  return {
+    f: t * t,
+    t,
+    df,
+    pTwoSided: fSf(t * t, 1, df),
+    pGreater: studentTSf(t, df),
+    spreadX: mx,
+    spreadY: my,
+  };
 }
 
 function deviations(v: ArrayLike<number>): Float64Array {

@@ -129,18 +129,44 @@ describe('Mann-Whitney U', () => {
 describe('rate test for sparse counts', () => {
   it('flags errors after an all-zero baseline (conditional binomial, SciPy binomtest)', () => {
     // 0 errors in 30 minutes, then 8 in 6 minutes: binomtest(8, 8, 6/36, 'greater') = 5.95e-7
-    const r = poissonRateTest({ baselineEvents: 0, baselineExposure: 30, observedEvents: 8, observedExposure: 6 });
+    const r = poissonRateTest({
+      baselineEvents: 0,
+      baselineExposure: 30,
+      observedEvents: 8,
+      observedExposure: 6,
+    });
     close(r.pGreater, 5.95374180765127e-7, 1e-9);
     assert.equal(r.ratio, Infinity);
   });
   it('does not flag the same rate, and overdispersion weakens the evidence', () => {
-    const same = poissonRateTest({ baselineEvents: 20, baselineExposure: 10_000, observedEvents: 10, observedExposure: 5_000 });
+    const same = poissonRateTest({
+      baselineEvents: 20,
+      baselineExposure: 10_000,
+      observedEvents: 10,
+      observedExposure: 5_000,
+    });
     assert.ok(same.pGreater > 0.4);
-    const plain = poissonRateTest({ baselineEvents: 20, baselineExposure: 10_000, observedEvents: 25, observedExposure: 5_000 });
-    const bursty = poissonRateTest({ baselineEvents: 20, baselineExposure: 10_000, observedEvents: 25, observedExposure: 5_000, dispersion: 4 });
+    const plain = poissonRateTest({
+      baselineEvents: 20,
+      baselineExposure: 10_000,
+      observedEvents: 25,
+      observedExposure: 5_000,
+    });
+    const bursty = poissonRateTest({
+      baselineEvents: 20,
+      baselineExposure: 10_000,
+      observedEvents: 25,
+      observedExposure: 5_000,
+      dispersion: 4,
+    });
     close(plain.pGreater, 0.0017783483479728783, 1e-9, 'binomtest(25, 45, 1/3, greater)');
     assert.ok(bursty.pGreater > 0.1);
-    const none = poissonRateTest({ baselineEvents: 0, baselineExposure: 30, observedEvents: 0, observedExposure: 15 });
+    const none = poissonRateTest({
+      baselineEvents: 0,
+      baselineExposure: 30,
+      observedEvents: 0,
+      observedExposure: 15,
+    });
     assert.equal(none.pGreater, 1);
   });
   it('estimates dispersion from the baseline, and 1 for zeros or Poisson-like counts', () => {
@@ -186,7 +212,8 @@ describe('quantile by selection', () => {
     const rng = new SeededRandom(8);
     for (const n of [1, 2, 5, 20, 101]) {
       const v = Array.from({ length: n }, () => Math.round(rng.normal(0, 3)));
-      for (const q of [0, 0.05, 0.5, 0.95, 1]) close(quantileSelect(Float64Array.from(v), q), quantile(v, q), 1e-12, `n=${n} q=${q}`);
+      for (const q of [0, 0.05, 0.5, 0.95, 1])
+        close(quantileSelect(Float64Array.from(v), q), quantile(v, q), 1e-12, `n=${n} q=${q}`);
     }
   });
 });

@@ -82,7 +82,11 @@ interface TestResult {
 
 /** How many tests judgeMetric will run for this input (for splitting α across tests). */
 export function testsFor(input: MetricInput, settings: JudgeSettings = DEFAULT_JUDGE_SETTINGS): number {
-  if (input.baseline.length < settings.minBaselinePoints || input.observation.length < settings.minObservationPoints) return 0;
+  if (
+    input.baseline.length < settings.minBaselinePoints ||
+    input.observation.length < settings.minObservationPoints
+  )
+    return 0;
   const spec = input.signal.spec;
   if (spec.kind === 'error_ratio' && usesRateTest(input)) return 1;
   return 1 + (spec.minSpreadRatio ? 1 : 0);
@@ -105,26 +109,39 @@ function hasRequests(input: MetricInput): boolean {
  *   spent across looks and split across the verdict's tests).
  * @param final whether this is the last look (only then can a metric be "suspicious").
  */
-export function judgeMetric(input: MetricInput, alpha: number, final: boolean, settings: JudgeSettings = DEFAULT_JUDGE_SETTINGS): MetricAssessment {
+export function judgeMetric(
+  input: MetricInput,
+  alpha: number,
+  final: boolean,
+  settings: JudgeSettings = DEFAULT_JUDGE_SETTINGS,
+): MetricAssessment {
   const { metric, signal } = input;
   const nb = input.baseline.length;
   const no = input.observation.length;
   if (nb < settings.minBaselinePoints) {
     const status: MetricStatus = nb === 0 ? 'no-baseline' : 'too-little-data';
     const reason =
-      nb === 0 ? `${metric}: no baseline before the change (a new metric?), not judged` : `${metric}: only ${nb} baseline points before the change (need ${settings.minBaselinePoints}), not judged`;
+      nb === 0
+        ? `${metric}: no baseline before the change (a new metric?), not judged`
+        : `${metric}: only ${nb} baseline points before the change (need ${settings.minBaselinePoints}), not judged`;
     return notJudged(metric, status, reason);
   }
   if (no < settings.minObservationPoints) {
     const reason =
-      no === 0 ? `${metric}: no data since the change` : `${metric}: only ${no} points since the change (need ${settings.minObservationPoints}), not judged yet`;
+      no === 0
+        ? `${metric}: no data since the change`
+        : `${metric}: only ${no} points since the change (need ${settings.minObservationPoints}), not judged yet`;
     return notJudged(metric, final ? 'vanished' : 'too-little-data', reason);
   }
   // A metric that stops reporting well before the end of the observation (the service crashed,
   // or its exporter did) is not evidence of health.
   const silent = input.silentForMs ?? 0;
   if (final && silent > Math.max(3 * input.intervalMs, 0.2 * (input.observationMs ?? 0))) {
-    return notJudged(metric, 'vanished', `${metric}: stopped reporting ${formatDuration(silent)} before the end of the observation`);
+    return notJudged(
+      metric,
+      'vanished',
+      `${metric}: stopped reporting ${formatDuration(silent)} before the end of the observation`,
+    );
   }
   const tests: TestResult[] = [];
   if (signal.spec.kind === 'error_ratio' && usesRateTest(input)) tests.push(rateTest(input, alpha));
@@ -138,11 +155,30 @@ export function judgeMetric(input: MetricInput, alpha: number, final: boolean, s
   if (failing.length > 0) {
     // Most decisive failure first: smallest p, then largest effect.
     // A moved location or error rate explains more than a changed spread, so it leads the reason.
-    const leading = failing.some((t) => t.test !== 'variance') ? failing.filter((t) => t.test !== 'variance') : failing;
-    const worst = leading.reduce((a, b) => (b.p < a.p || (b.p === a.p && b.effectMultiple > a.effectMultiple) ? b : a));
-    const extra = failing.length > 1 ? `; also ${failing.filter((t) => t !== worst).map((t) => t.test).join(', ')}` : '';
-    const score = Math.round(25 / (1 + 0.5 * Math.log10(Math.max(1, alpha / Math.max(worst.p, 1e-300))) + 0.5 * (worst.effectMultiple - 1)));
-    return { judgement: judgement(metric, 'fail', worst, worst.reason + extra), status: 'fail', score: clamp(score, 0, 30) };
+    const leading = failing.some((t) => t.test !== 'variance')
+      ? failing.filter((t) => t.test !== 'variance')
+      : failing;
+    const worst = leading.reduce((a, b) =>
+      b.p < a.p || (b.p === a.p && b.effectMultiple > a.effectMultiple) ? b : a,
+    );
+    const extra =
+      failing.length > 1
+        ? `; also ${failing
+            .filter((t) => t !== worst)
+            .map((t) => t.test)
+            .join(', ')}`
+        : '';
+    const score = Math.round(
+      25 /
+        (1 +
+          0.5 * Math.log10(Math.max(1, alpha / Math.max(worst.p, 1e-300))) +
+          0.5 * (worst.effectMultiple - 1)),
+    );
+    return {
+      judgement: judgement(metric, 'fail', worst, worst.reason + extra),
+      status: 'fail',
+      score: clamp(score, 0, 30),
+    };
   }
   const suspicious = final ? tests.filter((t) => t.practical && t.p <= settings.suspiciousAlpha) : [];
   const lead = tests.reduce((a, b) => (b.badness > a.badness ? b : a));
@@ -150,17 +186,35 @@ export function judgeMetric(input: MetricInput, alpha: number, final: boolean, s
   if (suspicious.length > 0) {
     const s = suspicious.reduce((a, b) => (b.p < a.p ? b : a));
     return {
-      judgement: judgement(metric, 'inconclusive', s, `${s.reason}; not conclusive at this look's significance level (α = ${sig(alpha, 2)})`),
+      judgement: judgement(
+        metric,
+        'inconclusive',
+        s,
+        `${s.reason}; not conclusive at this look's significance level (α = ${sig(alpha, 2)})`,
+      ),
       status: 'suspicious',
       score: clamp(score, 31, 60),
     };
   }
-  return { judgement: judgement(metric, 'pass', lead, lead.reason), status: 'pass', score: clamp(score, 31, 100) };
+  return {
+    judgement: judgement(metric, 'pass', lead, lead.reason),
+    status: 'pass',
+    score: clamp(score, 31, 100),
+  };
 }
 
 function notJudged(metric: string, status: MetricStatus, reason: string): MetricAssessment {
   return {
-    judgement: { metric, outcome: 'inconclusive', test: 'none', pValue: null, effect: null, baselineValue: null, observedValue: null, reason },
+    judgement: {
+      metric,
+      outcome: 'inconclusive',
+      test: 'none',
+      pValue: null,
+      effect: null,
+      baselineValue: null,
+      observedValue: null,
+      reason,
+    },
     status,
     score: 50,
   };
@@ -204,7 +258,9 @@ function locationTest(input: MetricInput, alpha: number, factor: number): TestRe
   // are 0 even when errors clearly rose, so their effect is measured on the means.
   const useMeans = spec.kind === 'error_ratio';
   const base = useMeans ? mean(input.baseline) : mb;
-  const shift = useMeans ? mean(input.observation) - base : hodgesLehmannShift(input.baseline, input.observation);
+  const shift = useMeans
+    ? mean(input.observation) - base
+    : hodgesLehmannShift(input.baseline, input.observation);
   const badShift = up ? shift : -shift;
   const effect = base !== 0 ? badShift / Math.abs(base) : badShift > 0 ? Infinity : 0;
   const floorOk = badShift >= spec.absoluteFloor && badShift > 0;
@@ -280,7 +336,13 @@ function rateTest(input: MetricInput, alpha: number): TestResult {
   const b = eventsAndExposure(input, input.baseline, input.baselineRequests, perRequest, intervalMin);
   const o = eventsAndExposure(input, input.observation, input.observationRequests, perRequest, intervalMin);
   const dispersion = poissonDispersion(b.counts, b.exposures);
-  const r = poissonRateTest({ baselineEvents: b.events, baselineExposure: b.exposure, observedEvents: o.events, observedExposure: o.exposure, dispersion });
+  const r = poissonRateTest({
+    baselineEvents: b.events,
+    baselineExposure: b.exposure,
+    observedEvents: o.events,
+    observedExposure: o.exposure,
+    dispersion,
+  });
   const p = r.pGreater;
   const rb = b.exposure > 0 ? b.events / b.exposure : 0;
   const ro = o.exposure > 0 ? o.events / o.exposure : 0;
@@ -302,7 +364,10 @@ function rateTest(input: MetricInput, alpha: number): TestResult {
   }
   if (dispersion > 1.5) reason += ` (bursty baseline: dispersion ${sig(dispersion, 2)})`;
   if (significant && !practical && rise > 0) {
-    reason += effect >= spec.minEffect ? ', below the absolute floor' : `, below the minimum effect of ${Math.round(spec.minEffect * 100)}%`;
+    reason +=
+      effect >= spec.minEffect
+        ? ', below the absolute floor'
+        : `, below the minimum effect of ${Math.round(spec.minEffect * 100)}%`;
   }
   const effectFraction = spec.minEffect > 0 ? effect / spec.minEffect : rise > 0 ? 1 : 0;
   const floorFraction = floor > 0 ? rise / floor : rise > 0 ? 1 : 0;
@@ -340,7 +405,8 @@ function eventsAndExposure(
     if (perRequest) {
       const req = requests?.[i];
       if (req === undefined || !Number.isFinite(req) || req <= 0) continue;
-      const errors = signal.mode === 'ratio' ? Math.min(1, v) * req : signal.mode === 'rate' ? v * intervalS : v;
+      const errors =
+        signal.mode === 'ratio' ? Math.min(1, v) * req : signal.mode === 'rate' ? v * intervalS : v;
       counts.push(Math.min(errors, req));
       exposures.push(req);
     } else {

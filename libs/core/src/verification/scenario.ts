@@ -31,7 +31,13 @@ export type Generator =
   | { readonly kind: 'normal'; readonly mean: number; readonly sd: number; readonly min?: number }
   | { readonly kind: 'poisson'; readonly mean: number }
   /** Autocorrelated noise: AR(1) with lag-1 correlation phi and stationary sd, floored at min. */
-  | { readonly kind: 'ar1'; readonly mean: number; readonly sd: number; readonly phi: number; readonly min?: number }
+  | {
+      readonly kind: 'ar1';
+      readonly mean: number;
+      readonly sd: number;
+      readonly phi: number;
+      readonly min?: number;
+    }
   | { readonly kind: 'values'; readonly values: readonly number[]; readonly cycle?: boolean }
   /** value = base + amplitude·sin(2π(t − phase)/period) + normal noise, floored at min. */
   | {
@@ -77,7 +83,12 @@ export interface VerificationScenario {
   /** ISO time of the change (t0). */
   readonly start: string;
   readonly settings?: Partial<VerifierSettings>;
-  readonly change: { readonly id: string; readonly service: string; readonly environment?: string; readonly arrivesAfterMinutes?: number };
+  readonly change: {
+    readonly id: string;
+    readonly service: string;
+    readonly environment?: string;
+    readonly arrivesAfterMinutes?: number;
+  };
   readonly series: readonly ScenarioSeries[];
   readonly deliveries?: readonly ScenarioDelivery[];
   /** Replay this many times with different seeds (for rates over many clean deploys). */
@@ -127,7 +138,13 @@ export interface DrawState {
   prev: number | null;
 }
 
-export function draw(gen: Generator, rng: SeededRandom, i: number, ts: number, state: DrawState = { prev: null }): number | null {
+export function draw(
+  gen: Generator,
+  rng: SeededRandom,
+  i: number,
+  ts: number,
+  state: DrawState = { prev: null },
+): number | null {
   switch (gen.kind) {
     case 'diurnal': {
       const hour = (((ts / 3_600_000) % 24) + 24) % 24;
@@ -156,14 +173,21 @@ export function draw(gen: Generator, rng: SeededRandom, i: number, ts: number, s
     case 'daily': {
       const period = (gen.periodHours ?? 24) * 3_600_000;
       const phase = (gen.phaseHours ?? 0) * 3_600_000;
-      const v = gen.base + gen.amplitude * Math.sin((2 * Math.PI * (ts - phase)) / period) + rng.normal(0, gen.noiseSd ?? 0);
+      const v =
+        gen.base +
+        gen.amplitude * Math.sin((2 * Math.PI * (ts - phase)) / period) +
+        rng.normal(0, gen.noiseSd ?? 0);
       return Math.max(gen.min ?? -Infinity, v);
     }
   }
 }
 
 /** Replay one scenario with one delivery (and repetition); returns the verdicts in emission order. */
-export function replayScenario(scenario: VerificationScenario, delivery: ScenarioDelivery = {}, repetition = 0): ScenarioRun {
+export function replayScenario(
+  scenario: VerificationScenario,
+  delivery: ScenarioDelivery = {},
+  repetition = 0,
+): ScenarioRun {
   const t0 = Date.parse(scenario.start);
   const seedOffset = repetition * (scenario.repeat?.seedStride ?? 1);
   const clock = new ManualClock(t0 - 2 * 3_600_000);
@@ -208,7 +232,12 @@ export function replayScenario(scenario: VerificationScenario, delivery: Scenari
     commitAt: null,
     team: null,
   };
-  arrivals.push({ at: t0 + (scenario.change.arrivesAfterMinutes ?? 0) * MINUTE, order: order++, service: change.service, change });
+  arrivals.push({
+    at: t0 + (scenario.change.arrivesAfterMinutes ?? 0) * MINUTE,
+    order,
+    service: change.service,
+    change,
+  });
   arrivals.sort((a, b) => a.at - b.at || a.order - b.order);
 
   const verdicts: Verdict[] = [];
@@ -230,7 +259,13 @@ export function replayScenario(scenario: VerificationScenario, delivery: Scenari
       list.push(a.point!);
     }
     for (const [service, points] of batches) {
-      const batch: TelemetryBatch = { id: `${service}@${bucketEnd}`, service, environment, points, resource: {} };
+      const batch: TelemetryBatch = {
+        id: `${service}@${bucketEnd}`,
+        service,
+        environment,
+        points,
+        resource: {},
+      };
       verdicts.push(...verifier.observeTelemetry(batch));
     }
     verdicts.push(...verifier.poll());

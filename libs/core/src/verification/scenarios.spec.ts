@@ -1,7 +1,6 @@
 // Replays every scenario file in libs/core/scenarios/verification/ (except anomaly-*.json,
 // which belong to the anomaly detector's spec) through the verifier with a fake clock, and
 // checks the expectations the file states.
-// eslint-disable-next-line no-restricted-imports -- specs read fixture files; library code may not
 import { readdirSync, readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -33,7 +32,9 @@ describe('verification scenarios', () => {
         }
         const rate = fails / scenario.repeat.count;
         // The measured rate is part of the report: print it with the test output.
-        console.log(`# ${scenario.name}: ${fails} fail, ${passes} pass of ${scenario.repeat.count} → false-fail rate ${(rate * 100).toFixed(1)}%`);
+        console.log(
+          `# ${scenario.name}: ${fails} fail, ${passes} pass of ${scenario.repeat.count} → false-fail rate ${(rate * 100).toFixed(1)}%`,
+        );
         assert.ok(rate <= (expect.maxFailRate ?? 0), `false-fail rate ${rate} > ${expect.maxFailRate}`);
         return;
       }

@@ -168,7 +168,16 @@ function bind(spec: SignalSpec, metric: string, rawUnit: string | null): Resolve
   const perSecond = /\/s$/.test(unit) || /per[._-]?s(ec(ond)?)?$/i.test(metric);
   switch (spec.kind) {
     case 'error_ratio': {
-      const type = declared !== 'auto' ? declared : percent ? 'percent' : perSecond ? 'rate' : spec.eventFloorPerMinute !== undefined ? 'count' : 'ratio';
+      const type =
+        declared !== 'auto'
+          ? declared
+          : percent
+            ? 'percent'
+            : perSecond
+              ? 'rate'
+              : spec.eventFloorPerMinute !== undefined
+                ? 'count'
+                : 'ratio';
       if (type === 'percent') return { spec, mode: 'ratio', scale: 0.01, complement, unit: 'ratio' };
       if (type === 'ratio') return { spec, mode: 'ratio', scale: 1, complement, unit: 'ratio' };
       if (type === 'rate') return { spec, mode: 'rate', scale: 1, complement: false, unit: '1/s' };
@@ -177,7 +186,13 @@ function bind(spec: SignalSpec, metric: string, rawUnit: string | null): Resolve
     case 'latency':
       return { spec, mode: 'value', scale: latencyScale(unit, metric), complement: false, unit: 's' };
     case 'throughput':
-      return { spec, mode: declared === 'count' ? 'count' : perSecond || declared === 'rate' ? 'rate' : 'value', scale: 1, complement: false, unit: unit || '' };
+      return {
+        spec,
+        mode: declared === 'count' ? 'count' : perSecond || declared === 'rate' ? 'rate' : 'value',
+        scale: 1,
+        complement: false,
+        unit: unit || '',
+      };
     case 'saturation':
       return { spec, mode: 'value', scale: 1, complement: false, unit: unit || (percent ? '%' : '') };
   }

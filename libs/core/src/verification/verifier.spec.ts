@@ -3,13 +3,15 @@ import { describe, it } from 'node:test';
 import type { TelemetryPoint } from '#contracts';
 import { aChange, aTelemetryBatch, MINUTE, T0 } from '#testing';
 import { ManualClock } from '../clock.js';
+import type { VerifierPort } from '../correlation/correlator.js';
 import { SeededRandom } from '../stats/random.js';
 import { judgeMetric, type MetricInput } from './judge.js';
 import { resolveSignal } from './signals.js';
 import { DeploymentVerifier, labelKey } from './verifier.js';
 
 const rng = new SeededRandom(5);
-const noise = (n: number, mean: number, sd: number): number[] => Array.from({ length: n }, () => rng.normal(mean, sd));
+const noise = (n: number, mean: number, sd: number): number[] =>
+  Array.from({ length: n }, () => rng.normal(mean, sd));
 
 function input(metric: string, unit: string | null, baseline: number[], observation: number[]): MetricInput {
   const signal = resolveSignal(metric, unit);
@@ -40,7 +42,16 @@ describe('golden signals', () => {
   it('per-service overrides come first, and ignored metrics are not judged', () => {
     const overrides = {
       ignore: ['duration\\.p99'],
-      signals: [{ name: 'queue', pattern: '^jobs\\.backlog$', kind: 'saturation' as const, badDirection: 'up' as const, minEffect: 1, absoluteFloor: 100 }],
+      signals: [
+        {
+          name: 'queue',
+          pattern: '^jobs\\.backlog$',
+          kind: 'saturation' as const,
+          badDirection: 'up' as const,
+          minEffect: 1,
+          absoluteFloor: 100,
+        },
+      ],
     };
     assert.equal(resolveSignal('http.server.request.duration.p99', 's', undefined, overrides), null);
     assert.equal(resolveSignal('jobs.backlog', null, undefined, overrides)?.spec.name, 'queue');
@@ -49,20 +60,32 @@ describe('golden signals', () => {
 
 describe('the judge', () => {
   it('fails a +650% latency shift with a reason in words', () => {
-    const a = judgeMetric(input('p95 latency', 's', noise(30, 0.12, 0.008), noise(15, 0.91, 0.04)), 1e-4, true);
+    const a = judgeMetric(
+      input('p95 latency', 's', noise(30, 0.12, 0.008), noise(15, 0.91, 0.04)),
+      1e-4,
+      true,
+    );
     assert.equal(a.status, 'fail');
     assert.equal(a.judgement.test, 'mann-whitney');
     assert.match(a.judgement.reason, /^p95 latency rose from 1\d\d ms to 9\d\d ms \(\+6\d\d%\), p < 0\.001$/);
     assert.ok(a.judgement.effect! > 6);
   });
   it('passes a tiny but significant change and says why', () => {
-    const a = judgeMetric(input('p95 latency', 's', noise(30, 0.12, 0.0005), noise(15, 0.1236, 0.0005)), 1e-4, true);
+    const a = judgeMetric(
+      input('p95 latency', 's', noise(30, 0.12, 0.0005), noise(15, 0.1236, 0.0005)),
+      1e-4,
+      true,
+    );
     assert.equal(a.status, 'pass');
     assert.ok(a.judgement.pValue! < 1e-6);
     assert.match(a.judgement.reason, /below the minimum effect of 20%/);
   });
   it('passes a large relative change under the absolute floor (2 ms → 4 ms)', () => {
-    const a = judgeMetric(input('p95 latency', 's', noise(30, 0.002, 0.0001), noise(15, 0.004, 0.0001)), 1e-4, true);
+    const a = judgeMetric(
+      input('p95 latency', 's', noise(30, 0.002, 0.0001), noise(15, 0.004, 0.0001)),
+      1e-4,
+      true,
+    );
     assert.equal(a.status, 'pass');
     assert.match(a.judgement.reason, /below the absolute floor of 5 ms/);
   });
@@ -73,9 +96,19 @@ describe('the judge', () => {
     assert.equal(a.judgement.effect, null, 'infinite effect from a zero baseline is reported as null');
   });
   it('does not fail falling latency or rising throughput (good directions)', () => {
-    assert.equal(judgeMetric(input('p95 latency', 's', noise(30, 0.5, 0.01), noise(15, 0.1, 0.01)), 1e-4, true).status, 'pass');
-    assert.equal(judgeMetric(input('http_requests_total', null, noise(30, 100, 5), noise(15, 300, 5)), 1e-4, true).status, 'pass');
-    assert.equal(judgeMetric(input('http_requests_total', null, noise(30, 100, 5), noise(15, 20, 5)), 1e-4, true).status, 'fail');
+    assert.equal(
+      judgeMetric(input('p95 latency', 's', noise(30, 0.5, 0.01), noise(15, 0.1, 0.01)), 1e-4, true).status,
+      'pass',
+    );
+    assert.equal(
+      judgeMetric(input('http_requests_total', null, noise(30, 100, 5), noise(15, 300, 5)), 1e-4, true)
+        .status,
+      'pass',
+    );
+    assert.equal(
+      judgeMetric(input('http_requests_total', null, noise(30, 100, 5), noise(15, 20, 5)), 1e-4, true).status,
+      'fail',
+    );
   });
   it('never passes without data', () => {
     const none = judgeMetric(input('p95 latency', 's', [], noise(15, 0.1, 0.01)), 1e-4, true);
@@ -87,23 +120,41 @@ describe('the judge', () => {
   });
 });
 
-function points(metric: string, unit: string | null, from: number, to: number, value: (i: number) => number, step = MINUTE): TelemetryPoint[] {
+function points(
+  metric: string,
+  unit: string | null,
+  from: number,
+  to: number,
+  value: (i: number) => number,
+  step = MINUTE,
+): TelemetryPoint[] {
   const out: TelemetryPoint[] = [];
   let i = 0;
-  for (let t = from; t < to; t += step) out.push({ metric, value: value(i++), timestamp: t, unit, labels: {} });
+  for (let t = from; t < to; t += step)
+    out.push({ metric, value: value(i++), timestamp: t, unit, labels: {} });
   return out;
 }
 
 describe('DeploymentVerifier', () => {
   it('uses telemetry that arrived before the change, and a redelivered change is verified once', () => {
     const v = new DeploymentVerifier();
+    const port: VerifierPort = v; // the correlator's port
+    assert.ok(port);
     const r = new SeededRandom(9);
-    v.observeTelemetry(aTelemetryBatch({ points: points('latency.p95', 's', T0 - 40 * MINUTE, T0, () => r.normal(0.1, 0.005)) }));
+    v.observeTelemetry(
+      aTelemetryBatch({
+        points: points('latency.p95', 's', T0 - 40 * MINUTE, T0, () => r.normal(0.1, 0.005)),
+      }),
+    );
     const change = aChange({ id: 'c1', service: 'checkout', startedAt: T0 });
     assert.deepEqual(v.observeChange(change), []);
     assert.deepEqual(v.observeChange(change), []);
     assert.deepEqual(v.activeChanges(), ['c1']);
-    const out = v.observeTelemetry(aTelemetryBatch({ points: points('latency.p95', 's', T0, T0 + 20 * MINUTE, () => r.normal(0.6, 0.02)) }));
+    const out = v.observeTelemetry(
+      aTelemetryBatch({
+        points: points('latency.p95', 's', T0, T0 + 20 * MINUTE, () => r.normal(0.6, 0.02)),
+      }),
+    );
     const final = out.find((x) => x.final);
     assert.equal(final?.outcome, 'fail');
     assert.equal(final?.baselineStart, T0 - 30 * MINUTE);
@@ -113,27 +164,47 @@ describe('DeploymentVerifier', () => {
 
   it('drops and counts points older than the watermark; accepts them within the lateness bound', () => {
     const v = new DeploymentVerifier({ allowedLatenessMs: 30_000 });
-    v.observeTelemetry(aTelemetryBatch({ points: points('latency.p95', 's', T0, T0 + 10 * MINUTE, () => 0.1) }));
+    v.observeTelemetry(
+      aTelemetryBatch({ points: points('latency.p95', 's', T0, T0 + 10 * MINUTE, () => 0.1) }),
+    );
     const last = T0 + 9 * MINUTE;
-    v.observeTelemetry(aTelemetryBatch({ points: [{ metric: 'latency.p95', value: 0.1, timestamp: last - 20_000, unit: 's', labels: {} }] }));
+    v.observeTelemetry(
+      aTelemetryBatch({
+        points: [{ metric: 'latency.p95', value: 0.1, timestamp: last - 20_000, unit: 's', labels: {} }],
+      }),
+    );
     assert.equal(v.stats().droppedLate, 0);
-    v.observeTelemetry(aTelemetryBatch({ points: [{ metric: 'latency.p95', value: 0.1, timestamp: last - 40_000, unit: 's', labels: {} }] }));
+    v.observeTelemetry(
+      aTelemetryBatch({
+        points: [{ metric: 'latency.p95', value: 0.1, timestamp: last - 40_000, unit: 's', labels: {} }],
+      }),
+    );
     assert.equal(v.stats().droppedLate, 1);
     assert.equal(v.watermark('checkout'), last - 30_000);
   });
 
   it('keeps memory bounded: history by time and points, series per service, unjudged metrics not buffered', () => {
     const v = new DeploymentVerifier({ maxPointsPerSeries: 100, maxSeriesPerService: 10 });
-    v.observeTelemetry(aTelemetryBatch({ points: points('latency.p95', 's', T0, T0 + 3 * 3_600_000, () => 0.1, 10_000) }));
+    v.observeTelemetry(
+      aTelemetryBatch({ points: points('latency.p95', 's', T0, T0 + 3 * 3_600_000, () => 0.1, 10_000) }),
+    );
     const st = v.stats();
     assert.equal(st.series, 1);
     assert.ok(st.bufferedPoints <= 100, `buffered ${st.bufferedPoints}`);
-    const labelled = Array.from({ length: 30 }, (_, i) => ({ metric: 'latency.p95', value: 0.1, timestamp: T0 + 3 * 3_600_000, unit: 's', labels: { pod: `p${i}` } }));
+    const labelled = Array.from({ length: 30 }, (_, i) => ({
+      metric: 'latency.p95',
+      value: 0.1,
+      timestamp: T0 + 3 * 3_600_000,
+      unit: 's',
+      labels: { pod: `p${i}` },
+    }));
     v.observeTelemetry(aTelemetryBatch({ points: labelled }));
     assert.equal(v.stats().series, 10);
     assert.ok(v.stats().droppedSeries > 0);
     const w = new DeploymentVerifier();
-    w.observeTelemetry(aTelemetryBatch({ points: points('network.bytes', 'By', T0, T0 + 10 * MINUTE, () => 5) }));
+    w.observeTelemetry(
+      aTelemetryBatch({ points: points('network.bytes', 'By', T0, T0 + 10 * MINUTE, () => 5) }),
+    );
     assert.equal(w.stats().bufferedPoints, 0);
   });
 
@@ -141,11 +212,21 @@ describe('DeploymentVerifier', () => {
     const clock = new ManualClock(T0);
     const v = new DeploymentVerifier({}, clock);
     const r = new SeededRandom(3);
-    v.observeTelemetry(aTelemetryBatch({ points: points('latency.p95', 's', T0 - 30 * MINUTE, T0, () => r.normal(0.1, 0.005)) }));
+    v.observeTelemetry(
+      aTelemetryBatch({
+        points: points('latency.p95', 's', T0 - 30 * MINUTE, T0, () => r.normal(0.1, 0.005)),
+      }),
+    );
     v.observeChange(aChange({ id: 'c2', service: 'checkout', startedAt: T0 }));
     const seen: string[] = [];
     for (let m = 0; m < 10; m++) {
-      const out = v.observeTelemetry(aTelemetryBatch({ points: points('latency.p95', 's', T0 + m * MINUTE, T0 + (m + 1) * MINUTE, () => r.normal(0.1, 0.005)) }));
+      const out = v.observeTelemetry(
+        aTelemetryBatch({
+          points: points('latency.p95', 's', T0 + m * MINUTE, T0 + (m + 1) * MINUTE, () =>
+            r.normal(0.1, 0.005),
+          ),
+        }),
+      );
       seen.push(...out.map((x) => x.id));
     }
     assert.ok(seen.includes('c2/3') && seen.includes('c2/8'), seen.join(' '));
@@ -156,7 +237,10 @@ describe('DeploymentVerifier', () => {
     assert.equal(final.id, 'c2/17');
     assert.equal(final.final, true);
     assert.equal(final.outcome, 'inconclusive', 'latency stopped reporting after the change: not a pass');
-    assert.match(final.summary, /Inconclusive after 17 min: latency.p95: stopped reporting 8 min before the end/);
+    assert.match(
+      final.summary,
+      /Inconclusive after 17 min: latency.p95: stopped reporting 8 min before the end/,
+    );
   });
 
   it('pairs error counts with request counts of the same labels', () => {
@@ -165,10 +249,22 @@ describe('DeploymentVerifier', () => {
     const labels = { route: '/pay' };
     const mk = (metric: string, from: number, to: number, f: () => number): TelemetryPoint[] =>
       points(metric, null, from, to, f).map((p) => ({ ...p, labels }));
-    v.observeTelemetry(aTelemetryBatch({ points: [...mk('http_requests_total', T0 - 30 * MINUTE, T0, () => 1000), ...mk('http_errors_total', T0 - 30 * MINUTE, T0, () => r.poisson(2))] }));
+    v.observeTelemetry(
+      aTelemetryBatch({
+        points: [
+          ...mk('http_requests_total', T0 - 30 * MINUTE, T0, () => 1000),
+          ...mk('http_errors_total', T0 - 30 * MINUTE, T0, () => r.poisson(2)),
+        ],
+      }),
+    );
     v.observeChange(aChange({ id: 'c3', service: 'checkout', startedAt: T0 }));
     const out = v.observeTelemetry(
-      aTelemetryBatch({ points: [...mk('http_requests_total', T0, T0 + 20 * MINUTE, () => 1000), ...mk('http_errors_total', T0, T0 + 20 * MINUTE, () => r.poisson(30))] }),
+      aTelemetryBatch({
+        points: [
+          ...mk('http_requests_total', T0, T0 + 20 * MINUTE, () => 1000),
+          ...mk('http_errors_total', T0, T0 + 20 * MINUTE, () => r.poisson(30)),
+        ],
+      }),
     );
     const fail = out.find((x) => x.outcome === 'fail')!;
     assert.ok(fail, 'the error rise fails the deploy');

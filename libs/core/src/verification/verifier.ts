@@ -1,7 +1,9 @@
 // Post-deployment verification as an event-time state machine. For a change on service S at
-// t0 it compares S's own telemetry in the baseline [t0 − 30 min, t0) with the observation
-// [t0, t0 + 15 min + grace), looks again every minute (an interim look may FAIL early, which
-// ends the verification), and gives a final verdict when the observation is complete.
+// t0 (its startedAt: a bad canary hurts before the rollout has finished) it compares S's own
+// telemetry in the baseline [t0 − 30 min, t0) with the observation [t0, t0 + 15 min + 2 min
+// grace), looks every minute once a series has 3 points (an interim look may FAIL early, which
+// ends the verification; otherwise it is 'inconclusive' and not final), and gives the final
+// verdict when the observation is complete. Verdict ids are `${changeId}/${look}`.
 //
 // Time. Only event time counts: the timestamps of telemetry points, never the wall clock.
 // Each service's watermark is
@@ -29,12 +31,34 @@
 // at 10 s ≈ 4.3 KB, capped by maxPointsPerSeries) and, while a change on its service is being
 // verified, a copy of its baseline and observation windows (≈ the same again). Series per
 // service are capped (maxSeriesPerService); idle services are forgotten after historyMs.
-import type { Change, MetricJudgement, TelemetryBatch, TelemetryPoint, Verdict, VerdictOutcome } from '#contracts';
+import type {
+  Change,
+  MetricJudgement,
+  TelemetryBatch,
+  TelemetryPoint,
+  Verdict,
+  VerdictOutcome,
+} from '#contracts';
 import type { Clock } from '../clock.js';
 import { alphaForLook, type SpendingFunction } from '../stats/spending.js';
-import { DEFAULT_JUDGE_SETTINGS, judgeMetric, testsFor, type JudgeSettings, type MetricAssessment, type MetricInput } from './judge.js';
+import {
+  DEFAULT_JUDGE_SETTINGS,
+  judgeMetric,
+  testsFor,
+  type JudgeSettings,
+  type MetricAssessment,
+  type MetricInput,
+} from './judge.js';
 import { SeriesBuffer } from './series-buffer.js';
-import { canonical, DEFAULT_SIGNALS, matches, resolveSignal, type ResolvedSignal, type ServiceSignalOverrides, type SignalSpec } from './signals.js';
+import {
+  canonical,
+  DEFAULT_SIGNALS,
+  matches,
+  resolveSignal,
+  type ResolvedSignal,
+  type ServiceSignalOverrides,
+  type SignalSpec,
+} from './signals.js';
 import { formatDuration } from './wording.js';
 
 const MINUTE = 60_000;
@@ -192,7 +216,8 @@ export class DeploymentVerifier {
     };
     for (const other of state.verifications) {
       if (t0 >= other.observationStart && t0 < other.observationEnd) other.overlapping.add(change.id);
-      if (other.change.startedAt >= v.observationStart && other.change.startedAt < v.observationEnd) v.overlapping.add(other.change.id);
+      if (other.change.startedAt >= v.observationStart && other.change.startedAt < v.observationEnd)
+        v.overlapping.add(other.change.id);
     }
     // The baseline (and, for a change reported late, part of the observation) is in the past.
     for (const tracked of state.series.values()) {
@@ -268,7 +293,15 @@ export class DeploymentVerifier {
     const key = `${environment}\u0000${service}`;
     let st = this.states.get(key);
     if (!st) {
-      st = { key, service, environment, maxTs: -Infinity, series: new Map(), unjudged: new Set(), verifications: new Set() };
+      st = {
+        key,
+        service,
+        environment,
+        maxTs: -Infinity,
+        series: new Map(),
+        unjudged: new Set(),
+        verifications: new Set(),
+      };
       this.states.set(key, st);
     }
     return st;
@@ -297,7 +330,12 @@ export class DeploymentVerifier {
     let tracked = state.series.get(key);
     if (!tracked) {
       if (state.unjudged.has(key)) return;
-      const signal = resolveSignal(point.metric, point.unit, this.settings.signals, this.settings.services[state.service]);
+      const signal = resolveSignal(
+        point.metric,
+        point.unit,
+        this.settings.signals,
+        this.settings.services[state.service],
+      );
       if (state.series.size + state.unjudged.size >= this.settings.maxSeriesPerService) {
         this.droppedSeries++;
         return;
@@ -306,16 +344,26 @@ export class DeploymentVerifier {
         state.unjudged.add(key);
         return;
       }
-      tracked = { key, metric: point.metric, display: key, labelsKey, signal, history: new SeriesBuffer(this.settings.maxPointsPerSeries) };
+      tracked = {
+        key,
+        metric: point.metric,
+        display: key,
+        labelsKey,
+        signal,
+        history: new SeriesBuffer(this.settings.maxPointsPerSeries),
+      };
       state.series.set(key, tracked);
       for (const v of state.verifications) this.windowSeries(v, tracked);
     }
     tracked.history.insert(ts, point.value);
     const horizon = state.maxTs - this.settings.historyMs;
-    if (tracked.history.firstTimestamp < horizon - this.settings.lookIntervalMs) tracked.history.pruneBefore(horizon);
+    if (tracked.history.firstTimestamp < horizon - this.settings.lookIntervalMs)
+      tracked.history.pruneBefore(horizon);
     for (const v of state.verifications) {
-      if (ts >= v.baselineStart && ts < v.baselineEnd) this.windowSeries(v, tracked).base.insert(ts, point.value);
-      else if (ts >= v.observationStart && ts < v.observationEnd) this.windowSeries(v, tracked).obs.insert(ts, point.value);
+      if (ts >= v.baselineStart && ts < v.baselineEnd)
+        this.windowSeries(v, tracked).base.insert(ts, point.value);
+      else if (ts >= v.observationStart && ts < v.observationEnd)
+        this.windowSeries(v, tracked).obs.insert(ts, point.value);
     }
   }
 
@@ -351,7 +399,10 @@ export class DeploymentVerifier {
   }
 
   private sweep(): void {
-    const horizon = Math.max(this.globalMaxTs, this.externalWatermark) - this.settings.historyMs - this.settings.idleTimeoutMs;
+    const horizon =
+      Math.max(this.globalMaxTs, this.externalWatermark) -
+      this.settings.historyMs -
+      this.settings.idleTimeoutMs;
     for (const [key, st] of this.states) {
       if (st.verifications.size === 0 && st.maxTs < horizon) this.states.delete(key);
     }
@@ -383,7 +434,8 @@ export class DeploymentVerifier {
     v.state.verifications.delete(v);
     this.byChange.delete(v.change.id);
     this.completed.add(v.change.id);
-    if (this.completed.size > this.settings.rememberCompleted) this.completed.delete(this.completed.values().next().value!);
+    if (this.completed.size > this.settings.rememberCompleted)
+      this.completed.delete(this.completed.values().next().value!);
   }
 
   private evaluate(v: Verification, index: number): Verdict | null {
@@ -411,7 +463,12 @@ export class DeploymentVerifier {
     const base = ws.base.range(v.baselineStart, v.baselineEnd);
     const obs = ws.obs.range(v.observationStart, lookEnd);
     if (base.ts.length === 0 && obs.ts.length === 0) return null;
-    const intervalMs = firstFinite(ws.base.typicalInterval(), ws.obs.typicalInterval(), tracked.history.typicalInterval(), this.settings.lookIntervalMs);
+    const intervalMs = firstFinite(
+      ws.base.typicalInterval(),
+      ws.obs.typicalInterval(),
+      tracked.history.typicalInterval(),
+      this.settings.lookIntervalMs,
+    );
     const input: MetricInput = {
       metric: tracked.display,
       signal,
@@ -436,7 +493,12 @@ export class DeploymentVerifier {
     const pattern = ws.tracked.signal.spec.exposure!;
     let fallback: WindowSeries | null = null;
     for (const other of v.series.values()) {
-      if (other === ws || !matches(pattern, other.tracked.metric) || other.tracked.signal.spec.kind === 'error_ratio') continue;
+      if (
+        other === ws ||
+        !matches(pattern, other.tracked.metric) ||
+        other.tracked.signal.spec.kind === 'error_ratio'
+      )
+        continue;
       if (other.tracked.labelsKey === ws.tracked.labelsKey) return other;
       if (other.tracked.labelsKey === '') fallback = other;
     }
@@ -444,9 +506,18 @@ export class DeploymentVerifier {
   }
 
   /** Requests per point at the given timestamps (NaN where the request series has no point). */
-  private requestsAt(exposure: WindowSeries, buffer: SeriesBuffer, ts: number[], intervalMs: number): number[] {
+  private requestsAt(
+    exposure: WindowSeries,
+    buffer: SeriesBuffer,
+    ts: number[],
+    intervalMs: number,
+  ): number[] {
     const sig = exposure.tracked.signal;
-    const ownInterval = firstFinite(buffer.typicalInterval(), exposure.tracked.history.typicalInterval(), intervalMs);
+    const ownInterval = firstFinite(
+      buffer.typicalInterval(),
+      exposure.tracked.history.typicalInterval(),
+      intervalMs,
+    );
     const perPoint = sig.mode === 'rate' ? ownInterval / 1000 : 1;
     return ts.map((t) => {
       const raw = buffer.valueNear(t, intervalMs / 2);
@@ -454,10 +525,18 @@ export class DeploymentVerifier {
     });
   }
 
-  private verdict(v: Verification, index: number, lookEnd: number, isLast: boolean, assessments: MetricAssessment[]): Verdict {
+  private verdict(
+    v: Verification,
+    index: number,
+    lookEnd: number,
+    isLast: boolean,
+    assessments: MetricAssessment[],
+  ): Verdict {
     const { change } = v;
     const fails = assessments.filter((a) => a.status === 'fail');
-    const judged = assessments.filter((a) => a.status === 'fail' || a.status === 'pass' || a.status === 'suspicious');
+    const judged = assessments.filter(
+      (a) => a.status === 'fail' || a.status === 'pass' || a.status === 'suspicious',
+    );
     const blocking = assessments.filter((a) => a.status === 'suspicious' || a.status === 'vanished');
     const elapsed = formatDuration(lookEnd - v.observationStart);
     const look = index + 1;
@@ -468,7 +547,10 @@ export class DeploymentVerifier {
       outcome = 'fail';
       fails.sort((a, b) => a.score - b.score);
       score = fails[0]!.score;
-      const more = fails.length > 1 ? ` (and ${fails.length - 1} more failing metric${fails.length > 2 ? 's' : ''})` : '';
+      const more =
+        fails.length > 1
+          ? ` (and ${fails.length - 1} more failing metric${fails.length > 2 ? 's' : ''})`
+          : '';
       summary = `Regression after change ${change.id} on ${change.service}, ${elapsed} after it (look ${look}): ${fails[0]!.judgement.reason}${more}`;
     } else if (!isLast) {
       outcome = 'inconclusive';
@@ -492,10 +574,23 @@ export class DeploymentVerifier {
       const names = judged.map((a) => a.judgement.metric);
       summary = `No regression on ${change.service} ${elapsed} after change ${change.id}: ${judged.length} metric${judged.length === 1 ? '' : 's'} within bounds (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})`;
     }
-    if (v.overlapping.size > 0) summary += `; note: other changes overlap this window (${[...v.overlapping].join(', ')})`;
-    const order: Record<string, number> = { fail: 0, suspicious: 1, vanished: 2, pass: 3, 'too-little-data': 4, 'no-baseline': 5 };
+    if (v.overlapping.size > 0)
+      summary += `; note: other changes overlap this window (${[...v.overlapping].join(', ')})`;
+    const order: Record<string, number> = {
+      fail: 0,
+      suspicious: 1,
+      vanished: 2,
+      pass: 3,
+      'too-little-data': 4,
+      'no-baseline': 5,
+    };
     const metrics: MetricJudgement[] = [...assessments]
-      .sort((a, b) => order[a.status]! - order[b.status]! || a.score - b.score || (a.judgement.metric < b.judgement.metric ? -1 : 1))
+      .sort(
+        (a, b) =>
+          order[a.status]! - order[b.status]! ||
+          a.score - b.score ||
+          (a.judgement.metric < b.judgement.metric ? -1 : 1),
+      )
       .map((a) => a.judgement);
     return {
       id: `${change.id}/${look}`,
