@@ -1,4 +1,5 @@
 import type { AppSpec } from '#platform';
+import { apiApp } from '../../api/src/api.app.js';
 import { ApiModule } from '../../api/src/api.module.js';
 import { correlatorApp } from '../../correlator/src/correlator.app.js';
 import { CorrelatorModule } from '../../correlator/src/correlator.module.js';
@@ -22,6 +23,7 @@ export const allInOneApp: AppSpec = {
     ...(ingestApp.consumers ?? []),
     ...(correlatorApp.consumers ?? []),
     ...(problemsApp.consumers ?? []),
+    ...(apiApp.consumers ?? []),
   ],
   defaults: { AFTERSHOCK_BUS: 'memory' },
 };

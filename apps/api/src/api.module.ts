@@ -34,7 +34,7 @@ import {
   ProblemsRepository,
   TelemetryRepository,
   VerdictsRepository,
-} from './deep-imports.js';
+} from '#storage';
 import { DoraController } from './dora/dora.controller.js';
 import { DoraService } from './dora/dora.service.js';
 import { AssessmentsConsumer } from './gate/assessments.consumer.js';

@@ -28,6 +28,8 @@ export class RecorderConsumer implements OnApplicationShutdown {
   private readonly decoder: RecordDecoder;
   private intentsRecorded = 0;
   private rangesWritten = 0;
+  /** Partitions whose last attempt failed: their next successful batch asks for a pause. */
+  private readonly troubled = new Set<string>();
 
   constructor(
     @Inject(CLICKHOUSE_STORE) store: ClickHouseStore,
@@ -48,11 +50,29 @@ export class RecorderConsumer implements OnApplicationShutdown {
   }
 
   async handle(batch: PartitionBatch): Promise<BatchResult> {
+    const key = `${batch.topic}\0${batch.partition}`;
+    const failuresBefore = this.store.transientFailures;
+    let rejected: Rejection[];
+    try {
+      rejected = await this.record(batch);
+    } catch (error) {
+      this.troubled.add(key);
+      throw error;
+    }
+    // Written, but only after retries (here or by the batch runner): give ClickHouse some room.
+    const troubled = this.troubled.delete(key) || this.store.transientFailures > failuresBefore;
+    return { rejected, pauseMs: troubled ? this.config.pauseOnTroubleMs : 0 };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.writer.close();
+  }
+
+  private async record(batch: PartitionBatch): Promise<Rejection[]> {
     const { topic, partition, messages } = batch;
-    if (messages.length === 0) return {};
+    if (messages.length === 0) return [];
     const event = this.eventOf(topic);
     const table = eventTable(event);
-    const troubleBefore = this.store.transientFailures;
     const recorded = await this.intents.from(topic, partition, BigInt(messages[0]!.offset));
     const plan = planWrites(messages, recorded);
     if (plan.partial.length > 0) {
@@ -82,12 +102,7 @@ export class RecorderConsumer implements OnApplicationShutdown {
       });
       this.checkpoint('write', ++this.rangesWritten);
     }
-    const troubled = this.store.transientFailures > troubleBefore;
-    return { rejected, pauseMs: troubled ? this.config.pauseOnTroubleMs : 0 };
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.writer.close();
+    return rejected;
   }
 
   private eventOf(topic: string): EventName {

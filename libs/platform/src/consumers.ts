@@ -19,6 +19,8 @@ export interface ConsumerSpec {
   /** A function when the group depends on configuration read at start (e.g. a per-instance group). */
   readonly groupId: string | (() => string);
   readonly consumer: Type<BatchConsumer>;
+  /** Where a group without committed offsets starts: the beginning (default) or only new messages. */
+  readonly fromBeginning?: boolean;
 }
 
 export async function connectConsumers(
@@ -34,7 +36,7 @@ export async function connectConsumers(
     const consumer = app.get(spec.consumer);
     const topics = consumer.topics();
     await bus.ensureTopics(topics.map((topic) => ({ topic, ...topicDefaults })));
-    const transport = new BatchTransport({ bus, groupId });
+    const transport = new BatchTransport({ bus, groupId, fromBeginning: spec.fromBeginning ?? true });
     transport.setTransportId(Symbol(groupId));
     for (const topic of topics)
       transport.addHandler(topic, (batch: PartitionBatch) => consumer.handle(batch), true);

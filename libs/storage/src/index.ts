@@ -12,3 +12,5 @@ export {
 } from './migrations/migrator.js';
 export { defaultMigrationsDir, MigrationError } from './migrations/migration-files.js';
 export { MigrationLockedError } from './migrations/migration-lease.js';
+export * from './queries/index.js';
+export * from './records/index.js';

@@ -2,7 +2,7 @@
 // risk class, and one change with every verification look and its assessment.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Assessment, Change, Verdict } from '#contracts';
-import type { AssessmentsRepository, ChangesRepository, VerdictsRepository } from '../deep-imports.js';
+import type { AssessmentsRepository, ChangesRepository, VerdictsRepository } from '#storage';
 import { ASSESSMENTS_REPOSITORY, CHANGES_REPOSITORY, VERDICTS_REPOSITORY } from '../api.tokens.js';
 import { notFound } from '../http/api-error.js';
 import { encodeCursor, type PageOf } from '../http/query.js';

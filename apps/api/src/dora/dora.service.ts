@@ -9,6 +9,7 @@ import {
   DORA_BANDS_SOURCE,
   doraFigures,
   teamOf,
+  type DoraBand,
   type DoraFigures as CoreDoraFigures,
 } from '#core';
 import { RiskGate } from '../gate/risk-gate.js';
@@ -27,16 +28,19 @@ export interface DoraQuery {
   readonly environment?: string;
 }
 
+/** The figures of a group with its overall band. */
+export type DoraRow = CoreDoraFigures & { readonly band: DoraBand | null };
+
 export interface DoraView {
   readonly from: number;
   readonly to: number;
   readonly service: string | null;
   readonly team: string | null;
   readonly environment: string | null;
-  readonly services: (CoreDoraFigures & { readonly team: string | null })[];
-  readonly teams: CoreDoraFigures[];
-  readonly fleet: CoreDoraFigures | null;
-  readonly definitions: { readonly changeFailure: string; readonly bands: string };
+  readonly services: (DoraRow & { readonly service: string; readonly team: string | null })[];
+  readonly teams: (DoraRow & { readonly team: string | null })[];
+  readonly fleet: DoraRow | null;
+  readonly definitions: { readonly changeFailure: string; readonly bands: string; readonly band: string };
 }
 
 @Injectable()
@@ -72,9 +76,11 @@ export class DoraService {
       teamOf: teamOfService,
     };
     const services = doraFigures(records, { ...options, groupBy: 'service' }).map((f) => ({
-      ...f,
+      ...withBand(f),
+      service: f.key ?? '',
       team: f.key === null ? null : serviceTeam(f.key),
     }));
+    const fleet = doraFigures(records, { ...options, groupBy: 'fleet' })[0];
     return {
       from: query.from,
       to: query.to,
@@ -82,11 +88,28 @@ export class DoraService {
       team: query.team ?? null,
       environment: query.environment ?? null,
       services,
-      teams: doraFigures(records, { ...options, groupBy: 'team' }),
-      fleet: doraFigures(records, { ...options, groupBy: 'fleet' })[0] ?? null,
-      definitions: { changeFailure: CHANGE_FAILURE_DEFINITION, bands: DORA_BANDS_SOURCE },
+      teams: doraFigures(records, { ...options, groupBy: 'team' }).map((f) => ({
+        ...withBand(f),
+        team: f.key,
+      })),
+      fleet: fleet ? withBand(fleet) : null,
+      definitions: { changeFailure: CHANGE_FAILURE_DEFINITION, bands: DORA_BANDS_SOURCE, band: OVERALL_BAND },
     };
   }
+}
+
+const BAND_ORDER: readonly DoraBand[] = ['elite', 'high', 'medium', 'low'];
+export const OVERALL_BAND =
+  'The overall band is the median of the bands of the figures that have one, the worse of the two middle ones when their number is even.';
+
+/** The figures with their overall band (see OVERALL_BAND); null when no figure has a band. */
+export function withBand(figures: CoreDoraFigures): DoraRow {
+  const ranks = Object.values(figures.bands)
+    .filter((b): b is DoraBand => b !== null)
+    .map((b) => BAND_ORDER.indexOf(b))
+    .sort((a, b) => a - b);
+  const band = ranks.length === 0 ? null : BAND_ORDER[ranks[Math.floor(ranks.length / 2)]!]!;
+  return { ...figures, band };
 }
 
 async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {

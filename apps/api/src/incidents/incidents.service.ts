@@ -12,7 +12,7 @@ import {
   type IncidentTimelineEntry,
   type TelemetryRepository,
   type Resolution,
-} from '../deep-imports.js';
+} from '#storage';
 import { CommandsPublisher } from '../commands.publisher.js';
 import { INCIDENTS_REPOSITORY, SERVICE_CATALOG, TELEMETRY_REPOSITORY } from '../api.tokens.js';
 import { notFound } from '../http/api-error.js';

@@ -191,6 +191,10 @@ function viewSchemas(): Record<string, JsonSchema> {
         changeFailureRate: nullable(band),
         timeToRestore: nullable(band),
       }),
+      band: {
+        ...nullable(band),
+        description: 'overall: the median of the bands above (the worse middle one)',
+      },
     }),
     Dora: object({
       from: epochMs,
@@ -198,10 +202,14 @@ function viewSchemas(): Record<string, JsonSchema> {
       service: nullable(str),
       team: nullable(str),
       environment: nullable(str),
-      services: arrayOf({ allOf: [ref('DoraFigures'), object({ team: nullable(str) })] }),
-      teams: arrayOf(ref('DoraFigures')),
+      services: arrayOf({ allOf: [ref('DoraFigures'), object({ service: str, team: nullable(str) })] }),
+      teams: arrayOf({ allOf: [ref('DoraFigures'), object({ team: nullable(str) })] }),
       fleet: nullable(ref('DoraFigures')),
-      definitions: object({ changeFailure: str, bands: str }),
+      definitions: object({
+        changeFailure: { ...str, description: 'what counts as a failed change' },
+        bands: { ...str, description: 'where the band thresholds come from' },
+        band: { ...str, description: 'how the overall band is chosen' },
+      }),
     }),
   };
 }

@@ -7,7 +7,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Incident, Problem, ProblemAction, ProblemCommand, ProblemStatus } from '#contracts';
 import type { Clock } from '#core';
 import { CLOCK } from '#platform';
-import type { IncidentsRepository, ProblemsRepository } from '../deep-imports.js';
+import type { IncidentsRepository, ProblemsRepository } from '#storage';
 import { INCIDENTS_REPOSITORY, PROBLEMS_REPOSITORY } from '../api.tokens.js';
 import { CommandsPublisher } from '../commands.publisher.js';
 import { notFound } from '../http/api-error.js';

@@ -27,7 +27,7 @@ import {
   type StoredIncidentRow,
   type StoredProblemRow,
   type StoredVerdictRow,
-} from '../deep-imports.js';
+} from '#storage';
 
 const cache = new Map<string, string>();
 

@@ -72,14 +72,14 @@ function resolve(options: ClusterDdlOptions): Resolved {
 const CREATE_TABLE = /^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)\s*\(/i;
 const CREATE_VIEW = /^CREATE\s+MATERIALIZED\s+VIEW\s+IF\s+NOT\s+EXISTS\s+(\w+)\s+TO\s+(\w+)\s+AS\s/i;
 const ALTER_TABLE = /^ALTER\s+TABLE\s+(\w+)\s/i;
-const ENGINE = /\bENGINE\s*=\s*(\w*MergeTree)\s*(?:\(([^)]*)\))?/i;
+const ENGINE = /\bENGINE\s*=\s*(\w*MergeTree)(?:[ \t]*\(([^)]*)\))?/i;
 
 /** Names of the tables the given migration texts create (views excluded). */
 export function createdTables(texts: readonly string[]): Set<string> {
   const names = new Set<string>();
   for (const text of texts) {
     for (const { sql } of splitSqlStatements(text)) {
-      const match = CREATE_TABLE.exec(stripComments(sql));
+      const match = CREATE_TABLE.exec(stripComments(sql).trim());
       if (match) names.add(match[1]!);
     }
   }
