@@ -6,6 +6,15 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$repo"
 tier="${1:-all}"
+# Browser tests drive Debian's Chromium (playwright-core never downloads a browser of its own).
+if [[ "$tier" == all || "$tier" == e2e ]] && [[ -z "${CHROMIUM_PATH:-}" ]] && ! command -v chromium >/dev/null; then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    echo "[test] installing Debian's chromium for the browser tests" >&2
+    (apt-get update -qq && apt-get install -y -qq chromium) >&2 || echo "[test] could not install chromium" >&2
+  else
+    echo "[test] chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH" >&2
+  fi
+fi
 started_broker=0
 if [[ -z "${KAFKA_BROKERS:-}" && "$tier" != unit ]]; then
   broker_line="$(bash deploy/kafka/kafka-local.sh start)" || { echo "[test] the local Kafka broker did not start" >&2; exit 1; }
