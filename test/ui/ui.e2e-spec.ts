@@ -111,10 +111,8 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
 
   it("shows the bad deploy's incident: metric charts with shaded windows and change markers, suspects with evidence, timeline", async () => {
     const { page } = ui;
-    await page
-      .locator('.recent-list a', { hasText: /checkout/i })
-      .first()
-      .click();
+    // The recently resolved list names each incident's top suspect: the bad deploy's is there.
+    await page.locator('.recent-list li', { hasText: BAD_DEPLOY }).getByRole('link').first().click();
     await shows(
       page,
       page.getByRole('heading', { level: 1, name: /checkout/i }),

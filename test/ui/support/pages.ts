@@ -87,13 +87,19 @@ export async function incidentCharts(page: Page) {
 export async function suspects(page: Page) {
   const items = await shows(page, page.locator('ol.suspects > li'), 'the suspects');
   const out: { name: string; probability: string; evidence: string[] }[] = [];
+  // Text content, not rendered text: the unlikely suspects sit folded in a closed <details>.
   for (const item of await items.all()) {
+    const text = async (selector: string) => ((await item.locator(selector).textContent()) ?? '').trim();
+    const column = (selector: string) => item.locator(`.evidence li ${selector}`).allTextContents();
+    const [factors, details, strengths] = await Promise.all([
+      column('.evidence-factor'),
+      column('.evidence-detail'),
+      column('.evidence-strength'),
+    ]);
     out.push({
-      name: (await item.locator('.suspect-name strong').innerText()).trim(),
-      probability: (await item.locator('.probability').innerText()).trim(),
-      evidence: (await item.locator('.evidence li').allInnerTexts()).map((t) =>
-        t.replace(/\s+/g, ' ').trim(),
-      ),
+      name: await text('.suspect-name strong'),
+      probability: await text('.probability'),
+      evidence: factors.map((f, i) => `${f} ${details[i]} ${strengths[i]}`.replace(/\s+/g, ' ').trim()),
     });
   }
   return out;

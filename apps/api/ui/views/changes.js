@@ -6,26 +6,24 @@ import { badge, empty, facts, h, replace } from '../dom.js';
 import { DAY, duration, kindName, percent, utc } from '../format.js';
 import { outcomeBadge, pageHeader, riskBadge, timeEl } from './common.js';
 
-const RANGES = { '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY };
+const RANGES = { '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY, '90d': 90 * DAY };
 const RANGE_NAMES = {
   '24h': 'Last 24 hours',
   '7d': 'Last 7 days',
   '30d': 'Last 30 days',
-  all: 'All recorded',
+  '90d': 'Last 90 days',
 };
 const RISK_LETTER = { standard: 'S', normal: 'N', high: 'H' };
 
 export async function render({ main, api, signal, query, setQuery, setTitle }) {
   setTitle('Changes');
-  const range = RANGE_NAMES[query.get('range')] ? query.get('range') : 'all';
+  const range = RANGE_NAMES[query.get('range')] ? query.get('range') : '7d';
   const service = query.get('service') ?? '';
   let selected = query.get('focus');
   const now = Date.now();
   const changes = await api.all(
     '/api/v1/changes',
-    range === 'all'
-      ? {}
-      : { from: new Date(now - RANGES[range]).toISOString(), to: new Date(now).toISOString() },
+    { from: new Date(now - RANGES[range]).toISOString(), to: new Date(now + DAY).toISOString() },
     { signal, maxItems: 1000 },
   );
   if (signal.aborted) return;
@@ -54,7 +52,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     {
       id: 'changes-range',
       onchange: () =>
-        setQuery({ range: rangeSelect.value === 'all' ? null : rangeSelect.value, focus: null }),
+        setQuery({ range: rangeSelect.value === '7d' ? null : rangeSelect.value, focus: null }),
     },
     Object.entries(RANGE_NAMES).map(([value, text]) =>
       h('option', { value, selected: value === range }, text),
@@ -144,7 +142,12 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
           {},
           h(
             'button',
-            { type: 'button', class: 'link-button', onclick: () => select(c.id, true) },
+            {
+              type: 'button',
+              class: 'link-button change-name',
+              title: c.id,
+              onclick: () => select(c.id, true),
+            },
             c.version ?? c.id,
           ),
         ),

@@ -67,28 +67,35 @@ export async function render({ main, params, api, stream, signal, announce, setT
   );
   const severityButton = h('button', { type: 'button', id: 'set-severity' }, 'Set severity');
 
-  async function act(action, body, sentText, doneText) {
-    const before = incident.version;
-    for (const b of [ackButton, resolveButton, commentButton, severityButton]) b.disabled = true;
+  /**
+   * POSTs an action, then waits for the incident version that shows it (`arrived`), from the
+   * stream or, if that is slow, by asking the API. The version may even arrive before the POST
+   * answers.
+   */
+  async function act(action, body, sentText, arrived, doneText) {
+    const request = { before: incident.version, arrived, doneText };
+    pending = request;
+    updateButtons();
     actionStatus.className = 'action-status';
     actionStatus.textContent = `${sentText}…`;
     try {
       await api.post(`${path}/${action}`, body, { signal });
     } catch (error) {
       if (signal.aborted) return;
+      if (pending === request) pending = null;
       actionStatus.className = 'action-status notice notice-error';
       actionStatus.textContent = error.friendly ?? String(error.message ?? error);
       updateButtons();
       return;
     }
     comment.value = '';
+    if (pending !== request) return;
     actionStatus.textContent = `${sentText} — accepted; waiting for the new state…`;
-    pending = { before, doneText };
-    // The stream normally brings the new version within a second; if it is down, ask directly.
     let tries = 0;
     const poll = async () => {
-      if (!pending || signal.aborted) return;
+      if (pending !== request || signal.aborted) return;
       if (tries++ >= 15) {
+        pending = null;
         actionStatus.textContent = `${sentText} — accepted. The new state has not arrived yet; it will show here when it does.`;
         updateButtons();
         return;
@@ -100,7 +107,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
       } catch {
         // The stream may still deliver it.
       }
-      if (pending) window.setTimeout(poll, 2000);
+      if (pending === request) window.setTimeout(poll, 2000);
     };
     window.setTimeout(poll, 3000);
   }
@@ -110,11 +117,18 @@ export async function render({ main, params, api, stream, signal, announce, setT
       'acknowledge',
       withComment({}),
       'Acknowledging',
+      (i) => i.status !== 'open' || i.event === 'acknowledged',
       (i) => `Acknowledged${i.actor ? ` by ${i.actor}` : ''}.`,
     ),
   );
   resolveButton.addEventListener('click', () =>
-    act('resolve', withComment({}), 'Resolving', (i) => `Resolved${i.actor ? ` by ${i.actor}` : ''}.`),
+    act(
+      'resolve',
+      withComment({}),
+      'Resolving',
+      (i) => i.status === 'resolved',
+      (i) => `Resolved${i.actor ? ` by ${i.actor}` : ''}.`,
+    ),
   );
   commentButton.addEventListener('click', () => {
     if (!comment.value.trim()) {
@@ -123,16 +137,24 @@ export async function render({ main, params, api, stream, signal, announce, setT
       comment.focus();
       return;
     }
-    act('comment', withComment({}), 'Adding the comment', () => 'Comment added.');
+    act(
+      'comment',
+      withComment({}),
+      'Adding the comment',
+      (i) => i.event === 'commented',
+      () => 'Comment added.',
+    );
   });
-  severityButton.addEventListener('click', () =>
+  severityButton.addEventListener('click', () => {
+    const severity = severitySelect.value;
     act(
       'severity',
-      withComment({ severity: severitySelect.value }),
-      `Setting severity to ${severitySelect.value}`,
+      withComment({ severity }),
+      `Setting severity to ${severity}`,
+      (i) => i.severity === severity,
       (i) => `Severity is now ${i.severity}.`,
-    ),
-  );
+    );
+  });
 
   function withComment(body) {
     const text = comment.value.trim();
@@ -193,72 +215,93 @@ export async function render({ main, params, api, stream, signal, announce, setT
       replace(suspectsBox, empty('The engine has not weighed any change for this incident.'));
       return;
     }
+    // The likely ones in full; the long tail of changes that were weighed and found unlikely folded.
+    const shown = ranked.filter((sp, i) => i < 3 || sp.probability >= 0.05);
+    const folded = ranked.slice(shown.length);
     replace(
       suspectsBox,
       h(
         'ol',
         { class: 'suspects' },
-        ranked.map((sp, i) => {
-          const change = sp.changeId ? changeById.get(sp.changeId) : null;
-          const verdict = sp.changeId ? latestVerdict(verdicts, sp.changeId) : null;
-          const pct = percent(sp.probability);
-          return h(
-            'li',
-            {
-              class: `suspect${i === 0 ? ' suspect-top' : ''}`,
-              dataset: { changeId: sp.changeId ?? 'none' },
-            },
-            h(
-              'div',
-              { class: 'suspect-head' },
-              h('span', { class: 'rank', 'aria-label': `Rank ${i + 1}` }, String(i + 1)),
-              h(
-                'div',
-                { class: 'suspect-name' },
-                h('strong', {}, suspectName(sp)),
-                sp.changeId
-                  ? h(
-                      'span',
-                      { class: 'muted' },
-                      ` ${kindName(sp.kind ?? change?.kind)}${sp.service ? ` on ${sp.service}` : ''}${
-                        change?.version ? `, ${change.version}` : ''
-                      }${change ? `, ${utc(change.startedAt, { seconds: false })}` : ''}`,
-                    )
-                  : h('span', { class: 'muted' }, ' something other than a recorded change'),
-                verdict ? h('span', {}, ' ', outcomeBadge(verdict.outcome)) : null,
-              ),
-              h('span', { class: 'probability' }, pct),
-            ),
-            h(
-              'div',
-              { class: 'prob-bar', role: 'img', 'aria-label': `Probability ${pct}` },
-              h('span', { style: { width: `${Math.max(0.5, sp.probability * 100).toFixed(1)}%` } }),
-            ),
-            sp.evidence?.length
-              ? h(
-                  'ul',
-                  { class: 'evidence', 'aria-label': `Evidence for ${suspectName(sp)}` },
-                  [...sp.evidence]
-                    .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
-                    .map((ev) => {
-                      const strength = evidenceStrength(ev.weight);
-                      return h(
-                        'li',
-                        { class: `evidence-${strength.direction}` },
-                        h('span', { class: 'evidence-factor' }, factorName(ev.factor)),
-                        h('span', { class: 'evidence-detail' }, ev.detail),
-                        h(
-                          'span',
-                          { class: 'evidence-strength', title: `weight ${ev.weight.toFixed(2)}` },
-                          strength.words,
-                        ),
-                      );
-                    }),
-                )
-              : null,
-          );
-        }),
+        shown.map((sp, i) => suspectItem(sp, i)),
       ),
+      folded.length
+        ? h(
+            'details',
+            { class: 'more-suspects' },
+            h(
+              'summary',
+              {},
+              `${plural(folded.length, 'more change')} weighed and found unlikely (${foldedWords(folded)})`,
+            ),
+            h(
+              'ol',
+              { class: 'suspects', start: shown.length + 1 },
+              folded.map((sp, k) => suspectItem(sp, shown.length + k)),
+            ),
+          )
+        : null,
+    );
+  }
+
+  function suspectItem(sp, i) {
+    const change = sp.changeId ? changeById.get(sp.changeId) : null;
+    const verdict = sp.changeId ? latestVerdict(verdicts, sp.changeId) : null;
+    const pct = percent(sp.probability);
+    return h(
+      'li',
+      {
+        class: `suspect${i === 0 ? ' suspect-top' : ''}`,
+        dataset: { changeId: sp.changeId ?? 'none' },
+      },
+      h(
+        'div',
+        { class: 'suspect-head' },
+        h('span', { class: 'rank', 'aria-label': `Rank ${i + 1}` }, String(i + 1)),
+        h(
+          'div',
+          { class: 'suspect-name' },
+          h('strong', {}, suspectName(sp)),
+          sp.changeId
+            ? h(
+                'span',
+                { class: 'muted' },
+                ` ${kindName(sp.kind ?? change?.kind)}${sp.service ? ` on ${sp.service}` : ''}${
+                  change?.version ? `, ${change.version}` : ''
+                }${change ? `, ${utc(change.startedAt, { seconds: false })}` : ''}`,
+              )
+            : h('span', { class: 'muted' }, ' something other than a recorded change'),
+          verdict ? h('span', {}, ' ', outcomeBadge(verdict.outcome)) : null,
+        ),
+        h('span', { class: 'probability' }, pct),
+      ),
+      h(
+        'div',
+        { class: 'prob-bar', role: 'img', 'aria-label': `Probability ${pct}` },
+        h('span', { style: { width: `${Math.max(0.5, sp.probability * 100).toFixed(1)}%` } }),
+      ),
+      sp.evidence?.length
+        ? h(
+            'ul',
+            { class: 'evidence', 'aria-label': `Evidence for ${suspectName(sp)}` },
+            [...sp.evidence]
+              .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
+              .map((ev) => {
+                const strength = evidenceStrength(ev.weight);
+                return h(
+                  'li',
+                  { class: `evidence-${strength.direction}` },
+                  h('span', { class: 'evidence-factor' }, factorName(ev.factor)),
+                  h('span', { class: 'evidence-detail' }, ev.detail),
+                  h(
+                    'span',
+                    { class: 'evidence-strength', title: `weight ${ev.weight.toFixed(2)}` },
+                    strength.words,
+                  ),
+                );
+              }),
+          )
+        : null,
     );
   }
 
@@ -305,7 +348,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
     renderHeader();
     renderSuspects();
     renderTimeline();
-    if (pending && next.version > pending.before) {
+    if (pending && next.version > pending.before && pending.arrived(next)) {
       actionStatus.className = 'action-status notice notice-ok';
       actionStatus.textContent = pending.doneText(next);
       pending = null;
@@ -352,7 +395,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
               'section',
               { 'aria-labelledby': 'verdicts-h', class: 'panel' },
               h('h2', { id: 'verdicts-h' }, 'Verification verdicts'),
-              verdictList(verdicts),
+              verdictList(verdicts, incident),
             )
           : null,
       ),
@@ -398,6 +441,11 @@ export async function render({ main, params, api, stream, signal, announce, setT
   );
 }
 
+function foldedWords(folded) {
+  const top = Math.max(...folded.map((sp) => sp.probability));
+  return top < 0.01 ? 'each under 1%' : `at most ${percent(top)} each`;
+}
+
 function latestVerdict(verdicts, changeId) {
   return (
     verdicts
@@ -417,15 +465,17 @@ function metricsSection(metrics, changes, verdicts, incident, range) {
       : spans.length
         ? [Math.min(...spans), Math.max(...spans)]
         : undefined;
-  const suspects = new Map(
-    (incident.suspects ?? []).filter((sp) => sp.changeId).map((sp) => [sp.changeId, sp]),
-  );
+  // Changes the engine finds likely (the top one, or 10% and more) stand out; every other change
+  // in range is still marked, with its probability in the title when it was weighed.
+  const ranked = [...(incident.suspects ?? [])].sort((a, b) => b.probability - a.probability);
+  const suspects = new Map(ranked.filter((sp) => sp.changeId).map((sp) => [sp.changeId, sp]));
+  const likely = (sp) => sp && (sp === ranked[0] || sp.probability >= 0.1);
   const legend = h(
     'ul',
     { class: 'legend', 'aria-label': 'Chart legend' },
     h('li', {}, h('span', { class: 'swatch swatch-baseline' }), 'baseline window'),
     h('li', {}, h('span', { class: 'swatch swatch-observation' }), 'observation window'),
-    h('li', {}, h('span', { class: 'swatch swatch-suspect' }), 'suspected change'),
+    h('li', {}, h('span', { class: 'swatch swatch-suspect' }), 'likely cause'),
     h('li', {}, h('span', { class: 'swatch swatch-change' }), 'other change'),
     h('li', {}, h('span', { class: 'swatch swatch-incident' }), 'incident opened'),
   );
@@ -452,10 +502,10 @@ function metricsSection(metrics, changes, verdicts, incident, range) {
       const sp = suspects.get(c.id);
       return {
         at: c.startedAt,
-        kind: sp ? 'suspect' : 'change',
+        kind: likely(sp) ? 'suspect' : 'change',
         label: `${kindName(c.kind)} of ${c.service}${c.version ? ` ${c.version}` : ''}`,
         title: `${c.id}: ${kindName(c.kind)} of ${c.service}${c.version ? ` ${c.version}` : ''} at ${utc(c.startedAt)}${
-          sp ? ` — suspect, ${percent(sp.probability)}` : ''
+          sp ? ` — ${likely(sp) ? 'suspect' : 'weighed'}, ${percent(sp.probability)}` : ''
         }`,
       };
     });
@@ -510,59 +560,90 @@ function windowsOf(v) {
   };
 }
 
-function verdictList(verdicts) {
+function verdictList(verdicts, incident) {
   const latest = new Map();
   for (const v of verdicts) {
     const known = latest.get(v.changeId);
     if (!known || Number(v.final) > Number(known.final) || v.look > known.look) latest.set(v.changeId, v);
   }
+  const probability = new Map((incident.suspects ?? []).map((sp) => [sp.changeId, sp.probability]));
+  const rank = { fail: 0, inconclusive: 1, pass: 2 };
+  const sorted = [...latest.values()].sort(
+    (a, b) =>
+      (rank[a.outcome] ?? 3) - (rank[b.outcome] ?? 3) ||
+      (probability.get(b.changeId) ?? 0) - (probability.get(a.changeId) ?? 0),
+  );
+  // Failed verdicts and those of likely suspects in full; the rest folded.
+  const prominent = sorted.filter((v) => v.outcome === 'fail' || (probability.get(v.changeId) ?? 0) >= 0.1);
+  const rest = sorted.filter((v) => !prominent.includes(v));
+  const list = (items) => h('ul', { class: 'verdicts' }, items.map(verdictItem));
   return h(
-    'ul',
-    { class: 'verdicts' },
-    [...latest.values()].map((v) =>
-      h(
-        'li',
-        { class: 'verdict-item' },
-        h(
-          'div',
-          { class: 'verdict-head' },
-          outcomeBadge(v.outcome),
-          h('strong', {}, ` ${v.changeId}`),
-          h('span', { class: 'muted' }, ` score ${v.score}/100 · look ${v.look}${v.final ? ' (final)' : ''}`),
-        ),
-        v.summary ? h('p', {}, v.summary) : null,
-        v.metrics?.length
-          ? h(
-              'table',
-              { class: 'compact' },
-              h(
-                'thead',
-                {},
-                h(
-                  'tr',
-                  {},
-                  h('th', { scope: 'col' }, 'Metric'),
-                  h('th', { scope: 'col' }, 'Outcome'),
-                  h('th', { scope: 'col' }, 'Why'),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                v.metrics.map((mj) =>
-                  h(
-                    'tr',
-                    {},
-                    h('td', {}, METRIC_NAMES[mj.metric] ?? mj.metric),
-                    h('td', {}, outcomeBadge(mj.outcome)),
-                    h('td', {}, mj.reason),
-                  ),
-                ),
-              ),
-            )
-          : null,
-      ),
+    'div',
+    {},
+    prominent.length ? list(prominent) : null,
+    rest.length
+      ? h(
+          'details',
+          { class: 'more-verdicts', open: prominent.length === 0 },
+          h(
+            'summary',
+            {},
+            `${plural(rest.length, 'verdict')} on other changes in range (${outcomeCounts(rest)})`,
+          ),
+          list(rest),
+        )
+      : null,
+  );
+}
+
+function outcomeCounts(verdicts) {
+  const counts = new Map();
+  for (const v of verdicts) counts.set(v.outcome, (counts.get(v.outcome) ?? 0) + 1);
+  return [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ');
+}
+
+function verdictItem(v) {
+  return h(
+    'li',
+    { class: 'verdict-item' },
+    h(
+      'div',
+      { class: 'verdict-head' },
+      outcomeBadge(v.outcome),
+      h('strong', {}, ` ${v.changeId}`),
+      h('span', { class: 'muted' }, ` score ${v.score}/100 · look ${v.look}${v.final ? ' (final)' : ''}`),
     ),
+    v.summary ? h('p', {}, v.summary) : null,
+    v.metrics?.length
+      ? h(
+          'table',
+          { class: 'compact' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Metric'),
+              h('th', { scope: 'col' }, 'Outcome'),
+              h('th', { scope: 'col' }, 'Why'),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            v.metrics.map((mj) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, METRIC_NAMES[mj.metric] ?? mj.metric),
+                h('td', {}, outcomeBadge(mj.outcome)),
+                h('td', {}, mj.reason),
+              ),
+            ),
+          ),
+        )
+      : null,
   );
 }
 

@@ -423,7 +423,13 @@ function historyList(versions) {
           ? `${statusName(prev.status)} → ${statusName(v.status)}`
           : v.count !== prev.count
             ? `${plural(v.count, 'repeat')}`
-            : 'Updated';
+            : v.mttrMs !== prev.mttrMs && v.mttrMs
+              ? `MTTR now ${duration(v.mttrMs)}`
+              : v.impact !== prev.impact
+                ? `Impact now ${Math.round(v.impact)} incident-minutes`
+                : v.reopened && !prev.reopened
+                  ? 'Reopened: it came back'
+                  : 'Updated';
       return h(
         'li',
         { class: 'tl-entry' },

@@ -19,6 +19,10 @@ export interface ProblemSettings {
   /** Quiet time after resolution before a problem counts as verified. */
   readonly verifyAfterMs: number;
   readonly maxClusters: number;
+  /** Members kept per cluster for factors, MTTR and periodicity (the count covers all). */
+  readonly maxMembersKept: number;
+  /** A cluster whose status did not change republishes at most this often. */
+  readonly republishMs: number;
 }
 
 export const DEFAULT_PROBLEM_SETTINGS: ProblemSettings = {
@@ -28,6 +32,8 @@ export const DEFAULT_PROBLEM_SETTINGS: ProblemSettings = {
   impactThreshold: 600,
   verifyAfterMs: 7 * 86_400_000,
   maxClusters: 100_000,
+  maxMembersKept: 500,
+  republishMs: 5 * 60_000,
 };
 
 export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 4, high: 3, warning: 2, info: 1 };
@@ -43,7 +49,10 @@ export const ALLOWED_FROM: Record<ProblemAction, readonly (ProblemStatus | 'clus
 interface Cluster {
   readonly id: string;
   readonly signature: Signature;
+  /** The most recent members (bounded); `total` counts them all. */
   readonly members: Map<string, MemberFacts>;
+  total: number;
+  lastPublished: number;
   status: ProblemStatus | 'cluster';
   snapshot: Problem | undefined;
   resolvedAt: number | null;
@@ -56,6 +65,13 @@ interface Cluster {
 export class ProblemBook {
   private readonly clusters: Cluster[] = [];
   private readonly byId = new Map<string, Cluster>();
+  /**
+   * Clusters by template feature. Only a cluster with the same template can reach the default
+   * threshold: without the template (weight 3) the most two signatures can share is services,
+   * alerts, change kind and suspect (4 of at least 10), a similarity of 0.4 < 0.55. So the
+   * search looks at the clusters of the incident's template only — O(1) instead of O(clusters).
+   */
+  private readonly byTemplate = new Map<string, Cluster[]>();
   private readonly ofIncident = new Map<string, Cluster>();
   private evicted = 0;
 
@@ -80,8 +96,14 @@ export class ProblemBook {
   onIncident(incident: Incident): Problem[] {
     const known = this.ofIncident.get(incident.id);
     const cluster = known ?? this.clusterFor(signatureOf(incident, this.templates), incident.openedAt);
-    const isNew = !cluster.members.has(incident.id);
+    const isNew = !cluster.members.has(incident.id) && known === undefined;
     cluster.members.set(incident.id, factsOf(incident));
+    if (isNew) cluster.total++;
+    if (cluster.members.size > this.settings.maxMembersKept) {
+      const oldest = cluster.members.keys().next().value as string;
+      cluster.members.delete(oldest);
+      this.ofIncident.delete(oldest);
+    }
     this.ofIncident.set(incident.id, cluster);
     cluster.lastSeen = Math.max(cluster.lastSeen, incident.openedAt);
     return this.evaluate(cluster, incident.updatedAt, isNew);
@@ -133,7 +155,10 @@ export class ProblemBook {
   private clusterFor(signature: Signature, at: number): Cluster {
     let best: Cluster | undefined;
     let bestScore = 0;
-    for (const c of this.clusters) {
+    const templateKey = templateFeature(signature);
+    const candidates =
+      this.settings.similarityThreshold > 0.4 ? (this.byTemplate.get(templateKey) ?? []) : this.clusters;
+    for (const c of candidates) {
       const score = similarity(signature.features, c.signature.features);
       if (score > bestScore) [best, bestScore] = [c, score];
     }
@@ -145,6 +170,8 @@ export class ProblemBook {
       id,
       signature,
       members: new Map(),
+      total: 0,
+      lastPublished: Number.NEGATIVE_INFINITY,
       status: 'cluster',
       snapshot: undefined,
       resolvedAt: null,
@@ -155,6 +182,9 @@ export class ProblemBook {
     };
     this.clusters.push(cluster);
     this.byId.set(id, cluster);
+    const siblings = this.byTemplate.get(templateKey) ?? [];
+    siblings.push(cluster);
+    this.byTemplate.set(templateKey, siblings);
     return cluster;
   }
 
@@ -169,6 +199,10 @@ export class ProblemBook {
     if (index < 0) return;
     const [gone] = this.clusters.splice(index, 1);
     this.byId.delete(gone!.id);
+    const key = templateFeature(gone!.signature);
+    const siblings = (this.byTemplate.get(key) ?? []).filter((c) => c !== gone);
+    if (siblings.length > 0) this.byTemplate.set(key, siblings);
+    else this.byTemplate.delete(key);
     for (const incident of gone!.members.keys()) this.ofIncident.delete(incident);
     this.evicted++;
   }
@@ -188,6 +222,9 @@ export class ProblemBook {
       c.resolvedAt = null;
       return [this.publish(c, at, null)];
     }
+    // Same status, one more repeat: a new version at most every republishMs keeps consumers
+    // (and this book's own work per incident) in proportion when a problem repeats thousands of times.
+    if (at - c.lastPublished < this.settings.republishMs) return [];
     return [this.publish(c, at, null)];
   }
 
@@ -208,7 +245,7 @@ export class ProblemBook {
       template: c.signature.template,
       services: [...new Set(members.flatMap((m) => m.services))].sort(),
       members: members.map((m) => m.incidentId),
-      count: members.length,
+      count: Math.max(c.total, members.length),
       firstSeen: members[0]!.openedAt,
       lastSeen: members.at(-1)!.openedAt,
       mttrMs: mttr,
@@ -223,8 +260,14 @@ export class ProblemBook {
       team: null,
     };
     c.snapshot = snapshot;
+    c.lastPublished = at;
     return snapshot;
   }
+}
+
+function templateFeature(signature: Signature): string {
+  for (const key of signature.features.keys()) if (key.startsWith('template:')) return key;
+  return '';
 }
 
 function factsOf(incident: Incident): MemberFacts {

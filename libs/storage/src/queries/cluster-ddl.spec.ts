@@ -65,6 +65,14 @@ describe('clusterMigration', () => {
     assert.equal(statements[6], "ALTER TABLE things ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS note String DEFAULT ''");
   });
 
+  it('changes storage (codecs, TTL) on the local table only', () => {
+    const alter = 'ALTER TABLE points MODIFY COLUMN IF EXISTS ts DateTime64(3) CODEC(Delta, ZSTD(1));';
+    assert.equal(
+      clusterMigration(alter, tables),
+      "ALTER TABLE points_local ON CLUSTER '{cluster}' MODIFY COLUMN IF EXISTS ts DateTime64(3) CODEC(Delta, ZSTD(1));\n",
+    );
+  });
+
   it('takes the cluster, paths and suffix as options', () => {
     const custom = clusterMigration(SOURCE, tables, { cluster: 'prod', zooPath: '/ch/{shard}/{table}', replica: 'r1', localSuffix: '_shard' });
     assert.match(custom, /CREATE TABLE IF NOT EXISTS points_shard ON CLUSTER 'prod'/);

@@ -6,7 +6,8 @@
 //         ENGINE = Distributed('{cluster}', currentDatabase(), t_local, <sharding key>)
 //   CREATE MATERIALIZED VIEW v TO t AS SELECT … FROM s
 //     → CREATE MATERIALIZED VIEW v ON CLUSTER '{cluster}' TO t_local AS SELECT … FROM s_local
-//   ALTER TABLE t …  → the same ALTER on t_local and on t, both ON CLUSTER
+//   ALTER TABLE t …  → the same ALTER on t_local and on t, both ON CLUSTER (storage-only changes —
+//                       codecs, TTL, settings — on t_local alone: the Distributed table stores nothing)
 // Queries and inserts keep using the plain names (now Distributed tables), so the repositories
 // and the recorder run unchanged. Versions of one record must live on one shard for FINAL to
 // see them together: the sharding keys below hash the record's identity. See
@@ -72,6 +73,8 @@ function resolve(options: ClusterDdlOptions): Resolved {
 const CREATE_TABLE = /^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)\s*\(/i;
 const CREATE_VIEW = /^CREATE\s+MATERIALIZED\s+VIEW\s+IF\s+NOT\s+EXISTS\s+(\w+)\s+TO\s+(\w+)\s+AS\s/i;
 const ALTER_TABLE = /^ALTER\s+TABLE\s+(\w+)\s/i;
+/** ALTERs that change how data is stored, not which columns there are. */
+const STORAGE_ONLY = /\bMODIFY\s+(?:TTL|SETTING)\b|\bCODEC\s*\(/i;
 const ENGINE = /\bENGINE\s*=\s*(\w*MergeTree)(?:[ \t]*\(([^)]*)\))?/i;
 
 /** Names of the tables the given migration texts create (views excluded). */
@@ -130,8 +133,10 @@ function rewrite(statement: string, tables: ReadonlySet<string>, o: Resolved): s
   const alter = ALTER_TABLE.exec(statement);
   if (alter && tables.has(alter[1]!)) {
     const rest = statement.slice(alter[0].length);
+    const local = `ALTER TABLE ${alter[1]}${o.suffix} ${onCluster} ${rest}`;
+    if (STORAGE_ONLY.test(rest) && !/\bADD\s+COLUMN\b/i.test(rest)) return [local];
     // The local table holds the data; the Distributed one must show the same columns.
-    return [`ALTER TABLE ${alter[1]}${o.suffix} ${onCluster} ${rest}`, `ALTER TABLE ${alter[1]} ${onCluster} ${rest}`];
+    return [local, `ALTER TABLE ${alter[1]} ${onCluster} ${rest}`];
   }
   throw new Error(`no cluster form for: ${statement.slice(0, 80)}…`);
 }
