@@ -63,6 +63,7 @@ export default tseslint.config(
         requestAnimationFrame: 'readonly',
         navigator: 'readonly',
         Intl: 'readonly',
+        EventTarget: 'readonly',
       },
     },
   },

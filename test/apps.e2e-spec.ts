@@ -6,6 +6,18 @@ import { testKafkaBrokers } from '#testing';
 import { freshDataDir, startProcess } from './support/app-process.js';
 
 const main = (app: string) => `dist/apps/${app}/src/main.js`;
+
+/** Readiness may take a moment (e.g. the api loads its risk history): poll, bounded. */
+async function whenReady(
+  url: string,
+): Promise<{ status: number; body: { ready: boolean; checks: Record<string, boolean> } }> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(`${url}/health/ready`);
+    const body = (await response.json()) as { ready: boolean; checks: Record<string, boolean> };
+    if (response.status === 200 || attempt >= 120) return { status: response.status, body };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
 const CONFIG_ERROR_EXIT = 78;
 
 describe('configuration errors stop an app with a message naming the setting', () => {
@@ -35,18 +47,22 @@ describe('service mode on the real broker', () => {
   for (const app of ['ingest', 'correlator', 'recorder', 'problems', 'api']) {
     it(`${app} boots, is ready, and stops in order on SIGTERM`, async () => {
       const brokers = await testKafkaBrokers();
+      const dataDir = freshDataDir();
+      // In service mode the schema comes from one `aftershock migrate` step before the apps start.
+      const migrate = startProcess('bin/aftershock.js', ['migrate', '--data-dir', dataDir], {});
+      assert.equal((await migrate.exited()).code, 0, migrate.stderr());
       const proc = startProcess(main(app), [], {
         KAFKA_BROKERS: brokers.join(','),
         HTTP_PORT: '0',
-        AFTERSHOCK_DATA_DIR: freshDataDir(),
+        AFTERSHOCK_DATA_DIR: dataDir,
       });
       const started = await proc.waitForLog((l) => l.msg === 'started');
       assert.equal(started.app, app);
       const live = await fetch(`${String(started.url)}/health/live`);
       assert.equal(live.status, 200);
       assert.equal(((await live.json()) as { app: string }).app, app);
-      const ready = await fetch(`${String(started.url)}/health/ready`);
-      const body = (await ready.json()) as { ready: boolean; checks: Record<string, boolean> };
+      const ready = await whenReady(String(started.url));
+      const body = ready.body;
       assert.equal(ready.status, 200, JSON.stringify(body));
       assert.equal(body.checks.bus, true);
       proc.child.kill('SIGTERM');

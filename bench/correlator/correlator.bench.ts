@@ -11,11 +11,13 @@
 //    count; wall-clock rates are printed too):
 //      baseline — the bare decode-and-dispatch loop: EventCodec.decode of every event, handed
 //                 to a no-op;
-//      core     — Correlator.process of the decoded events (verifier, attribution, incidents);
-//      pipeline — the two together (what one correlator instance spends per event in-process).
+//      core     — Correlator.process of the decoded events, in two compositions: the verifier
+//                 alone (as `aftershock replay` runs it) and verifier + AnomalyDetector (as the
+//                 correlator app runs it); attribution and incidents in both;
+//      pipeline — decode + core (what one correlator instance spends per event in-process).
 //    Memory per tracked series: heap (JS heap + ArrayBuffers) after a full GC at the end minus
-//    the same before the correlator existed, over the verifier's tracked series (its own
-//    estimate, VerifierStats.approxBytes, beside it).
+//    the same before the correlators existed (the app's composition: the heap it frees when let
+//    go), over the tracked series; the components' own estimates (approxBytes) beside it.
 // 2. Alert-to-incident latency through the real broker: the correlator app
 //    (dist/apps/correlator/src/main.js) runs as a child process; alerts for fresh services are
 //    produced to aftershock.alerts.v1 at a steady rate and each is timed until its incident event
@@ -35,6 +37,7 @@ import kafkajs, { type Consumer, type Producer } from 'kafkajs';
 import { projectPath } from '#config';
 import { EventCodec, TOPICS, type Alert, type Change, type Incident, type TelemetryBatch } from '#contracts';
 import {
+  AnomalyDetector,
   Correlator,
   DEFAULT_CORRELATOR_SETTINGS,
   DeploymentVerifier,
@@ -217,31 +220,50 @@ function toInput(type: Encoded['type'], value: unknown): CorrelatorInput {
   }
 }
 
+/** What one composition of the core did with the stream. */
+interface CompositionResult {
+  readonly name: string;
+  /** Main-thread CPU time (process.threadCpuUsage): one core's work, whatever else runs on the machine. */
+  readonly coreMs: number;
+  /** Wall-clock time of the same, for comparison (inflated when the machine is busy). */
+  readonly wallCoreMs: number;
+  /** CPU time over the last LATE_MINUTES: history full, deploys being verified, incidents open. */
+  readonly lateCoreMs: number;
+  readonly heapPerSeries: number;
+  /** The components' own estimates (VerifierStats / DetectorStats approxBytes) per series. */
+  readonly estimatePerSeries: number;
+  readonly series: number;
+  readonly verdicts: number;
+  readonly fails: number;
+  readonly anomalies: number;
+  readonly incidents: number;
+}
+
 interface CoreResult {
   readonly services: number;
   readonly points: number;
-  readonly events: number;
-  /** Main-thread CPU time (process.threadCpuUsage): one core's work, whatever else runs on the machine. */
-  readonly decodeMs: number;
-  readonly coreMs: number;
-  /** Wall-clock time of the same, for comparison (inflated when the machine is busy). */
-  readonly wallDecodeMs: number;
-  readonly wallCoreMs: number;
-  /** The last LATE_MINUTES: history full, deploys being verified, incidents open. */
   readonly latePoints: number;
-  readonly lateCoreMs: number;
-  readonly series: number;
-  readonly heapPerSeries: number;
-  readonly estimatePerSeries: number;
-  readonly verdicts: number;
-  readonly fails: number;
-  readonly incidents: number;
+  readonly events: number;
+  readonly decodeMs: number;
+  readonly wallDecodeMs: number;
+  readonly compositions: CompositionResult[];
 }
 
 /** CPU time of this thread (not of GC or compiler helper threads), in ms. */
 function cpuMs(): number {
   const u = process.threadCpuUsage();
   return (u.user + u.system) / 1000;
+}
+
+/**
+ * A full GC, twice, with pauses: V8 frees ArrayBuffer backing stores on a background thread
+ * after a GC, and `arrayBuffers` only drops once that sweep is done.
+ */
+async function settledGc(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** JS heap plus ArrayBuffer backing stores (the verifier's series buffers are typed arrays, kept off-heap). */
@@ -258,99 +280,156 @@ function noop(input: CorrelatorInput): void {
   sink += input.type.length;
 }
 
+interface Composition {
+  readonly name: string;
+  /** Dropped (with the verifier and detector it holds) to measure the heap it frees. */
+  correlator: Correlator | undefined;
+  verifier: DeploymentVerifier | undefined;
+  detector: AnomalyDetector | undefined;
+  coreMs: number;
+  wallCoreMs: number;
+  lateCoreMs: number;
+  verdicts: number;
+  fails: number;
+  anomalies: number;
+  readonly incidents: Set<string>;
+}
+
+function composition(name: string, s: Scenario, withDetector: boolean): Composition {
+  const verifier = new DeploymentVerifier();
+  const detector = withDetector ? new AnomalyDetector() : undefined;
+  return {
+    name,
+    correlator: new Correlator(verifier, detector, DEFAULT_CORRELATOR_SETTINGS, s.edges),
+    verifier,
+    detector,
+    coreMs: 0,
+    wallCoreMs: 0,
+    lateCoreMs: 0,
+    verdicts: 0,
+    fails: 0,
+    anomalies: 0,
+    incidents: new Set(),
+  };
+}
+
+/**
+ * One pass over the stream per scale: each minute is decoded once (the baseline) and the decoded
+ * events are processed by two compositions of the core — the verifier alone (as `aftershock
+ * replay` runs it) and verifier + anomaly detector (as the correlator app runs it).
+ */
 async function benchCore(n: number, minutes: number): Promise<CoreResult> {
   const s = scenario(n, minutes);
   let now = T0;
   const codec = new EventCodec({ now: () => now });
-  gc();
-  const heapBefore = heapBytes();
-  const verifier = new DeploymentVerifier();
-  const correlator = new Correlator(verifier, undefined, DEFAULT_CORRELATOR_SETTINGS, s.edges);
+  await settledGc();
+  const heap0 = heapBytes();
+  const plain = composition('verifier', s, false);
+  const deployed = composition('verifier + anomaly detector (the app)', s, true);
+  const all = [plain, deployed];
   const rng = xorshift(7 * n + 1);
   let points = 0;
+  let latePoints = 0;
   let events = 0;
   let decodeMs = 0;
-  let coreMs = 0;
   let wallDecodeMs = 0;
-  let wallCoreMs = 0;
-  let latePoints = 0;
-  let lateCoreMs = 0;
-  let verdicts = 0;
-  let fails = 0;
-  const incidents = new Set<string>();
   // The first two minutes warm the JIT up and are not counted.
   const warm = 2;
   for (let minute = 0; minute < minutes; minute++) {
     now = T0 + (minute + 1) * MINUTE;
     const encoded = await minuteOfEvents(s, minute, rng, codec);
+    const minutePoints = encoded.reduce((sum, e) => sum + e.points, 0);
+    const counted = minute >= warm;
+    const late = minute >= minutes - LATE_MINUTES;
     const decoded: CorrelatorInput[] = new Array(encoded.length);
-    let w = performance.now();
-    let t = cpuMs();
+    let wall = performance.now();
+    let cpu = cpuMs();
     for (let i = 0; i < encoded.length; i++) {
       const e = encoded[i]!;
       const input = toInput(e.type, await codec.decode(e.type, e.bytes));
       noop(input);
       decoded[i] = input;
     }
-    const dDecode = cpuMs() - t;
-    const wDecode = performance.now() - w;
-    w = performance.now();
-    t = cpuMs();
-    for (const input of decoded) {
-      for (const o of correlator.process(input)) {
-        if (o.type === 'verdict') {
-          verdicts++;
-          if (o.verdict.outcome === 'fail') fails++;
-        } else if (o.type === 'incident') incidents.add(o.incident.id);
-      }
-    }
-    const dCore = cpuMs() - t;
-    const wCore = performance.now() - w;
-    const minutePoints = encoded.reduce((sum, e) => sum + e.points, 0);
-    if (minute >= warm) {
-      decodeMs += dDecode;
-      coreMs += dCore;
-      wallDecodeMs += wDecode;
-      wallCoreMs += wCore;
+    if (counted) {
+      decodeMs += cpuMs() - cpu;
+      wallDecodeMs += performance.now() - wall;
       points += minutePoints;
       events += encoded.length;
     }
-    if (minute >= minutes - LATE_MINUTES) {
-      lateCoreMs += dCore;
-      latePoints += minutePoints;
+    if (late) latePoints += minutePoints;
+    for (const c of all) {
+      wall = performance.now();
+      cpu = cpuMs();
+      for (const input of decoded) {
+        for (const o of c.correlator!.process(input)) {
+          if (o.type === 'verdict') {
+            c.verdicts++;
+            if (o.verdict.outcome === 'fail') c.fails++;
+          } else if (o.type === 'incident') c.incidents.add(o.incident.id);
+          else c.anomalies++;
+        }
+      }
+      const dCpu = cpuMs() - cpu;
+      if (counted) {
+        c.coreMs += dCpu;
+        c.wallCoreMs += performance.now() - wall;
+      }
+      if (late) c.lateCoreMs += dCpu;
     }
     if ((minute + 1) % 8 === 0 || minute === minutes - 1) {
       log(
-        `  ${n.toLocaleString('en-US')} services: minute ${minute + 1}/${minutes} of event time — ` +
-          `core ${rate(points / (coreMs / 1000 || 1))} points, decode ${rate(points / (decodeMs / 1000 || 1))} points, ` +
-          `${verifier.stats().series.toLocaleString('en-US')} series, heap ${mb(heapBytes())}`,
+        `  ${n.toLocaleString('en-US')} services: minute ${minute + 1}/${minutes} of event time — decode ${rate(points / (decodeMs / 1000 || 1))} pts, ` +
+          all.map((c) => `${c.name} ${rate(points / (c.coreMs / 1000 || 1))} pts`).join(', ') +
+          `; heap ${mb(heapBytes())}`,
       );
     }
   }
-  // Everything but the correlator is garbage now.
-  gc();
-  const heapAfter = heapBytes();
-  const stats = verifier.stats();
-  const result: CoreResult = {
-    services: n,
-    points,
-    events,
-    decodeMs,
-    coreMs,
-    wallDecodeMs,
-    wallCoreMs,
-    latePoints,
-    lateCoreMs,
-    series: stats.series,
-    heapPerSeries: (heapAfter - heapBefore) / stats.series,
-    estimatePerSeries: stats.approxBytes / stats.series,
-    verdicts,
-    fails,
-    incidents: incidents.size,
+  // Heap per series: everything but the correlators is garbage now; then each is let go in turn.
+  await settledGc();
+  const heapBoth = heapBytes();
+  const stats = {
+    plain: plain.verifier!.stats(),
+    deployed: deployed.verifier!.stats(),
+    detector: deployed.detector!.stats(),
   };
-  // Keep the correlator alive until the heap was measured.
-  if (correlator.activeIncidents().length < 0) log('');
-  return result;
+  const drop = (c: Composition) => {
+    c.correlator = undefined;
+    c.verifier = undefined;
+    c.detector = undefined;
+  };
+  drop(deployed);
+  await settledGc();
+  const heapPlain = heapBytes();
+  const results: CompositionResult[] = [
+    {
+      ...counts(plain),
+      heapPerSeries: (heapPlain - heap0) / stats.plain.series,
+      estimatePerSeries: stats.plain.approxBytes / stats.plain.series,
+      series: stats.plain.series,
+    },
+    {
+      ...counts(deployed),
+      heapPerSeries: (heapBoth - heapPlain) / stats.deployed.series,
+      estimatePerSeries: (stats.deployed.approxBytes + stats.detector.approxBytes) / stats.deployed.series,
+      series: stats.deployed.series,
+    },
+  ];
+  drop(plain);
+  await settledGc();
+  return { services: n, points, latePoints, events, decodeMs, wallDecodeMs, compositions: results };
+}
+
+function counts(c: Composition) {
+  return {
+    name: c.name,
+    coreMs: c.coreMs,
+    wallCoreMs: c.wallCoreMs,
+    lateCoreMs: c.lateCoreMs,
+    verdicts: c.verdicts,
+    fails: c.fails,
+    anomalies: c.anomalies,
+    incidents: c.incidents.size,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -619,6 +698,7 @@ async function main(): Promise<void> {
       log,
       [
         'services',
+        'composition',
         'points',
         'baseline decode+no-op',
         'core process()',
@@ -630,29 +710,34 @@ async function main(): Promise<void> {
         'heap/series',
         'estimate/series',
         'verdicts (fail)',
+        'anomalies',
         'incidents',
       ],
-      results.map((r) => {
-        const core = r.points / (r.coreMs / 1000);
-        const late = r.latePoints / (r.lateCoreMs / 1000);
-        const base = r.points / (r.decodeMs / 1000);
-        const pipeline = r.points / ((r.coreMs + r.decodeMs) / 1000);
-        return [
-          r.services.toLocaleString('en-US'),
-          `${(r.points / 1e6).toFixed(1)} M`,
-          `${rate(base)} pts`,
-          `${rate(core)} pts`,
-          `${((100 * core) / 500_000).toFixed(0)}%`,
-          `${rate(late)} pts`,
-          `${rate(pipeline)} pts`,
-          `${((100 * pipeline) / base).toFixed(0)}%`,
-          r.series.toLocaleString('en-US'),
-          `${(r.heapPerSeries / 1024).toFixed(1)} KB`,
-          `${(r.estimatePerSeries / 1024).toFixed(1)} KB`,
-          `${r.verdicts} (${r.fails})`,
-          String(r.incidents),
-        ];
-      }),
+      results.flatMap((r) =>
+        r.compositions.map((c) => {
+          const core = r.points / (c.coreMs / 1000);
+          const late = r.latePoints / (c.lateCoreMs / 1000);
+          const base = r.points / (r.decodeMs / 1000);
+          const pipeline = r.points / ((c.coreMs + r.decodeMs) / 1000);
+          return [
+            r.services.toLocaleString('en-US'),
+            c.name,
+            `${(r.points / 1e6).toFixed(1)} M`,
+            `${rate(base)} pts`,
+            `${rate(core)} pts`,
+            `${((100 * core) / 500_000).toFixed(0)}%`,
+            `${rate(late)} pts`,
+            `${rate(pipeline)} pts`,
+            `${((100 * pipeline) / base).toFixed(0)}%`,
+            c.series.toLocaleString('en-US'),
+            `${(c.heapPerSeries / 1024).toFixed(1)} KB`,
+            `${(c.estimatePerSeries / 1024).toFixed(1)} KB`,
+            `${c.verdicts} (${c.fails})`,
+            String(c.anomalies),
+            String(c.incidents),
+          ];
+        }),
+      ),
     );
     log(
       `(points per second of main-thread CPU time, i.e. on one core; "core / goal" against 500,000 points/s; ` +
@@ -661,7 +746,8 @@ async function main(): Promise<void> {
     for (const r of results) {
       log(
         `  wall clock, ${r.services.toLocaleString('en-US')} services: baseline ${rate(r.points / (r.wallDecodeMs / 1000))} pts, ` +
-          `core ${rate(r.points / (r.wallCoreMs / 1000))} pts (lower when other processes share the cores)`,
+          r.compositions.map((c) => `${c.name} ${rate(r.points / (c.wallCoreMs / 1000))} pts`).join(', ') +
+          ' (lower when other processes share the cores)',
       );
     }
   }

@@ -1,5 +1,6 @@
 // Nezha OnlineBoutique evaluation of the correlator (`npm run eval:nezha`, i.e.
-// node dist/eval/nezha/run.js [--explain] [--write] [--day D] [--seed N] [--decoys N] [--set k=v …]).
+// node dist/eval/nezha/run.js [--explain] [--write] [--variants] [--seeds N] [--edges] [--day D]
+// [--seed N] [--decoys N] [--set verifierSetting=value …] [--ignore metricPattern …]).
 //
 // Every injected fault of the Nezha RCA data (two days of OnlineBoutique, 56 faults) becomes a
 // change on its service at its injection time — a deployment for the code-level faults (`return`,
@@ -21,8 +22,10 @@
 // - decoys: the fail rate of decoys on services no fault touches during their window (should
 //   pass) — "touched" = the injected service or one of its transitive callers, injected from 6
 //   min before the decoy to the end of its observation.
-// --explain prints each fault's verdicts, metric reasons and ranking; --write puts the tables
-// into eval/nezha/REPORT.md between the nezha markers.
+// --explain prints each fault's verdicts, metric reasons and ranking; --variants runs the fixed
+// list of settings/evidence variants (what was tried); --seeds N the spread over decoy seeds;
+// --edges also replays the per-edge latencies; --write puts the tables into
+// eval/nezha/REPORT.md between the markers (then run prettier on it: it aligns the tables).
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { projectPath } from '#config';

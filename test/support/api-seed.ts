@@ -11,7 +11,7 @@ import { loadSettings, storeSettings } from '#config';
 import type { EventName, EventTypes } from '#contracts';
 import { silentLogger } from '#observability';
 import { createClickHouseStore } from '#storage';
-import { eventRows, eventTable } from '../../libs/storage/src/records/index.js';
+import { eventRows, eventTable } from '#storage';
 
 export type SeedEvent = { [E in EventName]: { readonly event: E; readonly value: EventTypes[E] } }[EventName];
 

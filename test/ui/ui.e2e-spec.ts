@@ -112,7 +112,12 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
   it("shows the bad deploy's incident: metric charts with shaded windows and change markers, suspects with evidence, timeline", async () => {
     const { page } = ui;
     // The recently resolved list names each incident's top suspect: the bad deploy's is there.
-    await page.locator('.recent-list li', { hasText: BAD_DEPLOY }).getByRole('link').first().click();
+    const row = await shows(
+      page,
+      page.locator('.recent-list li', { hasText: BAD_DEPLOY }),
+      "the bad deploy's incident among the recently resolved",
+    );
+    await row.getByRole('link').first().click();
     await shows(
       page,
       page.getByRole('heading', { level: 1, name: /checkout/i }),
@@ -147,7 +152,12 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
   it('acknowledges an incident with a comment and shows the new state when it arrives', async () => {
     const { page } = ui;
     await goTo(page, 'On call', 'On call');
-    await page.locator('.incident-card', { hasText: 'cart' }).getByRole('link').first().click();
+    const card = await shows(
+      page,
+      page.locator('.incident-card', { hasText: 'cart' }),
+      'the open cart incident',
+    );
+    await card.getByRole('link').first().click();
     await shows(page, page.getByRole('heading', { level: 1, name: /cart/ }), 'the cart incident page');
     const said = await acknowledge(page, 'Looking at the cart deploy');
     assert.match(said, /Acknowledged by UI test/);

@@ -7,6 +7,7 @@ import { ingestApp } from '../../ingest/src/ingest.app.js';
 import { IngestModule } from '../../ingest/src/ingest.module.js';
 import { problemsApp } from '../../problems/src/problems.app.js';
 import { ProblemsModule } from '../../problems/src/problems.module.js';
+import { recorderApp } from '../../recorder/src/recorder.app.js';
 import { RecorderModule } from '../../recorder/src/recorder.module.js';
 
 /**
@@ -22,6 +23,7 @@ export const allInOneApp: AppSpec = {
   consumers: [
     ...(ingestApp.consumers ?? []),
     ...(correlatorApp.consumers ?? []),
+    ...(recorderApp.consumers ?? []),
     ...(problemsApp.consumers ?? []),
     ...(apiApp.consumers ?? []),
   ],

@@ -78,11 +78,24 @@ export class RangeWriter {
       await slot.write(rows, dedupToken(topic, partition, segment, messages));
       return [];
     } catch (error) {
-      if (!(error instanceof StoreError) || error.transient || MISSING_SCHEMA.has(error.code ?? '')) throw error;
+      if (!(error instanceof StoreError) || error.transient || MISSING_SCHEMA.has(error.code ?? ''))
+        throw error;
       if (chunk.length === 1) {
         const message = chunk[0]!.message;
-        this.logger.warn('ClickHouse refused a message for good', { table, topic, partition, offset: message.offset, error });
-        return [{ message, code: 'store.refused', reason: `ClickHouse refused its rows for ${table}: ${error.message}` }];
+        this.logger.warn('ClickHouse refused a message for good', {
+          table,
+          topic,
+          partition,
+          offset: message.offset,
+          error,
+        });
+        return [
+          {
+            message,
+            code: 'store.refused',
+            reason: `ClickHouse refused its rows for ${table}: ${error.message}`,
+          },
+        ];
       }
       const half = Math.ceil(chunk.length / 2);
       return [

@@ -10,7 +10,7 @@ import {
   deadLetterRowFromRecord,
   eventRows,
   isDeadLetterRecord,
-} from '../../../libs/storage/src/records/index.js';
+} from '#storage';
 
 export interface MappedMessage {
   readonly message: InboundMessage;
@@ -34,7 +34,11 @@ export class RecordDecoder {
         continue;
       }
       if (!message.value || message.value.length === 0) {
-        rejected.push({ message, code: 'decode.empty', reason: `an empty message cannot be a ${event} event` });
+        rejected.push({
+          message,
+          code: 'decode.empty',
+          reason: `an empty message cannot be a ${event} event`,
+        });
         continue;
       }
       try {

@@ -4,7 +4,8 @@
 // restarted: in the end
 // every point and change is in ClickHouse exactly once, the rollups count every point once, and
 // the group's offsets reached the end. Counted afterwards by this process, once the recorder has
-// exited (chDB serves one data directory per process).
+// exited (chDB serves one data directory per process). With CLICKHOUSE_URL set, the same runs
+// against that server.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -12,9 +13,13 @@ import { loadBusConfig } from '#config';
 import { EventCodec } from '#contracts';
 import { KafkaBus } from '#messaging';
 import { silentLogger } from '#observability';
-import { ChdbStore } from '#storage';
+import { ChdbStore, HttpStore, type ClickHouseStore } from '#storage';
 import { aChange, testKafkaBrokers, uniqueTopic } from '#testing';
-import { committedOffsets, endOffsets, withAdmin } from '../../../libs/messaging/src/testing/kafka-offsets.js';
+import {
+  committedOffsets,
+  endOffsets,
+  withAdmin,
+} from '../../../libs/messaging/src/testing/kafka-offsets.js';
 import { freshDataDir, startProcess, type AppProcess } from '../../../test/support/app-process.js';
 import { eventually } from './recorder-test-support.js';
 
@@ -24,6 +29,17 @@ const BATCHES = 400;
 const POINTS_PER_BATCH = 50;
 const CHANGES = 200;
 const SERVICES = 12;
+
+const server = process.env.CLICKHOUSE_URL?.trim()
+  ? {
+      url: process.env.CLICKHOUSE_URL.trim(),
+      username: process.env.CLICKHOUSE_USER ?? 'default',
+      password: process.env.CLICKHOUSE_PASSWORD ?? '',
+    }
+  : undefined;
+const serverEnv: Record<string, string> = server
+  ? { CLICKHOUSE_URL: server.url, CLICKHOUSE_USER: server.username, CLICKHOUSE_PASSWORD: server.password }
+  : {};
 
 describe('recorder killed mid-batch and restarted', () => {
   let brokers: string[];
@@ -42,11 +58,15 @@ describe('recorder killed mid-batch and restarted', () => {
       HTTP_PORT: '0',
       AFTERSHOCK_DATA_DIR: dataDir,
       CLICKHOUSE_DATABASE: database,
+      ...serverEnv,
       RECORDER_TOPICS: `${telemetryTopic}=telemetry,${changeTopic}=change`,
       RECORDER_GROUP_ID: groupId,
       LOG_LEVEL: 'debug',
     };
-    const migrate = startProcess(CLI, ['migrate', '--data-dir', dataDir], { CLICKHOUSE_DATABASE: database });
+    const migrate = startProcess(CLI, ['migrate', '--data-dir', dataDir], {
+      CLICKHOUSE_DATABASE: database,
+      ...serverEnv,
+    });
     assert.equal((await migrate.exited()).code, 0, migrate.stderr());
 
     const codec = new EventCodec({ now: () => Date.now() });
@@ -66,17 +86,30 @@ describe('recorder killed mid-batch and restarted', () => {
           unit: null,
           labels: { slot: String(Math.floor(p / 5)) },
         }));
-        const value = await codec.encode('telemetry', { id: `tb-${b}`, service, environment: 'production', points, resource: {} });
+        const value = await codec.encode('telemetry', {
+          id: `tb-${b}`,
+          service,
+          environment: 'production',
+          points,
+          resource: {},
+        });
         return { key: service, value };
       }),
     );
     const changes = await Promise.all(
       Array.from({ length: CHANGES }, async (_, i) => {
         const service = `svc-${i % SERVICES}`;
-        return { key: service, value: await codec.encode('change', aChange({ id: `chg-${i}`, service, startedAt: start + i * 1000 })) };
+        return {
+          key: service,
+          value: await codec.encode(
+            'change',
+            aChange({ id: `chg-${i}`, service, startedAt: start + i * 1000 }),
+          ),
+        };
       }),
     );
-    for (let i = 0; i < telemetry.length; i += 100) await bus.send(telemetryTopic, telemetry.slice(i, i + 100));
+    for (let i = 0; i < telemetry.length; i += 100)
+      await bus.send(telemetryTopic, telemetry.slice(i, i + 100));
     await bus.send(changeTopic, changes);
     await bus.close();
   });
@@ -108,17 +141,31 @@ describe('recorder killed mid-batch and restarted', () => {
     last.child.kill('SIGTERM');
     assert.equal((await exitedWithin(last, 60_000)).code, 0, last.stderr());
 
-    const store = await ChdbStore.open({ dataDir, database });
+    const store: ClickHouseStore = server
+      ? await HttpStore.open({ ...server, database })
+      : await ChdbStore.open({ dataDir, database });
     try {
       const count = async (sql: string) => Number((await store.query<{ n: string }>(sql))[0]!.n);
       const points = BATCHES * POINTS_PER_BATCH;
       assert.equal(await count('SELECT count() AS n FROM telemetry_points'), points, 'every point once');
-      assert.equal(await count('SELECT uniqExact(service, metric, labels, value) AS n FROM telemetry_points'), points);
-      assert.equal(await count('SELECT sum(value_count) AS n FROM telemetry_rollup_1m'), points, '1-minute rollups count each point once');
-      assert.equal(await count('SELECT sum(value_count) AS n FROM telemetry_rollup_1h'), points, '1-hour rollups count each point once');
+      assert.equal(
+        await count('SELECT uniqExact(service, metric, labels, value) AS n FROM telemetry_points'),
+        points,
+      );
+      assert.equal(
+        await count('SELECT sum(value_count) AS n FROM telemetry_rollup_1m'),
+        points,
+        '1-minute rollups count each point once',
+      );
+      assert.equal(
+        await count('SELECT sum(value_count) AS n FROM telemetry_rollup_1h'),
+        points,
+        '1-hour rollups count each point once',
+      );
       assert.equal(await count('SELECT count() AS n FROM changes'), CHANGES, 'every change once');
       assert.equal(await count('SELECT uniqExact(id) AS n FROM changes'), CHANGES);
     } finally {
+      if (server) await store.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC', { db: database });
       await store.close();
     }
     // Not vacuous: the killed runs left ranges behind that the restarts wrote again.
@@ -131,13 +178,23 @@ describe('recorder killed mid-batch and restarted', () => {
 });
 
 /** The process's exit, or — past `ms` — a failure that shows what it logged last (and the process killed). */
-async function exitedWithin(run: AppProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+async function exitedWithin(
+  run: AppProcess,
+  ms: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       run.child.kill('SIGKILL');
-      const tail = run.lines.slice(-5).map((l) => JSON.stringify(l)).join('\n');
-      reject(new Error(`the recorder did not exit within ${ms} ms; last log lines:\n${tail}\nstderr:\n${run.stderr()}`));
+      const tail = run.lines
+        .slice(-5)
+        .map((l) => JSON.stringify(l))
+        .join('\n');
+      reject(
+        new Error(
+          `the recorder did not exit within ${ms} ms; last log lines:\n${tail}\nstderr:\n${run.stderr()}`,
+        ),
+      );
     }, ms);
   });
   try {

@@ -19,7 +19,9 @@ class SwitchableStore implements ClickHouseStore {
   private check(): void {
     if (!this.down) return;
     this.refused++;
-    throw new StoreError('connect ECONNREFUSED 127.0.0.1:8123 (ClickHouse down for the test)', true, { code: 'ECONNREFUSED' });
+    throw new StoreError('connect ECONNREFUSED 127.0.0.1:8123 (ClickHouse down for the test)', true, {
+      code: 'ECONNREFUSED',
+    });
   }
   async query<T>(sql: string, params?: QueryParams): Promise<T[]> {
     this.check();
@@ -74,7 +76,10 @@ describe('recorder while ClickHouse is unavailable', () => {
         }),
       ),
     );
-    await h.publish('change', Array.from({ length: CHANGES }, (_, i) => aChange({ id: `chg-${i}`, service: `svc-${i % 5}` })));
+    await h.publish(
+      'change',
+      Array.from({ length: CHANGES }, (_, i) => aChange({ id: `chg-${i}`, service: `svc-${i % 5}` })),
+    );
 
     // Down: the recorder keeps trying (the batch runner retries with backoff), writes nothing.
     await eventually(async () => assert.ok(store.refused >= 20, `refused ${store.refused} calls so far`));
@@ -86,7 +91,10 @@ describe('recorder while ClickHouse is unavailable', () => {
       assert.equal(await countRows(direct, 'SELECT count() AS n FROM telemetry_points'), BATCHES * POINTS);
       assert.equal(await countRows(direct, 'SELECT count() AS n FROM changes'), CHANGES);
     });
-    assert.equal(await countRows(direct, 'SELECT sum(value_count) AS n FROM telemetry_rollup_1m'), BATCHES * POINTS);
+    assert.equal(
+      await countRows(direct, 'SELECT sum(value_count) AS n FROM telemetry_rollup_1m'),
+      BATCHES * POINTS,
+    );
     assert.deepEqual(
       h.results.flatMap((r) => r.rejected ?? []),
       [],
@@ -105,7 +113,9 @@ describe('recorder while ClickHouse is unavailable', () => {
     };
     const before = h.results.length;
     await h.publish('change', [aChange({ id: 'chg-late', service: 'svc-late' })]);
-    await eventually(async () => assert.equal(await countRows(h.ch.store, "SELECT count() AS n FROM changes WHERE id = 'chg-late'"), 1));
+    await eventually(async () =>
+      assert.equal(await countRows(h.ch.store, "SELECT count() AS n FROM changes WHERE id = 'chg-late'"), 1),
+    );
     const after = h.results.slice(before).filter((r) => (r.pauseMs ?? 0) > 0);
     assert.ok(after.length >= 1, 'the batch that needed retries asked for a pause');
   });

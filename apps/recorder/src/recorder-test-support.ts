@@ -20,7 +20,11 @@ export interface RecorderHarness {
   readonly consumer: RecorderConsumer;
   /** What every handled batch returned. */
   readonly results: BatchResult[];
-  publish<E extends EventName>(event: E, values: readonly EventTypes[E][], format?: 'avro' | 'json'): Promise<void>;
+  publish<E extends EventName>(
+    event: E,
+    values: readonly EventTypes[E][],
+    format?: 'avro' | 'json',
+  ): Promise<void>;
   /** Starts consuming (a fresh consumer group). */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -47,7 +51,10 @@ export async function recorderHarness(
   const brokers = await testKafkaBrokers();
   const ch = await testClickHouse();
   await runMigrations(ch.store);
-  const topics = Object.fromEntries(events.map((e) => [e, uniqueTopic(`recorder.${e}`)])) as Record<EventName, string>;
+  const topics = Object.fromEntries(events.map((e) => [e, uniqueTopic(`recorder.${e}`)])) as Record<
+    EventName,
+    string
+  >;
   const busConfig = loadBusConfig({
     AFTERSHOCK_BUS: 'kafka',
     KAFKA_BROKERS: brokers.join(','),
@@ -64,9 +71,16 @@ export async function recorderHarness(
       .join(','),
     RECORDER_PAUSE_ON_TROUBLE: '100ms',
   });
-  const consumer = new RecorderConsumer(wrap(ch.store), config, codec, silentLogger, { now: () => Date.now() }, {
-    retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 100 },
-  });
+  const consumer = new RecorderConsumer(
+    wrap(ch.store),
+    config,
+    codec,
+    silentLogger,
+    { now: () => Date.now() },
+    {
+      retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 100 },
+    },
+  );
   let subscription: Subscription | undefined;
   const results: BatchResult[] = [];
   return {
@@ -118,7 +132,11 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 60_000)
   }
 }
 
-export async function countRows(store: ClickHouseStore, sql: string, params?: Record<string, unknown>): Promise<number> {
+export async function countRows(
+  store: ClickHouseStore,
+  sql: string,
+  params?: Record<string, unknown>,
+): Promise<number> {
   const [row] = await store.query<{ n: string }>(sql, params);
   return Number(row?.n ?? 0);
 }

@@ -28,8 +28,8 @@ import {
   ProblemsRepository,
   TelemetryRepository,
   VerdictsRepository,
-} from '../../../libs/storage/src/queries/index.js';
-import { UNREADABLE_DEAD_LETTER } from '../../../libs/storage/src/records/index.js';
+} from '#storage';
+import { UNREADABLE_DEAD_LETTER } from '#storage';
 import { eventually, recorderHarness, type RecorderHarness } from './recorder-test-support.js';
 
 describe('recorder: topics → ClickHouse, field for field', () => {
@@ -67,11 +67,29 @@ describe('recorder: topics → ClickHouse, field for field', () => {
         commitAt: null,
         team: null,
       }),
-      aChange({ id: 'c-3', pipeline: { name: null, runId: null, url: null, testsPassed: null, testsRun: null, testsFailed: null } }),
+      aChange({
+        id: 'c-3',
+        pipeline: {
+          name: null,
+          runId: null,
+          url: null,
+          testsPassed: null,
+          testsRun: null,
+          testsFailed: null,
+        },
+      }),
     ];
     const alerts = [
       anAlert({ id: 'a-1' }),
-      anAlert({ id: 'a-2', status: 'resolved', endsAt: T0 + 9 * MINUTE, annotations: { runbook: 'x' }, link: 'https://x', team: 't', runbookUrl: 'https://rb' }),
+      anAlert({
+        id: 'a-2',
+        status: 'resolved',
+        endsAt: T0 + 9 * MINUTE,
+        annotations: { runbook: 'x' },
+        link: 'https://x',
+        team: 't',
+        runbookUrl: 'https://rb',
+      }),
     ];
     const telemetry = [
       aTelemetryBatch({
@@ -79,8 +97,20 @@ describe('recorder: topics → ClickHouse, field for field', () => {
         service: 'checkout',
         resource: { 'k8s.cluster.name': 'eu-1' },
         points: [
-          { metric: 'latency.p95', value: 0.125, timestamp: now - 5 * MINUTE, unit: 's', labels: { route: '/pay' } },
-          { metric: 'latency.p95', value: 0.25, timestamp: now - 4 * MINUTE, unit: 's', labels: { route: '/pay' } },
+          {
+            metric: 'latency.p95',
+            value: 0.125,
+            timestamp: now - 5 * MINUTE,
+            unit: 's',
+            labels: { route: '/pay' },
+          },
+          {
+            metric: 'latency.p95',
+            value: 0.25,
+            timestamp: now - 4 * MINUTE,
+            unit: 's',
+            labels: { route: '/pay' },
+          },
           { metric: 'requests', value: 1234.5, timestamp: now - 4 * MINUTE, unit: null, labels: {} },
         ],
       }),
@@ -93,7 +123,16 @@ describe('recorder: topics → ClickHouse, field for field', () => {
         look: 2,
         metrics: [
           ...aVerdict().metrics,
-          { metric: 'latency', outcome: 'pass', test: 'mann-whitney', pValue: null, effect: null, baselineValue: null, observedValue: null, reason: 'no change' },
+          {
+            metric: 'latency',
+            outcome: 'pass',
+            test: 'mann-whitney',
+            pValue: null,
+            effect: null,
+            baselineValue: null,
+            observedValue: null,
+            reason: 'no change',
+          },
         ],
       }),
     ];
@@ -104,16 +143,36 @@ describe('recorder: topics → ClickHouse, field for field', () => {
         ...anIncident().suspects,
         { changeId: null, service: null, kind: null, probability: 0.17, evidence: [] },
       ],
-      members: [...anIncident().members, { type: 'verdict', ref: 'c-1/2', service: 'checkout', name: 'verdict', at: T0 + 20 * MINUTE }],
+      members: [
+        ...anIncident().members,
+        { type: 'verdict', ref: 'c-1/2', service: 'checkout', name: 'verdict', at: T0 + 20 * MINUTE },
+      ],
       actor: 'ann',
       comment: 'looking',
       team: 'payments',
       resolvedAt: T0 + HOUR,
     });
-    const problem = aProblem({ id: 'prb-1', mttrMs: null, periodMs: null, workaround: 'restart', fixChangeId: 'c-9', reopened: true, actor: 'bob' });
+    const problem = aProblem({
+      id: 'prb-1',
+      mttrMs: null,
+      periodMs: null,
+      workaround: 'restart',
+      fixChangeId: 'c-9',
+      reopened: true,
+      actor: 'bob',
+    });
     const assessment = anAssessment({ changeId: 'c-1', team: 'payments' });
-    const command = anIncidentCommand({ incidentId: 'inc-1', action: 'severity', severity: 'high', comment: 'worse' });
-    const problemCommand = aProblemCommand({ action: 'known_error', workaround: 'restart the pool', fixChangeId: 'c-9' });
+    const command = anIncidentCommand({
+      incidentId: 'inc-1',
+      action: 'severity',
+      severity: 'high',
+      comment: 'worse',
+    });
+    const problemCommand = aProblemCommand({
+      action: 'known_error',
+      workaround: 'restart the pool',
+      fixChangeId: 'c-9',
+    });
 
     await h.publish('change', changes.slice(0, 2));
     await h.publish('change', changes.slice(2), 'json');
@@ -130,14 +189,25 @@ describe('recorder: topics → ClickHouse, field for field', () => {
     await eventually(async () => {
       assert.deepEqual(sortById(await new ChangesRepository(store).byIds(['c-1', 'c-2', 'c-3'])), changes);
       assert.deepEqual(
-        sortById(await new AlertsRepository(store).list({ from: T0 - HOUR, to: T0 + HOUR, service: 'checkout' })),
+        sortById(
+          await new AlertsRepository(store).list({ from: T0 - HOUR, to: T0 + HOUR, service: 'checkout' }),
+        ),
         alerts,
       );
-      const points = await new TelemetryRepository(store).points({ service: 'checkout', from: now - HOUR, to: now });
+      const points = await new TelemetryRepository(store).points({
+        service: 'checkout',
+        from: now - HOUR,
+        to: now,
+      });
       assert.deepEqual(
         points,
         telemetry[0]!.points
-          .map((p) => ({ ...p, service: 'checkout', environment: 'production', resource: { 'k8s.cluster.name': 'eu-1' } }))
+          .map((p) => ({
+            ...p,
+            service: 'checkout',
+            environment: 'production',
+            resource: { 'k8s.cluster.name': 'eu-1' },
+          }))
           .sort((a, b) => a.metric.localeCompare(b.metric) || a.timestamp - b.timestamp),
       );
       assert.deepEqual(await new VerdictsRepository(store).byChange('c-1'), verdicts);
@@ -157,7 +227,11 @@ describe('recorder: topics → ClickHouse, field for field', () => {
       { key: 'checkout', value: JSON.stringify({ ...aChange({ id: 'c-bad' }), startedAt: 'yesterday' }) },
     ]);
     const letters = await eventually(async () => {
-      const found = await new DeadLettersRepository(h.ch.store).list({ from: now - HOUR, to: Date.now() + MINUTE, source: h.topics.change });
+      const found = await new DeadLettersRepository(h.ch.store).list({
+        from: now - HOUR,
+        to: Date.now() + MINUTE,
+        source: h.topics.change,
+      });
       assert.equal(found.length, 2);
       return found;
     });
@@ -169,7 +243,7 @@ describe('recorder: topics → ClickHouse, field for field', () => {
     assert.match(garbage.id, new RegExp(`^${h.topics.change.replaceAll('.', '\\.')}/\\d/\\d+$`));
     const invalid = [...byValue.values()].find((l) => l !== garbage)!;
     assert.match(invalid.reason, /startedAt/);
-    assert.equal((await new ChangesRepository(h.ch.store).get('c-bad')), undefined, 'no row for refused input');
+    assert.equal(await new ChangesRepository(h.ch.store).get('c-bad'), undefined, 'no row for refused input');
   });
 
   it('keeps every kind of message of the dead-letter topic: records, DeadLetter events, and the unreadable raw', async () => {
@@ -189,10 +263,18 @@ describe('recorder: topics → ClickHouse, field for field', () => {
       },
       'aftershock-ingest',
     );
-    const event = aDeadLetter({ id: 'dl-event', source: 'raw.pagerduty', receivedAt: now - MINUTE, headers: { a: 'b' } });
+    const event = aDeadLetter({
+      id: 'dl-event',
+      source: 'raw.pagerduty',
+      receivedAt: now - MINUTE,
+      headers: { a: 'b' },
+    });
     await h.bus.send(h.topics['dead-letter'], [
       record,
-      { key: null, value: await (await import('./recorder-test-support.js')).codec.encode('dead-letter', event) },
+      {
+        key: null,
+        value: await (await import('./recorder-test-support.js')).codec.encode('dead-letter', event),
+      },
       { key: 'x', value: Buffer.from('\u0000garbage'), headers: { h: 'v' } },
     ]);
     const repo = new DeadLettersRepository(h.ch.store);
@@ -216,8 +298,14 @@ describe('recorder: topics → ClickHouse, field for field', () => {
           messageAt: now - 2 * MINUTE,
         },
       );
-      assert.deepEqual(await repo.list({ ...window, source: 'raw.pagerduty' }), [{ ...event, messageAt: null }]);
-      const [raw] = await repo.list({ ...window, source: h.topics['dead-letter'], code: UNREADABLE_DEAD_LETTER });
+      assert.deepEqual(await repo.list({ ...window, source: 'raw.pagerduty' }), [
+        { ...event, messageAt: null },
+      ]);
+      const [raw] = await repo.list({
+        ...window,
+        source: h.topics['dead-letter'],
+        code: UNREADABLE_DEAD_LETTER,
+      });
       assert.equal(raw?.value?.toString(), '\u0000garbage');
       assert.deepEqual(raw?.headers, { h: 'v' });
       assert.match(raw!.reason, /neither a dead-letter record nor a DeadLetter event/);

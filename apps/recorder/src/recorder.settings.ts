@@ -2,7 +2,7 @@
 // the telemetry tables, and how long to pause a partition after ClickHouse had trouble.
 import { ConfigError, loadSettings, setting, type Env } from '#config';
 import { TOPIC_EVENTS, TOPICS, type EventName } from '#contracts';
-import { recordableEvents } from '../../../libs/storage/src/records/index.js';
+import { recordableEvents } from '#storage';
 
 /** Events the schema has a table for. */
 const EVENTS = new Set<string>(recordableEvents());
@@ -10,7 +10,9 @@ const EVENTS = new Set<string>(recordableEvents());
 const recorderSettings = {
   topics: setting.optionalString('RECORDER_TOPICS', 'topic=event,... (replaces the defaults)'),
   deadLetterTopic: setting.string('AFTERSHOCK_DLQ_TOPIC', { default: TOPICS.deadLetters }),
-  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json', 'confluent'] as const, { default: 'avro' }),
+  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json', 'confluent'] as const, {
+    default: 'avro',
+  }),
   schemaRegistryUrl: setting.url('SCHEMA_REGISTRY_URL'),
   schemaRegistryUser: setting.optionalString('SCHEMA_REGISTRY_USERNAME'),
   schemaRegistryPassword: setting.optionalString('SCHEMA_REGISTRY_PASSWORD'),
@@ -66,7 +68,10 @@ export function loadRecorderConfig(env: Env = process.env): RecorderConfig {
   }
   const testKillAt = s.testKillAt ? parseKillPoint(s.testKillAt, problems) : undefined;
   if (s.wireFormat === 'confluent' && !s.schemaRegistryUrl) {
-    problems.push({ setting: 'SCHEMA_REGISTRY_URL', problem: 'is required with AFTERSHOCK_WIRE_FORMAT=confluent' });
+    problems.push({
+      setting: 'SCHEMA_REGISTRY_URL',
+      problem: 'is required with AFTERSHOCK_WIRE_FORMAT=confluent',
+    });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -92,7 +97,11 @@ function defaultTopics(deadLetterTopic: string): Record<string, EventName> {
 
 function parseTopicMap(spec: string): Record<string, EventName> {
   const map: Record<string, EventName> = {};
-  for (const [index, entry] of spec.split(',').map((e) => e.trim()).filter(Boolean).entries()) {
+  for (const [index, entry] of spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .entries()) {
     const [topic, event] = entry.split('=').map((p) => p.trim());
     if (!topic || !event || !EVENTS.has(event)) {
       throw new ConfigError([
@@ -107,7 +116,10 @@ function parseTopicMap(spec: string): Record<string, EventName> {
   return map;
 }
 
-function parseKillPoint(spec: string, problems: { setting: string; problem: string }[]): KillPoint | undefined {
+function parseKillPoint(
+  spec: string,
+  problems: { setting: string; problem: string }[],
+): KillPoint | undefined {
   const match = /^(intent|write):([1-9]\d*)$/.exec(spec);
   if (!match) {
     problems.push({ setting: 'RECORDER_TEST_KILL_AT', problem: `"${spec}" is not intent:N or write:N` });

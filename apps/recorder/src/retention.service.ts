@@ -4,7 +4,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import type { Logger } from '#observability';
 import { LOGGER } from '#platform';
 import { CLICKHOUSE_STORE, type ClickHouseStore } from '#storage';
-import { applyTelemetryRetention } from '../../../libs/storage/src/queries/index.js';
+import { applyTelemetryRetention } from '#storage';
 import type { RecorderConfig } from './recorder.settings.js';
 import { RECORDER_CONFIG } from './recorder.tokens.js';
 

@@ -14,7 +14,14 @@ export async function shows(page: Page, content: Locator, what: string, timeout 
         () => true,
         () => false,
       );
-  await Promise.race([appear(content), appear(problem)]);
+  // Whichever shows first; a locator that gives up early does not end the wait for the other.
+  await new Promise<void>((resolve) => {
+    let left = 2;
+    for (const l of [content, problem])
+      void appear(l).then((seen) => {
+        if (seen || --left === 0) resolve();
+      });
+  });
   if ((await content.count()) > 0) return content;
   if ((await problem.count()) > 0)
     throw new assert.AssertionError({

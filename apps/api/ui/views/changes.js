@@ -51,8 +51,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     'select',
     {
       id: 'changes-range',
-      onchange: () =>
-        setQuery({ range: rangeSelect.value === '7d' ? null : rangeSelect.value, focus: null }),
+      onchange: () => setQuery({ range: rangeSelect.value === '7d' ? null : rangeSelect.value, focus: null }),
     },
     Object.entries(RANGE_NAMES).map(([value, text]) =>
       h('option', { value, selected: value === range }, text),

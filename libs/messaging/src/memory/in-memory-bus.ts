@@ -113,9 +113,10 @@ export class InMemoryBus implements MessageBus {
    * Messages not yet committed by the groups that currently have members, over all their
    * topics: 0 means every consumer has caught up (a demo paces itself on this).
    */
-  lag(): number {
+  lag(exceptGroups: readonly string[] = []): number {
     let lag = 0;
     for (const [groupId, group] of this.groups) {
+      if (exceptGroups.includes(groupId)) continue;
       for (const topic of group.subscribedTopics()) {
         this.logsOf(topic).forEach((log, partition) => {
           lag += log.endOffset - (this.committedOffset(groupId, topic, partition) ?? 0);

@@ -16,18 +16,27 @@ import { TelemetryRepository } from './telemetry.repository.js';
 
 const url = process.env.CLICKHOUSE_URL?.trim();
 const cluster = process.env.CLICKHOUSE_CLUSTER?.trim();
-const skip = url && cluster ? false : 'set CLICKHOUSE_URL and CLICKHOUSE_CLUSTER to test the cluster form on a cluster';
+const skip =
+  url && cluster ? false : 'set CLICKHOUSE_URL and CLICKHOUSE_CLUSTER to test the cluster form on a cluster';
 
 describe('cluster migrations on a ClickHouse cluster', { skip }, () => {
   it('creates replicated and distributed tables the repositories read through', async () => {
     // ON CLUSTER takes no query parameter: the name is checked, then written in.
-    const clusterName = /^[\w.{}-]+$/.test(cluster!) ? cluster! : assert.fail(`unusable cluster name ${cluster}`);
+    const clusterName = /^[\w.{}-]+$/.test(cluster!)
+      ? cluster!
+      : assert.fail(`unusable cluster name ${cluster}`);
     const database = `aftershock_cluster_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const credentials = { url: url!, username: process.env.CLICKHOUSE_USER ?? 'default', password: process.env.CLICKHOUSE_PASSWORD ?? '' };
+    const credentials = {
+      url: url!,
+      username: process.env.CLICKHOUSE_USER ?? 'default',
+      password: process.env.CLICKHOUSE_PASSWORD ?? '',
+    };
     const admin = await HttpStore.open({ ...credentials, database: 'default' });
     const dir = await mkdtemp(join(tmpdir(), 'aftershock-cluster-'));
     try {
-      await admin.command(`CREATE DATABASE IF NOT EXISTS {db:Identifier} ON CLUSTER '${clusterName}'`, { db: database });
+      await admin.command(`CREATE DATABASE IF NOT EXISTS {db:Identifier} ON CLUSTER '${clusterName}'`, {
+        db: database,
+      });
       await writeClusterMigrations(defaultMigrationsDir(), dir, { cluster });
       const store = await HttpStore.open({ ...credentials, database });
       try {
@@ -39,12 +48,23 @@ describe('cluster migrations on a ClickHouse cluster', { skip }, () => {
         const now = Date.now();
         await store.insert(
           TABLES.telemetryPoints,
-          toTelemetryPointRows({ id: 'b', service: 'api', environment: 'production', resource: {}, points: [{ metric: 'm', value: 1, timestamp: now - 60_000, unit: null, labels: {} }] }),
+          toTelemetryPointRows({
+            id: 'b',
+            service: 'api',
+            environment: 'production',
+            resource: {},
+            points: [{ metric: 'm', value: 1, timestamp: now - 60_000, unit: null, labels: {} }],
+          }),
         );
         await store.insert(TABLES.incidents, [toIncidentRow(anIncident())]);
         // Distributed inserts may be forwarded in the background: wait for them to land.
         for (let i = 0; i < 100; i++) {
-          const got = await new TelemetryRepository(store).series({ service: 'api', metric: 'm', from: now - 3_600_000, to: now });
+          const got = await new TelemetryRepository(store).series({
+            service: 'api',
+            metric: 'm',
+            from: now - 3_600_000,
+            to: now,
+          });
           if (got.series.length === 1 && (await new IncidentsRepository(store).get('inc-1'))) return;
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
@@ -53,7 +73,9 @@ describe('cluster migrations on a ClickHouse cluster', { skip }, () => {
         await store.close();
       }
     } finally {
-      await admin.command(`DROP DATABASE IF EXISTS {db:Identifier} ON CLUSTER '${clusterName}' SYNC`, { db: database });
+      await admin.command(`DROP DATABASE IF EXISTS {db:Identifier} ON CLUSTER '${clusterName}' SYNC`, {
+        db: database,
+      });
       await admin.close();
       await rm(dir, { recursive: true, force: true });
     }

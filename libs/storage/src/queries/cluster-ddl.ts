@@ -93,7 +93,11 @@ export function createdTables(texts: readonly string[]): Set<string> {
  * The cluster form of one migration file's text. `tables`: every table the migrations create
  * (references to them in views and ALTERs are rewritten to the local tables).
  */
-export function clusterMigration(text: string, tables: ReadonlySet<string>, options: ClusterDdlOptions = {}): string {
+export function clusterMigration(
+  text: string,
+  tables: ReadonlySet<string>,
+  options: ClusterDdlOptions = {},
+): string {
   const o = resolve(options);
   const out: string[] = [];
   for (const { sql } of splitSqlStatements(text)) {

@@ -1,6 +1,10 @@
 // Dead letters for inspection (and replay): what was refused, where, when and why.
 import type { ClickHouseStore } from '../port.js';
-import { fromDeadLetterRow, type StoredDeadLetter, type StoredDeadLetterRow } from '../records/dead-letter.record.js';
+import {
+  fromDeadLetterRow,
+  type StoredDeadLetter,
+  type StoredDeadLetterRow,
+} from '../records/dead-letter.record.js';
 import { pageSize, timeRange, type Instant } from './query-params.js';
 import { sqlFiles } from './sql-files.js';
 

@@ -87,8 +87,14 @@ export class DoraRepository {
 
   constructor(private readonly store: ClickHouseStore) {}
 
-  async changeFailures(window: DoraWindow, minProbability = DEFAULT_CAUSE_PROBABILITY): Promise<ChangeFailureFigures[]> {
-    const rows = await this.store.query<ChangeFailureRow>(this.sql.changeFailures, { ...params(window), minProbability });
+  async changeFailures(
+    window: DoraWindow,
+    minProbability = DEFAULT_CAUSE_PROBABILITY,
+  ): Promise<ChangeFailureFigures[]> {
+    const rows = await this.store.query<ChangeFailureRow>(this.sql.changeFailures, {
+      ...params(window),
+      minProbability,
+    });
     return rows.map((r) => {
       const changes = Number(r.changes);
       const failures = Number(r.failures);
@@ -106,7 +112,10 @@ export class DoraRepository {
   }
 
   async timeToRestore(window: DoraWindow): Promise<RestoreFigures[]> {
-    const rows = await this.store.query<QuantileRow & { incidents: Int; restored: Int }>(this.sql.restore, params(window));
+    const rows = await this.store.query<QuantileRow & { incidents: Int; restored: Int }>(
+      this.sql.restore,
+      params(window),
+    );
     return rows.map((r) => {
       const restored = Number(r.restored);
       return {
@@ -119,8 +128,15 @@ export class DoraRepository {
   }
 
   async leadTime(window: DoraWindow): Promise<LeadTimeFigures[]> {
-    const rows = await this.store.query<QuantileRow & { deployments: Int }>(this.sql.leadTime, params(window));
-    return rows.map((r) => ({ service: r.service, deployments: Number(r.deployments), ...quantiles(r, true) }));
+    const rows = await this.store.query<QuantileRow & { deployments: Int }>(
+      this.sql.leadTime,
+      params(window),
+    );
+    return rows.map((r) => ({
+      service: r.service,
+      deployments: Number(r.deployments),
+      ...quantiles(r, true),
+    }));
   }
 
   /** All four DORA figures per service that changed in the window. */

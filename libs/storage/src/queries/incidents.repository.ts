@@ -1,7 +1,15 @@
 // Incidents: a filtered, paged list of summaries, and the detail of one (its newest version with
 // suspects, their evidence and changes, members, the timeline of versions, and the problems it
 // belongs to). Every read is of the newest version of each incident (FINAL).
-import type { Change, ChangeKind, Incident, IncidentCommand, IncidentKind, IncidentStatus, Severity } from '#contracts';
+import type {
+  Change,
+  ChangeKind,
+  Incident,
+  IncidentCommand,
+  IncidentKind,
+  IncidentStatus,
+  Severity,
+} from '#contracts';
 import type { ClickHouseStore } from '../port.js';
 import {
   fromIncidentEventRow,
@@ -103,7 +111,12 @@ export class IncidentsRepository {
       this.store.query<StoredIncidentRow>(this.sql.list, params),
       this.store.query<{ total: string }>(this.sql.count, params),
     ]);
-    return { items: rows.map((row) => summarise(fromIncidentRow(row))), total: Number(count?.total ?? 0), limit, offset };
+    return {
+      items: rows.map((row) => summarise(fromIncidentRow(row))),
+      total: Number(count?.total ?? 0),
+      limit,
+      offset,
+    };
   }
 
   async byIds(ids: readonly string[]): Promise<Incident[]> {

@@ -14,20 +14,24 @@ export function asMs(value: Instant): number {
 /** A page size within 1..max (default `fallback`). */
 export function pageSize(limit: number | undefined, fallback = 100, max = 10_000): number {
   if (limit === undefined) return fallback;
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`limit must be a positive integer, got ${limit}`);
   return Math.min(limit, max);
 }
 
 export function pageOffset(offset: number | undefined): number {
   if (offset === undefined) return 0;
-  if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`offset must be a non-negative integer, got ${offset}`);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new RangeError(`offset must be a non-negative integer, got ${offset}`);
   return offset;
 }
 
 export function timeRange(from: Instant, to: Instant): { from: Date; to: Date } {
   const range = { from: asDate(from), to: asDate(to) };
   if (!(range.from.getTime() < range.to.getTime())) {
-    throw new RangeError(`time range is empty: from ${range.from.toISOString()} is not before to ${range.to.toISOString()}`);
+    throw new RangeError(
+      `time range is empty: from ${range.from.toISOString()} is not before to ${range.to.toISOString()}`,
+    );
   }
   return range;
 }

@@ -23,7 +23,11 @@ export class RecorderIntentsRepository {
 
   /** Intents of the partition that end at or after `from`, in offset order. */
   async from(topic: string, partition: number, from: bigint): Promise<OffsetRange[]> {
-    const rows = await this.store.query<IntentRow>(this.sql.from, { topic, partition, from: from.toString() });
+    const rows = await this.store.query<IntentRow>(this.sql.from, {
+      topic,
+      partition,
+      from: from.toString(),
+    });
     return rows.map((row) => ({ first: BigInt(row.first_offset), last: BigInt(row.last_offset) }));
   }
 

@@ -52,7 +52,9 @@ export async function applyTelemetryRetention(
     rollup1mMs: 'retention/telemetry-rollup-1m',
     rollup1hMs: 'retention/telemetry-rollup-1h',
   });
-  const wanted = (Object.keys(TABLE_OF) as (keyof typeof TABLE_OF)[]).filter((key) => retention[key] !== undefined);
+  const wanted = (Object.keys(TABLE_OF) as (keyof typeof TABLE_OF)[]).filter(
+    (key) => retention[key] !== undefined,
+  );
   if (wanted.length === 0) return [];
   const rows = await store.query<{ name: string; engine_full: string }>(sql.current, {
     tables: wanted.map((key) => TABLE_OF[key]),

@@ -30,7 +30,11 @@ describe('query files', () => {
     for (const name of files) {
       const text = sqlFile(name);
       assert.ok(!text.endsWith(';'), name);
-      assert.doesNotMatch(text.split('\n').at(-1)!, /^\s*--/, `${name}: a driver appends FORMAT after the text`);
+      assert.doesNotMatch(
+        text.split('\n').at(-1)!,
+        /^\s*--/,
+        `${name}: a driver appends FORMAT after the text`,
+      );
     }
   });
 

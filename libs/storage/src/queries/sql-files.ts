@@ -18,10 +18,7 @@ export function sqlFile(name: string): string {
   let text = cache.get(name);
   if (text === undefined) {
     const path = projectPath('libs', 'storage', 'src', 'queries', 'sql', `${name}.sql`);
-    text = readFileSync(path, 'utf8')
-      .replace(/\r\n?/g, '\n')
-      .trimEnd()
-      .replace(/;$/, '');
+    text = readFileSync(path, 'utf8').replace(/\r\n?/g, '\n').trimEnd().replace(/;$/, '');
     cache.set(name, text);
   }
   return text;

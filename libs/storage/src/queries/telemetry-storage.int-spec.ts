@@ -34,7 +34,15 @@ function points(service: string, start: number, end: number, seed: number): Tele
     for (const route of ['/a', '/b']) {
       const normal = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
       const value = Math.round(Math.exp(3 + 0.8 * normal + (route === '/b' ? 1 : 0)) * 1000) / 1000;
-      out.push(...toTelemetryPointRows({ id: 'x', service, environment: 'production', resource: {}, points: [{ metric: 'latency', value, timestamp: t, unit: 'ms', labels: { route } }] }));
+      out.push(
+        ...toTelemetryPointRows({
+          id: 'x',
+          service,
+          environment: 'production',
+          resource: {},
+          points: [{ metric: 'latency', value, timestamp: t, unit: 'ms', labels: { route } }],
+        }),
+      );
     }
   }
   return out;
@@ -76,7 +84,9 @@ describe('telemetry storage', () => {
     // Several inserts (several parts, several rollup rows per bucket until merged), one replayed.
     const third = Math.ceil(rows.length / 3);
     for (let i = 0; i < 3; i++) {
-      await store.insert(TABLES.telemetryPoints, rows.slice(i * third, (i + 1) * third), { dedupToken: `rollup-test-${i}` });
+      await store.insert(TABLES.telemetryPoints, rows.slice(i * third, (i + 1) * third), {
+        dedupToken: `rollup-test-${i}`,
+      });
     }
     await store.insert(TABLES.telemetryPoints, rows.slice(0, third), { dedupToken: 'rollup-test-0' });
 
@@ -95,7 +105,11 @@ describe('telemetry storage', () => {
          FROM telemetry_points WHERE service = 'rollups' GROUP BY key ORDER BY key`,
       );
       assert.equal(rollup.length, raw.length, `${table}: one bucket per raw bucket`);
-      assert.equal(rollup.reduce((n, b) => n + Number(b.n), 0), rows.length, `${table}: every point counted once`);
+      assert.equal(
+        rollup.reduce((n, b) => n + Number(b.n), 0),
+        rows.length,
+        `${table}: every point counted once`,
+      );
       for (const [i, bucket] of rollup.entries()) {
         const values = raw[i]!.raw;
         assert.equal(bucket.key, raw[i]!.key);
@@ -126,7 +140,10 @@ describe('telemetry storage', () => {
       assert.ok(values.length > 1500);
       for (const [k, p] of LEVELS.entries()) {
         const [lo, hi] = bracket(values, p);
-        assert.ok(row.qs[k]! >= lo && row.qs[k]! <= hi, `whole range p${p * 100} = ${row.qs[k]} outside [${lo}, ${hi}]`);
+        assert.ok(
+          row.qs[k]! >= lo && row.qs[k]! <= hi,
+          `whole range p${p * 100} = ${row.qs[k]} outside [${lo}, ${hi}]`,
+        );
       }
     }
   });
@@ -137,7 +154,13 @@ describe('telemetry storage', () => {
     const recent = points('retention', now - DAY, now - DAY + 10 * MINUTE, 2);
     await store.insert(TABLES.telemetryPoints, [...old, ...recent]);
     const count = async () =>
-      Number((await store.query<{ n: string }>(`SELECT count() AS n FROM telemetry_points WHERE service = 'retention'`))[0]!.n);
+      Number(
+        (
+          await store.query<{ n: string }>(
+            `SELECT count() AS n FROM telemetry_points WHERE service = 'retention'`,
+          )
+        )[0]!.n,
+      );
     assert.equal(await count(), old.length + recent.length, 'both inside the default 30 days');
 
     const changes = await applyTelemetryRetention(store, { rawMs: 5 * DAY, rollup1mMs: 60 * DAY });
@@ -148,7 +171,11 @@ describe('telemetry storage', () => {
         [TABLES.telemetryRollup1m, 90 * 86_400, 60 * 86_400],
       ],
     );
-    assert.deepEqual(await applyTelemetryRetention(store, { rawMs: 5 * DAY, rollup1mMs: 60 * DAY }), [], 'no-op when it matches');
+    assert.deepEqual(
+      await applyTelemetryRetention(store, { rawMs: 5 * DAY, rollup1mMs: 60 * DAY }),
+      [],
+      'no-op when it matches',
+    );
 
     await store.command('OPTIMIZE TABLE telemetry_points FINAL');
     assert.equal(await count(), recent.length, 'the partition older than 5 days is gone');
@@ -163,8 +190,14 @@ describe('telemetry storage', () => {
   });
 
   it('reads the TTL of an engine definition', () => {
-    assert.equal(ttlSeconds('MergeTree ORDER BY x TTL toDateTime(ts) + toIntervalDay(30) SETTINGS a = 1'), 30 * 86_400);
-    assert.equal(ttlSeconds("MergeTree TTL toDateTime(ts) + toIntervalSecond(_CAST(86400, 'UInt64'))"), 86_400);
+    assert.equal(
+      ttlSeconds('MergeTree ORDER BY x TTL toDateTime(ts) + toIntervalDay(30) SETTINGS a = 1'),
+      30 * 86_400,
+    );
+    assert.equal(
+      ttlSeconds("MergeTree TTL toDateTime(ts) + toIntervalSecond(_CAST(86400, 'UInt64'))"),
+      86_400,
+    );
     assert.equal(ttlSeconds('MergeTree ORDER BY x'), null);
   });
 });

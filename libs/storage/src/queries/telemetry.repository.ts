@@ -2,7 +2,11 @@
 // points for short ranges, 1-minute rollups for days, 1-hour rollups beyond — and never a
 // resolution whose retention no longer covers the start of the range.
 import type { ClickHouseStore } from '../port.js';
-import { fromTelemetryPointRow, type StoredTelemetryPoint, type StoredTelemetryPointRow } from '../records/telemetry.record.js';
+import {
+  fromTelemetryPointRow,
+  type StoredTelemetryPoint,
+  type StoredTelemetryPointRow,
+} from '../records/telemetry.record.js';
 import { asMs, pageSize, timeRange, type Instant } from './query-params.js';
 import { sqlFiles } from './sql-files.js';
 
@@ -30,7 +34,12 @@ export const DEFAULT_RESOLUTION_POLICY: ResolutionPolicy = {
 };
 
 /** The coarsest resolution needed for neither too many points nor data already expired. */
-export function pickResolution(fromMs: number, toMs: number, nowMs: number, policy = DEFAULT_RESOLUTION_POLICY): Resolution {
+export function pickResolution(
+  fromMs: number,
+  toMs: number,
+  nowMs: number,
+  policy = DEFAULT_RESOLUTION_POLICY,
+): Resolution {
   const range = toMs - fromMs;
   if (range > policy.minuteMaxRangeMs || fromMs < nowMs - policy.minuteRetentionMs) return '1h';
   if (range > policy.rawMaxRangeMs || fromMs < nowMs - policy.rawRetentionMs) return '1m';
@@ -97,7 +106,14 @@ interface SeriesRow<P> {
 }
 
 type RawPoint = [t: string | number, value: number];
-type BucketPoint = [t: string | number, count: string | number, min: number, max: number, sum: number, quantiles: number[]];
+type BucketPoint = [
+  t: string | number,
+  count: string | number,
+  min: number,
+  max: number,
+  sum: number,
+  quantiles: number[],
+];
 
 export class TelemetryRepository {
   private readonly sql = sqlFiles({
@@ -154,7 +170,18 @@ function toSeries<P>(row: SeriesRow<P>, point: (p: P) => SeriesPoint): MetricSer
 }
 
 function rawPoint([t, value]: RawPoint): SeriesPoint {
-  return { t: Number(t), count: 1, min: value, max: value, sum: value, mean: value, p50: value, p90: value, p95: value, p99: value };
+  return {
+    t: Number(t),
+    count: 1,
+    min: value,
+    max: value,
+    sum: value,
+    mean: value,
+    p50: value,
+    p90: value,
+    p95: value,
+    p99: value,
+  };
 }
 
 function bucketPoint([t, count, min, max, sum, [p50, p90, p95, p99]]: BucketPoint): SeriesPoint {

@@ -91,7 +91,10 @@ export function deadLetterRowFromRecord(record: DeadLetterRecordLike): DeadLette
     key: record.key ?? '',
     value: record.value ?? '',
     headers: Object.fromEntries(
-      Object.entries(record.headers).map(([name, base64]) => [name, headerText(Buffer.from(base64, 'base64'))]),
+      Object.entries(record.headers).map(([name, base64]) => [
+        name,
+        headerText(Buffer.from(base64, 'base64')),
+      ]),
     ),
     message_at: record.timestamp > 0 ? record.timestamp : null,
   };

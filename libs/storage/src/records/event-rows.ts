@@ -46,7 +46,11 @@ export function eventTable(event: EventName): TableName {
 }
 
 /** The rows of one decoded event, for eventTable(event). */
-export function eventRows<E extends EventName>(event: E, value: EventTypes[E], source: RecordSource): object[] {
+export function eventRows<E extends EventName>(
+  event: E,
+  value: EventTypes[E],
+  source: RecordSource,
+): object[] {
   return recording(event).rows(value, source);
 }
 

@@ -102,24 +102,20 @@ export function fromIncidentRow(row: StoredIncidentRow): Incident {
     openedAt: dbTime(row.opened_at),
     updatedAt: dbTime(row.updated_at),
     resolvedAt: dbTimeOrNull(row.resolved_at),
-    members: row.members.map(
-      (m): IncidentMember => ({
-        type: m.type as MemberType,
-        ref: m.ref,
-        service: m.service,
-        name: m.name,
-        at: dbTime(m.at),
-      }),
-    ),
-    suspects: row.suspects.map(
-      (s): Suspect => ({
-        changeId: s.change_id,
-        service: s.service,
-        kind: s.kind as ChangeKind | null,
-        probability: s.probability,
-        evidence: s.evidence.map((e) => ({ factor: e.factor, detail: e.detail, weight: e.weight })),
-      }),
-    ),
+    members: row.members.map((m): IncidentMember => ({
+      type: m.type as MemberType,
+      ref: m.ref,
+      service: m.service,
+      name: m.name,
+      at: dbTime(m.at),
+    })),
+    suspects: row.suspects.map((s): Suspect => ({
+      changeId: s.change_id,
+      service: s.service,
+      kind: s.kind as ChangeKind | null,
+      probability: s.probability,
+      evidence: s.evidence.map((e) => ({ factor: e.factor, detail: e.detail, weight: e.weight })),
+    })),
     blastRadius: row.blast_radius,
     actor: row.actor,
     comment: row.comment,

@@ -16,7 +16,11 @@ interface ProblemColumns<Time, Int64, Bool> {
   readonly last_seen: Time;
   readonly mttr_ms: Int64 | null;
   readonly impact: number;
-  readonly shared_factors: readonly { readonly factor: string; readonly value: string; readonly share: number }[];
+  readonly shared_factors: readonly {
+    readonly factor: string;
+    readonly value: string;
+    readonly share: number;
+  }[];
   readonly period_ms: Int64 | null;
   readonly workaround: string | null;
   readonly fix_change_id: string | null;

@@ -34,10 +34,25 @@ describe('row mappings', () => {
     for (const change of [
       aChange(),
       aChange({ pipeline: null }),
-      aChange({ pipeline: { name: null, runId: null, url: null, testsPassed: null, testsRun: null, testsFailed: null } }),
+      aChange({
+        pipeline: {
+          name: null,
+          runId: null,
+          url: null,
+          testsPassed: null,
+          testsRun: null,
+          testsFailed: null,
+        },
+      }),
     ]) {
       const row = toChangeRow(change, source);
-      const stored = { ...row, started_at: '2026-11-02 12:00:00.000', finished_at: row.finished_at === null ? null : String(row.finished_at), commit_at: row.commit_at === null ? null : String(row.commit_at), recorded_at: String(row.recorded_at) } as StoredChangeRow;
+      const stored = {
+        ...row,
+        started_at: '2026-11-02 12:00:00.000',
+        finished_at: row.finished_at === null ? null : String(row.finished_at),
+        commit_at: row.commit_at === null ? null : String(row.commit_at),
+        recorded_at: String(row.recorded_at),
+      } as StoredChangeRow;
       assert.deepEqual(fromChangeRow(stored), change);
     }
   });
@@ -45,7 +60,16 @@ describe('row mappings', () => {
   it('a telemetry batch is one row per point, with the batch’s service, environment and resource', () => {
     const rows = toTelemetryPointRows(aTelemetryBatch({ resource: { host: 'h1' } }));
     assert.deepEqual(rows, [
-      { service: 'checkout', metric: 'http_request_duration_p95', environment: 'production', labels: {}, ts: T0, value: 0.12, unit: 's', resource: { host: 'h1' } },
+      {
+        service: 'checkout',
+        metric: 'http_request_duration_p95',
+        environment: 'production',
+        labels: {},
+        ts: T0,
+        value: 0.12,
+        unit: 's',
+        resource: { host: 'h1' },
+      },
     ]);
   });
 
@@ -66,7 +90,10 @@ describe('dead letters', () => {
     timestamp: T0,
     key: Buffer.from('k').toString('base64'),
     value: Buffer.from('{"a":').toString('base64'),
-    headers: { 'content-type': Buffer.from('application/json').toString('base64'), bin: Buffer.from([0xff]).toString('base64') },
+    headers: {
+      'content-type': Buffer.from('application/json').toString('base64'),
+      bin: Buffer.from([0xff]).toString('base64'),
+    },
     deadLetteredAt: new Date(T0 + 5).toISOString(),
   };
 
@@ -85,7 +112,10 @@ describe('dead letters', () => {
   it('gives HTTP input (no offset) a content id, the same for the same refusal', () => {
     const http = { ...record, partition: -1, offset: '-1' };
     assert.match(deadLetterRowFromRecord(http).id, /^raw\.github\/[0-9a-f]{32}$/);
-    assert.equal(deadLetterRowFromRecord(http).id, deadLetterRowFromRecord({ ...http, deadLetteredAt: 'x' }).id);
+    assert.equal(
+      deadLetterRowFromRecord(http).id,
+      deadLetterRowFromRecord({ ...http, deadLetteredAt: 'x' }).id,
+    );
   });
 
   it('maps a DeadLetter event both ways', () => {
@@ -94,20 +124,37 @@ describe('dead letters', () => {
     const stored = { ...row, received_at: String(row.received_at), message_at: null };
     assert.deepEqual(fromDeadLetterRow(stored), { ...event, messageAt: null });
     const noOrigin = aDeadLetter({ partition: null, offset: null, key: null, app: null });
-    assert.deepEqual(fromDeadLetterRow({ ...deadLetterRowFromEvent(noOrigin), received_at: String(T0), message_at: null }), {
-      ...noOrigin,
-      messageAt: null,
-    });
+    assert.deepEqual(
+      fromDeadLetterRow({ ...deadLetterRowFromEvent(noOrigin), received_at: String(T0), message_at: null }),
+      {
+        ...noOrigin,
+        messageAt: null,
+      },
+    );
   });
 
   it('keeps an unreadable message whole, with the reason', () => {
     const row = deadLetterRowFromRaw(
-      { topic: 'dlq', partition: 0, offset: '3', timestamp: T0, key: null, value: Buffer.from([0]), headers: { a: Buffer.from('b') } },
+      {
+        topic: 'dlq',
+        partition: 0,
+        offset: '3',
+        timestamp: T0,
+        key: null,
+        value: Buffer.from([0]),
+        headers: { a: Buffer.from('b') },
+      },
       'unreadable',
     );
     assert.deepEqual(
       { id: row.id, code: row.code, reason: row.reason, value: row.value, headers: row.headers },
-      { id: 'dlq/0/3', code: UNREADABLE_DEAD_LETTER, reason: 'unreadable', value: 'AA==', headers: { a: 'b' } },
+      {
+        id: 'dlq/0/3',
+        code: UNREADABLE_DEAD_LETTER,
+        reason: 'unreadable',
+        value: 'AA==',
+        headers: { a: 'b' },
+      },
     );
   });
 });

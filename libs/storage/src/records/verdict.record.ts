@@ -80,18 +80,16 @@ export function fromVerdictRow(row: StoredVerdictRow): Verdict {
     baselineEnd: dbTime(row.baseline_end),
     observationStart: dbTime(row.observation_start),
     observationEnd: dbTime(row.observation_end),
-    metrics: row.metrics.map(
-      (m): MetricJudgement => ({
-        metric: m.metric,
-        outcome: m.outcome as VerdictOutcome,
-        test: m.test,
-        pValue: m.p_value,
-        effect: m.effect,
-        baselineValue: m.baseline_value,
-        observedValue: m.observed_value,
-        reason: m.reason,
-      }),
-    ),
+    metrics: row.metrics.map((m): MetricJudgement => ({
+      metric: m.metric,
+      outcome: m.outcome as VerdictOutcome,
+      test: m.test,
+      pValue: m.p_value,
+      effect: m.effect,
+      baselineValue: m.baseline_value,
+      observedValue: m.observed_value,
+      reason: m.reason,
+    })),
     summary: row.summary,
     team: row.team,
   };
