@@ -13,7 +13,11 @@ export const API_CONSUMERS: NonNullable<AppSpec['consumers']> = [
   // The risk history and the live stream need every partition: a group per instance.
   { groupId: () => `${API_HISTORY_GROUP}-${loadApiConfig().instanceId}`, consumer: HistoryConsumer },
   // The live stream shows what happens from now on.
-  { groupId: () => `${API_STREAM_GROUP}-${loadApiConfig().instanceId}`, consumer: StreamConsumer, fromBeginning: false },
+  {
+    groupId: () => `${API_STREAM_GROUP}-${loadApiConfig().instanceId}`,
+    consumer: StreamConsumer,
+    fromBeginning: false,
+  },
   // Each arriving change is assessed once across the instances: one shared group.
   { groupId: () => loadApiConfig().assessorGroup, consumer: AssessmentsConsumer },
 ];

@@ -1,4 +1,3 @@
-/* global EventTarget */
 // The REST API client and the live incident stream. The token lives in sessionStorage only:
 // it goes with the tab, never to disk for longer than the session.
 

@@ -45,7 +45,7 @@ export const replayCommand: Command = {
     const codec = new EventCodec({ now: () => latest });
     const correlator = new Correlator(
       new DeploymentVerifier({}),
-      undefined,
+      new AnomalyDetector(),
       DEFAULT_CORRELATOR_SETTINGS,
       catalog?.edges ?? [],
     );
