@@ -97,10 +97,22 @@ describe('all-in-one through the aftershock CLI', () => {
     proc.child.kill('SIGTERM');
     const { code } = await proc.exited();
     assert.equal(code, 0, proc.stderr());
-    const phases = proc.lines
-      .filter((l) => l.msg === 'shutdown step done')
-      .map((l) => `${l.phase}:${l.step}`);
-    assert.deepEqual(phases.slice(-2).sort(), ['disconnect:clickhouse store', 'disconnect:message bus']);
+    const steps = proc.lines.filter((l) => l.msg === 'shutdown step done').map((l) => `${l.phase}:${l.step}`);
+    assert.ok(
+      steps.includes('disconnect:message bus') && steps.includes('disconnect:clickhouse store'),
+      JSON.stringify(steps),
+    );
+    const order = ['stop-intake', 'drain', 'flush', 'commit', 'disconnect'];
+    const ranks = steps.map((s) => order.indexOf(s.split(':')[0]!));
+    assert.deepEqual(
+      ranks,
+      [...ranks].sort((a, b) => a - b),
+      `phases in order: ${JSON.stringify(steps)}`,
+    );
+    assert.ok(
+      steps.some((s) => s.startsWith('stop-intake:consumer')),
+      'consumers stop first',
+    );
   });
 
   it('`aftershock migrate` applies migrations once; a second run applies nothing', async () => {
