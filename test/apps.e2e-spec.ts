@@ -88,12 +88,9 @@ describe('all-in-one through the aftershock CLI', () => {
     const started = await proc.waitForLog((l) => l.msg === 'started');
     assert.equal(started.bus, 'memory');
     assert.equal(started.store, 'chdb');
-    const ready = await fetch(`${String(started.url)}/health/ready`);
-    assert.deepEqual(await ready.json(), {
-      status: 'ready',
-      ready: true,
-      checks: { bus: true, clickhouse: true },
-    });
+    const ready = await whenReady(String(started.url));
+    assert.equal(ready.status, 200, JSON.stringify(ready.body));
+    assert.deepEqual(ready.body.checks, { bus: true, clickhouse: true, 'risk-history': true });
     proc.child.kill('SIGTERM');
     const { code } = await proc.exited();
     assert.equal(code, 0, proc.stderr());
