@@ -87,13 +87,15 @@ describe('correlator app on the real broker', () => {
       brokers,
       [TOPICS.incidents],
       (m) => m.key === service,
-      async (seen) => (await decodeAll(seen)).some((i) => i.members.length === 2),
+      async (seen) => (await decodeAll(seen)).some((i) => i.members.some((m) => m.type === 'alert')),
     );
     const incidents = await decodeAll(events);
     const latest = incidents.sort((a, b) => b.version - a.version)[0]!;
     assert.equal(new Set(incidents.map((i) => i.id)).size, 1, 'the verdict and the alert share one incident');
     assert.equal(latest.suspects[0]!.changeId, change.id);
     assert.ok(latest.suspects[0]!.probability > 0.8);
-    assert.deepEqual(latest.members.map((m) => m.type).sort(), ['alert', 'verdict']);
+    // The failed verification and the alert are members (anomalies on the same service may join as evidence).
+    const types = new Set(latest.members.map((m) => m.type));
+    assert.ok(types.has('alert') && types.has('verdict'), JSON.stringify(latest.members));
   });
 });
