@@ -146,11 +146,10 @@ export class IncidentBook {
 
   /** Event time moved on: auto-resolve incidents that stayed quiet for the quiet period. */
   advance(watermark: number): Incident[] {
+    this.forgetSettled(watermark);
     const events: Incident[] = [];
-    for (const state of [...this.incidents.values()].sort((a, b) =>
-      a.snapshot.id.localeCompare(b.snapshot.id),
-    )) {
-      if (state.snapshot.status === 'resolved') continue;
+    const open = [...this.incidents.values()].filter((s) => s.snapshot.status !== 'resolved');
+    for (const state of open.sort((a, b) => a.snapshot.id.localeCompare(b.snapshot.id))) {
       const anyFiring = [...state.members.values()].some((m) => m.firing);
       if (!anyFiring && watermark - state.lastActivity >= this.settings.quietPeriodMs) {
         events.push(
@@ -161,6 +160,23 @@ export class IncidentBook {
       }
     }
     return events;
+  }
+
+  /**
+   * Bounded memory: an incident resolved longer ago than the reopen window can never change again
+   * (a recurrence opens a new one), so it is forgotten — its history lives on in the topic and
+   * in ClickHouse. Without this the book, and the work per event, grew with every incident ever.
+   */
+  private forgetSettled(watermark: number): void {
+    for (const [id, state] of this.incidents) {
+      const resolvedAt = state.snapshot.resolvedAt;
+      if (state.snapshot.status !== 'resolved' || resolvedAt === null) continue;
+      if (watermark - resolvedAt <= this.settings.reopenWindowMs) continue;
+      this.incidents.delete(id);
+      for (const index of [this.byGroup, this.byChange]) {
+        for (const [key, value] of index) if (value === id) index.delete(key);
+      }
+    }
   }
 
   /** New evidence (a verdict, a rollback) may re-rank the suspects of an active incident. */
