@@ -19,6 +19,7 @@
 //   broken column), and PodClientLatency* measure the pod's calls to others, so those are not
 //   sent. Deploys every 5 minutes on every service, keeping only those whose whole verification
 //   window [t0 − 30 min, t0 + 17 min] is at least 60 minutes from every injected fault.
+import { completeChange } from '#core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Change, TelemetryPoint, Verdict } from '#contracts';
@@ -51,31 +52,12 @@ interface Outcome {
 }
 
 function change(service: string, t0: number, id: string): Change {
-  return {
+  return completeChange({
     id,
     source: 'eval',
-    kind: 'deployment',
     service,
-    environment: 'production',
-    version: null,
-    previousVersion: null,
     startedAt: t0,
-    finishedAt: null,
-    scope: 'service',
-    scopeName: null,
-    automated: true,
-    initiator: null,
-    pipeline: null,
-    rollout: 'all_at_once',
-    sizeLines: null,
-    component: null,
-    configKeys: [],
-    rollbackOf: null,
-    links: [],
-    labels: {},
-    commitAt: null,
-    team: null,
-  };
+  });
 }
 
 /** Verify one deploy: telemetry from t0 − 45 min to t0 + 20 min, a batch a minute, the change at t0. */

@@ -42,6 +42,7 @@ import {
   type CorrelatorInput,
   type Edge,
   type VerifierSettings,
+  completeChange,
 } from '#core';
 import {
   CODE_FAULTS,
@@ -142,31 +143,15 @@ function changeId(service: string, at: number, salt: string): string {
 }
 
 function changeOf(service: string, at: number, kind: ChangeKind, salt: string): Change {
-  return {
+  return completeChange({
     id: changeId(service, at, salt),
     source: 'nezha-eval',
     kind,
     service,
-    environment: 'production',
     version: kind === 'deployment' ? `build-${salt}` : null,
-    previousVersion: null,
     startedAt: at,
     finishedAt: at,
-    scope: 'service',
-    scopeName: null,
-    automated: true,
-    initiator: null,
-    pipeline: null,
-    rollout: 'all_at_once',
-    sizeLines: null,
-    component: null,
-    configKeys: [],
-    rollbackOf: null,
-    links: [],
-    labels: {},
-    commitAt: null,
-    team: null,
-  };
+  });
 }
 
 function kindOf(type: FaultType): ChangeKind {

@@ -8,3 +8,4 @@ export * from './policy/index.js';
 export * from './dora/index.js';
 export * from './stats/index.js';
 export * from './anomaly/index.js';
+export * from './change-record.js';

@@ -3,6 +3,7 @@
 // becomes the exact sequence of events a correlator instance would receive, with a chosen
 // delivery (delay, seeded out-of-order jitter, batching), and the driver collects what the
 // correlator emits. Pure and deterministic; scenario files live in libs/core/scenarios/correlation.
+import { completeChange } from '../change-record.js';
 import type { Alert, Change, ChangeKind, Incident, Severity, TelemetryBatch, Verdict } from '#contracts';
 import { SeededRandom } from '../stats/random.js';
 import { DeploymentVerifier, type VerifierSettings } from '../verification/verifier.js';
@@ -164,31 +165,19 @@ export function runScenario(
 }
 
 function changeOf(c: ScenarioChange, startedAt: number): Change {
-  return {
+  return completeChange({
     id: c.id,
     source: 'scenario',
     kind: c.kind ?? 'deployment',
     service: c.service,
-    environment: 'production',
     version: c.version ?? null,
-    previousVersion: null,
     startedAt,
     finishedAt: startedAt + (c.durationMinutes ?? 2) * MINUTE,
     scope: c.scope ?? 'service',
     scopeName: c.scopeName ?? null,
-    automated: true,
-    initiator: null,
-    pipeline: null,
     rollout: 'unknown',
-    sizeLines: null,
-    component: null,
-    configKeys: [],
     rollbackOf: c.rollbackOf ?? null,
-    links: [],
-    labels: {},
-    commitAt: null,
-    team: null,
-  };
+  });
 }
 
 function alertOf(a: ScenarioAlert, start: number): Alert {

@@ -4,6 +4,7 @@
 // jitter). The replay turns it into the exact sequence of events a correlator would see,
 // advancing a ManualClock along arrival times, and collects the verifier's verdicts. Pure and
 // deterministic: the spec reads the file, this code does the rest.
+import { completeChange } from '../change-record.js';
 import type { Change, TelemetryBatch, TelemetryPoint, Verdict } from '#contracts';
 import { ManualClock } from '../clock.js';
 import { SeededRandom } from '../stats/random.js';
@@ -207,31 +208,13 @@ export function replayScenario(
       arrivals.push({ at, order: order++, service: s.service, point: p });
     }
   }
-  const change: Change = {
+  const change: Change = completeChange({
     id: scenario.change.id,
     source: 'scenario',
-    kind: 'deployment',
     service: scenario.change.service,
     environment,
-    version: null,
-    previousVersion: null,
     startedAt: t0,
-    finishedAt: null,
-    scope: 'service',
-    scopeName: null,
-    automated: true,
-    initiator: null,
-    pipeline: null,
-    rollout: 'all_at_once',
-    sizeLines: null,
-    component: null,
-    configKeys: [],
-    rollbackOf: null,
-    links: [],
-    labels: {},
-    commitAt: null,
-    team: null,
-  };
+  });
   arrivals.push({
     at: t0 + (scenario.change.arrivesAfterMinutes ?? 0) * MINUTE,
     order,
