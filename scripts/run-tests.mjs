@@ -33,8 +33,6 @@ const run = spawnSync(
     '--enable-source-maps',
     '--test',
     '--test-concurrency=1',
-    // A test file whose leftovers keep its event loop alive must not hang the run.
-    '--test-force-exit',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=junit',
