@@ -105,10 +105,11 @@ export function apiFixture(run: string, nowMs: number): ApiFixture {
         changeId: badChange.id,
         service: checkout,
         kind: 'deployment',
+        component: null,
         probability: 0.86,
         evidence: [{ factor: 'timing', detail: 'onset 3 min after the rollout finished', weight: 2.1 }],
       },
-      { changeId: null, service: null, kind: null, probability: 0.14, evidence: [] },
+      { changeId: null, service: null, kind: null, component: null, probability: 0.14, evidence: [] },
     ],
   });
   const incident: Incident = {
@@ -138,6 +139,7 @@ export function apiFixture(run: string, nowMs: number): ApiFixture {
         changeId: configChange.id,
         service: payments,
         kind: 'config',
+        component: null,
         probability: 0.7,
         evidence: [{ factor: 'config-key', detail: 'pool.size changed 10 min before', weight: 1.2 }],
       },

@@ -193,6 +193,7 @@ const FACTOR_NAMES = {
   'suspect-service': 'Suspect service',
   service: 'Service',
   component: 'Component',
+  label: 'Alert label',
   policy: 'Policy',
 };
 

@@ -140,8 +140,8 @@ describe('recorder: topics → ClickHouse, field for field', () => {
       id: 'inc-1',
       services: ['checkout', 'payments'],
       suspects: [
-        ...anIncident().suspects,
-        { changeId: null, service: null, kind: null, probability: 0.17, evidence: [] },
+        { ...anIncident().suspects[0]!, component: 'payment-gateway' },
+        { changeId: null, service: null, kind: null, component: null, probability: 0.17, evidence: [] },
       ],
       members: [
         ...anIncident().members,
@@ -151,6 +151,7 @@ describe('recorder: topics → ClickHouse, field for field', () => {
       comment: 'looking',
       team: 'payments',
       resolvedAt: T0 + HOUR,
+      labels: { route: '/api/checkout', region: 'eu-west-1' },
     });
     const problem = aProblem({
       id: 'prb-1',

@@ -148,6 +148,7 @@ export function anIncident(overrides: Partial<Incident> = {}): Incident {
         changeId: 'chg-1',
         service: 'checkout',
         kind: 'deployment',
+        component: null,
         probability: 0.83,
         evidence: [{ factor: 'timing', detail: 'onset 5 min after the rollout finished', weight: 1.9 }],
       },
@@ -156,6 +157,7 @@ export function anIncident(overrides: Partial<Incident> = {}): Incident {
     actor: null,
     comment: null,
     team: null,
+    labels: {},
     ...overrides,
   };
 }

@@ -401,6 +401,7 @@ function fixtures(now: number) {
         changeId: badId,
         service: 'checkout',
         kind: 'deployment',
+        component: null,
         probability: 0.81,
         evidence: [
           {
@@ -422,6 +423,7 @@ function fixtures(now: number) {
         changeId: configId,
         service: 'payments',
         kind: 'config',
+        component: null,
         probability: 0.11,
         evidence: [
           { factor: 'topology', detail: 'payments is 1 hop downstream of checkout', weight: 0.5 },
@@ -433,6 +435,7 @@ function fixtures(now: number) {
         changeId: null,
         service: null,
         kind: null,
+        component: null,
         probability: 0.08,
         evidence: [{ factor: 'no-change', detail: 'no recorded change explains it', weight: 0 }],
       },
@@ -497,6 +500,7 @@ function fixtures(now: number) {
         changeId: configId,
         service: 'payments',
         kind: 'config',
+        component: null,
         probability: 0.64,
         evidence: [{ factor: 'timing', detail: 'onset 5 min after the config change', weight: 1.4 }],
       },
@@ -523,6 +527,7 @@ function fixtures(now: number) {
         changeId: null,
         service: null,
         kind: null,
+        component: null,
         probability: 0.86,
         evidence: [
           {

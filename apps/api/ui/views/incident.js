@@ -192,6 +192,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
         ['Resolved', incident.resolvedAt ? timeEl(incident.resolvedAt) : null],
         ['Environment', incident.environment],
         ['Team', incident.team],
+        ['Labels', labelList(incident.labels)],
         [
           'Recurring problem',
           problemIds.length
@@ -267,6 +268,8 @@ export async function render({ main, params, api, stream, signal, announce, setT
                 'span',
                 { class: 'muted' },
                 ` ${kindName(sp.kind ?? change?.kind)}${sp.service ? ` on ${sp.service}` : ''}${
+                  sp.component ? ` (${sp.component})` : ''
+                }${
                   change?.version ? `, ${change.version}` : ''
                 }${change ? `, ${utc(change.startedAt, { seconds: false })}` : ''}`,
               )
@@ -710,4 +713,15 @@ export function timelineEntries(versions, latest) {
     });
   }
   return entries.sort((a, b) => a.at - b.at || a.order - b.order);
+}
+
+/** The labels an incident's alerts agree on, as `key=value` chips (null when there are none). */
+function labelList(labels) {
+  const entries = Object.entries(labels ?? {});
+  if (entries.length === 0) return null;
+  return h(
+    'span',
+    { class: 'labels' },
+    entries.map(([k, v]) => h('code', { class: 'label-chip' }, `${k}=${v}`)),
+  );
 }

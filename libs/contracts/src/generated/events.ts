@@ -155,6 +155,8 @@ export interface Suspect {
   readonly changeId: null | string;
   readonly service: null | string;
   readonly kind: null | ChangeKind;
+  /** The suspect change's component (chart, module, flag set), when it names one. */
+  readonly component: null | string;
   readonly probability: number;
   readonly evidence: Evidence[];
 }
@@ -185,6 +187,8 @@ export interface Incident {
   readonly actor: null | string;
   readonly comment: null | string;
   readonly team: null | string;
+  /** Labels its alerts agree on, without per-instance ones (pod, instance, host…): what a problem manager groups repeats by. */
+  readonly labels: Record<string, string>;
 }
 
 export type IncidentAction = 'acknowledge' | 'resolve' | 'comment' | 'severity';

@@ -81,7 +81,13 @@ export function attribute(input: AttributionInput): Suspect[] {
     const evidence = evaluate(change, input, settings);
     if (!evidence) continue;
     scored.push({
-      suspect: { changeId: change.id, service: change.service, kind: change.kind, evidence },
+      suspect: {
+        changeId: change.id,
+        service: change.service,
+        kind: change.kind,
+        component: change.component,
+        evidence,
+      },
       logOdds: evidence.reduce((sum, e) => sum + e.weight, 0),
     });
   }
@@ -97,7 +103,10 @@ export function attribute(input: AttributionInput): Suspect[] {
   ];
   const all = [
     ...scored,
-    { suspect: { changeId: null, service: null, kind: null, evidence: nullEvidence }, logOdds: 0 },
+    {
+      suspect: { changeId: null, service: null, kind: null, component: null, evidence: nullEvidence },
+      logOdds: 0,
+    },
   ];
   const max = Math.max(...all.map((s) => s.logOdds));
   const total = all.reduce((sum, s) => sum + Math.exp(s.logOdds - max), 0);

@@ -166,6 +166,7 @@ export class Correlator {
       firing,
       summary: alert.summary || alert.name,
       team: alert.team,
+      labels: alert.labels,
     };
     const suspects = this.attribute(symptom);
     for (const incident of this.incidents.onSignal(signal, suspects)) {

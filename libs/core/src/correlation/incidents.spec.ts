@@ -21,6 +21,7 @@ const suspect = (changeId: string | null, probability: number): Suspect => ({
   changeId,
   service: changeId ? 'payments' : null,
   kind: changeId ? 'config' : null,
+  component: null,
   probability,
   evidence: [],
 });
@@ -43,6 +44,29 @@ describe('incident lifecycle', () => {
     assert.equal(incident.suspects[0]!.changeId, 'cfg-1');
     assert.match(incident.title, /5 services affected/);
     assert.equal(incident.version, 5);
+  });
+
+  it('keeps the labels its alerts agree on, without per-instance ones', () => {
+    const book = new IncidentBook();
+    const labels = (pod: string, region: string) => ({
+      pod,
+      instance: `10.0.3.${pod.length}:9090`,
+      route: '/api/checkout',
+      region,
+      build: `sha-${pod}9f3a2b7c1d`,
+    });
+    const [opened] = book.onSignal(alert({ ref: 'fp-a', labels: labels('checkout-7f9c', 'eu-west-1') }), [
+      suspect('cfg-1', 0.8),
+    ]);
+    assert.deepEqual(opened!.labels, { region: 'eu-west-1', route: '/api/checkout' });
+    const anomaly = book.addMember(opened!.id, alert({ kind: 'anomaly', ref: 'an-1', at: T0 + MINUTE }));
+    assert.deepEqual(anomaly[0]!.labels, opened!.labels, 'an anomaly has no labels to disagree with');
+    const [joined] = book.onSignal(
+      alert({ ref: 'fp-b', at: T0 + 2 * MINUTE, labels: labels('checkout-2c11', 'us-east-1') }),
+      [suspect('cfg-1', 0.8)],
+    );
+    assert.equal(joined!.id, opened!.id);
+    assert.deepEqual(joined!.labels, { route: '/api/checkout' }, 'the regions disagree');
   });
 
   it('a flapping alert stays one incident and resolves only after a quiet period', () => {

@@ -15,6 +15,7 @@ import type {
   Severity,
   Suspect,
 } from '#contracts';
+import { agreedLabels, stableLabels, type Labels } from './incident-labels.js';
 
 export interface Signal {
   readonly kind: 'alert' | 'anomaly' | 'verdict';
@@ -34,6 +35,8 @@ export interface Signal {
   /** For verdict signals: the change that was verified. */
   readonly changeId?: string;
   readonly team?: string | null;
+  /** An alert's labels (the incident keeps the stable ones its alerts agree on). */
+  readonly labels?: Labels;
 }
 
 export interface IncidentSettings {
@@ -82,6 +85,8 @@ interface IncidentState {
   overflow: number;
   /** Severity set by a person overrides the roll-up. */
   severityOverride?: Severity;
+  /** Whether an alert has joined yet: until then `labels` is not an agreement of anything. */
+  labelled: boolean;
 }
 
 export class IncidentBook {
@@ -207,7 +212,8 @@ export class IncidentBook {
   private merge(from: IncidentState, into: IncidentState, at: number): Incident[] {
     for (const [ref, member] of from.members) if (!into.members.has(ref)) into.members.set(ref, member);
     into.lastActivity = Math.max(into.lastActivity, from.lastActivity);
-    const grown = this.next(into, 'updated', at, {});
+    const labels = from.labelled ? this.agreeOn(into, from.snapshot.labels) : into.snapshot.labels;
+    const grown = this.next(into, 'updated', at, { labels });
     for (const member of from.members.values()) member.firing = false;
     const closed = this.transition(from, 'resolved', at, {
       comment: `merged into ${into.snapshot.id}: the same change caused both`,
@@ -304,6 +310,7 @@ export class IncidentBook {
       actor: null,
       comment: null,
       team: signal.team ?? null,
+      labels: signal.kind === 'alert' ? stableLabels(signal.labels) : {},
     };
     const state: IncidentState = {
       snapshot,
@@ -311,6 +318,7 @@ export class IncidentBook {
       members: new Map([[signal.ref, { member, firing: true, severity: signal.severity }]]),
       lastActivity: signal.at,
       overflow: 0,
+      labelled: signal.kind === 'alert',
     };
     this.incidents.set(id, state);
     this.byGroup.set(groupKey, id);
@@ -341,12 +349,17 @@ export class IncidentBook {
     };
     state.members.set(signal.ref, { member, firing: true, severity: signal.severity });
     const better = signal.kind === 'verdict' || materiallyDifferent(state.snapshot.suspects, suspects);
-    return this.next(
-      state,
-      'updated',
-      signal.at,
-      better && suspects.length > 0 ? { suspects: [...suspects] } : {},
-    );
+    return this.next(state, 'updated', signal.at, {
+      ...(better && suspects.length > 0 ? { suspects: [...suspects] } : {}),
+      ...(signal.kind === 'alert' ? { labels: this.agreeOn(state, signal.labels) } : {}),
+    });
+  }
+
+  private agreeOn(state: IncidentState, labels: Labels | undefined): Record<string, string> {
+    const stable = stableLabels(labels);
+    const agreed = state.labelled ? agreedLabels(state.snapshot.labels, stable) : stable;
+    state.labelled = true;
+    return agreed;
   }
 
   private memberQuiet(found: { state: IncidentState }, signal: Signal): Incident[] {

@@ -9,8 +9,8 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 const suspect = (changeId: string, probability: number) => [
-  { changeId, service: null, kind: null, probability, evidence: [] },
-  { changeId: null, service: null, kind: null, probability: 1 - probability, evidence: [] },
+  { changeId, service: null, kind: null, component: null, probability, evidence: [] },
+  { changeId: null, service: null, kind: null, component: null, probability: 1 - probability, evidence: [] },
 ];
 const incident = (
   id: string,

@@ -11,6 +11,8 @@ export interface MemberFacts {
   readonly changeKind: string | null;
   readonly suspectService: string | null;
   readonly component: string | null;
+  /** `key=value` of the labels the incident's alerts agree on. */
+  readonly labels: readonly string[];
 }
 
 const HOUR = 3_600_000;
@@ -34,6 +36,7 @@ export function sharedFactors(members: readonly MemberFacts[], minShare = 0.6): 
     bump('suspect-service', m.suspectService);
     bump('component', m.component);
     for (const s of new Set(m.services)) bump('service', s);
+    for (const l of new Set(m.labels)) bump('label', l);
   }
   const out: SharedFactor[] = [];
   for (const [key, count] of counts) {

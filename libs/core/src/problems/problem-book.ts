@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Incident, Problem, ProblemAction, ProblemCommand, ProblemStatus, Severity } from '#contracts';
 import { periodicity, sharedFactors, type MemberFacts } from './factors.js';
-import { signatureOf, similarity, type Signature, type TemplateSource } from './signature.js';
+import { labelPairs, signatureOf, similarity, type Signature, type TemplateSource } from './signature.js';
 
 export interface ProblemSettings {
   readonly similarityThreshold: number;
@@ -280,7 +280,8 @@ function factsOf(incident: Incident): MemberFacts {
     services: incident.services.length ? incident.services : [incident.service],
     changeKind: top?.changeId ? (top.kind ?? null) : null,
     suspectService: top?.changeId ? (top.service ?? null) : null,
-    component: null,
+    component: top?.changeId ? (top.component ?? null) : null,
+    labels: labelPairs(incident.labels),
   };
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { projectPath } from '#config';
-import type { Problem, ProblemAction, Severity } from '#contracts';
+import type { ChangeKind, Problem, ProblemAction, Severity, Suspect } from '#contracts';
 import { anIncident, aProblemCommand } from '#testing';
 import { TemplateMiner } from '../templates/template-miner.js';
 import { ProblemBook } from './problem-book.js';
@@ -17,6 +17,15 @@ interface IncidentStep {
   readonly services: string[];
   readonly alerts: string[];
   readonly severity?: Severity;
+  /** The stable labels the incident's alerts agree on. */
+  readonly labels?: Record<string, string>;
+  /** The top suspect change (default: "no change"). */
+  readonly suspect?: {
+    readonly changeId: string;
+    readonly service: string;
+    readonly kind: ChangeKind;
+    readonly component: string | null;
+  };
 }
 interface ActionStep {
   readonly action: ProblemAction;
@@ -84,7 +93,8 @@ function run(scenario: Scenario): { book: ProblemBook; events: Problem[]; afterR
         name,
         at,
       })),
-      suspects: [{ changeId: null, service: null, kind: null, probability: 1, evidence: [] }],
+      suspects: suspectsOf(step),
+      labels: step.labels ?? {},
     });
     const resolvedAt = at + step.minutes * 60_000;
     const resolved = {
@@ -102,6 +112,16 @@ function run(scenario: Scenario): { book: ProblemBook; events: Problem[]; afterR
     }
   });
   return { book, events, afterReject };
+}
+
+function suspectsOf(step: IncidentStep): Suspect[] {
+  const none = { changeId: null, service: null, kind: null, component: null, evidence: [] };
+  return step.suspect
+    ? [
+        { ...step.suspect, probability: 0.8, evidence: [] },
+        { ...none, probability: 0.2 },
+      ]
+    : [{ ...none, probability: 1 }];
 }
 
 describe('problem management scenarios', () => {

@@ -28,6 +28,7 @@ describe('the change-failure definition', () => {
       changeId,
       service: 'checkout',
       kind: null,
+      component: null,
       probability,
       evidence: [],
     });

@@ -370,12 +370,20 @@ function addIncident(
           changeId: suspect.changeId,
           service: s.name,
           kind: suspect.kind,
+          component: null,
           probability: suspect.probability,
           evidence: [],
         },
-        { changeId: null, service: null, kind: null, probability: 1 - suspect.probability, evidence: [] },
+        {
+          changeId: null,
+          service: null,
+          kind: null,
+          component: null,
+          probability: 1 - suspect.probability,
+          evidence: [],
+        },
       ]
-    : [{ changeId: null, service: null, kind: null, probability: 1, evidence: [] }];
+    : [{ changeId: null, service: null, kind: null, component: null, probability: 1, evidence: [] }];
   const opened: Incident = {
     id,
     version: 1,
@@ -397,6 +405,7 @@ function addIncident(
     actor: null,
     comment: null,
     team: s.team,
+    labels: {},
   };
   const resolved: Incident = {
     ...opened,

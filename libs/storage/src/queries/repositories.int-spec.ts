@@ -318,8 +318,15 @@ describe('repositories', () => {
             openedAt: start + 70 * MINUTE,
             resolvedAt: minutes === null ? null : start + (70 + minutes) * MINUTE,
             suspects: [
-              { changeId: null, service: null, kind: null, probability: 1 - probability, evidence: [] },
-              { changeId, service: 'orders', kind: 'deployment', probability, evidence: [] },
+              {
+                changeId: null,
+                service: null,
+                kind: null,
+                component: null,
+                probability: 1 - probability,
+                evidence: [],
+              },
+              { changeId, service: 'orders', kind: 'deployment', component: null, probability, evidence: [] },
             ],
           }),
         );

@@ -46,10 +46,13 @@ interface IncidentColumns<Time> {
   readonly resolved_at: Time | null;
   readonly members: readonly MemberColumns<Time>[];
   readonly suspects: readonly SuspectColumns[];
+  /** Parallel to `suspects` (see migration 0010); shorter in rows written before it. */
+  readonly suspect_components: readonly (string | null)[];
   readonly blast_radius: number;
   readonly actor: string | null;
   readonly comment: string | null;
   readonly team: string | null;
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export type IncidentRow = IncidentColumns<number>;
@@ -79,10 +82,12 @@ export function toIncidentRow(incident: Incident): IncidentRow {
       probability: s.probability,
       evidence: s.evidence,
     })),
+    suspect_components: incident.suspects.map((s) => s.component),
     blast_radius: incident.blastRadius,
     actor: incident.actor,
     comment: incident.comment,
     team: incident.team,
+    labels: incident.labels,
   };
 }
 
@@ -109,10 +114,11 @@ export function fromIncidentRow(row: StoredIncidentRow): Incident {
       name: m.name,
       at: dbTime(m.at),
     })),
-    suspects: row.suspects.map((s): Suspect => ({
+    suspects: row.suspects.map((s, i): Suspect => ({
       changeId: s.change_id,
       service: s.service,
       kind: s.kind as ChangeKind | null,
+      component: row.suspect_components[i] ?? null,
       probability: s.probability,
       evidence: s.evidence.map((e) => ({ factor: e.factor, detail: e.detail, weight: e.weight })),
     })),
@@ -120,6 +126,7 @@ export function fromIncidentRow(row: StoredIncidentRow): Incident {
     actor: row.actor,
     comment: row.comment,
     team: row.team,
+    labels: { ...row.labels },
   };
 }
 
