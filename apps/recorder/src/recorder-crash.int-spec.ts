@@ -116,71 +116,79 @@ describe('recorder killed mid-batch and restarted', () => {
 
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  // Known defect (issue 4): under load a restart can re-write part of a range (8.5% extra points
-  // seen once in CI); kept running as a TODO so its result stays visible until it is fixed.
-  it(
-    'writes every point and change exactly once',
-    { todo: 'known defect: duplicates after SIGKILL in some interleavings' },
-    async () => {
-      const runs: AppProcess[] = [];
-      // Both points are reached whatever Kafka's batch boundaries: nothing is committed before the
-      // first intent, and the second run has at least the first run's range left to write.
-      for (const killAt of ['intent:1', 'write:1']) {
-        const run = startProcess(RECORDER, [], { ...env, RECORDER_TEST_KILL_AT: killAt });
-        runs.push(run);
-        const { signal } = await exitedWithin(run, 120_000);
-        assert.equal(signal, 'SIGKILL', `killed at ${killAt}; stderr: ${run.stderr()}`);
-      }
+  it('writes every point and change exactly once', async () => {
+    const runs: AppProcess[] = [];
+    // Both points are reached whatever Kafka's batch boundaries: nothing is committed before the
+    // first intent, and the second run has at least the first run's range left to write.
+    for (const killAt of ['intent:1', 'write:1']) {
+      const run = startProcess(RECORDER, [], { ...env, RECORDER_TEST_KILL_AT: killAt });
+      runs.push(run);
+      const { signal } = await exitedWithin(run, 120_000);
+      assert.equal(signal, 'SIGKILL', `killed at ${killAt}; stderr: ${run.stderr()}`);
+    }
 
-      const last = startProcess(RECORDER, [], env);
-      runs.push(last);
-      await eventually(
-        () =>
-          withAdmin(brokers, async (admin) => {
-            for (const topic of [telemetryTopic, changeTopic]) {
-              assert.deepEqual(await committedOffsets(admin, groupId, topic), await endOffsets(admin, topic));
-            }
-          }),
-        150_000,
-      );
-      last.child.kill('SIGTERM');
-      assert.equal((await exitedWithin(last, 60_000)).code, 0, last.stderr());
+    const last = startProcess(RECORDER, [], env);
+    runs.push(last);
+    await eventually(
+      () =>
+        withAdmin(brokers, async (admin) => {
+          for (const topic of [telemetryTopic, changeTopic]) {
+            assert.deepEqual(await committedOffsets(admin, groupId, topic), await endOffsets(admin, topic));
+          }
+        }),
+      150_000,
+    );
+    last.child.kill('SIGTERM');
+    assert.equal((await exitedWithin(last, 60_000)).code, 0, last.stderr());
 
-      const store: ClickHouseStore = server
-        ? await HttpStore.open({ ...server, database })
-        : await ChdbStore.open({ dataDir, database });
-      try {
-        const count = async (sql: string) => Number((await store.query<{ n: string }>(sql))[0]!.n);
-        const points = BATCHES * POINTS_PER_BATCH;
-        assert.equal(await count('SELECT count() AS n FROM telemetry_points'), points, 'every point once');
-        assert.equal(
-          await count('SELECT uniqExact(service, metric, labels, value) AS n FROM telemetry_points'),
-          points,
-        );
-        assert.equal(
-          await count('SELECT sum(value_count) AS n FROM telemetry_rollup_1m'),
-          points,
-          '1-minute rollups count each point once',
-        );
-        assert.equal(
-          await count('SELECT sum(value_count) AS n FROM telemetry_rollup_1h'),
-          points,
-          '1-hour rollups count each point once',
-        );
-        assert.equal(await count('SELECT count() AS n FROM changes'), CHANGES, 'every change once');
-        assert.equal(await count('SELECT uniqExact(id) AS n FROM changes'), CHANGES);
-      } finally {
-        if (server) await store.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC', { db: database });
-        await store.close();
-      }
-      // Not vacuous: the killed runs left ranges behind that the restarts wrote again.
-      const written = runs.flatMap((r) => r.lines.filter((l) => l.msg === 'range written'));
-      assert.ok(
-        written.some((l) => l.replay === true),
-        'a range recorded before a kill was written again after the restart',
+    const store: ClickHouseStore = server
+      ? await HttpStore.open({ ...server, database })
+      : await ChdbStore.open({ dataDir, database });
+    try {
+      const count = async (sql: string) => Number((await store.query<{ n: string }>(sql))[0]!.n);
+      const points = BATCHES * POINTS_PER_BATCH;
+      // On failure, how each run cut its ranges says where a row went in twice.
+      const ranges = runs
+        .flatMap((r, run) =>
+          r.lines
+            .filter(
+              (l) => l.msg === 'range written' || l.level === 'warn' || /range recorded/.test(String(l.msg)),
+            )
+            .map((l) => JSON.stringify({ run, ...l })),
+        )
+        .join('\n');
+      assert.equal(
+        await count('SELECT count() AS n FROM telemetry_points'),
+        points,
+        `every point once; the runs wrote:\n${ranges}`,
       );
-    },
-  );
+      assert.equal(
+        await count('SELECT uniqExact(service, metric, labels, value) AS n FROM telemetry_points'),
+        points,
+      );
+      assert.equal(
+        await count('SELECT sum(value_count) AS n FROM telemetry_rollup_1m'),
+        points,
+        '1-minute rollups count each point once',
+      );
+      assert.equal(
+        await count('SELECT sum(value_count) AS n FROM telemetry_rollup_1h'),
+        points,
+        '1-hour rollups count each point once',
+      );
+      assert.equal(await count('SELECT count() AS n FROM changes'), CHANGES, 'every change once');
+      assert.equal(await count('SELECT uniqExact(id) AS n FROM changes'), CHANGES);
+    } finally {
+      if (server) await store.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC', { db: database });
+      await store.close();
+    }
+    // Not vacuous: the killed runs left ranges behind that the restarts wrote again.
+    const written = runs.flatMap((r) => r.lines.filter((l) => l.msg === 'range written'));
+    assert.ok(
+      written.some((l) => l.replay === true),
+      'a range recorded before a kill was written again after the restart',
+    );
+  });
 });
 
 /** The process's exit, or — past `ms` — a failure that shows what it logged last (and the process killed). */

@@ -53,10 +53,21 @@ describe('planWrites', () => {
     assert.deepEqual(shape(plan), ['100-110:replay(9)', '111-120:new(10)']);
   });
 
-  it('reports a recorded range the batch holds only part of, and writes what it has as a new range', () => {
-    const plan = planWrites(batch(100, 149), [range(100, 199)]);
+  it('stops before a recorded range the batch ends inside of, for a later fetch to hold all of it', () => {
+    const plan = planWrites(batch(50, 149), [range(20, 79), range(100, 199)]);
+    assert.deepEqual(shape(plan), ['50-79:new(30)', '80-99:new(20)']);
+    assert.deepEqual(plan.deferred, { range: range(100, 199), from: '100' });
+    assert.deepEqual(plan.partial, [range(20, 79)], 'the batch starts inside 20-79: that one cannot wait');
+    const atStart = planWrites(batch(100, 149), [range(100, 199)]);
+    assert.deepEqual(shape(atStart), []);
+    assert.deepEqual(atStart.deferred, { range: range(100, 199), from: '100' });
+  });
+
+  it('without deferral, writes what it has of such a range as a new range and reports it', () => {
+    const plan = planWrites(batch(100, 149), [range(100, 199)], { defer: false });
     assert.deepEqual(shape(plan), ['100-149:new(50)']);
     assert.deepEqual(plan.partial, [range(100, 199)]);
+    assert.equal(plan.deferred, undefined);
   });
 
   it('replays the same range the same way twice (the plan depends on offsets only)', () => {

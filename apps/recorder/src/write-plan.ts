@@ -6,10 +6,12 @@
 // with tokens derived from that range. When a batch arrives, the intents that reach into it say
 // how it was cut before: a range recorded before is written again exactly as it was (same
 // messages, same tokens: ClickHouse drops what had already landed), and only messages outside
-// every recorded range form new ranges. A recorded range that this batch holds only part of
-// (possible only when Kafka returns less than before from the same offset) cannot be
-// reproduced; it is written as a new range and reported, because its rows may be duplicated if
-// the first attempt had landed.
+// every recorded range form new ranges. A batch that ends inside a recorded range (Kafka returned
+// less than before from the same offset) stops there: the recorder writes what comes before it
+// and leaves the range to a later fetch that holds all of it (`deferred`). A recorded range that
+// cannot be reproduced — the batch starts inside it, or later fetches keep cutting it short — is
+// written as a new range and reported, because its rows may be duplicated if the first attempt
+// had landed.
 import type { InboundMessage } from '#messaging';
 
 export interface OffsetRange {
@@ -29,10 +31,21 @@ export interface WritePlan {
   readonly segments: Segment[];
   /** Recorded ranges this batch holds only part of (written as new ranges). */
   readonly partial: OffsetRange[];
+  /** The recorded range the batch ends inside of, left (with every message from it on) to a later fetch. */
+  readonly deferred?: { readonly range: OffsetRange; readonly from: string };
+}
+
+export interface PlanOptions {
+  /** Leave a range the batch ends inside of to a later fetch (default true); false writes it as new. */
+  readonly defer?: boolean;
 }
 
 /** `intents`: recorded ranges of this partition ending at or after the batch's first offset, in order. */
-export function planWrites(messages: readonly InboundMessage[], intents: readonly OffsetRange[]): WritePlan {
+export function planWrites(
+  messages: readonly InboundMessage[],
+  intents: readonly OffsetRange[],
+  options: PlanOptions = {},
+): WritePlan {
   const segments: Segment[] = [];
   const partial: OffsetRange[] = [];
   if (messages.length === 0) return { segments, partial };
@@ -60,6 +73,8 @@ export function planWrites(messages: readonly InboundMessage[], intents: readonl
     if (i === inside) continue;
     if (intent.first >= batchFirst && intent.last <= batchLast) {
       segments.push({ range: intent, messages: messages.slice(inside, i), replay: true });
+    } else if (intent.first >= batchFirst && (options.defer ?? true)) {
+      return { segments, partial, deferred: { range: intent, from: messages[inside]!.offset } };
     } else {
       partial.push(intent);
       fresh(inside, i);

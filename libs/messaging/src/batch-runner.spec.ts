@@ -65,13 +65,21 @@ describe('BatchRunner', () => {
   it('reports a handled batch done without touching the dead-letter topic', async () => {
     const producer = new RecordingProducer();
     const outcome = await runner(async () => undefined, producer).run(batch, new AbortController().signal);
-    assert.deepEqual(outcome, { done: true, pauseMs: 0 });
+    assert.deepEqual(outcome, { done: true, pauseMs: 0, next: '13' }, 'commit past the batch (10-12)');
     assert.equal(producer.sent.length, 0);
   });
 
   it('passes the handler-requested pause on', async () => {
     const outcome = await runner(async () => ({ pauseMs: 250 })).run(batch, new AbortController().signal);
-    assert.deepEqual(outcome, { done: true, pauseMs: 250 });
+    assert.deepEqual(outcome, { done: true, pauseMs: 250, next: '13' });
+  });
+
+  it('commits only up to where the handler stopped taking messages (handledBefore)', async () => {
+    const outcome = await runner(async () => ({ handledBefore: '11' })).run(
+      batch,
+      new AbortController().signal,
+    );
+    assert.deepEqual(outcome, { done: true, pauseMs: 0, next: '11' });
   });
 
   it('sends rejected messages to the dead-letter topic with reason, origin, bytes and headers', async () => {

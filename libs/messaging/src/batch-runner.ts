@@ -21,8 +21,12 @@ export interface BatchRunnerOptions {
   readonly backoff?: BackoffPolicy;
 }
 
-/** `done`: effects and dead letters are durable, commit past the batch. Otherwise: stopped before that, commit nothing. */
-export type BatchOutcome = { readonly done: true; readonly pauseMs: number } | { readonly done: false };
+/**
+ * `done`: effects and dead letters are durable, commit up to `next` (past the batch unless the
+ * handler took only part of it). Otherwise: stopped before that, commit nothing.
+ */
+export type BatchOutcome =
+  { readonly done: true; readonly pauseMs: number; readonly next: string } | { readonly done: false };
 
 const STOPPED: BatchOutcome = { done: false };
 
@@ -36,7 +40,7 @@ export class BatchRunner {
   }
 
   async run(batch: PartitionBatch, stop: AbortSignal): Promise<BatchOutcome> {
-    if (batch.messages.length === 0) return { done: true, pauseMs: 0 };
+    if (batch.messages.length === 0) throw new RangeError('BatchRunner.run: an empty batch');
     const started = performance.now();
     // Kept across attempts: a handler that succeeded is not re-run when only the dead-letter send failed.
     const handled: { result?: BatchResult } = {};
@@ -44,7 +48,7 @@ export class BatchRunner {
       try {
         const result = await this.attempt(batch, attempt, handled);
         this.record(batch, result, started);
-        return { done: true, pauseMs: Math.max(0, result.pauseMs ?? 0) };
+        return { done: true, pauseMs: Math.max(0, result.pauseMs ?? 0), next: nextOffset(batch, result) };
       } catch (error) {
         consumerMetrics.failedAttempts.add(1, {
           ...this.metricAttributes,
@@ -127,6 +131,16 @@ export class BatchRunner {
     if (rejected > 0) consumerMetrics.deadLettered.add(rejected, attributes);
     consumerMetrics.batchDuration.record((performance.now() - started) / 1000, attributes);
   }
+}
+
+/** Where the next batch starts: past this one, or where the handler stopped taking messages. */
+function nextOffset(batch: PartitionBatch, result: BatchResult): string {
+  const past = (BigInt(batch.messages.at(-1)!.offset) + 1n).toString();
+  const before = result.handledBefore;
+  if (before === undefined) return past;
+  if (!batch.messages.some((m) => m.offset === before))
+    throw new RangeError(`handledBefore ${before} is not an offset of the batch`);
+  return before;
 }
 
 function describe(batch: PartitionBatch): Record<string, unknown> {

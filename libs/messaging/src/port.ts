@@ -56,6 +56,12 @@ export interface BatchResult {
    * partitions keep flowing.
    */
   readonly pauseMs?: number;
+  /**
+   * The handler took only the messages before this offset (one of the batch's offsets): commit up
+   * to it and deliver the rest again, fetched anew, in a later batch (after `pauseMs`, if given).
+   * For a handler that must see some messages together and got only part of them.
+   */
+  readonly handledBefore?: string;
 }
 
 export type BatchHandler = (batch: PartitionBatch) => Promise<BatchResult | void>;

@@ -290,6 +290,38 @@ describe('KafkaBus on a real broker', () => {
     await assertCommittedToEnd(groupId, topic);
   });
 
+  it('delivers again what a handler left (handledBefore), fetched anew: each message taken once, in order', async () => {
+    const topic = uniqueTopic('handled-before');
+    const groupId = `${topic}.group`;
+    await bus.ensureTopics([{ topic, partitions: 1 }]);
+    await bus.send(
+      topic,
+      Array.from({ length: 50 }, (_, i) => ({ key: 'k', value: String(i) })),
+    );
+    const taken = collect(50);
+    let calls = 0;
+    const subscription = await bus.subscribe({
+      groupId,
+      topics: [topic],
+      maxBatchSize: 20,
+      handler: async (batch) => {
+        const n = batch.messages.length;
+        // The first time nothing at all, then the first half of whatever comes.
+        const take = calls++ === 0 ? 0 : n > 1 ? Math.ceil(n / 2) : n;
+        await taken.handler({ ...batch, messages: batch.messages.slice(0, take) });
+        return take < n ? { handledBefore: batch.messages[take]!.offset } : {};
+      },
+    });
+    await taken.done;
+    await subscription.stop();
+    assert.deepEqual(
+      taken.seen.map(valueOf),
+      Array.from({ length: 50 }, (_, i) => String(i)),
+    );
+    assert.ok(calls > 6, `partial batches were delivered again (${calls} calls)`);
+    await assertCommittedToEnd(groupId, topic);
+  });
+
   it('rebalances when a member joins during a long batch: nothing lost, order kept, partitions split', async () => {
     const topic = uniqueTopic('rebalance');
     const groupId = `${topic}.group`;

@@ -98,14 +98,14 @@ export class KafkaSubscription implements Subscription {
     if (this.stopping.signal.aborted) cancel.abort();
     else this.stopping.signal.addEventListener('abort', onStop, { once: true });
     const heartbeat = new HeartbeatWhileBusy(payload.heartbeat, this.deps.heartbeatIntervalMs, onStop);
-    let handled: { next: string; pauseMs: number } | undefined;
+    let handled: Handled | undefined;
     try {
       handled = await this.handlePrefix(payload, messages, cancel.signal);
     } finally {
       heartbeat.stop();
       this.stopping.signal.removeEventListener('abort', onStop);
     }
-    if (handled) {
+    if (handled?.next !== undefined) {
       await payload.commitOffsetsIfNecessary({
         topics: [{ topic, partitions: [{ partition, offset: handled.next }] }],
       });
@@ -121,25 +121,32 @@ export class KafkaSubscription implements Subscription {
     if (handled && handled.pauseMs > 0) this.pauseFor(payload, handled.pauseMs);
   }
 
-  /** Handles the batch in chunks; returns the offset after the last handled message, if any. */
+  /**
+   * Handles the batch in chunks; returns the offset after the last handled message (undefined:
+   * none) and the pause asked for. Messages left unresolved are fetched again by kafkajs.
+   */
   private async handlePrefix(
     payload: EachBatchPayload,
     messages: readonly InboundMessage[],
     cancel: AbortSignal,
-  ): Promise<{ next: string; pauseMs: number } | undefined> {
+  ): Promise<Handled | undefined> {
     const { topic, partition } = payload.batch;
     const size = this.deps.options.maxBatchSize;
-    let handled: { next: string; pauseMs: number } | undefined;
+    let handled: Handled | undefined;
     for (let start = 0; start < messages.length; start += size) {
       if (cancel.aborted || !payload.isRunning() || payload.isStale()) break;
       const chunk = messages.slice(start, start + size);
       const outcome = await this.deps.runner.run({ topic, partition, messages: chunk }, cancel);
       if (!outcome.done) break;
-      const last = chunk.at(-1)!.offset;
-      payload.resolveOffset(last);
-      handled = { next: (BigInt(last) + 1n).toString(), pauseMs: outcome.pauseMs };
-      // Backpressure: leave the rest of this batch to be fetched again after the pause.
-      if (outcome.pauseMs > 0) break;
+      const partial = outcome.next !== (BigInt(chunk.at(-1)!.offset) + 1n).toString();
+      if (outcome.next !== chunk[0]!.offset) {
+        payload.resolveOffset((BigInt(outcome.next) - 1n).toString());
+        handled = { next: outcome.next, pauseMs: outcome.pauseMs };
+      } else {
+        handled = { next: handled?.next, pauseMs: outcome.pauseMs };
+      }
+      // Backpressure, or a handler that took only part: the rest is fetched again (after the pause).
+      if (outcome.pauseMs > 0 || partial) break;
     }
     return handled;
   }
@@ -153,4 +160,10 @@ export class KafkaSubscription implements Subscription {
     }, ms);
     this.resumeTimers.add(timer);
   }
+}
+
+interface Handled {
+  /** Offset to commit (after the last handled message); undefined when none was handled. */
+  readonly next: string | undefined;
+  readonly pauseMs: number;
 }

@@ -13,7 +13,7 @@ export interface GroupMember {
   readonly fromBeginning: boolean;
   readonly maxBatchSize: number;
   /** Handles the batch; calls `commit` once its effects are durable, before resolving. */
-  deliver(batch: PartitionBatch, commit: () => void): Promise<BatchOutcome>;
+  deliver(batch: PartitionBatch, commit: (next: string) => void): Promise<BatchOutcome>;
   /** Waits out handler-requested backpressure; resolves early when the member stops. */
   pause(ms: number): Promise<void>;
 }
@@ -85,9 +85,8 @@ export class ConsumerGroup {
           await wakeup.wait();
           continue;
         }
-        const next = Number(messages.at(-1)!.offset) + 1;
         const batch: PartitionBatch = { topic: log.topic, partition: log.partition, messages };
-        const outcome = await owner.deliver(batch, () => this.committed.set(key, next));
+        const outcome = await owner.deliver(batch, (next) => this.committed.set(key, Number(next)));
         if (outcome.done && outcome.pauseMs > 0) await owner.pause(outcome.pauseMs);
       }
     } finally {

@@ -235,6 +235,36 @@ describe('InMemoryBus', () => {
     await bus.close();
   });
 
+  it('delivers again what a handler left (handledBefore): each message taken once, in order', async () => {
+    const bus = newBus();
+    await bus.ensureTopics([{ topic: 'alerts', partitions: 1 }]);
+    await bus.send('alerts', keyed(10, 1));
+    const taken = collector(10);
+    let calls = 0;
+    await bus.subscribe({
+      groupId: 'g',
+      topics: ['alerts'],
+      maxBatchSize: 4,
+      handler: async (batch) => {
+        const n = batch.messages.length;
+        const take = calls++ === 0 ? 0 : Math.min(n, 2);
+        await taken.handler({ ...batch, messages: batch.messages.slice(0, take) });
+        return take < n ? { handledBefore: batch.messages[take]!.offset } : {};
+      },
+    });
+    await taken.done;
+    assert.deepEqual(
+      taken.seen.map((m) => Number(m.offset)),
+      Array.from({ length: 10 }, (_, i) => i),
+    );
+    assert.deepEqual(
+      taken.batches.map((b) => b.messages.length),
+      [0, 2, 2, 2, 2, 2],
+    );
+    await bus.close(); // waits for the last commit
+    assert.equal(bus.committedOffset('g', 'alerts', 0), 10);
+  });
+
   it('waits for in-flight batches on close and refuses use afterwards', async () => {
     const bus = newBus();
     const entered = deferred();

@@ -35,7 +35,7 @@ export class MemorySubscription implements GroupMember, Subscription {
     this.slots = new Semaphore(options.maxInFlightBatches);
   }
 
-  deliver(batch: PartitionBatch, commit: () => void): Promise<BatchOutcome> {
+  deliver(batch: PartitionBatch, commit: (next: string) => void): Promise<BatchOutcome> {
     const task = this.handle(batch, commit);
     this.inFlight.add(task);
     const forget = () => this.inFlight.delete(task);
@@ -56,12 +56,12 @@ export class MemorySubscription implements GroupMember, Subscription {
     this.onStopped(this);
   }
 
-  private async handle(batch: PartitionBatch, commit: () => void): Promise<BatchOutcome> {
+  private async handle(batch: PartitionBatch, commit: (next: string) => void): Promise<BatchOutcome> {
     const release = await this.slots.acquire();
     try {
       if (this.stopping.signal.aborted) return { done: false };
       const outcome = await this.runner.run(batch, this.stopping.signal);
-      if (outcome.done) commit();
+      if (outcome.done) commit(outcome.next);
       return outcome;
     } finally {
       release();
