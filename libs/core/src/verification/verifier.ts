@@ -40,7 +40,8 @@
 //
 // Memory. Per tracked series: its history (16 B a point; 45 min at 1-min resolution ≈ 0.7 KB,
 // at 10 s ≈ 4.3 KB, capped by maxPointsPerSeries) and, while a change on its service is being
-// verified, a copy of its baseline and observation windows (≈ the same again). Series per
+// verified, a copy of its history before the change (up to historyMs, so that the baseline can
+// reach past failed windows) and of its observation window (≈ the same again). Series per
 // service are capped (maxSeriesPerService); idle services are forgotten after historyMs.
 import type {
   Change,
