@@ -323,3 +323,53 @@ describe('baseline hygiene', () => {
     assert.equal(final.outcome, 'pass', final.summary);
   });
 });
+
+describe('service-graph edges', () => {
+  it("judges a callee's change on the latency its callers measure, whichever batch carries it", () => {
+    const v = new DeploymentVerifier();
+    const r = new SeededRandom(8);
+    const edge = { client: 'frontend', server: 'checkout' };
+    const out: Verdict[] = [];
+    for (let t = T0 - 30 * MINUTE; t < T0 + 25 * MINUTE; t += MINUTE) {
+      if (t === T0) {
+        out.push(...v.observeChange(aChange({ id: 'callee', service: 'checkout', startedAt: T0 })));
+        out.push(...v.observeChange(aChange({ id: 'caller', service: 'frontend', startedAt: T0 })));
+      }
+      // The callee's own latency stays flat; the network in front of it adds 300 ms after the change.
+      const own = r.normal(0.005, 0.0002);
+      const seen = own + (t >= T0 ? 0.3 : 0) + r.normal(0.002, 0.0002);
+      out.push(
+        ...v.observeTelemetry(
+          aTelemetryBatch({
+            service: 'checkout',
+            points: points('server.latency', 's', t, t + 1, () => own),
+          }),
+        ),
+        ...v.observeTelemetry(
+          aTelemetryBatch({
+            service: 'frontend',
+            points: points('client.latency', 's', t, t + 1, () => seen).map((p) => ({ ...p, labels: edge })),
+          }),
+        ),
+      );
+    }
+    const callee = out.find((x) => x.changeId === 'callee' && x.final)!;
+    assert.equal(callee.outcome, 'fail', callee.summary);
+    assert.equal(callee.metrics[0]!.metric, 'client.latency{client="frontend",server="checkout"}');
+    const caller = out.find((x) => x.changeId === 'caller' && x.final)!;
+    assert.equal(caller.outcome, 'inconclusive', 'the edge is not telemetry of the caller');
+    assert.match(caller.summary, /No telemetry from frontend/);
+
+    const plain = new DeploymentVerifier({ edgeLabels: null });
+    plain.observeTelemetry(
+      aTelemetryBatch({
+        service: 'frontend',
+        points: points('client.latency', 's', T0, T0 + MINUTE, () => 0.1).map((p) => ({
+          ...p,
+          labels: edge,
+        })),
+      }),
+    );
+    assert.equal(plain.stats().services, 1, 'edgeLabels: null keeps points with their batch');
+  });
+});

@@ -96,6 +96,13 @@ export interface VerifierSettings extends JudgeSettings {
   readonly services: Readonly<Record<string, ServiceSignalOverrides>>;
   /** How many finished change ids to remember, so a redelivered change is not verified twice. */
   readonly rememberCompleted: number;
+  /**
+   * Service-graph labels. A point that carries both (whichever service's batch it came in)
+   * describes the call edge client → server, e.g. the latency of the server as the client
+   * measured it, network included: it is telemetry of the server, judged as the series
+   * `metric{client=…,server=…}` of the server's changes. null: every point belongs to its batch's service.
+   */
+  readonly edgeLabels: { readonly client: string; readonly server: string } | null;
 }
 
 export const DEFAULT_VERIFIER_SETTINGS: VerifierSettings = {
@@ -115,6 +122,7 @@ export const DEFAULT_VERIFIER_SETTINGS: VerifierSettings = {
   signals: DEFAULT_SIGNALS,
   services: {},
   rememberCompleted: 10_000,
+  edgeLabels: { client: 'client', server: 'server' },
 };
 
 export interface VerifierStats {
@@ -210,12 +218,15 @@ export class DeploymentVerifier {
 
   /** Feed telemetry (any service). Returns verdicts whose looks closed as a result. */
   observeTelemetry(batch: TelemetryBatch): Verdict[] {
-    const state = this.stateFor(batch.environment, batch.service);
-    // The points of one batch arrive together: lateness is judged against the watermark as it
-    // stood before the batch, so a batch's own order does not matter.
-    const watermark = this.watermarkOf(state);
-    for (const point of batch.points) this.addPoint(state, point, watermark);
-    const out = this.checkService(state);
+    const out: Verdict[] = [];
+    for (const [service, points] of this.byService(batch)) {
+      const state = this.stateFor(batch.environment, service);
+      // The points of one batch arrive together: lateness is judged against the watermark as it
+      // stood before the batch, so a batch's own order does not matter.
+      const watermark = this.watermarkOf(state);
+      for (const point of points) this.addPoint(state, point, watermark);
+      out.push(...this.checkService(state));
+    }
     out.push(...this.maybeCheckAll());
     return out;
   }
@@ -319,6 +330,24 @@ export class DeploymentVerifier {
   }
 
   // ---------------------------------------------------------------------------------------
+
+  /** The batch's points by the service they describe: edge points go to their server. */
+  private byService(batch: TelemetryBatch): Map<string, readonly TelemetryPoint[]> {
+    const edge = this.settings.edgeLabels;
+    const own: TelemetryPoint[] = [];
+    const out = new Map<string, TelemetryPoint[]>([[batch.service, own]]);
+    for (const point of batch.points) {
+      const server = edge ? point.labels[edge.server] : undefined;
+      if (!edge || !server || server === batch.service || !point.labels[edge.client]) {
+        own.push(point);
+        continue;
+      }
+      let list = out.get(server);
+      if (!list) out.set(server, (list = []));
+      list.push(point);
+    }
+    return out;
+  }
 
   private stateFor(environment: string, service: string): ServiceState {
     const key = `${environment}\u0000${service}`;
