@@ -4,7 +4,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
 
 export interface AppProcess {
   readonly child: ChildProcess;
@@ -19,26 +18,11 @@ export function freshDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'aftershock-e2e-'));
 }
 
-const children = new Set<ChildProcess>();
-let cleanupRegistered = false;
-
-/** A failed assertion must not leave an app running (its pipes would keep the test file alive). */
-function killLeftoversAfterTheFile(): void {
-  if (cleanupRegistered) return;
-  cleanupRegistered = true;
-  after(() => {
-    for (const child of children)
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-}
-
 export function startProcess(script: string, args: string[], env: Record<string, string>): AppProcess {
   const child = spawn(process.execPath, [script, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
   const lines: Record<string, unknown>[] = [];
   const waiters: {
     match: (l: Record<string, unknown>) => boolean;
