@@ -13,8 +13,8 @@
 // - metric/dependency.csv: Source,Target call edges (some targets are node IPs: dropped).
 // - metric/source_50.csv, destination_50.csv: per call edge (`caller_callee` columns), the median
 //   latency in seconds as the caller (source) and the callee (destination) report it — the
-//   service-graph view. Loaded only on request (loadDay(day, {edges: true})): they are not pod
-//   metrics, and the headline evaluation replays pod metrics only.
+//   service-graph view. Loaded on request (loadDay(day, {edges: true}), the headline does) as
+//   rows of the caller with points labelled client/server, as a service graph reports edges.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectPath } from '#config';
@@ -104,7 +104,7 @@ interface RawFault {
 }
 
 export interface LoadOptions {
-  /** Also replay the per-edge latencies, as telemetry of the callee labelled with the caller. */
+  /** Also read the per-edge latencies, as the caller's telemetry labelled client/server. */
   readonly edges?: boolean;
 }
 
@@ -194,23 +194,26 @@ function readMetricFile(file: string, service: string, source: string): MetricRo
   });
 }
 
-/** One row per callee and minute: `<metric>{client=caller}` for each of its callers. */
+/**
+ * One row per caller and minute: `<metric>{client=caller,server=callee}` for each of its callees,
+ * as a service graph reports edges (the verifier judges an edge point as telemetry of its server).
+ */
 function readEdgeFile(file: string, metric: string, services: ReadonlySet<string>): MetricRow[] {
   const out: MetricRow[] = [];
   for (const r of readCsv(file)) {
     const at = parseNezhaTime(r.time!);
-    const byCallee = new Map<string, Map<string, number>>();
+    const byCaller = new Map<string, Map<string, number>>();
     for (const [column, text] of Object.entries(r)) {
       const [caller, callee] = column.split('_');
       if (!caller || !callee || !services.has(caller) || !services.has(callee) || text === '') continue;
       const v = Number(text);
       if (!Number.isFinite(v)) continue;
-      const values = byCallee.get(callee) ?? new Map<string, number>();
-      values.set(`${metric}{client=${caller}}`, v);
-      byCallee.set(callee, values);
+      const values = byCaller.get(caller) ?? new Map<string, number>();
+      values.set(`${metric}{client=${caller},server=${callee}}`, v);
+      byCaller.set(caller, values);
     }
-    for (const [callee, values] of byCallee)
-      out.push({ service: callee, source: `edges:${metric}`, at, values });
+    for (const [caller, values] of byCaller)
+      out.push({ service: caller, source: `edges:${metric}`, at, values });
   }
   return out;
 }

@@ -162,4 +162,74 @@ describe('change attribution', () => {
     };
     assert.deepEqual(attribute(input), attribute(input));
   });
+
+  it('a failure detected long before the onset says less than a fresh change on the same service', () => {
+    // Two changes on checkout: the first failed verification (detected at +3 min) and its
+    // regression was over; the second started 2 minutes before a new symptom, no verdict yet.
+    const changes = [
+      aChange({ id: 'earlier', service: 'checkout', startedAt: T0, finishedAt: T0 }),
+      aChange({
+        id: 'fresh',
+        service: 'checkout',
+        startedAt: T0 + 10 * MINUTE,
+        finishedAt: T0 + 10 * MINUTE,
+      }),
+    ];
+    const facts = (c: { id: string }): ChangeFacts =>
+      c.id === 'earlier'
+        ? {
+            verdict: {
+              outcome: 'fail',
+              summary: '',
+              decidedAt: T0 + 3 * MINUTE,
+              failingKinds: ['saturation'],
+            },
+          }
+        : {};
+    const rankAt = (onset: number) =>
+      attribute({ symptom: { service: 'checkout', onset }, changes, facts, graph });
+    const later = rankAt(T0 + 12 * MINUTE);
+    assert.equal(later[0]!.changeId, 'fresh');
+    const stale = later
+      .find((x) => x.changeId === 'earlier')!
+      .evidence.find((e) => e.factor === 'onset-after-failure');
+    assert.match(stale!.detail, /detected at \d\d:\d\d UTC, 9 min before this symptom began/);
+    // A symptom that began while the regression was fresh is still the failed change's.
+    const early = rankAt(T0 + 4 * MINUTE);
+    assert.equal(early[0]!.changeId, 'earlier');
+    assert.ok(!early[0]!.evidence.some((e) => e.factor === 'onset-after-failure'));
+  });
+
+  it("explains away a caller's latency failure by a failed change on its dependency", () => {
+    const changes = [
+      aChange({ id: 'frontend-config', kind: 'config', service: 'frontend', startedAt: T0, finishedAt: T0 }),
+      aChange({
+        id: 'payments-deploy',
+        service: 'payments',
+        startedAt: T0 + 4 * MINUTE,
+        finishedAt: T0 + 4 * MINUTE,
+      }),
+    ];
+    const failed =
+      (kinds: string[]) =>
+      (c: { id: string }): ChangeFacts => ({
+        verdict: {
+          outcome: 'fail',
+          summary: '',
+          decidedAt: c.id === 'frontend-config' ? T0 + 8 * MINUTE : T0 + 7 * MINUTE,
+          failingKinds: c.id === 'frontend-config' ? kinds : ['saturation'],
+        },
+      });
+    const symptom = { service: 'frontend', onset: T0 + 7 * MINUTE };
+    const latency = attribute({ symptom, changes, facts: failed(['latency']), graph });
+    assert.equal(latency[0]!.changeId, 'payments-deploy');
+    const away = latency
+      .find((x) => x.changeId === 'frontend-config')!
+      .evidence.find((e) => e.factor === 'explained-away');
+    assert.match(away!.detail, /failed only on latency.*checkout → payments/);
+    // A CPU failure of the caller itself does not travel from the dependency: not explained away.
+    const cpu = attribute({ symptom, changes, facts: failed(['latency', 'saturation']), graph });
+    assert.equal(cpu[0]!.changeId, 'frontend-config');
+    assert.ok(!cpu[0]!.evidence.some((e) => e.factor === 'explained-away'));
+  });
 });

@@ -20,7 +20,14 @@ export interface Symptom {
 
 export interface ChangeFacts {
   /** The change's own post-deployment verdict, once there is one. */
-  readonly verdict?: { readonly outcome: VerdictOutcome; readonly summary: string };
+  readonly verdict?: {
+    readonly outcome: VerdictOutcome;
+    readonly summary: string;
+    /** When it was decided (event time); for a fail, the regression was visible by then. */
+    readonly decidedAt?: number;
+    /** Golden-signal kinds of the metrics that failed (a fail only). */
+    readonly failingKinds?: readonly string[];
+  };
   /** Probability from the change's risk assessment, used as its prior. */
   readonly riskProbability?: number;
   /** A rollback of this change, if one happened. */
@@ -57,6 +64,19 @@ export const LIKELIHOOD = {
   unrelated: 0.05,
   verdict: { fail: 6, pass: 0.3, inconclusive: 1 } as Record<VerdictOutcome, number>,
   onsetDuringRollout: 2.5,
+  /**
+   * The symptom began well after the change's regression had been detected (by more than
+   * staleFailureAfterMs): a symptom it caused would have begun by then, so its failed verdict
+   * says less about this symptom.
+   */
+  onsetAfterDetectedFailure: 0.3,
+  staleFailureAfterMs: 5 * 60_000,
+  /**
+   * A change failed only on signals that travel up the call graph (latency, errors) while a
+   * change on one of its dependencies failed in the same window: the dependency's regression
+   * explains the caller's (explaining away). Multiplies the verdict's ratio.
+   */
+  explainedByDependency: 0.25,
   kind: { rollback: 0.3 } as Partial<Record<ChangeKind, number>>,
   rollbackEndedSymptom: 20,
   rollbackDidNotHelp: 0.3,
@@ -161,6 +181,7 @@ function evaluate(change: Change, input: AttributionInput, s: AttributionSetting
         `its own post-deployment verification ${text}${summary ? `: ${summary}` : ''}`,
       ),
     );
+    if (outcome === 'fail') evidence.push(...failureContext(change, facts, input, s));
   }
   const kindRatio = LIKELIHOOD.kind[change.kind];
   if (kindRatio !== undefined) {
@@ -175,6 +196,49 @@ function evaluate(change: Change, input: AttributionInput, s: AttributionSetting
   const rollback = facts.rolledBackBy;
   if (rollback) evidence.push(rollbackEvidence(rollback, symptom));
   return evidence;
+}
+
+const PROPAGATING_KINDS: ReadonlySet<string> = new Set(['latency', 'error_ratio']);
+
+/** What qualifies a failed verdict as evidence for this symptom: its timing, and other failures below it. */
+function failureContext(
+  change: Change,
+  facts: ChangeFacts,
+  input: AttributionInput,
+  s: AttributionSettings,
+): Evidence[] {
+  const out: Evidence[] = [];
+  const decidedAt = facts.verdict?.decidedAt;
+  const { symptom } = input;
+  if (decidedAt !== undefined && symptom.onset > decidedAt + LIKELIHOOD.staleFailureAfterMs) {
+    out.push(
+      factor(
+        'onset-after-failure',
+        LIKELIHOOD.onsetAfterDetectedFailure,
+        `its regression was detected at ${clock(decidedAt)} UTC, ${formatDuration(symptom.onset - decidedAt)} before this symptom began: a symptom it caused would have begun by then`,
+      ),
+    );
+  }
+  const kinds = facts.verdict?.failingKinds;
+  if (decidedAt === undefined || !kinds?.length || !kinds.every((k) => PROPAGATING_KINDS.has(k))) return out;
+  for (const other of input.changes) {
+    if (other.id === change.id || other.scope !== 'service' || other.service === change.service) continue;
+    const verdict = input.facts(other).verdict;
+    if (verdict?.outcome !== 'fail' || verdict.decidedAt === undefined) continue;
+    // The dependency's regression was present while this change was being verified.
+    if (other.startedAt > decidedAt || verdict.decidedAt < change.startedAt) continue;
+    const relation = input.graph.relation(change.service, other.service, s.maxHops);
+    if (relation.direction !== 'downstream') continue;
+    out.push(
+      factor(
+        'explained-away',
+        LIKELIHOOD.explainedByDependency,
+        `it failed only on ${kinds.map((k) => k.replace('_', ' ')).join(' and ')}, which travel up from a dependency, and the change on ${other.service} (${relation.path.join(' → ')}) failed its own verification in the same window`,
+      ),
+    );
+    break;
+  }
+  return out;
 }
 
 /** Hazard rises at rollout and decays; compared with a uniform background over the lookback. */

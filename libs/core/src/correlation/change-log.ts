@@ -2,6 +2,7 @@
 // candidate search), their verdicts and risk priors (evidence), and rollbacks (later evidence).
 // Bounded by time: changes older than the retention are forgotten on each prune.
 import type { Assessment, Change, Verdict } from '#contracts';
+import { resolveSignal } from '../verification/signals.js';
 import type { ChangeFacts } from './attribution.js';
 
 export class ChangeLog {
@@ -54,7 +55,14 @@ export class ChangeLog {
     // Only a failing interim look counts before the final verdict: interim passes are not passes yet.
     const usable = verdict && (verdict.final || verdict.outcome === 'fail') ? verdict : undefined;
     return {
-      verdict: usable ? { outcome: usable.outcome, summary: usable.summary } : undefined,
+      verdict: usable
+        ? {
+            outcome: usable.outcome,
+            summary: usable.summary,
+            decidedAt: usable.decidedAt,
+            failingKinds: usable.outcome === 'fail' ? failingKinds(usable) : undefined,
+          }
+        : undefined,
       riskProbability: this.priors.get(change.id),
       rolledBackBy: this.rollbacks.get(change.id),
     };
@@ -74,4 +82,15 @@ export class ChangeLog {
   get size(): number {
     return this.changes.size;
   }
+}
+
+/** Golden-signal kinds of a verdict's failing metrics (display names may carry `{labels}`). */
+function failingKinds(verdict: Verdict): string[] {
+  const kinds = new Set<string>();
+  for (const m of verdict.metrics) {
+    if (m.outcome !== 'fail') continue;
+    const name = m.metric.replace(/\{.*\}$/, '');
+    kinds.add(resolveSignal(name, null)?.spec.kind ?? 'unknown');
+  }
+  return [...kinds];
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TelemetryPoint } from '#contracts';
+import type { TelemetryPoint, Verdict } from '#contracts';
 import { aChange, aTelemetryBatch, MINUTE, T0 } from '#testing';
 import { ManualClock } from '../clock.js';
 import type { VerifierPort } from '../correlation/correlator.js';
@@ -271,5 +271,105 @@ describe('DeploymentVerifier', () => {
     const j = fail.metrics[0]!;
     assert.equal(j.metric, `http_errors_total${labelKey(labels)}`);
     assert.match(j.reason, /error ratio rose from 0\.\d+% \(\d+ of 30,000 requests\)/);
+  });
+});
+
+describe('baseline hygiene', () => {
+  // Latency 100 ms, with a 5-minute regression to 400 ms after each of two changes 12 minutes
+  // apart (a run of bad changes on one service, each rolled back after a few minutes).
+  const first = T0;
+  const second = T0 + 12 * MINUTE;
+  const bad = (t: number) =>
+    (t >= first && t < first + 5 * MINUTE) || (t >= second && t < second + 5 * MINUTE);
+  function run(reportFirst: boolean): { first: Verdict[]; second: Verdict[] } {
+    const v = new DeploymentVerifier();
+    const r = new SeededRandom(21);
+    const out: Verdict[] = [];
+    for (let t = T0 - 45 * MINUTE; t < T0 + 40 * MINUTE; t += MINUTE) {
+      if (reportFirst && t === first)
+        out.push(...v.observeChange(aChange({ id: 'first', startedAt: first })));
+      if (t === second) out.push(...v.observeChange(aChange({ id: 'second', startedAt: second })));
+      const value = bad(t) ? r.normal(0.4, 0.02) : r.normal(0.1, 0.005);
+      out.push(
+        ...v.observeTelemetry(aTelemetryBatch({ points: points('latency.p95', 's', t, t + 1, () => value) })),
+      );
+    }
+    return {
+      first: out.filter((x) => x.changeId === 'first'),
+      second: out.filter((x) => x.changeId === 'second'),
+    };
+  }
+
+  it("leaves an earlier failed change's window out of the next change's baseline, reaching further back", () => {
+    const { first: a, second: b } = run(true);
+    assert.equal(a.find((x) => x.final)?.outcome, 'fail');
+    const fail = b.find((x) => x.outcome === 'fail');
+    assert.ok(fail, `the second regression fails too: ${b.at(-1)?.summary}`);
+    assert.match(
+      fail.summary,
+      /the baseline leaves out the windows of earlier failed changes \(12 min after first\)/,
+    );
+    // 30 minutes of clean baseline: the 12 minutes since the first change are replaced by older ones.
+    assert.equal(fail.baselineStart, first - 30 * MINUTE);
+    assert.ok(fail.metrics[0]!.baselineValue! < 0.15, fail.metrics[0]!.reason);
+  });
+
+  it('keeps the whole baseline when no earlier change failed (the same regression then hides in it)', () => {
+    const { second: b } = run(false);
+    const final = b.find((x) => x.final)!;
+    assert.equal(final.baselineStart, second - 30 * MINUTE);
+    assert.doesNotMatch(final.summary, /leaves out/);
+    // What hygiene is for: against a baseline holding the same regression, this one passes.
+    assert.equal(final.outcome, 'pass', final.summary);
+  });
+});
+
+describe('service-graph edges', () => {
+  it("judges a callee's change on the latency its callers measure, whichever batch carries it", () => {
+    const v = new DeploymentVerifier();
+    const r = new SeededRandom(8);
+    const edge = { client: 'frontend', server: 'checkout' };
+    const out: Verdict[] = [];
+    for (let t = T0 - 30 * MINUTE; t < T0 + 25 * MINUTE; t += MINUTE) {
+      if (t === T0) {
+        out.push(...v.observeChange(aChange({ id: 'callee', service: 'checkout', startedAt: T0 })));
+        out.push(...v.observeChange(aChange({ id: 'caller', service: 'frontend', startedAt: T0 })));
+      }
+      // The callee's own latency stays flat; the network in front of it adds 300 ms after the change.
+      const own = r.normal(0.005, 0.0002);
+      const seen = own + (t >= T0 ? 0.3 : 0) + r.normal(0.002, 0.0002);
+      out.push(
+        ...v.observeTelemetry(
+          aTelemetryBatch({
+            service: 'checkout',
+            points: points('server.latency', 's', t, t + 1, () => own),
+          }),
+        ),
+        ...v.observeTelemetry(
+          aTelemetryBatch({
+            service: 'frontend',
+            points: points('client.latency', 's', t, t + 1, () => seen).map((p) => ({ ...p, labels: edge })),
+          }),
+        ),
+      );
+    }
+    const callee = out.find((x) => x.changeId === 'callee' && x.final)!;
+    assert.equal(callee.outcome, 'fail', callee.summary);
+    assert.equal(callee.metrics[0]!.metric, 'client.latency{client="frontend",server="checkout"}');
+    const caller = out.find((x) => x.changeId === 'caller' && x.final)!;
+    assert.equal(caller.outcome, 'inconclusive', 'the edge is not telemetry of the caller');
+    assert.match(caller.summary, /No telemetry from frontend/);
+
+    const plain = new DeploymentVerifier({ edgeLabels: null });
+    plain.observeTelemetry(
+      aTelemetryBatch({
+        service: 'frontend',
+        points: points('client.latency', 's', T0, T0 + MINUTE, () => 0.1).map((p) => ({
+          ...p,
+          labels: edge,
+        })),
+      }),
+    );
+    assert.equal(plain.stats().services, 1, 'edgeLabels: null keeps points with their batch');
   });
 });

@@ -27,9 +27,21 @@
 // bad deploy could not fail early; Pocock lets gross regressions fail in minutes and still
 // bounds the total. (OBF and linear are available: settings.spending.)
 //
+// Baseline hygiene. A change's baseline is the last baselineMs of its service's history before
+// it that lies outside the verification windows of earlier changes on the same service that
+// FAILED: a regression that was caught (and, one hopes, rolled back) is not "normal", and
+// leaving it in would let the next change's identical regression pass as "no worse than the
+// baseline" (in a run of changes on one service, every change after a failed one would be
+// judged against that failure). Time left out is made up from further back, up to historyMs;
+// with too little clean history the metric has too few baseline points and is not judged
+// (inconclusive, not a pass). The windows are those known at each look, so a failure decided
+// while this change is being verified is left out from the next look on. Verdicts say what
+// was left out.
+//
 // Memory. Per tracked series: its history (16 B a point; 45 min at 1-min resolution ≈ 0.7 KB,
 // at 10 s ≈ 4.3 KB, capped by maxPointsPerSeries) and, while a change on its service is being
-// verified, a copy of its baseline and observation windows (≈ the same again). Series per
+// verified, a copy of its history before the change (up to historyMs, so that the baseline can
+// reach past failed windows) and of its observation window (≈ the same again). Series per
 // service are capped (maxSeriesPerService); idle services are forgotten after historyMs.
 import type {
   Change,
@@ -84,6 +96,13 @@ export interface VerifierSettings extends JudgeSettings {
   readonly services: Readonly<Record<string, ServiceSignalOverrides>>;
   /** How many finished change ids to remember, so a redelivered change is not verified twice. */
   readonly rememberCompleted: number;
+  /**
+   * Service-graph labels. A point that carries both (whichever service's batch it came in)
+   * describes the call edge client → server, e.g. the latency of the server as the client
+   * measured it, network included: it is telemetry of the server, judged as the series
+   * `metric{client=…,server=…}` of the server's changes. null: every point belongs to its batch's service.
+   */
+  readonly edgeLabels: { readonly client: string; readonly server: string } | null;
 }
 
 export const DEFAULT_VERIFIER_SETTINGS: VerifierSettings = {
@@ -103,6 +122,7 @@ export const DEFAULT_VERIFIER_SETTINGS: VerifierSettings = {
   signals: DEFAULT_SIGNALS,
   services: {},
   rememberCompleted: 10_000,
+  edgeLabels: { client: 'client', server: 'server' },
 };
 
 export interface VerifierStats {
@@ -135,6 +155,22 @@ interface ServiceState {
   /** Series keys that match no signal (not buffered), bounded like series. */
   readonly unjudged: Set<string>;
   readonly verifications: Set<Verification>;
+  /** Verification windows of this service's changes that failed, oldest first (bounded by historyMs). */
+  readonly failures: FailedWindow[];
+}
+
+/** The verification window [from, to) of a change that failed verification. */
+interface FailedWindow {
+  readonly changeId: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The baseline of one look: time segments [from, to), latest first, and what was left out. */
+interface BaselinePlan {
+  readonly segments: readonly (readonly [number, number])[];
+  readonly start: number;
+  readonly excluded: readonly FailedWindow[];
 }
 
 interface WindowSeries {
@@ -148,6 +184,8 @@ interface Verification {
   readonly state: ServiceState;
   readonly baselineStart: number;
   readonly baselineEnd: number;
+  /** How far back baseline points are kept: the baseline may reach back past failed windows. */
+  readonly baselineReach: number;
   readonly observationStart: number;
   readonly observationEnd: number;
   readonly lookTimes: number[];
@@ -180,12 +218,15 @@ export class DeploymentVerifier {
 
   /** Feed telemetry (any service). Returns verdicts whose looks closed as a result. */
   observeTelemetry(batch: TelemetryBatch): Verdict[] {
-    const state = this.stateFor(batch.environment, batch.service);
-    // The points of one batch arrive together: lateness is judged against the watermark as it
-    // stood before the batch, so a batch's own order does not matter.
-    const watermark = this.watermarkOf(state);
-    for (const point of batch.points) this.addPoint(state, point, watermark);
-    const out = this.checkService(state);
+    const out: Verdict[] = [];
+    for (const [service, points] of this.byService(batch)) {
+      const state = this.stateFor(batch.environment, service);
+      // The points of one batch arrive together: lateness is judged against the watermark as it
+      // stood before the batch, so a batch's own order does not matter.
+      const watermark = this.watermarkOf(state);
+      for (const point of points) this.addPoint(state, point, watermark);
+      out.push(...this.checkService(state));
+    }
     out.push(...this.maybeCheckAll());
     return out;
   }
@@ -205,6 +246,7 @@ export class DeploymentVerifier {
       state,
       baselineStart: t0 - s.baselineMs,
       baselineEnd: t0,
+      baselineReach: t0 - Math.max(s.baselineMs, s.historyMs),
       observationStart: t0,
       observationEnd,
       lookTimes,
@@ -222,7 +264,7 @@ export class DeploymentVerifier {
     // The baseline (and, for a change reported late, part of the observation) is in the past.
     for (const tracked of state.series.values()) {
       const ws = this.windowSeries(v, tracked);
-      const b = tracked.history.range(v.baselineStart, v.baselineEnd);
+      const b = tracked.history.range(v.baselineReach, v.baselineEnd);
       for (let i = 0; i < b.ts.length; i++) ws.base.insert(b.ts[i]!, b.values[i]!);
       const o = tracked.history.range(v.observationStart, v.observationEnd);
       for (let i = 0; i < o.ts.length; i++) ws.obs.insert(o.ts[i]!, o.values[i]!);
@@ -289,6 +331,24 @@ export class DeploymentVerifier {
 
   // ---------------------------------------------------------------------------------------
 
+  /** The batch's points by the service they describe: edge points go to their server. */
+  private byService(batch: TelemetryBatch): Map<string, readonly TelemetryPoint[]> {
+    const edge = this.settings.edgeLabels;
+    const own: TelemetryPoint[] = [];
+    const out = new Map<string, TelemetryPoint[]>([[batch.service, own]]);
+    for (const point of batch.points) {
+      const server = edge ? point.labels[edge.server] : undefined;
+      if (!edge || !server || server === batch.service || !point.labels[edge.client]) {
+        own.push(point);
+        continue;
+      }
+      let list = out.get(server);
+      if (!list) out.set(server, (list = []));
+      list.push(point);
+    }
+    return out;
+  }
+
   private stateFor(environment: string, service: string): ServiceState {
     const key = `${environment}\u0000${service}`;
     let st = this.states.get(key);
@@ -301,6 +361,7 @@ export class DeploymentVerifier {
         series: new Map(),
         unjudged: new Set(),
         verifications: new Set(),
+        failures: [],
       };
       this.states.set(key, st);
     }
@@ -360,7 +421,7 @@ export class DeploymentVerifier {
     if (tracked.history.firstTimestamp < horizon - this.settings.lookIntervalMs)
       tracked.history.pruneBefore(horizon);
     for (const v of state.verifications) {
-      if (ts >= v.baselineStart && ts < v.baselineEnd)
+      if (ts >= v.baselineReach && ts < v.baselineEnd)
         this.windowSeries(v, tracked).base.insert(ts, point.value);
       else if (ts >= v.observationStart && ts < v.observationEnd)
         this.windowSeries(v, tracked).obs.insert(ts, point.value);
@@ -419,6 +480,7 @@ export class DeploymentVerifier {
       const verdict = this.evaluate(v, index);
       if (!verdict) continue;
       if (verdict.final) {
+        if (verdict.outcome === 'fail') this.recordFailure(v);
         this.finish(v);
         out.push(verdict);
       } else latestInterim = verdict;
@@ -427,6 +489,51 @@ export class DeploymentVerifier {
     // interim one; every look was still evaluated, in order, so the decision does not depend on batching.
     if (latestInterim && !v.done && this.settings.emitInterim) out.unshift(latestInterim);
     return out;
+  }
+
+  private recordFailure(v: Verification): void {
+    const failures = v.state.failures;
+    failures.push({ changeId: v.change.id, from: v.observationStart, to: v.observationEnd });
+    const horizon = v.observationStart - this.settings.historyMs - this.settings.observationMs;
+    while (failures.length > 0 && failures[0]!.to < horizon) failures.shift();
+    if (failures.length > 64) failures.shift();
+  }
+
+  /**
+   * The last baselineMs of time before the change outside the windows of other failed changes
+   * of its service, reaching back at most to baselineReach.
+   */
+  private baselinePlan(v: Verification): BaselinePlan {
+    const end = v.baselineEnd;
+    const excluded = v.state.failures
+      .filter((f) => f.changeId !== v.change.id && f.from < end && f.to > v.baselineReach)
+      .sort((a, b) => b.to - a.to);
+    if (excluded.length === 0 || excluded.every((f) => f.to <= v.baselineStart))
+      return { segments: [[v.baselineStart, end]], start: v.baselineStart, excluded: [] };
+    const segments: [number, number][] = [];
+    let needed = this.settings.baselineMs;
+    let cursor = end;
+    const used: FailedWindow[] = [];
+    for (const f of excluded) {
+      if (needed <= 0 || cursor <= v.baselineReach) break;
+      if (f.to < cursor) {
+        const from = Math.max(f.to, cursor - needed, v.baselineReach);
+        segments.push([from, cursor]);
+        needed -= cursor - from;
+        cursor = from;
+        if (needed <= 0) break;
+      }
+      if (f.from < cursor) {
+        used.push(f);
+        cursor = f.from;
+      }
+    }
+    if (needed > 0 && cursor > v.baselineReach) {
+      const from = Math.max(v.baselineReach, cursor - needed);
+      segments.push([from, cursor]);
+    }
+    const start = segments.length > 0 ? segments.at(-1)![0] : end;
+    return { segments, start, excluded: used };
   }
 
   private finish(v: Verification): void {
@@ -443,9 +550,10 @@ export class DeploymentVerifier {
     const lookEnd = v.lookTimes[index]!;
     const isLast = index === v.lookTimes.length - 1;
     const fraction = (lookEnd - v.observationStart) / (v.observationEnd - v.observationStart);
+    const plan = this.baselinePlan(v);
     const inputs: MetricInput[] = [];
     for (const ws of v.series.values()) {
-      const input = this.metricInput(v, ws, lookEnd);
+      const input = this.metricInput(v, ws, lookEnd, plan);
       if (input) inputs.push(input);
     }
     const totalTests = inputs.reduce((n, i) => n + testsFor(i, s), 0);
@@ -454,13 +562,18 @@ export class DeploymentVerifier {
     v.lastTestedFraction = fraction;
     const alphaTest = totalTests > 0 ? alphaLook / totalTests : alphaLook;
     const assessments = inputs.map((input) => judgeMetric(input, alphaTest, isLast, s));
-    return this.verdict(v, index, lookEnd, isLast, assessments);
+    return this.verdict(v, index, lookEnd, isLast, assessments, plan);
   }
 
-  private metricInput(v: Verification, ws: WindowSeries, lookEnd: number): MetricInput | null {
+  private metricInput(
+    v: Verification,
+    ws: WindowSeries,
+    lookEnd: number,
+    plan: BaselinePlan,
+  ): MetricInput | null {
     const { tracked } = ws;
     const signal = tracked.signal;
-    const base = ws.base.range(v.baselineStart, v.baselineEnd);
+    const base = baselineRange(ws.base, plan);
     const obs = ws.obs.range(v.observationStart, lookEnd);
     if (base.ts.length === 0 && obs.ts.length === 0) return null;
     const intervalMs = firstFinite(
@@ -531,6 +644,7 @@ export class DeploymentVerifier {
     lookEnd: number,
     isLast: boolean,
     assessments: MetricAssessment[],
+    plan: BaselinePlan,
   ): Verdict {
     const { change } = v;
     const fails = assessments.filter((a) => a.status === 'fail');
@@ -576,6 +690,12 @@ export class DeploymentVerifier {
     }
     if (v.overlapping.size > 0)
       summary += `; note: other changes overlap this window (${[...v.overlapping].join(', ')})`;
+    if (plan.excluded.length > 0) {
+      const left = plan.excluded.map(
+        (f) => `${formatDuration(Math.min(f.to, v.baselineEnd) - f.from)} after ${f.changeId}`,
+      );
+      summary += `; the baseline leaves out the windows of earlier failed changes (${left.join(', ')}) and starts ${formatDuration(v.baselineEnd - plan.start)} before the change`;
+    }
     const order: Record<string, number> = {
       fail: 0,
       suspicious: 1,
@@ -602,7 +722,7 @@ export class DeploymentVerifier {
       look,
       final: isLast || outcome === 'fail',
       decidedAt: lookEnd,
-      baselineStart: v.baselineStart,
+      baselineStart: plan.start,
       baselineEnd: v.baselineEnd,
       observationStart: v.observationStart,
       observationEnd: lookEnd,
@@ -620,6 +740,19 @@ export function labelKey(labels: Readonly<Record<string, string>> | undefined): 
   if (keys.length === 0) return '';
   keys.sort();
   return `{${keys.map((k) => `${k}="${labels[k]}"`).join(',')}}`;
+}
+
+/** The baseline points of a look: those inside the plan's segments, in time order. */
+function baselineRange(buffer: SeriesBuffer, plan: BaselinePlan): { ts: number[]; values: number[] } {
+  if (plan.segments.length === 1) return buffer.range(plan.segments[0]![0], plan.segments[0]![1]);
+  const ts: number[] = [];
+  const values: number[] = [];
+  for (let i = plan.segments.length - 1; i >= 0; i--) {
+    const r = buffer.range(plan.segments[i]![0], plan.segments[i]![1]);
+    ts.push(...r.ts);
+    values.push(...r.values);
+  }
+  return { ts, values };
 }
 
 function firstFinite(...values: number[]): number {
