@@ -23,6 +23,13 @@ export const busSettings = {
   topicReplication: setting.int('KAFKA_TOPIC_REPLICATION', { default: 1, min: 1, max: 16 }),
   topicRetentionMs: setting.duration('KAFKA_TOPIC_RETENTION', { default: 7 * 86_400_000 }),
   deadLetterTopic: setting.string('AFTERSHOCK_DLQ_TOPIC', { default: 'aftershock.dlq.v1' }),
+  kafkaFetchMaxBytesPerPartition: setting.int('KAFKA_FETCH_MAX_BYTES_PER_PARTITION', {
+    default: 1_048_576,
+    min: 1_024,
+    max: 256 * 1_048_576,
+    description:
+      'bytes a consumer fetches per partition at once (the recorder defaults to 8 MiB: larger inserts)',
+  }),
 };
 
 export const storeSettings = {

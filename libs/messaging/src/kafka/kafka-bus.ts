@@ -24,11 +24,11 @@ export interface KafkaConsumerTuning {
   readonly maxBytesPerPartition: number;
 }
 
-export const DEFAULT_CONSUMER_TUNING: KafkaConsumerTuning = {
+/** Fetch size comes from the bus settings (KAFKA_FETCH_MAX_BYTES_PER_PARTITION). */
+export const DEFAULT_CONSUMER_TUNING: Omit<KafkaConsumerTuning, 'maxBytesPerPartition'> = {
   sessionTimeoutMs: 30_000,
   heartbeatIntervalMs: 3_000,
   maxWaitTimeMs: 500,
-  maxBytesPerPartition: 1_048_576,
 };
 
 export interface KafkaBusOptions {
@@ -59,7 +59,11 @@ export class KafkaBus implements MessageBus {
     // Kafka's default partitioner (murmur2), the same one the in-memory bus uses.
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     this.admin = this.kafka.admin();
-    this.tuning = { ...DEFAULT_CONSUMER_TUNING, ...options.consumer };
+    this.tuning = {
+      ...DEFAULT_CONSUMER_TUNING,
+      maxBytesPerPartition: config.kafkaFetchMaxBytesPerPartition,
+      ...options.consumer,
+    };
   }
 
   connect(): Promise<void> {
