@@ -10,13 +10,19 @@ export interface AppProcess {
   readonly lines: readonly Record<string, unknown>[];
   stderr(): string;
   /** Resolves with the first log line matching, or rejects when the process exits first. */
-  waitForLog(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  waitForLog(
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export function freshDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'aftershock-e2e-'));
 }
+
+/** How long waitForLog waits by default: generous, a bound on hanging rather than on speed. */
+const LOG_WAIT_MS = 120_000;
 
 export function startProcess(script: string, args: string[], env: Record<string, string>): AppProcess {
   const child = spawn(process.execPath, [script, ...args], {
@@ -59,16 +65,34 @@ export function startProcess(script: string, args: string[], env: Record<string,
     child,
     lines,
     stderr: () => err,
-    waitForLog(match) {
+    waitForLog(match, timeoutMs = LOG_WAIT_MS) {
       const seen = lines.find(match);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        waiters.push({ match, resolve });
-        void exit.then(({ code, signal }) =>
+        // A line that never comes fails the test (saying what the app logged last) instead of hanging it.
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          const last = lines.slice(-8).map((l) => JSON.stringify(l));
+          reject(
+            new Error(
+              `no such log line within ${timeoutMs} ms; last lines:\n${last.join('\n')}\nstderr:\n${err}`,
+            ),
+          );
+        }, timeoutMs);
+        const waiter = {
+          match,
+          resolve: (line: Record<string, unknown>) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        };
+        waiters.push(waiter);
+        void exit.then(({ code, signal }) => {
+          clearTimeout(timer);
           reject(
             new Error(`process exited (code ${code}, signal ${signal}) before the log line; stderr:\n${err}`),
-          ),
-        );
+          );
+        });
       });
     },
     exited: () => exit,

@@ -2,7 +2,8 @@
 -- (opened_at, id) order after a keyset position: one page of a scan.
 SELECT
     id, version, event, status, kind, title, summary, severity, service, services, environment,
-    opened_at, updated_at, resolved_at, members, suspects, blast_radius, actor, comment, team
+    opened_at, updated_at, resolved_at, members, suspects, suspect_components, blast_radius, actor, comment,
+    team, labels
 FROM incidents FINAL
 WHERE opened_at >= {from:DateTime64(3)}
   AND opened_at < {to:DateTime64(3)}

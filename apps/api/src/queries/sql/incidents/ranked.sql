@@ -4,7 +4,8 @@
 -- most severe first; newest first. A page (the caller asks for one row more than it shows).
 SELECT
     id, version, event, status, kind, title, summary, severity, service, services, environment,
-    opened_at, updated_at, resolved_at, members, suspects, blast_radius, actor, comment, team
+    opened_at, updated_at, resolved_at, members, suspects, suspect_components, blast_radius, actor, comment,
+    team, labels
 FROM incidents FINAL
 WHERE ({service:String} = '' OR service = {service:String} OR has(services, {service:String}))
   AND ({environment:String} = '' OR environment = {environment:String})

@@ -3,7 +3,8 @@
 -- version's state fields); a version written twice is returned once.
 SELECT
     id, version, event, status, kind, title, summary, severity, service, services, environment,
-    opened_at, updated_at, resolved_at, members, suspects, blast_radius, actor, comment, team
+    opened_at, updated_at, resolved_at, members, suspects, suspect_components, blast_radius, actor, comment,
+    team, labels
 FROM incidents
 WHERE id = {id:String}
 ORDER BY version
