@@ -95,7 +95,8 @@ export class Correlator {
   ) {
     this.graph = new DependencyGraph(edges);
     this.changes = new ChangeLog(settings.attribution.lookbackMs + settings.incidents.maxDurationMs);
-    this.incidents = new IncidentBook(settings.incidents);
+    // What the correlator keeps per incident goes when the book forgets the incident.
+    this.incidents = new IncidentBook(settings.incidents, (id) => this.symptoms.delete(id));
   }
 
   get watermark(): number {
@@ -294,10 +295,16 @@ export class Correlator {
   }
 
   private attribute(symptom: Symptom): Suspect[] {
-    const { lookbackMs, skewMs } = this.settings.attribution;
+    const { lookbackMs, skewMs, maxHops } = this.settings.attribution;
+    // A service change outside the symptom's neighbourhood (maxHops either way) is no candidate
+    // (attribution finds it unrelated): leaving it out spares a graph search per change.
+    const near = this.graph.neighbourhood(symptom.service, maxHops);
+    const changes = this.changes
+      .between(symptom.onset - lookbackMs, symptom.onset + skewMs)
+      .filter((c) => c.scope !== 'service' || near.has(c.service));
     return attribute({
       symptom,
-      changes: this.changes.between(symptom.onset - lookbackMs, symptom.onset + skewMs),
+      changes,
       facts: (change) => this.changes.facts(change),
       graph: this.graph,
       settings: this.settings.attribution,
