@@ -13,7 +13,7 @@
 // detectedAt = event time of the sample that confirmed it), and an AnomalyRecovery when it
 // returns or its new level is adopted. Ids are deterministic: the same input gives the same ids.
 //
-// Memory: ~3.5 KB per series with the defaults (see series-model.ts), plus the reorder buffer
+// Memory: ~7 KB per series with the defaults (see series-model.ts), plus the reorder buffer
 // when lateness is allowed; series beyond maxSeries are not tracked (counted), and series
 // silent for evictAfterMs of event time are forgotten.
 import type { TelemetryBatch, TelemetryPoint } from '#contracts';
