@@ -24,6 +24,8 @@ export interface Relation {
 export class DependencyGraph {
   private readonly dependencies = new Map<string, Set<string>>();
   private readonly dependents = new Map<string, Set<string>>();
+  /** Bumped by every new edge: results derived from the graph are valid while it stands. */
+  private edgeCount = 0;
 
   constructor(edges: Iterable<Edge> = []) {
     for (const edge of edges) this.add(edge);
@@ -39,7 +41,12 @@ export class DependencyGraph {
     const into = this.dependents.get(edge.to) ?? new Set<string>();
     into.add(edge.from);
     this.dependents.set(edge.to, into);
+    this.edgeCount++;
     return true;
+  }
+
+  get version(): number {
+    return this.edgeCount;
   }
 
   edges(): Edge[] {
