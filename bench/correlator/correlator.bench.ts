@@ -850,7 +850,7 @@ async function main(): Promise<void> {
   const a = args(process.argv.slice(2));
   const peak = new PeakRss();
   const started = performance.now();
-  if (a.core) {
+  if (a.core && a.services.length > 0) {
     log(
       `# correlator core — telemetry-heavy stream, ${SERIES.length} series per service at 10-s resolution, ${a.minutes} min of event time`,
     );

@@ -122,6 +122,9 @@ export class Correlator {
    * as last time, and then the result is the same too — without a graph search per candidate.
    */
   private readonly attributions = new WeakMap<Symptom, Attribution>();
+  /** Neighbourhoods of symptom services in the graph as of nearVersion (services with incidents: few). */
+  private readonly near = new Map<string, ReadonlySet<string>>();
+  private nearVersion = -1;
   private maxEventTime = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -335,7 +338,12 @@ export class Correlator {
     const { lookbackMs, skewMs, maxHops } = this.settings.attribution;
     // A service change outside the symptom's neighbourhood (maxHops either way) is no candidate
     // (attribution finds it unrelated): leaving it out spares a graph search per change.
-    const near = this.graph.neighbourhood(symptom.service, maxHops);
+    if (this.nearVersion !== this.graph.version || this.near.size > 10_000) {
+      this.near.clear(); // a new edge: neighbourhoods are recomputed as needed
+      this.nearVersion = this.graph.version;
+    }
+    let near = this.near.get(symptom.service);
+    if (!near) this.near.set(symptom.service, (near = this.graph.neighbourhood(symptom.service, maxHops)));
     const changes = this.changes
       .between(symptom.onset - lookbackMs, symptom.onset + skewMs)
       .filter((c) => c.scope !== 'service' || near.has(c.service));
