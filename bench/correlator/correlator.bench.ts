@@ -1,5 +1,6 @@
 // `npm run bench:correlator`, i.e. node dist/bench/correlator/correlator.bench.js
-//   [--core-only] [--broker-only] [--services 1000,10000] [--minutes N] [--alerts N] [--rounds N]
+//   [--core-only] [--broker-only] [--services 1000,10000] [--minutes N] [--history N] [--alerts N]
+//   [--rounds N]
 //
 // 1. Core throughput, one core, telemetry-heavy: every service sends six golden-signal series
 //    (latency p50/p95/p99, error ratio, request rate, CPU) at 10-s resolution, one batch per
@@ -18,6 +19,11 @@
 //    Memory per tracked series: heap (JS heap + ArrayBuffers) after a full GC at the end minus
 //    the same before the correlators existed (the app's composition: the heap it frees when let
 //    go), over the tracked series; the components' own estimates (approxBytes) beside it.
+//    Per-event cost as history accumulates (--history N resolved incidents, default 10,000; 0
+//    skips it): the app's composition over a stream where a deploy and an alert on its service
+//    arrive every 10 s and each incident resolves after its quiet period, telemetry throughout;
+//    CPU per event over 10 minutes at the start and after 1k, 2.5k, 5k, 10k … resolved
+//    incidents, beside the decode loop's. With bounded, indexed state it stays flat.
 // 2. Alert-to-incident latency through the real broker: the correlator app
 //    (dist/apps/correlator/src/main.js) runs as a child process; alerts for fresh services are
 //    produced to aftershock.alerts.v1 at a steady rate and each is timed until its incident event
@@ -67,6 +73,8 @@ interface Args {
   readonly minutes: number;
   readonly alerts: number;
   readonly rounds: number;
+  /** Resolved incidents to accumulate in the history run (0: skip it). */
+  readonly history: number;
 }
 
 function args(argv: readonly string[]): Args {
@@ -77,10 +85,14 @@ function args(argv: readonly string[]): Args {
   return {
     core: !argv.includes('--broker-only'),
     broker: !argv.includes('--core-only'),
-    services: (value('services') ?? '1000,10000').split(',').map(Number),
+    services: (value('services') ?? '1000,10000')
+      .split(',')
+      .map(Number)
+      .filter((n) => n > 0), // --services 0: only the history run
     minutes: Number(value('minutes') ?? 48),
     alerts: Number(value('alerts') ?? 250),
     rounds: Number(value('rounds') ?? 2),
+    history: Number(value('history') ?? 10_000),
   };
 }
 
@@ -433,6 +445,157 @@ function counts(c: Composition) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 1b. Per-event cost as history accumulates.
+
+/** Services of the history run: the first HISTORY_SENDERS send telemetry; all get deploys and alerts. */
+const HISTORY_SERVICES = 2_000;
+const HISTORY_SENDERS = 100;
+/** A deploy every this often; a minute later an alert on its service, resolved a minute after. */
+const INCIDENT_EVERY_MS = 10_000;
+/** Minutes of events per measurement. */
+const HISTORY_WINDOW = 10;
+const HISTORY_WARM_MINUTES = 5;
+
+interface HistoryPoint {
+  /** Incidents resolved before the measurement began. */
+  readonly resolved: number;
+  readonly events: number;
+  readonly decodeUs: number;
+  readonly coreUs: number;
+  readonly heap: number;
+}
+
+type Scheduled = { at: number; type: Encoded['type']; value: Change | Alert | TelemetryBatch };
+
+/** Incident k of the history run: its deploy, its alert, the alert's resolution. */
+function historyIncident(k: number, services: readonly string[]): Scheduled[] {
+  const at = T0 + HISTORY_WARM_MINUTES * MINUTE + k * INCIDENT_EVERY_MS;
+  const service = services[k % services.length]!;
+  const change = aChange({
+    id: `hist-chg-${k}`,
+    service,
+    startedAt: at,
+    finishedAt: at + MINUTE,
+    version: `v${k}`,
+  });
+  const alert = anAlert({
+    id: `hist-alert-${k}`,
+    fingerprint: `hist-fp-${k}`,
+    service,
+    startsAt: at + MINUTE,
+    labels: { alertname: 'HighErrorRate', service },
+  });
+  const resolved: Alert = { ...alert, status: 'resolved', endsAt: at + 2 * MINUTE };
+  return [
+    { at, type: 'change', value: change },
+    { at: at + MINUTE, type: 'alert', value: alert },
+    { at: at + 2 * MINUTE, type: 'alert', value: resolved },
+  ];
+}
+
+/**
+ * The app's composition (verifier + anomaly detector) over a stream in which incidents keep
+ * opening and resolving (see historyIncident; each resolves after the quiet period) while
+ * telemetry flows. Per-event cost — main-thread CPU per event, decode (the baseline) and core
+ * apart — over HISTORY_WINDOW minutes at the start and after each checkpoint of resolved
+ * incidents: with state bounded by time and indexed, it stays flat.
+ */
+async function benchHistory(target: number): Promise<HistoryPoint[]> {
+  const rng = xorshift(97);
+  const services = Array.from({ length: HISTORY_SERVICES }, (_, i) => `hist-${String(i).padStart(4, '0')}`);
+  const edges: Edge[] = services.flatMap((from) =>
+    [0, 1, 2].map(() => ({ from, to: services[Math.floor(rng() * HISTORY_SERVICES)]! })),
+  );
+  let now = T0;
+  const codec = new EventCodec({ now: () => now });
+  const correlator = new Correlator(
+    new DeploymentVerifier(),
+    new AnomalyDetector(),
+    DEFAULT_CORRELATOR_SETTINGS,
+    edges,
+  );
+  const checkpoints = [0, 1_000, 2_500, 5_000, 10_000, 20_000, 50_000].filter((c) => c < target);
+  checkpoints.push(target);
+  const points: HistoryPoint[] = [];
+  let resolved = 0;
+  let scheduled: Scheduled[] = []; // incident events not yet due, in time order
+  let begun = 0;
+  let window: { resolved: number; minutes: number; events: number; decodeMs: number; coreMs: number } | null =
+    null;
+  for (let minute = 0; checkpoints.length > 0; minute++) {
+    const end = T0 + (minute + 1) * MINUTE;
+    now = end;
+    const due: Scheduled[] = [];
+    for (let t = end - MINUTE; t < end; t += STEP_MS) {
+      for (const service of services.slice(0, HISTORY_SENDERS)) {
+        const batch: TelemetryBatch = {
+          id: `${service}@${t}`,
+          service,
+          environment: 'production',
+          resource: { 'service.name': service },
+          points: SERIES.map((x) => ({
+            metric: x.metric,
+            value: x.level * (1 + x.jitter * (rng() - 0.5) * 2),
+            timestamp: t,
+            unit: x.unit,
+            labels: {},
+          })),
+        };
+        due.push({ at: t, type: 'telemetry', value: batch });
+      }
+    }
+    if (minute >= HISTORY_WARM_MINUTES) {
+      while (T0 + HISTORY_WARM_MINUTES * MINUTE + begun * INCIDENT_EVERY_MS < end)
+        scheduled.push(...historyIncident(begun++, services));
+      scheduled.sort((a, b) => a.at - b.at);
+      due.push(...scheduled.filter((e) => e.at < end));
+      scheduled = scheduled.filter((e) => e.at >= end);
+    }
+    due.sort((a, b) => a.at - b.at); // stable: telemetry of a step before that step's incident events
+    const encoded: Buffer[] = [];
+    for (const e of due) encoded.push(await codec.encode(e.type, e.value));
+    if (!window && minute >= HISTORY_WARM_MINUTES && resolved >= checkpoints[0]!)
+      window = { resolved, minutes: 0, events: 0, decodeMs: 0, coreMs: 0 };
+    let cpu = cpuMs();
+    const decoded: CorrelatorInput[] = [];
+    for (let i = 0; i < encoded.length; i++) {
+      const input = toInput(due[i]!.type, await codec.decode(due[i]!.type, encoded[i]!));
+      noop(input);
+      decoded.push(input);
+    }
+    const decodeMs = cpuMs() - cpu;
+    cpu = cpuMs();
+    for (const input of decoded) {
+      for (const o of correlator.process(input))
+        if (o.type === 'incident' && o.incident.event === 'resolved') resolved++;
+    }
+    const coreMs = cpuMs() - cpu;
+    if (!window) continue;
+    window.minutes++;
+    window.events += decoded.length;
+    window.decodeMs += decodeMs;
+    window.coreMs += coreMs;
+    if (window.minutes < HISTORY_WINDOW) continue;
+    await settledGc();
+    const p: HistoryPoint = {
+      resolved: window.resolved,
+      events: window.events,
+      decodeUs: (1000 * window.decodeMs) / window.events,
+      coreUs: (1000 * window.coreMs) / window.events,
+      heap: heapBytes(),
+    };
+    points.push(p);
+    log(
+      `  after ${p.resolved.toLocaleString('en-US')} resolved incidents: core ${p.coreUs.toFixed(1)} µs/event, ` +
+        `baseline decode+no-op ${p.decodeUs.toFixed(1)} µs/event; heap ${mb(p.heap)}`,
+    );
+    checkpoints.shift();
+    window = null;
+  }
+  return points;
+}
+
+// ---------------------------------------------------------------------------------------------
 // 2. Alert-to-incident latency on the real broker.
 
 function brokers(): string[] {
@@ -687,7 +850,7 @@ async function main(): Promise<void> {
   const a = args(process.argv.slice(2));
   const peak = new PeakRss();
   const started = performance.now();
-  if (a.core) {
+  if (a.core && a.services.length > 0) {
     log(
       `# correlator core — telemetry-heavy stream, ${SERIES.length} series per service at 10-s resolution, ${a.minutes} min of event time`,
     );
@@ -750,6 +913,29 @@ async function main(): Promise<void> {
           ' (lower when other processes share the cores)',
       );
     }
+  }
+  if (a.core && a.history > 0) {
+    log('');
+    log(
+      `# per-event cost as history accumulates — the app's composition, ${HISTORY_SENDERS} services sending telemetry, ` +
+        `a deploy and an alert (its own incident) every ${INCIDENT_EVERY_MS / 1000} s on ${HISTORY_SERVICES.toLocaleString('en-US')} services`,
+    );
+    const points = await benchHistory(a.history);
+    log('');
+    const first = points[0]!;
+    table(
+      log,
+      ['resolved incidents', 'events', 'baseline decode+no-op', 'core process()', 'core vs start', 'heap'],
+      points.map((p) => [
+        p.resolved.toLocaleString('en-US'),
+        p.events.toLocaleString('en-US'),
+        `${p.decodeUs.toFixed(1)} µs/event`,
+        `${p.coreUs.toFixed(1)} µs/event`,
+        `×${(p.coreUs / first.coreUs).toFixed(2)}`,
+        mb(p.heap),
+      ]),
+    );
+    log(`(main-thread CPU per event over ${HISTORY_WINDOW} minutes of event time from each point on)`);
   }
   if (a.broker) {
     log('');

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { projectPath } from '#config';
+import type { TelemetryPoint } from '#contracts';
 import { SeededRandom } from '../stats/random.js';
 import type { AnomalyPort } from '../correlation/correlator.js';
 import { AnomalyDetector, type Anomaly } from './detector.js';
@@ -142,6 +143,36 @@ describe('AnomalyDetector', () => {
     );
     const perSeries = big.stats().approxBytes / big.stats().series;
     assert.ok(perSeries < 8_000, `${perSeries} bytes per series`);
+  });
+
+  it('finds each point’s series in a batch whatever the order of points and labels', () => {
+    const rng = new SeededRandom(8);
+    const shapes: { metric: string; labels: Record<string, string> }[] = [
+      { metric: 'm', labels: {} },
+      { metric: 'm', labels: { pod: 'a', zone: 'x' } },
+      { metric: 'm', labels: { pod: 'b' } },
+      { metric: 'n', labels: {} },
+    ];
+    const batched = new AnomalyDetector();
+    const single = new AnomalyDetector();
+    const a: unknown[] = [];
+    const b: unknown[] = [];
+    for (let i = 0; i < 500; i++) {
+      // Points move around between batches, and label keys come in either order.
+      const order = i % 3 === 0 ? [...shapes].reverse() : i % 3 === 1 ? shapes : [shapes[2]!, shapes[0]!];
+      const points: TelemetryPoint[] = order.map((s, k) => ({
+        metric: s.metric,
+        labels: i % 2 === 0 && 'zone' in s.labels ? { zone: 'x', pod: 'a' } : s.labels,
+        value: (i > 300 && k === 0 ? 60 : 20) + rng.normal(0, 2),
+        timestamp: T0 + i * 60_000,
+        unit: null,
+      }));
+      a.push(...batched.observe({ id: `b${i}`, service: 's', environment: 'e', points, resource: {} }));
+      for (const p of points) b.push(...single.observePoint('s', p, 'e'));
+    }
+    assert.ok(a.length > 0, 'the shifts are found');
+    assert.deepEqual(a, b);
+    assert.equal(batched.stats().series, 4);
   });
 
   it('caps the number of series', () => {

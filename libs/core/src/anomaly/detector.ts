@@ -13,7 +13,7 @@
 // detectedAt = event time of the sample that confirmed it), and an AnomalyRecovery when it
 // returns or its new level is adopted. Ids are deterministic: the same input gives the same ids.
 //
-// Memory: ~3.5 KB per series with the defaults (see series-model.ts), plus the reorder buffer
+// Memory: ~7 KB per series with the defaults (see series-model.ts), plus the reorder buffer
 // when lateness is allowed; series beyond maxSeries are not tracked (counted), and series
 // silent for evictAfterMs of event time are forgotten.
 import type { TelemetryBatch, TelemetryPoint } from '#contracts';
@@ -90,7 +90,11 @@ export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
 interface Tracked {
   readonly service: string;
   readonly environment: string;
+  /** As reported: the metric name, plus the label key when there are labels. */
   readonly metric: string;
+  /** The points' metric name and label count, to recognise the series without building its key. */
+  readonly name: string;
+  readonly labelCount: number;
   readonly labels: Readonly<Record<string, string>>;
   readonly key: string;
   readonly model: SeriesModel;
@@ -98,6 +102,21 @@ interface Tracked {
   pending: TelemetryPoint[] | null;
   maxTs: number;
   openId: string | null;
+}
+
+/**
+ * The series of one (environment, service). A service sends the same series in the same order
+ * every scrape, so `order` remembers which series point i of its last batch was: point i of the
+ * next batch is checked against it (name and labels, no allocation) before falling back to the
+ * series key — a string built and hashed per point, which was most of the detector's time when
+ * it was the only way in.
+ */
+interface ServiceSeries {
+  readonly service: string;
+  readonly environment: string;
+  /** metric + labelKey(labels) → series. */
+  readonly byMetric: Map<string, Tracked>;
+  order: (Tracked | undefined)[];
 }
 
 export interface DetectorStats {
@@ -110,7 +129,9 @@ export interface DetectorStats {
 
 export class AnomalyDetector {
   readonly settings: DetectorSettings;
-  private readonly series = new Map<string, Tracked>();
+  /** `${environment}\u0000${service}` → its series. */
+  private readonly services = new Map<string, ServiceSeries>();
+  private seriesCount = 0;
   private readonly include: RegExp[];
   private droppedOutOfOrder = 0;
   private droppedSeries = 0;
@@ -124,13 +145,18 @@ export class AnomalyDetector {
 
   /** The correlator's port: the anomalies this batch revealed (recoveries: see observe). */
   observeTelemetry(batch: TelemetryBatch): Anomaly[] {
-    return this.observe(batch).flatMap((e) => (e.type === 'anomaly' ? [e.anomaly] : []));
+    const anomalies: Anomaly[] = [];
+    for (const e of this.observe(batch)) if (e.type === 'anomaly') anomalies.push(e.anomaly);
+    return anomalies;
   }
 
   /** Anomalies and recoveries this batch revealed. */
   observe(batch: TelemetryBatch): AnomalyEvent[] {
     const out: AnomalyEvent[] = [];
-    for (const p of batch.points) this.observePoint(batch.service, p, batch.environment, out);
+    // The service's series are found once per batch, each point's series by its position.
+    const group = this.groupOf(batch.service, batch.environment);
+    const points = batch.points;
+    for (let i = 0; i < points.length; i++) this.accept(group, points[i]!, i, out);
     if (this.globalMaxTs - this.lastSweep > this.settings.evictAfterMs / 4) this.sweep();
     return out;
   }
@@ -141,9 +167,19 @@ export class AnomalyDetector {
     environment = 'production',
     out: AnomalyEvent[] = [],
   ): AnomalyEvent[] {
+    return this.accept(this.groupOf(service, environment), point, -1, out);
+  }
+
+  /** One point of a service; `position` is its index in the batch (−1: not in a batch). */
+  private accept(
+    group: ServiceSeries,
+    point: TelemetryPoint,
+    position: number,
+    out: AnomalyEvent[],
+  ): AnomalyEvent[] {
     if (!Number.isFinite(point.timestamp) || !Number.isFinite(point.value)) return out;
     if (this.include.length > 0 && !this.include.some((r) => r.test(point.metric))) return out;
-    const t = this.track(service, environment, point);
+    const t = this.track(group, point, position);
     if (!t) return out;
     if (point.timestamp > this.globalMaxTs) this.globalMaxTs = point.timestamp;
     const lateness = this.settings.allowedLatenessMs;
@@ -176,7 +212,7 @@ export class AnomalyDetector {
   /** Process every point still held for reordering (e.g. at the end of a replay). */
   flush(): AnomalyEvent[] {
     const out: AnomalyEvent[] = [];
-    for (const t of this.series.values()) {
+    for (const t of this.allSeries()) {
       if (!t.pending) continue;
       for (const p of t.pending) this.feed(t, p.timestamp, p.value, out);
       t.pending = null;
@@ -187,12 +223,12 @@ export class AnomalyDetector {
   stats(): DetectorStats {
     let bytes = 0;
     let open = 0;
-    for (const t of this.series.values()) {
+    for (const t of this.allSeries()) {
       bytes += t.model.approxBytes + 300 + (t.pending?.length ?? 0) * 100;
       if (t.openId) open++;
     }
     return {
-      series: this.series.size,
+      series: this.seriesCount,
       approxBytes: bytes,
       openAnomalies: open,
       droppedOutOfOrder: this.droppedOutOfOrder,
@@ -200,29 +236,50 @@ export class AnomalyDetector {
     };
   }
 
-  private track(service: string, environment: string, point: TelemetryPoint): Tracked | null {
+  private *allSeries(): Iterable<Tracked> {
+    for (const group of this.services.values()) yield* group.byMetric.values();
+  }
+
+  private groupOf(service: string, environment: string): ServiceSeries {
+    const key = `${environment}\u0000${service}`;
+    let group = this.services.get(key);
+    if (!group) {
+      group = { service, environment, byMetric: new Map(), order: [] };
+      this.services.set(key, group);
+    }
+    return group;
+  }
+
+  private track(group: ServiceSeries, point: TelemetryPoint, position: number): Tracked | null {
+    const known = position >= 0 ? group.order[position] : undefined;
+    if (known && known.name === point.metric && sameLabels(known, point.labels)) return known;
     const labels = labelKey(point.labels);
-    const key = `${environment}\u0000${service}\u0000${point.metric}${labels}`;
-    let t = this.series.get(key);
+    const metric = `${point.metric}${labels}`;
+    let t = group.byMetric.get(metric);
     if (!t) {
-      if (this.series.size >= this.settings.maxSeries) {
+      if (this.seriesCount >= this.settings.maxSeries) {
         this.droppedSeries++;
         return null;
       }
+      const pointLabels = point.labels ?? {};
       t = {
-        service,
-        environment,
-        metric: labels ? `${point.metric}${labels}` : point.metric,
-        labels: point.labels ?? {},
-        key,
+        service: group.service,
+        environment: group.environment,
+        metric,
+        name: point.metric,
+        labelCount: Object.keys(pointLabels).length,
+        labels: pointLabels,
+        key: `${group.environment}\u0000${group.service}\u0000${metric}`,
         model: new SeriesModel(this.settings),
         unit: point.unit ?? '',
         pending: null,
         maxTs: -Infinity,
         openId: null,
       };
-      this.series.set(key, t);
+      group.byMetric.set(metric, t);
+      this.seriesCount++;
     }
+    if (position >= 0) group.order[position] = t;
     return t;
   }
 
@@ -279,9 +336,29 @@ export class AnomalyDetector {
   private sweep(): void {
     this.lastSweep = this.globalMaxTs;
     const horizon = this.globalMaxTs - this.settings.evictAfterMs;
-    for (const [key, t] of this.series)
-      if (t.model.lastTimestamp < horizon && !t.pending?.length) this.series.delete(key);
+    for (const [key, group] of this.services) {
+      let evicted = false;
+      for (const [metric, t] of group.byMetric) {
+        if (t.model.lastTimestamp < horizon && !t.pending?.length) {
+          group.byMetric.delete(metric);
+          this.seriesCount--;
+          evicted = true;
+        }
+      }
+      if (evicted) group.order = []; // no position may point at a forgotten series
+      if (group.byMetric.size === 0) this.services.delete(key);
+    }
   }
+}
+
+/** Whether a point's labels are the series' labels (as labelKey compares them), without building a key. */
+function sameLabels(t: Tracked, labels: Readonly<Record<string, string>> | undefined): boolean {
+  let n = 0;
+  for (const k in labels) {
+    if (t.labels[k] !== labels[k]) return false;
+    n++;
+  }
+  return n === t.labelCount;
 }
 
 /** 0.5 at minScore σ, 0.8 at twice that, approaching 1 for gross departures. */

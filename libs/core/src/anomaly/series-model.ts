@@ -36,11 +36,13 @@
 // lasted W/2 samples and 3 hours, the baseline is rebuilt from the samples since the onset and
 // the anomaly closes as a new level.
 //
-// Memory per series (defaults): window 360 × (4 B float32 value + 4 B time in seconds) = 2.9 KB,
-// daily profile 96 buckets × (4 days × 4 B + 3 B bookkeeping + 4 B cache) = 2.2 KB, plus ~300 B
-// of scalars: about 5.4 KB whatever the series' length. Summaries use shared scratch buffers,
-// so the steady state allocates almost nothing.
+// Memory per series (defaults): window 360 × (4 B float32 value + 4 B time in seconds + 4 B
+// sorted copy) = 4.3 KB, daily profile 96 buckets × (4 days × 4 B + 3 B bookkeeping + 4 B cache)
+// = 2.2 KB, plus ~300 B of scalars: about 6.8 KB whatever the series' length. The sorted copy
+// makes a refresh's median, MAD and tail quantiles reads instead of selections; the rest of a
+// summary uses shared scratch buffers, so the steady state allocates almost nothing.
 import { MAD_TO_SIGMA, median, medianInPlace, quantileSelect } from '../stats/descriptive.js';
+import { SortedWindow } from '../stats/sorted-window.js';
 
 export interface AnomalySettings {
   /** Samples in the sliding baseline window. */
@@ -177,6 +179,10 @@ export class SeriesModel {
   // detection), times as whole seconds since the first sample (uint32: 136 years).
   private readonly values: Float32Array;
   private readonly times: Uint32Array;
+  // The same values in sorted order, kept up to date per sample (one block move), so a refresh
+  // reads the window's median, MAD and tail quantiles instead of re-selecting them.
+  private readonly sorted: SortedWindow;
+  private nonFinite = 0; // float32 overflow (±Infinity) in the window: then refresh selects as before
   private base = NaN;
   private head = 0; // next write position
   private count = 0;
@@ -222,6 +228,7 @@ export class SeriesModel {
   constructor(private readonly s: AnomalySettings) {
     this.values = new Float32Array(s.windowSize);
     this.times = new Uint32Array(s.windowSize);
+    this.sorted = new SortedWindow(new Float32Array(s.windowSize));
   }
 
   get approxBytes(): number {
@@ -229,7 +236,8 @@ export class SeriesModel {
       (this.slots?.byteLength ?? 0) +
       (this.slotCount?.byteLength ?? 0) +
       (this.bucketPeriod?.byteLength ?? 0);
-    return this.values.byteLength + this.times.byteLength + season + (this.profile?.byteLength ?? 0) + 300;
+    const window = this.values.byteLength + this.times.byteLength + this.sorted.byteLength;
+    return window + season + (this.profile?.byteLength ?? 0) + 300;
   }
 
   get isSeasonal(): boolean {
@@ -484,6 +492,8 @@ export class SeriesModel {
     }
     this.head = 0;
     this.count = 0;
+    this.sorted.clear();
+    this.nonFinite = 0;
     for (let j = 0; j < vs.length; j++) this.push(ts[j]!, vs[j]!);
   }
 
@@ -499,6 +509,13 @@ export class SeriesModel {
 
   private push(ts: number, x: number): void {
     const W = this.s.windowSize;
+    const stored = Math.fround(x); // what the Float32Array keeps
+    if (this.count === W) {
+      const evicted = this.values[this.head]!;
+      if (!Number.isFinite(evicted)) this.nonFinite--;
+      this.sorted.replace(evicted, stored);
+    } else this.sorted.insert(stored);
+    if (!Number.isFinite(stored)) this.nonFinite++;
     this.values[this.head] = x;
     this.times[this.head] = Math.max(0, Math.round((ts - this.base) / 1000));
     this.head = (this.head + 1) % W;
@@ -523,7 +540,7 @@ export class SeriesModel {
     const { a, b } = scratch(n);
     const r = this.windowBuffer(n);
     for (let j = 0; j < n; j++) r[j] = this.values[this.ringIndex(j)]!;
-    this.raw = this.fitWindow(r, n, 0, a, b);
+    this.raw = this.fitWindow(r, n, 0, a, b, this.nonFinite === 0 ? this.sorted : null);
     if (seasonReady) {
       const profile = this.currentProfile();
       for (let j = 0; j < n; j++)
@@ -537,9 +554,16 @@ export class SeriesModel {
     this.ready = n >= Math.min(s.minHistory, s.windowSize);
   }
 
-  private fitWindow(r: Float64Array, n: number, offset: number, a: Float64Array, e: Float64Array): Fit {
+  private fitWindow(
+    r: Float64Array,
+    n: number,
+    offset: number,
+    a: Float64Array,
+    e: Float64Array,
+    sorted: SortedWindow | null = null,
+  ): Fit {
     const s = this.s;
-    const f = summarise(r, n, s.trend && n >= 20, s.trendDamping, s.tailScale, s.trendZ, a, e);
+    const f = summarise(r, n, s.trend && n >= 20, s.trendDamping, s.tailScale, s.trendZ, a, e, sorted);
     // Window offset j is sample number (seen − n + j): the newest sample is already pushed.
     const sigma = Math.max(f.sigma, s.absoluteScaleFloor, s.relativeScaleFloor * Math.abs(f.level + offset));
     return { level: f.level, slope: f.slope, centerSeq: this.seen - n + f.center, sigma };
@@ -676,7 +700,8 @@ function medianRange(r: Float64Array, from: number, to: number, buf: Float64Arra
 
 /**
  * Level, (damped) slope per sample and robust σ of the first n values of r (the window, oldest
- * first). Uses scratch buffer a; r must not be buffer a.
+ * first). Uses scratch buffer a; r must not be buffer a. `sorted`, when given, holds the same n
+ * values in order: the level and flat scale are read from it (same results, no selection).
  */
 function summarise(
   r: Float64Array,
@@ -687,9 +712,10 @@ function summarise(
   trendZ: number,
   a: Float64Array,
   e: Float64Array,
+  sorted: SortedWindow | null,
 ): { level: number; slope: number; center: number; sigma: number } {
-  const m = medianRange(r, 0, n, a);
-  const sigma0 = scaleOf(r, n, m, tail, a);
+  const m = sorted ? sorted.median() : medianRange(r, 0, n, a);
+  const sigma0 = scaleOf(r, n, m, tail, a, sorted);
   const flat = { level: m, slope: 0, center: 0, sigma: sigma0 };
   if (!trend) return flat;
   const h = n >> 1;
@@ -716,19 +742,37 @@ function summarise(
  * MAD alone ignores, so such series are not flagged for doing what they always do. When more
  * than half the values are equal (MAD = 0) the mean absolute deviation stands in.
  */
-function scaleOf(r: Float64Array, n: number, center: number, tail: number, buf: Float64Array): number {
-  let sumAbs = 0;
-  for (let i = 0; i < n; i++) {
-    const d = Math.abs(r[i]! - center);
-    buf[i] = d;
-    sumAbs += d;
+function scaleOf(
+  r: Float64Array,
+  n: number,
+  center: number,
+  tail: number,
+  buf: Float64Array,
+  sorted: SortedWindow | null = null,
+): number {
+  let mad: number;
+  if (sorted) mad = sorted.medianDeviation(center);
+  else {
+    for (let i = 0; i < n; i++) buf[i] = Math.abs(r[i]! - center);
+    mad = medianInPlace(buf, n);
   }
-  let sigma = MAD_TO_SIGMA * medianInPlace(buf, n);
-  if (!(sigma > 0)) sigma = (1.2533141373155 * sumAbs) / n;
+  let sigma = MAD_TO_SIGMA * mad;
+  if (!(sigma > 0)) {
+    let sumAbs = 0; // in window order, as always (a float sum depends on its order)
+    for (let i = 0; i < n; i++) sumAbs += Math.abs(r[i]! - center);
+    sigma = (1.2533141373155 * sumAbs) / n;
+  }
   if (tail <= 0 || n < 20) return sigma;
-  for (let i = 0; i < n; i++) buf[i] = r[i]!;
-  const lo = quantileSelect(buf, 0.05, n);
-  const hi = quantileSelect(buf, 0.95, n); // selection works on any order of the same values
+  let lo: number;
+  let hi: number;
+  if (sorted) {
+    lo = sorted.quantile(0.05);
+    hi = sorted.quantile(0.95);
+  } else {
+    for (let i = 0; i < n; i++) buf[i] = r[i]!;
+    lo = quantileSelect(buf, 0.05, n);
+    hi = quantileSelect(buf, 0.95, n); // selection works on any order of the same values
+  }
   return Math.max(sigma, (tail * (hi - lo)) / 3.29);
 }
 

@@ -1,12 +1,16 @@
 // What the correlator remembers about recent changes: the changes themselves by service (for
 // candidate search), their verdicts and risk priors (evidence), and rollbacks (later evidence).
-// Bounded by time: changes older than the retention are forgotten on each prune.
+// Bounded by time: changes older than the retention are forgotten on each prune. The changes are
+// also kept in start-time order, so pruning and the candidate search cost what they return, not
+// the size of the log (which holds a day of changes: at one deploy a minute, 1,500 of them).
 import type { Assessment, Change, Verdict } from '#contracts';
 import { resolveSignal } from '../verification/signals.js';
 import type { ChangeFacts } from './attribution.js';
 
 export class ChangeLog {
   private readonly changes = new Map<string, Change>();
+  /** The same changes sorted by (startedAt, id), between()'s order. */
+  private readonly byStart: Change[] = [];
   private readonly verdicts = new Map<string, Verdict>();
   private readonly priors = new Map<string, number>();
   private readonly rollbacks = new Map<string, Change>();
@@ -17,6 +21,10 @@ export class ChangeLog {
   add(change: Change): boolean {
     if (this.changes.has(change.id)) return false;
     this.changes.set(change.id, change);
+    // Changes mostly arrive in start order: the insertion point is found from the end.
+    let i = this.byStart.length;
+    while (i > 0 && byStartThenId(this.byStart[i - 1]!, change) > 0) i--;
+    this.byStart.splice(i, 0, change);
     if (change.rollbackOf) this.rollbacks.set(change.rollbackOf, change);
     return true;
   }
@@ -44,10 +52,24 @@ export class ChangeLog {
   /** Changes that started within [from, to], any service. */
   between(from: number, to: number): Change[] {
     const out: Change[] = [];
-    for (const change of this.changes.values()) {
-      if (change.startedAt >= from && change.startedAt <= to) out.push(change);
+    for (let i = this.firstAtOrAfter(from); i < this.byStart.length; i++) {
+      const change = this.byStart[i]!;
+      if (change.startedAt > to) break;
+      out.push(change);
     }
-    return out.sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+    return out;
+  }
+
+  /** Index of the first change starting at or after t (binary search). */
+  private firstAtOrAfter(t: number): number {
+    let lo = 0;
+    let hi = this.byStart.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.byStart[mid]!.startedAt < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   facts(change: Change): ChangeFacts {
@@ -69,13 +91,13 @@ export class ChangeLog {
   }
 
   prune(watermark: number): void {
-    for (const [id, change] of this.changes) {
-      if (change.startedAt < watermark - this.retentionMs) {
-        this.changes.delete(id);
-        this.verdicts.delete(id);
-        this.priors.delete(id);
-        this.rollbacks.delete(id);
-      }
+    const expired = this.firstAtOrAfter(watermark - this.retentionMs);
+    if (expired === 0) return;
+    for (const { id } of this.byStart.splice(0, expired)) {
+      this.changes.delete(id);
+      this.verdicts.delete(id);
+      this.priors.delete(id);
+      this.rollbacks.delete(id);
     }
   }
 
@@ -93,4 +115,8 @@ function failingKinds(verdict: Verdict): string[] {
     kinds.add(resolveSignal(name, null)?.spec.kind ?? 'unknown');
   }
   return [...kinds];
+}
+
+function byStartThenId(a: Change, b: Change): number {
+  return a.startedAt - b.startedAt || a.id.localeCompare(b.id);
 }

@@ -23,7 +23,13 @@ import type {
 } from '#contracts';
 import type { Anomaly } from '../anomaly/detector.js';
 import { resolveSignal } from '../verification/signals.js';
-import { attribute, DEFAULT_ATTRIBUTION, type AttributionSettings, type Symptom } from './attribution.js';
+import {
+  attribute,
+  DEFAULT_ATTRIBUTION,
+  type AttributionSettings,
+  type ChangeFacts,
+  type Symptom,
+} from './attribution.js';
 import { ChangeLog } from './change-log.js';
 import { DependencyGraph, type Edge } from './dependency-graph.js';
 import { DEFAULT_INCIDENT_SETTINGS, IncidentBook, type IncidentSettings, type Signal } from './incidents.js';
@@ -75,6 +81,33 @@ export const DEFAULT_CORRELATOR_SETTINGS: CorrelatorSettings = {
   edgeMetric: 'service_graph.edge',
 };
 
+interface Attribution {
+  readonly graphVersion: number;
+  readonly changes: readonly Change[];
+  readonly facts: readonly ChangeFacts[];
+  readonly suspects: Suspect[];
+}
+
+/** The same candidate changes with the same facts (every field of ChangeFacts): everything attribute() reads besides symptom and graph. */
+function sameEvidence(last: Attribution, changes: readonly Change[], facts: readonly ChangeFacts[]): boolean {
+  if (last.changes.length !== changes.length) return false;
+  for (let i = 0; i < changes.length; i++) {
+    const a = last.facts[i]!;
+    const b = facts[i]!;
+    if (
+      last.changes[i] !== changes[i] ||
+      a.riskProbability !== b.riskProbability ||
+      a.rolledBackBy !== b.rolledBackBy ||
+      a.verdict?.outcome !== b.verdict?.outcome ||
+      a.verdict?.summary !== b.verdict?.summary ||
+      a.verdict?.decidedAt !== b.verdict?.decidedAt ||
+      a.verdict?.failingKinds?.join() !== b.verdict?.failingKinds?.join()
+    )
+      return false;
+  }
+  return true;
+}
+
 interface OpenSymptom {
   symptom: Symptom;
   readonly firing: Set<string>;
@@ -85,6 +118,15 @@ export class Correlator {
   private readonly changes: ChangeLog;
   private readonly incidents: IncidentBook;
   private readonly symptoms = new Map<string, OpenSymptom>();
+  /**
+   * The last attribution of each symptom and what it was computed from. Every change and final
+   * verdict re-attributes every active incident; most see the same candidates, facts and graph
+   * as last time, and then the result is the same too — without a graph search per candidate.
+   */
+  private readonly attributions = new WeakMap<Symptom, Attribution>();
+  /** Neighbourhoods of symptom services in the graph as of nearVersion (services with incidents: few). */
+  private readonly near = new Map<string, ReadonlySet<string>>();
+  private nearVersion = -1;
   private maxEventTime = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -95,7 +137,8 @@ export class Correlator {
   ) {
     this.graph = new DependencyGraph(edges);
     this.changes = new ChangeLog(settings.attribution.lookbackMs + settings.incidents.maxDurationMs);
-    this.incidents = new IncidentBook(settings.incidents);
+    // What the correlator keeps per incident goes when the book forgets the incident.
+    this.incidents = new IncidentBook(settings.incidents, (id) => this.symptoms.delete(id));
   }
 
   get watermark(): number {
@@ -295,14 +338,32 @@ export class Correlator {
   }
 
   private attribute(symptom: Symptom): Suspect[] {
-    const { lookbackMs, skewMs } = this.settings.attribution;
-    return attribute({
+    const { lookbackMs, skewMs, maxHops } = this.settings.attribution;
+    // A service change outside the symptom's neighbourhood (maxHops either way) is no candidate
+    // (attribution finds it unrelated), and unless it sits under a candidate it explains nothing
+    // away either: leaving such changes out spares a graph search per change.
+    if (this.nearVersion !== this.graph.version || this.near.size > 10_000) {
+      this.near.clear(); // a new edge: neighbourhoods are recomputed as needed
+      this.nearVersion = this.graph.version;
+    }
+    let near = this.near.get(symptom.service);
+    if (!near) this.near.set(symptom.service, (near = this.graph.relevantTo(symptom.service, maxHops)));
+    const changes = this.changes
+      .between(symptom.onset - lookbackMs, symptom.onset + skewMs)
+      .filter((c) => c.scope !== 'service' || near.has(c.service));
+    const facts = changes.map((c) => this.changes.facts(c));
+    const last = this.attributions.get(symptom);
+    if (last && last.graphVersion === this.graph.version && sameEvidence(last, changes, facts))
+      return last.suspects;
+    const suspects = attribute({
       symptom,
-      changes: this.changes.between(symptom.onset - lookbackMs, symptom.onset + skewMs),
+      changes,
       facts: (change) => this.changes.facts(change),
       graph: this.graph,
       settings: this.settings.attribution,
     });
+    this.attributions.set(symptom, { graphVersion: this.graph.version, changes, facts, suspects });
+    return suspects;
   }
 
   private symptomFor(service: string, onset: number): Symptom {

@@ -24,6 +24,8 @@ export interface Relation {
 export class DependencyGraph {
   private readonly dependencies = new Map<string, Set<string>>();
   private readonly dependents = new Map<string, Set<string>>();
+  /** Bumped by every new edge: results derived from the graph are valid while it stands. */
+  private edgeCount = 0;
 
   constructor(edges: Iterable<Edge> = []) {
     for (const edge of edges) this.add(edge);
@@ -39,7 +41,12 @@ export class DependencyGraph {
     const into = this.dependents.get(edge.to) ?? new Set<string>();
     into.add(edge.from);
     this.dependents.set(edge.to, into);
+    this.edgeCount++;
     return true;
+  }
+
+  get version(): number {
+    return this.edgeCount;
   }
 
   edges(): Edge[] {
@@ -60,6 +67,30 @@ export class DependencyGraph {
     return { direction: 'unrelated', hops: Infinity, path: [] };
   }
 
+  /**
+   * The service and every service within maxHops of it, along dependencies or along dependents:
+   * exactly those for which relation() is not 'unrelated'.
+   */
+  neighbourhood(service: string, maxHops: number): Set<string> {
+    const near = new Set<string>([service]);
+    for (const next of [this.dependencies, this.dependents])
+      this.walk(service, next, maxHops, (node) => !near.add(node));
+    return near;
+  }
+
+  /**
+   * The services whose changes can bear on a symptom of `service`: its neighbourhood (the
+   * candidates), and the dependencies within maxHops of each of those (changes that can explain
+   * a candidate's own failure away).
+   */
+  relevantTo(service: string, maxHops: number): Set<string> {
+    const near = this.neighbourhood(service, maxHops);
+    const relevant = new Set(near);
+    for (const candidate of near)
+      this.walk(candidate, this.dependencies, maxHops, (node) => !relevant.add(node));
+    return relevant;
+  }
+
   private shortestPath(
     start: string,
     goal: string,
@@ -67,20 +98,39 @@ export class DependencyGraph {
     maxHops: number,
   ): string[] | undefined {
     const previous = new Map<string, string>([[start, start]]);
+    let found = false;
+    this.walk(start, next, maxHops, (node, from) => {
+      previous.set(node, from);
+      return (found = node === goal);
+    });
+    return found ? this.unwind(previous, start, goal) : undefined;
+  }
+
+  /**
+   * Breadth-first from start along `next`, at most maxHops: visit(node, from) for each service
+   * reached, nearest first (each hop in name order: deterministic among equally short paths),
+   * until visit returns true.
+   */
+  private walk(
+    start: string,
+    next: ReadonlyMap<string, ReadonlySet<string>>,
+    maxHops: number,
+    visit: (node: string, from: string) => boolean,
+  ): void {
+    const seen = new Set<string>([start]);
     let frontier = [start];
     for (let hop = 0; hop < maxHops && frontier.length > 0; hop++) {
       const following: string[] = [];
       for (const node of frontier) {
         for (const neighbour of next.get(node) ?? []) {
-          if (previous.has(neighbour)) continue;
-          previous.set(neighbour, node);
-          if (neighbour === goal) return this.unwind(previous, start, goal);
+          if (seen.has(neighbour)) continue;
+          seen.add(neighbour);
+          if (visit(neighbour, node)) return;
           following.push(neighbour);
         }
       }
-      frontier = following.sort(); // deterministic among equally short paths
+      frontier = following.sort();
     }
-    return undefined;
   }
 
   private unwind(previous: ReadonlyMap<string, string>, start: string, goal: string): string[] {

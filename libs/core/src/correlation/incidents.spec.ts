@@ -103,6 +103,36 @@ describe('incident lifecycle', () => {
     assert.equal(later[0]!.event, 'opened');
   });
 
+  it('forgets each incident once, a reopen window after its last resolution: memory stays bounded', () => {
+    const forgotten: string[] = [];
+    const book = new IncidentBook(DEFAULT_INCIDENT_SETTINGS, (id) => forgotten.push(id));
+    const { quietPeriodMs, reopenWindowMs } = DEFAULT_INCIDENT_SETTINGS;
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const at = T0 + i * MINUTE;
+      const signal = alert({ ref: `fp-${i}`, signature: `S${i}`, at });
+      ids.push(book.onSignal(signal, [])[0]!.id);
+      book.onSignal({ ...signal, firing: false }, []);
+      if (i === 30) {
+        // The first one recurs after resolving: it reopens, and is forgotten only after its second resolution.
+        const recurrence = alert({ ref: 'fp-0', signature: 'S0', at });
+        assert.equal(book.onSignal(recurrence, [])[0]!.event, 'reopened');
+        book.onSignal({ ...recurrence, firing: false }, []);
+      }
+      book.advance(at);
+    }
+    const secondResolution = T0 + 30 * MINUTE + quietPeriodMs;
+    for (let t = T0 + 200 * MINUTE; t <= T0 + 200 * MINUTE + reopenWindowMs + quietPeriodMs; t += MINUTE) {
+      book.advance(t);
+      for (const [i, id] of ids.entries()) {
+        const resolvedAt = i === 0 ? secondResolution : T0 + i * MINUTE + quietPeriodMs;
+        assert.equal(book.get(id) === undefined, t - resolvedAt > reopenWindowMs, `incident ${i} at ${t}`);
+      }
+    }
+    assert.deepEqual([...forgotten].sort(), [...ids].sort(), 'each forgotten exactly once');
+    assert.equal(book.active().length, 0);
+  });
+
   it('ids are deterministic: the same signals give the same incidents', () => {
     const run = () => {
       const book = new IncidentBook();

@@ -6,6 +6,7 @@
 // incident resolves only after a whole quiet period. Caps on duration and size keep nothing
 // open forever. Every state change is a new version of the incident, emitted as an event.
 import { createHash } from 'node:crypto';
+import { MinHeap } from '../stats/min-heap.js';
 import type {
   Incident,
   IncidentCommand,
@@ -79,8 +80,12 @@ interface MemberState {
 
 interface IncidentState {
   snapshot: Incident;
+  /** Creation order: active() lists incidents in it. */
+  readonly seq: number;
   readonly groupKey: string;
   readonly members: Map<string, MemberState>;
+  /** byGroup keys that were pointed at this incident, to clear them when it is forgotten. */
+  readonly indexKeys: string[];
   lastActivity: number;
   overflow: number;
   /** Severity set by a person overrides the roll-up. */
@@ -91,10 +96,19 @@ interface IncidentState {
 
 export class IncidentBook {
   private readonly incidents = new Map<string, IncidentState>();
+  /** The incidents not resolved: the only ones per-event work (advance, active) looks at. */
+  private readonly unresolved = new Set<IncidentState>();
+  /** Resolutions by time, to forget incidents without scanning the book (entries go stale on reopen). */
+  private readonly resolutions = new MinHeap<{ at: number; id: string }>((a, b) => a.at - b.at);
   private readonly byGroup = new Map<string, string>();
   private readonly byChange = new Map<string, string>();
+  private created = 0;
 
-  constructor(private readonly settings: IncidentSettings = DEFAULT_INCIDENT_SETTINGS) {}
+  /** onForget: an incident left the book for good (e.g. to drop what the caller keeps about it). */
+  constructor(
+    private readonly settings: IncidentSettings = DEFAULT_INCIDENT_SETTINGS,
+    private readonly onForget: (incidentId: string) => void = () => undefined,
+  ) {}
 
   get(id: string): Incident | undefined {
     return this.incidents.get(id)?.snapshot;
@@ -102,7 +116,7 @@ export class IncidentBook {
 
   /** Open or acknowledged incidents, for re-attribution and views. */
   active(): Incident[] {
-    return [...this.incidents.values()].map((s) => s.snapshot).filter((i) => i.status !== 'resolved');
+    return [...this.unresolved].sort((a, b) => a.seq - b.seq).map((s) => s.snapshot);
   }
 
   /** Adds a signal with its ranked suspects; returns the incident events it causes. */
@@ -152,19 +166,18 @@ export class IncidentBook {
   /** Event time moved on: auto-resolve incidents that stayed quiet for the quiet period. */
   advance(watermark: number): Incident[] {
     this.forgetSettled(watermark);
-    const events: Incident[] = [];
-    const open = [...this.incidents.values()].filter((s) => s.snapshot.status !== 'resolved');
-    for (const state of open.sort((a, b) => a.snapshot.id.localeCompare(b.snapshot.id))) {
-      const anyFiring = [...state.members.values()].some((m) => m.firing);
-      if (!anyFiring && watermark - state.lastActivity >= this.settings.quietPeriodMs) {
-        events.push(
-          this.transition(state, 'resolved', state.lastActivity + this.settings.quietPeriodMs, {
-            comment: `resolved automatically after ${Math.round(this.settings.quietPeriodMs / 60_000)} quiet minutes`,
-          }),
-        );
-      }
+    const quiet: IncidentState[] = [];
+    for (const state of this.unresolved) {
+      if (watermark - state.lastActivity >= this.settings.quietPeriodMs && !anyFiring(state))
+        quiet.push(state);
     }
-    return events;
+    return quiet
+      .sort((a, b) => a.snapshot.id.localeCompare(b.snapshot.id))
+      .map((state) =>
+        this.transition(state, 'resolved', state.lastActivity + this.settings.quietPeriodMs, {
+          comment: `resolved automatically after ${Math.round(this.settings.quietPeriodMs / 60_000)} quiet minutes`,
+        }),
+      );
   }
 
   /**
@@ -173,14 +186,17 @@ export class IncidentBook {
    * in ClickHouse. Without this the book, and the work per event, grew with every incident ever.
    */
   private forgetSettled(watermark: number): void {
-    for (const [id, state] of this.incidents) {
-      const resolvedAt = state.snapshot.resolvedAt;
-      if (state.snapshot.status !== 'resolved' || resolvedAt === null) continue;
-      if (watermark - resolvedAt <= this.settings.reopenWindowMs) continue;
-      this.incidents.delete(id);
-      for (const index of [this.byGroup, this.byChange]) {
-        for (const [key, value] of index) if (value === id) index.delete(key);
-      }
+    for (let next = this.resolutions.peek(); next; next = this.resolutions.peek()) {
+      if (watermark - next.at <= this.settings.reopenWindowMs) return;
+      this.resolutions.pop();
+      const state = this.incidents.get(next.id);
+      // Stale entry: reopened since (and maybe resolved again later), or already forgotten.
+      if (!state || state.snapshot.status !== 'resolved' || state.snapshot.resolvedAt !== next.at) continue;
+      this.incidents.delete(next.id);
+      for (const key of state.indexKeys) if (this.byGroup.get(key) === next.id) this.byGroup.delete(key);
+      const change = state.groupKey.startsWith('change:') ? state.groupKey.slice('change:'.length) : null;
+      if (change !== null && this.byChange.get(change) === next.id) this.byChange.delete(change);
+      this.onForget(next.id);
     }
   }
 
@@ -203,6 +219,7 @@ export class IncidentBook {
     const target = this.activeFor(key);
     if (!target) {
       this.byGroup.set(key, incidentId);
+      state.indexKeys.push(key);
       return [updated];
     }
     return [updated, ...this.merge(state, target, at)];
@@ -314,13 +331,16 @@ export class IncidentBook {
     };
     const state: IncidentState = {
       snapshot,
+      seq: this.created++,
       groupKey,
+      indexKeys: [groupKey],
       members: new Map([[signal.ref, { member, firing: true, severity: signal.severity }]]),
       lastActivity: signal.at,
       overflow: 0,
       labelled: signal.kind === 'alert',
     };
     this.incidents.set(id, state);
+    this.unresolved.add(state);
     this.byGroup.set(groupKey, id);
     if (groupKey.startsWith('change:')) this.byChange.set(groupKey.slice('change:'.length), id);
     return snapshot;
@@ -418,8 +438,17 @@ export class IncidentBook {
           : state.snapshot.summary,
     };
     state.snapshot = snapshot;
+    if (snapshot.status === 'resolved') {
+      this.unresolved.delete(state);
+      if (event === 'resolved') this.resolutions.push({ at: snapshot.resolvedAt!, id: snapshot.id });
+    } else this.unresolved.add(state);
     return snapshot;
   }
+}
+
+function anyFiring(state: IncidentState): boolean {
+  for (const m of state.members.values()) if (m.firing) return true;
+  return false;
 }
 
 /** Highest member severity, raised to at least `high` when three or more services are hit. */

@@ -7,6 +7,7 @@ import type { Change, ChangeKind, Incident, Problem, RolloutStrategy, Verdict } 
 import { localTime } from '../policy/zoned-time.js';
 import type { HistoryEvent } from './change-history.js';
 import { sigmoid } from './logistic.js';
+import { MinHeap } from '../stats/min-heap.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -140,7 +141,7 @@ export function simulateHistory(options: SimulationOptions): SimulatedHistory {
   const truth = new Map<string, { probability: number; failed: boolean }>();
   const incidentsOn = new Map<string, number[]>(); // openedAt per service
   const episodes = new Map<string, { from: number; to: number }[]>();
-  const queue = new Heap<Change>((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
+  const queue = new MinHeap<Change>((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
   let seq = 0;
 
   for (const s of services) {
@@ -447,40 +448,4 @@ function aSimProblem(id: string, s: SimulatedService, from: number, to: number):
     team: s.team,
   };
   return [open, { ...open, version: 2, status: 'resolved', lastSeen: to, updatedAt: to }];
-}
-
-/** A binary min-heap. */
-class Heap<T> {
-  private readonly items: T[] = [];
-  constructor(private readonly less: (a: T, b: T) => number) {}
-  push(item: T): void {
-    const a = this.items;
-    a.push(item);
-    for (let i = a.length - 1; i > 0;) {
-      const parent = (i - 1) >> 1;
-      if (this.less(a[i]!, a[parent]!) >= 0) break;
-      [a[i], a[parent]] = [a[parent]!, a[i]!];
-      i = parent;
-    }
-  }
-  pop(): T | undefined {
-    const a = this.items;
-    if (a.length === 0) return undefined;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.less(a[l]!, a[m]!) < 0) m = l;
-        if (r < a.length && this.less(a[r]!, a[m]!) < 0) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
 }
