@@ -11,6 +11,7 @@ import { resolveSubscribeOptions } from '../subscribe-options.js';
 import { kafkaClientConfig } from './kafka-client-config.js';
 import { toKafkaMessage } from './kafka-messages.js';
 import { KafkaSubscription, type KafkaBatchStats } from './kafka-subscription.js';
+import { silenceKafkajsTimeoutWarning } from './known-warnings.js';
 import { ensureKafkaTopics } from './topics.js';
 
 const { Kafka: KafkaClient, Partitioners } = kafkajs;
@@ -55,6 +56,7 @@ export class KafkaBus implements MessageBus {
     private readonly logger: Logger,
     private readonly options: KafkaBusOptions = {},
   ) {
+    silenceKafkajsTimeoutWarning();
     this.kafka = new KafkaClient(kafkaClientConfig(config, logger));
     // Kafka's default partitioner (murmur2), the same one the in-memory bus uses.
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
