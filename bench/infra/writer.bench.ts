@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BatchWriter, ChdbStore, type ClickHouseStore } from '#storage';
+import { PeakRss } from '../support/measure.js';
 
 const ROWS = 1_000_000;
 const CONSUMER_BATCH = 5_000; // rows per write(), as a Kafka consumer batch would hand them over
@@ -129,32 +130,6 @@ async function expectCount(store: ClickHouseStore, table: string, expected: numb
 
 const rate = (ms: number) => Math.round(ROWS / (ms / 1000)).toLocaleString('en');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-/** Samples resident memory while a phase runs (maxRSS only ever grows over the process). */
-class PeakRss {
-  private peak = 0;
-  private readonly timer = setInterval(() => this.sample(), 50);
-
-  private start = 0;
-
-  reset(): void {
-    this.peak = 0;
-    this.sample();
-    this.start = this.peak;
-  }
-  /** Peak during the phase, and how far above the phase's start it went. */
-  describe(): string {
-    this.sample();
-    const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-    return `peak RSS ${mb(this.peak)} MB (+${mb(this.peak - this.start)} MB in the phase)`;
-  }
-  stop(): void {
-    clearInterval(this.timer);
-  }
-  private sample(): void {
-    this.peak = Math.max(this.peak, process.memoryUsage.rss());
-  }
-}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await benchWriter((line) => console.log(line));

@@ -21,7 +21,7 @@ import { loadRecorderConfig } from '../../apps/recorder/src/recorder.settings.js
 import { RECORDER_FETCH_BYTES, recorderApp } from '../../apps/recorder/src/recorder.app.js';
 import { TelemetryRepository, type Resolution } from '#storage';
 import { TABLES, toTelemetryPointRows } from '#storage';
-import { PeakRss } from './peak-rss.js';
+import { PeakRss } from '../support/measure.js';
 
 const MESSAGES = 4_000;
 const SERIES_PER_MESSAGE = 25;

@@ -31,12 +31,25 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 /** Tracks the process's peak resident set size while a benchmark runs. */
 export class PeakRss {
-  private peak = process.memoryUsage().rss;
+  private peak = process.memoryUsage.rss();
+  private start = this.peak;
   private readonly timer = setInterval(() => this.sample(), 50);
 
   sample(): number {
-    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+    this.peak = Math.max(this.peak, process.memoryUsage.rss());
     return this.peak;
+  }
+
+  /** Starts a phase: describe() then reports the peak since, and how far above the phase's start it went. */
+  reset(): void {
+    this.peak = 0;
+    this.start = this.sample();
+  }
+
+  describe(): string {
+    this.sample();
+    const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
+    return `peak RSS ${mib(this.peak)} MB (+${mib(this.peak - this.start)} MB in the phase)`;
   }
 
   stop(): number {

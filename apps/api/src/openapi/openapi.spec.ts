@@ -6,24 +6,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RequestMethod, type Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { ChangesController } from '../changes/changes.controller.js';
-import { DoraController } from '../dora/dora.controller.js';
-import { GateController } from '../gate/gate.controller.js';
-import { IncidentsController } from '../incidents/incidents.controller.js';
-import { ProblemsController } from '../problems/problems.controller.js';
-import { StreamController } from '../stream/stream.controller.js';
-import { OpenApiController } from './openapi.controller.js';
+import { API_CONTROLLERS } from '../api.module.js';
 import { openApiDocument } from './openapi.js';
 
-const CONTROLLERS: Type[] = [
-  OpenApiController,
-  IncidentsController,
-  GateController,
-  ChangesController,
-  ProblemsController,
-  DoraController,
-  StreamController,
-];
+const CONTROLLERS: readonly Type[] = API_CONTROLLERS;
 const SCOPE_KEY = 'aftershock:scope';
 
 function servedRoutes(): Map<string, string> {

@@ -2,6 +2,7 @@
 // one place, identifiers checked one last time (mappers compose some of them), and the
 // vocabulary every format shares (severity words, change kinds).
 import type { Alert, Change, ChangeKind, Link, RolloutStrategy, Severity } from '#contracts';
+import { completeChange } from '#core';
 import type { CanonicalEvent } from '../normaliser.js';
 import type { ServiceIdentity } from '../service-identity.js';
 import { at, identifier, missing, type JsonObject } from './fields.js';
@@ -16,27 +17,8 @@ export type AlertDraft = Required<
 
 /** A complete Change with the schema's defaults; `path` prefixes the field names of refusals. */
 export function changeEvent(draft: ChangeDraft, path = ''): CanonicalEvent {
-  const value: Change = {
-    environment: 'production',
-    version: null,
-    previousVersion: null,
-    finishedAt: null,
-    scope: 'service',
-    scopeName: null,
-    automated: false,
-    initiator: null,
-    pipeline: null,
-    rollout: 'unknown',
-    sizeLines: null,
-    component: null,
-    configKeys: [],
-    rollbackOf: null,
-    links: [],
-    labels: {},
-    commitAt: null,
-    team: null,
-    ...draft,
-  };
+  // What a producer leaves out is unknown here: not automated, rollout strategy unknown.
+  const value = completeChange({ automated: false, rollout: 'unknown', ...draft });
   return {
     event: 'change',
     value: {
