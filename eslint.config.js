@@ -69,8 +69,8 @@ export default tseslint.config(
   },
   {
     files: ['libs/core/**/*.ts'],
-    // Specs may read their scenario files; the core itself may not touch I/O.
-    ignores: ['libs/core/**/*.spec.ts'],
+    // Specs (and their support files) may read scenario files; the core itself may not touch I/O.
+    ignores: ['libs/core/**/*.spec.ts', 'libs/core/**/*.spec-support.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

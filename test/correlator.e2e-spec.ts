@@ -2,7 +2,7 @@
 // change-correlated incident naming the bad deploy out, keyed by service.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { EventCodec, TOPICS, type Incident, type Verdict } from '#contracts';
+import { EventCodec, TOPICS, type Incident, type TelemetryBatch, type Verdict } from '#contracts';
 import { aChange, anAlert, testKafkaBrokers } from '#testing';
 import { startProcess, type AppProcess } from './support/app-process.js';
 import { consumeUntil, produce, type SeenMessage } from './support/kafka-topics.js';
@@ -10,16 +10,79 @@ import { consumeUntil, produce, type SeenMessage } from './support/kafka-topics.
 const MINUTE = 60_000;
 const codec = new EventCodec({ now: () => Date.now() });
 
+/** One batch per minute of 10-second error-ratio points: ~0.2% before `badFrom`, ~5% from it. */
+function errorRatioBatches(service: string, from: number, to: number, badFrom: number): TelemetryBatch[] {
+  const batches: TelemetryBatch[] = [];
+  for (let minute = from; minute < to; minute += MINUTE) {
+    const points = [];
+    for (let t = minute; t < minute + MINUTE; t += 10_000) {
+      const bad = t >= badFrom;
+      const wobble = ((t / 10_000) % 7) / 7;
+      points.push({
+        metric: 'http.server.error.ratio',
+        value: bad ? 0.05 + 0.01 * wobble : 0.002 + 0.001 * wobble,
+        timestamp: t,
+        unit: '1',
+        labels: {},
+      });
+    }
+    batches.push({ id: `${service}-${minute}`, service, environment: 'production', points, resource: {} });
+  }
+  return batches;
+}
+
+async function produceTelemetry(brokers: string[], batches: TelemetryBatch[]): Promise<void> {
+  const messages = await Promise.all(
+    batches.map(async (b) => ({ key: b.service, value: await codec.encode('telemetry', b) })),
+  );
+  await produce(brokers, TOPICS.telemetry, messages);
+}
+
+/** A deploy 20 minutes ago that took the error ratio from ~0.2% to ~5%, with 40 minutes of baseline before it. */
+function aBadDeploy(prefix: string) {
+  const service = `${prefix}-${process.pid}-${Date.now().toString(36)}`;
+  const now = Math.floor(Date.now() / 10_000) * 10_000;
+  const t0 = now - 20 * MINUTE;
+  const change = aChange({
+    id: `${service}-v2`,
+    service,
+    startedAt: t0,
+    finishedAt: t0 + MINUTE,
+    version: 'v2',
+  });
+  return { service, t0, change, telemetry: errorRatioBatches(service, t0 - 40 * MINUTE, now, t0 + MINUTE) };
+}
+
+/** The service's final verdict, once published. */
+async function finalVerdict(brokers: string[], service: string): Promise<Verdict> {
+  const isFinal = (m: SeenMessage) => m.headers['x-aftershock-final'] === 'true';
+  const seen = await consumeUntil(
+    brokers,
+    [TOPICS.verdicts],
+    (m) => m.key === service,
+    (all) => all.some(isFinal),
+    120_000,
+  );
+  return (await codec.decode('verdict', seen.find(isFinal)!.value)) as Verdict;
+}
+
+const decodeAll = (seen: SeenMessage[]) =>
+  Promise.all(seen.map((m) => codec.decode('incident', m.value))) as Promise<Incident[]>;
+
+function startCorrelator(brokers: string[]): AppProcess {
+  return startProcess('dist/apps/correlator/src/main.js', [], {
+    KAFKA_BROKERS: brokers.join(','),
+    HTTP_PORT: '0',
+  });
+}
+
 describe('correlator app on the real broker', () => {
   let brokers: string[];
   let app: AppProcess;
 
   before(async () => {
     brokers = await testKafkaBrokers();
-    app = startProcess('dist/apps/correlator/src/main.js', [], {
-      KAFKA_BROKERS: brokers.join(','),
-      HTTP_PORT: '0',
-    });
+    app = startCorrelator(brokers);
     await app.waitForLog((l) => l.msg === 'started');
   });
 
@@ -29,40 +92,10 @@ describe('correlator app on the real broker', () => {
   });
 
   it('a bad deploy: fail verdict, and an incident whose top suspect is the deploy', async () => {
-    const service = `checkout-${process.pid}-${Date.now().toString(36)}`;
-    const now = Math.floor(Date.now() / 10_000) * 10_000;
-    const t0 = now - 20 * MINUTE;
-    const change = aChange({
-      id: `${service}-v2`,
-      service,
-      startedAt: t0,
-      finishedAt: t0 + MINUTE,
-      version: 'v2',
-    });
-    const batches = [];
-    for (let minute = t0 - 40 * MINUTE; minute < now; minute += MINUTE) {
-      const points = [];
-      for (let t = minute; t < minute + MINUTE; t += 10_000) {
-        const bad = t >= t0 + MINUTE;
-        const wobble = ((t / 10_000) % 7) / 7;
-        points.push({
-          metric: 'http.server.error.ratio',
-          value: bad ? 0.05 + 0.01 * wobble : 0.002 + 0.001 * wobble,
-          timestamp: t,
-          unit: '1',
-          labels: {},
-        });
-      }
-      batches.push({ id: `${service}-${minute}`, service, environment: 'production', points, resource: {} });
-    }
+    const { service, t0, change, telemetry: batches } = aBadDeploy('checkout');
+    // Telemetry first: a live stack sent it all along; the change is reported 20 minutes after it began.
+    await produceTelemetry(brokers, batches);
     await produce(brokers, TOPICS.changes, [{ key: service, value: await codec.encode('change', change) }]);
-    await produce(
-      brokers,
-      TOPICS.telemetry,
-      await Promise.all(
-        batches.map(async (b) => ({ key: service, value: await codec.encode('telemetry', b) })),
-      ),
-    );
     const alert = anAlert({
       id: `${service}-alert`,
       fingerprint: `${service}-fp`,
@@ -71,23 +104,19 @@ describe('correlator app on the real broker', () => {
     });
     await produce(brokers, TOPICS.alerts, [{ key: service, value: await codec.encode('alert', alert) }]);
 
-    const verdicts = await consumeUntil(
-      brokers,
-      [TOPICS.verdicts],
-      (m) => m.key === service,
-      (seen) => seen.some((m) => m.headers['x-aftershock-final'] === 'true'),
-    );
-    const verdict = (await codec.decode('verdict', verdicts.at(-1)!.value)) as Verdict;
+    const verdict = await finalVerdict(brokers, service);
     assert.equal(verdict.changeId, change.id);
     assert.equal(verdict.outcome, 'fail', verdict.summary);
 
-    const decodeAll = (seen: SeenMessage[]) =>
-      Promise.all(seen.map((m) => codec.decode('incident', m.value))) as Promise<Incident[]>;
     const events = await consumeUntil(
       brokers,
       [TOPICS.incidents],
       (m) => m.key === service,
-      async (seen) => (await decodeAll(seen)).some((i) => i.members.some((m) => m.type === 'alert')),
+      // Done once the alert and the failed verification are in one incident, whichever came first.
+      async (seen) =>
+        (await decodeAll(seen)).some(
+          (i) => i.members.some((m) => m.type === 'alert') && i.members.some((m) => m.type === 'verdict'),
+        ),
     );
     const incidents = await decodeAll(events);
     const latest = incidents.sort((a, b) => b.version - a.version)[0]!;
@@ -97,5 +126,72 @@ describe('correlator app on the real broker', () => {
     // The failed verification and the alert are members (anomalies on the same service may join as evidence).
     const types = new Set(latest.members.map((m) => m.type));
     assert.ok(types.has('alert') && types.has('verdict'), JSON.stringify(latest.members));
+  });
+});
+
+describe('correlator killed and restarted on the real broker', () => {
+  it('carries on from history: the same incident, a real final verdict, no version published twice', async () => {
+    const brokers = await testKafkaBrokers();
+    const { service, t0, change, telemetry } = aBadDeploy('restart');
+    const firstHalf = telemetry.filter((b) => b.points[0]!.timestamp < t0 + 6 * MINUTE);
+    const alert = (n: number, at: number) =>
+      anAlert({ id: `${service}-alert-${n}`, fingerprint: `${service}-fp-${n}`, service, startsAt: at });
+    const incidentsWith = async (fingerprint: string) => {
+      const seen = await consumeUntil(
+        brokers,
+        [TOPICS.incidents],
+        (m) => m.key === service,
+        async (all) => (await decodeAll(all)).some((i) => i.members.some((m) => m.ref === fingerprint)),
+        120_000,
+      );
+      return decodeAll(seen);
+    };
+
+    const first = startCorrelator(brokers);
+    await first.waitForLog((l) => l.msg === 'started');
+    await produceTelemetry(brokers, firstHalf);
+    await produce(brokers, TOPICS.changes, [{ key: service, value: await codec.encode('change', change) }]);
+    await produce(brokers, TOPICS.alerts, [
+      { key: service, value: await codec.encode('alert', alert(1, t0 + 3 * MINUTE)) },
+    ]);
+    const before = await incidentsWith(`${service}-fp-1`);
+    first.child.kill('SIGKILL');
+    await first.exited();
+
+    const second = startCorrelator(brokers);
+    try {
+      const rebuilt = await second.waitForLog((l) => l.msg === 'correlator state rebuilt from history');
+      assert.ok(Number(rebuilt.activeIncidents) >= 1, JSON.stringify(rebuilt));
+      await produceTelemetry(brokers, telemetry.slice(firstHalf.length));
+      await produce(brokers, TOPICS.alerts, [
+        { key: service, value: await codec.encode('alert', alert(2, t0 + 12 * MINUTE)) },
+      ]);
+      const events = await incidentsWith(`${service}-fp-2`);
+      const known = new Set(before.map((i) => i.id));
+      const opened = events.filter((i) => !known.has(i.id)).map((i) => `${i.id} ${i.title}`);
+      assert.deepEqual(opened, [], 'no incident was opened after the restart');
+      const holder = events.find((i) => i.members.some((m) => m.ref === `${service}-fp-2`))!;
+      assert.equal(
+        holder.status,
+        'open',
+        'the alert after the restart joined an open incident from before it',
+      );
+      const byVersion = new Map<string, Incident>();
+      for (const event of events) {
+        const key = `${event.id}/${event.version}`;
+        const seen = byVersion.get(key);
+        if (seen) assert.deepEqual(event, seen, `${key} was published twice, differently`);
+        byVersion.set(key, event);
+      }
+      const final = await finalVerdict(brokers, service);
+      assert.equal(
+        final.outcome,
+        'fail',
+        `verified with the baseline from before the restart: ${final.summary}`,
+      );
+    } finally {
+      second.child.kill('SIGTERM');
+      assert.equal((await second.exited()).code, 0, second.stderr());
+    }
   });
 });

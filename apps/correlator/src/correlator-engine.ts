@@ -3,33 +3,60 @@
 // events also sent to the webhook. A batch's handler returns only after its outputs are on the
 // bus, so offsets are committed after the effects are durable; outputs carry deterministic ids
 // and versions, so a redelivered batch republishes the same events and consumers keep one.
+// At every assignment of the signal partitions (start, rebalance) the state is rebuilt from
+// history (rebuild/read-history.ts) before any of their batches is handled.
 import { readFileSync } from 'node:fs';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { parseCatalog } from '#catalog';
-import { EventCodec, TOPICS } from '#contracts';
+import { EventCodec, TOPICS, type Change } from '#contracts';
 import {
   AnomalyDetector,
   Correlator,
   DEFAULT_CORRELATOR_SETTINGS,
+  DEFAULT_VERIFIER_SETTINGS,
   DeploymentVerifier,
+  restoreCorrelator,
+  restoreHorizons,
   type Clock,
   type CorrelatorInput,
   type CorrelatorOutput,
+  type CorrelatorSettings,
+  type Edge,
+  type RestoreHorizons,
 } from '#core';
-import { MESSAGE_BUS, type MessageBus, type OutboundMessage } from '#messaging';
+import {
+  MESSAGE_BUS,
+  partitionForKey,
+  type Assignment,
+  type MessageBus,
+  type OutboundMessage,
+} from '#messaging';
 import type { Logger } from '#observability';
 import { CLOCK, LOGGER, SHUTDOWN, type ShutdownSequence } from '#platform';
-import { loadCorrelatorConfig, type CorrelatorConfig } from './correlator.settings.js';
+import { CORRELATOR_GROUP, loadCorrelatorConfig, type CorrelatorConfig } from './correlator.settings.js';
 import { DEFAULT_WEBHOOK, WebhookNotifier } from './notify/webhook-notifier.js';
+import { readHistory } from './rebuild/read-history.js';
+
+/** The telemetry partitions assigned here: a service is this instance's when its key hashes to one. */
+interface Ownership {
+  readonly partitionCount: number;
+  readonly partitions: ReadonlySet<number>;
+}
 
 @Injectable()
-export class CorrelatorEngine implements OnModuleInit {
+export class CorrelatorEngine {
   readonly config: CorrelatorConfig = loadCorrelatorConfig();
   private correlator!: Correlator;
+  private settings!: CorrelatorSettings;
+  private edges!: readonly Edge[];
   private notifier: WebhookNotifier | undefined;
   private readonly codec: EventCodec;
-  /** Changes older than this (wall clock) are evidence only: their verification windows are past. */
-  private readonly historicalAfterMs: number;
+  private readonly horizons: RestoreHorizons;
+  /** Undefined until the first assignment: until then every service counts as this instance's. */
+  private ownership: Ownership | undefined;
+  /** Settles when no rebuild is running; inputs wait for it. */
+  private ready: Promise<void> = Promise.resolve();
+  private rebuilding = false;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -38,24 +65,21 @@ export class CorrelatorEngine implements OnModuleInit {
     @Inject(SHUTDOWN) private readonly shutdown: ShutdownSequence,
   ) {
     this.codec = new EventCodec({ format: this.config.wireFormat, now: () => clock.now() });
-    const verifier = new DeploymentVerifier({}, clock);
-    const s = verifier.settings;
-    this.historicalAfterMs = s.baselineMs + s.observationMs + s.graceMs + s.idleTimeoutMs;
+    this.horizons = restoreHorizons(DEFAULT_VERIFIER_SETTINGS, DEFAULT_CORRELATOR_SETTINGS);
+    this.init();
   }
 
-  onModuleInit(): void {
+  /** Built here, not in onModuleInit: Nest starts the consumers (and their first batches) before that hook. */
+  private init(): void {
     const catalog = this.config.catalogFile
       ? parseCatalog(readFileSync(this.config.catalogFile, 'utf8'), this.config.catalogFile)
       : { services: [], edges: [] };
     const placement = Object.fromEntries(
       catalog.services.map((s) => [s.name, { cluster: s.cluster, region: s.region }]),
     );
-    this.correlator = new Correlator(
-      new DeploymentVerifier({}, this.clock),
-      new AnomalyDetector(),
-      { ...DEFAULT_CORRELATOR_SETTINGS, placement },
-      catalog.edges,
-    );
+    this.settings = { ...DEFAULT_CORRELATOR_SETTINGS, placement };
+    this.edges = catalog.edges;
+    this.correlator = this.createCorrelator();
     this.logger.info('correlator ready', { services: catalog.services.length, edges: catalog.edges.length });
     if (this.config.webhookUrl) {
       this.notifier = new WebhookNotifier(
@@ -66,20 +90,106 @@ export class CorrelatorEngine implements OnModuleInit {
     }
   }
 
-  isHistorical(startedAt: number): boolean {
-    return startedAt < this.clock.now() - this.historicalAfterMs;
+  /**
+   * A change is verified by the instance that owns its service's telemetry, while its windows
+   * are not past; everywhere else it is evidence only (attribution of neighbours' symptoms).
+   */
+  changeInput(change: Change): CorrelatorInput {
+    const past = change.startedAt < this.clock.now() - this.horizons.verifyWithinMs;
+    return { type: 'change', change, historical: past || !this.owns(change.service) };
   }
 
   /** Applies inputs in order and publishes what they cause; resolves once it is on the bus. */
   async apply(inputs: readonly CorrelatorInput[]): Promise<void> {
+    await this.ready;
     const outputs: CorrelatorOutput[] = [];
     for (const input of inputs) outputs.push(...this.correlator.process(input));
     await this.publish(outputs);
   }
 
-  /** Event time moves on while partitions are idle: lets timers (auto-resolve, looks) fire. */
+  /**
+   * Event time moves on while partitions are idle: lets timers (auto-resolve, looks) fire. Wall
+   * time counts as event time only the verifier's idle timeout late, so a change reported after
+   * it started has that long for its telemetry to be consumed before it is judged.
+   */
   async tick(): Promise<void> {
-    await this.publish(this.correlator.advanceTo(this.clock.now()));
+    if (this.rebuilding) return;
+    await this.publish(this.correlator.advanceTo(this.clock.now() - DEFAULT_VERIFIER_SETTINGS.idleTimeoutMs));
+  }
+
+  /**
+   * The signal partitions were (re)assigned: a fresh correlator replays this instance's history
+   * so it carries on where the previous owner stopped — same baselines, running verifications
+   * and open incidents — instead of opening duplicates and judging changes without baselines.
+   */
+  rebuild(assignment: Assignment): Promise<void> {
+    const run = this.ready.then(() => this.rebuildNow(assignment));
+    this.ready = run.catch(() => undefined); // a failed rebuild is retried by the subscription
+    return run;
+  }
+
+  private async rebuildNow(assignment: Assignment): Promise<void> {
+    this.rebuilding = true;
+    try {
+      const started = performance.now();
+      const now = this.clock.now();
+      this.ownership = {
+        partitionCount: await this.bus.partitionCount(TOPICS.telemetry),
+        partitions: new Set(assignment.get(TOPICS.telemetry) ?? []),
+      };
+      const history = await readHistory(
+        this.bus,
+        this.codec,
+        assignment,
+        CORRELATOR_GROUP,
+        now,
+        this.horizons,
+      );
+      const signals = history.alerts.length + history.commands.length + history.telemetry.length;
+      const partitions = [...this.ownership.partitions].sort((a, b) => a - b);
+      if (signals === 0) {
+        // A new group (nothing consumed yet) or idle partitions: nothing to carry on from.
+        this.logger.info('correlator partitions assigned; no history to rebuild from', { partitions });
+        return;
+      }
+      const correlator = this.createCorrelator();
+      const { publish, ...summary } = restoreCorrelator(correlator, history, {
+        verifySince: now - this.horizons.verifyWithinMs,
+        unsettledSince: now - this.horizons.signalsMs,
+        owns: (service) => this.owns(service),
+      });
+      this.correlator = correlator;
+      await this.publish(publish);
+      this.logger.info('correlator state rebuilt from history', {
+        partitions,
+        changes: history.changes.length,
+        alerts: history.alerts.length,
+        commands: history.commands.length,
+        telemetryBatches: history.telemetry.length,
+        verdicts: history.verdicts.length,
+        incidentEvents: history.incidents.length,
+        ...summary,
+        caughtUp: publish.length,
+        activeIncidents: correlator.activeIncidents().length,
+        ms: Math.round(performance.now() - started),
+      });
+    } finally {
+      this.rebuilding = false;
+    }
+  }
+
+  private owns(service: string): boolean {
+    const owned = this.ownership;
+    return !owned || owned.partitions.has(partitionForKey(service, owned.partitionCount));
+  }
+
+  private createCorrelator(): Correlator {
+    return new Correlator(
+      new DeploymentVerifier({}, this.clock),
+      new AnomalyDetector(),
+      this.settings,
+      this.edges,
+    );
   }
 
   activeIncidents() {

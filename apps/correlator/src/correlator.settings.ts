@@ -2,6 +2,9 @@
 import { hostname } from 'node:os';
 import { loadSettings, setting, type Env } from '#config';
 
+/** The consumer group that shares the alerts, telemetry and incident-command partitions. */
+export const CORRELATOR_GROUP = 'aftershock-correlator';
+
 const correlatorSettings = {
   catalogFile: setting.optionalString(
     'SERVICE_CATALOG_FILE',

@@ -8,7 +8,7 @@ import { extractTraceContext, withSpan, type Logger } from '#observability';
 import { backoffDelay, DEFAULT_BACKOFF, sleepUnlessAborted, type BackoffPolicy } from './backoff.js';
 import { toDeadLetterMessage } from './dead-letter.js';
 import { consumerMetrics } from './metrics.js';
-import type { BatchHandler, BatchResult, PartitionBatch, Producer, Rejection } from './port.js';
+import type { Assignment, BatchHandler, BatchResult, PartitionBatch, Producer, Rejection } from './port.js';
 
 export interface BatchRunnerOptions {
   readonly system: 'kafka' | 'memory';
@@ -19,6 +19,8 @@ export interface BatchRunnerOptions {
   readonly deadLetterTopic: string;
   readonly logger: Logger;
   readonly backoff?: BackoffPolicy;
+  /** Runs on every new assignment; batches wait for it (SubscribeOptions.onAssigned). */
+  readonly onAssigned?: (assignment: Assignment) => Promise<void>;
 }
 
 /**
@@ -33,14 +35,43 @@ const STOPPED: BatchOutcome = { done: false };
 export class BatchRunner {
   private readonly backoff: BackoffPolicy;
   private readonly metricAttributes: Attributes;
+  /** The latest assignment's hook; every batch waits for it. */
+  private assignmentReady: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: BatchRunnerOptions) {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.metricAttributes = { 'messaging.consumer.group.name': options.groupId };
   }
 
+  /**
+   * The group handed this member a new assignment: runs the hook (after any earlier one, retried
+   * with backoff until it succeeds or `stop` aborts) and holds every batch until it has.
+   */
+  assigned(assignment: Assignment, stop: AbortSignal): void {
+    const hook = this.options.onAssigned;
+    if (!hook) return;
+    this.assignmentReady = this.assignmentReady.then(async () => {
+      for (let attempt = 1; !stop.aborted; attempt++) {
+        try {
+          return await hook(assignment);
+        } catch (error) {
+          const delayMs = backoffDelay(this.backoff, attempt);
+          this.options.logger.warn('assignment hook failed, retrying', {
+            groupId: this.options.groupId,
+            attempt,
+            retryInMs: delayMs,
+            error,
+          });
+          if (!(await sleepUnlessAborted(delayMs, stop))) return;
+        }
+      }
+    });
+  }
+
   async run(batch: PartitionBatch, stop: AbortSignal): Promise<BatchOutcome> {
     if (batch.messages.length === 0) throw new RangeError('BatchRunner.run: an empty batch');
+    await this.assignmentReady;
+    if (stop.aborted) return STOPPED;
     const started = performance.now();
     // Kept across attempts: a handler that succeeded is not re-run when only the dead-letter send failed.
     const handled: { result?: BatchResult } = {};

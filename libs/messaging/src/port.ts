@@ -66,6 +66,9 @@ export interface BatchResult {
 
 export type BatchHandler = (batch: PartitionBatch) => Promise<BatchResult | void>;
 
+/** The partitions of each topic the group gave one member. */
+export type Assignment = ReadonlyMap<string, readonly number[]>;
+
 export interface SubscribeOptions {
   readonly groupId: string;
   readonly topics: readonly string[];
@@ -78,6 +81,27 @@ export interface SubscribeOptions {
   readonly maxBatchSize?: number;
   /** Most partitions handled concurrently by this subscription (default 4). */
   readonly maxInFlightBatches?: number;
+  /**
+   * The group gave this member a new assignment (at the first join and at every rebalance). No
+   * batch is handled until the returned promise settles — the moment to rebuild state for the
+   * partitions from what precedes their committed offsets (see `readBack`). A rejection is
+   * retried with backoff, like a failing batch.
+   */
+  readonly onAssigned?: (assignment: Assignment) => Promise<void>;
+}
+
+/** A bounded read of a topic's history, outside any consumer group's progress. */
+export interface ReadBackRequest {
+  readonly topic: string;
+  /** Partitions to read; every partition when omitted. */
+  readonly partitions?: readonly number[];
+  /** From the first message stamped at or after this time (epoch ms; 0: from the earliest retained). */
+  readonly since: number;
+  /**
+   * Up to, not including: where the group will resume (its committed offset; nothing for a
+   * partition it has not committed on), or the end of each partition as the read starts.
+   */
+  readonly until: { readonly committedBy: string } | 'end';
 }
 
 export interface Subscription {
@@ -102,6 +126,9 @@ export interface MessageBus extends Producer {
   connect(): Promise<void>;
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Reads a range of history, partition by partition in offset order; resolves once all of it was handed over. */
+  readBack(request: ReadBackRequest, onBatch: (batch: PartitionBatch) => Promise<void> | void): Promise<void>;
+  partitionCount(topic: string): Promise<number>;
   /** Whether the bus is connected and usable, for readiness probes. */
   isReady(): boolean;
   /** Stops every subscription in order, then disconnects. */

@@ -4,7 +4,8 @@ import type { SubscribeOptions } from './port.js';
 export const DEFAULT_MAX_BATCH_SIZE = 1000;
 export const DEFAULT_MAX_IN_FLIGHT_BATCHES = 4;
 
-export type ResolvedSubscribeOptions = Required<SubscribeOptions>;
+export type ResolvedSubscribeOptions = Required<Omit<SubscribeOptions, 'onAssigned'>> &
+  Pick<SubscribeOptions, 'onAssigned'>;
 
 export function resolveSubscribeOptions(
   options: SubscribeOptions,

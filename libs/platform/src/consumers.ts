@@ -3,7 +3,7 @@
 // in the all-in-one process exactly as they run apart in service mode. Topics come from the
 // consumer (they may be configuration), so handlers are registered programmatically.
 import type { INestApplication, Type } from '@nestjs/common';
-import type { BatchResult, MessageBus, PartitionBatch, TopicSpec } from '#messaging';
+import type { Assignment, BatchResult, MessageBus, PartitionBatch, TopicSpec } from '#messaging';
 import { MESSAGE_BUS } from '#messaging';
 import { BatchTransport } from '#messaging/nest';
 import type { ShutdownSequence } from './shutdown.js';
@@ -13,6 +13,8 @@ export interface BatchConsumer {
   /** Topics to consume; every instance of the group shares their partitions. */
   topics(): readonly string[];
   handle(batch: PartitionBatch): Promise<BatchResult>;
+  /** State to rebuild for a new assignment; batches wait for it (SubscribeOptions.onAssigned). */
+  onAssigned?(assignment: Assignment): Promise<void>;
 }
 
 export interface ConsumerSpec {
@@ -36,7 +38,12 @@ export async function connectConsumers(
     const consumer = app.get(spec.consumer);
     const topics = consumer.topics();
     await bus.ensureTopics(topics.map((topic) => ({ topic, ...topicDefaults })));
-    const transport = new BatchTransport({ bus, groupId, fromBeginning: spec.fromBeginning ?? true });
+    const transport = new BatchTransport({
+      bus,
+      groupId,
+      fromBeginning: spec.fromBeginning ?? true,
+      onAssigned: consumer.onAssigned?.bind(consumer),
+    });
     transport.setTransportId(Symbol(groupId));
     for (const topic of topics)
       transport.addHandler(topic, (batch: PartitionBatch) => consumer.handle(batch), true);

@@ -23,11 +23,9 @@ export class ChangesConsumer implements BatchConsumer {
     const rejected: Rejection[] = [];
     const inputs: CorrelatorInput[] =
       batch.topic === TOPICS.changes
-        ? (await decodeBatch(this.codec, 'change', batch, rejected)).map((change) => ({
-            type: 'change',
-            change,
-            historical: this.engine.isHistorical(change.startedAt),
-          }))
+        ? (await decodeBatch(this.codec, 'change', batch, rejected)).map((change) =>
+            this.engine.changeInput(change),
+          )
         : (await decodeBatch(this.codec, 'assessment', batch, rejected)).map((assessment) => ({
             type: 'assessment',
             assessment,

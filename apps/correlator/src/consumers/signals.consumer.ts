@@ -3,7 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventCodec, TOPICS } from '#contracts';
 import type { CorrelatorInput } from '#core';
-import type { BatchResult, PartitionBatch, Rejection } from '#messaging';
+import type { Assignment, BatchResult, PartitionBatch, Rejection } from '#messaging';
 import { decodeBatch, type BatchConsumer } from '#platform';
 import { CorrelatorEngine } from '../correlator-engine.js';
 
@@ -16,6 +16,11 @@ export class SignalsConsumer implements BatchConsumer {
 
   topics(): string[] {
     return [TOPICS.alerts, TOPICS.telemetry, TOPICS.incidentCommands];
+  }
+
+  /** Before the first batch of a new assignment: carry on from the history of these partitions. */
+  onAssigned(assignment: Assignment): Promise<void> {
+    return this.engine.rebuild(assignment);
   }
 
   async handle(batch: PartitionBatch): Promise<BatchResult> {

@@ -32,7 +32,13 @@ import {
 } from './attribution.js';
 import { ChangeLog } from './change-log.js';
 import { DependencyGraph, type Edge } from './dependency-graph.js';
-import { DEFAULT_INCIDENT_SETTINGS, IncidentBook, type IncidentSettings, type Signal } from './incidents.js';
+import {
+  DEFAULT_INCIDENT_SETTINGS,
+  IncidentBook,
+  type IncidentSettings,
+  type Reconciliation,
+  type Signal,
+} from './incidents.js';
 
 /** What the post-deployment verifier offers the correlator (libs/core/src/verification). */
 export interface VerifierPort {
@@ -52,6 +58,8 @@ export type CorrelatorInput =
   | { readonly type: 'alert'; readonly alert: Alert }
   | { readonly type: 'telemetry'; readonly batch: TelemetryBatch }
   | { readonly type: 'assessment'; readonly assessment: Assessment }
+  /** A verdict decided earlier (read back when rebuilding): evidence, and its incident if it failed. */
+  | { readonly type: 'verdict'; readonly verdict: Verdict }
   | { readonly type: 'command'; readonly command: IncidentCommand };
 
 export type CorrelatorOutput =
@@ -164,6 +172,10 @@ export class Correlator {
       case 'assessment':
         this.changes.recordAssessment(input.assessment);
         break;
+      case 'verdict':
+        this.seen(input.verdict.decidedAt);
+        this.onVerdicts([input.verdict], out);
+        break;
       case 'command': {
         const incident = this.incidents.command(input.command);
         if (incident) out.push({ type: 'incident', incident });
@@ -172,6 +184,24 @@ export class Correlator {
     }
     this.tick(out);
     return out;
+  }
+
+  /** See IncidentBook.reconcile; what the correlator keeps per incident follows its id. */
+  reconcilePublished(published: readonly Incident[]): Reconciliation {
+    const result = this.incidents.reconcile(published);
+    for (const [from, to] of result.renamed) {
+      const open = this.symptoms.get(from);
+      this.symptoms.delete(from);
+      if (open) this.symptoms.set(to, open);
+    }
+    for (const id of result.takenOver) {
+      const incident = this.incidents.get(id)!;
+      this.symptoms.set(id, {
+        symptom: this.symptomFor(incident.service, incident.openedAt),
+        firing: new Set(),
+      });
+    }
+    return result;
   }
 
   /** Event time moved on without input (idle partitions, end of a replay). */
@@ -187,9 +217,11 @@ export class Correlator {
     if (!this.changes.add(change)) return;
     if (historical) return;
     this.seen(change.startedAt);
-    this.onVerdicts(this.verifier.observeChange(change), out);
-    // A change reported after the symptoms it caused (or a rollback) changes their attribution.
+    // A change reported after the symptoms it caused (or a rollback) changes their attribution —
+    // before its verification speaks, so a failed one joins the incident its symptoms opened
+    // instead of opening another one that incident then merges into.
     this.reattribute(change.startedAt, out);
+    this.onVerdicts(this.verifier.observeChange(change), out);
   }
 
   private onAlert(alert: Alert, out: CorrelatorOutput[]): void {

@@ -40,6 +40,18 @@ export interface Signal {
   readonly labels?: Labels;
 }
 
+/** What IncidentBook.reconcile did. */
+export interface Reconciliation {
+  /** Published incidents the book carries on. */
+  continued: number;
+  /** Published incidents taken over as published. */
+  readonly takenOver: string[];
+  /** Replayed incident id → the published id it carries on under. */
+  readonly renamed: Map<string, string>;
+  /** Versions to publish: where the replay ended in another state than the published one. */
+  readonly catchUp: Incident[];
+}
+
 export interface IncidentSettings {
   /** A suspect change at or above this probability groups signals by change. */
   readonly changeGroupingThreshold: number;
@@ -142,6 +154,129 @@ export class IncidentBook {
     }
     events.push(this.open(groupKey, signal, suspects));
     return events;
+  }
+
+  /**
+   * After a rebuild from history, which replays the input in event-time order and so cannot
+   * reproduce every choice the original processing order made:
+   * - an incident the replay opened that was never published, but shares a member with an
+   *   unresolved published one, is that incident (the original order gave it another id): it
+   *   takes the published id, or joins it when the replay has that one too;
+   * - the book's next version of a published incident comes after the published one;
+   * - where the replay ended in another state (another status, members joined by the step
+   *   above), that state is returned as the next version, to publish;
+   * - an unresolved published incident the replay did not reproduce (its signals are older than
+   *   what was replayed) is taken over as published, its members counted as quiet: it resolves
+   *   after a quiet period unless signals join it again.
+   * `published` holds the latest version of each incident.
+   */
+  reconcile(published: readonly Incident[]): Reconciliation {
+    const result: Reconciliation = { continued: 0, takenOver: [], renamed: new Map(), catchUp: [] };
+    const publishedIds = new Set(published.map((p) => p.id));
+    const open = published.filter((p) => p.status !== 'resolved');
+    const touched = new Set<IncidentState>();
+    for (const state of [...this.unresolved]) {
+      if (publishedIds.has(state.snapshot.id)) continue;
+      const match = bestOverlap(state, open);
+      if (!match) continue;
+      const target = this.incidents.get(match.id);
+      if (target) {
+        this.absorb(state, target);
+        touched.add(target);
+      } else {
+        result.renamed.set(state.snapshot.id, match.id);
+        touched.add(this.rename(state, match));
+      }
+    }
+    for (const p of published) {
+      const known = this.incidents.get(p.id);
+      if (known) {
+        result.continued++;
+        if (p.version > known.snapshot.version) known.snapshot = { ...known.snapshot, version: p.version };
+        if (known.snapshot.status !== p.status || touched.has(known)) {
+          const { event, updatedAt } = known.snapshot;
+          result.catchUp.push(this.next(known, event, updatedAt, {}));
+        }
+      } else if (p.status !== 'resolved') {
+        this.takeOver(p);
+        result.takenOver.push(p.id);
+      }
+    }
+    return result;
+  }
+
+  /** `from` (never published) is part of `into`: its members move there and it goes. */
+  private absorb(from: IncidentState, into: IncidentState): void {
+    for (const [ref, member] of from.members) if (!into.members.has(ref)) into.members.set(ref, member);
+    into.lastActivity = Math.max(into.lastActivity, from.lastActivity);
+    this.drop(from, into.snapshot.id);
+  }
+
+  /** `state` (never published) is the published incident `as`: it carries on under that id. */
+  private rename(state: IncidentState, as: Incident): IncidentState {
+    const members = new Map(state.members);
+    for (const member of as.members) {
+      if (!members.has(member.ref)) members.set(member.ref, { member, firing: false, severity: as.severity });
+    }
+    const renamed: IncidentState = {
+      ...state,
+      members,
+      indexKeys: [...state.indexKeys],
+      snapshot: {
+        ...state.snapshot,
+        id: as.id,
+        version: as.version,
+        openedAt: Math.min(as.openedAt, state.snapshot.openedAt),
+      },
+    };
+    this.drop(state, as.id);
+    this.incidents.set(as.id, renamed);
+    this.unresolved.add(renamed);
+    return renamed;
+  }
+
+  /** Removes an unresolved incident; the group and change keys that led to it lead to `successor`. */
+  private drop(state: IncidentState, successor: string): void {
+    const id = state.snapshot.id;
+    this.incidents.delete(id);
+    this.unresolved.delete(state);
+    for (const [key, target] of this.byGroup) if (target === id) this.byGroup.set(key, successor);
+    for (const [change, target] of this.byChange) if (target === id) this.byChange.set(change, successor);
+  }
+
+  private takeOver(published: Incident): void {
+    const groupKey = this.publishedGroupKey(published);
+    const state: IncidentState = {
+      snapshot: published,
+      seq: this.created++,
+      groupKey,
+      indexKeys: [groupKey],
+      members: new Map(
+        published.members.map((member) => [
+          member.ref,
+          { member, firing: false, severity: published.severity },
+        ]),
+      ),
+      lastActivity: published.updatedAt,
+      overflow: 0,
+      labelled: published.members.some((m) => m.type === 'alert'),
+    };
+    this.incidents.set(published.id, state);
+    this.unresolved.add(state);
+    if (!this.activeFor(groupKey)) this.byGroup.set(groupKey, published.id);
+    if (groupKey.startsWith('change:')) this.byChange.set(groupKey.slice('change:'.length), published.id);
+  }
+
+  /** The group key a published incident was opened under, as far as the incident tells. */
+  private publishedGroupKey(incident: Incident): string {
+    const verdict = incident.members.find((m) => m.type === 'verdict');
+    if (incident.kind === 'regression' && verdict) return `change:${verdict.ref.replace(/^verdict:/, '')}`;
+    const top = incident.suspects[0];
+    if (top?.changeId && top.probability >= this.settings.changeGroupingThreshold)
+      return `change:${top.changeId}`;
+    const first = incident.members[0];
+    const signature = first?.type === 'alert' ? first.name : 'anomaly';
+    return `signature:${incident.environment}:${incident.service}:${signature}`;
   }
 
   /** Adds a signal to a given open incident as evidence (e.g. an anomaly on one of its services). */
@@ -444,6 +579,20 @@ export class IncidentBook {
     } else this.unresolved.add(state);
     return snapshot;
   }
+}
+
+/** The published incident sharing the most members with `state`, if any shares one. */
+function bestOverlap(state: IncidentState, candidates: readonly Incident[]): Incident | undefined {
+  let best: Incident | undefined;
+  let most = 0;
+  for (const candidate of candidates) {
+    const shared = candidate.members.filter((m) => state.members.has(m.ref)).length;
+    if (shared > most) {
+      most = shared;
+      best = candidate;
+    }
+  }
+  return best;
 }
 
 function anyFiring(state: IncidentState): boolean {

@@ -3,3 +3,4 @@ export * from './attribution.js';
 export * from './incidents.js';
 export * from './change-log.js';
 export * from './correlator.js';
+export * from './restore.js';

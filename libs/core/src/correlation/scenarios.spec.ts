@@ -1,10 +1,9 @@
 // One scenario file per behaviour (libs/core/scenarios/correlation/*.json), replayed through the
 // whole correlator with the broker-free test driver, under every delivery the file lists.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { projectPath } from '#config';
-import { runScenario, type CorrelationScenario, type DriverRun } from './test-driver.js';
+import { loadCorrelationScenarios } from './scenario-files.spec-support.js';
+import { runScenario, type DriverRun } from './test-driver.js';
 
 interface ExpectedIncident {
   readonly services: readonly string[];
@@ -23,14 +22,7 @@ interface Expectation {
   readonly sameAcrossDeliveries?: boolean;
 }
 
-const dir = projectPath('libs', 'core', 'scenarios', 'correlation');
-const scenarios = readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => ({
-    file: f,
-    scenario: JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as CorrelationScenario,
-  }));
+const scenarios = loadCorrelationScenarios();
 
 function check(run: DriverRun, expect: Expectation, where: string): void {
   const summary = run.incidents.map(

@@ -11,16 +11,18 @@ import { generateSeries, type ScenarioSeries } from '../verification/scenario.js
 import {
   Correlator,
   DEFAULT_CORRELATOR_SETTINGS,
-  type AnomalyPort,
   type CorrelatorInput,
   type CorrelatorOutput,
 } from './correlator.js';
+import { restoreCorrelator, restoreHorizons, type RestoreHorizons, type RestoreSources } from './restore.js';
 
 const MINUTE = 60_000;
 
 export interface ScenarioChange {
   /** Minutes after the scenario start. */
   readonly at: number;
+  /** Minutes after the start when the change event arrives (default: when it starts). */
+  readonly reportedAt?: number;
   readonly id: string;
   readonly service: string;
   readonly kind?: ChangeKind;
@@ -83,10 +85,19 @@ interface Timed {
   readonly input: CorrelatorInput;
 }
 
+export interface DriverOptions {
+  /**
+   * Minutes after the start: the correlator is killed there and a fresh one rebuilds its state
+   * from what it would read back (restore.ts) — the events before, its published outputs — and
+   * carries on with the rest.
+   */
+  readonly restartAt?: number;
+}
+
 export function runScenario(
   scenario: CorrelationScenario,
   delivery: CorrelationDelivery = {},
-  anomalies?: AnomalyPort,
+  options: DriverOptions = {},
 ): DriverRun {
   const start = Date.parse(scenario.start);
   const rng = new SeededRandom(delivery.seed ?? 1);
@@ -99,7 +110,7 @@ export function runScenario(
 
   for (const c of scenario.changes ?? []) {
     const startedAt = start + c.at * MINUTE;
-    push(startedAt, { type: 'change', change: changeOf(c, startedAt) });
+    push(start + (c.reportedAt ?? c.at) * MINUTE, { type: 'change', change: changeOf(c, startedAt) });
   }
   for (const a of scenario.alerts ?? []) {
     const firing = alertOf(a, start);
@@ -135,14 +146,32 @@ export function runScenario(
   }
   events.sort((a, b) => a.arrival - b.arrival || a.order - b.order);
 
-  const correlator = new Correlator(
-    new DeploymentVerifier(scenario.verifier ?? {}),
-    anomalies,
-    DEFAULT_CORRELATOR_SETTINGS,
-    (scenario.graph ?? []).map(([from, to]) => ({ from, to })),
-  );
+  const edges = (scenario.graph ?? []).map(([from, to]) => ({ from, to }));
+  const fresh = () =>
+    new Correlator(
+      new DeploymentVerifier(scenario.verifier ?? {}),
+      undefined,
+      DEFAULT_CORRELATOR_SETTINGS,
+      edges,
+    );
+  let correlator = fresh();
   const outputs: CorrelatorOutput[] = [];
-  for (const e of events) outputs.push(...correlator.process(e.input));
+  const cut = options.restartAt === undefined ? Number.POSITIVE_INFINITY : start + options.restartAt * MINUTE;
+  let restarted = false;
+  for (const e of events) {
+    if (!restarted && e.arrival >= cut) {
+      correlator = fresh();
+      const horizons = restoreHorizons(verifierSettings(scenario.verifier), DEFAULT_CORRELATOR_SETTINGS);
+      const restored = restoreCorrelator(correlator, readBack(events, outputs, cut, horizons), {
+        verifySince: cut - horizons.verifyWithinMs,
+        unsettledSince: cut - horizons.signalsMs,
+        owns: () => true,
+      });
+      outputs.push(...restored.publish);
+      restarted = true;
+    }
+    outputs.push(...correlator.process(e.input));
+  }
   const last = events.at(-1)?.arrival ?? start;
   outputs.push(...correlator.advanceTo(last + 3 * 3_600_000));
 
@@ -161,6 +190,33 @@ export function runScenario(
     outputs,
     incidents: [...incidents.values()].sort((a, b) => a.openedAt - b.openedAt || a.id.localeCompare(b.id)),
     verdicts,
+  };
+}
+
+function verifierSettings(overrides: Partial<VerifierSettings> | undefined): VerifierSettings {
+  return new DeploymentVerifier(overrides ?? {}).settings;
+}
+
+/** What a correlator restarted at `cut` reads back: the topics' contents before it, within the horizons. */
+function readBack(
+  events: readonly Timed[],
+  outputs: readonly CorrelatorOutput[],
+  cut: number,
+  horizons: RestoreHorizons,
+): RestoreSources {
+  const before = (since: number) =>
+    events.filter((e) => e.arrival < cut && e.arrival >= since).map((e) => e.input);
+  const all = before(Number.NEGATIVE_INFINITY);
+  const signals = before(cut - horizons.signalsMs);
+  const telemetry = before(cut - horizons.telemetryMs);
+  return {
+    changes: all.flatMap((i) => (i.type === 'change' ? [i.change] : [])),
+    assessments: all.flatMap((i) => (i.type === 'assessment' ? [i.assessment] : [])),
+    verdicts: outputs.flatMap((o) => (o.type === 'verdict' ? [o.verdict] : [])),
+    incidents: outputs.flatMap((o) => (o.type === 'incident' ? [o.incident] : [])),
+    alerts: signals.flatMap((i) => (i.type === 'alert' ? [i.alert] : [])),
+    commands: signals.flatMap((i) => (i.type === 'command' ? [i.command] : [])),
+    telemetry: telemetry.flatMap((i) => (i.type === 'telemetry' ? [i.batch] : [])),
   };
 }
 

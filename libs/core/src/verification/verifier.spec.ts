@@ -183,6 +183,33 @@ describe('DeploymentVerifier', () => {
     assert.equal(v.watermark('checkout'), last - 30_000);
   });
 
+  it('a service whose telemetry lags behind the others keeps it: late is per service', () => {
+    const v = new DeploymentVerifier();
+    const r = new SeededRandom(11);
+    // Another partition is a quarter of an hour ahead (its consumer caught up first after a restart).
+    v.observeTelemetry(
+      aTelemetryBatch({
+        service: 'search',
+        points: points('latency.p95', 's', T0, T0 + 15 * MINUTE, () => 0.1),
+      }),
+    );
+    const out = [
+      ...v.observeChange(aChange({ id: 'slow-1', service: 'checkout', startedAt: T0 })),
+      ...v.observeTelemetry(
+        aTelemetryBatch({
+          points: points('latency.p95', 's', T0 - 40 * MINUTE, T0, () => r.normal(0.1, 0.005)),
+        }),
+      ),
+      ...v.observeTelemetry(
+        aTelemetryBatch({
+          points: points('latency.p95', 's', T0, T0 + 20 * MINUTE, () => r.normal(0.6, 0.02)),
+        }),
+      ),
+    ];
+    assert.equal(v.stats().droppedLate, 0);
+    assert.equal(out.find((x) => x.final)?.outcome, 'fail');
+  });
+
   it('keeps memory bounded: history by time and points, series per service, unjudged metrics not buffered', () => {
     const v = new DeploymentVerifier({ maxPointsPerSeries: 100, maxSeriesPerService: 10 });
     v.observeTelemetry(

@@ -222,8 +222,11 @@ export class DeploymentVerifier {
     for (const [service, points] of this.byService(batch)) {
       const state = this.stateFor(batch.environment, service);
       // The points of one batch arrive together: lateness is judged against the watermark as it
-      // stood before the batch, so a batch's own order does not matter.
-      const watermark = this.watermarkOf(state);
+      // stood before the batch, so a batch's own order does not matter. A point is late only for
+      // its own service: one whose partition lags behind the others (consumers catch up at their
+      // own pace after a restart) keeps its data; the other services' progress only decides when
+      // a silent service's changes are judged.
+      const watermark = state.maxTs - this.settings.allowedLatenessMs;
       for (const point of points) this.addPoint(state, point, watermark);
       out.push(...this.checkService(state));
     }

@@ -7,6 +7,7 @@ import { testKafkaBrokers, uniqueTopic } from '#testing';
 import { DLQ_HEADER, parseDeadLetter } from '../dead-letter.js';
 import type { BatchHandler, InboundMessage } from '../port.js';
 import { installAsyncContext } from '#observability';
+import { checkAssignmentHook, checkReadBack } from '../testing/history-contract.js';
 import { committedOffsets, endOffsets, withAdmin } from '../testing/kafka-offsets.js';
 import { deferred, kafkaTestConfig, text, valueOf, whenCount } from '../testing/test-support.js';
 import { KafkaBus, type KafkaBusOptions } from './kafka-bus.js';
@@ -43,6 +44,21 @@ describe('KafkaBus on a real broker', () => {
       assert.deepEqual(await committedOffsets(admin, groupId, topic), await endOffsets(admin, topic));
     });
   }
+
+  it('reads back a range: since a time, up to where a group resumes or the end, chosen partitions', async () => {
+    await checkReadBack(bus, uniqueTopic('history'));
+    await withAdmin(brokers, async (admin) => {
+      const { groups } = await admin.listGroups();
+      assert.ok(
+        !groups.some((g) => g.groupId.startsWith('aftershock-read-back-')),
+        'read-back groups are deleted',
+      );
+    });
+  });
+
+  it('runs the assignment hook before the first batch, retries it, and again on a rebalance', async () => {
+    await checkAssignmentHook(bus, uniqueTopic('assigned'));
+  });
 
   it('creates missing topics with partitions and retention, and tolerates existing ones', async () => {
     const topic = uniqueTopic('created');

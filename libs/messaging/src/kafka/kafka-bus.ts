@@ -6,10 +6,19 @@ import type { BusConfig } from '#config';
 import type { Logger } from '#observability';
 import type { BackoffPolicy } from '../backoff.js';
 import { BatchRunner } from '../batch-runner.js';
-import type { MessageBus, OutboundMessage, Subscription, SubscribeOptions, TopicSpec } from '../port.js';
+import type {
+  MessageBus,
+  OutboundMessage,
+  PartitionBatch,
+  ReadBackRequest,
+  Subscription,
+  SubscribeOptions,
+  TopicSpec,
+} from '../port.js';
 import { resolveSubscribeOptions } from '../subscribe-options.js';
 import { kafkaClientConfig } from './kafka-client-config.js';
 import { toKafkaMessage } from './kafka-messages.js';
+import { readBackFromKafka } from './read-back.js';
 import { KafkaSubscription, type KafkaBatchStats } from './kafka-subscription.js';
 import { silenceKafkajsTimeoutWarning } from './known-warnings.js';
 import { ensureKafkaTopics } from './topics.js';
@@ -123,6 +132,7 @@ export class KafkaBus implements MessageBus {
           deadLetterTopic: resolved.deadLetterTopic,
           logger,
           backoff: this.options.backoff,
+          onAssigned: resolved.onAssigned,
         }),
         heartbeatIntervalMs: this.tuning.heartbeatIntervalMs,
         logger,
@@ -138,6 +148,19 @@ export class KafkaBus implements MessageBus {
       throw error;
     }
     return subscription;
+  }
+
+  async readBack(
+    request: ReadBackRequest,
+    onBatch: (batch: PartitionBatch) => Promise<void> | void,
+  ): Promise<void> {
+    await this.connect();
+    await readBackFromKafka(this.kafka, this.admin, request, onBatch, this.tuning);
+  }
+
+  async partitionCount(topic: string): Promise<number> {
+    await this.connect();
+    return (await this.admin.fetchTopicOffsets(topic)).length;
   }
 
   close(): Promise<void> {

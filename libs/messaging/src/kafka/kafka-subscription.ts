@@ -55,6 +55,11 @@ export class KafkaSubscription implements Subscription {
       logger.error('kafka consumer crashed', { error: payload.error, restarting: payload.restart });
       if (!payload.restart) this.crashed = true;
     });
+    // Emitted after each join and before that generation's first fetch: batches wait for the hook.
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assignment = new Map(Object.entries(payload.memberAssignment));
+      this.deps.runner.assigned(assignment, this.stopping.signal);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
     await consumer.run({

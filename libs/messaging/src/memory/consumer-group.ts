@@ -4,7 +4,7 @@
 // partition *now*, so a rebalance waits only for the revoked partition's in-flight batch —
 // never for the others — and the next owner starts exactly at the committed offset.
 import type { BatchOutcome } from '../batch-runner.js';
-import type { PartitionBatch } from '../port.js';
+import type { Assignment, PartitionBatch } from '../port.js';
 import type { PartitionLog } from './partition-log.js';
 import { Wakeup } from './wakeup.js';
 
@@ -16,6 +16,8 @@ export interface GroupMember {
   deliver(batch: PartitionBatch, commit: (next: string) => void): Promise<BatchOutcome>;
   /** Waits out handler-requested backpressure; resolves early when the member stops. */
   pause(ms: number): Promise<void>;
+  /** The member's share of partitions changed (at joining, and when others join or leave). */
+  assigned(assignment: Assignment): void;
 }
 
 type PartitionKey = `${string}\u0000${number}`;
@@ -27,6 +29,8 @@ export class ConsumerGroup {
   /** Where a partition without a committed offset starts (earliest or latest at first fetch). */
   private readonly resetPositions = new Map<PartitionKey, number>();
   private readonly pumps = new Map<PartitionKey, Wakeup>();
+  /** Each member's last announced assignment, to announce only changes. */
+  private readonly announced = new Map<GroupMember, string>();
 
   constructor(
     readonly groupId: string,
@@ -35,17 +39,18 @@ export class ConsumerGroup {
 
   join(member: GroupMember): void {
     this.members.push(member);
+    this.membershipChanged();
     for (const topic of member.topics) {
       for (const log of this.logsOf(topic)) {
         if (!this.pumps.has(keyOf(log.topic, log.partition))) void this.pump(log);
       }
     }
-    this.membershipChanged();
   }
 
   leave(member: GroupMember): void {
     const index = this.members.indexOf(member);
     if (index >= 0) this.members.splice(index, 1);
+    this.announced.delete(member);
     this.membershipChanged();
   }
 
@@ -65,6 +70,21 @@ export class ConsumerGroup {
   }
 
   private membershipChanged(): void {
+    // Announced before the pumps wake, so a member's hook is in place before its batches come.
+    for (const member of this.members) {
+      const assignment = new Map(
+        [...member.topics].map((topic) => [
+          topic,
+          this.logsOf(topic)
+            .filter((log) => this.ownerOf(topic, log.partition) === member)
+            .map((log) => log.partition),
+        ]),
+      );
+      const fingerprint = JSON.stringify([...assignment]);
+      if (this.announced.get(member) === fingerprint) continue;
+      this.announced.set(member, fingerprint);
+      member.assigned(assignment);
+    }
     for (const wakeup of this.pumps.values()) wakeup.notify();
   }
 

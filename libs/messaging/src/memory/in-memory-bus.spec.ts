@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseDeadLetter } from '../dead-letter.js';
 import { partitionForKey } from '../murmur2.js';
 import type { BatchHandler, InboundMessage, PartitionBatch } from '../port.js';
+import { checkAssignmentHook, checkReadBack } from '../testing/history-contract.js';
 import { deferred, valueOf, whenCount } from '../testing/test-support.js';
 import { InMemoryBus } from './in-memory-bus.js';
 
@@ -47,7 +48,7 @@ describe('InMemoryBus', () => {
       const key = m.key!.toString();
       assert.equal(m.partition, key === 'pinned' ? 5 : partitionForKey(key, 6));
     }
-    assert.equal(bus.partitionCount('changes'), 6);
+    assert.equal(await bus.partitionCount('changes'), 6);
     await bus.close();
   });
 
@@ -288,5 +289,19 @@ describe('InMemoryBus', () => {
     assert.equal(bus.committedOffset('g', 'alerts', partitionForKey('a', 4)), 1);
     assert.equal(bus.isReady(), false);
     await assert.rejects(bus.send('alerts', [{ value: 'y' }]), /closed/);
+  });
+});
+
+describe('InMemoryBus history for rebuilding state', () => {
+  it('reads back a range: since a time, up to where a group resumes or the end, chosen partitions', async () => {
+    const bus = newBus();
+    await checkReadBack(bus, 'history');
+    await bus.close();
+  });
+
+  it('runs the assignment hook before the first batch, retries it, and again on a rebalance', async () => {
+    const bus = newBus();
+    await checkAssignmentHook(bus, 'assigned');
+    await bus.close();
   });
 });

@@ -7,12 +7,23 @@ import type { BackoffPolicy } from '../backoff.js';
 import { BatchRunner } from '../batch-runner.js';
 import { DEFAULT_DEAD_LETTER_TOPIC } from '../dead-letter.js';
 import { partitionForKey } from '../murmur2.js';
-import type { MessageBus, OutboundMessage, Subscription, SubscribeOptions, TopicSpec } from '../port.js';
+import type {
+  MessageBus,
+  OutboundMessage,
+  PartitionBatch,
+  ReadBackRequest,
+  Subscription,
+  SubscribeOptions,
+  TopicSpec,
+} from '../port.js';
 import { resolveSubscribeOptions } from '../subscribe-options.js';
 import { outgoingHeaders } from '../trace-headers.js';
 import { ConsumerGroup } from './consumer-group.js';
 import { MemorySubscription } from './memory-subscription.js';
 import { PartitionLog } from './partition-log.js';
+
+/** Messages per batch of a read-back. */
+const READ_BACK_BATCH = 1000;
 
 export interface InMemoryBusOptions {
   /** Partitions of topics created implicitly by a send or subscribe (default 6). */
@@ -87,6 +98,7 @@ export class InMemoryBus implements MessageBus {
       deadLetterTopic: resolved.deadLetterTopic,
       logger: this.logger.child({ groupId: resolved.groupId }),
       backoff: this.options.backoff,
+      onAssigned: resolved.onAssigned,
     });
     const group = this.groupOf(resolved.groupId);
     const subscription = new MemorySubscription(group, { ...resolved, runner }, (s) =>
@@ -95,6 +107,34 @@ export class InMemoryBus implements MessageBus {
     this.subscriptions.add(subscription);
     group.join(subscription);
     return subscription;
+  }
+
+  async readBack(
+    request: ReadBackRequest,
+    onBatch: (batch: PartitionBatch) => Promise<void> | void,
+  ): Promise<void> {
+    this.assertOpen();
+    const { topic, since, until } = request;
+    const wanted = request.partitions ? new Set(request.partitions) : undefined;
+    // Bounds fixed as the read starts, as on Kafka: messages sent meanwhile are not part of it.
+    const ranges = this.logsOf(topic)
+      .filter((log) => !wanted || wanted.has(log.partition))
+      .map((log) => ({
+        log,
+        from: log.offsetAt(since),
+        end:
+          until === 'end'
+            ? log.endOffset
+            : (this.committedOffset(until.committedBy, topic, log.partition) ?? -1),
+      }));
+    for (const { log, from, end } of ranges) {
+      for (let next = from; next < end;) {
+        const messages = log.read(next, Math.min(READ_BACK_BATCH, end - next));
+        if (messages.length === 0) break;
+        await onBatch({ topic, partition: log.partition, messages });
+        next = Number(messages.at(-1)!.offset) + 1;
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -130,7 +170,7 @@ export class InMemoryBus implements MessageBus {
     return this.logsOf(topic)[partition]?.endOffset ?? 0;
   }
 
-  partitionCount(topic: string): number {
+  async partitionCount(topic: string): Promise<number> {
     return this.logsOf(topic).length;
   }
 

@@ -2,7 +2,7 @@
 // the shared batch runner, at most `maxInFlightBatches` partitions at a time.
 import type { BatchOutcome, BatchRunner } from '../batch-runner.js';
 import { sleepUnlessAborted } from '../backoff.js';
-import type { PartitionBatch, Subscription } from '../port.js';
+import type { Assignment, PartitionBatch, Subscription } from '../port.js';
 import type { ConsumerGroup, GroupMember } from './consumer-group.js';
 import { Semaphore } from './semaphore.js';
 
@@ -41,6 +41,10 @@ export class MemorySubscription implements GroupMember, Subscription {
     const forget = () => this.inFlight.delete(task);
     task.then(forget, forget);
     return task;
+  }
+
+  assigned(assignment: Assignment): void {
+    this.runner.assigned(assignment, this.stopping.signal);
   }
 
   async pause(ms: number): Promise<void> {

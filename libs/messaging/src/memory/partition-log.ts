@@ -47,6 +47,18 @@ export class PartitionLog {
     return this.messages.slice(from, from + max);
   }
 
+  /** The first offset stamped at or after `timestamp` (the end when none is). Stamps only grow, as on a broker. */
+  offsetAt(timestamp: number): number {
+    let lo = 0;
+    let hi = this.messages.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.messages[mid]!.timestamp < timestamp) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.base + lo;
+  }
+
   onAppend(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

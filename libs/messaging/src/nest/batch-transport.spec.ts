@@ -15,7 +15,12 @@ import { BatchTransport } from './batch-transport.js';
 import { MessagingModule } from './messaging.module.js';
 
 /** Shared between the controller (built by Nest) and the test. */
-const seen = { alerts: [] as string[], changes: [] as { value: string; groupId: string }[], failuresLeft: 0 };
+const seen = {
+  alerts: [] as string[],
+  changes: [] as { value: string; groupId: string }[],
+  partial: [] as string[][],
+  failuresLeft: 0,
+};
 let progress = whenCount(0, () => 0);
 
 @Controller()
@@ -27,6 +32,15 @@ class EventsController {
     seen.alerts.push(...batch.messages.filter((m) => !poison.includes(m)).map(valueOf));
     progress.check();
     return { rejected: poison.map((message) => ({ message, code: 'decode', reason: 'not an alert' })) };
+  }
+
+  /** Takes only what comes before `p3` the first time: the rest must come again. */
+  @EventPattern('partial')
+  async onPartial(batch: PartitionBatch): Promise<BatchResult> {
+    seen.partial.push(batch.messages.map(valueOf));
+    progress.check();
+    const cut = batch.messages.find((m) => valueOf(m) === 'p3');
+    return seen.partial.length === 1 && cut ? { handledBefore: cut.offset } : {};
   }
 
   @BatchPattern('changes')
@@ -53,8 +67,9 @@ class RequestReplyModule {}
 function reset(target: number): void {
   seen.alerts = [];
   seen.changes = [];
+  seen.partial = [];
   seen.failuresLeft = 0;
-  progress = whenCount(target, () => seen.alerts.length + seen.changes.length);
+  progress = whenCount(target, () => seen.alerts.length + seen.changes.length + seen.partial.length);
 }
 
 async function startMicroservice(module: object, bus: MessageBus) {
@@ -122,6 +137,29 @@ describe('BatchTransport', () => {
     await bus.close();
   });
 
+  it(
+    'passes a handler that took only part of a batch on: the rest is delivered again',
+    { timeout: 30_000 },
+    async () => {
+      reset(2);
+      const bus = new InMemoryBus({ defaultPartitions: 1 });
+      const { app } = await startMicroservice(EventsModule, bus);
+      await app.listen();
+      await bus.send(
+        'partial',
+        ['p1', 'p2', 'p3', 'p4'].map((value) => ({ key: 'svc', value })),
+      );
+      await progress.done;
+      assert.deepEqual(seen.partial, [
+        ['p1', 'p2', 'p3', 'p4'],
+        ['p3', 'p4'],
+      ]);
+      await app.close();
+      assert.equal(bus.committedOffset('nest-test', 'partial', 0), 4);
+      await bus.close();
+    },
+  );
+
   it('refuses @MessagePattern handlers, which expect a reply', async () => {
     const bus = new InMemoryBus();
     const { app } = await startMicroservice(RequestReplyModule, bus);
@@ -148,7 +186,7 @@ describe('MessagingModule', () => {
     const bus = app.get(Publisher).bus as InMemoryBus;
     assert.equal(bus.kind, 'memory');
     assert.equal(bus.isReady(), true);
-    assert.equal(bus.partitionCount('alerts'), 3);
+    assert.equal(await bus.partitionCount('alerts'), 3);
     await app.close();
     assert.equal(bus.isReady(), false);
   });

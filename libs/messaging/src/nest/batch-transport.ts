@@ -17,7 +17,7 @@ export type BatchTransportStatus = 'connecting' | 'listening' | 'stopping' | 'st
 
 export interface BatchTransportOptions extends Pick<
   SubscribeOptions,
-  'fromBeginning' | 'deadLetterTopic' | 'maxBatchSize' | 'maxInFlightBatches'
+  'fromBeginning' | 'deadLetterTopic' | 'maxBatchSize' | 'maxInFlightBatches' | 'onAssigned'
 > {
   readonly bus: MessageBus;
   /** The consumer group every topic of this transport is consumed by. */
@@ -123,9 +123,10 @@ export class BatchTransport
 
 function asBatchResult(value: unknown): BatchResult {
   if (typeof value !== 'object' || value === null) return {};
-  const { rejected, pauseMs } = value as BatchResult;
+  const { rejected, pauseMs, handledBefore } = value as BatchResult;
   return {
     rejected: Array.isArray(rejected) ? rejected : undefined,
     pauseMs: typeof pauseMs === 'number' ? pauseMs : undefined,
+    handledBefore: typeof handledBefore === 'string' ? handledBefore : undefined,
   };
 }
