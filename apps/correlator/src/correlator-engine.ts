@@ -23,6 +23,7 @@ import {
   type CorrelatorSettings,
   type Edge,
   type RestoreHorizons,
+  type VerifierSettings,
 } from '#core';
 import {
   MESSAGE_BUS,
@@ -65,7 +66,7 @@ export class CorrelatorEngine {
     @Inject(SHUTDOWN) private readonly shutdown: ShutdownSequence,
   ) {
     this.codec = new EventCodec({ format: this.config.wireFormat, now: () => clock.now() });
-    this.horizons = restoreHorizons(DEFAULT_VERIFIER_SETTINGS, DEFAULT_CORRELATOR_SETTINGS);
+    this.horizons = restoreHorizons(this.verifierSettings(), DEFAULT_CORRELATOR_SETTINGS);
     this.init();
   }
 
@@ -114,7 +115,7 @@ export class CorrelatorEngine {
    */
   async tick(): Promise<void> {
     if (this.rebuilding) return;
-    await this.publish(this.correlator.advanceTo(this.clock.now() - DEFAULT_VERIFIER_SETTINGS.idleTimeoutMs));
+    await this.publish(this.correlator.advanceTo(this.clock.now() - this.config.idleTimeoutMs));
   }
 
   /**
@@ -183,9 +184,13 @@ export class CorrelatorEngine {
     return !owned || owned.partitions.has(partitionForKey(service, owned.partitionCount));
   }
 
+  private verifierSettings(): VerifierSettings {
+    return { ...DEFAULT_VERIFIER_SETTINGS, idleTimeoutMs: this.config.idleTimeoutMs };
+  }
+
   private createCorrelator(): Correlator {
     return new Correlator(
-      new DeploymentVerifier({}, this.clock),
+      new DeploymentVerifier(this.verifierSettings(), this.clock),
       new AnomalyDetector(),
       this.settings,
       this.edges,

@@ -1,6 +1,7 @@
 // Settings of the correlator app.
 import { hostname } from 'node:os';
 import { loadSettings, setting, type Env } from '#config';
+import { DEFAULT_VERIFIER_SETTINGS } from '#core';
 
 /** The consumer group that shares the alerts, telemetry and incident-command partitions. */
 export const CORRELATOR_GROUP = 'aftershock-correlator';
@@ -13,6 +14,10 @@ const correlatorSettings = {
   instanceId: setting.string('CORRELATOR_INSTANCE_ID', {
     default: `${hostname()}-${process.pid}`,
     description: 'names this instance’s own consumer group for the global change table',
+  }),
+  idleTimeoutMs: setting.duration('CORRELATOR_IDLE_TIMEOUT', {
+    default: DEFAULT_VERIFIER_SETTINGS.idleTimeoutMs,
+    description: 'a service silent this long (wall time) is judged on the data it sent',
   }),
   webhookUrl: setting.url('INCIDENT_WEBHOOK_URL', { description: 'POST incident events here as JSON' }),
   webhookToken: setting.optionalString('INCIDENT_WEBHOOK_TOKEN'),

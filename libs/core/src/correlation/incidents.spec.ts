@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { IncidentCommand, Suspect } from '#contracts';
+import type { Incident, IncidentCommand, Suspect } from '#contracts';
 import { anIncidentCommand, MINUTE, T0 } from '#testing';
 import { DEFAULT_INCIDENT_SETTINGS, IncidentBook, rollUpSeverity, type Signal } from './incidents.js';
 
@@ -185,5 +185,80 @@ describe('incident lifecycle', () => {
     assert.equal(rollUpSeverity(['info', 'critical'], 1), 'critical');
     assert.equal(rollUpSeverity(['info'], 3), 'high');
     assert.equal(rollUpSeverity(['warning'], 2), 'warning');
+  });
+});
+
+describe('reconciling a rebuilt book with what was published', () => {
+  /** What the original instance published: its book's incidents after the same signals in its own order. */
+  const publishedAfter = (signals: [Signal, Suspect[]][]) => {
+    const original = new IncidentBook();
+    const latest = new Map<string, Incident>();
+    for (const [signal, suspects] of signals)
+      for (const incident of original.onSignal(signal, suspects)) latest.set(incident.id, incident);
+    return [...latest.values()];
+  };
+
+  it('an incident the replay opened under another id carries on under the published one', () => {
+    // Originally the alert came before its change was known: grouped by signature.
+    const published = publishedAfter([[alert(), []]]);
+    // The replay, in event-time order, knew the change: grouped by change, another id.
+    const book = new IncidentBook();
+    const [replayed] = book.onSignal(alert(), [suspect('cfg-1', 0.9)]);
+    assert.notEqual(replayed!.id, published[0]!.id);
+    const result = book.reconcile(published);
+    assert.deepEqual([...result.renamed], [[replayed!.id, published[0]!.id]]);
+    assert.equal(book.get(replayed!.id), undefined);
+    const [next] = result.catchUp;
+    assert.equal(next!.id, published[0]!.id);
+    assert.equal(next!.version, published[0]!.version + 1);
+    // A later signal of the same change joins it: no second incident.
+    const later = book.onSignal(alert({ ref: 'fp-2', service: 'cart', at: T0 + MINUTE }), [
+      suspect('cfg-1', 0.9),
+    ]);
+    assert.deepEqual(
+      later.map((i) => i.id),
+      [published[0]!.id],
+    );
+  });
+
+  it('a replayed incident sharing members with one the replay also has joins it', () => {
+    const published = publishedAfter([
+      [alert(), [suspect('cfg-1', 0.9)]],
+      [alert({ ref: 'fp-2', at: T0 + MINUTE }), [suspect('cfg-1', 0.9)]],
+    ]);
+    const book = new IncidentBook();
+    book.onSignal(alert(), [suspect('cfg-1', 0.9)]);
+    // In the replay the second alert ranked another change first and opened its own incident.
+    const [stray] = book.onSignal(alert({ ref: 'fp-2', at: T0 + MINUTE }), [suspect('cfg-2', 0.9)]);
+    const result = book.reconcile(published);
+    assert.equal(book.get(stray!.id), undefined, 'the stray incident is gone');
+    assert.deepEqual(
+      book.active().map((i) => i.id),
+      [published[0]!.id],
+    );
+    assert.deepEqual(result.catchUp[0]!.members.map((m) => m.ref).sort(), ['fp-1', 'fp-2']);
+  });
+
+  it('continues version numbers, publishes a status the replay ended in, and takes over what it could not replay', () => {
+    const published = publishedAfter([
+      [alert(), []],
+      [alert({ ref: 'fp-old', name: 'Old', signature: 'Old', at: T0 - 20 * 3_600_000 }), []],
+    ]);
+    const [current, old] = published;
+    const book = new IncidentBook();
+    book.onSignal(alert(), []);
+    book.advance(T0 + 3_600_000); // the alert is still firing: stays open
+    const bumped = { ...current!, version: 7, status: 'acknowledged' as const };
+    const result = book.reconcile([bumped, old!]);
+    assert.equal(result.continued, 1);
+    assert.equal(result.catchUp[0]!.version, 8, 'after the published version');
+    assert.equal(result.catchUp[0]!.status, 'open', 'the status the replay ended in');
+    assert.deepEqual(result.takenOver, [old!.id]);
+    const resolved = book.advance(T0 - 20 * 3_600_000 + 16 * MINUTE);
+    assert.deepEqual(
+      resolved.map((i) => [i.id, i.status]),
+      [[old!.id, 'resolved']],
+      'a taken-over incident resolves after a quiet period unless its signals come back',
+    );
   });
 });

@@ -342,22 +342,19 @@ export class IncidentBook {
     if (!materiallyDifferent(state.snapshot.suspects, suspects)) return [];
     const updated = this.next(state, 'updated', at, { suspects: [...suspects] });
     const top = suspects[0];
-    if (
-      !top?.changeId ||
-      top.probability < this.settings.changeGroupingThreshold ||
-      state.groupKey.startsWith('change:')
-    ) {
-      return [updated];
-    }
-    // Later evidence convicts a change: this incident is one more symptom of it.
+    if (!top?.changeId || state.groupKey.startsWith('change:')) return [updated];
     const key = `change:${top.changeId}`;
     const target = this.activeFor(key);
-    if (!target) {
-      this.byGroup.set(key, incidentId);
-      state.indexKeys.push(key);
-      return [updated];
-    }
-    return [updated, ...this.merge(state, target, at)];
+    if (target === state) return [updated];
+    // Later evidence ties this incident to the change another incident is about: it joins that one
+    // on the same terms as a new signal would (changeJoinThreshold), whatever order they came in.
+    if (target && top.probability >= this.settings.changeJoinThreshold)
+      return [updated, ...this.merge(state, target, at)];
+    if (target || top.probability < this.settings.changeGroupingThreshold) return [updated];
+    // Later evidence convicts a change: this incident is the one about it.
+    this.byGroup.set(key, incidentId);
+    state.indexKeys.push(key);
+    return [updated];
   }
 
   /** Moves every member of `from` into `into`, which carries on; `from` resolves, saying where it went. */

@@ -79,7 +79,7 @@ export interface DriverRun {
   readonly verdicts: Map<string, Verdict>;
 }
 
-interface Timed {
+export interface Timed {
   readonly arrival: number;
   readonly order: number;
   readonly input: CorrelatorInput;
@@ -94,11 +94,8 @@ export interface DriverOptions {
   readonly restartAt?: number;
 }
 
-export function runScenario(
-  scenario: CorrelationScenario,
-  delivery: CorrelationDelivery = {},
-  options: DriverOptions = {},
-): DriverRun {
+/** The events a correlator instance would receive for the scenario, in arrival order. */
+export function scenarioEvents(scenario: CorrelationScenario, delivery: CorrelationDelivery = {}): Timed[] {
   const start = Date.parse(scenario.start);
   const rng = new SeededRandom(delivery.seed ?? 1);
   const delay = (delivery.delaySeconds ?? 0) * 1000;
@@ -145,7 +142,16 @@ export function runScenario(
     push(bucket + batchMs, { type: 'telemetry', batch });
   }
   events.sort((a, b) => a.arrival - b.arrival || a.order - b.order);
+  return events;
+}
 
+export function runScenario(
+  scenario: CorrelationScenario,
+  delivery: CorrelationDelivery = {},
+  options: DriverOptions = {},
+): DriverRun {
+  const start = Date.parse(scenario.start);
+  const events = scenarioEvents(scenario, delivery);
   const edges = (scenario.graph ?? []).map(([from, to]) => ({ from, to }));
   const fresh = () =>
     new Correlator(

@@ -120,6 +120,22 @@ describe('the judge', () => {
   });
 });
 
+/** checkout's p95 latency: 40 calm minutes before T0, six times higher for 20 minutes after it. */
+function slowdownAfterT0(v: DeploymentVerifier, r: SeededRandom): Verdict[] {
+  return [
+    ...v.observeTelemetry(
+      aTelemetryBatch({
+        points: points('latency.p95', 's', T0 - 40 * MINUTE, T0, () => r.normal(0.1, 0.005)),
+      }),
+    ),
+    ...v.observeTelemetry(
+      aTelemetryBatch({
+        points: points('latency.p95', 's', T0, T0 + 20 * MINUTE, () => r.normal(0.6, 0.02)),
+      }),
+    ),
+  ];
+}
+
 function points(
   metric: string,
   unit: string | null,
@@ -195,19 +211,33 @@ describe('DeploymentVerifier', () => {
     );
     const out = [
       ...v.observeChange(aChange({ id: 'slow-1', service: 'checkout', startedAt: T0 })),
-      ...v.observeTelemetry(
-        aTelemetryBatch({
-          points: points('latency.p95', 's', T0 - 40 * MINUTE, T0, () => r.normal(0.1, 0.005)),
-        }),
-      ),
-      ...v.observeTelemetry(
-        aTelemetryBatch({
-          points: points('latency.p95', 's', T0, T0 + 20 * MINUTE, () => r.normal(0.6, 0.02)),
-        }),
-      ),
+      ...slowdownAfterT0(v, r),
     ];
     assert.equal(v.stats().droppedLate, 0);
     assert.equal(out.find((x) => x.final)?.outcome, 'fail');
+  });
+
+  it('a change reported after its windows closed waits for its own telemetry, then for the idle timeout', () => {
+    const clock = new ManualClock(T0 + 60 * MINUTE);
+    const v = new DeploymentVerifier({}, clock);
+    const r = new SeededRandom(12);
+    v.observeTelemetry(
+      aTelemetryBatch({
+        service: 'search',
+        points: points('latency.p95', 's', T0, T0 + 60 * MINUTE, () => 0.1),
+      }),
+    );
+    v.advanceWatermark(clock.now() - MINUTE); // wall time says everything up to a minute ago is in
+    // Reported an hour after it began: other services' progress must not judge it before its data comes.
+    assert.deepEqual(v.observeChange(aChange({ id: 'late-1', service: 'checkout', startedAt: T0 })), []);
+    assert.deepEqual(v.advanceWatermark(clock.now() - MINUTE), []);
+    const out = [...slowdownAfterT0(v, r)];
+    assert.equal(out.find((x) => x.final)?.outcome, 'fail', 'judged on its own telemetry');
+    // A silent service's late change is judged once the idle timeout has passed since it became known.
+    assert.deepEqual(v.observeChange(aChange({ id: 'late-2', service: 'email', startedAt: T0 })), []);
+    clock.advance(v.settings.idleTimeoutMs);
+    const idle = v.advanceWatermark(clock.now() - MINUTE);
+    assert.equal(idle.find((x) => x.final)?.outcome, 'inconclusive');
   });
 
   it('keeps memory bounded: history by time and points, series per service, unjudged metrics not buffered', () => {

@@ -194,6 +194,12 @@ interface Verification {
   readonly series: Map<string, WindowSeries>;
   readonly overlapping: Set<string>;
   done: boolean;
+  /**
+   * Processing time the change became known (with a clock). For idleTimeoutMs after that only
+   * the service's own telemetry closes its looks: a change reported after it began gets that long
+   * for its telemetry to come in before other services' progress (or idleness) judges it.
+   */
+  readonly knownAt: number | undefined;
 }
 
 /** Verifies changes against their service's telemetry; see the file comment for semantics. */
@@ -258,6 +264,7 @@ export class DeploymentVerifier {
       series: new Map(),
       overlapping: new Set(),
       done: false,
+      knownAt: this.clock?.now(),
     };
     for (const other of state.verifications) {
       if (t0 >= other.observationStart && t0 < other.observationEnd) other.overlapping.add(change.id);
@@ -475,7 +482,8 @@ export class DeploymentVerifier {
   /** Evaluate every look of v that the watermark has closed, in order; stop at a fail. */
   private advance(v: Verification): Verdict[] {
     if (v.done) return [];
-    const wm = this.watermarkOf(v.state);
+    const justKnown = v.knownAt !== undefined && this.clock!.now() - v.knownAt < this.settings.idleTimeoutMs;
+    const wm = justKnown ? v.state.maxTs - this.settings.allowedLatenessMs : this.watermarkOf(v.state);
     let latestInterim: Verdict | null = null;
     const out: Verdict[] = [];
     while (!v.done && v.nextLook < v.lookTimes.length && v.lookTimes[v.nextLook]! <= wm) {
