@@ -17,7 +17,8 @@
 // when lateness is allowed; series beyond maxSeries are not tracked (counted), and series
 // silent for evictAfterMs of event time are forgotten.
 import type { TelemetryBatch, TelemetryPoint } from '#contracts';
-import { labelKey } from '../verification/verifier.js';
+import { ServiceTable } from '../service-table.js';
+import { labelKey, sameLabels } from '../verification/verifier.js';
 import { formatValue } from '../verification/wording.js';
 import {
   DEFAULT_ANOMALY_SETTINGS,
@@ -129,8 +130,7 @@ export interface DetectorStats {
 
 export class AnomalyDetector {
   readonly settings: DetectorSettings;
-  /** `${environment}\u0000${service}` → its series. */
-  private readonly services = new Map<string, ServiceSeries>();
+  private readonly services = new ServiceTable<ServiceSeries>();
   private seriesCount = 0;
   private readonly include: RegExp[];
   private droppedOutOfOrder = 0;
@@ -241,18 +241,18 @@ export class AnomalyDetector {
   }
 
   private groupOf(service: string, environment: string): ServiceSeries {
-    const key = `${environment}\u0000${service}`;
-    let group = this.services.get(key);
+    let group = this.services.get(environment, service);
     if (!group) {
       group = { service, environment, byMetric: new Map(), order: [] };
-      this.services.set(key, group);
+      this.services.set(environment, service, group);
     }
     return group;
   }
 
   private track(group: ServiceSeries, point: TelemetryPoint, position: number): Tracked | null {
     const known = position >= 0 ? group.order[position] : undefined;
-    if (known && known.name === point.metric && sameLabels(known, point.labels)) return known;
+    if (known && known.name === point.metric && sameLabels(point.labels, known.labels, known.labelCount))
+      return known;
     const labels = labelKey(point.labels);
     const metric = `${point.metric}${labels}`;
     let t = group.byMetric.get(metric);
@@ -336,7 +336,7 @@ export class AnomalyDetector {
   private sweep(): void {
     this.lastSweep = this.globalMaxTs;
     const horizon = this.globalMaxTs - this.settings.evictAfterMs;
-    for (const [key, group] of this.services) {
+    for (const group of [...this.services.values()]) {
       let evicted = false;
       for (const [metric, t] of group.byMetric) {
         if (t.model.lastTimestamp < horizon && !t.pending?.length) {
@@ -346,19 +346,9 @@ export class AnomalyDetector {
         }
       }
       if (evicted) group.order = []; // no position may point at a forgotten series
-      if (group.byMetric.size === 0) this.services.delete(key);
+      if (group.byMetric.size === 0) this.services.delete(group.environment, group.service);
     }
   }
-}
-
-/** Whether a point's labels are the series' labels (as labelKey compares them), without building a key. */
-function sameLabels(t: Tracked, labels: Readonly<Record<string, string>> | undefined): boolean {
-  let n = 0;
-  for (const k in labels) {
-    if (t.labels[k] !== labels[k]) return false;
-    n++;
-  }
-  return n === t.labelCount;
 }
 
 /** 0.5 at minScore σ, 0.8 at twice that, approaching 1 for gross departures. */

@@ -224,8 +224,18 @@ export class SeriesModel {
   private profileStamp = -1;
   private buckets = 0;
   private bucketWidth = 0;
+  // The bucket the last sample went into and what its slot and count now hold: the samples of
+  // one bucket come in a run, and the run reads no typed array (those reads missed the cache).
+  private runPeriod = NaN;
+  private runBucket = -1;
+  private runCount = 0;
+  private runMean = NaN;
+
+  /** The spike memory's decay per sample (a power per sample was a noticeable part of detect). */
+  private readonly spikeDecay: number;
 
   constructor(private readonly s: AnomalySettings) {
+    this.spikeDecay = Math.pow(0.5, 1 / s.spikeHalfLife);
     this.values = new Float32Array(s.windowSize);
     this.times = new Uint32Array(s.windowSize);
     this.sorted = new SortedWindow(new Float32Array(s.windowSize));
@@ -327,7 +337,7 @@ export class SeriesModel {
     const pred = this.predict(ts, seq);
     const rawZ = (x - pred) / this.fit.sigma;
     const peak = this.zPeak;
-    this.zPeak = Math.max(Math.abs(rawZ), peak * Math.pow(0.5, 1 / s.spikeHalfLife));
+    this.zPeak = Math.max(Math.abs(rawZ), peak * this.spikeDecay);
     const z = clamp(rawZ, -s.zCap, s.zCap);
     const up = this.sUp + z - s.k;
     if (up > 0) {
@@ -597,26 +607,43 @@ export class SeriesModel {
     const D = this.s.seasonPeriodsKept + 1;
     const B = this.buckets;
     const period = Math.floor(ts / this.s.seasonPeriodMs);
-    const b = this.bucketOf(ts);
+    const b = this.bucketOf(ts, period);
     const slot = (period % D) * B + b;
-    const p16 = period & 0xffff;
-    if (this.bucketPeriod![b] !== p16) {
-      // First sample of this bucket in a new period: clear slots of periods skipped by a gap.
-      const last = this.bucketPeriod![b]!;
-      const gap = last === 0xffff ? D : (p16 - last + 0x10000) & 0xffff;
-      for (let g = 0; g < Math.min(gap, D); g++) this.slots![((period - g) % D) * B + b] = NaN;
-      this.bucketPeriod![b] = p16;
-      this.slotCount![b] = 0;
+    let count: number;
+    let cur: number;
+    if (period === this.runPeriod && b === this.runBucket) {
+      count = this.runCount;
+      cur = this.runMean;
+    } else {
+      const p16 = period & 0xffff;
+      if (this.bucketPeriod![b] !== p16) {
+        // First sample of this bucket in a new period: clear slots of periods skipped by a gap.
+        const last = this.bucketPeriod![b]!;
+        const gap = last === 0xffff ? D : (p16 - last + 0x10000) & 0xffff;
+        for (let g = 0; g < Math.min(gap, D); g++) this.slots![((period - g) % D) * B + b] = NaN;
+        this.bucketPeriod![b] = p16;
+        this.slotCount![b] = 0;
+      }
+      count = this.slotCount![b]!;
+      cur = this.slots![slot]!;
+      this.runPeriod = period;
+      this.runBucket = b;
     }
-    const n = Math.min(255, this.slotCount![b]! + 1);
+    const n = Math.min(255, count + 1);
     this.slotCount![b] = n;
-    const cur = this.slots![slot]!;
-    this.slots![slot] = Number.isNaN(cur) ? x : cur + (x - cur) / n;
+    const mean = Number.isNaN(cur) ? x : cur + (x - cur) / n;
+    this.slots![slot] = mean;
+    this.runCount = n;
+    this.runMean = Math.fround(mean); // as the slot holds it
   }
 
-  private bucketOf(ts: number): number {
-    const period = this.s.seasonPeriodMs;
-    const phase = ((ts % period) + period) % period;
+  /** `period`: floor(ts / seasonPeriodMs), which the caller has at hand. */
+  private bucketOf(ts: number, period: number): number {
+    const length = this.s.seasonPeriodMs;
+    // ts − period·length is exactly the floored remainder when period is right (both exact in
+    // float64); a double % is a call into the runtime, so it is left for the odd case.
+    let phase = ts - period * length;
+    if (!(phase >= 0 && phase < length)) phase = ((ts % length) + length) % length;
     return Math.min(this.buckets - 1, Math.floor(phase / this.bucketWidth));
   }
 

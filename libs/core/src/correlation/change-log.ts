@@ -72,6 +72,11 @@ export class ChangeLog {
     return lo;
   }
 
+  /** Whether the change has a failing verdict (facts() reports every fail, interim or final). */
+  failed(id: string): boolean {
+    return this.verdicts.get(id)?.outcome === 'fail';
+  }
+
   facts(change: Change): ChangeFacts {
     const verdict = this.verdicts.get(change.id);
     // Only a failing interim look counts before the final verdict: interim passes are not passes yet.

@@ -116,6 +116,13 @@ function sameEvidence(last: Attribution, changes: readonly Change[], facts: read
   return true;
 }
 
+interface Neighbourhood {
+  /** Services whose changes are candidates (relation() is not 'unrelated'). */
+  readonly candidates: ReadonlySet<string>;
+  /** Those and the services whose failed changes can explain a candidate's failure away. */
+  readonly relevant: ReadonlySet<string>;
+}
+
 interface OpenSymptom {
   symptom: Symptom;
   readonly firing: Set<string>;
@@ -133,7 +140,7 @@ export class Correlator {
    */
   private readonly attributions = new WeakMap<Symptom, Attribution>();
   /** Neighbourhoods of symptom services in the graph as of nearVersion (services with incidents: few). */
-  private readonly near = new Map<string, ReadonlySet<string>>();
+  private readonly near = new Map<string, Neighbourhood>();
   private nearVersion = -1;
   private maxEventTime = Number.NEGATIVE_INFINITY;
 
@@ -365,7 +372,8 @@ export class Correlator {
   private track(incident: Incident, symptom: Symptom, signal: Signal): void {
     const open = this.symptoms.get(incident.id) ?? { symptom, firing: new Set<string>() };
     if (signal.kind === 'alert') open.firing.add(signal.ref);
-    open.symptom = { ...open.symptom, endedAt: null };
+    // Not ended (undefined counts as null): the same object, which finds its last attribution.
+    if (open.symptom.endedAt != null) open.symptom = { ...open.symptom, endedAt: null };
     this.symptoms.set(incident.id, open);
   }
 
@@ -379,10 +387,23 @@ export class Correlator {
       this.nearVersion = this.graph.version;
     }
     let near = this.near.get(symptom.service);
-    if (!near) this.near.set(symptom.service, (near = this.graph.relevantTo(symptom.service, maxHops)));
+    if (!near) {
+      near = {
+        candidates: this.graph.neighbourhood(symptom.service, maxHops),
+        relevant: this.graph.relevantTo(symptom.service, maxHops),
+      };
+      this.near.set(symptom.service, near);
+    }
+    // Outside the neighbourhood only a failed change can matter (explaining a candidate's failure
+    // away): the rest would change neither the result nor, by their verdicts, the reuse below.
     const changes = this.changes
       .between(symptom.onset - lookbackMs, symptom.onset + skewMs)
-      .filter((c) => c.scope !== 'service' || near.has(c.service));
+      .filter(
+        (c) =>
+          c.scope !== 'service' ||
+          near.candidates.has(c.service) ||
+          (near.relevant.has(c.service) && this.changes.failed(c.id)),
+      );
     const facts = changes.map((c) => this.changes.facts(c));
     const last = this.attributions.get(symptom);
     if (last && last.graphVersion === this.graph.version && sameEvidence(last, changes, facts))

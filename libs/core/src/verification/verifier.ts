@@ -52,6 +52,7 @@ import type {
   VerdictOutcome,
 } from '#contracts';
 import type { Clock } from '../clock.js';
+import { ServiceTable } from '../service-table.js';
 import { alphaForLook, type SpendingFunction } from '../stats/spending.js';
 import {
   DEFAULT_JUDGE_SETTINGS,
@@ -140,6 +141,9 @@ export interface VerifierStats {
 interface TrackedSeries {
   readonly key: string;
   readonly metric: string;
+  /** The points' labels (labelsKey's source) and their count, to recognise the series without its key. */
+  readonly labels: Readonly<Record<string, string>> | undefined;
+  readonly labelCount: number;
   readonly display: string;
   readonly labelsKey: string;
   readonly signal: ResolvedSignal;
@@ -147,11 +151,15 @@ interface TrackedSeries {
 }
 
 interface ServiceState {
-  readonly key: string;
   readonly service: string;
   readonly environment: string;
   maxTs: number;
   readonly series: Map<string, TrackedSeries>;
+  /**
+   * The series of point i of the service's last batch: a service sends the same series in the
+   * same order every scrape, so a point is matched by name and labels before its key is built.
+   */
+  readonly order: (TrackedSeries | undefined)[];
   /** Series keys that match no signal (not buffered), bounded like series. */
   readonly unjudged: Set<string>;
   readonly verifications: Set<Verification>;
@@ -205,7 +213,7 @@ interface Verification {
 /** Verifies changes against their service's telemetry; see the file comment for semantics. */
 export class DeploymentVerifier {
   readonly settings: VerifierSettings;
-  private readonly states = new Map<string, ServiceState>();
+  private readonly states = new ServiceTable<ServiceState>();
   private readonly byChange = new Map<string, Verification>();
   private readonly completed = new Set<string>();
   private globalMaxTs = -Infinity;
@@ -225,19 +233,32 @@ export class DeploymentVerifier {
   /** Feed telemetry (any service). Returns verdicts whose looks closed as a result. */
   observeTelemetry(batch: TelemetryBatch): Verdict[] {
     const out: Verdict[] = [];
-    for (const [service, points] of this.byService(batch)) {
-      const state = this.stateFor(batch.environment, service);
-      // The points of one batch arrive together: lateness is judged against the watermark as it
-      // stood before the batch, so a batch's own order does not matter. A point is late only for
-      // its own service: one whose partition lags behind the others (consumers catch up at their
-      // own pace after a restart) keeps its data; the other services' progress only decides when
-      // a silent service's changes are judged.
-      const watermark = state.maxTs - this.settings.allowedLatenessMs;
-      for (const point of points) this.addPoint(state, point, watermark);
-      out.push(...this.checkService(state));
+    if (this.allOwn(batch)) this.observeService(batch.environment, batch.service, batch.points, true, out);
+    else {
+      for (const [service, points] of this.byService(batch))
+        this.observeService(batch.environment, service, points, service === batch.service, out);
     }
     out.push(...this.maybeCheckAll());
     return out;
+  }
+
+  /** `inOrder`: the points are the batch's own, in its order (a point's position hints at its series). */
+  private observeService(
+    environment: string,
+    service: string,
+    points: readonly TelemetryPoint[],
+    inOrder: boolean,
+    out: Verdict[],
+  ): void {
+    const state = this.stateFor(environment, service);
+    // The points of one batch arrive together: lateness is judged against the watermark as it
+    // stood before the batch, so a batch's own order does not matter. A point is late only for
+    // its own service: one whose partition lags behind the others (consumers catch up at their
+    // own pace after a restart) keeps its data; the other services' progress only decides when
+    // a silent service's changes are judged.
+    const watermark = state.maxTs - this.settings.allowedLatenessMs;
+    for (let i = 0; i < points.length; i++) this.addPoint(state, points[i]!, watermark, inOrder ? i : -1);
+    if (state.verifications.size > 0) out.push(...this.checkService(state));
   }
 
   /** Start verifying a change (idempotent per change id). Returns verdicts already due. */
@@ -298,8 +319,7 @@ export class DeploymentVerifier {
 
   /** The event-time watermark of one service. */
   watermark(service: string, environment = 'production'): number {
-    const state = this.states.get(`${environment}\u0000${service}`);
-    return this.watermarkOf(state);
+    return this.watermarkOf(this.states.get(environment, service));
   }
 
   /** Changes currently being verified. */
@@ -341,6 +361,17 @@ export class DeploymentVerifier {
 
   // ---------------------------------------------------------------------------------------
 
+  /** Whether every point of the batch describes the batch's own service (no edge point of another). */
+  private allOwn(batch: TelemetryBatch): boolean {
+    const edge = this.settings.edgeLabels;
+    if (!edge) return true;
+    for (const point of batch.points) {
+      const server = point.labels[edge.server];
+      if (server && server !== batch.service && point.labels[edge.client]) return false;
+    }
+    return true;
+  }
+
   /** The batch's points by the service they describe: edge points go to their server. */
   private byService(batch: TelemetryBatch): Map<string, readonly TelemetryPoint[]> {
     const edge = this.settings.edgeLabels;
@@ -360,20 +391,19 @@ export class DeploymentVerifier {
   }
 
   private stateFor(environment: string, service: string): ServiceState {
-    const key = `${environment}\u0000${service}`;
-    let st = this.states.get(key);
+    let st = this.states.get(environment, service);
     if (!st) {
       st = {
-        key,
         service,
         environment,
         maxTs: -Infinity,
         series: new Map(),
+        order: [],
         unjudged: new Set(),
         verifications: new Set(),
         failures: [],
       };
-      this.states.set(key, st);
+      this.states.set(environment, service, st);
     }
     return st;
   }
@@ -384,7 +414,8 @@ export class DeploymentVerifier {
     return Math.max(own, this.globalMaxTs - s.idleTimeoutMs, this.externalWatermark);
   }
 
-  private addPoint(state: ServiceState, point: TelemetryPoint, watermark: number): void {
+  /** `position`: the point's index in its batch, −1 when that says nothing (points of an edge). */
+  private addPoint(state: ServiceState, point: TelemetryPoint, watermark: number, position: number): void {
     const ts = point.timestamp;
     if (!Number.isFinite(ts) || !Number.isFinite(point.value)) {
       this.droppedInvalid++;
@@ -396,11 +427,33 @@ export class DeploymentVerifier {
     }
     if (ts > state.maxTs) state.maxTs = ts;
     if (ts > this.globalMaxTs) this.globalMaxTs = ts;
+    const known = position >= 0 ? state.order[position] : undefined;
+    const tracked =
+      known && known.metric === point.metric && sameLabels(point.labels, known.labels, known.labelCount)
+        ? known
+        : this.trackedFor(state, point);
+    if (!tracked) return;
+    if (position >= 0) state.order[position] = tracked;
+    tracked.history.insert(ts, point.value);
+    const horizon = state.maxTs - this.settings.historyMs;
+    if (tracked.history.firstTimestamp < horizon - this.settings.lookIntervalMs)
+      tracked.history.pruneBefore(horizon);
+    if (state.verifications.size === 0) return;
+    for (const v of state.verifications) {
+      if (ts >= v.baselineReach && ts < v.baselineEnd)
+        this.windowSeries(v, tracked).base.insert(ts, point.value);
+      else if (ts >= v.observationStart && ts < v.observationEnd)
+        this.windowSeries(v, tracked).obs.insert(ts, point.value);
+    }
+  }
+
+  /** The point's series by its key, tracked from now on if it is judged; undefined when it is not kept. */
+  private trackedFor(state: ServiceState, point: TelemetryPoint): TrackedSeries | undefined {
     const labelsKey = labelKey(point.labels);
     const key = labelsKey ? `${point.metric}${labelsKey}` : point.metric;
     let tracked = state.series.get(key);
     if (!tracked) {
-      if (state.unjudged.has(key)) return;
+      if (state.unjudged.has(key)) return undefined;
       const signal = resolveSignal(
         point.metric,
         point.unit,
@@ -409,15 +462,17 @@ export class DeploymentVerifier {
       );
       if (state.series.size + state.unjudged.size >= this.settings.maxSeriesPerService) {
         this.droppedSeries++;
-        return;
+        return undefined;
       }
       if (!signal) {
         state.unjudged.add(key);
-        return;
+        return undefined;
       }
       tracked = {
         key,
         metric: point.metric,
+        labels: point.labels ? { ...point.labels } : undefined,
+        labelCount: point.labels ? Object.keys(point.labels).length : 0,
         display: key,
         labelsKey,
         signal,
@@ -426,16 +481,7 @@ export class DeploymentVerifier {
       state.series.set(key, tracked);
       for (const v of state.verifications) this.windowSeries(v, tracked);
     }
-    tracked.history.insert(ts, point.value);
-    const horizon = state.maxTs - this.settings.historyMs;
-    if (tracked.history.firstTimestamp < horizon - this.settings.lookIntervalMs)
-      tracked.history.pruneBefore(horizon);
-    for (const v of state.verifications) {
-      if (ts >= v.baselineReach && ts < v.baselineEnd)
-        this.windowSeries(v, tracked).base.insert(ts, point.value);
-      else if (ts >= v.observationStart && ts < v.observationEnd)
-        this.windowSeries(v, tracked).obs.insert(ts, point.value);
-    }
+    return tracked;
   }
 
   private windowSeries(v: Verification, tracked: TrackedSeries): WindowSeries {
@@ -474,8 +520,8 @@ export class DeploymentVerifier {
       Math.max(this.globalMaxTs, this.externalWatermark) -
       this.settings.historyMs -
       this.settings.idleTimeoutMs;
-    for (const [key, st] of this.states) {
-      if (st.verifications.size === 0 && st.maxTs < horizon) this.states.delete(key);
+    for (const st of [...this.states.values()]) {
+      if (st.verifications.size === 0 && st.maxTs < horizon) this.states.delete(st.environment, st.service);
     }
   }
 
@@ -751,6 +797,23 @@ export function labelKey(labels: Readonly<Record<string, string>> | undefined): 
   if (keys.length === 0) return '';
   keys.sort();
   return `{${keys.map((k) => `${k}="${labels[k]}"`).join(',')}}`;
+}
+
+/**
+ * Whether a point's labels are a series' labels as labelKey compares them (own keys, values as
+ * text), without building the key; false only costs the caller a lookup by key.
+ */
+export function sameLabels(
+  labels: Readonly<Record<string, string>> | undefined,
+  series: Readonly<Record<string, string>> | undefined,
+  seriesLabelCount: number,
+): boolean {
+  let n = 0;
+  for (const k in labels) {
+    if (series?.[k] !== labels[k]) return false;
+    n++;
+  }
+  return n === seriesLabelCount;
 }
 
 /** The baseline points of a look: those inside the plan's segments, in time order. */
