@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { EventCodec, TOPICS, type Incident, type Verdict } from '#contracts';
+import { EventCodec, TOPICS, type EventTypes, type Incident, type Verdict } from '#contracts';
 import type { CorrelatorInput } from '#core';
 import { testKafkaBrokers } from '#testing';
 import { loadCorrelationScenarios } from '../libs/core/src/correlation/scenario-files.spec-support.js';
@@ -20,7 +20,7 @@ import {
   type DriverRun,
 } from '../libs/core/src/correlation/test-driver.js';
 import { freshDataDir, startProcess } from './support/app-process.js';
-import { consumeUntil, produce } from './support/kafka-topics.js';
+import { consumeUntil, produce, type SeenMessage } from './support/kafka-topics.js';
 
 const MINUTE = 60_000;
 /** Changes older than this are evidence only (the app's verifyWithinMs with a 15 s idle timeout), with a minute to spare. */
@@ -114,6 +114,21 @@ async function produceInOrder(brokers: string[], inputs: readonly CorrelatorInpu
   }
 }
 
+/**
+ * A `done` for consumeUntil, which calls it for every message of the topic: decodes only what
+ * matched since the last call, hands each to `take`, then asks `done`.
+ */
+function eachNew<E extends 'verdict' | 'incident'>(
+  event: E,
+  take: (value: EventTypes[E]) => void,
+  done: () => boolean,
+) {
+  return async (seen: SeenMessage[]): Promise<boolean> => {
+    for (const m of seen.splice(0)) take((await codec.decode(event, m.value)) as EventTypes[E]);
+    return done();
+  };
+}
+
 async function brokerShape(brokers: string[], scenario: CorrelationScenario, want: Shape): Promise<Shape> {
   const services = new Set((scenario.graph ?? []).flat());
   for (const x of [...(scenario.changes ?? []), ...(scenario.alerts ?? []), ...(scenario.series ?? [])])
@@ -126,15 +141,14 @@ async function brokerShape(brokers: string[], scenario: CorrelationScenario, wan
       brokers,
       [TOPICS.verdicts],
       ours,
-      async (seen) => {
-        // Called for every message of the topic: decode only what matched since the last call.
-        for (const m of seen.splice(0)) {
-          const v = (await codec.decode('verdict', m.value)) as Verdict;
+      eachNew(
+        'verdict',
+        (v) => {
           if (changes.has(v.changeId) && (v.final || !verdicts.get(v.changeId)?.final))
             verdicts.set(v.changeId, v);
-        }
-        return [...changes].every((id) => verdicts.get(id)?.final);
-      },
+        },
+        () => [...changes].every((id) => verdicts.get(id)?.final),
+      ),
       120_000,
     );
   const latest = new Map<string, Incident>();
@@ -143,13 +157,13 @@ async function brokerShape(brokers: string[], scenario: CorrelationScenario, wan
     brokers,
     [TOPICS.incidents],
     ours,
-    async (seen) => {
-      for (const m of seen.splice(0)) {
-        const i = (await codec.decode('incident', m.value)) as Incident;
+    eachNew(
+      'incident',
+      (i) => {
         if ((latest.get(i.id)?.version ?? 0) < i.version) latest.set(i.id, i);
-      }
-      return JSON.stringify(now()) === JSON.stringify(want);
-    },
+      },
+      () => JSON.stringify(now()) === JSON.stringify(want),
+    ),
     60_000,
   );
   return now();

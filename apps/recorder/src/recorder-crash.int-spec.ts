@@ -14,14 +14,13 @@ import { EventCodec } from '#contracts';
 import { KafkaBus } from '#messaging';
 import { silentLogger } from '#observability';
 import { ChdbStore, HttpStore, type ClickHouseStore } from '#storage';
-import { aChange, testKafkaBrokers, uniqueTopic } from '#testing';
+import { aChange, eventually, testKafkaBrokers, uniqueTopic } from '#testing';
 import {
   committedOffsets,
   endOffsets,
   withAdmin,
 } from '../../../libs/messaging/src/testing/kafka-offsets.js';
 import { freshDataDir, startProcess, type AppProcess } from '../../../test/support/app-process.js';
-import { eventually } from './recorder-test-support.js';
 
 const RECORDER = 'dist/apps/recorder/src/main.js';
 const CLI = 'bin/aftershock.js';

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { StoreError, type ClickHouseStore, type InsertOptions, type QueryParams } from '#storage';
-import { aChange, aTelemetryBatch } from '#testing';
-import { countRows, eventually, recorderHarness, type RecorderHarness } from './recorder-test-support.js';
+import { aChange, aTelemetryBatch, eventually } from '#testing';
+import { countRows, recorderHarness, type RecorderHarness } from './recorder-test-support.js';
 
 /** The real store, or — while `down` — the errors of a server that does not answer. */
 class SwitchableStore implements ClickHouseStore {

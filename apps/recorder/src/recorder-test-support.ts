@@ -119,19 +119,6 @@ export async function recorderHarness(
   };
 }
 
-/** Retries `check` until it passes (a bound on waiting, not on speed), then returns its value. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
-
 export async function countRows(
   store: ClickHouseStore,
   sql: string,

@@ -18,6 +18,7 @@ import {
   aVerdict,
   MINUTE,
   T0,
+  eventually,
 } from '#testing';
 import {
   AlertsRepository,
@@ -30,7 +31,7 @@ import {
   VerdictsRepository,
 } from '#storage';
 import { UNREADABLE_DEAD_LETTER } from '#storage';
-import { eventually, recorderHarness, type RecorderHarness } from './recorder-test-support.js';
+import { recorderHarness, type RecorderHarness } from './recorder-test-support.js';
 
 describe('recorder: topics → ClickHouse, field for field', () => {
   let h: RecorderHarness;

@@ -161,7 +161,8 @@ function settledVerdicts(verdicts: readonly Verdict[]): Verdict[] {
   return settled;
 }
 
-function latestVersions(incidents: readonly Incident[]): Incident[] {
+/** The newest version of each incident. */
+export function latestVersions(incidents: readonly Incident[]): Incident[] {
   const latest = new Map<string, Incident>();
   for (const incident of incidents) {
     const known = latest.get(incident.id);

@@ -6,7 +6,11 @@
 import { completeChange } from '../change-record.js';
 import type { Alert, Change, ChangeKind, Incident, Severity, TelemetryBatch, Verdict } from '#contracts';
 import { SeededRandom } from '../stats/random.js';
-import { DeploymentVerifier, type VerifierSettings } from '../verification/verifier.js';
+import {
+  DEFAULT_VERIFIER_SETTINGS,
+  DeploymentVerifier,
+  type VerifierSettings,
+} from '../verification/verifier.js';
 import { generateSeries, type ScenarioSeries } from '../verification/scenario.js';
 import {
   Correlator,
@@ -14,7 +18,13 @@ import {
   type CorrelatorInput,
   type CorrelatorOutput,
 } from './correlator.js';
-import { restoreCorrelator, restoreHorizons, type RestoreHorizons, type RestoreSources } from './restore.js';
+import {
+  latestVersions,
+  restoreCorrelator,
+  restoreHorizons,
+  type RestoreHorizons,
+  type RestoreSources,
+} from './restore.js';
 
 const MINUTE = 60_000;
 
@@ -181,26 +191,22 @@ export function runScenario(
   const last = events.at(-1)?.arrival ?? start;
   outputs.push(...correlator.advanceTo(last + 3 * 3_600_000));
 
-  const incidents = new Map<string, Incident>();
   const verdicts = new Map<string, Verdict>();
   for (const o of outputs) {
-    if (o.type === 'incident') {
-      const known = incidents.get(o.incident.id);
-      if (!known || o.incident.version > known.version) incidents.set(o.incident.id, o.incident);
-    } else if (o.type === 'verdict') {
-      const known = verdicts.get(o.verdict.changeId);
-      if (!known || !known.final) verdicts.set(o.verdict.changeId, o.verdict);
-    }
+    if (o.type !== 'verdict') continue;
+    const known = verdicts.get(o.verdict.changeId);
+    if (!known || !known.final) verdicts.set(o.verdict.changeId, o.verdict);
   }
+  const incidents = latestVersions(outputs.flatMap((o) => (o.type === 'incident' ? [o.incident] : [])));
   return {
     outputs,
-    incidents: [...incidents.values()].sort((a, b) => a.openedAt - b.openedAt || a.id.localeCompare(b.id)),
+    incidents: incidents.sort((a, b) => a.openedAt - b.openedAt || a.id.localeCompare(b.id)),
     verdicts,
   };
 }
 
 function verifierSettings(overrides: Partial<VerifierSettings> | undefined): VerifierSettings {
-  return new DeploymentVerifier(overrides ?? {}).settings;
+  return { ...DEFAULT_VERIFIER_SETTINGS, ...overrides };
 }
 
 /** What a correlator restarted at `cut` reads back: the topics' contents before it, within the horizons. */

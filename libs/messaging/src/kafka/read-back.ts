@@ -25,15 +25,15 @@ export async function readBackFromKafka(
   onBatch: (batch: PartitionBatch) => Promise<void> | void,
   tuning: ReadBackTuning,
 ): Promise<void> {
-  const ranges = await rangesOf(admin, request);
-  if (ranges.size === 0) return;
   const { topic } = request;
+  const bounds = await admin.fetchTopicOffsets(topic);
+  const ranges = await rangesOf(admin, request, bounds);
+  if (ranges.size === 0) return;
   const groupId = `aftershock-read-back-${randomUUID()}`;
-  const ends = await admin.fetchTopicOffsets(topic);
   await admin.setOffsets({
     groupId,
     topic,
-    partitions: ends.map(({ partition, high }) => ({
+    partitions: bounds.map(({ partition, high }) => ({
       partition,
       offset: (ranges.get(partition)?.next ?? BigInt(high)).toString(),
     })),
@@ -86,12 +86,15 @@ export async function readBackFromKafka(
 }
 
 /** Per partition asked for: from the first offset at or after `since` up to `until`; empty ranges left out. */
-async function rangesOf(admin: Admin, request: ReadBackRequest): Promise<Map<number, Range>> {
+async function rangesOf(
+  admin: Admin,
+  request: ReadBackRequest,
+  bounds: readonly { partition: number; low: string; high: string }[],
+): Promise<Map<number, Range>> {
   const { topic, since, until } = request;
   const wanted = request.partitions ? new Set(request.partitions) : undefined;
-  const [starts, bounds, committed] = await Promise.all([
+  const [starts, committed] = await Promise.all([
     since > 0 ? admin.fetchTopicOffsetsByTimestamp(topic, since) : undefined,
-    admin.fetchTopicOffsets(topic),
     until === 'end' ? undefined : admin.fetchOffsets({ groupId: until.committedBy, topics: [topic] }),
   ]);
   const committedBy = new Map(committed?.[0]?.partitions.map((p) => [p.partition, BigInt(p.offset)]));

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Assignment, InboundMessage, MessageBus, ReadBackRequest } from '../port.js';
+import { eventually } from '#testing';
 import { deferred, valueOf, whenCount } from './test-support.js';
 
 const keyed = (label: string, count: number) =>
@@ -17,15 +18,6 @@ async function readAll(bus: MessageBus, request: ReadBackRequest): Promise<Inbou
     got.push(...batch.messages);
   });
   return got;
-}
-
-/** Polls `condition` until it holds (bounded, so a broken adapter fails instead of hanging). */
-export async function eventually(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await sleep(20);
-  }
 }
 
 export async function checkReadBack(bus: MessageBus, topic: string): Promise<void> {
@@ -100,7 +92,7 @@ export async function checkAssignmentHook(bus: MessageBus, topic: string): Promi
       if (first.length === 1) await gate.promise;
     },
   });
-  await eventually(() => first.length === 1, 'the hook ran again after failing');
+  await eventually(() => assert.equal(first.length, 1, 'the hook ran again after failing'));
   await sleep(300); // batches had their chance to slip past the hook
   gateOpen = true;
   gate.resolve();
@@ -118,12 +110,13 @@ export async function checkAssignmentHook(bus: MessageBus, topic: string): Promi
     },
   });
   const partitionsOf = (assignments: Assignment[]) => [...(assignments.at(-1)?.get(topic) ?? [])];
-  await eventually(
-    () =>
+  await eventually(() =>
+    assert.ok(
       first.length >= 2 &&
-      second.length >= 1 &&
-      partitionsOf(first).length + partitionsOf(second).length === 4,
-    'both members were told their share after the rebalance',
+        second.length >= 1 &&
+        partitionsOf(first).length + partitionsOf(second).length === 4,
+      'both members were told their share after the rebalance',
+    ),
   );
   const shares = [...partitionsOf(first), ...partitionsOf(second)].sort();
   assert.deepEqual(shares, [0, 1, 2, 3], 'the shares split the partitions');
