@@ -53,7 +53,7 @@ export interface ServiceSignalOverrides {
 
 // Request counts or rates; not in-flight gauges such as `active_requests`.
 const REQUESTS =
-  '(?<!active[._-]?)(requests?|calls?|workload|throughput|rps|qps|(^|[._-])ops|hits)([._-]?(total|count|rate|per[._-]?s(ec(ond)?)?))?(\\(ops\\))?$';
+  '(?<!active[._-]?)(requests?|calls?|workload|throughput|rps|qps|(^|[._-])ops|hits)([._-]?(total|count|rate|per[._-]?(s(ec(ond)?)?|min(ute)?)))?(\\(ops\\))?$';
 
 /** Sensible defaults for common metric naming (OpenTelemetry, Prometheus, Nezha-style). */
 export const DEFAULT_SIGNALS: readonly SignalSpec[] = [
@@ -165,7 +165,7 @@ function bind(spec: SignalSpec, metric: string, rawUnit: string | null): Resolve
   const complement = spec.complement ?? false;
   const declared = spec.valueType ?? 'auto';
   const percent = unit === '%' || /percent|pct|\(%\)/i.test(metric);
-  const perSecond = /\/s$/.test(unit) || /per[._-]?s(ec(ond)?)?$/i.test(metric);
+  const perSecond = ratePerSecond(unit, metric);
   switch (spec.kind) {
     case 'error_ratio': {
       const type =
@@ -173,29 +173,48 @@ function bind(spec: SignalSpec, metric: string, rawUnit: string | null): Resolve
           ? declared
           : percent
             ? 'percent'
-            : perSecond
+            : perSecond !== null
               ? 'rate'
               : spec.eventFloorPerMinute !== undefined
                 ? 'count'
                 : 'ratio';
       if (type === 'percent') return { spec, mode: 'ratio', scale: 0.01, complement, unit: 'ratio' };
       if (type === 'ratio') return { spec, mode: 'ratio', scale: 1, complement, unit: 'ratio' };
-      if (type === 'rate') return { spec, mode: 'rate', scale: 1, complement: false, unit: '1/s' };
+      if (type === 'rate')
+        return { spec, mode: 'rate', scale: perSecond ?? 1, complement: false, unit: '1/s' };
       return { spec, mode: 'count', scale: 1, complement: false, unit: '1' };
     }
     case 'latency':
       return { spec, mode: 'value', scale: latencyScale(unit, metric), complement: false, unit: 's' };
-    case 'throughput':
+    case 'throughput': {
+      const mode =
+        declared === 'count' ? 'count' : perSecond !== null || declared === 'rate' ? 'rate' : 'value';
       return {
         spec,
-        mode: declared === 'count' ? 'count' : perSecond || declared === 'rate' ? 'rate' : 'value',
-        scale: 1,
+        mode,
+        scale: mode === 'rate' ? (perSecond ?? 1) : 1,
         complement: false,
-        unit: unit || '',
+        unit: mode === 'rate' ? '1/s' : unit || '',
       };
+    }
     case 'saturation':
       return { spec, mode: 'value', scale: 1, complement: false, unit: unit || (percent ? '%' : '') };
   }
+}
+
+// Units that name a rate, and how many per second one of them is. Grafana's unit ids are the
+// common currency of dashboards and exporters: `ops`, `reqps`, `rps`, `wps`, `iops`, `cps` are
+// per second, `opm`, `reqpm`, `rpm`, `wpm` per minute (Grafana: "ops/sec (ops)", "ops/min (opm)").
+const PER_SECOND_UNIT = /^(ops|reqps|rps|wps|iops|cps|qps|hz)$|\/s(ec(ond)?)?$/i;
+const PER_MINUTE_UNIT = /^(opm|reqpm|rpm|wpm|cpm|qpm)$|\/min(ute)?$/i;
+
+/** Per-second multiplier of a rate unit (1 for …/s, 1/60 for …/min); null when the series is not a rate. */
+export function ratePerSecond(unit: string, metric: string): number | null {
+  if (PER_SECOND_UNIT.test(unit)) return 1;
+  if (PER_MINUTE_UNIT.test(unit)) return 1 / 60;
+  if (/per[._-]?s(ec(ond)?)?$/i.test(metric)) return 1;
+  if (/per[._-]?min(ute)?$/i.test(metric)) return 1 / 60;
+  return null;
 }
 
 function latencyScale(unit: string, metric: string): number {

@@ -39,6 +39,20 @@ describe('golden signals', () => {
     assert.equal(success.complement, true);
     assert.equal(success.scale, 0.01);
   });
+  it('reads rate units (Grafana ids and …/s, …/min) as per-second rates', () => {
+    const rate = (m: string, u: string | null) => {
+      const r = resolveSignal(m, u)!;
+      return r.mode === 'rate' ? r.scale : null;
+    };
+    assert.equal(rate('PodWorkload(Ops)', 'Ops'), 1, 'Grafana "ops" is ops/sec');
+    assert.equal(rate('http_requests', 'reqps'), 1);
+    assert.equal(rate('http_requests', 'req/s'), 1);
+    assert.equal(rate('http_requests', 'rpm'), 1 / 60);
+    assert.equal(rate('http_requests', 'opm'), 1 / 60);
+    assert.equal(rate('requests_per_minute', null), 1 / 60);
+    assert.equal(rate('http_requests_total', null), null, 'a counter without a unit is per point');
+    assert.equal(rate('payment_errors_total', '/min'), 1 / 60);
+  });
   it('per-service overrides come first, and ignored metrics are not judged', () => {
     const overrides = {
       ignore: ['duration\\.p99'],
@@ -328,6 +342,77 @@ describe('DeploymentVerifier', () => {
     const j = fail.metrics[0]!;
     assert.equal(j.metric, `http_errors_total${labelKey(labels)}`);
     assert.match(j.reason, /error ratio rose from 0\.\d+% \(\d+ of 30,000 requests\)/);
+  });
+
+  it('weighs error ratios by the request rate over the point interval (ops/s × 60 s)', () => {
+    // 9 ops/s is 540 requests a minute: 4% errors for 3 minutes is ~65 failed requests, not ~1.
+    const judge = (unit: string) => {
+      const v = new DeploymentVerifier();
+      const mk = (from: number, to: number, success: number): TelemetryPoint[] => [
+        ...points('PodWorkload(Ops)', unit, from, to, () => 9),
+        ...points('SuccessRate(%)', null, from, to, () => success),
+      ];
+      v.observeTelemetry(aTelemetryBatch({ points: mk(T0 - 30 * MINUTE, T0, 100) }));
+      v.observeChange(aChange({ id: 'c4', service: 'checkout', startedAt: T0 }));
+      const out: Verdict[] = [];
+      for (let t = T0; t < T0 + 5 * MINUTE; t += MINUTE)
+        out.push(...v.observeTelemetry(aTelemetryBatch({ points: mk(t, t + 1, 96) })));
+      return out.find((x) => x.look === 3)!;
+    };
+    const perSecond = judge('Ops');
+    assert.equal(perSecond.outcome, 'fail', perSecond.summary);
+    assert.match(perSecond.metrics[0]!.reason, /of 1,620\)/);
+    const perPoint = judge('');
+    assert.notEqual(perPoint.outcome, 'fail', 'read as 9 requests a minute, 1 failure in 27 proves nothing');
+  });
+});
+
+describe('a newer change on the same service', () => {
+  // Latency 100 ms; a second change 6 minutes after the first brings a regression to 400 ms.
+  const first = T0;
+  const second = T0 + 6 * MINUTE;
+  function run(order: 'in-order' | 'second-first' | 'second-late'): Verdict[] {
+    const v = new DeploymentVerifier();
+    const r = new SeededRandom(8);
+    const out: Verdict[] = [];
+    if (order === 'second-first') out.push(...v.observeChange(aChange({ id: 'second', startedAt: second })));
+    for (let t = T0 - 40 * MINUTE; t < T0 + 30 * MINUTE; t += MINUTE) {
+      if (t === first) out.push(...v.observeChange(aChange({ id: 'first', startedAt: first })));
+      if (t === second && order === 'in-order')
+        out.push(...v.observeChange(aChange({ id: 'second', startedAt: second })));
+      if (t === second + 3 * MINUTE && order === 'second-late')
+        out.push(...v.observeChange(aChange({ id: 'second', startedAt: second })));
+      const value = t >= second ? r.normal(0.4, 0.02) : r.normal(0.1, 0.005);
+      out.push(
+        ...v.observeTelemetry(aTelemetryBatch({ points: points('latency.p95', 's', t, t + 1, () => value) })),
+      );
+    }
+    return out;
+  }
+
+  it('ends the older change’s observation at its start: the regression fails the newer one only', () => {
+    for (const order of ['in-order', 'second-first'] as const) {
+      const out = run(order);
+      const a = out.filter((x) => x.changeId === 'first');
+      const finalA = a.find((x) => x.final)!;
+      assert.equal(finalA.outcome, 'pass', `${order}: ${finalA.summary}`);
+      assert.equal(finalA.decidedAt, second, order);
+      assert.equal(finalA.observationEnd, second);
+      assert.match(
+        finalA.summary,
+        /the observation ended after 6 min, when change second on the same service started/,
+      );
+      assert.ok(a.every((x) => x.outcome !== 'fail'));
+      assert.equal(out.find((x) => x.changeId === 'second' && x.final)?.outcome, 'fail', order);
+    }
+  });
+
+  it('a newer change reported late cuts the older one at its next look (looks already taken stand)', () => {
+    const a = run('second-late').filter((x) => x.changeId === 'first');
+    // Looks 7–9 were taken before the newer change was known; the regression fails the older
+    // change at one of them, which cannot be undone. What matters: it ends by look 10.
+    assert.ok(a.at(-1)!.final);
+    assert.ok(a.at(-1)!.decidedAt <= second + 4 * MINUTE, a.at(-1)!.summary);
   });
 });
 

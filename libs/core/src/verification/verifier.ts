@@ -3,7 +3,8 @@
 // telemetry in the baseline [t0 − 30 min, t0) with the observation [t0, t0 + 15 min + 2 min
 // grace), looks every minute once a series has 3 points (an interim look may FAIL early, which
 // ends the verification; otherwise it is 'inconclusive' and not final), and gives the final
-// verdict when the observation is complete. Verdict ids are `${changeId}/${look}`.
+// verdict when the observation is complete. Verdict ids are `${changeId}/${look}`. A newer
+// change on the same service ends the observation at its start (see supersede).
 //
 // Time. Only event time counts: the timestamps of telemetry points, never the wall clock.
 // Each service's watermark is
@@ -195,8 +196,11 @@ interface Verification {
   /** How far back baseline points are kept: the baseline may reach back past failed windows. */
   readonly baselineReach: number;
   readonly observationStart: number;
-  readonly observationEnd: number;
+  /** Cut short when a newer change on the same service starts (see supersede). */
+  observationEnd: number;
   readonly lookTimes: number[];
+  /** The newer change on the same service that ended this observation early. */
+  supersededBy: Change | null;
   nextLook: number;
   lastTestedFraction: number;
   readonly series: Map<string, WindowSeries>;
@@ -267,7 +271,13 @@ export class DeploymentVerifier {
     const s = this.settings;
     const state = this.stateFor(change.environment, change.service);
     const t0 = change.startedAt;
-    const observationEnd = t0 + s.observationMs + s.graceMs;
+    // A newer change on the same service that was reported first already ends this one.
+    let newer: Change | null = null;
+    for (const other of state.verifications) {
+      const at = other.change.startedAt;
+      if (at > t0 && at < (newer?.startedAt ?? Infinity)) newer = other.change;
+    }
+    const observationEnd = Math.min(t0 + s.observationMs + s.graceMs, newer?.startedAt ?? Infinity);
     const lookTimes: number[] = [];
     for (let t = t0 + s.lookIntervalMs; t < observationEnd; t += s.lookIntervalMs) lookTimes.push(t);
     lookTimes.push(observationEnd);
@@ -286,11 +296,13 @@ export class DeploymentVerifier {
       overlapping: new Set(),
       done: false,
       knownAt: this.clock?.now(),
+      supersededBy: newer,
     };
     for (const other of state.verifications) {
       if (t0 >= other.observationStart && t0 < other.observationEnd) other.overlapping.add(change.id);
       if (other.change.startedAt >= v.observationStart && other.change.startedAt < v.observationEnd)
         v.overlapping.add(other.change.id);
+      if (other.change.startedAt < t0) this.supersede(other, change);
     }
     // The baseline (and, for a change reported late, part of the observation) is in the past.
     for (const tracked of state.series.values()) {
@@ -548,9 +560,33 @@ export class DeploymentVerifier {
     return out;
   }
 
+  /**
+   * A newer change on the same service ends an older one's observation at its start: what
+   * happens after it is more likely the newer change's doing, and judging the older one on it
+   * would blame it for a regression it did not cause (a release train, a rollback, a fix on top
+   * of a bad deploy). Its last look moves to the newer change's start and spends the α left; a
+   * look already taken past that start (the newer change was reported late) cannot be undone,
+   * so the cut then comes at the next look.
+   */
+  private supersede(v: Verification, newer: Change): void {
+    if (v.done || newer.startedAt >= v.observationEnd) return;
+    if (v.supersededBy && v.supersededBy.startedAt <= newer.startedAt) return;
+    const taken = v.nextLook > 0 ? v.lookTimes[v.nextLook - 1]! : -Infinity;
+    const end = newer.startedAt > taken ? newer.startedAt : v.lookTimes[v.nextLook];
+    if (end === undefined) return;
+    v.supersededBy = newer;
+    v.observationEnd = end;
+    const pending = v.lookTimes.slice(v.nextLook).filter((t) => t < end);
+    v.lookTimes.length = v.nextLook;
+    v.lookTimes.push(...pending, end);
+  }
+
   private recordFailure(v: Verification): void {
     const failures = v.state.failures;
-    failures.push({ changeId: v.change.id, from: v.observationStart, to: v.observationEnd });
+    // The whole nominal window, even when a newer change cut the observation short: the newer
+    // change runs on top of the failed one until that is rolled back, so it is not "normal" either.
+    const nominalEnd = v.observationStart + this.settings.observationMs + this.settings.graceMs;
+    failures.push({ changeId: v.change.id, from: v.observationStart, to: nominalEnd });
     const horizon = v.observationStart - this.settings.historyMs - this.settings.observationMs;
     while (failures.length > 0 && failures[0]!.to < horizon) failures.shift();
     if (failures.length > 64) failures.shift();
@@ -688,7 +724,8 @@ export class DeploymentVerifier {
       exposure.tracked.history.typicalInterval(),
       intervalMs,
     );
-    const perPoint = sig.mode === 'rate' ? ownInterval / 1000 : 1;
+    // A rate's canonical value is per second (signal.scale converts per-minute units).
+    const perPoint = sig.mode === 'rate' ? (sig.scale * ownInterval) / 1000 : 1;
     return ts.map((t) => {
       const raw = buffer.valueNear(t, intervalMs / 2);
       return Number.isFinite(raw) ? raw * perPoint : NaN;
@@ -745,8 +782,11 @@ export class DeploymentVerifier {
       const names = judged.map((a) => a.judgement.metric);
       summary = `No regression on ${change.service} ${elapsed} after change ${change.id}: ${judged.length} metric${judged.length === 1 ? '' : 's'} within bounds (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})`;
     }
-    if (v.overlapping.size > 0)
-      summary += `; note: other changes overlap this window (${[...v.overlapping].join(', ')})`;
+    if (isLast && v.supersededBy)
+      summary += `; the observation ended after ${elapsed}, when change ${v.supersededBy.id} on the same service started`;
+    const overlapping = [...v.overlapping].filter((id) => id !== v.supersededBy?.id);
+    if (overlapping.length > 0)
+      summary += `; note: other changes overlap this window (${overlapping.join(', ')})`;
     if (plan.excluded.length > 0) {
       const left = plan.excluded.map(
         (f) => `${formatDuration(Math.min(f.to, v.baselineEnd) - f.from)} after ${f.changeId}`,
