@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Verdict } from '#contracts';
+import type { Change, Incident, Verdict } from '#contracts';
 import { aChange, anAlert, aVerdict, MINUTE, T0 } from '#testing';
+import { SeededRandom } from '../stats/random.js';
 import { Correlator, DEFAULT_CORRELATOR_SETTINGS, type VerifierPort } from './correlator.js';
+import { DependencyGraph } from './dependency-graph.js';
 
 /** A verifier that hands out the verdicts a test queues, when event time moves on. */
 class QueuedVerdicts implements VerifierPort {
@@ -57,5 +59,60 @@ describe('Correlator re-attribution', () => {
     verifier.queue.push(aVerdict({ id: 'chg-e/3', changeId: 'chg-e', service: 'e' }));
     correlator.advanceTo(T0 + 20 * MINUTE);
     assert.ok(searches() > 0);
+  });
+});
+
+describe('Correlator re-ranking', () => {
+  it('a change re-ranks only the incidents it can bear on (no churn from deploys elsewhere or later)', () => {
+    // A random fleet: a tree of 60 services, a deploy or a rollback most minutes, alerts that
+    // open and join incidents. Whenever a change arrives, any incident event it causes must be
+    // about an incident whose window holds the change and whose neighbourhood holds its service.
+    const rng = new SeededRandom(7);
+    const services = Array.from({ length: 60 }, (_, i) => `s${i}`);
+    const edges = services.slice(1).map((to, i) => ({ from: services[rng.int(i + 1)]!, to }));
+    const graph = new DependencyGraph(edges);
+    const { lookbackMs, skewMs, maxHops } = DEFAULT_CORRELATOR_SETTINGS.attribution;
+    const correlator = new Correlator(new QueuedVerdicts(), undefined, DEFAULT_CORRELATOR_SETTINGS, edges);
+    const changes: Change[] = [];
+    let checked = 0;
+    for (let minute = 0; minute < 600; minute++) {
+      const t = T0 + minute * MINUTE;
+      if (rng.next() < 0.5) {
+        const service = services[rng.int(services.length)]!;
+        const startedAt = t - rng.int(5) * MINUTE;
+        const change = aChange({
+          id: `c${minute}`,
+          service,
+          startedAt,
+          ...(rng.next() < 0.05 ? { scope: 'cluster' as const, cluster: 'eu-1' } : {}),
+        });
+        changes.push(change);
+        for (const out of correlator.process({ type: 'change', change })) {
+          if (out.type !== 'incident') continue;
+          checked++;
+          assert.ok(canBearOn(change, out.incident), `${change.id} re-ranked ${out.incident.id}`);
+        }
+      }
+      if (rng.next() < 0.6) {
+        correlator.process({
+          type: 'alert',
+          alert: anAlert({
+            fingerprint: `f${rng.int(30)}`,
+            service: services[rng.int(services.length)]!,
+            name: `Alert${rng.int(4)}`,
+            startsAt: t - MINUTE,
+            status: rng.next() < 0.3 ? 'resolved' : 'firing',
+            endsAt: t,
+          }),
+        });
+      }
+    }
+    assert.ok(checked > 10, `changes re-ranked incidents ${checked} times`);
+
+    function canBearOn(change: Change, incident: Incident): boolean {
+      const sinceStart = incident.openedAt - change.startedAt;
+      if (sinceStart < -skewMs || sinceStart > lookbackMs) return false;
+      return change.scope !== 'service' || graph.relevantTo(incident.service, maxHops).has(change.service);
+    }
   });
 });

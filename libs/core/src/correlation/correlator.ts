@@ -227,7 +227,8 @@ export class Correlator {
     // A change reported after the symptoms it caused (or a rollback) changes their attribution —
     // before its verification speaks, so a failed one joins the incident its symptoms opened
     // instead of opening another one that incident then merges into.
-    this.reattribute(change.startedAt, out);
+    // A rollback is evidence about the change it reverts: everything is re-ranked.
+    this.reattribute(change.startedAt, out, change.rollbackOf ? null : change);
     this.onVerdicts(this.verifier.observeChange(change), out);
   }
 
@@ -339,15 +340,31 @@ export class Correlator {
         // The failed verification itself is a momentary member; its alerts keep the incident open.
         this.incidents.onSignal({ ...signal, firing: false }, []);
       }
-      if (verdict.final || verdict.outcome === 'fail') this.reattribute(verdict.decidedAt, out);
+      if (verdict.final || verdict.outcome === 'fail')
+        this.reattribute(verdict.decidedAt, out, this.changes.get(verdict.changeId) ?? null);
     }
   }
 
-  /** New evidence: re-rank the suspects of every active incident. */
-  private reattribute(at: number, out: CorrelatorOutput[]): void {
+  /**
+   * New evidence about `change` (null: about anything): re-rank the suspects of the active
+   * incidents it can matter to. attribute() only weighs changes that started in a symptom's
+   * window and, when service-scoped, in its neighbourhood: for other incidents the ranking
+   * cannot move, and most incidents are older than a new change's start.
+   */
+  private reattribute(at: number, out: CorrelatorOutput[], change: Change | null): void {
+    const { lookbackMs, skewMs } = this.settings.attribution;
     for (const incident of this.incidents.active()) {
       const open = this.symptoms.get(incident.id);
       if (!open) continue;
+      if (change) {
+        const sinceStart = open.symptom.onset - change.startedAt;
+        if (sinceStart < -skewMs || sinceStart > lookbackMs) continue;
+        if (
+          change.scope === 'service' &&
+          !this.neighbourhood(open.symptom.service).relevant.has(change.service)
+        )
+          continue;
+      }
       const when = Math.max(at, incident.updatedAt);
       for (const updated of this.incidents.updateSuspects(incident.id, this.attribute(open.symptom), when)) {
         out.push({ type: 'incident', incident: updated });
@@ -377,23 +394,31 @@ export class Correlator {
     this.symptoms.set(incident.id, open);
   }
 
-  private attribute(symptom: Symptom): Suspect[] {
-    const { lookbackMs, skewMs, maxHops } = this.settings.attribution;
-    // A service change outside the symptom's neighbourhood (maxHops either way) is no candidate
-    // (attribution finds it unrelated), and unless it sits under a candidate it explains nothing
-    // away either: leaving such changes out spares a graph search per change.
+  /**
+   * A service change outside the symptom's neighbourhood (maxHops either way) is no candidate
+   * (attribution finds it unrelated), and unless it sits under a candidate it explains nothing
+   * away either: leaving such changes out spares a graph search per change.
+   */
+  private neighbourhood(service: string): Neighbourhood {
     if (this.nearVersion !== this.graph.version || this.near.size > 10_000) {
       this.near.clear(); // a new edge: neighbourhoods are recomputed as needed
       this.nearVersion = this.graph.version;
     }
-    let near = this.near.get(symptom.service);
+    let near = this.near.get(service);
     if (!near) {
+      const { maxHops } = this.settings.attribution;
       near = {
-        candidates: this.graph.neighbourhood(symptom.service, maxHops),
-        relevant: this.graph.relevantTo(symptom.service, maxHops),
+        candidates: this.graph.neighbourhood(service, maxHops),
+        relevant: this.graph.relevantTo(service, maxHops),
       };
-      this.near.set(symptom.service, near);
+      this.near.set(service, near);
     }
+    return near;
+  }
+
+  private attribute(symptom: Symptom): Suspect[] {
+    const { lookbackMs, skewMs } = this.settings.attribution;
+    const near = this.neighbourhood(symptom.service);
     // Outside the neighbourhood only a failed change can matter (explaining a candidate's failure
     // away): the rest would change neither the result nor, by their verdicts, the reuse below.
     const changes = this.changes
