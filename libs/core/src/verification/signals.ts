@@ -165,7 +165,7 @@ function bind(spec: SignalSpec, metric: string, rawUnit: string | null): Resolve
   const complement = spec.complement ?? false;
   const declared = spec.valueType ?? 'auto';
   const percent = unit === '%' || /percent|pct|\(%\)/i.test(metric);
-  const perSecond = ratePerSecond(unit, metric);
+  const rate = ratePerSecond(unit, metric);
   switch (spec.kind) {
     case 'error_ratio': {
       const type =
@@ -173,26 +173,24 @@ function bind(spec: SignalSpec, metric: string, rawUnit: string | null): Resolve
           ? declared
           : percent
             ? 'percent'
-            : perSecond !== null
+            : rate !== null
               ? 'rate'
               : spec.eventFloorPerMinute !== undefined
                 ? 'count'
                 : 'ratio';
       if (type === 'percent') return { spec, mode: 'ratio', scale: 0.01, complement, unit: 'ratio' };
       if (type === 'ratio') return { spec, mode: 'ratio', scale: 1, complement, unit: 'ratio' };
-      if (type === 'rate')
-        return { spec, mode: 'rate', scale: perSecond ?? 1, complement: false, unit: '1/s' };
+      if (type === 'rate') return { spec, mode: 'rate', scale: rate ?? 1, complement: false, unit: '1/s' };
       return { spec, mode: 'count', scale: 1, complement: false, unit: '1' };
     }
     case 'latency':
       return { spec, mode: 'value', scale: latencyScale(unit, metric), complement: false, unit: 's' };
     case 'throughput': {
-      const mode =
-        declared === 'count' ? 'count' : perSecond !== null || declared === 'rate' ? 'rate' : 'value';
+      const mode = declared === 'count' ? 'count' : rate !== null || declared === 'rate' ? 'rate' : 'value';
       return {
         spec,
         mode,
-        scale: mode === 'rate' ? (perSecond ?? 1) : 1,
+        scale: mode === 'rate' ? (rate ?? 1) : 1,
         complement: false,
         unit: mode === 'rate' ? '1/s' : unit || '',
       };

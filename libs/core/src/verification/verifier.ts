@@ -271,13 +271,7 @@ export class DeploymentVerifier {
     const s = this.settings;
     const state = this.stateFor(change.environment, change.service);
     const t0 = change.startedAt;
-    // A newer change on the same service that was reported first already ends this one.
-    let newer: Change | null = null;
-    for (const other of state.verifications) {
-      const at = other.change.startedAt;
-      if (at > t0 && at < (newer?.startedAt ?? Infinity)) newer = other.change;
-    }
-    const observationEnd = Math.min(t0 + s.observationMs + s.graceMs, newer?.startedAt ?? Infinity);
+    const observationEnd = this.nominalEnd(t0);
     const lookTimes: number[] = [];
     for (let t = t0 + s.lookIntervalMs; t < observationEnd; t += s.lookIntervalMs) lookTimes.push(t);
     lookTimes.push(observationEnd);
@@ -296,13 +290,17 @@ export class DeploymentVerifier {
       overlapping: new Set(),
       done: false,
       knownAt: this.clock?.now(),
-      supersededBy: newer,
+      supersededBy: null,
     };
+    // Whichever was reported first, the older of two changes on the service ends at the newer's start.
+    for (const other of state.verifications) {
+      if (other.change.startedAt < t0) this.supersede(other, change);
+      else if (other.change.startedAt > t0) this.supersede(v, other.change);
+    }
     for (const other of state.verifications) {
       if (t0 >= other.observationStart && t0 < other.observationEnd) other.overlapping.add(change.id);
       if (other.change.startedAt >= v.observationStart && other.change.startedAt < v.observationEnd)
         v.overlapping.add(other.change.id);
-      if (other.change.startedAt < t0) this.supersede(other, change);
     }
     // The baseline (and, for a change reported late, part of the observation) is in the past.
     for (const tracked of state.series.values()) {
@@ -581,12 +579,20 @@ export class DeploymentVerifier {
     v.lookTimes.push(...pending, end);
   }
 
+  /** Where an observation starting at `start` ends unless a newer change cuts it short. */
+  private nominalEnd(start: number): number {
+    return start + this.settings.observationMs + this.settings.graceMs;
+  }
+
   private recordFailure(v: Verification): void {
     const failures = v.state.failures;
     // The whole nominal window, even when a newer change cut the observation short: the newer
     // change runs on top of the failed one until that is rolled back, so it is not "normal" either.
-    const nominalEnd = v.observationStart + this.settings.observationMs + this.settings.graceMs;
-    failures.push({ changeId: v.change.id, from: v.observationStart, to: nominalEnd });
+    failures.push({
+      changeId: v.change.id,
+      from: v.observationStart,
+      to: this.nominalEnd(v.observationStart),
+    });
     const horizon = v.observationStart - this.settings.historyMs - this.settings.observationMs;
     while (failures.length > 0 && failures[0]!.to < horizon) failures.shift();
     if (failures.length > 64) failures.shift();
