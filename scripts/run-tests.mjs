@@ -26,6 +26,7 @@ if (unique.length === 0) {
 }
 mkdirSync('reports', { recursive: true });
 const junit = `reports/junit-${wanted}.xml`;
+const tap = `reports/tests-${wanted}.tap`;
 const extra = process.env.TEST_ARGS ? process.env.TEST_ARGS.split(' ') : [];
 const run = spawnSync(
   process.execPath,
@@ -37,15 +38,27 @@ const run = spawnSync(
     '--test-reporter-destination=stdout',
     '--test-reporter=junit',
     `--test-reporter-destination=${junit}`,
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
     ...extra,
     ...unique,
   ],
   { stdio: 'inherit' },
 );
-const xml = readFileSync(junit, 'utf8');
-// Per test case: skipped (incl. todo, which may carry its known failure) wins over failure.
-const cases = xml.match(/<testcase\b[^>]*?(\/>|>[\s\S]*?<\/testcase>)/g) ?? [];
-const skipped = cases.filter((c) => c.includes('<skipped')).length;
-const failed = cases.filter((c) => !c.includes('<skipped') && c.includes('<failure')).length;
-console.log(`${cases.length - failed - skipped} passed, ${failed} failed, ${skipped} skipped`);
+// The closing line is the runner's own totals (the TAP reporter's trailer), so it always agrees
+// with the `ℹ tests … pass … skipped` summary above it. Cancelled counts as failed, todo as skipped.
+const totals = Object.fromEntries(
+  [...readFileSync(tap, 'utf8').matchAll(/^# (tests|pass|fail|cancelled|skipped|todo) (\d+)$/gm)].map((m) => [
+    m[1],
+    Number(m[2]),
+  ]),
+);
+if (totals.tests === undefined) {
+  console.error(`the test runner wrote no totals to ${tap}`);
+  console.log('0 passed, 1 failed, 0 skipped');
+  process.exit(1);
+}
+const failed = (totals.fail ?? 0) + (totals.cancelled ?? 0);
+const skipped = (totals.skipped ?? 0) + (totals.todo ?? 0);
+console.log(`${totals.pass ?? 0} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(run.status ?? 1);

@@ -31,8 +31,13 @@ resolve_jars() {
   command -v mvn >/dev/null || { log "mvn not found: install Maven (and Java 17+) first"; exit 1; }
   log "resolving Kafka jars with Maven into $lib (first run only)"
   rm -rf "$lib"
-  mvn -B -q -f "$here/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$lib" -DincludeScope=runtime >&2
+  # Maven prints colour resets even with -q and -B: keep its output in a log, shown only on failure.
+  if ! mvn -B -q -f "$here/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$lib" -DincludeScope=runtime >"$run/maven.log" 2>&1; then
+    log "resolving the Kafka jars failed:"
+    sed 's/\x1b\[[0-9;]*m//g' "$run/maven.log" >&2
+    exit 1
+  fi
   touch "$lib/.complete"
 }
 

@@ -7,6 +7,7 @@ export {
   type KafkaConsumerTuning,
 } from './kafka/kafka-bus.js';
 export type { KafkaBatchStats } from './kafka/kafka-subscription.js';
+export { silenceKafkajsTimeoutWarning } from './kafka/known-warnings.js';
 export { InMemoryBus, type InMemoryBusOptions } from './memory/in-memory-bus.js';
 export { BatchRunner, type BatchOutcome, type BatchRunnerOptions } from './batch-runner.js';
 export { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';

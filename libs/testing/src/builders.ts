@@ -14,11 +14,33 @@ import type {
   Verdict,
 } from '#contracts';
 
-/** A fixed instant tests build around: 2026-11-02T12:00:00Z. */
-export const T0 = Date.UTC(2026, 10, 2, 12, 0, 0);
 export const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/**
+ * The instant tests build around: a Monday at 12:00 UTC, one to eight days before the run. It
+ * moves with the calendar (never a fixed date, which the engine's retention would one day drop),
+ * but keeps the shape tests rely on: a weekday noon, in the past, a whole number of weeks from
+ * any other run's T0.
+ */
+export const T0 = testInstant(Date.now());
+
+/**
+ * The fixed instant the fixture files in the repository were written around
+ * (2026-11-02T12:00:00Z). Only for pure tests of those files with an injected clock: nothing
+ * built on it may reach the engine or the wall clock.
+ */
+export const FIXTURE_T0 = Date.UTC(2026, 10, 2, 12, 0, 0);
+
+export function testInstant(now: number): number {
+  const noon = Math.floor((now - DAY) / DAY) * DAY + 12 * 60 * MINUTE;
+  const latest = noon > now - DAY ? noon - DAY : noon;
+  const weekday = new Date(latest).getUTCDay(); // 0 = Sunday, 1 = Monday
+  return latest - ((weekday + 6) % 7) * DAY;
+}
 
 export function aChange(overrides: Partial<Change> = {}): Change {
+  const startedAt = overrides.startedAt ?? T0; // times the test did not set follow its start
   return {
     id: 'chg-1',
     source: 'canonical',
@@ -27,8 +49,8 @@ export function aChange(overrides: Partial<Change> = {}): Change {
     environment: 'production',
     version: 'v1.4.2',
     previousVersion: 'v1.4.1',
-    startedAt: T0,
-    finishedAt: T0 + 2 * MINUTE,
+    startedAt,
+    finishedAt: startedAt + 2 * MINUTE,
     scope: 'service',
     scopeName: null,
     automated: true,
@@ -41,7 +63,7 @@ export function aChange(overrides: Partial<Change> = {}): Change {
     rollbackOf: null,
     links: [],
     labels: {},
-    commitAt: T0 - 60 * MINUTE,
+    commitAt: startedAt - 60 * MINUTE,
     team: 'payments',
     ...overrides,
   };
@@ -92,6 +114,8 @@ export function aTelemetryBatch(overrides: Partial<TelemetryBatch> = {}): Teleme
 }
 
 export function aVerdict(overrides: Partial<Verdict> = {}): Verdict {
+  // The windows follow the decision time when only that is set.
+  const start = overrides.decidedAt === undefined ? T0 : overrides.decidedAt - 20 * MINUTE;
   return {
     id: 'chg-1/1',
     changeId: 'chg-1',
@@ -101,11 +125,11 @@ export function aVerdict(overrides: Partial<Verdict> = {}): Verdict {
     score: 8,
     look: 1,
     final: true,
-    decidedAt: T0 + 20 * MINUTE,
-    baselineStart: T0 - 30 * MINUTE,
-    baselineEnd: T0,
-    observationStart: T0,
-    observationEnd: T0 + 15 * MINUTE,
+    decidedAt: start + 20 * MINUTE,
+    baselineStart: start - 30 * MINUTE,
+    baselineEnd: start,
+    observationStart: start,
+    observationEnd: start + 15 * MINUTE,
     metrics: [
       {
         metric: 'error_ratio',

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { projectPath } from '#config';
 import { DecodeError, EventCodec, contentId, type TelemetryBatch, type TelemetryPoint } from '#contracts';
-import { MINUTE, T0, seededRandom } from '#testing';
+import { FIXTURE_T0 as T0, MINUTE, seededRandom } from '#testing';
 import type { CanonicalEvent, RawInput } from '../normaliser.js';
 import { ServiceIdentity } from '../service-identity.js';
 import {
@@ -23,7 +23,7 @@ import { encodeOtlpMetricsProto } from './otlp-proto.js';
 const FIXTURES = projectPath('libs', 'ingestion', 'fixtures', 'otlp');
 const fixture = (name: string): Buffer => readFileSync(`${FIXTURES}/${name}`);
 const context = { identity: new ServiceIdentity() };
-/** The fixtures are written around T0 (2026-11-02T12:00:00Z). */
+/** The fixtures are written around FIXTURE_T0 (2026-11-02T12:00:00Z). */
 const codec = new EventCodec({ now: () => T0 + 5 * MINUTE });
 
 const input = (body: Buffer, headers: Record<string, string> = {}): RawInput => ({

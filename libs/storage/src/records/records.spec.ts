@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { aChange, aDeadLetter, aTelemetryBatch, T0 } from '#testing';
+import { aChange, aDeadLetter, aTelemetryBatch, FIXTURE_T0, T0 } from '#testing';
 import { fromChangeRow, toChangeRow, type StoredChangeRow } from './change.record.js';
 import { dbBool, dbInt, dbTime, dbTimeOrNull } from './db-values.js';
 import {
@@ -18,8 +18,8 @@ const source = { topic: 't', partition: 1, offset: '7', timestamp: T0 + 1 };
 
 describe('db values', () => {
   it('reads ClickHouse times, 64-bit integers and booleans', () => {
-    assert.equal(dbTime('2026-11-02 12:00:00.250'), T0 + 250);
-    assert.equal(dbTime('2026-11-02T12:00:00.250Z'), T0 + 250);
+    assert.equal(dbTime('2026-11-02 12:00:00.250'), FIXTURE_T0 + 250);
+    assert.equal(dbTime('2026-11-02T12:00:00.250Z'), FIXTURE_T0 + 250);
     assert.equal(dbTime(String(T0)), T0);
     assert.equal(dbTimeOrNull(null), null);
     assert.throws(() => dbTime('yesterday'), /not a ClickHouse time/);
@@ -48,7 +48,7 @@ describe('row mappings', () => {
       const row = toChangeRow(change, source);
       const stored = {
         ...row,
-        started_at: '2026-11-02 12:00:00.000',
+        started_at: new Date(change.startedAt).toISOString().replace('T', ' ').replace('Z', ''),
         finished_at: row.finished_at === null ? null : String(row.finished_at),
         commit_at: row.commit_at === null ? null : String(row.commit_at),
         recorded_at: String(row.recorded_at),
