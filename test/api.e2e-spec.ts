@@ -14,7 +14,7 @@ import { apiFixture, type ApiFixture } from './support/api-fixtures.js';
 import { client, openSse, type Answer } from './support/api-http.js';
 import { operations, responseSchema, SchemaValidator, type Schema } from './support/api-schema.js';
 import { seedStore } from './support/api-seed.js';
-import { freshDataDir, startProcess, type AppProcess } from './support/app-process.js';
+import { childEnv, freshDataDir, startProcess, type AppProcess } from './support/app-process.js';
 import { consumeUntil, produce } from './support/kafka-topics.js';
 
 const TOKENS = {
@@ -60,7 +60,7 @@ describe('api app on the real broker and chDB', () => {
     const database = `api_e2e_${run}`;
     fx = apiFixture(run, Date.now());
     const migrate = spawnSync(process.execPath, ['bin/aftershock.js', 'migrate', '--data-dir', dataDir], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CLICKHOUSE_DATABASE: database },
+      env: childEnv({ CLICKHOUSE_DATABASE: database }),
       encoding: 'utf8',
     });
     assert.equal(migrate.status, 0, migrate.stderr);
