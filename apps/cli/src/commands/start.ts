@@ -7,16 +7,27 @@ import { runApp, type RunningApp } from '#platform';
 import { allInOneApp } from '../../../all-in-one/src/all-in-one.app.js';
 import { DemoRunner } from '../../../all-in-one/src/demo/demo-runner.js';
 import { demoSummary } from '../../../all-in-one/src/demo/demo-summary.js';
-import type { Args, Command } from '../command.js';
+import { defineCommand, type Args } from '../command.js';
 import { ProgressBar } from '../progress.js';
 
 const DAY = 86_400_000;
 
-export const startCommand: Command = {
+const OPTIONS = {
+  demo: { type: 'boolean' },
+  speed: { type: 'string' },
+  'summary-json': { type: 'string' },
+  exit: { type: 'boolean' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+} as const;
+
+export const startCommand = defineCommand({
   name: 'start',
   summary:
     'run every app in one process on the embedded defaults (in-memory bus, chDB); --demo streams a demo day',
   usage: 'aftershock start [--demo [--speed N] [--summary-json FILE] [--exit]] [--port N] [--data-dir DIR]',
+  options: OPTIONS,
+  maxPositionals: 0,
   async run(args) {
     if (args.options.port) process.env.HTTP_PORT = args.options.port;
     if (args.options.demo) return runDemo(args);
@@ -26,9 +37,9 @@ export const startCommand: Command = {
     await printReady(running);
     return undefined; // keep running until a signal
   },
-};
+});
 
-async function runDemo(args: Args): Promise<number | undefined> {
+async function runDemo(args: Args<typeof OPTIONS>): Promise<number | undefined> {
   // A fresh embedded store per demo run: the in-memory bus starts its offsets at zero again.
   const dataDir = args.options['data-dir'] ?? join('.data', 'demo');
   rmSync(dataDir, { recursive: true, force: true });
