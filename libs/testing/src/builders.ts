@@ -257,6 +257,7 @@ export function anIncidentCommand(overrides: Partial<IncidentCommand> = {}): Inc
     at: T0 + 10 * MINUTE,
     comment: null,
     severity: null,
+    incident: null,
     ...overrides,
   };
 }

@@ -65,6 +65,11 @@ export const replayCommand = defineCommand({
     const emit = (outputs: readonly CorrelatorOutput[]) => {
       for (const o of outputs) {
         if (o.type === 'anomaly') continue;
+        if (o.type === 'refused') {
+          progress.clear();
+          process.stderr.write(`incident command ${o.command.id} not applied: ${o.reason}\n`);
+          continue;
+        }
         out.write(
           JSON.stringify(
             o.type === 'verdict'
