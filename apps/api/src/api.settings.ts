@@ -45,7 +45,6 @@ const apiSettings = {
     default: 15_000,
     description: 'interval of the heartbeat comment on the live incident stream',
   }),
-  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json'] as const, { default: 'avro' }),
 };
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;

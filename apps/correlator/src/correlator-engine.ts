@@ -53,7 +53,6 @@ export class CorrelatorEngine {
   private settings!: CorrelatorSettings;
   private edges!: readonly Edge[];
   private notifier: WebhookNotifier | undefined;
-  private readonly codec: EventCodec;
   private readonly horizons: RestoreHorizons;
   /** Undefined until the first assignment: until then every service counts as this instance's. */
   private ownership: Ownership | undefined;
@@ -66,8 +65,8 @@ export class CorrelatorEngine {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SHUTDOWN) private readonly shutdown: ShutdownSequence,
+    private readonly codec: EventCodec,
   ) {
-    this.codec = new EventCodec({ format: this.config.wireFormat, now: () => clock.now() });
     this.horizons = restoreHorizons(this.verifierSettings(), DEFAULT_CORRELATOR_SETTINGS);
     this.init();
   }

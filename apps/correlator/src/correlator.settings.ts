@@ -21,7 +21,6 @@ const correlatorSettings = {
   }),
   webhookUrl: setting.url('INCIDENT_WEBHOOK_URL', { description: 'POST incident events here as JSON' }),
   webhookToken: setting.optionalString('INCIDENT_WEBHOOK_TOKEN'),
-  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json'] as const, { default: 'avro' }),
 };
 
 export type CorrelatorConfig = ReturnType<typeof loadCorrelatorConfig>;
