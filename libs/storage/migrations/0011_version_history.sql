@@ -52,6 +52,9 @@ SELECT
     team, labels
 FROM incidents;
 
+-- Problem schema v3: what the problem manager wrote with an action (the "Comment" box).
+ALTER TABLE problems ADD COLUMN IF NOT EXISTS comment Nullable(String) CODEC(ZSTD(3)) AFTER actor;
+
 CREATE TABLE IF NOT EXISTS problem_versions
 (
     id             String                           CODEC(ZSTD(1)),
@@ -73,6 +76,7 @@ CREATE TABLE IF NOT EXISTS problem_versions
     fix_change_id  Nullable(String)                 CODEC(ZSTD(1)),
     reopened       Bool                             CODEC(ZSTD(1)),
     actor          Nullable(String)                 CODEC(ZSTD(1)),
+    comment        Nullable(String)                 CODEC(ZSTD(3)),
     updated_at     DateTime64(3, 'UTC')             CODEC(Delta, ZSTD(1)),
     team           LowCardinality(Nullable(String)) CODEC(ZSTD(1))
 )
@@ -84,5 +88,6 @@ SETTINGS non_replicated_deduplication_window = 1000;
 CREATE MATERIALIZED VIEW IF NOT EXISTS problem_versions_mv TO problem_versions AS
 SELECT
     id, version, signature, status, title, template, services, members, count, first_seen, last_seen,
-    mttr_ms, impact, shared_factors, period_ms, workaround, fix_change_id, reopened, actor, updated_at, team
+    mttr_ms, impact, shared_factors, period_ms, workaround, fix_change_id, reopened, actor, comment, updated_at,
+    team
 FROM problems;

@@ -207,6 +207,7 @@ export function aProblem(overrides: Partial<Problem> = {}): Problem {
     fixChangeId: null,
     reopened: false,
     actor: null,
+    comment: null,
     updatedAt: T0,
     team: null,
     ...overrides,

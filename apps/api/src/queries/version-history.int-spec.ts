@@ -21,12 +21,12 @@ describe('version history in ClickHouse', () => {
 
   after(() => ch?.cleanup());
 
-  it('a problem keeps every version after Confirm → Known error → Resolve, merged or not', async () => {
+  it('a problem keeps every version after Confirm → Known error → Resolve, merged or not, with what people wrote', async () => {
     const steps: Partial<Problem>[] = [
       { status: 'candidate', count: 3 },
       { status: 'candidate', count: 4 },
-      { status: 'problem', actor: 'pm@example.com' },
-      { status: 'known_error', actor: 'pm@example.com', workaround: 'restart the pool' },
+      { status: 'problem', actor: 'pm@example.com', comment: 'the export host runs out of disk' },
+      { status: 'known_error', actor: 'pm@example.com', workaround: 'restart the pool', comment: null },
       { status: 'resolved', actor: 'pm@example.com', fixChangeId: 'fix-1' },
     ];
     let last = aProblem({ id: 'prb-history' });
@@ -39,13 +39,13 @@ describe('version history in ClickHouse', () => {
     await store.command(`OPTIMIZE TABLE ${TABLES.problemVersions} FINAL`);
     const versions = await queries.problemVersions('prb-history');
     assert.deepEqual(
-      versions.map((v) => [v.version, v.status, v.count, v.actor, v.workaround]),
+      versions.map((v) => [v.version, v.status, v.count, v.actor, v.workaround, v.comment]),
       [
-        [1, 'candidate', 3, null, null],
-        [2, 'candidate', 4, null, null],
-        [3, 'problem', 4, 'pm@example.com', null],
-        [4, 'known_error', 4, 'pm@example.com', 'restart the pool'],
-        [5, 'resolved', 4, 'pm@example.com', 'restart the pool'],
+        [1, 'candidate', 3, null, null, null],
+        [2, 'candidate', 4, null, null, null],
+        [3, 'problem', 4, 'pm@example.com', null, 'the export host runs out of disk'],
+        [4, 'known_error', 4, 'pm@example.com', 'restart the pool', null],
+        [5, 'resolved', 4, 'pm@example.com', 'restart the pool', null],
       ],
     );
   });

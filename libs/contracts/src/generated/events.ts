@@ -242,6 +242,8 @@ export interface Problem {
   readonly fixChangeId: null | string;
   readonly reopened: boolean;
   readonly actor: null | string;
+  /** What the problem manager wrote with the action that made this version (confirm, reject, known error, resolve). */
+  readonly comment: null | string;
   readonly updatedAt: number;
   readonly team: null | string;
 }

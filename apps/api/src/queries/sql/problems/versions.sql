@@ -3,7 +3,8 @@
 -- there (it keeps only the newest once its parts merge). A version written twice is returned once.
 SELECT
     id, version, signature, status, title, template, services, members, count, first_seen, last_seen,
-    mttr_ms, impact, shared_factors, period_ms, workaround, fix_change_id, reopened, actor, updated_at, team
+    mttr_ms, impact, shared_factors, period_ms, workaround, fix_change_id, reopened, actor, comment, updated_at,
+    team
 FROM merge(currentDatabase(), '^(problem_versions|problems)$')
 WHERE id = {id:String}
 ORDER BY version
