@@ -347,9 +347,10 @@ export class IncidentBook {
   }
 
   /**
-   * Bounded memory: an incident resolved longer ago than the reopen window can never change again
-   * (a recurrence opens a new one), so it is forgotten — its history lives on in the topic and
-   * in ClickHouse. Without this the book, and the work per event, grew with every incident ever.
+   * Bounded memory: an incident resolved longer ago than the reopen window no signal can change
+   * again (a recurrence opens a new one), so it is forgotten — its history lives on in the topic
+   * and in ClickHouse, and a person's command brings it back (see command()). Without this the
+   * book, and the work per event, grew with every incident ever.
    */
   private forgetSettled(watermark: number): void {
     for (let next = this.resolutions.peek(); next; next = this.resolutions.peek()) {
