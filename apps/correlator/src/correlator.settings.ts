@@ -1,16 +1,13 @@
 // Settings of the correlator app.
 import { hostname } from 'node:os';
-import { loadSettings, setting, type Env } from '#config';
+import { catalogFileSetting, loadSettings, setting, type Env } from '#config';
 import { DEFAULT_VERIFIER_SETTINGS } from '#core';
 
 /** The consumer group that shares the alerts, telemetry and incident-command partitions. */
 export const CORRELATOR_GROUP = 'aftershock-correlator';
 
 const correlatorSettings = {
-  catalogFile: setting.optionalString(
-    'SERVICE_CATALOG_FILE',
-    'service catalog (YAML/JSON, or Backstage catalog-info.yaml)',
-  ),
+  catalogFile: catalogFileSetting,
   instanceId: setting.string('CORRELATOR_INSTANCE_ID', {
     default: `${hostname()}-${process.pid}`,
     description: 'names this instance’s own consumer group for the global change table',

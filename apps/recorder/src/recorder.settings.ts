@@ -1,7 +1,7 @@
 // Settings of the recorder: which topics it records (and which event each carries), retention of
 // the telemetry tables, and how long to pause a partition after ClickHouse had trouble.
-import { ConfigError, loadSettings, setting, type Env } from '#config';
-import { TOPIC_EVENTS, TOPICS, type EventName } from '#contracts';
+import { busSettings, ConfigError, loadSettings, setting, type Env } from '#config';
+import { TOPIC_EVENTS, type EventName } from '#contracts';
 import { recordableEvents } from '#storage';
 
 /** Events the schema has a table for. */
@@ -9,7 +9,7 @@ const EVENTS = new Set<string>(recordableEvents());
 
 const recorderSettings = {
   topics: setting.optionalString('RECORDER_TOPICS', 'topic=event,... (replaces the defaults)'),
-  deadLetterTopic: setting.string('AFTERSHOCK_DLQ_TOPIC', { default: TOPICS.deadLetters }),
+  deadLetterTopic: busSettings.deadLetterTopic,
   pauseOnTroubleMs: setting.duration('RECORDER_PAUSE_ON_TROUBLE', { default: 2_000 }),
   testKillAt: setting.optionalString('RECORDER_TEST_KILL_AT', 'intent:N or write:N (tests only)'),
 };

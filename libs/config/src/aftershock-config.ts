@@ -32,6 +32,15 @@ export const busSettings = {
   }),
 };
 
+/**
+ * The service catalog: the correlator attributes along its dependencies and placement, the api
+ * shows an incident's neighbours from it. One setting, read by both.
+ */
+export const catalogFileSetting = setting.optionalString(
+  'SERVICE_CATALOG_FILE',
+  'service catalog (YAML/JSON, or Backstage catalog-info.yaml)',
+);
+
 /** How canonical events are written on the bus; every app reads all three formats. */
 export const wireSettings = {
   format: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json', 'confluent'] as const, {
