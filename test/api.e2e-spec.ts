@@ -370,6 +370,19 @@ describe('api app on the real broker and chDB', () => {
       ['resolve', 'ana@example.com', fx.checkout],
     );
     expectOnBus.incidentCommand = command.id;
+    // What cannot apply to the incident as recorded is refused with the reason, not accepted and lost.
+    const refused = await call('POST', `/api/v1/incidents/${fx.resolvedIncident.id}/acknowledge`, {
+      token: TOKENS.write,
+      body: {},
+    });
+    assert.equal(refused.status, 409, refused.text);
+    conforms(refused, 'post', '/api/v1/incidents/{id}/acknowledge');
+    assert.deepEqual(refused.json, {
+      error: {
+        code: 'incident.command-not-applicable',
+        reason: 'the incident is resolved: only an open incident can be acknowledged',
+      },
+    });
   });
 
   it('a problem action: known-error needs a workaround (400 naming it); with one, a ProblemCommand', async () => {
@@ -394,6 +407,17 @@ describe('api app on the real broker and chDB', () => {
     assert.equal(command.action, 'known_error');
     assert.equal(command.actor, `token:${TOKENS.write.slice(0, 4)}…`);
     expectOnBus.problemCommand = command.id;
+    // A problem (already confirmed) cannot be confirmed again: refused with the reason, not lost.
+    const again = await call('POST', `/api/v1/problems/${fx.problem.id}/confirm`, {
+      token: TOKENS.write,
+      body: {},
+    });
+    assert.equal(again.status, 409, again.text);
+    conforms(again, 'post', '/api/v1/problems/{id}/confirm');
+    assert.match(
+      (again.json as { error: { reason: string } }).error.reason,
+      /the problem is problem: confirm applies only to a problem that is candidate/,
+    );
   });
 
   it('the gate blocks a risky change in a freeze window and approves a routine one, with reasons', async () => {
@@ -492,6 +516,9 @@ describe('api app on the real broker and chDB', () => {
       [decoded.incidentId, decoded.action, decoded.comment],
       [fx.incident.id, 'resolve', 'rolled back v2'],
     );
+    // It carries the incident as recorded, for a correlator that no longer holds it.
+    const carried = await codec.decode('incident', decoded.incident!);
+    assert.deepEqual([carried.id, carried.version], [fx.incident.id, fx.incident.version]);
     const problemCommand = byId.get(expectOnBus.problemCommand);
     assert.equal(problemCommand?.key, fx.problem.id, 'keyed by the problem id');
     const assessment = byId.get(expectOnBus.assessment);

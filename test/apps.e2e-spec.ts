@@ -43,6 +43,28 @@ describe('configuration errors stop an app with a message naming the setting', (
   });
 });
 
+describe('settings every app shares are read once, the same way, by every app', () => {
+  const refused = async (app: string, env: Record<string, string>, message: RegExp) => {
+    const proc = startProcess(main(app), [], { KAFKA_BROKERS: '127.0.0.1:9', ...env });
+    assert.equal((await proc.exited()).code, CONFIG_ERROR_EXIT);
+    assert.match(proc.stderr(), message);
+  };
+  for (const app of ['ingest', 'correlator', 'recorder', 'problems', 'api']) {
+    it(`${app} refuses a wire format it does not know, and confluent without a registry, naming the setting`, async () => {
+      await refused(
+        app,
+        { AFTERSHOCK_WIRE_FORMAT: 'protobuf' },
+        /AFTERSHOCK_WIRE_FORMAT: "protobuf" is not one of avro, json, confluent/,
+      );
+      await refused(
+        app,
+        { AFTERSHOCK_WIRE_FORMAT: 'confluent' },
+        /SCHEMA_REGISTRY_URL: is required with AFTERSHOCK_WIRE_FORMAT=confluent/,
+      );
+    });
+  }
+});
+
 describe('service mode on the real broker', () => {
   for (const app of ['ingest', 'correlator', 'recorder', 'problems', 'api']) {
     it(`${app} boots, is ready, and stops in order on SIGTERM`, async () => {

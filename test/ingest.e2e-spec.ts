@@ -237,3 +237,32 @@ function parseDeadLetterOf(m: SeenMessage) {
     timestamp: 0,
   });
 }
+
+describe('ingest without a GitHub webhook secret', () => {
+  it('answers a GitHub delivery 503 saying which setting it needs, not 404 "unknown format"', async () => {
+    const brokers = await testKafkaBrokers();
+    const app = startProcess('dist/apps/ingest/src/main.js', [], {
+      KAFKA_BROKERS: brokers.join(','),
+      HTTP_PORT: '0',
+      AFTERSHOCK_TOKENS: `ingest:${INGEST_TOKEN}`,
+    });
+    try {
+      const url = String((await app.waitForLog((l) => l.msg === 'started')).url);
+      const answer = await fetch(`${url}/api/v1/ingest/github`, {
+        method: 'POST',
+        body: fixture('github', 'deployment_status-success.json'),
+        headers: {
+          ...fixtureHeaders('github', 'deployment_status-success.json'),
+          authorization: `Bearer ${INGEST_TOKEN}`,
+        },
+      });
+      assert.equal(answer.status, 503);
+      const { error } = (await answer.json()) as { error: { code: string; reason: string } };
+      assert.equal(error.code, 'format.not-configured');
+      assert.match(error.reason, /set GITHUB_WEBHOOK_SECRET/);
+    } finally {
+      app.child.kill('SIGTERM');
+      await app.exited();
+    }
+  });
+});

@@ -66,12 +66,8 @@ const repository = (token: symbol, make: (store: ClickHouseStore) => unknown): P
 
 const providers: Provider[] = [
   { provide: API_CONFIG, useFactory: () => loadApiConfig() },
-  {
-    provide: API_CODEC,
-    inject: [API_CONFIG, CLOCK],
-    useFactory: (config: ApiConfig, clock: Clock) =>
-      new EventCodec({ format: config.wireFormat, now: () => clock.now() }),
-  },
+  // The codec every app shares (AFTERSHOCK_WIRE_FORMAT, from #platform), under the api's name for it.
+  { provide: API_CODEC, useExisting: EventCodec },
   {
     provide: SERVICE_CATALOG,
     inject: [API_CONFIG],

@@ -1,13 +1,14 @@
 // The `aftershock` command. Each subcommand lives in ./commands; later issues add more.
 import { packageVersion } from '#config';
-import { parseArgs, type Command } from './command.js';
+import { parseCommandLine, UsageError, type Command } from './command.js';
 import { assessCommand } from './commands/assess.js';
 import { migrateCommand } from './commands/migrate.js';
 import { replayCommand } from './commands/replay.js';
 import { startCommand } from './commands/start.js';
 import { templatesCommand } from './commands/templates.js';
 
-const commands: readonly Command[] = [
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own option types
+const commands: readonly Command<any>[] = [
   startCommand,
   migrateCommand,
   replayCommand,
@@ -43,8 +44,17 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     process.stderr.write(`aftershock: unknown command "${name}"\n\n${help()}\n`);
     return 2;
   }
-  const args = parseArgs(rest);
-  if (args.options.help) {
+  let args;
+  try {
+    args = parseCommandLine(command, rest);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(
+      `aftershock ${command.name}: ${error.message} (usage: aftershock ${command.name} --help)\n`,
+    );
+    return command.usageExit ?? 2;
+  }
+  if (args.help) {
     process.stdout.write(`usage: ${command.usage}\n${command.summary}\n`);
     return 0;
   }

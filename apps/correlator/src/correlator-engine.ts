@@ -38,6 +38,8 @@ import { CORRELATOR_GROUP, loadCorrelatorConfig, type CorrelatorConfig } from '.
 import { DEFAULT_WEBHOOK, WebhookNotifier } from './notify/webhook-notifier.js';
 import { readHistory } from './rebuild/read-history.js';
 
+export type RefusedCommand = Extract<CorrelatorOutput, { type: 'refused' }>;
+
 /** The telemetry partitions assigned here: a service is this instance's when its key hashes to one. */
 interface Ownership {
   readonly partitionCount: number;
@@ -51,7 +53,6 @@ export class CorrelatorEngine {
   private settings!: CorrelatorSettings;
   private edges!: readonly Edge[];
   private notifier: WebhookNotifier | undefined;
-  private readonly codec: EventCodec;
   private readonly horizons: RestoreHorizons;
   /** Undefined until the first assignment: until then every service counts as this instance's. */
   private ownership: Ownership | undefined;
@@ -64,8 +65,8 @@ export class CorrelatorEngine {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SHUTDOWN) private readonly shutdown: ShutdownSequence,
+    private readonly codec: EventCodec,
   ) {
-    this.codec = new EventCodec({ format: this.config.wireFormat, now: () => clock.now() });
     this.horizons = restoreHorizons(this.verifierSettings(), DEFAULT_CORRELATOR_SETTINGS);
     this.init();
   }
@@ -100,12 +101,16 @@ export class CorrelatorEngine {
     return { type: 'change', change, historical: past || !this.owns(change.service) };
   }
 
-  /** Applies inputs in order and publishes what they cause; resolves once it is on the bus. */
-  async apply(inputs: readonly CorrelatorInput[]): Promise<void> {
+  /**
+   * Applies inputs in order and publishes what they cause; resolves once it is on the bus, with
+   * the commands that could not apply (for the dead-letter topic, with the reason).
+   */
+  async apply(inputs: readonly CorrelatorInput[]): Promise<RefusedCommand[]> {
     await this.ready;
     const outputs: CorrelatorOutput[] = [];
     for (const input of inputs) outputs.push(...this.correlator.process(input));
     await this.publish(outputs);
+    return outputs.filter((o): o is RefusedCommand => o.type === 'refused');
   }
 
   /**

@@ -1,12 +1,12 @@
 // HTTP ingest: POST /api/v1/ingest/<format> with the producer's own payload. 202 only once the
 // canonical events are durably on the bus; 400 naming the field at fault; 401/403 without a
-// valid ingest token (or a bad GitHub signature); 404 for an unknown format; 413 over the
-// body limit. Refused bodies are also dead-lettered, so nothing is silently lost.
+// valid ingest token (or a bad GitHub signature); 404 for an unknown format; 503 for a format
+// this deployment has not configured (GitHub without its webhook secret); 413 over the body limit. Refused bodies are also dead-lettered, so nothing is silently lost.
 import { Controller, HttpCode, HttpException, Inject, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { DecodeError } from '#contracts';
 import type { Clock } from '#core';
-import { IngestPipeline } from '#ingestion';
+import { FORMAT_NOT_CONFIGURED, IngestPipeline } from '#ingestion';
 import { MESSAGE_BUS, type MessageBus } from '#messaging';
 import { CLOCK, RequireScope } from '#platform';
 import { DeadLetterPublisher } from './dead-letter.publisher.js';
@@ -60,9 +60,11 @@ export class IngestController {
         throw new HttpException({ error: { code: error.code, reason: error.reason } }, 401);
       }
       await this.deadLetters.publishHttp(source, body, headers, error);
+      // Not the sender's fault: this deployment has not configured the format (kept in the DLQ).
+      const status = error.code === FORMAT_NOT_CONFIGURED ? 503 : 400;
       throw new HttpException(
         { error: { code: error.code, field: error.field ?? null, reason: error.reason } },
-        400,
+        status,
       );
     }
   }

@@ -4,9 +4,8 @@
 // (id, version) events and consumers keep one.
 import { Inject, Injectable } from '@nestjs/common';
 import { EventCodec, TOPICS, type Incident, type ProblemCommand } from '#contracts';
-import { ProblemBook, TemplateMiner, type Clock } from '#core';
+import { ProblemBook, TemplateMiner } from '#core';
 import { MESSAGE_BUS, type MessageBus } from '#messaging';
-import { CLOCK } from '#platform';
 
 export type ProblemsInput =
   | { readonly type: 'incident'; readonly incident: Incident }
@@ -15,15 +14,12 @@ export type ProblemsInput =
 @Injectable()
 export class ProblemsEngine {
   private readonly book = new ProblemBook(new TemplateMiner());
-  private readonly codec: EventCodec;
   private watermark = 0;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
-    @Inject(CLOCK) clock: Clock,
-  ) {
-    this.codec = new EventCodec({ now: () => clock.now() });
-  }
+    private readonly codec: EventCodec,
+  ) {}
 
   async apply(inputs: readonly ProblemsInput[]): Promise<void> {
     const problems = [];

@@ -32,6 +32,50 @@ export const busSettings = {
   }),
 };
 
+/**
+ * The service catalog: the correlator attributes along its dependencies and placement, the api
+ * shows an incident's neighbours from it. One setting, read by both.
+ */
+export const catalogFileSetting = setting.optionalString(
+  'SERVICE_CATALOG_FILE',
+  'service catalog (YAML/JSON, or Backstage catalog-info.yaml)',
+);
+
+/** How canonical events are written on the bus; every app reads all three formats. */
+export const wireSettings = {
+  format: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json', 'confluent'] as const, {
+    default: 'avro',
+    description: 'avro (single-object encoding), confluent (needs SCHEMA_REGISTRY_URL) or json',
+  }),
+  registryUrl: setting.url('SCHEMA_REGISTRY_URL', {
+    description: 'schema registry for the confluent format',
+  }),
+  registryUser: setting.optionalString('SCHEMA_REGISTRY_USERNAME'),
+  registryPassword: setting.optionalString('SCHEMA_REGISTRY_PASSWORD'),
+};
+
+export interface WireConfig {
+  readonly format: 'avro' | 'json' | 'confluent';
+  /** A schema registry (required for confluent; used to read confluent input in any format). */
+  readonly registry?: { readonly url: string; readonly username?: string; readonly password?: string };
+}
+
+/** The wire format and schema registry, one setting group for every app that uses the bus. */
+export function loadWireConfig(env: Env = process.env): WireConfig {
+  const s = loadSettings(wireSettings, env);
+  if (s.format === 'confluent' && !s.registryUrl) {
+    throw new ConfigError([
+      { setting: 'SCHEMA_REGISTRY_URL', problem: 'is required with AFTERSHOCK_WIRE_FORMAT=confluent' },
+    ]);
+  }
+  return {
+    format: s.format,
+    registry: s.registryUrl
+      ? { url: s.registryUrl, username: s.registryUser, password: s.registryPassword }
+      : undefined,
+  };
+}
+
 export const storeSettings = {
   clickhouseUrl: setting.url('CLICKHOUSE_URL', {
     description: 'http(s)://host:8123 of a ClickHouse server; unset = embedded chDB',

@@ -9,6 +9,7 @@ import {
   parseTokens,
   loadBusConfig,
   loadSettings,
+  loadWireConfig,
   serverSettings,
   storeSettings,
   type Env,
@@ -66,9 +67,10 @@ export function loadAppConfig(spec: AppSpec, env: Env = process.env) {
   const server = attempt(() => loadSettings(serverSettings, merged));
   const tokens = attempt(() => parseTokens(server?.tokens));
   const bus = spec.needs.bus ? attempt(() => loadBusConfig(merged)) : undefined;
+  const wire = spec.needs.bus ? attempt(() => loadWireConfig(merged)) : undefined;
   const store = spec.needs.store ? attempt(() => loadSettings(storeSettings, merged)) : undefined;
   if (problems.length > 0) throw new ConfigError(problems);
-  return { server: server!, bus, store, tokens: tokens ?? [] };
+  return { server: server!, bus, wire, store, tokens: tokens ?? [] };
 }
 
 export async function startApp(spec: AppSpec, env: Env = process.env): Promise<RunningApp> {
@@ -82,6 +84,7 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
     tokens: config.tokens,
     maxBodyBytes: config.server.maxBodyBytes,
     bus: config.bus,
+    wire: config.wire,
     store: config.store ? { ...config.store, migrate: spec.migrateOnStart ?? false } : undefined,
   };
 

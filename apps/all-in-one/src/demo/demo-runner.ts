@@ -47,7 +47,7 @@ export class DemoRunner {
   ) {
     this.bus = app.get<MessageBus>(MESSAGE_BUS);
     this.pipeline = app.get(IngestPipeline, { strict: false });
-    this.codec = new EventCodec({ now: () => clock.now() });
+    this.codec = app.get(EventCodec);
   }
 
   async run(scenario: DemoScenario, options: DemoOptions): Promise<DemoOutcome> {

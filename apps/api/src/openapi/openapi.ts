@@ -290,6 +290,9 @@ const responses: Record<string, JsonSchema> = {
   Unauthorized: errorResponse('no token, an unknown token or an expired one'),
   Forbidden: errorResponse('the token lacks the scope'),
   NotFound: errorResponse('no such resource'),
+  Conflict: errorResponse(
+    'the action cannot apply to the resource as it stands (e.g. acknowledging a resolved incident); `reason` says why',
+  ),
   TooLarge: errorResponse('the body is larger than HTTP_MAX_BODY_BYTES'),
   TooManyRequests: errorResponse('over the write rate of the token', {
     'Retry-After': { description: 'seconds until a request is allowed again', schema: { type: 'integer' } },
@@ -305,6 +308,8 @@ interface Operation {
   /** Schema name of the success body, or a content map. */
   readonly response: string | Record<string, JsonSchema>;
   readonly notFound?: boolean;
+  /** The action can be refused for the state the resource is in (409). */
+  readonly conflict?: boolean;
   readonly description?: string;
 }
 
@@ -322,6 +327,7 @@ function operation(op: Operation): JsonSchema {
     out['403'] = { $ref: '#/components/responses/Forbidden' };
   }
   if (op.notFound) out['404'] = { $ref: '#/components/responses/NotFound' };
+  if (op.conflict) out['409'] = { $ref: '#/components/responses/Conflict' };
   if (op.body) out['413'] = { $ref: '#/components/responses/TooLarge' };
   if (op.scope === 'write') out['429'] = { $ref: '#/components/responses/TooManyRequests' };
   return {
@@ -346,6 +352,7 @@ const action = (summary: string, body: string, response: string, description?: s
     status: 202,
     response,
     notFound: true,
+    conflict: true,
     description,
   });
 
@@ -521,11 +528,11 @@ const paths: Record<string, Record<string, JsonSchema>> = {
 };
 
 function actionNote(): string {
-  return 'Publishes an IncidentCommand on aftershock.incident-commands.v1 keyed by the incident’s service and answers 202 once it is on the bus; the correlator applies it and emits the next incident version. The actor is the `x-aftershock-actor` header, else the token’s hint.';
+  return 'Publishes an IncidentCommand on aftershock.incident-commands.v1 keyed by the incident’s service, with the incident as recorded, and answers 202 once it is on the bus; the correlator applies it and emits the next incident version — also to an incident resolved long ago. An action that cannot apply to the incident as recorded (acknowledging one that is not open, resolving a resolved one, its current severity) answers 409 with the reason; should the incident move on before the correlator applies it, the command goes to the dead-letter topic with the reason. The actor is the `x-aftershock-actor` header, else the token’s hint.';
 }
 
 function problemNote(): string {
-  return 'Publishes a ProblemCommand on aftershock.problem-commands.v1 keyed by the problem id and answers 202 once it is on the bus; the problems app applies it and emits the next problem version. The actor is the `x-aftershock-actor` header, else the token’s hint.';
+  return 'Publishes a ProblemCommand on aftershock.problem-commands.v1 keyed by the problem id and answers 202 once it is on the bus; the problems app applies it and emits the next problem version. An action the lifecycle does not allow from the problem’s recorded status answers 409 with the reason. The actor is the `x-aftershock-actor` header, else the token’s hint.';
 }
 
 let document: JsonSchema | undefined;

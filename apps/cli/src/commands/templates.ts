@@ -4,7 +4,7 @@
 import { createReadStream, statSync, type ReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { TemplateMiner } from '#core';
-import type { Args, Command } from '../command.js';
+import { defineCommand, type Args } from '../command.js';
 import { ProgressBar } from '../progress.js';
 
 type Format = 'text' | 'csv' | 'json';
@@ -18,12 +18,19 @@ const USAGE =
   'Ids are stable: the same input gives the same ids; a template keeps its id as it refines,\n' +
   'and when variants of a template merge, the oldest id survives.';
 
-const FLAGS = ['csv', 'json', 'summary'] as const;
+const OPTIONS = {
+  csv: { type: 'boolean' },
+  json: { type: 'boolean' },
+  summary: { type: 'boolean' },
+  'max-templates': { type: 'string' },
+} as const;
 
-export const templatesCommand: Command = {
+export const templatesCommand = defineCommand({
   name: 'templates',
   summary: 'mine message templates from a log or alert file (or stdin): template id and text per line',
   usage: USAGE,
+  options: OPTIONS,
+  maxPositionals: 1,
   async run(args) {
     const parsed = parseOptions(args);
     if (typeof parsed === 'string') {
@@ -45,7 +52,7 @@ export const templatesCommand: Command = {
     }
     return mine(input, totalBytes, format, maxTemplates, summary);
   },
-};
+});
 
 interface Options {
   readonly file: string | undefined;
@@ -54,22 +61,9 @@ interface Options {
   readonly summary: boolean;
 }
 
-/** `--csv FILE` parses as an option with a value; flags never take one, so give it back. */
-function parseOptions(args: Args): Options | string {
-  const positional = [...args.positional];
-  const flags = new Set<string>();
-  for (const flag of FLAGS) {
-    const value = args.options[flag];
-    if (value === undefined || value === 'false') continue;
-    flags.add(flag);
-    if (value !== 'true') positional.push(value);
-  }
-  const unknown = Object.keys(args.options).filter(
-    (k) => !(FLAGS as readonly string[]).includes(k) && k !== 'max-templates',
-  );
-  if (unknown.length > 0) return `unknown option --${unknown[0]}`;
-  if (flags.has('csv') && flags.has('json')) return 'choose one of --csv and --json';
-  if (positional.length > 1) return `one input file at most (got ${positional.join(', ')})`;
+function parseOptions(args: Args<typeof OPTIONS>): Options | string {
+  const { csv, json, summary } = args.options;
+  if (csv && json) return 'choose one of --csv and --json';
   let maxTemplates: number | undefined;
   const max = args.options['max-templates'];
   if (max !== undefined) {
@@ -77,9 +71,10 @@ function parseOptions(args: Args): Options | string {
     if (!Number.isInteger(maxTemplates) || maxTemplates < 1)
       return `--max-templates must be a positive integer (got ${max})`;
   }
-  const file = positional[0] === undefined || positional[0] === '-' ? undefined : positional[0];
-  const format: Format = flags.has('csv') ? 'csv' : flags.has('json') ? 'json' : 'text';
-  return { file, format, maxTemplates, summary: flags.has('summary') };
+  const first = args.positional[0];
+  const file = first === undefined || first === '-' ? undefined : first;
+  const format: Format = csv ? 'csv' : json ? 'json' : 'text';
+  return { file, format, maxTemplates, summary: summary === true };
 }
 
 async function mine(

@@ -149,7 +149,7 @@ export class ProblemBook {
         c.resolvedAt = command.at;
         break;
     }
-    return this.publish(c, command.at, command.actor);
+    return this.publish(c, command.at, command.actor, command.comment);
   }
 
   private clusterFor(signature: Signature, at: number): Cluster {
@@ -228,7 +228,8 @@ export class ProblemBook {
     return [this.publish(c, at, null)];
   }
 
-  private publish(c: Cluster, at: number, actor: string | null): Problem {
+  /** `actor` and `comment`: who made this version and what they wrote (a person's action only). */
+  private publish(c: Cluster, at: number, actor: string | null, comment: string | null = null): Problem {
     const members = [...c.members.values()].sort(
       (a, b) => a.openedAt - b.openedAt || a.incidentId.localeCompare(b.incidentId),
     );
@@ -256,6 +257,7 @@ export class ProblemBook {
       fixChangeId: c.fixChangeId,
       reopened: c.reopened,
       actor,
+      comment,
       updatedAt: Math.max(at, c.snapshot?.updatedAt ?? at),
       team: null,
     };
