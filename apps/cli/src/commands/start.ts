@@ -40,7 +40,7 @@ async function runDemo(args: Args): Promise<number | undefined> {
   let token: string | undefined;
   if (!process.env.AFTERSHOCK_TOKENS) {
     token = randomBytes(18).toString('base64url');
-    process.env.AFTERSHOCK_TOKENS = `admin:${token}`;
+    process.env.AFTERSHOCK_TOKENS = `demo=admin:${token}`;
   }
   // Yesterday, so every timestamp is in the past; the engine runs on a simulated clock.
   const scenario = demoScenario({ day: Math.floor(Date.now() / DAY) * DAY - DAY });
