@@ -5,7 +5,7 @@
 // is reported as the producer wrote it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DecodeError, EventCodec } from '#contracts';
+import { DecodeError, EventCodec, isHttpUrl, nameTextProblem } from '#contracts';
 import { aChange, T0 } from '#testing';
 import { IngestPipeline } from '../ingest-pipeline.js';
 import type { CanonicalEvent } from '../normaliser.js';
@@ -183,6 +183,16 @@ describe('hostile input in every format', () => {
       code: 'validate.reserved-key',
       field: 'labels.__proto__',
     });
+  });
+
+  it('the name and link checks take linear time on long hostile text', () => {
+    // A backtracking (quadratic) pattern would keep this test busy for minutes.
+    const long = 'a'.repeat(60_000);
+    assert.equal(isHttpUrl(`http://${long} `), false);
+    assert.equal(isHttpUrl(`http://${long}`), true);
+    assert.equal(isHttpUrl(`javascript://${long}`), false);
+    assert.match(nameTextProblem(`${long}\u202e`) ?? '', /U\+202E at position 60000/);
+    assert.equal(nameTextProblem(long), undefined);
   });
 
   it('an out-of-range 0001-01-01 is reported as itself, not as 1901', async () => {
