@@ -697,6 +697,7 @@ describe('api app on the real broker and chDB', () => {
       const third = await call('GET', (await streamUrl(TOKENS.streams)).slice(url.length));
       assert.equal(third.status, 429, third.text);
       assert.equal((third.json as { error: { code: string } }).error.code, 'stream.too-many');
+      conforms(third, 'get', '/api/v1/stream/incidents');
       const other = await openSse(await streamUrl(TOKENS.read));
       assert.equal(other.status, 200, 'another token has its own streams');
       other.close();

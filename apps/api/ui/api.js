@@ -168,7 +168,7 @@ export class IncidentStream extends EventTarget {
   }
 
   stop() {
-    this.generation = (this.generation ?? 0) + 1; // a connection being set up is abandoned
+    this.generation++; // a connection being set up is abandoned
     this.pending = false;
     clearTimeout(this.timer);
     this.timer = null;

@@ -76,21 +76,18 @@ export class ScopeGuard implements CanActivate {
 
 /** Whether any route of the app needs a bearer token (then running without tokens is worth a warning). */
 export function servesTokenRoutes(app: INestApplication): boolean {
+  const needsToken = (target: object) => {
+    const scope = Reflect.getMetadata(SCOPE_KEY, target) as unknown;
+    return typeof scope === 'string' && scope !== BY_HANDLER;
+  };
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
       if (!controller) continue;
-      const scopes = [
-        Reflect.getMetadata(SCOPE_KEY, controller) as unknown,
-        ...Object.getOwnPropertyNames(controller.prototype).map(
-          (name) =>
-            Reflect.getMetadata(
-              SCOPE_KEY,
-              (controller.prototype as Record<string, object>)[name]!,
-            ) as unknown,
-        ),
-      ];
-      if (scopes.some((s) => typeof s === 'string' && s !== BY_HANDLER)) return true;
+      const handlers = Object.values(Object.getOwnPropertyDescriptors(controller.prototype)).flatMap((d) =>
+        typeof d.value === 'function' ? [d.value as object] : [],
+      );
+      if ([controller, ...handlers].some(needsToken)) return true;
     }
   }
   return false;

@@ -304,7 +304,10 @@ const errorResponse = (description: string, headers?: Record<string, JsonSchema>
 const responses: Record<string, JsonSchema> = {
   BadRequest: errorResponse('a query parameter or body field is invalid; `field` names it'),
   Unauthorized: errorResponse('no token, an unknown token or an expired one'),
-  Forbidden: errorResponse('the token lacks the scope'),
+  Forbidden: errorResponse(
+    'the token lacks the scope, or names a person in x-aftershock-actor without the delegate scope',
+  ),
+  TooManyStreams: errorResponse('the token already holds STREAM_MAX_PER_TOKEN live streams'),
   NotFound: errorResponse('no such resource'),
   TooLarge: errorResponse('the body is larger than HTTP_MAX_BODY_BYTES'),
   TooManyRequests: errorResponse('over the write rate of the token', {
@@ -321,6 +324,8 @@ interface Operation {
   /** Schema name of the success body, or a content map. */
   readonly response: string | Record<string, JsonSchema>;
   readonly notFound?: boolean;
+  /** A 429 of its own (other than the write rate limit), by response name. */
+  readonly tooMany?: string;
   readonly description?: string;
 }
 
@@ -338,6 +343,7 @@ function operation(op: Operation): JsonSchema {
     out['403'] = { $ref: '#/components/responses/Forbidden' };
   }
   if (op.notFound) out['404'] = { $ref: '#/components/responses/NotFound' };
+  if (op.tooMany) out['429'] = { $ref: `#/components/responses/${op.tooMany}` };
   if (op.body) out['413'] = { $ref: '#/components/responses/TooLarge' };
   if (op.scope === 'write') out['429'] = { $ref: '#/components/responses/TooManyRequests' };
   return {
@@ -525,6 +531,7 @@ const paths: Record<string, Record<string, JsonSchema>> = {
       summary: 'live stream of incident versions as Server-Sent Events',
       scope: 'read',
       parameters: ['service', 'environment', 'ticket'],
+      tooMany: 'TooManyStreams',
       status: 200,
       response: {
         'text/event-stream': {
