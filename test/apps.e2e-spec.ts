@@ -80,6 +80,15 @@ describe('service mode on the real broker', () => {
       });
       const started = await proc.waitForLog((l) => l.msg === 'started');
       assert.equal(started.app, app);
+      // Started without AFTERSHOCK_TOKENS: the apps that serve authenticated routes say so.
+      const warned = proc.lines.some(
+        (l) => l.level === 'warn' && /no access tokens configured/.test(String(l.msg)),
+      );
+      assert.equal(
+        warned,
+        app === 'ingest' || app === 'api',
+        `${app}: a warning that no token is configured`,
+      );
       const live = await fetch(`${String(started.url)}/health/live`);
       assert.equal(live.status, 200);
       assert.equal(((await live.json()) as { app: string }).app, app);

@@ -41,7 +41,8 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
     app = startProcess(
       'bin/aftershock.js',
       ['start', '--demo', '--speed', '200000', '--port', '0', '--data-dir', join(dir, 'data')],
-      { AFTERSHOCK_TOKENS: `read+write:${READ_WRITE},ingest:${INGEST}` },
+      // The UI's token may name the person it acts for (delegate): actions are recorded as theirs.
+      { AFTERSHOCK_TOKENS: `ui-test=read+write+delegate:${READ_WRITE},producer=ingest:${INGEST}` },
     );
     // The demo prints the UI's URL first, its summary once the day has streamed in.
     const open = await app.waitForLog((l) => /^Open the UI/.test(String(l.nonJson ?? '')));
@@ -65,6 +66,7 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
     const { page } = ui;
     await signIn(page, url, READ_WRITE, 'UI test');
     await shows(page, page.getByRole('heading', { level: 1, name: 'On call' }), 'the on-call page');
+    await page.locator('#signed-in-as', { hasText: 'Signed in as ui-test for UI test' }).waitFor();
     await page.locator('#stream-state[data-state="live"]').waitFor();
     // The demo's incidents are all resolved by now: they are listed as recently resolved.
     const recent = await shows(page, page.locator('.recent-list li'), 'the recently resolved incidents');

@@ -44,8 +44,6 @@ import { HistoryConsumer } from './gate/history.consumer.js';
 import { RiskGate } from './gate/risk-gate.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { CorsMiddleware } from './http/cors.middleware.js';
-import { JsonBodyMiddleware } from './http/json-body.middleware.js';
-import { QueryTokenMiddleware } from './http/query-token.middleware.js';
 import { WriteBuckets, WriteRateLimitGuard } from './http/write-rate-limit.guard.js';
 import { IncidentsController } from './incidents/incidents.controller.js';
 import { IncidentsService } from './incidents/incidents.service.js';
@@ -55,7 +53,10 @@ import { ProblemsService } from './problems/problems.service.js';
 import { ApiQueries } from './queries/api-queries.js';
 import { IncidentStream } from './stream/incident-stream.js';
 import { StreamConsumer } from './stream/stream.consumer.js';
-import { StreamController } from './stream/stream.controller.js';
+import { SessionController } from './session/session.controller.js';
+import { StreamController, STREAM_PATH } from './stream/stream.controller.js';
+import { StreamTicketMiddleware } from './stream/stream-ticket.middleware.js';
+import { StreamTickets } from './stream/stream-tickets.js';
 import { StaticUiMiddleware } from './ui/static-ui.middleware.js';
 
 const repository = (token: symbol, make: (store: ClickHouseStore) => unknown): Provider => ({
@@ -98,6 +99,7 @@ const providers: Provider[] = [
   DoraService,
   RiskGate,
   IncidentStream,
+  StreamTickets,
   HistoryConsumer,
   AssessmentsConsumer,
   StreamConsumer,
@@ -112,6 +114,7 @@ export const API_CONTROLLERS: Type[] = [
   ProblemsController,
   DoraController,
   StreamController,
+  SessionController,
 ];
 
 /**
@@ -125,8 +128,9 @@ export const API_CONTROLLERS: Type[] = [
 export class ApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(CorsMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
-    consumer.apply(JsonBodyMiddleware).forRoutes(IncidentsController, ProblemsController, GateController);
-    consumer.apply(QueryTokenMiddleware).forRoutes(StreamController);
+    consumer
+      .apply(StreamTicketMiddleware)
+      .forRoutes({ path: STREAM_PATH.slice(1), method: RequestMethod.GET });
     consumer
       .apply(StaticUiMiddleware)
       .forRoutes(

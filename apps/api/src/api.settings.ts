@@ -42,6 +42,12 @@ const apiSettings = {
     default: 15_000,
     description: 'interval of the heartbeat comment on the live incident stream',
   }),
+  streamMaxPerToken: setting.int('STREAM_MAX_PER_TOKEN', {
+    default: 10,
+    min: 1,
+    max: 10_000,
+    description: 'live incident streams one token may hold open at once',
+  }),
 };
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;

@@ -94,7 +94,7 @@ export const serverSettings = {
   httpPort: setting.int('HTTP_PORT', { default: 8080, min: 0, max: 65_535 }),
   logLevel: setting.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, { default: 'info' }),
   shutdownTimeoutMs: setting.duration('SHUTDOWN_TIMEOUT', { default: 30_000 }),
-  tokens: setting.optionalString('AFTERSHOCK_TOKENS', '<scope[+scope]>:<secret>[@<expiry>],...'),
+  tokens: setting.optionalString('AFTERSHOCK_TOKENS', '[<name>=]<scope[+scope]>:<secret>[@<expiry>],...'),
   maxBodyBytes: setting.int('HTTP_MAX_BODY_BYTES', {
     default: 5 * 1024 * 1024,
     min: 1024,

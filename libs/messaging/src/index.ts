@@ -14,6 +14,7 @@ export { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 export {
   DEFAULT_DEAD_LETTER_TOPIC,
   DLQ_HEADER,
+  isCredentialHeader,
   parseDeadLetter,
   toDeadLetterMessage,
   toDeadLetterRecord,

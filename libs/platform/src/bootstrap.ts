@@ -21,6 +21,8 @@ import { createLogger, installTraceContextPropagation, type Logger } from '#obse
 import { InfraModule, type InfraOptions } from './infra.module.js';
 import { JsonNestLogger } from './nest-logger.js';
 import { connectConsumers, type ConsumerSpec } from './consumers.js';
+import { servesTokenRoutes } from './auth.guard.js';
+import { installSecurityHeaders } from './security-headers.js';
 
 export interface AppSpec {
   /** App name, used in logs and health output. */
@@ -97,6 +99,13 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
     // Each module parses its own bodies (raw bytes for ingest, JSON with limits for the API).
     bodyParser: false,
   });
+  installSecurityHeaders(app);
+  if (config.tokens.length === 0 && servesTokenRoutes(app)) {
+    logger.warn('no access tokens configured: every API and ingest request is refused with 401', {
+      setting: 'AFTERSHOCK_TOKENS',
+      example: 'AFTERSHOCK_TOKENS=ops=read+write:<secret of 16+ characters>',
+    });
+  }
   if (config.bus) {
     const { topicPartitions: partitions, topicRetentionMs: retentionMs } = config.bus;
     await connectConsumers(app, spec.consumers ?? [], { partitions, retentionMs });

@@ -43,9 +43,12 @@ export async function openBrowser(viewport = { width: 1400, height: 1000 }): Pro
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    // A refused EventSource reconnect logs a console error in Chromium; only script errors count.
-    if (message.type() === 'error' && !/EventSource|Failed to load resource/.test(message.text()))
-      errors.push(`console: ${message.text()}`);
+    // A refused EventSource reconnect logs a console error in Chromium; only script errors and
+    // Content-Security-Policy violations (the UI must work under the api's policy) count.
+    const text = message.text();
+    if (message.type() !== 'error') return;
+    if (/Content Security Policy/i.test(text) || !/EventSource|Failed to load resource/.test(text))
+      errors.push(`console: ${text}`);
   });
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {

@@ -41,7 +41,7 @@ export const startCommand = defineCommand({
       `\nAftershock all-in-one is ${ready ? 'ready' : 'running, not ready yet'}.\n` +
         `  ${uiLine(running.url, token)}\n` +
         (token
-          ? '  (a new admin token each start: set AFTERSHOCK_TOKENS=admin:<secret> to keep one; see the README)\n'
+          ? '  (a new admin token each start: set AFTERSHOCK_TOKENS=<name>=admin:<secret> to keep one; see the README)\n'
           : '') +
         `  API:       ${running.url}/api/v1/openapi.json\n` +
         `  health:    ${running.url}/health/live, ${running.url}/health/ready\n` +
@@ -104,7 +104,7 @@ async function runDemo(args: Args<typeof OPTIONS>): Promise<number | undefined> 
 function ensureToken(): string | undefined {
   if (process.env.AFTERSHOCK_TOKENS?.trim()) return undefined;
   const token = randomBytes(18).toString('base64url');
-  process.env.AFTERSHOCK_TOKENS = `admin:${token}`;
+  process.env.AFTERSHOCK_TOKENS = `local=admin:${token}`;
   return token;
 }
 
