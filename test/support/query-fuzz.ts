@@ -19,6 +19,7 @@ const enc = encodeURIComponent;
 
 /** Values as they go on the wire (percent-encoded where that is the point). */
 const VALUES: readonly string[] = [
+  // calendar-independent: hostile values, refused, never stored
   '',
   '%20',
   '-1',
