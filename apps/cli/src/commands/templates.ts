@@ -137,6 +137,28 @@ function formatted(
   return `${JSON.stringify(fields)}\n`;
 }
 
+/**
+ * Feeds every line of the input to the miner, with a progress bar; `each` sees the line, its
+ * number and the miner's answer, and returns false to stop reading.
+ */
+async function mineInput(
+  o: Options,
+  miner: TemplateMiner,
+  totalBytes: number,
+  each: (line: Buffer, n: number, r: AddResult) => Promise<boolean> | boolean,
+): Promise<number> {
+  const input = open(o.file);
+  const progress = new ProgressBar('lines', totalBytes);
+  let n = 0;
+  for await (const line of lines(input as AsyncIterable<Buffer>)) {
+    n++;
+    if (!(await each(line, n, miner.add(line.toString('utf8'))))) break;
+    if ((n & 1023) === 0) progress.update(n, input.bytesRead);
+  }
+  finish(progress, n, miner);
+  return n;
+}
+
 /** `--stream`: each line printed with the id its template had when the line arrived. */
 async function mineStreaming(
   o: Options,
@@ -144,20 +166,12 @@ async function mineStreaming(
   out: BufferedOutput,
   totalBytes: number,
 ): Promise<number> {
-  const input = open(o.file);
-  const progress = new ProgressBar('lines', totalBytes);
   if (o.format === 'csv') out.write('line,template_id,template,message\n');
-  let n = 0;
-  for await (const line of lines(input as AsyncIterable<Buffer>)) {
-    n++;
-    const r = miner.add(line.toString('utf8'));
+  return mineInput(o, miner, totalBytes, async (line, n, r) => {
     out.write(formatted(o.format, n, r.templateId, r.template, r.isNew, line, r.merged));
     if (out.pending()) await out.flush();
-    if (out.closed) break;
-    if ((n & 1023) === 0) progress.update(n, input.bytesRead);
-  }
-  finish(progress, n, miner);
-  return n;
+    return !out.closed;
+  });
 }
 
 /**
@@ -170,19 +184,14 @@ async function mineThenPrint(
   out: BufferedOutput,
   totalBytes: number,
 ): Promise<number> {
-  const input = open(o.file);
-  const progress = new ProgressBar('lines', totalBytes);
   const arrivals = new ArrivalIds();
   const echo = o.format !== 'text';
   const held: Buffer[] | undefined = echo && o.file === undefined ? [] : undefined;
-  let n = 0;
-  for await (const line of lines(input as AsyncIterable<Buffer>)) {
-    n++;
-    arrivals.push(miner.add(line.toString('utf8')));
+  const n = await mineInput(o, miner, totalBytes, (line, _, r) => {
+    arrivals.push(r);
     held?.push(line);
-    if ((n & 1023) === 0) progress.update(n, input.bytesRead);
-  }
-  finish(progress, n, miner);
+    return true;
+  });
   const final = arrivals.resolve(miner);
   if (o.format === 'csv') out.write('line,template_id,template,message\n');
   const seen = new Set<string>();
