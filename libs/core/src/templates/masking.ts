@@ -326,7 +326,7 @@ function isPlainWord(token: string): boolean {
   for (let i = 0; i < n; i++) {
     const c = token.charCodeAt(i);
     if ((c >= 48 && c <= 57) || c === 47 || c === 34 || c === 92) return false;
-    if (c === 46) dotted = true;
+    if (c === 46 && i + 1 < n && isLetter(token.charCodeAt(i + 1))) dotted = true;
   }
   if (dotted && endsInCommonTld(token)) return false;
   if (n >= 8 && isHexWord(token)) return false;
@@ -654,10 +654,10 @@ function wordIsVariable(word: string): boolean {
  * top-level domain.
  */
 function isHostName(atom: string): boolean {
+  const dot = atom.lastIndexOf('.');
+  if (dot <= 0 || !TLD.test(atom.slice(dot + 1))) return false;
   const labels = atom.split('.');
-  if (labels.length < 2) return false;
   const tld = labels[labels.length - 1]!;
-  if (!TLD.test(tld)) return false;
   let variable = false;
   for (const label of labels) {
     if (label.length === 0 || !/^[A-Za-z0-9-]+$/.test(label)) return false;

@@ -149,7 +149,7 @@ interface Found {
   siblingContext: number;
 }
 
-/** Distinct masked texts remembered for the fast path; cleared when full (bounded memory). */
+/** Distinct masked texts remembered for the fast path, per generation (bounded memory). */
 const EXACT_CACHE_SIZE = 4096;
 const NONE: readonly string[] = Object.freeze([]);
 
@@ -181,7 +181,8 @@ export class TemplateMiner {
   private head: Cluster | undefined;
   private tail: Cluster | undefined;
   /** Masked message text → the template it went to: repeated messages skip the leaf scan. */
-  private readonly exact = new Map<string, Cluster>();
+  private exact = new Map<string, Cluster>();
+  private previous = new Map<string, Cluster>();
   /** Ids of templates merged into another → the id that absorbed them. */
   private readonly aliases = new Map<string, string>();
   /** Ids merged by the current add() call. */
@@ -213,7 +214,8 @@ export class TemplateMiner {
     const tokens = this.mask(text);
     const masked = tokens.join(' ');
     const known = this.cached(masked);
-    if (known) return this.joined(known, tokens, masked, seq);
+    // A text seen before is covered by its template already: templates only generalise.
+    if (known) return this.joined(known, known.tokens, masked, seq);
     const leaf = this.leafOf(tokens.length);
     const found = this.search(leaf, tokens);
     if (found.best) return this.joined(found.best, tokens, masked, seq);
@@ -320,14 +322,22 @@ export class TemplateMiner {
   }
 
   private cached(masked: string): Cluster | undefined {
-    const hit = this.exact.get(masked);
+    let hit = this.exact.get(masked);
+    if (hit === undefined) {
+      hit = this.previous.get(masked);
+      if (hit !== undefined) this.remember(masked, hit);
+    }
     if (hit === undefined || hit.alive) return hit;
     const live = this.resolve(hit.id);
     return live === undefined ? undefined : this.byId.get(live);
   }
 
   private remember(masked: string, cluster: Cluster): void {
-    if (this.exact.size >= EXACT_CACHE_SIZE) this.exact.clear();
+    if (this.exact.size >= EXACT_CACHE_SIZE) {
+      // Two generations: the texts of the last generation that are still in use move forward.
+      this.previous = this.exact;
+      this.exact = new Map();
+    }
     this.exact.set(masked, cluster);
   }
 
@@ -378,6 +388,7 @@ export class TemplateMiner {
         if (score > bestScore) {
           best = cluster;
           bestScore = score;
+          if (score === n) break; // no template can match more positions
         }
       } else if (soft === 0 && score > siblingScore) {
         sibling = cluster;
