@@ -8,7 +8,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { TemplateMiner, type AddResult } from '#core';
 import type { Args, Command } from '../command.js';
-import { lines } from '../lines.js';
+import { forEachLine } from '../lines.js';
 import { ProgressBar } from '../progress.js';
 
 type Format = 'text' | 'csv' | 'json';
@@ -150,11 +150,11 @@ async function mineInput(
   const input = open(o.file);
   const progress = new ProgressBar('lines', totalBytes);
   let n = 0;
-  for await (const line of lines(input as AsyncIterable<Buffer>)) {
+  await forEachLine(input as AsyncIterable<Buffer>, (line) => {
     n++;
-    if (!(await each(line, n, miner.add(line.toString('utf8'))))) break;
     if ((n & 1023) === 0) progress.update(n, input.bytesRead);
-  }
+    return each(line, n, miner.add(line.toString('utf8')));
+  });
   finish(progress, n, miner);
   return n;
 }
@@ -167,10 +167,9 @@ async function mineStreaming(
   totalBytes: number,
 ): Promise<number> {
   if (o.format === 'csv') out.write('line,template_id,template,message\n');
-  return mineInput(o, miner, totalBytes, async (line, n, r) => {
+  return mineInput(o, miner, totalBytes, (line, n, r) => {
     out.write(formatted(o.format, n, r.templateId, r.template, r.isNew, line, r.merged));
-    if (out.pending()) await out.flush();
-    return !out.closed;
+    return out.drained();
   });
 }
 
@@ -195,23 +194,21 @@ async function mineThenPrint(
   const final = arrivals.resolve(miner);
   if (o.format === 'csv') out.write('line,template_id,template,message\n');
   const seen = new Set<string>();
-  const print = async (k: number, message: Buffer): Promise<boolean> => {
+  const print = (k: number, message: Buffer): boolean | Promise<boolean> => {
     const { id, template } = final[arrivals.at(k)]!;
     const isNew = !seen.has(id);
     if (isNew) seen.add(id);
     out.write(formatted(o.format, k + 1, id, template, isNew, message));
-    if (out.pending()) await out.flush();
-    return !out.closed;
+    return out.drained();
   };
-  if (!echo) {
-    for (let k = 0; k < n; k++) if (!(await print(k, EMPTY))) break;
-  } else if (held) {
-    for (let k = 0; k < n; k++) if (!(await print(k, held[k]!))) break;
+  if (!echo || held) {
+    for (let k = 0; k < n; k++) {
+      const go = print(k, held?.[k] ?? EMPTY);
+      if (go === false || (go !== true && !(await go))) break;
+    }
   } else {
     let k = 0;
-    for await (const line of lines(open(o.file) as AsyncIterable<Buffer>)) {
-      if (k >= n || !(await print(k++, line))) break;
-    }
+    await forEachLine(open(o.file) as AsyncIterable<Buffer>, (line) => k < n && print(k++, line));
   }
   return n;
 }
@@ -325,6 +322,12 @@ class BufferedOutput {
 
   pending(): boolean {
     return this.size >= 64 * 1024;
+  }
+
+  /** Whether to go on writing: true at once, or (with a full buffer) after a flush. */
+  drained(): boolean | Promise<boolean> {
+    if (!this.pending()) return !this.closed;
+    return this.flush().then(() => !this.closed);
   }
 
   async flush(): Promise<void> {

@@ -42,7 +42,7 @@ export function sameValueShape(a: string, b: string): boolean {
   const scheme = x.indexOf('://');
   if (scheme > 0 && y.indexOf('://') === scheme && x.startsWith(y.slice(0, scheme))) return true;
   if (numberedTails(x, y)) return true;
-  return x.includes(WILDCARD) && y.includes(WILDCARD) && sameSkeleton(x, y);
+  return a.includes(WILDCARD) && b.includes(WILDCARD) && sameSkeleton(a, b);
 }
 
 /**
@@ -138,11 +138,19 @@ export function isWordChar(c: number): boolean {
 }
 
 /**
+ * A value-like word for the name rule of variant groups: a lowercase name, or a token that already
+ * holds a masked value (`Package_for_KB<*>~<*>~amd64~~<*>`: a structured id of another shape).
+ */
+export function isNameLike(token: string): boolean {
+  return isLowercaseName(token) || token.includes(WILDCARD);
+}
+
+/**
  * A name of lowercase letters, possibly joined by `.`, `-` or `_`, with a trailing `,` `;` `:` `.`
  * aside: `root`, `cyrus`, `rpc.statd`, `git-daemon`. No digits: `alt0`, `ee0` are device names of
  * an enumeration (HPC).
  */
-export function isLowercaseName(token: string): boolean {
+function isLowercaseName(token: string): boolean {
   let n = token.length;
   while (n > 0 && isClausePunctuation(token.charCodeAt(n - 1))) n--;
   if (n === 0) return false;

@@ -92,6 +92,24 @@ describe('TemplateMiner', () => {
     assert.equal(started.at(-1)!.template, '<*> startup succeeded');
   });
 
+  it('merges structured ids of one skeleton on sight, and of several shapes after three of them', () => {
+    const miner = new TemplateMiner();
+    const line = (pkg: string) =>
+      miner.add(
+        `Read out cached package applicability for package: ${pkg}, ApplicableState: 112, CurrentState:112`,
+      );
+    const a = line('Package_for_KB2932046~31bf3856ad364e35~amd64~~6.1.1.1');
+    const b = line('Package_for_KB2533552~31bf3856ad364e35~x86~~6.1.1.0');
+    assert.equal(b.templateId, a.templateId, 'one skeleton, ids differing in atoms with digits');
+    const c = line('Microsoft-Windows-Help-Package~31bf3856ad364e35~amd64~en-US~6.1.7601.17514');
+    assert.notEqual(c.templateId, a.templateId);
+    const d = line('Microsoft-Windows-Help-Package~31bf3856ad364e35~amd64~de-DE~6.1.7601.17514');
+    const e = line('KB2533552_RTM~31bf3856ad364e35~amd64~~6.1.1.0');
+    assert.equal(miner.resolve(c.templateId), a.templateId);
+    assert.equal(miner.resolve(d.templateId), a.templateId);
+    assert.equal(e.templateId, a.templateId);
+  });
+
   it('does not merge words when the message is mostly the varying word', () => {
     const miner = new TemplateMiner();
     const ids = ['boot', 'wait', 'halt', 'boot', 'wait'].map(

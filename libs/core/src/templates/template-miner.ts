@@ -24,11 +24,12 @@
 //     kinds have few values (Zookeeper's LOOKING/FOLLOWING/LEADING, HPC's six commands, the four
 //     `VM Started/Paused/Resumed/Stopped (Lifecycle Event)` of issue 18 stay apart), while a
 //     service name as the first token (issue 18: seven of them) does not; or
-//   - it has shown `nameVariants` distinct lowercase names and the message around the position
-//     has at least `nameContext` constant words: user, host and program names are lowercase by
-//     convention, event vocabulary rarely is, and a short message (`boot (command <*>)`: HPC) is
-//     mostly its varying word (OpenSSH `Failed password for root|git|ftp …`; issue 18: a user
-//     field with three values).
+//   - it has shown `nameVariants` distinct lowercase names, or values that already hold a masked
+//     part (structured ids of several shapes), and the message around the position has at least
+//     `nameContext` constant words: user, host and program names are lowercase by convention,
+//     event vocabulary rarely is, and a short message (`boot (command <*>)`: HPC) is mostly its
+//     varying word (OpenSSH `Failed password for root|git|ftp …`; issue 18: a user field with
+//     three values; package ids of several shapes).
 // A variable may span tokens: a message whose extra tokens sit where a template of the same
 // context has a `<*>` joins it (issue 18: `lifetime <1 sec` vs `lifetime 00:01`); a longer
 // template whose extra tokens sit at a new message's `<*>` is merged into the new one.
@@ -37,7 +38,7 @@
 // Memory is bounded: at most `maxTemplates` templates and `maxClustersPerLeaf` per leaf; the
 // least recently used template is evicted (counted in stats()).
 import { maskMessage, WILDCARD } from './masking.js';
-import { isLowercaseName, isWordChar, sameValueShape } from './shapes.js';
+import { isNameLike, isWordChar, sameValueShape } from './shapes.js';
 import { templateIdOf } from './template-id.js';
 
 export interface TemplateMinerOptions {
@@ -114,7 +115,7 @@ interface VariantGroup {
   readonly values: Set<string>;
   /** Constant words around the position (the fewest any member had when it joined). */
   context: number;
-  /** Every value is a lowercase name. */
+  /** Every value is a lowercase name or holds a masked value (shapes.ts, isNameLike). */
   names: boolean;
 }
 
@@ -518,7 +519,7 @@ export class TemplateMiner {
         members: [sibling],
         values: new Set([value]),
         context,
-        names: isLowercaseName(value),
+        names: isNameLike(value),
       };
       sibling.groups.set(position, group);
     }
@@ -532,7 +533,7 @@ export class TemplateMiner {
     group.members.push(fresh);
     group.values.add(value);
     group.context = Math.min(group.context, context);
-    group.names &&= isLowercaseName(value);
+    group.names &&= isNameLike(value);
     fresh.groups ??= new Map();
     fresh.groups.set(position, group);
     return this.isVariable(group) ? this.mergeGroup(group) : fresh;
