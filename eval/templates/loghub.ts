@@ -26,6 +26,8 @@ export interface LoghubData {
   readonly content: readonly string[];
   readonly eventIds: readonly string[];
   readonly templates: readonly string[];
+  /** The raw log lines, header included (`<System>_2k.log`), when there is one line per row. */
+  readonly raw: readonly string[] | undefined;
 }
 
 /** `--data`, else `$AFTERSHOCK_DATASETS`, else `../shared/datasets` next to the project root. */
@@ -59,12 +61,19 @@ export function loadLoghub(system: string, dir = datasetsDir()): LoghubData {
   };
   const [c, e, t] = [col('Content'), col('EventId'), col('EventTemplate')];
   const body = rows.slice(1).filter((r) => r.length > 1);
+  const rawFile = join(dir, 'loghub-2k', system, `${system}_2k.log`);
+  const raw = existsSync(rawFile)
+    ? readFileSync(rawFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.length > 0)
+    : [];
   return {
     system,
     file,
     content: body.map((r) => r[c] ?? ''),
     eventIds: body.map((r) => r[e] ?? ''),
     templates: body.map((r) => r[t] ?? ''),
+    raw: raw.length === body.length ? raw.map((l) => l.replace(/\r$/, '')) : undefined,
   };
 }
 

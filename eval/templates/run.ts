@@ -1,6 +1,6 @@
 // `npm run eval:templates`: the template miner on loghub-2k (8 development systems, corrected ground
 // truth), grouping accuracy (GA) and parsing accuracy (PA) per system against Drain's published
-// GA, and lines/s on one core. Prints tables and writes eval/templates/REPORT.md.
+// GA, and lines per CPU second. Prints tables and writes eval/templates/REPORT.md.
 //
 // The headline is leave-one-system-out: for each system, every tuned parameter of the miner (the
 // grid below) is chosen on the other systems only, then the held-out system is scored with that
@@ -84,7 +84,10 @@ export function parsingAccuracy(
   return truth.length === 0 ? 1 : correct / truth.length;
 }
 
-/** Lines/s on this core: fresh miners over the same lines until at least `seconds` have passed. */
+/**
+ * Lines per CPU second: fresh miners over the same lines until at least `seconds` of CPU time
+ * have passed. CPU time, not wall-clock time, because the machine may be shared with other work.
+ */
 export function throughput(
   lines: readonly string[],
   seconds = 1,
@@ -92,13 +95,14 @@ export function throughput(
 ): number {
   parse(lines, options); // warm-up
   let total = 0;
-  const start = performance.now();
+  const start = process.cpuUsage();
   let elapsed: number;
   do {
     const miner = new TemplateMiner(options);
     for (const line of lines) miner.add(line);
     total += lines.length;
-    elapsed = (performance.now() - start) / 1000;
+    const used = process.cpuUsage(start);
+    elapsed = (used.user + used.system) / 1e6;
   } while (elapsed < seconds);
   return total / elapsed;
 }
@@ -107,10 +111,10 @@ export function throughput(
 
 /** The miner's tuned parameters and the values tried; the shipped defaults come first on ties. */
 export const GRID = {
-  similarity: [0.4, 0.5, 0.6, 0.7],
-  wordVariants: [3, 4, 5, 6, 7, 8],
-  nameVariants: [2, 3, 4, 5],
-  nameContext: [1, 2, 3, 4],
+  similarity: [0.4, 0.5, 0.6],
+  wordVariants: [4, 5, 6, 7, 8],
+  nameVariants: [2, 3, 4],
+  nameContext: [1, 2, 3],
   spanTokens: [0, 2],
 } as const satisfies Record<string, readonly number[]>;
 
@@ -185,6 +189,8 @@ export interface SystemResult {
   readonly heldPoint: Tuned;
   readonly inSample: Score;
   readonly drainGa: number | undefined;
+  /** GA with the default parameters on the raw lines, header included (when there are any). */
+  readonly rawGa: number | undefined;
   readonly linesPerSecond: number;
 }
 
@@ -306,8 +312,8 @@ export function describePoint(p: Tuned): string {
 
 export function table(results: readonly SystemResult[], overall: number): string[] {
   const rows = [
-    '| System | Lines | Templates (ours / truth) | **GA, held out** | PA, held out | GA at arrival, held out | Drain GA | Δ GA (held out) | GA in-sample | PA in-sample | Parameters chosen on the others | Lines/s |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
+    '| System | Lines | Templates (ours / truth) | **GA, held out** | PA, held out | GA at arrival, held out | Drain GA | Δ GA (held out) | GA in-sample | PA in-sample | GA on raw lines | Parameters chosen on the others | Lines per CPU s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
   ];
   for (const r of results) {
     const drain = r.drainGa === undefined ? '–' : f3(r.drainGa);
@@ -315,6 +321,7 @@ export function table(results: readonly SystemResult[], overall: number): string
     rows.push(
       `| ${r.system} | ${r.lines} | ${r.templates} / ${r.truthTemplates} | **${f3(r.held.ga)}** | ${f3(r.held.pa)} | ` +
         `${f3(r.held.gaAtArrival)} | ${drain} | ${delta} | ${f3(r.inSample.ga)} | ${f3(r.inSample.pa)} | ` +
+        `${r.rawGa === undefined ? '–' : f3(r.rawGa)} | ` +
         `${describePoint(r.heldPoint)} | ${kps(r.linesPerSecond)} |`,
     );
   }
@@ -324,7 +331,8 @@ export function table(results: readonly SystemResult[], overall: number): string
       `**${f3(average(results, (r) => r.held.pa))}** | ${f3(average(results, (r) => r.held.gaAtArrival))} | ` +
       `${withDrain.length ? f3(average(withDrain, (r) => r.drainGa!)) : '–'} | ` +
       `${withDrain.length ? signed(average(withDrain, (r) => r.held.ga - r.drainGa!)) : '–'} | ` +
-      `${f3(average(results, (r) => r.inSample.ga))} | ${f3(average(results, (r) => r.inSample.pa))} | | ` +
+      `${f3(average(results, (r) => r.inSample.ga))} | ${f3(average(results, (r) => r.inSample.pa))} | ` +
+      `${results.every((r) => r.rawGa !== undefined) ? f3(average(results, (r) => r.rawGa!)) : '–'} | | ` +
       `${kps(overall)} (all in one stream) |`,
   );
   return alignTable(rows);
@@ -343,8 +351,8 @@ export function goals(results: readonly SystemResult[], overall: number): string
       (below.length === 0
         ? 'none below — met'
         : `${below.map((r) => `${r.system} ${signed(r.held.ga - r.drainGa!)}`).join(', ')} — **not met**`),
-    `- ≥ ${GOALS.linesPerSecond.toLocaleString('en')} lines/s on one core: slowest figure ` +
-      `${Math.round(slowest).toLocaleString('en')} lines/s — ${mark(slowest >= GOALS.linesPerSecond)}`,
+    `- ≥ ${GOALS.linesPerSecond.toLocaleString('en')} lines per CPU second: slowest figure ` +
+      `${Math.round(slowest).toLocaleString('en')} — ${mark(slowest >= GOALS.linesPerSecond)}`,
   ];
 }
 
@@ -419,6 +427,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       heldPoint: points[held]!,
       inSample: scores[inSample]![i]!,
       drainGa: drain.get(d.system),
+      rawGa: d.raw === undefined ? undefined : groupingAccuracy(parse(d.raw).ids, d.eventIds),
       linesPerSecond: throughput(d.content, o.seconds),
     };
   });
@@ -465,7 +474,8 @@ function report(
 Generated by \`npm run eval:templates\` (\`node dist/eval/templates/run.js${argv.length ? ' ' + argv.join(' ') : ''}\`)
 in ${seconds.toFixed(0)} s; every figure below is from that run. Machine: ${cpu}, ${cpus().length} cores
 shared with other jobs (load average ${loadavg()[0]!.toFixed(1)} when the run ended), Node ${process.version}; the
-miner is synchronous, so it runs on one core. Lines/s on a shared machine are lower bounds.
+miner is synchronous, so it runs on one core; throughput is given per CPU second, which other work
+on a shared machine disturbs less than wall-clock time.
 
 **Headline: held out.** For each system, the miner's parameters (${grid}: ${gridSize} sets) are
 chosen on the *other* systems only (best mean GA, then mean PA, then nearest the defaults), and
@@ -505,15 +515,19 @@ ${ablation.join('\n')}
   these figures. "GA at arrival" groups each line by the id \`add()\` returned at the time (what
   \`aftershock templates --stream\` prints): lines seen before a variant group merged keep their
   own id there.
+- **GA on raw lines**: the same scoring with the default parameters, fed the raw log lines of
+  \`<System>_2k.log\` with their headers (timestamp, level, thread, logger) instead of the
+  \`Content\` column, as a user piping a log file would. Headers with free-form fields (thread
+  names in brackets, logger classes) cost accuracy: strip them where the format is known.
 - **GA**: a line is correct when the set of lines in its predicted group equals the set of lines
   sharing its ground-truth \`EventId\`; GA is the fraction of correct lines.
 - **PA**: a line is correct when its predicted template text equals its \`EventTemplate\`. Both
   sides are normalised the same way: whitespace runs collapsed and trimmed, and adjacent wildcards
   with nothing or a single \`.\` between them collapsed into one \`<*>\` (the CV/DV rules of Khan
   et al. used for the corrected templates).
-- **Lines/s**: a fresh miner (default parameters) over the system's lines, repeated for at least
-  ${results.length ? '' : ''}one second after a warm-up, on one core; the average row is one miner fed all systems' lines
-  in one stream. \`npm run bench:problems\` measures a million lines beside drain3.
+- **Lines per CPU s**: a fresh miner (default parameters) over the system's lines, repeated for
+  at least one CPU second after a warm-up; the average row is one miner fed all systems' lines in
+  one stream. \`npm run bench:problems\` measures a million lines beside drain3.
 - Drain's GA is the published 2k figure on the corrected ground truth (loghub-2.0,
   \`published/loghub2_effectiveness_results.csv\` in the data directory); Drain's published PA
   on the eight development systems is 0.500 HDFS, 0.269 Hadoop, 0.362 Spark, 0.497 Zookeeper,
