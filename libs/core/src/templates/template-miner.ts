@@ -30,6 +30,8 @@
 //     event vocabulary rarely is, and a short message (`boot (command <*>)`: HPC) is mostly its
 //     varying word (OpenSSH `Failed password for root|git|ftp …`; issue 18: a user field with
 //     three values; package ids of several shapes).
+// Either rule also needs at least half of the message's other tokens to be constant words around
+// the position: where most of a short message varies, the varying word is what tells events apart.
 // A variable may span tokens: a message whose extra tokens sit where a template of the same
 // context has a `<*>` joins it (issue 18: `lifetime <1 sec` vs `lifetime 00:01`); a longer
 // template whose extra tokens sit at a new message's `<*>` is merged into the new one.
@@ -536,13 +538,16 @@ export class TemplateMiner {
     group.names &&= isNameLike(value);
     fresh.groups ??= new Map();
     fresh.groups.set(position, group);
-    return this.isVariable(group) ? this.mergeGroup(group) : fresh;
+    return this.isVariable(group, fresh.tokens.length) ? this.mergeGroup(group) : fresh;
   }
 
   /** The evidence that a word position is a variable (see the comment at the top). */
-  private isVariable(group: VariantGroup): boolean {
+  private isVariable(group: VariantGroup, size: number): boolean {
+    // The rest of the message must be mostly constant words: in a short title such as
+    // `disk timeout on svc-<*>` the first word is the kind of failure, not a value.
+    if (group.context === 0 || 2 * group.context < size - 1) return false;
     const distinct = group.values.size;
-    if (distinct >= this.wordVariants && group.context >= 1) return true;
+    if (distinct >= this.wordVariants) return true;
     return group.names && distinct >= this.nameVariants && group.context >= this.nameContext;
   }
 
