@@ -478,7 +478,7 @@ miner is synchronous, so it runs on one core; throughput is given per CPU second
 on a shared machine disturbs less than wall-clock time.
 
 **Headline: held out.** For each system, the miner's parameters (${grid}: ${gridSize} sets) are
-chosen on the *other* systems only (best mean GA, then mean PA, then nearest the defaults), and
+chosen on the _other_ systems only (best mean GA, then mean PA, then nearest the defaults), and
 the held-out system is scored with that choice. "In-sample" uses the parameters chosen on all
 systems, which are the shipped defaults.
 
