@@ -242,7 +242,10 @@ export const ABLATIONS: readonly { readonly name: string; readonly options: Temp
     name: 'words never merged (no variant groups)',
     options: { wordVariants: Number.POSITIVE_INFINITY, nameVariants: Number.POSITIVE_INFINITY },
   },
-  { name: 'a fixed "4 distinct words" rule (the old miner)', options: { wordVariants: 4, nameVariants: 4 } },
+  {
+    name: 'one fixed count for every word (wordVariants = nameVariants = 4)',
+    options: { wordVariants: 4, nameVariants: 4 },
+  },
   { name: 'no multi-token variables (spanTokens 0)', options: { spanTokens: 0 } },
   { name: 'whole-token numbers/IPs/0x-hex masking only', options: { mask: basicMask } },
 ];
@@ -554,9 +557,11 @@ ${ablation.join('\n')}
 4. **Variant groups** weigh the evidence that a word position is a variable: a message exactly
    one hard mismatch away from a template starts its own template in a group at that position;
    the group merges into its oldest member (whose id survives, the others become aliases) once it
-   has shown \`wordVariants\` distinct words, or \`nameVariants\` distinct lowercase names with at
-   least \`nameContext\` constant words around the position. Enumerations of states and event
-   kinds have few values; user, host and service names are many and lowercase.
+   has shown \`wordVariants\` distinct words, or \`nameVariants\` distinct lowercase names (or
+   structured ids) with at least \`nameContext\` constant words around the position — and only
+   where more than half of the message's other tokens are constant words. Enumerations of states
+   and event kinds have few values; user, host and service names are many and lowercase; in a
+   short message that is mostly its varying word, that word is the event.
 5. **Multi-token variables**: a message whose extra tokens (up to \`spanTokens\`) sit where a
    template with the same context has a \`<*>\` joins it (\`lifetime <1 sec\` / \`lifetime 00:01\`);
    a longer template whose extra tokens sit at a new message's \`<*>\` becomes its alias.

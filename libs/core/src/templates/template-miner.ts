@@ -21,17 +21,18 @@
 // merges into its oldest member (whose id survives; the others become aliases, see `resolve()`),
 // when
 //   - it has shown `wordVariants` distinct words of any shape: enumerations of states and event
-//     kinds have few values (Zookeeper's LOOKING/FOLLOWING/LEADING, HPC's six commands, the four
-//     `VM Started/Paused/Resumed/Stopped (Lifecycle Event)` of issue 18 stay apart), while a
-//     service name as the first token (issue 18: seven of them) does not; or
+//     kinds have few values (Zookeeper's LOOKING/FOLLOWING/LEADING, the four `VM Started/Paused/
+//     Resumed/Stopped (Lifecycle Event)` of issue 18 stay apart), while a service name as the
+//     first token (issue 18: seven of them) does not; or
 //   - it has shown `nameVariants` distinct lowercase names, or values that already hold a masked
 //     part (structured ids of several shapes), and the message around the position has at least
 //     `nameContext` constant words: user, host and program names are lowercase by convention,
 //     event vocabulary rarely is, and a short message (`boot (command <*>)`: HPC) is mostly its
 //     varying word (OpenSSH `Failed password for root|git|ftp …`; issue 18: a user field with
 //     three values; package ids of several shapes).
-// Either rule also needs at least half of the message's other tokens to be constant words around
-// the position: where most of a short message varies, the varying word is what tells events apart.
+// Either rule also needs more than half of the message's other tokens to be constant words around
+// the position: where much of a short message varies, the varying word is what tells events apart
+// (HPC's six commands in `boot (command <*>)`; incident titles such as `disk timeout on svc-<*>`).
 // A variable may span tokens: a message whose extra tokens sit where a template of the same
 // context has a `<*>` joins it (issue 18: `lifetime <1 sec` vs `lifetime 00:01`); a longer
 // template whose extra tokens sit at a new message's `<*>` is merged into the new one.
@@ -158,7 +159,7 @@ const NONE: readonly string[] = Object.freeze([]);
 
 export const TEMPLATE_MINER_DEFAULTS = {
   similarity: 0.5,
-  wordVariants: 7,
+  wordVariants: 5,
   nameVariants: 3,
   nameContext: 2,
   spanTokens: 2,
@@ -545,7 +546,7 @@ export class TemplateMiner {
   private isVariable(group: VariantGroup, size: number): boolean {
     // The rest of the message must be mostly constant words: in a short title such as
     // `disk timeout on svc-<*>` the first word is the kind of failure, not a value.
-    if (group.context === 0 || 2 * group.context < size - 1) return false;
+    if (2 * group.context <= size - 1) return false;
     const distinct = group.values.size;
     if (distinct >= this.wordVariants) return true;
     return group.names && distinct >= this.nameVariants && group.context >= this.nameContext;
