@@ -159,7 +159,7 @@ const NONE: readonly string[] = Object.freeze([]);
 
 export const TEMPLATE_MINER_DEFAULTS = {
   similarity: 0.5,
-  wordVariants: 5,
+  wordVariants: 6,
   nameVariants: 3,
   nameContext: 2,
   spanTokens: 2,
