@@ -15,7 +15,7 @@ const DAY = 86_400_000;
 export const startCommand: Command = {
   name: 'start',
   summary:
-    'run every app in one process on the embedded defaults (in-memory bus, chDB); --demo streams a demo day',
+    'run every app in one process on the embedded defaults (embedded durable log, chDB); --demo streams a demo day',
   usage: 'aftershock start [--demo [--speed N] [--summary-json FILE] [--exit]] [--port N] [--data-dir DIR]',
   async run(args) {
     if (args.options.port) process.env.HTTP_PORT = args.options.port;
@@ -29,7 +29,7 @@ export const startCommand: Command = {
 };
 
 async function runDemo(args: Args): Promise<number | undefined> {
-  // A fresh embedded store per demo run: the in-memory bus starts its offsets at zero again.
+  // A fresh data directory per demo run: the demo day is streamed in anew each time.
   const dataDir = args.options['data-dir'] ?? join('.data', 'demo');
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
