@@ -99,7 +99,7 @@ describe('all-in-one through the aftershock CLI', () => {
       steps.includes('disconnect:message bus') && steps.includes('disconnect:clickhouse store'),
       JSON.stringify(steps),
     );
-    const order = ['stop-intake', 'drain', 'flush', 'commit', 'disconnect'];
+    const order = ['close-door', 'stop-intake', 'drain', 'flush', 'commit', 'disconnect'];
     const ranks = steps.map((s) => order.indexOf(s.split(':')[0]!));
     assert.deepEqual(
       ranks,

@@ -20,6 +20,9 @@ import { createLogger, installTraceContextPropagation, type Logger } from '#obse
 import { InfraModule, type InfraOptions } from './infra.module.js';
 import { JsonNestLogger } from './nest-logger.js';
 import { connectConsumers, type ConsumerSpec } from './consumers.js';
+import { DrainGate } from './drain-gate.js';
+import type { ShutdownSequence } from './shutdown.js';
+import { SHUTDOWN } from './tokens.js';
 
 export interface AppSpec {
   /** App name, used in logs and health output. */
@@ -94,6 +97,10 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
     // Each module parses its own bodies (raw bytes for ingest, JSON with limits for the API).
     bodyParser: false,
   });
+  // First in, first to close at shutdown: every request passes the drain gate.
+  const gate = new DrainGate();
+  app.use(gate.middleware);
+  app.get<ShutdownSequence>(SHUTDOWN).register('close-door', 'http (503 while draining)', () => gate.close());
   if (config.bus) {
     const { topicPartitions: partitions, topicRetentionMs: retentionMs } = config.bus;
     await connectConsumers(app, spec.consumers ?? [], { partitions, retentionMs });

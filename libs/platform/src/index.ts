@@ -8,3 +8,4 @@ export { JsonNestLogger } from './nest-logger.js';
 export * from './auth.guard.js';
 export * from './consumers.js';
 export * from './decode-batch.js';
+export * from './drain-gate.js';
