@@ -9,3 +9,4 @@ export * from './auth.guard.js';
 export * from './consumers.js';
 export * from './decode-batch.js';
 export * from './drain-gate.js';
+export * from './state-recovery.js';

@@ -21,6 +21,7 @@ import { toKafkaMessage } from './kafka-messages.js';
 import { readBackFromKafka } from './read-back.js';
 import { KafkaSubscription, type KafkaBatchStats } from './kafka-subscription.js';
 import { silenceKafkajsTimeoutWarning } from './known-warnings.js';
+import { singleOwnerAssigner } from './single-owner-assigner.js';
 import { ensureKafkaTopics } from './topics.js';
 
 const { Kafka: KafkaClient, Partitioners } = kafkajs;
@@ -114,15 +115,21 @@ export class KafkaBus implements MessageBus {
     await this.connect();
     const resolved = resolveSubscribeOptions(options, this.config.deadLetterTopic);
     const logger = this.logger.child({ groupId: resolved.groupId });
+    let owning = false;
+    const consumer = this.kafka.consumer({
+      groupId: resolved.groupId,
+      sessionTimeout: this.tuning.sessionTimeoutMs,
+      heartbeatInterval: this.tuning.heartbeatIntervalMs,
+      maxWaitTimeInMs: this.tuning.maxWaitTimeMs,
+      maxBytesPerPartition: this.tuning.maxBytesPerPartition,
+      ...(resolved.exclusive ? { partitionAssigners: [singleOwnerAssigner(() => owning)] } : {}),
+    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      owning = Object.values(payload.memberAssignment).some((partitions) => partitions.length > 0);
+    });
     const subscription = new KafkaSubscription(
       {
-        consumer: this.kafka.consumer({
-          groupId: resolved.groupId,
-          sessionTimeout: this.tuning.sessionTimeoutMs,
-          heartbeatInterval: this.tuning.heartbeatIntervalMs,
-          maxWaitTimeInMs: this.tuning.maxWaitTimeMs,
-          maxBytesPerPartition: this.tuning.maxBytesPerPartition,
-        }),
+        consumer,
         options: resolved,
         runner: new BatchRunner({
           system: 'kafka',

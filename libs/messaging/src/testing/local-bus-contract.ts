@@ -7,7 +7,7 @@ import { parseDeadLetter } from '../dead-letter.js';
 import type { LocalBus, LocalBusOptions } from '../local/local-bus.js';
 import { partitionForKey } from '../murmur2.js';
 import type { BatchHandler, InboundMessage, PartitionBatch } from '../port.js';
-import { checkAssignmentHook, checkReadBack } from './history-contract.js';
+import { checkAssignmentHook, checkExclusiveGroup, checkReadBack } from './history-contract.js';
 import { deferred, valueOf, whenCount } from './test-support.js';
 
 const FAST = { initialMs: 1, maxMs: 4 };
@@ -308,6 +308,12 @@ export function describeLocalBusContract(name: string, makeBus: LocalBusFactory)
     it('runs the assignment hook before the first batch, retries it, and again on a rebalance', async () => {
       const bus = await newBus();
       await checkAssignmentHook(bus, 'assigned');
+      await bus.close();
+    });
+
+    it('gives an exclusive group’s partitions to one member; the other takes over when it leaves', async () => {
+      const bus = await newBus();
+      await checkExclusiveGroup(bus, 'exclusive');
       await bus.close();
     });
   });
