@@ -14,6 +14,8 @@ export interface StoreCounts {
   readonly incidentVersions: Record<string, number[]>;
   /** Incident id → alert fingerprints in its newest version. */
   readonly incidentAlerts: Record<string, string[]>;
+  /** Incident id → the change its newest version names as the top suspect ('' for none). */
+  readonly topSuspects: Record<string, string>;
   /** Change id → final verdicts stored. */
   readonly finalVerdicts: Record<string, number>;
 }
@@ -30,8 +32,9 @@ const versions = await store.query<{ id: string; versions: number[] }>(
    WHERE id IN (SELECT id FROM incidents WHERE service LIKE {like:String}) GROUP BY id`,
   { like },
 );
-const members = await store.query<{ id: string; alerts: string[] }>(
-  `SELECT id, arrayMap(m -> m.ref, arrayFilter(m -> m.type = 'alert', members)) AS alerts
+const members = await store.query<{ id: string; alerts: string[]; suspect: string | null }>(
+  `SELECT id, arrayMap(m -> m.ref, arrayFilter(m -> m.type = 'alert', members)) AS alerts,
+          arraySort(s -> -s.probability, suspects)[1].change_id AS suspect
    FROM incidents FINAL WHERE service LIKE {like:String}`,
   { like },
 );
@@ -48,6 +51,7 @@ const counts: StoreCounts = {
   ),
   incidentVersions: Object.fromEntries(versions.map((r) => [r.id, r.versions.map(Number)])),
   incidentAlerts: Object.fromEntries(members.map((r) => [r.id, r.alerts])),
+  topSuspects: Object.fromEntries(members.map((r) => [r.id, r.suspect ?? ''])),
   finalVerdicts: await tally(
     'SELECT change_id AS k, count() AS n FROM verdicts WHERE service LIKE {like:String} AND final GROUP BY change_id',
   ),

@@ -20,6 +20,8 @@ export interface ChaosVerdict {
   readonly incidentVersionProblems: string[];
   readonly alertsInSeveralIncidents: string[];
   readonly changesWithoutFinalVerdict: string[];
+  /** Alerts after a bad deploy whose incident does not name that deploy (state forgotten across a restart). */
+  readonly alertsNotAttributed: string[];
   /** Everything held: nothing acknowledged lost, nothing stored twice, versions contiguous, verdicts there. */
   readonly ok: boolean;
 }
@@ -56,17 +58,31 @@ export function verify(ledger: Ledger, counts: StoreCounts): ChaosVerdict {
   const alertsInSeveralIncidents = [...owners]
     .filter(([, ids]) => ids.length > 1)
     .map(([a, ids]) => `${a}: ${ids}`);
+  const deployOf = new Map(
+    [...ledger.outcomes]
+      .filter(([i, o]) => i.kind === 'change' && o === 'acked')
+      .map(([i]) => [i.service, i.change!]),
+  );
+  const alertsNotAttributed = [...ledger.outcomes]
+    .filter(([i, o]) => i.kind === 'alert' && o === 'acked' && deployOf.has(i.service))
+    .filter(
+      ([i]) =>
+        !(owners.get(i.fingerprint!) ?? []).some((id) => counts.topSuspects[id] === deployOf.get(i.service)),
+    )
+    .map(([i]) => i.fingerprint!);
   const ok =
     Object.values(kinds).every((t) => t.lost === 0 && t.duplicated === 0) &&
     incidentVersionProblems.length === 0 &&
     alertsInSeveralIncidents.length === 0 &&
-    changesWithoutFinalVerdict.length === 0;
+    changesWithoutFinalVerdict.length === 0 &&
+    alertsNotAttributed.length === 0;
   return {
     kinds,
     incidents: Object.keys(counts.incidentVersions).length,
     incidentVersionProblems,
     alertsInSeveralIncidents,
     changesWithoutFinalVerdict,
+    alertsNotAttributed,
     ok,
   };
 }
@@ -93,9 +109,10 @@ export function describeVerdict(v: ChaosVerdict): string {
   );
   return [
     ...rows,
-    `incidents ${v.incidents}; version gaps/repeats: ${v.incidentVersionProblems.length}; alerts in several incidents: ${v.alertsInSeveralIncidents.length}; changes without a final verdict: ${v.changesWithoutFinalVerdict.length}`,
+    `incidents ${v.incidents}; version gaps/repeats: ${v.incidentVersionProblems.length}; alerts in several incidents: ${v.alertsInSeveralIncidents.length}; changes without a final verdict: ${v.changesWithoutFinalVerdict.length}; alerts whose incident does not name their deploy: ${v.alertsNotAttributed.length}`,
     ...v.incidentVersionProblems.slice(0, 5),
     ...v.alertsInSeveralIncidents.slice(0, 5),
     ...v.changesWithoutFinalVerdict.slice(0, 5).map((c) => `no final verdict: ${c}`),
+    ...v.alertsNotAttributed.slice(0, 5).map((a) => `not attributed to its deploy: ${a}`),
   ].join('\n');
 }

@@ -41,6 +41,17 @@ export const busSettings = {
   kafkaSaslPassword: setting.optionalString('KAFKA_SASL_PASSWORD'),
   topicPartitions: setting.int('KAFKA_TOPIC_PARTITIONS', { default: 6, min: 1, max: 10_000 }),
   topicReplication: setting.int('KAFKA_TOPIC_REPLICATION', { default: 1, min: 1, max: 16 }),
+  topicMinInsyncReplicas: setting.int('KAFKA_TOPIC_MIN_INSYNC_REPLICAS', {
+    default: 1,
+    min: 1,
+    max: 16,
+    description:
+      'min.insync.replicas of topics Aftershock creates (with acks=all: replicas that must have a write)',
+  }),
+  kafkaIdempotent: setting.bool('KAFKA_IDEMPOTENT', {
+    default: true,
+    description: 'idempotent producer: a retried send is written once per partition',
+  }),
   topicRetentionMs: setting.duration('KAFKA_TOPIC_RETENTION', { default: 7 * 86_400_000 }),
   deadLetterTopic: setting.string('AFTERSHOCK_DLQ_TOPIC', { default: 'aftershock.dlq.v1' }),
   kafkaFetchMaxBytesPerPartition: setting.int('KAFKA_FETCH_MAX_BYTES_PER_PARTITION', {

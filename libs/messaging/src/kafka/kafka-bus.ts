@@ -69,7 +69,11 @@ export class KafkaBus implements MessageBus {
     silenceKafkajsTimeoutWarning();
     this.kafka = new KafkaClient(kafkaClientConfig(config, logger));
     // Kafka's default partitioner (murmur2), the same one the in-memory bus uses.
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    // Idempotent: a send retried after a lost answer (a broker failing over) is written once.
+    this.producer = this.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: config.kafkaIdempotent,
+    });
     this.admin = this.kafka.admin();
     this.tuning = {
       ...DEFAULT_CONSUMER_TUNING,
@@ -100,6 +104,7 @@ export class KafkaBus implements MessageBus {
     await this.connect();
     await ensureKafkaTopics(this.admin, specs, {
       replicationFactor: this.config.topicReplication,
+      minInsyncReplicas: this.config.topicMinInsyncReplicas,
       retentionMs: this.config.topicRetentionMs,
     });
   }
