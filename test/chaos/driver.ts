@@ -9,6 +9,8 @@ export type Outcome = 'acked' | 'unknown';
 
 export interface Ledger {
   readonly outcomes: Map<WorkItem, Outcome>;
+  /** When each acknowledged item was acknowledged (performance.now()). */
+  readonly ackedAt: Map<WorkItem, number>;
   /** Acknowledgements so far (for choosing fault points). */
   acked: number;
 }
@@ -33,7 +35,7 @@ export async function drive(workload: Workload, options: DriverOptions, ledger: 
 }
 
 export function newLedger(): Ledger {
-  return { outcomes: new Map(), acked: 0 };
+  return { outcomes: new Map(), ackedAt: new Map(), acked: 0 };
 }
 
 async function send(item: WorkItem, options: DriverOptions, ledger: Ledger): Promise<Outcome> {
@@ -57,6 +59,7 @@ async function send(item: WorkItem, options: DriverOptions, ledger: Ledger): Pro
     }
     if (response.status === 202) {
       ledger.acked++;
+      ledger.ackedAt.set(item, performance.now());
       return 'acked';
     }
     if (response.status === 503) {
