@@ -49,6 +49,7 @@ class Cluster {
       LOG_LEVEL: 'info',
       RECORDER_GROUP_ID: `${this.tag}-recorder`,
       PROBLEMS_GROUP_ID: `${this.tag}-problems`,
+      CORRELATOR_GROUP_ID: `${this.tag}-correlator`,
       CORRELATOR_IDLE_TIMEOUT: '2s',
       ...extra,
     };
@@ -96,13 +97,15 @@ class Cluster {
 
   async stopAll(): Promise<void> {
     const all = [this.ingest, this.recorder, ...this.correlators, ...this.problems].filter(
-      (p) => p && p.child.exitCode === null && p.child.signalCode === null,
+      (p) => p && alive(p) && p.child.signalCode === null,
     );
     for (const p of all) p.child.kill('SIGCONT');
     for (const p of all) p.child.kill('SIGTERM');
     await Promise.all(all.map((p) => p.exited()));
   }
 }
+
+const alive = (app: AppProcess) => app.child.exitCode === null && app.child.signalCode === null;
 
 const restored = (app: AppProcess) =>
   app.waitForLog(
@@ -122,7 +125,7 @@ const FAULTS: Fault[] = [
   {
     name: 'correlator SIGKILL (one of three), replaced',
     async run(c) {
-      const victim = c.correlators.find((p) => p.child.exitCode === null)!;
+      const victim = c.correlators.find((p) => alive(p))!;
       victim.child.kill('SIGKILL');
       await victim.exited();
       await restored(c.startCorrelator());
@@ -146,7 +149,7 @@ const FAULTS: Fault[] = [
     async run(c) {
       const added = c.startCorrelator();
       await restored(added);
-      const leaving = c.correlators.find((p) => p !== added && p.child.exitCode === null)!;
+      const leaving = c.correlators.find((p) => p !== added && alive(p))!;
       leaving.child.kill('SIGTERM');
       await leaving.exited();
     },
@@ -154,7 +157,7 @@ const FAULTS: Fault[] = [
   {
     name: 'correlator paused (SIGSTOP) 40 s, past its 30 s session timeout',
     async run(c) {
-      const paused = c.correlators.find((p) => p.child.exitCode === null)!;
+      const paused = c.correlators.find((p) => alive(p))!;
       paused.child.kill('SIGSTOP');
       await sleep(40_000);
       paused.child.kill('SIGCONT');
@@ -203,18 +206,20 @@ async function main(): Promise<void> {
     const ledger = newLedger();
     const items = workload.streams.reduce((n, s) => n + s.length, 0);
     const sending = drive(workload, { url: () => cluster.ingestUrl, token: TOKEN, writers: 4 }, ledger);
+    let done = false;
+    void sending.finally(() => (done = true));
     const windows: Window[] = [{ name: 'before any fault', from: performance.now(), tookMs: 0 }];
     for (const [i, fault] of FAULTS.entries()) {
       const point = Math.floor(((i + 1) * items * 0.8) / (FAULTS.length + 1));
-      while (ledger.acked < point) await sleep(50);
+      while (ledger.acked < point && !done) await sleep(50);
       const from = performance.now();
       const ackedBefore = ledger.acked;
       process.stderr.write(`fault ${i + 1}/${FAULTS.length} after ${ledger.acked} acks: ${fault.name}\n`);
       const window: Window = { name: fault.name, from, tookMs: 0 };
       windows.push(window);
       const next = (async () => {
-        while (ledger.acked === ackedBefore && performance.now() - from < 600_000) await sleep(50);
-        window.nextAckMs = Math.round(performance.now() - from);
+        while (ledger.acked === ackedBefore && !done && performance.now() - from < 600_000) await sleep(50);
+        if (ledger.acked > ackedBefore) window.nextAckMs = Math.round(performance.now() - from);
       })();
       await fault.run(cluster);
       window.tookMs = Math.round(performance.now() - from);
