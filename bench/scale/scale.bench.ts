@@ -4,7 +4,7 @@
 // group each round), and by one recorder into chDB; then, with the backlog gone, alerts on fresh
 // services are timed from produce to the incident on aftershock.incidents.v1 (p50/p99). Prints
 // the table. chDB serves one process per data directory, so the recorder runs as one instance:
-// more recorders need a ClickHouse server (CLICKHOUSE_URL).
+// more recorders need a ClickHouse server (CLICKHOUSE_URL). The cluster is stopped at the end.
 //   --batches N (6000)  --alerts N (60)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -193,6 +193,7 @@ try {
   );
 } finally {
   rmSync(root, { recursive: true, force: true });
+  execFileSync('bash', [script, 'cluster', 'stop'], { stdio: 'ignore' });
 }
 process.stdout.write(
   [
