@@ -110,14 +110,14 @@ describe('service mode on the real broker', () => {
 });
 
 describe('all-in-one through the aftershock CLI', () => {
-  it('`aftershock start` runs on the in-memory bus and chDB, then shuts down in order', async () => {
+  it('`aftershock start` runs on the embedded durable log and chDB, then shuts down in order', async () => {
     const proc = startProcess(
       'bin/aftershock.js',
       ['start', '--port', '0', '--data-dir', freshDataDir()],
       {},
     );
     const started = await proc.waitForLog((l) => l.msg === 'started');
-    assert.equal(started.bus, 'memory');
+    assert.equal(started.bus, 'embedded');
     assert.equal(started.store, 'chdb');
     const ready = await whenReady(String(started.url));
     assert.equal(ready.status, 200, JSON.stringify(ready.body));
@@ -130,7 +130,7 @@ describe('all-in-one through the aftershock CLI', () => {
       steps.includes('disconnect:message bus') && steps.includes('disconnect:clickhouse store'),
       JSON.stringify(steps),
     );
-    const order = ['stop-intake', 'drain', 'flush', 'commit', 'disconnect'];
+    const order = ['close-door', 'stop-intake', 'drain', 'flush', 'commit', 'disconnect'];
     const ranks = steps.map((s) => order.indexOf(s.split(':')[0]!));
     assert.deepEqual(
       ranks,

@@ -227,7 +227,9 @@ describe('correlator killed and restarted on the real broker', () => {
 
     const second = startCorrelator(brokers);
     try {
-      const rebuilt = await second.waitForLog((l) => l.msg === 'correlator state rebuilt from history');
+      const rebuilt = await second.waitForLog(
+        (l) => l.msg === 'correlator state restored' && l.activeIncidents !== undefined,
+      );
       assert.ok(Number(rebuilt.activeIncidents) >= 1, JSON.stringify(rebuilt));
       await produceTelemetry(brokers, telemetry.slice(firstHalf.length));
       await produce(brokers, TOPICS.alerts, [

@@ -3,8 +3,11 @@ import { hostname } from 'node:os';
 import { catalogFileSetting, loadSettings, setting, type Env } from '#config';
 import { DEFAULT_VERIFIER_SETTINGS } from '#core';
 
-/** The consumer group that shares the alerts, telemetry and incident-command partitions. */
-export const CORRELATOR_GROUP = 'aftershock-correlator';
+/**
+ * The consumer group that shares the alerts, telemetry and incident-command partitions.
+ * CORRELATOR_GROUP_ID overrides it (two deployments on one Kafka cluster, benchmarks, tests).
+ */
+export const CORRELATOR_GROUP = process.env.CORRELATOR_GROUP_ID?.trim() || 'aftershock-correlator';
 
 const correlatorSettings = {
   catalogFile: catalogFileSetting,

@@ -81,7 +81,7 @@ describe('bus configuration', () => {
   it('rejects an unknown bus kind by name', () => {
     assert.deepEqual(
       problemsOf(() => loadBusConfig({ AFTERSHOCK_BUS: 'rabbit' })),
-      ['AFTERSHOCK_BUS: "rabbit" is not one of kafka, memory'],
+      ['AFTERSHOCK_BUS: "rabbit" is not one of kafka, embedded, memory'],
     );
   });
 });

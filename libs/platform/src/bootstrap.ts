@@ -23,6 +23,9 @@ import { JsonNestLogger } from './nest-logger.js';
 import { connectConsumers, type ConsumerSpec } from './consumers.js';
 import { servesTokenRoutes } from './auth.guard.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { DrainGate } from './drain-gate.js';
+import type { ShutdownSequence } from './shutdown.js';
+import { SHUTDOWN } from './tokens.js';
 
 export interface AppSpec {
   /** App name, used in logs and health output. */
@@ -106,6 +109,10 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
       example: 'AFTERSHOCK_TOKENS=ops=read+write:<secret of 16+ characters>',
     });
   }
+  // First in, first to close at shutdown: every request passes the drain gate.
+  const gate = new DrainGate();
+  app.use(gate.middleware);
+  app.get<ShutdownSequence>(SHUTDOWN).register('close-door', 'http (503 while draining)', () => gate.close());
   if (config.bus) {
     const { topicPartitions: partitions, topicRetentionMs: retentionMs } = config.bus;
     await connectConsumers(app, spec.consumers ?? [], { partitions, retentionMs });

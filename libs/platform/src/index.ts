@@ -10,3 +10,5 @@ export * from './consumers.js';
 export * from './decode-batch.js';
 export * from './security-headers.js';
 export * from './read-body.js';
+export * from './drain-gate.js';
+export * from './state-recovery.js';

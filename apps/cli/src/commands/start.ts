@@ -25,7 +25,7 @@ const OPTIONS = {
 export const startCommand = defineCommand({
   name: 'start',
   summary:
-    'run every app in one process on the embedded defaults (in-memory bus, chDB); --demo streams a demo day',
+    'run every app in one process on the embedded defaults (embedded durable log, chDB); --demo streams a demo day',
   usage: 'aftershock start [--demo [--speed N] [--summary-json FILE] [--exit]] [--port N] [--data-dir DIR]',
   options: OPTIONS,
   maxPositionals: 0,
@@ -45,14 +45,14 @@ export const startCommand = defineCommand({
           : '') +
         `  API:       ${running.url}/api/v1/openapi.json\n` +
         `  health:    ${running.url}/health/live, ${running.url}/health/ready\n` +
-        `Stop with Ctrl-C (orderly shutdown: stop intake → drain → flush → commit → disconnect).\n`,
+        `Stop with Ctrl-C (orderly shutdown: close the door → stop intake → drain → flush → commit → disconnect).\n`,
     );
     return undefined; // keep running until a signal
   },
 });
 
 async function runDemo(args: Args<typeof OPTIONS>): Promise<number | undefined> {
-  // A fresh embedded store per demo run: the in-memory bus starts its offsets at zero again.
+  // A fresh data directory per demo run: the demo day is streamed in anew each time.
   const dataDir = args.options['data-dir'] ?? join('.data', 'demo');
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
