@@ -75,11 +75,12 @@ export function hours(h) {
   return `${round(h / 24, 1)} d`;
 }
 
-/** A probability as a percentage: 62%, <1%. */
+/** A probability as a percentage: 62%, <1%, >99% (only certainty reads 0% or 100%). */
 export function percent(p, digits = 0) {
   if (p === null || p === undefined || !Number.isFinite(p)) return '—';
   const v = p * 100;
   if (v > 0 && v < 1 && digits === 0) return '<1%';
+  if (v > 99 && v < 100 && digits === 0) return '>99%';
   return `${round(v, digits)}%`;
 }
 

@@ -53,24 +53,31 @@ describe('Readiness', () => {
 describe('DrainGate', () => {
   it('answers 503 with Retry-After once closed, and closing waits for writes already inside', async () => {
     const gate = new DrainGate();
+    // A write inside the gate that becomes durable only when the test says so (no timing guesses).
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let makeDurable!: () => void;
+    const durable = new Promise<void>((resolve) => (makeDurable = resolve));
     const server = createServer((request, response) =>
       gate.middleware(request, response, () => {
-        // A write that takes a while to become durable.
-        setTimeout(() => response.writeHead(202).end('accepted'), request.method === 'POST' ? 300 : 0);
+        entered();
+        void durable.then(() => response.writeHead(202).end('accepted'));
       }),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const inside = fetch(url, { method: 'POST', body: 'x' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const write = fetch(url, { method: 'POST', body: 'x' });
+    await inside;
     let closed = false;
     const closing = gate.close().then(() => (closed = true));
     const refused = await fetch(url, { method: 'POST', body: 'y' });
     assert.equal(refused.status, 503);
     assert.equal(refused.headers.get('retry-after'), String(RETRY_AFTER_S));
     assert.equal(closed, false, 'still waiting for the write inside');
-    assert.equal((await inside).status, 202);
+    makeDurable();
+    assert.equal((await write).status, 202);
     await closing;
+    server.closeAllConnections();
     server.close();
   });
 });

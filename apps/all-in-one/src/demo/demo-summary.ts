@@ -1,5 +1,6 @@
 // The short summary the first command prints after the demo: what a person should look at.
 import type { Incident, Problem, Verdict } from '#contracts';
+import { formatProbability } from '#core';
 import type { DemoScenario } from '#demo';
 import type { DemoOutcome } from './demo-runner.js';
 
@@ -36,7 +37,7 @@ function incidentLine(i: Incident): string {
   const suspect = top?.changeId
     ? `${top.kind ?? 'change'} ${top.changeId} on ${top.service}`
     : 'no likely change';
-  const p = top ? ` (${Math.round(top.probability * 100)}%)` : '';
+  const p = top ? ` (${formatProbability(top.probability)})` : '';
   return `  [${i.severity}] ${i.title} — ${i.status}; top suspect: ${suspect}${p}`;
 }
 

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Change, Incident, Verdict } from '#contracts';
-import { aChange, anAlert, aVerdict, MINUTE, T0 } from '#testing';
+import { aChange, anAlert, aPoint, aTelemetryBatch, aVerdict, MINUTE, T0 } from '#testing';
+import type { Anomaly } from '../anomaly/detector.js';
 import { SeededRandom } from '../stats/random.js';
-import { Correlator, DEFAULT_CORRELATOR_SETTINGS, type VerifierPort } from './correlator.js';
+import {
+  Correlator,
+  DEFAULT_CORRELATOR_SETTINGS,
+  type AnomalyPort,
+  type VerifierPort,
+} from './correlator.js';
 import { DependencyGraph } from './dependency-graph.js';
 
 /** A verifier that hands out the verdicts a test queues, when event time moves on. */
@@ -114,5 +120,66 @@ describe('Correlator re-ranking', () => {
       if (sinceStart < -skewMs || sinceStart > lookbackMs) return false;
       return change.scope !== 'service' || graph.relevantTo(incident.service, maxHops).has(change.service);
     }
+  });
+});
+
+describe('Correlator and inputs from partitions that run apart', () => {
+  /** A detector that reports the anomalies a test hands it with the next telemetry batch. */
+  class HandedAnomalies implements AnomalyPort {
+    next: Anomaly[] = [];
+    observeTelemetry(): Anomaly[] {
+      return this.next.splice(0);
+    }
+  }
+  const latencyUp = (service: string, at: number): Anomaly => ({
+    id: `anomaly-${service}-${at}`,
+    service,
+    environment: 'production',
+    metric: 'http.server.request.duration.p95',
+    labels: {},
+    onset: at,
+    detectedAt: at,
+    direction: 'up',
+    magnitude: { absolute: 0.3, relative: 2 },
+    baseline: 0.15,
+    observed: 0.45,
+    score: 0.95,
+    sigmas: 9,
+    summary: `p95 up on ${service}`,
+    seasonal: false,
+    shape: 'shift',
+  });
+
+  /** Members of the one incident after the anomaly and the alert arrive in the given order. */
+  function members(order: 'anomaly first' | 'alert first', anomalyAt: number): string[] {
+    const detector = new HandedAnomalies();
+    const correlator = new Correlator(new QueuedVerdicts(), detector);
+    const anomaly = () => {
+      detector.next.push(latencyUp('checkout', anomalyAt));
+      correlator.process({
+        type: 'telemetry',
+        batch: aTelemetryBatch({ points: [aPoint({ timestamp: T0 + 6 * MINUTE })] }),
+      });
+    };
+    const alert = () =>
+      correlator.process({
+        type: 'alert',
+        alert: anAlert({ service: 'checkout', startsAt: T0 + 5 * MINUTE }),
+      });
+    for (const arrive of order === 'anomaly first' ? [anomaly, alert] : [alert, anomaly]) arrive();
+    const incidents = correlator.activeIncidents();
+    assert.equal(incidents.length, 1);
+    return incidents[0]!.members.map((m) => m.ref).sort();
+  }
+
+  it('an anomaly that arrived before the incident reaching its service joins it all the same', () => {
+    const alertFirst = members('alert first', T0 + 4 * MINUTE);
+    assert.deepEqual(alertFirst, ['anomaly-checkout-' + (T0 + 4 * MINUTE), 'fp-1'].sort());
+    assert.deepEqual(members('anomaly first', T0 + 4 * MINUTE), alertFirst);
+  });
+
+  it('an anomaly waits a grouping window for an incident, no longer', () => {
+    const longBefore = T0 + 5 * MINUTE - DEFAULT_CORRELATOR_SETTINGS.incidents.groupingWindowMs - 2 * MINUTE;
+    assert.deepEqual(members('anomaly first', longBefore), ['fp-1']);
   });
 });

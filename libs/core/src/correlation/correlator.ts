@@ -92,6 +92,9 @@ export const DEFAULT_CORRELATOR_SETTINGS: CorrelatorSettings = {
   edgeMetric: 'service_graph.edge',
 };
 
+/** Waiting anomalies beyond this many go, oldest first: a storm of them must not grow memory. */
+const MAX_PENDING_ANOMALIES = 10_000;
+
 interface Attribution {
   readonly graphVersion: number;
   readonly changes: readonly Change[];
@@ -146,6 +149,14 @@ export class Correlator {
   private readonly near = new Map<string, Neighbourhood>();
   private nearVersion = -1;
   private maxEventTime = Number.NEGATIVE_INFINITY;
+  /**
+   * Symptom anomalies that neither joined nor opened an incident, by id, oldest first. Inputs
+   * reach the correlator from several partitions in no stable order: the verdict that makes a
+   * change the likely cause, or the incident that reaches the anomaly's service, may come just
+   * after it. They wait a grouping window (event time) for such evidence, so what an incident
+   * holds does not depend on which partition ran ahead.
+   */
+  private readonly pending = new Map<string, { readonly member: Signal; readonly symptom: Symptom }>();
 
   constructor(
     private readonly verifier: VerifierPort,
@@ -193,6 +204,7 @@ export class Correlator {
         break;
       }
     }
+    this.placePending(out, input.type === 'change');
     this.tick(out);
     return out;
   }
@@ -220,6 +232,7 @@ export class Correlator {
     const out: CorrelatorOutput[] = [];
     this.seen(eventTime);
     this.onVerdicts(this.verifier.advanceWatermark(this.watermark), out);
+    this.placePending(out, false);
     this.tick(out);
     return out;
   }
@@ -285,13 +298,6 @@ export class Correlator {
     const signal = resolveSignal(anomaly.metric, null);
     const bad = signal && (signal.complement ? 'down' : signal.spec.badDirection) === anomaly.direction;
     if (!bad) return;
-    const symptom = this.symptomFor(anomaly.service, anomaly.onset);
-    const suspects = this.attribute(symptom);
-    const top = suspects[0];
-    const changeCorrelated =
-      top?.changeId != null && top.probability >= this.settings.anomalyIncidentThreshold;
-    const open = this.incidents.active().find((i) => i.services.includes(anomaly.service));
-    if (!changeCorrelated && !open) return;
     const member: Signal = {
       kind: 'anomaly',
       ref: anomaly.id,
@@ -304,16 +310,47 @@ export class Correlator {
       firing: true,
       summary: anomaly.summary,
     };
-    const events =
-      open && !changeCorrelated
-        ? this.incidents.addMember(open.id, member)
-        : this.incidents.onSignal(member, suspects);
+    const symptom = this.symptomFor(anomaly.service, anomaly.onset);
+    if (!this.placeAnomaly(member, symptom, out)) this.pending.set(member.ref, { member, symptom });
+  }
+
+  /** Joins an anomaly to its change's incident or its service's open one; false when neither fits. */
+  private placeAnomaly(
+    member: Signal,
+    symptom: Symptom,
+    out: CorrelatorOutput[],
+    active: readonly Incident[] = this.incidents.active(),
+  ): boolean {
+    const suspects = this.attribute(symptom);
+    const top = suspects[0];
+    const changeCorrelated =
+      top?.changeId != null && top.probability >= this.settings.anomalyIncidentThreshold;
+    const open = changeCorrelated ? undefined : active.find((i) => i.services.includes(member.service));
+    if (!changeCorrelated && !open) return false;
+    const events = open
+      ? this.incidents.addMember(open.id, member)
+      : this.incidents.onSignal(member, suspects);
     for (const incident of events) {
       this.track(incident, symptom, member);
       out.push({ type: 'incident', incident });
     }
     // Anomalies have no "resolved" notification: they are momentary members.
-    this.incidents.quiet(anomaly.id, anomaly.detectedAt);
+    this.incidents.quiet(member.ref, member.at);
+    return true;
+  }
+
+  /** Waiting anomalies get another look when incidents or verdicts moved; expired ones go. */
+  private placePending(out: CorrelatorOutput[], newChange: boolean): void {
+    if (this.pending.size === 0) return;
+    const expiry = this.watermark - this.settings.incidents.groupingWindowMs;
+    const moved =
+      newChange ||
+      out.some((o) => o.type === 'incident' || (o.type === 'verdict' && o.verdict.outcome === 'fail'));
+    const active = moved ? this.incidents.active() : [];
+    for (const [ref, { member, symptom }] of this.pending) {
+      if (member.at < expiry || this.pending.size > MAX_PENDING_ANOMALIES) this.pending.delete(ref);
+      else if (moved && this.placeAnomaly(member, symptom, out, active)) this.pending.delete(ref);
+    }
   }
 
   private onVerdicts(verdicts: readonly Verdict[], out: CorrelatorOutput[]): void {

@@ -52,6 +52,34 @@ describe('incident lifecycle', () => {
     assert.equal(incident.version, 5);
   });
 
+  it('is named after its earliest symptom, at one instant the one on the suspected service, whatever order they arrive in', () => {
+    const payments = alert({ ref: 'p95-payments', service: 'payments', name: 'p95', at: T0 + MINUTE });
+    const frontend = alert({ ref: 'p95-frontend', service: 'frontend', name: 'p95', at: T0 + MINUTE });
+    const gateway = alert({ ref: 'p95-gateway', service: 'gateway', name: 'p95', at: T0 + 2 * MINUTE });
+    const orders = [
+      [payments, frontend, gateway],
+      [frontend, payments, gateway],
+      [gateway, frontend, payments],
+    ];
+    const named = orders.map((signals) => {
+      const book = new IncidentBook();
+      for (const s of signals) book.onSignal(s, [suspect('cfg-1', 0.95)]);
+      const [incident] = book.active();
+      return [incident!.title, incident!.service];
+    });
+    for (const n of named)
+      assert.deepEqual(n, ['p95 on payments (likely config on payments) — 3 services affected', 'payments']);
+  });
+
+  it('an alert names the incident rather than an earlier anomaly: it is what paged someone', () => {
+    const book = new IncidentBook();
+    const anomaly = alert({ kind: 'anomaly', ref: 'a-1', name: 'http.server.errors', at: T0 });
+    book.onSignal(anomaly, [suspect('cfg-1', 0.95)]);
+    book.onSignal(alert({ at: T0 + 4 * MINUTE }), [suspect('cfg-1', 0.95)]);
+    book.onSignal({ ...anomaly, ref: 'a-2', at: T0 + MINUTE }, [suspect('cfg-1', 0.95)]);
+    assert.equal(book.active()[0]!.title, 'HighErrorRate on checkout (likely config on payments)');
+  });
+
   it('keeps the labels its alerts agree on, without per-instance ones', () => {
     const book = new IncidentBook();
     const labels = (pod: string, region: string) => ({
@@ -243,6 +271,9 @@ describe('incident lifecycle', () => {
       book.onSignal(alert({ ref: `fp-${i}`, service: `s${i}`, at: T0 + i * MINUTE }), suspects);
     const [incident] = book.active();
     assert.equal(incident!.members.length, 3);
+    for (const comment of ['looking', 'still looking'])
+      book.command(anIncidentCommand({ incidentId: incident!.id, action: 'comment', comment }));
+    assert.match(book.get(incident!.id)!.summary, /^errors above 5% \(\+2 signals over the member cap\)$/);
     const late = book.onSignal(alert({ ref: 'fp-late', service: 's9', at: T0 + 2 * 3_600_000 }), suspects);
     assert.deepEqual(
       late.map((e) => e.event),

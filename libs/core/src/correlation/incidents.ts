@@ -570,10 +570,15 @@ export class IncidentBook {
       name: signal.name,
       at: signal.at,
     };
-    state.members.set(signal.ref, { member, firing: true, severity: signal.severity });
     const better = signal.kind === 'verdict' || materiallyDifferent(state.snapshot.suspects, suspects);
+    const ranked = better && suspects.length > 0 ? suspects : state.snapshot.suspects;
+    const leads = [...state.members.values()].every((m) =>
+      precedes(member, m.member, ranked[0]?.service ?? undefined),
+    );
+    state.members.set(signal.ref, { member, firing: true, severity: signal.severity });
     return this.next(state, 'updated', signal.at, {
       ...(better && suspects.length > 0 ? { suspects: [...suspects] } : {}),
+      ...(leads ? { title: titleOf(signal, ranked), service: signal.service, summary: signal.summary } : {}),
       ...(signal.kind === 'alert' ? { labels: this.agreeOn(state, signal.labels) } : {}),
     });
   }
@@ -635,10 +640,7 @@ export class IncidentBook {
           members.map((m) => m.severity),
           services.length,
         ),
-      summary:
-        state.overflow > 0
-          ? `${state.snapshot.summary} (+${state.overflow} signals over the member cap)`
-          : state.snapshot.summary,
+      summary: withOverflow(changes.summary ?? state.snapshot.summary, state.overflow),
     };
     state.snapshot = snapshot;
     if (snapshot.status === 'resolved') {
@@ -701,11 +703,34 @@ export function rollUpSeverity(severities: readonly Severity[], blastRadius: num
   return SEVERITIES[rank]!;
 }
 
+/**
+ * Whether `a` should head an incident rather than `b`. An alert names it if there is one (it is
+ * what paged someone, under the name their team gave it), else a failed verification, else an
+ * anomaly; among those the earliest, and at one instant the one on the suspected change's own
+ * service, then by service and name. Signals arrive from several topics and partitions in no
+ * stable order, so the first to arrive must not decide what the incident is called.
+ */
+function precedes(a: IncidentMember, b: IncidentMember, causeService: string | undefined): boolean {
+  if (a.type !== b.type) return LEAD_RANK[a.type] < LEAD_RANK[b.type];
+  if (a.at !== b.at) return a.at < b.at;
+  const aCause = a.service === causeService;
+  if (aCause !== (b.service === causeService)) return aCause;
+  return a.service !== b.service ? a.service < b.service : a.name < b.name;
+}
+
+const LEAD_RANK: Record<IncidentMember['type'], number> = { alert: 0, verdict: 1, anomaly: 2 };
+
 function titleOf(signal: Signal, suspects: readonly Suspect[]): string {
   if (signal.kind === 'verdict') return `Regression on ${signal.service}: ${signal.summary}`;
   const top = suspects[0];
   const cause = top?.changeId ? ` (likely ${top.kind ?? 'change'} on ${top.service})` : '';
   return `${signal.name} on ${signal.service}${cause}`;
+}
+
+/** The summary with how many signals the member cap kept out, said once however often it grows. */
+function withOverflow(summary: string, overflow: number): string {
+  const base = summary.replace(/ \(\+\d+ signals over the member cap\)$/, '');
+  return overflow > 0 ? `${base} (+${overflow} signals over the member cap)` : base;
 }
 
 function titleWithBlastRadius(title: string, services: readonly string[]): string {

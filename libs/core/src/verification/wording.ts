@@ -37,6 +37,19 @@ export function sig(v: number, digits = 3): string {
   return rounded.toLocaleString('en-US', { maximumFractionDigits: Math.min(decimals, 12) });
 }
 
+/**
+ * A probability as a whole percentage a person reads as a level of belief: "62%", "<1%", ">99%".
+ * Only certainty reads 0% or 100%, so two near-certain figures (99.4%, 99.6%) do not read as
+ * "99%" against "100%".
+ */
+export function formatProbability(p: number): string {
+  if (!Number.isFinite(p)) return 'n/a';
+  const v = p * 100;
+  if (v > 0 && v < 1) return '<1%';
+  if (v > 99 && v < 100) return '>99%';
+  return `${Math.round(v)}%`;
+}
+
 export function formatP(p: number): string {
   if (!Number.isFinite(p)) return 'p = n/a';
   if (p < 0.001) return 'p < 0.001';
