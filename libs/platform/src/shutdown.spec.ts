@@ -53,22 +53,28 @@ describe('Readiness', () => {
 describe('DrainGate', () => {
   it('answers 503 with Retry-After once closed, and closing waits for writes already inside', async () => {
     const gate = new DrainGate();
+    let arrived!: () => void;
+    const inHandler = new Promise<void>((resolve) => (arrived = resolve));
+    let durable!: () => void;
+    const madeDurable = new Promise<void>((resolve) => (durable = resolve));
     const server = createServer((request, response) =>
       gate.middleware(request, response, () => {
-        // A write that takes a while to become durable.
-        setTimeout(() => response.writeHead(202).end('accepted'), request.method === 'POST' ? 300 : 0);
+        arrived();
+        // A write that becomes durable only when the test says so.
+        void madeDurable.then(() => response.writeHead(202).end('accepted'));
       }),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     const inside = fetch(url, { method: 'POST', body: 'x' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await inHandler; // the write is inside before the gate closes (no timed wait: a loaded machine is slow)
     let closed = false;
     const closing = gate.close().then(() => (closed = true));
     const refused = await fetch(url, { method: 'POST', body: 'y' });
     assert.equal(refused.status, 503);
     assert.equal(refused.headers.get('retry-after'), String(RETRY_AFTER_S));
     assert.equal(closed, false, 'still waiting for the write inside');
+    durable();
     assert.equal((await inside).status, 202);
     await closing;
     server.close();
