@@ -271,6 +271,9 @@ async function main(): Promise<void> {
       );
     });
     process.stdout.write(
+      `\nfencing (the correlators' and problems instances' own log lines): ${describeFencing(cluster)}\n`,
+    );
+    process.stdout.write(
       whole.ok
         ? 'chaos (cluster): nothing acknowledged lost, nothing stored twice\n'
         : 'chaos (cluster): FAILED\n',
@@ -284,6 +287,23 @@ async function main(): Promise<void> {
       process.stderr.write(`logs in ${process.env.CHAOS_LOG_DIR}, data in ${root}\n`);
     else rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * How often a member found its tenure lost (and stopped publishing until it rejoined), and how
+ * many of its publishes that refused: outputs a replaced instance would otherwise have sent
+ * beside its successor.
+ */
+function describeFencing(cluster: Cluster): string {
+  const count = (role: string, match: (line: Record<string, unknown>) => boolean) =>
+    cluster.started.filter((s) => s.role === role).reduce((n, s) => n + s.app.lines.filter(match).length, 0);
+  const lost = (l: Record<string, unknown>) =>
+    String(l.msg).startsWith('this member may no longer hold its partitions');
+  const refused = (l: Record<string, unknown>) =>
+    JSON.stringify(l).includes('no longer holds its partitions');
+  return ['correlator', 'problems']
+    .map((role) => `${role}: ${count(role, lost)} tenures lost, ${count(role, refused)} publishes refused`)
+    .join('; ');
 }
 
 function sliceLedger(ledger: Ledger, when: (at: number) => boolean): Ledger {
