@@ -3,9 +3,9 @@
 // producers). One ingest (HTTP in), three correlators, three problems instances (one owner, two
 // standbys), one recorder into chDB (embedded ClickHouse serves one process, so a single recorder:
 // three recorders need a ClickHouse server). While writers send the workload, faults strike one
-// after another: a broker SIGKILLed and revived, a correlator SIGKILLed and replaced, the problems
-// owner SIGKILLed, a correlator added and another removed, a correlator paused (SIGSTOP) past its
-// session timeout, the recorder SIGKILLed and restarted. The books are kept per fault window:
+// after another: a correlator paused (SIGSTOP) past its session timeout, a broker SIGKILLed and
+// revived, a correlator SIGKILLed and replaced, the problems owner SIGKILLed, a correlator added
+// and another removed, the recorder SIGKILLed and restarted. The books are kept per fault window:
 // what was acknowledged between one fault and the next, and whether it is stored once.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -135,6 +135,17 @@ const restored = (app: AppProcess) =>
 
 const FAULTS: Fault[] = [
   {
+    // First, while the writers are busy: a paused correlator that came back and published beside
+    // its successor is what fencing (Membership) prevents.
+    name: 'correlator paused (SIGSTOP) 40 s, past its 30 s session timeout',
+    async run(c) {
+      const paused = c.correlators.find((p) => alive(p))!;
+      paused.child.kill('SIGSTOP');
+      await sleep(40_000);
+      paused.child.kill('SIGCONT');
+    },
+  },
+  {
     name: 'broker 2 SIGKILL, revived after 15 s',
     async run() {
       execFileSync('bash', [script, 'cluster', 'kill', '2'], { stdio: 'ignore' });
@@ -172,15 +183,6 @@ const FAULTS: Fault[] = [
       const leaving = c.correlators.find((p) => p !== added && alive(p))!;
       leaving.child.kill('SIGTERM');
       await leaving.exited();
-    },
-  },
-  {
-    name: 'correlator paused (SIGSTOP) 40 s, past its 30 s session timeout',
-    async run(c) {
-      const paused = c.correlators.find((p) => alive(p))!;
-      paused.child.kill('SIGSTOP');
-      await sleep(40_000);
-      paused.child.kill('SIGCONT');
     },
   },
   {
@@ -271,7 +273,7 @@ async function main(): Promise<void> {
       );
     });
     process.stdout.write(
-      `\nfencing (the correlators' and problems instances' own log lines): ${describeFencing(cluster)}\n`,
+      `\nfencing (the correlators' and problems instances' own log lines): ${describeFencing(cluster, workload.tag)}\n`,
     );
     process.stdout.write(
       whole.ok
@@ -290,19 +292,24 @@ async function main(): Promise<void> {
 }
 
 /**
- * How often a member found its tenure lost (and stopped publishing until it rejoined), and how
- * many of its publishes that refused: outputs a replaced instance would otherwise have sent
+ * How often a member of the correlator and problems groups found its tenure lost, by reason (a
+ * session lapse is the paused member: it stops publishing before the group has told it anything),
+ * and how many publishes the fence refused: outputs a replaced instance would otherwise have sent
  * beside its successor.
  */
-function describeFencing(cluster: Cluster): string {
-  const count = (role: string, match: (line: Record<string, unknown>) => boolean) =>
-    cluster.started.filter((s) => s.role === role).reduce((n, s) => n + s.app.lines.filter(match).length, 0);
-  const lost = (l: Record<string, unknown>) =>
-    String(l.msg).startsWith('this member may no longer hold its partitions');
-  const refused = (l: Record<string, unknown>) =>
-    JSON.stringify(l).includes('no longer holds its partitions');
+function describeFencing(cluster: Cluster, tag: string): string {
   return ['correlator', 'problems']
-    .map((role) => `${role}: ${count(role, lost)} tenures lost, ${count(role, refused)} publishes refused`)
+    .map((role) => {
+      const lines = cluster.started.filter((s) => s.role === role).flatMap((s) => s.app.lines);
+      const lost = lines.filter(
+        (l) => l.groupId === `${tag}-${role}` && String(l.msg).startsWith('this member may no longer hold'),
+      );
+      const byReason = (prefix: string) => lost.filter((l) => String(l.reason).startsWith(prefix)).length;
+      const refused = lines.filter((l) =>
+        JSON.stringify(l).includes('no longer holds its partitions'),
+      ).length;
+      return `${role}: tenures lost ${lost.length} (session lapsed ${byReason('no heartbeat')}, rebalance ${byReason('the group is rebalancing')}, consumer crash ${byReason('the consumer crashed')}), publishes refused ${refused}`;
+    })
     .join('; ');
 }
 
