@@ -144,7 +144,7 @@ process.stdout.write(
     `| RSS idle | peak | last minute (min–max) | embedded log on disk |`,
     `|---|---|---|---|`,
     `| ${(idle / MB).toFixed(0)} MB | ${(peak / MB).toFixed(0)} MB | ${(Math.min(...lastMinuteRss) / MB).toFixed(0)}–${(Math.max(...lastMinuteRss) / MB).toFixed(0)} MB | ${(logBytes / MB).toFixed(0)} MB |`,
-    `posts: ${senderCount} senders, each waiting for its answer; 202 latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms; the app used ${appCpu.toFixed(2)} CPU cores on average; machine load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${availableParallelism()} cores`,
-    `RSS by minute (max): ${Array.from({ length: Math.ceil(seconds / 60) }, (_, m) => (Math.max(...samples.filter((s) => s.t >= m * 60 && s.t < (m + 1) * 60).map((s) => s.rss)) / MB).toFixed(0)).join(', ')} MB`,
+    `posts: ${senderCount} senders, each waiting for its answer; 202 latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms; the app used ${appCpu.toFixed(2)} CPU cores on average (${((appCpu * 1000 * seconds) / accepted).toFixed(1)} ms of CPU per accepted post: ${rate} posts/s would need ${((appCpu * seconds * rate) / accepted).toFixed(1)} cores); machine load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${availableParallelism()} cores`,
+    `RSS by minute (max): ${Array.from({ length: Math.floor(seconds / 60) }, (_, m) => (Math.max(...samples.filter((s) => s.t >= m * 60 && s.t < (m + 1) * 60).map((s) => s.rss)) / MB).toFixed(0)).join(', ')} MB`,
   ].join('\n') + '\n',
 );
