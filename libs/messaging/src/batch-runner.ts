@@ -53,13 +53,22 @@ export class BatchRunner {
 
   /**
    * The group handed this member a new assignment: runs the hook (after any earlier one, retried
-   * with backoff until it succeeds or `stop` aborts) and holds every batch until it has.
+   * with backoff until it succeeds, `stop` aborts or the assignment no longer holds) and holds
+   * every batch until it has. A hook whose assignment has ended is given up, not retried: it
+   * could never succeed (a restore that publishes is refused), and the next assignment's hook
+   * would wait behind it for ever.
    */
   assigned(assignment: Assignment, membership: Membership, stop: AbortSignal): void {
     const hook = this.options.onAssigned;
     if (!hook) return;
     this.assignmentReady = this.assignmentReady.then(async () => {
       for (let attempt = 1; !stop.aborted; attempt++) {
+        if (!membership.current) {
+          this.options.logger.info('assignment ended before its hook succeeded; waiting for the next', {
+            groupId: this.options.groupId,
+          });
+          return;
+        }
         try {
           return await hook(assignment, membership);
         } catch (error) {
