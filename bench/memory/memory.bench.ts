@@ -2,34 +2,46 @@
 // demo's rate (a day of the demo shop in a minute: 24 services × one OTLP post of 36 points per
 // simulated minute, ≈ 576 posts and 20,700 points per second) over HTTP, plus a flood of invalid
 // 4.9 MB posts (each refused with 400 and dead-lettered with its original bytes). RSS of the app
-// process is sampled every 2 s; the figure to watch is whether it levels off.
-//   --minutes N (10)  --rate POSTS_PER_S (576)  --flood-every SECONDS (5)
+// process is sampled every 2 s; the figure to watch is whether it levels off. The senders wait for
+// each answer (a 202 means durable), so the accepted rate is at most senders / post latency: the
+// report gives the latency, the app's CPU (one process runs ingest, recorder, correlator and
+// problems) and the machine's load, which say whether the app or the machine set the pace.
+//   --minutes N (10)  --rate POSTS_PER_S (576)  --flood-every SECONDS (5)  --senders N (16)
 import { readFileSync, statSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EMBEDDED_LOG_DIR, LOG_FILE } from '#messaging';
 import { allInOne, CHAOS_TOKEN } from '../../test/chaos/all-in-one.js';
 import { sleep } from '../../test/chaos/driver.js';
+import { percentile } from '../support/measure.js';
 
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
     rate: { type: 'string', default: '576' },
     'flood-every': { type: 'string', default: '5' },
+    senders: { type: 'string', default: '16' },
   },
   strict: true,
 });
 const minutes = Number(values.minutes);
 const rate = Number(values.rate);
 const floodEveryMs = Number(values['flood-every']) * 1000;
+const senderCount = Number(values.senders);
 const SERVICES = 24;
 const MB = 1024 * 1024;
 
 function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+/** CPU seconds the process has used (user + system), from /proc/PID/stat. */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
 
 function otlp(service: string, minute: number): string {
@@ -62,6 +74,9 @@ process.stderr.write(
   `all-in-one ready, idle RSS ${(idle / MB).toFixed(0)} MB; ${minutes} min at ${rate} posts/s + a 4.9 MB invalid post every ${floodEveryMs / 1000} s\n`,
 );
 const started = performance.now();
+const cpuAtStart = cpuSecondsOf(pid);
+const loads: number[] = [];
+const latencies: number[] = [];
 const until = started + minutes * 60_000;
 const post = (path: string, body: string) =>
   fetch(`${app.url}/api/v1/ingest/${path}`, {
@@ -73,13 +88,17 @@ let sent = 0;
 let accepted = 0;
 let refused = 0;
 let simulated = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 86_400_000;
-const senders = Array.from({ length: 16 }, async () => {
+const senders = Array.from({ length: senderCount }, async () => {
   while (performance.now() < until) {
     const due = started + (sent / rate) * 1000;
     if (due > performance.now()) await sleep(due - performance.now());
     const n = sent++;
     if (n % SERVICES === 0) simulated += 60_000;
-    if ((await post('otlp_json', otlp(`mem-svc${n % SERVICES}`, simulated))) === 202) accepted++;
+    const sentAt = performance.now();
+    if ((await post('otlp_json', otlp(`mem-svc${n % SERVICES}`, simulated))) === 202) {
+      accepted++;
+      latencies.push(performance.now() - sentAt);
+    }
   }
 });
 const invalid = '{"resourceMetrics": [' + 'x'.repeat(Math.floor(4.9 * MB)) + ']}';
@@ -93,6 +112,7 @@ const samples: { t: number; rss: number }[] = [];
 const sampler = (async () => {
   while (performance.now() < until) {
     samples.push({ t: (performance.now() - started) / 1000, rss: rssOf(pid) });
+    loads.push(loadavg()[0]!);
     await sleep(2_000);
   }
 })();
@@ -113,6 +133,8 @@ clearInterval(progress);
 const seconds = (performance.now() - started) / 1000;
 const peak = Math.max(...samples.map((s) => s.rss));
 const lastMinuteRss = samples.filter((s) => s.t >= seconds - 60).map((s) => s.rss);
+const appCpu = (cpuSecondsOf(pid) - cpuAtStart) / seconds;
+latencies.sort((a, b) => a - b);
 const logBytes = statSync(join(dir, EMBEDDED_LOG_DIR, LOG_FILE)).size;
 await app.stop('SIGTERM');
 rmSync(dir, { recursive: true, force: true });
@@ -122,6 +144,7 @@ process.stdout.write(
     `| RSS idle | peak | last minute (min–max) | embedded log on disk |`,
     `|---|---|---|---|`,
     `| ${(idle / MB).toFixed(0)} MB | ${(peak / MB).toFixed(0)} MB | ${(Math.min(...lastMinuteRss) / MB).toFixed(0)}–${(Math.max(...lastMinuteRss) / MB).toFixed(0)} MB | ${(logBytes / MB).toFixed(0)} MB |`,
-    `RSS by minute (max): ${Array.from({ length: Math.ceil(seconds / 60) }, (_, m) => (Math.max(...samples.filter((s) => s.t >= m * 60 && s.t < (m + 1) * 60).map((s) => s.rss)) / MB).toFixed(0)).join(', ')} MB`,
+    `posts: ${senderCount} senders, each waiting for its answer; 202 latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms; the app used ${appCpu.toFixed(2)} CPU cores on average (${((appCpu * 1000 * seconds) / accepted).toFixed(1)} ms of CPU per accepted post: ${rate} posts/s would need ${((appCpu * seconds * rate) / accepted).toFixed(1)} cores); machine load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${availableParallelism()} cores`,
+    `RSS by minute (max): ${Array.from({ length: Math.floor(seconds / 60) }, (_, m) => (Math.max(...samples.filter((s) => s.t >= m * 60 && s.t < (m + 1) * 60).map((s) => s.rss)) / MB).toFixed(0)).join(', ')} MB`,
   ].join('\n') + '\n',
 );

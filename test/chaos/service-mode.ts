@@ -3,12 +3,12 @@
 // producers). One ingest (HTTP in), three correlators, three problems instances (one owner, two
 // standbys), one recorder into chDB (embedded ClickHouse serves one process, so a single recorder:
 // three recorders need a ClickHouse server). While writers send the workload, faults strike one
-// after another: a broker SIGKILLed and revived, a correlator SIGKILLed and replaced, the problems
-// owner SIGKILLed, a correlator added and another removed, a correlator paused (SIGSTOP) past its
-// session timeout, the recorder SIGKILLed and restarted. The books are kept per fault window:
+// after another: a correlator paused (SIGSTOP) past its session timeout, a broker SIGKILLed and
+// revived, a correlator SIGKILLed and replaced, the problems owner SIGKILLed, a correlator added
+// and another removed, the recorder SIGKILLed and restarted. The books are kept per fault window:
 // what was acknowledged between one fault and the next, and whether it is stored once.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess, type AppProcess } from '../support/app-process.js';
@@ -28,6 +28,8 @@ interface Fault {
 
 class Cluster {
   private counter = 0;
+  /** Every process started, by role, for the logs kept after the run (CHAOS_LOG_DIR). */
+  readonly started: { role: string; app: AppProcess }[] = [];
   readonly correlators: AppProcess[] = [];
   readonly problems: AppProcess[] = [];
   recorder!: AppProcess;
@@ -66,14 +68,30 @@ class Cluster {
     this.ingest = startProcess('dist/apps/ingest/src/main.js', [], {
       ...this.env({ HTTP_PORT: String(port), AFTERSHOCK_TOKENS: `ingest:${TOKEN}` }),
     });
+    this.started.push({ role: 'ingest', app: this.ingest });
     this.ingestUrl = `http://127.0.0.1:${port}`;
     await whenServing(this.ingestUrl);
   }
 
   startCorrelator(): AppProcess {
-    const app = startProcess('dist/apps/correlator/src/main.js', [], this.env());
+    const app = startProcess(
+      'dist/apps/correlator/src/main.js',
+      [],
+      this.env({ LOG_LEVEL: process.env.CHAOS_CORRELATOR_LOG_LEVEL ?? 'info' }),
+    );
     this.correlators.push(app);
+    this.started.push({ role: 'correlator', app });
     return app;
+  }
+
+  /** Writes each process's log lines to `dir` (one file per process), for a post-mortem. */
+  keepLogs(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    for (const [i, { role, app }] of this.started.entries())
+      writeFileSync(
+        join(dir, `${String(i).padStart(2, '0')}-${role}-${app.child.pid}.log`),
+        app.lines.map((l) => JSON.stringify(l)).join('\n') + '\n' + app.stderr(),
+      );
   }
 
   startProblems(): AppProcess {
@@ -83,6 +101,7 @@ class Cluster {
       this.env({ AFTERSHOCK_DATA_DIR: this.dataDir() }),
     );
     this.problems.push(app);
+    this.started.push({ role: 'problems', app });
     return app;
   }
 
@@ -92,6 +111,7 @@ class Cluster {
       [],
       this.env({ AFTERSHOCK_DATA_DIR: dataDir }),
     );
+    this.started.push({ role: 'recorder', app: this.recorder });
     return this.recorder;
   }
 
@@ -114,6 +134,17 @@ const restored = (app: AppProcess) =>
   );
 
 const FAULTS: Fault[] = [
+  {
+    // First, while the writers are busy: a paused correlator that came back and published beside
+    // its successor is what fencing (Membership) prevents.
+    name: 'correlator paused (SIGSTOP) 40 s, past its 30 s session timeout',
+    async run(c) {
+      const paused = c.correlators.find((p) => alive(p))!;
+      paused.child.kill('SIGSTOP');
+      await sleep(40_000);
+      paused.child.kill('SIGCONT');
+    },
+  },
   {
     name: 'broker 2 SIGKILL, revived after 15 s',
     async run() {
@@ -152,15 +183,6 @@ const FAULTS: Fault[] = [
       const leaving = c.correlators.find((p) => p !== added && alive(p))!;
       leaving.child.kill('SIGTERM');
       await leaving.exited();
-    },
-  },
-  {
-    name: 'correlator paused (SIGSTOP) 40 s, past its 30 s session timeout',
-    async run(c) {
-      const paused = c.correlators.find((p) => alive(p))!;
-      paused.child.kill('SIGSTOP');
-      await sleep(40_000);
-      paused.child.kill('SIGCONT');
     },
   },
   {
@@ -213,7 +235,9 @@ async function main(): Promise<void> {
       while (ledger.acked < point && !done) await sleep(50);
       const from = performance.now();
       const ackedBefore = ledger.acked;
-      process.stderr.write(`fault ${i + 1}/${FAULTS.length} after ${ledger.acked} acks: ${fault.name}\n`);
+      process.stderr.write(
+        `${new Date().toISOString()} fault ${i + 1}/${FAULTS.length} after ${ledger.acked} acks: ${fault.name}\n`,
+      );
       const window: Window = { name: fault.name, from, tookMs: 0 };
       windows.push(window);
       const next = (async () => {
@@ -228,7 +252,7 @@ async function main(): Promise<void> {
     process.stderr.write('all sent; waiting for the consumers to drain\n');
     await whenKafkaDrained(brokers, [
       `${workload.tag}-recorder`,
-      'aftershock-correlator',
+      `${workload.tag}-correlator`,
       `${workload.tag}-problems`,
     ]);
     await cluster.stopAll();
@@ -249,6 +273,9 @@ async function main(): Promise<void> {
       );
     });
     process.stdout.write(
+      `\nfencing (the correlators' and problems instances' own log lines): ${describeFencing(cluster, workload.tag)}\n`,
+    );
+    process.stdout.write(
       whole.ok
         ? 'chaos (cluster): nothing acknowledged lost, nothing stored twice\n'
         : 'chaos (cluster): FAILED\n',
@@ -256,9 +283,34 @@ async function main(): Promise<void> {
     process.exitCode = whole.ok ? 0 : 1;
   } finally {
     await cluster.stopAll().catch(() => undefined);
+    if (process.env.CHAOS_LOG_DIR) cluster.keepLogs(process.env.CHAOS_LOG_DIR);
     execFileSync('bash', [script, 'cluster', 'stop'], { stdio: 'ignore' });
-    rmSync(root, { recursive: true, force: true });
+    if (process.env.CHAOS_LOG_DIR)
+      process.stderr.write(`logs in ${process.env.CHAOS_LOG_DIR}, data in ${root}\n`);
+    else rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * How often a member of the correlator and problems groups found its tenure lost, by reason (a
+ * session lapse is the paused member: it stops publishing before the group has told it anything),
+ * and how many publishes the fence refused: outputs a replaced instance would otherwise have sent
+ * beside its successor.
+ */
+function describeFencing(cluster: Cluster, tag: string): string {
+  return ['correlator', 'problems']
+    .map((role) => {
+      const lines = cluster.started.filter((s) => s.role === role).flatMap((s) => s.app.lines);
+      const lost = lines.filter(
+        (l) => l.groupId === `${tag}-${role}` && String(l.msg).startsWith('this member may no longer hold'),
+      );
+      const byReason = (prefix: string) => lost.filter((l) => String(l.reason).startsWith(prefix)).length;
+      const refused = lines.filter((l) =>
+        JSON.stringify(l).includes('no longer holds its partitions'),
+      ).length;
+      return `${role}: tenures lost ${lost.length} (session lapsed ${byReason('no heartbeat')}, rebalance ${byReason('the group is rebalancing')}, consumer crash ${byReason('the consumer crashed')}), publishes refused ${refused}`;
+    })
+    .join('; ');
 }
 
 function sliceLedger(ledger: Ledger, when: (at: number) => boolean): Ledger {

@@ -4,7 +4,9 @@
 // bus, so offsets are committed after the effects are durable; outputs carry deterministic ids
 // and versions, so a redelivered batch republishes the same events and consumers keep one.
 // At every assignment of the signal partitions (start, rebalance) the state is rebuilt from
-// history (rebuild/read-history.ts) before any of their batches is handled.
+// history (rebuild/read-history.ts) before any of their batches is handled, and outputs are
+// published only while that assignment holds (StateRecovery): an instance the group has replaced
+// publishes nothing beside its successor.
 import { readFileSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
 import { parseCatalog } from '#catalog';
@@ -29,6 +31,7 @@ import {
   MESSAGE_BUS,
   partitionForKey,
   type Assignment,
+  type Membership,
   type MessageBus,
   type OutboundMessage,
 } from '#messaging';
@@ -36,6 +39,7 @@ import type { Logger } from '#observability';
 import {
   CLOCK,
   LOGGER,
+  NotOwnerError,
   SHUTDOWN,
   StateRecovery,
   type RestoreSummary,
@@ -61,9 +65,10 @@ export class CorrelatorEngine {
   private edges!: readonly Edge[];
   private notifier: WebhookNotifier | undefined;
   private readonly horizons: RestoreHorizons;
-  /** Undefined until the first assignment: until then every service counts as this instance's. */
+  /** Undefined until the first assignment: until then no service is this instance's. */
   private ownership: Ownership | undefined;
   private readonly recovery: StateRecovery;
+  private ticking = false;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -119,12 +124,13 @@ export class CorrelatorEngine {
    * Applies inputs in order and publishes what they cause; resolves once it is on the bus, with
    * the commands that could not apply (for the dead-letter topic, with the reason).
    */
-  async apply(inputs: readonly CorrelatorInput[]): Promise<RefusedCommand[]> {
-    await this.recovery.whenReady();
-    const outputs: CorrelatorOutput[] = [];
-    for (const input of inputs) outputs.push(...this.correlator.process(input));
-    await this.publish(outputs);
-    return outputs.filter((o): o is RefusedCommand => o.type === 'refused');
+  apply(inputs: readonly CorrelatorInput[]): Promise<RefusedCommand[]> {
+    return this.recovery.step(async () => {
+      const outputs: CorrelatorOutput[] = [];
+      for (const input of inputs) outputs.push(...this.correlator.process(input));
+      await this.publish(outputs);
+      return outputs.filter((o): o is RefusedCommand => o.type === 'refused');
+    });
   }
 
   /**
@@ -133,8 +139,19 @@ export class CorrelatorEngine {
    * it started has that long for its telemetry to be consumed before it is judged.
    */
   async tick(): Promise<void> {
-    if (this.recovery.restoring) return;
-    await this.publish(this.correlator.advanceTo(this.clock.now() - this.config.idleTimeoutMs));
+    if (this.recovery.restoring || this.ticking || !this.recovery.owner) return;
+    this.ticking = true;
+    try {
+      await this.recovery.step(async () => {
+        // Not the owner any more: the next assignment rebuilds the state, timers included.
+        if (!this.recovery.owner) return;
+        await this.publish(this.correlator.advanceTo(this.clock.now() - this.config.idleTimeoutMs));
+      });
+    } catch (error) {
+      if (!(error instanceof NotOwnerError)) throw error;
+    } finally {
+      this.ticking = false;
+    }
   }
 
   /**
@@ -142,8 +159,8 @@ export class CorrelatorEngine {
    * so it carries on where the previous owner stopped — same baselines, running verifications
    * and open incidents — instead of opening duplicates and judging changes without baselines.
    */
-  rebuild(assignment: Assignment): Promise<void> {
-    return this.recovery.restore(assignment, () => this.rebuildNow(assignment));
+  rebuild(assignment: Assignment, membership: Membership): Promise<void> {
+    return this.recovery.restore(assignment, membership, () => this.rebuildNow(assignment));
   }
 
   private async rebuildNow(assignment: Assignment): Promise<RestoreSummary> {
@@ -153,12 +170,8 @@ export class CorrelatorEngine {
       partitions: new Set(assignment.get(TOPICS.telemetry) ?? []),
     };
     const history = await readHistory(this.bus, this.codec, assignment, CORRELATOR_GROUP, now, this.horizons);
-    const signals = history.alerts.length + history.commands.length + history.telemetry.length;
-    const partitions = [...this.ownership.partitions].sort((a, b) => a - b);
-    if (signals === 0) {
-      // A new group (nothing consumed yet) or idle partitions: nothing to carry on from.
-      return { partitions, changes: history.changes.length, signals: 0 };
-    }
+    // Always a fresh correlator, even with no signals to replay: the one before may hold
+    // verifications, incidents and timers of partitions that are another instance's now.
     const correlator = this.createCorrelator();
     const { publish, ...summary } = restoreCorrelator(correlator, history, {
       verifySince: now - this.horizons.verifyWithinMs,
@@ -168,7 +181,6 @@ export class CorrelatorEngine {
     this.correlator = correlator;
     await this.publish(publish);
     return {
-      partitions,
       changes: history.changes.length,
       alerts: history.alerts.length,
       commands: history.commands.length,
@@ -183,7 +195,7 @@ export class CorrelatorEngine {
 
   private owns(service: string): boolean {
     const owned = this.ownership;
-    return !owned || owned.partitions.has(partitionForKey(service, owned.partitionCount));
+    return owned !== undefined && owned.partitions.has(partitionForKey(service, owned.partitionCount));
   }
 
   private verifierSettings(): VerifierSettings {
@@ -227,12 +239,36 @@ export class CorrelatorEngine {
           value: await this.codec.encode('incident', i),
           headers: { 'x-aftershock-id': `${i.id}/${i.version}` },
         });
-        this.notifier?.notify(i);
       }
     }
-    await Promise.all([
-      verdicts.length ? this.bus.send(TOPICS.verdicts, verdicts) : undefined,
-      incidents.length ? this.bus.send(TOPICS.incidents, incidents) : undefined,
-    ]);
+    if (verdicts.length + incidents.length === 0) return;
+    await this.recovery.publish(async () => {
+      await Promise.all([
+        verdicts.length ? this.bus.send(TOPICS.verdicts, verdicts) : undefined,
+        incidents.length ? this.bus.send(TOPICS.incidents, incidents) : undefined,
+      ]);
+    });
+    this.logger.debug('published', { outputs: outputs.map(describeOutput) });
+    for (const output of outputs) if (output.type === 'incident') this.notifier?.notify(output.incident);
+  }
+}
+
+/** One output in a debug line: enough to follow an incident's versions across hand-overs. */
+function describeOutput(output: CorrelatorOutput): unknown {
+  switch (output.type) {
+    case 'verdict':
+      return { verdict: output.verdict.id, outcome: output.verdict.outcome, final: output.verdict.final };
+    case 'incident': {
+      const i = output.incident;
+      return {
+        incident: i.id,
+        version: i.version,
+        status: i.status,
+        alerts: i.members.filter((m) => m.type === 'alert').map((m) => m.ref),
+        suspect: [...i.suspects].sort((a, b) => b.probability - a.probability)[0]?.changeId ?? null,
+      };
+    }
+    default:
+      return { type: output.type };
   }
 }

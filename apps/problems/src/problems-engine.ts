@@ -4,7 +4,8 @@
 // others stand by and take over when it goes). At every assignment the book is restored (the
 // stateful-consumer contract, StateRecovery): incidents, commands and published problems of the
 // lookback, from ClickHouse and from the log (which holds what the recorder has not written
-// yet), replayed through a fresh book; then versions go on from the published ones.
+// yet), replayed through a fresh book; then versions go on from the published ones, published
+// only while the assignment holds.
 import { Inject, Injectable } from '@nestjs/common';
 import {
   EventCodec,
@@ -16,7 +17,7 @@ import {
   type ProblemCommand,
 } from '#contracts';
 import { DEFAULT_PROBLEM_SETTINGS, ProblemBook, restoreProblemBook, TemplateMiner, type Clock } from '#core';
-import { MESSAGE_BUS, type Assignment, type MessageBus, type Rejection } from '#messaging';
+import { MESSAGE_BUS, type Assignment, type Membership, type MessageBus, type Rejection } from '#messaging';
 import type { Logger } from '#observability';
 import { CLOCK, decodeBatch, LOGGER, StateRecovery, type RestoreSummary } from '#platform';
 import { CLICKHOUSE_STORE, ProblemHistoryRepository, type ClickHouseStore } from '#storage';
@@ -51,24 +52,25 @@ export class ProblemsEngine {
   }
 
   /** The group gave this instance every partition (it owns the book) or none (it stands by). */
-  restore(assignment: Assignment): Promise<void> {
-    return this.recovery.restore(assignment, () => this.restoreNow(assignment));
+  restore(assignment: Assignment, membership: Membership): Promise<void> {
+    return this.recovery.restore(assignment, membership, () => this.restoreNow(assignment));
   }
 
-  async apply(inputs: readonly ProblemsInput[]): Promise<void> {
-    await this.recovery.whenReady();
-    const problems: Problem[] = [];
-    for (const input of inputs) {
-      if (input.type === 'incident') {
-        problems.push(...this.book.onIncident(input.incident));
-        this.watermark = Math.max(this.watermark, input.incident.updatedAt);
-      } else {
-        const problem = this.book.act(input.command);
-        if (problem) problems.push(problem);
+  apply(inputs: readonly ProblemsInput[]): Promise<void> {
+    return this.recovery.step(async () => {
+      const problems: Problem[] = [];
+      for (const input of inputs) {
+        if (input.type === 'incident') {
+          problems.push(...this.book.onIncident(input.incident));
+          this.watermark = Math.max(this.watermark, input.incident.updatedAt);
+        } else {
+          const problem = this.book.act(input.command);
+          if (problem) problems.push(problem);
+        }
       }
-    }
-    problems.push(...this.book.advance(this.watermark));
-    await this.publish(problems);
+      problems.push(...this.book.advance(this.watermark));
+      await this.publish(problems);
+    });
   }
 
   problems() {
@@ -124,7 +126,7 @@ export class ProblemsEngine {
         headers: { 'x-aftershock-id': `${p.id}/${p.version}` },
       })),
     );
-    await this.bus.send(TOPICS.problems, messages);
+    await this.recovery.publish(() => this.bus.send(TOPICS.problems, messages));
   }
 }
 

@@ -3,7 +3,7 @@
 // when it leaves or dies.
 import { Injectable } from '@nestjs/common';
 import { EventCodec, TOPICS } from '#contracts';
-import type { Assignment, BatchResult, PartitionBatch, Rejection } from '#messaging';
+import type { Assignment, BatchResult, Membership, PartitionBatch, Rejection } from '#messaging';
 import { decodeBatch, type BatchConsumer } from '#platform';
 import { ProblemsEngine, type ProblemsInput } from './problems-engine.js';
 
@@ -19,8 +19,8 @@ export class ProblemsConsumer implements BatchConsumer {
   }
 
   /** Before the first batch of an assignment: restore the book (or let it go, standing by). */
-  onAssigned(assignment: Assignment): Promise<void> {
-    return this.engine.restore(assignment);
+  onAssigned(assignment: Assignment, membership: Membership): Promise<void> {
+    return this.engine.restore(assignment, membership);
   }
 
   async handle(batch: PartitionBatch): Promise<BatchResult> {

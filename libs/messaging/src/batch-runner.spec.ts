@@ -122,6 +122,26 @@ describe('BatchRunner', () => {
     assert.equal(calls, 4);
   });
 
+  it('gives up the hook of an assignment that ended, so the next assignment is not stuck behind it', async () => {
+    const restored: string[] = [];
+    const first = { current: true };
+    const r = runner(async () => undefined, new RecordingProducer(), {
+      onAssigned: async (assignment, membership) => {
+        if (membership === first) {
+          first.current = false; // lost mid-restore (a rebalance): its restore can never publish
+          throw new Error('not the owner any more');
+        }
+        restored.push([...assignment.keys()].join());
+      },
+    });
+    const stop = new AbortController().signal;
+    r.assigned(new Map([['old', [0]]]), first, stop);
+    r.assigned(new Map([['new', [0]]]), { current: true }, stop);
+    const outcome = await r.run(batch, stop);
+    assert.equal(outcome.done, true, 'batches of the new assignment run');
+    assert.deepEqual(restored, ['new']);
+  });
+
   it('retries only the dead-letter send when it fails after the handler succeeded', async () => {
     const producer = new RecordingProducer();
     producer.failuresLeft = 2;

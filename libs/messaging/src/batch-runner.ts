@@ -8,7 +8,15 @@ import { extractTraceContext, withSpan, type Logger } from '#observability';
 import { backoffDelay, DEFAULT_BACKOFF, sleepUnlessAborted, type BackoffPolicy } from './backoff.js';
 import { toDeadLetterMessage } from './dead-letter.js';
 import { consumerMetrics } from './metrics.js';
-import type { Assignment, BatchHandler, BatchResult, PartitionBatch, Producer, Rejection } from './port.js';
+import type {
+  Assignment,
+  BatchHandler,
+  BatchResult,
+  Membership,
+  PartitionBatch,
+  Producer,
+  Rejection,
+} from './port.js';
 
 export interface BatchRunnerOptions {
   readonly system: 'kafka' | 'embedded' | 'memory';
@@ -20,7 +28,7 @@ export interface BatchRunnerOptions {
   readonly logger: Logger;
   readonly backoff?: BackoffPolicy;
   /** Runs on every new assignment; batches wait for it (SubscribeOptions.onAssigned). */
-  readonly onAssigned?: (assignment: Assignment) => Promise<void>;
+  readonly onAssigned?: (assignment: Assignment, membership: Membership) => Promise<void>;
 }
 
 /**
@@ -45,15 +53,24 @@ export class BatchRunner {
 
   /**
    * The group handed this member a new assignment: runs the hook (after any earlier one, retried
-   * with backoff until it succeeds or `stop` aborts) and holds every batch until it has.
+   * with backoff until it succeeds, `stop` aborts or the assignment no longer holds) and holds
+   * every batch until it has. A hook whose assignment has ended is given up, not retried: it
+   * could never succeed (a restore that publishes is refused), and the next assignment's hook
+   * would wait behind it for ever.
    */
-  assigned(assignment: Assignment, stop: AbortSignal): void {
+  assigned(assignment: Assignment, membership: Membership, stop: AbortSignal): void {
     const hook = this.options.onAssigned;
     if (!hook) return;
     this.assignmentReady = this.assignmentReady.then(async () => {
       for (let attempt = 1; !stop.aborted; attempt++) {
+        if (!membership.current) {
+          this.options.logger.info('assignment ended before its hook succeeded; waiting for the next', {
+            groupId: this.options.groupId,
+          });
+          return;
+        }
         try {
-          return await hook(assignment);
+          return await hook(assignment, membership);
         } catch (error) {
           const delayMs = backoffDelay(this.backoff, attempt);
           this.options.logger.warn('assignment hook failed, retrying', {

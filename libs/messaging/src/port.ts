@@ -67,8 +67,23 @@ export interface BatchResult {
 
 export type BatchHandler = (batch: PartitionBatch) => Promise<BatchResult | void>;
 
-/** The partitions of each topic the group gave one member. */
+/**
+ * The partitions of each topic the group gave one member. Topics are co-partitioned: a member
+ * gets the same partition numbers of every topic it subscribes to (a key lands on the same
+ * partition number of each topic, so one member sees all of a key's messages).
+ */
 export type Assignment = ReadonlyMap<string, readonly number[]>;
+
+/**
+ * One assignment's tenure. `current` is true from the assignment until the member may have lost
+ * it: a newer assignment, a rebalance begun, the subscription stopping, or (Kafka) no heartbeat
+ * answered for so long that the group may have dropped the member — a process paused past its
+ * session timeout comes back with `current` false. A member that publishes what its partitions
+ * cause checks it first, so a member the group has replaced does not publish beside its successor.
+ */
+export interface Membership {
+  readonly current: boolean;
+}
 
 export interface SubscribeOptions {
   readonly groupId: string;
@@ -91,9 +106,10 @@ export interface SubscribeOptions {
    * The group gave this member a new assignment (at the first join and at every rebalance). No
    * batch is handled until the returned promise settles — the moment to rebuild state for the
    * partitions from what precedes their committed offsets (see `readBack`). A rejection is
-   * retried with backoff, like a failing batch.
+   * retried with backoff, like a failing batch. `membership` says, later, whether the assignment
+   * still holds.
    */
-  readonly onAssigned?: (assignment: Assignment) => Promise<void>;
+  readonly onAssigned?: (assignment: Assignment, membership: Membership) => Promise<void>;
 }
 
 /** A bounded read of a topic's history, outside any consumer group's progress. */

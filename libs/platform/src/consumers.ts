@@ -3,7 +3,7 @@
 // in the all-in-one process exactly as they run apart in service mode. Topics come from the
 // consumer (they may be configuration), so handlers are registered programmatically.
 import type { INestApplication, Type } from '@nestjs/common';
-import type { Assignment, BatchResult, MessageBus, PartitionBatch, TopicSpec } from '#messaging';
+import type { Assignment, BatchResult, Membership, MessageBus, PartitionBatch, TopicSpec } from '#messaging';
 import { MESSAGE_BUS } from '#messaging';
 import { BatchTransport } from '#messaging/nest';
 import type { ShutdownSequence } from './shutdown.js';
@@ -14,7 +14,7 @@ export interface BatchConsumer {
   topics(): readonly string[];
   handle(batch: PartitionBatch): Promise<BatchResult>;
   /** State to rebuild for a new assignment; batches wait for it (SubscribeOptions.onAssigned). */
-  onAssigned?(assignment: Assignment): Promise<void>;
+  onAssigned?(assignment: Assignment, membership: Membership): Promise<void>;
 }
 
 export interface ConsumerSpec {

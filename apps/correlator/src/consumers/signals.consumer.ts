@@ -3,7 +3,14 @@
 import { Injectable } from '@nestjs/common';
 import { DecodeError, EventCodec, TOPICS } from '#contracts';
 import type { CorrelatorInput } from '#core';
-import type { Assignment, BatchResult, InboundMessage, PartitionBatch, Rejection } from '#messaging';
+import type {
+  Assignment,
+  BatchResult,
+  InboundMessage,
+  Membership,
+  PartitionBatch,
+  Rejection,
+} from '#messaging';
 import { decodeBatch, type BatchConsumer } from '#platform';
 import { CorrelatorEngine } from '../correlator-engine.js';
 
@@ -19,8 +26,8 @@ export class SignalsConsumer implements BatchConsumer {
   }
 
   /** Before the first batch of a new assignment: carry on from the history of these partitions. */
-  onAssigned(assignment: Assignment): Promise<void> {
-    return this.engine.rebuild(assignment);
+  onAssigned(assignment: Assignment, membership: Membership): Promise<void> {
+    return this.engine.rebuild(assignment, membership);
   }
 
   async handle(batch: PartitionBatch): Promise<BatchResult> {

@@ -3,15 +3,14 @@
 // the effects are idempotent the final state equals an uninterrupted run's.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '#observability';
 import { testKafkaBrokers, uniqueTopic } from '#testing';
 import type { CrashConsumerState, CrashTestEvent } from '../../test-fixtures/crash-consumer.js';
+import { startFixture, type FixtureProcess } from '../testing/fixture-process.js';
 import { committedOffsets, endOffsets, withAdmin } from '../testing/kafka-offsets.js';
 import { kafkaTestConfig } from '../testing/test-support.js';
 import { KafkaBus } from './kafka-bus.js';
@@ -20,38 +19,8 @@ const FIXTURE = fileURLToPath(new URL('../../test-fixtures/crash-consumer.js', i
 const MESSAGES = 6000;
 const KEYS = 30;
 
-interface Run {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  /** Resolves with the first event that matches. */
-  until(match: (event: CrashTestEvent) => boolean): Promise<CrashTestEvent>;
-}
-
-function startConsumer(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ['--enable-source-maps', FIXTURE], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const waiters: { match: (e: CrashTestEvent) => boolean; resolve: (e: CrashTestEvent) => void }[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    const event = JSON.parse(line) as CrashTestEvent;
-    for (const waiter of waiters.filter((w) => w.match(event))) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve(event);
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    until: (match) =>
-      Promise.race([
-        new Promise<CrashTestEvent>((resolve) => waiters.push({ match, resolve })),
-        exited.then((code) =>
-          Promise.reject(new Error(`consumer exited (${code}) before the expected event`)),
-        ),
-      ]),
-  };
+function startConsumer(env: Record<string, string>): FixtureProcess<CrashTestEvent> {
+  return startFixture<CrashTestEvent>(FIXTURE, env);
 }
 
 describe('crash recovery on a real broker', () => {

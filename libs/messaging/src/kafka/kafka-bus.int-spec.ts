@@ -7,7 +7,12 @@ import { testKafkaBrokers, uniqueTopic } from '#testing';
 import { DLQ_HEADER, parseDeadLetter } from '../dead-letter.js';
 import type { BatchHandler, InboundMessage } from '../port.js';
 import { installAsyncContext } from '#observability';
-import { checkAssignmentHook, checkExclusiveGroup, checkReadBack } from '../testing/history-contract.js';
+import {
+  checkAssignmentHook,
+  checkCopartitioned,
+  checkExclusiveGroup,
+  checkReadBack,
+} from '../testing/history-contract.js';
 import { committedOffsets, endOffsets, withAdmin } from '../testing/kafka-offsets.js';
 import { deferred, kafkaTestConfig, text, valueOf, whenCount } from '../testing/test-support.js';
 import { KafkaBus, type KafkaBusOptions } from './kafka-bus.js';
@@ -62,6 +67,10 @@ describe('KafkaBus on a real broker', () => {
 
   it('gives an exclusive group’s partitions to one member; the other takes over when it leaves', async () => {
     await checkExclusiveGroup(bus, uniqueTopic('exclusive'));
+  });
+
+  it('gives a member the same partitions of every topic it consumes (kafkajs round robin would not)', async () => {
+    await checkCopartitioned(bus, [uniqueTopic('copart-a'), uniqueTopic('copart-b')]);
   });
 
   it('creates missing topics with partitions and retention, and tolerates existing ones', async () => {

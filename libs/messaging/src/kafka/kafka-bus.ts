@@ -21,10 +21,11 @@ import { toKafkaMessage } from './kafka-messages.js';
 import { readBackFromKafka } from './read-back.js';
 import { KafkaSubscription, type KafkaBatchStats } from './kafka-subscription.js';
 import { silenceKafkajsTimeoutWarning } from './known-warnings.js';
+import { copartitionedAssigner } from './copartitioned-assigner.js';
 import { singleOwnerAssigner } from './single-owner-assigner.js';
 import { ensureKafkaTopics } from './topics.js';
 
-const { Kafka: KafkaClient, Partitioners } = kafkajs;
+const { Kafka: KafkaClient, Partitioners, PartitionAssigners } = kafkajs;
 
 export interface KafkaConsumerTuning {
   /** The group drops a member it has not heard from for this long (default 30 s). */
@@ -127,7 +128,11 @@ export class KafkaBus implements MessageBus {
       heartbeatInterval: this.tuning.heartbeatIntervalMs,
       maxWaitTimeInMs: this.tuning.maxWaitTimeMs,
       maxBytesPerPartition: this.tuning.maxBytesPerPartition,
-      ...(resolved.exclusive ? { partitionAssigners: [singleOwnerAssigner(() => owning)] } : {}),
+      // Co-partitioned unless exclusive; round robin stays listed so members of an older release
+      // still agree on a protocol during a rolling upgrade.
+      partitionAssigners: resolved.exclusive
+        ? [singleOwnerAssigner(() => owning)]
+        : [copartitionedAssigner, PartitionAssigners.roundRobin],
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       owning = Object.values(payload.memberAssignment).some((partitions) => partitions.length > 0);
@@ -147,6 +152,7 @@ export class KafkaBus implements MessageBus {
           onAssigned: resolved.onAssigned,
         }),
         heartbeatIntervalMs: this.tuning.heartbeatIntervalMs,
+        sessionTimeoutMs: this.tuning.sessionTimeoutMs,
         logger,
         onBatchDone: this.options.onBatchDone,
       },

@@ -11,11 +11,17 @@
 //   `pauseMs` gets its partition paused (kafkajs pause/resume) for that long.
 // - Orderly stop: no new handler batches, backoff waits cut short, in-flight handler calls
 //   finish and commit, then the consumer leaves the group and disconnects.
-import type { Consumer, EachBatchPayload } from 'kafkajs';
+// - Tenure (port.ts Membership): an assignment holds from its join until a rebalance begins, the
+//   consumer crashes, the subscription has stopped, or no heartbeat has been answered for two
+//   thirds of the session timeout — past that the group may have dropped this member (a process
+//   paused by SIGSTOP, a long GC, a lost network) and given its partitions to another. A lost
+//   tenure is not taken back: in-flight batches stop, and the member rejoins for a new one.
+import kafkajs, { type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { Logger } from '#observability';
 import type { BatchRunner } from '../batch-runner.js';
 import type { InboundMessage, Subscription } from '../port.js';
 import type { ResolvedSubscribeOptions } from '../subscribe-options.js';
+import { Tenures } from '../tenures.js';
 import { HeartbeatWhileBusy } from './heartbeat.js';
 import { toInbound } from './kafka-messages.js';
 
@@ -24,6 +30,8 @@ export interface KafkaSubscriptionDeps {
   readonly options: ResolvedSubscribeOptions;
   readonly runner: BatchRunner;
   readonly heartbeatIntervalMs: number;
+  /** The group drops a member it has not heard from for this long. */
+  readonly sessionTimeoutMs: number;
   readonly logger: Logger;
   /** Called after each kafkajs batch is handled and committed (instrumentation, benchmarks). */
   readonly onBatchDone?: (stats: KafkaBatchStats) => void;
@@ -42,24 +50,42 @@ export class KafkaSubscription implements Subscription {
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private crashed = false;
   private stopped: Promise<void> | undefined;
+  /** Monotonic time of the last join or answered heartbeat (performance.now() counts a pause). */
+  private lastHeard = Number.NEGATIVE_INFINITY;
+  /** Aborted when the current tenure is lost; a new one begins at the next join. */
+  private tenure = new AbortController();
+  private readonly tenures = new Tenures(() => this.holds());
+  private readonly leaseTimer: NodeJS.Timeout;
 
   constructor(
     private readonly deps: KafkaSubscriptionDeps,
     private readonly onStopped: (subscription: KafkaSubscription) => void,
-  ) {}
+  ) {
+    this.tenure.abort(); // none before the first join
+    // Notices a lapsed lease while nothing asks (a batch in flight stops at once).
+    this.leaseTimer = setInterval(() => this.holds(), deps.heartbeatIntervalMs);
+    this.leaseTimer.unref();
+  }
 
   /** Resolves once the consumer has joined its group and started fetching. */
   async start(): Promise<void> {
     const { consumer, options, logger } = this.deps;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       logger.error('kafka consumer crashed', { error: payload.error, restarting: payload.restart });
+      this.loseTenure('the consumer crashed');
       if (!payload.restart) this.crashed = true;
     });
     // Emitted after each join and before that generation's first fetch: batches wait for the hook.
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.lastHeard = performance.now();
+      this.tenure = new AbortController();
       const assignment = new Map(Object.entries(payload.memberAssignment));
-      this.deps.runner.assigned(assignment, this.stopping.signal);
+      this.deps.runner.assigned(assignment, this.tenures.next(), this.stopping.signal);
     });
+    consumer.on(consumer.events.HEARTBEAT, () => {
+      if (this.holds()) this.lastHeard = performance.now();
+    });
+    consumer.on(consumer.events.REBALANCING, () => this.loseTenure('the group is rebalancing'));
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
     await consumer.run({
@@ -86,10 +112,36 @@ export class KafkaSubscription implements Subscription {
     try {
       // kafkajs stops fetching, waits for the in-flight eachBatch calls (which commit), then leaves the group.
       await this.deps.consumer.stop();
+    } finally {
+      // In-flight batches were members' work until the group let go of the member.
+      this.tenures.end();
+      clearInterval(this.leaseTimer);
+    }
+    try {
       await this.deps.consumer.disconnect();
     } finally {
       this.onStopped(this);
     }
+  }
+
+  /** Whether this member still holds its assignment (see the tenure note at the top). */
+  private holds(): boolean {
+    if (this.tenure.signal.aborted) return false;
+    const silentMs = performance.now() - this.lastHeard;
+    if (silentMs < (this.deps.sessionTimeoutMs * 2) / 3) return true;
+    this.loseTenure(`no heartbeat answered for ${Math.round(silentMs)} ms`);
+    return false;
+  }
+
+  private loseTenure(reason: string): void {
+    if (this.tenure.signal.aborted) return;
+    this.deps.logger.warn(
+      'this member may no longer hold its partitions; stops publishing until it rejoins',
+      {
+        reason,
+      },
+    );
+    this.tenure.abort();
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
@@ -98,17 +150,25 @@ export class KafkaSubscription implements Subscription {
     const messages = payload.batch.messages.map((m) => toInbound(topic, partition, m));
     // Stop taking handler batches when the subscription stops or the group takes the partitions
     // away. (A plain listener, not AbortSignal.any: that has leaked with long-lived signals.)
+    // A batch fetched after the tenure lapsed (heartbeats answered again, no rebalance): rejoin first.
+    if (!this.holds() && !this.stopping.signal.aborted) throw rejoinError();
+    const tenure = this.tenure.signal;
     const cancel = new AbortController();
     const onStop = () => cancel.abort();
     if (this.stopping.signal.aborted) cancel.abort();
     else this.stopping.signal.addEventListener('abort', onStop, { once: true });
-    const heartbeat = new HeartbeatWhileBusy(payload.heartbeat, this.deps.heartbeatIntervalMs, onStop);
+    tenure.addEventListener('abort', onStop, { once: true });
+    const heartbeat = new HeartbeatWhileBusy(payload.heartbeat, this.deps.heartbeatIntervalMs, () => {
+      this.loseTenure('the group is rebalancing');
+      onStop();
+    });
     let handled: Handled | undefined;
     try {
       handled = await this.handlePrefix(payload, messages, cancel.signal);
     } finally {
       heartbeat.stop();
       this.stopping.signal.removeEventListener('abort', onStop);
+      tenure.removeEventListener('abort', onStop);
     }
     if (handled?.next !== undefined) {
       await payload.commitOffsetsIfNecessary({
@@ -123,6 +183,7 @@ export class KafkaSubscription implements Subscription {
     }
     const lost = heartbeat.lostAssignmentError;
     if (lost) throw lost; // kafkajs rejoins the group on this error
+    if (tenure.aborted && !this.stopping.signal.aborted) throw rejoinError();
     if (handled && handled.pauseMs > 0) this.pauseFor(payload, handled.pauseMs);
   }
 
@@ -171,4 +232,11 @@ interface Handled {
   /** Offset to commit (after the last handled message); undefined when none was handled. */
   readonly next: string | undefined;
   readonly pauseMs: number;
+}
+
+/** An error kafkajs answers by rejoining the group (as it does a coordinator's REBALANCE_IN_PROGRESS). */
+function rejoinError(): Error {
+  return Object.assign(new kafkajs.KafkaJSError('this member lost its tenure; rejoining the group'), {
+    type: 'REBALANCE_IN_PROGRESS',
+  });
 }

@@ -3,6 +3,7 @@
 import type { BatchOutcome, BatchRunner } from '../batch-runner.js';
 import { sleepUnlessAborted } from '../backoff.js';
 import type { Assignment, PartitionBatch, Subscription } from '../port.js';
+import { Tenures } from '../tenures.js';
 import type { ConsumerGroup, GroupMember } from './consumer-group.js';
 import { Semaphore } from './semaphore.js';
 
@@ -26,6 +27,8 @@ export class LocalSubscription implements GroupMember, Subscription {
   private readonly slots: Semaphore;
   private readonly stopping = new AbortController();
   private readonly inFlight = new Set<Promise<BatchOutcome>>();
+  /** One process, no sessions to lapse: an assignment holds until the next one, or the stop. */
+  private readonly tenures = new Tenures(() => true);
 
   constructor(
     private readonly group: ConsumerGroup,
@@ -54,7 +57,7 @@ export class LocalSubscription implements GroupMember, Subscription {
   }
 
   assigned(assignment: Assignment): void {
-    this.runner.assigned(assignment, this.stopping.signal);
+    this.runner.assigned(assignment, this.tenures.next(), this.stopping.signal);
   }
 
   async pause(ms: number): Promise<void> {
@@ -67,6 +70,7 @@ export class LocalSubscription implements GroupMember, Subscription {
     this.stopping.abort();
     this.group.leave(this);
     await Promise.allSettled([...this.inFlight]);
+    this.tenures.end();
     this.onStopped(this);
   }
 

@@ -1,9 +1,10 @@
 // What rebuilding state needs from a bus, checked the same way on both adapters: reading a
-// bounded range of history back, and an assignment hook that runs before any batch of the
-// assignment is handled (retried when it fails), at the first join and at every rebalance.
+// bounded range of history back, an assignment hook that runs before any batch of the
+// assignment is handled (retried when it fails), at the first join and at every rebalance, with
+// a membership that stays current until the next one, and co-partitioned assignments.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Assignment, InboundMessage, MessageBus, ReadBackRequest } from '../port.js';
+import type { Assignment, InboundMessage, Membership, MessageBus, ReadBackRequest } from '../port.js';
 import { eventually } from '#testing';
 import { deferred, valueOf, whenCount } from './test-support.js';
 
@@ -73,6 +74,7 @@ export async function checkAssignmentHook(bus: MessageBus, topic: string): Promi
   const groupId = `${topic}.group`;
   const gate = deferred();
   const first: Assignment[] = [];
+  const tenures: Membership[] = [];
   let calls = 0;
   let handledWhileClosed = 0;
   let gateOpen = false;
@@ -86,9 +88,10 @@ export async function checkAssignmentHook(bus: MessageBus, topic: string): Promi
       handled += batch.messages.length;
       all.check();
     },
-    onAssigned: async (assignment) => {
+    onAssigned: async (assignment, membership) => {
       if (++calls === 1) throw new Error('state store unavailable'); // retried like a batch
       first.push(assignment);
+      tenures.push(membership);
       if (first.length === 1) await gate.promise;
     },
   });
@@ -99,6 +102,7 @@ export async function checkAssignmentHook(bus: MessageBus, topic: string): Promi
   await all.done;
   assert.equal(handledWhileClosed, 0, 'no batch was handled before the hook finished');
   assert.deepEqual([...(first[0]!.get(topic) ?? [])].sort(), [0, 1, 2, 3]);
+  assert.equal(tenures[0]!.current, true, 'the assignment holds');
 
   const second: Assignment[] = [];
   const b = await bus.subscribe({
@@ -121,7 +125,48 @@ export async function checkAssignmentHook(bus: MessageBus, topic: string): Promi
   const shares = [...partitionsOf(first), ...partitionsOf(second)].sort();
   assert.deepEqual(shares, [0, 1, 2, 3], 'the shares split the partitions');
   assert.equal(partitionsOf(first).length, 2);
-  await Promise.all([a.stop(), b.stop()]);
+  assert.equal(tenures[0]!.current, false, 'the first assignment ended with the rebalance');
+  assert.equal(tenures.at(-1)!.current, true, 'the new one holds');
+  await a.stop();
+  assert.equal(tenures.at(-1)!.current, false, 'nothing holds once the member stopped');
+  await b.stop();
+}
+
+/** Three members of one group over two topics: each gets the same partition numbers of both. */
+export async function checkCopartitioned(bus: MessageBus, topics: readonly [string, string]): Promise<void> {
+  await bus.ensureTopics(topics.map((topic) => ({ topic, partitions: 6 })));
+  const groupId = `${topics[0]}.copartitioned`;
+  const latest: Assignment[] = [];
+  const members = [];
+  for (let i = 0; i < 3; i++) {
+    members.push(
+      await bus.subscribe({
+        groupId,
+        topics,
+        handler: async () => undefined,
+        onAssigned: async (assignment) => {
+          latest[i] = assignment;
+        },
+      }),
+    );
+  }
+  const partitions = (i: number, topic: string) => [...(latest[i]?.get(topic) ?? [])].sort((a, b) => a - b);
+  await eventually(() => {
+    const all = [0, 1, 2].flatMap((i) => partitions(i, topics[0]));
+    assert.deepEqual(
+      all.sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5],
+      'the three members share the partitions',
+    );
+    for (let i = 0; i < 3; i++) assert.equal(partitions(i, topics[0]).length, 2, `member ${i} has two`);
+  });
+  for (let i = 0; i < 3; i++)
+    assert.deepEqual(
+      partitions(i, topics[1]),
+      partitions(i, topics[0]),
+      `member ${i}: same partitions of both topics`,
+    );
+  await Promise.all(members.map((m) => m.stop()));
 }
 
 /** An exclusive group: one member owns every partition, the other stands by and takes over when it leaves. */

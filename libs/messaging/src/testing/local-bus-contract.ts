@@ -7,7 +7,12 @@ import { parseDeadLetter } from '../dead-letter.js';
 import type { LocalBus, LocalBusOptions } from '../local/local-bus.js';
 import { partitionForKey } from '../murmur2.js';
 import type { BatchHandler, InboundMessage, PartitionBatch } from '../port.js';
-import { checkAssignmentHook, checkExclusiveGroup, checkReadBack } from './history-contract.js';
+import {
+  checkAssignmentHook,
+  checkCopartitioned,
+  checkExclusiveGroup,
+  checkReadBack,
+} from './history-contract.js';
 import { deferred, valueOf, whenCount } from './test-support.js';
 
 const FAST = { initialMs: 1, maxMs: 4 };
@@ -314,6 +319,12 @@ export function describeLocalBusContract(name: string, makeBus: LocalBusFactory)
     it('gives an exclusive group’s partitions to one member; the other takes over when it leaves', async () => {
       const bus = await newBus();
       await checkExclusiveGroup(bus, 'exclusive');
+      await bus.close();
+    });
+
+    it('gives a member the same partitions of every topic it consumes', async () => {
+      const bus = await newBus();
+      await checkCopartitioned(bus, ['copart-a', 'copart-b']);
       await bus.close();
     });
   });
