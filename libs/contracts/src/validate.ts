@@ -29,6 +29,8 @@ export function limitsAt(nowMs: number): ValidationLimits {
 }
 
 const IDENTIFIERS = new Set(['id', 'service', 'name', 'metric', 'fingerprint', 'changeId', 'environment']);
+/** Records whose numbers are counts and measures, never below zero. */
+const NON_NEGATIVE_RECORDS = new Set(['dev.aftershock.ChangeContent']);
 
 /** Validates `value` against `type`, returning a new object with defaults filled in. */
 export function toCanonical<T>(type: avro.Type, value: unknown, limits: ValidationLimits): T {
@@ -217,6 +219,7 @@ function compileRecord(type: avro.types.RecordType): Checker {
     defaultValue: () => field.defaultValue() as unknown,
     identifier: IDENTIFIERS.has(field.name),
   }));
+  const nonNegative = NON_NEGATIVE_RECORDS.has(type.name ?? '');
   return (value, limits) => {
     if (!isObject(value)) fail(`expected an object, got ${describe(value)}`);
     const out: Record<string, unknown> = {};
@@ -233,6 +236,7 @@ function compileRecord(type: avro.types.RecordType): Checker {
           if (checked.length > limits.maxIdentifierLength)
             fail(`is ${checked.length} characters long; the limit is ${limits.maxIdentifierLength}`);
         }
+        if (nonNegative && typeof checked === 'number' && checked < 0) fail(`${checked} is below zero`);
         out[field.name] = checked;
       } catch (error) {
         throw at(error, field.segment);

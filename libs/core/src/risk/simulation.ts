@@ -331,6 +331,7 @@ function aSimChange(
     labels: {},
     commitAt: at - Math.round(HOUR + ((id.length * 7919) % 47) * HOUR),
     team: s.team,
+    content: null,
   };
 }
 
