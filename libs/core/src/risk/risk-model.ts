@@ -247,6 +247,8 @@ export function fitRiskModel(examples: readonly TrainingExample[], options: FitO
   const groupOf = new Map(services.map((s, m) => [s, m]));
   const group = examples.map((e) => groupOf.get(e.service) ?? -1);
   const priorVector = [prior.intercept, ...FEATURES.map((f) => prior.weights[f])];
+  // The intercept is the fleet's level, which the data sets, not judgement: barely held.
+  const lambda = priorVector.map((_, j) => (j === 0 ? 1e-4 : (options.lambda ?? 4)));
 
   const start = options.start?.fit ? options.start : undefined;
   let w = start ? [start.intercept, ...FEATURES.map((f) => start.weights[f])] : priorVector;
@@ -266,7 +268,7 @@ export function fitRiskModel(examples: readonly TrainingExample[], options: FitO
     // M: the fleet's weights and the services' levels on those targets.
     const fit = fitLogistic(xs, targets, {
       prior: priorVector,
-      lambda: options.lambda ?? 4,
+      lambda,
       weights,
       groups: pooling ? { of: group, count: services.length, lambda: 1 / spread ** 2 } : undefined,
       start: w,

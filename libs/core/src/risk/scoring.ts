@@ -98,3 +98,81 @@ export function score(predictions: readonly Prediction[], bins = 10): Scores {
     reliability,
   };
 }
+
+/**
+ * Effort-aware recall: the share of failing changes caught when reviewing changes in order of
+ * risk per changed line (the chance a reviewed line finds a failure) until `effort` of all
+ * changed lines are reviewed. A change with no changed lines costs nothing to review.
+ */
+export function effortAwareRecall(
+  predictions: readonly (Prediction & { readonly lines: number })[],
+  effort = 0.2,
+): number {
+  const failures = predictions.filter((p) => p.failed).length;
+  const total = predictions.reduce((s, p) => s + p.lines, 0);
+  if (failures === 0 || total === 0) return Number.NaN;
+  const order = [...predictions].sort(
+    (a, b) => b.probability / Math.max(1, b.lines) - a.probability / Math.max(1, a.lines),
+  );
+  let spent = 0;
+  let caught = 0;
+  for (const p of order) {
+    if (spent + p.lines > effort * total) break;
+    spent += p.lines;
+    if (p.failed) caught++;
+  }
+  return caught / failures;
+}
+
+/** One point of the gate's trade-off: "approve without review below risk r". */
+export interface GatePoint {
+  /** Changes with a predicted risk below this skip review. */
+  readonly threshold: number;
+  /** Share of all changes that would skip review. */
+  readonly skipShare: number;
+  /** Share of the failing changes that would have slipped through unreviewed. */
+  readonly slipShare: number;
+  readonly skipped: number;
+  readonly slipped: number;
+}
+
+/**
+ * The trade-off a change manager chooses: for each threshold r, how many changes skip review
+ * and how many failing changes slip through with them.
+ */
+export function gateCurve(predictions: readonly Prediction[], thresholds: readonly number[]): GatePoint[] {
+  const failures = predictions.filter((p) => p.failed).length;
+  return thresholds.map((threshold) => {
+    let skipped = 0;
+    let slipped = 0;
+    for (const p of predictions) {
+      if (p.probability >= threshold) continue;
+      skipped++;
+      if (p.failed) slipped++;
+    }
+    return {
+      threshold,
+      skipShare: predictions.length ? skipped / predictions.length : Number.NaN,
+      slipShare: failures ? slipped / failures : Number.NaN,
+      skipped,
+      slipped,
+    };
+  });
+}
+
+/** The gate point that lets (at most) `share` of the changes skip review: the lowest-risk ones. */
+export function gateAtSkipShare(predictions: readonly Prediction[], share: number): GatePoint {
+  const sorted = [...predictions].sort((a, b) => a.probability - b.probability);
+  const n = Math.floor(share * sorted.length);
+  const threshold = n < sorted.length ? sorted[n]!.probability : Number.POSITIVE_INFINITY;
+  return gateCurve(predictions, [threshold])[0]!;
+}
+
+/** Thresholds at the given shares of changes skipping review (the curve's x positions). */
+export function thresholdsAtShares(predictions: readonly Prediction[], shares: readonly number[]): number[] {
+  const sorted = predictions.map((p) => p.probability).sort((a, b) => a - b);
+  return shares.map((s) => {
+    const n = Math.floor(s * sorted.length);
+    return n < sorted.length ? sorted[n]! : Number.POSITIVE_INFINITY;
+  });
+}
