@@ -63,7 +63,7 @@ const ROUTINE = {
 
 /** log2 of (x + 1) over (routine + 1), bounded so one absurd count cannot dominate. */
 function doublings(x: number | null, routine: number): number {
-  if (x === null) return 0;
+  if (x === null || !Number.isFinite(x)) return 0;
   return Math.min(12, Math.max(-8, Math.log2((x + 1) / (routine + 1))));
 }
 

@@ -3,7 +3,10 @@
 //   Σᵢ vᵢ·[yᵢ log pᵢ + (1−yᵢ) log(1−pᵢ)] − ½·Σⱼ λⱼ (wⱼ − w0ⱼ)²,   pᵢ = σ(oᵢ + b + xᵢ·w),
 // i.e. the MAP estimate under a Gaussian prior N(w0, 1/λ) on every weight (intercept included).
 // Targets yᵢ may lie anywhere in [0, 1] (an expected outcome, as the maturity-aware fit passes),
-// vᵢ weighs an example (recency) and oᵢ is a fixed offset. Examples may belong to groups (a
+// vᵢ weighs an example (recency) and oᵢ is a fixed offset. An outcome may be immature: with
+// Fᵢ the chance that a failure of example i would be on record by now, a failure on record has
+// likelihood pᵢFᵢ and none 1 − pᵢFᵢ (a failure may still come); Newton then uses the curvature
+// clipped at zero where that likelihood bends the wrong way. Examples may belong to groups (a
 // service), each with its own level uₘ under a N(0, 1/λᵤ) prior — a random intercept, fitted
 // jointly: the Newton system's group block is diagonal, so it is eliminated by its Schur
 // complement at a cost linear in the number of groups. With little data the weights stay at the
@@ -32,6 +35,8 @@ export interface LogisticOptions {
   readonly weights?: readonly number[];
   /** Fixed log-odds offsets per example (default 0). */
   readonly offsets?: readonly number[];
+  /** Per example, the chance its failure would be on record by now (default 1); targets then 0 or 1. */
+  readonly maturity?: readonly number[];
   /** Random intercepts: each example's group index (−1: none), the count, the prior precision. */
   readonly groups?: { readonly of: readonly number[]; readonly count: number; readonly lambda: number };
   /** Where Newton starts (default the prior): a previous fit makes a refit take a step or two. */
@@ -70,6 +75,7 @@ export function fitLogistic(
     y: Float64Array.from(ys, (v) => (v === true ? 1 : v === false ? 0 : v)),
     v: options.weights && Float64Array.from(options.weights),
     o: options.offsets && Float64Array.from(options.offsets),
+    f: options.maturity && Float64Array.from(options.maturity),
     group: groups && Int32Array.from(groups.of),
     groupLambda: groups?.lambda ?? 0,
   };
@@ -91,8 +97,19 @@ export function fitLogistic(
       if (vi === 0) continue;
       const gi = data.group?.[i] ?? -1;
       const p = sigmoid(linear(data, w, u, i));
-      const r = vi * (data.y[i]! - p);
-      const s = vi * p * (1 - p);
+      const f = data.f?.[i] ?? 1;
+      const y = data.y[i]!;
+      let r: number;
+      let s: number;
+      if (f >= 1 || y > 0) {
+        r = vi * (y - p);
+        s = vi * p * (1 - p);
+      } else {
+        // ℓ = log(1 − f·p): ℓ' = −f·p(1−p)/(1−fp), −ℓ'' = f·p(1−p)(1 − 2p + fp²)/(1−fp)².
+        const q = 1 - f * p;
+        r = (-vi * f * p * (1 - p)) / q;
+        s = Math.max(0, (vi * f * p * (1 - p) * (1 - 2 * p + f * p * p)) / (q * q));
+      }
       a[0]! += r;
       hessian[0]![0]! += s;
       const c = gi >= 0 ? cross[gi]! : undefined;
@@ -171,6 +188,7 @@ interface Data {
   readonly y: Float64Array;
   readonly v: Float64Array | undefined;
   readonly o: Float64Array | undefined;
+  readonly f: Float64Array | undefined;
   readonly group: Int32Array | undefined;
   readonly groupLambda: number;
 }
@@ -206,8 +224,10 @@ function penalised(
     if (vi === 0) continue;
     const z = linear(data, w, u, i);
     const y = data.y[i]!;
-    // y·log σ(z) + (1−y)·log(1−σ(z)) without overflow.
-    ll -= vi * (y * softplus(-z) + (1 - y) * softplus(z));
+    const f = data.f?.[i] ?? 1;
+    // y·log σ(z) + (1−y)·log(1−σ(z)) without overflow; log(1 − f·σ(z)) for an immature 0.
+    if (f >= 1 || y > 0) ll -= vi * (y * softplus(-z) + (1 - y) * softplus(z));
+    else ll += vi * Math.log1p(-f * sigmoid(z));
   }
   let penalty = 0;
   for (let j = 0; j < w.length; j++) penalty += lambdas[j]! * (w[j]! - prior[j]!) ** 2;

@@ -3,10 +3,9 @@
 // add up to the answer. Default weights encode judgement before there is history; `fitRiskModel`
 // re-estimates them from the fleet's own recorded outcomes:
 //   - MAP logistic regression centred on the defaults (logistic.ts), on past changes only;
-//   - outcomes that have not had time to show are not read as clean: a change of age a that has
-//     not failed yet is a failure still to come with probability p(1−F(a))/(1−pF(a)), F the
-//     maturity curve learnt from the same history (label-maturity.ts); the fit alternates that
-//     expectation with a weighted refit (EM) until both settle;
+//   - outcomes that have not had time to show are not read as clean: a change of age a with no
+//     failure on record has likelihood 1 − p·F(a) (it may fail yet), one with a failure p·F(a),
+//     F the maturity curve learnt from the same history (label-maturity.ts);
 //   - recent changes may weigh more than old ones (a half-life), as practice drifts;
 //   - each service gets its own level, shrunk towards the fleet's by as much as services really
 //     differ (a random intercept, the spread estimated from the data), so a new service starts
@@ -218,8 +217,7 @@ export interface FitOptions {
   readonly to?: number;
 }
 
-const MAX_ROUNDS = 30;
-const ROUND_TOLERANCE = 1e-3;
+const MAX_ROUNDS = 12;
 /** Relative: the services' spread is a nuisance, known to a few percent it is known enough. */
 const SPREAD_TOLERANCE = 0.02;
 
@@ -256,40 +254,38 @@ export function fitRiskModel(examples: readonly TrainingExample[], options: FitO
   let spread = start?.fit?.serviceSpread ?? DEFAULT_SPREAD;
   let iterations = 0;
   let converged = false;
+  let previousStep: number | null = null;
+  // The weights and levels for the services' spread as it stands, then the spread from the
+  // levels, until the spread settles (without pooling: one fit).
   for (let round = 1; round <= MAX_ROUNDS && !converged; round++) {
-    // E: each change's expected outcome — 1 when its failure is on record, else the chance it
-    // fails but has not shown yet, given how old it is.
-    const targets = xs.map((x, i) => {
-      if (failed[i]) return 1;
-      const p = sigmoid((group[i]! >= 0 ? u[group[i]!]! : 0) + dotWith(w, x));
-      const f = mature[i]!;
-      return (p * (1 - f)) / (1 - p * f);
-    });
-    // M: the fleet's weights and the services' levels on those targets.
-    const fit = fitLogistic(xs, targets, {
+    const fit = fitLogistic(xs, failed, {
       prior: priorVector,
       lambda,
       weights,
+      maturity: mature,
       groups: pooling ? { of: group, count: services.length, lambda: 1 / spread ** 2 } : undefined,
       start: w,
       startLevels: u,
-      maxIterations: 4,
+      maxIterations: 50,
       tolerance: 1e-6,
     });
     iterations += fit.iterations;
-    const change = Math.max(
-      ...fit.weights.map((v, j) => Math.abs(v - w[j]!)),
-      ...fit.levels.map((v, m) => Math.abs(v - u[m]!)),
-    );
     w = [...fit.weights];
     u = [...fit.levels];
     let spreadChange = 0;
     if (pooling) {
-      const next = levelSpread(u, fit.levelInformation, 1 / spread ** 2);
+      let next = levelSpread(u, fit.levelInformation, 1 / spread ** 2);
+      // The spread's fixed point is approached geometrically: Aitken's Δ² jumps ahead.
+      const step = next - spread;
+      if (previousStep !== null && step !== 0) {
+        const ratio = step / previousStep;
+        if (ratio > 0 && ratio < 0.95) next = clampSpread(spread + step / (1 - ratio));
+      }
+      previousStep = step;
       spreadChange = Math.abs(next - spread) / spread;
       spread = next;
     }
-    converged = change < ROUND_TOLERANCE && spreadChange < SPREAD_TOLERANCE;
+    converged = fit.converged && spreadChange < SPREAD_TOLERANCE;
   }
   const [intercept, ...rest] = w;
   return {
@@ -323,12 +319,6 @@ export function fitRiskModel(examples: readonly TrainingExample[], options: FitO
   };
 }
 
-function dotWith(w: readonly number[], x: readonly number[]): number {
-  let z = w[0]!;
-  for (let j = 0; j < x.length; j++) z += w[j + 1]! * x[j]!;
-  return z;
-}
-
 const DEFAULT_SPREAD = 0.5;
 const MIN_SPREAD = 0.05;
 const MAX_SPREAD = 2;
@@ -347,8 +337,11 @@ function levelSpread(levels: readonly number[], information: readonly number[], 
     const own = (levels[m]! * (info + lambda)) / info;
     sum += own ** 2 - 1 / info;
   }
-  const tau2 = sum / levels.length;
-  return Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, Math.sqrt(Math.max(0, tau2))));
+  return clampSpread(Math.sqrt(Math.max(0, sum / levels.length)));
+}
+
+function clampSpread(tau: number): number {
+  return Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, tau));
 }
 
 export interface HistoryFitOptions extends TrainingOptions, Omit<FitOptions, 'now' | 'from' | 'to'> {}

@@ -176,3 +176,28 @@ export function thresholdsAtShares(predictions: readonly Prediction[], shares: r
     return n < sorted.length ? sorted[n]! : Number.POSITIVE_INFINITY;
   });
 }
+
+/** Thresholds a gate trade-off is shown at: a spread of r, and the policy's own class boundaries. */
+export const GATE_THRESHOLDS: readonly number[] = [0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5];
+
+export interface GateTradeOff {
+  readonly changes: number;
+  readonly failures: number;
+  readonly curve: readonly GatePoint[];
+  readonly scores: Scores;
+}
+
+/** The trade-off of "approve below r" at the thresholds given (and GATE_THRESHOLDS), with the scores. */
+export function gateTradeOff(
+  predictions: readonly Prediction[],
+  extra: readonly number[] = [],
+): GateTradeOff {
+  const thresholds = [...new Set([...GATE_THRESHOLDS, ...extra])].sort((a, b) => a - b);
+  const scores = score(predictions);
+  return {
+    changes: scores.count,
+    failures: scores.failures,
+    curve: gateCurve(predictions, thresholds),
+    scores,
+  };
+}
