@@ -255,6 +255,9 @@ function dropCopies(list: Parsed[]): string[] {
   );
   const dropped: string[] = [];
   for (let j = 0; j < names.length; j++) {
+    // A column that never varies says nothing either way; it is no one's copy.
+    const values = new Set(list.map((p) => p.values[names[j]!]));
+    if (values.size < 2) continue;
     const copyOf = names
       .slice(0, j)
       .find(
