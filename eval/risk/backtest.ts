@@ -12,6 +12,7 @@ import {
   featureIndex,
   fitLogistic,
   fitRiskModel,
+  MATURE,
   probabilityOf,
   sigmoid,
   dot,
@@ -33,6 +34,10 @@ export interface BacktestSettings {
   readonly halfLifeMs: number | undefined;
   /** No fit before this many failures are on record. */
   readonly minFailures: number;
+  /** Learn how long failures take to show (else a change without one on record counts as clean). */
+  readonly learnMaturity: boolean;
+  /** Changes younger than the age by which this share of failures shows are left out of fits. */
+  readonly minMaturity: number;
 }
 
 export interface Scored {
@@ -118,6 +123,8 @@ export function walkForward(
         now: nextFit,
         halfLifeMs: settings.halfLifeMs,
         minFailures: settings.minFailures,
+        minMaturity: settings.minMaturity,
+        ...(settings.learnMaturity ? {} : { maturity: MATURE }),
         start: model,
         from: nextFit - settings.windowMs,
         to: nextFit,

@@ -15,17 +15,19 @@
 // Which canonical field each column fills is the table in libs/contracts/src/change-content.ts.
 // When a label's failure report time is known, the label becomes known then; where the report
 // times exist but the tie between a report and its change does not (JiTReliability without
-// commitsID: its input rows carry no commit id), each project's report times are given to its
-// failure-inducing changes in time order — the earliest unreported change that is older than
-// the report — which keeps, at every instant, exactly the number of labels the record had known;
-// where no report times exist, a label becomes known `labelDelayMs` after its change.
+// commitsID: its input rows carry no commit id), each project's reports are taken in time order,
+// each given to one of the failure-inducing changes not yet reported that are older than it —
+// drawn at random, as nothing says which (seeded: every run draws the same; `reportOrder:
+// 'oldest'` gives it to the oldest instead) — which keeps, at every instant, exactly the number
+// of labels the record had known; where no report times exist, a label becomes known
+// `labelDelayMs` after its change.
 //
 // A column identical to an earlier one in every row of a project adds nothing of its own: it is
 // dropped (left unknown) and reported, so a duplicated export does not count one feature thrice.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CHANGE_CONTENT_FIELDS, emptyContent, type Change, type ContentFieldName } from '#contracts';
-import { completeChange } from '#core';
+import { completeChange, seededRandom } from '#core';
 
 const DAY = 86_400_000;
 
@@ -43,7 +45,7 @@ export interface JitProject {
   readonly name: string;
   readonly file: string;
   readonly changes: readonly JitChange[];
-  /** How labels become known: 'reports (linked)', 'reports (in time order)' or 'fixed delay'. */
+  /** How labels become known, in words. */
   readonly labels: string;
   /** Rows left out (no date) and columns dropped as copies of others. */
   readonly skippedRows: number;
@@ -57,7 +59,11 @@ export interface JitLoadOptions {
   readonly labelDelayMs: number;
   /** Use the fixed delay even where report times exist. */
   readonly forceDelay?: boolean;
+  /** Without commit ids: each report to a random eligible change (default) or the oldest. */
+  readonly reportOrder?: ReportOrder;
 }
+
+export type ReportOrder = 'random' | 'oldest';
 
 /** Every project in `path` (a directory of CSV files, or one file). */
 export function loadJit(path: string, options: JitLoadOptions): JitProject[] {
@@ -181,7 +187,12 @@ function loadFile(file: string, options: JitLoadOptions): JitProject[] {
     list.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
     const dropped = dropCopies(list);
     const reports = jitReliability && !options.forceDelay ? reportTimes(file, stem) : undefined;
-    const { knownAt, labels, unreported } = labelTimes(list, reports, options.labelDelayMs);
+    const { knownAt, labels, unreported } = labelTimes(
+      list,
+      reports,
+      options.labelDelayMs,
+      options.reportOrder ?? 'random',
+    );
     return {
       name,
       file,
@@ -312,6 +323,7 @@ function labelTimes(
   list: readonly Parsed[],
   reports: ReturnType<typeof reportTimes>,
   delayMs: number,
+  order: ReportOrder,
 ): { knownAt: (number | null)[]; labels: string; unreported: number } {
   if (!reports || reports.byCommit.size === 0) {
     return {
@@ -332,23 +344,29 @@ function labelTimes(
       unreported: list.filter((p, i) => p.failed && knownAt[i] === null).length,
     };
   }
-  // In time order: each report goes to the oldest failure-inducing change not yet reported
-  // that is older than the report.
+  // Reports in time order, each to a failure-inducing change not yet reported that is older
+  // than the report: one drawn at random (nothing in the data says which; seeded, so every run
+  // draws the same), or the oldest.
   const times = [...byCommit.values()].sort((a, b) => a - b);
   const knownAt: (number | null)[] = list.map(() => null);
+  const random = seededRandom(1);
+  const pool: number[] = [];
   let next = 0;
-  let unreported = 0;
-  list.forEach((p, i) => {
-    if (!p.failed) return;
-    while (next < times.length && times[next]! < p.at) next++;
-    if (next < times.length) knownAt[i] = times[next++]!;
-    else unreported++;
-  });
+  for (const t of times) {
+    while (next < list.length && list[next]!.at <= t) {
+      if (list[next]!.failed) pool.push(next);
+      next++;
+    }
+    if (pool.length === 0) continue;
+    const k = order === 'oldest' ? 0 : Math.floor(random() * pool.length);
+    knownAt[pool.splice(k, 1)[0]!] = t;
+  }
   return {
     knownAt,
     labels:
-      'failure reports, given to failure-inducing changes in time order (the data set carries no commit ids)',
-    unreported,
+      `failure reports, each given to ${order === 'oldest' ? 'the oldest' : 'a random'} failure-inducing change ` +
+      'not yet reported that is older than the report (the data set ties no report to its change)',
+    unreported: list.filter((p, i) => p.failed && knownAt[i] === null).length,
   };
 }
 

@@ -32,6 +32,8 @@ export interface ProjectInfo {
 export interface Row {
   readonly scored: Scored;
   readonly failed: boolean;
+  /** Old enough at the data's end for its failure, if any, to be on record (see settle). */
+  readonly settled: boolean;
 }
 
 export interface Evaluated {
@@ -41,12 +43,17 @@ export interface Evaluated {
   readonly rows: readonly Row[];
   /** Cross-project probabilities by change id (empty when not run). */
   readonly cross: ReadonlyMap<string, number>;
+  /** Changes younger than this at their project's last record are not settled, in words. */
+  readonly settle: string;
   readonly backtest: Backtest;
 }
 
-/** Rows scored by every forecast: after the first fit. */
-function scoredRows(e: Evaluated): Row[] {
-  return e.rows.filter((r) => Number.isFinite(r.scored.probability) && Number.isFinite(r.scored.kamei));
+/** Rows scored by every forecast (after the first fit), whose outcome is settled in the data. */
+function scoredRows(e: Evaluated, settledOnly = true): Row[] {
+  return e.rows.filter(
+    (r) =>
+      Number.isFinite(r.scored.probability) && Number.isFinite(r.scored.kamei) && (r.settled || !settledOnly),
+  );
 }
 
 type Forecast = (r: Row) => number;
@@ -132,7 +139,15 @@ export function renderReport(e: Evaluated, settings: BacktestSettings): string {
   const headline = heldOut.length ? heldOut : rows;
   const out: string[] = [];
   out.push(dataSection(e, settings, rows));
-  out.push('', '#### Pooled', '', pooledTable(headline, heldOut.length ? development : [], rows, e));
+  const unsettled = scoredRows(e, false).filter(
+    (r) => heldOut.length === 0 || heldOutNames.has(r.scored.change.service),
+  );
+  out.push(
+    '',
+    '#### Pooled',
+    '',
+    pooledTable(headline, heldOut.length ? development : [], rows, unsettled, e),
+  );
   out.push('', '#### Per project', '', projectTable(e, rows));
   out.push('', '#### Reliability', '', reliabilitySection(headline, heldOut.length > 0));
   out.push('', '#### The gate: auto-approve below risk r', '', gateSection(headline, heldOut.length > 0));
@@ -172,6 +187,7 @@ function pooledTable(
   headline: readonly Row[],
   development: readonly Row[],
   all: readonly Row[],
+  withUnsettled: readonly Row[],
   e: Evaluated,
 ): string {
   const lines = [
@@ -185,6 +201,10 @@ function pooledTable(
         [`all (${count(all.length)})`, all],
       ]
     : [[`all (${count(all.length)})`, all]];
+  sets.push([
+    `${development.length ? 'held-out projects' : 'all'}, unsettled changes too (${count(withUnsettled.length)})`,
+    withUnsettled,
+  ]);
   for (const [name, rows] of sets) {
     if (rows.length === 0) continue;
     const m = figures(rows, MODEL);
@@ -205,7 +225,9 @@ function pooledTable(
   return [
     ...lines,
     '',
-    'Brier skill is against always predicting the base rate of the changes scored (in hindsight). Calibration error: the ' +
+    `Scored: the changes after the first fit whose outcome is settled in the data (${e.settle}); the last line adds the ` +
+      'changes too young for that. ' +
+      'Brier skill is against always predicting the base rate of the changes scored (in hindsight). Calibration error: the ' +
       'count-weighted mean gap between predicted and observed failure rates over ten equal-count bins. Recall at 20% of ' +
       'lines: changes reviewed in order of predicted risk per changed line (the size rule: biggest first) until a fifth of ' +
       'all changed lines are read; the share of failing changes caught. The size rule reviews what is above the median ' +

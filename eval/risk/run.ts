@@ -1,7 +1,8 @@
 // Change-risk backtest on real change histories (`npm run eval:risk -- …`, i.e. node dist/eval/risk/run.js):
 //   node dist/eval/risk/run.js [--jit DIR|FILE] [--projects A,B] [--dev A,B] [--label-delay-days N]
 //                              [--fixed-delay] [--refit-days N] [--window-days N] [--half-life-days N]
-//                              [--no-cross] [--json] [--write]
+//                              [--maturity learn|none] [--report-order random|oldest] [--no-cross]
+//                              [--rows FILE.csv] [--json] [--write]
 //   node dist/eval/risk/run.js --history events.ndjson [--policy FILE] [--json] [--write]
 //
 // --jit (the default, on $AFTERSHOCK_DATASETS/jit-reliability or ../shared/datasets/jit-reliability):
@@ -24,7 +25,15 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectPath } from '#config';
 import { EventCodec } from '#contracts';
-import { emptyPolicy, FailureLedger, linesChanged, parsePolicy, type HistoryEvent } from '#core';
+import {
+  emptyPolicy,
+  FailureLedger,
+  labelMaturity,
+  linesChanged,
+  maturityAt,
+  parsePolicy,
+  type HistoryEvent,
+} from '#core';
 import { parseEventLines } from '../../apps/cli/src/commands/assess.js';
 import { crossProject, failureReport, walkForward, type BacktestSettings, type Scored } from './backtest.js';
 import { loadJit, type JitProject } from './jit-data.js';
@@ -34,12 +43,19 @@ const DAY = 86_400_000;
 
 /** Tuned on the development projects only (eval/risk/REPORT.md, "How the settings were chosen"). */
 export const DEVELOPMENT_PROJECTS = ['ActiveMQ', 'Ant', 'Hadoop', 'Mahout', 'Pig', 'XERCESC'];
-const DEFAULTS = { refitDays: 90, windowDays: 6 * 365, halfLifeDays: 365, labelDelayDays: 90 };
+const DEFAULTS = {
+  refitDays: 90,
+  windowDays: 6 * 365,
+  halfLifeDays: 365,
+  labelDelayDays: 90,
+  minMaturity: 0.25,
+};
 
 const USAGE =
   'usage: eval:risk -- [--jit DIR|FILE | --history EVENTS.ndjson [--policy FILE]] [--projects A,B] [--dev A,B]\n' +
   '       [--label-delay-days N] [--fixed-delay] [--refit-days N] [--window-days N] [--half-life-days N (0: none)]\n' +
-  '       [--no-cross] [--json] [--write]';
+  '       [--min-maturity SHARE]\n' +
+  '       [--maturity learn|none] [--report-order random|oldest] [--no-cross] [--rows FILE.csv] [--json] [--write]';
 
 function options(argv: string[]) {
   let parsed;
@@ -59,7 +75,11 @@ function options(argv: string[]) {
         'refit-days': { type: 'string' },
         'window-days': { type: 'string' },
         'half-life-days': { type: 'string' },
+        'min-maturity': { type: 'string' },
         'no-cross': { type: 'boolean', default: false },
+        maturity: { type: 'string' },
+        'report-order': { type: 'string' },
+        rows: { type: 'string' },
         json: { type: 'boolean', default: false },
         write: { type: 'boolean', default: false },
       },
@@ -77,6 +97,16 @@ function options(argv: string[]) {
       process.exit(2);
     }
     return n;
+  };
+  const share = (name: 'min-maturity', fallback: number) => {
+    const text = parsed[name];
+    if (text === undefined) return fallback;
+    const x = Number(text);
+    if (!(x >= 0 && x <= 1)) {
+      process.stderr.write(`eval:risk: --${name} must be a share between 0 and 1, got "${text}"\n`);
+      process.exit(2);
+    }
+    return x;
   };
   const list = (text: string | undefined) =>
     text === undefined ? undefined : text.split(',').map((s) => s.trim());
@@ -98,8 +128,12 @@ function options(argv: string[]) {
       windowMs: days('window-days', DEFAULTS.windowDays) * DAY,
       halfLifeMs: days('half-life-days', DEFAULTS.halfLifeDays) * DAY || undefined,
       minFailures: 20,
+      minMaturity: share('min-maturity', DEFAULTS.minMaturity),
+      learnMaturity: choice(parsed.maturity, 'maturity', ['learn', 'none'] as const) === 'learn',
     } satisfies BacktestSettings,
     cross: !parsed['no-cross'],
+    rows: parsed.rows,
+    reportOrder: choice(parsed['report-order'], 'report-order', ['random', 'oldest'] as const),
     json: parsed.json ?? false,
     write: parsed.write ?? false,
     argv,
@@ -107,6 +141,13 @@ function options(argv: string[]) {
 }
 
 type Options = ReturnType<typeof options>;
+
+function choice<T extends string>(text: string | undefined, name: string, values: readonly T[]): T {
+  if (text === undefined) return values[0]!;
+  if ((values as readonly string[]).includes(text)) return text as T;
+  process.stderr.write(`eval:risk: --${name} must be ${values.join(' or ')}, got "${text}"\n`);
+  process.exit(2);
+}
 
 const began = performance.now();
 const elapsed = () => {
@@ -117,7 +158,11 @@ const say = (line: string) => process.stderr.write(`eval:risk: ${line}\n`);
 
 function runJit(o: Options): Evaluated {
   say(`reading ${o.jit}`);
-  let projects: JitProject[] = loadJit(o.jit!, { labelDelayMs: o.labelDelayMs, forceDelay: o.fixedDelay });
+  let projects: JitProject[] = loadJit(o.jit!, {
+    labelDelayMs: o.labelDelayMs,
+    forceDelay: o.fixedDelay,
+    reportOrder: o.reportOrder,
+  });
   if (o.projects) {
     const unknown = o.projects.filter((p) => !projects.some((x) => x.name === p));
     if (unknown.length) throw new Error(`--projects: not in the data: ${unknown.join(', ')}`);
@@ -138,7 +183,12 @@ function runJit(o: Options): Evaluated {
   events.sort((a, b) => a.at - b.at || Number(a.type !== 'change') - Number(b.type !== 'change'));
   say(`${projects.length} projects, ${label.size.toLocaleString('en-US')} changes; walking forward`);
   const backtest = walkForward(events, emptyPolicy('jit'), o.settings, (c) => lines.get(c.id) ?? 0, progress);
-  const rows = backtest.scored.map((s) => ({ scored: s, failed: label.get(s.change.id)! }));
+  const settle = settleAges(projects);
+  const rows = backtest.scored.map((s) => ({
+    scored: s,
+    failed: label.get(s.change.id)!,
+    settled: s.change.startedAt <= settle.before.get(s.change.service)!,
+  }));
   const cross = new Map<string, number>();
   if (o.cross) {
     projects.forEach((p, i) => {
@@ -163,7 +213,34 @@ function runJit(o: Options): Evaluated {
     })),
     rows,
     cross,
+    settle: settle.words,
     backtest,
+  };
+}
+
+/**
+ * When an outcome is settled in the data: a change is scored only when it is old enough at its
+ * project's last record that 90% of failures are on record by that age (the maturity curve of
+ * the whole data); younger changes' labels are mostly not in yet, whatever they will be.
+ */
+function settleAges(projects: readonly JitProject[]): { before: Map<string, number>; words: string } {
+  const all = projects.flatMap((p) => p.changes);
+  const end = Math.max(...all.map((c) => Math.max(c.change.startedAt, c.knownAt ?? 0)));
+  const curve = labelMaturity(
+    all.map((c) => ({ startedAt: c.change.startedAt, knownAt: c.knownAt })),
+    end,
+  );
+  let age = 0;
+  while (age < 20 * 365 * DAY && maturityAt(curve, age) < 0.9) age += DAY;
+  const before = new Map(
+    projects.map((p) => [
+      p.name,
+      Math.max(...p.changes.map((c) => Math.max(c.change.startedAt, c.knownAt ?? 0))) - age,
+    ]),
+  );
+  return {
+    before,
+    words: `90% of failures are on record ${Math.round(age / DAY)} days after their change; the changes of each project's last ${Math.round(age / DAY)} days are not settled`,
   };
 }
 
@@ -184,9 +261,11 @@ function runHistory(o: Options): Evaluated {
   }
   // The last day's outcomes may not be on record yet.
   const cutoff = events.at(-1)!.at - DAY;
-  const rows = backtest.scored
-    .filter((s: Scored) => s.change.startedAt <= cutoff)
-    .map((s) => ({ scored: s, failed: ledger.failure(s.change.id) !== undefined }));
+  const rows = backtest.scored.map((s: Scored) => ({
+    scored: s,
+    failed: ledger.failure(s.change.id) !== undefined,
+    settled: s.change.startedAt <= cutoff,
+  }));
   const services = [...new Set(rows.map((r) => r.scored.change.service))].sort();
   return {
     data: resolve(file),
@@ -203,6 +282,7 @@ function runHistory(o: Options): Evaluated {
     })),
     rows,
     cross: new Map(),
+    settle: 'the changes of the last day are not settled',
     backtest,
   };
 }
@@ -238,6 +318,22 @@ try {
 } catch (error) {
   say((error as Error).message);
   process.exit(1);
+}
+if (o.rows) {
+  // Every scored change with each forecast, for a closer look (one CSV line a change).
+  const lines = evaluated.rows.map((r) =>
+    [
+      r.scored.change.id,
+      r.scored.change.service,
+      new Date(r.scored.change.startedAt).toISOString(),
+      r.failed ? 1 : 0,
+      r.scored.lines,
+      r.scored.probability,
+      r.scored.kamei,
+      evaluated.cross.get(r.scored.change.id) ?? '',
+    ].join(','),
+  );
+  writeFileSync(o.rows, ['id,service,startedAt,failed,lines,model,kamei,cross', ...lines].join('\n') + '\n');
 }
 if (o.json) {
   process.stdout.write(JSON.stringify(resultJson(evaluated), null, 2) + '\n');

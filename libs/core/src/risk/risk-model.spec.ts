@@ -91,8 +91,8 @@ describe('per-service levels, pooled towards the fleet', () => {
       changeId: `new-${i}`,
       service: 'new',
       values: values('entropy', 0),
-      startedAt: NOW - i * DAY,
-      failedAt: i < 3 ? NOW - i * DAY : null,
+      startedAt: NOW - (i + 1) * DAY,
+      failedAt: i < 3 ? NOW - (i + 1) * DAY : null,
     });
   const model = fitRiskModel(examples, { now: NOW });
 

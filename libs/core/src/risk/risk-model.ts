@@ -209,6 +209,12 @@ export interface FitOptions {
   readonly maturity?: MaturityCurve;
   /** Recency half-life of the examples' weights (default: all weigh the same). */
   readonly halfLifeMs?: number;
+  /**
+   * Changes younger than the age by which this share of failures has come to light are left out
+   * (default 0.25): they say little, and what they say is magnified by 1/F — the youngest
+   * records of a new service or a new fleet would set its level.
+   */
+  readonly minMaturity?: number;
   /** Per-service levels, pooled towards the fleet (default true). */
   readonly servicePooling?: boolean;
   /** A previous fit to start from (a refit then takes a step or two). */
@@ -221,21 +227,23 @@ const MAX_ROUNDS = 12;
 /** Relative: the services' spread is a nuisance, known to a few percent it is known enough. */
 const SPREAD_TOLERANCE = 0.02;
 
-export function fitRiskModel(examples: readonly TrainingExample[], options: FitOptions = {}): RiskModel {
+export function fitRiskModel(all: readonly TrainingExample[], options: FitOptions = {}): RiskModel {
   const prior = options.prior ?? DEFAULT_RISK_MODEL;
   const now = options.now ?? Number.POSITIVE_INFINITY;
-  const failed = examples.map((e) => e.failedAt !== null && e.failedAt <= now);
-  const failures = failed.filter(Boolean).length;
-  if (failures < (options.minFailures ?? 20) || failures === examples.length) return prior;
   const ageOf = (e: TrainingExample) => (Number.isFinite(now) ? now - e.startedAt : Number.POSITIVE_INFINITY);
   const maturity =
     options.maturity ??
     (Number.isFinite(now)
       ? labelMaturity(
-          examples.map((e) => ({ startedAt: e.startedAt, knownAt: e.failedAt })),
+          all.map((e) => ({ startedAt: e.startedAt, knownAt: e.failedAt })),
           now,
         )
       : MATURE);
+  const minMaturity = options.minMaturity ?? 0.25;
+  const examples = all.filter((e) => maturityAt(maturity, ageOf(e)) >= minMaturity);
+  const failed = examples.map((e) => e.failedAt !== null && e.failedAt <= now);
+  const failures = failed.filter(Boolean).length;
+  if (failures < (options.minFailures ?? 20) || failures === examples.length) return prior;
   const mature = examples.map((e) => maturityAt(maturity, ageOf(e)));
   const halfLife = options.halfLifeMs ?? null;
   const weights = halfLife === null ? undefined : examples.map((e) => 0.5 ** (ageOf(e) / halfLife));
