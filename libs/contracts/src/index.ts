@@ -9,3 +9,4 @@ export * from './ids.js';
 export * from './topics.js';
 export * from './validate.js';
 export * from './change-content.js';
+export * from './text-rules.js';

@@ -45,6 +45,7 @@ import type { CanonicalEvent, NormaliseContext, Normaliser, RawInput } from '../
 import { changeEvent, definedLabels, isChangeKind, isRollout, links, serviceOf } from './canonical.js';
 import { contentFromObject } from './change-content.js';
 import {
+  asArray,
   asObject,
   at,
   httpUrl,
@@ -131,7 +132,7 @@ export class CDEventsNormaliser implements Normaliser {
   normalise(input: RawInput, context: NormaliseContext): CanonicalEvent[] {
     const body = jsonBody(input.body);
     if (Array.isArray(body))
-      return body.flatMap((item, i) => cdeventChanges(item, at('', i), input, context));
+      return asArray(body, '').flatMap((item, i) => cdeventChanges(item, at('', i), input, context));
     return cdeventChanges(body, '', input, context);
   }
 }

@@ -28,6 +28,7 @@ import type { CanonicalEvent, NormaliseContext, Normaliser, RawInput } from '../
 import { cdeventChanges, CDEVENTS_PREFIX } from './cdevents.js';
 import { contentFromExtensions, mergeContent } from './change-content.js';
 import {
+  asArray,
   asObject,
   at,
   describe,
@@ -120,8 +121,9 @@ export function parseCloudEvents(input: RawInput): CloudEvent[] {
 }
 
 function parseBatch(body: unknown): CloudEvent[] {
-  if (!Array.isArray(body)) invalid('(root)', `a CloudEvents batch is a JSON array, got ${describe(body)}`);
-  return body.map((item, i) => parseStructured(item, at('', i)));
+  return asArray(body, '', 'a CloudEvents batch (a JSON array)').map((item, i) =>
+    parseStructured(item, at('', i)),
+  );
 }
 
 function checkAttributes(

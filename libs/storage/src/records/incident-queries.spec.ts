@@ -1,4 +1,4 @@
-// Every query that reads whole incident or change rows (the repositories' and the api's own) must
+// Every query that reads whole incident, problem or change rows (the repositories' and the api's own) must
 // select every column of the row: a column added by a migration and missed by one query broke the
 // api's risk history once (`fromIncidentRow` read a column the query had not selected).
 import assert from 'node:assert/strict';
@@ -6,9 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { projectPath } from '#config';
-import { aChange, anIncident } from '#testing';
+import { aChange, anIncident, aProblem } from '#testing';
 import { toChangeRow } from './change.record.js';
 import { toIncidentRow } from './incident.record.js';
+import { toProblemRow } from './problem.record.js';
 
 function sqlFilesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -16,44 +17,50 @@ function sqlFilesUnder(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-function assertSelectsEveryColumn(
-  table: string,
-  columns: readonly string[],
-  isRowQuery: (sql: string) => boolean,
-) {
-  const files = [
-    ...sqlFilesUnder(projectPath('libs', 'storage', 'src', 'queries', 'sql')),
-    ...sqlFilesUnder(projectPath('apps', 'api', 'src', 'queries', 'sql')),
-  ];
-  const from = new RegExp(`\\bFROM ${table}\\b`);
-  const rowQueries = files.filter((f) => {
-    const sql = readFileSync(f, 'utf8');
-    return from.test(sql) && isRowQuery(sql);
+const files = () => [
+  ...sqlFilesUnder(projectPath('libs', 'storage', 'src', 'queries', 'sql')),
+  ...sqlFilesUnder(projectPath('apps', 'api', 'src', 'queries', 'sql')),
+];
+
+/** The SELECT list of each query reading rows of `table` (directly or through merge()) that names every `markers` column. */
+function rowQueries(table: string, markers: readonly string[]): { file: string; select: string }[] {
+  const from = new RegExp(`\\bFROM (?:${table}\\b|merge\\(.*\\b${table}\\b)`);
+  return files().flatMap((file) => {
+    const sql = readFileSync(file, 'utf8').replace(/--.*$/gm, '');
+    if (!from.test(sql) || !markers.every((m) => new RegExp(`\\b${m}\\b`).test(sql))) return [];
+    return [{ file, select: sql.split(from)[0]! }];
   });
-  for (const file of rowQueries) {
-    const select = readFileSync(file, 'utf8').replace(/--.*$/gm, '').split(from)[0]!;
-    const selected = new Set(select.match(/\b[a-z_]+\b/g));
-    const missing = columns.filter((c) => !selected.has(c));
-    assert.deepEqual(missing, [], `${file} does not select ${missing.join(', ')}`);
-  }
-  return rowQueries.length;
 }
 
-describe('queries of whole rows', () => {
-  it('select every column fromIncidentRow reads', () => {
-    const count = assertSelectsEveryColumn(
-      'incidents',
-      Object.keys(toIncidentRow(anIncident())),
-      (sql) => /\bmembers\b/.test(sql) && /\bsuspects\b/.test(sql),
-    );
-    assert.ok(count >= 5, `found ${count} incident row queries`);
-  });
-
-  it('select every column fromChangeRow reads', () => {
-    const source = { topic: 't', partition: 0, offset: '0', timestamp: 0 };
-    const count = assertSelectsEveryColumn('changes', Object.keys(toChangeRow(aChange(), source)), (sql) =>
-      /\bhas_pipeline\b/.test(sql),
-    );
-    assert.ok(count >= 4, `found ${count} change row queries`);
-  });
+describe('queries of incident, problem and change rows', () => {
+  for (const { table, columns, markers, least } of [
+    {
+      table: 'incidents',
+      columns: Object.keys(toIncidentRow(anIncident())),
+      markers: ['members', 'suspects'],
+      least: 5,
+    },
+    {
+      table: 'problems',
+      columns: Object.keys(toProblemRow(aProblem())),
+      markers: ['members', 'shared_factors'],
+      least: 5,
+    },
+    {
+      table: 'changes',
+      columns: Object.keys(toChangeRow(aChange(), { topic: 't', partition: 0, offset: '0', timestamp: 0 })),
+      markers: ['has_pipeline'],
+      least: 4,
+    },
+  ]) {
+    it(`select every column the ${table} row mapping reads`, () => {
+      const queries = rowQueries(table, markers);
+      assert.ok(queries.length >= least, `found ${queries.length} ${table} row queries`);
+      for (const { file, select } of queries) {
+        const selected = new Set(select.match(/\b[a-z_]+\b/g));
+        const missing = columns.filter((c) => !selected.has(c));
+        assert.deepEqual(missing, [], `${file} does not select ${missing.join(', ')}`);
+      }
+    });
+  }
 });
