@@ -27,7 +27,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CHANGE_CONTENT_FIELDS, emptyContent, type Change, type ContentFieldName } from '#contracts';
-import { completeChange, seededRandom } from '#core';
+import { completeChange, SeededRandom } from '#core';
 
 const DAY = 86_400_000;
 
@@ -349,7 +349,8 @@ function labelTimes(
   // draws the same), or the oldest.
   const times = [...byCommit.values()].sort((a, b) => a - b);
   const knownAt: (number | null)[] = list.map(() => null);
-  const random = seededRandom(1);
+  const draws = new SeededRandom(1);
+  const random = () => draws.next();
   const pool: number[] = [];
   let next = 0;
   for (const t of times) {

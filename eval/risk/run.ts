@@ -225,23 +225,25 @@ function runJit(o: Options): Evaluated {
  */
 function settleAges(projects: readonly JitProject[]): { before: Map<string, number>; words: string } {
   const all = projects.flatMap((p) => p.changes);
-  const end = Math.max(...all.map((c) => Math.max(c.change.startedAt, c.knownAt ?? 0)));
+  const end = lastRecord(all);
   const curve = labelMaturity(
     all.map((c) => ({ startedAt: c.change.startedAt, knownAt: c.knownAt })),
     end,
   );
   let age = 0;
   while (age < 20 * 365 * DAY && maturityAt(curve, age) < 0.9) age += DAY;
-  const before = new Map(
-    projects.map((p) => [
-      p.name,
-      Math.max(...p.changes.map((c) => Math.max(c.change.startedAt, c.knownAt ?? 0))) - age,
-    ]),
-  );
+  const before = new Map(projects.map((p) => [p.name, lastRecord(p.changes) - age]));
   return {
     before,
     words: `90% of failures are on record ${Math.round(age / DAY)} days after their change; the changes of each project's last ${Math.round(age / DAY)} days are not settled`,
   };
+}
+
+/** The time of the latest change or failure report (a loop: 175k changes overflow a spread's stack). */
+function lastRecord(changes: readonly JitProject['changes'][number][]): number {
+  let last = -Infinity;
+  for (const c of changes) last = Math.max(last, c.change.startedAt, c.knownAt ?? 0);
+  return last;
 }
 
 function runHistory(o: Options): Evaluated {
