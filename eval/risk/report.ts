@@ -2,14 +2,16 @@
 // the model beside a plain Kamei regression and the median-size rule, reliability, the gate's
 // trade-off curve, cross-project transfer and the goals, as markdown; and the --json object.
 import {
-  effortAwareRecall,
+  effortAwareReview,
   FEATURES,
   gateAtSkipShare,
   gateCurve,
   MATURITY_AGES,
   maturityAt,
+  recallAtChangeShare,
   score,
   type Prediction,
+  type Review,
   type RiskModel,
   type Scores,
 } from '#core';
@@ -67,7 +69,9 @@ function predictions(rows: readonly Row[], f: Forecast): (Prediction & { lines: 
 
 interface Figures {
   readonly scores: Scores;
-  readonly effortRecall: number;
+  readonly effort: Review;
+  /** Failing changes among the riskiest fifth of the changes. */
+  readonly recallAtFifth: number;
   /** Failing changes slipping through when half the changes skip review. */
   readonly slipAtHalf: number;
 }
@@ -76,29 +80,43 @@ function figures(rows: readonly Row[], f: Forecast): Figures {
   const p = predictions(rows, f);
   return {
     scores: score(p),
-    effortRecall: effortAwareRecall(p),
+    effort: effortAwareReview(p),
+    recallAtFifth: recallAtChangeShare(p, 0.2),
     slipAtHalf: gateAtSkipShare(p, 0.5).slipShare,
   };
 }
 
-/** "Review everything above the median size": its skip and slip shares and its AUC (by size). */
+/**
+ * "Review everything above the median size": its skip and slip shares, its AUC (by size), and
+ * its review order for a budget: the biggest changes first. Beside it for the effort-aware
+ * budget, the smallest changes first (the unsupervised effort-aware baseline of Yang et al. 2016).
+ */
 function sizeRule(rows: readonly Row[]): {
   auc: number;
   skipShare: number;
   slipShare: number;
-  effortRecall: number;
+  effort: Review;
+  recallAtFifth: number;
+  smallestFirst: Review;
 } {
   const failures = rows.filter((r) => r.failed).length;
   const skipped = rows.filter((r) => r.scored.lines <= r.scored.medianLines);
-  // Its own order: the biggest changes first (risk per line = 1 for every change).
-  const p = predictions(rows, SIZE).map((x) => ({ ...x, probability: x.lines * x.lines }));
+  const bySize = predictions(rows, SIZE);
+  // Risk per line = 1 for every change (biggest first), or 1 / size² (smallest first).
+  const biggest = bySize.map((x) => ({ ...x, probability: x.lines * x.lines }));
+  const smallest = bySize.map((x) => ({ ...x, probability: 1 / Math.max(1, x.lines) }));
   return {
-    auc: score(predictions(rows, SIZE)).auc,
+    auc: score(bySize).auc,
     skipShare: skipped.length / rows.length,
     slipShare: skipped.filter((r) => r.failed).length / failures,
-    effortRecall: effortAwareRecall(p),
+    effort: effortAwareReview(biggest),
+    recallAtFifth: recallAtChangeShare(bySize, 0.2),
+    smallestFirst: effortAwareReview(smallest),
   };
 }
+
+/** "recall (changes read)" of an effort-aware review. */
+const reviewed = (r: Review) => `${pct(r.recall)} (${pct(r.reviewedShare, 0)})`;
 
 const pct = (x: number, digits = 1) => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '–');
 const num = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
@@ -191,8 +209,8 @@ function pooledTable(
   e: Evaluated,
 ): string {
   const lines = [
-    '| changes | forecast | AUC | Brier | Brier skill | calibration error | recall at 20% of lines | failing changes slipping through at 50% skipped |',
-    '| --- | --- | --: | --: | --: | --: | --: | --: |',
+    '| changes | forecast | AUC | Brier | Brier skill | calibration error | recall, riskiest 20% of changes | recall at 20% of lines (changes read) | failing changes slipping through at 50% skipped |',
+    '| --- | --- | --: | --: | --: | --: | --: | --: | --: |',
   ];
   const sets: [string, readonly Row[]][] = development.length
     ? [
@@ -212,10 +230,11 @@ function pooledTable(
     const s = sizeRule(rows);
     const row = (forecast: string, f: Figures) =>
       `| ${name} | ${forecast} | ${num(f.scores.auc)} | ${num(f.scores.brier, 4)} | ${num(f.scores.brierSkill)} | ` +
-      `${pct(f.scores.calibrationError, 2)} | ${pct(f.effortRecall)} | ${pct(f.slipAtHalf)} |`;
+      `${pct(f.scores.calibrationError, 2)} | ${pct(f.recallAtFifth)} | ${reviewed(f.effort)} | ${pct(f.slipAtHalf)} |`;
     lines.push(row('**model**', m), row('Kamei regression', k));
     lines.push(
-      `| ${name} | median size rule | ${num(s.auc)} | – | – | – | ${pct(s.effortRecall)} | ${pct(s.slipShare)} at ${pct(s.skipShare)} skipped |`,
+      `| ${name} | median size rule | ${num(s.auc)} | – | – | – | ${pct(s.recallAtFifth)} | ${reviewed(s.effort)} | ${pct(s.slipShare)} at ${pct(s.skipShare)} skipped |`,
+      `| ${name} | smallest change first | – | – | – | – | – | ${reviewed(s.smallestFirst)} | – |`,
     );
     if (e.cross.size) {
       const c = figures(rows, (r) => e.cross.get(r.scored.change.id) ?? Number.NaN);
@@ -228,9 +247,12 @@ function pooledTable(
     `Scored: the changes after the first fit whose outcome is settled in the data (${e.settle}); the last line adds the ` +
       'changes too young for that. ' +
       'Brier skill is against always predicting the base rate of the changes scored (in hindsight). Calibration error: the ' +
-      'count-weighted mean gap between predicted and observed failure rates over ten equal-count bins. Recall at 20% of ' +
-      'lines: changes reviewed in order of predicted risk per changed line (the size rule: biggest first) until a fifth of ' +
-      'all changed lines are read; the share of failing changes caught. The size rule reviews what is above the median ' +
+      'count-weighted mean gap between predicted and observed failure rates over ten equal-count bins. Recall, riskiest 20% ' +
+      'of changes: the share of failing changes among the fifth of the changes with the highest predicted risk (the size ' +
+      'rule: the biggest). Recall at 20% of lines: changes reviewed in order of predicted risk per changed line (the size ' +
+      'rule: biggest first; “smallest change first” as it says) until a fifth of all changed lines are read; the share of ' +
+      'failing changes caught, and in brackets the share of changes that took — where a few huge changes hold most lines, ' +
+      'a fifth of the lines is most changes. The size rule reviews what is above the median ' +
       'size of the service’s changes in the latest refit’s examples.',
   ].join('\n');
 }

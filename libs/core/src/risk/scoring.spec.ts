@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import {
   auc,
   brierScore,
-  effortAwareRecall,
+  effortAwareReview,
+  recallAtChangeShare,
   gateAtSkipShare,
   gateCurve,
   reliabilityTable,
@@ -49,8 +50,14 @@ describe('prediction scores', () => {
       { probability: 0.3, failed: true, lines: 585 }, // 0.0005
     ];
     // 1,000 lines in all: 200 may be read — the 10- and 5-line changes, not the 400-line one.
-    assert.equal(effortAwareRecall(changes), 2 / 3);
-    assert.ok(Number.isNaN(effortAwareRecall(changes.map((c) => ({ ...c, failed: false })))));
+    assert.deepEqual(effortAwareReview(changes), { recall: 2 / 3, reviewedShare: 2 / 4 });
+    assert.ok(Number.isNaN(effortAwareReview(changes.map((c) => ({ ...c, failed: false }))).recall));
+  });
+
+  it('recall at a share of changes reviews the riskiest first, whatever their size', () => {
+    const changes = [p(0.9, true), p(0.8, false), p(0.5, true), p(0.2, false), p(0.1, true)];
+    assert.equal(recallAtChangeShare(changes, 0.4), 1 / 3);
+    assert.equal(recallAtChangeShare(changes, 0.6), 2 / 3);
   });
 
   it('the gate’s trade-off: changes skipping review and failing changes slipping through', () => {

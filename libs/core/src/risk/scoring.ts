@@ -99,29 +99,47 @@ export function score(predictions: readonly Prediction[], bins = 10): Scores {
   };
 }
 
+/** What a review budget catches: the share of failing changes reviewed, and of all changes read. */
+export interface Review {
+  readonly recall: number;
+  readonly reviewedShare: number;
+}
+
 /**
- * Effort-aware recall: the share of failing changes caught when reviewing changes in order of
- * risk per changed line (the chance a reviewed line finds a failure) until `effort` of all
- * changed lines are reviewed. A change with no changed lines costs nothing to review.
+ * Effort-aware review: changes reviewed in order of risk per changed line (the chance a reviewed
+ * line finds a failure) until `effort` of all changed lines are read. A change with no changed
+ * lines costs nothing to review. Where a few huge changes hold most lines, a fifth of the lines
+ * covers most changes: `reviewedShare` says how many were read.
  */
-export function effortAwareRecall(
+export function effortAwareReview(
   predictions: readonly (Prediction & { readonly lines: number })[],
   effort = 0.2,
-): number {
+): Review {
   const failures = predictions.filter((p) => p.failed).length;
   const total = predictions.reduce((s, p) => s + p.lines, 0);
-  if (failures === 0 || total === 0) return Number.NaN;
+  if (failures === 0 || total === 0) return { recall: Number.NaN, reviewedShare: Number.NaN };
   const order = [...predictions].sort(
     (a, b) => b.probability / Math.max(1, b.lines) - a.probability / Math.max(1, a.lines),
   );
   let spent = 0;
   let caught = 0;
+  let read = 0;
   for (const p of order) {
     if (spent + p.lines > effort * total) break;
     spent += p.lines;
+    read++;
     if (p.failed) caught++;
   }
-  return caught / failures;
+  return { recall: caught / failures, reviewedShare: read / predictions.length };
+}
+
+/** The share of failing changes among the riskiest `share` of changes (a review budget in changes). */
+export function recallAtChangeShare(predictions: readonly Prediction[], share = 0.2): number {
+  const failures = predictions.filter((p) => p.failed).length;
+  if (failures === 0) return Number.NaN;
+  const order = [...predictions].sort((a, b) => b.probability - a.probability);
+  const reviewed = order.slice(0, Math.round(share * predictions.length));
+  return reviewed.filter((p) => p.failed).length / failures;
 }
 
 /** One point of the gate's trade-off: "approve without review below risk r". */
