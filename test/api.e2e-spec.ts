@@ -322,6 +322,24 @@ describe('api app on the real broker and chDB', () => {
     );
   });
 
+  it('shows the gate’s trade-off from the recorded assessments of settled changes', async () => {
+    const answer = await call('GET', `/api/v1/risk/gate?service=${fx.checkout}`, { token: TOKENS.read });
+    assert.equal(answer.status, 200, answer.text);
+    conforms(answer, 'get', '/api/v1/risk/gate');
+    const gate = answer.json as {
+      changes: number;
+      failures: number;
+      curve: { threshold: number; skipShare: number; skipped: number }[];
+    };
+    // The old change settled (assessed 3%, no failure); the bad deploy is too young to count.
+    assert.deepEqual({ changes: gate.changes, failures: gate.failures }, { changes: 1, failures: 0 });
+    const atFivePercent = gate.curve.find((p) => p.threshold === 0.05)!;
+    assert.deepEqual(
+      { skipShare: atFivePercent.skipShare, skipped: atFivePercent.skipped },
+      { skipShare: 1, skipped: 1 },
+    );
+  });
+
   it('computes DORA figures per service and per team', async () => {
     const answer = await call('GET', `/api/v1/dora?service=${fx.checkout}`, { token: TOKENS.read });
     assert.equal(answer.status, 200, answer.text);

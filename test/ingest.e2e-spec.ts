@@ -302,6 +302,39 @@ describe('ingest app on the real broker', () => {
       assert.equal((await post('alertmanager', body, bearer('not-a-known-token-at-all'))).status, 401);
     });
 
+    it('carries a CDEvent’s change content onto the canonical change; a negative count is 400 naming the feature', async () => {
+      const event = JSON.parse(fixture('cdevents', 'service-deployed.json').toString()) as {
+        context: { id: string };
+        customData: Record<string, unknown>;
+      };
+      event.context.id = uniqueTopic('content');
+      event.customData['content'] = { la: 120, linesDeleted: 8, nf: 3, ent: 1.2, fix: true };
+      const response = await post('cdevents', JSON.stringify(event), bearer(INGEST_TOKEN));
+      assert.equal(response.status, 202, await response.clone().text());
+      const [id] = ((await response.json()) as { ids: string[] }).ids;
+      const [seen] = await consumeUntil(
+        brokers,
+        [TOPICS.changes],
+        (m) => m.headers['x-aftershock-id'] === id,
+        (s) => s.length >= 1,
+      );
+      const change = (await codec.decode('change', seen!.value)) as unknown as {
+        content: Record<string, unknown> | null;
+      };
+      assert.deepEqual(
+        Object.fromEntries(Object.entries(change.content ?? {}).filter(([, v]) => v !== null)),
+        { linesAdded: 120, linesDeleted: 8, files: 3, entropy: 1.2, fix: true },
+      );
+
+      event.context.id = uniqueTopic('content');
+      event.customData['content'] = { nf: -1 };
+      const refused = await post('cdevents', JSON.stringify(event), bearer(INGEST_TOKEN));
+      assert.equal(refused.status, 400);
+      const { error } = (await refused.json()) as { error: { field: string; reason: string } };
+      assert.equal(error.field, 'customData.content.nf');
+      assert.match(error.reason, /below zero/);
+    });
+
     it('answers 413 over the body limit and 404 for an unknown format', async () => {
       const huge = JSON.stringify({ version: '4', alerts: [], padding: 'x'.repeat(70_000) });
       assert.equal((await post('alertmanager', huge, bearer(INGEST_TOKEN))).status, 413);

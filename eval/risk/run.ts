@@ -1,339 +1,303 @@
-// Change-risk evaluation (`npm run eval:risk`, i.e. node dist/eval/risk/run.js):
-//   node dist/eval/risk/run.js [--seed N] [--services N] [--days N] [--write]
-//   node dist/eval/risk/run.js --history events.ndjson [--policy FILE] [--write]
+// Change-risk backtest on real change histories (`npm run eval:risk -- …`, i.e. node dist/eval/risk/run.js):
+//   node dist/eval/risk/run.js [--jit DIR|FILE] [--projects A,B] [--dev A,B] [--label-delay-days N]
+//                              [--fixed-delay] [--refit-days N] [--window-days N] [--half-life-days N]
+//                              [--maturity learn|none] [--report-order random|oldest] [--no-cross]
+//                              [--rows FILE.csv] [--json] [--write]
+//   node dist/eval/risk/run.js --history events.ndjson [--policy FILE] [--json] [--write]
 //
-// 1. Convergence: generated histories where every change of a service fails with a known
-//    probability; the error of the smoothed service failure rate after 2 … 90 days.
-// 2. Walk-forward backtest, on a generated history (dozens of services with different true
-//    failure rates and feature effects) or on recorded canonical events (--history): events are
-//    replayed in event-time order; every `refitDays` the model is refitted on the trailing 90
-//    days (settled changes only, outcomes as known at the refit); each change is predicted at
-//    its arrival with the latest fit — the past predicts the future, never the other way round.
-//    Reported: Brier score, Brier skill score against the evaluation sample's base rate, AUC,
-//    calibration (reliability deciles, ECE, mean bias), next to default weights, a trailing
-//    fleet-rate forecast and (generated histories only) the true probabilities.
-// --write puts the markdown into eval/risk/REPORT.md between the risk markers.
+// --jit (the default, on $AFTERSHOCK_DATASETS/jit-reliability or ../shared/datasets/jit-reliability):
+// just-in-time defect data (jit-data.ts reads the JiTReliability columns and the common naming).
+// Every project is a service of one fleet; the fleet's history is played forward in time
+// (backtest.ts): a change is scored with what was known at its start, the model refitted every
+// `refit-days` on the changes then on record, with their failures as then reported — a failure
+// counts from its report (the failures file), else from a fixed delay after the change. Scores
+// are against the data set's labels. Beside the model: a plain Kamei logistic regression refitted
+// on the same examples, "review everything above the median size", and, per project, the model
+// fitted on every other project and scoring it as a new service (cross-project).
+// --history: the same walk-forward on recorded canonical events (changes, verdicts, incidents,
+// problems; one JSON object a line), with Aftershock's own change-failure definition.
+// --json prints one object: { data, projects: { name: { changes, failures, auc, brier, brierSkill } },
+// pooled: { auc, brier, brierSkill, calibrationError } }. --write puts the markdown into
+// eval/risk/REPORT.md between the markers. Unknown options are refused.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { projectPath } from '#config';
 import { EventCodec } from '#contracts';
-import { parseEventLines } from '../../apps/cli/src/commands/assess.js';
-import { emptyPolicy, parsePolicy, riskClassOf, type Policy } from '#core';
 import {
-  ChangeHistory,
-  changeFeatures,
-  DEFAULT_RISK_MODEL,
+  emptyPolicy,
   FailureLedger,
-  FEATURES,
-  fitFromHistory,
-  probabilityOf,
-  score,
-  simulateHistory,
-  TRUE_EFFECTS,
-  type Feature,
+  labelMaturity,
+  linesChanged,
+  maturityAt,
+  parsePolicy,
   type HistoryEvent,
-  type RiskModel,
-  type Scores,
 } from '#core';
+import { parseEventLines } from '../../apps/cli/src/commands/assess.js';
+import { crossProject, failureReport, walkForward, type BacktestSettings, type Scored } from './backtest.js';
+import { loadJit, type JitProject } from './jit-data.js';
+import { renderReport, resultJson, type Evaluated } from './report.js';
 
 const DAY = 86_400_000;
 
-interface Options {
-  readonly seed: number;
-  readonly services: number;
-  readonly days: number;
-  readonly warmupDays: number;
-  readonly refitDays: number;
-  readonly history?: string;
-  readonly policy?: string;
-  readonly write: boolean;
-}
+/** Tuned on the development projects only (eval/risk/REPORT.md, "How the settings were chosen"). */
+export const DEVELOPMENT_PROJECTS = ['ActiveMQ', 'Ant', 'Hadoop', 'Mahout', 'Pig', 'XERCESC'];
+const DEFAULTS = {
+  refitDays: 90,
+  windowDays: 6 * 365,
+  halfLifeDays: 365,
+  labelDelayDays: 90,
+  minMaturity: 0.25,
+};
 
-function options(argv: readonly string[]): Options {
-  const value = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  return {
-    seed: Number(value('seed') ?? 1),
-    services: Number(value('services') ?? 40),
-    days: Number(value('days') ?? 365),
-    warmupDays: Number(value('warmup-days') ?? 30),
-    refitDays: Number(value('refit-days') ?? 7),
-    history: value('history'),
-    policy: value('policy'),
-    write: argv.includes('--write'),
-  };
-}
+const USAGE =
+  'usage: eval:risk -- [--jit DIR|FILE | --history EVENTS.ndjson [--policy FILE]] [--projects A,B] [--dev A,B]\n' +
+  '       [--label-delay-days N] [--fixed-delay] [--refit-days N] [--window-days N] [--half-life-days N (0: none)]\n' +
+  '       [--min-maturity SHARE]\n' +
+  '       [--maturity learn|none] [--report-order random|oldest] [--no-cross] [--rows FILE.csv] [--json] [--write]';
 
-// ——— 1. convergence ———
-
-function convergence(seed: number): string {
-  const start = Date.UTC(2026, 0, 5);
-  /** Mean absolute error of the smoothed and raw rates, and of an ideal unbiased estimate from n changes. */
-  const errors = (history: ChangeHistory, truth: ReadonlyMap<string, number>, asOf: number) => {
-    const smoothed: number[] = [];
-    const raw: number[] = [];
-    const ideal: number[] = [];
-    let n = 0;
-    for (const [service, p] of truth) {
-      const rate = history.smoothedRate(service, null, asOf);
-      smoothed.push(Math.abs(rate.smoothed - p));
-      raw.push(Math.abs(rate.serviceRate - p));
-      // E|p̂ − p| ≈ √(2/π)·√(p(1−p)/n) for a binomial proportion from n changes.
-      ideal.push(Math.sqrt(2 / Math.PI) * Math.sqrt((p * (1 - p)) / Math.max(1, rate.service.changes)));
-      n += rate.service.changes;
-    }
-    return { smoothed, raw, ideal, n: n / truth.size, m: history.fleet(asOf).priorStrength };
-  };
-  const row = (label: string | number, e: ReturnType<typeof errors>) =>
-    `| ${label} | ${e.n.toFixed(0)} | ${e.m.toFixed(1)} | ${pp(mean(e.ideal))} | ${pp(mean(e.raw))} | ${pp(mean(e.smoothed))} | ${pp(quantile(e.smoothed, 0.9))} |`;
-  const header = (first: string) => [
-    `| ${first} | changes per service in the window | prior m | sampling error of n changes (MAE) | MAE raw rate | MAE smoothed | p90 error smoothed |`,
-    '| --: | --: | --: | --: | --: | --: | --: |',
-  ];
-
-  const sim = simulateHistory({ seed, services: 40, days: 90, start, routine: true });
-  const truth = new Map(sim.services.map((s) => [s.name, s.baseRate]));
-  const history = new ChangeHistory();
-  const byDay: string[] = [];
-  let i = 0;
-  for (const day of [2, 7, 14, 30, 60, 90]) {
-    const asOf = start + day * DAY;
-    while (i < sim.events.length && sim.events[i]!.at < asOf) history.add(sim.events[i++]!);
-    byDay.push(row(day, errors(history, truth, asOf)));
+function options(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        jit: { type: 'string' },
+        history: { type: 'string' },
+        policy: { type: 'string' },
+        projects: { type: 'string' },
+        dev: { type: 'string' },
+        'label-delay-days': { type: 'string' },
+        'fixed-delay': { type: 'boolean', default: false },
+        'refit-days': { type: 'string' },
+        'window-days': { type: 'string' },
+        'half-life-days': { type: 'string' },
+        'min-maturity': { type: 'string' },
+        'no-cross': { type: 'boolean', default: false },
+        maturity: { type: 'string' },
+        'report-order': { type: 'string' },
+        rows: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        write: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`eval:risk: ${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
   }
-  const byVolume: string[] = [];
-  for (const perDay of [1, 3, 10, 30]) {
-    const fleet = simulateHistory({
-      seed: seed + perDay,
-      services: sim.services.map((s) => ({
-        name: s.name,
-        team: s.team,
-        timeZone: s.timeZone,
-        baseRate: s.baseRate,
-        changesPerDay: perDay,
-      })),
-      days: 45,
-      start,
-      routine: true,
+  const days = (name: keyof typeof parsed, fallback: number) => {
+    const text = parsed[name] as string | undefined;
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < 0) {
+      process.stderr.write(`eval:risk: --${name} must be a number of days ≥ 0, got "${text}"\n`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const share = (name: 'min-maturity', fallback: number) => {
+    const text = parsed[name];
+    if (text === undefined) return fallback;
+    const x = Number(text);
+    if (!(x >= 0 && x <= 1)) {
+      process.stderr.write(`eval:risk: --${name} must be a share between 0 and 1, got "${text}"\n`);
+      process.exit(2);
+    }
+    return x;
+  };
+  const list = (text: string | undefined) =>
+    text === undefined ? undefined : text.split(',').map((s) => s.trim());
+  if (parsed.jit !== undefined && parsed.history !== undefined) {
+    process.stderr.write(`eval:risk: --jit and --history are two different backtests; give one\n`);
+    process.exit(2);
+  }
+  const datasets = process.env.AFTERSHOCK_DATASETS ?? projectPath('..', 'shared', 'datasets');
+  return {
+    jit: parsed.history === undefined ? resolve(parsed.jit ?? `${datasets}/jit-reliability`) : undefined,
+    history: parsed.history,
+    policy: parsed.policy,
+    projects: list(parsed.projects),
+    dev: list(parsed.dev) ?? DEVELOPMENT_PROJECTS,
+    labelDelayMs: days('label-delay-days', DEFAULTS.labelDelayDays) * DAY,
+    fixedDelay: parsed['fixed-delay'] ?? false,
+    settings: {
+      refitMs: Math.max(1, days('refit-days', DEFAULTS.refitDays)) * DAY,
+      windowMs: days('window-days', DEFAULTS.windowDays) * DAY,
+      halfLifeMs: days('half-life-days', DEFAULTS.halfLifeDays) * DAY || undefined,
+      minFailures: 20,
+      minMaturity: share('min-maturity', DEFAULTS.minMaturity),
+      learnMaturity: choice(parsed.maturity, 'maturity', ['learn', 'none'] as const) === 'learn',
+    } satisfies BacktestSettings,
+    cross: !parsed['no-cross'],
+    rows: parsed.rows,
+    reportOrder: choice(parsed['report-order'], 'report-order', ['random', 'oldest'] as const),
+    json: parsed.json ?? false,
+    write: parsed.write ?? false,
+    argv,
+  };
+}
+
+type Options = ReturnType<typeof options>;
+
+function choice<T extends string>(text: string | undefined, name: string, values: readonly T[]): T {
+  if (text === undefined) return values[0]!;
+  if ((values as readonly string[]).includes(text)) return text as T;
+  process.stderr.write(`eval:risk: --${name} must be ${values.join(' or ')}, got "${text}"\n`);
+  process.exit(2);
+}
+
+const began = performance.now();
+const elapsed = () => {
+  const s = Math.round((performance.now() - began) / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+};
+const say = (line: string) => process.stderr.write(`eval:risk: ${line}\n`);
+
+function runJit(o: Options): Evaluated {
+  say(`reading ${o.jit}`);
+  let projects: JitProject[] = loadJit(o.jit!, {
+    labelDelayMs: o.labelDelayMs,
+    forceDelay: o.fixedDelay,
+    reportOrder: o.reportOrder,
+  });
+  if (o.projects) {
+    const unknown = o.projects.filter((p) => !projects.some((x) => x.name === p));
+    if (unknown.length) throw new Error(`--projects: not in the data: ${unknown.join(', ')}`);
+    projects = projects.filter((p) => o.projects!.includes(p.name));
+  }
+  const events: HistoryEvent[] = [];
+  const label = new Map<string, boolean>();
+  const lines = new Map<string, number>();
+  for (const p of projects) {
+    for (const c of p.changes) {
+      events.push({ type: 'change', at: c.change.startedAt, value: c.change });
+      label.set(c.change.id, c.failed);
+      lines.set(c.change.id, c.lines);
+      if (c.knownAt !== null)
+        events.push({ type: 'incident', at: c.knownAt, value: failureReport(c.change, c.knownAt) });
+    }
+  }
+  events.sort((a, b) => a.at - b.at || Number(a.type !== 'change') - Number(b.type !== 'change'));
+  say(`${projects.length} projects, ${label.size.toLocaleString('en-US')} changes; walking forward`);
+  const backtest = walkForward(events, emptyPolicy('jit'), o.settings, (c) => lines.get(c.id) ?? 0, progress);
+  const settle = settleAges(projects);
+  const rows = backtest.scored.map((s) => ({
+    scored: s,
+    failed: label.get(s.change.id)!,
+    settled: s.change.startedAt <= settle.before.get(s.change.service)!,
+  }));
+  const cross = new Map<string, number>();
+  if (o.cross) {
+    projects.forEach((p, i) => {
+      say(
+        `cross-project ${i + 1}/${projects.length}: fitted on the others, scoring ${p.name} (${elapsed()})`,
+      );
+      for (const [id, probability] of crossProject(rows, p.name)) cross.set(id, probability);
     });
-    const h = new ChangeHistory();
-    for (const e of fleet.events) h.add(e);
-    byVolume.push(row(perDay, errors(h, truth, start + 45 * DAY)));
   }
-  const rates = [...truth.values()];
-  return [
-    `40 services with true failure rates from ${pp(Math.min(...rates))} to ${pp(Math.max(...rates))} (seed ${seed}); routine changes only,`,
-    'so every change of a service fails with exactly its rate, and failures leave records as they would in production.',
-    'Estimate = the service’s failure rate over the 30-day window, smoothed towards the fleet by the empirical-Bayes',
-    'beta prior (strength m estimated from the spread between services). Errors are absolute, averaged over the 40',
-    'services. The sampling error is what even a perfect estimator would make from that many changes, so the estimate',
-    'converges as the window fills and as volume grows; past 30 days the window caps n.',
-    '',
-    'By days of history (about 2–3 changes a day per service):',
-    '',
-    ...header('days'),
-    ...byDay,
-    '',
-    'By volume, after 45 days (changes offered per service per day; business hours keep about 30%):',
-    '',
-    ...header('offered per day'),
-    ...byVolume,
-  ].join('\n');
-}
-
-// ——— 2. walk-forward backtest ———
-
-interface Row {
-  readonly id: string;
-  readonly startedAt: number;
-  readonly fitted: number;
-  readonly defaults: number;
-  readonly trailing: number;
-  readonly truth?: number;
-  failed: boolean;
-  readonly riskClass: 'standard' | 'normal' | 'high';
-}
-
-interface Backtest {
-  readonly rows: Row[];
-  readonly models: RiskModel[];
-  readonly fitMs: number;
-}
-
-function walkForward(events: readonly HistoryEvent[], policy: Policy, o: Options): Backtest {
-  const history = new ChangeHistory();
-  const start = events[0]!.at;
-  const warmupEnd = start + o.warmupDays * DAY;
-  const features = new Map<string, readonly number[]>();
-  const rows: Row[] = [];
-  const models: RiskModel[] = [];
-  let model = DEFAULT_RISK_MODEL;
-  let nextFit = warmupEnd;
-  let fitMs = 0;
-  for (const event of events) {
-    while (event.at >= nextFit) {
-      const t = performance.now();
-      model = fitFromHistory(history, policy, nextFit, { featuresOf: (c) => features.get(c.id) });
-      fitMs += performance.now() - t;
-      models.push(model);
-      nextFit += o.refitDays * DAY;
-    }
-    if (event.type === 'change') {
-      const change = event.value;
-      const f = changeFeatures(change, history, policy);
-      features.set(change.id, f.values);
-      if (change.startedAt >= warmupEnd) {
-        const fitted = probabilityOf(model, f.values);
-        rows.push({
-          id: change.id,
-          startedAt: change.startedAt,
-          fitted,
-          defaults: probabilityOf(DEFAULT_RISK_MODEL, f.values),
-          trailing: f.facts.rate.fleet.rate,
-          failed: false,
-          riskClass: riskClassOf(fitted, f.facts.context.riskClasses),
-        });
-      }
-    }
-    history.add(event);
-  }
-  // Outcomes as finally on record: the change-failure definition over the whole history (the
-  // model's history is bounded, so the labels come from a ledger of everything).
-  const labels = new FailureLedger();
-  for (const e of events) {
-    if (e.type === 'verdict') labels.addVerdict(e.value);
-    else if (e.type === 'incident') labels.addIncident(e.value);
-    else if (e.type === 'change' && e.value.kind === 'rollback' && e.value.rollbackOf) {
-      labels.addRollback(e.value.id, e.value.rollbackOf, e.value.startedAt);
-    }
-  }
-  for (const row of rows) row.failed = labels.failure(row.id) !== undefined;
-  return { rows, models, fitMs };
-}
-
-function scoreTable(
-  b: Backtest,
-  truth?: ReadonlyMap<string, { probability: number }>,
-): { table: string; fitted: Scores } {
-  const of = (p: (r: Row) => number) => score(b.rows.map((r) => ({ probability: p(r), failed: r.failed })));
-  const fitted = of((r) => r.fitted);
-  const lines: [string, Scores][] = [
-    ['**fitted, walk-forward**', fitted],
-    ['default weights (no fit)', of((r) => r.defaults)],
-    ['trailing fleet rate', of((r) => r.trailing)],
-  ];
-  if (truth) lines.push(['true probabilities (oracle)', of((r) => truth.get(r.id)!.probability)]);
   return {
-    fitted,
-    table: [
-      '| forecast | Brier | Brier skill vs base rate | AUC | ECE (deciles) | mean predicted − observed |',
-      '| --- | --: | --: | --: | --: | --: |',
-      ...lines.map(
-        ([name, s]) =>
-          `| ${name} | ${s.brier.toFixed(4)} | ${s.brierSkill.toFixed(3)} | ${s.auc.toFixed(3)} | ${pp(s.calibrationError)} | ${signedPp(s.meanBias)} |`,
-      ),
-    ].join('\n'),
+    data: o.jit!,
+    source: 'jit',
+    projects: projects.map((p) => ({
+      name: p.name,
+      labels: p.labels,
+      changes: p.changes.length,
+      failures: p.changes.filter((c) => c.failed).length,
+      skippedRows: p.skippedRows,
+      droppedColumns: p.droppedColumns,
+      unreported: p.unreported,
+      development: o.dev.includes(p.name),
+    })),
+    rows,
+    cross,
+    settle: settle.words,
+    backtest,
   };
 }
 
-function reliability(s: Scores): string {
-  return [
-    '| decile | changes | predicted range | mean predicted | observed rate |',
-    '| --: | --: | --- | --: | --: |',
-    ...s.reliability.map(
-      (b, i) =>
-        `| ${i + 1} | ${b.count} | ${pp(b.lowest)} – ${pp(b.highest)} | ${pp(b.meanPredicted)} | ${pp(b.observedRate)} |`,
-    ),
-  ].join('\n');
+/**
+ * When an outcome is settled in the data: a change is scored only when it is old enough at its
+ * project's last record that 90% of failures are on record by that age (the maturity curve of
+ * the whole data); younger changes' labels are mostly not in yet, whatever they will be.
+ */
+function settleAges(projects: readonly JitProject[]): { before: Map<string, number>; words: string } {
+  const all = projects.flatMap((p) => p.changes);
+  const end = lastRecord(all);
+  const curve = labelMaturity(
+    all.map((c) => ({ startedAt: c.change.startedAt, knownAt: c.knownAt })),
+    end,
+  );
+  let age = 0;
+  while (age < 20 * 365 * DAY && maturityAt(curve, age) < 0.9) age += DAY;
+  const before = new Map(projects.map((p) => [p.name, lastRecord(p.changes) - age]));
+  return {
+    before,
+    words: `90% of failures are on record ${Math.round(age / DAY)} days after their change; the changes of each project's last ${Math.round(age / DAY)} days are not settled`,
+  };
 }
 
-function classes(rows: readonly Row[]): string {
-  const out = [
-    '| risk class (thresholds of the policy) | changes | share | observed failure rate |',
-    '| --- | --: | --: | --: |',
-  ];
-  for (const c of ['standard', 'normal', 'high'] as const) {
-    const of = rows.filter((r) => r.riskClass === c);
-    out.push(
-      `| ${c} | ${of.length} | ${pp(of.length / rows.length)} | ${of.length ? pp(of.filter((r) => r.failed).length / of.length) : '–'} |`,
-    );
+/** The time of the latest change or failure report (a loop: 175k changes overflow a spread's stack). */
+function lastRecord(changes: readonly JitProject['changes'][number][]): number {
+  let last = -Infinity;
+  for (const c of changes) last = Math.max(last, c.change.startedAt, c.knownAt ?? 0);
+  return last;
+}
+
+function runHistory(o: Options): Evaluated {
+  const file = o.history!;
+  const codec = new EventCodec({ now: () => Date.now() });
+  const events = parseEventLines(readFileSync(file, 'utf8'), codec, file);
+  const policyFile = o.policy ?? projectPath('deploy', 'policy', 'standard-changes.yaml');
+  const policy = parsePolicy(readFileSync(policyFile, 'utf8'), policyFile);
+  const backtest = walkForward(events, policy, o.settings, (c) => linesChanged(c) ?? 0, progress);
+  // Outcomes as finally on record, by Aftershock's own change-failure definition.
+  const ledger = new FailureLedger();
+  for (const e of events) {
+    if (e.type === 'verdict') ledger.addVerdict(e.value);
+    else if (e.type === 'incident') ledger.addIncident(e.value);
+    else if (e.type === 'change' && e.value.kind === 'rollback' && e.value.rollbackOf)
+      ledger.addRollback(e.value.id, e.value.rollbackOf, e.value.startedAt);
   }
-  return out.join('\n');
-}
-
-/** The true effect of each feature in the simulation, where one corresponds. */
-function trueEffect(f: Feature): number | undefined {
-  const e = TRUE_EFFECTS;
-  if (f.startsWith('kind:')) return e.kind[f.slice(5) as keyof typeof e.kind];
-  if (f.startsWith('rollout:')) return e.rollout[f.slice(8) as keyof typeof e.rollout];
-  const direct: Partial<Record<Feature, number>> = {
-    size: e.sizeDoubling,
-    'off-hours': e.offHours,
-    weekend: e.weekend,
-    manual: e.manual,
-    'tests-failed': e.testsFailed,
-    'no-test-evidence': e.noTests,
-    'open-problems': e.openProblem,
-    'recent-incidents': e.recentIncidents,
+  // The last day's outcomes may not be on record yet.
+  const cutoff = events.at(-1)!.at - DAY;
+  const rows = backtest.scored.map((s: Scored) => ({
+    scored: s,
+    failed: ledger.failure(s.change.id) !== undefined,
+    settled: s.change.startedAt <= cutoff,
+  }));
+  const services = [...new Set(rows.map((r) => r.scored.change.service))].sort();
+  return {
+    data: resolve(file),
+    source: 'history',
+    projects: services.map((name) => ({
+      name,
+      labels: 'Aftershock’s change-failure records (verdicts, incidents, rollbacks)',
+      changes: rows.filter((r) => r.scored.change.service === name).length,
+      failures: rows.filter((r) => r.scored.change.service === name && r.failed).length,
+      skippedRows: 0,
+      droppedColumns: [],
+      unreported: 0,
+      development: false,
+    })),
+    rows,
+    cross: new Map(),
+    settle: 'the changes of the last day are not settled',
+    backtest,
   };
-  return direct[f];
 }
 
-function weights(model: RiskModel, simulated: boolean): string {
-  return [
-    `| feature | default weight | fitted weight${simulated ? ' | true effect in the generator' : ''} |`,
-    `| --- | --: | --: |${simulated ? ' --: |' : ''}`,
-    `| intercept | ${DEFAULT_RISK_MODEL.intercept.toFixed(2)} | ${model.intercept.toFixed(2)} |${simulated ? ' – |' : ''}`,
-    ...FEATURES.map((f) => {
-      const truth = trueEffect(f);
-      const t = simulated ? ` ${truth === undefined ? '–' : truth.toFixed(2)} |` : '';
-      return `| ${f} | ${DEFAULT_RISK_MODEL.weights[f].toFixed(2)} | ${model.weights[f].toFixed(2)} |${t}`;
-    }),
-  ].join('\n');
-}
-
-function backtestSection(
-  title: string,
-  setup: string,
-  b: Backtest,
-  truth: ReadonlyMap<string, { probability: number }> | undefined,
-): string {
-  const { table, fitted } = scoreTable(b, truth);
-  const last = b.models.at(-1);
-  return [
-    `### ${title}`,
-    '',
-    setup,
-    '',
-    `Evaluated: ${fitted.count} changes after the warm-up, ${fitted.failures} failed (base rate ${pp(fitted.baseRate)}). ` +
-      `${b.models.length} refits, ${(b.fitMs / Math.max(1, b.models.length)).toFixed(0)} ms each on average.`,
-    '',
-    table,
-    '',
-    'Reliability of the fitted walk-forward forecast (equal-count deciles by predicted probability):',
-    '',
-    reliability(fitted),
-    '',
-    classes(b.rows),
-    '',
-    last?.fit
-      ? `Weights at the last refit (${last.fit.examples} examples, ${last.fit.failures} failed, ${last.fit.iterations} Newton steps):`
-      : 'No refit had enough failures; default weights throughout.',
-    '',
-    weights(last ?? DEFAULT_RISK_MODEL, truth !== undefined),
-  ].join('\n');
-}
-
-// ——— helpers ———
-
-const pp = (p: number) => `${(p * 100).toFixed(2)}%`;
-const signedPp = (p: number) => `${p >= 0 ? '+' : '−'}${(Math.abs(p) * 100).toFixed(2)} pp`;
-const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+let lastProgress = 0;
+function progress(done: number, total: number, at: number, refits: number): void {
+  const now = performance.now();
+  if (done < total && now - lastProgress < 5000) return;
+  lastProgress = now;
+  say(
+    `walk-forward ${Math.round((100 * done) / total)}% — ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} changes, ` +
+      `at ${new Date(at).toISOString().slice(0, 7)}, ${refits} refits (${elapsed()})`,
+  );
 }
 
 function writeSection(marker: string, body: string): void {
@@ -350,59 +314,39 @@ function writeSection(marker: string, body: string): void {
 // ——— main ———
 
 const o = options(process.argv.slice(2));
-const began = performance.now();
-const out: string[] = [];
-let marker = 'risk';
-if (o.history) {
-  marker = 'risk-recorded';
-  const codec = new EventCodec({ now: () => Date.now() });
-  const events = parseEventLines(readFileSync(o.history, 'utf8'), codec, o.history);
-  const policyFile = o.policy ?? projectPath('deploy', 'policy', 'standard-changes.yaml');
-  const policy = parsePolicy(readFileSync(policyFile, 'utf8'), policyFile);
-  const changes = events.filter((e) => e.type === 'change').length;
-  if (changes === 0) throw new Error(`${o.history}: no changes`);
-  const b = walkForward(events, policy, o);
-  // The last day's outcomes may not be on record yet.
-  const cutoff = events.at(-1)!.at - DAY;
-  const settled = { ...b, rows: b.rows.filter((r) => r.startedAt <= cutoff) };
-  out.push(
-    backtestSection(
-      `Recorded history: ${o.history}`,
-      `${events.length} events, ${changes} changes; policy ${policyFile}; warm-up ${o.warmupDays} days, refit every ${o.refitDays} days; ` +
-        'changes of the last day are left out (their outcome may not be on record yet).',
-      settled,
-      undefined,
-    ),
-  );
-} else {
-  out.push('### Convergence of the service failure-rate estimate', '', convergence(o.seed), '');
-  const start = Date.UTC(2026, 0, 5);
-  const sim = simulateHistory({ seed: o.seed, services: o.services, days: o.days, start });
-  // Timing features in each service's own zone, as a policy file would give them.
-  const base = emptyPolicy('generated');
-  const policy: Policy = {
-    ...base,
-    services: new Map(sim.services.map((s) => [s.name, { timeZone: s.timeZone, rules: [] }])),
-  };
-  const b = walkForward(sim.events, policy, o);
-  const rates = sim.services.map((s) => s.baseRate);
-  out.push(
-    backtestSection(
-      'Walk-forward backtest on a generated history',
-      `${o.services} services over ${o.days} days (seed ${o.seed}), ${sim.events.filter((e) => e.type === 'change').length} changes; ` +
-        `routine-change failure rates ${pp(Math.min(...rates))} – ${pp(Math.max(...rates))}; true effects of kind, size, off-hours, weekends, ` +
-        'rollout, automation, tests, open problems, recent incidents, a fragile component and a fragile config key per service ' +
-        `(libs/core/src/risk/simulation.ts). Warm-up ${o.warmupDays} days, refit every ${o.refitDays} days on the trailing 90 days.`,
-      b,
-      sim.truth,
-    ),
-  );
+let evaluated: Evaluated;
+try {
+  evaluated = o.history ? runHistory(o) : runJit(o);
+} catch (error) {
+  say((error as Error).message);
+  process.exit(1);
 }
-out.push(
-  '',
-  `Run: \`node dist/eval/risk/run.js${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\`, ` +
-    `${((performance.now() - began) / 1000).toFixed(1)} s on ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'} (${os.cpus().length} cores shared), Node ${process.version}.`,
-);
-const md = out.join('\n');
-console.log(md);
-if (o.write) writeSection(marker, md);
+if (o.rows) {
+  // Every scored change with each forecast, for a closer look (one CSV line a change).
+  const lines = evaluated.rows.map((r) =>
+    [
+      r.scored.change.id,
+      r.scored.change.service,
+      new Date(r.scored.change.startedAt).toISOString(),
+      r.failed ? 1 : 0,
+      r.scored.lines,
+      r.scored.probability,
+      r.scored.kamei,
+      evaluated.cross.get(r.scored.change.id) ?? '',
+    ].join(','),
+  );
+  writeFileSync(o.rows, ['id,service,startedAt,failed,lines,model,kamei,cross', ...lines].join('\n') + '\n');
+}
+if (o.json) {
+  process.stdout.write(JSON.stringify(resultJson(evaluated), null, 2) + '\n');
+} else {
+  const md = [
+    renderReport(evaluated, o.settings),
+    '',
+    `Run: \`node dist/eval/risk/run.js${o.argv.length ? ' ' + o.argv.join(' ') : ''}\`, ${elapsed()} on ` +
+      `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'} (${os.cpus().length} cores shared), Node ${process.version}.`,
+  ].join('\n');
+  process.stdout.write(md + '\n');
+  if (o.write) writeSection(o.history ? 'risk-recorded' : 'risk-jit', md);
+}
+say(`done (${elapsed()})`);

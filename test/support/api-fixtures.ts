@@ -1,7 +1,8 @@
 // What the api e2e test puts into ClickHouse before the app starts, built around "now" with
 // names unique to the run: a bad deploy of checkout with its fail verdict and the incident it
 // caused (two versions), an earlier config change and a resolved incident on payments, an old
-// still-open incident, a problem over both incidents (two versions), an assessment, and a
+// still-open incident, a problem over both incidents (two versions), assessments (of the bad
+// deploy, and of the old change whose outcome has settled), and a
 // minute-resolution error-ratio series of checkout; plus a policy with a freeze window.
 import type { Change, Incident, Problem } from '#contracts';
 import { aChange, anAssessment, anIncident, aProblem, aVerdict } from '#testing';
@@ -204,6 +205,17 @@ export function apiFixture(run: string, nowMs: number): ApiFixture {
         changeId: badChange.id,
         service: checkout,
         assessedAt: badChange.startedAt,
+      }),
+    },
+    {
+      event: 'assessment',
+      value: anAssessment({
+        id: `asm_${oldChange.id}`,
+        changeId: oldChange.id,
+        service: checkout,
+        probability: 0.03,
+        riskClass: 'standard',
+        assessedAt: oldChange.startedAt,
       }),
     },
     {

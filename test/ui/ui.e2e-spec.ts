@@ -219,6 +219,23 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
     );
     await page.locator(`.change-dot.verdict-fail[data-change-id="${BAD_DEPLOY}"]`).waitFor();
     assert.ok((await page.locator('.swimlanes .lane:not(.lane-axis)').count()) >= 10);
+    // The gate's trade-off on the fleet's own settled changes: the bad deploy among the failures,
+    // a curve and a row per threshold, fewer changes skipping review as r falls.
+    const gate = page.locator('#gate-trade-off');
+    const summary = await (await shows(page, gate.locator('.summary'), 'the gate panel')).innerText();
+    const [, settled, failed] = /(\d+) settled changes .* (\d+) failed/.exec(summary) ?? [];
+    assert.ok(Number(settled) >= 30 && Number(failed) >= 1, summary);
+    assert.equal(await gate.locator('svg').count(), 1);
+    // A row reads "r  skipping% (n)  slipping% (n)": the second percentage is the share skipping review.
+    const skipping = (await tableRows(page, gate.locator('table.gate-table'), 'the gate table')).map((r) =>
+      Number(r.match(/[\d.]+(?=%)/g)?.[1]),
+    );
+    assert.ok(skipping.length >= 5, `gate rows: ${skipping.length}`);
+    assert.deepEqual(
+      skipping,
+      [...skipping].sort((a, b) => a - b),
+      'the higher the threshold, the more changes skip review',
+    );
     await ui.screenshot('ui-changes');
     assert.deepEqual(ui.errors, []);
   });

@@ -40,6 +40,7 @@ import { DoraController } from './dora/dora.controller.js';
 import { DoraService } from './dora/dora.service.js';
 import { AssessmentsConsumer } from './gate/assessments.consumer.js';
 import { GateController } from './gate/gate.controller.js';
+import { GateTradeOffController } from './gate/gate-trade-off.controller.js';
 import { HistoryConsumer } from './gate/history.consumer.js';
 import { RiskGate } from './gate/risk-gate.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
@@ -110,6 +111,7 @@ export const API_CONTROLLERS: Type[] = [
   OpenApiController,
   IncidentsController,
   GateController,
+  GateTradeOffController,
   ChangesController,
   ProblemsController,
   DoraController,

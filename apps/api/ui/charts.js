@@ -281,19 +281,13 @@ export function barChart(options) {
   const y = scale(0, top, m.top + plotH, m.top);
   const slot = plotW / Math.max(1, bars.length);
   const barW = Math.max(2, Math.min(48, slot * 0.7));
-  const titleId = nextId('bar-title');
-  const descId = nextId('bar-desc');
   const fmt = (v) => withUnit(v, unit);
-  const svg = s(
-    'svg',
-    {
-      class: 'chart bar-chart',
-      viewBox: `0 0 ${width} ${height}`,
-      role: 'img',
-      'aria-labelledby': `${titleId} ${descId}`,
-    },
-    s('title', { id: titleId }, title),
-    s('desc', { id: descId }, `Bar chart: ${bars.map((b) => `${b.label} ${fmt(b.value)}`).join('; ')}.`),
+  const svg = chartSvg(
+    'bar-chart',
+    width,
+    height,
+    title,
+    `Bar chart: ${bars.map((b) => `${b.label} ${fmt(b.value)}`).join('; ')}.`,
   );
   for (const v of yTicks) {
     svg.append(
@@ -337,6 +331,23 @@ export function barChart(options) {
   return svg;
 }
 
+/** An accessible chart canvas: an svg with its title and a description read out instead. */
+function chartSvg(kind, width, height, title, description) {
+  const titleId = nextId(`${kind}-title`);
+  const descId = nextId(`${kind}-desc`);
+  return s(
+    'svg',
+    {
+      class: `chart ${kind}`,
+      viewBox: `0 0 ${width} ${height}`,
+      role: 'img',
+      'aria-labelledby': `${titleId} ${descId}`,
+    },
+    s('title', { id: titleId }, title),
+    s('desc', { id: descId }, description),
+  );
+}
+
 /** A small horizontal bar for a table cell: value out of max, with an accessible label. */
 export function miniBar(value, max, { label, kind = 'default', width = 90, height = 10 } = {}) {
   const share = max > 0 && Number.isFinite(value) ? Math.max(0, Math.min(1, value / max)) : 0;
@@ -360,4 +371,101 @@ export function miniBar(value, max, { label, kind = 'default', width = 90, heigh
       rx: height / 2,
     }),
   );
+}
+
+/**
+ * The gate's trade-off: for "approve without review below risk r", the share of changes skipping
+ * review (x) against the share of failing changes slipping through (y), one point per r, joined
+ * in order of r. The dashed diagonal is a gate that knows nothing (skipping a share of changes
+ * at random lets the same share of failures through); `goal` marks a target point.
+ * options: { title, points: [{ skipShare, slipShare, threshold }], goal: { skipShare, slipShare, label } }
+ */
+export function tradeOffChart(options) {
+  const { title = '', width = 420, height = 300 } = options;
+  const points = (options.points ?? []).filter(
+    (p) => Number.isFinite(p.skipShare) && Number.isFinite(p.slipShare),
+  );
+  const m = { left: 52, right: 16, top: 16, bottom: 44 };
+  const plotW = width - m.left - m.right;
+  const plotH = height - m.top - m.bottom;
+  const x = scale(0, 1, m.left, m.left + plotW);
+  const y = scale(0, 1, m.top + plotH, m.top);
+  const pct = (v) => `${Math.round(v * 100)}%`;
+  const svg = chartSvg(
+    'tradeoff-chart',
+    width,
+    height,
+    title,
+    points.length
+      ? `For each risk threshold r: ${points
+          .map(
+            (p) =>
+              `r ${pct(p.threshold)} — ${pct(p.skipShare)} of changes skip review, ${pct(p.slipShare)} of failing changes slip through`,
+          )
+          .join('; ')}.`
+      : 'No settled changes with assessments yet.',
+  );
+  for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+    svg.append(
+      s('line', { class: 'grid', x1: m.left, x2: m.left + plotW, y1: y(v), y2: y(v) }),
+      s('line', { class: 'grid', x1: x(v), x2: x(v), y1: m.top, y2: m.top + plotH }),
+      s('text', { class: 'tick tick-y', x: m.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, pct(v)),
+      s('text', { class: 'tick tick-x', x: x(v), y: m.top + plotH + 16, 'text-anchor': 'middle' }, pct(v)),
+    );
+  }
+  svg.append(
+    s('line', { class: 'chance', x1: x(0), y1: y(0), x2: x(1), y2: y(1) }),
+    s(
+      'text',
+      { class: 'axis-label', x: m.left + plotW / 2, y: height - 6, 'text-anchor': 'middle' },
+      'changes skipping review',
+    ),
+    s(
+      'text',
+      {
+        class: 'axis-label',
+        x: 14,
+        y: m.top + plotH / 2,
+        'text-anchor': 'middle',
+        transform: `rotate(-90 14 ${m.top + plotH / 2})`,
+      },
+      'failing changes slipping through',
+    ),
+  );
+  if (options.goal) {
+    const g = options.goal;
+    svg.append(
+      s('rect', {
+        class: 'goal-region',
+        x: x(g.skipShare),
+        y: y(g.slipShare),
+        width: x(1) - x(g.skipShare),
+        height: y(0) - y(g.slipShare),
+      }),
+      s('text', { class: 'goal-label', x: x(g.skipShare) + 4, y: y(g.slipShare) - 4 }, g.label ?? 'goal'),
+    );
+  }
+  const ordered = [{ skipShare: 0, slipShare: 0 }, ...points, { skipShare: 1, slipShare: 1 }];
+  svg.append(
+    s('polyline', {
+      class: 'series',
+      points: ordered.map((p) => `${x(p.skipShare).toFixed(1)},${y(p.slipShare).toFixed(1)}`).join(' '),
+    }),
+  );
+  for (const p of points) {
+    svg.append(
+      s(
+        'g',
+        { class: 'tradeoff-point' },
+        s(
+          'title',
+          {},
+          `r ${pct(p.threshold)}: ${pct(p.skipShare)} skip review, ${pct(p.slipShare)} of failing changes slip through`,
+        ),
+        s('circle', { class: 'series-dot', cx: x(p.skipShare), cy: y(p.slipShare), r: 3.5 }),
+        s('text', { class: 'point-label', x: x(p.skipShare) + 5, y: y(p.slipShare) - 5 }, pct(p.threshold)),
+      ),
+    );
+  }
+  return svg;
 }

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { toDeadLetterMessage } from '#messaging';
 import {
   aChange,
+  aChangeContent,
   aDeadLetter,
   anAlert,
   anAssessment,
@@ -45,7 +46,7 @@ describe('recorder: topics → ClickHouse, field for field', () => {
 
   it('records every canonical event type as it was published (Avro and JSON)', async () => {
     const changes = [
-      aChange({ id: 'c-1' }),
+      aChange({ id: 'c-1', content: aChangeContent({ fix: true, entropy: null }) }),
       aChange({
         id: 'c-2',
         service: 'billing',

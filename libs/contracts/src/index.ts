@@ -8,4 +8,5 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './topics.js';
 export * from './validate.js';
+export * from './change-content.js';
 export * from './text-rules.js';

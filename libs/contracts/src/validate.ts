@@ -30,6 +30,8 @@ export function limitsAt(nowMs: number): ValidationLimits {
 }
 
 const IDENTIFIERS = new Set(['id', 'service', 'name', 'metric', 'fingerprint', 'changeId', 'environment']);
+/** Records whose numbers are counts and measures, never below zero. */
+const NON_NEGATIVE_RECORDS = new Set(['dev.aftershock.ChangeContent']);
 /** Fields people open as links (a change's links and pipeline, an alert's source and runbook). */
 const URLS = new Set(['url', 'link', 'runbookUrl']);
 
@@ -222,6 +224,7 @@ function compileRecord(type: avro.types.RecordType): Checker {
     identifier: IDENTIFIERS.has(field.name),
     url: URLS.has(field.name),
   }));
+  const nonNegative = NON_NEGATIVE_RECORDS.has(type.name ?? '');
   return (value, limits) => {
     if (!isObject(value)) fail(`expected an object, got ${describe(value)}`);
     const out: Record<string, unknown> = {};
@@ -243,6 +246,7 @@ function compileRecord(type: avro.types.RecordType): Checker {
         if (field.url && typeof checked === 'string' && !isHttpUrl(checked)) {
           fail(`${describe(checked)} is not an http(s) URL`, 'validate.url');
         }
+        if (nonNegative && typeof checked === 'number' && checked < 0) fail(`${checked} is below zero`);
         out[field.name] = checked;
       } catch (error) {
         throw at(error, field.segment);

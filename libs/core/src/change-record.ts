@@ -25,6 +25,7 @@ export function completeChange(fields: ChangeEssentials): Change {
     labels: {},
     commitAt: null,
     team: null,
+    content: null,
     ...fields,
   };
 }

@@ -4,6 +4,7 @@ import type {
   Alert,
   Assessment,
   Change,
+  ChangeContent,
   DeadLetter,
   Incident,
   IncidentCommand,
@@ -65,6 +66,30 @@ export function aChange(overrides: Partial<Change> = {}): Change {
     labels: {},
     commitAt: startedAt - 60 * MINUTE,
     team: 'payments',
+    content: null,
+    ...overrides,
+  };
+}
+
+/** The content of a mid-sized change by an experienced author (schema v3). */
+export function aChangeContent(overrides: Partial<ChangeContent> = {}): ChangeContent {
+  return {
+    linesAdded: 120,
+    linesDeleted: 30,
+    linesBefore: 2400,
+    files: 4,
+    directories: 2,
+    subsystems: 1,
+    entropy: 1.6,
+    developers: 5,
+    filesAgeDays: 42.5,
+    priorChanges: 17,
+    authorExperience: 310,
+    authorRecentExperience: 24.5,
+    authorSubsystemExperience: 120,
+    fix: false,
+    revert: false,
+    commits: 3,
     ...overrides,
   };
 }

@@ -19,6 +19,8 @@ import {
   ChangeHistory,
   DEFAULT_RISK_MODEL,
   fitFromHistory,
+  gateTradeOff,
+  type GateTradeOff,
   type HistoryEvent,
   type Policy,
   type PolicyOutcome,
@@ -138,6 +140,23 @@ export class RiskGate implements OnModuleInit, OnApplicationBootstrap, OnModuleD
     };
   }
 
+  /**
+   * What the gate said when changes arrived (their published assessments) against what then
+   * happened to them: for "approve without review below risk r", the share of changes that would
+   * have skipped review and of failing changes that would have slipped through. Only changes
+   * whose outcome has had time to show (older than the history's settle time) count.
+   */
+  tradeOff(assessed: readonly { changeId: string; probability: number }[], now: number): GateTradeOff {
+    const settled = now - this.history.settings.settleMs;
+    const predictions = assessed.flatMap((a) => {
+      const change = this.history.change(a.changeId);
+      if (!change || change.startedAt > settled) return [];
+      return [{ probability: a.probability, failed: this.history.failure(a.changeId, now) !== undefined }];
+    });
+    const classes = this.policy().riskClasses;
+    return gateTradeOff(predictions, [classes.normalFrom, classes.highFrom]);
+  }
+
   private async load(): Promise<void> {
     const now = this.clock.now();
     const range = { from: now - this.config.historyWindowMs, to: now + DAY };
@@ -165,7 +184,8 @@ export class RiskGate implements OnModuleInit, OnApplicationBootstrap, OnModuleD
 
   private refit(): void {
     try {
-      const model = fitFromHistory(this.history, this.policy(), this.clock.now());
+      // From the previous fit: an hour's new records move the weights a step or two.
+      const model = fitFromHistory(this.history, this.policy(), this.clock.now(), { start: this.model });
       if (model.fit) {
         this.model = model;
         this.logger.info('risk model refitted', { ...model.fit });

@@ -211,6 +211,44 @@ function viewSchemas(): Record<string, JsonSchema> {
         description: 'overall: the median of the bands above (the worse middle one)',
       },
     }),
+    GateTradeOff: object({
+      from: epochMs,
+      to: epochMs,
+      service: nullable(str),
+      settledBefore: {
+        ...epochMs,
+        description: 'changes that started later are left out: their outcome may not show yet',
+      },
+      riskClasses: object({ normalFrom: num, highFrom: num }),
+      changes: { ...int, description: 'settled changes with a recorded assessment' },
+      failures: { ...int, description: 'of them, failed by Aftershock’s change-failure definition' },
+      curve: arrayOf(
+        object({
+          threshold: { ...num, description: 'r: changes assessed below it skip review' },
+          skipShare: { ...nullable(num), description: 'share of the changes that would skip review' },
+          slipShare: {
+            ...nullable(num),
+            description: 'share of the failing changes that would slip through',
+          },
+          skipped: int,
+          slipped: int,
+        }),
+      ),
+      scores: object({
+        count: int,
+        failures: int,
+        baseRate: nullable(num),
+        brier: nullable(num),
+        brierReference: nullable(num),
+        brierSkill: nullable(num),
+        auc: nullable(num),
+        meanBias: nullable(num),
+        calibrationError: nullable(num),
+        reliability: arrayOf(
+          object({ count: int, lowest: num, highest: num, meanPredicted: num, observedRate: num }),
+        ),
+      }),
+    }),
     Dora: object({
       from: epochMs,
       to: epochMs,
@@ -463,6 +501,18 @@ const paths: Record<string, Record<string, JsonSchema>> = {
       response: 'GateResult',
       description:
         'The body is a canonical Change (JSON), `startedAt` its planned start; 400 names the field at fault. Answers from memory; nothing is published (the change is assessed again, and published on the assessments topic, when it arrives).',
+    }),
+  },
+  '/api/v1/risk/gate': {
+    get: operation({
+      summary:
+        'the gate’s trade-off from the fleet’s own history: for “approve below risk r”, the share of changes skipping review and of failing changes slipping through',
+      scope: 'read',
+      parameters: ['from', 'to', 'service'],
+      status: 200,
+      response: 'GateTradeOff',
+      description:
+        'Range default: the last 90 days. Each change counts with the probability its published assessment gave it on arrival, and as failed when Aftershock’s records show it failed; changes younger than the settle time are left out.',
     }),
   },
   '/api/v1/problems': {

@@ -17,6 +17,7 @@ import type {
 } from '#contracts';
 import { CLICKHOUSE_STORE, type ClickHouseStore } from '#storage';
 import {
+  dbTime,
   fromAssessmentRow,
   fromChangeRow,
   fromIncidentRow,
@@ -53,6 +54,7 @@ const SQL = {
   verdictsByChanges: 'verdicts/by-changes',
   verdictsDecided: 'verdicts/decided-between',
   assessmentsByChanges: 'assessments/latest-by-changes',
+  assessedBetween: 'assessments/assessed-between',
   problemsRanked: 'problems/ranked',
   problemsByIds: 'problems/by-ids',
   problemVersions: 'problems/versions',
@@ -172,6 +174,25 @@ export class ApiQueries {
     if (ids.length === 0) return [];
     const rows = await this.store.query<StoredAssessmentRow>(this.sql.assessmentsByChanges, { ids });
     return rows.map(fromAssessmentRow);
+  }
+
+  /** The probability each change was given on arrival, for changes assessed in the range. */
+  async assessedBetween(
+    range: { readonly from: number; readonly to: number },
+    service?: string,
+  ): Promise<{ changeId: string; service: string; probability: number; assessedAt: number }[]> {
+    const rows = await this.store.query<{
+      change_id: string;
+      service: string;
+      probability: number;
+      assessed_at: string | number;
+    }>(this.sql.assessedBetween, { from: date(range.from), to: date(range.to), service: service ?? '' });
+    return rows.map((r) => ({
+      changeId: r.change_id,
+      service: r.service,
+      probability: r.probability,
+      assessedAt: dbTime(r.assessed_at),
+    }));
   }
 
   async problemsRanked(

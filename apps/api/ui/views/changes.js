@@ -1,10 +1,14 @@
 // Changes page: every change on a timeline, one lane per service, coloured by its verification
-// verdict and labelled with its risk class; a table of the same for reading and a detail panel.
+// verdict and labelled with its risk class; the gate's trade-off on the fleet's own history; a
+// table of the same for reading and a detail panel.
 import { pool } from '../api.js';
 import { timeTicks } from '../charts.js';
 import { badge, empty, facts, h, replace } from '../dom.js';
 import { DAY, duration, kindName, percent, utc } from '../format.js';
 import { outcomeBadge, pageHeader, riskBadge, timeEl } from './common.js';
+import { gateTradeOffPanel } from './gate-trade-off.js';
+
+const GATE_DAYS = 90;
 
 const RANGES = { '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY, '90d': 90 * DAY };
 const RANGE_NAMES = {
@@ -21,12 +25,22 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
   const service = query.get('service') ?? '';
   let selected = query.get('focus');
   const now = Date.now();
-  const changes = await api.all(
-    '/api/v1/changes',
-    { from: new Date(now - RANGES[range]).toISOString(), to: new Date(now + DAY).toISOString() },
-    { signal, maxItems: 1000 },
-  );
+  const [changes, gate] = await Promise.all([
+    api.all(
+      '/api/v1/changes',
+      { from: new Date(now - RANGES[range]).toISOString(), to: new Date(now + DAY).toISOString() },
+      { signal, maxItems: 1000 },
+    ),
+    api
+      .get(
+        '/api/v1/risk/gate',
+        { from: new Date(now - GATE_DAYS * DAY).toISOString(), ...(service ? { service } : {}) },
+        { signal },
+      )
+      .catch(() => null),
+  ]);
   if (signal.aborted) return;
+  const gatePanel = gateTradeOffPanel(gate, { days: GATE_DAYS, service });
 
   const services = [...new Set(changes.map((c) => c.service))].sort();
   const shown = changes
@@ -71,6 +85,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
       pageHeader('Changes'),
       filtersForm(rangeSelect, serviceSelect),
       empty('No changes recorded in this range.'),
+      gatePanel,
     );
     return;
   }
@@ -321,6 +336,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
       h('h2', { id: 'lanes-h' }, 'Timeline by service'),
       h('div', { class: 'swimlanes', role: 'list' }, axis, laneEls),
     ),
+    gatePanel,
     h(
       'div',
       { class: 'changes-layout' },

@@ -73,6 +73,42 @@ export interface Link {
   readonly url: string;
 }
 
+/** What the change touches and who made it: the just-in-time defect prediction features (Kamei et al.) a pipeline can send. Every field is optional; a change without them is scored on what is known. */
+export interface ChangeContent {
+  /** Lines added (Kamei la, as a count). */
+  readonly linesAdded: null | number;
+  /** Lines deleted (Kamei ld, as a count). */
+  readonly linesDeleted: null | number;
+  /** Lines in the touched files before the change (Kamei lt). */
+  readonly linesBefore: null | number;
+  /** Files touched (Kamei nf). */
+  readonly files: null | number;
+  /** Directories touched (Kamei nd). */
+  readonly directories: null | number;
+  /** Subsystems (top-level directories) touched (Kamei ns). */
+  readonly subsystems: null | number;
+  /** Spread of the changed lines across the touched files, Shannon entropy in bits (Kamei entropy / ent). */
+  readonly entropy: null | number;
+  /** Developers who changed the touched files before (Kamei ndev). */
+  readonly developers: null | number;
+  /** Mean days since the touched files last changed (Kamei age). */
+  readonly filesAgeDays: null | number;
+  /** Unique earlier changes to the touched files (Kamei nuc). */
+  readonly priorChanges: null | number;
+  /** The author's earlier changes (Kamei exp / aexp). */
+  readonly authorExperience: null | number;
+  /** The author's earlier changes weighted by recency, 1/(1 + years ago) each (Kamei rexp / arexp). */
+  readonly authorRecentExperience: null | number;
+  /** The author's earlier changes in the same subsystems (Kamei sexp / asexp). */
+  readonly authorSubsystemExperience: null | number;
+  /** The change fixes a defect. */
+  readonly fix: null | boolean;
+  /** The change reverts an earlier one. */
+  readonly revert: null | boolean;
+  /** Commits shipped by the change. */
+  readonly commits: null | number;
+}
+
 /** A change to a running system: a deployment, config change, feature flag, infrastructure change, database migration or rollback. Key: service. */
 export interface Change {
   /** Stable id: the source's own id where it has one, else a content hash. */
@@ -104,6 +140,8 @@ export interface Change {
   /** Time of the (first) commit shipped, for DORA lead time. */
   readonly commitAt: null | number;
   readonly team: null | string;
+  /** Change-content features, where the source sends them (schema v3). */
+  readonly content: null | ChangeContent;
 }
 
 /** Input that could not be handled, kept whole with the reason. Key: the original key. */

@@ -7,6 +7,14 @@ import type { Change, ChangeKind, RolloutStrategy } from '#contracts';
 import { changeContext, describeLocalTime, type ChangeContext, type Policy } from '../policy/policy.js';
 import { localTime } from '../policy/zoned-time.js';
 import type { ChangeHistory, FailureCount, SimilarFailures, SmoothedRate } from './change-history.js';
+import {
+  CONTENT_FACTOR_OF,
+  CONTENT_FEATURES,
+  contentFeatureValues,
+  describeContentFactor,
+  describeContentSize,
+  linesChanged,
+} from './content-features.js';
 
 export const FEATURES = [
   'fleet-base',
@@ -34,6 +42,7 @@ export const FEATURES = [
   'similar-kind',
   'similar-component',
   'similar-config-key',
+  ...CONTENT_FEATURES,
 ] as const;
 
 export type Feature = (typeof FEATURES)[number];
@@ -65,6 +74,7 @@ export const FACTOR_OF: Record<Feature, string> = {
   'similar-kind': 'similar-failures',
   'similar-component': 'similar-failures',
   'similar-config-key': 'similar-failures',
+  ...CONTENT_FACTOR_OF,
 };
 
 const INDEX = new Map<Feature, number>(FEATURES.map((f, i) => [f, i]));
@@ -126,8 +136,9 @@ export function changeFeatures(
   set('open-problems', Math.min(openProblems.length, 5));
   set('recent-incidents', Math.log2(1 + Math.min(recentIncidents.length, 31)));
   if (change.kind !== 'deployment') set(`kind:${change.kind}` as Feature, 1);
-  if (change.sizeLines === null) set('size-unknown', 1);
-  else set('size', Math.min(7, Math.max(-4, Math.log2((change.sizeLines + 1) / (REFERENCE_LINES + 1)))));
+  const lines = linesChanged(change);
+  if (lines === null) set('size-unknown', 1);
+  else set('size', Math.min(7, Math.max(-4, Math.log2((lines + 1) / (REFERENCE_LINES + 1)))));
   set('off-hours', offHours ? 1 : 0);
   set('weekend', weekend ? 1 : 0);
   set('freeze-window', context.freezes.length > 0 ? 1 : 0);
@@ -146,6 +157,7 @@ export function changeFeatures(
   set('similar-kind', relative(similar.sameKind));
   set('similar-component', relative(similar.sameComponent));
   set('similar-config-key', relative(similar.sameConfigKey));
+  for (const [f, x] of Object.entries(contentFeatureValues(change))) set(f as Feature, x);
   return {
     values: v,
     facts: {
@@ -220,10 +232,12 @@ export function describeFactor(factor: string, change: Change, facts: FeatureFac
         : `${facts.recentIncidents.length} incident(s) on the service in the last day: ${facts.recentIncidents.slice(0, 3).join(', ')}`;
     case 'change-kind':
       return KIND_WORDS[change.kind];
-    case 'size':
-      return change.sizeLines === null
+    case 'size': {
+      const lines = linesChanged(change);
+      return lines === null
         ? 'size not given'
-        : `${change.sizeLines} lines changed (reference ${REFERENCE_LINES})`;
+        : `${lines.toLocaleString('en-US')} lines changed${describeContentSize(change)} (reference ${REFERENCE_LINES})`;
+    }
     case 'timing':
       return `${facts.localTime}: ${facts.weekend ? 'weekend' : facts.offHours ? 'outside business hours' : 'business hours'}`;
     case 'freeze-window':
@@ -256,6 +270,6 @@ export function describeFactor(factor: string, change: Change, facts: FeatureFac
       return `similar changes on ${change.service} in the last ${facts.similarityDays} days: ${parts.join('; ')}${examples}`;
     }
     default:
-      return factor;
+      return describeContentFactor(factor, change) ?? factor;
   }
 }

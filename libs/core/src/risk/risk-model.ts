@@ -1,8 +1,17 @@
-// The risk model: log-odds = intercept + Σ weight × feature, probability = σ(log-odds). Each
-// feature's contribution (weight × value) is a reason's weight, so the reasons add up to the
-// answer. Default weights encode judgement before there is history; `fitRiskModel` re-estimates
-// them from the recorded history (MAP logistic regression centred on the defaults, see
-// logistic.ts), and the backtest in eval/risk measures how well calibrated the result is.
+// The risk model: log-odds = intercept + service level + Σ weight × feature, probability =
+// σ(log-odds). Each feature's contribution (weight × value) is a reason's weight, so the reasons
+// add up to the answer. Default weights encode judgement before there is history; `fitRiskModel`
+// re-estimates them from the fleet's own recorded outcomes:
+//   - MAP logistic regression centred on the defaults (logistic.ts), on past changes only;
+//   - outcomes that have not had time to show are not read as clean: a change of age a with no
+//     failure on record has likelihood 1 − p·F(a) (it may fail yet), one with a failure p·F(a),
+//     F the maturity curve learnt from the same history (label-maturity.ts);
+//   - recent changes may weigh more than old ones (a half-life), as practice drifts;
+//   - each service gets its own level, shrunk towards the fleet's by as much as services really
+//     differ (a random intercept, the spread estimated from the data), so a new service starts
+//     at the fleet's level and a long record speaks for itself.
+// The backtest in eval/risk measures how well ranked and calibrated the result is on real
+// change histories.
 import type { Change, RiskReason } from '#contracts';
 import type { Policy } from '../policy/policy.js';
 import type { ChangeHistory } from './change-history.js';
@@ -14,11 +23,22 @@ import {
   type ChangeFeatures,
   type Feature,
 } from './features.js';
+import { labelMaturity, MATURE, maturityAt, type MaturityCurve } from './label-maturity.js';
 import { fitLogistic, sigmoid } from './logistic.js';
+
+/** A service's own level in a fitted model: log-odds from the fleet's, after pooling. */
+export interface ServiceLevel {
+  readonly offset: number;
+  /** Its changes and failures (as known) in the fit. */
+  readonly changes: number;
+  readonly failures: number;
+}
 
 export interface RiskModel {
   readonly intercept: number;
   readonly weights: Readonly<Record<Feature, number>>;
+  /** Per-service levels; a service not listed is at the fleet's level. Absent: no pooling. */
+  readonly services?: Readonly<Record<string, ServiceLevel>>;
   /** Absent for the default model. */
   readonly fit?: {
     readonly examples: number;
@@ -27,6 +47,12 @@ export interface RiskModel {
     readonly to: number;
     readonly iterations: number;
     readonly converged: boolean;
+    /** How outcomes came to light in the fit's history. */
+    readonly maturity: MaturityCurve;
+    /** Recency half-life of the examples' weights, null when all weigh the same. */
+    readonly halfLifeMs: number | null;
+    /** Standard deviation of the services' levels (log-odds), null without pooling. */
+    readonly serviceSpread: number | null;
   };
 }
 
@@ -63,6 +89,23 @@ export const DEFAULT_RISK_MODEL: RiskModel = {
     'similar-kind': 0.5,
     'similar-component': 0.5,
     'similar-config-key': 0.5,
+    // Change content (Kamei et al.; Mockus & Weiss): bigger, more spread out, fixes and
+    // files with many hands are riskier; experienced authors and old, settled files less so.
+    'content-unknown': 0,
+    files: 0.1,
+    directories: 0.1,
+    subsystems: 0.1,
+    entropy: 0.2,
+    'lines-before': 0.05,
+    commits: 0.05,
+    developers: 0.1,
+    'files-age': -0.05,
+    'prior-changes': 0.05,
+    'author-experience': -0.05,
+    'author-recent-experience': -0.05,
+    'author-subsystem-experience': -0.05,
+    fix: 0.2,
+    revert: -0.2,
   },
 };
 
@@ -73,16 +116,17 @@ export interface RiskEstimate {
   readonly reasons: RiskReason[];
 }
 
-export function predictLogOdds(model: RiskModel, values: readonly number[]): number {
-  let z = model.intercept;
+export function predictLogOdds(model: RiskModel, values: readonly number[], service?: string): number {
+  let z = model.intercept + (service === undefined ? 0 : (model.services?.[service]?.offset ?? 0));
   for (let j = 0; j < FEATURES.length; j++) z += model.weights[FEATURES[j]!] * values[j]!;
   return z;
 }
 
 export function estimateRisk(model: RiskModel, change: Change, features: ChangeFeatures): RiskEstimate {
-  const logOdds = predictLogOdds(model, features.values);
+  const logOdds = predictLogOdds(model, features.values, change.service);
   const byFactor = new Map<string, number>();
   if (model.intercept !== 0) byFactor.set('baseline', model.intercept);
+  if (model.services) byFactor.set('service-level', model.services[change.service]?.offset ?? 0);
   FEATURES.forEach((f, j) => {
     const factor = FACTOR_OF[f];
     byFactor.set(factor, (byFactor.get(factor) ?? 0) + model.weights[f] * features.values[j]!);
@@ -90,7 +134,10 @@ export function estimateRisk(model: RiskModel, change: Change, features: ChangeF
   const reasons = [...byFactor]
     .map(([factor, weight]) => ({
       factor,
-      detail: describeFactor(factor, change, features.facts),
+      detail:
+        factor === 'service-level'
+          ? describeServiceLevel(model, change.service)
+          : describeFactor(factor, change, features.facts),
       weight: round(weight),
     }))
     .sort(
@@ -101,10 +148,24 @@ export function estimateRisk(model: RiskModel, change: Change, features: ChangeF
   return { logOdds, probability: sigmoid(logOdds), reasons };
 }
 
+function describeServiceLevel(model: RiskModel, service: string): string {
+  const level = model.services?.[service];
+  const spread = model.fit?.serviceSpread;
+  if (!level) return `${service} is new to the model: the fleet’s level applies`;
+  return (
+    `${service}’s own record in the fit (${level.failures} of ${level.changes} changes failed) puts it ` +
+    `${level.offset >= 0 ? '+' : '−'}${Math.abs(level.offset).toFixed(2)} log-odds from the fleet, ` +
+    `pooled with the fleet${spread ? ` (services differ by ±${spread.toFixed(2)})` : ''}`
+  );
+}
+
 export interface TrainingExample {
   readonly changeId: string;
+  readonly service: string;
   readonly values: readonly number[];
-  readonly failed: boolean;
+  readonly startedAt: number;
+  /** When its failure came on record (possibly after the fit), null when none has. */
+  readonly failedAt: number | null;
 }
 
 export interface TrainingOptions {
@@ -116,7 +177,7 @@ export interface TrainingOptions {
 
 /**
  * Examples for a fit at `now`: changes that started in [now − window, now − settle], with
- * their features as of their own start and their outcome as known at `now`.
+ * their features as of their own start and their failure as known at `now`.
  */
 export function trainingSet(
   history: ChangeHistory,
@@ -128,63 +189,189 @@ export function trainingSet(
   const settled = now - history.settings.settleMs;
   return history.changesBetween(now - windowMs, settled + 1).map((change) => ({
     changeId: change.id,
+    service: change.service,
     values: options.featuresOf?.(change) ?? changeFeatures(change, history, policy).values,
-    failed: history.failure(change.id, now) !== undefined,
+    startedAt: change.startedAt,
+    failedAt: history.failure(change.id, now)?.knownAt ?? null,
   }));
 }
 
 export interface FitOptions {
+  /** The instant of the fit: failures on record after it are not known (default: all are). */
+  readonly now?: number;
   /** Weights the fit is pulled towards (default: DEFAULT_RISK_MODEL). */
   readonly prior?: RiskModel;
   /** Precision of the Gaussian prior on each weight (default 4: prior sd 0.5). */
   readonly lambda?: number;
   /** Below this many failures the prior is returned unchanged (default 20). */
   readonly minFailures?: number;
+  /** How outcomes come to light (default: learnt from the examples; MATURE = known at once). */
+  readonly maturity?: MaturityCurve;
+  /** Recency half-life of the examples' weights (default: all weigh the same). */
+  readonly halfLifeMs?: number;
+  /**
+   * Changes younger than the age by which this share of failures has come to light are left out
+   * (default 0.25): they say little, and what they say is magnified by 1/F — the youngest
+   * records of a new service or a new fleet would set its level.
+   */
+  readonly minMaturity?: number;
+  /** Per-service levels, pooled towards the fleet (default true). */
+  readonly servicePooling?: boolean;
+  /** A previous fit to start from (a refit then takes a step or two). */
+  readonly start?: RiskModel;
   readonly from?: number;
   readonly to?: number;
 }
 
-export function fitRiskModel(examples: readonly TrainingExample[], options: FitOptions = {}): RiskModel {
+const MAX_ROUNDS = 12;
+/** Relative: the services' spread is a nuisance, known to a few percent it is known enough. */
+const SPREAD_TOLERANCE = 0.02;
+
+export function fitRiskModel(all: readonly TrainingExample[], options: FitOptions = {}): RiskModel {
   const prior = options.prior ?? DEFAULT_RISK_MODEL;
-  const failures = examples.filter((e) => e.failed).length;
+  const now = options.now ?? Number.POSITIVE_INFINITY;
+  const ageOf = (e: TrainingExample) => (Number.isFinite(now) ? now - e.startedAt : Number.POSITIVE_INFINITY);
+  const maturity =
+    options.maturity ??
+    (Number.isFinite(now)
+      ? labelMaturity(
+          all.map((e) => ({ startedAt: e.startedAt, knownAt: e.failedAt })),
+          now,
+        )
+      : MATURE);
+  const minMaturity = options.minMaturity ?? 0.25;
+  const examples = all.filter((e) => maturityAt(maturity, ageOf(e)) >= minMaturity);
+  const failed = examples.map((e) => e.failedAt !== null && e.failedAt <= now);
+  const failures = failed.filter(Boolean).length;
   if (failures < (options.minFailures ?? 20) || failures === examples.length) return prior;
-  const result = fitLogistic(
-    examples.map((e) => e.values),
-    examples.map((e) => e.failed),
-    { prior: [prior.intercept, ...FEATURES.map((f) => prior.weights[f])], lambda: options.lambda ?? 4 },
-  );
-  const [intercept, ...rest] = result.weights;
+  const mature = examples.map((e) => maturityAt(maturity, ageOf(e)));
+  const halfLife = options.halfLifeMs ?? null;
+  const weights = halfLife === null ? undefined : examples.map((e) => 0.5 ** (ageOf(e) / halfLife));
+  const xs = examples.map((e) => e.values);
+  const pooling = options.servicePooling ?? true;
+  const services = pooling ? [...new Set(examples.map((e) => e.service))].sort() : [];
+  const groupOf = new Map(services.map((s, m) => [s, m]));
+  const group = examples.map((e) => groupOf.get(e.service) ?? -1);
+  const priorVector = [prior.intercept, ...FEATURES.map((f) => prior.weights[f])];
+  // The intercept is the fleet's level, which the data sets, not judgement: barely held.
+  const lambda = priorVector.map((_, j) => (j === 0 ? 1e-4 : (options.lambda ?? 4)));
+
+  const start = options.start?.fit ? options.start : undefined;
+  let w = start ? [start.intercept, ...FEATURES.map((f) => start.weights[f])] : priorVector;
+  let u = services.map((s) => start?.services?.[s]?.offset ?? 0);
+  let spread = start?.fit?.serviceSpread ?? DEFAULT_SPREAD;
+  let iterations = 0;
+  let converged = false;
+  let previousStep: number | null = null;
+  // The weights and levels for the services' spread as it stands, then the spread from the
+  // levels, until the spread settles (without pooling: one fit).
+  for (let round = 1; round <= MAX_ROUNDS && !converged; round++) {
+    const fit = fitLogistic(xs, failed, {
+      prior: priorVector,
+      lambda,
+      weights,
+      maturity: mature,
+      groups: pooling ? { of: group, count: services.length, lambda: 1 / spread ** 2 } : undefined,
+      start: w,
+      startLevels: u,
+      maxIterations: 50,
+      tolerance: 1e-6,
+    });
+    iterations += fit.iterations;
+    w = [...fit.weights];
+    u = [...fit.levels];
+    let spreadChange = 0;
+    if (pooling) {
+      let next = levelSpread(u, fit.levelInformation, 1 / spread ** 2);
+      // The spread's fixed point is approached geometrically: Aitken's Δ² jumps ahead.
+      const step = next - spread;
+      if (previousStep !== null && step !== 0) {
+        const ratio = step / previousStep;
+        if (ratio > 0 && ratio < 0.95) next = clampSpread(spread + step / (1 - ratio));
+      }
+      previousStep = step;
+      spreadChange = Math.abs(next - spread) / spread;
+      spread = next;
+    }
+    converged = fit.converged && spreadChange < SPREAD_TOLERANCE;
+  }
+  const [intercept, ...rest] = w;
   return {
     intercept: intercept!,
     weights: Object.fromEntries(FEATURES.map((f, j) => [f, rest[j]!])) as Record<Feature, number>,
+    ...(pooling
+      ? {
+          services: Object.fromEntries(
+            services.map((s, m) => [
+              s,
+              {
+                offset: u[m]!,
+                changes: group.filter((g) => g === m).length,
+                failures: group.filter((g, i) => g === m && failed[i]).length,
+              },
+            ]),
+          ),
+        }
+      : {}),
     fit: {
       examples: examples.length,
       failures,
       from: options.from ?? Number.NaN,
       to: options.to ?? Number.NaN,
-      iterations: result.iterations,
-      converged: result.converged,
+      iterations,
+      converged,
+      maturity,
+      halfLifeMs: halfLife,
+      serviceSpread: pooling ? spread : null,
     },
   };
 }
+
+const DEFAULT_SPREAD = 0.5;
+const MIN_SPREAD = 0.05;
+const MAX_SPREAD = 2;
+
+/**
+ * How much services really differ (τ, the sd of their levels), by the method of moments: the
+ * spread of the services' own estimates less their sampling variance. A MAP level û under
+ * precision λ is the service's own estimate shrunk by I/(I + λ), I its information.
+ */
+function levelSpread(levels: readonly number[], information: readonly number[], lambda: number): number {
+  if (levels.length < 3) return DEFAULT_SPREAD;
+  let sum = 0;
+  for (let m = 0; m < levels.length; m++) {
+    const info = information[m]!;
+    if (info <= 0) continue;
+    const own = (levels[m]! * (info + lambda)) / info;
+    sum += own ** 2 - 1 / info;
+  }
+  return clampSpread(Math.sqrt(Math.max(0, sum / levels.length)));
+}
+
+function clampSpread(tau: number): number {
+  return Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, tau));
+}
+
+export interface HistoryFitOptions extends TrainingOptions, Omit<FitOptions, 'now' | 'from' | 'to'> {}
 
 /** Convenience: the training set at `now`, fitted. */
 export function fitFromHistory(
   history: ChangeHistory,
   policy: Policy,
   now: number,
-  options: TrainingOptions & FitOptions = {},
+  options: HistoryFitOptions = {},
 ): RiskModel {
   const windowMs = options.windowMs ?? 90 * 86_400_000;
   return fitRiskModel(trainingSet(history, policy, now, options), {
     ...options,
+    now,
     from: now - windowMs,
     to: now - history.settings.settleMs,
   });
 }
 
-export function probabilityOf(model: RiskModel, values: readonly number[]): number {
-  return sigmoid(predictLogOdds(model, values));
+export function probabilityOf(model: RiskModel, values: readonly number[], service?: string): number {
+  return sigmoid(predictLogOdds(model, values, service));
 }
 
 function round(x: number): number {

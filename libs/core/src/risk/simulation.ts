@@ -1,4 +1,5 @@
-// Synthetic change histories whose truth is known, for the specs and the backtest: each
+// Synthetic change histories whose truth is known, for the specs only — no reported figure comes
+// from them (the backtest in eval/risk runs on real change histories): each
 // service has a true base failure log-odds, each change's true failure probability is that
 // plus known effects of its features, and each failure leaves the records Aftershock would
 // have (a fail verdict, an incident naming the change, a rollback — at least one). Seeded
@@ -331,6 +332,7 @@ function aSimChange(
     labels: {},
     commitAt: at - Math.round(HOUR + ((id.length * 7919) % 47) * HOUR),
     team: s.team,
+    content: null,
   };
 }
 

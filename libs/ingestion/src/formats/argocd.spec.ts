@@ -68,6 +68,7 @@ const SYNCED: Change = {
   },
   commitAt: null,
   team: 'payments',
+  content: null,
 };
 
 const FAILED: Change = {

@@ -37,6 +37,7 @@ export const SERVICE_DEPLOYED: Change = {
   },
   commitAt: null,
   team: 'payments',
+  content: null,
 };
 
 export const SERVICE_ROLLEDBACK: Change = {
@@ -72,6 +73,7 @@ export const SERVICE_ROLLEDBACK: Change = {
   },
   commitAt: null,
   team: null,
+  content: null,
 };
 
 export const PIPELINERUN_FINISHED: Change = {
@@ -119,6 +121,7 @@ export const PIPELINERUN_FINISHED: Change = {
   },
   commitAt: null,
   team: null,
+  content: null,
 };
 
 export const ENVIRONMENT_MODIFIED: Change = {
@@ -151,4 +154,5 @@ export const ENVIRONMENT_MODIFIED: Change = {
   },
   commitAt: null,
   team: null,
+  content: null,
 };

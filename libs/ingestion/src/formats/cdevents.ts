@@ -36,12 +36,14 @@
 //                an errored run says nothing about tests)
 //   automated    customData.automated, else true: CDEvents are emitted by delivery tooling
 //   customData   Aftershock hints, all optional: service/environment (identity keys),
-//                version, previousVersion, rollbackOf, initiator, team, automated, rollout, kind
+//                version, previousVersion, rollbackOf, initiator, team, automated, rollout, kind,
+//                content (change-content features by name, see change-content.ts)
 //   labels       cdevents.type, .source, .subject, .chainId, .artifactId, .predicate, .outcome,
 //                .errors — the chainId lets a pipeline run and the deployment it made be joined
 import type { ChangeKind } from '#contracts';
 import type { CanonicalEvent, NormaliseContext, Normaliser, RawInput } from '../normaliser.js';
 import { changeEvent, definedLabels, isChangeKind, isRollout, links, serviceOf } from './canonical.js';
+import { contentFromObject } from './change-content.js';
 import {
   asArray,
   asObject,
@@ -196,6 +198,7 @@ export function cdeventChanges(
     team: hint('team')?.trim() || null,
     automated: (customData && optionalBoolean(customData, 'automated', hintPath)) ?? true,
     rollout: isRollout(rollout) ? rollout : 'unknown',
+    content: contentFromObject(customData?.['content'], at(hintPath, 'content')),
   } as const;
   const baseLabels = {
     'cdevents.type': type,

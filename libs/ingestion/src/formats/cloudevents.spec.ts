@@ -45,6 +45,7 @@ const FEATURE_FLAG: Change = {
   labels: { 'flag.variation': 'on', 'flag.percentage': '10' },
   commitAt: null,
   team: 'payments',
+  content: null,
 };
 
 const SYNTHETIC_ALERT: Alert = {
@@ -90,6 +91,7 @@ const CONFIG_CHANGE: Change = {
   labels: { 'git.commit': '5e1d' },
   commitAt: null,
   team: null,
+  content: null,
 };
 
 describe('CloudEvents normaliser', () => {

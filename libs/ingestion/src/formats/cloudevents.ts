@@ -20,10 +20,13 @@
 //   dev.aftershock.alert.v1       CloudEvent id, source to "cloudevents", startedAt/startsAt to
 //                                 the CloudEvent time; validated against the newest schema
 //   anything else               → refused, code `unsupported.cloudevent-type`
+// Change content may also come as extension attributes (`changela`, `changenf`, …; see
+// change-content.ts): they fill the features the event's own data leaves unknown.
 // A batch is accepted or refused whole: a refusal names the event (`[2].data.subject.id`).
 import { DecodeError, type EventCodec } from '#contracts';
 import type { CanonicalEvent, NormaliseContext, Normaliser, RawInput } from '../normaliser.js';
 import { cdeventChanges, CDEVENTS_PREFIX } from './cdevents.js';
+import { contentFromExtensions, mergeContent } from './change-content.js';
 import {
   asArray,
   asObject,
@@ -254,7 +257,9 @@ export class CloudEventsNormaliser implements Normaliser {
   constructor(private readonly options: CloudEventsOptions) {}
 
   normalise(input: RawInput, context: NormaliseContext): CanonicalEvent[] {
-    return parseCloudEvents(input).flatMap((event) => this.dispatch(event, input, context));
+    return parseCloudEvents(input).flatMap((event) =>
+      withExtensionContent(this.dispatch(event, input, context), event),
+    );
   }
 
   private dispatch(event: CloudEvent, input: RawInput, context: NormaliseContext): CanonicalEvent[] {
@@ -293,4 +298,13 @@ export class CloudEventsNormaliser implements Normaliser {
       throw new DecodeError(error.code, error.reason, field);
     }
   }
+}
+
+/** Changes with the content the CloudEvent's extension attributes add to their own. */
+function withExtensionContent(events: CanonicalEvent[], event: CloudEvent): CanonicalEvent[] {
+  const extra = contentFromExtensions(event.extensions, event.attributePath);
+  if (extra === null) return events;
+  return events.map((e) =>
+    e.event === 'change' ? { ...e, value: { ...e.value, content: mergeContent(e.value.content, extra) } } : e,
+  );
 }

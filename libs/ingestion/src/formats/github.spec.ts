@@ -83,6 +83,7 @@ const SUCCESS: Change = {
   },
   commitAt: null,
   team: 'payments',
+  content: null,
 };
 
 const FAILURE: Change = {
@@ -134,6 +135,7 @@ const FAILURE: Change = {
   },
   commitAt: null,
   team: null,
+  content: null,
 };
 
 describe('GitHub deployment_status normaliser', () => {

@@ -28,10 +28,14 @@
 //   automated   the deployment's creator is a bot (`type: Bot`, a `[bot]` login) or it was
 //               performed via a GitHub App (Actions deployments are)
 //   links       log_url / target_url, environment_url, the commit
+//   content     `deployment.payload.content` (change-content features by name), then what
+//               `deployment.payload.compare` gives (the compare API's files and commits, as a
+//               pipeline attaches them when it creates the deployment); see change-content.ts
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DecodeError } from '#contracts';
 import type { CanonicalEvent, NormaliseContext, Normaliser, RawInput } from '../normaliser.js';
 import { changeEvent, definedLabels, links, serviceOf } from './canonical.js';
+import { contentFromCompare, contentFromObject, mergeContent } from './change-content.js';
 import {
   asObject,
   header,
@@ -192,6 +196,10 @@ export class GitHubDeploymentNormaliser implements Normaliser {
         'github.transient_environment': boolText(deployment['transient_environment']),
       }),
       team: payloadText('team')?.trim() || null,
+      content: mergeContent(
+        contentFromObject(payload?.['content'], 'deployment.payload.content'),
+        contentFromCompare(payload?.['compare'], 'deployment.payload.compare'),
+      ),
     });
   }
 }

@@ -170,6 +170,7 @@ describe('PagerDuty Events API v2 normaliser', () => {
           },
           commitAt: null,
           team: 'payments',
+          content: null,
         },
       },
     ]);

@@ -1,6 +1,15 @@
 // Change ⇄ `changes` row. The optional pipeline evidence is flattened into columns, with
-// `has_pipeline` telling "no evidence" from "evidence with every field unknown".
-import type { Change, ChangeKind, ChangeScope, RolloutStrategy } from '#contracts';
+// `has_pipeline` telling "no evidence" from "evidence with every field unknown"; the change
+// content is a map of the features known (flags as 0/1), with `has_content` likewise.
+import {
+  CHANGE_CONTENT_FIELDS,
+  emptyContent,
+  type Change,
+  type ChangeContent,
+  type ChangeKind,
+  type ChangeScope,
+  type RolloutStrategy,
+} from '#contracts';
 import { dbBool, dbBoolOrNull, dbTime, dbTimeOrNull } from './db-values.js';
 import type { RecordSource } from './record-source.js';
 
@@ -34,6 +43,8 @@ interface ChangeColumns<Time, Bool> {
   readonly labels: Readonly<Record<string, string>>;
   readonly commit_at: Time | null;
   readonly team: string | null;
+  readonly has_content: Bool;
+  readonly content: Readonly<Record<string, number>>;
   readonly recorded_at: Time;
 }
 
@@ -72,6 +83,8 @@ export function toChangeRow(change: Change, source: RecordSource): ChangeRow {
     labels: change.labels,
     commit_at: change.commitAt,
     team: change.team,
+    has_content: change.content !== null,
+    content: contentMap(change.content),
     recorded_at: source.timestamp,
   };
 }
@@ -110,5 +123,25 @@ export function fromChangeRow(row: StoredChangeRow): Change {
     labels: { ...row.labels },
     commitAt: dbTimeOrNull(row.commit_at),
     team: row.team,
+    content: dbBool(row.has_content) ? contentOf(row.content) : null,
   };
+}
+
+function contentMap(content: ChangeContent | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const { name } of CHANGE_CONTENT_FIELDS) {
+    const value = content?.[name] ?? null;
+    if (value !== null) out[name] = typeof value === 'boolean' ? Number(value) : value;
+  }
+  return out;
+}
+
+function contentOf(map: Readonly<Record<string, number>>): ChangeContent {
+  const content = emptyContent();
+  for (const { name, type } of CHANGE_CONTENT_FIELDS) {
+    const value = map[name];
+    if (value === undefined) continue;
+    (content as Record<string, number | boolean | null>)[name] = type === 'flag' ? value !== 0 : value;
+  }
+  return content;
 }

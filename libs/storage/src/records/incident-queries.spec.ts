@@ -1,4 +1,4 @@
-// Every query that reads whole incident or problem rows (the repositories' and the api's own) must
+// Every query that reads whole incident, problem or change rows (the repositories' and the api's own) must
 // select every column of the row: a column added by a migration and missed by one query broke the
 // api's risk history once (`fromIncidentRow` read a column the query had not selected).
 import assert from 'node:assert/strict';
@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { projectPath } from '#config';
-import { anIncident, aProblem } from '#testing';
+import { aChange, anIncident, aProblem } from '#testing';
+import { toChangeRow } from './change.record.js';
 import { toIncidentRow } from './incident.record.js';
 import { toProblemRow } from './problem.record.js';
 
@@ -31,7 +32,7 @@ function rowQueries(table: string, markers: readonly string[]): { file: string; 
   });
 }
 
-describe('queries of incident and problem rows', () => {
+describe('queries of incident, problem and change rows', () => {
   for (const { table, columns, markers, least } of [
     {
       table: 'incidents',
@@ -44,6 +45,12 @@ describe('queries of incident and problem rows', () => {
       columns: Object.keys(toProblemRow(aProblem())),
       markers: ['members', 'shared_factors'],
       least: 5,
+    },
+    {
+      table: 'changes',
+      columns: Object.keys(toChangeRow(aChange(), { topic: 't', partition: 0, offset: '0', timestamp: 0 })),
+      markers: ['has_pipeline'],
+      least: 4,
     },
   ]) {
     it(`select every column the ${table} row mapping reads`, () => {

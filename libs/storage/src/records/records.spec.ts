@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { aChange, aDeadLetter, aTelemetryBatch, FIXTURE_T0, T0 } from '#testing';
+import { emptyContent } from '#contracts';
+import { aChange, aChangeContent, aDeadLetter, aTelemetryBatch, FIXTURE_T0, T0 } from '#testing';
 import { fromChangeRow, toChangeRow, type StoredChangeRow } from './change.record.js';
 import { dbBool, dbInt, dbTime, dbTimeOrNull } from './db-values.js';
 import {
@@ -30,10 +31,12 @@ describe('db values', () => {
 });
 
 describe('row mappings', () => {
-  it('a change and its row map both ways, pipeline evidence absent or all unknown kept apart', () => {
+  it('a change and its row map both ways, pipeline evidence and content absent or all unknown kept apart', () => {
     for (const change of [
       aChange(),
       aChange({ pipeline: null }),
+      aChange({ content: aChangeContent() }),
+      aChange({ content: emptyContent() }),
       aChange({
         pipeline: {
           name: null,

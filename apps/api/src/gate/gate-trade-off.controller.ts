@@ -1,0 +1,48 @@
+// GET /api/v1/risk/gate — the gate in a change manager's terms, from the fleet's own history:
+// for "approve without review below risk r", the share of changes that would have skipped review
+// and the share of failing changes that would have slipped through, at several r; beside it the
+// scores of the probabilities the gate gave (Brier, skill, AUC, calibration and its reliability
+// bins). Range default: the last 90 days.
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import type { Clock, GateTradeOff } from '#core';
+import { CLOCK, RequireScope } from '#platform';
+import { parseName, parseRange, type Query as QueryParams } from '../http/query.js';
+import { ApiQueries } from '../queries/api-queries.js';
+import { RiskGate } from './risk-gate.js';
+
+const DAY = 86_400_000;
+
+export interface GateTradeOffView extends GateTradeOff {
+  readonly from: number;
+  readonly to: number;
+  readonly service: string | null;
+  /** Changes that started after this had no time to show their outcome and are left out. */
+  readonly settledBefore: number;
+  readonly riskClasses: { readonly normalFrom: number; readonly highFrom: number };
+}
+
+@Controller('api/v1/risk')
+@RequireScope('read')
+export class GateTradeOffController {
+  constructor(
+    private readonly gate: RiskGate,
+    private readonly queries: ApiQueries,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get('gate')
+  async tradeOff(@Query() query: QueryParams): Promise<GateTradeOffView> {
+    const now = this.clock.now();
+    const range = parseRange(query, now, 90 * DAY);
+    const service = parseName(query, 'service');
+    const assessed = await this.queries.assessedBetween(range, service);
+    return {
+      from: range.from,
+      to: range.to,
+      service: service ?? null,
+      settledBefore: now - this.gate.history.settings.settleMs,
+      riskClasses: this.gate.policy().riskClasses,
+      ...this.gate.tradeOff(assessed, now),
+    };
+  }
+}
