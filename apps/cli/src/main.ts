@@ -4,11 +4,13 @@ import { parseArgs, type Command } from './command.js';
 import { assessCommand } from './commands/assess.js';
 import { migrateCommand } from './commands/migrate.js';
 import { replayCommand } from './commands/replay.js';
+import { runCommand } from './commands/run.js';
 import { startCommand } from './commands/start.js';
 import { templatesCommand } from './commands/templates.js';
 
 const commands: readonly Command[] = [
   startCommand,
+  runCommand,
   migrateCommand,
   replayCommand,
   templatesCommand,

@@ -37,6 +37,7 @@ import { CLOCK, LOGGER, SHUTDOWN, type ShutdownSequence } from '#platform';
 import { CORRELATOR_GROUP, loadCorrelatorConfig, type CorrelatorConfig } from './correlator.settings.js';
 import { DEFAULT_WEBHOOK, WebhookNotifier } from './notify/webhook-notifier.js';
 import { readHistory } from './rebuild/read-history.js';
+import { countOutputs, observeEngine } from './correlator.metrics.js';
 
 /** The telemetry partitions assigned here: a service is this instance's when its key hashes to one. */
 interface Ownership {
@@ -48,6 +49,7 @@ interface Ownership {
 export class CorrelatorEngine {
   readonly config: CorrelatorConfig = loadCorrelatorConfig();
   private correlator!: Correlator;
+  private verifier!: DeploymentVerifier;
   private settings!: CorrelatorSettings;
   private edges!: readonly Edge[];
   private notifier: WebhookNotifier | undefined;
@@ -80,7 +82,12 @@ export class CorrelatorEngine {
     );
     this.settings = { ...DEFAULT_CORRELATOR_SETTINGS, placement };
     this.edges = catalog.edges;
-    this.correlator = this.createCorrelator();
+    ({ correlator: this.correlator, verifier: this.verifier } = this.createCorrelator());
+    const stopObserving = observeEngine({
+      activeVerifications: () => this.verifier.activeChanges().length,
+      activeIncidents: () => this.correlator.activeIncidents().length,
+    });
+    this.shutdown.register('disconnect', 'correlator metrics', stopObserving);
     this.logger.info('correlator ready', { services: catalog.services.length, edges: catalog.edges.length });
     if (this.config.webhookUrl) {
       this.notifier = new WebhookNotifier(
@@ -153,13 +160,14 @@ export class CorrelatorEngine {
         this.logger.info('correlator partitions assigned; no history to rebuild from', { partitions });
         return;
       }
-      const correlator = this.createCorrelator();
+      const { correlator, verifier } = this.createCorrelator();
       const { publish, ...summary } = restoreCorrelator(correlator, history, {
         verifySince: now - this.horizons.verifyWithinMs,
         unsettledSince: now - this.horizons.signalsMs,
         owns: (service) => this.owns(service),
       });
       this.correlator = correlator;
+      this.verifier = verifier;
       await this.publish(publish);
       this.logger.info('correlator state rebuilt from history', {
         partitions,
@@ -188,13 +196,11 @@ export class CorrelatorEngine {
     return { ...DEFAULT_VERIFIER_SETTINGS, idleTimeoutMs: this.config.idleTimeoutMs };
   }
 
-  private createCorrelator(): Correlator {
-    return new Correlator(
-      new DeploymentVerifier(this.verifierSettings(), this.clock),
-      new AnomalyDetector(),
-      this.settings,
-      this.edges,
-    );
+  /** A fresh correlator, and its verifier (whose running verifications the metrics report). */
+  private createCorrelator(): { correlator: Correlator; verifier: DeploymentVerifier } {
+    const verifier = new DeploymentVerifier(this.verifierSettings(), this.clock);
+    const correlator = new Correlator(verifier, new AnomalyDetector(), this.settings, this.edges);
+    return { correlator, verifier };
   }
 
   activeIncidents() {
@@ -203,6 +209,7 @@ export class CorrelatorEngine {
 
   private async publish(outputs: readonly CorrelatorOutput[]): Promise<void> {
     if (outputs.length === 0) return;
+    countOutputs(outputs);
     const verdicts: OutboundMessage[] = [];
     const incidents: OutboundMessage[] = [];
     for (const output of outputs) {

@@ -3,8 +3,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TOPICS, type DecodeError } from '#contracts';
 import type { Clock } from '#core';
-import { MESSAGE_BUS, toDeadLetterMessage, type MessageBus } from '#messaging';
+import { countDeadLetters, MESSAGE_BUS, toDeadLetterMessage, type MessageBus } from '#messaging';
 import { CLOCK } from '#platform';
+
+/** Stands for the consumer group in dead letters refused over HTTP. */
+const HTTP_GROUP = 'aftershock-ingest-http';
 
 @Injectable()
 export class DeadLetterPublisher {
@@ -30,7 +33,11 @@ export class DeadLetterPublisher {
       timestamp: this.clock.now(),
     };
     await this.bus.send(TOPICS.deadLetters, [
-      toDeadLetterMessage({ message, code: error.code, reason: error.message }, 'aftershock-ingest-http'),
+      toDeadLetterMessage({ message, code: error.code, reason: error.message }, HTTP_GROUP),
     ]);
+    countDeadLetters([error.code], {
+      'messaging.consumer.group.name': HTTP_GROUP,
+      'messaging.destination.name': source,
+    });
   }
 }

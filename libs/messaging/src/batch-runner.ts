@@ -7,7 +7,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { extractTraceContext, withSpan, type Logger } from '#observability';
 import { backoffDelay, DEFAULT_BACKOFF, sleepUnlessAborted, type BackoffPolicy } from './backoff.js';
 import { toDeadLetterMessage } from './dead-letter.js';
-import { consumerMetrics } from './metrics.js';
+import { consumerMetrics, countDeadLetters } from './metrics.js';
 import type { Assignment, BatchHandler, BatchResult, PartitionBatch, Producer, Rejection } from './port.js';
 
 export interface BatchRunnerOptions {
@@ -40,7 +40,11 @@ export class BatchRunner {
 
   constructor(private readonly options: BatchRunnerOptions) {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.metricAttributes = { 'messaging.consumer.group.name': options.groupId };
+    this.metricAttributes = {
+      'messaging.system': options.system,
+      'messaging.operation.name': 'process',
+      'messaging.consumer.group.name': options.groupId,
+    };
   }
 
   /**
@@ -78,7 +82,7 @@ export class BatchRunner {
     for (let attempt = 1; !stop.aborted; attempt++) {
       try {
         const result = await this.attempt(batch, attempt, handled);
-        this.record(batch, result, started);
+        this.record(batch, started);
         return { done: true, pauseMs: Math.max(0, result.pauseMs ?? 0), next: nextOffset(batch, result) };
       } catch (error) {
         consumerMetrics.failedAttempts.add(1, {
@@ -148,6 +152,10 @@ export class BatchRunner {
       deadLetterTopic,
       rejected.map((rejection) => toDeadLetterMessage(rejection, groupId)),
     );
+    countDeadLetters(
+      rejected.map((r) => r.code),
+      { 'messaging.consumer.group.name': groupId, 'messaging.destination.name': batch.topic },
+    );
     logger.warn('messages sent to the dead-letter topic', {
       ...describe(batch),
       deadLetterTopic,
@@ -155,12 +163,11 @@ export class BatchRunner {
     });
   }
 
-  private record(batch: PartitionBatch, result: BatchResult, started: number): void {
+  private record(batch: PartitionBatch, started: number): void {
     const attributes = { ...this.metricAttributes, 'messaging.destination.name': batch.topic };
-    const rejected = result.rejected?.length ?? 0;
-    consumerMetrics.handled.add(batch.messages.length - rejected, attributes);
-    if (rejected > 0) consumerMetrics.deadLettered.add(rejected, attributes);
-    consumerMetrics.batchDuration.record((performance.now() - started) / 1000, attributes);
+    consumerMetrics.consumed.add(batch.messages.length, attributes);
+    consumerMetrics.batchSize.record(batch.messages.length, attributes);
+    consumerMetrics.processDuration.record((performance.now() - started) / 1000, attributes);
   }
 }
 

@@ -16,10 +16,13 @@ import {
   packageVersion,
 } from '#config';
 import type { Clock } from '#core';
-import { createLogger, installTraceContextPropagation, type Logger } from '#observability';
+import { createLogger, installTraceContextPropagation, startTraceExport, type Logger } from '#observability';
 import { InfraModule, type InfraOptions } from './infra.module.js';
 import { JsonNestLogger } from './nest-logger.js';
 import { connectConsumers, type ConsumerSpec } from './consumers.js';
+import { httpMetrics } from './http-metrics.js';
+import type { ShutdownSequence } from './shutdown.js';
+import { SHUTDOWN } from './tokens.js';
 
 export interface AppSpec {
   /** App name, used in logs and health output. */
@@ -75,8 +78,10 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
   const config = loadAppConfig(spec, env);
   installTraceContextPropagation();
   const logger = createLogger({ level: config.server.logLevel, fields: { app: spec.name } });
+  const appInfo = { name: spec.name, version: packageVersion() };
+  const traces = startTraceExport(appInfo);
   const infra: InfraOptions = {
-    app: { name: spec.name, version: packageVersion() },
+    app: appInfo,
     logger,
     clock: spec.clock,
     tokens: config.tokens,
@@ -94,6 +99,8 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
     // Each module parses its own bodies (raw bytes for ingest, JSON with limits for the API).
     bodyParser: false,
   });
+  app.use(httpMetrics);
+  if (traces) app.get<ShutdownSequence>(SHUTDOWN).register('flush', 'trace export', () => traces.shutdown());
   if (config.bus) {
     const { topicPartitions: partitions, topicRetentionMs: retentionMs } = config.bus;
     await connectConsumers(app, spec.consumers ?? [], { partitions, retentionMs });
@@ -106,6 +113,7 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
     url,
     bus: config.bus?.bus,
     store: config.store ? storeKind(config.store) : undefined,
+    traces: traces ? 'otlp' : 'off',
   });
   return { app, url, logger, config: config.server, close: () => app.close() };
 }

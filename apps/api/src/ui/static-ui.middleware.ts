@@ -1,7 +1,7 @@
 // The web UI's files, served from apps/api/ui (found from the project root, so it works from
 // sources, from dist/ and when installed) at `/`, without auth: the UI asks for a token and
 // sends it as a bearer token to the API. `/` is index.html; a page path without a file (client
-// side routing) falls back to index.html; /api and /health are never served from here.
+// side routing) falls back to index.html; /api, /health and /metrics are never served from here.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, type NestMiddleware } from '@nestjs/common';
@@ -9,7 +9,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { projectPath } from '#config';
 
 export const UI_ROOT = projectPath('apps', 'api', 'ui');
-const NOT_UI = /^\/(api|health)(\/|$)/;
+const NOT_UI = /^\/(api|health|metrics)(\/|$)/;
 
 @Injectable()
 export class StaticUiMiddleware implements NestMiddleware {

@@ -5,6 +5,7 @@
 // never for the others — and the next owner starts exactly at the committed offset.
 import type { BatchOutcome } from '../batch-runner.js';
 import type { Assignment, PartitionBatch } from '../port.js';
+import { recordConsumerLag } from '../metrics.js';
 import type { PartitionLog } from './partition-log.js';
 import { Wakeup } from './wakeup.js';
 
@@ -106,7 +107,10 @@ export class ConsumerGroup {
           continue;
         }
         const batch: PartitionBatch = { topic: log.topic, partition: log.partition, messages };
-        const outcome = await owner.deliver(batch, (next) => this.committed.set(key, Number(next)));
+        const outcome = await owner.deliver(batch, (next) => {
+          this.committed.set(key, Number(next));
+          recordConsumerLag('memory', this.groupId, log.topic, log.partition, log.endOffset - Number(next));
+        });
         if (outcome.done && outcome.pauseMs > 0) await owner.pause(outcome.pauseMs);
       }
     } finally {

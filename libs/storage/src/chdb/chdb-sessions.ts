@@ -3,7 +3,7 @@
 // with its last user) and refuses a second directory with an error that says why.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Session } from 'chdb';
+import type { Session } from 'chdb';
 import { StoreError } from '../port.js';
 import { SESSION_SETTINGS } from '../wire.js';
 
@@ -60,7 +60,25 @@ export async function acquireSession(path: string, database: string): Promise<Se
   };
 }
 
+/**
+ * chDB's engine (half a gigabyte) is loaded only when a store opens on it, so the service image,
+ * which talks to a ClickHouse server, can leave it out; asking for it there says what to do.
+ */
+async function loadChdb(): Promise<typeof import('chdb')> {
+  try {
+    return await import('chdb');
+  } catch (error) {
+    throw new StoreError(
+      `the embedded ClickHouse engine (chDB) is not installed here (${(error as Error).message}): ` +
+        'set CLICKHOUSE_URL to a ClickHouse server, or use the all-in-one image',
+      false,
+      { cause: error },
+    );
+  }
+}
+
 async function openSession(dir: string, database: string): Promise<Session> {
+  const { Session } = await loadChdb();
   await mkdir(dir, { recursive: true });
   let session: Session;
   try {
