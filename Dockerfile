@@ -12,6 +12,9 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- build: every dependency, compile TypeScript, keep only what runs -----------------------
 FROM ${NODE_IMAGE} AS build
+# Where npm reaches the registry through a TLS-inspecting proxy: its CA bundle, mounted for the
+# build only (deploy/image/build.sh passes the host's), never kept in a layer.
+ARG NODE_EXTRA_CA_CERTS
 WORKDIR /src
 COPY package.json package-lock.json ./
 # --ignore-scripts: the root package's `prepare` would compile before the sources are here;
@@ -26,6 +29,7 @@ RUN npm run build \
 
 # --- production dependencies only -----------------------------------------------------------
 FROM ${NODE_IMAGE} AS deps
+ARG NODE_EXTRA_CA_CERTS
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund \

@@ -1,6 +1,6 @@
 // Settings of the recorder: which topics it records (and which event each carries), retention of
 // the telemetry tables, and how long to pause a partition after ClickHouse had trouble.
-import { ConfigError, loadSettings, setting, type Env } from '#config';
+import { ConfigError, loadSettings, setting, storeSettings, type Env } from '#config';
 import { TOPIC_EVENTS, TOPICS, type EventName } from '#contracts';
 import { recordableEvents } from '#storage';
 
@@ -39,6 +39,8 @@ export interface RecorderConfig {
   readonly schemaRegistry?: { url: string; username?: string; password?: string };
   /** Retention per telemetry table, milliseconds; unset ones are left as they are. */
   readonly retention: { readonly rawMs?: number; readonly rollup1mMs?: number; readonly rollup1hMs?: number };
+  /** The ClickHouse cluster the tables live on (retention then changes the local tables on every node). */
+  readonly cluster?: string;
   /** A partition whose batch needed insert retries pauses this long, so ClickHouse catches up. */
   readonly pauseOnTroubleMs: number;
   /** Fault injection for the crash tests: SIGKILL this process at that point. */
@@ -81,6 +83,7 @@ export function loadRecorderConfig(env: Env = process.env): RecorderConfig {
       ? { url: s.schemaRegistryUrl, username: s.schemaRegistryUser, password: s.schemaRegistryPassword }
       : undefined,
     retention,
+    cluster: loadSettings({ cluster: storeSettings.clickhouseCluster }, env).cluster,
     pauseOnTroubleMs: s.pauseOnTroubleMs,
     testKillAt,
   };

@@ -39,6 +39,10 @@ export const storeSettings = {
   clickhouseUser: setting.string('CLICKHOUSE_USER', { default: 'default' }),
   clickhousePassword: setting.string('CLICKHOUSE_PASSWORD', { default: '' }),
   clickhouseDatabase: setting.string('CLICKHOUSE_DATABASE', { default: 'aftershock' }),
+  clickhouseCluster: setting.optionalString(
+    'CLICKHOUSE_CLUSTER',
+    'cluster in the server remote_servers whose tables `aftershock migrate --cluster` created',
+  ),
   dataDir: setting.string('AFTERSHOCK_DATA_DIR', {
     default: '.data',
     description: 'directory for embedded data',
