@@ -23,8 +23,9 @@ RUN npm install --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY apps ./apps
 COPY libs ./libs
-RUN npm run build \
- && find dist -name '*.spec.js*' -delete -o -name '*.int-spec.js*' -delete -o -name '*.spec-support.js*' -delete \
+# Tests are not part of the image (and some import test/, which is not copied).
+RUN find apps libs \( -name '*.spec.ts' -o -name '*.int-spec.ts' -o -name '*.spec-support.ts' \) -delete \
+ && npm run build \
  && rm -rf dist/libs/testing dist/.tsbuildinfo
 
 # --- production dependencies only -----------------------------------------------------------
