@@ -27,16 +27,18 @@ check() { # name, then a command that succeeds when the check passes
 run_() { podman_ run --rm --network none "${container_limits[@]}" "$@"; }
 
 for image in "$service" "$aio"; do
-  check "$image: aftershock --version prints $version" \
-    bash -c "[[ \"\$(\$0 \"\$@\")\" == '$version' ]]" run_ "$image" --version
+  printed=$(run_ "$image" --version 2>&1)
+  check "$image: aftershock --version prints $version" test "$printed" = "$version"
 done
-check "service image runs as uid 1000" bash -c '[[ "$("$0" "$@")" == 1000 ]]' \
-  run_ --entrypoint id "$service" -u
-check "service image holds no chDB engine" bash -c '! "$0" "$@"' \
-  run_ --entrypoint ls "$service" /app/node_modules/@chdb
-check "service image without CLICKHOUSE_URL names the fix" bash -c \
-  '"$0" "$@" 2>&1 | grep -q "set CLICKHOUSE_URL to a ClickHouse server, or use the all-in-one image"' \
-  run_ --read-only --tmpfs /tmp "$service" migrate
+uid=$(run_ --entrypoint id "$service" -u 2>&1)
+check "service image runs as uid 1000" test "$uid" = 1000
+chdb=$(run_ --entrypoint ls "$service" /app/node_modules 2>&1)
+check "service image holds no chDB engine" test -z "$(grep -x @chdb <<<"$chdb")" -a -n "$(grep -x kafkajs <<<"$chdb")"
+refused=$(run_ --read-only --tmpfs /tmp "$service" migrate 2>&1)
+check "service image without CLICKHOUSE_URL names the fix" \
+  grep -q "set CLICKHOUSE_URL to a ClickHouse server, or use the all-in-one image" <<<"$refused"
+help=$(run_ "$service" 2>&1)
+check "service image's default command lists the apps' command" grep -q "run one app in service mode" <<<"$help"
 
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 data=$(mktemp -d "$containers_dir/tmp/data.XXXXXX")
