@@ -58,6 +58,33 @@ describe('deploy/ validates', () => {
     });
   }
 
+  for (const [what, breakIt, expected] of [
+    [
+      'a misspelt field',
+      (y: string) => y.replace('readinessProbe:', 'readynessProbe:'),
+      /unknown field ".*readynessProbe"/,
+    ],
+    [
+      'a wrong type',
+      (y: string) => y.replace(/replicas: \d+/, 'replicas: two'),
+      /cannot unmarshal string .*replicas/,
+    ],
+    [
+      'a Service port no container declares',
+      (y: string) => y.replace('targetPort: http', 'targetPort: htp'),
+      /targetPort "htp" is not a container port/,
+    ],
+  ] as const) {
+    it(`the strict decoding fails on ${what}`, () => {
+      const result = spawnSync(join(bin, 'deploy-check'), ['k8s', '-'], {
+        input: breakIt(render([])),
+        encoding: 'utf8',
+      });
+      assert.notEqual(result.status, 0);
+      assert.match(result.stdout, expected);
+    });
+  }
+
   it('the values schema refuses an unknown key and a malformed duration', () => {
     const result = spawnSync(
       join(bin, 'helm'),
