@@ -144,12 +144,12 @@ describe('/metrics of a service-mode app on the real broker', () => {
     ]);
     const after = await eventually(async () => {
       const now = await scrape(url);
-      assert.equal(total(now, 'messaging_client_consumed_messages_total', where), 3);
+      // At least once: a redelivery after a rebalance may count a message twice, never less than once.
+      assert.ok(total(now, 'messaging_client_consumed_messages_total', where) >= 3);
       return now;
     }, 60_000);
-    assert.equal(
-      total(after, 'aftershock_messaging_dead_lettered_total', { messaging_destination_name: raw }),
-      1,
+    assert.ok(
+      total(after, 'aftershock_messaging_dead_lettered_total', { messaging_destination_name: raw }) >= 1,
     );
     // Unkeyed messages spread over the topic's partitions: one series each, all caught up.
     const lag = series(after, 'aftershock_messaging_consumer_lag', where);
