@@ -59,7 +59,8 @@ COPY libs/ingestion/proto ./libs/ingestion/proto
 COPY apps/api/ui ./apps/api/ui
 COPY apps/api/src/queries/sql ./apps/api/src/queries/sql
 COPY deploy/policy ./deploy/policy
-# /data is the only place the apps write (embedded chDB, the all-in-one's files); owned by node.
+# /data is the only place the apps write (the all-in-one's embedded chDB and durable log in
+# /data/bus, AFTERSHOCK_BUS=embedded); owned by node.
 RUN mkdir -p /data && chown 1000:1000 /data
 USER 1000:1000
 VOLUME ["/data"]

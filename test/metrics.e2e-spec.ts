@@ -117,7 +117,10 @@ describe('/metrics of the all-in-one process', () => {
       messaging_destination_name: TOPICS.alerts,
     });
     assert.ok(lag.length > 0, 'consumer lag per partition of the alerts topic');
-    for (const s of lag) assert.ok(s.labels.messaging_destination_partition_id !== undefined && s.value >= 0);
+    for (const s of lag) {
+      assert.ok(s.labels.messaging_destination_partition_id !== undefined && s.value >= 0);
+      assert.equal(s.labels.messaging_system, 'embedded', 'the all-in-one default bus, by its name');
+    }
     assert.equal(series(after, 'aftershock_verifications_active').length, 1);
     assert.ok(total(after, 'aftershock_incidents_active') >= 1, 'the incident is still active');
   });

@@ -7,11 +7,11 @@ import type { Attributes } from '@opentelemetry/api';
 import { extractTraceContext, withSpan, type Logger } from '#observability';
 import { backoffDelay, DEFAULT_BACKOFF, sleepUnlessAborted, type BackoffPolicy } from './backoff.js';
 import { toDeadLetterMessage } from './dead-letter.js';
-import { consumerMetrics, countDeadLetters } from './metrics.js';
+import { consumerMetrics, countDeadLetters, type BusSystem } from './metrics.js';
 import type { Assignment, BatchHandler, BatchResult, PartitionBatch, Producer, Rejection } from './port.js';
 
 export interface BatchRunnerOptions {
-  readonly system: 'kafka' | 'memory';
+  readonly system: BusSystem;
   readonly groupId: string;
   readonly handler: BatchHandler;
   /** Where dead letters go; the bus itself, so they are durable (acks=all) before the commit. */

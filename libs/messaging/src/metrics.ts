@@ -42,9 +42,12 @@ export function countDeadLetters(codes: readonly string[], attributes: Attribute
     consumerMetrics.deadLettered.add(count, { ...attributes, 'error.type': code });
 }
 
+/** The bus behind a consumer, as `messaging.system` names it. */
+export type BusSystem = 'kafka' | 'embedded' | 'memory';
+
 /** The group's lag on one partition after a commit: messages in the log past `next`. */
 export function recordConsumerLag(
-  system: 'kafka' | 'memory',
+  system: BusSystem,
   groupId: string,
   topic: string,
   partition: number,

@@ -9,6 +9,7 @@ import {
   parseTokens,
   loadBusConfig,
   loadSettings,
+  loadWireConfig,
   serverSettings,
   storeSettings,
   type Env,
@@ -20,6 +21,9 @@ import { createLogger, installTraceContextPropagation, startTraceExport, type Lo
 import { InfraModule, type InfraOptions } from './infra.module.js';
 import { JsonNestLogger } from './nest-logger.js';
 import { connectConsumers, type ConsumerSpec } from './consumers.js';
+import { servesTokenRoutes } from './auth.guard.js';
+import { installSecurityHeaders } from './security-headers.js';
+import { DrainGate } from './drain-gate.js';
 import { httpMetrics } from './http-metrics.js';
 import type { ShutdownSequence } from './shutdown.js';
 import { SHUTDOWN } from './tokens.js';
@@ -69,9 +73,10 @@ export function loadAppConfig(spec: AppSpec, env: Env = process.env) {
   const server = attempt(() => loadSettings(serverSettings, merged));
   const tokens = attempt(() => parseTokens(server?.tokens));
   const bus = spec.needs.bus ? attempt(() => loadBusConfig(merged)) : undefined;
+  const wire = spec.needs.bus ? attempt(() => loadWireConfig(merged)) : undefined;
   const store = spec.needs.store ? attempt(() => loadSettings(storeSettings, merged)) : undefined;
   if (problems.length > 0) throw new ConfigError(problems);
-  return { server: server!, bus, store, tokens: tokens ?? [] };
+  return { server: server!, bus, wire, store, tokens: tokens ?? [] };
 }
 
 export async function startApp(spec: AppSpec, env: Env = process.env): Promise<RunningApp> {
@@ -87,6 +92,7 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
     tokens: config.tokens,
     maxBodyBytes: config.server.maxBodyBytes,
     bus: config.bus,
+    wire: config.wire,
     store: config.store ? { ...config.store, migrate: spec.migrateOnStart ?? false } : undefined,
   };
 
@@ -99,6 +105,17 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
     // Each module parses its own bodies (raw bytes for ingest, JSON with limits for the API).
     bodyParser: false,
   });
+  installSecurityHeaders(app);
+  if (config.tokens.length === 0 && servesTokenRoutes(app)) {
+    logger.warn('no access tokens configured: every API and ingest request is refused with 401', {
+      setting: 'AFTERSHOCK_TOKENS',
+      example: 'AFTERSHOCK_TOKENS=ops=read+write:<secret of 16+ characters>',
+    });
+  }
+  // First in, first to close at shutdown: every request passes the drain gate.
+  const gate = new DrainGate();
+  app.use(gate.middleware);
+  app.get<ShutdownSequence>(SHUTDOWN).register('close-door', 'http (503 while draining)', () => gate.close());
   app.use(httpMetrics);
   if (traces) app.get<ShutdownSequence>(SHUTDOWN).register('flush', 'trace export', () => traces.shutdown());
   if (config.bus) {
@@ -122,31 +139,50 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
  * SIGTERM/SIGINT → orderly close (the ShutdownSequence runs in beforeApplicationShutdown), then
  * exit 0; exit 1 when it does not finish within SHUTDOWN_TIMEOUT. NestJS's own shutdown hooks
  * re-raise the signal after closing, which reads as a crash to supervisors; this does not.
+ * Installed before the app starts: a signal that arrives while it starts (a supervisor that
+ * stops it at once, a test that stops it on the `started` log) is kept and answered with the
+ * same orderly close once the app is up, instead of killing the process halfway. The same signal
+ * a second time is not caught: it stops the process at once, as an impatient operator means.
  */
-function exitOnSignals(running: RunningApp): void {
-  let closing = false;
+function exitOnSignals(): { started(running: RunningApp): void; failed(): void } {
+  let running: RunningApp | undefined;
+  let received: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (closing) return;
-    closing = true;
-    running.logger.info('shutting down', { signal });
-    const timer = setTimeout(() => {
-      running.logger.error('shutdown timed out', { timeoutMs: running.config.shutdownTimeoutMs });
-      process.exit(1);
-    }, running.config.shutdownTimeoutMs);
-    timer.unref();
-    running.close().then(
-      () => {
-        running.logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        running.logger.error('shutdown failed', { error });
-        process.exit(1);
-      },
-    );
+    if (received) return;
+    received = signal;
+    if (running) shutDown(running, signal);
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  return {
+    started(app) {
+      running = app;
+      if (received) shutDown(app, received);
+    },
+    failed() {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    },
+  };
+}
+
+function shutDown(running: RunningApp, signal: NodeJS.Signals): void {
+  running.logger.info('shutting down', { signal });
+  const timer = setTimeout(() => {
+    running.logger.error('shutdown timed out', { timeoutMs: running.config.shutdownTimeoutMs });
+    process.exit(1);
+  }, running.config.shutdownTimeoutMs);
+  timer.unref();
+  running.close().then(
+    () => {
+      running.logger.info('stopped');
+      process.exit(0);
+    },
+    (error: unknown) => {
+      running.logger.error('shutdown failed', { error });
+      process.exit(1);
+    },
+  );
 }
 
 function storeKind(store: { clickhouseUrl?: string }): string {
@@ -155,11 +191,13 @@ function storeKind(store: { clickhouseUrl?: string }): string {
 
 /** Entry point for `main.ts` files: config errors exit with a named message, not a stack. */
 export async function runApp(spec: AppSpec): Promise<RunningApp | undefined> {
+  const signals = exitOnSignals();
   try {
     const running = await startApp(spec);
-    exitOnSignals(running);
+    signals.started(running);
     return running;
   } catch (error) {
+    signals.failed();
     if (error instanceof ConfigError) {
       process.stderr.write(`aftershock ${spec.name}: ${error.message}\n`);
       process.exitCode = CONFIG_ERROR_EXIT_CODE;

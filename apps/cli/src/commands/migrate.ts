@@ -2,14 +2,16 @@ import { ConfigError, loadSettings, storeSettings } from '#config';
 import { createLogger } from '#observability';
 import { CONFIG_ERROR_EXIT_CODE } from '#platform';
 import { checkClusterName, createClickHouseStore, runClusterMigrations, runMigrations } from '#storage';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 
-export const migrateCommand: Command = {
+export const migrateCommand = defineCommand({
   name: 'migrate',
   summary: 'apply pending ClickHouse migrations (run as exactly one step, never from every replica)',
   usage:
     'aftershock migrate [--data-dir DIR] [--cluster NAME]   (CLICKHOUSE_URL selects a server, unset = embedded chDB; ' +
     '--cluster or CLICKHOUSE_CLUSTER: replicated tables behind Distributed ones on that cluster)',
+  options: { 'data-dir': { type: 'string' }, cluster: { type: 'string' } },
+  maxPositionals: 0,
   async run(args) {
     if (args.options['data-dir']) process.env.AFTERSHOCK_DATA_DIR = args.options['data-dir'];
     if (args.options.cluster) process.env.CLICKHOUSE_CLUSTER = args.options.cluster;
@@ -41,7 +43,7 @@ export const migrateCommand: Command = {
       await store.close();
     }
   },
-};
+});
 
 /** A cluster needs a server, and a name that can be written into ON CLUSTER. */
 function checkCluster(cluster: string, url: string | undefined): void {

@@ -2,7 +2,7 @@
 // every app, chosen by command. The app's module is loaded only when asked for.
 import type { AppSpec } from '#platform';
 import { runApp } from '#platform';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 
 const APPS: Readonly<Record<string, () => Promise<AppSpec>>> = {
   ingest: async () => (await import('../../../ingest/src/ingest.app.js')).ingestApp,
@@ -14,16 +14,18 @@ const APPS: Readonly<Record<string, () => Promise<AppSpec>>> = {
 
 export const APP_NAMES = Object.keys(APPS);
 
-export const runCommand: Command = {
+export const runCommand = defineCommand({
   name: 'run',
   summary: `run one app in service mode against Kafka and ClickHouse (${APP_NAMES.join(', ')})`,
   usage: `aftershock run <${APP_NAMES.join('|')}>   (settings from the environment; see the README)`,
+  options: {},
+  maxPositionals: 1,
   async run(args) {
-    const [name, ...extra] = args.positional;
+    const [name] = args.positional;
     const load = name === undefined ? undefined : APPS[name];
-    if (!load || extra.length > 0) {
+    if (!load) {
       process.stderr.write(
-        `aftershock run: ${name === undefined ? 'name an app' : `unknown app "${[name, ...extra].join(' ')}"`}; ` +
+        `aftershock run: ${name === undefined ? 'name an app' : `unknown app "${name}"`}; ` +
           `one of: ${APP_NAMES.join(', ')}\n`,
       );
       return 2;
@@ -32,4 +34,4 @@ export const runCommand: Command = {
     if (!running) return process.exitCode === undefined ? 1 : Number(process.exitCode);
     return undefined; // keep serving until a signal
   },
-};
+});
