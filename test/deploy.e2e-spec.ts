@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { projectPath } from '#config';
+import { parseTokens, projectPath } from '#config';
 import { TOPICS } from '#contracts';
 import { DEFAULT_RAW_TOPICS } from '../apps/ingest/src/ingest.settings.js';
 
@@ -128,6 +128,38 @@ describe('deploy/ validates', () => {
       assert.match(output, /0 problems/);
     });
   }
+
+  it('the tokens the chart generates and compose passes on parse as named AFTERSHOCK_TOKENS', () => {
+    const secret = render([])
+      .split(/^---$/m)
+      .map((doc) => parse(doc) as { kind?: string; stringData?: Record<string, string> } | null)
+      .find((o) => o?.kind === 'Secret');
+    const generated = parseTokens(secret?.stringData?.AFTERSHOCK_TOKENS);
+    assert.deepEqual(
+      generated.map((t) => [t.name, [...t.scopes].sort()]),
+      [
+        ['ingest', ['ingest']],
+        ['ui', ['read', 'write']],
+      ],
+    );
+    const env = Object.fromEntries(
+      readFileSync(projectPath('deploy', 'compose', '.env.example'), 'utf8')
+        .split('\n')
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    const compose = parse(readFileSync(projectPath('deploy', 'compose', 'compose.yaml'), 'utf8')) as {
+      'x-aftershock': { environment: Record<string, string> };
+    };
+    const tokens = compose['x-aftershock'].environment.AFTERSHOCK_TOKENS!.replace(
+      /\$\{(\w+):\?[^}]*\}/g,
+      (_, name: string) => env[name] ?? '',
+    );
+    assert.deepEqual(
+      parseTokens(tokens).map((t) => t.name),
+      ['ingest', 'ui'],
+    );
+  });
 
   it('alert rules and the dashboard name only metrics the apps define', () => {
     const { defined, labels } = definedNames();
