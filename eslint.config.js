@@ -15,7 +15,18 @@ const adapters = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.toolchain/**', '.kafka/**', '.data/**', 'reports/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.toolchain/**',
+      '.kafka/**',
+      '.data/**',
+      'reports/**',
+      '.cache/**',
+      '.tools/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

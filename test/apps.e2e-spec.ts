@@ -143,6 +143,25 @@ describe('all-in-one through the aftershock CLI', () => {
     );
   });
 
+  it('a SIGTERM while the app is starting is kept: the app finishes starting, then stops in order with exit 0', async () => {
+    const proc = startProcess(
+      'bin/aftershock.js',
+      ['start', '--port', '0', '--data-dir', freshDataDir()],
+      {},
+    );
+    // The first log line comes from inside the start-up (Nest creating the app), long before
+    // the embedded store is migrated and the app listens.
+    await proc.waitForLog(() => true);
+    proc.child.kill('SIGTERM');
+    const { code, signal } = await proc.exited();
+    assert.equal(signal, null, 'not killed by the signal');
+    assert.equal(code, 0, proc.stderr());
+    const said = proc.lines.map((l) => l.msg);
+    assert.ok(said.indexOf('started') >= 0, 'the start-up was finished');
+    assert.ok(said.indexOf('shutting down') > said.indexOf('started'), JSON.stringify(said));
+    assert.ok(said.includes('stopped'), JSON.stringify(said));
+  });
+
   it('`aftershock migrate` applies migrations once; a second run applies nothing', async () => {
     const dataDir = freshDataDir();
     const first = startProcess('bin/aftershock.js', ['migrate', '--data-dir', dataDir], {});

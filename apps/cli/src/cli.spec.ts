@@ -46,7 +46,7 @@ describe('the aftershock command line', () => {
   });
 
   it('every other command refuses an unknown option with exit 2', () => {
-    for (const command of ['start', 'migrate', 'replay', 'templates']) {
+    for (const command of ['start', 'run', 'migrate', 'replay', 'templates']) {
       const run = aftershock(command, '--nope');
       assert.equal(run.code, 2, command);
       assert.equal(

@@ -8,6 +8,7 @@ type AnyCommand = Command<any>;
 // `templates` or `assess` in a pipeline should not pay for at every start.
 const commands: readonly { readonly name: string; load(): Promise<AnyCommand> }[] = [
   { name: 'start', load: async () => (await import('./commands/start.js')).startCommand },
+  { name: 'run', load: async () => (await import('./commands/run.js')).runCommand },
   { name: 'migrate', load: async () => (await import('./commands/migrate.js')).migrateCommand },
   { name: 'replay', load: async () => (await import('./commands/replay.js')).replayCommand },
   { name: 'templates', load: async () => (await import('./commands/templates.js')).templatesCommand },

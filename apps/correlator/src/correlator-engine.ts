@@ -48,6 +48,7 @@ import {
 import { CORRELATOR_GROUP, loadCorrelatorConfig, type CorrelatorConfig } from './correlator.settings.js';
 import { DEFAULT_WEBHOOK, WebhookNotifier } from './notify/webhook-notifier.js';
 import { readHistory } from './rebuild/read-history.js';
+import { countOutputs, observeEngine } from './correlator.metrics.js';
 
 export type RefusedCommand = Extract<CorrelatorOutput, { type: 'refused' }>;
 
@@ -61,6 +62,7 @@ interface Ownership {
 export class CorrelatorEngine {
   readonly config: CorrelatorConfig = loadCorrelatorConfig();
   private correlator!: Correlator;
+  private verifier!: DeploymentVerifier;
   private settings!: CorrelatorSettings;
   private edges!: readonly Edge[];
   private notifier: WebhookNotifier | undefined;
@@ -100,7 +102,12 @@ export class CorrelatorEngine {
     );
     this.settings = { ...DEFAULT_CORRELATOR_SETTINGS, placement };
     this.edges = catalog.edges;
-    this.correlator = this.createCorrelator();
+    ({ correlator: this.correlator, verifier: this.verifier } = this.createCorrelator());
+    const stopObserving = observeEngine({
+      activeVerifications: () => this.verifier.activeChanges().length,
+      activeIncidents: () => this.correlator.activeIncidents().length,
+    });
+    this.shutdown.register('disconnect', 'correlator metrics', stopObserving);
     this.logger.info('correlator ready', { services: catalog.services.length, edges: catalog.edges.length });
     if (this.config.webhookUrl) {
       this.notifier = new WebhookNotifier(
@@ -172,13 +179,14 @@ export class CorrelatorEngine {
     const history = await readHistory(this.bus, this.codec, assignment, CORRELATOR_GROUP, now, this.horizons);
     // Always a fresh correlator, even with no signals to replay: the one before may hold
     // verifications, incidents and timers of partitions that are another instance's now.
-    const correlator = this.createCorrelator();
+    const { correlator, verifier } = this.createCorrelator();
     const { publish, ...summary } = restoreCorrelator(correlator, history, {
       verifySince: now - this.horizons.verifyWithinMs,
       unsettledSince: now - this.horizons.signalsMs,
       owns: (service) => this.owns(service),
     });
     this.correlator = correlator;
+    this.verifier = verifier;
     await this.publish(publish);
     return {
       changes: history.changes.length,
@@ -202,13 +210,11 @@ export class CorrelatorEngine {
     return { ...DEFAULT_VERIFIER_SETTINGS, idleTimeoutMs: this.config.idleTimeoutMs };
   }
 
-  private createCorrelator(): Correlator {
-    return new Correlator(
-      new DeploymentVerifier(this.verifierSettings(), this.clock),
-      new AnomalyDetector(),
-      this.settings,
-      this.edges,
-    );
+  /** A fresh correlator, and its verifier (whose running verifications the metrics report). */
+  private createCorrelator(): { correlator: Correlator; verifier: DeploymentVerifier } {
+    const verifier = new DeploymentVerifier(this.verifierSettings(), this.clock);
+    const correlator = new Correlator(verifier, new AnomalyDetector(), this.settings, this.edges);
+    return { correlator, verifier };
   }
 
   activeIncidents() {
@@ -217,6 +223,7 @@ export class CorrelatorEngine {
 
   private async publish(outputs: readonly CorrelatorOutput[]): Promise<void> {
     if (outputs.length === 0) return;
+    countOutputs(outputs);
     const verdicts: OutboundMessage[] = [];
     const incidents: OutboundMessage[] = [];
     for (const output of outputs) {

@@ -5,7 +5,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TOPICS } from '#contracts';
 import type { Clock } from '#core';
-import { MESSAGE_BUS, toDeadLetterMessage, type MessageBus } from '#messaging';
+import { countDeadLetters, MESSAGE_BUS, toDeadLetterMessage, type MessageBus } from '#messaging';
 import { CLOCK } from '#platform';
 
 export interface HttpRefusal {
@@ -17,6 +17,9 @@ export interface HttpRefusal {
   readonly code: string;
   readonly reason: string;
 }
+
+/** Stands for the consumer group in dead letters refused over HTTP. */
+const HTTP_GROUP = 'aftershock-ingest-http';
 
 @Injectable()
 export class DeadLetterPublisher {
@@ -36,7 +39,11 @@ export class DeadLetterPublisher {
       timestamp: this.clock.now(),
     };
     await this.bus.send(TOPICS.deadLetters, [
-      toDeadLetterMessage({ message, code: refusal.code, reason: refusal.reason }, 'aftershock-ingest-http'),
+      toDeadLetterMessage({ message, code: refusal.code, reason: refusal.reason }, HTTP_GROUP),
     ]);
+    countDeadLetters([refusal.code], {
+      'messaging.consumer.group.name': HTTP_GROUP,
+      'messaging.destination.name': refusal.source,
+    });
   }
 }

@@ -1,6 +1,6 @@
 // Settings of the recorder: which topics it records (and which event each carries), retention of
 // the telemetry tables, and how long to pause a partition after ClickHouse had trouble.
-import { busSettings, ConfigError, loadSettings, setting, type Env } from '#config';
+import { busSettings, ConfigError, loadSettings, setting, storeSettings, type Env } from '#config';
 import { TOPIC_EVENTS, type EventName } from '#contracts';
 import { recordableEvents } from '#storage';
 
@@ -10,6 +10,7 @@ const EVENTS = new Set<string>(recordableEvents());
 const recorderSettings = {
   topics: setting.optionalString('RECORDER_TOPICS', 'topic=event,... (replaces the defaults)'),
   deadLetterTopic: busSettings.deadLetterTopic,
+  cluster: storeSettings.clickhouseCluster,
   pauseOnTroubleMs: setting.duration('RECORDER_PAUSE_ON_TROUBLE', { default: 2_000 }),
   testKillAt: setting.optionalString('RECORDER_TEST_KILL_AT', 'intent:N or write:N (tests only)'),
 };
@@ -31,6 +32,8 @@ export interface RecorderConfig {
   readonly topics: Readonly<Record<string, EventName>>;
   /** Retention per telemetry table, milliseconds; unset ones are left as they are. */
   readonly retention: { readonly rawMs?: number; readonly rollup1mMs?: number; readonly rollup1hMs?: number };
+  /** The ClickHouse cluster the tables live on (retention then changes the local tables on every node). */
+  readonly cluster?: string;
   /** A partition whose batch needed insert retries pauses this long, so ClickHouse catches up. */
   readonly pauseOnTroubleMs: number;
   /** Fault injection for the crash tests: SIGKILL this process at that point. */
@@ -63,6 +66,7 @@ export function loadRecorderConfig(env: Env = process.env): RecorderConfig {
   return {
     topics,
     retention,
+    cluster: s.cluster,
     pauseOnTroubleMs: s.pauseOnTroubleMs,
     testKillAt,
   };

@@ -17,6 +17,6 @@ export class RetentionService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await applyTelemetryRetention(this.store, this.config.retention, this.logger);
+    await applyTelemetryRetention(this.store, this.config.retention, this.logger, this.config.cluster);
   }
 }

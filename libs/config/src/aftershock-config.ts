@@ -114,6 +114,10 @@ export const storeSettings = {
   clickhouseUser: setting.string('CLICKHOUSE_USER', { default: 'default' }),
   clickhousePassword: setting.string('CLICKHOUSE_PASSWORD', { default: '' }),
   clickhouseDatabase: setting.string('CLICKHOUSE_DATABASE', { default: 'aftershock' }),
+  clickhouseCluster: setting.optionalString(
+    'CLICKHOUSE_CLUSTER',
+    'cluster in the server remote_servers whose tables `aftershock migrate --cluster` created',
+  ),
   dataDir: dataDirSetting,
 };
 

@@ -7,7 +7,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { extractTraceContext, withSpan, type Logger } from '#observability';
 import { backoffDelay, DEFAULT_BACKOFF, sleepUnlessAborted, type BackoffPolicy } from './backoff.js';
 import { toDeadLetterMessage } from './dead-letter.js';
-import { consumerMetrics } from './metrics.js';
+import { consumerMetrics, countDeadLetters, type BusSystem } from './metrics.js';
 import type {
   Assignment,
   BatchHandler,
@@ -19,7 +19,7 @@ import type {
 } from './port.js';
 
 export interface BatchRunnerOptions {
-  readonly system: 'kafka' | 'embedded' | 'memory';
+  readonly system: BusSystem;
   readonly groupId: string;
   readonly handler: BatchHandler;
   /** Where dead letters go; the bus itself, so they are durable (acks=all) before the commit. */
@@ -48,7 +48,11 @@ export class BatchRunner {
 
   constructor(private readonly options: BatchRunnerOptions) {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.metricAttributes = { 'messaging.consumer.group.name': options.groupId };
+    this.metricAttributes = {
+      'messaging.system': options.system,
+      'messaging.operation.name': 'process',
+      'messaging.consumer.group.name': options.groupId,
+    };
   }
 
   /**
@@ -95,7 +99,7 @@ export class BatchRunner {
     for (let attempt = 1; !stop.aborted; attempt++) {
       try {
         const result = await this.attempt(batch, attempt, handled);
-        this.record(batch, result, started);
+        this.record(batch, started);
         return { done: true, pauseMs: Math.max(0, result.pauseMs ?? 0), next: nextOffset(batch, result) };
       } catch (error) {
         consumerMetrics.failedAttempts.add(1, {
@@ -165,6 +169,10 @@ export class BatchRunner {
       deadLetterTopic,
       rejected.map((rejection) => toDeadLetterMessage(rejection, groupId)),
     );
+    countDeadLetters(
+      rejected.map((r) => r.code),
+      { 'messaging.consumer.group.name': groupId, 'messaging.destination.name': batch.topic },
+    );
     logger.warn('messages sent to the dead-letter topic', {
       ...describe(batch),
       deadLetterTopic,
@@ -172,12 +180,11 @@ export class BatchRunner {
     });
   }
 
-  private record(batch: PartitionBatch, result: BatchResult, started: number): void {
+  private record(batch: PartitionBatch, started: number): void {
     const attributes = { ...this.metricAttributes, 'messaging.destination.name': batch.topic };
-    const rejected = result.rejected?.length ?? 0;
-    consumerMetrics.handled.add(batch.messages.length - rejected, attributes);
-    if (rejected > 0) consumerMetrics.deadLettered.add(rejected, attributes);
-    consumerMetrics.batchDuration.record((performance.now() - started) / 1000, attributes);
+    consumerMetrics.consumed.add(batch.messages.length, attributes);
+    consumerMetrics.batchSize.record(batch.messages.length, attributes);
+    consumerMetrics.processDuration.record((performance.now() - started) / 1000, attributes);
   }
 }
 

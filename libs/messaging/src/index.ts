@@ -26,3 +26,4 @@ export {
 } from './dead-letter.js';
 export { partitionForKey, murmur2 } from './murmur2.js';
 export { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_IN_FLIGHT_BATCHES } from './subscribe-options.js';
+export { countDeadLetters } from './metrics.js';

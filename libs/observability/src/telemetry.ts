@@ -1,9 +1,11 @@
-// Aftershock's own spans and metrics, through @opentelemetry/api only: any OpenTelemetry SDK
-// the operator installs picks them up; without one they cost next to nothing.
-import { metrics, trace, SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
+// Aftershock's own spans and metrics. Metrics go to the SDK's Prometheus reader (metrics-sdk);
+// spans are recorded and exported only when OTLP export is configured (tracing.ts), and cost
+// next to nothing otherwise.
+import { trace, SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { meterProvider } from './metrics-sdk.js';
 
 export const tracer = trace.getTracer('aftershock');
-export const meter = metrics.getMeter('aftershock');
+export const meter = meterProvider.getMeter('aftershock');
 
 /** Runs `work` in a span that records errors and always ends. */
 export async function withSpan<T>(

@@ -17,13 +17,14 @@ import {
   packageVersion,
 } from '#config';
 import type { Clock } from '#core';
-import { createLogger, installTraceContextPropagation, type Logger } from '#observability';
+import { createLogger, installTraceContextPropagation, startTraceExport, type Logger } from '#observability';
 import { InfraModule, type InfraOptions } from './infra.module.js';
 import { JsonNestLogger } from './nest-logger.js';
 import { connectConsumers, type ConsumerSpec } from './consumers.js';
 import { servesTokenRoutes } from './auth.guard.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { DrainGate } from './drain-gate.js';
+import { httpMetrics } from './http-metrics.js';
 import type { ShutdownSequence } from './shutdown.js';
 import { SHUTDOWN } from './tokens.js';
 
@@ -82,8 +83,10 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
   const config = loadAppConfig(spec, env);
   installTraceContextPropagation();
   const logger = createLogger({ level: config.server.logLevel, fields: { app: spec.name } });
+  const appInfo = { name: spec.name, version: packageVersion() };
+  const traces = startTraceExport(appInfo);
   const infra: InfraOptions = {
-    app: { name: spec.name, version: packageVersion() },
+    app: appInfo,
     logger,
     clock: spec.clock,
     tokens: config.tokens,
@@ -113,6 +116,8 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
   const gate = new DrainGate();
   app.use(gate.middleware);
   app.get<ShutdownSequence>(SHUTDOWN).register('close-door', 'http (503 while draining)', () => gate.close());
+  app.use(httpMetrics);
+  if (traces) app.get<ShutdownSequence>(SHUTDOWN).register('flush', 'trace export', () => traces.shutdown());
   if (config.bus) {
     const { topicPartitions: partitions, topicRetentionMs: retentionMs } = config.bus;
     await connectConsumers(app, spec.consumers ?? [], { partitions, retentionMs });
@@ -125,6 +130,7 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
     url,
     bus: config.bus?.bus,
     store: config.store ? storeKind(config.store) : undefined,
+    traces: traces ? 'otlp' : 'off',
   });
   return { app, url, logger, config: config.server, close: () => app.close() };
 }
@@ -133,31 +139,50 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
  * SIGTERM/SIGINT → orderly close (the ShutdownSequence runs in beforeApplicationShutdown), then
  * exit 0; exit 1 when it does not finish within SHUTDOWN_TIMEOUT. NestJS's own shutdown hooks
  * re-raise the signal after closing, which reads as a crash to supervisors; this does not.
+ * Installed before the app starts: a signal that arrives while it starts (a supervisor that
+ * stops it at once, a test that stops it on the `started` log) is kept and answered with the
+ * same orderly close once the app is up, instead of killing the process halfway. The same signal
+ * a second time is not caught: it stops the process at once, as an impatient operator means.
  */
-function exitOnSignals(running: RunningApp): void {
-  let closing = false;
+function exitOnSignals(): { started(running: RunningApp): void; failed(): void } {
+  let running: RunningApp | undefined;
+  let received: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (closing) return;
-    closing = true;
-    running.logger.info('shutting down', { signal });
-    const timer = setTimeout(() => {
-      running.logger.error('shutdown timed out', { timeoutMs: running.config.shutdownTimeoutMs });
-      process.exit(1);
-    }, running.config.shutdownTimeoutMs);
-    timer.unref();
-    running.close().then(
-      () => {
-        running.logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        running.logger.error('shutdown failed', { error });
-        process.exit(1);
-      },
-    );
+    if (received) return;
+    received = signal;
+    if (running) shutDown(running, signal);
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  return {
+    started(app) {
+      running = app;
+      if (received) shutDown(app, received);
+    },
+    failed() {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    },
+  };
+}
+
+function shutDown(running: RunningApp, signal: NodeJS.Signals): void {
+  running.logger.info('shutting down', { signal });
+  const timer = setTimeout(() => {
+    running.logger.error('shutdown timed out', { timeoutMs: running.config.shutdownTimeoutMs });
+    process.exit(1);
+  }, running.config.shutdownTimeoutMs);
+  timer.unref();
+  running.close().then(
+    () => {
+      running.logger.info('stopped');
+      process.exit(0);
+    },
+    (error: unknown) => {
+      running.logger.error('shutdown failed', { error });
+      process.exit(1);
+    },
+  );
 }
 
 function storeKind(store: { clickhouseUrl?: string }): string {
@@ -166,11 +191,13 @@ function storeKind(store: { clickhouseUrl?: string }): string {
 
 /** Entry point for `main.ts` files: config errors exit with a named message, not a stack. */
 export async function runApp(spec: AppSpec): Promise<RunningApp | undefined> {
+  const signals = exitOnSignals();
   try {
     const running = await startApp(spec);
-    exitOnSignals(running);
+    signals.started(running);
     return running;
   } catch (error) {
+    signals.failed();
     if (error instanceof ConfigError) {
       process.stderr.write(`aftershock ${spec.name}: ${error.message}\n`);
       process.exitCode = CONFIG_ERROR_EXIT_CODE;

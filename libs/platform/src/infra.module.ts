@@ -19,6 +19,7 @@ import { createMessageBus, MESSAGE_BUS, type MessageBus } from '#messaging';
 import type { Logger } from '#observability';
 import { CLICKHOUSE_STORE, createClickHouseStore, runMigrations, type ClickHouseStore } from '#storage';
 import { HealthController } from './health.controller.js';
+import { MetricsController } from './metrics.controller.js';
 import { Readiness } from './readiness.js';
 import { ShutdownSequence } from './shutdown.js';
 import { APP_INFO, CLOCK, HTTP_LIMITS, LOGGER, READINESS, SHUTDOWN, type AppInfo } from './tokens.js';
@@ -125,7 +126,7 @@ export class InfraModule {
     return {
       module: InfraModule,
       global: true,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [...providers, ShutdownHook],
       exports: exported,
     };

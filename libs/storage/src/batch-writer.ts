@@ -5,7 +5,7 @@
 // `pressure` so the producer can pause instead of the buffer growing without bound.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { meter, withSpan, type Logger } from '#observability';
+import { meter, SECONDS_BUCKETS, withSpan, type Logger } from '#observability';
 import { BatchQueue, type Batch, type Ticket } from './batch-queue.js';
 import { StoreError, type ClickHouseStore } from './port.js';
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './retry-policy.js';
@@ -47,16 +47,30 @@ interface WriterEvents {
   pressure: [saturated: boolean];
 }
 
+// Insert metrics: db.client.operation.duration is OpenTelemetry's database semantic convention
+// (one observation per insert attempt, error.type set on failed ones); the rest are ours.
+const insertDuration = meter.createHistogram('db.client.operation.duration', {
+  description: 'Duration of ClickHouse insert attempts',
+  unit: 's',
+  advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
+});
 const rowsWritten = meter.createCounter('aftershock.storage.rows_written', {
-  description: 'rows durably inserted',
+  description: 'Rows durably inserted into ClickHouse',
+  unit: '{row}',
 });
-const flushRetries = meter.createCounter('aftershock.storage.flush_retries', {
-  description: 'transient insert failures retried',
+const flushRetries = meter.createCounter('aftershock.storage.insert_retries', {
+  description: 'Transient insert failures that were retried',
+  unit: '{attempt}',
 });
-const flushFailures = meter.createCounter('aftershock.storage.flush_failures', {
-  description: 'flushes given up on',
+const flushFailures = meter.createCounter('aftershock.storage.insert_failures', {
+  description: 'Inserts given up on (permanent errors, or transient ones past the retry budget)',
+  unit: '{insert}',
 });
-const flushDuration = meter.createHistogram('aftershock.storage.flush_duration', { unit: 'ms' });
+const insertAttributes = (table: string) => ({
+  'db.system.name': 'clickhouse',
+  'db.operation.name': 'INSERT',
+  'db.collection.name': table,
+});
 
 export class BatchWriter<Row extends object> extends EventEmitter<WriterEvents> {
   private readonly queue = new BatchQueue<Row>();
@@ -185,14 +199,18 @@ export class BatchWriter<Row extends object> extends EventEmitter<WriterEvents> 
         await withSpan('storage.flush', { 'db.table': table, 'aftershock.rows': rows.length, attempt }, () =>
           store.insert(table, rows, { dedupToken: token }),
         );
-        flushDuration.record(performance.now() - started, { table });
-        rowsWritten.add(rows.length, { table });
+        insertDuration.record((performance.now() - started) / 1000, insertAttributes(table));
+        rowsWritten.add(rows.length, insertAttributes(table));
         return;
       } catch (caught) {
         const error = asStoreError(caught);
+        insertDuration.record((performance.now() - started) / 1000, {
+          ...insertAttributes(table),
+          'error.type': error.code ?? (error.transient ? 'transient' : 'permanent'),
+        });
         if (!error.transient || attempt >= this.retry.maxAttempts) throw error;
         const delay = backoffDelay(this.retry, attempt);
-        flushRetries.add(1, { table });
+        flushRetries.add(1, insertAttributes(table));
         this.options.logger?.warn('insert failed, retrying', {
           table,
           rows: rows.length,
@@ -219,7 +237,11 @@ export class BatchWriter<Row extends object> extends EventEmitter<WriterEvents> 
 
   private settleFailed(batch: Batch<Row>, error: StoreError): void {
     const { table, logger, onPermanentError } = this.options;
-    flushFailures.add(1, { table, transient: error.transient });
+    flushFailures.add(1, {
+      ...insertAttributes(table),
+      'error.type': error.code ?? 'unknown',
+      transient: error.transient,
+    });
     logger?.error('insert failed', { table, rows: batch.rows.length, transient: error.transient, error });
     for (const { ticket } of batch.parts) {
       if (ticket.settled) continue;

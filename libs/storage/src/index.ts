@@ -12,5 +12,10 @@ export {
 } from './migrations/migrator.js';
 export { defaultMigrationsDir, MigrationError } from './migrations/migration-files.js';
 export { MigrationLockedError } from './migrations/migration-lease.js';
+export {
+  checkClusterName,
+  runClusterMigrations,
+  type ClusterMigrationOptions,
+} from './migrations/cluster-migrations.js';
 export * from './queries/index.js';
 export * from './records/index.js';

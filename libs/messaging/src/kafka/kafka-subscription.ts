@@ -24,6 +24,7 @@ import type { ResolvedSubscribeOptions } from '../subscribe-options.js';
 import { Tenures } from '../tenures.js';
 import { HeartbeatWhileBusy } from './heartbeat.js';
 import { toInbound } from './kafka-messages.js';
+import { recordConsumerLag } from '../metrics.js';
 
 export interface KafkaSubscriptionDeps {
   readonly consumer: Consumer;
@@ -174,6 +175,8 @@ export class KafkaSubscription implements Subscription {
       await payload.commitOffsetsIfNecessary({
         topics: [{ topic, partitions: [{ partition, offset: handled.next }] }],
       });
+      const lag = Number(BigInt(payload.batch.highWatermark) - BigInt(handled.next));
+      recordConsumerLag('kafka', this.deps.options.groupId, topic, partition, lag);
       this.deps.onBatchDone?.({
         topic,
         partition,

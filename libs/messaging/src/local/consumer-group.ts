@@ -7,6 +7,7 @@
 // `maxInFlightBatches` batches per member are in the heap at once, each at most `maxBytes`.
 import type { BatchOutcome } from '../batch-runner.js';
 import type { Assignment, PartitionBatch } from '../port.js';
+import { recordConsumerLag, type BusSystem } from '../metrics.js';
 import type { LogStore, StoredPartition } from './log-store.js';
 import { Wakeup } from './wakeup.js';
 
@@ -42,6 +43,8 @@ export class ConsumerGroup {
     readonly groupId: string,
     private readonly logsOf: (topic: string) => readonly StoredPartition[],
     private readonly store: LogStore,
+    /** Names the bus in the lag metric (`messaging.system`). */
+    private readonly system: Exclude<BusSystem, 'kafka'>,
   ) {}
 
   join(member: GroupMember): void {
@@ -127,9 +130,16 @@ export class ConsumerGroup {
           continue;
         }
         const batch: PartitionBatch = { topic: log.topic, partition: log.partition, messages };
-        const outcome = await owner.deliver(batch, release, (next) =>
-          this.store.commit(this.groupId, log.topic, log.partition, Number(next)),
-        );
+        const outcome = await owner.deliver(batch, release, (next) => {
+          this.store.commit(this.groupId, log.topic, log.partition, Number(next));
+          recordConsumerLag(
+            this.system,
+            this.groupId,
+            log.topic,
+            log.partition,
+            log.endOffset - Number(next),
+          );
+        });
         if (outcome.done && outcome.pauseMs > 0) await owner.pause(outcome.pauseMs);
       }
     } finally {

@@ -199,7 +199,7 @@ export abstract class LocalBus implements MessageBus {
   private groupOf(groupId: string): ConsumerGroup {
     let group = this.groups.get(groupId);
     if (!group) {
-      group = new ConsumerGroup(groupId, (topic) => this.logsOf(topic), this.store);
+      group = new ConsumerGroup(groupId, (topic) => this.logsOf(topic), this.store, this.kind);
       this.groups.set(groupId, group);
     }
     return group;

@@ -60,12 +60,28 @@ export async function acquireSession(path: string, database: string): Promise<Se
   };
 }
 
+/**
+ * chDB's engine (half a gigabyte) is loaded only when a store opens on it, so the service image,
+ * which talks to a ClickHouse server, can leave it out; asking for it there says what to do.
+ */
+async function loadChdb(): Promise<typeof import('chdb')> {
+  try {
+    return await import('chdb');
+  } catch (error) {
+    throw new StoreError(
+      `the embedded ClickHouse engine (chDB) is not installed here (${(error as Error).message}): ` +
+        'set CLICKHOUSE_URL to a ClickHouse server, or use the all-in-one image',
+      false,
+      { cause: error },
+    );
+  }
+}
+
 async function openSession(dir: string, database: string): Promise<Session> {
+  const { Session } = await loadChdb();
   await mkdir(dir, { recursive: true });
   let session: Session;
   try {
-    // Loaded on first use: service mode (a ClickHouse server) never needs the embedded engine.
-    const { Session } = await import('chdb');
     session = new Session(dir, { connectionArgs: engineArgs() });
   } catch (error) {
     throw new StoreError(`cannot open chDB at ${dir}: ${(error as Error).message}`, false, { cause: error });

@@ -1,17 +1,16 @@
 // The cluster form of the migrations on a real cluster: only where one is configured
 // (CLICKHOUSE_URL of a node and CLICKHOUSE_CLUSTER, the name in its remote_servers with the
-// {shard}/{replica} macros set). Applies every generated migration to a fresh database, writes
-// through the Distributed tables and reads back through the repositories.
+// {shard}/{replica} macros set; deploy/clickhouse/cluster is such a cluster). Applies every
+// generated migration to a fresh database the way `aftershock migrate --cluster` does, changes
+// retention on every node, writes through the Distributed tables and reads back through the
+// repositories.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { defaultMigrationsDir, HttpStore, runMigrations } from '#storage';
+import { checkClusterName, HttpStore, runClusterMigrations } from '#storage';
 import { anIncident } from '#testing';
 import { TABLES, toIncidentRow, toTelemetryPointRows } from '../records/index.js';
-import { writeClusterMigrations } from './cluster-ddl.js';
 import { IncidentsRepository } from './incidents.repository.js';
+import { applyTelemetryRetention } from './retention.js';
 import { TelemetryRepository } from './telemetry.repository.js';
 
 const url = process.env.CLICKHOUSE_URL?.trim();
@@ -23,9 +22,7 @@ const skip =
 describe('cluster migrations on a ClickHouse cluster', () => {
   it('creates replicated and distributed tables the repositories read through', { skip }, async () => {
     // ON CLUSTER takes no query parameter: the name is checked, then written in.
-    const clusterName = /^[\w.{}-]+$/.test(cluster!)
-      ? cluster!
-      : assert.fail(`unusable cluster name ${cluster}`);
+    const clusterName = checkClusterName(cluster!);
     const database = `aftershock_cluster_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
     const credentials = {
       url: url!,
@@ -33,15 +30,20 @@ describe('cluster migrations on a ClickHouse cluster', () => {
       password: process.env.CLICKHOUSE_PASSWORD ?? '',
     };
     const admin = await HttpStore.open({ ...credentials, database: 'default' });
-    const dir = await mkdtemp(join(tmpdir(), 'aftershock-cluster-'));
     try {
-      await admin.command(`CREATE DATABASE IF NOT EXISTS {db:Identifier} ON CLUSTER '${clusterName}'`, {
-        db: database,
-      });
-      await writeClusterMigrations(defaultMigrationsDir(), dir, { cluster });
       const store = await HttpStore.open({ ...credentials, database });
       try {
-        await runMigrations(store, { migrationsDir: dir });
+        await runClusterMigrations(store, { cluster: clusterName, database });
+        const changed = await applyTelemetryRetention(
+          store,
+          { rawMs: 14 * 86_400_000 },
+          undefined,
+          clusterName,
+        );
+        assert.deepEqual(
+          changed.map((c) => [c.table, c.toSeconds]),
+          [['telemetry_points', 14 * 86_400]],
+        );
         const [engine] = await store.query<{ engine: string }>(
           `SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'telemetry_points_local'`,
         );
@@ -78,7 +80,6 @@ describe('cluster migrations on a ClickHouse cluster', () => {
         db: database,
       });
       await admin.close();
-      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -5,6 +5,7 @@
 import type { Logger } from '#observability';
 import type { ClickHouseStore } from '../port.js';
 import { TABLES } from '../records/tables.js';
+import { clusterMigration, type ClusterDdlOptions } from './cluster-ddl.js';
 import { sqlFiles } from './sql-files.js';
 
 export interface TelemetryRetention {
@@ -41,10 +42,15 @@ export function ttlSeconds(engineFull: string): number | null {
   return Number(match[2]) * UNIT_SECONDS[match[1]!]!;
 }
 
+/**
+ * On a cluster (`cluster` set: the tables are the generated replicated `<table>_local` behind
+ * Distributed ones) the TTL lives on the local tables and changes on every node at once.
+ */
 export async function applyTelemetryRetention(
   store: ClickHouseStore,
   retention: TelemetryRetention,
   logger?: Logger,
+  cluster?: string,
 ): Promise<RetentionChange[]> {
   const sql = sqlFiles({
     current: 'retention/table-ttls',
@@ -56,10 +62,16 @@ export async function applyTelemetryRetention(
     (key) => retention[key] !== undefined,
   );
   if (wanted.length === 0) return [];
+  const local = cluster ? { cluster, suffix: '_local' } : undefined;
   const rows = await store.query<{ name: string; engine_full: string }>(sql.current, {
-    tables: wanted.map((key) => TABLE_OF[key]),
+    tables: wanted.map((key) => TABLE_OF[key] + (local?.suffix ?? '')),
   });
-  const current = new Map(rows.map((row) => [row.name, ttlSeconds(row.engine_full)]));
+  const current = new Map(
+    rows.map((row) => [
+      row.name.slice(0, row.name.length - (local?.suffix.length ?? 0)),
+      ttlSeconds(row.engine_full),
+    ]),
+  );
   const changes: RetentionChange[] = [];
   for (const key of wanted) {
     const table = TABLE_OF[key];
@@ -68,9 +80,25 @@ export async function applyTelemetryRetention(
     if (!current.has(table)) throw new Error(`table ${table} does not exist: run the migrations first`);
     const before = current.get(table) ?? null;
     if (before === seconds) continue;
-    await store.command(sql[key], { seconds });
+    await store.command(local ? onCluster(sql[key], seconds, { cluster: local.cluster }) : sql[key], {
+      seconds,
+    });
     logger?.info('telemetry retention changed', { table, fromSeconds: before, toSeconds: seconds });
     changes.push({ table, fromSeconds: before, toSeconds: seconds });
   }
   return changes;
+}
+
+/**
+ * The cluster form of a retention statement, from the same generator as the migrations. The
+ * seconds are written in: an ON CLUSTER statement is re-parsed on every node, where the query's
+ * parameters are not known (the value is an integer computed above, never text from outside).
+ */
+export function onCluster(statement: string, seconds: number, options: ClusterDdlOptions): string {
+  if (!Number.isSafeInteger(seconds)) throw new RangeError(`retention ${seconds} s is not a whole number`);
+  const tables = new Set(Object.values(TABLE_OF));
+  return clusterMigration(statement, tables, options)
+    .trim()
+    .replace(/;$/, '')
+    .replaceAll('{seconds:UInt64}', String(seconds));
 }
