@@ -62,6 +62,8 @@ export interface AnomalyRecovery {
   readonly environment: string;
   readonly metric: string;
   readonly at: number;
+  /** When the series returned (recovered: its first sample back at the old level), or `at` (new-level). */
+  readonly since: number;
   /** recovered: back to the baseline; new-level: the changed level was adopted as normal. */
   readonly reason: 'recovered' | 'new-level';
 }
@@ -326,6 +328,7 @@ export class AnomalyDetector {
           environment: t.environment,
           metric: t.metric,
           at: e.recovery.at,
+          since: e.recovery.since,
           reason: e.recovery.reason,
         },
       });

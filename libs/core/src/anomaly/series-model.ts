@@ -159,6 +159,8 @@ export interface ModelAnomaly {
 
 export interface ModelRecovery {
   readonly at: number;
+  /** The first sample back at the old level (recovered), or `at` (new-level). */
+  readonly since: number;
   readonly reason: 'recovered' | 'new-level';
 }
 
@@ -468,7 +470,7 @@ export class SeriesModel {
         this.retain((t) => t < from || t >= since);
       }
       this.close();
-      return { type: 'recovery', recovery: { at: ts, reason: 'recovered' } };
+      return { type: 'recovery', recovery: { at: ts, since: this.inBandSince, reason: 'recovered' } };
     }
     const adaptAfter = s.adaptAfter > 0 ? s.adaptAfter : Math.max(s.minHistory, s.windowSize >> 1);
     if (this.openSamples >= adaptAfter && ts - this.open!.onset >= s.adaptAfterMs) {
@@ -476,7 +478,7 @@ export class SeriesModel {
       const from = this.toSecond(onset);
       this.retain((t) => t >= from);
       this.close();
-      return { type: 'recovery', recovery: { at: ts, reason: 'new-level' } };
+      return { type: 'recovery', recovery: { at: ts, since: ts, reason: 'new-level' } };
     }
     return null;
   }
