@@ -75,6 +75,18 @@ export function generateSeries(seed: number): GeneratedSeries {
   return { name, json, annotations, truth };
 }
 
+/** Series base … base + count − 1 in TCPD's layout under dir. */
+export function writeDataset(dir: string, base: number, count: number): void {
+  const annotations: Record<string, Record<string, number[]>> = {};
+  for (let i = 0; i < count; i++) {
+    const g = generateSeries(base + i);
+    mkdirSync(join(dir, 'datasets', g.name), { recursive: true });
+    writeFileSync(join(dir, 'datasets', g.name, `${g.name}.json`), JSON.stringify(g.json));
+    annotations[g.name] = g.annotations;
+  }
+  writeFileSync(join(dir, 'annotations.json'), JSON.stringify(annotations, null, 1));
+}
+
 function main(): void {
   const { values } = parseArgs({
     options: {
@@ -89,14 +101,7 @@ function main(): void {
   if (base === undefined) throw new Error(`--seeds must be dev or report, got ${values.seeds}`);
   const count = Number(values.count);
   if (!Number.isInteger(count) || count < 1) throw new Error('--count must be a positive integer');
-  const annotations: Record<string, Record<string, number[]>> = {};
-  for (let i = 0; i < count; i++) {
-    const g = generateSeries(base + i);
-    mkdirSync(join(values.out, 'datasets', g.name), { recursive: true });
-    writeFileSync(join(values.out, 'datasets', g.name, `${g.name}.json`), JSON.stringify(g.json));
-    annotations[g.name] = g.annotations;
-  }
-  writeFileSync(join(values.out, 'annotations.json'), JSON.stringify(annotations, null, 1));
+  writeDataset(values.out, base, count);
   console.log(
     `${count} series written to ${values.out} (TCPD layout: datasets/<name>/<name>.json, annotations.json)`,
   );

@@ -214,4 +214,71 @@ describe('AnomalyDetector', () => {
     assert.equal(d.stats().series, 3);
     assert.equal(d.stats().droppedSeries, 2);
   });
+
+  it('finds clean 2σ and 3σ level shifts within 10 samples, with their onset, and early in a series', () => {
+    // Share of 20 seeded series (Gaussian noise, σ = 4) whose shift at `at` is found within 10
+    // samples (right direction, onset within 2 samples), and their false alarms.
+    const rate = (sigmas: number, at: number) => {
+      let found = 0;
+      let falseAlarms = 0;
+      for (let seed = 1; seed <= 20; seed++) {
+        const rng = new SeededRandom(seed);
+        const values = Array.from(
+          { length: at + 200 },
+          (_, i) => 50 + (i >= at ? sigmas * 4 : 0) + rng.normal(0, 4),
+        );
+        const anomalies = feed(new AnomalyDetector(), values).flatMap((e) =>
+          e.type === 'anomaly' ? [e.anomaly] : [],
+        );
+        const sample = (t: number) => (t - T0) / 60_000;
+        const hit = anomalies.find((a) => sample(a.detectedAt) >= at);
+        if (
+          hit &&
+          hit.direction === 'up' &&
+          sample(hit.detectedAt) - at <= 10 &&
+          Math.abs(sample(hit.onset) - at) <= 2
+        )
+          found++;
+        falseAlarms += anomalies.filter((a) => a !== hit).length;
+      }
+      return { found: found / 20, falseAlarms };
+    };
+    const two = rate(2, 400);
+    const three = rate(3, 400);
+    const early = rate(3, 40);
+    assert.ok(two.found >= 0.7, `2σ: ${two.found}`);
+    assert.ok(three.found >= 0.9, `3σ: ${three.found}`);
+    assert.ok(
+      early.found >= 0.6,
+      `3σ at sample 40 (the old detector reported nothing before 60): ${early.found}`,
+    );
+    assert.ok(two.falseAlarms + three.falseAlarms + early.falseAlarms <= 2, 'no false alarms to speak of');
+  });
+
+  it('finds a weekly cycle in the series itself: weekends are not anomalies once it is learnt, a shift is found against it', () => {
+    const HOUR = 3_600_000;
+    const rng = new SeededRandom(31);
+    const monday = Date.UTC(2024, 0, 1);
+    const weeks = 6;
+    const shiftAt = 5 * 168 + 60; // hour 60 of the sixth week (a Wednesday)
+    const points = Array.from({ length: weeks * 168 }, (_, i) => {
+      const hour = i % 24;
+      const weekend = Math.floor(i / 24) % 7 >= 5;
+      const daily = 20 * Math.sin((2 * Math.PI * (hour - 9)) / 24);
+      const value =
+        200 + (weekend ? 0.4 : 1) * daily - (weekend ? 40 : 0) + (i >= shiftAt ? 12 : 0) + rng.normal(0, 4);
+      return { metric: 'requests', value, timestamp: monday + i * HOUR, unit: null, labels: {} };
+    });
+    const d = new AnomalyDetector();
+    const found = points
+      .flatMap((p) => d.observePoint('svc', p))
+      .flatMap((e) => (e.type === 'anomaly' ? [e.anomaly] : []));
+    const hourOf = (t: number) => (t - monday) / HOUR;
+    // From the fourth week on (the cycle is found after 2.5 weeks), only the shift.
+    const late = found.filter((a) => hourOf(a.detectedAt) >= 3 * 168);
+    assert.equal(late.length, 1, late.map((a) => `${a.direction}@${hourOf(a.detectedAt)}`).join(' '));
+    assert.equal(late[0]!.direction, 'up');
+    assert.ok(late[0]!.seasonal, 'found against the weekly profile');
+    assert.ok(hourOf(late[0]!.detectedAt) - shiftAt <= 10);
+  });
 });

@@ -7,14 +7,16 @@
 // So it covers the last few weeks of a 10-second series, and the last 256 samples of a monthly
 // one, in a fixed 2 KB.
 //
-// Every 32 new bins it looks for a cycle: the autocorrelation of the detrended bins at every lag
-// up to 1/2.5 of the history (so 2.5 cycles are always seen); a cycle is the lag of a peak
-// that stands out (correlation ≥ minCorrelation and ≥ 3/√bins, three standard errors of white
-// noise's, and at least 0.3 above the lowest correlation at
-// a shorter lag: a slow drift decays without such a dip, a cycle dips and comes back). Of those
+// At 96, 192 and 384 bins and then every 64 new bins it looks for a cycle: the autocorrelation
+// of the detrended bins (at most 128 points: neighbours averaged) at every lag up to 1/2.5 of the
+// history (so 2.5 cycles are always seen). A cycle is the lag of a peak that stands out: a
+// correlation of at least minCorrelation and 4/√points (four standard errors of white noise's,
+// rarely reached by chance at any of ~50 lags), and at least 0.3 above the lowest correlation at
+// a shorter lag (a slow drift decays without such a dip, a cycle dips and comes back). Of those
 // peaks, the one whose previous cycle predicts the history best wins, the shortest when several
-// do about as well (a daily cycle over its multiples, but a weekly one when weekends differ). The lag is refined between bins and
-// snapped to a day, a week or a year when within 4% (so a daily cycle does not drift by bins).
+// do about as well (a daily cycle over its multiples, but a weekly one when weekends differ), and
+// the cycle in use stays unless another predicts clearly better. The lag is refined between bins
+// and snapped to a day, a week or a year when within 4% (so a daily cycle does not drift by bins).
 //
 // SeasonalProfile is the cycle's shape: a value per phase bucket (up to maxBuckets per cycle, at
 // most one per sample interval), linearly interpolated between bucket centres. Each sample that
@@ -37,7 +39,9 @@ export class PeriodFinder {
   private count = 0;
   private firstTs = NaN;
   private firstX = NaN;
-  private binsSinceCheck = 0;
+  private nextCheck = 96; // bins complete at the next look for a cycle
+  private binEnd = -Infinity; // end of the bin being filled
+  private compacted = false;
 
   constructor(
     capacity: number,
@@ -66,6 +70,12 @@ export class PeriodFinder {
       this.sum = this.firstX;
       this.count = 1;
     }
+    // Most samples fall into the bin being filled: only accumulate.
+    if (ts < this.binEnd) {
+      this.sum += x;
+      this.count++;
+      return false;
+    }
     let c = Math.floor((ts - this.t0) / this.width);
     if (c !== this.current) {
       this.bins[this.current] = this.sum / this.count;
@@ -75,7 +85,6 @@ export class PeriodFinder {
       }
       if (c !== this.current) {
         for (let i = this.current + 1; i < c; i++) this.bins[i] = NaN;
-        this.binsSinceCheck += c - this.current;
         this.current = c;
         this.sum = 0;
         this.count = 0;
@@ -83,11 +92,11 @@ export class PeriodFinder {
     }
     this.sum += x;
     this.count++;
-    if (this.binsSinceCheck >= 32 && this.current >= 64) {
-      this.binsSinceCheck = 0;
-      return true;
-    }
-    return false;
+    this.binEnd = this.t0 + (this.current + 1) * this.width;
+    // At 96, 192 and 384 bins, then every 64 new bins (the history is halved at 512).
+    if (this.current < this.nextCheck) return false;
+    this.nextCheck = this.current < 384 && !this.compacted ? 2 * this.current : this.current + 64;
+    return true;
   }
 
   /** Halve the history: merge pairs while it spans less than maxSpanMs, else drop the older half. */
@@ -105,6 +114,8 @@ export class PeriodFinder {
       this.current -= half;
     }
     b.fill(NaN, half);
+    this.nextCheck = this.current + 64;
+    this.compacted = true;
     // The bin being filled continues from its (merged) mean, with the weight of one sample.
     this.sum = b[this.current]!;
     this.count = 1;
@@ -117,7 +128,7 @@ export class PeriodFinder {
   find(interval: number, current = 0): number {
     const n = this.current; // complete bins
     if (n < 64) return 0;
-    const y = new Float64Array(n);
+    const y = scratchY(n);
     // Detrend: least-squares line over the valid bins.
     let sx = 0;
     let sy = 0;
@@ -145,16 +156,16 @@ export class PeriodFinder {
     }
     variance /= m;
     if (!(variance > 0)) return 0;
-    // The autocorrelation is computed on at most 256 points (pairs of bins averaged beyond that):
+    // The autocorrelation is computed on at most 128 points (2 or 4 bins averaged beyond that):
     // cheap enough to run now and then on every series; candidates are then judged at full
     // resolution.
-    const f = n > 256 ? 2 : 1;
-    const yc = f === 1 ? y : downsample(y);
+    const f = n > 256 ? 4 : n > 128 ? 2 : 1;
+    const yc = f === 1 ? y : downsample(y, f);
     const nc = yc.length;
     const maxLag = Math.floor(nc / 2.5);
     const minLag = Math.max(2, Math.ceil((4 * interval) / (f * this.width)));
     if (maxLag < minLag + 1) return 0;
-    const acf = new Float64Array(maxLag + 2);
+    const acf = scratchAcf(maxLag + 2);
     for (let lag = 1; lag <= maxLag + 1; lag++) {
       let s = 0;
       let c = 0;
@@ -166,8 +177,8 @@ export class PeriodFinder {
       }
       acf[lag] = c > 0 ? s / c / variance : 0;
     }
-    // A peak must also clear noise: white noise's autocorrelation has a standard error of 1/√m.
-    const floor = Math.max(this.minCorrelation, 3 / Math.sqrt(m / f));
+    // A peak must also clear noise at every lag tried (see the header).
+    const floor = Math.max(this.minCorrelation, 4 / Math.sqrt(m / f));
     const peaks: number[] = [];
     let lowest = acf[1]!;
     for (let lag = 2; lag <= maxLag; lag++) {
@@ -334,10 +345,38 @@ export class SeasonalProfile {
   }
 }
 
-/** Means of pairs (NaN-aware): half the resolution. */
-function downsample(y: Float64Array): Float64Array {
-  const out = new Float64Array(y.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = nanMean(y[2 * i]!, y[2 * i + 1]!);
+// Scratch space shared by every finder (one runs at a time): a look for a cycle allocates little.
+let yScratch = new Float64Array(512);
+let coarseScratch = new Float64Array(128);
+let acfScratch = new Float64Array(64);
+function scratchY(n: number): Float64Array {
+  if (yScratch.length < n) yScratch = new Float64Array(n);
+  return yScratch.subarray(0, n);
+}
+function scratchCoarse(n: number): Float64Array {
+  if (coarseScratch.length < n) coarseScratch = new Float64Array(n);
+  return coarseScratch.subarray(0, n);
+}
+function scratchAcf(n: number): Float64Array {
+  if (acfScratch.length < n) acfScratch = new Float64Array(n);
+  acfScratch.fill(0, 0, n);
+  return acfScratch.subarray(0, n);
+}
+
+/** Means of groups of f bins (NaN-aware). */
+function downsample(y: Float64Array, f: number): Float64Array {
+  const out = scratchCoarse(Math.floor(y.length / f));
+  for (let i = 0; i < out.length; i++) {
+    let sum = 0;
+    let c = 0;
+    for (let k = 0; k < f; k++) {
+      const v = y[i * f + k]!;
+      if (Number.isNaN(v)) continue;
+      sum += v;
+      c++;
+    }
+    out[i] = c > 0 ? sum / c : NaN;
+  }
   return out;
 }
 

@@ -4,50 +4,64 @@
 // samples (every n/4 while the window fills): the median is the level; the medians of the two
 // halves give a local trend, used only when it is clear (trendZ standard errors), so noise does
 // not tilt the baseline but a morning traffic ramp is followed; the scale σ is the larger of
-// 1.4826·MAD and tailScale × the 5–95% quantile range / 3.29 of the detrended residuals, so
-// series whose normal life is spiky or two-level get a scale that reflects it.
+// 1.4826·MAD and tailScale (0.8) × the 5–95% quantile range / 3.29 of the detrended residuals
+// (the latter only wins for shapes far from Gaussian: two-level or very spiky series); for
+// counts (every value a non-negative integer) σ is at least √mean, as for Poisson counts.
 //
-// Warm-up. Detection starts after minHistory samples (12). A baseline of n samples is uncertain
-// in its level and its scale, so σ is widened by √(1 + warmUpInflation/n): ×1.38 at 12
-// samples, ×1.01 at 360. A short baseline reports only what is clear against that uncertainty.
+// Warm-up. Detection starts after minHistory (20) samples. A baseline of n samples is uncertain
+// in level and scale: σ is widened by √(1 + warmUpInflation/n) (×1.41 at 20 samples, ×1.03 at
+// 360) and the CUSUM allowance grows by warmUpAllowance (2) standard errors of its level
+// (1.25σ/√n, beyond what a full window's level has), so a short baseline reports only what is
+// clear against that uncertainty.
+//
+// Calibration. The CUSUM assumes the model's errors are independent with unit variance in σ
+// units. A model that does not capture the series (a cycle not learnt yet, a drift, bursts)
+// makes errors that persist, and those add up like a shift: the long-run variance of z is
+// tracked (blocks of 8 samples) and σ is widened by its square root beyond `persistence`.
 //
 // Seasonality. The series' own cycle, of whatever period it has (seasonality.ts): a coarse
-// history finds it by autocorrelation, and a profile of the cycle's shape is subtracted from the
-// samples before the window is summarised. The profile is used while it predicts better: both
-// models (with and without it) make one-step-ahead predictions all the time, and the profile
-// is used while its running mean absolute error is at least 20% below the other's (hysteresis:
-// off again above 95%), so a quiet night is compared with previous nights, not the afternoon.
+// history finds it by autocorrelation, and a profile of the cycle's shape, seeded from that
+// history and learnt from normal samples, is subtracted from the samples before the window is
+// summarised. The profile is used while it predicts better: both models (with and without it)
+// make one-step-ahead predictions all the time (started from their errors over the window when
+// a cycle is found), and the profile is used while its running mean absolute error is below the
+// other's (3% hysteresis), so a quiet night is compared with previous nights, not the afternoon.
 //
 // Detection, three ways, all on the robust z = (x − prediction)/σ:
-// - Level shifts: two one-sided CUSUMs (allowance k = 1σ, threshold h = 6) on z clipped at
-//   ±zCap = 4 (a Huber-type clip: a heavy-tailed sample adds at most zCap − k, so a run of
-//   shifted samples is needed). A 2σ shift crosses in about 6 samples, a 5σ one in 2. The shift
-//   must also measure at least minScore = 1.5σ (the run's median against the baseline), so a
-//   drift of less than k that the CUSUM slowly accumulates is not reported. The onset is the
-//   CUSUM's changepoint estimate, the first sample after the statistic last stood at zero.
-//   The baseline is frozen at a suspected onset: while a CUSUM run is building up (its
-//   statistic ≥ h/4), the window's summary is not refreshed (for at most freezeFor samples), so
-//   the first shifted samples cannot pull the level, tilt the trend or widen the scale before
-//   the run is decided.
+// - Level shifts: two one-sided CUSUMs (allowance k = 1σ, threshold h = 5.5) on z clipped at
+//   ±zCap = 3 (a Huber-type clip: a heavy-tailed sample adds at most zCap − k, so a run of
+//   shifted samples is needed). A 2σ shift crosses in about 7 samples, a 5σ one in 3. At a
+//   crossing, the changepoint is the split of the run that makes the rest's mean departure most
+//   significant (a run often starts with noise before the change); that is the onset. The
+//   shift must measure at least minScore = 1.5σ (the median since the onset against the
+//   baseline), and be a step: its first half must already have departed by half as much as its
+//   second half — a drift (a ramp, a cycle not yet learnt) departs more and more, and is not a
+//   level shift. The baseline is frozen at a suspected onset: while a CUSUM run builds up (its
+//   statistic ≥ h/4) the window's summary, the calibration and the cycle's profile wait (for
+//   at most freezeFor samples), so the first shifted samples cannot pull the level, tilt the
+//   trend or widen the scale before the run is decided. Alarm fatigue: every anomaly of the
+//   series that came back (recovered) raises h by `fatigue`, decayed with spikeHalfLife.
 // - Gross shifts: two samples in a row beyond spikeZ = 8σ on the same side are reported at the
 //   second one (onset: the first), not after a CUSUM run.
 // - Spikes: one sample beyond spikeZ followed by an ordinary one is reported once, one sample
 //   late, as shape 'spike'. It must also beat spikeMemory × the largest |z| this series produced
-//   lately (a decaying maximum, half-life 2000 samples): a series that spikes all the time stops
-//   reporting spikes no bigger than its usual ones (alarm fatigue control).
+//   lately (a decaying maximum, half-life 2000 samples), and be rarer than spikeRate per sample
+//   by the series' own tail (a Hill estimate from its samples beyond 3σ): a series that spikes
+//   all the time, or whose noise is heavy-tailed, does not report its ordinary outliers.
 // While an anomaly is open the baseline stays frozen. It ends as 'recovered' when the series is
 // back on the baseline's side of the halfway mark (for a spike: within ±recoverZ σ) for
 // recoverAfter = 5 samples in a row (its samples stay in the window, widening the scale for a
 // while, so repeated similar excursions are learnt instead of flapping), or as 'new-level'
 // once the changed level has held for adoptAfter = 30 samples: the window keeps the samples
-// since the onset, the scale it knew is kept as a floor until it has refilled, and a later
-// change (a return included) is a new anomaly.
+// since the onset, the scale it knew is kept as a floor until it has refilled (and, when the
+// series kept moving since the onset, a trend is fitted at once: a drift is followed rather than
+// reported as a staircase of shifts), and a later change (a return included) is a new anomaly.
 //
 // Memory per series (defaults): window 360 × (4 B float32 value + 4 B time in seconds + 4 B
-// sorted copy) = 4.3 KB, period history 512 × 4 B = 2 KB, plus ~300 B of scalars; a series with
-// a cycle adds its profile (up to 168 buckets × (4 cycles × 4 B + 7 B)) ≈ 3.9 KB. The sorted copy
-// makes a refresh's median, MAD and tail quantiles reads instead of selections; the rest of a
-// summary uses shared scratch buffers, so the steady state allocates almost nothing.
+// sorted copy) = 4.3 KB, period history 512 × 4 B = 2 KB, plus ~400 B of scalars; a series with
+// a cycle adds its profile (up to 168 buckets × 8 B) ≈ 1.3 KB. The sorted copy makes a
+// refresh's median, MAD and tail quantiles reads instead of selections; the rest of a summary
+// uses shared scratch buffers, so the steady state allocates almost nothing.
 import { MAD_TO_SIGMA, median, medianInPlace, quantileSelect } from '../stats/descriptive.js';
 import { SortedWindow } from '../stats/sorted-window.js';
 import { PeriodFinder, SeasonalProfile } from './seasonality.js';
@@ -59,6 +73,8 @@ export interface AnomalySettings {
   readonly minHistory: number;
   /** σ of a baseline of n samples is widened by √(1 + warmUpInflation/n) (its level and scale are estimates). */
   readonly warmUpInflation: number;
+  /** The CUSUM allowance grows by this many standard errors of a baseline's level (n samples: 1.25σ/√n) beyond a full window's. */
+  readonly warmUpAllowance: number;
   /** Recompute the window summary every this many samples (every n/4 while the window fills). */
   readonly refreshEvery: number;
   /** CUSUM allowance (in σ): drifts smaller than this are ignored. */
@@ -142,18 +158,19 @@ export interface AnomalySettings {
 
 export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   windowSize: 360,
-  minHistory: 12,
-  warmUpInflation: 10,
+  minHistory: 20,
+  warmUpInflation: 20,
+  warmUpAllowance: 2,
   refreshEvery: 24,
   k: 1,
-  h: 5,
+  h: 5.5,
   zCap: 3,
   minDuration: 2,
   freezeFor: 48,
   spikeZ: 8,
   spikeMemory: 1.2,
   spikeHalfLife: 2000,
-  spikeRate: 2e-4,
+  spikeRate: 2e-5,
   shiftMemory: 0,
   fatigue: 2,
   persistence: 1,
@@ -204,6 +221,8 @@ export type ModelEvent =
   | { readonly type: 'recovery'; readonly recovery: ModelRecovery };
 
 interface Fit {
+  /** Samples summarised. */
+  n: number;
   level: number;
   slope: number;
   /** Sample number at which the fit's level applies. */
@@ -463,7 +482,11 @@ export class SeriesModel {
     const absZ = Math.abs(rawZ);
     this.zPeak = Math.max(absZ, peak * this.spikeDecay);
     const z = clamp(rawZ, -s.zCap, s.zCap);
-    const up = this.sUp + z - s.k;
+    // The allowance also covers the baseline level's own uncertainty (its standard error is
+    // about 1.25σ/√n for the median of n samples): a short baseline's level error would
+    // otherwise add up in the CUSUM like a shift.
+    const k = s.k + s.warmUpAllowance * 1.25 * (1 / Math.sqrt(this.fit.n) - 1 / Math.sqrt(s.windowSize));
+    const up = this.sUp + z - k;
     if (up > 0) {
       if (this.sUp === 0) {
         this.runUpStart = ts;
@@ -472,7 +495,7 @@ export class SeriesModel {
       this.runUpLen++;
       this.sUp = up;
     } else this.sUp = 0;
-    const down = this.sDown - z - s.k;
+    const down = this.sDown - z - k;
     if (down > 0) {
       if (this.sDown === 0) {
         this.runDownStart = ts;
@@ -913,6 +936,7 @@ export class SeriesModel {
     );
     const widen = Math.sqrt(1 + s.warmUpInflation / n);
     return {
+      n,
       level: f.level,
       slope: f.slope,
       centerSeq: this.seen - n + f.center,
