@@ -34,9 +34,9 @@
 //   crossing, the changepoint is the split of the run that makes the rest's mean departure most
 //   significant (a run often starts with noise before the change); that is the onset. The
 //   shift must measure at least minScore = 1.5σ (the median since the onset against the
-//   baseline), and be a step: its first half must already have departed by half as much as its
-//   second half — a drift (a ramp, a cycle not yet learnt) departs more and more, and is not a
-//   level shift. The baseline is frozen at a suspected onset: while a CUSUM run builds up (its
+//   baseline), and be a step: the jump across the onset must make up half of its departure — a
+//   drift (a ramp, a cycle not yet learnt) moves away from a lagging baseline without a jump,
+//   and is not a level shift. The baseline is frozen at a suspected onset: while a CUSUM run builds up (its
 //   statistic ≥ h/4) the window's summary, the calibration and the cycle's profile wait (for
 //   at most freezeFor samples), so the first shifted samples cannot pull the level, tilt the
 //   trend or widen the scale before the run is decided. Alarm fatigue: every anomaly of the
@@ -117,7 +117,7 @@ export interface AnomalySettings {
    * the square root of the excess (see calibrate).
    */
   readonly persistence: number;
-  /** A shift's departures in the first half of its run must reach this share of the second half's (a step, not a drift; 0 disables). */
+  /** The jump across a shift's onset must make up this share of its departure (a step, not a drift; 0 disables). */
   readonly stepShare: number;
   /** Magnitude gate in σ: |observed − baseline| ≥ minScore·σ, so slow small drifts that the CUSUM accumulates are not reported. */
   readonly minScore: number;
@@ -242,7 +242,6 @@ export class SeriesModel {
   // reads the window's median, MAD and tail quantiles instead of re-selecting them.
   private readonly sorted: SortedWindow;
   private nonFinite = 0; // float32 overflow (±Infinity) in the window: then refresh selects as before
-  private nonCounts = 0; // window values that are not non-negative integers
   private base = NaN;
   private head = 0; // next write position
   private count = 0;
@@ -629,12 +628,12 @@ export class SeriesModel {
     const onset = run.length >= 2 ? (start === 0 ? runStart : times[start]!) : runStart;
     run.splice(0, start);
     preds.splice(0, start);
+    if (s.stepShare > 0 && !this.jumped(sign, onset, firstSeq, run, preds)) return null;
     const baseline = median(preds);
     const observed = median(run);
     const abs = Math.abs(observed - baseline);
     const sigma = this.sigma;
     if (abs < s.minScore * sigma) return null;
-    if (s.stepShare > 0 && !this.stepLike(sign, run, preds)) return null;
     if (
       abs < s.minAbsoluteMagnitude ||
       (s.minRelativeMagnitude > 0 && abs < s.minRelativeMagnitude * Math.abs(baseline))
@@ -657,20 +656,31 @@ export class SeriesModel {
   }
 
   /**
-   * A level shift is a step: the series departs at the onset and stays. A drift (a cycle not yet
-   * learnt, a slow ramp) departs a little at first and more and more: its CUSUM crosses all the
-   * same. So the run's departures from the baseline are split in halves (in time), and the first
-   * half must already have departed by stepShare of the second's (run and preds in time order).
+   * A level shift is a step: the series jumps at the onset and stays. A drift (a cycle not yet
+   * learnt, a slow ramp, an evening's decline) moves away from a lagging baseline little by
+   * little: its CUSUM crosses all the same, but there is no jump at the onset — the samples just
+   * before it had already departed about as far. So the jump across the onset (the median
+   * departure since it, less that of the 20 samples before it) must make up stepShare of the
+   * departure. (run and preds: the samples since the onset, in time order.)
    */
-  private stepLike(sign: number, run: readonly number[], preds: readonly number[]): boolean {
-    const m = run.length;
-    if (m < 4) return true;
-    const d = new Float64Array(m);
-    for (let j = 0; j < m; j++) d[j] = sign * (run[j]! - preds[j]!);
-    const h = m >> 1;
-    const first = medianInPlace(d.subarray(0, h), h);
-    const second = medianInPlace(d.subarray(m - h), h);
-    return first >= this.s.stepShare * second;
+  private jumped(
+    sign: number,
+    onset: number,
+    firstSeq: number,
+    run: readonly number[],
+    preds: readonly number[],
+  ): boolean {
+    const before: number[] = [];
+    const from = this.toSecond(onset);
+    for (let j = this.count - 1; j >= 0 && before.length < 20; j--) {
+      const idx = this.ringIndex(j);
+      const t = this.timeAt(idx);
+      if (t < from) before.push(sign * (this.values[idx]! - this.predict(t, firstSeq + j)));
+    }
+    if (before.length < 4) return true;
+    const after = run.map((v, j) => sign * (v - preds[j]!));
+    const departed = median(after);
+    return departed - median(before) >= this.s.stepShare * departed;
   }
 
   /** Anomalies that came back lately, each decayed with spikeHalfLife. */
@@ -786,7 +796,6 @@ export class SeriesModel {
     this.count = 0;
     this.sorted.clear();
     this.nonFinite = 0;
-    this.nonCounts = 0;
     for (let j = 0; j < vs.length; j++) this.push(ts[j]!, vs[j]!);
   }
 
@@ -806,11 +815,9 @@ export class SeriesModel {
     if (this.count === W) {
       const evicted = this.values[this.head]!;
       if (!Number.isFinite(evicted)) this.nonFinite--;
-      if (!isCount(evicted)) this.nonCounts--;
       this.sorted.replace(evicted, stored);
     } else this.sorted.insert(stored);
     if (!Number.isFinite(stored)) this.nonFinite++;
-    if (!isCount(stored)) this.nonCounts++;
     this.values[this.head] = x;
     this.times[this.head] = Math.max(0, Math.round((ts - this.base) / 1000));
     this.head = (this.head + 1) % W;
@@ -864,14 +871,7 @@ export class SeriesModel {
     const { a, b } = scratch(n);
     const r = this.windowBuffer(n);
     for (let j = 0; j < n; j++) r[j] = this.values[this.ringIndex(j)]!;
-    // Counts (every value a non-negative integer) vary at least as much as Poisson counts do:
-    // σ ≥ √mean, so a few 1s among 0s are not a level shift.
-    let poisson = 0;
-    if (this.nonCounts === 0) {
-      let sum = 0;
-      for (let j = 0; j < n; j++) sum += r[j]!;
-      poisson = Math.sqrt(sum / n);
-    }
+    const poisson = this.nonFinite === 0 ? countScale(r, n, this.sorted) : 0;
     const carried = this.seen < this.carriedUntil;
     this.raw = this.fitWindow(
       r,
@@ -1033,9 +1033,11 @@ function scaleOf(
   }
   let sigma = MAD_TO_SIGMA * mad;
   if (!(sigma > 0)) {
-    let sumAbs = 0; // in window order, as always (a float sum depends on its order)
-    for (let i = 0; i < n; i++) sumAbs += Math.abs(r[i]! - center);
-    sigma = (1.2533141373155 * sumAbs) / n;
+    // More than half the values are equal (sparse events, a stuck gauge): the departures that
+    // do happen are the noise, so their root mean square is the scale.
+    let sumSq = 0; // in window order, as always (a float sum depends on its order)
+    for (let i = 0; i < n; i++) sumSq += (r[i]! - center) ** 2;
+    sigma = Math.sqrt(sumSq / n);
   }
   if (tail <= 0 || n < 20) return sigma;
   let lo: number;
@@ -1054,8 +1056,31 @@ function scaleOf(
 /** Samples per block of the long-run variance estimate (see calibrate). */
 const BLOCK = 8;
 
-function isCount(v: number): boolean {
-  return v >= 0 && Number.isInteger(v);
+/**
+ * Counts vary at least as much as Poisson counts do. A window whose values are all non-negative
+ * multiples of its smallest positive value q (counts, or counts per unit of time such as
+ * errors/s over 10-second scrapes: multiples of 0.1) is taken for counts in units of q, and its
+ * scale is at least √(mean · q); 0 for any other window. (r: the window's values, sorted the same.)
+ */
+function countScale(r: Float64Array, n: number, sorted: SortedWindow): number {
+  if (sorted.size !== n || n === 0 || sorted.at(0) < 0) return 0;
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    const v = sorted.at(i);
+    if (v > 0) {
+      q = v;
+      break;
+    }
+  }
+  if (q === 0) return 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const units = r[i]! / q;
+    // float32 storage: a multiple of 0.1 is one to about 7 digits.
+    if (Math.abs(units - Math.round(units)) > 1e-4 * Math.max(1, units)) return 0;
+    sum += r[i]!;
+  }
+  return Math.sqrt((sum / n) * q);
 }
 
 /** The tail estimate (see tailThreshold): its threshold in σ, and its prior (samples, share beyond, mean log excess). */
