@@ -244,18 +244,20 @@ export function markdown(
 }
 
 const SWEEP: Array<Partial<DetectorSettings>> = [
-  { h: 10 },
-  { h: 20 },
-  { k: 1 },
+  { h: 4.5 },
+  { h: 7 },
+  { k: 1.5 },
+  { minScore: 3 },
   { spikeZ: 0 },
-  { spikeZ: 12 },
-  { shiftMemory: 0.5 },
-  { spikeMemory: 0, shiftMemory: 0 },
-  { tailScale: 0 },
+  { spikeRate: 0 },
+  { fatigue: 0 },
+  { persistence: 1e9 },
+  { stepShare: 0 },
+  { tailScale: 1 },
   { seasonality: false },
   { trend: false },
-  { windowSize: 120, minHistory: 30 },
-  { windowSize: 720 },
+  { adoptAfter: 1_000_000 },
+  { minHistory: 60 },
 ];
 
 function main(): void {
