@@ -74,6 +74,14 @@ export function means(scores: readonly SeriesScore[]): Means {
   };
 }
 
+/** Published default-settings F1 on TCPD's univariate series, best first. */
+const PUBLISHED_TCPD_F1: ReadonlyArray<readonly [string, number]> = [
+  ['binseg', 0.738],
+  ['pelt', 0.728],
+  ['zero (no change)', 0.668],
+  ['Aftershock detector before issue 16', 0.656],
+];
+
 function markdown(
   data: string,
   scores: readonly SeriesScore[],
@@ -92,6 +100,12 @@ function markdown(
     `| all | zero (no change) | ${all.series} | 0 | ${f(all.zeroF1)} | ${f(all.zeroCover)} |`,
     `| univariate | Aftershock detector | ${uni.series} | ${uni.detections} | **${f(uni.f1)}** | **${f(uni.cover)}** |`,
     `| univariate | zero (no change) | ${uni.series} | 0 | ${f(uni.zeroF1)} | ${f(uni.zeroCover)} |`,
+    '',
+    'Published on TCPD itself (univariate series, default settings, F1; van den Burg & Williams 2020, as quoted in issue 16) — comparable only when `--data` is TCPD:',
+    '',
+    '| method | F1 on TCPD |',
+    '|---|---:|',
+    ...PUBLISHED_TCPD_F1.map(([method, f1]) => `| ${method} | ${f(f1)} |`),
     '',
     '<details><summary>Per series</summary>',
     '',

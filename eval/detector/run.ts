@@ -17,8 +17,8 @@
 //
 // Seeds: `dev` (case seeds 1, 2, …) is the development set the settings were tuned on; `report`
 // (case seeds 1,000,001, …) is never tuned on and is the headline. --set '{"k":1}' runs with
-// settings changed (for tuning on dev seeds). --write puts the report seeds' tables into
-// eval/detector/REPORT.md.
+// settings changed (for tuning on dev seeds). A run on the report seeds also runs the dev seeds
+// and sets their figures beside (in sample); --write puts its tables into eval/detector/REPORT.md.
 import { parseArgs } from 'node:util';
 import {
   AnomalyDetector,
@@ -234,6 +234,8 @@ export function report(
   results: readonly CaseResult[],
   seeds: SeedSet,
   settings: Partial<DetectorSettings>,
+  /** The development seeds' figures, set beside the report seeds' headline (in sample). */
+  development?: { readonly overall: Summary; readonly warmUp: Summary },
 ): {
   markdown: string;
   overall: Summary;
@@ -285,6 +287,24 @@ export function report(
   const lines = [
     `\`AnomalyDetector\`${changed}; ${seeds} seeds (${seeds === 'report' ? 'never tuned on' : 'the development set'}): ${main.length} series (${main.filter((r) => r.c.kind === 'shift').length} with one 2–5σ level shift, ${main.filter((r) => r.c.kind === 'clean').length} clean), ${overall.samples.toLocaleString('en-US')} samples. Goal: ≥ 95% found within ${FOUND_WITHIN} samples at ≤ 1 false alarm per 10,000 samples — **${pct(overall.foundShare)} found, ${fmt(overall.steadyFalseAlarmsPer10k, 2)} false alarms per 10,000 samples once a cycle is learnt** (${fmt(overall.falseAlarmsPer10k, 2)} counting the learning period: a series' first three cycles, during which a weekly cycle's first weekends are new to the detector).`,
     '',
+    ...(development
+      ? [
+          'Out of sample (report seeds) and in sample (development seeds, same sizes) side by side:',
+          '',
+          ...table(
+            [
+              { ...overall, name: '**report seeds (never tuned on)**' },
+              { ...development.overall, name: 'development seeds (tuned on)' },
+              { ...warmUp, name: 'warm-up, report seeds' },
+              { ...development.warmUp, name: 'warm-up, development seeds' },
+            ],
+            'seeds',
+          ),
+          '',
+          'Report seeds by noise and cycle:',
+          '',
+        ]
+      : []),
     ...table([...rows, overall], 'noise, cycle'),
     '',
     'By shift size (all families and cycles), and the clean series alone:',
@@ -296,6 +316,26 @@ export function report(
     ...table([...warmRows, warmUp], 'noise'),
   ];
   return { markdown: lines.join('\n'), overall, warmUp };
+}
+
+function runAll(
+  seeds: SeedSet,
+  perCell: number,
+  settings: Partial<DetectorSettings>,
+  progress: boolean,
+): CaseResult[] {
+  const all = cases(seeds, perCell);
+  const started = performance.now();
+  const results: CaseResult[] = [];
+  for (const [i, c] of all.entries()) {
+    results.push(runCase(c, settings));
+    if (progress && (i + 1) % 100 === 0)
+      process.stderr.write(
+        `\r${seeds} seeds: ${i + 1}/${all.length} series (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+      );
+  }
+  if (progress) process.stderr.write('\n');
+  return results;
 }
 
 function main(): void {
@@ -314,18 +354,13 @@ function main(): void {
   const perCell = Number(values['per-cell']);
   if (!Number.isInteger(perCell) || perCell < 1) throw new Error(`--per-cell must be a positive integer`);
   const settings = values.set ? (JSON.parse(values.set) as Partial<DetectorSettings>) : {};
-  const all = cases(seeds, perCell);
-  const started = performance.now();
-  const results: CaseResult[] = [];
-  for (const [i, c] of all.entries()) {
-    results.push(runCase(c, settings));
-    if (!values.json && (i + 1) % 100 === 0)
-      process.stderr.write(
-        `\r${i + 1}/${all.length} series (${((performance.now() - started) / 1000).toFixed(0)} s)`,
-      );
-  }
-  if (!values.json) process.stderr.write('\n');
-  const { markdown, overall, warmUp } = report(results, seeds, settings);
+  const results = runAll(seeds, perCell, settings, !values.json);
+  // The headline run (report seeds) sets the development seeds' figures beside its own.
+  const development =
+    seeds === 'report' && !values.json
+      ? report(runAll('dev', perCell, settings, true), 'dev', settings)
+      : undefined;
+  const { markdown, overall, warmUp } = report(results, seeds, settings, development);
   if (values.json) {
     console.log(JSON.stringify({ seeds, settings, overall, warmUp }));
     return;
