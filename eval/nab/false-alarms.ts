@@ -1,5 +1,7 @@
 // False-fail rate of post-deployment verification on clean "deploys"
-// (node dist/eval/nab/false-alarms.js [--write]).
+// (node dist/eval/nab/false-alarms.js [--nab DIR] [--nezha DIR] [--write]; unknown options are refused).
+// --nab: NAB's root folder (default nab/ in the datasets folder); --nezha: the Nezha RCA data's
+// rca_data folder (default nezha-onlineboutique/rca_data there).
 //
 // A clean deploy changes nothing, so any fail verdict is a false alarm. Deploys are placed at
 // many points of real and synthetic telemetry where nothing happens, and each is verified exactly
@@ -22,6 +24,7 @@
 import { completeChange } from '#core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Change, TelemetryPoint, Verdict } from '#contracts';
 import { DeploymentVerifier, type VerifierSettings } from '../../libs/core/src/verification/verifier.js';
 import { datasetsDir, readNabSeries } from './nab-data.js';
@@ -100,8 +103,8 @@ export function verifyDeploy(d: Deploy, index: number, settings: Partial<Verifie
 
 // ---- NAB artificialNoAnomaly ----------------------------------------------------------------
 
-function nabDeploys(): Deploy[] {
-  const dir = join(datasetsDir(), 'nab', 'data', 'artificialNoAnomaly');
+function nabDeploys(nabRoot: string): Deploy[] {
+  const dir = join(nabRoot, 'data', 'artificialNoAnomaly');
   const out: Deploy[] = [];
   const T0 = Date.UTC(2024, 0, 1);
   for (const file of readdirSync(dir)
@@ -195,8 +198,7 @@ export const POD_METRICS: ReadonlyArray<readonly [string, string, string | null]
   ['MemoryUsageRate(%)', 'MemoryUsageRate(%)', '%'],
 ];
 
-function nezhaDeploys(): { deploys: Deploy[]; faults: number; excludedNearFaults: number } {
-  const root = join(datasetsDir(), 'nezha-onlineboutique', 'rca_data');
+function nezhaDeploys(root: string): { deploys: Deploy[]; faults: number; excludedNearFaults: number } {
   const deploys: Deploy[] = [];
   let faults = 0;
   let excluded = 0;
@@ -351,17 +353,25 @@ export function markdown(
 }
 
 function main(): void {
+  const { values } = parseArgs({
+    options: {
+      nab: { type: 'string' },
+      nezha: { type: 'string' },
+      write: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
   const started = performance.now();
-  const nabDeploysList = nabDeploys();
+  const nabDeploysList = nabDeploys(values.nab ?? join(datasetsDir(), 'nab'));
   const nab = nabDeploysList.map((deploy, i) => ({ deploy, verdict: verifyDeploy(deploy, i) }));
-  const nz = nezhaDeploys();
+  const nz = nezhaDeploys(values.nezha ?? join(datasetsDir(), 'nezha-onlineboutique', 'rca_data'));
   const nezha = nz.deploys.map((deploy, i) => ({ deploy, verdict: verifyDeploy(deploy, 100_000 + i) }));
   const md = markdown(nab, nezha, nz);
   console.log(md);
   console.log(
     `\n(${nab.length + nezha.length} verifications in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
-  if (process.argv.includes('--write')) writeSection('false-alarms', md);
+  if (values.write) writeSection('false-alarms', md);
 }
 
 function lowerBound(a: readonly number[], t: number): number {

@@ -48,8 +48,12 @@ export function readNabSeries(file: string): { timestamps: number[]; values: num
   return { timestamps, values };
 }
 
-export function loadNab(): NabSeries[] {
-  const root = join(datasetsDir(), 'nab');
+/** The corpus at `root` (NAB's layout: data/<category>/*.csv, labels/combined_*.json). */
+export function loadNab(root = join(datasetsDir(), 'nab')): NabSeries[] {
+  if (!existsSync(join(root, 'labels', 'combined_windows.json')))
+    throw new Error(
+      `NAB not found at ${root} (expected labels/combined_windows.json and data/<category>/*.csv)`,
+    );
   const labels = JSON.parse(readFileSync(join(root, 'labels', 'combined_windows.json'), 'utf8')) as Record<
     string,
     Array<[string, string]>
@@ -81,4 +85,17 @@ export function loadNab(): NabSeries[] {
     }
   }
   return out;
+}
+
+/**
+ * The development split: within each category, in file-name order, the files at odd positions
+ * (the 2nd, 4th, …; 27 of NAB's 58). Settings are tuned on these only; the other 31 files are
+ * the held-out split the headline score is reported on.
+ */
+export function isDevelopmentFile(series: NabSeries, all: readonly NabSeries[]): boolean {
+  const peers = all
+    .filter((s) => s.category === series.category)
+    .map((s) => s.name)
+    .sort();
+  return peers.indexOf(series.name) % 2 === 1;
 }

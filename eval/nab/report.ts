@@ -1,10 +1,11 @@
-// Writes a generated section into eval/nab/REPORT.md, between `<!-- name:start -->` and
-// `<!-- name:end -->`, so the report always carries the figures of the last run.
+// Writes a generated section into a report (eval/nab/REPORT.md unless another path from the
+// project root is given), between `<!-- name:start -->` and `<!-- name:end -->`, so the report
+// always carries the figures of the last run.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { projectPath } from '#config';
 
-export function writeSection(marker: string, body: string): void {
-  const file = projectPath('eval', 'nab', 'REPORT.md');
+export function writeSection(marker: string, body: string, report = 'eval/nab/REPORT.md'): void {
+  const file = projectPath(...report.split('/'));
   const text = readFileSync(file, 'utf8');
   const start = `<!-- ${marker}:start -->`;
   const end = `<!-- ${marker}:end -->`;

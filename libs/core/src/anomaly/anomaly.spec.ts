@@ -7,7 +7,7 @@ import { projectPath } from '#config';
 import type { TelemetryPoint } from '#contracts';
 import { SeededRandom } from '../stats/random.js';
 import type { AnomalyPort } from '../correlation/correlator.js';
-import { AnomalyDetector, type Anomaly } from './detector.js';
+import { AnomalyDetector, type Anomaly, type AnomalyEvent } from './detector.js';
 import { replayAnomalyScenario, type AnomalyScenario } from './scenario.js';
 
 const dir = projectPath('libs', 'core', 'scenarios', 'verification');
@@ -24,7 +24,14 @@ describe('anomaly scenarios', () => {
       const { expect } = scenario;
       const runs = (scenario.deliveries ?? [{}]).map((d) => replayAnomalyScenario(scenario, d));
       for (const run of runs) {
-        const anomalies = run.events.flatMap((e) => (e.type === 'anomaly' ? [e.anomaly] : []));
+        const all = run.events.flatMap((e) => (e.type === 'anomaly' ? [e.anomaly] : []));
+        const learning = expect.ignoreBefore ?? 0;
+        const anomalies = all.filter((a) => run.sampleOf(a.detectedAt) >= learning);
+        if (expect.maxBefore !== undefined)
+          assert.ok(
+            all.length - anomalies.length <= expect.maxBefore,
+            `${all.length - anomalies.length} while learning`,
+          );
         const show = anomalies
           .map(
             (a) =>
@@ -47,6 +54,7 @@ describe('anomaly scenarios', () => {
             assert.ok(run.sampleOf(a.detectedAt) - expect.onsetSample <= expect.maxDelaySamples, show);
         }
         if (expect.direction) assert.equal(a.direction, expect.direction);
+        if (expect.seasonal !== undefined) assert.equal(a.seasonal, expect.seasonal);
         if (expect.shape) assert.equal(a.shape, expect.shape);
         if (expect.relativeMagnitude) {
           const r = a.magnitude.relative!;
@@ -113,19 +121,43 @@ describe('AnomalyDetector', () => {
 
   it('recovers when the series returns, and adopts a lasting level as the new normal', () => {
     const rng = new SeededRandom(4);
-    const back = Array.from({ length: 500 }, (_, i) => (i >= 300 && i < 330 ? 160 : 100) + rng.normal(0, 5));
+    // Events from sample 290 on: what happened, and at which sample.
+    const around = (events: AnomalyEvent[]) =>
+      events.flatMap((e) => {
+        const at = ((e.type === 'anomaly' ? e.anomaly.detectedAt : e.recovery.at) - T0) / 60_000;
+        return at < 290 ? [] : [{ what: e.type === 'anomaly' ? e.anomaly.direction : e.recovery.reason, at }];
+      });
+    const back = Array.from({ length: 500 }, (_, i) => (i >= 300 && i < 320 ? 160 : 100) + rng.normal(0, 5));
     const events = feed(new AnomalyDetector(), back);
+    const seen = around(events);
     assert.deepEqual(
-      events.map((e) => (e.type === 'anomaly' ? 'anomaly' : e.recovery.reason)),
-      ['anomaly', 'recovered'],
+      seen.map((e) => e.what),
+      ['up', 'recovered'],
     );
+    assert.ok(seen[0]!.at - 300 <= 3, `the excursion found ${seen[0]!.at - 300} samples in`);
+    assert.ok(seen[1]!.at - 320 <= 10, `its end ${seen[1]!.at - 320} samples after the return`);
+    const recovery = events.find((e) => e.type === 'recovery' && e.recovery.at >= T0 + 290 * 60_000);
+    const since = recovery?.type === 'recovery' ? (recovery.recovery.since - T0) / 60_000 : NaN;
+    assert.ok(since >= 320 && since <= 323, `back since ${since}: the return, not its confirmation`);
     const lasting = Array.from({ length: 800 }, (_, i) => (i >= 300 ? 160 : 100) + rng.normal(0, 5));
-    const ev2 = feed(new AnomalyDetector(), lasting);
+    const adopted = around(feed(new AnomalyDetector(), lasting));
     assert.deepEqual(
-      ev2.map((e) => (e.type === 'anomaly' ? 'anomaly' : e.recovery.reason)),
-      ['anomaly', 'new-level'],
+      adopted.map((e) => e.what),
+      ['up', 'new-level'],
       'one anomaly, then its level becomes normal: no re-alarm afterwards',
     );
+    assert.equal(adopted[1]!.at - adopted[0]!.at, 30, 'adopted 30 samples after it was found');
+    const returning = Array.from(
+      { length: 800 },
+      (_, i) => (i >= 300 && i < 500 ? 160 : 100) + rng.normal(0, 5),
+    );
+    const back2 = around(feed(new AnomalyDetector(), returning));
+    assert.deepEqual(
+      back2.map((e) => e.what),
+      ['up', 'new-level', 'down', 'new-level'],
+      'a return after the new level was adopted is a change of its own',
+    );
+    assert.ok(back2[2]!.at - 500 <= 3, `the return found ${back2[2]!.at - 500} samples in`);
   });
 
   it('drops points not newer than the last one without a lateness bound, and bounds memory per series', () => {
@@ -142,7 +174,7 @@ describe('AnomalyDetector', () => {
       10_000,
     );
     const perSeries = big.stats().approxBytes / big.stats().series;
-    assert.ok(perSeries < 8_000, `${perSeries} bytes per series`);
+    assert.ok(perSeries < 9_000, `${perSeries} bytes per series`);
   });
 
   it('finds each point’s series in a batch whatever the order of points and labels', () => {
@@ -181,5 +213,72 @@ describe('AnomalyDetector', () => {
       d.observePoint('svc', { metric: `m${i}`, value: 1, timestamp: T0, unit: null, labels: {} });
     assert.equal(d.stats().series, 3);
     assert.equal(d.stats().droppedSeries, 2);
+  });
+
+  it('finds clean 2σ and 3σ level shifts within 10 samples, with their onset, and early in a series', () => {
+    // Share of 20 seeded series (Gaussian noise, σ = 4) whose shift at `at` is found within 10
+    // samples (right direction, onset within 2 samples), and their false alarms.
+    const rate = (sigmas: number, at: number) => {
+      let found = 0;
+      let falseAlarms = 0;
+      for (let seed = 1; seed <= 20; seed++) {
+        const rng = new SeededRandom(seed);
+        const values = Array.from(
+          { length: at + 200 },
+          (_, i) => 50 + (i >= at ? sigmas * 4 : 0) + rng.normal(0, 4),
+        );
+        const anomalies = feed(new AnomalyDetector(), values).flatMap((e) =>
+          e.type === 'anomaly' ? [e.anomaly] : [],
+        );
+        const sample = (t: number) => (t - T0) / 60_000;
+        const hit = anomalies.find((a) => sample(a.detectedAt) >= at);
+        if (
+          hit &&
+          hit.direction === 'up' &&
+          sample(hit.detectedAt) - at <= 10 &&
+          Math.abs(sample(hit.onset) - at) <= 2
+        )
+          found++;
+        falseAlarms += anomalies.filter((a) => a !== hit).length;
+      }
+      return { found: found / 20, falseAlarms };
+    };
+    const two = rate(2, 400);
+    const three = rate(3, 400);
+    const early = rate(3, 40);
+    assert.ok(two.found >= 0.7, `2σ: ${two.found}`);
+    assert.ok(three.found >= 0.9, `3σ: ${three.found}`);
+    assert.ok(
+      early.found >= 0.6,
+      `3σ at sample 40 (the old detector reported nothing before 60): ${early.found}`,
+    );
+    assert.ok(two.falseAlarms + three.falseAlarms + early.falseAlarms <= 2, 'no false alarms to speak of');
+  });
+
+  it('finds a weekly cycle in the series itself: weekends are not anomalies once it is learnt, a shift is found against it', () => {
+    const HOUR = 3_600_000;
+    const rng = new SeededRandom(31);
+    const monday = Date.UTC(2024, 0, 1);
+    const weeks = 6;
+    const shiftAt = 5 * 168 + 60; // hour 60 of the sixth week (a Wednesday)
+    const points = Array.from({ length: weeks * 168 }, (_, i) => {
+      const hour = i % 24;
+      const weekend = Math.floor(i / 24) % 7 >= 5;
+      const daily = 20 * Math.sin((2 * Math.PI * (hour - 9)) / 24);
+      const value =
+        200 + (weekend ? 0.4 : 1) * daily - (weekend ? 40 : 0) + (i >= shiftAt ? 12 : 0) + rng.normal(0, 4);
+      return { metric: 'requests', value, timestamp: monday + i * HOUR, unit: null, labels: {} };
+    });
+    const d = new AnomalyDetector();
+    const found = points
+      .flatMap((p) => d.observePoint('svc', p))
+      .flatMap((e) => (e.type === 'anomaly' ? [e.anomaly] : []));
+    const hourOf = (t: number) => (t - monday) / HOUR;
+    // From the fourth week on (the cycle is found after 2.5 weeks), only the shift.
+    const late = found.filter((a) => hourOf(a.detectedAt) >= 3 * 168);
+    assert.equal(late.length, 1, late.map((a) => `${a.direction}@${hourOf(a.detectedAt)}`).join(' '));
+    assert.equal(late[0]!.direction, 'up');
+    assert.ok(late[0]!.seasonal, 'found against the weekly profile');
+    assert.ok(hourOf(late[0]!.detectedAt) - shiftAt <= 10);
   });
 });

@@ -13,7 +13,7 @@
 // detectedAt = event time of the sample that confirmed it), and an AnomalyRecovery when it
 // returns or its new level is adopted. Ids are deterministic: the same input gives the same ids.
 //
-// Memory: ~7 KB per series with the defaults (see series-model.ts), plus the reorder buffer
+// Memory: ~7 KB per series with the defaults, ~8 KB with a cycle (see series-model.ts), plus the reorder buffer
 // when lateness is allowed; series beyond maxSeries are not tracked (counted), and series
 // silent for evictAfterMs of event time are forgotten.
 import type { TelemetryBatch, TelemetryPoint } from '#contracts';
@@ -50,7 +50,7 @@ export interface Anomaly {
   readonly sigmas: number;
   /** In words, e.g. "http.server.duration.p95 up 30% (100 ms → 130 ms) since 05:00 UTC". */
   readonly summary: string;
-  /** Whether the daily profile was part of the baseline. */
+  /** Whether the series' cycle (its profile, of whatever period was found) was part of the baseline. */
   readonly seasonal: boolean;
   /** shift: a sustained departure; spike: one extreme sample (onset = detectedAt). */
   readonly shape: 'shift' | 'spike';
@@ -62,6 +62,8 @@ export interface AnomalyRecovery {
   readonly environment: string;
   readonly metric: string;
   readonly at: number;
+  /** When the series returned (recovered: its first sample back at the old level), or `at` (new-level). */
+  readonly since: number;
   /** recovered: back to the baseline; new-level: the changed level was adopted as normal. */
   readonly reason: 'recovered' | 'new-level';
 }
@@ -326,6 +328,7 @@ export class AnomalyDetector {
           environment: t.environment,
           metric: t.metric,
           at: e.recovery.at,
+          since: e.recovery.since,
           reason: e.recovery.reason,
         },
       });

@@ -32,6 +32,12 @@ export interface AnomalyScenario {
     readonly seed?: number;
   }>;
   readonly expect: {
+    /**
+     * Anomalies detected before this sample (while the detector learns the series, e.g. its
+     * cycle) are only counted against maxBefore; every other expectation is about the rest.
+     */
+    readonly ignoreBefore?: number;
+    readonly maxBefore?: number;
     /** Exact number of anomalies, or a maximum. */
     readonly anomalies?: number;
     readonly maxAnomalies?: number;
@@ -41,6 +47,8 @@ export interface AnomalyScenario {
     /** Detection within this many samples of the true change. */
     readonly maxDelaySamples?: number;
     readonly direction?: 'up' | 'down';
+    /** Whether the first anomaly was found against the series' cycle. */
+    readonly seasonal?: boolean;
     readonly shape?: 'shift' | 'spike';
     /** Relative magnitude within [min, max]. */
     readonly relativeMagnitude?: readonly [number, number];

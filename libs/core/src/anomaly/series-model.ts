@@ -1,55 +1,81 @@
 // Streaming anomaly model for one (service, metric) series.
 //
-// Baseline. A sliding window of the last W samples (default 360). Every 24 samples it is
-// summarised robustly: the median is the level; the medians of the two halves give a local trend,
-// used only when it is clear (trendZ standard errors), so noise does not tilt the baseline but a
-// morning traffic ramp is followed; the scale σ is the larger of 1.4826·MAD and the 5–95%
-// quantile range / 3.29 of the detrended residuals, so series whose normal life is spiky or
-// two-level (tweet counts, autoscaling CPU) get a scale that reflects it.
+// Baseline. A sliding window of the last W samples (default 360), summarised robustly every 24
+// samples (every n/4 while the window fills): the median is the level; the medians of the two
+// halves give a local trend, used only when it is clear (trendZ standard errors), so noise does
+// not tilt the baseline but a morning traffic ramp is followed; the scale σ is the larger of
+// 1.4826·MAD and tailScale (0.8) × the 5–95% quantile range / 3.29 of the detrended residuals
+// (the latter only wins for shapes far from Gaussian: two-level or very spiky series); for
+// counts (every value a non-negative integer) σ is at least √mean, as for Poisson counts.
 //
-// Seasonality. A daily profile: per time-of-day bucket (96 fifteen-minute buckets, fewer for
-// coarse series) the mean of each of the last 3 complete days, and the profile is their median
-// (robust to one odd day: an incident yesterday does not become tomorrow's normal). It is used
-// once at least two complete days have been seen AND it predicts better: both models (with and
-// without the profile) make one-step-ahead predictions all the time, and the profile is used
-// while its running mean absolute error is at least 20% below the other's (hysteresis: off
-// again above 95%). Then the window models value − profile(time of day), so a quiet night is
-// compared with previous nights, not with the afternoon.
+// Warm-up. Detection starts after minHistory (20) samples. A baseline of n samples is uncertain
+// in level and scale: σ is widened by √(1 + warmUpInflation/n) (×1.41 at 20 samples, ×1.03 at
+// 360) and the CUSUM allowance grows by warmUpAllowance (2) standard errors of its level
+// (1.25σ/√n, beyond what a full window's level has), so a short baseline reports only what is
+// clear against that uncertainty.
+//
+// Calibration. The CUSUM assumes the model's errors are independent with unit variance in σ
+// units. A model that does not capture the series (a cycle not learnt yet, a drift, bursts)
+// makes errors that persist, and those add up like a shift: the long-run variance of z is
+// tracked (blocks of 8 samples) and σ is widened by its square root beyond `persistence`.
+//
+// Seasonality. The series' own cycle, of whatever period it has (seasonality.ts): a coarse
+// history finds it by autocorrelation, and a profile of the cycle's shape, seeded from that
+// history and learnt from normal samples, is subtracted from the samples before the window is
+// summarised. The profile is used while it predicts better: both models (with and without it)
+// make one-step-ahead predictions all the time (started from their errors over the window when
+// a cycle is found), and the profile is used while its running mean absolute error is below the
+// other's (3% hysteresis), so a quiet night is compared with previous nights, not the afternoon.
 //
 // Detection, three ways, all on the robust z = (x − prediction)/σ:
-// - Level shifts: two one-sided CUSUMs (allowance k = 2σ, threshold h = 14) on z clipped at
-//   ±zCap = 6, so one wild sample adds at most 4 < h: a run of clearly shifted samples is
-//   needed, and the shift must be at least minScore = 3σ in size (slow small drifts that a CUSUM
-//   would accumulate are not reported). The onset is the CUSUM's changepoint estimate, the first
-//   sample after the statistic last stood at zero — not the detection time.
+// - Level shifts: two one-sided CUSUMs (allowance k = 1σ, threshold h = 5.5) on z clipped at
+//   ±zCap = 3 (a Huber-type clip: a heavy-tailed sample adds at most zCap − k, so a run of
+//   shifted samples is needed). A 2σ shift crosses in about 7 samples, a 5σ one in 3. At a
+//   crossing, the changepoint is the split of the run that makes the rest's mean departure most
+//   significant (a run often starts with noise before the change); that is the onset. The
+//   shift must measure at least minScore = 1.5σ (the median since the onset against the
+//   baseline), and be a step: the jump across the onset must make up half of its departure — a
+//   drift (a ramp, a cycle not yet learnt) moves away from a lagging baseline without a jump,
+//   and is not a level shift. The baseline is frozen at a suspected onset: while a CUSUM run builds up (its
+//   statistic ≥ h/4) the window's summary, the calibration and the cycle's profile wait (for
+//   at most freezeFor samples), so the first shifted samples cannot pull the level, tilt the
+//   trend or widen the scale before the run is decided. Alarm fatigue: every anomaly of the
+//   series that came back (recovered) raises h by `fatigue`, decayed with spikeHalfLife.
 // - Gross shifts: two samples in a row beyond spikeZ = 8σ on the same side are reported at the
-//   second one (onset: the first), not after a CUSUM run: a service that falls over is news in
-//   two samples.
+//   second one (onset: the first), not after a CUSUM run.
 // - Spikes: one sample beyond spikeZ followed by an ordinary one is reported once, one sample
-//   late, as shape 'spike'. A moderately unusual single sample is never reported (persistence),
-//   and a spike must also beat 1.2 × the largest |z| this series produced lately (a decaying
-//   maximum, half-life 2000 samples): a series that spikes all the time stops reporting spikes
-//   no bigger than its usual ones (alarm fatigue control).
-// While an anomaly is open the baseline is frozen; the anomaly ends when the series is back
-// within ±2σ for 5 samples (its samples stay in the window, widening the scale for a while, so
-// repeated similar excursions are learnt instead of flapping), or, once the new level has
-// lasted W/2 samples and 3 hours, the baseline is rebuilt from the samples since the onset and
-// the anomaly closes as a new level.
+//   late, as shape 'spike'. It must also beat spikeMemory × the largest |z| this series produced
+//   lately (a decaying maximum, half-life 2000 samples), and be rarer than spikeRate per sample
+//   by the series' own tail (a Hill estimate from its samples beyond 3σ): a series that spikes
+//   all the time, or whose noise is heavy-tailed, does not report its ordinary outliers.
+// While an anomaly is open the baseline stays frozen. It ends as 'recovered' when the series is
+// back on the baseline's side of the halfway mark (for a spike: within ±recoverZ σ) for
+// recoverAfter = 5 samples in a row (its samples stay in the window, widening the scale for a
+// while, so repeated similar excursions are learnt instead of flapping), or as 'new-level'
+// once the changed level has held for adoptAfter = 30 samples: the window keeps the samples
+// since the onset, the scale it knew is kept as a floor until it has refilled (and, when the
+// series kept moving since the onset, a trend is fitted at once: a drift is followed rather than
+// reported as a staircase of shifts), and a later change (a return included) is a new anomaly.
 //
 // Memory per series (defaults): window 360 × (4 B float32 value + 4 B time in seconds + 4 B
-// sorted copy) = 4.3 KB, daily profile 96 buckets × (4 days × 4 B + 3 B bookkeeping + 4 B cache)
-// = 2.2 KB, plus ~300 B of scalars: about 6.8 KB whatever the series' length. The sorted copy
-// makes a refresh's median, MAD and tail quantiles reads instead of selections; the rest of a
-// summary uses shared scratch buffers, so the steady state allocates almost nothing.
+// sorted copy) = 4.3 KB, period history 512 × 4 B = 2 KB, plus ~400 B of scalars; a series with
+// a cycle adds its profile (up to 168 buckets × 8 B) ≈ 1.3 KB. The sorted copy makes a
+// refresh's median, MAD and tail quantiles reads instead of selections; the rest of a summary
+// uses shared scratch buffers, so the steady state allocates almost nothing.
 import { MAD_TO_SIGMA, median, medianInPlace, quantileSelect } from '../stats/descriptive.js';
 import { SortedWindow } from '../stats/sorted-window.js';
+import { PeriodFinder, SeasonalProfile } from './seasonality.js';
 
 export interface AnomalySettings {
   /** Samples in the sliding baseline window. */
   readonly windowSize: number;
   /** Samples needed before detection starts. */
   readonly minHistory: number;
-  /** Recompute the window summary every this many samples. */
+  /** σ of a baseline of n samples is widened by √(1 + warmUpInflation/n) (its level and scale are estimates). */
+  readonly warmUpInflation: number;
+  /** The CUSUM allowance grows by this many standard errors of a baseline's level (n samples: 1.25σ/√n) beyond a full window's. */
+  readonly warmUpAllowance: number;
+  /** Recompute the window summary every this many samples (every n/4 while the window fills). */
   readonly refreshEvery: number;
   /** CUSUM allowance (in σ): drifts smaller than this are ignored. */
   readonly k: number;
@@ -59,6 +85,8 @@ export interface AnomalySettings {
   readonly zCap: number;
   /** An alarm needs at least this many samples since the onset. */
   readonly minDuration: number;
+  /** While a CUSUM run builds up, the baseline's refresh waits for its outcome, at most this many samples. */
+  readonly freezeFor: number;
   /**
    * A single sample this many σ (unclipped) from the prediction is reported at once as a spike
    * (0 disables). Far above zCap: an ordinary outlier never qualifies, a 20× latency spike does.
@@ -71,11 +99,26 @@ export interface AnomalySettings {
    */
   readonly spikeMemory: number;
   readonly spikeHalfLife: number;
+  /** A spike must also be rarer than this per sample by the series' own tail (see tailThreshold). */
+  readonly spikeRate: number;
   /**
    * Alarm-fatigue control for shifts: a new shift must be at least shiftMemory × as large (in σ)
    * as the last reported one, decayed with the same half-life (0 disables).
    */
   readonly shiftMemory: number;
+  /**
+   * Alarm-fatigue control: each anomaly of this series that came back (recovered, not adopted)
+   * raises its CUSUM threshold by this much, decayed with spikeHalfLife: a series that keeps
+   * making excursions needs stronger evidence for the next one.
+   */
+  readonly fatigue: number;
+  /**
+   * Long-run variance of z (in σ² units; 1: independent errors) tolerated before σ is widened by
+   * the square root of the excess (see calibrate).
+   */
+  readonly persistence: number;
+  /** The jump across a shift's onset must make up this share of its departure (a step, not a drift; 0 disables). */
+  readonly stepShare: number;
   /** Magnitude gate in σ: |observed − baseline| ≥ minScore·σ, so slow small drifts that the CUSUM accumulates are not reported. */
   readonly minScore: number;
   /** Magnitude gates: |observed − baseline| must reach both (0 disables). */
@@ -91,57 +134,66 @@ export interface AnomalySettings {
   readonly trendDamping: number;
   /** The trend is used only when the window's halves differ by this many standard errors. */
   readonly trendZ: number;
+  /** Find and model the series' cycle (seasonality.ts). */
   readonly seasonality: boolean;
-  readonly seasonPeriodMs: number;
-  readonly seasonBuckets: number;
-  /** Complete periods needed before the profile may be used. */
-  readonly seasonMinPeriods: number;
-  /** Complete periods kept per bucket; the profile is their median (3: robust to one odd day). */
-  readonly seasonPeriodsKept: number;
-  /** Consecutive in-band samples (|z| ≤ recoverZ) that end an anomaly. */
+  /** Bins of the coarse history the cycle is found in. */
+  readonly seasonHistoryBins: number;
+  /** The history merges bins until it spans this long, then slides (the longest findable cycle is 1/2.5 of it). */
+  readonly seasonMaxSpanMs: number;
+  /** A cycle's autocorrelation must reach this. */
+  readonly seasonMinCorrelation: number;
+  /** Buckets per cycle in the profile (at most one per sample interval). */
+  readonly seasonMaxBuckets: number;
+  /** Weight of each new cycle in the profile (1/4: about the last four cycles). */
+  readonly seasonRate: number;
+  /** Consecutive samples back on the baseline's side that end an anomaly. */
   readonly recoverAfter: number;
+  /** A spike is over when the series is within ±recoverZ σ again; a shift's halfway mark is at most this far out. */
   readonly recoverZ: number;
   /** Drop an anomaly's samples from the window when it recovers (keeps the baseline tight, but flaps on series that keep making excursions). */
   readonly forgetExcursions: boolean;
-  /**
-   * An anomaly's level becomes the new normal after it has lasted adaptAfter samples (0: W/2)
-   * and adaptAfterMs: an outage of two hours on a 10-second series is still an outage.
-   */
-  readonly adaptAfter: number;
-  readonly adaptAfterMs: number;
+  /** An anomaly that has lasted this many samples without recovering becomes the new normal. */
+  readonly adoptAfter: number;
 }
 
 export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   windowSize: 360,
-  minHistory: 60,
+  minHistory: 20,
+  warmUpInflation: 20,
+  warmUpAllowance: 2,
   refreshEvery: 24,
-  k: 2,
-  h: 14,
-  zCap: 6,
+  k: 1,
+  h: 5.5,
+  zCap: 3,
   minDuration: 2,
+  freezeFor: 48,
   spikeZ: 8,
   spikeMemory: 1.2,
   spikeHalfLife: 2000,
+  spikeRate: 2e-5,
   shiftMemory: 0,
-  minScore: 3,
+  fatigue: 2,
+  persistence: 1,
+  stepShare: 0.5,
+  minScore: 1.5,
   minAbsoluteMagnitude: 0,
   minRelativeMagnitude: 0,
-  tailScale: 1,
+  tailScale: 0.8,
   relativeScaleFloor: 0.005,
   absoluteScaleFloor: 1e-9,
   trend: true,
   trendDamping: 1,
   trendZ: 4,
   seasonality: true,
-  seasonPeriodMs: 86_400_000,
-  seasonBuckets: 96,
-  seasonMinPeriods: 2,
-  seasonPeriodsKept: 3,
+  seasonHistoryBins: 512,
+  seasonMaxSpanMs: 42 * 86_400_000,
+  seasonMinCorrelation: 0.3,
+  seasonMaxBuckets: 168,
+  seasonRate: 0.25,
   recoverAfter: 5,
   recoverZ: 2,
   forgetExcursions: false,
-  adaptAfter: 0,
-  adaptAfterMs: 3 * 3_600_000,
+  adoptAfter: 30,
 };
 
 /** What the model reports when an anomaly opens. */
@@ -159,6 +211,8 @@ export interface ModelAnomaly {
 
 export interface ModelRecovery {
   readonly at: number;
+  /** The first sample back at the old level (recovered), or `at` (new-level). */
+  readonly since: number;
   readonly reason: 'recovered' | 'new-level';
 }
 
@@ -167,10 +221,15 @@ export type ModelEvent =
   | { readonly type: 'recovery'; readonly recovery: ModelRecovery };
 
 interface Fit {
+  /** Samples summarised. */
+  n: number;
   level: number;
   slope: number;
   /** Sample number at which the fit's level applies. */
   centerSeq: number;
+  /** The residuals' robust scale. */
+  scale: number;
+  /** scale widened for the baseline's size (warmUpInflation). */
   sigma: number;
 }
 
@@ -188,11 +247,10 @@ export class SeriesModel {
   private count = 0;
   private seen = 0; // samples ever accepted; a sample's number is `seen` before its arrival
   private lastTs = -Infinity;
-  private firstTs = NaN;
   private intervalEw = NaN;
   private sinceRefresh = 0;
   private ready = false;
-  // Window summaries: without (raw) and with (seasonal) the daily profile removed.
+  // Window summaries: without (raw) and with (seasonal) the cycle's profile removed.
   private raw: Fit | null = null;
   private seas: Fit | null = null;
   private errRaw = NaN;
@@ -209,49 +267,65 @@ export class SeriesModel {
   // Open anomaly.
   private open: ModelAnomaly | null = null;
   private openSamples = 0;
+  /** A shift is over once the series is back below this z (in its direction). */
+  private openBand = 0;
   private inBand = 0;
   private inBandSince = NaN;
+  // Calibration: the long-run variance of z (blocks of BLOCK samples), and the factor it implies.
+  private buildingFor = 0; // samples a CUSUM run has been building up (statistic ≥ h/4)
+  private blockSum = 0;
+  private blockCount = 0;
+  private blocks = 0;
+  private longRunVariance = 1;
+  private calibration = 1;
   // Decaying maximum of |z| (spike memory).
   private zPeak = 0;
   private shiftPeak = 0;
+  private alarms = 0; // decayed count of anomalies that recovered, as of sample alarmSeq
+  private alarmSeq = 0;
   private shiftPeakSeq = 0;
-  private pendingSpike: { ts: number; x: number; pred: number; up: boolean } | null = null;
-  // Seasonal profile: slots[d·B + b] = mean of bucket b in the period with index ≡ d (mod D).
-  private slots: Float32Array | null = null;
-  private slotCount: Uint8Array | null = null;
-  private bucketPeriod: Uint16Array | null = null; // last period index (mod 65536) seen per bucket
-  private profile: Float32Array | null = null; // cached median over complete periods
-  private profileStamp = -1;
-  private buckets = 0;
-  private bucketWidth = 0;
-  // The bucket the last sample went into and what its slot and count now hold: the samples of
-  // one bucket come in a run, and the run reads no typed array (those reads missed the cache).
-  private runPeriod = NaN;
-  private runBucket = -1;
-  private runCount = 0;
-  private runMean = NaN;
+  private pendingSpike: { ts: number; x: number; pred: number; up: boolean; absZ: number } | null = null;
+  // The series' tail: decayed counts of samples and of |z| beyond TAIL_FROM, and their log excess.
+  private tailN = 0;
+  private tailCount = 0;
+  private tailLog = 0;
+  private readonly tailDecay: number;
+  // The scales of the fits before a level was adopted, floors on σ until the window has refilled.
+  private carriedRaw = 0;
+  private carriedSeas = 0;
+  private carriedUntil = -1;
+  /** The adopted level was a drift: the baseline follows a trend until the window has refilled. */
+  private drifting = false;
+  // The cycle: found in a coarse history, modelled by a profile once found.
+  private readonly finder: PeriodFinder | null;
+  private profile: SeasonalProfile | null = null;
 
   /** The spike memory's decay per sample (a power per sample was a noticeable part of detect). */
   private readonly spikeDecay: number;
 
   constructor(private readonly s: AnomalySettings) {
     this.spikeDecay = Math.pow(0.5, 1 / s.spikeHalfLife);
+    this.tailDecay = Math.pow(0.5, 1 / (5 * s.spikeHalfLife));
     this.values = new Float32Array(s.windowSize);
     this.times = new Uint32Array(s.windowSize);
     this.sorted = new SortedWindow(new Float32Array(s.windowSize));
+    this.finder = s.seasonality
+      ? new PeriodFinder(s.seasonHistoryBins, s.seasonMaxSpanMs, s.seasonMinCorrelation)
+      : null;
   }
 
   get approxBytes(): number {
-    const season =
-      (this.slots?.byteLength ?? 0) +
-      (this.slotCount?.byteLength ?? 0) +
-      (this.bucketPeriod?.byteLength ?? 0);
     const window = this.values.byteLength + this.times.byteLength + this.sorted.byteLength;
-    return window + season + (this.profile?.byteLength ?? 0) + 300;
+    return window + (this.finder?.byteLength ?? 0) + (this.profile?.byteLength ?? 0) + 300;
   }
 
   get isSeasonal(): boolean {
     return this.seasonalOn;
+  }
+
+  /** The cycle found in the series, in ms (0: none). */
+  get period(): number {
+    return this.profile?.periodMs ?? 0;
   }
 
   get isOpen(): boolean {
@@ -269,7 +343,6 @@ export class SeriesModel {
       const dt = ts - this.lastTs;
       this.intervalEw = Number.isFinite(this.intervalEw) ? 0.9 * this.intervalEw + 0.1 * dt : dt;
     } else {
-      this.firstTs = ts;
       this.base = Math.floor(ts / 1000) * 1000;
     }
     this.lastTs = ts;
@@ -281,17 +354,59 @@ export class SeriesModel {
       event = this.open ? this.follow(ts, seq, x) : this.detect(ts, seq, x);
     }
     this.push(ts, x);
-    if (this.s.seasonality) this.learnSeason(ts, x);
+    if (this.profile) this.learnCycle(ts, seq, x);
+    if (this.finder) this.findCycle(ts, x);
     if (!this.open) {
       this.sinceRefresh++;
-      if (this.ready ? this.sinceRefresh >= this.s.refreshEvery : this.count >= this.s.minHistory)
-        this.refresh();
+      if (!this.ready) {
+        if (this.count >= this.s.minHistory) this.refresh();
+      } else if (this.refreshDue()) this.refresh();
     }
     return event;
   }
 
+  /**
+   * Every refreshEvery samples (n/4 while the window fills), unless a CUSUM run is building up:
+   * then the baseline stays frozen at its suspected onset until the run is decided, for at most
+   * freezeFor samples.
+   */
+  private refreshDue(): boolean {
+    const s = this.s;
+    const every = Math.min(s.refreshEvery, Math.max(1, this.count >> 2));
+    if (this.sinceRefresh < every) return false;
+    return this.buildingFor === 0 || this.sinceRefresh >= every + s.freezeFor;
+  }
+
   private get fit(): Fit {
     return (this.seasonalOn ? this.seas : this.raw)!;
+  }
+
+  /** The fit's σ, widened when the model's own recent errors say it fits worse (see calibrate). */
+  private get sigma(): number {
+    return this.fit.sigma * this.calibration;
+  }
+
+  /**
+   * The CUSUM's thresholds assume the model's errors are independent with unit variance in σ
+   * units. A model that does not capture the series yet (a cycle not learnt, a drift, bursts)
+   * makes errors that persist from one sample to the next, and those add up in a CUSUM as a
+   * shift would. So the long-run variance of z is tracked — 8 × the variance of the means of
+   * blocks of 8 clipped z-scores, ~1 for a model that fits, whatever its noise — and σ is widened
+   * by its square root. Blocks are exponentially weighted over ~50 (400 samples).
+   */
+  private calibrate(rawZ: number): void {
+    this.blockSum += clamp(rawZ, -this.s.zCap, this.s.zCap);
+    if (++this.blockCount < BLOCK) return;
+    const mean = this.blockSum / BLOCK;
+    this.blockSum = 0;
+    this.blockCount = 0;
+    const a = Math.max(1 / 50, 1 / ++this.blocks);
+    this.longRunVariance += a * (BLOCK * mean * mean - this.longRunVariance);
+    this.calibration = Math.max(1, Math.sqrt(this.longRunVariance / this.s.persistence));
+  }
+
+  private seasonAt(ts: number): number {
+    return this.profile!.valueAt(ts);
   }
 
   private predictWith(f: Fit, seasonal: boolean, ts: number, seq: number): number {
@@ -306,7 +421,7 @@ export class SeriesModel {
 
   private z(ts: number, seq: number, x: number): number {
     const cap = this.s.zCap;
-    return clamp((x - this.predict(ts, seq)) / this.fit.sigma, -cap, cap);
+    return clamp((x - this.predict(ts, seq)) / this.sigma, -cap, cap);
   }
 
   /** Running one-step-ahead errors of both models decide whether the profile is used. */
@@ -314,8 +429,8 @@ export class SeriesModel {
     if (!this.raw || !this.seas) return;
     const eRaw = Math.abs(x - this.predictWith(this.raw, false, ts, seq));
     const eSeas = Math.abs(x - this.predictWith(this.seas, true, ts, seq));
-    // Memory of about half a period (at least 50 samples).
-    const a = Math.max(1 / 5000, Math.min(1 / 50, this.intervalEw / (0.5 * this.s.seasonPeriodMs)));
+    // Memory of about half a cycle (at least 50 samples).
+    const a = Math.max(1 / 5000, Math.min(1 / 50, this.intervalEw / (0.5 * this.profile!.periodMs)));
     if (this.compared === 0) {
       this.errRaw = eRaw;
       this.errSeas = eSeas;
@@ -325,21 +440,52 @@ export class SeriesModel {
     }
     this.compared++;
     if (this.compared < Math.min(1 / a, 200)) return;
-    const on = this.seasonalOn ? this.errSeas < 0.95 * this.errRaw : this.errSeas < 0.8 * this.errRaw;
+    const on = this.seasonalOn ? this.errSeas < 1.03 * this.errRaw : this.errSeas < 0.97 * this.errRaw;
     if (on !== this.seasonalOn) {
       this.seasonalOn = on;
       this.sUp = this.sDown = 0; // residuals change meaning: restart the CUSUMs
+      this.recalibrate(seq);
     }
+  }
+
+  /** The model in use changed: its long-run variance from its errors over the window. */
+  private recalibrate(seq: number): void {
+    const n = this.count;
+    const first = seq - n;
+    let sum = 0;
+    let blocks = 0;
+    let block = 0;
+    for (let j = 0; j < n; j++) {
+      const idx = this.ringIndex(j);
+      const z = (this.values[idx]! - this.predict(this.timeAt(idx), first + j)) / this.fit.sigma;
+      block += clamp(z, -this.s.zCap, this.s.zCap);
+      if ((j + 1) % BLOCK === 0) {
+        sum += (block * block) / BLOCK;
+        block = 0;
+        blocks++;
+      }
+    }
+    if (blocks === 0) return;
+    this.longRunVariance = sum / blocks;
+    this.blocks = blocks;
+    this.blockSum = 0;
+    this.blockCount = 0;
+    this.calibration = Math.max(1, Math.sqrt(this.longRunVariance / this.s.persistence));
   }
 
   private detect(ts: number, seq: number, x: number): ModelEvent | null {
     const s = this.s;
     const pred = this.predict(ts, seq);
-    const rawZ = (x - pred) / this.fit.sigma;
+    const rawZ = (x - pred) / this.sigma;
     const peak = this.zPeak;
-    this.zPeak = Math.max(Math.abs(rawZ), peak * this.spikeDecay);
+    const absZ = Math.abs(rawZ);
+    this.zPeak = Math.max(absZ, peak * this.spikeDecay);
     const z = clamp(rawZ, -s.zCap, s.zCap);
-    const up = this.sUp + z - s.k;
+    // The allowance also covers the baseline level's own uncertainty (its standard error is
+    // about 1.25σ/√n for the median of n samples): a short baseline's level error would
+    // otherwise add up in the CUSUM like a shift.
+    const k = s.k + s.warmUpAllowance * 1.25 * (1 / Math.sqrt(this.fit.n) - 1 / Math.sqrt(s.windowSize));
+    const up = this.sUp + z - k;
     if (up > 0) {
       if (this.sUp === 0) {
         this.runUpStart = ts;
@@ -348,7 +494,7 @@ export class SeriesModel {
       this.runUpLen++;
       this.sUp = up;
     } else this.sUp = 0;
-    const down = this.sDown - z - s.k;
+    const down = this.sDown - z - k;
     if (down > 0) {
       if (this.sDown === 0) {
         this.runDownStart = ts;
@@ -358,12 +504,21 @@ export class SeriesModel {
       this.sDown = down;
     } else this.sDown = 0;
 
-    const dir: 'up' | 'down' | null =
-      this.sUp >= s.h && this.runUpLen >= s.minDuration
-        ? 'up'
-        : this.sDown >= s.h && this.runDownLen >= s.minDuration
-          ? 'down'
-          : null;
+    // The calibration is part of the baseline: frozen, like the window's summary, while a run
+    // builds up (a shift's first samples must not widen σ before it is decided).
+    const building = this.sUp >= s.h / 4 || this.sDown >= s.h / 4;
+    this.buildingFor = building ? this.buildingFor + 1 : 0;
+    if (this.buildingFor === 0 || this.buildingFor > s.freezeFor) this.calibrate((x - pred) / this.fit.sigma);
+    let dir: 'up' | 'down' | null = null;
+    if (this.sUp >= s.h || this.sDown >= s.h) {
+      const h = s.h + s.fatigue * this.alarmLoad(seq);
+      dir =
+        this.sUp >= h && this.runUpLen >= s.minDuration
+          ? 'up'
+          : this.sDown >= h && this.runDownLen >= s.minDuration
+            ? 'down'
+            : null;
+    }
     if (dir) {
       this.pendingSpike = null;
       const shift = this.shift(dir, ts, seq, x, dir === 'up' ? this.runUpStart : this.runDownStart);
@@ -375,55 +530,109 @@ export class SeriesModel {
     // rather than after the CUSUM's usual run.
     const extreme =
       s.spikeZ > 0 &&
-      Math.abs(rawZ) >= Math.max(s.spikeZ, s.spikeMemory * peak) &&
+      absZ >= Math.max(s.spikeZ, s.spikeMemory * peak) &&
+      (s.spikeRate <= 0 || absZ >= this.tailThreshold()) &&
       Math.abs(x - pred) >= s.minAbsoluteMagnitude;
+    // The tail describes the series' normal life: a sample counts in it once it is known not to
+    // be an anomaly (an extreme one when the next sample has told).
+    if (!extreme && this.buildingFor === 0) this.tallyTail(absZ);
     const pending = this.pendingSpike;
-    this.pendingSpike = extreme ? { ts, x, pred, up: rawZ > 0 } : null;
-    // The departure persists when the next sample is at least half as extreme, same side.
+    this.pendingSpike = extreme ? { ts, x, pred, up: rawZ > 0, absZ } : null;
     const persists = pending !== null && (pending.up ? rawZ : -rawZ) >= s.spikeZ;
     if (persists) {
       this.pendingSpike = null;
       const shift = this.shift(pending.up ? 'up' : 'down', ts, seq, x, pending.ts);
       if (shift) return shift;
+      this.tallyTail(pending.absZ);
     } else if (pending) {
       this.pendingSpike = null;
       this.sUp = this.sDown = 0; // the spike is explained; it must not seed a shift
-      this.open = {
+      return this.openAnomaly({
         onset: pending.ts,
         detectedAt: ts,
         direction: pending.up ? 'up' : 'down',
         baseline: pending.pred,
         observed: pending.x,
-        sigma: this.fit.sigma,
+        sigma: this.sigma,
         seasonal: this.seasonalOn,
         shape: 'spike',
-      };
-      this.openSamples = 0;
-      this.inBand = 0;
-      return { type: 'anomaly', anomaly: this.open };
+      });
     }
     return null;
   }
 
+  /** Decayed count of samples, of those beyond TAIL_FROM σ, and of their log excess (the series' tail). */
+  private tallyTail(absZ: number): void {
+    const d = this.tailDecay;
+    this.tailN = this.tailN * d + 1;
+    this.tailCount *= d;
+    this.tailLog *= d;
+    if (absZ > TAIL_FROM) {
+      this.tailCount += 1;
+      this.tailLog += Math.log(absZ / TAIL_FROM);
+    }
+  }
+
+  /**
+   * The |z| a sample of this series exceeds with probability spikeRate, by its own tail: the
+   * Hill estimate of the tail index from the samples beyond TAIL_FROM σ, extrapolated from there
+   * (Weissman). A prior of 500 samples with a Student-t(3)-like tail (3% beyond TAIL_FROM, index
+   * 3) keeps it conservative until the series has shown its tail: ~20σ at first; about 7σ for
+   * Gaussian noise once it has been seen long enough (so spikeZ decides), 30σ and more for a
+   * t(3): a series whose normal life has heavy tails does not report its ordinary outliers.
+   */
+  private tailThreshold(): number {
+    const count = this.tailCount + TAIL_PRIOR * TAIL_PRIOR_RATE;
+    const rate = count / (this.tailN + TAIL_PRIOR);
+    const inverseIndex = (this.tailLog + TAIL_PRIOR * TAIL_PRIOR_RATE * TAIL_PRIOR_LOG) / count;
+    return TAIL_FROM * Math.pow(rate / this.s.spikeRate, inverseIndex);
+  }
+
   /** A CUSUM alarm: estimate onset and magnitude, apply the magnitude gates, open the anomaly. */
-  private shift(dir: 'up' | 'down', ts: number, seq: number, x: number, onset: number): ModelEvent | null {
+  private shift(dir: 'up' | 'down', ts: number, seq: number, x: number, runStart: number): ModelEvent | null {
     const s = this.s;
-    // Baseline: the model's prediction over the run; observed: the run's median so far
-    // (including this sample, which is not in the window yet).
-    const run: number[] = [x];
-    const preds: number[] = [this.predict(ts, seq)];
+    // The run in time order (this sample last: it is not in the window yet), and the model's
+    // prediction for each sample.
+    const times: number[] = [];
+    const run: number[] = [];
+    const preds: number[] = [];
     const firstSeq = seq - this.count;
+    const from = this.toSecond(runStart);
     for (let j = 0; j < this.count; j++) {
       const idx = this.ringIndex(j);
-      if (this.timeAt(idx) >= this.toSecond(onset)) {
+      const t = this.timeAt(idx);
+      if (t >= from) {
+        times.push(t);
         run.push(this.values[idx]!);
-        preds.push(this.predict(this.timeAt(idx), firstSeq + j));
+        preds.push(this.predict(t, firstSeq + j));
       }
     }
+    times.push(ts);
+    run.push(x);
+    preds.push(this.predict(ts, seq));
+    // The changepoint within the run: a CUSUM run often starts with a few samples of noise
+    // before the change; the split that makes the rest's mean departure most significant
+    // (Σ departures / √count) marks where the change began.
+    const sign = dir === 'up' ? 1 : -1;
+    let start = 0;
+    let best = -Infinity;
+    let tail = 0;
+    for (let j = run.length - 1; j >= 0; j--) {
+      tail += sign * (run[j]! - preds[j]!);
+      const score = tail / Math.sqrt(run.length - j);
+      if (j <= run.length - 2 && score >= best) {
+        best = score;
+        start = j;
+      }
+    }
+    const onset = run.length >= 2 ? (start === 0 ? runStart : times[start]!) : runStart;
+    run.splice(0, start);
+    preds.splice(0, start);
+    if (s.stepShare > 0 && !this.jumped(sign, onset, firstSeq, run, preds)) return null;
     const baseline = median(preds);
     const observed = median(run);
     const abs = Math.abs(observed - baseline);
-    const sigma = this.fit.sigma;
+    const sigma = this.sigma;
     if (abs < s.minScore * sigma) return null;
     if (
       abs < s.minAbsoluteMagnitude ||
@@ -434,7 +643,7 @@ export class SeriesModel {
     if (s.shiftMemory > 0 && abs < s.shiftMemory * remembered * sigma) return null;
     this.shiftPeak = abs / sigma;
     this.shiftPeakSeq = seq;
-    this.open = {
+    return this.openAnomaly({
       onset,
       detectedAt: ts,
       direction: dir,
@@ -443,42 +652,122 @@ export class SeriesModel {
       sigma,
       seasonal: this.seasonalOn,
       shape: 'shift',
-    };
+    });
+  }
+
+  /**
+   * A level shift is a step: the series jumps at the onset and stays. A drift (a cycle not yet
+   * learnt, a slow ramp, an evening's decline) moves away from a lagging baseline little by
+   * little: its CUSUM crosses all the same, but there is no jump at the onset — the samples just
+   * before it had already departed about as far. So the jump across the onset (the median
+   * departure since it, less that of the 20 samples before it) must make up stepShare of the
+   * departure. (run and preds: the samples since the onset, in time order.)
+   */
+  private jumped(
+    sign: number,
+    onset: number,
+    firstSeq: number,
+    run: readonly number[],
+    preds: readonly number[],
+  ): boolean {
+    const before: number[] = [];
+    const from = this.toSecond(onset);
+    for (let j = this.count - 1; j >= 0 && before.length < 20; j--) {
+      const idx = this.ringIndex(j);
+      const t = this.timeAt(idx);
+      if (t < from) before.push(sign * (this.values[idx]! - this.predict(t, firstSeq + j)));
+    }
+    if (before.length < 4) return true;
+    const after = run.map((v, j) => sign * (v - preds[j]!));
+    const departed = median(after);
+    return departed - median(before) >= this.s.stepShare * departed;
+  }
+
+  /** Anomalies that came back lately, each decayed with spikeHalfLife. */
+  private alarmLoad(seq: number): number {
+    return this.alarms * Math.pow(0.5, (seq - this.alarmSeq) / this.s.spikeHalfLife);
+  }
+
+  private openAnomaly(a: ModelAnomaly): ModelEvent {
+    this.open = a;
     this.openSamples = 0;
     this.inBand = 0;
-    return { type: 'anomaly', anomaly: this.open };
+    // A shift is over back on the baseline's side of its halfway mark (at least 1σ out, at most
+    // recoverZ): halfway tells the two levels apart whatever the shift's size.
+    this.openBand =
+      a.shape === 'shift'
+        ? clamp(Math.abs(a.observed - a.baseline) / a.sigma / 2, 1, this.s.recoverZ)
+        : this.s.recoverZ;
+    return { type: 'anomaly', anomaly: a };
   }
 
   /** While an anomaly is open: close it on recovery, or adopt its level as the new normal. */
   private follow(ts: number, seq: number, x: number): ModelEvent | null {
     const s = this.s;
+    const open = this.open!;
     this.openSamples++;
-    if (Math.abs(this.z(ts, seq, x)) <= s.recoverZ) {
+    const z = this.z(ts, seq, x);
+    const back =
+      open.shape === 'spike'
+        ? Math.abs(z) <= this.openBand
+        : (open.direction === 'up' ? z : -z) <= this.openBand;
+    if (back) {
       if (this.inBand === 0) this.inBandSince = ts;
       this.inBand++;
     } else this.inBand = 0;
-    const onset = this.open!.onset;
     if (this.inBand >= s.recoverAfter) {
       // Back to normal. The excursion stays in the window: its samples widen the tail-aware
       // scale for a while, so a series that keeps making similar excursions learns that they
       // are normal instead of flapping, and the median ignores them as long as they are short.
       if (s.forgetExcursions) {
-        const from = this.toSecond(onset);
+        const from = this.toSecond(open.onset);
         const since = this.toSecond(this.inBandSince);
-        this.retain((t) => t < from || t >= since);
+        this.rebuild((t, v) => (t < from || t >= since ? v : null));
       }
+      // A departure that came back is the kind a series that keeps making them should be
+      // quieter about: it adds to the alarm fatigue (an adopted new level does not).
+      this.alarms = this.alarmLoad(seq) + 1;
+      this.alarmSeq = seq;
       this.close();
-      return { type: 'recovery', recovery: { at: ts, reason: 'recovered' } };
+      return { type: 'recovery', recovery: { at: ts, since: this.inBandSince, reason: 'recovered' } };
     }
-    const adaptAfter = s.adaptAfter > 0 ? s.adaptAfter : Math.max(s.minHistory, s.windowSize >> 1);
-    if (this.openSamples >= adaptAfter && ts - this.open!.onset >= s.adaptAfterMs) {
-      // The new level persists: it becomes the baseline, built from the samples since the onset.
-      const from = this.toSecond(onset);
-      this.retain((t) => t >= from);
+    if (this.openSamples >= s.adoptAfter) {
+      // The new level persists and becomes the baseline: the window keeps the samples since the
+      // onset, and the scale it knew carries over (a floor on σ until the window has refilled),
+      // so a level change does not make the series look quieter than it is.
+      const from = this.toSecond(open.onset);
+      this.drifting = this.keptMoving(open, from, ts, seq, x);
+      this.rebuild((t, v) => (t >= from ? v : null));
+      this.carriedRaw = this.raw?.scale ?? 0;
+      this.carriedSeas = this.seas?.scale ?? 0;
+      this.carriedUntil = this.seen + s.windowSize;
       this.close();
-      return { type: 'recovery', recovery: { at: ts, reason: 'new-level' } };
+      return { type: 'recovery', recovery: { at: ts, since: ts, reason: 'new-level' } };
     }
     return null;
+  }
+
+  /**
+   * Whether the series kept moving away since the onset (its departures in the second half of the
+   * anomaly exceed those in the first by half or more): a drift (a ramp, a cycle not yet learnt)
+   * rather than a step. Then the adopted baseline follows a trend, so a continuing drift does not
+   * alarm again and again as a staircase of shifts.
+   */
+  private keptMoving(open: ModelAnomaly, from: number, ts: number, seq: number, x: number): boolean {
+    const sign = open.direction === 'up' ? 1 : -1;
+    const d: number[] = [];
+    const first = seq - this.count;
+    for (let j = 0; j < this.count; j++) {
+      const idx = this.ringIndex(j);
+      const t = this.timeAt(idx);
+      if (t >= from) d.push(sign * (this.values[idx]! - this.predict(t, first + j)));
+    }
+    d.push(sign * (x - this.predict(ts, seq)));
+    const h = d.length >> 1;
+    if (h < 4) return false;
+    const early = median(d.slice(0, h));
+    const late = median(d.slice(d.length - h));
+    return late > 0 && early < late / 1.5;
   }
 
   private close(): void {
@@ -486,18 +775,21 @@ export class SeriesModel {
     this.sUp = this.sDown = 0;
     this.runUpLen = this.runDownLen = 0;
     this.inBand = 0;
-    this.refresh();
+    this.ready = false; // refreshed by update() once the window (this sample included) is summarised
+    this.sinceRefresh = 0;
   }
 
-  /** Keep only window samples whose time satisfies keep (order preserved). */
-  private retain(keep: (t: number) => boolean): void {
+  /** Rebuild the window: each sample's new value, or null to drop it (order preserved). */
+  private rebuild(map: (t: number, v: number) => number | null): void {
     const vs: number[] = [];
     const ts: number[] = [];
     for (let j = 0; j < this.count; j++) {
       const idx = this.ringIndex(j);
-      if (keep(this.timeAt(idx))) {
-        vs.push(this.values[idx]!);
-        ts.push(this.timeAt(idx));
+      const t = this.timeAt(idx);
+      const v = map(t, this.values[idx]!);
+      if (v !== null) {
+        vs.push(v);
+        ts.push(t);
       }
     }
     this.head = 0;
@@ -538,6 +830,34 @@ export class SeriesModel {
     return (this.head - this.count + j + 2 * W) % W;
   }
 
+  /** The history looks for a cycle now and then; a new one gets a profile seeded from it. */
+  private findCycle(ts: number, x: number): void {
+    if (!this.finder!.add(ts, x)) return;
+    const current = this.profile?.periodMs ?? 0;
+    const period = this.finder!.find(this.intervalEw, current);
+    if (!(period > 0 && Math.abs(period / (current || 1) - 1) > 0.05)) return;
+    this.profile = new SeasonalProfile(period, this.intervalEw, this.s.seasonMaxBuckets, this.s.seasonRate);
+    this.profile.seed(this.finder!, ts);
+    this.seas = null;
+    this.compared = 0;
+    this.sinceRefresh = this.s.refreshEvery; // summarise again with the new profile
+    if (this.seasonalOn) {
+      this.seasonalOn = false;
+      this.sUp = this.sDown = 0;
+    }
+  }
+
+  /**
+   * The profile learns from samples known to be normal: none of an open anomaly, nor of a
+   * CUSUM run being decided (like the window's summary). What it learns is the sample's
+   * departure from the level, so a change of level never enters the cycle's shape.
+   */
+  private learnCycle(ts: number, seq: number, x: number): void {
+    if (this.open || this.buildingFor > 0 || !this.raw) return;
+    const level = this.seas ? this.predictWith(this.seas, false, ts, seq) : this.raw.level;
+    this.profile!.learn(ts, x - level);
+  }
+
   private refresh(): void {
     const s = this.s;
     const n = this.count;
@@ -546,16 +866,27 @@ export class SeriesModel {
       this.ready = false;
       return;
     }
-    const seasonReady = s.seasonality && this.seasonMature();
+    const profile = this.profile;
+    const seasonReady = profile !== null && profile.mature();
     const { a, b } = scratch(n);
     const r = this.windowBuffer(n);
     for (let j = 0; j < n; j++) r[j] = this.values[this.ringIndex(j)]!;
-    this.raw = this.fitWindow(r, n, 0, a, b, this.nonFinite === 0 ? this.sorted : null);
+    const poisson = this.nonFinite === 0 ? countScale(r, n, this.sorted) : 0;
+    const carried = this.seen < this.carriedUntil;
+    this.raw = this.fitWindow(
+      r,
+      n,
+      0,
+      a,
+      b,
+      this.nonFinite === 0 ? this.sorted : null,
+      Math.max(poisson, carried ? this.carriedRaw : 0),
+    );
     if (seasonReady) {
-      const profile = this.currentProfile();
       for (let j = 0; j < n; j++)
         r[j] = this.values[this.ringIndex(j)]! - this.seasonAt(this.timeAt(this.ringIndex(j)));
-      this.seas = this.fitWindow(r, n, meanOf(profile), a, b);
+      this.seas = this.fitWindow(r, n, 0, a, b, null, Math.max(poisson, carried ? this.carriedSeas : 0));
+      if (this.compared === 0) this.backtest(n);
     } else {
       this.seas = null;
       if (this.seasonalOn) this.seasonalOn = false;
@@ -564,143 +895,60 @@ export class SeriesModel {
     this.ready = n >= Math.min(s.minHistory, s.windowSize);
   }
 
+  /**
+   * A profile's first summary: both models' mean absolute errors over the window start the
+   * running comparison, so a cycle found in the history is used at once when it fits better.
+   */
+  private backtest(n: number): void {
+    let eRaw = 0;
+    let eSeas = 0;
+    const first = this.seen - n;
+    for (let j = 0; j < n; j++) {
+      const idx = this.ringIndex(j);
+      const t = this.timeAt(idx);
+      const x = this.values[idx]!;
+      eRaw += Math.abs(x - this.predictWith(this.raw!, false, t, first + j));
+      eSeas += Math.abs(x - this.predictWith(this.seas!, true, t, first + j));
+    }
+    this.errRaw = eRaw / n;
+    this.errSeas = eSeas / n;
+    this.compared = 200;
+  }
+
   private fitWindow(
     r: Float64Array,
     n: number,
     offset: number,
     a: Float64Array,
     e: Float64Array,
-    sorted: SortedWindow | null = null,
+    sorted: SortedWindow | null,
+    carried: number,
   ): Fit {
     const s = this.s;
-    const f = summarise(r, n, s.trend && n >= 20, s.trendDamping, s.tailScale, s.trendZ, a, e, sorted);
+    const trendZ = this.drifting && this.seen < this.carriedUntil ? 0 : s.trendZ;
+    const f = summarise(r, n, s.trend && n >= 20, s.trendDamping, s.tailScale, trendZ, a, e, sorted);
     // Window offset j is sample number (seen − n + j): the newest sample is already pushed.
-    const sigma = Math.max(f.sigma, s.absoluteScaleFloor, s.relativeScaleFloor * Math.abs(f.level + offset));
-    return { level: f.level, slope: f.slope, centerSeq: this.seen - n + f.center, sigma };
+    const scale = Math.max(
+      f.sigma,
+      carried,
+      s.absoluteScaleFloor,
+      s.relativeScaleFloor * Math.abs(f.level + offset),
+    );
+    const widen = Math.sqrt(1 + s.warmUpInflation / n);
+    return {
+      n,
+      level: f.level,
+      slope: f.slope,
+      centerSeq: this.seen - n + f.center,
+      scale,
+      sigma: scale * widen,
+    };
   }
 
   /** The window's values, oldest first, in a shared buffer (distinct from the scratch buffers). */
   private windowBuffer(n: number): Float64Array {
     if (windowScratch.length < n) windowScratch = new Float64Array(n * 2);
     return windowScratch;
-  }
-
-  // ---- seasonality --------------------------------------------------------------------
-
-  private ensureSeason(): boolean {
-    if (this.slots) return true;
-    if (!Number.isFinite(this.intervalEw) || this.seen < 8) return false;
-    const s = this.s;
-    const B = Math.max(4, Math.min(s.seasonBuckets, Math.round(s.seasonPeriodMs / this.intervalEw)));
-    const D = s.seasonPeriodsKept + 1; // the current period plus the kept complete ones
-    this.buckets = B;
-    this.bucketWidth = s.seasonPeriodMs / B;
-    this.slots = new Float32Array(D * B).fill(NaN);
-    this.slotCount = new Uint8Array(B);
-    this.bucketPeriod = new Uint16Array(B).fill(0xffff);
-    return true;
-  }
-
-  /** Every sample goes into its period's bucket mean; the median over days absorbs odd days. */
-  private learnSeason(ts: number, x: number): void {
-    if (!this.ensureSeason()) return;
-    const D = this.s.seasonPeriodsKept + 1;
-    const B = this.buckets;
-    const period = Math.floor(ts / this.s.seasonPeriodMs);
-    const b = this.bucketOf(ts, period);
-    const slot = (period % D) * B + b;
-    let count: number;
-    let cur: number;
-    if (period === this.runPeriod && b === this.runBucket) {
-      count = this.runCount;
-      cur = this.runMean;
-    } else {
-      const p16 = period & 0xffff;
-      if (this.bucketPeriod![b] !== p16) {
-        // First sample of this bucket in a new period: clear slots of periods skipped by a gap.
-        const last = this.bucketPeriod![b]!;
-        const gap = last === 0xffff ? D : (p16 - last + 0x10000) & 0xffff;
-        for (let g = 0; g < Math.min(gap, D); g++) this.slots![((period - g) % D) * B + b] = NaN;
-        this.bucketPeriod![b] = p16;
-        this.slotCount![b] = 0;
-      }
-      count = this.slotCount![b]!;
-      cur = this.slots![slot]!;
-      this.runPeriod = period;
-      this.runBucket = b;
-    }
-    const n = Math.min(255, count + 1);
-    this.slotCount![b] = n;
-    const mean = Number.isNaN(cur) ? x : cur + (x - cur) / n;
-    this.slots![slot] = mean;
-    this.runCount = n;
-    this.runMean = Math.fround(mean); // as the slot holds it
-  }
-
-  /** `period`: floor(ts / seasonPeriodMs), which the caller has at hand. */
-  private bucketOf(ts: number, period: number): number {
-    const length = this.s.seasonPeriodMs;
-    // ts − period·length is exactly the floored remainder when period is right (both exact in
-    // float64); a double % is a call into the runtime, so it is left for the odd case.
-    let phase = ts - period * length;
-    if (!(phase >= 0 && phase < length)) phase = ((ts % length) + length) % length;
-    return Math.min(this.buckets - 1, Math.floor(phase / this.bucketWidth));
-  }
-
-  private slotValue(period: number, b: number): number {
-    const D = this.s.seasonPeriodsKept + 1;
-    return this.slots![(((period % D) + D) % D) * this.buckets + b]!;
-  }
-
-  /** Median per bucket over the complete periods before the current one (cached per period). */
-  private currentProfile(): Float32Array {
-    const period = Math.floor(this.lastTs / this.s.seasonPeriodMs);
-    if (this.profile && this.profileStamp === period) return this.profile;
-    const D = this.s.seasonPeriodsKept + 1;
-    const B = this.buckets;
-    const out = this.profile ?? new Float32Array(B);
-    const vals: number[] = [];
-    for (let b = 0; b < B; b++) {
-      vals.length = 0;
-      for (let g = 1; g < D; g++) {
-        const v = this.slotValue(period - g, b);
-        if (!Number.isNaN(v)) vals.push(v);
-      }
-      out[b] = vals.length === 0 ? NaN : median(vals);
-    }
-    this.profile = out;
-    this.profileStamp = period;
-    return out;
-  }
-
-  /** At least seasonMinPeriods complete periods, for at least 90% of the buckets. */
-  private seasonMature(): boolean {
-    const s = this.s;
-    if (!this.slots || this.lastTs - this.firstTs < s.seasonMinPeriods * s.seasonPeriodMs) return false;
-    const period = Math.floor(this.lastTs / s.seasonPeriodMs);
-    const D = s.seasonPeriodsKept + 1;
-    let mature = 0;
-    for (let b = 0; b < this.buckets; b++) {
-      let n = 0;
-      for (let g = 1; g < D; g++) if (!Number.isNaN(this.slotValue(period - g, b))) n++;
-      if (n >= s.seasonMinPeriods) mature++;
-    }
-    return mature >= 0.9 * this.buckets;
-  }
-
-  /** Profile value at ts, linearly interpolated between bucket centres. */
-  private seasonAt(ts: number): number {
-    const profile = this.currentProfile();
-    const B = profile.length;
-    const period = this.s.seasonPeriodMs;
-    const pos = (((ts % period) + period) % period) / this.bucketWidth - 0.5;
-    const i0 = Math.floor(pos);
-    const f = pos - i0;
-    const a = profile[(i0 + B) % B]!;
-    const b = profile[(i0 + 1) % B]!;
-    if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : b;
-    if (Number.isNaN(b)) return a;
-    return a + f * (b - a);
   }
 }
 
@@ -785,9 +1033,11 @@ function scaleOf(
   }
   let sigma = MAD_TO_SIGMA * mad;
   if (!(sigma > 0)) {
-    let sumAbs = 0; // in window order, as always (a float sum depends on its order)
-    for (let i = 0; i < n; i++) sumAbs += Math.abs(r[i]! - center);
-    sigma = (1.2533141373155 * sumAbs) / n;
+    // More than half the values are equal (sparse events, a stuck gauge): the departures that
+    // do happen are the noise, so their root mean square is the scale.
+    let sumSq = 0; // in window order, as always (a float sum depends on its order)
+    for (let i = 0; i < n; i++) sumSq += (r[i]! - center) ** 2;
+    sigma = Math.sqrt(sumSq / n);
   }
   if (tail <= 0 || n < 20) return sigma;
   let lo: number;
@@ -803,17 +1053,41 @@ function scaleOf(
   return Math.max(sigma, (tail * (hi - lo)) / 3.29);
 }
 
-function meanOf(a: Float32Array): number {
-  let s = 0;
-  let n = 0;
-  for (const v of a) {
-    if (!Number.isNaN(v)) {
-      s += v;
-      n++;
+/** Samples per block of the long-run variance estimate (see calibrate). */
+const BLOCK = 8;
+
+/**
+ * Counts vary at least as much as Poisson counts do. A window whose values are all non-negative
+ * multiples of its smallest positive value q (counts, or counts per unit of time such as
+ * errors/s over 10-second scrapes: multiples of 0.1) is taken for counts in units of q, and its
+ * scale is at least √(mean · q); 0 for any other window. (r: the window's values, sorted the same.)
+ */
+function countScale(r: Float64Array, n: number, sorted: SortedWindow): number {
+  if (sorted.size !== n || n === 0 || sorted.at(0) < 0) return 0;
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    const v = sorted.at(i);
+    if (v > 0) {
+      q = v;
+      break;
     }
   }
-  return n > 0 ? s / n : 0;
+  if (q === 0) return 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const units = r[i]! / q;
+    // float32 storage: a multiple of 0.1 is one to about 7 digits.
+    if (Math.abs(units - Math.round(units)) > 1e-4 * Math.max(1, units)) return 0;
+    sum += r[i]!;
+  }
+  return Math.sqrt((sum / n) * q);
 }
+
+/** The tail estimate (see tailThreshold): its threshold in σ, and its prior (samples, share beyond, mean log excess). */
+const TAIL_FROM = 3;
+const TAIL_PRIOR = 500;
+const TAIL_PRIOR_RATE = 0.03;
+const TAIL_PRIOR_LOG = 1 / 3;
 
 function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
