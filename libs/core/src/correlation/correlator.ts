@@ -211,6 +211,14 @@ export class Correlator {
     return result;
   }
 
+  /**
+   * The suspects the correlator would name now for a symptom on `service` that began at `onset`,
+   * with what it knows at this point (changes, verdicts, graph); changes nothing.
+   */
+  suspectsFor(service: string, onset: number, settings?: AttributionSettings): Suspect[] {
+    return this.attribute(this.symptomFor(service, onset), settings);
+  }
+
   /** Event time moved on without input (idle partitions, end of a replay). */
   advanceTo(eventTime: number): CorrelatorOutput[] {
     const out: CorrelatorOutput[] = [];
@@ -416,8 +424,8 @@ export class Correlator {
     return near;
   }
 
-  private attribute(symptom: Symptom): Suspect[] {
-    const { lookbackMs, skewMs } = this.settings.attribution;
+  private attribute(symptom: Symptom, settings = this.settings.attribution): Suspect[] {
+    const { lookbackMs, skewMs } = settings;
     const near = this.neighbourhood(symptom.service);
     // Outside the neighbourhood only a failed change can matter (explaining a candidate's failure
     // away): the rest would change neither the result nor, by their verdicts, the reuse below.
@@ -438,7 +446,7 @@ export class Correlator {
       changes,
       facts: (change) => this.changes.facts(change),
       graph: this.graph,
-      settings: this.settings.attribution,
+      settings,
     });
     this.attributions.set(symptom, { graphVersion: this.graph.version, changes, facts, suspects });
     return suspects;

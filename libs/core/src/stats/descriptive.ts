@@ -169,3 +169,15 @@ export function lag1Autocorrelation(values: ArrayLike<number>): number {
   }
   return den > 0 ? num / den : 0;
 }
+
+/** Index of the first element ≥ t in ascending values (values.length when there is none). */
+export function lowerBound(values: ArrayLike<number>, t: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
