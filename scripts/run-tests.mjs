@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Runs one test tier (or all) with node's test runner on the compiled output, prints the spec
 // report, writes JUnit XML to reports/, and closes with `N passed, N failed, N skipped`.
-//   unit: *.spec.js next to the code (no broker, no server)
+//   unit: *.spec.js next to the code (no broker, no server), the evaluations' own included
 //   int:  *.int-spec.js next to the code (real Kafka broker and ClickHouse engine)
 //   e2e:  test/**/*.e2e-spec.js (whole apps)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, globSync } from 'node:fs';
 
 const tiers = {
-  unit: ['dist/libs/**/*.spec.js', 'dist/apps/**/*.spec.js'],
+  unit: ['dist/libs/**/*.spec.js', 'dist/apps/**/*.spec.js', 'dist/eval/**/*.spec.js'],
   int: ['dist/libs/**/*.int-spec.js', 'dist/apps/**/*.int-spec.js'],
   e2e: ['dist/test/**/*.e2e-spec.js'],
 };

@@ -4,20 +4,24 @@
 // series. A symptom has an onset (when the problem began: the alert's startsAt, the anomaly's
 // changepoint) and the time it was raised (the alert fired, the anomaly was detected).
 //
-// The alert rule ("user-facing regression"), evaluated at every point of each watched series:
-//   baseline = median of the series over the 30 minutes before the last 3 points (≥ 10 points);
-//   recent   = latency: median of the last 3 points; error ratio: their mean;
-//   hot      = latency:     recent ≥ factor × baseline and recent − baseline ≥ 10 ms,
-//              error ratio: recent ≥ factor × baseline and recent − baseline ≥ 1 percentage point;
-//   fires on the first hot evaluation (startsAt = the first of the last 3 points above the
-//   threshold) and resolves after 5 evaluations in a row that are not hot. factor = 1.5.
-// Watched series: those the engine's signal names read as latency or as an error ratio (a
-// success rate counts, as its complement), server side only — a caller's view of its
-// dependencies (a `client` label or "client" in the name) is not the service's user-facing view.
+// The alert rule ("user-facing regression"), one rule for every system, evaluated at each new
+// point of a watched series:
+//   recent   = the points of the last 3 minutes; baseline = the 30 minutes before them (≥ 10 points);
+//   latency:     hot when median(recent) ≥ factor × median(baseline) and exceeds it by ≥ 10 ms;
+//   error ratio: hot when errors/requests over the recent points ≥ factor × the baseline's and
+//                exceed it by ≥ 1 percentage point, with at least 5 errors (requests from the
+//                service's request-rate series; without one, the mean ratio and no count);
+//   fires on the first hot evaluation (startsAt: the first recent point above the threshold)
+//   and resolves after 5 evaluations in a row that are not hot. factor = 1.5.
+// Watched series: per service its p90/p95 latency series (a latency without a percentile in its
+// name where it has none) and its error ratios (a success rate counts, as its complement) —
+// server side only: a caller's view of its dependencies (a `client` label or "client" in the
+// name) is not the service's user-facing view. The anomaly detector watches the same series.
 import type { TelemetryBatch, TelemetryPoint } from '#contracts';
 import {
   AnomalyDetector,
   canonical,
+  lowerBound,
   median,
   resolveSignal,
   type DetectorSettings,
@@ -38,40 +42,48 @@ export interface RaisedSymptom {
 
 export interface AlertRuleSettings {
   readonly factor: number;
-  readonly recentPoints: number;
+  readonly recentMs: number;
   readonly baselineMs: number;
   readonly minBaselinePoints: number;
   /** Seconds. */
   readonly latencyFloor: number;
   /** A fraction (0.01 = 1 percentage point). */
   readonly errorFloor: number;
+  readonly minErrors: number;
   readonly resolveAfter: number;
 }
 
 export const DEFAULT_ALERT_RULE: AlertRuleSettings = {
   factor: 1.5,
-  recentPoints: 3,
+  recentMs: 3 * MINUTE,
   baselineMs: 30 * MINUTE,
   minBaselinePoints: 10,
   latencyFloor: 0.01,
   errorFloor: 0.01,
+  minErrors: 5,
   resolveAfter: 5,
 };
 
-/** The series a symptom may come from: user-facing latency and error ratios, server side. */
+const PERCENTILE = /p(\d{2,3}(\.\d+)?)(?![a-z0-9])/i;
+
+/** The series a symptom may come from: user-facing p90/p95 latencies and error ratios, server side. */
 export function userFacingSignal(point: TelemetryPoint): ResolvedSignal | null {
   if (point.labels.client !== undefined || /client/i.test(point.metric)) return null;
   const signal = resolveSignal(point.metric, point.unit);
   if (!signal) return null;
-  if (signal.spec.kind === 'latency') return signal;
-  if (signal.spec.kind === 'error_ratio' && signal.mode === 'ratio') return signal;
-  return null;
+  if (signal.spec.kind === 'error_ratio') return signal.mode === 'ratio' ? signal : null;
+  if (signal.spec.kind !== 'latency') return null;
+  const p = PERCENTILE.exec(point.metric.replace(/\(.*\)$/, ''));
+  // p90/p95 (or the unnamed level), not the median and not the noisy extreme tail.
+  return !p || (Number(p[1]) >= 90 && Number(p[1]) <= 95) ? signal : null;
 }
 
 interface RuleSeries {
   readonly signal: ResolvedSignal;
   readonly ts: number[];
   readonly values: number[];
+  /** Requests per point (NaN when unknown), error series only. */
+  readonly requests: number[];
   firing: boolean;
   coolCount: number;
 }
@@ -79,37 +91,46 @@ interface RuleSeries {
 /** The alert rule above, for every watched series of the services it is given. */
 export class AlertRule {
   private readonly series = new Map<string, RuleSeries>();
+  /** Latest requests per point of each service, from its request-rate series. */
+  private readonly requests = new Map<string, number>();
 
   constructor(readonly settings: AlertRuleSettings = DEFAULT_ALERT_RULE) {}
+
+  /** A service's request rate, read from its throughput series. */
+  noteRequests(service: string, point: TelemetryPoint, intervalMs: number): void {
+    const signal = resolveSignal(point.metric, point.unit);
+    if (signal?.spec.kind !== 'throughput' || point.labels.client !== undefined) return;
+    const perPoint = signal.mode === 'rate' ? (point.value * signal.scale * intervalMs) / 1000 : point.value;
+    if (Number.isFinite(perPoint)) this.requests.set(service, perPoint);
+  }
 
   observe(service: string, point: TelemetryPoint, signal: ResolvedSignal): RaisedSymptom | null {
     const key = `${service}\u0000${point.metric}\u0000${JSON.stringify(point.labels)}`;
     let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { signal, ts: [], values: [], firing: false, coolCount: 0 }));
+    if (!s)
+      this.series.set(key, (s = { signal, ts: [], values: [], requests: [], firing: false, coolCount: 0 }));
     const v = canonical(signal, point.value);
     if (!Number.isFinite(v) || (s.ts.length > 0 && point.timestamp <= s.ts.at(-1)!)) return null;
+    const r = this.settings;
     s.ts.push(point.timestamp);
     s.values.push(v);
-    const r = this.settings;
-    // Keep the baseline span and a margin for the recent points.
-    while (s.ts.length > r.recentPoints && s.ts[0]! < point.timestamp - r.baselineMs - 10 * MINUTE) {
+    s.requests.push(this.requests.get(service) ?? NaN);
+    while (s.ts.length > 0 && s.ts[0]! < point.timestamp - r.baselineMs - r.recentMs - MINUTE) {
       s.ts.shift();
       s.values.shift();
+      s.requests.shift();
     }
-    const n = s.values.length;
-    if (n < r.recentPoints + r.minBaselinePoints) return null;
-    const recentStart = s.ts[n - r.recentPoints]!;
-    const base: number[] = [];
-    for (let i = 0; i < n - r.recentPoints; i++)
-      if (s.ts[i]! >= recentStart - r.baselineMs) base.push(s.values[i]!);
-    if (base.length < r.minBaselinePoints) return null;
-    const baseline = median(base);
-    const recent = s.values.slice(n - r.recentPoints);
+    const recentFrom = lowerBound(s.ts, point.timestamp - r.recentMs + 1);
+    const baseFrom = lowerBound(s.ts, s.ts[recentFrom]! - r.baselineMs);
+    if (recentFrom - baseFrom < r.minBaselinePoints) return null;
     const latency = signal.spec.kind === 'latency';
-    const level = latency ? median(recent) : recent.reduce((a, b) => a + b, 0) / recent.length;
+    const level = (from: number, to: number) =>
+      latency ? median(s.values.slice(from, to)) : errorRatio(s, from, to);
+    const baseline = level(baseFrom, recentFrom);
+    const recent = level(recentFrom, s.ts.length);
     const floor = latency ? r.latencyFloor : r.errorFloor;
     const threshold = Math.max(r.factor * baseline, baseline + floor);
-    const hot = level >= threshold;
+    const hot = recent >= threshold && (latency || errorCount(s, recentFrom) >= r.minErrors);
     if (!hot) {
       if (s.firing && ++s.coolCount >= r.resolveAfter) s.firing = false;
       return null;
@@ -117,20 +138,41 @@ export class AlertRule {
     s.coolCount = 0;
     if (s.firing) return null;
     s.firing = true;
-    let first = n - 1;
-    for (let i = n - r.recentPoints; i < n; i++)
+    let first = s.ts.length - 1;
+    for (let i = recentFrom; i < s.ts.length; i++)
       if (s.values[i]! >= threshold) {
         first = i;
         break;
       }
-    return {
-      service,
-      onset: s.ts[first]!,
-      raisedAt: point.timestamp,
-      source: 'alert',
-      metric: point.metric,
-    };
+    return { service, onset: s.ts[first]!, raisedAt: point.timestamp, source: 'alert', metric: point.metric };
   }
+}
+
+/** Errors over requests in [from, to); the mean ratio where request counts are unknown. */
+function errorRatio(s: RuleSeries, from: number, to: number): number {
+  let errors = 0;
+  let requests = 0;
+  let sum = 0;
+  for (let i = from; i < to; i++) {
+    sum += s.values[i]!;
+    const n = s.requests[i]!;
+    if (Number.isFinite(n)) {
+      errors += s.values[i]! * n;
+      requests += n;
+    }
+  }
+  return requests > 0 ? errors / requests : to > from ? sum / (to - from) : 0;
+}
+
+/** Errors since `from`; Infinity where request counts are unknown (no count to require). */
+function errorCount(s: RuleSeries, from: number): number {
+  let errors = 0;
+  for (let i = from; i < s.ts.length; i++) {
+    const n = s.requests[i]!;
+    if (!Number.isFinite(n)) return Infinity;
+    errors += s.values[i]! * n;
+  }
+  return errors;
 }
 
 export interface SymptomWatchOptions {
@@ -152,11 +194,23 @@ export class SymptomWatch {
     this.detector = options.sources.includes('anomaly') ? new AnomalyDetector(options.detector) : null;
   }
 
+  private readonly lastBatch = new Map<string, number>();
+
+  /** Time since the service's previous batch: the span a rate reading covers. */
+  private intervalOf(batch: TelemetryBatch): number {
+    const t = batch.points[0]?.timestamp ?? 0;
+    const last = this.lastBatch.get(batch.service);
+    this.lastBatch.set(batch.service, t);
+    return last !== undefined && t > last ? Math.min(t - last, 5 * MINUTE) : MINUTE;
+  }
+
   observe(batch: TelemetryBatch): RaisedSymptom[] {
     if (!this.watched(batch.service)) return [];
     const out: RaisedSymptom[] = [];
     const points: TelemetryPoint[] = [];
+    const intervalMs = this.intervalOf(batch);
     for (const point of batch.points) {
+      this.rule?.noteRequests(batch.service, point, intervalMs);
       const signal = userFacingSignal(point);
       if (!signal) continue;
       points.push(point);

@@ -11,11 +11,12 @@ import {
   DEFAULT_CORRELATOR_SETTINGS,
   DeploymentVerifier,
   type CorrelatorInput,
-  type CorrelatorOutput,
   type Edge,
   type VerifierSettings,
 } from '#core';
-import { largestMedianShift, latestChange, SeriesStore } from '../common/floors.js';
+import { SeriesStore } from '../common/floors.js';
+import { floorsFor, SymptomReadings } from '../common/readings.js';
+import { VerdictLog } from '../common/verdicts.js';
 import { DEFAULT_ALERT_RULE, SymptomWatch, type RaisedSymptom } from '../common/symptoms.js';
 import type { ChangeRecord } from './changes.js';
 import { unitOf, type NezhaDay } from './nezha-data.js';
@@ -129,70 +130,45 @@ export function replay(setup: ReplaySetup): ReplayResult {
   ];
   const store = new SeriesStore();
   const changes: Change[] = setup.records.map((r) => r.change);
-  const verdicts = new Map<string, Verdict[]>();
-  let verdictCount = 0;
-  const collect = (outputs: readonly CorrelatorOutput[]) => {
-    for (const o of outputs) {
-      if (o.type !== 'verdict') continue;
-      verdictCount++;
-      const list = verdicts.get(o.verdict.changeId) ?? [];
-      list.push(o.verdict);
-      verdicts.set(o.verdict.changeId, list);
-    }
-  };
-  // Rankings are read when event time passes rankAt; one per distinct (onset, rankAt).
-  const pending: { raised: RaisedSymptom; factor: number | null; rankAt: number }[] = [];
-  const ranked = new Map<string, Omit<RankedSymptom, 'symptom' | 'factor'>>();
-  const symptoms: RankedSymptom[] = [];
-  const rankDue = (now: number) => {
-    pending.sort((a, b) => a.rankAt - b.rankAt);
-    while (pending.length > 0 && pending[0]!.rankAt < now) {
-      const p = pending.shift()!;
-      const key = `${p.raised.onset}|${p.rankAt}`;
-      let r = ranked.get(key);
-      if (!r) {
-        const rankings = new Map<number, Suspect[]>();
-        for (const decay of KNOB_GRID.hazardDecayMs)
-          rankings.set(
-            decay,
-            correlator.suspectsFor(front, p.raised.onset, { ...DEFAULT_ATTRIBUTION, hazardDecayMs: decay }),
-          );
-        const { lookbackMs, skewMs } = DEFAULT_ATTRIBUTION;
-        const candidates = changes.filter(
-          (c) => c.startedAt >= p.raised.onset - lookbackMs && c.startedAt <= p.raised.onset + skewMs,
-        );
-        const floorInput = { onset: p.raised.onset, at: p.rankAt, candidates };
-        r = {
-          rankAt: p.rankAt,
-          rankings,
-          latest: latestChange(floorInput, skewMs)?.id ?? null,
-          largestShift: largestMedianShift(floorInput, store)?.id ?? null,
-        };
-        ranked.set(key, r);
-      }
-      symptoms.push({ symptom: p.raised, factor: p.factor, ...r });
-    }
-  };
+  const verdicts = new VerdictLog();
+  // Suspects are read RANK_AFTER_MS after a symptom is raised, for every hazard decay being tuned.
+  const readings = new SymptomReadings(RANK_AFTER_MS, (symptom, at) => {
+    const rankings = new Map<number, Suspect[]>();
+    for (const decay of KNOB_GRID.hazardDecayMs)
+      rankings.set(
+        decay,
+        correlator.suspectsFor(front, symptom.onset, { ...DEFAULT_ATTRIBUTION, hazardDecayMs: decay }),
+      );
+    return { rankings, ...floorsFor(changes, store, symptom, at, DEFAULT_ATTRIBUTION) };
+  });
+  const factorOf = new Map<RaisedSymptom, number | null>();
   for (const e of events) {
-    rankDue(e.at);
-    collect(correlator.process(e.input));
+    readings.due(e.at);
+    verdicts.collect(correlator.process(e.input));
     if (e.input.type !== 'telemetry') continue;
     const batch = e.input.batch;
     store.add(batch);
     for (const { factor, watch } of watches)
-      for (const raised of watch.observe(batch))
-        pending.push({ raised, factor, rankAt: raised.raisedAt + RANK_AFTER_MS });
+      for (const raised of watch.observe(batch)) {
+        factorOf.set(raised, factor);
+        readings.raise(raised);
+      }
   }
-  rankDue(Infinity);
-  collect(correlator.advanceTo(day.end + 3 * 3_600_000));
+  readings.due(Infinity);
+  verdicts.collect(correlator.advanceTo(day.end + 3 * 3_600_000));
   return {
-    verdicts,
-    symptoms,
+    verdicts: verdicts.byChange,
+    symptoms: readings.readings.map((r) => ({
+      symptom: r.symptom,
+      factor: factorOf.get(r.symptom)!,
+      rankAt: r.at,
+      ...r.value,
+    })),
     graphEdges: correlator.graph.edges().length,
     stats: {
       points: batches.reduce((n, b) => n + b.points.length, 0),
       batches: batches.length,
-      verdicts: verdictCount,
+      verdicts: verdicts.count,
       ms: performance.now() - started,
     },
   };
