@@ -19,6 +19,7 @@ import { TRAFFIC_BANDS } from './sim/topology.js';
 const OPTIONS: OptionSpecs = {
   seeds: { kind: 'string', help: 'report (default: never tuned on) or dev (the development seeds)' },
   systems: { kind: 'number', help: 'how many systems (default: 60 report, 12 dev)' },
+  first: { kind: 'number', help: 'start at the n-th seed of the set (default 1)' },
   'no-withheld': { kind: 'flag', help: 'skip the second run with the call graph withheld' },
   json: { kind: 'flag', help: 'print the figures as one JSON object' },
   explain: { kind: 'flag', help: 'print every bad change and every failing clean change' },
@@ -38,7 +39,11 @@ function main(o: ParsedOptions): void {
   const kind = o.string('seeds') ?? 'report';
   if (kind !== 'report' && kind !== 'dev') throw new UsageError(`--seeds must be report or dev, got ${kind}`);
   const count = o.number('systems') ?? (kind === 'report' ? 60 : 12);
-  const seeds = Array.from({ length: count }, (_, i) => (kind === 'report' ? REPORT_SEED_BASE : 0) + i + 1);
+  const first = o.number('first') ?? 1;
+  const seeds = Array.from(
+    { length: count },
+    (_, i) => (kind === 'report' ? REPORT_SEED_BASE : 0) + first + i,
+  );
   const withheld = !o.flag('no-withheld');
   const step = progress(`eval:fleet (${kind} seeds)`, seeds.length, 1);
   const scored: Scored[] = [];

@@ -33,10 +33,7 @@ describe('change attribution', () => {
   it('with no change nearby, "no likely change" wins', () => {
     const suspects = attribute({
       symptom: { service: 'checkout', onset: T0 },
-      changes: [
-        aChange({ id: 'old', service: 'checkout', startedAt: T0 - 5 * 3_600_000 }),
-        aChange({ id: 'elsewhere', service: 'catalog', startedAt: T0 - 5 * MINUTE }),
-      ],
+      changes: [aChange({ id: 'old', service: 'checkout', startedAt: T0 - 5 * 3_600_000 })],
       facts: noFacts,
       graph,
     });
@@ -46,6 +43,51 @@ describe('change attribution', () => {
     );
     assert.equal(suspects[0]!.probability, 1);
     assert.match(suspects[0]!.evidence[0]!.detail, /no change within 2\.0 h/);
+  });
+
+  it('a change the graph does not connect still competes, weighed down, and without a graph it is no evidence either way', () => {
+    const elsewhere = aChange({ id: 'elsewhere', service: 'catalog', startedAt: T0 - 5 * MINUTE });
+    const symptom = { service: 'checkout', onset: T0 };
+    const known = attribute({ symptom, changes: [elsewhere], facts: noFacts, graph });
+    assert.deepEqual(
+      known.map((s) => s.changeId),
+      [null, 'elsewhere'],
+    );
+    assert.ok(known[0]!.probability > 0.85, `no change: ${known[0]!.probability}`);
+    assert.match(
+      known[1]!.evidence.find((e) => e.factor === 'topology')!.detail,
+      /connects catalog and checkout in no way/,
+    );
+    const blind = attribute({ symptom, changes: [elsewhere], facts: noFacts, graph: new DependencyGraph() });
+    const topology = blind
+      .find((s) => s.changeId === 'elsewhere')!
+      .evidence.find((e) => e.factor === 'topology')!;
+    assert.equal(topology.weight, 0);
+    assert.match(topology.detail, /says nothing/);
+    // A failed verification outweighs the graph's silence.
+    const failed = attribute({
+      symptom,
+      changes: [elsewhere],
+      facts: () => ({ verdict: { outcome: 'fail', summary: 'latency ×3' } }),
+      graph: new DependencyGraph(),
+    });
+    assert.equal(failed[0]!.changeId, 'elsewhere');
+  });
+
+  it('depth weakens a dependency only a little: the change three hops down that failed beats a passing one a hop down', () => {
+    const suspects = attribute({
+      symptom: { service: 'frontend', onset: T0 + 6 * MINUTE },
+      changes: [
+        aChange({ id: 'deep', service: 'db', startedAt: T0 }),
+        aChange({ id: 'near', service: 'catalog', startedAt: T0 + MINUTE }),
+      ],
+      facts: (c) => ({
+        verdict: c.id === 'deep' ? { outcome: 'fail', summary: '' } : { outcome: 'pass', summary: '' },
+      }),
+      graph,
+    });
+    assert.equal(suspects[0]!.changeId, 'deep');
+    assert.match(suspects[0]!.evidence.find((e) => e.factor === 'topology')!.detail, /3 hops/);
   });
 
   it('a change on a dependency explains symptoms on its callers; a caller’s change hardly explains its dependency', () => {
@@ -229,7 +271,8 @@ describe('change attribution', () => {
     assert.match(away!.detail, /failed only on latency.*checkout → payments/);
     // A CPU failure of the caller itself does not travel from the dependency: not explained away.
     const cpu = attribute({ symptom, changes, facts: failed(['latency', 'saturation']), graph });
-    assert.equal(cpu[0]!.changeId, 'frontend-config');
-    assert.ok(!cpu[0]!.evidence.some((e) => e.factor === 'explained-away'));
+    const own = cpu.find((x) => x.changeId === 'frontend-config')!;
+    assert.ok(!own.evidence.some((e) => e.factor === 'explained-away'));
+    assert.ok(own.probability > latency.find((x) => x.changeId === 'frontend-config')!.probability);
   });
 });

@@ -39,8 +39,10 @@ export interface AttributionSettings {
   readonly lookbackMs: number;
   /** Clock skew tolerated: a change starting slightly after the onset still counts. */
   readonly skewMs: number;
-  /** Dependency hops searched. */
+  /** Dependency hops searched for a path from the symptom's service to a changed one. */
   readonly maxHops: number;
+  /** Suspects reported (most likely first); the "no change" alternative is always among them. */
+  readonly maxSuspects: number;
   /** Time constant of the decay of a change's hazard after rollout. */
   readonly hazardDecayMs: number;
   /** Prior probability that a change causes an incident, when it has no risk assessment. */
@@ -50,7 +52,8 @@ export interface AttributionSettings {
 export const DEFAULT_ATTRIBUTION: AttributionSettings = {
   lookbackMs: 2 * 3_600_000,
   skewMs: 2 * 60_000,
-  maxHops: 3,
+  maxHops: 6,
+  maxSuspects: 10,
   hazardDecayMs: 20 * 60_000,
   defaultRiskProbability: 0.08,
 };
@@ -58,10 +61,22 @@ export const DEFAULT_ATTRIBUTION: AttributionSettings = {
 /** Likelihood ratios per piece of evidence; data, so they can be calibrated from history. */
 export const LIKELIHOOD = {
   sameService: 8,
-  downstreamByHops: [4, 2, 1.2] as readonly number[],
+  /**
+   * A dependency of the symptom's service, one hop down; each further hop × dependencyPerHop:
+   * a regression travels up every hop of a call chain (latency adds up, errors propagate), so
+   * depth weakens the evidence only a little — a decoy one hop below the symptom should not
+   * outrank the change three hops down that failed its own verification.
+   */
+  dependency: 4,
+  dependencyPerHop: 0.85,
   upstream: 0.6,
   platformInScope: 3,
-  unrelated: 0.05,
+  /**
+   * The graph knows both services and connects them in no way within maxHops. Not a veto: a
+   * catalog misses edges. Where the graph knows a service less well (edges inferred with little
+   * confidence, or none), this moves towards 1 (no evidence either way).
+   */
+  unrelated: 0.1,
   verdict: { fail: 6, pass: 0.3, inconclusive: 1 } as Record<VerdictOutcome, number>,
   onsetDuringRollout: 2.5,
   /**
@@ -97,8 +112,9 @@ export interface AttributionInput {
 export function attribute(input: AttributionInput): Suspect[] {
   const settings = input.settings ?? DEFAULT_ATTRIBUTION;
   const scored: { suspect: Omit<Suspect, 'probability'>; logOdds: number }[] = [];
+  const reach = input.graph.reach(input.symptom.service, settings.maxHops);
   for (const change of input.changes) {
-    const evidence = evaluate(change, input, settings);
+    const evidence = evaluate(change, input, settings, reach);
     if (!evidence) continue;
     scored.push({
       suspect: {
@@ -130,9 +146,12 @@ export function attribute(input: AttributionInput): Suspect[] {
   ];
   const max = Math.max(...all.map((s) => s.logOdds));
   const total = all.reduce((sum, s) => sum + Math.exp(s.logOdds - max), 0);
-  return all
+  const ranked = all
     .map((s) => ({ ...s.suspect, probability: Math.exp(s.logOdds - max) / total }))
     .sort((a, b) => b.probability - a.probability || (a.changeId ?? '~').localeCompare(b.changeId ?? '~'));
+  if (ranked.length <= settings.maxSuspects + 1) return ranked;
+  const top = ranked.slice(0, settings.maxSuspects);
+  return top.some((x) => x.changeId === null) ? top : [...top, ranked.find((x) => x.changeId === null)!];
 }
 
 type Evidence = Suspect['evidence'][number];
@@ -141,12 +160,17 @@ function factor(name: string, ratio: number, detail: string): Evidence {
   return { factor: name, detail, weight: Math.log(ratio) };
 }
 
-function evaluate(change: Change, input: AttributionInput, s: AttributionSettings): Evidence[] | undefined {
+function evaluate(
+  change: Change,
+  input: AttributionInput,
+  s: AttributionSettings,
+  reach: ReadonlyMap<string, Relation>,
+): Evidence[] | undefined {
   const { symptom } = input;
   const sinceStart = symptom.onset - change.startedAt;
   if (sinceStart < -s.skewMs || sinceStart > s.lookbackMs) return undefined;
 
-  const where = placement(change, symptom, input.graph, s);
+  const where = placement(change, symptom, input.graph, reach, s);
   if (!where) return undefined;
   const facts = input.facts(change);
   const risk = clamp(facts.riskProbability ?? s.defaultRiskProbability, 0.001, 0.999);
@@ -232,7 +256,7 @@ function failureContext(
     out.push(
       factor(
         'explained-away',
-        LIKELIHOOD.explainedByDependency,
+        blend(relation.confidence, LIKELIHOOD.explainedByDependency, 1),
         `it failed only on ${kinds.map((k) => k.replace('_', ' ')).join(' and ')}, which travel up from a dependency, and the change on ${other.service} (${relation.path.join(' → ')}) failed its own verification in the same window`,
       ),
     );
@@ -262,6 +286,7 @@ function placement(
   change: Change,
   symptom: Symptom,
   graph: DependencyGraph,
+  reach: ReadonlyMap<string, Relation>,
   s: AttributionSettings,
 ): Evidence | undefined {
   if (change.scope !== 'service') {
@@ -277,27 +302,42 @@ function placement(
       `a platform change scoped to ${where}, which includes ${symptom.service}`,
     );
   }
-  const relation: Relation = graph.relation(symptom.service, change.service, s.maxHops);
-  switch (relation.direction) {
-    case 'same':
-      return factor('topology', LIKELIHOOD.sameService, `the change is on ${symptom.service} itself`);
-    case 'downstream': {
-      const ratio = LIKELIHOOD.downstreamByHops[relation.hops - 1] ?? LIKELIHOOD.downstreamByHops.at(-1)!;
-      return factor(
-        'topology',
-        ratio,
-        `${symptom.service} depends on ${change.service} (${relation.path.join(' → ')}, ${relation.hops} hop${relation.hops > 1 ? 's' : ''}): failures travel from a dependency to its callers`,
-      );
-    }
-    case 'upstream':
-      return factor(
-        'topology',
-        LIKELIHOOD.upstream,
-        `${change.service} calls ${symptom.service} (${relation.path.join(' ← ')}): a caller's change rarely breaks its dependency`,
-      );
-    case 'unrelated':
-      return undefined;
+  if (change.service === symptom.service)
+    return factor('topology', LIKELIHOOD.sameService, `the change is on ${symptom.service} itself`);
+  // With no path known, what the graph's silence is worth: how well it knows both services.
+  const known = Math.min(graph.coverage(symptom.service), graph.coverage(change.service));
+  const unknown = blend(known, LIKELIHOOD.unrelated, 1);
+  const relation = reach.get(change.service);
+  const sureness = (r: Relation) =>
+    r.confidence < 0.999 ? `; ${Math.round(r.confidence * 100)}% sure of the path` : '';
+  if (relation?.direction === 'downstream') {
+    const ratio = LIKELIHOOD.dependency * LIKELIHOOD.dependencyPerHop ** (relation.hops - 1);
+    return factor(
+      'topology',
+      blend(relation.confidence, ratio, unknown),
+      `${symptom.service} depends on ${change.service} (${relation.path.join(' → ')}, ${relation.hops} hop${relation.hops > 1 ? 's' : ''}${sureness(relation)}): failures travel from a dependency to its callers`,
+    );
   }
+  if (relation?.direction === 'upstream')
+    return factor(
+      'topology',
+      blend(relation.confidence, LIKELIHOOD.upstream, unknown),
+      `${change.service} calls ${symptom.service} (${relation.path.join(' ← ')}${sureness(relation)}): a caller's change rarely breaks its dependency`,
+    );
+  return factor(
+    'topology',
+    unknown,
+    known >= 0.999
+      ? `the call graph connects ${change.service} and ${symptom.service} in no way within ${s.maxHops} hops`
+      : known > 0
+        ? `the call graph, which knows ${change.service} and ${symptom.service} only partly, connects them in no way within ${s.maxHops} hops`
+        : `the call graph says nothing of how ${change.service} relates to ${symptom.service}: no evidence either way`,
+  );
+}
+
+/** A likelihood ratio that holds with the given probability, the fallback otherwise. */
+function blend(probability: number, ratio: number, fallback: number): number {
+  return probability * ratio + (1 - probability) * fallback;
 }
 
 function rollbackEvidence(rollback: Change, symptom: Symptom): Evidence {

@@ -78,6 +78,8 @@ export interface CorrelatorSettings {
   readonly placement: Readonly<Record<string, { cluster?: string; region?: string }>>;
   /** Metric that carries service-graph edges (labels client, server). */
   readonly edgeMetric: string;
+  /** Labels that name the two ends of a call edge: any point that carries both is a call seen. */
+  readonly edgeLabels: { readonly client: string; readonly server: string };
 }
 
 export const DEFAULT_CORRELATOR_SETTINGS: CorrelatorSettings = {
@@ -87,6 +89,7 @@ export const DEFAULT_CORRELATOR_SETTINGS: CorrelatorSettings = {
   anomalyIncidentThreshold: 0.8,
   placement: {},
   edgeMetric: 'service_graph.edge',
+  edgeLabels: { client: 'client', server: 'server' },
 };
 
 interface Attribution {
@@ -116,13 +119,6 @@ function sameEvidence(last: Attribution, changes: readonly Change[], facts: read
   return true;
 }
 
-interface Neighbourhood {
-  /** Services whose changes are candidates (relation() is not 'unrelated'). */
-  readonly candidates: ReadonlySet<string>;
-  /** Those and the services whose failed changes can explain a candidate's failure away. */
-  readonly relevant: ReadonlySet<string>;
-}
-
 interface OpenSymptom {
   symptom: Symptom;
   readonly firing: Set<string>;
@@ -139,9 +135,6 @@ export class Correlator {
    * as last time, and then the result is the same too — without a graph search per candidate.
    */
   private readonly attributions = new WeakMap<Symptom, Attribution>();
-  /** Neighbourhoods of symptom services in the graph as of nearVersion (services with incidents: few). */
-  private readonly near = new Map<string, Neighbourhood>();
-  private nearVersion = -1;
   private maxEventTime = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -268,11 +261,13 @@ export class Correlator {
   }
 
   private onTelemetry(batch: TelemetryBatch, out: CorrelatorOutput[]): void {
+    const { client, server } = this.settings.edgeLabels;
     for (const point of batch.points) {
       if (point.timestamp > this.maxEventTime) this.maxEventTime = point.timestamp;
-      if (point.metric === this.settings.edgeMetric && point.labels.client && point.labels.server) {
-        this.graph.add({ from: point.labels.client, to: point.labels.server });
-      }
+      // A point of a call edge (a service graph's request count, a caller-measured latency): calls seen.
+      const from = point.labels[client];
+      const to = point.labels[server];
+      if (from && to) this.graph.add({ from, to });
     }
     this.onVerdicts(this.verifier.observeTelemetry(batch), out);
     for (const anomaly of this.anomalies?.observeTelemetry(batch) ?? []) this.onAnomaly(anomaly, out);
@@ -356,8 +351,8 @@ export class Correlator {
   /**
    * New evidence about `change` (null: about anything): re-rank the suspects of the active
    * incidents it can matter to. attribute() only weighs changes that started in a symptom's
-   * window and, when service-scoped, in its neighbourhood: for other incidents the ranking
-   * cannot move, and most incidents are older than a new change's start.
+   * window: for other incidents the ranking cannot move, and most incidents are older than a
+   * new change's start.
    */
   private reattribute(at: number, out: CorrelatorOutput[], change: Change | null): void {
     const { lookbackMs, skewMs } = this.settings.attribution;
@@ -367,11 +362,6 @@ export class Correlator {
       if (change) {
         const sinceStart = open.symptom.onset - change.startedAt;
         if (sinceStart < -skewMs || sinceStart > lookbackMs) continue;
-        if (
-          change.scope === 'service' &&
-          !this.neighbourhood(open.symptom.service).relevant.has(change.service)
-        )
-          continue;
       }
       const when = Math.max(at, incident.updatedAt);
       for (const updated of this.incidents.updateSuspects(incident.id, this.attribute(open.symptom), when)) {
@@ -402,41 +392,10 @@ export class Correlator {
     this.symptoms.set(incident.id, open);
   }
 
-  /**
-   * A service change outside the symptom's neighbourhood (maxHops either way) is no candidate
-   * (attribution finds it unrelated), and unless it sits under a candidate it explains nothing
-   * away either: leaving such changes out spares a graph search per change.
-   */
-  private neighbourhood(service: string): Neighbourhood {
-    if (this.nearVersion !== this.graph.version || this.near.size > 10_000) {
-      this.near.clear(); // a new edge: neighbourhoods are recomputed as needed
-      this.nearVersion = this.graph.version;
-    }
-    let near = this.near.get(service);
-    if (!near) {
-      const { maxHops } = this.settings.attribution;
-      near = {
-        candidates: this.graph.neighbourhood(service, maxHops),
-        relevant: this.graph.relevantTo(service, maxHops),
-      };
-      this.near.set(service, near);
-    }
-    return near;
-  }
-
   private attribute(symptom: Symptom, settings = this.settings.attribution): Suspect[] {
     const { lookbackMs, skewMs } = settings;
-    const near = this.neighbourhood(symptom.service);
-    // Outside the neighbourhood only a failed change can matter (explaining a candidate's failure
-    // away): the rest would change neither the result nor, by their verdicts, the reuse below.
-    const changes = this.changes
-      .between(symptom.onset - lookbackMs, symptom.onset + skewMs)
-      .filter(
-        (c) =>
-          c.scope !== 'service' ||
-          near.candidates.has(c.service) ||
-          (near.relevant.has(c.service) && this.changes.failed(c.id)),
-      );
+    // Every change in the window is a candidate: the graph weighs them, it does not pick them.
+    const changes = this.changes.between(symptom.onset - lookbackMs, symptom.onset + skewMs);
     const facts = changes.map((c) => this.changes.facts(c));
     const last = this.attributions.get(symptom);
     if (last && last.graphVersion === this.graph.version && sameEvidence(last, changes, facts))

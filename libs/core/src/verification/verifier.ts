@@ -55,10 +55,12 @@ import type {
 import type { Clock } from '../clock.js';
 import { ServiceTable } from '../service-table.js';
 import { alphaForLook, type SpendingFunction } from '../stats/spending.js';
+import { simesSignificant } from '../stats/multiplicity.js';
 import {
   DEFAULT_JUDGE_SETTINGS,
-  judgeMetric,
-  testsFor,
+  decideMetric,
+  prepareMetric,
+  pValuesOf,
   type JudgeSettings,
   type MetricAssessment,
   type MetricInput,
@@ -92,6 +94,12 @@ export interface VerifierSettings extends JudgeSettings {
   /** Family-wise false-fail rate of one verification over all its looks and metrics. */
   readonly alpha: number;
   readonly spending: SpendingFunction;
+  /**
+   * How a look's α is shared by its tests: 'simes' (a clean change fails with probability ≤ α
+   * under the positive dependence of a service's metrics, and a regression that moves several
+   * related metrics needs less evidence from each) or 'bonferroni' (α/m each, whatever the dependence).
+   */
+  readonly multiplicity: 'simes' | 'bonferroni';
   /** Emit non-final interim looks (outcome inconclusive unless they fail). */
   readonly emitInterim: boolean;
   readonly signals: readonly SignalSpec[];
@@ -120,6 +128,7 @@ export const DEFAULT_VERIFIER_SETTINGS: VerifierSettings = {
   maxSeriesPerService: 256,
   alpha: 0.01,
   spending: 'pocock',
+  multiplicity: 'simes',
   emitInterim: true,
   signals: DEFAULT_SIGNALS,
   services: {},
@@ -655,12 +664,18 @@ export class DeploymentVerifier {
       const input = this.metricInput(v, ws, lookEnd, plan);
       if (input) inputs.push(input);
     }
-    const totalTests = inputs.reduce((n, i) => n + testsFor(i, s), 0);
+    const prepared = inputs.map((input) => prepareMetric(input, isLast, s));
+    const pValues = prepared.map(pValuesOf);
+    const totalTests = pValues.reduce((n, ps) => n + ps.length, 0);
     if (totalTests === 0 && !isLast) return null; // nothing to judge yet: keep the α for later looks
     const alphaLook = alphaForLook(s.spending, s.alpha, fraction, v.lastTestedFraction);
     v.lastTestedFraction = fraction;
-    const alphaTest = totalTests > 0 ? alphaLook / totalTests : alphaLook;
-    const assessments = inputs.map((input) => judgeMetric(input, alphaTest, isLast, s));
+    const alphas = testLevels(pValues.flat(), alphaLook, s.multiplicity);
+    let next = 0;
+    const assessments = inputs.map((input, i) => {
+      const levels = alphas.slice(next, (next += pValues[i]!.length));
+      return decideMetric(input, prepared[i]!, levels, isLast, s);
+    });
     return this.verdict(v, index, lookEnd, isLast, assessments, plan);
   }
 
@@ -834,6 +849,19 @@ export class DeploymentVerifier {
       team: change.team,
     };
   }
+}
+
+/**
+ * The level each test of a look is held to, so that "p ≤ its level" is the multiplicity
+ * procedure's decision: Bonferroni's α/m for every test; with Simes, a test the procedure calls
+ * significant gets its own p-value (at least α/m), the others α/m (for their wording and scores).
+ */
+function testLevels(p: readonly number[], alpha: number, procedure: 'simes' | 'bonferroni'): number[] {
+  const m = p.length;
+  const each = m > 0 ? alpha / m : alpha;
+  if (procedure === 'bonferroni' || m <= 1) return p.map(() => each);
+  const significant = simesSignificant(p, alpha);
+  return p.map((pi, i) => (significant[i] ? Math.max(pi, each) : each));
 }
 
 /** Canonical label text: `{a="1",b="2"}` with sorted keys; '' without labels. */
