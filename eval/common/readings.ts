@@ -32,7 +32,7 @@ export class SymptomReadings<T> {
     this.pending.sort((a, b) => a.at - b.at);
     while (this.pending.length > 0 && this.pending[0]!.at < now) {
       const { symptom, at } = this.pending.shift()!;
-      const key = `${symptom.service}|${symptom.onset}|${at}`;
+      const key = `${symptom.service}|${symptom.onset}|${symptom.kind}|${at}`;
       let value = this.cache.get(key);
       if (value === undefined) this.cache.set(key, (value = this.read(symptom, at)));
       this.readings.push({ symptom, at, value });

@@ -8,11 +8,12 @@
 // point of a watched series:
 //   recent   = the points of the last 3 minutes; baseline = the 30 minutes before them (≥ 10 points);
 //   latency:     hot when median(recent) ≥ factor × median(baseline) and exceeds it by ≥ 10 ms;
-//   error ratio: hot when errors/requests over the recent points ≥ factor × the baseline's and
-//                exceed it by ≥ 1 percentage point, with at least 5 errors (requests from the
+//   error ratio: hot when errors/requests over the recent points ≥ factor × the baseline's median
+//                and exceed it by ≥ 1 percentage point, with at least 5 errors (requests from the
 //                service's request-rate series; without one, the mean ratio and no count);
 //   fires on the first hot evaluation (startsAt: the first recent point above the threshold)
-//   and resolves after 5 evaluations in a row that are not hot. factor = 1.5.
+//   and resolves at the first evaluation that is not hot (as a Prometheus rule without
+//   keep_firing_for does; the 3-minute window already smooths it). factor = 1.5.
 // Watched series: per service its p90/p95 latency series (a latency without a percentile in its
 // name where it has none) and its error ratios (a success rate counts, as its complement) —
 // server side only: a caller's view of its dependencies (a `client` label or "client" in the
@@ -38,6 +39,12 @@ export interface RaisedSymptom {
   readonly raisedAt: number;
   readonly source: SymptomSource;
   readonly metric: string;
+  /** Golden-signal kind of the metric (latency, error_ratio), as the engine reads its name. */
+  readonly kind: string | null;
+}
+
+function kindOf(metric: string): string | null {
+  return resolveSignal(metric.replace(/\{.*\}$/, ''), null)?.spec.kind ?? null;
 }
 
 export interface AlertRuleSettings {
@@ -61,7 +68,7 @@ export const DEFAULT_ALERT_RULE: AlertRuleSettings = {
   latencyFloor: 0.01,
   errorFloor: 0.01,
   minErrors: 5,
-  resolveAfter: 5,
+  resolveAfter: 1,
 };
 
 const PERCENTILE = /p(\d{2,3}(\.\d+)?)(?![a-z0-9])/i;
@@ -124,10 +131,10 @@ export class AlertRule {
     const baseFrom = lowerBound(s.ts, s.ts[recentFrom]! - r.baselineMs);
     if (recentFrom - baseFrom < r.minBaselinePoints) return null;
     const latency = signal.spec.kind === 'latency';
-    const level = (from: number, to: number) =>
-      latency ? median(s.values.slice(from, to)) : errorRatio(s, from, to);
-    const baseline = level(baseFrom, recentFrom);
-    const recent = level(recentFrom, s.ts.length);
+    // The baseline is the median point (an earlier incident inside it does not raise it); the
+    // recent level is the median for latency, the pooled errors over requests for errors.
+    const baseline = median(s.values.slice(baseFrom, recentFrom));
+    const recent = latency ? median(s.values.slice(recentFrom)) : errorRatio(s, recentFrom, s.ts.length);
     const floor = latency ? r.latencyFloor : r.errorFloor;
     const threshold = Math.max(r.factor * baseline, baseline + floor);
     const hot = recent >= threshold && (latency || errorCount(s, recentFrom) >= r.minErrors);
@@ -144,7 +151,14 @@ export class AlertRule {
         first = i;
         break;
       }
-    return { service, onset: s.ts[first]!, raisedAt: point.timestamp, source: 'alert', metric: point.metric };
+    return {
+      service,
+      onset: s.ts[first]!,
+      raisedAt: point.timestamp,
+      source: 'alert',
+      metric: point.metric,
+      kind: kindOf(point.metric),
+    };
   }
 }
 
@@ -229,6 +243,7 @@ export class SymptomWatch {
             raisedAt: a.detectedAt,
             source: 'anomaly',
             metric: a.metric,
+            kind: signal.spec.kind,
           });
       }
     }

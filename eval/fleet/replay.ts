@@ -50,7 +50,7 @@ export function replaySystem(sim: Simulation, options: ReplayOptions): SystemRun
   const watch = new SymptomWatch(() => true, { sources: ['alert', 'anomaly'] });
   const verdicts = new VerdictLog();
   const readings = new SymptomReadings(RANK_AFTER_MS, (symptom, at) => ({
-    suspects: correlator.suspectsFor(symptom.service, symptom.onset),
+    suspects: correlator.suspectsFor(symptom),
     ...floorsFor(changes, store, symptom, at, DEFAULT_ATTRIBUTION),
   }));
   let next = 0;

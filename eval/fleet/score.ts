@@ -2,10 +2,12 @@
 // - Bad changes: detected when the change's own verification fails (any look); delay in looks
 //   (a look a minute); "eligible" when the fault moves the golden signals the system exports of
 //   the changed service or its direct callers by ≥ 50% (the simulator's noiseless model, see
-//   Simulation.move). A symptom belongs to the latest bad change before it that can show on its
-//   service (the service or a transitive caller), raised within 15 minutes of that change's start
-//   and beginning no earlier than the clock-skew allowance before it; the rank of the change in
-//   the suspects read 5 minutes later, beside the floors on the same symptom.
+//   Simulation.move). A symptom belongs to the latest bad change that started before it began
+//   (else within the clock-skew allowance) whose fault can show on its service (the service or a
+//   transitive caller) as its kind of trouble (latency faults as latency, errors as errors, …),
+//   raised within 15 minutes of the change's start, and that moves a golden signal by ≥ 20% (a
+//   fault that moves nothing raises nothing: an alert in its window is noise); the rank of the
+//   change in the suspects read 5 minutes later, beside the floors on the same symptom.
 // - Clean changes: "untouched" when no bad change whose effect could reach its service (its
 //   service or a dependency of it) is in effect from 6 minutes before it to the end of its
 //   observation; untouched clean changes should pass. A neighbour on the same node is not a
@@ -13,7 +15,7 @@
 import type { MetricJudgement } from '#contracts';
 import { DEFAULT_ATTRIBUTION } from '#core';
 import type { Reading, Floors } from '../common/readings.js';
-import type { SimChange } from './sim/changes.js';
+import type { FaultKind, SimChange } from './sim/changes.js';
 import { bandOf } from './sim/topology.js';
 import type { SystemRun } from './replay.js';
 import type { Suspect } from '#contracts';
@@ -23,6 +25,16 @@ const SYMPTOM_WINDOW_MS = 15 * MINUTE;
 const EFFECT_CARRYOVER_MS = 6 * MINUTE;
 const OBSERVATION_MS = 17 * MINUTE;
 export const ELIGIBLE_MOVE = 0.5;
+/** The kinds of symptom each kind of fault can raise. */
+const SHOWS_AS: Record<FaultKind, readonly string[]> = {
+  latency: ['latency'],
+  cpu: ['latency', 'saturation'],
+  leak: ['latency', 'saturation'],
+  errors: ['error_ratio'],
+  'wrong-results': ['error_ratio'],
+};
+/** A fault that moves its golden signals less than this cannot be the cause of a symptom. */
+const SYMPTOM_MOVE = 0.2;
 
 export interface BadScore {
   readonly system: string;
@@ -61,19 +73,25 @@ export function scoreSystem(run: SystemRun): SystemScore {
   const { sim } = run;
   const rate = (service: string) => sim.system.byName.get(service)!.rate;
   const bads = sim.changes.filter((c) => c.fault);
-  // Each reading's owner: the latest bad change it can belong to.
+  const visible = bads.filter((c) => sim.move(c) >= SYMPTOM_MOVE);
+  // Each reading's owner: of the bad changes whose fault can show on its service as its kind of
+  // trouble, the latest that started before the symptom began (else within the clock-skew allowance).
   const owner = new Map<SimChange, Reading<{ readonly suspects: Suspect[] } & Floors>>();
   let stray = 0;
   const skew = DEFAULT_ATTRIBUTION.skewMs;
   for (const r of [...run.readings].sort((a, b) => a.symptom.raisedAt - b.symptom.raisedAt)) {
     const s = r.symptom;
-    let best: SimChange | undefined;
-    for (const b of bads) {
+    const can = visible.filter((b) => {
       const t = b.change.startedAt;
-      if (s.raisedAt < t || s.raisedAt >= t + SYMPTOM_WINDOW_MS || s.onset < t - skew) continue;
-      if (!sim.affected(b).has(s.service)) continue;
-      if (!best || t > best.change.startedAt) best = b;
-    }
+      if (s.raisedAt < t || s.raisedAt >= t + SYMPTOM_WINDOW_MS || s.onset < t - skew) return false;
+      return sim.affected(b).has(s.service) && (!s.kind || SHOWS_AS[b.fault!.kind].includes(s.kind));
+    });
+    const latest = (list: SimChange[]) =>
+      list.reduce<SimChange | undefined>(
+        (a, b) => (!a || b.change.startedAt > a.change.startedAt ? b : a),
+        undefined,
+      );
+    const best = latest(can.filter((b) => b.change.startedAt <= s.onset)) ?? latest(can);
     if (!best) stray++;
     else if (!owner.has(best)) owner.set(best, r);
   }

@@ -137,7 +137,10 @@ export function replay(setup: ReplaySetup): ReplayResult {
     for (const decay of KNOB_GRID.hazardDecayMs)
       rankings.set(
         decay,
-        correlator.suspectsFor(front, symptom.onset, { ...DEFAULT_ATTRIBUTION, hazardDecayMs: decay }),
+        correlator.suspectsFor(
+          { service: front, onset: symptom.onset, kind: symptom.kind },
+          { ...DEFAULT_ATTRIBUTION, hazardDecayMs: decay },
+        ),
       );
     return { rankings, ...floorsFor(changes, store, symptom, at, DEFAULT_ATTRIBUTION) };
   });

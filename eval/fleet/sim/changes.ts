@@ -50,7 +50,8 @@ export interface StreamWindow {
 const KINDS: readonly ChangeKind[] = ['deployment', 'deployment', 'deployment', 'config', 'infrastructure'];
 
 export function generateChanges(system: SimSystem, window: StreamWindow, rng: Rng): SimChange[] {
-  const gap = rng.uniform(5, 12) * MINUTE;
+  // A change every 2–8 minutes somewhere in the system (180–720 a day): a busy fleet.
+  const gap = rng.uniform(2, 8) * MINUTE;
   const out: SimChange[] = [];
   let seq = 0;
   const make = (

@@ -2,7 +2,8 @@
 // order, with the changes in effect. What each batch holds depends on the system's signal
 // families: always requests/s, latency p50/p95/p99 (when there were requests), CPU and memory;
 // the error ratio; each caller's aggregate client latency of its calls; node CPU (the same
-// value for every tenant of a node, labelled with the node or not); per call edge, in the
+// value for every tenant of a node, labelled with the node or not); with the aggregate client
+// latency, the share of its calls that failed (wrong answers included); per call edge, in the
 // caller's batch and labelled client/server: calls/s, the client-side p95 and the failed ratio
 // (as an OpenTelemetry service-graph connector exports them).
 import type { TelemetryBatch, TelemetryPoint } from '#contracts';
@@ -204,11 +205,14 @@ function edgePoints(
   const network = 0.0008;
   const all: ReturnType<typeof serverLatency> = [];
   let totalCalls = 0;
+  let failedCalls = 0;
   for (const call of s.calls) {
     const callee = system.byName.get(call.to)!;
     const st = states.get(call.to)!;
     const calls = rng.poisson(requests * call.perRequest);
     totalCalls += calls;
+    const failed = rng.binomial(calls, Math.min(1, st.errorRatio + st.wrongResults));
+    failedCalls += failed;
     const components = serverLatency(callee, st, network);
     for (const c of components) all.push({ ...c, weight: c.weight * call.perRequest });
     if (!f.edges) continue;
@@ -220,18 +224,12 @@ function edgePoints(
       's',
       labels,
     );
-    if (f.errors) {
-      const failing = Math.min(1, st.errorRatio + st.wrongResults);
-      point(
-        'service_graph.request.failed.ratio',
-        calls > 0 ? rng.binomial(calls, failing) / calls : 0,
-        '1',
-        labels,
-      );
-    }
+    if (f.errors) point('service_graph.request.failed.ratio', calls > 0 ? failed / calls : 0, '1', labels);
   }
-  if (f.clientAggregate && totalCalls > 0)
+  if (f.clientAggregate && totalCalls > 0) {
     point('http.client.request.duration.p95', percentiles(all, totalCalls, [0.95], rng)[0]!, 's');
+    if (f.errors) point('http.client.error.ratio', failedCalls / totalCalls, '1');
+  }
 }
 
 export { generateSystem };

@@ -14,6 +14,8 @@ export interface Symptom {
   readonly onset: number;
   /** When the symptom ended, if it has. */
   readonly endedAt?: number | null;
+  /** Golden-signal kind of what is wrong (latency, error_ratio, …), when known. */
+  readonly kind?: string | null;
   readonly cluster?: string;
   readonly region?: string;
 }
@@ -28,6 +30,8 @@ export interface ChangeFacts {
     /** Golden-signal kinds of the metrics that failed (a fail only). */
     readonly failingKinds?: readonly string[];
   };
+  /** No verdict yet, but its interim looks have judged its metrics and found no regression so far. */
+  readonly progress?: { readonly clearSinceMs: number; readonly look: number };
   /** Probability from the change's risk assessment, used as its prior. */
   readonly riskProbability?: number;
   /** A rollback of this change, if one happened. */
@@ -78,6 +82,13 @@ export const LIKELIHOOD = {
    */
   unrelated: 0.1,
   verdict: { fail: 6, pass: 0.3, inconclusive: 1 } as Record<VerdictOutcome, number>,
+  /**
+   * No final verdict yet, but its interim looks have found nothing for at least
+   * clearAfterMs: most regressions that are found are found by then, so this is evidence
+   * against it, weaker than a pass.
+   */
+  clearSoFar: 0.5,
+  clearAfterMs: 3 * 60_000,
   onsetDuringRollout: 2.5,
   /**
    * The symptom began well after the change's regression had been detected (by more than
@@ -92,6 +103,18 @@ export const LIKELIHOOD = {
    * explains the caller's (explaining away). Multiplies the verdict's ratio.
    */
   explainedByDependency: 0.25,
+  /**
+   * A change failed on the kind of signal the symptom is about (latency, or CPU that slows a
+   * service down, for a latency symptom; errors for an error symptom), or only on other kinds.
+   */
+  kindMatches: 2,
+  kindDiffers: 0.5,
+  /**
+   * A change failed, but an earlier change on the same service had failed before it and was
+   * not rolled back: the newer one runs on top of the same regression (a release train after a
+   * bad release), which explains its failure.
+   */
+  inheritedFailure: 0.3,
   kind: { rollback: 0.3 } as Partial<Record<ChangeKind, number>>,
   rollbackEndedSymptom: 20,
   rollbackDidNotHelp: 0.3,
@@ -206,6 +229,14 @@ function evaluate(
       ),
     );
     if (outcome === 'fail') evidence.push(...failureContext(change, facts, input, s));
+  } else if (facts.progress && facts.progress.clearSinceMs >= LIKELIHOOD.clearAfterMs) {
+    evidence.push(
+      factor(
+        'verification',
+        LIKELIHOOD.clearSoFar,
+        `its post-deployment verification has found no regression in its first ${formatDuration(facts.progress.clearSinceMs)} (look ${facts.progress.look}); no verdict yet`,
+      ),
+    );
   }
   const kindRatio = LIKELIHOOD.kind[change.kind];
   if (kindRatio !== undefined) {
@@ -244,6 +275,38 @@ function failureContext(
     );
   }
   const kinds = facts.verdict?.failingKinds;
+  const symptomKind = symptom.kind;
+  if (symptomKind && kinds?.length && !kinds.includes('unknown')) {
+    const matches = kinds.some((k) => explains(k, symptomKind));
+    out.push(
+      factor(
+        'failure-kind',
+        matches ? LIKELIHOOD.kindMatches : LIKELIHOOD.kindDiffers,
+        matches
+          ? `it failed on ${words(kinds)}, the kind of trouble the symptom shows (${words([symptomKind])})`
+          : `it failed only on ${words(kinds)}, while the symptom shows ${words([symptomKind])}`,
+      ),
+    );
+  }
+  // The same kinds of failure as an earlier failed change on the same service that was not rolled back.
+  const inherited = input.changes.find((other) => {
+    if (other.id === change.id || other.service !== change.service || other.startedAt >= change.startedAt)
+      return false;
+    const o = input.facts(other);
+    const ended = o.rolledBackBy && o.rolledBackBy.startedAt <= change.startedAt;
+    const same = kinds?.length && kinds.every((k) => o.verdict?.failingKinds?.includes(k));
+    return (
+      o.verdict?.outcome === 'fail' && same && !ended && change.startedAt - other.startedAt <= s.lookbackMs
+    );
+  });
+  if (inherited)
+    out.push(
+      factor(
+        'inherited-failure',
+        LIKELIHOOD.inheritedFailure,
+        `the change ${inherited.id} on ${change.service} before it (${clock(inherited.startedAt)} UTC) had failed its own verification and was not rolled back: this one runs on top of that regression`,
+      ),
+    );
   if (decidedAt === undefined || !kinds?.length || !kinds.every((k) => PROPAGATING_KINDS.has(k))) return out;
   for (const other of input.changes) {
     if (other.id === change.id || other.scope !== 'service' || other.service === change.service) continue;
@@ -263,6 +326,15 @@ function failureContext(
     break;
   }
   return out;
+}
+
+/** Whether a failure of this kind can produce a symptom of that kind (CPU saturation slows a service down). */
+function explains(failed: string, symptom: string): boolean {
+  return failed === symptom || (symptom === 'latency' && failed === 'saturation');
+}
+
+function words(kinds: readonly string[]): string {
+  return kinds.map((k) => (k === 'error_ratio' ? 'errors' : k)).join(' and ');
 }
 
 /** Hazard rises at rollout and decays; compared with a uniform background over the lookback. */

@@ -81,7 +81,13 @@ export class ChangeLog {
     const verdict = this.verdicts.get(change.id);
     // Only a failing interim look counts before the final verdict: interim passes are not passes yet.
     const usable = verdict && (verdict.final || verdict.outcome === 'fail') ? verdict : undefined;
+    // …but the interim looks that judged something and found nothing are evidence of their own.
+    const judged = verdict && !usable ? verdict.metrics.filter((m) => m.test !== 'none').length : 0;
     return {
+      progress:
+        verdict && !usable && judged > 0
+          ? { clearSinceMs: verdict.decidedAt - verdict.observationStart, look: verdict.look }
+          : undefined,
       verdict: usable
         ? {
             outcome: usable.outcome,

@@ -22,6 +22,7 @@ import type {
   Verdict,
 } from '#contracts';
 import type { Anomaly } from '../anomaly/detector.js';
+import type { Topology } from '../verification/neighbours.js';
 import { resolveSignal } from '../verification/signals.js';
 import {
   attribute,
@@ -32,6 +33,7 @@ import {
 } from './attribution.js';
 import { ChangeLog } from './change-log.js';
 import { DependencyGraph, type Edge } from './dependency-graph.js';
+import { DEFAULT_EDGE_INFERENCE, EdgeInference, type EdgeInferenceSettings } from './edge-inference.js';
 import {
   DEFAULT_INCIDENT_SETTINGS,
   IncidentBook,
@@ -45,7 +47,12 @@ export interface VerifierPort {
   observeChange(change: Change): Verdict[];
   observeTelemetry(batch: TelemetryBatch): Verdict[];
   advanceWatermark(t: number): Verdict[];
+  /** Who calls whom, so a change is judged on its callers' views too (optional). */
+  useTopology?(topology: Topology): void;
 }
+
+/** Edges at least this sure name the callers whose client-side view judges a change. */
+const CALLER_VIEW_CONFIDENCE = 0.5;
 
 /** What the continuous anomaly detector offers the correlator (libs/core/src/anomaly). */
 export interface AnomalyPort {
@@ -80,6 +87,8 @@ export interface CorrelatorSettings {
   readonly edgeMetric: string;
   /** Labels that name the two ends of a call edge: any point that carries both is a call seen. */
   readonly edgeLabels: { readonly client: string; readonly server: string };
+  /** Infer edges from telemetry for services the graph does not know well (edge-inference.ts); null: never. */
+  readonly edgeInference: EdgeInferenceSettings | null;
 }
 
 export const DEFAULT_CORRELATOR_SETTINGS: CorrelatorSettings = {
@@ -90,6 +99,7 @@ export const DEFAULT_CORRELATOR_SETTINGS: CorrelatorSettings = {
   placement: {},
   edgeMetric: 'service_graph.edge',
   edgeLabels: { client: 'client', server: 'server' },
+  edgeInference: DEFAULT_EDGE_INFERENCE,
 };
 
 interface Attribution {
@@ -108,6 +118,7 @@ function sameEvidence(last: Attribution, changes: readonly Change[], facts: read
     if (
       last.changes[i] !== changes[i] ||
       a.riskProbability !== b.riskProbability ||
+      a.progress?.clearSinceMs !== b.progress?.clearSinceMs ||
       a.rolledBackBy !== b.rolledBackBy ||
       a.verdict?.outcome !== b.verdict?.outcome ||
       a.verdict?.summary !== b.verdict?.summary ||
@@ -136,6 +147,7 @@ export class Correlator {
    */
   private readonly attributions = new WeakMap<Symptom, Attribution>();
   private maxEventTime = Number.NEGATIVE_INFINITY;
+  private readonly inference: EdgeInference | null;
 
   constructor(
     private readonly verifier: VerifierPort,
@@ -144,6 +156,11 @@ export class Correlator {
     edges: Iterable<Edge> = [],
   ) {
     this.graph = new DependencyGraph(edges);
+    this.inference = settings.edgeInference ? new EdgeInference(settings.edgeInference) : null;
+    verifier.useTopology?.({
+      callersOf: (service) => this.graph.callersOf(service, CALLER_VIEW_CONFIDENCE),
+      dependenciesOf: (service) => this.graph.dependenciesOf(service),
+    });
     this.changes = new ChangeLog(settings.attribution.lookbackMs + settings.incidents.maxDurationMs);
     // What the correlator keeps per incident goes when the book forgets the incident.
     this.incidents = new IncidentBook(settings.incidents, (id) => this.symptoms.delete(id));
@@ -208,8 +225,11 @@ export class Correlator {
    * The suspects the correlator would name now for a symptom on `service` that began at `onset`,
    * with what it knows at this point (changes, verdicts, graph); changes nothing.
    */
-  suspectsFor(service: string, onset: number, settings?: AttributionSettings): Suspect[] {
-    return this.attribute(this.symptomFor(service, onset), settings);
+  suspectsFor(
+    symptom: { readonly service: string; readonly onset: number; readonly kind?: string | null },
+    settings?: AttributionSettings,
+  ): Suspect[] {
+    return this.attribute(this.symptomFor(symptom.service, symptom.onset, symptom.kind), settings);
   }
 
   /** Event time moved on without input (idle partitions, end of a replay). */
@@ -225,6 +245,8 @@ export class Correlator {
     if (!this.changes.add(change)) return;
     if (historical) return;
     this.seen(change.startedAt);
+    // Its verification judges its callers' views: learn who they are if the graph does not know.
+    this.learnEdges(change.service);
     // A change reported after the symptoms it caused (or a rollback) changes their attribution —
     // before its verification speaks, so a failed one joins the incident its symptoms opened
     // instead of opening another one that incident then merges into.
@@ -237,7 +259,11 @@ export class Correlator {
     const firing = alert.status !== 'resolved';
     const at = firing ? alert.startsAt : (alert.endsAt ?? alert.startsAt);
     this.seen(at);
-    const symptom = this.symptomFor(alert.service, alert.startsAt);
+    const symptom = this.symptomFor(
+      alert.service,
+      alert.startsAt,
+      resolveSignal(alert.name, null)?.spec.kind,
+    );
     const signal: Signal = {
       kind: 'alert',
       ref: alert.fingerprint,
@@ -269,8 +295,15 @@ export class Correlator {
       const to = point.labels[server];
       if (from && to) this.graph.add({ from, to });
     }
+    this.inference?.observe(batch);
     this.onVerdicts(this.verifier.observeTelemetry(batch), out);
     for (const anomaly of this.anomalies?.observeTelemetry(batch) ?? []) this.onAnomaly(anomaly, out);
+  }
+
+  /** Edges of a service that telemetry suggests, when the graph knows it less than surely. */
+  private learnEdges(service: string): void {
+    if (!this.inference || this.graph.coverage(service) >= 1) return;
+    for (const edge of this.inference.edgesOf(service)) this.graph.add(edge);
   }
 
   /**
@@ -284,7 +317,7 @@ export class Correlator {
     const signal = resolveSignal(anomaly.metric, null);
     const bad = signal && (signal.complement ? 'down' : signal.spec.badDirection) === anomaly.direction;
     if (!bad) return;
-    const symptom = this.symptomFor(anomaly.service, anomaly.onset);
+    const symptom = this.symptomFor(anomaly.service, anomaly.onset, signal.spec.kind);
     const suspects = this.attribute(symptom);
     const top = suspects[0];
     const changeCorrelated =
@@ -394,6 +427,7 @@ export class Correlator {
 
   private attribute(symptom: Symptom, settings = this.settings.attribution): Suspect[] {
     const { lookbackMs, skewMs } = settings;
+    this.learnEdges(symptom.service);
     // Every change in the window is a candidate: the graph weighs them, it does not pick them.
     const changes = this.changes.between(symptom.onset - lookbackMs, symptom.onset + skewMs);
     const facts = changes.map((c) => this.changes.facts(c));
@@ -411,9 +445,9 @@ export class Correlator {
     return suspects;
   }
 
-  private symptomFor(service: string, onset: number): Symptom {
+  private symptomFor(service: string, onset: number, kind?: string | null): Symptom {
     const place = this.settings.placement[service];
-    return { service, onset, cluster: place?.cluster, region: place?.region };
+    return { service, onset, cluster: place?.cluster, region: place?.region, kind: kind ?? null };
   }
 
   private seen(eventTime: number): void {

@@ -76,12 +76,15 @@ export class DependencyGraph {
     return [...(this.dependents.get(service) ?? [])].filter(([, c]) => c >= minConfidence).map(([s]) => s);
   }
 
-  /** How well the graph knows a service: the highest confidence of an edge touching it (0: not in the graph). */
+  /**
+   * Whether the graph knows a service's edges completely enough that a missing path means
+   * something: 1 when a complete source (a catalog, calls seen) names an edge of it, 0 when only
+   * inference (which finds some edges, never all) or nothing does.
+   */
   coverage(service: string): number {
-    let best = 0;
-    for (const c of this.dependencies.get(service)?.values() ?? []) best = Math.max(best, c);
-    for (const c of this.dependents.get(service)?.values() ?? []) best = Math.max(best, c);
-    return best;
+    for (const c of this.dependencies.get(service)?.values() ?? []) if (c >= 1) return 1;
+    for (const c of this.dependents.get(service)?.values() ?? []) if (c >= 1) return 1;
+    return 0;
   }
 
   /** How the changed service relates to the symptom's service, within `maxHops`. */
