@@ -83,7 +83,9 @@ export function scoreSystem(run: SystemRun): SystemScore {
     const s = r.symptom;
     const can = visible.filter((b) => {
       const t = b.change.startedAt;
+      // Raised within the window after the change, begun while its fault was in effect.
       if (s.raisedAt < t || s.raisedAt >= t + SYMPTOM_WINDOW_MS || s.onset < t - skew) return false;
+      if (s.onset >= b.effectEnd) return false;
       return sim.affected(b).has(s.service) && (!s.kind || SHOWS_AS[b.fault!.kind].includes(s.kind));
     });
     const latest = (list: SimChange[]) =>

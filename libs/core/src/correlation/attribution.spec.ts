@@ -276,3 +276,96 @@ describe('change attribution', () => {
     assert.ok(own.probability > latency.find((x) => x.changeId === 'frontend-config')!.probability);
   });
 });
+
+describe('change attribution: what a failure says about this symptom', () => {
+  const fail = (kinds: string[], decidedAt = T0 + 4 * MINUTE): ChangeFacts => ({
+    verdict: {
+      outcome: 'fail',
+      summary: '',
+      decidedAt,
+      failingKinds: kinds,
+      failingMetrics: kinds.map((k) => `checkout.${k}`),
+    },
+  });
+
+  it('a change that failed on the kind of trouble the symptom shows comes before one that failed on another', () => {
+    const changes = [
+      aChange({ id: 'slow', service: 'payments', startedAt: T0 }),
+      aChange({ id: 'failing', service: 'catalog', startedAt: T0 }),
+    ];
+    const facts = (c: { id: string }) => (c.id === 'slow' ? fail(['latency']) : fail(['error_ratio']));
+    const suspects = attribute({
+      symptom: { service: 'frontend', onset: T0 + 3 * MINUTE, kind: 'error_ratio' },
+      changes,
+      facts,
+      graph,
+    });
+    assert.equal(suspects[0]!.changeId, 'failing');
+    assert.match(
+      suspects[0]!.evidence.find((e) => e.factor === 'failure-kind')!.detail,
+      /the kind of trouble/,
+    );
+    const cpu = attribute({
+      symptom: { service: 'frontend', onset: T0 + 3 * MINUTE, kind: 'latency' },
+      changes: [changes[0]!],
+      facts: () => fail(['saturation']),
+      graph,
+    });
+    assert.ok(
+      cpu[0]!.evidence.find((e) => e.factor === 'failure-kind')!.weight > 0,
+      'CPU slows a service down',
+    );
+  });
+
+  it('a release on top of an earlier failed one that was not rolled back inherits the failure, and is not blamed first', () => {
+    const bad = aChange({ id: 'bad', service: 'checkout', startedAt: T0 });
+    const next = aChange({ id: 'next', service: 'checkout', startedAt: T0 + 5 * MINUTE });
+    const symptom = { service: 'checkout', onset: T0 + 7 * MINUTE, kind: 'latency' };
+    const facts = (c: { id: string }) =>
+      fail(['latency'], c.id === 'bad' ? T0 + 3 * MINUTE : T0 + 8 * MINUTE);
+    const suspects = attribute({ symptom, changes: [bad, next], facts, graph });
+    assert.equal(suspects[0]!.changeId, 'bad');
+    const inherited = suspects
+      .find((x) => x.changeId === 'next')!
+      .evidence.find((e) => e.factor === 'inherited-failure');
+    assert.match(inherited!.detail, /had failed its own verification and was not rolled back/);
+    // Rolled back before the next release: the next one's failure is its own.
+    const rollback = aChange({
+      id: 'rb',
+      service: 'checkout',
+      kind: 'rollback',
+      startedAt: T0 + 4 * MINUTE,
+      rollbackOf: 'bad',
+    });
+    const after = attribute({
+      symptom,
+      changes: [bad, rollback, next],
+      facts: (c) =>
+        c.id === 'bad' ? { ...facts(c), rolledBackBy: rollback } : c.id === 'next' ? facts(c) : {},
+      graph,
+    });
+    assert.ok(
+      !after.find((x) => x.changeId === 'next')!.evidence.some((e) => e.factor === 'inherited-failure'),
+    );
+  });
+
+  it('interim looks that found nothing for a few minutes count against a change, less than a pass', () => {
+    const change = aChange({ id: 'quiet', service: 'checkout', startedAt: T0 });
+    const rank = (facts: ChangeFacts) =>
+      attribute({
+        symptom: { service: 'checkout', onset: T0 + 6 * MINUTE },
+        changes: [change],
+        facts: () => facts,
+        graph,
+      })[0]!;
+    const soFar = rank({ progress: { clearSinceMs: 5 * MINUTE, look: 5 } });
+    const passed = rank({ verdict: { outcome: 'pass', summary: '' } });
+    const unknown = rank({});
+    const weight = (s: typeof soFar) => s.evidence.find((e) => e.factor === 'verification')?.weight ?? 0;
+    assert.ok(weight(passed) < weight(soFar) && weight(soFar) < weight(unknown));
+    assert.match(
+      soFar.evidence.find((e) => e.factor === 'verification')!.detail,
+      /no regression in its first 5 min/,
+    );
+  });
+});

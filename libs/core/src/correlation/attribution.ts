@@ -29,6 +29,8 @@ export interface ChangeFacts {
     readonly decidedAt?: number;
     /** Golden-signal kinds of the metrics that failed (a fail only). */
     readonly failingKinds?: readonly string[];
+    /** The metrics that failed, as the verdict names them (a fail only). */
+    readonly failingMetrics?: readonly string[];
   };
   /** No verdict yet, but its interim looks have judged its metrics and found no regression so far. */
   readonly progress?: { readonly clearSinceMs: number; readonly look: number };
@@ -288,13 +290,14 @@ function failureContext(
       ),
     );
   }
-  // The same kinds of failure as an earlier failed change on the same service that was not rolled back.
+  // The same metrics failing as for an earlier failed change on the same service that was not rolled back.
   const inherited = input.changes.find((other) => {
     if (other.id === change.id || other.service !== change.service || other.startedAt >= change.startedAt)
       return false;
     const o = input.facts(other);
     const ended = o.rolledBackBy && o.rolledBackBy.startedAt <= change.startedAt;
-    const same = kinds?.length && kinds.every((k) => o.verdict?.failingKinds?.includes(k));
+    const mine = facts.verdict?.failingMetrics;
+    const same = mine?.length && mine.some((m) => o.verdict?.failingMetrics?.includes(m));
     return (
       o.verdict?.outcome === 'fail' && same && !ended && change.startedAt - other.startedAt <= s.lookbackMs
     );

@@ -94,6 +94,10 @@ export class ChangeLog {
             summary: usable.summary,
             decidedAt: usable.decidedAt,
             failingKinds: usable.outcome === 'fail' ? failingKinds(usable) : undefined,
+            failingMetrics:
+              usable.outcome === 'fail'
+                ? usable.metrics.filter((m) => m.outcome === 'fail').map((m) => m.metric)
+                : undefined,
           }
         : undefined,
       riskProbability: this.priors.get(change.id),

@@ -123,7 +123,8 @@ function sameEvidence(last: Attribution, changes: readonly Change[], facts: read
       a.verdict?.outcome !== b.verdict?.outcome ||
       a.verdict?.summary !== b.verdict?.summary ||
       a.verdict?.decidedAt !== b.verdict?.decidedAt ||
-      a.verdict?.failingKinds?.join() !== b.verdict?.failingKinds?.join()
+      a.verdict?.failingKinds?.join() !== b.verdict?.failingKinds?.join() ||
+      a.verdict?.failingMetrics?.join() !== b.verdict?.failingMetrics?.join()
     )
       return false;
   }
