@@ -23,6 +23,12 @@ if [[ -z "${KAFKA_BROKERS:-}" && "$tier" != unit ]]; then
   trap 'bash deploy/kafka/kafka-local.sh stop' EXIT
 fi
 npm run build --silent || { echo "[test] build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+# AFTERSHOCK_TEST_CLOCK_AHEAD=365d runs the tests and every app they start with JavaScript's clock
+# that far ahead (scripts/clock-ahead.mjs), so no test can lean on today's date.
+if [[ -n "${AFTERSHOCK_TEST_CLOCK_AHEAD:-}" ]]; then
+  echo "[test] the clock runs ${AFTERSHOCK_TEST_CLOCK_AHEAD} ahead for the tests and the apps they start" >&2
+  export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--import=$repo/scripts/clock-ahead.mjs"
+fi
 node scripts/run-tests.mjs "$tier"
 status=$?
 if ((started_broker)); then

@@ -14,8 +14,9 @@ import { apiFixture, type ApiFixture } from './support/api-fixtures.js';
 import { client, openSse, type Answer } from './support/api-http.js';
 import { operations, responseSchema, SchemaValidator, type Schema } from './support/api-schema.js';
 import { seedStore } from './support/api-seed.js';
-import { freshDataDir, startProcess, type AppProcess } from './support/app-process.js';
+import { childEnv, freshDataDir, startProcess, type AppProcess } from './support/app-process.js';
 import { consumeUntil, produce } from './support/kafka-topics.js';
+import { fuzzRequests } from './support/query-fuzz.js';
 
 const TOKENS = {
   read: 'read-token-0123456789abcdef',
@@ -25,7 +26,11 @@ const TOKENS = {
   ingest: 'ingest-token-0123456789abcdef',
   rate: 'rate-token-0123456789abcdef',
   contract: 'contract-token-0123456789abcdef',
+  ui: 'ui-token-0123456789abcdef',
+  streams: 'streams-token-0123456789abcdef',
+  fuzz: 'fuzz-token-0123456789abcdef',
 };
+const STREAMS_PER_TOKEN = 2;
 const ALLOWED_ORIGIN = 'https://ops.example.test';
 const MAX_BODY = 16_384;
 const codec = new EventCodec({ now: () => Date.now() });
@@ -44,6 +49,14 @@ describe('api app on the real broker and chDB', () => {
   /** Commands and assessments the test expects on the bus, checked together at the end. */
   const expectOnBus = { incidentCommand: '', problemCommand: '', assessment: '' };
 
+  /** A stream URL with a fresh single-use ticket of `token` (the way a browser opens the stream). */
+  async function streamUrl(token: string, query = ''): Promise<string> {
+    const answer = await call('POST', '/api/v1/stream/tickets', { token });
+    assert.equal(answer.status, 201, answer.text);
+    conforms(answer, 'post', '/api/v1/stream/tickets');
+    return `${url}${(answer.json as { url: string }).url}${query}`;
+  }
+
   /** Asserts the answer validates against the schema its operation documents for its status. */
   function conforms(answer: Answer, method: string, path: string): void {
     const op = operations(openapi).find((o) => o.method === method && o.path === path);
@@ -60,7 +73,7 @@ describe('api app on the real broker and chDB', () => {
     const database = `api_e2e_${run}`;
     fx = apiFixture(run, Date.now());
     const migrate = spawnSync(process.execPath, ['bin/aftershock.js', 'migrate', '--data-dir', dataDir], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CLICKHOUSE_DATABASE: database },
+      env: childEnv({ CLICKHOUSE_DATABASE: database }),
       encoding: 'utf8',
     });
     assert.equal(migrate.status, 0, migrate.stderr);
@@ -79,16 +92,20 @@ describe('api app on the real broker and chDB', () => {
       API_INSTANCE_ID: `e2e-${run}`,
       API_ASSESSOR_GROUP: `e2e-assessor-${run}`,
       STREAM_HEARTBEAT: '500ms',
+      STREAM_MAX_PER_TOKEN: String(STREAMS_PER_TOKEN),
       AFTERSHOCK_CORS_ORIGINS: ALLOWED_ORIGIN,
       POLICY_FILE: policyFile,
       AFTERSHOCK_TOKENS: [
-        `read:${TOKENS.read}`,
-        `read+write:${TOKENS.write}`,
-        `admin:${TOKENS.admin}`,
-        `read:${TOKENS.expired}@2020-01-01T00:00:00Z`,
-        `ingest:${TOKENS.ingest}`,
-        `write:${TOKENS.rate}`,
-        `admin:${TOKENS.contract}`,
+        `grafana=read:${TOKENS.read}`,
+        `ci-bot=read+write:${TOKENS.write}`,
+        `ops-admin=admin:${TOKENS.admin}`,
+        `old-reader=read:${TOKENS.expired}@2020-01-01T00:00:00Z`,
+        `producer=ingest:${TOKENS.ingest}`,
+        `rate=write:${TOKENS.rate}`,
+        `contract=admin:${TOKENS.contract}`,
+        `shared-ui=read+write+delegate:${TOKENS.ui}`,
+        `streams=read:${TOKENS.streams}`,
+        `fuzz=read:${TOKENS.fuzz}`,
       ].join(','),
     });
     url = String((await app.waitForLog((l) => l.msg === 'started')).url);
@@ -117,7 +134,7 @@ describe('api app on the real broker and chDB', () => {
     assert.ok(ops.length >= 19, `${ops.length} operations documented`);
     for (const { method, path } of ops) {
       if (path === '/api/v1/stream/incidents') {
-        const stream = await openSse(`${url}${path}?access_token=${TOKENS.contract}`);
+        const stream = await openSse(await streamUrl(TOKENS.contract));
         stream.close();
         assert.equal(stream.status, 200, `${method} ${path} is served`);
         continue;
@@ -355,8 +372,20 @@ describe('api app on the real broker and chDB', () => {
     });
     assert.equal(missing.status, 400);
     assert.equal((missing.json as { error: { field: string } }).error.field, 'severity');
-    const answer = await call('POST', `/api/v1/incidents/${fx.incident.id}/resolve`, {
+    // Only a token allowed to act for others (delegate) may name the person; others are refused.
+    const impersonating = await call('POST', `/api/v1/incidents/${fx.incident.id}/resolve`, {
       token: TOKENS.write,
+      body: { comment: 'rolled back v2' },
+      headers: { 'x-aftershock-actor': 'ana@example.com' },
+    });
+    assert.equal(impersonating.status, 403, impersonating.text);
+    assert.match(
+      (impersonating.json as { error: { reason: string } }).error.reason,
+      /"ci-bot" may not act for others/,
+    );
+    conforms(impersonating, 'post', '/api/v1/incidents/{id}/resolve');
+    const answer = await call('POST', `/api/v1/incidents/${fx.incident.id}/resolve`, {
+      token: TOKENS.ui,
       body: { comment: 'rolled back v2' },
       headers: { 'x-aftershock-actor': 'ana@example.com' },
     });
@@ -370,6 +399,19 @@ describe('api app on the real broker and chDB', () => {
       ['resolve', 'ana@example.com', fx.checkout],
     );
     expectOnBus.incidentCommand = command.id;
+    // What cannot apply to the incident as recorded is refused with the reason, not accepted and lost.
+    const refused = await call('POST', `/api/v1/incidents/${fx.resolvedIncident.id}/acknowledge`, {
+      token: TOKENS.write,
+      body: {},
+    });
+    assert.equal(refused.status, 409, refused.text);
+    conforms(refused, 'post', '/api/v1/incidents/{id}/acknowledge');
+    assert.deepEqual(refused.json, {
+      error: {
+        code: 'incident.command-not-applicable',
+        reason: 'the incident is resolved: only an open incident can be acknowledged',
+      },
+    });
   });
 
   it('a problem action: known-error needs a workaround (400 naming it); with one, a ProblemCommand', async () => {
@@ -392,8 +434,19 @@ describe('api app on the real broker and chDB', () => {
     conforms(answer, 'post', '/api/v1/problems/{id}/known-error');
     const { command } = answer.json as { command: { id: string; action: string; actor: string } };
     assert.equal(command.action, 'known_error');
-    assert.equal(command.actor, `token:${TOKENS.write.slice(0, 4)}…`);
+    assert.equal(command.actor, 'ci-bot', 'the name configured with the token, never a piece of its secret');
     expectOnBus.problemCommand = command.id;
+    // A problem (already confirmed) cannot be confirmed again: refused with the reason, not lost.
+    const again = await call('POST', `/api/v1/problems/${fx.problem.id}/confirm`, {
+      token: TOKENS.write,
+      body: {},
+    });
+    assert.equal(again.status, 409, again.text);
+    conforms(again, 'post', '/api/v1/problems/{id}/confirm');
+    assert.match(
+      (again.json as { error: { reason: string } }).error.reason,
+      /the problem is problem: confirm applies only to a problem that is candidate/,
+    );
   });
 
   it('the gate blocks a risky change in a freeze window and approves a routine one, with reasons', async () => {
@@ -418,6 +471,8 @@ describe('api app on the real broker and chDB', () => {
     assert.equal(b.decision.rule, 'block-in-freeze');
     assert.match(b.decision.reasons.join('; '), /inside freeze window e2e-freeze/);
     assert.equal(b.assessment.id, `asm_${risky.id}`);
+    assert.equal((b.decision as { policy?: string }).policy, 'policy.yaml', 'the file, not its directories');
+    assert.ok(!blocked.text.includes(dataDir), 'the server’s paths are not shown to readers');
     assert.ok(b.assessment.reasons.length > 1, 'the risk reasons are given');
 
     // A routine automated canary deploy of a service with a clean record.
@@ -492,6 +547,9 @@ describe('api app on the real broker and chDB', () => {
       [decoded.incidentId, decoded.action, decoded.comment],
       [fx.incident.id, 'resolve', 'rolled back v2'],
     );
+    // It carries the incident as recorded, for a correlator that no longer holds it.
+    const carried = await codec.decode('incident', decoded.incident!);
+    assert.deepEqual([carried.id, carried.version], [fx.incident.id, fx.incident.version]);
     const problemCommand = byId.get(expectOnBus.problemCommand);
     assert.equal(problemCommand?.key, fx.problem.id, 'keyed by the problem id');
     const assessment = byId.get(expectOnBus.assessment);
@@ -501,9 +559,7 @@ describe('api app on the real broker and chDB', () => {
   });
 
   it('streams incident events produced to the incidents topic as Server-Sent Events', async () => {
-    const stream = await openSse(
-      `${url}/api/v1/stream/incidents?access_token=${TOKENS.read}&service=${fx.checkout}`,
-    );
+    const stream = await openSse(await streamUrl(TOKENS.read, `&service=${fx.checkout}`));
     try {
       assert.equal(stream.status, 200);
       assert.match(stream.contentType ?? '', /^text\/event-stream/);
@@ -589,8 +645,161 @@ describe('api app on the real broker and chDB', () => {
     assert.equal(missing.status, 404);
   });
 
+  it('says who a token is: its configured name, scopes and whether it may act for others', async () => {
+    const reader = await call('GET', '/api/v1/session', { token: TOKENS.read });
+    assert.equal(reader.status, 200, reader.text);
+    conforms(reader, 'get', '/api/v1/session');
+    assert.deepEqual(reader.json, {
+      token: 'grafana',
+      scopes: ['read'],
+      expiresAt: null,
+      actsForOthers: false,
+    });
+    const ui = await call('GET', '/api/v1/session', { token: TOKENS.ui });
+    assert.equal((ui.json as { actsForOthers: boolean }).actsForOthers, true);
+    assert.ok(!reader.text.includes(TOKENS.read.slice(0, 8)), 'no piece of the secret');
+  });
+
+  it('takes the bearer scheme in any case (RFC 7235)', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+      const answer = await call('GET', '/api/v1/incidents?limit=1', {
+        headers: { authorization: `${scheme} ${TOKENS.read}` },
+      });
+      assert.equal(answer.status, 200, `${scheme}: ${answer.text}`);
+    }
+  });
+
+  it('refuses a request without a valid token before reading its body: 401, not 413', async () => {
+    const big = 'x'.repeat(MAX_BODY * 4);
+    for (const token of [undefined, 'not-a-token-0123456789', TOKENS.read]) {
+      const answer = await call('POST', `/api/v1/incidents/${fx.incident.id}/comment`, {
+        token,
+        rawBody: JSON.stringify({ comment: big }),
+      });
+      assert.equal(answer.status, token === TOKENS.read ? 403 : 401, answer.text);
+    }
+    const allowed = await call('POST', `/api/v1/incidents/${fx.incident.id}/comment`, {
+      token: TOKENS.admin,
+      rawBody: JSON.stringify({ comment: big }),
+    });
+    assert.equal(allowed.status, 413, 'with a valid token, the body limit applies');
+  });
+
+  it('sends the security headers: a CSP without inline script on the UI, nosniff, no framing, no referrer, no X-Powered-By', async () => {
+    const page = await call('GET', '/');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    for (const answer of [page, await call('GET', '/api/v1/incidents', { token: TOKENS.read })]) {
+      assert.equal(answer.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(answer.headers.get('x-frame-options'), 'DENY');
+      assert.equal(answer.headers.get('referrer-policy'), 'no-referrer');
+      assert.equal(answer.headers.get('x-powered-by'), null);
+      assert.match(answer.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+    }
+    const health = await call('GET', '/health/live');
+    assert.equal(health.headers.get('x-powered-by'), null);
+  });
+
+  it('opens the live stream with a single-use ticket, never a token in the URL, and caps streams per token', async () => {
+    const inUrl = await call('GET', `/api/v1/stream/incidents?access_token=${TOKENS.streams}`);
+    assert.equal(inUrl.status, 401);
+    assert.equal((inUrl.json as { error: { code: string } }).error.code, 'auth.token-in-url');
+    conforms(inUrl, 'get', '/api/v1/stream/incidents');
+    const ticketUrl = await streamUrl(TOKENS.streams);
+    assert.ok(!ticketUrl.includes(TOKENS.streams), 'the ticket is not the token');
+    const first = await openSse(ticketUrl);
+    const reused = await call('GET', ticketUrl.slice(url.length));
+    assert.equal(reused.status, 401, 'a ticket opens the stream once');
+    assert.match((reused.json as { error: { reason: string } }).error.reason, /used already/);
+    const forged = await call(
+      'GET',
+      `/api/v1/stream/incidents?ticket=${ticketUrl.split('ticket=')[1]!.replace(/.$/, 'A')}`,
+    );
+    assert.equal(forged.status, 401);
+    const second = await openSse(await streamUrl(TOKENS.streams));
+    try {
+      assert.deepEqual([first.status, second.status], [200, 200]);
+      const third = await call('GET', (await streamUrl(TOKENS.streams)).slice(url.length));
+      assert.equal(third.status, 429, third.text);
+      assert.equal((third.json as { error: { code: string } }).error.code, 'stream.too-many');
+      conforms(third, 'get', '/api/v1/stream/incidents');
+      const other = await openSse(await streamUrl(TOKENS.read));
+      assert.equal(other.status, 200, 'another token has its own streams');
+      other.close();
+    } finally {
+      first.close();
+      second.close();
+    }
+    const readByHeader = await fetch(`${url}/api/v1/stream/incidents`, {
+      headers: { authorization: `Bearer ${TOKENS.admin}` },
+      signal: AbortSignal.timeout(5_000),
+    });
+    assert.equal(readByHeader.status, 200, 'a bearer header opens it too');
+    await readByHeader.body?.cancel();
+  });
+
+  it('answers 400, never 500, for time ranges and cursors outside what is recorded', async () => {
+    const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const cases: [string, string][] = [
+      ['/api/v1/incidents?from=1970-01-01&to=1970-01-02', 'from'],
+      ['/api/v1/incidents?from=9999999', 'from'],
+      ['/api/v1/incidents?to=9999999', 'to'],
+      ['/api/v1/incidents?from=-1', 'from'],
+      ['/api/v1/changes?from=-8640000000000000', 'from'],
+      ['/api/v1/changes?to=99999999999999999', 'to'],
+      ['/api/v1/dora?from=-1', 'from'],
+      ['/api/v1/dora?to=8640000000000000', 'to'],
+      ['/api/v1/problems/trend?from=1', 'from'],
+      [`/api/v1/changes?cursor=${cursor({ l: 'changes', t: -8.64e15, i: 'x' })}`, 'cursor'],
+      [`/api/v1/changes?cursor=${cursor({ l: 'changes', t: 1e300, i: 'x' })}`, 'cursor'],
+      [`/api/v1/incidents?cursor=${cursor({ l: 'incidents', o: 1e18 })}`, 'cursor'],
+    ];
+    for (const [path, field] of cases) {
+      const answer = await call('GET', path, { token: TOKENS.read });
+      assert.equal(answer.status, 400, `${path}: ${answer.text}`);
+      assert.equal((answer.json as { error: { field: string } }).error.field, field, path);
+      conforms(answer, 'get', path.split('?')[0]!);
+    }
+  });
+
+  it('fuzz: every query and path parameter of every GET route in the OpenAPI document, never a 5xx', async () => {
+    const requests = fuzzRequests(openapi, validator);
+    assert.ok(requests.length > 500, `${requests.length} requests`);
+    const failures: string[] = [];
+    const statuses = new Map<number, number>();
+    const queue = [...requests];
+    const worker = async () => {
+      for (let r = queue.shift(); r; r = queue.shift()) {
+        const response = await fetch(`${url}${r.target}`, {
+          headers: { authorization: `Bearer ${TOKENS.fuzz}` },
+          signal: AbortSignal.timeout(30_000),
+        });
+        const text = response.headers.get('content-type')?.startsWith('text/event-stream')
+          ? (await response.body?.cancel(), '')
+          : await response.text();
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        if (response.status >= 500)
+          failures.push(
+            `${r.operation} ${r.target.slice(0, 200)} → ${response.status} ${text.slice(0, 200)}`,
+          );
+        else if (response.status === 400 && r.in === 'query') {
+          const field = (JSON.parse(text) as { error: { field?: string } }).error.field;
+          if (field !== r.parameter)
+            failures.push(
+              `${r.operation} ${r.target.slice(0, 200)} → 400 names "${field}", not "${r.parameter}"`,
+            );
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    assert.deepEqual(failures, [], `statuses: ${JSON.stringify(Object.fromEntries(statuses))}`);
+    assert.ok((statuses.get(400) ?? 0) > 100, 'most hostile values are refused with 400');
+  });
+
   it('ends live streams and exits cleanly on SIGTERM', async () => {
-    const stream = await openSse(`${url}/api/v1/stream/incidents?access_token=${TOKENS.read}`);
+    const stream = await openSse(await streamUrl(TOKENS.read));
     await stream.until((_events, comments) => comments.includes('connected'));
     app.child.kill('SIGTERM');
     await stream.ended;

@@ -43,6 +43,28 @@ describe('configuration errors stop an app with a message naming the setting', (
   });
 });
 
+describe('settings every app shares are read once, the same way, by every app', () => {
+  const refused = async (app: string, env: Record<string, string>, message: RegExp) => {
+    const proc = startProcess(main(app), [], { KAFKA_BROKERS: '127.0.0.1:9', ...env });
+    assert.equal((await proc.exited()).code, CONFIG_ERROR_EXIT);
+    assert.match(proc.stderr(), message);
+  };
+  for (const app of ['ingest', 'correlator', 'recorder', 'problems', 'api']) {
+    it(`${app} refuses a wire format it does not know, and confluent without a registry, naming the setting`, async () => {
+      await refused(
+        app,
+        { AFTERSHOCK_WIRE_FORMAT: 'protobuf' },
+        /AFTERSHOCK_WIRE_FORMAT: "protobuf" is not one of avro, json, confluent/,
+      );
+      await refused(
+        app,
+        { AFTERSHOCK_WIRE_FORMAT: 'confluent' },
+        /SCHEMA_REGISTRY_URL: is required with AFTERSHOCK_WIRE_FORMAT=confluent/,
+      );
+    });
+  }
+});
+
 describe('service mode on the real broker', () => {
   for (const app of ['ingest', 'correlator', 'recorder', 'problems', 'api']) {
     it(`${app} boots, is ready, and stops in order on SIGTERM`, async () => {
@@ -58,6 +80,15 @@ describe('service mode on the real broker', () => {
       });
       const started = await proc.waitForLog((l) => l.msg === 'started');
       assert.equal(started.app, app);
+      // Started without AFTERSHOCK_TOKENS: the apps that serve authenticated routes say so.
+      const warned = proc.lines.some(
+        (l) => l.level === 'warn' && /no access tokens configured/.test(String(l.msg)),
+      );
+      assert.equal(
+        warned,
+        app === 'ingest' || app === 'api',
+        `${app}: a warning that no token is configured`,
+      );
       const live = await fetch(`${String(started.url)}/health/live`);
       assert.equal(live.status, 200);
       assert.equal(((await live.json()) as { app: string }).app, app);
@@ -79,14 +110,14 @@ describe('service mode on the real broker', () => {
 });
 
 describe('all-in-one through the aftershock CLI', () => {
-  it('`aftershock start` runs on the in-memory bus and chDB, then shuts down in order', async () => {
+  it('`aftershock start` runs on the embedded durable log and chDB, then shuts down in order', async () => {
     const proc = startProcess(
       'bin/aftershock.js',
       ['start', '--port', '0', '--data-dir', freshDataDir()],
       {},
     );
     const started = await proc.waitForLog((l) => l.msg === 'started');
-    assert.equal(started.bus, 'memory');
+    assert.equal(started.bus, 'embedded');
     assert.equal(started.store, 'chdb');
     const ready = await whenReady(String(started.url));
     assert.equal(ready.status, 200, JSON.stringify(ready.body));
@@ -99,7 +130,7 @@ describe('all-in-one through the aftershock CLI', () => {
       steps.includes('disconnect:message bus') && steps.includes('disconnect:clickhouse store'),
       JSON.stringify(steps),
     );
-    const order = ['stop-intake', 'drain', 'flush', 'commit', 'disconnect'];
+    const order = ['close-door', 'stop-intake', 'drain', 'flush', 'commit', 'disconnect'];
     const ranks = steps.map((s) => order.indexOf(s.split(':')[0]!));
     assert.deepEqual(
       ranks,

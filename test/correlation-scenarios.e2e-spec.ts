@@ -193,11 +193,7 @@ describe('correlation scenarios end to end on the real broker', () => {
         CORRELATOR_IDLE_TIMEOUT: '15s',
       });
       try {
-        await app.waitForLog(
-          (l) =>
-            (typeof l.msg === 'string' && l.msg.startsWith('correlator partitions assigned')) ||
-            l.msg === 'correlator state rebuilt from history',
-        );
+        await app.waitForLog((l) => l.msg === 'correlator state restored');
         await produceInOrder(
           brokers,
           scenarioEvents(ours).map((e) => e.input),

@@ -2,8 +2,16 @@
 // change-correlated incident naming the bad deploy out, keyed by service.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { EventCodec, TOPICS, type Incident, type TelemetryBatch, type Verdict } from '#contracts';
-import { aChange, anAlert, testKafkaBrokers } from '#testing';
+import {
+  EventCodec,
+  TOPICS,
+  type Incident,
+  type IncidentCommand,
+  type TelemetryBatch,
+  type Verdict,
+} from '#contracts';
+import { aChange, anAlert, anIncident, anIncidentCommand, testKafkaBrokers } from '#testing';
+import { DLQ_HEADER } from '#messaging';
 import { startProcess, type AppProcess } from './support/app-process.js';
 import { consumeUntil, produce, type SeenMessage } from './support/kafka-topics.js';
 
@@ -127,6 +135,65 @@ describe('correlator app on the real broker', () => {
     const types = new Set(latest.members.map((m) => m.type));
     assert.ok(types.has('alert') && types.has('verdict'), JSON.stringify(latest.members));
   });
+
+  it('a comment on an incident resolved long ago is its next version; a command that cannot apply is dead-lettered with the reason', async () => {
+    const service = `settled-${process.pid}-${Date.now().toString(36)}`;
+    const day = 86_400_000;
+    // Resolved three days ago: long forgotten by any correlator (the reopen window is an hour).
+    const stored = anIncident({
+      id: `inc-${service}`,
+      service,
+      services: [service],
+      status: 'resolved',
+      event: 'resolved',
+      version: 6,
+      severity: 'critical',
+      openedAt: Date.now() - 3 * day,
+      updatedAt: Date.now() - 3 * day + 40 * MINUTE,
+      resolvedAt: Date.now() - 3 * day + 40 * MINUTE,
+    });
+    const command = (id: string, overrides: Partial<IncidentCommand>) =>
+      anIncidentCommand({ id, incidentId: stored.id, service, at: Date.now(), actor: 'ana', ...overrides });
+    const note = command(`${service}-note`, { action: 'comment', comment: 'postmortem: pool too small' });
+    const lost = {
+      ...command(`${service}-lost`, { action: 'comment', comment: 'no stored version with me' }),
+      incidentId: `inc-${service}-never-seen`,
+    };
+    await produce(brokers, TOPICS.incidentCommands, [
+      {
+        key: service,
+        value: await codec.encode('incident-command', {
+          ...note,
+          incident: await codec.encode('incident', stored),
+        }),
+      },
+      { key: service, value: await codec.encode('incident-command', { ...lost, incident: null }) },
+    ]);
+
+    const [version] = await decodeAll(
+      await consumeUntil(
+        brokers,
+        [TOPICS.incidents],
+        (m) => m.key === service,
+        (seen) => seen.length >= 1,
+      ),
+    );
+    assert.deepEqual(
+      [version!.id, version!.version, version!.event, version!.status, version!.comment, version!.severity],
+      [stored.id, 7, 'commented', 'resolved', 'postmortem: pool too small', 'critical'],
+    );
+    const [dead] = await consumeUntil(
+      brokers,
+      [TOPICS.deadLetters],
+      (m) => m.key === service,
+      (seen) => seen.length >= 1,
+    );
+    assert.equal(dead!.headers[DLQ_HEADER.code], 'incident-command.not-applicable');
+    assert.match(
+      dead!.headers[DLQ_HEADER.reason]!,
+      /not held here and the command carries no stored version/,
+    );
+  });
 });
 
 describe('correlator killed and restarted on the real broker', () => {
@@ -160,7 +227,9 @@ describe('correlator killed and restarted on the real broker', () => {
 
     const second = startCorrelator(brokers);
     try {
-      const rebuilt = await second.waitForLog((l) => l.msg === 'correlator state rebuilt from history');
+      const rebuilt = await second.waitForLog(
+        (l) => l.msg === 'correlator state restored' && l.activeIncidents !== undefined,
+      );
       assert.ok(Number(rebuilt.activeIncidents) >= 1, JSON.stringify(rebuilt));
       await produceTelemetry(brokers, telemetry.slice(firstHalf.length));
       await produce(brokers, TOPICS.alerts, [

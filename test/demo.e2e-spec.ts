@@ -5,7 +5,35 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Incident, Problem, Verdict } from '#contracts';
+import { projectPath } from '#config';
 import { freshDataDir, startProcess } from './support/app-process.js';
+
+/** What differs between runs: the date, how long it took, the speed, the port and the token. */
+function normalised(text: string): string[] {
+  return text
+    .replace(/\d{4}-\d\d-\d\d/g, '<day>')
+    .replace(/streamed in \d+ s/g, 'streamed in <n> s')
+    .replace(/at [\d,]+× \(a day in \d+ s\)/g, 'at <speed>')
+    .replace(/http:\/\/127\.0\.0\.1:\d+/g, '<url>')
+    .replace(/\(token: [^)]*\)/g, '(token: …)')
+    .trimEnd()
+    .split('\n');
+}
+
+/** The README's excerpt of what the first command prints: the code block that holds the summary. */
+function readmeExcerpt(): string {
+  const blocks: string[][] = [];
+  let open: string[] | undefined;
+  for (const line of readFileSync(projectPath('README.md'), 'utf8').split('\n')) {
+    if (line.startsWith('```')) {
+      if (open) blocks.push(open);
+      open = open ? undefined : [];
+    } else open?.push(line);
+  }
+  const excerpt = blocks.find((b) => b.some((line) => line.startsWith('Demo day ')));
+  assert.ok(excerpt, 'the README shows what the demo prints');
+  return excerpt.join('\n');
+}
 
 interface Summary {
   readonly incidents: Incident[];
@@ -35,6 +63,11 @@ describe('the demo (`aftershock start --demo`)', () => {
       {},
     );
     assert.equal((await proc.exited()).code, 0, proc.stderr());
+    // What it printed is what the README says it prints — and nothing else (no JSON log lines).
+    const printed = proc.lines
+      .map((l) => ('nonJson' in l ? String(l.nonJson) : JSON.stringify(l)))
+      .join('\n');
+    assert.deepEqual(normalised(printed), normalised(readmeExcerpt()));
     const { incidents, verdicts, problems } = JSON.parse(readFileSync(file, 'utf8')) as Summary;
     const top = (i: Incident) => i.suspects[0]!;
 
@@ -70,5 +103,30 @@ describe('the demo (`aftershock start --demo`)', () => {
     // Most deploys are clean, and pass.
     assert.equal(verdicts.filter((v) => v.outcome === 'fail').length, 2);
     assert.ok(verdicts.filter((v) => v.outcome === 'pass').length >= 30);
+  });
+});
+
+describe('the plain server (`aftershock start --port N`)', () => {
+  it('with no token configured, creates one and prints it with the URL of the UI once it is ready', async () => {
+    const dir = freshDataDir();
+    const proc = startProcess('bin/aftershock.js', ['start', '--port', '0', '--data-dir', dir], {});
+    try {
+      const ui = await proc.waitForLog((l) => String(l.nonJson ?? '').includes('Open the UI: '));
+      const [, url, token] = /Open the UI: (http:\/\/[^ ]+)\/ {2}\(token: ([^)]+)\)/.exec(
+        String(ui.nonJson),
+      )!;
+      assert.ok(
+        proc.lines.some((l) => l.nonJson === 'Aftershock all-in-one is ready.'),
+        'says it is ready, not not-ready',
+      );
+      const answer = await fetch(`${url}/api/v1/incidents`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(answer.status, 200);
+      assert.equal((await fetch(`${url}/api/v1/incidents`)).status, 401);
+    } finally {
+      proc.child.kill('SIGTERM');
+      assert.equal((await proc.exited()).code, 0, proc.stderr());
+    }
   });
 });

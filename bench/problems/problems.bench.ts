@@ -1,10 +1,11 @@
 // `npm run bench:problems`: the template miner against a tokenise-only pass over the same lines
-// (the ceiling), and problem clustering over one million incidents: incidents/s and the memory
-// the clusters hold.
+// (the ceiling) and beside drain3 (miner and CLI), and problem clustering over one million
+// incidents: incidents/s and the memory the clusters hold.
 import { ProblemBook, TemplateMiner } from '#core';
 import type { Incident, Severity } from '#contracts';
 import { anIncident } from '#testing';
 import { mb, PeakRss, rate, table } from '../support/measure.js';
+import { compareWithDrain3 } from './drain3.js';
 import { benchTemplateMiner } from './template-miner.bench.js';
 
 const log = (line: string) => console.log(line);
@@ -50,7 +51,8 @@ function* incidents(count: number): Generator<Incident> {
   }
 }
 
-await benchTemplateMiner(log);
+const mined = await benchTemplateMiner(log);
+compareWithDrain3(log, mined.lines, mined.steady);
 log('');
 log('# problem clustering: 1,000,000 incidents');
 const peak = new PeakRss();

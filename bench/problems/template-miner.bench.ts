@@ -1,14 +1,19 @@
 // Template-miner throughput against its ceiling, a plain whitespace tokenise pass over the same
 // lines, in the same process: the loghub-2k `Content` lines of all 8 systems concatenated and
-// repeated to about a million lines. Prints lines/s, the ratio and peak RSS; asserts nothing.
+// repeated to about a million lines. Prints lines/s (wall clock and per CPU second), the ratio and
+// peak RSS; asserts nothing. Returns the lines and the one-stream timing, which bench:problems sets
+// beside drain3 (drain3.ts).
 // Run on its own: node dist/bench/problems/template-miner.bench.js
 import { pathToFileURL } from 'node:url';
 import { TemplateMiner, tokenizeMessage } from '#core';
 import { loadLoghub, SYSTEMS } from '../../eval/templates/loghub.js';
+import type { Timed } from './drain3.js';
 
 const TARGET_LINES = 1_000_000;
 
-export async function benchTemplateMiner(log: (line: string) => void): Promise<void> {
+export async function benchTemplateMiner(
+  log: (line: string) => void,
+): Promise<{ lines: readonly string[]; steady: Timed }> {
   const corpus = SYSTEMS.flatMap((s) => loadLoghub(s).content);
   const repeats = Math.ceil(TARGET_LINES / corpus.length);
   const lines: string[] = [];
@@ -34,11 +39,15 @@ export async function benchTemplateMiner(log: (line: string) => void): Promise<v
   await settle();
   rss.reset();
   const miner = new TemplateMiner();
+  const cpuBefore = process.cpuUsage();
   const steady = timed(() => mineAll(lines, miner));
+  const cpu = process.cpuUsage(cpuBefore);
+  const steadyCpu = (cpu.user + cpu.system) / 1e6;
   const steadyRss = rss.take();
   const stats = miner.stats();
   log(
-    `  miner, one stream            ${rate(lines.length, steady)} lines/s  (${seconds(steady)}; peak RSS ${steadyRss}; ` +
+    `  miner, one stream            ${rate(lines.length, steady)} lines/s  (${seconds(steady)}; ` +
+      `${rate(lines.length, steadyCpu).trim()} lines per CPU second; peak RSS ${steadyRss}; ` +
       `${stats.templates} templates, ${stats.merged} merged, ${stats.evicted} evicted)`,
   );
 
@@ -57,6 +66,7 @@ export async function benchTemplateMiner(log: (line: string) => void): Promise<v
     `  miner throughput = ${(ceiling / steady).toFixed(3)} × the tokenise-only ceiling (one stream), ` +
       `${(ceiling / cold).toFixed(3)} × (fresh miners); process peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
   );
+  return { lines, steady: { lines: lines.length, wall: steady, cpu: steadyCpu } };
 }
 
 let sink = 0;

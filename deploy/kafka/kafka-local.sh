@@ -6,6 +6,11 @@
 #                                        # prints KAFKA_BROKERS=127.0.0.1:<port>
 #   deploy/kafka/kafka-local.sh stop     # stops it cleanly and removes its data directory
 #   deploy/kafka/kafka-local.sh status
+#   deploy/kafka/kafka-local.sh cluster start   # three brokers (KRaft, each also a controller):
+#                                        # replication 3, min.insync.replicas 2; prints KAFKA_BROKERS=…
+#   deploy/kafka/kafka-local.sh cluster kill N   # SIGKILL broker N (1-3); its data stays
+#   deploy/kafka/kafka-local.sh cluster revive N # starts broker N again on its data and ports
+#   deploy/kafka/kafka-local.sh cluster stop|status
 #
 # State lives in $AFTERSHOCK_KAFKA_HOME (default: <repo>/.kafka): lib/ (jars), run/ (pid,
 # brokers file, log), data in a fresh temporary directory per start.
@@ -127,9 +132,140 @@ status() {
   if is_running; then echo "running KAFKA_BROKERS=$(cat "$run/brokers")"; else echo "stopped"; exit 1; fi
 }
 
+# ---- cluster mode: three brokers on loopback, for fault injection and scale-out figures ----
+cluster_dir="$home/cluster"
+
+node_props() { # node port cport voters data
+  cat <<PROPS
+process.roles=broker,controller
+node.id=$1
+controller.quorum.voters=$4
+listeners=PLAINTEXT://127.0.0.1:$2,CONTROLLER://127.0.0.1:$3
+advertised.listeners=PLAINTEXT://127.0.0.1:$2
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$5/logs
+num.partitions=6
+default.replication.factor=3
+min.insync.replicas=2
+auto.create.topics.enable=true
+offsets.topic.replication.factor=3
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=3
+transaction.state.log.min.isr=2
+group.initial.rebalance.delay.ms=0
+group.min.session.timeout.ms=1000
+unclean.leader.election.enable=false
+log.retention.hours=24
+log.segment.bytes=104857600
+PROPS
+}
+
+cluster_java=(-Xms128m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true "-Dlog4j.configuration=file:$here/log4j.properties" -cp "$lib/*")
+
+node_running() { [[ -f "$cluster_dir/pid-$1" ]] && kill -0 "$(cat "$cluster_dir/pid-$1")" 2>/dev/null; }
+
+start_node() { # n
+  local n="$1"
+  nohup java "${cluster_java[@]}" kafka.Kafka "$cluster_dir/node-$n/server.properties" >>"$cluster_dir/node-$n/broker.log" 2>&1 &
+  echo $! >"$cluster_dir/pid-$n"
+}
+
+wait_node() { # n since-line
+  local n="$1" waited=0
+  until tail -n +"$2" "$cluster_dir/node-$n/broker.log" 2>/dev/null | grep -q "Kafka Server started"; do
+    if ! node_running "$n"; then log "broker $n exited during start-up"; tail -n 30 "$cluster_dir/node-$n/broker.log" >&2; exit 1; fi
+    if ((waited >= 180)); then log "broker $n not ready after 180 s"; exit 1; fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+
+cluster_start() {
+  if [[ -f "$cluster_dir/brokers" ]] && node_running 1; then echo "KAFKA_BROKERS=$(cat "$cluster_dir/brokers")"; return; fi
+  command -v java >/dev/null || { log "java not found: install a JDK 17+ first"; exit 1; }
+  resolve_jars
+  rm -rf "$cluster_dir"
+  mkdir -p "$cluster_dir"
+  local ports=() cports=() voters="" brokers="" cluster n
+  for n in 1 2 3; do
+    ports[n]="$(free_port)"
+    cports[n]="$(free_port)"
+    voters+="${voters:+,}$n@127.0.0.1:${cports[n]}"
+    brokers+="${brokers:+,}127.0.0.1:${ports[n]}"
+  done
+  cluster="$(java "${cluster_java[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)"
+  for n in 1 2 3; do
+    local data
+    data="$(mktemp -d "${TMPDIR:-/tmp}/aftershock-kafka-node$n.XXXXXX")"
+    mkdir -p "$cluster_dir/node-$n"
+    echo "$data" >"$cluster_dir/node-$n/data"
+    node_props "$n" "${ports[n]}" "${cports[n]}" "$voters" "$data" >"$cluster_dir/node-$n/server.properties"
+      java "${cluster_java[@]}" kafka.tools.StorageTool format -t "$cluster" -c "$cluster_dir/node-$n/server.properties" \
+      >"$cluster_dir/node-$n/format.log" 2>&1 || { log "formatting node $n failed"; cat "$cluster_dir/node-$n/format.log" >&2; exit 1; }
+    start_node "$n"
+  done
+  echo "$brokers" >"$cluster_dir/brokers"
+  for n in 1 2 3; do wait_node "$n" 1; done
+  log "three brokers ready: $brokers (replication 3, min.insync.replicas 2)"
+  echo "KAFKA_BROKERS=$brokers"
+}
+
+cluster_kill() {
+  local n="${1:?broker number 1-3}"
+  node_running "$n" && kill -KILL "$(cat "$cluster_dir/pid-$n")"
+  log "broker $n killed (SIGKILL)"
+}
+
+cluster_revive() {
+  local n="${1:?broker number 1-3}" from
+  if node_running "$n"; then log "broker $n is running"; return; fi
+  from=$(($(wc -l <"$cluster_dir/node-$n/broker.log") + 1))
+  start_node "$n"
+  wait_node "$n" "$from"
+  log "broker $n is back"
+}
+
+cluster_stop() {
+  local n pid
+  for n in 1 2 3; do
+    if node_running "$n"; then
+      pid="$(cat "$cluster_dir/pid-$n")"
+      kill -TERM "$pid" 2>/dev/null || true
+    fi
+  done
+  for n in 1 2 3; do
+    if [[ -f "$cluster_dir/pid-$n" ]]; then
+      pid="$(cat "$cluster_dir/pid-$n")"
+      for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    [[ -f "$cluster_dir/node-$n/data" ]] && rm -rf "$(cat "$cluster_dir/node-$n/data")"
+  done
+  rm -rf "$cluster_dir"
+}
+
+cluster_status() {
+  local n
+  [[ -f "$cluster_dir/brokers" ]] || { echo "stopped"; exit 1; }
+  for n in 1 2 3; do if node_running "$n"; then echo "broker $n running"; else echo "broker $n down"; fi; done
+  echo "KAFKA_BROKERS=$(cat "$cluster_dir/brokers")"
+}
+
 case "${1:-}" in
+  cluster)
+    case "${2:-}" in
+      start) cluster_start ;;
+      stop) cluster_stop ;;
+      status) cluster_status ;;
+      kill) cluster_kill "${3:-}" ;;
+      revive) cluster_revive "${3:-}" ;;
+      *) echo "usage: $0 cluster start|stop|status|kill N|revive N" >&2; exit 2 ;;
+    esac
+    ;;
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|cluster …" >&2; exit 2 ;;
 esac

@@ -5,11 +5,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { projectRoot } from '#config';
 
+/** The development systems: every accuracy figure and every tuned parameter comes from these. */
 export const SYSTEMS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'BGL', 'HPC', 'Apache', 'OpenSSH'] as const;
-export type LoghubSystem = (typeof SYSTEMS)[number];
 
 /** Drain's published grouping accuracy on loghub-2k with the corrected ground truth (loghub-2.0). */
-export const DRAIN_GA: Readonly<Record<LoghubSystem, number>> = {
+export const DRAIN_GA: Readonly<Record<string, number>> = {
   HDFS: 0.998,
   Hadoop: 0.948,
   Spark: 0.922,
@@ -21,26 +21,36 @@ export const DRAIN_GA: Readonly<Record<LoghubSystem, number>> = {
 };
 
 export interface LoghubData {
-  readonly system: LoghubSystem;
+  readonly system: string;
   readonly file: string;
   readonly content: readonly string[];
   readonly eventIds: readonly string[];
   readonly templates: readonly string[];
+  /** The raw log lines, header included (`<System>_2k.log`), when there is one line per row. */
+  readonly raw: readonly string[] | undefined;
 }
 
-export function datasetsDir(): string {
+/** `--data`, else `$AFTERSHOCK_DATASETS`, else `../shared/datasets` next to the project root. */
+export function datasetsDir(data?: string): string {
+  if (data) return resolve(data);
   const fromEnv = process.env.AFTERSHOCK_DATASETS;
   return fromEnv ? resolve(fromEnv) : resolve(projectRoot(), '..', 'shared', 'datasets');
 }
 
-export function loghubFile(system: LoghubSystem): string {
-  return join(datasetsDir(), 'loghub-2k', system, `${system}_2k.log_structured_corrected.csv`);
+/** The corrected ground truth where there is one (loghub-2.0), else the original labels. */
+export function loghubFile(system: string, dir = datasetsDir()): string {
+  const folder = join(dir, 'loghub-2k', system);
+  const corrected = join(folder, `${system}_2k.log_structured_corrected.csv`);
+  const original = join(folder, `${system}_2k.log_structured.csv`);
+  return existsSync(corrected) || !existsSync(original) ? corrected : original;
 }
 
-export function loadLoghub(system: LoghubSystem): LoghubData {
-  const file = loghubFile(system);
+export function loadLoghub(system: string, dir = datasetsDir()): LoghubData {
+  const file = loghubFile(system, dir);
   if (!existsSync(file)) {
-    throw new Error(`loghub-2k data not found at ${file}; set AFTERSHOCK_DATASETS to the datasets directory`);
+    throw new Error(
+      `loghub-2k data not found at ${file}; pass --data (or set AFTERSHOCK_DATASETS) to the datasets directory`,
+    );
   }
   const rows = parseCsv(readFileSync(file, 'utf8'));
   const header = rows[0] ?? [];
@@ -51,13 +61,39 @@ export function loadLoghub(system: LoghubSystem): LoghubData {
   };
   const [c, e, t] = [col('Content'), col('EventId'), col('EventTemplate')];
   const body = rows.slice(1).filter((r) => r.length > 1);
+  const rawFile = join(dir, 'loghub-2k', system, `${system}_2k.log`);
+  const raw = existsSync(rawFile)
+    ? readFileSync(rawFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.length > 0)
+    : [];
   return {
     system,
     file,
     content: body.map((r) => r[c] ?? ''),
     eventIds: body.map((r) => r[e] ?? ''),
     templates: body.map((r) => r[t] ?? ''),
+    raw: raw.length === body.length ? raw.map((l) => l.replace(/\r$/, '')) : undefined,
   };
+}
+
+/**
+ * Drain's published 2k GA per system from `loghub-2k/published/loghub2_effectiveness_results.csv`
+ * (rows `<System> GA`, cells "2k corrected / 2.0 full"), falling back to DRAIN_GA.
+ */
+export function drainGa(dir = datasetsDir()): Map<string, number> {
+  const out = new Map(Object.entries(DRAIN_GA));
+  const file = join(dir, 'loghub-2k', 'published', 'loghub2_effectiveness_results.csv');
+  if (!existsSync(file)) return out;
+  const rows = parseCsv(readFileSync(file, 'utf8'));
+  const drain = (rows[0] ?? []).indexOf('Drain');
+  if (drain < 0) return out;
+  for (const row of rows.slice(1)) {
+    const m = /^(\S+) GA$/.exec(row[0] ?? '');
+    const value = Number.parseFloat((row[drain] ?? '').split('/')[0] ?? '');
+    if (m && m[1] !== 'Average' && Number.isFinite(value)) out.set(m[1]!, value);
+  }
+  return out;
 }
 
 /** RFC 4180 CSV: quoted fields, doubled quotes inside them, CRLF or LF line ends. */

@@ -12,6 +12,7 @@ import type { EventName, EventTypes } from '#contracts';
 import { silentLogger } from '#observability';
 import { createClickHouseStore } from '#storage';
 import { eventRows, eventTable } from '#storage';
+import { childEnv } from './app-process.js';
 
 export type SeedEvent = { [E in EventName]: { readonly event: E; readonly value: EventTypes[E] } }[EventName];
 
@@ -47,12 +48,7 @@ export function seedStore(events: readonly SeedEvent[], env: { dataDir: string; 
   const file = join(env.dataDir, 'seed-events.json');
   writeFileSync(file, JSON.stringify(events));
   const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), file], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      AFTERSHOCK_DATA_DIR: env.dataDir,
-      CLICKHOUSE_DATABASE: env.database,
-    },
+    env: childEnv({ AFTERSHOCK_DATA_DIR: env.dataDir, CLICKHOUSE_DATABASE: env.database }),
     encoding: 'utf8',
   });
   if (run.status !== 0) throw new Error(`seeding failed (exit ${run.status}): ${run.stderr}`);

@@ -24,9 +24,22 @@ export function freshDataDir(): string {
 /** How long waitForLog waits by default: generous, a bound on hanging rather than on speed. */
 const LOG_WAIT_MS = 120_000;
 
+/**
+ * The environment of an app a test starts: only what the test gives it, plus PATH and HOME and,
+ * in a clock-ahead run (scripts/clock-ahead.mjs), the preload that moves its clock too.
+ */
+export function childEnv(env: Record<string, string>): Record<string, string> {
+  const clock: Record<string, string> = {};
+  if (process.env.AFTERSHOCK_TEST_CLOCK_AHEAD) {
+    clock.AFTERSHOCK_TEST_CLOCK_AHEAD = process.env.AFTERSHOCK_TEST_CLOCK_AHEAD;
+    clock.NODE_OPTIONS = process.env.NODE_OPTIONS ?? '';
+  }
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...clock, ...env };
+}
+
 export function startProcess(script: string, args: string[], env: Record<string, string>): AppProcess {
   const child = spawn(process.execPath, [script, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];

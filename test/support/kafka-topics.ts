@@ -6,6 +6,7 @@ import { silenceKafkajsTimeoutWarning } from '#messaging';
 export interface SeenMessage {
   readonly topic: string;
   readonly partition: number;
+  readonly offset: string;
   readonly key: string | null;
   readonly value: Buffer;
   readonly headers: Record<string, string>;
@@ -32,7 +33,9 @@ export async function produce(
 
 /**
  * Consumes `topics` from the beginning until `done(seen)` holds or `timeoutMs` passes (a bound
- * on waiting, not an assertion on speed), and returns what matched `filter`.
+ * on waiting, not an assertion on speed), and returns what matched `filter`, each record once: a
+ * rebalance of this test consumer re-delivers records it has not committed yet, which are not
+ * records the app published twice (those have offsets of their own and are all returned).
  */
 export async function consumeUntil(
   brokers: string[],
@@ -51,6 +54,7 @@ export async function consumeUntil(
     groupId: `e2e-${process.pid}-${Math.random().toString(36).slice(2)}`,
   });
   const seen: SeenMessage[] = [];
+  const positions = new Set<string>();
   await consumer.connect();
   try {
     for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
@@ -58,9 +62,13 @@ export async function consumeUntil(
       const timer = setTimeout(resolve, timeoutMs);
       void consumer.run({
         eachMessage: async ({ topic, partition, message }) => {
+          const position = `${topic}/${partition}/${message.offset}`;
+          if (positions.has(position)) return;
+          positions.add(position);
           const m: SeenMessage = {
             topic,
             partition,
+            offset: message.offset,
             key: message.key?.toString() ?? null,
             value: message.value ?? Buffer.alloc(0),
             headers: textHeaders(message.headers),

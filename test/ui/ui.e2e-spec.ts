@@ -33,19 +33,24 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
   let app: AppProcess;
   let url: string;
   let ui: UiSession;
-  /** Where the demo leaves its simulated clock: midnight UTC after the demo day, + 2 h. */
+  /** Where the demo leaves its simulated clock: midnight UTC after the demo day (it prints which), + 2 h. */
   let demoClock: number;
 
   before(async () => {
     const dir = freshDataDir();
-    demoClock = Math.floor(Date.now() / DAY) * DAY + 2 * HOUR;
     app = startProcess(
       'bin/aftershock.js',
       ['start', '--demo', '--speed', '200000', '--port', '0', '--data-dir', join(dir, 'data')],
-      { AFTERSHOCK_TOKENS: `read+write:${READ_WRITE},ingest:${INGEST}` },
+      // The UI's token may name the person it acts for (delegate): actions are recorded as theirs.
+      { AFTERSHOCK_TOKENS: `ui-test=read+write+delegate:${READ_WRITE},producer=ingest:${INGEST}` },
     );
-    url = String((await app.waitForLog((l) => l.msg === 'started')).url);
-    await app.waitForLog((l) => /^Open the UI/.test(String(l.nonJson ?? '')));
+    // The demo prints the UI's URL first, its summary once the day has streamed in.
+    const open = await app.waitForLog((l) => /^Open the UI/.test(String(l.nonJson ?? '')));
+    url = /^Open the UI: (\S+)\//.exec(String(open.nonJson))![1]!;
+    const streaming = await app.waitForLog((l) => /^Streaming the demo day/.test(String(l.nonJson ?? '')));
+    const day = /demo day (\d{4}-\d\d-\d\d)/.exec(String(streaming.nonJson))![1]!;
+    demoClock = Date.parse(`${day}T00:00:00Z`) + DAY + 2 * HOUR;
+    await app.waitForLog((l) => /^Aftershock keeps running/.test(String(l.nonJson ?? '')));
     ui = await openBrowser();
   });
 
@@ -61,6 +66,7 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
     const { page } = ui;
     await signIn(page, url, READ_WRITE, 'UI test');
     await shows(page, page.getByRole('heading', { level: 1, name: 'On call' }), 'the on-call page');
+    await page.locator('#signed-in-as', { hasText: 'Signed in as ui-test for UI test' }).waitFor();
     await page.locator('#stream-state[data-state="live"]').waitFor();
     // The demo's incidents are all resolved by now: they are listed as recently resolved.
     const recent = await shows(page, page.locator('.recent-list li'), 'the recently resolved incidents');
@@ -167,6 +173,38 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
       entries.join('\n'),
     );
     await ui.screenshot('ui-incident-acknowledged');
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it('keeps the severity a person picked while live updates arrive, and sets it', async () => {
+    const { page } = ui;
+    const select = page.locator('#action-severity');
+    const button = page.getByRole('button', { name: 'Set severity' });
+    assert.equal(await select.inputValue(), 'critical');
+    assert.ok(await button.isDisabled(), 'setting the severity it has is not offered');
+    await select.selectOption('warning');
+    assert.ok(await button.isEnabled());
+    // Someone else comments meanwhile: a new version arrives live.
+    const timelineBefore = (await timeline(page)).length;
+    const id = new URL(page.url()).hash.split('/').pop()!;
+    const commented = await fetch(`${url}/api/v1/incidents/${id}/comment`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${READ_WRITE}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ comment: 'paging the cart team' }),
+    });
+    assert.equal(commented.status, 202, await commented.text());
+    await page
+      .locator('section[aria-labelledby="timeline-h"] .tl-entry', { hasText: 'paging the cart team' })
+      .waitFor({ timeout: 20_000 })
+      .catch(() => {
+        throw new assert.AssertionError({ message: 'the comment did not arrive live within 20 s' });
+      });
+    assert.ok((await timeline(page)).length > timelineBefore);
+    assert.equal(await select.inputValue(), 'warning', 'the pick survives the live update');
+    await button.click();
+    await page.locator('.action-status', { hasText: 'Severity is now warning' }).waitFor({ timeout: 20_000 });
+    assert.equal(await select.inputValue(), 'warning');
+    assert.ok(await button.isDisabled());
     assert.deepEqual(ui.errors, []);
   });
 

@@ -11,7 +11,8 @@ import { recorderApp } from '../../recorder/src/recorder.app.js';
 import { RecorderModule } from '../../recorder/src/recorder.module.js';
 
 /**
- * Every app in one process on the embedded defaults: the in-memory bus and chDB. Same feature
+ * Every app in one process on the embedded defaults: the embedded durable log and chDB, both in
+ * AFTERSHOCK_DATA_DIR. Same feature
  * modules as service mode; only the adapters differ. Settings from the environment still win,
  * so `AFTERSHOCK_BUS=kafka KAFKA_BROKERS=…` runs all-in-one against a real broker.
  */
@@ -27,5 +28,5 @@ export const allInOneApp: AppSpec = {
     ...(problemsApp.consumers ?? []),
     ...(apiApp.consumers ?? []),
   ],
-  defaults: { AFTERSHOCK_BUS: 'memory' },
+  defaults: { AFTERSHOCK_BUS: 'embedded' },
 };

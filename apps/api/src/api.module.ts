@@ -44,8 +44,6 @@ import { HistoryConsumer } from './gate/history.consumer.js';
 import { RiskGate } from './gate/risk-gate.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { CorsMiddleware } from './http/cors.middleware.js';
-import { JsonBodyMiddleware } from './http/json-body.middleware.js';
-import { QueryTokenMiddleware } from './http/query-token.middleware.js';
 import { WriteBuckets, WriteRateLimitGuard } from './http/write-rate-limit.guard.js';
 import { IncidentsController } from './incidents/incidents.controller.js';
 import { IncidentsService } from './incidents/incidents.service.js';
@@ -55,7 +53,10 @@ import { ProblemsService } from './problems/problems.service.js';
 import { ApiQueries } from './queries/api-queries.js';
 import { IncidentStream } from './stream/incident-stream.js';
 import { StreamConsumer } from './stream/stream.consumer.js';
-import { StreamController } from './stream/stream.controller.js';
+import { SessionController } from './session/session.controller.js';
+import { StreamController, STREAM_PATH } from './stream/stream.controller.js';
+import { StreamTicketMiddleware } from './stream/stream-ticket.middleware.js';
+import { StreamTickets } from './stream/stream-tickets.js';
 import { StaticUiMiddleware } from './ui/static-ui.middleware.js';
 
 const repository = (token: symbol, make: (store: ClickHouseStore) => unknown): Provider => ({
@@ -66,12 +67,8 @@ const repository = (token: symbol, make: (store: ClickHouseStore) => unknown): P
 
 const providers: Provider[] = [
   { provide: API_CONFIG, useFactory: () => loadApiConfig() },
-  {
-    provide: API_CODEC,
-    inject: [API_CONFIG, CLOCK],
-    useFactory: (config: ApiConfig, clock: Clock) =>
-      new EventCodec({ format: config.wireFormat, now: () => clock.now() }),
-  },
+  // The codec every app shares (AFTERSHOCK_WIRE_FORMAT, from #platform), under the api's name for it.
+  { provide: API_CODEC, useExisting: EventCodec },
   {
     provide: SERVICE_CATALOG,
     inject: [API_CONFIG],
@@ -102,6 +99,7 @@ const providers: Provider[] = [
   DoraService,
   RiskGate,
   IncidentStream,
+  StreamTickets,
   HistoryConsumer,
   AssessmentsConsumer,
   StreamConsumer,
@@ -116,6 +114,7 @@ export const API_CONTROLLERS: Type[] = [
   ProblemsController,
   DoraController,
   StreamController,
+  SessionController,
 ];
 
 /**
@@ -129,8 +128,9 @@ export const API_CONTROLLERS: Type[] = [
 export class ApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(CorsMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
-    consumer.apply(JsonBodyMiddleware).forRoutes(IncidentsController, ProblemsController, GateController);
-    consumer.apply(QueryTokenMiddleware).forRoutes(StreamController);
+    consumer
+      .apply(StreamTicketMiddleware)
+      .forRoutes({ path: STREAM_PATH.slice(1), method: RequestMethod.GET });
     consumer
       .apply(StaticUiMiddleware)
       .forRoutes(

@@ -2,7 +2,7 @@
 // which origins get CORS headers, how fast a token may write, where the standard-change policy
 // lives, and the instance id that names this instance's own consumer groups.
 import { hostname } from 'node:os';
-import { loadSettings, projectPath, requireSetting, setting, type Env } from '#config';
+import { catalogFileSetting, loadSettings, projectPath, requireSetting, setting, type Env } from '#config';
 
 const apiSettings = {
   instanceId: setting.string('API_INSTANCE_ID', {
@@ -33,10 +33,7 @@ const apiSettings = {
     default: projectPath('deploy', 'policy', 'standard-changes.yaml'),
     description: 'standard-change policy (YAML or JSON), reloaded when it changes',
   }),
-  catalogFile: setting.optionalString(
-    'SERVICE_CATALOG_FILE',
-    'service catalog (YAML/JSON, or Backstage catalog-info.yaml): dependencies of incident services',
-  ),
+  catalogFile: catalogFileSetting,
   historyWindowMs: setting.duration('RISK_HISTORY_WINDOW', {
     default: 90 * 86_400_000,
     description: 'how far back the risk gate loads history from ClickHouse at start',
@@ -45,7 +42,12 @@ const apiSettings = {
     default: 15_000,
     description: 'interval of the heartbeat comment on the live incident stream',
   }),
-  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json'] as const, { default: 'avro' }),
+  streamMaxPerToken: setting.int('STREAM_MAX_PER_TOKEN', {
+    default: 10,
+    min: 1,
+    max: 10_000,
+    description: 'live incident streams one token may hold open at once',
+  }),
 };
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;

@@ -2,7 +2,7 @@
 // (the partition of the correlator that owns it), problem commands keyed by problem id. Each is
 // validated against its schema first and the call resolves once the bus holds it durably.
 import { Inject, Injectable } from '@nestjs/common';
-import { EventCodec, TOPICS, type IncidentCommand, type ProblemCommand } from '#contracts';
+import { EventCodec, TOPICS, type Incident, type IncidentCommand, type ProblemCommand } from '#contracts';
 import { MESSAGE_BUS, type MessageBus } from '#messaging';
 import { API_CODEC } from './api.tokens.js';
 
@@ -13,8 +13,12 @@ export class CommandsPublisher {
     @Inject(API_CODEC) private readonly codec: EventCodec,
   ) {}
 
-  async incident(command: IncidentCommand): Promise<IncidentCommand> {
-    const valid = this.codec.validate('incident-command', command);
+  /** `stored`: the incident as recorded, carried so the correlator can apply the command to it. */
+  async incident(command: Omit<IncidentCommand, 'incident'>, stored: Incident): Promise<IncidentCommand> {
+    const valid = this.codec.validate('incident-command', {
+      ...command,
+      incident: await this.codec.encode('incident', stored),
+    });
     await this.bus.send(TOPICS.incidentCommands, [
       {
         key: valid.service,
@@ -22,7 +26,7 @@ export class CommandsPublisher {
         headers: { 'x-aftershock-id': valid.id },
       },
     ]);
-    return valid;
+    return { ...valid, incident: null };
   }
 
   async problem(command: ProblemCommand): Promise<ProblemCommand> {

@@ -1,5 +1,6 @@
 // The REST API client and the live incident stream. The token lives in sessionStorage only:
-// it goes with the tab, never to disk for longer than the session.
+// it goes with the tab, never to disk for longer than the session, and never into a URL (the
+// live stream is opened with a single-use ticket).
 
 const TOKEN_KEY = 'aftershock.token';
 const ACTOR_KEY = 'aftershock.actor';
@@ -25,8 +26,16 @@ export const auth = {
     if (name) sessionStorage.setItem(ACTOR_KEY, name);
     else sessionStorage.removeItem(ACTOR_KEY);
   },
+  /** What the server says the token is (GET /api/v1/session): its name, scopes, actsForOthers. */
+  session: null,
+  async loadSession() {
+    this.session = await request('GET', '/api/v1/session');
+    events.dispatchEvent(new CustomEvent('session', { detail: this.session }));
+    return this.session;
+  },
   clear(reason) {
     sessionStorage.removeItem(TOKEN_KEY);
+    this.session = null;
     events.dispatchEvent(new CustomEvent('auth-required', { detail: reason ?? null }));
   },
 };
@@ -63,7 +72,9 @@ async function request(method, path, { query, body, signal } = {}) {
   const headers = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && auth.actor) headers['X-Aftershock-Actor'] = auth.actor;
+  // Only a token that may act for others names the person; any other acts under its own name.
+  if (method !== 'GET' && auth.actor && auth.session?.actsForOthers)
+    headers['X-Aftershock-Actor'] = auth.actor;
   const shown = url.pathname + url.search;
   let response;
   try {
@@ -147,14 +158,18 @@ export class IncidentStream extends EventTarget {
     this.attempt = 0;
     this.everOpened = false;
     this.state = 'off';
+    this.generation = 0;
+    this.pending = false;
   }
 
   start() {
-    if (this.source || this.timer) return;
+    if (this.source || this.timer || this.pending) return;
     this.connect();
   }
 
   stop() {
+    this.generation++; // a connection being set up is abandoned
+    this.pending = false;
     clearTimeout(this.timer);
     this.timer = null;
     this.source?.close();
@@ -168,15 +183,29 @@ export class IncidentStream extends EventTarget {
     this.start();
   }
 
-  connect() {
+  async connect() {
     this.timer = null;
-    const token = auth.token;
-    if (!token) {
+    if (!auth.token) {
       this.setState('off');
       return;
     }
     this.setState('connecting');
-    const source = new EventSource(`${this.path}?access_token=${encodeURIComponent(token)}`);
+    // A ticket opens the stream once, within seconds: a fresh one for every (re)connection.
+    const generation = this.generation;
+    this.pending = true;
+    let ticket;
+    try {
+      ticket = await request('POST', '/api/v1/stream/tickets');
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.pending = false;
+      if (error?.status === 401) return; // auth-required is on its way
+      this.retry();
+      return;
+    }
+    if (generation !== this.generation) return; // stopped or restarted meanwhile
+    this.pending = false;
+    const source = new EventSource(ticket.url);
     this.source = source;
     source.onopen = () => {
       const reconnected = this.everOpened;
@@ -192,12 +221,16 @@ export class IncidentStream extends EventTarget {
       source.close();
       if (this.source !== source) return;
       this.source = null;
-      const base = Math.min(30_000, 1000 * 2 ** this.attempt);
-      const delay = Math.round(base * (0.8 + Math.random() * 0.4));
-      this.attempt++;
-      this.setState('retrying', delay);
-      this.timer = setTimeout(() => this.connect(), delay);
+      this.retry();
     };
+  }
+
+  retry() {
+    const base = Math.min(30_000, 1000 * 2 ** this.attempt);
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    this.attempt++;
+    this.setState('retrying', delay);
+    this.timer = setTimeout(() => this.connect(), delay);
   }
 
   receive(data) {

@@ -25,6 +25,7 @@ const actorInput = document.getElementById('actor-input');
 const reason = document.getElementById('token-reason');
 const signOut = document.getElementById('sign-out');
 const streamState = document.getElementById('stream-state');
+const signedInAs = document.getElementById('signed-in-as');
 const announcer = document.getElementById('announcer');
 
 const stream = new IncidentStream();
@@ -142,14 +143,28 @@ form.addEventListener('submit', (event) => {
 // Escape on the dialog would leave the app without a token; keep it open until one is given.
 dialog.addEventListener('cancel', (event) => event.preventDefault());
 
+/** Who the server says we are: the token's name (and the person, where the token acts for others). */
+async function loadSession() {
+  try {
+    const session = await auth.loadSession();
+    const person = session.actsForOthers && auth.actor ? ` for ${auth.actor}` : '';
+    signedInAs.textContent = `Signed in as ${session.token}${person}`;
+    signedInAs.hidden = false;
+  } catch {
+    signedInAs.hidden = true; // a refused token asks for another; a network error shows on the page
+  }
+}
+
 events.addEventListener('token', () => {
   signOut.hidden = false;
+  void loadSession();
   stream.restart();
   route();
 });
 
 events.addEventListener('auth-required', (event) => {
   stream.stop();
+  signedInAs.hidden = true;
   askForToken(event.detail);
 });
 
@@ -172,6 +187,7 @@ window.addEventListener('hashchange', () => route());
 
 if (auth.token) {
   signOut.hidden = false;
+  void loadSession();
   stream.start();
 }
 route();

@@ -1,12 +1,77 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseArgs } from './command.js';
+import { defineCommand, parseCommandLine, UsageError } from './command.js';
 
-describe('parseArgs', () => {
-  it('separates positional arguments, valued options and flags', () => {
-    assert.deepEqual(parseArgs(['events.ndjson', '--port', '9000', '--data-dir=/tmp/x', '--json']), {
-      positional: ['events.ndjson'],
-      options: { port: '9000', 'data-dir': '/tmp/x', json: 'true' },
+const replay = defineCommand({
+  name: 'replay',
+  summary: '',
+  usage: '',
+  options: { catalog: { type: 'string' }, strict: { type: 'boolean' } },
+  maxPositionals: 1,
+  run: () => Promise.resolve(0),
+});
+
+const assess = defineCommand({
+  name: 'assess',
+  summary: '',
+  usage: '',
+  options: { policy: { type: 'string' }, json: { type: 'boolean' }, now: { type: 'string' } },
+  maxPositionals: 1,
+  run: () => Promise.resolve(0),
+});
+
+function refusal(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(error instanceof UsageError, String(error));
+    return error.message;
+  }
+  assert.fail('the command line was accepted');
+}
+
+describe('parseCommandLine', () => {
+  it('a flag never swallows the argument after it: `--strict f` and `--json change.json`', () => {
+    assert.deepEqual(parseCommandLine(replay, ['--strict', 'f']), {
+      positional: ['f'],
+      options: { strict: true },
+      help: false,
     });
+    assert.deepEqual(parseCommandLine(assess, ['--json', 'change.json', '--policy=p.yaml']), {
+      positional: ['change.json'],
+      options: { json: true, policy: 'p.yaml' },
+      help: false,
+    });
+  });
+
+  it('refuses an unknown option, naming it, instead of ignoring it', () => {
+    assert.equal(
+      refusal(() => parseCommandLine(assess, ['--polcy', 'bad.yaml', 'change.json'])),
+      'unknown option --polcy',
+    );
+    assert.equal(
+      refusal(() => parseCommandLine(replay, ['-x', 'f'])),
+      'unknown option -x',
+    );
+  });
+
+  it('refuses an option without its value, a value on a flag, and arguments beyond those taken', () => {
+    assert.equal(
+      refusal(() => parseCommandLine(assess, ['c.json', '--now'])),
+      'option --now needs a value',
+    );
+    assert.equal(
+      refusal(() => parseCommandLine(replay, ['--strict=yes', 'f'])),
+      'option --strict takes no value',
+    );
+    assert.equal(
+      refusal(() => parseCommandLine(replay, ['a.ndjson', 'b.ndjson'])),
+      'unexpected argument "b.ndjson" (takes at most 1)',
+    );
+  });
+
+  it('--help and -h ask for the usage', () => {
+    assert.equal(parseCommandLine(replay, ['--help']).help, true);
+    assert.equal(parseCommandLine(replay, ['-h', 'a', 'b']).help, true);
   });
 });

@@ -33,10 +33,19 @@ import {
   type OutboundMessage,
 } from '#messaging';
 import type { Logger } from '#observability';
-import { CLOCK, LOGGER, SHUTDOWN, type ShutdownSequence } from '#platform';
+import {
+  CLOCK,
+  LOGGER,
+  SHUTDOWN,
+  StateRecovery,
+  type RestoreSummary,
+  type ShutdownSequence,
+} from '#platform';
 import { CORRELATOR_GROUP, loadCorrelatorConfig, type CorrelatorConfig } from './correlator.settings.js';
 import { DEFAULT_WEBHOOK, WebhookNotifier } from './notify/webhook-notifier.js';
 import { readHistory } from './rebuild/read-history.js';
+
+export type RefusedCommand = Extract<CorrelatorOutput, { type: 'refused' }>;
 
 /** The telemetry partitions assigned here: a service is this instance's when its key hashes to one. */
 interface Ownership {
@@ -51,22 +60,28 @@ export class CorrelatorEngine {
   private settings!: CorrelatorSettings;
   private edges!: readonly Edge[];
   private notifier: WebhookNotifier | undefined;
-  private readonly codec: EventCodec;
   private readonly horizons: RestoreHorizons;
   /** Undefined until the first assignment: until then every service counts as this instance's. */
   private ownership: Ownership | undefined;
-  /** Settles when no rebuild is running; inputs wait for it. */
-  private ready: Promise<void> = Promise.resolve();
-  private rebuilding = false;
+  private readonly recovery: StateRecovery;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SHUTDOWN) private readonly shutdown: ShutdownSequence,
+    private readonly codec: EventCodec,
   ) {
-    this.codec = new EventCodec({ format: this.config.wireFormat, now: () => clock.now() });
     this.horizons = restoreHorizons(this.verifierSettings(), DEFAULT_CORRELATOR_SETTINGS);
+    this.recovery = new StateRecovery(
+      'correlator',
+      {
+        changes: 'all retained',
+        'verdicts, incidents, alerts, commands': `${this.horizons.signalsMs / 60_000} min`,
+        telemetry: `${this.horizons.telemetryMs / 60_000} min`,
+      },
+      logger,
+    );
     this.init();
   }
 
@@ -100,12 +115,16 @@ export class CorrelatorEngine {
     return { type: 'change', change, historical: past || !this.owns(change.service) };
   }
 
-  /** Applies inputs in order and publishes what they cause; resolves once it is on the bus. */
-  async apply(inputs: readonly CorrelatorInput[]): Promise<void> {
-    await this.ready;
+  /**
+   * Applies inputs in order and publishes what they cause; resolves once it is on the bus, with
+   * the commands that could not apply (for the dead-letter topic, with the reason).
+   */
+  async apply(inputs: readonly CorrelatorInput[]): Promise<RefusedCommand[]> {
+    await this.recovery.whenReady();
     const outputs: CorrelatorOutput[] = [];
     for (const input of inputs) outputs.push(...this.correlator.process(input));
     await this.publish(outputs);
+    return outputs.filter((o): o is RefusedCommand => o.type === 'refused');
   }
 
   /**
@@ -114,7 +133,7 @@ export class CorrelatorEngine {
    * it started has that long for its telemetry to be consumed before it is judged.
    */
   async tick(): Promise<void> {
-    if (this.rebuilding) return;
+    if (this.recovery.restoring) return;
     await this.publish(this.correlator.advanceTo(this.clock.now() - this.config.idleTimeoutMs));
   }
 
@@ -124,59 +143,42 @@ export class CorrelatorEngine {
    * and open incidents — instead of opening duplicates and judging changes without baselines.
    */
   rebuild(assignment: Assignment): Promise<void> {
-    const run = this.ready.then(() => this.rebuildNow(assignment));
-    this.ready = run.catch(() => undefined); // a failed rebuild is retried by the subscription
-    return run;
+    return this.recovery.restore(assignment, () => this.rebuildNow(assignment));
   }
 
-  private async rebuildNow(assignment: Assignment): Promise<void> {
-    this.rebuilding = true;
-    try {
-      const started = performance.now();
-      const now = this.clock.now();
-      this.ownership = {
-        partitionCount: await this.bus.partitionCount(TOPICS.telemetry),
-        partitions: new Set(assignment.get(TOPICS.telemetry) ?? []),
-      };
-      const history = await readHistory(
-        this.bus,
-        this.codec,
-        assignment,
-        CORRELATOR_GROUP,
-        now,
-        this.horizons,
-      );
-      const signals = history.alerts.length + history.commands.length + history.telemetry.length;
-      const partitions = [...this.ownership.partitions].sort((a, b) => a - b);
-      if (signals === 0) {
-        // A new group (nothing consumed yet) or idle partitions: nothing to carry on from.
-        this.logger.info('correlator partitions assigned; no history to rebuild from', { partitions });
-        return;
-      }
-      const correlator = this.createCorrelator();
-      const { publish, ...summary } = restoreCorrelator(correlator, history, {
-        verifySince: now - this.horizons.verifyWithinMs,
-        unsettledSince: now - this.horizons.signalsMs,
-        owns: (service) => this.owns(service),
-      });
-      this.correlator = correlator;
-      await this.publish(publish);
-      this.logger.info('correlator state rebuilt from history', {
-        partitions,
-        changes: history.changes.length,
-        alerts: history.alerts.length,
-        commands: history.commands.length,
-        telemetryBatches: history.telemetry.length,
-        verdicts: history.verdicts.length,
-        incidentEvents: history.incidents.length,
-        ...summary,
-        caughtUp: publish.length,
-        activeIncidents: correlator.activeIncidents().length,
-        ms: Math.round(performance.now() - started),
-      });
-    } finally {
-      this.rebuilding = false;
+  private async rebuildNow(assignment: Assignment): Promise<RestoreSummary> {
+    const now = this.clock.now();
+    this.ownership = {
+      partitionCount: await this.bus.partitionCount(TOPICS.telemetry),
+      partitions: new Set(assignment.get(TOPICS.telemetry) ?? []),
+    };
+    const history = await readHistory(this.bus, this.codec, assignment, CORRELATOR_GROUP, now, this.horizons);
+    const signals = history.alerts.length + history.commands.length + history.telemetry.length;
+    const partitions = [...this.ownership.partitions].sort((a, b) => a - b);
+    if (signals === 0) {
+      // A new group (nothing consumed yet) or idle partitions: nothing to carry on from.
+      return { partitions, changes: history.changes.length, signals: 0 };
     }
+    const correlator = this.createCorrelator();
+    const { publish, ...summary } = restoreCorrelator(correlator, history, {
+      verifySince: now - this.horizons.verifyWithinMs,
+      unsettledSince: now - this.horizons.signalsMs,
+      owns: (service) => this.owns(service),
+    });
+    this.correlator = correlator;
+    await this.publish(publish);
+    return {
+      partitions,
+      changes: history.changes.length,
+      alerts: history.alerts.length,
+      commands: history.commands.length,
+      telemetryBatches: history.telemetry.length,
+      verdicts: history.verdicts.length,
+      incidentEvents: history.incidents.length,
+      ...summary,
+      caughtUp: publish.length,
+      activeIncidents: correlator.activeIncidents().length,
+    };
   }
 
   private owns(service: string): boolean {

@@ -1,7 +1,4 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { EventCodec } from '#contracts';
-import type { Clock } from '#core';
-import { CLOCK } from '#platform';
 import { ChangesConsumer } from './consumers/changes.consumer.js';
 import { SignalsConsumer } from './consumers/signals.consumer.js';
 import { CorrelatorEngine } from './correlator-engine.js';
@@ -14,16 +11,7 @@ const TICK_MS = 5_000;
  * the incident lifecycle. Emits verdicts and incident events; notifies the incident webhook.
  */
 @Module({
-  providers: [
-    CorrelatorEngine,
-    ChangesConsumer,
-    SignalsConsumer,
-    {
-      provide: EventCodec,
-      inject: [CLOCK],
-      useFactory: (clock: Clock) => new EventCodec({ now: () => clock.now() }),
-    },
-  ],
+  providers: [CorrelatorEngine, ChangesConsumer, SignalsConsumer],
   exports: [CorrelatorEngine],
 })
 export class CorrelatorModule implements OnApplicationBootstrap, OnModuleDestroy {

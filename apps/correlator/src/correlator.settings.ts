@@ -1,16 +1,16 @@
 // Settings of the correlator app.
 import { hostname } from 'node:os';
-import { loadSettings, setting, type Env } from '#config';
+import { catalogFileSetting, loadSettings, setting, type Env } from '#config';
 import { DEFAULT_VERIFIER_SETTINGS } from '#core';
 
-/** The consumer group that shares the alerts, telemetry and incident-command partitions. */
-export const CORRELATOR_GROUP = 'aftershock-correlator';
+/**
+ * The consumer group that shares the alerts, telemetry and incident-command partitions.
+ * CORRELATOR_GROUP_ID overrides it (two deployments on one Kafka cluster, benchmarks, tests).
+ */
+export const CORRELATOR_GROUP = process.env.CORRELATOR_GROUP_ID?.trim() || 'aftershock-correlator';
 
 const correlatorSettings = {
-  catalogFile: setting.optionalString(
-    'SERVICE_CATALOG_FILE',
-    'service catalog (YAML/JSON, or Backstage catalog-info.yaml)',
-  ),
+  catalogFile: catalogFileSetting,
   instanceId: setting.string('CORRELATOR_INSTANCE_ID', {
     default: `${hostname()}-${process.pid}`,
     description: 'names this instance’s own consumer group for the global change table',
@@ -21,7 +21,6 @@ const correlatorSettings = {
   }),
   webhookUrl: setting.url('INCIDENT_WEBHOOK_URL', { description: 'POST incident events here as JSON' }),
   webhookToken: setting.optionalString('INCIDENT_WEBHOOK_TOKEN'),
-  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json'] as const, { default: 'avro' }),
 };
 
 export type CorrelatorConfig = ReturnType<typeof loadCorrelatorConfig>;

@@ -1,8 +1,7 @@
-import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DeadLetterPublisher } from './dead-letter.publisher.js';
 import { IngestController } from './ingest.controller.js';
 import { ingestProviders } from './ingest.providers.js';
-import { RawBodyMiddleware } from './raw-body.middleware.js';
 import { RawTopicsConsumer } from './raw-topics.consumer.js';
 
 /**
@@ -14,8 +13,4 @@ import { RawTopicsConsumer } from './raw-topics.consumer.js';
   controllers: [IngestController],
   providers: [...ingestProviders, RawTopicsConsumer, DeadLetterPublisher],
 })
-export class IngestModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RawBodyMiddleware).forRoutes(IngestController);
-  }
-}
+export class IngestModule {}

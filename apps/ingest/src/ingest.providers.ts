@@ -1,25 +1,13 @@
-// Wiring of the ingest pipeline from configuration.
+// Wiring of the ingest pipeline from configuration (the EventCodec is the one every app shares, from #platform).
 import type { Provider } from '@nestjs/common';
-import { EventCodec, SchemaRegistryClient } from '#contracts';
-import type { Clock } from '#core';
+import { EventCodec } from '#contracts';
 import { createNormalisers, IngestPipeline, ServiceIdentity } from '#ingestion';
-import { CLOCK } from '#platform';
 import { loadIngestConfig, type IngestConfig } from './ingest.settings.js';
 
 export const INGEST_CONFIG = Symbol.for('aftershock.IngestConfig');
 
 export const ingestProviders: Provider[] = [
   { provide: INGEST_CONFIG, useFactory: () => loadIngestConfig() },
-  {
-    provide: EventCodec,
-    inject: [INGEST_CONFIG, CLOCK],
-    useFactory: (config: IngestConfig, clock: Clock) =>
-      new EventCodec({
-        format: config.wireFormat,
-        registry: config.schemaRegistry ? new SchemaRegistryClient(config.schemaRegistry) : undefined,
-        now: () => clock.now(),
-      }),
-  },
   {
     provide: IngestPipeline,
     inject: [INGEST_CONFIG, EventCodec],

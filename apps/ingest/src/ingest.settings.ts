@@ -15,12 +15,6 @@ export const DEFAULT_RAW_TOPICS: Readonly<Record<string, string>> = {
 
 const ingestSettings = {
   rawTopics: setting.optionalString('INGEST_RAW_TOPICS', 'topic=format,... (replaces the defaults)'),
-  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json', 'confluent'] as const, {
-    default: 'avro',
-  }),
-  schemaRegistryUrl: setting.url('SCHEMA_REGISTRY_URL'),
-  schemaRegistryUser: setting.optionalString('SCHEMA_REGISTRY_USERNAME'),
-  schemaRegistryPassword: setting.optionalString('SCHEMA_REGISTRY_PASSWORD'),
   githubSecret: setting.optionalString(
     'GITHUB_WEBHOOK_SECRET',
     'secret of the GitHub webhook (X-Hub-Signature-256)',
@@ -40,8 +34,6 @@ const ingestSettings = {
 
 export interface IngestConfig {
   readonly rawTopics: Readonly<Record<string, string>>;
-  readonly wireFormat: 'avro' | 'json' | 'confluent';
-  readonly schemaRegistry?: { url: string; username?: string; password?: string };
   readonly githubSecret?: string;
   readonly pagerDutyRoutingKeys?: Readonly<Record<string, RoutingKeyTarget>>;
   readonly identity: ServiceIdentityRules;
@@ -50,17 +42,8 @@ export interface IngestConfig {
 export function loadIngestConfig(env: Env = process.env): IngestConfig {
   const s = loadSettings(ingestSettings, env);
   const rawTopics = s.rawTopics ? parseTopicMap(s.rawTopics) : DEFAULT_RAW_TOPICS;
-  if (s.wireFormat === 'confluent' && !s.schemaRegistryUrl) {
-    throw new ConfigError([
-      { setting: 'SCHEMA_REGISTRY_URL', problem: 'is required with AFTERSHOCK_WIRE_FORMAT=confluent' },
-    ]);
-  }
   return {
     rawTopics,
-    wireFormat: s.wireFormat,
-    schemaRegistry: s.schemaRegistryUrl
-      ? { url: s.schemaRegistryUrl, username: s.schemaRegistryUser, password: s.schemaRegistryPassword }
-      : undefined,
     githubSecret: s.githubSecret,
     pagerDutyRoutingKeys: s.pagerDutyRoutingKeys ? parseRoutingKeys(s.pagerDutyRoutingKeys) : undefined,
     identity: {

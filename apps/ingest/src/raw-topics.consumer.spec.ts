@@ -43,7 +43,7 @@ describe('ingest consumer under fuzzing (in-memory bus)', () => {
     const bus = new InMemoryBus({ defaultPartitions: 3, logger: silentLogger });
     await bus.connect();
     const rawTopics = Object.fromEntries(Object.keys(golden).map((f) => [`raw.${f}`, f]));
-    const config: IngestConfig = { rawTopics, wireFormat: 'avro', identity: new ServiceIdentity().rules };
+    const config: IngestConfig = { rawTopics, identity: new ServiceIdentity().rules };
     const consumer = new RawTopicsConsumer(pipeline, bus, config);
 
     let expectedEvents = 0;

@@ -1,8 +1,9 @@
-// Incident events and problem commands in; problems out. Problems span services, so one group
-// sees every incident: run one problems instance (a second one waits as a standby).
+// Incident events and problem commands in; problems out. Problems span services, so one instance
+// owns every partition (an exclusive group); others stand by and take over, restoring the book,
+// when it leaves or dies.
 import { Injectable } from '@nestjs/common';
 import { EventCodec, TOPICS } from '#contracts';
-import type { BatchResult, PartitionBatch, Rejection } from '#messaging';
+import type { Assignment, BatchResult, PartitionBatch, Rejection } from '#messaging';
 import { decodeBatch, type BatchConsumer } from '#platform';
 import { ProblemsEngine, type ProblemsInput } from './problems-engine.js';
 
@@ -15,6 +16,11 @@ export class ProblemsConsumer implements BatchConsumer {
 
   topics(): string[] {
     return [TOPICS.incidents, TOPICS.problemCommands];
+  }
+
+  /** Before the first batch of an assignment: restore the book (or let it go, standing by). */
+  onAssigned(assignment: Assignment): Promise<void> {
+    return this.engine.restore(assignment);
   }
 
   async handle(batch: PartitionBatch): Promise<BatchResult> {

@@ -1,7 +1,4 @@
 import { Module } from '@nestjs/common';
-import { EventCodec } from '#contracts';
-import type { Clock } from '#core';
-import { CLOCK } from '#platform';
 import { ProblemsConsumer } from './problems.consumer.js';
 import { ProblemsEngine } from './problems-engine.js';
 
@@ -11,15 +8,7 @@ import { ProblemsEngine } from './problems-engine.js';
  * runs the ITIL lifecycle from problem managers' commands.
  */
 @Module({
-  providers: [
-    ProblemsEngine,
-    ProblemsConsumer,
-    {
-      provide: EventCodec,
-      inject: [CLOCK],
-      useFactory: (clock: Clock) => new EventCodec({ now: () => clock.now() }),
-    },
-  ],
+  providers: [ProblemsEngine, ProblemsConsumer],
   exports: [ProblemsEngine],
 })
 export class ProblemsModule {}

@@ -1,7 +1,7 @@
 // Settings of the recorder: which topics it records (and which event each carries), retention of
 // the telemetry tables, and how long to pause a partition after ClickHouse had trouble.
-import { ConfigError, loadSettings, setting, type Env } from '#config';
-import { TOPIC_EVENTS, TOPICS, type EventName } from '#contracts';
+import { busSettings, ConfigError, loadSettings, setting, type Env } from '#config';
+import { TOPIC_EVENTS, type EventName } from '#contracts';
 import { recordableEvents } from '#storage';
 
 /** Events the schema has a table for. */
@@ -9,13 +9,7 @@ const EVENTS = new Set<string>(recordableEvents());
 
 const recorderSettings = {
   topics: setting.optionalString('RECORDER_TOPICS', 'topic=event,... (replaces the defaults)'),
-  deadLetterTopic: setting.string('AFTERSHOCK_DLQ_TOPIC', { default: TOPICS.deadLetters }),
-  wireFormat: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json', 'confluent'] as const, {
-    default: 'avro',
-  }),
-  schemaRegistryUrl: setting.url('SCHEMA_REGISTRY_URL'),
-  schemaRegistryUser: setting.optionalString('SCHEMA_REGISTRY_USERNAME'),
-  schemaRegistryPassword: setting.optionalString('SCHEMA_REGISTRY_PASSWORD'),
+  deadLetterTopic: busSettings.deadLetterTopic,
   pauseOnTroubleMs: setting.duration('RECORDER_PAUSE_ON_TROUBLE', { default: 2_000 }),
   testKillAt: setting.optionalString('RECORDER_TEST_KILL_AT', 'intent:N or write:N (tests only)'),
 };
@@ -35,8 +29,6 @@ export interface KillPoint {
 export interface RecorderConfig {
   /** Topic → the canonical event it carries. */
   readonly topics: Readonly<Record<string, EventName>>;
-  readonly wireFormat: 'avro' | 'json' | 'confluent';
-  readonly schemaRegistry?: { url: string; username?: string; password?: string };
   /** Retention per telemetry table, milliseconds; unset ones are left as they are. */
   readonly retention: { readonly rawMs?: number; readonly rollup1mMs?: number; readonly rollup1hMs?: number };
   /** A partition whose batch needed insert retries pauses this long, so ClickHouse catches up. */
@@ -67,19 +59,9 @@ export function loadRecorderConfig(env: Env = process.env): RecorderConfig {
     problems.push(...error.problems);
   }
   const testKillAt = s.testKillAt ? parseKillPoint(s.testKillAt, problems) : undefined;
-  if (s.wireFormat === 'confluent' && !s.schemaRegistryUrl) {
-    problems.push({
-      setting: 'SCHEMA_REGISTRY_URL',
-      problem: 'is required with AFTERSHOCK_WIRE_FORMAT=confluent',
-    });
-  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     topics,
-    wireFormat: s.wireFormat,
-    schemaRegistry: s.schemaRegistryUrl
-      ? { url: s.schemaRegistryUrl, username: s.schemaRegistryUser, password: s.schemaRegistryPassword }
-      : undefined,
     retention,
     pauseOnTroubleMs: s.pauseOnTroubleMs,
     testKillAt,

@@ -1,10 +1,30 @@
 // The settings every Aftershock app shares. Apps add their own on top with `loadSettings`.
 import { ConfigError, loadSettings, setting, type Env, type Loaded } from './settings.js';
 
+/** Embedded chDB and the embedded log both live here. */
+const dataDirSetting = setting.string('AFTERSHOCK_DATA_DIR', {
+  default: '.data',
+  description: 'directory for embedded data (chDB, and the embedded log in bus/)',
+});
+
 export const busSettings = {
-  bus: setting.oneOf('AFTERSHOCK_BUS', ['kafka', 'memory'] as const, {
+  bus: setting.oneOf('AFTERSHOCK_BUS', ['kafka', 'embedded', 'memory'] as const, {
     default: 'kafka',
-    description: 'message bus: kafka (service mode) or memory (all-in-one)',
+    description:
+      'message bus: kafka (service mode), embedded (the durable log in AFTERSHOCK_DATA_DIR; all-in-one) or memory (tests only: nothing survives the process)',
+  }),
+  dataDir: dataDirSetting,
+  logSync: setting.oneOf('AFTERSHOCK_LOG_SYNC', ['full', 'normal'] as const, {
+    default: 'full',
+    description:
+      'embedded log: full fsyncs every commit before a send or 202 returns (survives power loss); normal survives a killed process, not an OS crash',
+  }),
+  logRetentionBytes: setting.int('AFTERSHOCK_LOG_RETENTION_BYTES', {
+    default: 1_073_741_824,
+    min: 1_048_576,
+    max: Number.MAX_SAFE_INTEGER,
+    description:
+      'embedded log: bytes kept per partition (oldest go first; KAFKA_TOPIC_RETENTION bounds the age)',
   }),
   kafkaBrokers: setting.list('KAFKA_BROKERS', { default: [], hostPorts: true, description: 'host:port,...' }),
   kafkaClientId: setting.string('KAFKA_CLIENT_ID', { default: 'aftershock' }),
@@ -21,6 +41,17 @@ export const busSettings = {
   kafkaSaslPassword: setting.optionalString('KAFKA_SASL_PASSWORD'),
   topicPartitions: setting.int('KAFKA_TOPIC_PARTITIONS', { default: 6, min: 1, max: 10_000 }),
   topicReplication: setting.int('KAFKA_TOPIC_REPLICATION', { default: 1, min: 1, max: 16 }),
+  topicMinInsyncReplicas: setting.int('KAFKA_TOPIC_MIN_INSYNC_REPLICAS', {
+    default: 1,
+    min: 1,
+    max: 16,
+    description:
+      'min.insync.replicas of topics Aftershock creates (with acks=all: replicas that must have a write)',
+  }),
+  kafkaIdempotent: setting.bool('KAFKA_IDEMPOTENT', {
+    default: true,
+    description: 'idempotent producer: a retried send is written once per partition',
+  }),
   topicRetentionMs: setting.duration('KAFKA_TOPIC_RETENTION', { default: 7 * 86_400_000 }),
   deadLetterTopic: setting.string('AFTERSHOCK_DLQ_TOPIC', { default: 'aftershock.dlq.v1' }),
   kafkaFetchMaxBytesPerPartition: setting.int('KAFKA_FETCH_MAX_BYTES_PER_PARTITION', {
@@ -32,6 +63,50 @@ export const busSettings = {
   }),
 };
 
+/**
+ * The service catalog: the correlator attributes along its dependencies and placement, the api
+ * shows an incident's neighbours from it. One setting, read by both.
+ */
+export const catalogFileSetting = setting.optionalString(
+  'SERVICE_CATALOG_FILE',
+  'service catalog (YAML/JSON, or Backstage catalog-info.yaml)',
+);
+
+/** How canonical events are written on the bus; every app reads all three formats. */
+export const wireSettings = {
+  format: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json', 'confluent'] as const, {
+    default: 'avro',
+    description: 'avro (single-object encoding), confluent (needs SCHEMA_REGISTRY_URL) or json',
+  }),
+  registryUrl: setting.url('SCHEMA_REGISTRY_URL', {
+    description: 'schema registry for the confluent format',
+  }),
+  registryUser: setting.optionalString('SCHEMA_REGISTRY_USERNAME'),
+  registryPassword: setting.optionalString('SCHEMA_REGISTRY_PASSWORD'),
+};
+
+export interface WireConfig {
+  readonly format: 'avro' | 'json' | 'confluent';
+  /** A schema registry (required for confluent; used to read confluent input in any format). */
+  readonly registry?: { readonly url: string; readonly username?: string; readonly password?: string };
+}
+
+/** The wire format and schema registry, one setting group for every app that uses the bus. */
+export function loadWireConfig(env: Env = process.env): WireConfig {
+  const s = loadSettings(wireSettings, env);
+  if (s.format === 'confluent' && !s.registryUrl) {
+    throw new ConfigError([
+      { setting: 'SCHEMA_REGISTRY_URL', problem: 'is required with AFTERSHOCK_WIRE_FORMAT=confluent' },
+    ]);
+  }
+  return {
+    format: s.format,
+    registry: s.registryUrl
+      ? { url: s.registryUrl, username: s.registryUser, password: s.registryPassword }
+      : undefined,
+  };
+}
+
 export const storeSettings = {
   clickhouseUrl: setting.url('CLICKHOUSE_URL', {
     description: 'http(s)://host:8123 of a ClickHouse server; unset = embedded chDB',
@@ -39,10 +114,7 @@ export const storeSettings = {
   clickhouseUser: setting.string('CLICKHOUSE_USER', { default: 'default' }),
   clickhousePassword: setting.string('CLICKHOUSE_PASSWORD', { default: '' }),
   clickhouseDatabase: setting.string('CLICKHOUSE_DATABASE', { default: 'aftershock' }),
-  dataDir: setting.string('AFTERSHOCK_DATA_DIR', {
-    default: '.data',
-    description: 'directory for embedded data',
-  }),
+  dataDir: dataDirSetting,
 };
 
 export const serverSettings = {
@@ -50,7 +122,7 @@ export const serverSettings = {
   httpPort: setting.int('HTTP_PORT', { default: 8080, min: 0, max: 65_535 }),
   logLevel: setting.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, { default: 'info' }),
   shutdownTimeoutMs: setting.duration('SHUTDOWN_TIMEOUT', { default: 30_000 }),
-  tokens: setting.optionalString('AFTERSHOCK_TOKENS', '<scope[+scope]>:<secret>[@<expiry>],...'),
+  tokens: setting.optionalString('AFTERSHOCK_TOKENS', '[<name>=]<scope[+scope]>:<secret>[@<expiry>],...'),
   maxBodyBytes: setting.int('HTTP_MAX_BODY_BYTES', {
     default: 5 * 1024 * 1024,
     min: 1024,

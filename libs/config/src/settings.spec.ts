@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadBusConfig } from './aftershock-config.js';
+import { loadBusConfig, loadWireConfig } from './aftershock-config.js';
 import { ConfigError, loadSettings, parseDuration, setting } from './settings.js';
 
 function problemsOf(fn: () => unknown): string[] {
@@ -81,7 +81,34 @@ describe('bus configuration', () => {
   it('rejects an unknown bus kind by name', () => {
     assert.deepEqual(
       problemsOf(() => loadBusConfig({ AFTERSHOCK_BUS: 'rabbit' })),
-      ['AFTERSHOCK_BUS: "rabbit" is not one of kafka, memory'],
+      ['AFTERSHOCK_BUS: "rabbit" is not one of kafka, embedded, memory'],
+    );
+  });
+});
+
+describe('wire format (one setting group for every app)', () => {
+  it('defaults to Avro and takes json and confluent', () => {
+    assert.deepEqual(loadWireConfig({}), { format: 'avro', registry: undefined });
+    assert.equal(loadWireConfig({ AFTERSHOCK_WIRE_FORMAT: 'json' }).format, 'json');
+    assert.deepEqual(
+      loadWireConfig({ AFTERSHOCK_WIRE_FORMAT: 'confluent', SCHEMA_REGISTRY_URL: 'http://registry:8081' }),
+      {
+        format: 'confluent',
+        registry: { url: 'http://registry:8081/', username: undefined, password: undefined },
+      },
+    );
+  });
+
+  it('names the setting at fault: an unknown format, confluent without a registry', () => {
+    assert.throws(
+      () => loadWireConfig({ AFTERSHOCK_WIRE_FORMAT: 'protobuf' }),
+      (e: ConfigError) =>
+        /AFTERSHOCK_WIRE_FORMAT: "protobuf" is not one of avro, json, confluent/.test(e.message),
+    );
+    assert.throws(
+      () => loadWireConfig({ AFTERSHOCK_WIRE_FORMAT: 'confluent' }),
+      (e: ConfigError) =>
+        /SCHEMA_REGISTRY_URL: is required with AFTERSHOCK_WIRE_FORMAT=confluent/.test(e.message),
     );
   });
 });

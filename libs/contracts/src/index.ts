@@ -8,3 +8,4 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './topics.js';
 export * from './validate.js';
+export * from './text-rules.js';

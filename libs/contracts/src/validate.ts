@@ -4,6 +4,7 @@
 // reported with the path of the field at fault, e.g. `points[3].value: NaN is not a number`.
 import type avro from 'avsc';
 import { DecodeError } from './errors.js';
+import { isHttpUrl, isReservedKey, nameTextProblem, RESERVED_KEY_REASON } from './text-rules.js';
 
 export interface ValidationLimits {
   /** Reject timestamps before this (epoch ms). Default 2000-01-01. */
@@ -29,6 +30,8 @@ export function limitsAt(nowMs: number): ValidationLimits {
 }
 
 const IDENTIFIERS = new Set(['id', 'service', 'name', 'metric', 'fingerprint', 'changeId', 'environment']);
+/** Fields people open as links (a change's links and pipeline, an alert's source and runbook). */
+const URLS = new Set(['url', 'link', 'runbookUrl']);
 
 /** Validates `value` against `type`, returning a new object with defaults filled in. */
 export function toCanonical<T>(type: avro.Type, value: unknown, limits: ValidationLimits): T {
@@ -133,6 +136,7 @@ function compile(type: avro.Type): Checker {
         const out: Record<string, unknown> = {};
         for (const k of keys) {
           try {
+            if (isReservedKey(k)) fail(RESERVED_KEY_REASON, 'validate.reserved-key');
             out[k] = values(value[k], limits);
           } catch (error) {
             throw at(error, `.${k}`);
@@ -216,6 +220,7 @@ function compileRecord(type: avro.types.RecordType): Checker {
     check: checkerOf(field.type),
     defaultValue: () => field.defaultValue() as unknown,
     identifier: IDENTIFIERS.has(field.name),
+    url: URLS.has(field.name),
   }));
   return (value, limits) => {
     if (!isObject(value)) fail(`expected an object, got ${describe(value)}`);
@@ -232,6 +237,11 @@ function compileRecord(type: avro.types.RecordType): Checker {
           if (checked.trim() === '') fail('must not be empty');
           if (checked.length > limits.maxIdentifierLength)
             fail(`is ${checked.length} characters long; the limit is ${limits.maxIdentifierLength}`);
+          const problem = nameTextProblem(checked);
+          if (problem) fail(problem, 'validate.text');
+        }
+        if (field.url && typeof checked === 'string' && !isHttpUrl(checked)) {
+          fail(`${describe(checked)} is not an http(s) URL`, 'validate.url');
         }
         out[field.name] = checked;
       } catch (error) {

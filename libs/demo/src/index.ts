@@ -1,2 +1,3 @@
 export * from './topology.js';
 export * from './scenario.js';
+export * from './demo-day.js';

@@ -11,7 +11,7 @@ import { consumerMetrics } from './metrics.js';
 import type { Assignment, BatchHandler, BatchResult, PartitionBatch, Producer, Rejection } from './port.js';
 
 export interface BatchRunnerOptions {
-  readonly system: 'kafka' | 'memory';
+  readonly system: 'kafka' | 'embedded' | 'memory';
   readonly groupId: string;
   readonly handler: BatchHandler;
   /** Where dead letters go; the bus itself, so they are durable (acks=all) before the commit. */

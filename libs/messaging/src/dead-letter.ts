@@ -17,6 +17,18 @@ export const DLQ_HEADER = {
 /** Trace headers are not copied: the dead-letter record joins the trace of the consumer that rejected it. */
 const TRACE_HEADERS = new Set(['traceparent', 'tracestate']);
 
+/**
+ * Headers that carry a credential, which a dead-letter record must never keep (everyone who may
+ * read the dead-letter topic could use it): the HTTP ones by name, and any header whose name has
+ * a word such as token, secret, password, api-key, session, cookie or auth in it.
+ */
+const CREDENTIAL_HEADER =
+  /^(authorization|proxy-authorization|cookie|set-cookie|private-token|apikey)$|(^|[-_.])(auth|authorization|token|secret|password|passwd|api[-_]?key|session|sessionid|credentials?|cookie|signature-key)([-_.]|$)/i;
+
+export function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADER.test(name);
+}
+
 export interface DeadLetterRecord {
   readonly reason: string;
   readonly code: string;
@@ -78,9 +90,10 @@ export function parseDeadLetter(message: InboundMessage): DeadLetterRecord {
   return JSON.parse(message.value.toString('utf8')) as DeadLetterRecord;
 }
 
+/** The headers worth keeping: present, and not a credential. */
 function presentHeaders(headers: Headers): [string, Buffer | string][] {
   return Object.entries(headers).filter(
-    (entry): entry is [string, Buffer | string] => entry[1] !== undefined,
+    (entry): entry is [string, Buffer | string] => entry[1] !== undefined && !isCredentialHeader(entry[0]),
   );
 }
 

@@ -1,5 +1,5 @@
 export * from './port.js';
-export { createMessageBus } from './create-message-bus.js';
+export { createMessageBus, EMBEDDED_LOG_DIR } from './create-message-bus.js';
 export {
   KafkaBus,
   DEFAULT_CONSUMER_TUNING,
@@ -9,11 +9,16 @@ export {
 export type { KafkaBatchStats } from './kafka/kafka-subscription.js';
 export { silenceKafkajsTimeoutWarning } from './kafka/known-warnings.js';
 export { InMemoryBus, type InMemoryBusOptions } from './memory/in-memory-bus.js';
+export { LocalBus, type LocalBusOptions } from './local/local-bus.js';
+export { EmbeddedLogBus, type EmbeddedLogBusOptions } from './embedded/embedded-log-bus.js';
+export { LOG_FILE } from './embedded/sqlite-log-store.js';
+export type { LogSync } from './embedded/log-protocol.js';
 export { BatchRunner, type BatchOutcome, type BatchRunnerOptions } from './batch-runner.js';
 export { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 export {
   DEFAULT_DEAD_LETTER_TOPIC,
   DLQ_HEADER,
+  isCredentialHeader,
   parseDeadLetter,
   toDeadLetterMessage,
   toDeadLetterRecord,

@@ -1,6 +1,7 @@
-// The messaging port: what the apps see of a message bus. Two adapters implement it with the
-// same semantics — Kafka (kafkajs) for service mode and an in-memory bus for all-in-one mode
-// and fast tests: keyed partitions, per-key order, consumer groups, committed offsets.
+// The messaging port: what the apps see of a message bus. Three adapters implement it with the
+// same semantics — Kafka (kafkajs) for service mode, the embedded durable log for all-in-one
+// mode, and an in-memory bus for unit tests: keyed partitions, per-key order, consumer groups,
+// committed offsets.
 
 /** Header values as they travel: strings are UTF-8 encoded by the adapters. */
 export type Headers = Record<string, Buffer | string | undefined>;
@@ -82,6 +83,11 @@ export interface SubscribeOptions {
   /** Most partitions handled concurrently by this subscription (default 4). */
   readonly maxInFlightBatches?: number;
   /**
+   * One member of the group owns every partition; the others stand by and take over when it
+   * leaves (for state that cannot be split by partition). Every member of a group must agree.
+   */
+  readonly exclusive?: boolean;
+  /**
    * The group gave this member a new assignment (at the first join and at every rebalance). No
    * batch is handled until the returned promise settles — the moment to rebuild state for the
    * partitions from what precedes their committed offsets (see `readBack`). A rejection is
@@ -122,7 +128,7 @@ export interface Producer {
 }
 
 export interface MessageBus extends Producer {
-  readonly kind: 'kafka' | 'memory';
+  readonly kind: 'kafka' | 'embedded' | 'memory';
   connect(): Promise<void>;
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;

@@ -17,6 +17,7 @@ export function resolveSubscribeOptions(
   const resolved: ResolvedSubscribeOptions = {
     ...options,
     fromBeginning: options.fromBeginning ?? true,
+    exclusive: options.exclusive ?? false,
     deadLetterTopic: options.deadLetterTopic ?? defaultDeadLetterTopic,
     maxBatchSize: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
     maxInFlightBatches: options.maxInFlightBatches ?? DEFAULT_MAX_IN_FLIGHT_BATCHES,

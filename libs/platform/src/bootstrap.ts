@@ -9,6 +9,7 @@ import {
   parseTokens,
   loadBusConfig,
   loadSettings,
+  loadWireConfig,
   serverSettings,
   storeSettings,
   type Env,
@@ -20,6 +21,11 @@ import { createLogger, installTraceContextPropagation, type Logger } from '#obse
 import { InfraModule, type InfraOptions } from './infra.module.js';
 import { JsonNestLogger } from './nest-logger.js';
 import { connectConsumers, type ConsumerSpec } from './consumers.js';
+import { servesTokenRoutes } from './auth.guard.js';
+import { installSecurityHeaders } from './security-headers.js';
+import { DrainGate } from './drain-gate.js';
+import type { ShutdownSequence } from './shutdown.js';
+import { SHUTDOWN } from './tokens.js';
 
 export interface AppSpec {
   /** App name, used in logs and health output. */
@@ -66,9 +72,10 @@ export function loadAppConfig(spec: AppSpec, env: Env = process.env) {
   const server = attempt(() => loadSettings(serverSettings, merged));
   const tokens = attempt(() => parseTokens(server?.tokens));
   const bus = spec.needs.bus ? attempt(() => loadBusConfig(merged)) : undefined;
+  const wire = spec.needs.bus ? attempt(() => loadWireConfig(merged)) : undefined;
   const store = spec.needs.store ? attempt(() => loadSettings(storeSettings, merged)) : undefined;
   if (problems.length > 0) throw new ConfigError(problems);
-  return { server: server!, bus, store, tokens: tokens ?? [] };
+  return { server: server!, bus, wire, store, tokens: tokens ?? [] };
 }
 
 export async function startApp(spec: AppSpec, env: Env = process.env): Promise<RunningApp> {
@@ -82,6 +89,7 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
     tokens: config.tokens,
     maxBodyBytes: config.server.maxBodyBytes,
     bus: config.bus,
+    wire: config.wire,
     store: config.store ? { ...config.store, migrate: spec.migrateOnStart ?? false } : undefined,
   };
 
@@ -94,6 +102,17 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
     // Each module parses its own bodies (raw bytes for ingest, JSON with limits for the API).
     bodyParser: false,
   });
+  installSecurityHeaders(app);
+  if (config.tokens.length === 0 && servesTokenRoutes(app)) {
+    logger.warn('no access tokens configured: every API and ingest request is refused with 401', {
+      setting: 'AFTERSHOCK_TOKENS',
+      example: 'AFTERSHOCK_TOKENS=ops=read+write:<secret of 16+ characters>',
+    });
+  }
+  // First in, first to close at shutdown: every request passes the drain gate.
+  const gate = new DrainGate();
+  app.use(gate.middleware);
+  app.get<ShutdownSequence>(SHUTDOWN).register('close-door', 'http (503 while draining)', () => gate.close());
   if (config.bus) {
     const { topicPartitions: partitions, topicRetentionMs: retentionMs } = config.bus;
     await connectConsumers(app, spec.consumers ?? [], { partitions, retentionMs });

@@ -23,6 +23,8 @@ export interface ConsumerSpec {
   readonly consumer: Type<BatchConsumer>;
   /** Where a group without committed offsets starts: the beginning (default) or only new messages. */
   readonly fromBeginning?: boolean;
+  /** One instance of the group owns every partition, the others stand by (SubscribeOptions.exclusive). */
+  readonly exclusive?: boolean;
 }
 
 export async function connectConsumers(
@@ -42,6 +44,7 @@ export async function connectConsumers(
       bus,
       groupId,
       fromBeginning: spec.fromBeginning ?? true,
+      exclusive: spec.exclusive ?? false,
       onAssigned: consumer.onAssigned?.bind(consumer),
     });
     transport.setTransportId(Symbol(groupId));

@@ -8,3 +8,7 @@ export { JsonNestLogger } from './nest-logger.js';
 export * from './auth.guard.js';
 export * from './consumers.js';
 export * from './decode-batch.js';
+export * from './security-headers.js';
+export * from './read-body.js';
+export * from './drain-gate.js';
+export * from './state-recovery.js';

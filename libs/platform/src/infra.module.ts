@@ -10,11 +10,11 @@ import {
   type DynamicModule,
   type Provider,
 } from '@nestjs/common';
-import type { AccessToken, BusConfig, StoreConfig } from '#config';
+import type { AccessToken, BusConfig, StoreConfig, WireConfig } from '#config';
 import { APP_GUARD } from '@nestjs/core';
 import { ACCESS_TOKENS, ScopeGuard } from './auth.guard.js';
 import type { Clock } from '#core';
-import { TOPICS } from '#contracts';
+import { EventCodec, SchemaRegistryClient, TOPICS } from '#contracts';
 import { createMessageBus, MESSAGE_BUS, type MessageBus } from '#messaging';
 import type { Logger } from '#observability';
 import { CLICKHOUSE_STORE, createClickHouseStore, runMigrations, type ClickHouseStore } from '#storage';
@@ -33,6 +33,8 @@ export interface InfraOptions {
   readonly tokens?: readonly AccessToken[];
   readonly maxBodyBytes?: number;
   readonly bus?: BusConfig;
+  /** The wire format every app writes (AFTERSHOCK_WIRE_FORMAT): provides the shared EventCodec. */
+  readonly wire?: WireConfig;
   readonly store?: StoreConfig & { readonly migrate: boolean };
 }
 
@@ -58,7 +60,7 @@ export class InfraModule {
       { provide: READINESS, useValue: new Readiness() },
       { provide: SHUTDOWN, useFactory: (logger: Logger) => new ShutdownSequence(logger), inject: [LOGGER] },
     ];
-    const exported: (symbol | string)[] = [
+    const exported: (symbol | string | typeof EventCodec)[] = [
       APP_INFO,
       LOGGER,
       CLOCK,
@@ -90,6 +92,20 @@ export class InfraModule {
         },
       });
       exported.push(MESSAGE_BUS);
+    }
+    if (options.wire) {
+      const wire = options.wire;
+      providers.push({
+        provide: EventCodec,
+        inject: [CLOCK],
+        useFactory: (clock: Clock) =>
+          new EventCodec({
+            format: wire.format,
+            registry: wire.registry ? new SchemaRegistryClient(wire.registry) : undefined,
+            now: () => clock.now(),
+          }),
+      });
+      exported.push(EventCodec);
     }
     if (options.store) {
       const store = options.store;

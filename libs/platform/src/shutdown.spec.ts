@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { silentLogger } from '#observability';
 import { Readiness } from './readiness.js';
 import { ShutdownSequence } from './shutdown.js';
+import { DrainGate, RETRY_AFTER_S } from './drain-gate.js';
 
 describe('ShutdownSequence', () => {
   it('runs phases in order whatever the registration order, and each step once', async () => {
@@ -44,5 +47,30 @@ describe('Readiness', () => {
       throw new Error('connection refused');
     });
     assert.deepEqual(await readiness.report(), { ready: false, checks: { bus: true, store: false } });
+  });
+});
+
+describe('DrainGate', () => {
+  it('answers 503 with Retry-After once closed, and closing waits for writes already inside', async () => {
+    const gate = new DrainGate();
+    const server = createServer((request, response) =>
+      gate.middleware(request, response, () => {
+        // A write that takes a while to become durable.
+        setTimeout(() => response.writeHead(202).end('accepted'), request.method === 'POST' ? 300 : 0);
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const inside = fetch(url, { method: 'POST', body: 'x' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let closed = false;
+    const closing = gate.close().then(() => (closed = true));
+    const refused = await fetch(url, { method: 'POST', body: 'y' });
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get('retry-after'), String(RETRY_AFTER_S));
+    assert.equal(closed, false, 'still waiting for the write inside');
+    assert.equal((await inside).status, 202);
+    await closing;
+    server.close();
   });
 });

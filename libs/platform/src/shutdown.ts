@@ -1,9 +1,16 @@
 // Orderly shutdown as data: components register steps in named phases, and the sequence runs
-// the phases in this order, so "stop fetching → drain → flush → commit → disconnect" holds no
-// matter in which order NestJS happens to destroy modules.
+// the phases in this order, so "close the door (HTTP 503) → stop fetching → drain → flush →
+// commit → disconnect" holds no matter in which order NestJS happens to destroy modules.
 import type { Logger } from '#observability';
 
-export const SHUTDOWN_PHASES = ['stop-intake', 'drain', 'flush', 'commit', 'disconnect'] as const;
+export const SHUTDOWN_PHASES = [
+  'close-door',
+  'stop-intake',
+  'drain',
+  'flush',
+  'commit',
+  'disconnect',
+] as const;
 export type ShutdownPhase = (typeof SHUTDOWN_PHASES)[number];
 
 interface Step {

@@ -29,6 +29,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     });
 
     it('binds parameters of every common type and returns them intact', async () => {
+      // calendar-independent: the instants only round-trip through a query, no table keeps them.
       const at = new Date('2026-11-26T10:11:12.345Z');
       const [row] = await store.query<Record<string, unknown>>(
         `SELECT {s:String} AS s, {at:DateTime64(3, 'UTC')} AS at, {m:Map(String, String)} AS m,
@@ -41,18 +42,18 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
           tags: ["o'ne", 'two\\', ''],
           nums: [1, -2, 3],
           big: 18446744073709551615n,
-          times: [at, new Date('2026-01-01T00:00:00Z')],
+          times: [at, new Date('2026-01-01T00:00:00Z')], // calendar-independent: as above
           maybe: null,
         },
       );
       assert.deepEqual(row, {
         s: AWKWARD,
-        at: '2026-11-26 10:11:12.345',
+        at: '2026-11-26 10:11:12.345', // calendar-independent: as above
         m: { "k'ey": AWKWARD, plain: 'v' },
         tags: ["o'ne", 'two\\', ''],
         nums: [1, -2, 3],
         big: '18446744073709551615',
-        times: ['2026-11-26 10:11:12.345', '2026-01-01 00:00:00.000'],
+        times: ['2026-11-26 10:11:12.345', '2026-01-01 00:00:00.000'], // calendar-independent: as above
         maybe: null,
       });
     });

@@ -207,6 +207,7 @@ export function aProblem(overrides: Partial<Problem> = {}): Problem {
     fixChangeId: null,
     reopened: false,
     actor: null,
+    comment: null,
     updatedAt: T0,
     team: null,
     ...overrides,
@@ -257,6 +258,7 @@ export function anIncidentCommand(overrides: Partial<IncidentCommand> = {}): Inc
     at: T0 + 10 * MINUTE,
     comment: null,
     severity: null,
+    incident: null,
     ...overrides,
   };
 }

@@ -66,7 +66,7 @@ const STRANGE_VALUES: Json[] = [
   '9999-12-31T23:59:59Z',
 ];
 const FAR_TIMESTAMPS: Json[] = [
-  '1970-01-01T00:00:00Z',
+  '1970-01-01T00:00:00Z', // calendar-independent: hostile values a decoder must refuse, never stored
   '3000-01-01T00:00:00Z',
   0,
   32503680000000,

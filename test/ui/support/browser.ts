@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { shiftDate, testClockOffsetMs } from '../../../libs/testing/src/test-clock.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = 'reports/screenshots';
@@ -35,13 +36,19 @@ export async function openBrowser(viewport = { width: 1400, height: 1000 }): Pro
   // A new context is a fresh, empty profile: no storage carried over between runs.
   const context = await browser.newContext({ viewport, colorScheme: 'light', timezoneId: 'Europe/Berlin' });
   context.setDefaultTimeout(15_000);
+  // In the clock-ahead run the pages' clock moves with the test's and the apps'.
+  const offset = testClockOffsetMs(process.env.AFTERSHOCK_TEST_CLOCK_AHEAD);
+  if (offset !== 0) await context.addInitScript(shiftDate, offset);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    // A refused EventSource reconnect logs a console error in Chromium; only script errors count.
-    if (message.type() === 'error' && !/EventSource|Failed to load resource/.test(message.text()))
-      errors.push(`console: ${message.text()}`);
+    // A refused EventSource reconnect logs a console error in Chromium; only script errors and
+    // Content-Security-Policy violations (the UI must work under the api's policy) count.
+    const text = message.text();
+    if (message.type() !== 'error') return;
+    if (/Content Security Policy/i.test(text) || !/EventSource|Failed to load resource/.test(text))
+      errors.push(`console: ${text}`);
   });
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {

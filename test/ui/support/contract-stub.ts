@@ -9,6 +9,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Change, Incident, Problem, Verdict } from '#contracts';
 import { aChange, anAssessment, anIncident, aProblem, aVerdict } from '#testing';
+import { UI_CONTENT_SECURITY_POLICY } from '../../../apps/api/src/ui/static-ui.middleware.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -35,6 +36,8 @@ export async function startContractStub(token: string, now = Date.now()): Promis
   const data = fixtures(now);
   const streams = new Set<ServerResponse>();
   const posts: { path: string; body: unknown; actor?: string }[] = [];
+  const tickets = new Set<string>();
+  let ticketCount = 0;
 
   const publish = (incident: Incident) => {
     data.incidentHistory.set(incident.id, [...(data.incidentHistory.get(incident.id) ?? []), incident]);
@@ -52,7 +55,9 @@ export async function startContractStub(token: string, now = Date.now()): Promis
     const path = url.pathname;
     if (!path.startsWith('/api/')) return serveStatic(path, res);
     if (path === '/api/v1/stream/incidents') {
-      if (url.searchParams.get('access_token') !== token) return send(res, 401, authError());
+      // As the api app: a ticket from POST /api/v1/stream/tickets opens the stream once.
+      const ticket = url.searchParams.get('ticket') ?? '';
+      if (!tickets.delete(ticket)) return send(res, 401, authError());
       res.writeHead(200, {
         'content-type': 'text/event-stream',
         'cache-control': 'no-cache',
@@ -64,6 +69,20 @@ export async function startContractStub(token: string, now = Date.now()): Promis
       return;
     }
     if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, authError());
+    if (path === '/api/v1/stream/tickets' && req.method === 'POST') {
+      const ticket = `ticket-${++ticketCount}`;
+      tickets.add(ticket);
+      return send(res, 201, {
+        ticket,
+        expiresAt: Date.now() + 30_000,
+        url: `/api/v1/stream/incidents?ticket=${ticket}`,
+      });
+    }
+    if (path === '/api/v1/session') {
+      // A token for a shared UI: it may name the person it acts for.
+      const scopes = ['read', 'write', 'delegate'];
+      return send(res, 200, { token: 'ui-contract', scopes, expiresAt: null, actsForOthers: true });
+    }
     const latest = (id: string) => data.incidentHistory.get(id)?.at(-1);
     const q = (name: string) => url.searchParams.get(name) ?? undefined;
     let m: RegExpExecArray | null;
@@ -81,7 +100,7 @@ export async function startContractStub(token: string, now = Date.now()): Promis
           ...current,
           version: current.version + 1,
           updatedAt: at,
-          actor: typeof actor === 'string' ? actor : 'token:ui-c…',
+          actor: typeof actor === 'string' ? actor : 'ui-contract',
           comment: body.comment ?? null,
           ...(action === 'acknowledge' ? { event: 'acknowledged', status: 'acknowledged' } : {}),
           ...(action === 'resolve' ? { event: 'resolved', status: 'resolved', resolvedAt: at } : {}),
@@ -119,7 +138,7 @@ export async function startContractStub(token: string, now = Date.now()): Promis
               version: current.version + 1,
               status,
               updatedAt: Date.now(),
-              actor: typeof actor === 'string' ? actor : 'token:ui-c…',
+              actor: typeof actor === 'string' ? actor : 'ui-contract',
               workaround: body.workaround ?? current.workaround,
               fixChangeId: body.fixChangeId ?? current.fixChangeId,
             }),
@@ -227,7 +246,11 @@ async function serveStatic(path: string, res: ServerResponse): Promise<void> {
     return send(res, 404, { error: { code: 'not.found', reason: 'no such file' } });
   try {
     const body = await readFile(file);
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    // Under the api app's Content-Security-Policy, so a page that needs an inline script fails here too.
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': UI_CONTENT_SECURITY_POLICY,
+    });
     res.end(body);
   } catch {
     send(res, 404, { error: { code: 'not.found', reason: 'no such file' } });

@@ -15,9 +15,11 @@ import type { ManualClock } from '#core';
 import type { DemoScenario } from '#demo';
 import { IngestPipeline } from '#ingestion';
 import { RECORDER_GROUP } from '../../../recorder/src/recorder.app.js';
-import { InMemoryBus, MESSAGE_BUS, type MessageBus, type Subscription } from '#messaging';
+import { LocalBus, MESSAGE_BUS, type MessageBus, type Subscription } from '#messaging';
 
 const MINUTE = 60_000;
+/** Sends handed to the bus and not yet durable, at most. */
+const MAX_UNACKED_SENDS = 512;
 
 export interface DemoOptions {
   /** Simulated seconds per real second. */
@@ -47,7 +49,7 @@ export class DemoRunner {
   ) {
     this.bus = app.get<MessageBus>(MESSAGE_BUS);
     this.pipeline = app.get(IngestPipeline, { strict: false });
-    this.codec = new EventCodec({ now: () => clock.now() });
+    this.codec = app.get(EventCodec);
   }
 
   async run(scenario: DemoScenario, options: DemoOptions): Promise<DemoOutcome> {
@@ -57,14 +59,19 @@ export class DemoRunner {
     let sentSimulated = day;
     let pacedFrom = performance.now();
     const total = scenario.inputs.length;
+    const sending: Promise<void>[] = [];
     for (let i = 0; i < total; i++) {
       const input = scenario.inputs[i]!;
       if (input.at > this.clock.now()) this.clock.set(input.at);
-      await this.send(input.format, input.body, input.headers, input.at);
+      // Sends are issued in order without waiting for each to be durable, so the log commits
+      // many in one transaction; they are awaited before the pacing below and in bounded numbers.
+      sending.push((await this.send(input.format, input.body, input.headers, input.at)).durable);
+      if (sending.length >= MAX_UNACKED_SENDS) await Promise.all(sending.splice(0));
       // Pace the demo day (the nights before it stream at once): simulated time / speed.
       if (input.at >= day && input.at - sentSimulated >= MINUTE) {
         // As in real time, every consumer keeps up before the next minute of events arrives:
         // otherwise one stream's event time would run ahead of another's by the demo's speed.
+        await Promise.all(sending.splice(0));
         await this.drained();
         const due = (input.at - sentSimulated) / options.speed;
         const spent = performance.now() - pacedFrom;
@@ -74,6 +81,7 @@ export class DemoRunner {
       }
       if (i % 200 === 0 || i === total - 1) options.progress(i + 1, total, this.clock.now());
     }
+    await Promise.all(sending.splice(0));
     // Let timers fire (verifications close, quiet incidents resolve) and the consumers drain.
     this.clock.set(scenario.end + 2 * 60 * MINUTE);
     await this.quiesce();
@@ -86,21 +94,20 @@ export class DemoRunner {
     };
   }
 
+  /** Prepares an input and hands it to the bus; `durable` settles once the bus holds it. */
   private async send(
     format: string,
     body: Buffer,
     headers: Readonly<Record<string, string>>,
     at: number,
-  ): Promise<void> {
+  ): Promise<{ durable: Promise<void> }> {
     if (format === 'telemetry') {
       const batch = this.codec.validate('telemetry', JSON.parse(body.toString('utf8')) as TelemetryBatch);
-      await this.bus.send(TOPICS.telemetry, [
-        { key: batch.service, value: await this.codec.encode('telemetry', batch) },
-      ]);
-      return;
+      const value = await this.codec.encode('telemetry', batch);
+      return { durable: this.bus.send(TOPICS.telemetry, [{ key: batch.service, value }]) };
     }
     const prepared = await this.pipeline.prepare(format, { body, headers, source: 'demo', receivedAt: at });
-    await IngestPipeline.publish(this.bus, [prepared]);
+    return { durable: IngestPipeline.publish(this.bus, [prepared]) };
   }
 
   private async watchOutputs(): Promise<Subscription> {
@@ -126,7 +133,7 @@ export class DemoRunner {
   }
 
   private async drained(): Promise<void> {
-    if (!(this.bus instanceof InMemoryBus)) return;
+    if (!(this.bus instanceof LocalBus)) return;
     const deadline = performance.now() + 30_000;
     // The recorder batches best when it lags a little; what people see comes from the others.
     while (this.bus.lag([RECORDER_GROUP]) > 0 && performance.now() < deadline) await sleep(2);

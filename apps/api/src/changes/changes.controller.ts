@@ -6,6 +6,8 @@ import type { Clock } from '#core';
 import { CLOCK, RequireScope } from '#platform';
 import { badRequest } from '../http/api-error.js';
 import {
+  EARLIEST_INSTANT,
+  inInstantRange,
   parseCursor,
   parseEnumList,
   parseLimit,
@@ -31,8 +33,6 @@ export const CHANGE_KINDS: readonly ChangeKind[] = [
   'other',
 ];
 const DAY = 86_400_000;
-/** Nothing valid is older (the contract's earliest accepted timestamp). */
-const EARLIEST = Date.UTC(2000, 0, 1);
 
 @Controller('api/v1/changes')
 @RequireScope('read')
@@ -46,7 +46,7 @@ export class ChangesController {
   list(@Query() query: QueryParams): Promise<PageOf<ChangeListItem>> {
     // Without a range, the whole record (a timeline pages through it newest first).
     const now = this.clock.now();
-    const range = parseRange(query, now, now + DAY - EARLIEST, DAY);
+    const range = parseRange(query, now, now + DAY - EARLIEST_INSTANT, DAY);
     const service = parseName(query, 'service');
     return this.service.list(
       {
@@ -75,7 +75,13 @@ export class ChangesController {
 function changesCursor(query: QueryParams): ChangesCursor | undefined {
   const position = parseCursor(query, 'changes');
   if (position === undefined) return undefined;
-  if (typeof position.t !== 'number' || !Number.isSafeInteger(position.t) || typeof position.i !== 'string') {
+  if (
+    typeof position.t !== 'number' ||
+    !Number.isSafeInteger(position.t) ||
+    !inInstantRange(position.t) ||
+    typeof position.i !== 'string' ||
+    position.i.length > 512
+  ) {
     throw badRequest('cursor', 'is not a cursor this API gave out');
   }
   return { startedAt: position.t, id: position.i };

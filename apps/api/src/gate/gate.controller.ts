@@ -2,12 +2,11 @@
 // startedAt the planned start); the answer is the risk assessment and the policy's decision
 // with the rule that made it, from memory, within milliseconds. Nothing is published: a
 // proposed change is assessed again, and published, when it arrives on the changes topic.
-import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { DecodeError, EventCodec } from '#contracts';
-import { RequireScope } from '#platform';
 import { API_CODEC } from '../api.tokens.js';
 import { ApiError } from '../http/api-error.js';
-import { WriteRateLimitGuard } from '../http/write-rate-limit.guard.js';
+import { WriteRoute } from '../http/write-route.js';
 import { RiskGate, type GateResult } from './risk-gate.js';
 
 @Controller('api/v1/changes')
@@ -19,8 +18,7 @@ export class GateController {
 
   @Post('assess')
   @HttpCode(200)
-  @RequireScope('write')
-  @UseGuards(WriteRateLimitGuard)
+  @WriteRoute()
   assess(@Body() body: unknown): GateResult {
     let change;
     try {

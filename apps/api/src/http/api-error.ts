@@ -22,6 +22,9 @@ export const badRequest = (field: string, reason: string, code = 'request.invali
 export const notFound = (what: string, id: string) =>
   new ApiError(404, 'not-found', `no ${what} with id "${id}"`);
 
+/** The request is well-formed but cannot apply to the resource as it stands (the reason says why). */
+export const conflict = (reason: string, code = 'conflict') => new ApiError(409, code, reason);
+
 export function isErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== 'object' || value === null) return false;
   const error = (value as { error?: unknown }).error;

@@ -1,42 +1,35 @@
-// Who is calling: the bearer token (already checked by the ScopeGuard) and the actor name
-// written into commands — the `x-aftershock-actor` header where a UI or pipeline names the
-// person, else the token's hint.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Who did it: the actor written into commands. It is the name configured with the caller's token
+// (never a piece of its secret), or — only for a token with the `delegate` scope, such as a
+// shared UI or a chat-ops bot that authenticates its users itself — the person it names in the
+// `x-aftershock-actor` header. Any other token naming someone else is refused with 403.
 import type { Request } from 'express';
-import type { AccessToken } from '#config';
-import { badRequest } from './api-error.js';
+import { hasScope } from '#config';
+import { nameTextProblem } from '#contracts';
+import { callerToken } from '#platform';
+import { ApiError, badRequest } from './api-error.js';
 
 export const ACTOR_HEADER = 'x-aftershock-actor';
 const MAX_ACTOR_LENGTH = 200;
 
-export function bearerSecret(request: Pick<Request, 'headers'>): string | undefined {
-  const header = request.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice(7).trim() || undefined : undefined;
-}
-
-export function callerToken(
-  tokens: readonly AccessToken[],
-  request: Pick<Request, 'headers'>,
-): AccessToken | undefined {
-  const secret = bearerSecret(request);
-  if (secret === undefined) return undefined;
-  const digest = createHash('sha256').update(secret).digest();
-  return tokens.find((t) => timingSafeEqual(t.digest, digest));
-}
-
-/** The actor of a command: the header when given (checked), else `token:<hint>…`. */
-export function actorOf(tokens: readonly AccessToken[], request: Pick<Request, 'headers'>): string {
+/** The actor of a command made with this request (after the ScopeGuard accepted its token). */
+export function actorOf(request: Pick<Request, 'headers'>): string {
+  const token = callerToken(request);
+  if (!token) throw new ApiError(401, 'auth.unauthorized', 'no token was accepted for this request');
   const raw = request.headers[ACTOR_HEADER];
   const named = (Array.isArray(raw) ? raw[0] : raw)?.trim();
-  if (named) {
-    if (
-      named.length > MAX_ACTOR_LENGTH ||
-      [...named].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
-    ) {
-      throw badRequest(ACTOR_HEADER, `must be 1 to ${MAX_ACTOR_LENGTH} printable characters`);
-    }
-    return named;
+  if (!named) return token.name;
+  if (!hasScope(token, 'delegate')) {
+    throw new ApiError(
+      403,
+      'auth.forbidden',
+      `token "${token.name}" may not act for others: ${ACTOR_HEADER} needs a token with the "delegate" scope (without the header, the actor is "${token.name}")`,
+    );
   }
-  const token = callerToken(tokens, request);
-  return token ? `token:${token.hint}…` : 'anonymous';
+  const problem =
+    named.length > MAX_ACTOR_LENGTH
+      ? `is longer than ${MAX_ACTOR_LENGTH} characters`
+      : nameTextProblem(named);
+  if (problem)
+    throw badRequest(ACTOR_HEADER, `must be 1 to ${MAX_ACTOR_LENGTH} printable characters: ${problem}`);
+  return named;
 }

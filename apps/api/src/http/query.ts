@@ -1,7 +1,10 @@
 // Query parameters shared by the list endpoints, each checked with a 400 naming the parameter:
 // `limit` (1…max), `cursor` (opaque, from a previous page's `next`), `from`/`to` (ISO 8601 or
-// epoch milliseconds), names (`service`, `environment`, `team`) and enumerations given once,
-// repeated or comma-separated (`status=open,acknowledged`).
+// epoch milliseconds, from 2000-01-01 to 2199-12-31: nothing is recorded earlier, and the store's
+// time types end not long after), names (`service`, `environment`, `team`) and enumerations
+// given once, repeated or comma-separated (`status=open,acknowledged`). Every value is checked
+// here, at the edge, so nothing a caller writes reaches a query it could make fail.
+import { DEFAULT_MIN_TIMESTAMP, nameTextProblem } from '#contracts';
 import { badRequest } from './api-error.js';
 
 export type Query = Record<string, unknown>;
@@ -35,12 +38,26 @@ export function parseInstantText(text: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** The instants a query may name: [2000-01-01, 2200-01-01). */
+export const EARLIEST_INSTANT = DEFAULT_MIN_TIMESTAMP;
+export const LATEST_INSTANT = Date.UTC(2200, 0, 1);
+
+export function inInstantRange(ms: number): boolean {
+  return ms >= EARLIEST_INSTANT && ms < LATEST_INSTANT;
+}
+
 export function parseInstant(query: Query, field: string): number | undefined {
   const text = single(query, field);
   if (text === undefined) return undefined;
   const ms = parseInstantText(text);
   if (ms === undefined)
     throw badRequest(field, `"${text}" is not an ISO 8601 date-time or epoch milliseconds`);
+  if (!inInstantRange(ms)) {
+    throw badRequest(
+      field,
+      `"${text}" is ${iso(ms)}; give an instant from ${iso(EARLIEST_INSTANT)} to ${iso(LATEST_INSTANT - 1)}`,
+    );
+  }
   return ms;
 }
 
@@ -63,9 +80,12 @@ export function parseRange(query: Query, now: number, defaultSpanMs: number, toS
 
 export function parseName(query: Query, field: string): string | undefined {
   const text = single(query, field);
-  if (text !== undefined && text.length > MAX_NAME_LENGTH) {
+  if (text === undefined) return undefined;
+  if (text.length > MAX_NAME_LENGTH) {
     throw badRequest(field, `is ${text.length} characters long; the limit is ${MAX_NAME_LENGTH}`);
   }
+  const problem = nameTextProblem(text);
+  if (problem) throw badRequest(field, problem);
   return text;
 }
 
@@ -129,12 +149,15 @@ export function parseCursor(query: Query, list: string): Record<string, unknown>
   return value as Record<string, unknown>;
 }
 
+/** No list is paged this far; a larger offset is a forged cursor. */
+const MAX_OFFSET = 1_000_000_000;
+
 /** An offset cursor: the position `o` as a non-negative integer. */
 export function parseOffsetCursor(query: Query, list: string): number {
   const position = parseCursor(query, list);
   if (position === undefined) return 0;
   const offset = position.o;
-  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0 || offset > MAX_OFFSET) {
     throw badRequest('cursor', 'is not a cursor this API gave out');
   }
   return offset;

@@ -1,12 +1,11 @@
-// Rate limit of the write endpoints (actions, the risk gate): a token bucket per bearer token,
+// Rate limit of the write endpoints (actions, the risk gate): a token bucket per token (by its name),
 // API_WRITE_RATE requests per second with bursts of API_WRITE_BURST. Runs after the ScopeGuard,
 // so only known tokens have buckets. Over the limit: 429 in the error shape with Retry-After.
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { createHash } from 'node:crypto';
 import { API_CONFIG, type ApiConfig } from '../api.settings.js';
 import { ApiError } from './api-error.js';
-import { bearerSecret } from './caller.js';
+import { callerToken } from '#platform';
 import { TokenBuckets } from './token-bucket.js';
 
 /** The buckets, one provider shared by every route the guard protects. */
@@ -27,8 +26,8 @@ export class WriteRateLimitGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
-    const secret = bearerSecret(request);
-    const key = secret ? createHash('sha256').update(secret).digest('hex') : `ip:${request.ip ?? ''}`;
+    const token = callerToken(request);
+    const key = token ? `token:${token.name}` : `ip:${request.ip ?? ''}`;
     // A rate in real time (monotonic), whatever clock drives event time (the demo simulates one).
     const result = this.buckets.take(key, performance.now());
     if (result.ok) return true;

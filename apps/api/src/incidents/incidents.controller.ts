@@ -1,11 +1,10 @@
 // /api/v1/incidents: the triage list, one incident's detail, and the actions people take on it
 // (202 once the command is on the bus; the correlator applies it and emits the next version).
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import type { AccessToken } from '#config';
 import type { IncidentAction, IncidentCommand, IncidentStatus, Severity } from '#contracts';
 import type { Clock } from '#core';
-import { ACCESS_TOKENS, CLOCK, RequireScope } from '#platform';
+import { CLOCK, RequireScope } from '#platform';
 import { bodyObject, optionalEnum, optionalText, requiredText } from '../http/body.js';
 import { actorOf } from '../http/caller.js';
 import {
@@ -17,7 +16,7 @@ import {
   type PageOf,
   type Query as QueryParams,
 } from '../http/query.js';
-import { WriteRateLimitGuard } from '../http/write-rate-limit.guard.js';
+import { WriteRoute } from '../http/write-route.js';
 import { IncidentsService, type IncidentDetailView } from './incidents.service.js';
 import type { Incident } from '#contracts';
 
@@ -30,7 +29,6 @@ const DAY = 86_400_000;
 export class IncidentsController {
   constructor(
     private readonly service: IncidentsService,
-    @Inject(ACCESS_TOKENS) private readonly tokens: readonly AccessToken[],
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -58,32 +56,28 @@ export class IncidentsController {
 
   @Post(':id/acknowledge')
   @HttpCode(202)
-  @RequireScope('write')
-  @UseGuards(WriteRateLimitGuard)
+  @WriteRoute()
   acknowledge(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
     return this.act(id, 'acknowledge', body, request);
   }
 
   @Post(':id/resolve')
   @HttpCode(202)
-  @RequireScope('write')
-  @UseGuards(WriteRateLimitGuard)
+  @WriteRoute()
   resolve(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
     return this.act(id, 'resolve', body, request);
   }
 
   @Post(':id/comment')
   @HttpCode(202)
-  @RequireScope('write')
-  @UseGuards(WriteRateLimitGuard)
+  @WriteRoute()
   comment(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
     return this.act(id, 'comment', body, request);
   }
 
   @Post(':id/severity')
   @HttpCode(202)
-  @RequireScope('write')
-  @UseGuards(WriteRateLimitGuard)
+  @WriteRoute()
   severity(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
     return this.act(id, 'severity', body, request);
   }
@@ -101,7 +95,7 @@ export class IncidentsController {
     if (action === 'severity' && severity === null) {
       requiredText(fields, 'severity', `to change the severity (one of ${SEVERITIES.join(', ')})`);
     }
-    const actor = actorOf(this.tokens, request);
+    const actor = actorOf(request);
     return { command: await this.service.act(id, { action, actor, comment, severity }) };
   }
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Catalog } from '#catalog';
 import type { Change, Incident, IncidentAction, IncidentCommand, Severity, Verdict } from '#contracts';
-import { resolveSignal, type Clock } from '#core';
+import { commandRefusal, resolveSignal, type Clock } from '#core';
 import { CLOCK } from '#platform';
 import {
   type IncidentsRepository,
@@ -15,7 +15,7 @@ import {
 } from '#storage';
 import { CommandsPublisher } from '../commands.publisher.js';
 import { INCIDENTS_REPOSITORY, SERVICE_CATALOG, TELEMETRY_REPOSITORY } from '../api.tokens.js';
-import { notFound } from '../http/api-error.js';
+import { conflict, notFound } from '../http/api-error.js';
 import { offsetPage, type PageOf } from '../http/query.js';
 import { ApiQueries, type IncidentFilter } from '../queries/api-queries.js';
 
@@ -113,10 +113,15 @@ export class IncidentsService {
     };
   }
 
+  /**
+   * Publishes a person's command for the correlator, with the incident as recorded: the
+   * correlator applies it to that when it holds the incident no longer (resolved long ago). A
+   * command that cannot apply to the incident as recorded is refused here (409 with the reason).
+   */
   async act(id: string, input: IncidentActionInput): Promise<IncidentCommand> {
     const incident = await this.incidents.get(id);
     if (!incident) throw notFound('incident', id);
-    return this.commands.incident({
+    const command = {
       id: `icmd_${randomUUID()}`,
       incidentId: incident.id,
       service: incident.service,
@@ -125,7 +130,10 @@ export class IncidentsService {
       at: this.clock.now(),
       comment: input.comment,
       severity: input.action === 'severity' ? input.severity : null,
-    });
+    };
+    const refused = commandRefusal(incident, command);
+    if (refused) throw conflict(refused, 'incident.command-not-applicable');
+    return this.commands.incident(command, incident);
   }
 
   /** The incident's services, the services its suspects changed, and what they depend on. */

@@ -46,6 +46,21 @@ function viewSchemas(): Record<string, JsonSchema> {
         'Every error: a stable machine-readable `code`, the query parameter or body field at fault (`field`, on 400s), and the `reason` in words.',
     },
     IncidentPage: page(ref('Incident')),
+    StreamTicket: object({
+      ticket: { ...str, description: 'pass as `ticket` to GET /api/v1/stream/incidents' },
+      expiresAt: epochMs,
+      url: { ...str, description: 'the stream URL with the ticket' },
+    }),
+    Session: object({
+      token: { ...str, description: 'the token’s name, recorded as the actor of what it does' },
+      scopes: arrayOf({ type: 'string', enum: ['ingest', 'read', 'write', 'admin', 'delegate'] }),
+      expiresAt: { ...nullable(epochMs), description: 'when the token expires; null: never' },
+      actsForOthers: {
+        type: 'boolean',
+        description:
+          'whether the token may name the person it acts for in `x-aftershock-actor` (the delegate scope)',
+      },
+    }),
     VerificationWindows: windows,
     MetricSeries: object(
       {
@@ -271,10 +286,11 @@ const parameters: Record<string, JsonSchema> = {
     schema: { type: 'string', enum: ['impact', 'count', 'growth'], default: 'impact' },
   },
   id: { name: 'id', in: 'path', required: true, schema: str },
-  accessToken: {
-    name: 'access_token',
+  ticket: {
+    name: 'ticket',
     in: 'query',
-    description: 'the bearer token, for EventSource clients that cannot send headers',
+    description:
+      'a stream ticket from POST /api/v1/stream/tickets, for EventSource clients that cannot send headers: used once, valid 30 s. Without it, a bearer header.',
     schema: str,
   },
 };
@@ -288,8 +304,14 @@ const errorResponse = (description: string, headers?: Record<string, JsonSchema>
 const responses: Record<string, JsonSchema> = {
   BadRequest: errorResponse('a query parameter or body field is invalid; `field` names it'),
   Unauthorized: errorResponse('no token, an unknown token or an expired one'),
-  Forbidden: errorResponse('the token lacks the scope'),
+  Forbidden: errorResponse(
+    'the token lacks the scope, or names a person in x-aftershock-actor without the delegate scope',
+  ),
+  TooManyStreams: errorResponse('the token already holds STREAM_MAX_PER_TOKEN live streams'),
   NotFound: errorResponse('no such resource'),
+  Conflict: errorResponse(
+    'the action cannot apply to the resource as it stands (e.g. acknowledging a resolved incident); `reason` says why',
+  ),
   TooLarge: errorResponse('the body is larger than HTTP_MAX_BODY_BYTES'),
   TooManyRequests: errorResponse('over the write rate of the token', {
     'Retry-After': { description: 'seconds until a request is allowed again', schema: { type: 'integer' } },
@@ -305,6 +327,10 @@ interface Operation {
   /** Schema name of the success body, or a content map. */
   readonly response: string | Record<string, JsonSchema>;
   readonly notFound?: boolean;
+  /** The action can be refused for the state the resource is in (409). */
+  readonly conflict?: boolean;
+  /** A 429 of its own (other than the write rate limit), by response name. */
+  readonly tooMany?: string;
   readonly description?: string;
 }
 
@@ -322,6 +348,8 @@ function operation(op: Operation): JsonSchema {
     out['403'] = { $ref: '#/components/responses/Forbidden' };
   }
   if (op.notFound) out['404'] = { $ref: '#/components/responses/NotFound' };
+  if (op.conflict) out['409'] = { $ref: '#/components/responses/Conflict' };
+  if (op.tooMany) out['429'] = { $ref: `#/components/responses/${op.tooMany}` };
   if (op.body) out['413'] = { $ref: '#/components/responses/TooLarge' };
   if (op.scope === 'write') out['429'] = { $ref: '#/components/responses/TooManyRequests' };
   return {
@@ -337,6 +365,9 @@ function operation(op: Operation): JsonSchema {
   };
 }
 
+const ACTOR_NOTE =
+  'The actor is the name configured with the token; a token with the delegate scope may name the person it acts for in `x-aftershock-actor` (any other token sending the header: 403).';
+
 const action = (summary: string, body: string, response: string, description?: string) =>
   operation({
     summary,
@@ -346,6 +377,7 @@ const action = (summary: string, body: string, response: string, description?: s
     status: 202,
     response,
     notFound: true,
+    conflict: true,
     description,
   });
 
@@ -505,7 +537,8 @@ const paths: Record<string, Record<string, JsonSchema>> = {
     get: operation({
       summary: 'live stream of incident versions as Server-Sent Events',
       scope: 'read',
-      parameters: ['service', 'environment', 'accessToken'],
+      parameters: ['service', 'environment', 'ticket'],
+      tooMany: 'TooManyStreams',
       status: 200,
       response: {
         'text/event-stream': {
@@ -515,17 +548,42 @@ const paths: Record<string, Record<string, JsonSchema>> = {
         },
       },
       description:
-        'Only versions published after the connection opened. The token may be given as `access_token`.',
+        'Only versions published after the connection opened. Open it with `?ticket=` (from POST /api/v1/stream/tickets) or a bearer header; a token in the URL (`access_token`) is refused. A token may hold STREAM_MAX_PER_TOKEN streams at once (default 10); more answer 429.',
+    }),
+  },
+  '/api/v1/stream/tickets': {
+    post: operation({
+      summary: 'a stream ticket: opens the live stream once, within 30 seconds',
+      scope: 'read',
+      status: 201,
+      response: 'StreamTicket',
+      description:
+        'Tickets keep tokens out of URLs (where proxies log them): the ticket opens GET /api/v1/stream/incidents once, for the token that asked for it, and nothing else. No body is needed.',
+    }),
+  },
+  '/api/v1/session': {
+    get: operation({
+      summary:
+        'who the token is: its name (the actor of what it does), scopes, expiry and whether it may act for others',
+      scope: 'read',
+      status: 200,
+      response: 'Session',
     }),
   },
 };
 
 function actionNote(): string {
-  return 'Publishes an IncidentCommand on aftershock.incident-commands.v1 keyed by the incident’s service and answers 202 once it is on the bus; the correlator applies it and emits the next incident version. The actor is the `x-aftershock-actor` header, else the token’s hint.';
+  return (
+    'Publishes an IncidentCommand on aftershock.incident-commands.v1 keyed by the incident’s service, with the incident as recorded, and answers 202 once it is on the bus; the correlator applies it and emits the next incident version — also to an incident resolved long ago. An action that cannot apply to the incident as recorded (acknowledging one that is not open, resolving a resolved one, its current severity) answers 409 with the reason; should the incident move on before the correlator applies it, the command goes to the dead-letter topic with the reason. ' +
+    ACTOR_NOTE
+  );
 }
 
 function problemNote(): string {
-  return 'Publishes a ProblemCommand on aftershock.problem-commands.v1 keyed by the problem id and answers 202 once it is on the bus; the problems app applies it and emits the next problem version. The actor is the `x-aftershock-actor` header, else the token’s hint.';
+  return (
+    'Publishes a ProblemCommand on aftershock.problem-commands.v1 keyed by the problem id and answers 202 once it is on the bus; the problems app applies it and emits the next problem version. An action the lifecycle does not allow from the problem’s recorded status answers 409 with the reason. ' +
+    ACTOR_NOTE
+  );
 }
 
 let document: JsonSchema | undefined;
@@ -544,7 +602,7 @@ export function openApiDocument(): JsonSchema {
       title: 'Aftershock API',
       version: packageVersion(),
       description:
-        'Incidents, changes, problems, DORA figures and the change-risk gate. Bearer tokens from AFTERSHOCK_TOKENS: read for GETs, write for actions and the gate, admin for everything. Every error has the shape of the Error schema. Lists page with `limit` and `cursor` and answer `{ items, next }`. Times are epoch milliseconds in bodies; query parameters take ISO 8601 or epoch milliseconds.',
+        'Incidents, changes, problems, DORA figures and the change-risk gate. Bearer tokens from AFTERSHOCK_TOKENS, each with a name: read for GETs, write for actions and the gate, delegate to name the person a token acts for, admin for everything. The live stream takes a single-use ticket instead of a token in its URL. Every error has the shape of the Error schema. Lists page with `limit` and `cursor` and answer `{ items, next }`. Times are epoch milliseconds in bodies; query parameters take ISO 8601 or epoch milliseconds.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: '/' }],

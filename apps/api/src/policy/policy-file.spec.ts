@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Policy } from '#core';
-import { PolicyError } from '#core';
+import { decide, PolicyError } from '#core';
+import { aChange } from '#testing';
 import { PolicyFile } from './policy-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aftershock-policy-'));
@@ -34,6 +35,20 @@ function events() {
 }
 
 describe('the policy file', () => {
+  it('names itself by its file name only: decisions never show the server’s directories', async () => {
+    const path = join(dir, 'standard-changes.yaml');
+    writeFileSync(path, policyText('config-ok'));
+    const file = await PolicyFile.load(path);
+    assert.equal(file.current().source, 'standard-changes.yaml');
+    const outcome = decide(file.current(), {
+      change: aChange({ kind: 'deployment' }),
+      probability: 0.1,
+      riskClass: 'standard',
+    });
+    assert.ok(!JSON.stringify(outcome).includes(dir), JSON.stringify(outcome));
+    assert.deepEqual(outcome.reasons, ['no rule of standard-changes.yaml matched']);
+  });
+
   it('refuses to start on an invalid file, naming the line', async () => {
     const path = join(dir, 'invalid.yaml');
     writeFileSync(path, INVALID);

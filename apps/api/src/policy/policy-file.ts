@@ -3,6 +3,9 @@
 // parse is reported and ignored — the previous policy stays in force until the file is fixed.
 // The directory is watched, not the file, so editors that save by writing a new file and
 // renaming it over the old one are seen too; bursts of events are debounced into one reload.
+// The policy names its source by the file's name only: decisions are shown to every API reader
+// and in the UI, which have no business learning the server's directory layout (errors at start
+// and in the log still name the full path).
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
@@ -39,7 +42,7 @@ export class PolicyFile {
   static async load(path: string, options: PolicyFileOptions = {}): Promise<PolicyFile> {
     const full = resolve(path);
     const text = await readFile(full, 'utf8');
-    return new PolicyFile(full, parsePolicy(text, path), text, options);
+    return new PolicyFile(full, parseShown(text, path), text, options);
   }
 
   /** The policy in force. */
@@ -95,7 +98,7 @@ export class PolicyFile {
     }
     if (text === this.text) return { status: 'unchanged', policy: this.policy };
     try {
-      const policy = parsePolicy(text, this.policy.source);
+      const policy = parseShown(text, this.path);
       this.policy = policy;
       this.text = text;
       this.options.onReload?.(policy);
@@ -105,4 +108,9 @@ export class PolicyFile {
       return { status: 'rejected', policy: this.policy, error: error as Error };
     }
   }
+}
+
+/** Parsed with the path in its errors, shown by the file's name once it is in force. */
+function parseShown(text: string, path: string): Policy {
+  return { ...parsePolicy(text, path), source: basename(path) };
 }

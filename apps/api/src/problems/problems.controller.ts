@@ -1,11 +1,10 @@
 // /api/v1/problems: rankings, recurrence per week, one problem, and the lifecycle actions
 // (202 once the command is on the bus; the problems app applies it and emits the next version).
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import type { AccessToken } from '#config';
 import type { ProblemAction, ProblemCommand, ProblemStatus } from '#contracts';
 import type { Clock } from '#core';
-import { ACCESS_TOKENS, CLOCK, RequireScope } from '#platform';
+import { CLOCK, RequireScope } from '#platform';
 import { bodyObject, optionalText, requiredText } from '../http/body.js';
 import { actorOf } from '../http/caller.js';
 import {
@@ -18,7 +17,7 @@ import {
   type PageOf,
   type Query as QueryParams,
 } from '../http/query.js';
-import { WriteRateLimitGuard } from '../http/write-rate-limit.guard.js';
+import { WriteRoute } from '../http/write-route.js';
 import {
   ProblemsService,
   type ProblemDetailView,
@@ -42,7 +41,6 @@ const DAY = 86_400_000;
 export class ProblemsController {
   constructor(
     private readonly service: ProblemsService,
-    @Inject(ACCESS_TOKENS) private readonly tokens: readonly AccessToken[],
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -77,32 +75,28 @@ export class ProblemsController {
 
   @Post(':id/confirm')
   @HttpCode(202)
-  @RequireScope('write')
-  @UseGuards(WriteRateLimitGuard)
+  @WriteRoute()
   confirm(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
     return this.act(id, 'confirm', body, request);
   }
 
   @Post(':id/reject')
   @HttpCode(202)
-  @RequireScope('write')
-  @UseGuards(WriteRateLimitGuard)
+  @WriteRoute()
   reject(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
     return this.act(id, 'reject', body, request);
   }
 
   @Post(':id/known-error')
   @HttpCode(202)
-  @RequireScope('write')
-  @UseGuards(WriteRateLimitGuard)
+  @WriteRoute()
   knownError(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
     return this.act(id, 'known_error', body, request);
   }
 
   @Post(':id/resolve')
   @HttpCode(202)
-  @RequireScope('write')
-  @UseGuards(WriteRateLimitGuard)
+  @WriteRoute()
   resolve(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
     return this.act(id, 'resolve', body, request);
   }
@@ -123,7 +117,7 @@ export class ProblemsController {
         ? requiredText(fields, 'fixChangeId', 'to resolve a problem (the change that fixed it)', 512)
         : optionalText(fields, 'fixChangeId', 512);
     const comment = optionalText(fields, 'comment');
-    const actor = actorOf(this.tokens, request);
+    const actor = actorOf(request);
     return { command: await this.service.act(id, { action, actor, workaround, fixChangeId, comment }) };
   }
 }

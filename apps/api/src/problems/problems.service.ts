@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Incident, Problem, ProblemAction, ProblemCommand, ProblemStatus } from '#contracts';
-import type { Clock } from '#core';
+import { ALLOWED_FROM, type Clock } from '#core';
 import { CLOCK } from '#platform';
 import type { IncidentsRepository, ProblemsRepository } from '#storage';
 import { INCIDENTS_REPOSITORY, PROBLEMS_REPOSITORY } from '../api.tokens.js';
 import { CommandsPublisher } from '../commands.publisher.js';
-import { notFound } from '../http/api-error.js';
+import { conflict, notFound } from '../http/api-error.js';
 import { offsetPage, type PageOf } from '../http/query.js';
 import { ApiQueries, type ProblemSort } from '../queries/api-queries.js';
 import { weekName, weeklySeries } from './weeks.js';
@@ -143,6 +143,14 @@ export class ProblemsService {
   async act(id: string, input: ProblemActionInput): Promise<ProblemCommand> {
     const problem = await this.problems.get(id);
     if (!problem) throw notFound('problem', id);
+    const allowed = ALLOWED_FROM[input.action];
+    if (!allowed.includes(problem.status)) {
+      const from = allowed.filter((s) => s !== 'cluster').join(', ');
+      throw conflict(
+        `the problem is ${problem.status}: ${input.action} applies only to a problem that is ${from}`,
+        'problem.command-not-applicable',
+      );
+    }
     return this.commands.problem({
       id: `pcmd_${randomUUID()}`,
       problemId: problem.id,

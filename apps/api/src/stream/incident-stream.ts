@@ -1,7 +1,8 @@
 // The live incident stream's fan-out: the stream consumer hands it each incident version, it
 // writes one Server-Sent Event per version to every connected client whose filter matches, and
 // a heartbeat comment to all of them every STREAM_HEARTBEAT (15 s) so proxies keep the
-// connection open. A client that stops reading is dropped rather than buffered without bound.
+// connection open. A client that stops reading is dropped rather than buffered without bound,
+// and a token may hold at most STREAM_MAX_PER_TOKEN streams at once (more: 429).
 // On shutdown every stream is ended first, so the HTTP server can close.
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Response } from 'express';
@@ -23,11 +24,14 @@ export interface StreamFilter {
 interface Client {
   readonly response: Response;
   readonly filter: StreamFilter;
+  /** The name of the token that opened it. */
+  readonly token: string;
 }
 
 @Injectable()
 export class IncidentStream implements OnModuleInit, OnModuleDestroy {
   private readonly clients = new Set<Client>();
+  private readonly perToken = new Map<string, number>();
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -51,9 +55,19 @@ export class IncidentStream implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Takes over the response as an event stream until the client leaves or the app stops. */
-  open(response: Response, filter: StreamFilter): void {
+  open(response: Response, filter: StreamFilter, token: string): void {
     if (this.closed) {
       response.status(503).json({ error: { code: 'shutting-down', reason: 'the server is shutting down' } });
+      return;
+    }
+    const open = this.perToken.get(token) ?? 0;
+    if (open >= this.config.streamMaxPerToken) {
+      response.status(429).json({
+        error: {
+          code: 'stream.too-many',
+          reason: `token "${token}" already holds ${open} live streams (STREAM_MAX_PER_TOKEN); close one first`,
+        },
+      });
       return;
     }
     response.status(200);
@@ -63,9 +77,10 @@ export class IncidentStream implements OnModuleInit, OnModuleDestroy {
     response.setHeader('X-Accel-Buffering', 'no');
     response.flushHeaders();
     response.socket?.setNoDelay(true);
-    const client: Client = { response, filter };
+    const client: Client = { response, filter, token };
     this.clients.add(client);
-    response.on('close', () => this.clients.delete(client));
+    this.perToken.set(token, open + 1);
+    response.on('close', () => this.remove(client));
     response.write(`retry: ${RETRY_MS}\n: connected\n\n`);
   }
 
@@ -93,11 +108,18 @@ export class IncidentStream implements OnModuleInit, OnModuleDestroy {
     const { response } = client;
     if (response.writableLength > MAX_BUFFERED_BYTES) {
       this.logger.warn('incident stream client too slow; dropped', { buffered: response.writableLength });
-      this.clients.delete(client);
+      this.remove(client);
       response.destroy();
       return;
     }
     response.write(text);
+  }
+
+  private remove(client: Client): void {
+    if (!this.clients.delete(client)) return;
+    const left = (this.perToken.get(client.token) ?? 1) - 1;
+    if (left > 0) this.perToken.set(client.token, left);
+    else this.perToken.delete(client.token);
   }
 
   private close(): void {
@@ -106,5 +128,6 @@ export class IncidentStream implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.heartbeat);
     for (const client of this.clients) client.response.end();
     this.clients.clear();
+    this.perToken.clear();
   }
 }

@@ -2,6 +2,8 @@
 // sources, from dist/ and when installed) at `/`, without auth: the UI asks for a token and
 // sends it as a bearer token to the API. `/` is index.html; a page path without a file (client
 // side routing) falls back to index.html; /api and /health are never served from here.
+// The UI's own Content-Security-Policy allows scripts, styles, images and connections from this
+// origin only: no inline script, no eval, no framing, no plugins (an injected tag can do nothing).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, type NestMiddleware } from '@nestjs/common';
@@ -9,6 +11,26 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { projectPath } from '#config';
 
 export const UI_ROOT = projectPath('apps', 'api', 'ui');
+
+export const UI_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function uiHeaders(response: Response): void {
+  response.setHeader('Content-Security-Policy', UI_CONTENT_SECURITY_POLICY);
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('X-Frame-Options', 'DENY');
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('Cache-Control', 'no-cache');
+}
 const NOT_UI = /^\/(api|health)(\/|$)/;
 
 @Injectable()
@@ -20,12 +42,7 @@ export class StaticUiMiddleware implements NestMiddleware {
     redirect: false,
     etag: true,
     maxAge: 0,
-    setHeaders: (response) => {
-      response.setHeader('X-Content-Type-Options', 'nosniff');
-      response.setHeader('X-Frame-Options', 'DENY');
-      response.setHeader('Referrer-Policy', 'no-referrer');
-      response.setHeader('Cache-Control', 'no-cache');
-    },
+    setHeaders: uiHeaders,
   });
 
   use(request: Request, response: Response, next: NextFunction): void {
@@ -36,8 +53,7 @@ export class StaticUiMiddleware implements NestMiddleware {
         !/\.[A-Za-z0-9]+$/.test(request.path) && (request.headers.accept ?? '').includes('text/html');
       const index = join(UI_ROOT, 'index.html');
       if (page && existsSync(index)) {
-        response.setHeader('Cache-Control', 'no-cache');
-        response.setHeader('X-Content-Type-Options', 'nosniff');
+        uiHeaders(response);
         return response.sendFile(index);
       }
       next();

@@ -66,6 +66,12 @@ export async function render({ main, params, api, stream, signal, announce, setT
     SEVERITIES.map((sv) => h('option', { value: sv }, sv)),
   );
   const severityButton = h('button', { type: 'button', id: 'set-severity' }, 'Set severity');
+  // A severity the person picked and has not set yet: live updates must not snap it back.
+  let chosenSeverity = null;
+  severitySelect.addEventListener('change', () => {
+    chosenSeverity = severitySelect.value === incident.severity ? null : severitySelect.value;
+    updateButtons();
+  });
 
   /**
    * POSTs an action, then waits for the incident version that shows it (`arrived`), from the
@@ -166,8 +172,10 @@ export async function render({ main, params, api, stream, signal, announce, setT
     ackButton.disabled = busy || incident.status !== 'open';
     resolveButton.disabled = busy || incident.status === 'resolved';
     commentButton.disabled = busy;
-    severityButton.disabled = busy;
-    severitySelect.value = incident.severity;
+    if (chosenSeverity === incident.severity) chosenSeverity = null;
+    severitySelect.value = chosenSeverity ?? incident.severity;
+    // Setting the severity it already has would record a change that changes nothing.
+    severityButton.disabled = busy || severitySelect.value === incident.severity;
   }
 
   // Rendering -----------------------------------------------------------------------------------

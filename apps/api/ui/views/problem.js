@@ -438,6 +438,7 @@ function historyList(versions) {
           'div',
           { class: 'tl-body' },
           h('strong', {}, `${what}${v.actor ? ` by ${v.actor}` : ''}`),
+          v.comment ? h('p', { class: 'tl-comment' }, v.comment) : null,
           v.workaround && v.workaround !== prev?.workaround
             ? h('p', {}, `Workaround: ${v.workaround}`)
             : null,

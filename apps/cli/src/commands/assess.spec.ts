@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { EventCodec, type Change } from '#contracts';
 import { aChange, aVerdict, MINUTE } from '#testing';
-import { parseArgs } from '../command.js';
+import { parseCommandLine } from '../command.js';
 import { assessCommand, parseEventLines } from './assess.js';
 
 const DAY = 86_400_000;
@@ -31,7 +31,7 @@ async function run(argv: string[]): Promise<{ code: number | undefined; out: str
   process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
   try {
-    return { code: await assessCommand.run(parseArgs(argv)), out, err };
+    return { code: await assessCommand.run(parseCommandLine(assessCommand, argv)), out, err };
   } finally {
     process.stdout.write = stdout;
     process.stderr.write = stderr;
@@ -163,20 +163,25 @@ describe('aftershock assess', () => {
     assert.equal((await run(['/nonexistent/change.json'])).code, 3);
   });
 
-  it('reads NDJSON history bare, wrapped by type or by topic, in event-time order', () => {
+  it('reads NDJSON history in replay’s envelope, the older envelopes or bare, in event-time order', () => {
     const codec = new EventCodec({ now: () => WEDNESDAY });
     const events = parseEventLines(
       [
         JSON.stringify({ topic: 'aftershock.verdicts.v1', value: aVerdict({ decidedAt: WEDNESDAY - DAY }) }),
         '',
-        JSON.stringify(aChange({ startedAt: WEDNESDAY - 2 * DAY })),
+        JSON.stringify(aChange({ id: 'bare', startedAt: WEDNESDAY - 2 * DAY })),
         JSON.stringify({ type: 'assessment', value: {} }),
+        JSON.stringify({
+          type: 'change',
+          event: aChange({ id: 'enveloped', startedAt: WEDNESDAY - 3 * DAY }),
+        }),
+        JSON.stringify({ type: 'change', value: aChange({ id: 'old', startedAt: WEDNESDAY - 4 * DAY }) }),
       ].join('\n'),
       codec,
     );
     assert.deepEqual(
-      events.map((e) => e.type),
-      ['change', 'verdict'],
+      events.map((e) => (e.type === 'change' ? e.value.id : e.type)),
+      ['old', 'enveloped', 'bare', 'verdict'],
     );
   });
 });

@@ -5,7 +5,7 @@
 //   exit 0 approved · 1 review · 2 blocked · 3 bad input (change, policy or history)
 import { readFileSync } from 'node:fs';
 import { projectPath } from '#config';
-import { DecodeError, EventCodec, parseJson, TOPIC_EVENTS, type Change, type TopicName } from '#contracts';
+import { DecodeError, EventCodec, parseJson, type Change } from '#contracts';
 import { parsePolicy, PolicyError, type Policy } from '#core';
 import {
   assessDetailed,
@@ -16,7 +16,8 @@ import {
   type HistoryEvent,
   type RiskModel,
 } from '#core';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
+import { envelopeOf } from '../envelope.js';
 
 export const ASSESS_EXIT = { approved: 0, review: 1, blocked: 2, badInput: 3 } as const;
 
@@ -27,7 +28,7 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
-export const assessCommand: Command = {
+export const assessCommand = defineCommand({
   name: 'assess',
   summary:
     'assess a change’s risk and decide it by the standard-change policy (exit 0 approved, 1 review, 2 blocked, 3 bad input)',
@@ -35,11 +36,21 @@ export const assessCommand: Command = {
     'aftershock assess <change.json | -> [--policy FILE] [--history EVENTS.ndjson] [--now ISO|MS] [--json]\n' +
     '  --policy   standard-change policy, YAML or JSON (default deploy/policy/standard-changes.yaml)\n' +
     '  --history  canonical events, one JSON object a line: changes, verdicts, incidents, problems —\n' +
-    '             bare, or wrapped as {"type":"change","value":{…}} or {"topic":"aftershock.changes.v1","value":{…}};\n' +
+    '             wrapped as {"type":"change","event":{…}} (as `replay` reads and writes them), or bare;\n' +
     '             the model is fitted on it when it holds ≥ 20 failed changes, else default weights\n' +
     '  --now      the assessment time (default: the clock)\n' +
     '  --json     print {assessment, decision, model} as JSON\n' +
-    '  exit codes: 0 approved, 1 review, 2 blocked, 3 bad input',
+    '  exit codes: 0 approved, 1 review, 2 blocked, 3 bad input\n' +
+    '  example: aftershock assess deploy/examples/change.json --history deploy/examples/history.ndjson',
+  options: {
+    policy: { type: 'string' },
+    history: { type: 'string' },
+    now: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  maxPositionals: 1,
+  // A gate must not answer "approved" to a command line it did not understand.
+  usageExit: ASSESS_EXIT.badInput,
   async run(args) {
     const now = args.options.now ? parseInstant(args.options.now) : Date.now();
     let result: { detailed: DetailedAssessment; model: RiskModel; policy: Policy };
@@ -87,7 +98,7 @@ export const assessCommand: Command = {
     }
     return ASSESS_EXIT[detailed.assessment.decision];
   },
-};
+});
 
 export function formatAssessment(detailed: DetailedAssessment, model: RiskModel, policy: Policy): string {
   const { assessment: a, outcome } = detailed;
@@ -138,10 +149,10 @@ export function parseInstant(text: string): number {
 const EVENT_NAMES = new Set(['change', 'verdict', 'incident', 'problem']);
 
 /**
- * Canonical events from NDJSON, validated, in event-time order. A line is a bare event (its
- * type told from its fields), or an envelope {"type": "change", "value": …} or {"topic":
- * "aftershock.changes.v1", "value": …}. Assessments and other events are skipped; blank lines
- * too. Errors name the file, the line and the field.
+ * Canonical events from NDJSON, validated, in event-time order. A line is an envelope
+ * {"type": "change", "event": …} (../envelope.ts; older forms too), or a bare event (its type
+ * told from its fields). Assessments and other events are skipped; blank lines too. Errors
+ * name the file, the line and the field.
  */
 export function parseEventLines(text: string, codec: EventCodec, file = 'history'): HistoryEvent[] {
   const events: HistoryEvent[] = [];
@@ -174,19 +185,25 @@ function unwrap(json: unknown, where: string): { type: HistoryEventName | undefi
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new InputError(`${where}: expected a JSON object (one event a line)`);
   }
-  const o = json as Record<string, unknown>;
-  if ('value' in o && (typeof o.type === 'string' || typeof o.topic === 'string')) {
-    const name = typeof o.type === 'string' ? o.type : TOPIC_EVENTS[o.topic as TopicName];
-    if (name === undefined) throw new InputError(`${where}: unknown topic "${String(o.topic)}"`);
-    return { type: EVENT_NAMES.has(name) ? (name as HistoryEventName) : undefined, value: o.value };
+  let envelope;
+  try {
+    envelope = envelopeOf(json);
+  } catch (error) {
+    if (error instanceof DecodeError) throw new InputError(`${where}: ${error.message}`);
+    throw error;
   }
+  if (envelope) {
+    const known = EVENT_NAMES.has(envelope.type);
+    return { type: known ? (envelope.type as HistoryEventName) : undefined, value: envelope.event };
+  }
+  const o = json as Record<string, unknown>;
   if ('suspects' in o && 'openedAt' in o) return { type: 'incident', value: o };
   if ('signature' in o && 'members' in o) return { type: 'problem', value: o };
   if ('outcome' in o && 'look' in o) return { type: 'verdict', value: o };
   if ('riskClass' in o && 'policyRule' in o) return { type: undefined, value: o };
   if ('kind' in o && 'startedAt' in o) return { type: 'change', value: o };
   throw new InputError(
-    `${where}: cannot tell which event this is; wrap it as {"type": "change" | "verdict" | "incident" | "problem", "value": {…}}`,
+    `${where}: cannot tell which event this is; wrap it as {"type": "change" | "verdict" | "incident" | "problem", "event": {…}}`,
   );
 }
 

@@ -2,12 +2,14 @@ import { ConfigError, loadSettings, storeSettings } from '#config';
 import { createLogger } from '#observability';
 import { CONFIG_ERROR_EXIT_CODE } from '#platform';
 import { createClickHouseStore, runMigrations } from '#storage';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 
-export const migrateCommand: Command = {
+export const migrateCommand = defineCommand({
   name: 'migrate',
   summary: 'apply pending ClickHouse migrations (run as exactly one step, never from every replica)',
   usage: 'aftershock migrate [--data-dir DIR]   (CLICKHOUSE_URL selects a server; unset = embedded chDB)',
+  options: { 'data-dir': { type: 'string' } },
+  maxPositionals: 0,
   async run(args) {
     if (args.options['data-dir']) process.env.AFTERSHOCK_DATA_DIR = args.options['data-dir'];
     let config;
@@ -34,4 +36,4 @@ export const migrateCommand: Command = {
       await store.close();
     }
   },
-};
+});

@@ -1,11 +1,11 @@
 // `aftershock replay <file or dir>`: runs the correlator core over recorded canonical events
-// (NDJSON, one `{"type": …, "event": {…}}` per line) and writes the verdicts and incident
+// (NDJSON, one `{"type": …, "event": {…}}` per line, see ../envelope.ts) and writes the verdicts and incident
 // events it produces as NDJSON to stdout. Deterministic: the same input gives the same output,
 // byte for byte — no wall clock, no randomness, event time only.
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseCatalog } from '#catalog';
+import { CatalogError, parseCatalog, type Catalog } from '#catalog';
 import { DecodeError, EventCodec } from '#contracts';
 import {
   AnomalyDetector,
@@ -15,31 +15,37 @@ import {
   type CorrelatorInput,
   type CorrelatorOutput,
 } from '#core';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
+import { parseEnvelope } from '../envelope.js';
 import { ProgressBar } from '../progress.js';
 
 /** The `type` of an NDJSON line: the canonical event it carries. */
 const REPLAY_TYPES = ['change', 'alert', 'telemetry', 'assessment', 'incident-command'] as const;
 
-export const replayCommand: Command = {
+const USAGE = 'aftershock replay <file.ndjson | directory> [--catalog services.yaml] [--strict]';
+
+export const replayCommand = defineCommand({
   name: 'replay',
   summary: 'run the correlator over recorded canonical events (NDJSON) and print verdicts and incidents',
-  usage: 'aftershock replay <file.ndjson | directory> [--catalog services.yaml] [--strict]',
+  usage: USAGE,
+  options: { catalog: { type: 'string' }, strict: { type: 'boolean' } },
+  maxPositionals: 1,
   async run(args) {
     const source = args.positional[0];
     if (!source) {
-      process.stderr.write(`usage: ${this.usage}\n`);
+      process.stderr.write(`aftershock replay: no input given (usage: ${USAGE})\n`);
       return 2;
     }
-    const files = statSync(source).isDirectory()
-      ? readdirSync(source)
-          .filter((f) => f.endsWith('.ndjson'))
-          .sort()
-          .map((f) => join(source, f))
-      : [source];
-    const catalog = args.options.catalog
-      ? parseCatalog(readFileSync(args.options.catalog, 'utf8'), args.options.catalog)
-      : undefined;
+    let files: string[];
+    let catalog: Catalog | undefined;
+    try {
+      files = inputFiles(source);
+      const catalogFile = args.options.catalog;
+      catalog = catalogFile ? parseCatalog(readFileSync(catalogFile, 'utf8'), catalogFile) : undefined;
+    } catch (error) {
+      process.stderr.write(`aftershock replay: ${readProblem(error)}\n`);
+      return 1;
+    }
     // Timestamps are checked against event time, not the wall clock: recordings may be old.
     let latest = 0;
     const codec = new EventCodec({ now: () => latest });
@@ -59,6 +65,11 @@ export const replayCommand: Command = {
     const emit = (outputs: readonly CorrelatorOutput[]) => {
       for (const o of outputs) {
         if (o.type === 'anomaly') continue;
+        if (o.type === 'refused') {
+          progress.clear();
+          process.stderr.write(`incident command ${o.command.id} not applied: ${o.reason}\n`);
+          continue;
+        }
         out.write(
           JSON.stringify(
             o.type === 'verdict'
@@ -81,9 +92,10 @@ export const replayCommand: Command = {
           emit(correlator.process(input));
           events++;
         } catch (error) {
-          if (!(error instanceof DecodeError) && !(error instanceof SyntaxError)) throw error;
+          if (!(error instanceof DecodeError)) throw error;
           refused++;
-          process.stderr.write(`\r${file}:${lineNo}: ${(error as Error).message}\x1b[K\n`);
+          progress.clear();
+          process.stderr.write(`${file}:${lineNo}: ${(error as Error).message}\n`);
           if (args.options.strict) return 1;
         }
         progress.update(events, bytes);
@@ -96,10 +108,30 @@ export const replayCommand: Command = {
     );
     return refused > 0 ? 1 : 0;
   },
-};
+});
+
+/** The file, or the directory's .ndjson files in name order. */
+function inputFiles(source: string): string[] {
+  if (!statSync(source).isDirectory()) return [source];
+  return readdirSync(source)
+    .filter((f) => f.endsWith('.ndjson'))
+    .sort()
+    .map((f) => join(source, f));
+}
+
+/** One line for a file that cannot be read (`nosuch.ndjson: no such file or directory`) or a bad catalog. */
+function readProblem(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code && e.path) {
+    const reason = { ENOENT: 'no such file or directory', EACCES: 'permission denied' }[e.code];
+    return `${e.path}: ${reason ?? e.message}`;
+  }
+  if (error instanceof CatalogError) return error.message;
+  throw error;
+}
 
 function toInput(codec: EventCodec, line: string, seen: (eventTime: number) => void): CorrelatorInput {
-  const { type, event } = JSON.parse(line) as { type?: string; event?: unknown };
+  const { type, event } = parseEnvelope(line);
   // The codec checks timestamps against "now": in a replay, that is the newest event time seen.
   seen(eventTime(event));
   switch (type) {

@@ -1,35 +1,58 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManualClock } from '#core';
-import { demoCatalogYaml, demoScenario } from '#demo';
-import { runApp, type RunningApp } from '#platform';
+import { projectPath } from '#config';
+import { ManualClock, parsePolicy, type FreezeWindow } from '#core';
+import { demoCatalogYaml, demoDay, demoScenario } from '#demo';
+import { runApp } from '#platform';
 import { allInOneApp } from '../../../all-in-one/src/all-in-one.app.js';
 import { DemoRunner } from '../../../all-in-one/src/demo/demo-runner.js';
 import { demoSummary } from '../../../all-in-one/src/demo/demo-summary.js';
-import type { Args, Command } from '../command.js';
+import { defineCommand, type Args } from '../command.js';
 import { ProgressBar } from '../progress.js';
 
 const DAY = 86_400_000;
 
-export const startCommand: Command = {
+const OPTIONS = {
+  demo: { type: 'boolean' },
+  speed: { type: 'string' },
+  'summary-json': { type: 'string' },
+  exit: { type: 'boolean' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+} as const;
+
+export const startCommand = defineCommand({
   name: 'start',
   summary:
-    'run every app in one process on the embedded defaults (in-memory bus, chDB); --demo streams a demo day',
+    'run every app in one process on the embedded defaults (embedded durable log, chDB); --demo streams a demo day',
   usage: 'aftershock start [--demo [--speed N] [--summary-json FILE] [--exit]] [--port N] [--data-dir DIR]',
+  options: OPTIONS,
+  maxPositionals: 0,
   async run(args) {
     if (args.options.port) process.env.HTTP_PORT = args.options.port;
     if (args.options.demo) return runDemo(args);
     if (args.options['data-dir']) process.env.AFTERSHOCK_DATA_DIR = args.options['data-dir'];
+    const token = ensureToken();
     const running = await runApp(allInOneApp);
     if (!running) return exitCodeOf();
-    await printReady(running);
+    const ready = await untilReady(running.url);
+    process.stdout.write(
+      `\nAftershock all-in-one is ${ready ? 'ready' : 'running, not ready yet'}.\n` +
+        `  ${uiLine(running.url, token)}\n` +
+        (token
+          ? '  (a new admin token each start: set AFTERSHOCK_TOKENS=<name>=admin:<secret> to keep one; see the README)\n'
+          : '') +
+        `  API:       ${running.url}/api/v1/openapi.json\n` +
+        `  health:    ${running.url}/health/live, ${running.url}/health/ready\n` +
+        `Stop with Ctrl-C (orderly shutdown: close the door → stop intake → drain → flush → commit → disconnect).\n`,
+    );
     return undefined; // keep running until a signal
   },
-};
+});
 
-async function runDemo(args: Args): Promise<number | undefined> {
-  // A fresh embedded store per demo run: the in-memory bus starts its offsets at zero again.
+async function runDemo(args: Args<typeof OPTIONS>): Promise<number | undefined> {
+  // A fresh data directory per demo run: the demo day is streamed in anew each time.
   const dataDir = args.options['data-dir'] ?? join('.data', 'demo');
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
@@ -37,19 +60,23 @@ async function runDemo(args: Args): Promise<number | undefined> {
   const catalogFile = join(dataDir, 'demo-catalog.yaml');
   writeFileSync(catalogFile, demoCatalogYaml());
   process.env.SERVICE_CATALOG_FILE ??= catalogFile;
-  let token: string | undefined;
-  if (!process.env.AFTERSHOCK_TOKENS) {
-    token = randomBytes(18).toString('base64url');
-    process.env.AFTERSHOCK_TOKENS = `admin:${token}`;
-  }
-  // Yesterday, so every timestamp is in the past; the engine runs on a simulated clock.
-  const scenario = demoScenario({ day: Math.floor(Date.now() / DAY) * DAY - DAY });
+  // The terminal shows the demo, not the apps' JSON logs (services log at info by default).
+  process.env.LOG_LEVEL ??= 'warn';
+  const token = ensureToken();
+  // A weekday outside every freeze window (demoDay), in the past: every timestamp is; the
+  // engine runs on a simulated clock, so the policy sees the demo day's own time.
+  const scenario = demoScenario({ day: demoDay(Date.now(), policyFreezes()) });
   const clock = new ManualClock(scenario.start);
   const running = await runApp({ ...allInOneApp, clock });
   if (!running) return exitCodeOf();
+  // The risk gate has loaded its history before the first change is assessed: the same day
+  // gives the same assessments, and so the same attributions, on every run.
+  await untilReady(running.url);
   const speed = Number(args.options.speed ?? 1440);
-  process.stderr.write(
-    `Streaming the demo day at ${speed}× (a day in ${Math.round(86_400 / speed)} s): ${running.url}/\n`,
+  const day = new Date(scenario.end - DAY).toISOString().slice(0, 10);
+  process.stdout.write(
+    `${uiLine(running.url, token)}\n` +
+      `Streaming the demo day ${day} at ${speed}× (a day in ${Math.round(86_400 / speed)} s)…\n`,
   );
   const progress = new ProgressBar('inputs', scenario.inputs.length);
   const outcome = await new DemoRunner(running.app, clock).run(scenario, {
@@ -73,14 +100,40 @@ async function runDemo(args: Args): Promise<number | undefined> {
   return undefined;
 }
 
-async function printReady(running: RunningApp): Promise<void> {
-  const ready = await fetch(`${running.url}/health/ready`).then((r) => r.json() as Promise<unknown>);
-  process.stderr.write(
-    `\nAftershock all-in-one is running.\n` +
-      `  health:    ${running.url}/health/live\n` +
-      `  readiness: ${running.url}/health/ready → ${JSON.stringify(ready)}\n` +
-      `Stop with Ctrl-C (orderly shutdown: stop intake → drain → flush → commit → disconnect).\n\n`,
-  );
+/** With no tokens configured, one admin token for this run (printed once), so the UI and API answer. */
+function ensureToken(): string | undefined {
+  if (process.env.AFTERSHOCK_TOKENS?.trim()) return undefined;
+  const token = randomBytes(18).toString('base64url');
+  process.env.AFTERSHOCK_TOKENS = `local=admin:${token}`;
+  return token;
+}
+
+function uiLine(url: string, token: string | undefined): string {
+  return `Open the UI: ${url}/${token ? `  (token: ${token})` : ''}`;
+}
+
+/** Freeze windows of the policy the api will load (POLICY_FILE, else the bundled one). */
+function policyFreezes(): readonly FreezeWindow[] {
+  const file = process.env.POLICY_FILE?.trim() || projectPath('deploy', 'policy', 'standard-changes.yaml');
+  try {
+    return parsePolicy(readFileSync(file, 'utf8'), file).freezeWindows;
+  } catch {
+    return []; // the api refuses to start on it and says why
+  }
+}
+
+/** Waits for readiness (bus, store, risk history); false when it does not come within a minute. */
+async function untilReady(url: string): Promise<boolean> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const status = await fetch(`${url}/health/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
 }
 
 function exitCodeOf(): number {

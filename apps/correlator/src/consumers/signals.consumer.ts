@@ -1,9 +1,9 @@
 // Alerts, telemetry and incident commands: partitioned by service, so each correlator instance
 // handles its own share (one consumer group for all instances).
 import { Injectable } from '@nestjs/common';
-import { EventCodec, TOPICS } from '#contracts';
+import { DecodeError, EventCodec, TOPICS } from '#contracts';
 import type { CorrelatorInput } from '#core';
-import type { Assignment, BatchResult, PartitionBatch, Rejection } from '#messaging';
+import type { Assignment, BatchResult, InboundMessage, PartitionBatch, Rejection } from '#messaging';
 import { decodeBatch, type BatchConsumer } from '#platform';
 import { CorrelatorEngine } from '../correlator-engine.js';
 
@@ -40,12 +40,44 @@ export class SignalsConsumer implements BatchConsumer {
         }));
         break;
       default:
-        inputs = (await decodeBatch(this.codec, 'incident-command', batch, rejected)).map((command) => ({
-          type: 'command',
-          command,
-        }));
+        return this.handleCommands(batch, rejected);
     }
     await this.engine.apply(inputs);
     return { rejected };
+  }
+
+  /** A command that cannot apply is dead-lettered with the reason: a person's action is never dropped unseen. */
+  private async handleCommands(batch: PartitionBatch, rejected: Rejection[]): Promise<BatchResult> {
+    const inputs: CorrelatorInput[] = [];
+    const messages = new Map<string, InboundMessage>();
+    for (const message of batch.messages) {
+      const input = await this.commandInput(message, rejected);
+      if (!input) continue;
+      messages.set(input.command.id, message);
+      inputs.push(input);
+    }
+    for (const { command, reason } of await this.engine.apply(inputs))
+      rejected.push({ message: messages.get(command.id)!, code: 'incident-command.not-applicable', reason });
+    return { rejected };
+  }
+
+  /** The command, with the stored incident it carries decoded (see the incident-command schema). */
+  private async commandInput(
+    message: InboundMessage,
+    rejected: Rejection[],
+  ): Promise<Extract<CorrelatorInput, { type: 'command' }> | undefined> {
+    if (!message.value) {
+      rejected.push({ message, code: 'decode.empty', reason: 'the message has no value' });
+      return undefined;
+    }
+    try {
+      const command = await this.codec.decode('incident-command', message.value);
+      const stored = command.incident ? await this.codec.decode('incident', command.incident) : undefined;
+      return { type: 'command', command, stored };
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      rejected.push({ message, code: error.code, reason: error.message });
+      return undefined;
+    }
   }
 }

@@ -205,6 +205,8 @@ export interface IncidentCommand {
   readonly at: number;
   readonly comment: null | string;
   readonly severity: null | Severity;
+  /** The incident as the api read it from the store when it sent the command, encoded as an incident event (any wire format). The correlator applies the command to it when it no longer holds the incident in memory (resolved long ago, or after a restart), so a postmortem note on an old incident is a new version, not a lost command. */
+  readonly incident: null | Buffer;
 }
 
 export type ProblemStatus = 'candidate' | 'problem' | 'known_error' | 'resolved' | 'verified' | 'rejected';
@@ -240,6 +242,8 @@ export interface Problem {
   readonly fixChangeId: null | string;
   readonly reopened: boolean;
   readonly actor: null | string;
+  /** What the problem manager wrote with the action that made this version (confirm, reject, known error, resolve). */
+  readonly comment: null | string;
   readonly updatedAt: number;
   readonly team: null | string;
 }

@@ -67,12 +67,15 @@ export type CorrelatorInput =
   | { readonly type: 'assessment'; readonly assessment: Assessment }
   /** A verdict decided earlier (read back when rebuilding): evidence, and its incident if it failed. */
   | { readonly type: 'verdict'; readonly verdict: Verdict }
-  | { readonly type: 'command'; readonly command: IncidentCommand };
+  /** `stored`: the incident as recorded, for a command on one the book has forgotten (see IncidentBook.command). */
+  | { readonly type: 'command'; readonly command: IncidentCommand; readonly stored?: Incident };
 
 export type CorrelatorOutput =
   | { readonly type: 'verdict'; readonly verdict: Verdict }
   | { readonly type: 'anomaly'; readonly anomaly: Anomaly }
-  | { readonly type: 'incident'; readonly incident: Incident };
+  | { readonly type: 'incident'; readonly incident: Incident }
+  /** A person's command that could not apply, and why (the edge dead-letters it with the reason). */
+  | { readonly type: 'refused'; readonly command: IncidentCommand; readonly reason: string };
 
 export interface CorrelatorSettings {
   readonly attribution: AttributionSettings;
@@ -195,8 +198,9 @@ export class Correlator {
         this.onVerdicts([input.verdict], out);
         break;
       case 'command': {
-        const incident = this.incidents.command(input.command);
-        if (incident) out.push({ type: 'incident', incident });
+        const outcome = this.incidents.command(input.command, input.stored);
+        if ('incident' in outcome) out.push({ type: 'incident', incident: outcome.incident });
+        else out.push({ type: 'refused', command: input.command, reason: outcome.refused });
         break;
       }
     }

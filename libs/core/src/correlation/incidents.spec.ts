@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Incident, IncidentCommand, Suspect } from '#contracts';
-import { anIncidentCommand, MINUTE, T0 } from '#testing';
-import { DEFAULT_INCIDENT_SETTINGS, IncidentBook, rollUpSeverity, type Signal } from './incidents.js';
+import { anIncident, anIncidentCommand, MINUTE, T0 } from '#testing';
+import {
+  DEFAULT_INCIDENT_SETTINGS,
+  IncidentBook,
+  rollUpSeverity,
+  type CommandOutcome,
+  type Signal,
+} from './incidents.js';
 
 const alert = (overrides: Partial<Signal> = {}): Signal => ({
   kind: 'alert',
@@ -148,19 +154,82 @@ describe('incident lifecycle', () => {
     const { id } = book.onSignal(alert(), [])[0]!;
     const command = (c: Partial<IncidentCommand>) =>
       book.command(anIncidentCommand({ incidentId: id, actor: 'ana', ...c }));
-    const ack = command({ action: 'acknowledge', at: T0 + MINUTE })!;
+    const ack = applied(command({ action: 'acknowledge', at: T0 + MINUTE }));
     assert.deepEqual(
       [ack.version, ack.event, ack.status, ack.actor],
       [2, 'acknowledged', 'acknowledged', 'ana'],
     );
-    const sev = command({ action: 'severity', at: T0 + 2 * MINUTE, severity: 'critical' })!;
+    const sev = applied(command({ action: 'severity', at: T0 + 2 * MINUTE, severity: 'critical' }));
     assert.equal(sev.severity, 'critical');
-    const res = command({ action: 'resolve', at: T0 + 3 * MINUTE, comment: 'restarted the pool' })!;
+    const res = applied(command({ action: 'resolve', at: T0 + 3 * MINUTE, comment: 'restarted the pool' }));
     assert.deepEqual(
       [res.version, res.status, res.comment, res.resolvedAt],
       [4, 'resolved', 'restarted the pool', T0 + 3 * MINUTE],
     );
-    assert.equal(command({ action: 'acknowledge', actor: 'bob', at: T0 + 4 * MINUTE }), undefined);
+    assert.deepEqual(command({ action: 'acknowledge', actor: 'bob', at: T0 + 4 * MINUTE }), {
+      refused: 'the incident is resolved: only an open incident can be acknowledged',
+    });
+    assert.deepEqual(command({ action: 'severity', severity: 'critical', at: T0 + 5 * MINUTE }), {
+      refused: "the incident's severity is already critical",
+    });
+  });
+
+  it('a comment or severity change on an incident resolved long ago is its next version, from the stored one', () => {
+    const book = new IncidentBook();
+    const opened = book.onSignal(alert({ severity: 'critical' }), [])[0]!;
+    book.onSignal(alert({ firing: false, at: T0 + MINUTE }), []);
+    const [resolved] = book.advance(T0 + 20 * MINUTE);
+    const days = 3 * 86_400_000;
+    book.advance(T0 + days); // forgotten: resolved far longer ago than the reopen window
+    assert.equal(book.get(opened.id), undefined);
+    const note = (at: number, c: Partial<IncidentCommand>) =>
+      anIncidentCommand({ incidentId: opened.id, actor: 'ana', action: 'comment', at, ...c });
+
+    assert.match(
+      refusedBy(book.command(note(T0 + days, { comment: 'postmortem: pool too small' }))),
+      /not held here and the command carries no stored version/,
+    );
+    const comment = applied(
+      book.command(note(T0 + days, { comment: 'postmortem: pool too small' }), resolved),
+    );
+    assert.deepEqual(
+      [comment.version, comment.event, comment.status, comment.comment, comment.members.length],
+      [resolved!.version + 1, 'commented', 'resolved', 'postmortem: pool too small', 1],
+    );
+    // The store has not recorded the comment yet: the next command still numbers after it.
+    const lowered = applied(
+      book.command(
+        note(T0 + days + MINUTE, { action: 'severity', severity: 'warning', comment: null }),
+        resolved,
+      ),
+    );
+    assert.deepEqual(
+      [lowered.version, lowered.severity, lowered.status],
+      [comment.version + 1, 'warning', 'resolved'],
+    );
+    const again = applied(
+      book.command(note(T0 + days + 2 * MINUTE, { comment: 'action items filed' }), resolved),
+    );
+    assert.deepEqual([again.version, again.severity], [lowered.version + 1, 'warning']);
+    assert.match(
+      refusedBy(book.command(note(T0 + days, { action: 'resolve', comment: null }), resolved)),
+      /already resolved/,
+    );
+    assert.equal(book.active().length, 0, 'a settled incident does not come back to life');
+  });
+
+  it('after a restart, settled incidents published lately are known: commands number after them', () => {
+    const book = new IncidentBook();
+    const published = { ...anIncident({ id: 'inc-old', status: 'resolved', resolvedAt: T0, version: 7 }) };
+    book.reconcile([published]);
+    const storedLate = { ...published, version: 5 }; // the store lagged behind the topic
+    const outcome = applied(
+      book.command(
+        anIncidentCommand({ incidentId: 'inc-old', action: 'comment', comment: 'note', at: T0 }),
+        storedLate,
+      ),
+    );
+    assert.equal(outcome.version, 8);
   });
 
   it('caps size and duration', () => {
@@ -262,3 +331,13 @@ describe('reconciling a rebuilt book with what was published', () => {
     );
   });
 });
+
+function applied(outcome: CommandOutcome): Incident {
+  assert.ok('incident' in outcome, 'refused' in outcome ? outcome.refused : 'no outcome');
+  return outcome.incident;
+}
+
+function refusedBy(outcome: CommandOutcome): string {
+  assert.ok('refused' in outcome, 'the command applied');
+  return outcome.refused;
+}

@@ -52,6 +52,9 @@ export interface Reconciliation {
   readonly catchUp: Incident[];
 }
 
+/** What a person's command did: the incident's next version, or why it cannot apply. */
+export type CommandOutcome = { readonly incident: Incident } | { readonly refused: string };
+
 export interface IncidentSettings {
   /** A suspect change at or above this probability groups signals by change. */
   readonly changeGroupingThreshold: number;
@@ -69,6 +72,11 @@ export interface IncidentSettings {
   readonly reopenWindowMs: number;
   readonly maxDurationMs: number;
   readonly maxMembers: number;
+  /**
+   * Settled incidents (resolved, then forgotten) that people acted on lately, kept so further
+   * commands number their versions after the last one published without the store's help.
+   */
+  readonly maxSettledKept: number;
 }
 
 export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = {
@@ -79,6 +87,7 @@ export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = {
   reopenWindowMs: 60 * 60_000,
   maxDurationMs: 24 * 3_600_000,
   maxMembers: 500,
+  maxSettledKept: 1_000,
 };
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, high: 2, critical: 3 };
@@ -114,6 +123,11 @@ export class IncidentBook {
   private readonly resolutions = new MinHeap<{ at: number; id: string }>((a, b) => a.at - b.at);
   private readonly byGroup = new Map<string, string>();
   private readonly byChange = new Map<string, string>();
+  /**
+   * Settled incidents people acted on since they were forgotten (least recently used first,
+   * at most maxSettledKept): only commands reach them; signals open new incidents.
+   */
+  private readonly settled = new Map<string, IncidentState>();
   private created = 0;
 
   /** onForget: an incident left the book for good (e.g. to drop what the caller keeps about it). */
@@ -175,6 +189,7 @@ export class IncidentBook {
     const publishedIds = new Set(published.map((p) => p.id));
     const open = published.filter((p) => p.status !== 'resolved');
     const touched = new Set<IncidentState>();
+    const settled: Incident[] = [];
     for (const state of [...this.unresolved]) {
       if (publishedIds.has(state.snapshot.id)) continue;
       const match = bestOverlap(state, open);
@@ -200,8 +215,11 @@ export class IncidentBook {
       } else if (p.status !== 'resolved') {
         this.takeOver(p);
         result.takenOver.push(p.id);
-      }
+      } else settled.push(p);
     }
+    // Settled ones people may still act on, the most recently updated kept when they are many.
+    settled.sort((a, b) => a.updatedAt - b.updatedAt);
+    for (const p of settled) this.keepSettled(this.settledState(p));
     return result;
   }
 
@@ -245,8 +263,17 @@ export class IncidentBook {
   }
 
   private takeOver(published: Incident): void {
-    const groupKey = this.publishedGroupKey(published);
-    const state: IncidentState = {
+    const state = this.stateOf(published, this.publishedGroupKey(published));
+    const groupKey = state.groupKey;
+    this.incidents.set(published.id, state);
+    this.unresolved.add(state);
+    if (!this.activeFor(groupKey)) this.byGroup.set(groupKey, published.id);
+    if (groupKey.startsWith('change:')) this.byChange.set(groupKey.slice('change:'.length), published.id);
+  }
+
+  /** The book's state of a published incident, its members counted as quiet. */
+  private stateOf(published: Incident, groupKey: string): IncidentState {
+    return {
       snapshot: published,
       seq: this.created++,
       groupKey,
@@ -261,10 +288,14 @@ export class IncidentBook {
       overflow: 0,
       labelled: published.members.some((m) => m.type === 'alert'),
     };
-    this.incidents.set(published.id, state);
-    this.unresolved.add(state);
-    if (!this.activeFor(groupKey)) this.byGroup.set(groupKey, published.id);
-    if (groupKey.startsWith('change:')) this.byChange.set(groupKey.slice('change:'.length), published.id);
+  }
+
+  /** Keeps a settled incident for commands; the least recently used goes beyond maxSettledKept. */
+  private keepSettled(state: IncidentState): void {
+    this.settled.delete(state.snapshot.id);
+    this.settled.set(state.snapshot.id, state);
+    if (this.settled.size > this.settings.maxSettledKept)
+      this.settled.delete(this.settled.keys().next().value!);
   }
 
   /** The group key a published incident was opened under, as far as the incident tells. */
@@ -316,9 +347,10 @@ export class IncidentBook {
   }
 
   /**
-   * Bounded memory: an incident resolved longer ago than the reopen window can never change again
-   * (a recurrence opens a new one), so it is forgotten — its history lives on in the topic and
-   * in ClickHouse. Without this the book, and the work per event, grew with every incident ever.
+   * Bounded memory: an incident resolved longer ago than the reopen window no signal can change
+   * again (a recurrence opens a new one), so it is forgotten — its history lives on in the topic
+   * and in ClickHouse, and a person's command brings it back (see command()). Without this the
+   * book, and the work per event, grew with every incident ever.
    */
   private forgetSettled(watermark: number): void {
     for (let next = this.resolutions.peek(); next; next = this.resolutions.peek()) {
@@ -370,27 +402,66 @@ export class IncidentBook {
     return [grown, closed];
   }
 
-  /** A person's action (from the api); undefined when it changes nothing (e.g. acknowledging twice). */
-  command(command: IncidentCommand): Incident | undefined {
-    const state = this.incidents.get(command.incidentId);
-    if (!state) return undefined;
+  /**
+   * A person's action (from the api): the next version, or why it cannot apply (acknowledging a
+   * resolved incident, a severity it already has). An incident the book forgot — resolved
+   * longer ago than the reopen window, or before a restart — is taken from `stored` (the latest
+   * version the api read from the store), or from the settled incidents acted on lately when
+   * those know a later version; comments and severity changes apply to it as to any other.
+   */
+  command(command: IncidentCommand, stored?: Incident): CommandOutcome {
+    const state = this.incidents.get(command.incidentId) ?? this.rehydrate(command.incidentId, stored);
+    if (!state) {
+      return {
+        refused: `incident ${command.incidentId} is not held here and the command carries no stored version of it`,
+      };
+    }
+    const refused = commandRefusal(state.snapshot, command);
+    if (refused) return { refused };
     const base = { actor: command.actor, comment: command.comment };
     switch (command.action) {
       case 'acknowledge':
-        if (state.snapshot.status !== 'open') return undefined;
-        return this.transition(state, 'acknowledged', command.at, base);
+        return { incident: this.transition(state, 'acknowledged', command.at, base) };
       case 'resolve':
-        if (state.snapshot.status === 'resolved') return undefined;
         for (const m of state.members.values()) m.firing = false;
-        return this.transition(state, 'resolved', command.at, base);
+        return { incident: this.transition(state, 'resolved', command.at, base) };
       case 'comment':
-        if (!command.comment) return undefined;
-        return this.next(state, 'commented', command.at, base);
+        return { incident: this.next(state, 'commented', command.at, base) };
       case 'severity':
-        if (!command.severity) return undefined;
-        state.severityOverride = command.severity;
-        return this.next(state, 'severity_changed', command.at, { ...base, severity: command.severity });
+        state.severityOverride = command.severity!;
+        return {
+          incident: this.next(state, 'severity_changed', command.at, {
+            ...base,
+            severity: command.severity!,
+          }),
+        };
     }
+  }
+
+  /** A forgotten incident back for a command: the latest version known here or carried by it. */
+  private rehydrate(id: string, stored: Incident | undefined): IncidentState | undefined {
+    const kept = this.settled.get(id);
+    if (kept && (!stored || kept.snapshot.version >= stored.version)) {
+      this.keepSettled(kept);
+      return kept;
+    }
+    if (!stored || stored.id !== id) return kept;
+    if (stored.status !== 'resolved') {
+      // Open when the store last heard of it, yet not held here: carried on like any incident
+      // taken over from what was published (it resolves after a quiet period).
+      this.takeOver(stored);
+      return this.incidents.get(id);
+    }
+    const state = this.settledState(stored);
+    this.keepSettled(state);
+    return state;
+  }
+
+  /** A settled incident's state: its severity as published stays unless a person changes it. */
+  private settledState(incident: Incident): IncidentState {
+    const state = this.stateOf(incident, 'settled');
+    state.severityOverride = incident.severity;
+    return state;
   }
 
   private groupKeyOf(signal: Signal, suspects: readonly Suspect[]): string {
@@ -575,6 +646,32 @@ export class IncidentBook {
       if (event === 'resolved') this.resolutions.push({ at: snapshot.resolvedAt!, id: snapshot.id });
     } else this.unresolved.add(state);
     return snapshot;
+  }
+}
+
+/**
+ * Why a person's command cannot apply to the incident as it stands, or null when it can. The
+ * api asks the same before it accepts a command (409 with this reason), the correlator again
+ * when it applies it (the incident may have moved on in between).
+ */
+export function commandRefusal(
+  incident: Pick<Incident, 'status' | 'severity'>,
+  command: Pick<IncidentCommand, 'action' | 'comment' | 'severity'>,
+): string | null {
+  switch (command.action) {
+    case 'acknowledge':
+      return incident.status === 'open'
+        ? null
+        : `the incident is ${incident.status}: only an open incident can be acknowledged`;
+    case 'resolve':
+      return incident.status === 'resolved' ? 'the incident is already resolved' : null;
+    case 'comment':
+      return command.comment ? null : 'a comment needs text';
+    case 'severity':
+      if (!command.severity) return 'a severity change needs the new severity';
+      return command.severity === incident.severity
+        ? `the incident's severity is already ${incident.severity}`
+        : null;
   }
 }
 

@@ -1,3 +1,4 @@
 export * from './signature.js';
 export * from './factors.js';
 export * from './problem-book.js';
+export * from './restore.js';

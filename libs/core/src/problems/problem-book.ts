@@ -73,6 +73,8 @@ export class ProblemBook {
    */
   private readonly byTemplate = new Map<string, Cluster[]>();
   private readonly ofIncident = new Map<string, Cluster>();
+  /** The newest version of each member incident taken in: an older or repeated one changes nothing. */
+  private readonly versionOf = new Map<string, number>();
   private evicted = 0;
 
   constructor(
@@ -92,8 +94,10 @@ export class ProblemBook {
     return { clusters: this.clusters.length, incidents: this.ofIncident.size, evicted: this.evicted };
   }
 
-  /** A new version of an incident; returns the problem events it causes. */
+  /** A new version of an incident; returns the problem events it causes (none for a version seen before). */
   onIncident(incident: Incident): Problem[] {
+    if (incident.version <= (this.versionOf.get(incident.id) ?? 0)) return [];
+    this.versionOf.set(incident.id, incident.version);
     const known = this.ofIncident.get(incident.id);
     const cluster = known ?? this.clusterFor(signatureOf(incident, this.templates), incident.openedAt);
     const isNew = !cluster.members.has(incident.id) && known === undefined;
@@ -103,6 +107,7 @@ export class ProblemBook {
       const oldest = cluster.members.keys().next().value as string;
       cluster.members.delete(oldest);
       this.ofIncident.delete(oldest);
+      this.versionOf.delete(oldest);
     }
     this.ofIncident.set(incident.id, cluster);
     cluster.lastSeen = Math.max(cluster.lastSeen, incident.openedAt);
@@ -123,6 +128,27 @@ export class ProblemBook {
       }
     }
     return out;
+  }
+
+  /**
+   * After a replay (restore.ts): continue each problem's numbering after its published version,
+   * and return what the replay concluded that was never published — a problem that is new, or
+   * whose status, members or count differ from its last published version — as new versions.
+   */
+  reconcilePublished(published: readonly Problem[]): Problem[] {
+    const latest = new Map<string, Problem>();
+    for (const p of published) if ((latest.get(p.id)?.version ?? 0) < p.version) latest.set(p.id, p);
+    const catchUp: Problem[] = [];
+    for (const c of this.clusters) {
+      const replayed = c.snapshot;
+      if (!replayed) continue;
+      const was = latest.get(c.id);
+      // Versions go on from the published one, whatever numbering the replay reached: no gap.
+      c.snapshot = { ...replayed, version: was?.version ?? 0 };
+      if (was && sameConclusion(was, replayed)) continue;
+      catchUp.push(this.publish(c, replayed.updatedAt, replayed.actor));
+    }
+    return catchUp;
   }
 
   /** A problem manager's action; undefined when the lifecycle does not allow it from here. */
@@ -149,7 +175,7 @@ export class ProblemBook {
         c.resolvedAt = command.at;
         break;
     }
-    return this.publish(c, command.at, command.actor);
+    return this.publish(c, command.at, command.actor, command.comment);
   }
 
   private clusterFor(signature: Signature, at: number): Cluster {
@@ -203,7 +229,10 @@ export class ProblemBook {
     const siblings = (this.byTemplate.get(key) ?? []).filter((c) => c !== gone);
     if (siblings.length > 0) this.byTemplate.set(key, siblings);
     else this.byTemplate.delete(key);
-    for (const incident of gone!.members.keys()) this.ofIncident.delete(incident);
+    for (const incident of gone!.members.keys()) {
+      this.ofIncident.delete(incident);
+      this.versionOf.delete(incident);
+    }
     this.evicted++;
   }
 
@@ -228,7 +257,8 @@ export class ProblemBook {
     return [this.publish(c, at, null)];
   }
 
-  private publish(c: Cluster, at: number, actor: string | null): Problem {
+  /** `actor` and `comment`: who made this version and what they wrote (a person's action only). */
+  private publish(c: Cluster, at: number, actor: string | null, comment: string | null = null): Problem {
     const members = [...c.members.values()].sort(
       (a, b) => a.openedAt - b.openedAt || a.incidentId.localeCompare(b.incidentId),
     );
@@ -256,6 +286,7 @@ export class ProblemBook {
       fixChangeId: c.fixChangeId,
       reopened: c.reopened,
       actor,
+      comment,
       updatedAt: Math.max(at, c.snapshot?.updatedAt ?? at),
       team: null,
     };
@@ -263,6 +294,15 @@ export class ProblemBook {
     c.lastPublished = at;
     return snapshot;
   }
+}
+
+function sameConclusion(a: Problem, b: Problem): boolean {
+  return (
+    a.status === b.status &&
+    a.count === b.count &&
+    a.members.length === b.members.length &&
+    a.members.every((m, i) => m === b.members[i])
+  );
 }
 
 function templateFeature(signature: Signature): string {

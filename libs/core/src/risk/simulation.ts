@@ -444,6 +444,7 @@ function aSimProblem(id: string, s: SimulatedService, from: number, to: number):
     fixChangeId: null,
     reopened: false,
     actor: null,
+    comment: null,
     updatedAt: from,
     team: s.team,
   };

@@ -80,9 +80,24 @@ describe('maskMessage', () => {
       '(estimated size <*>, free <*>)',
     ],
     [
-      'masks double-quoted values, with spaces or escaped quotes',
-      'User "john doe" and "x", then \\042alt0\\042',
-      'User <*> and <*>, then <*>',
+      'masks quoted text word by word inside its quotes, also escaped quotes',
+      'User "john 42" and "x", then \\042alt0\\042 and "GET /v2/a/servers HTTP/1.1"',
+      'User "john <*>" and "x", then "alt0" and "GET <*> HTTP/<*>"',
+    ],
+    [
+      'keeps a quoted value of key="two words" as one token',
+      'acquire lock=233570404, tag="View Lock 7", name=com.android.systemui',
+      'acquire lock=<*>, tag="View Lock <*>", name=com.android.systemui',
+    ],
+    [
+      'masks host names by their top-level domain, not Java or Python names',
+      'to api.example.com:443 via proxy.cse.example.edu.hk by java.io.IOException in nova.compute.manager',
+      'to <*>:<*> via <*> by java.io.IOException in nova.compute.manager',
+    ],
+    [
+      'turns a comma-joined list of values of one shape into one value',
+      'replicas 10.0.0.1:5432,10.0.0.2:5432,10.0.0.3:5432 ids [7,8,9] and 4, then a,b',
+      'replicas <*>:<*> ids [<*>] and <*>, then a,b',
     ],
     [
       'masks the value of key=value and keeps the key',

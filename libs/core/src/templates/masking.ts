@@ -1,30 +1,51 @@
 // Variable masking for the template miner: one generic configuration for every source, no
-// per-system tuning.
+// per-system tuning. Masking only replaces what is a value by its *shape*; words that vary but
+// look like words (user names, host names without a TLD, program names) are left to the miner,
+// which decides from how a position varies across similar messages (template-miner.ts).
+//
+// Each rule names the development system (loghub-2k) or failure class (issue 18, logs we do not
+// have) that motivated it; "general" marks a rule from common log formats that no data set here
+// exercises.
 //
 // A message is split on whitespace into tokens and each token is masked on its own, except for
-// variables that span tokens, which become a single `<*>`: ctime/syslog timestamps (`Fri Jul 01
-// 08:16:53 PDT 2005`), an ISO date followed by a time, a number followed by a size unit (`5.2 KB`),
-// double-quoted strings with spaces, and runs of 8+ masked values (lists).
+// variables that span tokens, which become a single `<*>`:
+//   - ctime/syslog timestamps `Fri Jul 01 08:16:53 PDT 2005` (BGL), an ISO date then a time
+//     (general), a number then a size unit `5.2 KB` (Spark), runs of 8+ masked values (HPC node
+//     lists);
+//   - a quoted value of `key="two words"` (issue 18: `tag="View Lock"` style fields) is one
+//     token; any other quoted text is *not* masked whole: its words are masked one by one like
+//     the rest, so `"GET /x HTTP/1.1"` keeps its method (issue 18: request lines in quotes).
 //
-// Inside a token, whole shapes come first: double-quoted values (`"…"`, also `\042`-escaped), URLs
-// whose address holds a digit (`hdfs://<*>`; a bare host:port address → `https://<*>:<*>`),
-// absolute, `./`, `../`, `~/` and Windows paths, `/IPv4[:port]`, IPv6 (bracketed with a port too),
-// times and dates, MAC addresses and UUIDs. The rest is cut into atoms at punctuation, which stays
-// in the template (`10.251.73.220:50010` → `<*>:<*>`), and each atom is masked when it is
+// Inside a token, whole shapes come first: a quoted token `"x"` is masked inside its quotes
+// (also `\042`-escaped: HPC); URLs whose address holds a digit (`hdfs://<*>`: Hadoop, Spark);
+// absolute, `./` (BGL), `../`, `~/` (general) and Windows paths (Hadoop); `/IPv4[:port]` (HDFS);
+// IPv6 (general); times and dates; MAC addresses (BGL) and UUIDs (Spark). The rest is cut into
+// atoms at punctuation, which stays in the template (`10.251.73.220:50010` → `<*>:<*>`), and
+// each atom is masked when it is
 //   - anything starting with a digit or a signed digit: integers, decimals, versions, IPv4, hex,
-//     numbers with a unit (15ms, 2.5s, 64KB, 41C); a numeric range `104-127` → `<*>-<*>`
-//   - true / false / null (any case), or 8+ hex characters (ffffffff, 003a90fc)
-//   - an id whose `_`-separated parts include a number or a variable word (blk_-42, rdd_2_0,
-//     attempt_1445_0020_m_000002_1, root14_local)
+//     numbers with a unit (15ms, 2.5s, 64KB, 41C) — every system; a numeric range `104-127` →
+//     `<*>-<*>` (HPC)
+//   - true / false / null, any case (Hadoop), or 8+ hex characters (BGL, Zookeeper)
+//   - an id whose `_`-separated parts include a number or a variable word (blk_-42: HDFS;
+//     rdd_2_0: Spark; attempt_1445_0020_m_000002_1: Hadoop)
 //   - `name-<digits…>`: a word then dash-separated parts that start with digits (node-96 →
-//     node-<*>, MININT-X5.corp.example.com → MININT-<*>, jetty-6.1.26 → jetty-<*>)
-//   - a host name: 3+ labels, a lowercase TLD-like last label, a digit or a dash somewhere
-//   - a dashed name of 3+ labels with a digit (msra-sa-41, R10-M1-N2)
-//   - a word with 2+ digits (storage234, U11); dotted names are masked label by label
-//     (core.2275 → core.<*>)
-// Kept: words with a single digit (ssh2, alt0, L3, v2), well-known names with digits (sha256,
-// utf8, int64, x86, p99, …), and the key of `key=value` (r24=, fpr29=) unless it is a number; the
-// value goes through the same rules.
+//     node-<*>: HPC; MININT-X5.corp.example.com → MININT-<*>: Hadoop; jetty-6.1.26: Hadoop)
+//   - a host name: 2+ labels ending in a common top-level domain (`api.example.com`; issue 18:
+//     proxy access logs), or 3+ labels with a lowercase TLD-like last label and a digit or dash
+//     somewhere (`ec2-52-80-34-196.compute.amazonaws.com`: OpenSSH)
+//   - a dashed name of 3+ labels with a digit (msra-sa-41: Hadoop; R10-M1-N2: BGL)
+//   - a word with 2+ digits (storage234: BGL, HDFS, Zookeeper); dotted names are masked label by
+//     label (core.2275 → core.<*>: BGL)
+// A token that is a comma-joined list of values of one shape (`<*>,<*>,<*>`, `[<*>:<*>,<*>:<*>]`)
+// becomes one value of that shape, so lists of any length are one template (issue 18:
+// comma-joined address lists).
+// Kept: words with a single digit (ssh2: OpenSSH; alt0: HPC; L3, v2), well-known names with
+// digits (sha256, utf8, int64, x86, p99, …: general), and the key of `key=value` (r24=: BGL)
+// unless it is a number; the value goes through the same rules.
+//
+// Bounds: a template holds at most MAX_TEMPLATE_TOKENS tokens (the rest of a longer message is
+// one `<*>`) and a token longer than MAX_TOKEN_CHARS characters is one `<*>` (a blob: base64,
+// JSON on one line), so a template is at most about 33k characters whatever the input.
 
 export const WILDCARD = '<*>';
 
@@ -63,6 +84,14 @@ const HEX = /^[0-9A-Fa-f]{8,}$/;
 const NUMERIC_RANGE = /^\d+(?:-\d+)+$/;
 
 const TLD = /^[a-z]{2,12}$/;
+// Top-level domains common enough in logs that `name.example.<tld>` is a host name by its shape
+// alone (issue 18: proxy access logs with host names like `api.example.com`).
+const COMMON_TLDS = new Set(
+  (
+    'com net org edu gov mil int info biz io co me us uk de fr nl eu ch at be se no dk fi es it pt ' +
+    'pl cz ru ua cn hk tw jp kr sg in au nz ca br mx ar za local localdomain lan internal corp arpa'
+  ).split(' '),
+);
 const BRACKETED_IPV6 = /^\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\](?::\d+)?$/;
 const BOOL_OR_NULL = /true|false|null/i;
 // Well-known names that hold digits but are not values: hashes, encodings, types, architectures,
@@ -70,8 +99,16 @@ const BOOL_OR_NULL = /true|false|null/i;
 const KNOWN_WORDS =
   /^(?:sha\d+|md5|crc32|base\d+|utf\d+|u?int\d+|float\d+|x86|x64|amd64|arm64|aarch64|i386|win32|win64|ipv[46]|http[23]|tls1\d|k8s|s3|ec2|oauth2|p\d{2,3})$/i;
 
-/** Splits a message on whitespace. This is the tokenise-only pass the benchmark compares against. */
-export function tokenize(text: string): string[] {
+/** Templates hold at most this many tokens; the rest of a longer message is one `<*>`. */
+export const MAX_TEMPLATE_TOKENS = 128;
+/** A token longer than this many characters is one `<*>`. */
+export const MAX_TOKEN_CHARS = 256;
+
+/**
+ * Splits a message on whitespace. This is the tokenise-only pass the benchmark compares against.
+ * With a `limit`, stops after `limit + 1` tokens (enough to know the message is longer).
+ */
+export function tokenize(text: string, limit = Number.POSITIVE_INFINITY): string[] {
   const tokens: string[] = [];
   const n = text.length;
   let start = -1;
@@ -81,6 +118,7 @@ export function tokenize(text: string): string[] {
       if (start >= 0) {
         tokens.push(text.slice(start, i));
         start = -1;
+        if (tokens.length > limit) return tokens;
       }
     } else if (start < 0) start = i;
   }
@@ -90,39 +128,43 @@ export function tokenize(text: string): string[] {
 
 /** Tokenises and masks a message: the tokens a template is built from. */
 export function maskMessage(text: string): string[] {
-  const raw = tokenize(text);
+  // Tokens past the template bound are one `<*>`; the slack covers tokens that masking joins.
+  const raw = tokenize(text, 2 * MAX_TEMPLATE_TOKENS);
   const out: string[] = [];
   const n = raw.length;
   for (let i = 0; i < n; i++) {
-    const token = raw[i]!;
+    let token = raw[i]!;
     const first = token.charCodeAt(0);
-    // Multi-token variables first.
-    if (first === 34 /* " */ && !closesQuote(token)) {
-      const end = findQuoteEnd(raw, i + 1);
-      if (end > 0) {
-        const closing = raw[end]!;
-        out.push(WILDCARD + closing.slice(closing.lastIndexOf('"') + 1));
-        i = end;
-        continue;
-      }
-    }
     // `Fri Jul 01 08:16:53 PDT 2005`, also inside brackets: `[Sun Dec 04 04:47:44 2005]`.
-    const open = first === 91 || first === 40 ? 1 : 0;
-    const c = token.charCodeAt(open);
+    const bracket = first === 91 || first === 40 ? 1 : 0;
+    const c = token.charCodeAt(bracket);
     if (
       c >= 65 &&
       c <= 90 &&
-      (token.length === 3 + open || (token.length === 4 + open && token.endsWith(',')))
+      (token.length === 3 + bracket || (token.length === 4 + bracket && token.endsWith(',')))
     ) {
-      const end = timestampEnd(raw, i, open);
+      const end = timestampEnd(raw, i, bracket);
       if (end > i) {
         const last = raw[end]!;
-        out.push(token.slice(0, open) + WILDCARD + last.slice(stripTrail(last).length));
+        out.push(token.slice(0, bracket) + WILDCARD + last.slice(stripTrail(last).length));
         i = end;
         continue;
       }
     }
-    let masked = maskToken(token);
+    if (isPlainWord(token)) {
+      out.push(token);
+      continue;
+    }
+    // `key="two words"`: the quoted value is one token.
+    const open = first === 34 ? -1 : token.indexOf('="');
+    if (open > 0 && token.indexOf('"', open + 2) < 0) {
+      const end = findQuoteEnd(raw, i + 1);
+      if (end > 0) {
+        token = raw.slice(i, end + 1).join(' ');
+        i = end;
+      }
+    }
+    let masked = token.length > MAX_TOKEN_CHARS ? WILDCARD : maskSlow(token);
     if (i + 1 < n && masked.startsWith(WILDCARD)) {
       // `2015-10-18 18:01:47,978` → one timestamp; `5.2 KB,` → one size (keeping the comma).
       const next = raw[i + 1]!;
@@ -145,9 +187,40 @@ export function maskMessage(text: string): string[] {
         }
       }
     }
-    out.push(masked);
+    out.push(masked.includes(',') ? collapseList(masked) : masked);
   }
-  return collapseLists(out);
+  const lists = collapseLists(out);
+  if (lists.length <= MAX_TEMPLATE_TOKENS) return lists;
+  lists.length = MAX_TEMPLATE_TOKENS;
+  lists[MAX_TEMPLATE_TOKENS - 1] = WILDCARD;
+  return lists;
+}
+
+/**
+ * A comma-joined list of values of one shape is one value of that shape: `<*>,<*>,<*>` → `<*>`,
+ * `[<*>:<*>,<*>:<*>]` → `[<*>:<*>]`. Elements must hold a `<*>` and be equal once masked.
+ */
+function collapseList(token: string): string {
+  const parts = token.split(',');
+  // A trailing comma ends a clause (`<*>,`): it does not make a list.
+  const clause = parts[parts.length - 1] === '';
+  if (clause) parts.pop();
+  if (parts.length < 2) return token;
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  let lead = 0;
+  while (lead < first.length && isListBracket(first.charCodeAt(lead))) lead++;
+  let trail = last.length;
+  while (trail > 0 && isListBracket(last.charCodeAt(trail - 1))) trail--;
+  const element = first.slice(lead);
+  if (!element.includes(WILDCARD) || last.slice(0, trail) !== element) return token;
+  for (let k = 1; k < parts.length - 1; k++) if (parts[k] !== element) return token;
+  return first.slice(0, lead) + element + last.slice(trail) + (clause ? ',' : '');
+}
+
+// ( ) [ ] { } ' " around a list; not `<` `>`, which belong to `<*>`.
+function isListBracket(c: number): boolean {
+  return c === 40 || c === 41 || c === 91 || c === 93 || c === 123 || c === 125 || c === 39 || c === 34;
 }
 
 /** A run of 8 or more `<*>` tokens is a list of values (ids, hosts): one variable. */
@@ -179,12 +252,6 @@ function collapseLists(tokens: string[]): string[] {
 // K M G T P B k: the first letter of a size unit.
 function mayBeUnit(c: number): boolean {
   return c === 75 || c === 77 || c === 71 || c === 84 || c === 80 || c === 66 || c === 107;
-}
-
-function closesQuote(token: string): boolean {
-  // `"abc"`, `"abc",` or `"` alone followed by more text: only an unterminated quote spans tokens.
-  const last = token.lastIndexOf('"');
-  return last > 0;
 }
 
 function findQuoteEnd(raw: readonly string[], from: number): number {
@@ -250,15 +317,28 @@ export function maskToken(token: string): string {
   return maskSlow(token);
 }
 
-// Fast path: no digit, no slash, no quote or backslash, and no true/false/null: nothing to mask.
+// Fast path: no digit, no slash, no quote or backslash, no dot inside (a host name), and no
+// true/false/null: nothing to mask.
 function isPlainWord(token: string): boolean {
   const n = token.length;
+  if (n > MAX_TOKEN_CHARS) return false;
+  let dotted = false;
   for (let i = 0; i < n; i++) {
     const c = token.charCodeAt(i);
     if ((c >= 48 && c <= 57) || c === 47 || c === 34 || c === 92) return false;
+    if (c === 46 && i + 1 < n && isLetter(token.charCodeAt(i + 1))) dotted = true;
   }
+  if (dotted && endsInCommonTld(token)) return false;
   if (n >= 8 && isHexWord(token)) return false;
   return !BOOL_OR_NULL.test(token);
+}
+
+/** `api.example.com`, `example.org:` — a dotted word whose last label is a common TLD. */
+function endsInCommonTld(token: string): boolean {
+  let end = token.length;
+  while (end > 0 && !isLetter(token.charCodeAt(end - 1))) end--;
+  const dot = token.lastIndexOf('.', end - 1);
+  return dot > 0 && end - dot >= 3 && end - dot <= 13 && COMMON_TLDS.has(token.slice(dot + 1, end));
 }
 
 function isHexWord(token: string): boolean {
@@ -272,11 +352,19 @@ function isHexWord(token: string): boolean {
 function maskSlow(token: string): string {
   // An octal-escaped quote (`\042`, as some syslog daemons write it) is a quote.
   if (token.includes('\\042')) token = token.replaceAll('\\042', '"');
-  // Double-quoted value as a whole token: "abc" (with surrounding punctuation kept).
+  // A double-quoted value is masked inside its quotes, word by word (`tag="View Lock"` is one
+  // token here): what varies in it becomes `<*>`, the quotes and constant words stay.
   const q = token.indexOf('"');
   if (q >= 0) {
     const close = token.lastIndexOf('"');
-    if (close > q + 1) return maskSlow(token.slice(0, q)) + WILDCARD + maskRest(token.slice(close + 1));
+    if (close > q + 1) {
+      const inner = token
+        .slice(q + 1, close)
+        .split(' ')
+        .map(maskRest)
+        .join(' ');
+      return maskRest(token.slice(0, q)) + '"' + inner + '"' + maskRest(token.slice(close + 1));
+    }
   }
   // URL: scheme://rest — the rest is a variable when it holds a digit (hosts, ports, ids).
   const url = urlScheme(token);
@@ -488,7 +576,7 @@ export function maskAtom(atom: string): string {
   if (!hasDigit(atom)) {
     if (isBoolOrNull(atom)) return WILDCARD;
     if (atom.length >= 8 && HEX.test(atom)) return WILDCARD;
-    if (atom.includes('.') && atom.includes('-') && isHostName(atom)) return WILDCARD;
+    if (atom.includes('.') && isHostName(atom)) return WILDCARD;
     return atom;
   }
   if (isDigitAt(atom, 0) || ((c0 === 45 || c0 === 46) && atom.length > 1 && isDigitAt(atom, 1))) {
@@ -558,16 +646,22 @@ function wordIsVariable(word: string): boolean {
   return digitCount(word) >= 2 || HEX.test(word);
 }
 
-/** ns1.example.com, ec2-52-80-34-196.compute.amazonaws.com, MININT-X5.corp.example.com */
+/**
+ * A host name: `api.example.com`, `proxy.cse.cuhk.edu.hk` (a common top-level domain), or
+ * `ec2-52-80-34-196.compute.amazonaws.com`, `MININT-X5.corp.example.com` (3+ labels, a
+ * lowercase TLD-like last label and a digit or dash somewhere). Java and Python names
+ * (`java.io.IOException`, `nova.compute.manager`, `mapred.task.id`) end in words that are no
+ * top-level domain.
+ */
 function isHostName(atom: string): boolean {
+  const dot = atom.lastIndexOf('.');
+  if (dot <= 0 || !TLD.test(atom.slice(dot + 1))) return false;
   const labels = atom.split('.');
-  if (labels.length < 3) return false;
   const tld = labels[labels.length - 1]!;
-  if (!TLD.test(tld)) return false;
   let variable = false;
   for (const label of labels) {
     if (label.length === 0 || !/^[A-Za-z0-9-]+$/.test(label)) return false;
     if (hasDigit(label) || label.includes('-')) variable = true;
   }
-  return variable;
+  return COMMON_TLDS.has(tld) || (labels.length >= 3 && variable);
 }

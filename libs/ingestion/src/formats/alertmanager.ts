@@ -28,6 +28,7 @@ import { contentId } from '#contracts';
 import type { CanonicalEvent, NormaliseContext, Normaliser, RawInput } from '../normaliser.js';
 import { alertEvent, requireService, serviceOf, severityOf } from './canonical.js';
 import {
+  asArray,
   asObject,
   at,
   httpUrl,
@@ -63,8 +64,7 @@ export class AlertmanagerNormaliser implements Normaliser {
     }
     const alerts = body['alerts'];
     if (alerts === undefined || alerts === null) missing('alerts');
-    if (!Array.isArray(alerts)) invalid('alerts', 'expected an array of alerts');
-    return alerts.map((alert, i) =>
+    return asArray(alerts, 'alerts', 'an array of alerts').map((alert, i) =>
       this.alert(asObject(alert, at('alerts', i)), at('alerts', i), input, context),
     );
   }

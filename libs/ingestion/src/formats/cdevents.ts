@@ -43,6 +43,7 @@ import type { ChangeKind } from '#contracts';
 import type { CanonicalEvent, NormaliseContext, Normaliser, RawInput } from '../normaliser.js';
 import { changeEvent, definedLabels, isChangeKind, isRollout, links, serviceOf } from './canonical.js';
 import {
+  asArray,
   asObject,
   at,
   httpUrl,
@@ -129,7 +130,7 @@ export class CDEventsNormaliser implements Normaliser {
   normalise(input: RawInput, context: NormaliseContext): CanonicalEvent[] {
     const body = jsonBody(input.body);
     if (Array.isArray(body))
-      return body.flatMap((item, i) => cdeventChanges(item, at('', i), input, context));
+      return asArray(body, '').flatMap((item, i) => cdeventChanges(item, at('', i), input, context));
     return cdeventChanges(body, '', input, context);
   }
 }

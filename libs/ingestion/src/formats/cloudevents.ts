@@ -25,6 +25,7 @@ import { DecodeError, type EventCodec } from '#contracts';
 import type { CanonicalEvent, NormaliseContext, Normaliser, RawInput } from '../normaliser.js';
 import { cdeventChanges, CDEVENTS_PREFIX } from './cdevents.js';
 import {
+  asArray,
   asObject,
   at,
   describe,
@@ -117,8 +118,9 @@ export function parseCloudEvents(input: RawInput): CloudEvent[] {
 }
 
 function parseBatch(body: unknown): CloudEvent[] {
-  if (!Array.isArray(body)) invalid('(root)', `a CloudEvents batch is a JSON array, got ${describe(body)}`);
-  return body.map((item, i) => parseStructured(item, at('', i)));
+  return asArray(body, '', 'a CloudEvents batch (a JSON array)').map((item, i) =>
+    parseStructured(item, at('', i)),
+  );
 }
 
 function checkAttributes(

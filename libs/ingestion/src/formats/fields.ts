@@ -4,7 +4,15 @@
 // canonical schemas enforce (libs/contracts/src/validate.ts), checked here where the source
 // field is still known, so a normaliser either returns events that validate or refuses.
 // Readers never recurse into producer data: a payload nested thousands deep costs nothing.
-import { DecodeError, DEFAULT_MIN_TIMESTAMP, parseJson } from '#contracts';
+import {
+  DecodeError,
+  DEFAULT_MIN_TIMESTAMP,
+  isHttpUrl,
+  isReservedKey,
+  nameTextProblem,
+  parseJson,
+  RESERVED_KEY_REASON,
+} from '#contracts';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -66,12 +74,21 @@ export function optionalObject(parent: JsonObject, key: string, path: string): J
 export function optionalArray(parent: JsonObject, key: string, path: string): unknown[] {
   const value = parent[key];
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) invalid(at(path, key), `expected an array, got ${describe(value)}`);
+  return asArray(value, at(path, key));
+}
+
+/** An array of at most MAX_ENTRIES items (a batch of events, a list of alerts). */
+export function asArray(value: unknown, path: string, what = 'an array'): unknown[] {
+  if (!Array.isArray(value)) invalid(path || '(root)', `expected ${what}, got ${describe(value)}`);
+  checkEntries(value.length, path || '(root)');
   return value;
 }
 
 interface StringRules {
-  /** Identifiers (ids, names, services) are trimmed and limited to 512 characters. */
+  /**
+   * Identifiers (ids, names, services) are trimmed, limited to 512 characters and free of
+   * control and bidirectional formatting characters.
+   */
   readonly identifier?: boolean;
 }
 
@@ -81,6 +98,8 @@ function checkText(text: string, path: string, rules: StringRules): string {
     if (trimmed.length > MAX_IDENTIFIER_LENGTH) {
       invalid(path, `is ${trimmed.length} characters long; the limit is ${MAX_IDENTIFIER_LENGTH}`);
     }
+    const problem = nameTextProblem(trimmed);
+    if (problem) invalid(path, problem, 'validate.text');
     return trimmed;
   }
   if (text.length > MAX_TEXT_LENGTH) {
@@ -146,13 +165,20 @@ function checkEntries(count: number, path: string): void {
   if (count > MAX_ENTRIES) invalid(path, `has ${count} entries; the limit is ${MAX_ENTRIES}`);
 }
 
+/** The entries of a producer's map; `__proto__` is refused, as a plain object would drop it. */
+function entriesOf(object: JsonObject, path: string): [string, unknown][] {
+  const entries = Object.entries(object);
+  checkEntries(entries.length, path);
+  for (const [k] of entries)
+    if (isReservedKey(k)) invalid(at(path, k), RESERVED_KEY_REASON, 'validate.reserved-key');
+  return entries;
+}
+
 /** A map of strings (Prometheus labels, Kubernetes labels); absent → {}. Other values are refused. */
 export function stringMap(parent: JsonObject, key: string, path: string): Record<string, string> {
   const value = parent[key];
   if (value === undefined || value === null) return {};
-  const object = asObject(value, at(path, key));
-  const entries = Object.entries(object);
-  checkEntries(entries.length, at(path, key));
+  const entries = entriesOf(asObject(value, at(path, key)), at(path, key));
   const out: Record<string, string> = {};
   for (const [k, v] of entries) {
     if (typeof v !== 'string') invalid(at(at(path, key), k), `expected a string, got ${describe(v)}`);
@@ -168,8 +194,7 @@ export function stringMap(parent: JsonObject, key: string, path: string): Record
  */
 export function scalarMap(value: JsonObject | undefined, path: string): Record<string, string> {
   if (!value) return {};
-  const entries = Object.entries(value);
-  checkEntries(entries.length, path);
+  const entries = entriesOf(value, path);
   const out: Record<string, string> = {};
   for (const [k, v] of entries) {
     if (typeof v === 'string') out[k] = checkText(v, at(path, k), {});
@@ -195,7 +220,7 @@ export function parseRfc3339(text: string): number | undefined {
     number,
     number,
   ];
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const daysInMonth = new Date(utcTime(year, month, 0)).getUTCDate();
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return undefined;
   if (hour > 23 || minute > 59 || second > 60) return undefined;
   const millis = m[7] ? Number(m[7].padEnd(3, '0').slice(0, 3)) : 0;
@@ -206,9 +231,15 @@ export function parseRfc3339(text: string): number | undefined {
     if (offsetHours > 23 || offsetMins > 59) return undefined;
     offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
-  const utc = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), millis);
-  // Date.UTC maps years 0–99 to 1900–1999; those are refused by the range check anyway.
+  const utc = utcTime(year, month - 1, day, hour, minute, Math.min(second, 59), millis);
   return utc - offsetMinutes * 60_000;
+}
+
+/** Date.UTC without its mapping of years 0–99 to 1900–1999: `0001-01-01` stays in year 1. */
+function utcTime(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0, ms = 0) {
+  const date = new Date(Date.UTC(2000, 0, 1, hour, minute, second, ms));
+  date.setUTCFullYear(year, monthIndex, day);
+  return date.getTime();
 }
 
 /** A timestamp text checked for format and for a plausible range around the receive time. */
@@ -242,7 +273,7 @@ export function requiredTimestamp(parent: JsonObject, key: string, path: string,
 
 /** A URL-ish text for links: only http(s) URLs are kept, anything else is ignored. */
 export function httpUrl(text: string | undefined): string | undefined {
-  return text !== undefined && /^https?:\/\/\S+$/i.test(text) ? text : undefined;
+  return text !== undefined && isHttpUrl(text) ? text : undefined;
 }
 
 /** Header value, names lower-cased by the caller (RawInput contract). */

@@ -592,7 +592,7 @@ describe('OTLP metrics normaliser: delta sums, gauges, histograms', () => {
     ]);
   });
 
-  it('keeps attribute keys that name Object.prototype members as ordinary labels', () => {
+  it('keeps attribute keys that name Object.prototype members as labels; `__proto__` is refused at validation, naming it', () => {
     const gauge: Json = {
       name: 'g',
       gauge: {
@@ -606,7 +606,14 @@ describe('OTLP metrics normaliser: delta sums, gauges, histograms', () => {
       ['__proto__', 'a'],
       ['constructor', 'b'],
     ]);
-    codec.validate('telemetry', batch);
+    // Decoding (Avro maps, plain objects) would drop `__proto__` silently downstream: refused here.
+    assert.throws(() => codec.validate('telemetry', batch), {
+      code: 'validate.reserved-key',
+      field: 'points[0].labels.__proto__',
+    });
+    const { __proto__: _dropped, ...kept } = Object.fromEntries(Object.entries(batch!.points[0]!.labels));
+    const withoutProto = { ...batch!, points: [{ ...batch!.points[0]!, labels: kept }] };
+    assert.deepEqual(codec.validate('telemetry', withoutProto).points[0]!.labels, { constructor: 'b' });
   });
 });
 

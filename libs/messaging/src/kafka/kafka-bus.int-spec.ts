@@ -7,7 +7,7 @@ import { testKafkaBrokers, uniqueTopic } from '#testing';
 import { DLQ_HEADER, parseDeadLetter } from '../dead-letter.js';
 import type { BatchHandler, InboundMessage } from '../port.js';
 import { installAsyncContext } from '#observability';
-import { checkAssignmentHook, checkReadBack } from '../testing/history-contract.js';
+import { checkAssignmentHook, checkExclusiveGroup, checkReadBack } from '../testing/history-contract.js';
 import { committedOffsets, endOffsets, withAdmin } from '../testing/kafka-offsets.js';
 import { deferred, kafkaTestConfig, text, valueOf, whenCount } from '../testing/test-support.js';
 import { KafkaBus, type KafkaBusOptions } from './kafka-bus.js';
@@ -58,6 +58,10 @@ describe('KafkaBus on a real broker', () => {
 
   it('runs the assignment hook before the first batch, retries it, and again on a rebalance', async () => {
     await checkAssignmentHook(bus, uniqueTopic('assigned'));
+  });
+
+  it('gives an exclusive group’s partitions to one member; the other takes over when it leaves', async () => {
+    await checkExclusiveGroup(bus, uniqueTopic('exclusive'));
   });
 
   it('creates missing topics with partitions and retention, and tolerates existing ones', async () => {

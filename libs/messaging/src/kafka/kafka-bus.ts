@@ -21,6 +21,7 @@ import { toKafkaMessage } from './kafka-messages.js';
 import { readBackFromKafka } from './read-back.js';
 import { KafkaSubscription, type KafkaBatchStats } from './kafka-subscription.js';
 import { silenceKafkajsTimeoutWarning } from './known-warnings.js';
+import { singleOwnerAssigner } from './single-owner-assigner.js';
 import { ensureKafkaTopics } from './topics.js';
 
 const { Kafka: KafkaClient, Partitioners } = kafkajs;
@@ -68,7 +69,11 @@ export class KafkaBus implements MessageBus {
     silenceKafkajsTimeoutWarning();
     this.kafka = new KafkaClient(kafkaClientConfig(config, logger));
     // Kafka's default partitioner (murmur2), the same one the in-memory bus uses.
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    // Idempotent: a send retried after a lost answer (a broker failing over) is written once.
+    this.producer = this.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: config.kafkaIdempotent,
+    });
     this.admin = this.kafka.admin();
     this.tuning = {
       ...DEFAULT_CONSUMER_TUNING,
@@ -99,6 +104,7 @@ export class KafkaBus implements MessageBus {
     await this.connect();
     await ensureKafkaTopics(this.admin, specs, {
       replicationFactor: this.config.topicReplication,
+      minInsyncReplicas: this.config.topicMinInsyncReplicas,
       retentionMs: this.config.topicRetentionMs,
     });
   }
@@ -114,15 +120,21 @@ export class KafkaBus implements MessageBus {
     await this.connect();
     const resolved = resolveSubscribeOptions(options, this.config.deadLetterTopic);
     const logger = this.logger.child({ groupId: resolved.groupId });
+    let owning = false;
+    const consumer = this.kafka.consumer({
+      groupId: resolved.groupId,
+      sessionTimeout: this.tuning.sessionTimeoutMs,
+      heartbeatInterval: this.tuning.heartbeatIntervalMs,
+      maxWaitTimeInMs: this.tuning.maxWaitTimeMs,
+      maxBytesPerPartition: this.tuning.maxBytesPerPartition,
+      ...(resolved.exclusive ? { partitionAssigners: [singleOwnerAssigner(() => owning)] } : {}),
+    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      owning = Object.values(payload.memberAssignment).some((partitions) => partitions.length > 0);
+    });
     const subscription = new KafkaSubscription(
       {
-        consumer: this.kafka.consumer({
-          groupId: resolved.groupId,
-          sessionTimeout: this.tuning.sessionTimeoutMs,
-          heartbeatInterval: this.tuning.heartbeatIntervalMs,
-          maxWaitTimeInMs: this.tuning.maxWaitTimeMs,
-          maxBytesPerPartition: this.tuning.maxBytesPerPartition,
-        }),
+        consumer,
         options: resolved,
         runner: new BatchRunner({
           system: 'kafka',

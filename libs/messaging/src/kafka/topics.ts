@@ -4,6 +4,7 @@ import type { TopicSpec } from '../port.js';
 
 export interface TopicDefaults {
   readonly replicationFactor: number;
+  readonly minInsyncReplicas?: number;
   readonly retentionMs: number;
 }
 
@@ -23,7 +24,12 @@ export async function ensureKafkaTopics(
         topic: spec.topic,
         numPartitions: spec.partitions,
         replicationFactor: defaults.replicationFactor,
-        configEntries: [{ name: 'retention.ms', value: String(spec.retentionMs ?? defaults.retentionMs) }],
+        configEntries: [
+          { name: 'retention.ms', value: String(spec.retentionMs ?? defaults.retentionMs) },
+          ...(defaults.minInsyncReplicas
+            ? [{ name: 'min.insync.replicas', value: String(defaults.minInsyncReplicas) }]
+            : []),
+        ],
       })),
     });
   } catch (error) {

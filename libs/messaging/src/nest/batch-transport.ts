@@ -17,7 +17,7 @@ export type BatchTransportStatus = 'connecting' | 'listening' | 'stopping' | 'st
 
 export interface BatchTransportOptions extends Pick<
   SubscribeOptions,
-  'fromBeginning' | 'deadLetterTopic' | 'maxBatchSize' | 'maxInFlightBatches' | 'onAssigned'
+  'fromBeginning' | 'deadLetterTopic' | 'maxBatchSize' | 'maxInFlightBatches' | 'onAssigned' | 'exclusive'
 > {
   readonly bus: MessageBus;
   /** The consumer group every topic of this transport is consumed by. */

@@ -123,3 +123,37 @@ export async function checkAssignmentHook(bus: MessageBus, topic: string): Promi
   assert.equal(partitionsOf(first).length, 2);
   await Promise.all([a.stop(), b.stop()]);
 }
+
+/** An exclusive group: one member owns every partition, the other stands by and takes over when it leaves. */
+export async function checkExclusiveGroup(bus: MessageBus, topic: string): Promise<void> {
+  await bus.ensureTopics([{ topic, partitions: 3 }]);
+  const groupId = `${topic}.exclusive`;
+  const handledBy = { a: 0, b: 0 };
+  const assigned = { a: [] as number[][], b: [] as number[][] };
+  const member = (name: 'a' | 'b') =>
+    bus.subscribe({
+      groupId,
+      topics: [topic],
+      exclusive: true,
+      handler: async (batch) => {
+        handledBy[name] += batch.messages.length;
+      },
+      onAssigned: async (assignment) => {
+        assigned[name].push([...(assignment.get(topic) ?? [])].sort());
+      },
+    });
+  const a = await member('a');
+  await eventually(() => assert.deepEqual(assigned.a.at(-1), [0, 1, 2]));
+  const b = await member('b');
+  await eventually(() => assert.ok(assigned.b.length >= 1, 'the standby was told its (empty) share'));
+  await bus.send(topic, keyed('first', 30));
+  await eventually(() => assert.equal(handledBy.a, 30));
+  assert.deepEqual(assigned.b.at(-1), [], 'the standby owns nothing');
+  assert.deepEqual(assigned.a.at(-1), [0, 1, 2], 'the owner keeps everything when a standby joins');
+  assert.equal(handledBy.b, 0);
+  await a.stop();
+  await eventually(() => assert.deepEqual(assigned.b.at(-1), [0, 1, 2], 'the standby took over'));
+  await bus.send(topic, keyed('second', 30));
+  await eventually(() => assert.equal(handledBy.b, 30));
+  await b.stop();
+}

@@ -3,7 +3,7 @@
 // with its last user) and refuses a second directory with an error that says why.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Session } from 'chdb';
+import type { Session } from 'chdb';
 import { StoreError } from '../port.js';
 import { SESSION_SETTINGS } from '../wire.js';
 
@@ -64,6 +64,8 @@ async function openSession(dir: string, database: string): Promise<Session> {
   await mkdir(dir, { recursive: true });
   let session: Session;
   try {
+    // Loaded on first use: service mode (a ClickHouse server) never needs the embedded engine.
+    const { Session } = await import('chdb');
     session = new Session(dir, { connectionArgs: engineArgs() });
   } catch (error) {
     throw new StoreError(`cannot open chDB at ${dir}: ${(error as Error).message}`, false, { cause: error });

@@ -12,3 +12,4 @@ export * from './dora.repository.js';
 export * from './recorder-intents.repository.js';
 export * from './retention.js';
 export * from './cluster-ddl.js';
+export * from './problem-history.repository.js';

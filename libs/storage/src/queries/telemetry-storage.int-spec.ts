@@ -149,7 +149,9 @@ describe('telemetry storage', () => {
   });
 
   it('retention follows configuration, idempotently, and drops expired partitions', async () => {
-    const now = Date.now();
+    // Retention runs on the engine's clock, so the ages are measured from it.
+    const [engine] = await store.query<{ now: string }>(`SELECT toUnixTimestamp64Milli(now64(3)) AS now`);
+    const now = Number(engine!.now);
     const old = points('retention', now - 10 * DAY, now - 10 * DAY + 10 * MINUTE, 1);
     const recent = points('retention', now - DAY, now - DAY + 10 * MINUTE, 2);
     await store.insert(TABLES.telemetryPoints, [...old, ...recent]);

@@ -39,5 +39,7 @@ export function fromIncidentCommandRow(row: StoredIncidentCommandRow): IncidentC
     at: dbTime(row.at),
     comment: row.comment,
     severity: row.severity as Severity | null,
+    // The stored incident it carried is the incident's own history, not the command's.
+    incident: null,
   };
 }

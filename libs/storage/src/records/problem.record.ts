@@ -26,6 +26,7 @@ interface ProblemColumns<Time, Int64, Bool> {
   readonly fix_change_id: string | null;
   readonly reopened: Bool;
   readonly actor: string | null;
+  readonly comment: string | null;
   readonly updated_at: Time;
   readonly team: string | null;
 }
@@ -54,6 +55,7 @@ export function toProblemRow(problem: Problem): ProblemRow {
     fix_change_id: problem.fixChangeId,
     reopened: problem.reopened,
     actor: problem.actor,
+    comment: problem.comment,
     updated_at: problem.updatedAt,
     team: problem.team,
   };
@@ -80,6 +82,7 @@ export function fromProblemRow(row: StoredProblemRow): Problem {
     fixChangeId: row.fix_change_id,
     reopened: dbBool(row.reopened),
     actor: row.actor,
+    comment: row.comment,
     updatedAt: dbTime(row.updated_at),
     team: row.team,
   };

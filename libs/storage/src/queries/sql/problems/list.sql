@@ -2,7 +2,8 @@
 -- ranked by impact, count or recency (orderBy = 'impact' | 'count' | 'last_seen'); a page.
 SELECT
     id, version, signature, status, title, template, services, members, count, first_seen, last_seen,
-    mttr_ms, impact, shared_factors, period_ms, workaround, fix_change_id, reopened, actor, updated_at, team
+    mttr_ms, impact, shared_factors, period_ms, workaround, fix_change_id, reopened, actor, comment, updated_at,
+    team
 FROM problems FINAL
 WHERE (empty({statuses:Array(String)}) OR has({statuses:Array(String)}, status))
   AND ({service:String} = '' OR has(services, {service:String}))

@@ -1,4 +1,4 @@
-// One subscriber of an in-memory consumer group: runs the batches its group hands it through
+// One subscriber of a one-process consumer group: runs the batches its group hands it through
 // the shared batch runner, at most `maxInFlightBatches` partitions at a time.
 import type { BatchOutcome, BatchRunner } from '../batch-runner.js';
 import { sleepUnlessAborted } from '../backoff.js';
@@ -6,18 +6,22 @@ import type { Assignment, PartitionBatch, Subscription } from '../port.js';
 import type { ConsumerGroup, GroupMember } from './consumer-group.js';
 import { Semaphore } from './semaphore.js';
 
-export interface MemorySubscriptionOptions {
+export interface LocalSubscriptionOptions {
   readonly topics: readonly string[];
   readonly fromBeginning: boolean;
   readonly maxBatchSize: number;
+  readonly maxBytes: number;
   readonly maxInFlightBatches: number;
+  readonly exclusive: boolean;
   readonly runner: BatchRunner;
 }
 
-export class MemorySubscription implements GroupMember, Subscription {
+export class LocalSubscription implements GroupMember, Subscription {
   readonly topics: ReadonlySet<string>;
   readonly fromBeginning: boolean;
   readonly maxBatchSize: number;
+  readonly maxBytes: number;
+  readonly exclusive: boolean;
   private readonly runner: BatchRunner;
   private readonly slots: Semaphore;
   private readonly stopping = new AbortController();
@@ -25,18 +29,24 @@ export class MemorySubscription implements GroupMember, Subscription {
 
   constructor(
     private readonly group: ConsumerGroup,
-    options: MemorySubscriptionOptions,
-    private readonly onStopped: (subscription: MemorySubscription) => void,
+    options: LocalSubscriptionOptions,
+    private readonly onStopped: (subscription: LocalSubscription) => void,
   ) {
     this.topics = new Set(options.topics);
     this.fromBeginning = options.fromBeginning;
     this.maxBatchSize = options.maxBatchSize;
+    this.maxBytes = options.maxBytes;
+    this.exclusive = options.exclusive;
     this.runner = options.runner;
     this.slots = new Semaphore(options.maxInFlightBatches);
   }
 
-  deliver(batch: PartitionBatch, commit: (next: string) => void): Promise<BatchOutcome> {
-    const task = this.handle(batch, commit);
+  acquireSlot(): Promise<(() => void) | undefined> {
+    return this.slots.acquire(this.stopping.signal);
+  }
+
+  deliver(batch: PartitionBatch, release: () => void, commit: (next: string) => void): Promise<BatchOutcome> {
+    const task = this.handle(batch, commit).finally(release);
     this.inFlight.add(task);
     const forget = () => this.inFlight.delete(task);
     task.then(forget, forget);
@@ -61,14 +71,9 @@ export class MemorySubscription implements GroupMember, Subscription {
   }
 
   private async handle(batch: PartitionBatch, commit: (next: string) => void): Promise<BatchOutcome> {
-    const release = await this.slots.acquire();
-    try {
-      if (this.stopping.signal.aborted) return { done: false };
-      const outcome = await this.runner.run(batch, this.stopping.signal);
-      if (outcome.done) commit(outcome.next);
-      return outcome;
-    } finally {
-      release();
-    }
+    if (this.stopping.signal.aborted) return { done: false };
+    const outcome = await this.runner.run(batch, this.stopping.signal);
+    if (outcome.done) commit(outcome.next);
+    return outcome;
   }
 }

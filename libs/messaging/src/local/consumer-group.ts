@@ -1,19 +1,26 @@
-// An in-memory consumer group: members share the partitions of the topics they subscribe to,
-// offsets are committed per partition, and a new member resumes from them. Each partition has
-// one pump that delivers its batches strictly one after another to whichever member owns the
-// partition *now*, so a rebalance waits only for the revoked partition's in-flight batch —
-// never for the others — and the next owner starts exactly at the committed offset.
+// A consumer group of a one-process bus: members share the partitions of the topics they
+// subscribe to, offsets are committed per partition (in the store), and a new member resumes
+// from them. Each partition has one pump that delivers its batches strictly one after another
+// to whichever member owns the partition *now*, so a rebalance waits only for the revoked
+// partition's in-flight batch — never for the others — and the next owner starts exactly at the
+// committed offset. A pump reads its batch only once its member has a free slot, so at most
+// `maxInFlightBatches` batches per member are in the heap at once, each at most `maxBytes`.
 import type { BatchOutcome } from '../batch-runner.js';
 import type { Assignment, PartitionBatch } from '../port.js';
-import type { PartitionLog } from './partition-log.js';
+import type { LogStore, StoredPartition } from './log-store.js';
 import { Wakeup } from './wakeup.js';
 
 export interface GroupMember {
   readonly topics: ReadonlySet<string>;
   readonly fromBeginning: boolean;
   readonly maxBatchSize: number;
-  /** Handles the batch; calls `commit` once its effects are durable, before resolving. */
-  deliver(batch: PartitionBatch, commit: (next: string) => void): Promise<BatchOutcome>;
+  readonly maxBytes: number;
+  /** One member owns every partition; the others stand by until it leaves. */
+  readonly exclusive: boolean;
+  /** Waits for a free batch slot; resolves undefined when the member stops meanwhile. */
+  acquireSlot(): Promise<(() => void) | undefined>;
+  /** Handles the batch in the slot it holds (releasing it); calls `commit` once its effects are durable. */
+  deliver(batch: PartitionBatch, release: () => void, commit: (next: string) => void): Promise<BatchOutcome>;
   /** Waits out handler-requested backpressure; resolves early when the member stops. */
   pause(ms: number): Promise<void>;
   /** The member's share of partitions changed (at joining, and when others join or leave). */
@@ -25,7 +32,6 @@ const keyOf = (topic: string, partition: number): PartitionKey => `${topic}\u000
 
 export class ConsumerGroup {
   private readonly members: GroupMember[] = [];
-  private readonly committed = new Map<PartitionKey, number>();
   /** Where a partition without a committed offset starts (earliest or latest at first fetch). */
   private readonly resetPositions = new Map<PartitionKey, number>();
   private readonly pumps = new Map<PartitionKey, Wakeup>();
@@ -34,7 +40,8 @@ export class ConsumerGroup {
 
   constructor(
     readonly groupId: string,
-    private readonly logsOf: (topic: string) => readonly PartitionLog[],
+    private readonly logsOf: (topic: string) => readonly StoredPartition[],
+    private readonly store: LogStore,
   ) {}
 
   join(member: GroupMember): void {
@@ -60,13 +67,17 @@ export class ConsumerGroup {
   }
 
   committedOffset(topic: string, partition: number): number | undefined {
-    return this.committed.get(keyOf(topic, partition));
+    return this.store.committedOffset(this.groupId, topic, partition);
   }
 
-  /** Partition p of a topic goes to the (p mod n)-th member subscribed to it, in join order. */
+  /**
+   * Partition p of a topic goes to the (p mod n)-th member subscribed to it, in join order; in an
+   * exclusive group every partition goes to the longest-standing member.
+   */
   ownerOf(topic: string, partition: number): GroupMember | undefined {
     const candidates = this.members.filter((m) => m.topics.has(topic));
-    return candidates.length === 0 ? undefined : candidates[partition % candidates.length];
+    if (candidates.length === 0) return undefined;
+    return candidates[0]!.exclusive ? candidates[0] : candidates[partition % candidates.length];
   }
 
   private membershipChanged(): void {
@@ -88,7 +99,7 @@ export class ConsumerGroup {
     for (const wakeup of this.pumps.values()) wakeup.notify();
   }
 
-  private async pump(log: PartitionLog): Promise<void> {
+  private async pump(log: StoredPartition): Promise<void> {
     const key = keyOf(log.topic, log.partition);
     const wakeup = new Wakeup();
     this.pumps.set(key, wakeup);
@@ -99,14 +110,26 @@ export class ConsumerGroup {
         // pump for the partition and starts a fresh one.
         const owner = this.ownerOf(log.topic, log.partition);
         if (!owner) return;
-        const position = this.position(log, owner);
-        const messages = log.read(position, owner.maxBatchSize);
+        if (this.position(log, owner) >= log.endOffset) {
+          await wakeup.wait();
+          continue;
+        }
+        const release = await owner.acquireSlot();
+        if (!release) continue; // the owner stopped: ask again who owns the partition now
+        if (this.ownerOf(log.topic, log.partition) !== owner) {
+          release();
+          continue;
+        }
+        const messages = log.read(this.position(log, owner), owner.maxBatchSize, owner.maxBytes);
         if (messages.length === 0) {
+          release();
           await wakeup.wait();
           continue;
         }
         const batch: PartitionBatch = { topic: log.topic, partition: log.partition, messages };
-        const outcome = await owner.deliver(batch, (next) => this.committed.set(key, Number(next)));
+        const outcome = await owner.deliver(batch, release, (next) =>
+          this.store.commit(this.groupId, log.topic, log.partition, Number(next)),
+        );
         if (outcome.done && outcome.pauseMs > 0) await owner.pause(outcome.pauseMs);
       }
     } finally {
@@ -115,9 +138,9 @@ export class ConsumerGroup {
     }
   }
 
-  private position(log: PartitionLog, owner: GroupMember): number {
+  private position(log: StoredPartition, owner: GroupMember): number {
     const key = keyOf(log.topic, log.partition);
-    const committed = this.committed.get(key);
+    const committed = this.committedOffset(log.topic, log.partition);
     if (committed !== undefined) return committed;
     let reset = this.resetPositions.get(key);
     if (reset === undefined) {
