@@ -74,6 +74,42 @@ describe('change attribution', () => {
     assert.equal(failed[0]!.changeId, 'elsewhere');
   });
 
+  it('a service the graph has never heard of is off every path of a symptom whose dependencies the graph knows completely', () => {
+    const failed = (): ChangeFacts => ({ verdict: { outcome: 'fail', summary: 'errors ×7' } });
+    // checkout's dependencies (payments, db) all come from the catalog: a failed change on a
+    // service nobody lists cannot be behind checkout's symptom, and "no change" wins.
+    const stranger = aChange({ id: 'stranger', service: 'elsewhere', startedAt: T0 - 5 * MINUTE });
+    const closed = attribute({
+      symptom: { service: 'checkout', onset: T0 },
+      changes: [stranger],
+      facts: failed,
+      graph,
+    });
+    assert.equal(closed[0]!.changeId, null);
+    assert.match(
+      closed[1]!.evidence.find((e) => e.factor === 'topology')!.detail,
+      /connects elsewhere and checkout in no way/,
+    );
+    // The same from the other side: every caller of payments is known, and the symptom's
+    // service is none of them.
+    const fromChange = attribute({
+      symptom: { service: 'elsewhere', onset: T0 },
+      changes: [aChange({ id: 'pay', service: 'payments', startedAt: T0 - 5 * MINUTE })],
+      facts: failed,
+      graph,
+    });
+    assert.equal(fromChange[0]!.changeId, null);
+    // A symptom on a service the graph knows nothing of, and a change it knows nothing of either:
+    // no evidence either way, and the failed verification leads.
+    const blind = attribute({
+      symptom: { service: 'nowhere', onset: T0 },
+      changes: [stranger],
+      facts: failed,
+      graph,
+    });
+    assert.equal(blind[0]!.changeId, 'stranger');
+  });
+
   it('depth weakens a dependency only a little: the change three hops down that failed beats a passing one a hop down', () => {
     const suspects = attribute({
       symptom: { service: 'frontend', onset: T0 + 6 * MINUTE },

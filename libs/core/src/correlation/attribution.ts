@@ -379,8 +379,18 @@ function placement(
   }
   if (change.service === symptom.service)
     return factor('topology', LIKELIHOOD.sameService, `the change is on ${symptom.service} itself`);
-  // With no path known, what the graph's silence is worth: how well it knows both services.
-  const known = Math.min(graph.coverage(symptom.service), graph.coverage(change.service));
+  // With no path known, what the graph's silence is worth: how well it knows both services, or
+  // every dependency of the symptom's service, or every caller of the changed one (then a
+  // service it has never heard of is not on a path either).
+  const both = Math.min(graph.coverage(symptom.service), graph.coverage(change.service));
+  const known =
+    both >= 1
+      ? both
+      : Math.max(
+          both,
+          graph.closedCoverage(symptom.service, 'downstream', s.maxHops),
+          graph.closedCoverage(change.service, 'upstream', s.maxHops),
+        );
   const unknown = blend(known, LIKELIHOOD.unrelated, 1);
   const relation = reach.get(change.service);
   const sureness = (r: Relation) =>

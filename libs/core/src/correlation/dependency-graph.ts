@@ -87,6 +87,20 @@ export class DependencyGraph {
     return 0;
   }
 
+  /**
+   * Whether the graph knows every path from a service in one direction (its dependencies, or its
+   * callers) within maxHops: the least coverage of the service and of each one reached. When it
+   * does, a service outside them is not connected that way, known to the graph or not.
+   */
+  closedCoverage(service: string, direction: 'downstream' | 'upstream', maxHops: number): number {
+    let least = this.coverage(service);
+    const next = direction === 'downstream' ? this.dependencies : this.dependents;
+    this.walk(service, next, maxHops, (node) => {
+      least = Math.min(least, this.coverage(node));
+    });
+    return least;
+  }
+
   /** How the changed service relates to the symptom's service, within `maxHops`. */
   relation(symptomService: string, changedService: string, maxHops: number): Relation {
     if (symptomService === changedService)
