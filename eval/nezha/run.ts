@@ -1,542 +1,410 @@
-// Nezha OnlineBoutique evaluation of the correlator (`npm run eval:nezha`, i.e.
-// node dist/eval/nezha/run.js [--explain] [--write] [--variants] [--seeds N] [--pod-only] [--day D]
-// [--seed N] [--decoys N] [--set verifierSetting=value …] [--ignore metricPattern …]).
+// Nezha-layout evaluation of post-deployment verification and change attribution
+// (`npm run eval:nezha -- [options]`, i.e. node dist/eval/nezha/run.js; --help lists them).
 //
-// Every injected fault of the Nezha RCA data (two days of OnlineBoutique, 56 faults) becomes a
-// change on its service at its injection time — a deployment for the code-level faults (`return`,
-// `exception`), an infrastructure change for cpu/network faults — and each fault gets decoy
-// changes (default two, seeded) on other services within ±10 minutes, on services not injected
-// within ±15 minutes of the decoy. The per-minute metrics of every pod (and the frontend's
-// user-facing view) and the per-edge median latencies as each caller measured them and as each
-// callee reported them (source_50/destination_50: the service-graph view, points labelled
-// client/server, which the verifier judges as telemetry of the server) are replayed as
-// telemetry, one batch per service per minute, together with
-// the changes in event-time order, through the real Correlator (DeploymentVerifier with default
-// settings unless --set overrides one, dependency graph from dependency.csv).
+//   --data DIR        a day folder, or a folder of day folders (default: the OnlineBoutique days
+//                     under $AFTERSHOCK_DATASETS/nezha-onlineboutique/rca_data)
+//   --front SERVICE   the entry service whose user-facing symptoms are attributed (default frontend)
+//   --graph FILE|none the call graph the correlator is given (default: each day's dependency.csv
+//                     when it has one; none: no graph, only what telemetry teaches)
+//   --json            print one JSON object with the out-of-sample figures instead of the report
 //
-// Scored per fault type and overall:
-// - detection: the injected change's own verification fails (an interim or the final look);
-// - delay: that fail verdict's decidedAt − injection time;
-// - attribution: a user-facing symptom on `frontend` at the detection time (or injection + 2
-//   min when undetected) is attributed with attribute() over all changes (injected + decoys,
-//   including earlier faults) with the verdicts known at that time (exactly the ChangeLog
-//   semantics the Correlator uses); top-1 when the injected change ranks first, top-3 within the
-//   first three, the "no change" alternative counting as a rank;
-// - decoys: the fail rate of decoys on services no fault touches during their window (should
-//   pass) — "touched" = the injected service or one of its transitive callers, injected from 6
-//   min before the decoy to the end of its observation.
-// --explain prints each fault's verdicts, metric reasons and ranking; --variants runs the fixed
-// list of settings/evidence variants (what was tried); --seeds N the spread over decoy seeds;
-// --pod-only replays the pod metrics alone (no edges); --write puts the tables into
-// eval/nezha/REPORT.md between the markers (then run prettier on it: it aligns the tables).
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+// Every injected fault becomes a change on its service at its injection time, with decoy
+// changes nearby (changes.ts); the day is replayed through the real correlator (replay.ts);
+// symptoms come from the data, as a user's stack raises them (../common/symptoms.ts), never
+// from label times; scoring in score.ts. Settings that are tuned (the alert rule's factor and
+// the attribution's hazard decay) are chosen on the other days: with two days or more each day
+// is reported with the settings that did best on the others (out of sample, the headline),
+// beside the settings that did best on itself (in sample). With one day: the defaults.
+import { join } from 'node:path';
 import { projectPath } from '#config';
-import type { Change, ChangeKind, Suspect, TelemetryBatch, TelemetryPoint, Verdict } from '#contracts';
+import { DEFAULT_VERIFIER_SETTINGS, type Edge, type VerifierSettings } from '#core';
+import { runCli, UsageError, type OptionSpecs, type ParsedOptions } from '../common/args.js';
+import { datasetsDir } from '../common/datasets.js';
+import { median, pct, writeSection } from '../common/report.js';
+import { buildChanges } from './changes.js';
+import { CODE_FAULTS, findDays, loadDay, readEdges, type NezhaDay } from './nezha-data.js';
+import { DEFAULT_KNOBS, replay, type Knobs } from './replay.js';
 import {
-  attribute,
-  ChangeLog,
-  Correlator,
-  DEFAULT_ATTRIBUTION,
-  DEFAULT_CORRELATOR_SETTINGS,
-  DEFAULT_VERIFIER_SETTINGS,
-  DependencyGraph,
-  DeploymentVerifier,
-  type CorrelatorInput,
-  type Edge,
-  type VerifierSettings,
-  completeChange,
-} from '#core';
-import {
-  CODE_FAULTS,
-  loadDay,
-  nezhaDays,
-  unitOf,
-  type Fault,
-  type FaultType,
-  type NezhaDay,
-} from './nezha-data.js';
+  scoreDay,
+  tune,
+  type DayScore,
+  type FaultScore,
+  type ScoreSetup,
+  type SymptomChoice,
+} from './score.js';
 
 const MINUTE = 60_000;
-const SYMPTOM_SERVICE = 'frontend';
-/** Decoys lie within ±this of their fault. */
-const DECOY_SPREAD_MS = 10 * MINUTE;
-/** …on services with no injection within ±this of the decoy. */
-const DECOY_EXCLUSION_MS = 15 * MINUTE;
-/** A fault injected this long before a decoy can still show in the decoy's observation. */
-const EFFECT_CARRYOVER_MS = 6 * MINUTE;
-const UNDETECTED_SYMPTOM_AFTER_MS = 2 * MINUTE;
-const FAULT_TYPES: readonly FaultType[] = [
-  'return',
-  'exception',
-  'cpu_contention',
-  'cpu_consumed',
-  'network_delay',
-];
+
+const OPTIONS: OptionSpecs = {
+  data: { kind: 'string', help: 'a Nezha-layout day folder or a folder of them' },
+  front: { kind: 'string', help: 'the entry service (default frontend)' },
+  graph: {
+    kind: 'string',
+    help: "call graph file (Source,Target CSV) or 'none' (default: each day's dependency.csv)",
+  },
+  json: { kind: 'flag', help: 'print the out-of-sample figures as one JSON object' },
+  symptoms: { kind: 'string', help: 'symptom sources: either (default), alert, anomaly' },
+  seed: { kind: 'number', help: 'decoy seed (default 1)' },
+  seeds: { kind: 'number', help: 'also report the spread over decoy seeds 1…N' },
+  decoys: { kind: 'number', help: 'decoys per fault (default 2)' },
+  'no-edges': { kind: 'flag', help: 'do not replay the per-edge latency files' },
+  set: { kind: 'list', help: 'verifier setting key=value (repeatable)' },
+  ignore: { kind: 'list', help: 'metric name pattern not judged on any service (repeatable)' },
+  explain: { kind: 'flag', help: "print every fault's verdicts, symptom and ranking" },
+  variants: { kind: 'flag', help: 'also run the fixed list of verifier variants' },
+  write: { kind: 'flag', help: 'write the report sections into eval/nezha/REPORT.md' },
+  help: { kind: 'flag', help: 'this text' },
+};
 
 interface Options {
-  readonly days: readonly string[];
+  readonly data: string;
+  readonly front: string;
+  /** undefined: each day's own dependency.csv. */
+  readonly graph: string | 'none' | undefined;
+  readonly sources: SymptomChoice;
   readonly seed: number;
-  /** Also rerun with seeds 1…seeds (decoy placement) and print the spread of the figures. */
-  readonly seeds: number;
   readonly decoys: number;
-  readonly explain: boolean;
-  /** Also run the fixed list of VARIANTS (settings and evidence) and tabulate them. */
-  readonly variants: boolean;
-  readonly write: boolean;
-  readonly verifier: Partial<VerifierSettings>;
-  /** Replay the per-edge latencies (source_50/destination_50), as the callers' service-graph telemetry. */
   readonly edges: boolean;
-  /** Metric name patterns not judged on any service (VerifierSettings.services[*].ignore). */
+  readonly verifier: Partial<VerifierSettings>;
   readonly ignore: readonly string[];
 }
 
-interface ChangeRecord {
-  readonly change: Change;
-  /** The fault this change injects, or (decoys) the fault it was placed near. */
-  readonly fault: Fault;
-  readonly decoy: boolean;
-}
-
-interface FaultResult {
-  readonly fault: Fault;
-  readonly change: Change;
-  readonly firstFail: Verdict | undefined;
-  readonly last: Verdict | undefined;
-  readonly symptomAt: number;
-  readonly ranking: Suspect[];
-  /** 1-based rank of the injected change; Infinity when it is not a candidate. */
-  readonly rank: number;
-  readonly decoys: DecoyResult[];
-}
-
-interface DecoyResult {
-  readonly record: ChangeRecord;
-  /** Some fault could show on its service during its window. */
-  readonly touched: boolean;
-  readonly outcome: 'pass' | 'fail' | 'inconclusive' | 'none';
-  readonly verdict: Verdict | undefined;
-}
-
-interface DayRun {
-  readonly day: NezhaDay;
-  readonly faults: FaultResult[];
-  readonly decoys: DecoyResult[];
-  readonly stats: { points: number; batches: number; verdicts: number; incidents: number; ms: number };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Changes: the injected faults and the seeded decoys.
-
-/** mulberry32: small, seeded, good enough for placing decoys. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Neutral ids: attribute() breaks exact ties by id, which must not favour either kind of change. */
-function changeId(service: string, at: number, salt: string): string {
-  return 'chg_' + createHash('sha256').update(`${service}\n${at}\n${salt}`).digest('hex').slice(0, 12);
-}
-
-function changeOf(service: string, at: number, kind: ChangeKind, salt: string): Change {
-  return completeChange({
-    id: changeId(service, at, salt),
-    source: 'nezha-eval',
-    kind,
-    service,
-    version: kind === 'deployment' ? `build-${salt}` : null,
-    startedAt: at,
-    finishedAt: at,
-  });
-}
-
-function kindOf(type: FaultType): ChangeKind {
-  return CODE_FAULTS.includes(type) ? 'deployment' : 'infrastructure';
-}
-
-export function buildChanges(day: NezhaDay, seed: number, decoysPerFault: number): ChangeRecord[] {
-  const rng = random(seed ^ Number(day.day.replaceAll('-', '')));
-  const records: ChangeRecord[] = [];
-  const decoyKinds: ChangeKind[] = ['deployment', 'deployment', 'config', 'infrastructure'];
-  for (const fault of day.faults) {
-    records.push({
-      change: changeOf(fault.service, fault.at, kindOf(fault.type), fault.id),
-      fault,
-      decoy: false,
-    });
-    const used = new Set<string>();
-    for (let k = 0; k < decoysPerFault; k++) {
-      const at = Math.round(fault.at + (2 * rng() - 1) * DECOY_SPREAD_MS);
-      const eligible = day.services.filter(
-        (s) =>
-          !used.has(s) &&
-          !day.faults.some((f) => f.service === s && Math.abs(f.at - at) <= DECOY_EXCLUSION_MS),
-      );
-      const kind = decoyKinds[Math.floor(rng() * decoyKinds.length)]!;
-      if (eligible.length === 0) continue;
-      const service = eligible[Math.floor(rng() * eligible.length)]!;
-      used.add(service);
-      records.push({ change: changeOf(service, at, kind, `${fault.id}/decoy${k + 1}`), fault, decoy: true });
-    }
+function readOptions(o: ParsedOptions): Options {
+  const verifier: Record<string, unknown> = {};
+  for (const kv of o.list('set')) {
+    const [key, raw] = kv.split('=');
+    if (!key || raw === undefined || !(key in DEFAULT_VERIFIER_SETTINGS))
+      throw new UsageError(`--set needs key=value with a verifier setting, got ${kv}`);
+    verifier[key] =
+      raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
   }
-  return records.sort((a, b) => a.change.startedAt - b.change.startedAt);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Replay.
-
-function telemetry(day: NezhaDay): TelemetryBatch[] {
-  const batches = new Map<string, { service: string; at: number; points: TelemetryPoint[] }>();
-  for (const row of day.rows) {
-    const minute = Math.floor(row.at / MINUTE) * MINUTE;
-    const key = `${row.service}@${minute}`;
-    let batch = batches.get(key);
-    if (!batch) batches.set(key, (batch = { service: row.service, at: row.at, points: [] }));
-    batch.at = Math.max(batch.at, row.at);
-    for (const [metric, value] of row.values) {
-      const labelled = /^(.*)\{(.*)\}$/.exec(metric);
-      const name = labelled ? labelled[1]! : metric;
-      const labels = labelled
-        ? Object.fromEntries(labelled[2]!.split(',').map((kv) => kv.split('=') as [string, string]))
-        : {};
-      batch.points.push({ metric: name, value, timestamp: row.at, unit: unitOf(name), labels });
-    }
-  }
-  return [...batches.entries()]
-    .sort(([, a], [, b]) => a.at - b.at || a.service.localeCompare(b.service))
-    .map(([key, b]) => ({
-      id: key,
-      service: b.service,
-      environment: 'production',
-      points: b.points,
-      resource: { source: 'nezha' },
-    }));
-}
-
-function replay(day: NezhaDay, records: readonly ChangeRecord[], settings: Partial<VerifierSettings>) {
-  const started = performance.now();
-  const batches = telemetry(day);
-  const events: { at: number; order: number; input: CorrelatorInput }[] = [];
-  batches.forEach((batch) =>
-    events.push({
-      at: Math.max(...batch.points.map((p) => p.timestamp)),
-      order: events.length,
-      input: { type: 'telemetry', batch },
-    }),
-  );
-  records.forEach((r) =>
-    events.push({
-      at: r.change.startedAt,
-      order: events.length,
-      input: { type: 'change', change: r.change },
-    }),
-  );
-  events.sort((a, b) => a.at - b.at || a.order - b.order);
-
-  const correlator = new Correlator(
-    new DeploymentVerifier(settings),
-    undefined,
-    DEFAULT_CORRELATOR_SETTINGS,
-    day.edges,
-  );
-  const verdicts = new Map<string, Verdict[]>();
-  const incidents = new Set<string>();
-  let verdictCount = 0;
-  const collect = (outputs: ReturnType<Correlator['process']>) => {
-    for (const o of outputs) {
-      if (o.type === 'verdict') {
-        verdictCount++;
-        const list = verdicts.get(o.verdict.changeId) ?? [];
-        list.push(o.verdict);
-        verdicts.set(o.verdict.changeId, list);
-      } else if (o.type === 'incident') incidents.add(o.incident.id);
-    }
-  };
-  for (const e of events) collect(correlator.process(e.input));
-  collect(correlator.advanceTo(day.end + 3 * 3_600_000));
+  const sources = o.string('symptoms') ?? 'either';
+  if (!['either', 'alert', 'anomaly'].includes(sources))
+    throw new UsageError(`--symptoms must be either, alert or anomaly, got ${sources}`);
   return {
-    verdicts,
-    stats: {
-      points: batches.reduce((n, b) => n + b.points.length, 0),
-      batches: batches.length,
-      verdicts: verdictCount,
-      incidents: incidents.size,
-      ms: performance.now() - started,
-    },
+    data: o.string('data') ?? join(datasetsDir(), 'nezha-onlineboutique', 'rca_data'),
+    front: o.string('front') ?? 'frontend',
+    graph: o.string('graph'),
+    sources: sources as SymptomChoice,
+    seed: o.number('seed') ?? 1,
+    decoys: o.number('decoys') ?? 2,
+    edges: !o.flag('no-edges'),
+    verifier: verifier as Partial<VerifierSettings>,
+    ignore: o.list('ignore'),
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Scoring.
+interface LoadedDay {
+  readonly day: NezhaDay;
+  /** The graph the correlator is given, and where it came from. */
+  readonly edges: readonly Edge[];
+  readonly graphFile: string | null;
+  /** The graph decoys are judged "touched" by: the given one, else the day's own, else edges seen in telemetry. */
+  readonly truthEdges: readonly Edge[] | null;
+}
 
-/** The ranking the Correlator would give a symptom on `frontend` at `at`, with the verdicts known by then. */
-function attributeAt(
-  at: number,
-  records: readonly ChangeRecord[],
-  verdicts: ReadonlyMap<string, Verdict[]>,
-  graph: DependencyGraph,
-): Suspect[] {
-  const log = new ChangeLog(Number.POSITIVE_INFINITY);
-  for (const r of records) log.add(r.change);
-  const known = [...verdicts.values()].flat().filter((v) => v.decidedAt <= at);
-  known.sort((a, b) => a.decidedAt - b.decidedAt || a.look - b.look);
-  for (const v of known) log.recordVerdict(v);
-  const { lookbackMs, skewMs } = DEFAULT_ATTRIBUTION;
-  return attribute({
-    symptom: { service: SYMPTOM_SERVICE, onset: at },
-    changes: log.between(at - lookbackMs, at + skewMs),
-    facts: (c) => log.facts(c),
-    graph,
-    settings: DEFAULT_ATTRIBUTION,
+function loadDays(o: Options): LoadedDay[] {
+  return findDays(o.data).map((dir) => {
+    const day = loadDay(dir, { front: o.front, edges: o.edges });
+    if (!day.services.includes(o.front))
+      throw new UsageError(`${day.day}: no service ${o.front}; --front one of ${day.services.join(', ')}`);
+    const graphFile = o.graph === 'none' ? null : (o.graph ?? day.dependencyFile);
+    const edges = graphFile ? readEdges(graphFile, day.services) : [];
+    const own = day.dependencyFile ? readEdges(day.dependencyFile, day.services) : null;
+    return { day, edges, graphFile, truthEdges: graphFile ? edges : own };
   });
 }
 
-/** Services a fault on `service` can show on: itself and its transitive callers. */
-function reach(service: string, edges: readonly Edge[]): Set<string> {
-  const out = new Set([service]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const e of edges) {
-      if (out.has(e.to) && !out.has(e.from)) {
-        out.add(e.from);
-        grew = true;
-      }
-    }
-  }
-  return out;
-}
-
-function outcomeOf(list: readonly Verdict[] | undefined): {
-  outcome: DecoyResult['outcome'];
-  verdict: Verdict | undefined;
-} {
-  if (!list || list.length === 0) return { outcome: 'none', verdict: undefined };
-  const fail = list.find((v) => v.outcome === 'fail');
-  if (fail) return { outcome: 'fail', verdict: fail };
-  const final = list.find((v) => v.final) ?? list.at(-1)!;
-  return { outcome: final.final ? final.outcome : 'none', verdict: final };
-}
-
-export function runDay(day: NezhaDay, options: Options): DayRun {
-  const records = buildChanges(day, options.seed, options.decoys);
-  const settings: Partial<VerifierSettings> =
-    options.ignore.length > 0
+/** One replay per day for one decoy seed and verifier setting; scoring is cheap and done per knob setting. */
+function replayDays(days: readonly LoadedDay[], o: Options, seed = o.seed): ScoreSetup[] {
+  const verifier: Partial<VerifierSettings> =
+    o.ignore.length > 0
       ? {
-          ...options.verifier,
-          services: Object.fromEntries(day.services.map((s) => [s, { ignore: options.ignore }])),
+          ...o.verifier,
+          services: Object.fromEntries(
+            days.flatMap((d) => d.day.services).map((s) => [s, { ignore: [...o.ignore] }]),
+          ),
         }
-      : options.verifier;
-  const { verdicts, stats } = replay(day, records, settings);
-  const graph = new DependencyGraph(day.edges);
+      : o.verifier;
   const observationMs =
-    (options.verifier.observationMs ?? DEFAULT_VERIFIER_SETTINGS.observationMs) +
-    (options.verifier.graceMs ?? DEFAULT_VERIFIER_SETTINGS.graceMs);
-  const reaches = new Map(day.services.map((s) => [s, reach(s, day.edges)]));
+    (o.verifier.observationMs ?? DEFAULT_VERIFIER_SETTINGS.observationMs) +
+    (o.verifier.graceMs ?? DEFAULT_VERIFIER_SETTINGS.graceMs);
+  return days.map(({ day, edges, truthEdges }) => {
+    const records = buildChanges(day, seed, o.decoys);
+    const result = replay({ day, front: o.front, records, edges, verifier });
+    const s = result.stats;
+    process.stderr.write(
+      `${day.day}: ${day.faults.length} faults, ${records.length - day.faults.length} decoys, ${s.points.toLocaleString('en-US')} points in ` +
+        `${s.batches.toLocaleString('en-US')} batches → ${s.verdicts} verdicts, ${result.symptoms.length} symptom readings (${(s.ms / 1000).toFixed(1)} s)\n`,
+    );
+    return { day, records, result, sources: o.sources, front: o.front, truthEdges, observationMs };
+  });
+}
 
-  const decoys: DecoyResult[] = records
-    .filter((r) => r.decoy)
-    .map((record) => {
-      const t = record.change.startedAt;
-      const touched = day.faults.some(
-        (f) =>
-          f.at >= t - EFFECT_CARRYOVER_MS &&
-          f.at <= t + observationMs &&
-          reaches.get(f.service)!.has(record.change.service),
-      );
-      return { record, touched, ...outcomeOf(verdicts.get(record.change.id)) };
-    });
+interface Evaluation {
+  /** Each day with the knobs tuned on the other days (with one day: the defaults). */
+  readonly outOfSample: DayScore[];
+  /** Each day with the knobs tuned on itself. */
+  readonly inSample: DayScore[];
+}
 
-  const faults = records
-    .filter((r) => !r.decoy)
-    .map((r): FaultResult => {
-      const list = verdicts.get(r.change.id) ?? [];
-      const firstFail = list.find((v) => v.outcome === 'fail');
-      const symptomAt = firstFail ? firstFail.decidedAt : r.fault.at + UNDETECTED_SYMPTOM_AFTER_MS;
-      const ranking = attributeAt(symptomAt, records, verdicts, graph);
-      const index = ranking.findIndex((s) => s.changeId === r.change.id);
-      return {
-        fault: r.fault,
-        change: r.change,
-        firstFail,
-        last: list.at(-1),
-        symptomAt,
-        ranking,
-        rank: index >= 0 ? index + 1 : Number.POSITIVE_INFINITY,
-        decoys: decoys.filter((d) => d.record.fault === r.fault),
-      };
-    });
-  return { day, faults, decoys, stats };
+function evaluate(setups: readonly ScoreSetup[]): Evaluation {
+  const outOfSample = setups.map((s, i) => {
+    const others = setups.filter((_, j) => j !== i);
+    return scoreDay(s, others.length > 0 ? tune(others) : DEFAULT_KNOBS);
+  });
+  const inSample = setups.map((s) => scoreDay(s, tune([s])));
+  return { outOfSample, inSample };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reporting.
+// Figures.
 
 interface Summary {
   readonly name: string;
   readonly n: number;
   readonly detected: number;
   readonly medianDelayMin: number;
+  readonly raised: number;
   readonly top1: number;
   readonly top3: number;
+  readonly top1Raised: number;
+  readonly latest: number;
+  readonly shift: number;
 }
 
-function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function summarise(name: string, results: readonly FaultResult[]): Summary {
-  const delays = results
-    .filter((r) => r.firstFail)
-    .map((r) => (r.firstFail!.decidedAt - r.fault.at) / MINUTE);
+function summarise(name: string, faults: readonly FaultScore[]): Summary {
+  const delays = faults.filter((r) => r.firstFail).map((r) => (r.firstFail!.decidedAt - r.fault.at) / MINUTE);
   return {
     name,
-    n: results.length,
-    detected: results.filter((r) => r.firstFail).length,
+    n: faults.length,
+    detected: faults.filter((r) => r.firstFail).length,
     medianDelayMin: median(delays),
-    top1: results.filter((r) => r.rank === 1).length,
-    top3: results.filter((r) => r.rank <= 3).length,
+    raised: faults.filter((r) => r.symptom).length,
+    top1: faults.filter((r) => r.rank === 1).length,
+    top3: faults.filter((r) => r.rank <= 3).length,
+    top1Raised: faults.filter((r) => r.symptom && r.rank === 1).length,
+    latest: faults.filter((r) => r.latestHit).length,
+    shift: faults.filter((r) => r.shiftHit).length,
   };
 }
 
-const pct = (k: number, n: number) => (n > 0 ? `${((100 * k) / n).toFixed(0)}%` : '–');
-const num = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
-const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
-
-function summaryRows(results: readonly FaultResult[]): Summary[] {
-  const code = results.filter((r) => CODE_FAULTS.includes(r.fault.type));
-  return [
-    ...FAULT_TYPES.map((t) =>
-      summarise(
-        t,
-        results.filter((r) => r.fault.type === t),
-      ),
-    ),
-    summarise('code-level (return + exception)', code),
-    summarise(
-      'cpu/network',
-      results.filter((r) => !CODE_FAULTS.includes(r.fault.type)),
-    ),
-    summarise('**all**', results),
-  ];
+function cleanDecoys(scores: readonly DayScore[]) {
+  const clean = scores.flatMap((s) => s.decoys).filter((d) => !d.touched);
+  return { clean: clean.length, failing: clean.filter((d) => d.outcome === 'fail').length };
 }
 
-function decoyLine(decoys: readonly DecoyResult[]): string {
-  const count = (list: readonly DecoyResult[], o: DecoyResult['outcome']) =>
-    list.filter((d) => d.outcome === o).length;
+export interface NezhaFigures {
+  readonly data: string;
+  readonly front: string;
+  readonly graph: string;
+  readonly faults: number;
+  readonly detected: number;
+  readonly codeLevelFaults: number;
+  readonly codeLevelDetected: number;
+  readonly top1: number;
+  readonly top3: number;
+  readonly medianDelayMin: number | null;
+  readonly cleanDecoys: number;
+  readonly cleanDecoysFailing: number;
+}
+
+function graphUsed(days: readonly LoadedDay[]): string {
+  const files = [...new Set(days.map((d) => d.graphFile ?? 'none'))];
+  return files.join(', ');
+}
+
+function figures(o: Options, days: readonly LoadedDay[], scores: readonly DayScore[]): NezhaFigures {
+  const faults = scores.flatMap((s) => s.faults);
+  const all = summarise('all', faults);
+  const code = summarise(
+    'code',
+    faults.filter((f) => CODE_FAULTS.includes(f.fault.type)),
+  );
+  const decoys = cleanDecoys(scores);
+  return {
+    data: o.data,
+    front: o.front,
+    graph: graphUsed(days),
+    faults: all.n,
+    detected: all.detected,
+    codeLevelFaults: code.n,
+    codeLevelDetected: code.detected,
+    top1: all.n > 0 ? all.top1 / all.n : 0,
+    top3: all.n > 0 ? all.top3 / all.n : 0,
+    medianDelayMin: Number.isFinite(all.medianDelayMin) ? all.medianDelayMin : null,
+    cleanDecoys: decoys.clean,
+    cleanDecoysFailing: decoys.failing,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report.
+
+const num = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
+const knobText = (k: Knobs) => `alert factor ${k.alertFactor}, hazard decay ${k.hazardDecayMs / MINUTE} min`;
+
+function summaryTable(faults: readonly FaultScore[]): string[] {
+  const types = [...new Set(faults.map((f) => f.fault.type))].sort();
+  const rows = [
+    ...types.map((t) =>
+      summarise(
+        t,
+        faults.filter((f) => f.fault.type === t),
+      ),
+    ),
+    summarise(
+      'code-level (return + exception)',
+      faults.filter((f) => CODE_FAULTS.includes(f.fault.type)),
+    ),
+    summarise('**all**', faults),
+  ];
+  const lines = [
+    '| fault type | faults | detected | median delay (min) | symptom raised | top-1 (all faults) | top-1 (raised) | top-3 (all) | latest-change floor | median-shift floor |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const s of rows)
+    lines.push(
+      `| ${s.name} | ${s.n} | ${s.detected} (${pct(s.detected, s.n)}) | ${num(s.medianDelayMin)} | ${s.raised} | ${pct(s.top1, s.n)} (${s.top1}) | ` +
+        `${pct(s.top1Raised, s.raised)} (${s.top1Raised}/${s.raised}) | ${pct(s.top3, s.n)} | ${pct(s.latest, s.raised)} | ${pct(s.shift, s.raised)} |`,
+    );
+  return lines;
+}
+
+function decoyLine(scores: readonly DayScore[]): string {
+  const decoys = scores.flatMap((s) => s.decoys);
+  const count = (list: typeof decoys, o: string) => list.filter((d) => d.outcome === o).length;
   const clean = decoys.filter((d) => !d.touched);
   const touched = decoys.filter((d) => d.touched);
   return (
     `${decoys.length} decoys: ${clean.length} on services no fault touches during their window → ` +
-    `${count(clean, 'fail')} fail (false-fail rate ${pct(count(clean, 'fail'), clean.length)}), ${count(clean, 'pass')} pass, ` +
+    `${count(clean, 'fail')} fail (${pct(count(clean, 'fail'), clean.length, 1)}), ${count(clean, 'pass')} pass, ` +
     `${count(clean, 'inconclusive') + count(clean, 'none')} inconclusive; ${touched.length} on a faulty service's caller (or the service itself) during a fault → ` +
     `${count(touched, 'fail')} fail, ${count(touched, 'pass')} pass, ${count(touched, 'inconclusive') + count(touched, 'none')} inconclusive`
   );
 }
 
-export function markdown(runs: readonly DayRun[], options: Options): string {
-  const results = runs.flatMap((r) => r.faults);
-  const decoys = runs.flatMap((r) => r.decoys);
-  const rows = summaryRows(results);
+function markdown(o: Options, days: readonly LoadedDay[], e: Evaluation): string {
   const lines: string[] = [];
-  const overrides =
-    (Object.keys(options.verifier).length > 0
-      ? `with ${JSON.stringify(options.verifier)}`
-      : 'with its default settings') +
-    (options.ignore.length > 0
-      ? `, ignoring metrics ${options.ignore.map((p) => `/${p}/`).join(', ')}`
-      : '') +
-    (options.edges
-      ? '; pod metrics and per-edge latencies (source_50/destination_50, service-graph points labelled client/server)'
-      : '; pod metrics only');
+  const f = figures(o, days, e.outOfSample);
+  const hours = days.reduce((h, d) => h + (d.day.end - d.day.start) / 3_600_000, 0);
   lines.push(
-    `Days ${runs.map((r) => `${r.day.day} (${r.day.faults.length} faults)`).join(', ')}; ${options.decoys} decoys per fault (seed ${options.seed}); ` +
-      `DeploymentVerifier ${overrides}; attribution with DEFAULT_ATTRIBUTION.`,
+    `Days ${days.map((d) => `${d.day.day} (${d.day.faults.length} faults)`).join(', ')}; entry service \`${o.front}\`; graph: ${f.graph}; ` +
+      `symptoms: ${o.sources === 'either' ? 'alert rule or anomaly detector, whichever is first' : o.sources}; ${o.decoys} decoys per fault (seed ${o.seed}); ` +
+      `DeploymentVerifier ${Object.keys(o.verifier).length > 0 ? `with ${JSON.stringify(o.verifier)}` : 'with its default settings'}` +
+      `${o.ignore.length > 0 ? `, ignoring ${o.ignore.map((p) => `/${p}/`).join(', ')}` : ''}; ${o.edges ? 'per-edge latencies replayed where present' : 'no per-edge latencies'}.`,
   );
   lines.push('');
-  lines.push('| fault type | faults | detected | detection rate | median delay (min) | top-1 | top-3 |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|');
-  for (const s of rows) {
+  if (days.length > 1) {
     lines.push(
-      `| ${s.name} | ${s.n} | ${s.detected} | ${pct(s.detected, s.n)} | ${num(s.medianDelayMin)} | ${pct(s.top1, s.n)} (${s.top1}) | ${pct(s.top3, s.n)} (${s.top3}) |`,
+      'Tuned settings, chosen on the other day(s) for each reported day (out of sample), and on the day itself (in sample):',
+    );
+    lines.push('');
+    lines.push(
+      '| reported day | tuned on | settings | top-1 out of sample | top-1 in sample (its own best settings) |',
+    );
+    lines.push('|---|---|---|---:|---:|');
+    e.outOfSample.forEach((s, i) => {
+      const ins = e.inSample[i]!;
+      const n = s.faults.length;
+      lines.push(
+        `| ${s.day.day} | ${days
+          .filter((_, j) => j !== i)
+          .map((d) => d.day.day)
+          .join(', ')} | ${knobText(s.knobs)} | ` +
+          `${pct(s.faults.filter((x) => x.rank === 1).length, n)} | ${pct(ins.faults.filter((x) => x.rank === 1).length, n)} (${knobText(ins.knobs)}) |`,
+      );
+    });
+    lines.push('');
+  }
+  lines.push(
+    `Out of sample${days.length > 1 ? ' (each day with the settings tuned on the other)' : ' (default settings)'}:`,
+  );
+  lines.push('');
+  const faults = e.outOfSample.flatMap((s) => s.faults);
+  lines.push(...summaryTable(faults));
+  lines.push('');
+  for (const s of e.outOfSample) {
+    const one = summarise(s.day.day, s.faults);
+    const d = cleanDecoys([s]);
+    lines.push(
+      `- ${s.day.day}: detected ${one.detected}/${one.n}, top-1 ${pct(one.top1, one.n)} (${pct(one.top1Raised, one.raised)} of ${one.raised} with a symptom), ` +
+        `code-level ${
+          summarise(
+            '',
+            s.faults.filter((x) => CODE_FAULTS.includes(x.fault.type)),
+          ).detected
+        }/${s.faults.filter((x) => CODE_FAULTS.includes(x.fault.type)).length}, ` +
+        `clean decoys failing ${d.failing}/${d.clean}, symptoms raised away from any fault: ${s.strayAlerts}.`,
     );
   }
   lines.push('');
-  const detected = results.filter((r) => r.firstFail);
-  const missed = results.filter((r) => !r.firstFail);
+  lines.push(decoyLine(e.outOfSample) + '.');
   lines.push(
-    `Attribution by detection: top-1 ${pct(detected.filter((r) => r.rank === 1).length, detected.length)} of the ${detected.length} detected faults ` +
-      `(symptom at the fail verdict), ${pct(missed.filter((r) => r.rank === 1).length, missed.length)} of the ${missed.length} undetected ones (symptom at injection + 2 min, no verdict yet).`,
+    `Symptoms raised away from every fault: ${e.outOfSample.reduce((n, s) => n + s.strayAlerts, 0)} in ${num(hours, 0)} hours of data.`,
   );
   lines.push('');
-  lines.push(decoyLine(decoys) + '.');
-  lines.push('');
-  const all = rows.at(-1)!;
-  const code = rows.find((r) => r.name.startsWith('code-level'))!;
-  lines.push('| goal | target | result | met |');
+  lines.push('| goal (out of sample) | target | result | met |');
   lines.push('|---|---|---|---|');
+  const clean = cleanDecoys(e.outOfSample);
   lines.push(
-    `| code-level faults detected | all | ${code.detected} of ${code.n} | ${code.detected === code.n ? 'yes' : 'no'} |`,
+    `| top-1 over all faults | ≥ 90% | ${pct(f.top1 * f.faults, f.faults)} | ${f.top1 >= 0.9 ? 'yes' : 'no'} |`,
   );
   lines.push(
-    `| top-1 over all faults | ≥ 90% | ${pct(all.top1, all.n)} | ${all.top1 / all.n >= 0.9 ? 'yes' : 'no'} |`,
+    `| code-level faults detected | ≥ 12/14 | ${f.codeLevelDetected}/${f.codeLevelFaults} | ${f.codeLevelDetected >= Math.ceil((12 / 14) * f.codeLevelFaults) ? 'yes' : 'no'} |`,
   );
   lines.push(
-    `| median detection delay | ≤ 2 min | ${num(all.medianDelayMin)} min | ${all.medianDelayMin <= 2 ? 'yes' : 'no'} |`,
-  );
-  lines.push('');
-  lines.push(
-    'Per fault (delay in minutes after injection; rank of the injected change for a symptom on frontend):',
+    `| clean decoys failing | ≤ 2% | ${pct(clean.failing, clean.clean, 1)} | ${clean.failing <= 0.02 * clean.clean ? 'yes' : 'no'} |`,
   );
   lines.push('');
-  lines.push('| fault | time (UTC) | service | type | verdict | delay | rank | top suspect |');
-  lines.push('|---|---|---|---|---|---:|---:|---|');
-  for (const r of results) {
-    const top = r.ranking[0]!;
-    const topText =
-      top.changeId === r.change.id
+  lines.push(
+    `Per fault (delay in minutes after injection; symptom: source and minutes after injection it was raised; rank of the injected change 5 min later):`,
+  );
+  lines.push('');
+  lines.push('| fault | time (UTC) | service | type | verdict | delay | symptom | rank | top suspect |');
+  lines.push('|---|---|---|---|---|---:|---|---:|---|');
+  for (const r of faults) {
+    const top = r.ranking[0];
+    const topText = !top
+      ? '–'
+      : top.changeId === r.change.id
         ? 'injected'
         : top.changeId === null
           ? 'no change'
-          : `${top.service} (${describe(top.changeId, runs)})`;
+          : `${top.service} (${describe(top.changeId, e.outOfSample)})`;
+    const sym = r.symptom
+      ? `${r.symptom.symptom.source} +${num((r.symptom.symptom.raisedAt - r.fault.at) / MINUTE, 0)}`
+      : 'none';
     lines.push(
-      `| ${r.fault.id} | ${clock(r.fault.at)} | ${r.fault.service} | ${r.fault.type} | ${verdictText(r)} | ${r.firstFail ? num((r.firstFail.decidedAt - r.fault.at) / MINUTE, 0) : '–'} | ${Number.isFinite(r.rank) ? r.rank : '–'} | ${topText} |`,
+      `| ${r.fault.id} | ${clock(r.fault.at)} | ${r.fault.service} | ${r.fault.type} | ${verdictText(r)} | ${r.firstFail ? num((r.firstFail.decidedAt - r.fault.at) / MINUTE, 0) : '–'} | ${sym} | ${Number.isFinite(r.rank) ? r.rank : '–'} | ${topText} |`,
     );
   }
   return lines.join('\n');
 }
 
-function verdictText(r: FaultResult): string {
+function verdictText(r: FaultScore): string {
   if (r.firstFail) return 'fail';
-  const final = r.last?.final ? r.last : undefined;
-  return final ? final.outcome : 'none';
+  return r.last?.final ? r.last.outcome : 'none';
 }
 
-function describe(id: string, runs: readonly DayRun[]): string {
-  for (const run of runs) {
-    const f = run.faults.find((x) => x.change.id === id);
+function describe(id: string, scores: readonly DayScore[]): string {
+  for (const s of scores) {
+    const f = s.faults.find((x) => x.change.id === id);
     if (f) return `fault ${f.fault.id} ${f.fault.type}`;
-    const d = run.decoys.find((x) => x.record.change.id === id);
+    const d = s.decoys.find((x) => x.record.change.id === id);
     if (d) return `decoy, ${d.outcome}`;
   }
   return id;
 }
 
-function explain(run: DayRun, log: (line: string) => void): void {
-  for (const r of run.faults) {
+function explain(s: DayScore, log: (line: string) => void): void {
+  for (const r of s.faults) {
     const rel = (t: number) => `${((t - r.fault.at) / MINUTE).toFixed(1)} min`;
     log(
       `\n${r.fault.id} ${clock(r.fault.at)} ${r.fault.service} ${r.fault.type} (${r.change.kind} ${r.change.id})`,
     );
+    const shown = r.firstFail ?? r.last;
     if (r.firstFail)
       log(`  FAIL at +${rel(r.firstFail.decidedAt)} (look ${r.firstFail.look}): ${r.firstFail.summary}`);
     else if (r.last)
@@ -544,99 +412,49 @@ function explain(run: DayRun, log: (line: string) => void): void {
         `  ${r.last.final ? r.last.outcome.toUpperCase() : 'no final verdict'} at +${rel(r.last.decidedAt)}: ${r.last.summary}`,
       );
     else log('  no verdict');
-    const shown = r.firstFail ?? r.last;
     for (const m of shown?.metrics.slice(0, 4) ?? []) log(`    ${m.outcome.padEnd(12)} ${m.reason}`);
-    for (const d of r.decoys) {
+    for (const d of s.decoys.filter((x) => x.record.fault === r.fault))
       log(
         `  decoy ${d.record.change.service} ${d.record.change.kind} at ${rel(d.record.change.startedAt)} → ${d.outcome}${d.touched ? ' (touched by a fault)' : ''}` +
           (d.outcome === 'fail' && d.verdict ? `: ${d.verdict.metrics[0]?.reason ?? ''}` : ''),
       );
+    if (!r.symptom) {
+      log('  no symptom raised on the entry service: nothing to attribute');
+      continue;
     }
+    const sym = r.symptom.symptom;
     log(
-      `  attribution of a symptom on ${SYMPTOM_SERVICE} at +${rel(r.symptomAt)}: injected change ranks ${r.rank}`,
+      `  symptom: ${sym.source} on ${sym.metric}, onset +${rel(sym.onset)}, raised +${rel(sym.raisedAt)}; injected change ranks ${r.rank}`,
     );
-    r.ranking.slice(0, 4).forEach((s, i) => {
+    r.ranking.slice(0, 4).forEach((x, i) => {
       const who =
-        s.changeId === null
+        x.changeId === null
           ? 'no change'
-          : s.changeId === r.change.id
-            ? `INJECTED ${s.service}`
-            : `${s.service} (${describe(s.changeId, [run])})`;
-      const ev = s.evidence
-        .map((e) => `${e.factor} ${e.weight >= 0 ? '+' : ''}${e.weight.toFixed(2)}`)
+          : x.changeId === r.change.id
+            ? `INJECTED ${x.service}`
+            : `${x.service} (${describe(x.changeId, [s])})`;
+      const ev = x.evidence
+        .map((v) => `${v.factor} ${v.weight >= 0 ? '+' : ''}${v.weight.toFixed(2)}`)
         .join(', ');
-      log(`    ${i + 1}. ${(s.probability * 100).toFixed(1).padStart(5)}% ${who} [${ev}]`);
+      log(`    ${i + 1}. ${(x.probability * 100).toFixed(1).padStart(5)}% ${who} [${ev}]`);
     });
   }
 }
 
-function writeSection(body: string, marker = 'nezha'): void {
-  const file = projectPath('eval', 'nezha', 'REPORT.md');
-  const text = readFileSync(file, 'utf8');
-  const start = `<!-- ${marker}:start -->`;
-  const end = `<!-- ${marker}:end -->`;
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`markers ${start} … ${end} not found in ${file}`);
-  writeFileSync(file, `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`);
-}
-
-function options(argv: readonly string[]): Options {
-  const value = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const verifier: Record<string, unknown> = {};
-  argv.forEach((a, i) => {
-    if (a !== '--set') return;
-    const [key, raw] = (argv[i + 1] ?? '').split('=');
-    if (!key || raw === undefined || !(key in DEFAULT_VERIFIER_SETTINGS))
-      throw new Error(`--set needs key=value with a VerifierSettings key, got ${argv[i + 1]}`);
-    verifier[key] =
-      raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  });
-  const day = value('day');
-  const ignore = argv.flatMap((a, i) => (a === '--ignore' && argv[i + 1] ? [argv[i + 1]!] : []));
-  return {
-    edges: !argv.includes('--pod-only'),
-    ignore,
-    days: day ? [day] : nezhaDays(),
-    seed: Number(value('seed') ?? 1),
-    seeds: Number(value('seeds') ?? 0),
-    decoys: Number(value('decoys') ?? 2),
-    explain: argv.includes('--explain'),
-    variants: argv.includes('--variants'),
-    write: argv.includes('--write'),
-    verifier: verifier as Partial<VerifierSettings>,
-  };
-}
-
-function main(): void {
-  const o = options(process.argv.slice(2));
-  const log = (line: string) => process.stdout.write(line + '\n');
-  const runs: DayRun[] = [];
-  for (const d of o.days) {
-    const day = loadDay(d, { edges: o.edges });
-    const run = runDay(day, o);
-    runs.push(run);
-    const s = run.stats;
-    process.stderr.write(
-      `${d}: ${day.faults.length} faults, ${run.decoys.length} decoys, ${s.points.toLocaleString('en-US')} points in ${s.batches.toLocaleString('en-US')} batches → ` +
-        `${s.verdicts} verdicts, ${s.incidents} incidents (${(s.ms / 1000).toFixed(1)} s)\n`,
-    );
-    if (o.explain) explain(run, log);
+/** The decoys are random: attribution and decoy figures over seeds 1…n (detection does not depend on them). */
+function seedSpread(days: readonly LoadedDay[], o: Options, n: number): string {
+  const rows: number[][] = [];
+  for (let seed = 1; seed <= n; seed++) {
+    process.stderr.write(`seed ${seed}/${n}\n`);
+    const e = evaluate(replayDays(days, o, seed));
+    const f = figures(o, days, e.outOfSample);
+    rows.push([100 * f.top1, 100 * f.top3, (100 * f.cleanDecoysFailing) / Math.max(1, f.cleanDecoys)]);
   }
-  let md = markdown(runs, o);
-  if (o.seeds > 1) md += '\n\n' + seedSpread(o, (d) => loadDay(d, { edges: o.edges }));
-  log('');
-  log(md);
-  if (o.write) writeSection(md);
-  if (o.variants) {
-    const table = variants(o);
-    log('');
-    log(table);
-    if (o.write) writeSection(table, 'nezha-variants');
-  }
+  const spread = (i: number) => {
+    const v = rows.map((r) => r[i]!).sort((a, b) => a - b);
+    return `${v[0]!.toFixed(0)}% / ${median(v).toFixed(0)}% / ${v.at(-1)!.toFixed(0)}%`;
+  };
+  return `Over decoy seeds 1–${n} (min / median / max, out of sample): top-1 ${spread(0)}, top-3 ${spread(1)}, clean decoys failing ${spread(2)}.`;
 }
 
 /** What was tried: each a principled setting or more evidence, never a value fitted to this data. */
@@ -646,26 +464,12 @@ const VARIANTS: readonly {
   verifier?: Partial<VerifierSettings>;
   ignore?: string[];
   edges?: boolean;
+  graph?: 'none';
 }[] = [
   { name: 'defaults (the headline)', why: '' },
-  {
-    name: 'pod metrics only',
-    why: 'no service-graph edges (the first headline)',
-    edges: false,
-  },
+  { name: 'no call graph given', why: 'only what telemetry teaches', graph: 'none' },
+  { name: 'pod metrics only', why: 'no per-edge latencies', edges: false },
   { name: 'α = 5%', why: 'five times the false-fail budget', verifier: { alpha: 0.05 } },
-  { name: 'linear α spending', why: 'α spent evenly over the looks', verifier: { spending: 'linear' } },
-  {
-    name: 'no autocorrelation deflation',
-    why: 'independent-sample p-values',
-    verifier: { autocorrelation: false },
-  },
-  { name: 'observation 5 min', why: 'α spread over fewer looks', verifier: { observationMs: 5 * MINUTE } },
-  {
-    name: 'node-level and duplicate metrics not judged',
-    why: 'fewer tests share the α',
-    ignore: ['^Node', '^CpuUsage\\(m\\)', '^MemoryUsage\\(Mi\\)'],
-  },
   {
     name: 'minObservationPoints 2',
     why: '2 points = 2 min at 1-min resolution',
@@ -674,60 +478,54 @@ const VARIANTS: readonly {
 ];
 
 function variants(o: Options): string {
-  const plain = o.days.map((d) => loadDay(d));
-  const withEdges = o.days.map((d) => loadDay(d, { edges: true }));
   const lines = [
     '| variant | why | detected | code-level detected | median delay (min) | top-1 | top-3 | clean decoys failing |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const v of VARIANTS) {
     process.stderr.write(`variant: ${v.name}\n`);
-    const opts: Options = {
+    const vo: Options = {
       ...o,
-      verifier: v.verifier ?? {},
-      ignore: v.ignore ?? [],
-      edges: v.edges ?? true,
+      verifier: { ...o.verifier, ...v.verifier },
+      ignore: v.ignore ?? o.ignore,
+      edges: v.edges ?? o.edges,
+      graph: v.graph ?? o.graph,
     };
-    const runs = (opts.edges ? withEdges : plain).map((day) => runDay(day, opts));
-    const results = runs.flatMap((r) => r.faults);
-    const all = summarise('all', results);
-    const code = summarise(
-      'code',
-      results.filter((r) => CODE_FAULTS.includes(r.fault.type)),
-    );
-    const clean = runs.flatMap((r) => r.decoys).filter((d) => !d.touched);
-    const falseFails = clean.filter((d) => d.outcome === 'fail').length;
+    const days = loadDays(vo);
+    const f = figures(vo, days, evaluate(replayDays(days, vo)).outOfSample);
     lines.push(
-      `| ${v.name} | ${v.why} | ${all.detected}/${all.n} (${pct(all.detected, all.n)}) | ${code.detected}/${code.n} | ${num(all.medianDelayMin)} | ` +
-        `${pct(all.top1, all.n)} | ${pct(all.top3, all.n)} | ${falseFails}/${clean.length} (${pct(falseFails, clean.length)}) |`,
+      `| ${v.name} | ${v.why} | ${f.detected}/${f.faults} (${pct(f.detected, f.faults)}) | ${f.codeLevelDetected}/${f.codeLevelFaults} | ${num(f.medianDelayMin ?? NaN)} | ` +
+        `${pct(f.top1 * f.faults, f.faults)} | ${pct(f.top3 * f.faults, f.faults)} | ${f.cleanDecoysFailing}/${f.cleanDecoys} (${pct(f.cleanDecoysFailing, f.cleanDecoys, 1)}) |`,
     );
   }
   return lines.join('\n');
 }
 
-/** The decoys are random: the attribution and decoy figures over seeds 1…n (detection does not depend on them). */
-function seedSpread(o: Options, load: (day: string) => NezhaDay): string {
-  const days = o.days.map(load);
-  const rows: number[][] = [];
-  for (let seed = 1; seed <= o.seeds; seed++) {
-    process.stderr.write(`seed ${seed}/${o.seeds}\r`);
-    const runs = days.map((day) => runDay(day, { ...o, seed }));
-    const results = runs.flatMap((r) => r.faults);
-    const clean = runs.flatMap((r) => r.decoys).filter((d) => !d.touched);
-    rows.push([
-      (100 * results.filter((r) => r.rank === 1).length) / results.length,
-      (100 * results.filter((r) => r.rank <= 3).length) / results.length,
-      (100 * clean.filter((d) => d.outcome === 'fail').length) / clean.length,
-    ]);
+function main(parsed: ParsedOptions): void {
+  const o = readOptions(parsed);
+  const log = (line: string) => process.stdout.write(line + '\n');
+  const days = loadDays(o);
+  for (const d of days) for (const note of d.day.notes) process.stderr.write(`note: ${d.day.day}: ${note}\n`);
+  const setups = replayDays(days, o);
+  const e = evaluate(setups);
+  if (parsed.flag('json')) {
+    log(JSON.stringify(figures(o, days, e.outOfSample)));
+    return;
   }
-  const spread = (i: number) => {
-    const v = rows.map((r) => r[i]!).sort((a, b) => a - b);
-    return `${v[0]!.toFixed(0)}% / ${median(v).toFixed(0)}% / ${v.at(-1)!.toFixed(0)}%`;
-  };
-  return (
-    `Over decoy seeds 1–${o.seeds} (min / median / max): top-1 ${spread(0)}, top-3 ${spread(1)}, ` +
-    `false-fail rate of clean decoys ${spread(2)}.`
-  );
+  if (parsed.flag('explain')) for (const s of e.outOfSample) explain(s, log);
+  let md = markdown(o, days, e);
+  const seeds = parsed.number('seeds') ?? 0;
+  if (seeds > 1) md += '\n\n' + seedSpread(days, o, seeds);
+  log('');
+  log(md);
+  const report = projectPath('eval', 'nezha', 'REPORT.md');
+  if (parsed.flag('write')) writeSection(report, 'nezha', md);
+  if (parsed.flag('variants')) {
+    const table = variants(o);
+    log('');
+    log(table);
+    if (parsed.flag('write')) writeSection(report, 'nezha-variants', table);
+  }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main();
+if (import.meta.url === `file://${process.argv[1]}`) runCli('eval:nezha', OPTIONS, main);

@@ -33,10 +33,7 @@ describe('change attribution', () => {
   it('with no change nearby, "no likely change" wins', () => {
     const suspects = attribute({
       symptom: { service: 'checkout', onset: T0 },
-      changes: [
-        aChange({ id: 'old', service: 'checkout', startedAt: T0 - 5 * 3_600_000 }),
-        aChange({ id: 'elsewhere', service: 'catalog', startedAt: T0 - 5 * MINUTE }),
-      ],
+      changes: [aChange({ id: 'old', service: 'checkout', startedAt: T0 - 5 * 3_600_000 })],
       facts: noFacts,
       graph,
     });
@@ -46,6 +43,87 @@ describe('change attribution', () => {
     );
     assert.equal(suspects[0]!.probability, 1);
     assert.match(suspects[0]!.evidence[0]!.detail, /no change within 2\.0 h/);
+  });
+
+  it('a change the graph does not connect still competes, weighed down, and without a graph it is no evidence either way', () => {
+    const elsewhere = aChange({ id: 'elsewhere', service: 'catalog', startedAt: T0 - 5 * MINUTE });
+    const symptom = { service: 'checkout', onset: T0 };
+    const known = attribute({ symptom, changes: [elsewhere], facts: noFacts, graph });
+    assert.deepEqual(
+      known.map((s) => s.changeId),
+      [null, 'elsewhere'],
+    );
+    assert.ok(known[0]!.probability > 0.85, `no change: ${known[0]!.probability}`);
+    assert.match(
+      known[1]!.evidence.find((e) => e.factor === 'topology')!.detail,
+      /connects catalog and checkout in no way/,
+    );
+    const blind = attribute({ symptom, changes: [elsewhere], facts: noFacts, graph: new DependencyGraph() });
+    const topology = blind
+      .find((s) => s.changeId === 'elsewhere')!
+      .evidence.find((e) => e.factor === 'topology')!;
+    assert.equal(topology.weight, 0);
+    assert.match(topology.detail, /says nothing/);
+    // A failed verification outweighs the graph's silence.
+    const failed = attribute({
+      symptom,
+      changes: [elsewhere],
+      facts: () => ({ verdict: { outcome: 'fail', summary: 'latency ×3' } }),
+      graph: new DependencyGraph(),
+    });
+    assert.equal(failed[0]!.changeId, 'elsewhere');
+  });
+
+  it('a service the graph has never heard of is off every path of a symptom whose dependencies the graph knows completely', () => {
+    const failed = (): ChangeFacts => ({ verdict: { outcome: 'fail', summary: 'errors ×7' } });
+    // checkout's dependencies (payments, db) all come from the catalog: a failed change on a
+    // service nobody lists cannot be behind checkout's symptom, and "no change" wins.
+    const stranger = aChange({ id: 'stranger', service: 'elsewhere', startedAt: T0 - 5 * MINUTE });
+    const closed = attribute({
+      symptom: { service: 'checkout', onset: T0 },
+      changes: [stranger],
+      facts: failed,
+      graph,
+    });
+    assert.equal(closed[0]!.changeId, null);
+    assert.match(
+      closed[1]!.evidence.find((e) => e.factor === 'topology')!.detail,
+      /connects elsewhere and checkout in no way/,
+    );
+    // The same from the other side: every caller of payments is known, and the symptom's
+    // service is none of them.
+    const fromChange = attribute({
+      symptom: { service: 'elsewhere', onset: T0 },
+      changes: [aChange({ id: 'pay', service: 'payments', startedAt: T0 - 5 * MINUTE })],
+      facts: failed,
+      graph,
+    });
+    assert.equal(fromChange[0]!.changeId, null);
+    // A symptom on a service the graph knows nothing of, and a change it knows nothing of either:
+    // no evidence either way, and the failed verification leads.
+    const blind = attribute({
+      symptom: { service: 'nowhere', onset: T0 },
+      changes: [stranger],
+      facts: failed,
+      graph,
+    });
+    assert.equal(blind[0]!.changeId, 'stranger');
+  });
+
+  it('depth weakens a dependency only a little: the change three hops down that failed beats a passing one a hop down', () => {
+    const suspects = attribute({
+      symptom: { service: 'frontend', onset: T0 + 6 * MINUTE },
+      changes: [
+        aChange({ id: 'deep', service: 'db', startedAt: T0 }),
+        aChange({ id: 'near', service: 'catalog', startedAt: T0 + MINUTE }),
+      ],
+      facts: (c) => ({
+        verdict: c.id === 'deep' ? { outcome: 'fail', summary: '' } : { outcome: 'pass', summary: '' },
+      }),
+      graph,
+    });
+    assert.equal(suspects[0]!.changeId, 'deep');
+    assert.match(suspects[0]!.evidence.find((e) => e.factor === 'topology')!.detail, /3 hops/);
   });
 
   it('a change on a dependency explains symptoms on its callers; a caller’s change hardly explains its dependency', () => {
@@ -229,7 +307,101 @@ describe('change attribution', () => {
     assert.match(away!.detail, /failed only on latency.*checkout → payments/);
     // A CPU failure of the caller itself does not travel from the dependency: not explained away.
     const cpu = attribute({ symptom, changes, facts: failed(['latency', 'saturation']), graph });
-    assert.equal(cpu[0]!.changeId, 'frontend-config');
-    assert.ok(!cpu[0]!.evidence.some((e) => e.factor === 'explained-away'));
+    const own = cpu.find((x) => x.changeId === 'frontend-config')!;
+    assert.ok(!own.evidence.some((e) => e.factor === 'explained-away'));
+    assert.ok(own.probability > latency.find((x) => x.changeId === 'frontend-config')!.probability);
+  });
+});
+
+describe('change attribution: what a failure says about this symptom', () => {
+  const fail = (kinds: string[], decidedAt = T0 + 4 * MINUTE): ChangeFacts => ({
+    verdict: {
+      outcome: 'fail',
+      summary: '',
+      decidedAt,
+      failingKinds: kinds,
+      failingMetrics: kinds.map((k) => `checkout.${k}`),
+    },
+  });
+
+  it('a change that failed on the kind of trouble the symptom shows comes before one that failed on another', () => {
+    const changes = [
+      aChange({ id: 'slow', service: 'payments', startedAt: T0 }),
+      aChange({ id: 'failing', service: 'catalog', startedAt: T0 }),
+    ];
+    const facts = (c: { id: string }) => (c.id === 'slow' ? fail(['latency']) : fail(['error_ratio']));
+    const suspects = attribute({
+      symptom: { service: 'frontend', onset: T0 + 3 * MINUTE, kind: 'error_ratio' },
+      changes,
+      facts,
+      graph,
+    });
+    assert.equal(suspects[0]!.changeId, 'failing');
+    assert.match(
+      suspects[0]!.evidence.find((e) => e.factor === 'failure-kind')!.detail,
+      /the kind of trouble/,
+    );
+    const cpu = attribute({
+      symptom: { service: 'frontend', onset: T0 + 3 * MINUTE, kind: 'latency' },
+      changes: [changes[0]!],
+      facts: () => fail(['saturation']),
+      graph,
+    });
+    assert.ok(
+      cpu[0]!.evidence.find((e) => e.factor === 'failure-kind')!.weight > 0,
+      'CPU slows a service down',
+    );
+  });
+
+  it('a release on top of an earlier failed one that was not rolled back inherits the failure, and is not blamed first', () => {
+    const bad = aChange({ id: 'bad', service: 'checkout', startedAt: T0 });
+    const next = aChange({ id: 'next', service: 'checkout', startedAt: T0 + 5 * MINUTE });
+    const symptom = { service: 'checkout', onset: T0 + 7 * MINUTE, kind: 'latency' };
+    const facts = (c: { id: string }) =>
+      fail(['latency'], c.id === 'bad' ? T0 + 3 * MINUTE : T0 + 8 * MINUTE);
+    const suspects = attribute({ symptom, changes: [bad, next], facts, graph });
+    assert.equal(suspects[0]!.changeId, 'bad');
+    const inherited = suspects
+      .find((x) => x.changeId === 'next')!
+      .evidence.find((e) => e.factor === 'inherited-failure');
+    assert.match(inherited!.detail, /had failed its own verification and was not rolled back/);
+    // Rolled back before the next release: the next one's failure is its own.
+    const rollback = aChange({
+      id: 'rb',
+      service: 'checkout',
+      kind: 'rollback',
+      startedAt: T0 + 4 * MINUTE,
+      rollbackOf: 'bad',
+    });
+    const after = attribute({
+      symptom,
+      changes: [bad, rollback, next],
+      facts: (c) =>
+        c.id === 'bad' ? { ...facts(c), rolledBackBy: rollback } : c.id === 'next' ? facts(c) : {},
+      graph,
+    });
+    assert.ok(
+      !after.find((x) => x.changeId === 'next')!.evidence.some((e) => e.factor === 'inherited-failure'),
+    );
+  });
+
+  it('interim looks that found nothing for a few minutes count against a change, less than a pass', () => {
+    const change = aChange({ id: 'quiet', service: 'checkout', startedAt: T0 });
+    const rank = (facts: ChangeFacts) =>
+      attribute({
+        symptom: { service: 'checkout', onset: T0 + 6 * MINUTE },
+        changes: [change],
+        facts: () => facts,
+        graph,
+      })[0]!;
+    const soFar = rank({ progress: { clearSinceMs: 5 * MINUTE, look: 5 } });
+    const passed = rank({ verdict: { outcome: 'pass', summary: '' } });
+    const unknown = rank({});
+    const weight = (s: typeof soFar) => s.evidence.find((e) => e.factor === 'verification')?.weight ?? 0;
+    assert.ok(weight(passed) < weight(soFar) && weight(soFar) < weight(unknown));
+    assert.match(
+      soFar.evidence.find((e) => e.factor === 'verification')!.detail,
+      /no regression in its first 5 min/,
+    );
   });
 });

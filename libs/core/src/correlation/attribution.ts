@@ -14,6 +14,8 @@ export interface Symptom {
   readonly onset: number;
   /** When the symptom ended, if it has. */
   readonly endedAt?: number | null;
+  /** Golden-signal kind of what is wrong (latency, error_ratio, …), when known. */
+  readonly kind?: string | null;
   readonly cluster?: string;
   readonly region?: string;
 }
@@ -27,7 +29,11 @@ export interface ChangeFacts {
     readonly decidedAt?: number;
     /** Golden-signal kinds of the metrics that failed (a fail only). */
     readonly failingKinds?: readonly string[];
+    /** The metrics that failed, as the verdict names them (a fail only). */
+    readonly failingMetrics?: readonly string[];
   };
+  /** No verdict yet, but its interim looks have judged its metrics and found no regression so far. */
+  readonly progress?: { readonly clearSinceMs: number; readonly look: number };
   /** Probability from the change's risk assessment, used as its prior. */
   readonly riskProbability?: number;
   /** A rollback of this change, if one happened. */
@@ -39,8 +45,10 @@ export interface AttributionSettings {
   readonly lookbackMs: number;
   /** Clock skew tolerated: a change starting slightly after the onset still counts. */
   readonly skewMs: number;
-  /** Dependency hops searched. */
+  /** Dependency hops searched for a path from the symptom's service to a changed one. */
   readonly maxHops: number;
+  /** Suspects reported (most likely first); the "no change" alternative is always among them. */
+  readonly maxSuspects: number;
   /** Time constant of the decay of a change's hazard after rollout. */
   readonly hazardDecayMs: number;
   /** Prior probability that a change causes an incident, when it has no risk assessment. */
@@ -50,7 +58,8 @@ export interface AttributionSettings {
 export const DEFAULT_ATTRIBUTION: AttributionSettings = {
   lookbackMs: 2 * 3_600_000,
   skewMs: 2 * 60_000,
-  maxHops: 3,
+  maxHops: 6,
+  maxSuspects: 10,
   hazardDecayMs: 20 * 60_000,
   defaultRiskProbability: 0.08,
 };
@@ -58,11 +67,30 @@ export const DEFAULT_ATTRIBUTION: AttributionSettings = {
 /** Likelihood ratios per piece of evidence; data, so they can be calibrated from history. */
 export const LIKELIHOOD = {
   sameService: 8,
-  downstreamByHops: [4, 2, 1.2] as readonly number[],
+  /**
+   * A dependency of the symptom's service, one hop down; each further hop × dependencyPerHop:
+   * a regression travels up every hop of a call chain (latency adds up, errors propagate), so
+   * depth weakens the evidence only a little — a decoy one hop below the symptom should not
+   * outrank the change three hops down that failed its own verification.
+   */
+  dependency: 4,
+  dependencyPerHop: 0.85,
   upstream: 0.6,
   platformInScope: 3,
-  unrelated: 0.05,
+  /**
+   * The graph knows both services and connects them in no way within maxHops. Not a veto: a
+   * catalog misses edges. Where the graph knows a service less well (edges inferred with little
+   * confidence, or none), this moves towards 1 (no evidence either way).
+   */
+  unrelated: 0.1,
   verdict: { fail: 6, pass: 0.3, inconclusive: 1 } as Record<VerdictOutcome, number>,
+  /**
+   * No final verdict yet, but its interim looks have found nothing for at least
+   * clearAfterMs: most regressions that are found are found by then, so this is evidence
+   * against it, weaker than a pass.
+   */
+  clearSoFar: 0.5,
+  clearAfterMs: 3 * 60_000,
   onsetDuringRollout: 2.5,
   /**
    * The symptom began well after the change's regression had been detected (by more than
@@ -77,6 +105,18 @@ export const LIKELIHOOD = {
    * explains the caller's (explaining away). Multiplies the verdict's ratio.
    */
   explainedByDependency: 0.25,
+  /**
+   * A change failed on the kind of signal the symptom is about (latency, or CPU that slows a
+   * service down, for a latency symptom; errors for an error symptom), or only on other kinds.
+   */
+  kindMatches: 2,
+  kindDiffers: 0.5,
+  /**
+   * A change failed, but an earlier change on the same service had failed before it and was
+   * not rolled back: the newer one runs on top of the same regression (a release train after a
+   * bad release), which explains its failure.
+   */
+  inheritedFailure: 0.3,
   kind: { rollback: 0.3 } as Partial<Record<ChangeKind, number>>,
   rollbackEndedSymptom: 20,
   rollbackDidNotHelp: 0.3,
@@ -97,8 +137,9 @@ export interface AttributionInput {
 export function attribute(input: AttributionInput): Suspect[] {
   const settings = input.settings ?? DEFAULT_ATTRIBUTION;
   const scored: { suspect: Omit<Suspect, 'probability'>; logOdds: number }[] = [];
+  const reach = input.graph.reach(input.symptom.service, settings.maxHops);
   for (const change of input.changes) {
-    const evidence = evaluate(change, input, settings);
+    const evidence = evaluate(change, input, settings, reach);
     if (!evidence) continue;
     scored.push({
       suspect: {
@@ -130,9 +171,12 @@ export function attribute(input: AttributionInput): Suspect[] {
   ];
   const max = Math.max(...all.map((s) => s.logOdds));
   const total = all.reduce((sum, s) => sum + Math.exp(s.logOdds - max), 0);
-  return all
+  const ranked = all
     .map((s) => ({ ...s.suspect, probability: Math.exp(s.logOdds - max) / total }))
     .sort((a, b) => b.probability - a.probability || (a.changeId ?? '~').localeCompare(b.changeId ?? '~'));
+  if (ranked.length <= settings.maxSuspects + 1) return ranked;
+  const top = ranked.slice(0, settings.maxSuspects);
+  return top.some((x) => x.changeId === null) ? top : [...top, ranked.find((x) => x.changeId === null)!];
 }
 
 type Evidence = Suspect['evidence'][number];
@@ -141,12 +185,17 @@ function factor(name: string, ratio: number, detail: string): Evidence {
   return { factor: name, detail, weight: Math.log(ratio) };
 }
 
-function evaluate(change: Change, input: AttributionInput, s: AttributionSettings): Evidence[] | undefined {
+function evaluate(
+  change: Change,
+  input: AttributionInput,
+  s: AttributionSettings,
+  reach: ReadonlyMap<string, Relation>,
+): Evidence[] | undefined {
   const { symptom } = input;
   const sinceStart = symptom.onset - change.startedAt;
   if (sinceStart < -s.skewMs || sinceStart > s.lookbackMs) return undefined;
 
-  const where = placement(change, symptom, input.graph, s);
+  const where = placement(change, symptom, input.graph, reach, s);
   if (!where) return undefined;
   const facts = input.facts(change);
   const risk = clamp(facts.riskProbability ?? s.defaultRiskProbability, 0.001, 0.999);
@@ -182,6 +231,14 @@ function evaluate(change: Change, input: AttributionInput, s: AttributionSetting
       ),
     );
     if (outcome === 'fail') evidence.push(...failureContext(change, facts, input, s));
+  } else if (facts.progress && facts.progress.clearSinceMs >= LIKELIHOOD.clearAfterMs) {
+    evidence.push(
+      factor(
+        'verification',
+        LIKELIHOOD.clearSoFar,
+        `its post-deployment verification has found no regression in its first ${formatDuration(facts.progress.clearSinceMs)} (look ${facts.progress.look}); no verdict yet`,
+      ),
+    );
   }
   const kindRatio = LIKELIHOOD.kind[change.kind];
   if (kindRatio !== undefined) {
@@ -220,6 +277,39 @@ function failureContext(
     );
   }
   const kinds = facts.verdict?.failingKinds;
+  const symptomKind = symptom.kind;
+  if (symptomKind && kinds?.length && !kinds.includes('unknown')) {
+    const matches = kinds.some((k) => explains(k, symptomKind));
+    out.push(
+      factor(
+        'failure-kind',
+        matches ? LIKELIHOOD.kindMatches : LIKELIHOOD.kindDiffers,
+        matches
+          ? `it failed on ${words(kinds)}, the kind of trouble the symptom shows (${words([symptomKind])})`
+          : `it failed only on ${words(kinds)}, while the symptom shows ${words([symptomKind])}`,
+      ),
+    );
+  }
+  // The same metrics failing as for an earlier failed change on the same service that was not rolled back.
+  const inherited = input.changes.find((other) => {
+    if (other.id === change.id || other.service !== change.service || other.startedAt >= change.startedAt)
+      return false;
+    const o = input.facts(other);
+    const ended = o.rolledBackBy && o.rolledBackBy.startedAt <= change.startedAt;
+    const mine = facts.verdict?.failingMetrics;
+    const same = mine?.length && mine.some((m) => o.verdict?.failingMetrics?.includes(m));
+    return (
+      o.verdict?.outcome === 'fail' && same && !ended && change.startedAt - other.startedAt <= s.lookbackMs
+    );
+  });
+  if (inherited)
+    out.push(
+      factor(
+        'inherited-failure',
+        LIKELIHOOD.inheritedFailure,
+        `the change ${inherited.id} on ${change.service} before it (${clock(inherited.startedAt)} UTC) had failed its own verification and was not rolled back: this one runs on top of that regression`,
+      ),
+    );
   if (decidedAt === undefined || !kinds?.length || !kinds.every((k) => PROPAGATING_KINDS.has(k))) return out;
   for (const other of input.changes) {
     if (other.id === change.id || other.scope !== 'service' || other.service === change.service) continue;
@@ -232,13 +322,22 @@ function failureContext(
     out.push(
       factor(
         'explained-away',
-        LIKELIHOOD.explainedByDependency,
+        blend(relation.confidence, LIKELIHOOD.explainedByDependency, 1),
         `it failed only on ${kinds.map((k) => k.replace('_', ' ')).join(' and ')}, which travel up from a dependency, and the change on ${other.service} (${relation.path.join(' → ')}) failed its own verification in the same window`,
       ),
     );
     break;
   }
   return out;
+}
+
+/** Whether a failure of this kind can produce a symptom of that kind (CPU saturation slows a service down). */
+function explains(failed: string, symptom: string): boolean {
+  return failed === symptom || (symptom === 'latency' && failed === 'saturation');
+}
+
+function words(kinds: readonly string[]): string {
+  return kinds.map((k) => (k === 'error_ratio' ? 'errors' : k)).join(' and ');
 }
 
 /** Hazard rises at rollout and decays; compared with a uniform background over the lookback. */
@@ -262,6 +361,7 @@ function placement(
   change: Change,
   symptom: Symptom,
   graph: DependencyGraph,
+  reach: ReadonlyMap<string, Relation>,
   s: AttributionSettings,
 ): Evidence | undefined {
   if (change.scope !== 'service') {
@@ -277,27 +377,52 @@ function placement(
       `a platform change scoped to ${where}, which includes ${symptom.service}`,
     );
   }
-  const relation: Relation = graph.relation(symptom.service, change.service, s.maxHops);
-  switch (relation.direction) {
-    case 'same':
-      return factor('topology', LIKELIHOOD.sameService, `the change is on ${symptom.service} itself`);
-    case 'downstream': {
-      const ratio = LIKELIHOOD.downstreamByHops[relation.hops - 1] ?? LIKELIHOOD.downstreamByHops.at(-1)!;
-      return factor(
-        'topology',
-        ratio,
-        `${symptom.service} depends on ${change.service} (${relation.path.join(' → ')}, ${relation.hops} hop${relation.hops > 1 ? 's' : ''}): failures travel from a dependency to its callers`,
-      );
-    }
-    case 'upstream':
-      return factor(
-        'topology',
-        LIKELIHOOD.upstream,
-        `${change.service} calls ${symptom.service} (${relation.path.join(' ← ')}): a caller's change rarely breaks its dependency`,
-      );
-    case 'unrelated':
-      return undefined;
+  if (change.service === symptom.service)
+    return factor('topology', LIKELIHOOD.sameService, `the change is on ${symptom.service} itself`);
+  // With no path known, what the graph's silence is worth: how well it knows both services, or
+  // every dependency of the symptom's service, or every caller of the changed one (then a
+  // service it has never heard of is not on a path either).
+  const both = Math.min(graph.coverage(symptom.service), graph.coverage(change.service));
+  const known =
+    both >= 1
+      ? both
+      : Math.max(
+          both,
+          graph.closedCoverage(symptom.service, 'downstream', s.maxHops),
+          graph.closedCoverage(change.service, 'upstream', s.maxHops),
+        );
+  const unknown = blend(known, LIKELIHOOD.unrelated, 1);
+  const relation = reach.get(change.service);
+  const sureness = (r: Relation) =>
+    r.confidence < 0.999 ? `; ${Math.round(r.confidence * 100)}% sure of the path` : '';
+  if (relation?.direction === 'downstream') {
+    const ratio = LIKELIHOOD.dependency * LIKELIHOOD.dependencyPerHop ** (relation.hops - 1);
+    return factor(
+      'topology',
+      blend(relation.confidence, ratio, unknown),
+      `${symptom.service} depends on ${change.service} (${relation.path.join(' → ')}, ${relation.hops} hop${relation.hops > 1 ? 's' : ''}${sureness(relation)}): failures travel from a dependency to its callers`,
+    );
   }
+  if (relation?.direction === 'upstream')
+    return factor(
+      'topology',
+      blend(relation.confidence, LIKELIHOOD.upstream, unknown),
+      `${change.service} calls ${symptom.service} (${relation.path.join(' ← ')}${sureness(relation)}): a caller's change rarely breaks its dependency`,
+    );
+  return factor(
+    'topology',
+    unknown,
+    known >= 0.999
+      ? `the call graph connects ${change.service} and ${symptom.service} in no way within ${s.maxHops} hops`
+      : known > 0
+        ? `the call graph, which knows ${change.service} and ${symptom.service} only partly, connects them in no way within ${s.maxHops} hops`
+        : `the call graph says nothing of how ${change.service} relates to ${symptom.service}: no evidence either way`,
+  );
+}
+
+/** A likelihood ratio that holds with the given probability, the fallback otherwise. */
+function blend(probability: number, ratio: number, fallback: number): number {
+  return probability * ratio + (1 - probability) * fallback;
 }
 
 function rollbackEvidence(rollback: Change, symptom: Symptom): Evidence {

@@ -81,13 +81,23 @@ export class ChangeLog {
     const verdict = this.verdicts.get(change.id);
     // Only a failing interim look counts before the final verdict: interim passes are not passes yet.
     const usable = verdict && (verdict.final || verdict.outcome === 'fail') ? verdict : undefined;
+    // …but the interim looks that judged something and found nothing are evidence of their own.
+    const judged = verdict && !usable ? verdict.metrics.filter((m) => m.test !== 'none').length : 0;
     return {
+      progress:
+        verdict && !usable && judged > 0
+          ? { clearSinceMs: verdict.decidedAt - verdict.observationStart, look: verdict.look }
+          : undefined,
       verdict: usable
         ? {
             outcome: usable.outcome,
             summary: usable.summary,
             decidedAt: usable.decidedAt,
             failingKinds: usable.outcome === 'fail' ? failingKinds(usable) : undefined,
+            failingMetrics:
+              usable.outcome === 'fail'
+                ? usable.metrics.filter((m) => m.outcome === 'fail').map((m) => m.metric)
+                : undefined,
           }
         : undefined,
       riskProbability: this.priors.get(change.id),

@@ -22,6 +22,7 @@ import type {
   Verdict,
 } from '#contracts';
 import type { Anomaly } from '../anomaly/detector.js';
+import type { Topology } from '../verification/neighbours.js';
 import { resolveSignal } from '../verification/signals.js';
 import {
   attribute,
@@ -32,6 +33,7 @@ import {
 } from './attribution.js';
 import { ChangeLog } from './change-log.js';
 import { DependencyGraph, type Edge } from './dependency-graph.js';
+import { DEFAULT_EDGE_INFERENCE, EdgeInference, type EdgeInferenceSettings } from './edge-inference.js';
 import {
   DEFAULT_INCIDENT_SETTINGS,
   IncidentBook,
@@ -45,7 +47,12 @@ export interface VerifierPort {
   observeChange(change: Change): Verdict[];
   observeTelemetry(batch: TelemetryBatch): Verdict[];
   advanceWatermark(t: number): Verdict[];
+  /** Who calls whom, so a change is judged on its callers' views too (optional). */
+  useTopology?(topology: Topology): void;
 }
+
+/** Edges at least this sure name the callers whose client-side view judges a change. */
+const CALLER_VIEW_CONFIDENCE = 0.5;
 
 /** What the continuous anomaly detector offers the correlator (libs/core/src/anomaly). */
 export interface AnomalyPort {
@@ -81,6 +88,10 @@ export interface CorrelatorSettings {
   readonly placement: Readonly<Record<string, { cluster?: string; region?: string }>>;
   /** Metric that carries service-graph edges (labels client, server). */
   readonly edgeMetric: string;
+  /** Labels that name the two ends of a call edge: any point that carries both is a call seen. */
+  readonly edgeLabels: { readonly client: string; readonly server: string };
+  /** Infer edges from telemetry for services the graph does not know well (edge-inference.ts); null: never. */
+  readonly edgeInference: EdgeInferenceSettings | null;
 }
 
 export const DEFAULT_CORRELATOR_SETTINGS: CorrelatorSettings = {
@@ -90,6 +101,8 @@ export const DEFAULT_CORRELATOR_SETTINGS: CorrelatorSettings = {
   anomalyIncidentThreshold: 0.8,
   placement: {},
   edgeMetric: 'service_graph.edge',
+  edgeLabels: { client: 'client', server: 'server' },
+  edgeInference: DEFAULT_EDGE_INFERENCE,
 };
 
 /** Waiting anomalies beyond this many go, oldest first: a storm of them must not grow memory. */
@@ -111,22 +124,17 @@ function sameEvidence(last: Attribution, changes: readonly Change[], facts: read
     if (
       last.changes[i] !== changes[i] ||
       a.riskProbability !== b.riskProbability ||
+      a.progress?.clearSinceMs !== b.progress?.clearSinceMs ||
       a.rolledBackBy !== b.rolledBackBy ||
       a.verdict?.outcome !== b.verdict?.outcome ||
       a.verdict?.summary !== b.verdict?.summary ||
       a.verdict?.decidedAt !== b.verdict?.decidedAt ||
-      a.verdict?.failingKinds?.join() !== b.verdict?.failingKinds?.join()
+      a.verdict?.failingKinds?.join() !== b.verdict?.failingKinds?.join() ||
+      a.verdict?.failingMetrics?.join() !== b.verdict?.failingMetrics?.join()
     )
       return false;
   }
   return true;
-}
-
-interface Neighbourhood {
-  /** Services whose changes are candidates (relation() is not 'unrelated'). */
-  readonly candidates: ReadonlySet<string>;
-  /** Those and the services whose failed changes can explain a candidate's failure away. */
-  readonly relevant: ReadonlySet<string>;
 }
 
 interface OpenSymptom {
@@ -145,9 +153,6 @@ export class Correlator {
    * as last time, and then the result is the same too — without a graph search per candidate.
    */
   private readonly attributions = new WeakMap<Symptom, Attribution>();
-  /** Neighbourhoods of symptom services in the graph as of nearVersion (services with incidents: few). */
-  private readonly near = new Map<string, Neighbourhood>();
-  private nearVersion = -1;
   private maxEventTime = Number.NEGATIVE_INFINITY;
   /**
    * Symptom anomalies that neither joined nor opened an incident, by id, oldest first. Inputs
@@ -157,6 +162,7 @@ export class Correlator {
    * holds does not depend on which partition ran ahead.
    */
   private readonly pending = new Map<string, { readonly member: Signal; readonly symptom: Symptom }>();
+  private readonly inference: EdgeInference | null;
 
   constructor(
     private readonly verifier: VerifierPort,
@@ -165,6 +171,11 @@ export class Correlator {
     edges: Iterable<Edge> = [],
   ) {
     this.graph = new DependencyGraph(edges);
+    this.inference = settings.edgeInference ? new EdgeInference(settings.edgeInference) : null;
+    verifier.useTopology?.({
+      callersOf: (service) => this.graph.callersOf(service, CALLER_VIEW_CONFIDENCE),
+      dependenciesOf: (service) => this.graph.dependenciesOf(service),
+    });
     this.changes = new ChangeLog(settings.attribution.lookbackMs + settings.incidents.maxDurationMs);
     // What the correlator keeps per incident goes when the book forgets the incident.
     this.incidents = new IncidentBook(settings.incidents, (id) => this.symptoms.delete(id));
@@ -227,6 +238,17 @@ export class Correlator {
     return result;
   }
 
+  /**
+   * The suspects the correlator would name now for a symptom on `service` that began at `onset`,
+   * with what it knows at this point (changes, verdicts, graph); changes nothing.
+   */
+  suspectsFor(
+    symptom: { readonly service: string; readonly onset: number; readonly kind?: string | null },
+    settings?: AttributionSettings,
+  ): Suspect[] {
+    return this.attribute(this.symptomFor(symptom.service, symptom.onset, symptom.kind), settings);
+  }
+
   /** Event time moved on without input (idle partitions, end of a replay). */
   advanceTo(eventTime: number): CorrelatorOutput[] {
     const out: CorrelatorOutput[] = [];
@@ -241,6 +263,8 @@ export class Correlator {
     if (!this.changes.add(change)) return;
     if (historical) return;
     this.seen(change.startedAt);
+    // Its verification judges its callers' views: learn who they are if the graph does not know.
+    this.learnEdges(change.service);
     // A change reported after the symptoms it caused (or a rollback) changes their attribution —
     // before its verification speaks, so a failed one joins the incident its symptoms opened
     // instead of opening another one that incident then merges into.
@@ -253,7 +277,11 @@ export class Correlator {
     const firing = alert.status !== 'resolved';
     const at = firing ? alert.startsAt : (alert.endsAt ?? alert.startsAt);
     this.seen(at);
-    const symptom = this.symptomFor(alert.service, alert.startsAt);
+    const symptom = this.symptomFor(
+      alert.service,
+      alert.startsAt,
+      resolveSignal(alert.name, null)?.spec.kind,
+    );
     const signal: Signal = {
       kind: 'alert',
       ref: alert.fingerprint,
@@ -277,14 +305,23 @@ export class Correlator {
   }
 
   private onTelemetry(batch: TelemetryBatch, out: CorrelatorOutput[]): void {
+    const { client, server } = this.settings.edgeLabels;
     for (const point of batch.points) {
       if (point.timestamp > this.maxEventTime) this.maxEventTime = point.timestamp;
-      if (point.metric === this.settings.edgeMetric && point.labels.client && point.labels.server) {
-        this.graph.add({ from: point.labels.client, to: point.labels.server });
-      }
+      // A point of a call edge (a service graph's request count, a caller-measured latency): calls seen.
+      const from = point.labels[client];
+      const to = point.labels[server];
+      if (from && to) this.graph.add({ from, to });
     }
+    this.inference?.observe(batch);
     this.onVerdicts(this.verifier.observeTelemetry(batch), out);
     for (const anomaly of this.anomalies?.observeTelemetry(batch) ?? []) this.onAnomaly(anomaly, out);
+  }
+
+  /** Edges of a service that telemetry suggests, when the graph knows it less than surely. */
+  private learnEdges(service: string): void {
+    if (!this.inference || this.graph.coverage(service) >= 1) return;
+    for (const edge of this.inference.edgesOf(service)) this.graph.add(edge);
   }
 
   /**
@@ -310,7 +347,7 @@ export class Correlator {
       firing: true,
       summary: anomaly.summary,
     };
-    const symptom = this.symptomFor(anomaly.service, anomaly.onset);
+    const symptom = this.symptomFor(anomaly.service, anomaly.onset, signal.spec.kind);
     if (!this.placeAnomaly(member, symptom, out)) this.pending.set(member.ref, { member, symptom });
   }
 
@@ -389,8 +426,8 @@ export class Correlator {
   /**
    * New evidence about `change` (null: about anything): re-rank the suspects of the active
    * incidents it can matter to. attribute() only weighs changes that started in a symptom's
-   * window and, when service-scoped, in its neighbourhood: for other incidents the ranking
-   * cannot move, and most incidents are older than a new change's start.
+   * window: for other incidents the ranking cannot move, and most incidents are older than a
+   * new change's start.
    */
   private reattribute(at: number, out: CorrelatorOutput[], change: Change | null): void {
     const { lookbackMs, skewMs } = this.settings.attribution;
@@ -400,11 +437,6 @@ export class Correlator {
       if (change) {
         const sinceStart = open.symptom.onset - change.startedAt;
         if (sinceStart < -skewMs || sinceStart > lookbackMs) continue;
-        if (
-          change.scope === 'service' &&
-          !this.neighbourhood(open.symptom.service).relevant.has(change.service)
-        )
-          continue;
       }
       const when = Math.max(at, incident.updatedAt);
       for (const updated of this.incidents.updateSuspects(incident.id, this.attribute(open.symptom), when)) {
@@ -435,41 +467,11 @@ export class Correlator {
     this.symptoms.set(incident.id, open);
   }
 
-  /**
-   * A service change outside the symptom's neighbourhood (maxHops either way) is no candidate
-   * (attribution finds it unrelated), and unless it sits under a candidate it explains nothing
-   * away either: leaving such changes out spares a graph search per change.
-   */
-  private neighbourhood(service: string): Neighbourhood {
-    if (this.nearVersion !== this.graph.version || this.near.size > 10_000) {
-      this.near.clear(); // a new edge: neighbourhoods are recomputed as needed
-      this.nearVersion = this.graph.version;
-    }
-    let near = this.near.get(service);
-    if (!near) {
-      const { maxHops } = this.settings.attribution;
-      near = {
-        candidates: this.graph.neighbourhood(service, maxHops),
-        relevant: this.graph.relevantTo(service, maxHops),
-      };
-      this.near.set(service, near);
-    }
-    return near;
-  }
-
-  private attribute(symptom: Symptom): Suspect[] {
-    const { lookbackMs, skewMs } = this.settings.attribution;
-    const near = this.neighbourhood(symptom.service);
-    // Outside the neighbourhood only a failed change can matter (explaining a candidate's failure
-    // away): the rest would change neither the result nor, by their verdicts, the reuse below.
-    const changes = this.changes
-      .between(symptom.onset - lookbackMs, symptom.onset + skewMs)
-      .filter(
-        (c) =>
-          c.scope !== 'service' ||
-          near.candidates.has(c.service) ||
-          (near.relevant.has(c.service) && this.changes.failed(c.id)),
-      );
+  private attribute(symptom: Symptom, settings = this.settings.attribution): Suspect[] {
+    const { lookbackMs, skewMs } = settings;
+    this.learnEdges(symptom.service);
+    // Every change in the window is a candidate: the graph weighs them, it does not pick them.
+    const changes = this.changes.between(symptom.onset - lookbackMs, symptom.onset + skewMs);
     const facts = changes.map((c) => this.changes.facts(c));
     const last = this.attributions.get(symptom);
     if (last && last.graphVersion === this.graph.version && sameEvidence(last, changes, facts))
@@ -479,15 +481,15 @@ export class Correlator {
       changes,
       facts: (change) => this.changes.facts(change),
       graph: this.graph,
-      settings: this.settings.attribution,
+      settings,
     });
     this.attributions.set(symptom, { graphVersion: this.graph.version, changes, facts, suspects });
     return suspects;
   }
 
-  private symptomFor(service: string, onset: number): Symptom {
+  private symptomFor(service: string, onset: number, kind?: string | null): Symptom {
     const place = this.settings.placement[service];
-    return { service, onset, cluster: place?.cluster, region: place?.region };
+    return { service, onset, cluster: place?.cluster, region: place?.region, kind: kind ?? null };
   }
 
   private seen(eventTime: number): void {

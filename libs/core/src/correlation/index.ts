@@ -4,3 +4,4 @@ export * from './incidents.js';
 export * from './change-log.js';
 export * from './correlator.js';
 export * from './restore.js';
+export * from './edge-inference.js';

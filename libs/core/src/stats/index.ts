@@ -5,3 +5,4 @@ export * from './rate-test.js';
 export * from './scale-test.js';
 export * from './spending.js';
 export * from './random.js';
+export * from './multiplicity.js';

@@ -10,6 +10,7 @@ import {
   brownForsythe,
   exactDistribution,
   fSf,
+  simesSignificant,
   gammaQ,
   hodgesLehmannShift,
   lag1Autocorrelation,
@@ -24,6 +25,8 @@ import {
   poissonRateTest,
   quantile,
   quantileSelect,
+  rankScaleTest,
+  robustLag1Autocorrelation,
   robustSigma,
   SeededRandom,
   studentTSf,
@@ -186,6 +189,87 @@ describe('Brown-Forsythe scale test', () => {
     const r2 = brownForsythe([1, 2, 3, 4, 100], [1, 5, 9, 13, 17, 200]);
     close(r2.f, 0.16864382659693347, 1e-9);
     close(r2.pTwoSided, 0.6909247755873941, 1e-8);
+  });
+});
+
+describe('rank scale test', () => {
+  // A low-traffic service's p95 a minute: the largest of ~6 requests, 3% of which are 10× slow.
+  const rng = new SeededRandom(11);
+  const slowTail = () => (rng.next() < 0.03 ? 10 : 1) * Math.exp(0.5 * rng.normal());
+  const p95of6 = () => Math.max(...Array.from({ length: 6 }, slowTail));
+
+  it('holds its level on heavy-tailed, bimodal small samples (where Brown-Forsythe does not)', () => {
+    const reps = 4000;
+    let rank = 0;
+    let bf = 0;
+    for (let r = 0; r < reps; r++) {
+      const x = Array.from({ length: 30 }, p95of6);
+      const y = Array.from({ length: 5 }, p95of6);
+      if (rankScaleTest(x, y).pGreater <= 0.01) rank++;
+      if (brownForsythe(x, y).pGreater <= 0.01) bf++;
+    }
+    assert.ok(rank / reps <= 0.015, `rank scale test: ${rank}/${reps} at α = 1%`);
+    assert.ok(bf / reps > 0.015, `Brown-Forsythe on these samples: ${bf}/${reps} at α = 1%`);
+  });
+
+  it('finds a spread blow-up with the same median, and its spreads ignore a moved location', () => {
+    const x = Array.from({ length: 30 }, () => Math.exp(0.1 * rng.normal()));
+    const wide = Array.from({ length: 15 }, () => Math.exp(0.8 * rng.normal()));
+    const wider = rankScaleTest(x, wide);
+    assert.ok(wider.pGreater < 1e-4, `p = ${wider.pGreater}`);
+    assert.ok(wider.spreadY / wider.spreadX > 4);
+    assert.equal(wider.logScale, true);
+    const shifted = rankScaleTest(
+      x,
+      x.slice(0, 15).map((v) => 3 * v),
+    );
+    assert.ok(shifted.spreadY / shifted.spreadX < 1.5, 'a location shift is not a wider spread');
+  });
+});
+
+describe('Simes multiplicity', () => {
+  it('calls significant whatever Bonferroni does, and related tests that are small together', () => {
+    const rng = new SeededRandom(3);
+    for (let r = 0; r < 300; r++) {
+      const p = Array.from({ length: 1 + rng.int(30) }, () => rng.next() ** 4);
+      const simes = simesSignificant(p, 0.01);
+      p.forEach((v, i) =>
+        assert.ok(!(v <= 0.01 / p.length) || simes[i], `Bonferroni takes ${v} of ${p.length}`),
+      );
+    }
+    // Three related tests at the smallest p a rank test of 3 points against 30 can give.
+    const related = [1.8e-4, 1.8e-4, 1.8e-4, ...Array.from({ length: 27 }, (_, i) => 0.2 + i * 0.02)];
+    assert.deepEqual(simesSignificant(related, 0.0026).slice(0, 4), [true, true, true, false]);
+    assert.ok(
+      related.every((v) => v > 0.0026 / 30),
+      'Bonferroni takes none of them',
+    );
+  });
+
+  it('keeps the level for a clean change whose tests are positively dependent', () => {
+    const rng = new SeededRandom(4);
+    let fails = 0;
+    const reps = 20_000;
+    for (let r = 0; r < reps; r++) {
+      // 20 tests sharing a common factor (the same latency at several percentiles, say).
+      const common = rng.normal();
+      const p = Array.from({ length: 20 }, () => normalSf(0.8 * common + 0.6 * rng.normal()));
+      if (simesSignificant(p, 0.01).some(Boolean)) fails++;
+    }
+    assert.ok(fails / reps <= 0.012, `${fails}/${reps} at α = 1%`);
+  });
+});
+
+describe('robust lag-1 autocorrelation', () => {
+  it('does not read an earlier burst inside the baseline as dependence, and still sees AR(1) noise', () => {
+    const rng = new SeededRandom(9);
+    const white = Array.from({ length: 40 }, () => rng.normal());
+    const burst = white.map((v, i) => (i >= 15 && i < 19 ? v + 8 : v));
+    assert.ok(lag1Autocorrelation(burst) > 0.4, 'the classical estimate is fooled');
+    assert.ok(robustLag1Autocorrelation(burst) < 0.3, `robust: ${robustLag1Autocorrelation(burst)}`);
+    let x = 0;
+    const ar = Array.from({ length: 200 }, () => (x = 0.8 * x + 0.6 * rng.normal()));
+    assert.ok(robustLag1Autocorrelation(ar) > 0.6, `AR(0.8): ${robustLag1Autocorrelation(ar)}`);
   });
 });
 

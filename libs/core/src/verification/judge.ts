@@ -6,13 +6,27 @@
 //     "significant" +3% passes because it is under the minimum effect, and the reason says so);
 //   - the conditional Poisson rate test for error counts (0,0,0,3,0,5 errors a minute after a
 //     clean baseline fails, where a rank test on mostly-zero data is nearly blind);
-//   - Brown-Forsythe for spread (a variance blow-up with an unchanged median fails).
+//   - a rank scale test for spread (a variance blow-up with an unchanged median fails): exact under
+//     "no change" whatever the distribution, on the log scale for positive series, judged only
+//     with enough points (minSpreadPoints) and on robust spreads, so heavy tails, low request
+//     counts and a few wild points do not fail a clean deploy.
+// A regression persists: a location fail also needs the latest third of the observation to be
+// shifted (half the minimum effect at least), and no metric fails on less than minFailObservationMs
+// of observation — a restart's CPU and latency blip is shorter than that.
 // Telemetry is autocorrelated, which makes independent-sample p-values overconfident: rank and
 // scale tests shrink their z by the effective-sample-size factor (1 − ρ)/(1 + ρ), ρ being the
-// baseline's lag-1 autocorrelation; the rate test uses a quasi-Poisson dispersion instead.
+// baseline's lag-1 autocorrelation, estimated so that an earlier incident's burst inside the
+// baseline does not pass for dependence (robustLag1Autocorrelation); the rate test uses a
+// quasi-Poisson dispersion instead.
 import type { MetricJudgement, VerdictOutcome } from '#contracts';
-import { brownForsythe } from '../stats/scale-test.js';
-import { hodgesLehmannShift, lag1Autocorrelation, mean, median, quantile } from '../stats/descriptive.js';
+import { rankScaleTest } from '../stats/scale-test.js';
+import {
+  hodgesLehmannShift,
+  mean,
+  median,
+  quantile,
+  robustLag1Autocorrelation,
+} from '../stats/descriptive.js';
 import { mannWhitney } from '../stats/mann-whitney.js';
 import { poissonDispersion, poissonRateTest } from '../stats/rate-test.js';
 import { normalQuantile, normalSf } from '../stats/special.js';
@@ -28,6 +42,12 @@ export interface JudgeSettings {
   readonly autocorrelation: boolean;
   /** At the final look, a practically large change with p below this (but above the boundary) is "suspicious": inconclusive, not pass. */
   readonly suspiciousAlpha: number;
+  /** Fewer observation points than this: the spread is not judged yet (a spread of a few points means little). */
+  readonly minSpreadPoints: number;
+  /** No metric fails on less observation than this (a restart's blip is shorter). */
+  readonly minFailObservationMs: number;
+  /** A location fail needs the latest third of the observation to be shifted too. */
+  readonly persistence: boolean;
 }
 
 export const DEFAULT_JUDGE_SETTINGS: JudgeSettings = {
@@ -35,6 +55,9 @@ export const DEFAULT_JUDGE_SETTINGS: JudgeSettings = {
   minObservationPoints: 3,
   autocorrelation: true,
   suspiciousAlpha: 0.01,
+  minSpreadPoints: 6,
+  minFailObservationMs: 2 * 60_000,
+  persistence: true,
 };
 
 export interface MetricInput {
@@ -64,21 +87,29 @@ export interface MetricAssessment {
   readonly score: number;
 }
 
+/** One test's outcome before a significance level is applied to it. */
 interface TestResult {
   readonly test: 'mann-whitney' | 'rate' | 'variance';
   readonly p: number;
-  readonly significant: boolean;
   readonly practical: boolean;
   /** Relative effect in the bad direction (Infinity from a zero baseline). */
   readonly effect: number;
   /** Effect as a multiple of the minimum effect (capped), for scoring. */
   readonly effectMultiple: number;
-  /** 0 … 1: how close this test is to failing (1 = fails). */
-  readonly badness: number;
+  /** Effect and absolute shift as fractions of what a fail needs (for badness). */
+  readonly effectFraction: number;
+  readonly floorFraction: number;
   readonly baselineValue: number;
   readonly observedValue: number;
   readonly reason: string;
+  /** Said after the reason when the test is significant but not practically large. */
+  readonly shortfall: string;
 }
+
+/** A metric at one look, tested but not yet decided: decideMetric applies the significance levels. */
+export type PreparedMetric =
+  | { readonly kind: 'not-judged'; readonly assessment: MetricAssessment }
+  | { readonly kind: 'tested'; readonly tests: readonly TestResult[] };
 
 /** How many tests judgeMetric will run for this input (for splitting α across tests). */
 export function testsFor(input: MetricInput, settings: JudgeSettings = DEFAULT_JUDGE_SETTINGS): number {
@@ -89,7 +120,13 @@ export function testsFor(input: MetricInput, settings: JudgeSettings = DEFAULT_J
     return 0;
   const spec = input.signal.spec;
   if (spec.kind === 'error_ratio' && usesRateTest(input)) return 1;
-  return 1 + (spec.minSpreadRatio ? 1 : 0);
+  return 1 + (spreadJudged(input, settings) ? 1 : 0);
+}
+
+function spreadJudged(input: MetricInput, settings: JudgeSettings): boolean {
+  return (
+    input.signal.spec.minSpreadRatio !== undefined && input.observation.length >= settings.minSpreadPoints
+  );
 }
 
 function usesRateTest(input: MetricInput): boolean {
@@ -115,6 +152,22 @@ export function judgeMetric(
   final: boolean,
   settings: JudgeSettings = DEFAULT_JUDGE_SETTINGS,
 ): MetricAssessment {
+  const prepared = prepareMetric(input, final, settings);
+  return decideMetric(
+    input,
+    prepared,
+    pValuesOf(prepared).map(() => alpha),
+    final,
+    settings,
+  );
+}
+
+/** Runs the metric's tests (as many as testsFor says when it is judged). */
+export function prepareMetric(
+  input: MetricInput,
+  final: boolean,
+  settings: JudgeSettings = DEFAULT_JUDGE_SETTINGS,
+): PreparedMetric {
   const { metric, signal } = input;
   const nb = input.baseline.length;
   const no = input.observation.length;
@@ -124,34 +177,65 @@ export function judgeMetric(
       nb === 0
         ? `${metric}: no baseline before the change (a new metric?), not judged`
         : `${metric}: only ${nb} baseline points before the change (need ${settings.minBaselinePoints}), not judged`;
-    return notJudged(metric, status, reason);
+    return { kind: 'not-judged', assessment: notJudged(metric, status, reason) };
   }
   if (no < settings.minObservationPoints) {
     const reason =
       no === 0
         ? `${metric}: no data since the change`
         : `${metric}: only ${no} points since the change (need ${settings.minObservationPoints}), not judged yet`;
-    return notJudged(metric, final ? 'vanished' : 'too-little-data', reason);
+    return {
+      kind: 'not-judged',
+      assessment: notJudged(metric, final ? 'vanished' : 'too-little-data', reason),
+    };
   }
   // A metric that stops reporting well before the end of the observation (the service crashed,
   // or its exporter did) is not evidence of health.
   const silent = input.silentForMs ?? 0;
   if (final && silent > Math.max(3 * input.intervalMs, 0.2 * (input.observationMs ?? 0))) {
-    return notJudged(
-      metric,
-      'vanished',
-      `${metric}: stopped reporting ${formatDuration(silent)} before the end of the observation`,
-    );
+    return {
+      kind: 'not-judged',
+      assessment: notJudged(
+        metric,
+        'vanished',
+        `${metric}: stopped reporting ${formatDuration(silent)} before the end of the observation`,
+      ),
+    };
   }
   const tests: TestResult[] = [];
-  if (signal.spec.kind === 'error_ratio' && usesRateTest(input)) tests.push(rateTest(input, alpha));
+  if (signal.spec.kind === 'error_ratio' && usesRateTest(input)) tests.push(rateTest(input));
   else {
-    const rho = settings.autocorrelation ? Math.max(0, lag1Autocorrelation(input.baseline)) : 0;
+    const rho = settings.autocorrelation ? Math.max(0, robustLag1Autocorrelation(input.baseline)) : 0;
     const factor = Math.max(0.1, (1 - rho) / (1 + rho));
-    tests.push(locationTest(input, alpha, factor));
-    if (signal.spec.minSpreadRatio) tests.push(spreadTest(input, alpha, factor));
+    tests.push(locationTest(input, factor, settings));
+    if (spreadJudged(input, settings)) tests.push(spreadTest(input, factor));
   }
-  const failing = tests.filter((t) => t.significant && t.practical);
+  return { kind: 'tested', tests };
+}
+
+/** The p-values of a prepared metric's tests, in order (none when it is not judged). */
+export function pValuesOf(prepared: PreparedMetric): number[] {
+  return prepared.kind === 'tested' ? prepared.tests.map((t) => t.p) : [];
+}
+
+/**
+ * Decides a prepared metric with one significance level per test (alphas[i] for test i): a test
+ * is significant when its p-value is at most its level.
+ */
+export function decideMetric(
+  input: MetricInput,
+  prepared: PreparedMetric,
+  alphas: readonly number[],
+  final: boolean,
+  settings: JudgeSettings = DEFAULT_JUDGE_SETTINGS,
+): MetricAssessment {
+  if (prepared.kind === 'not-judged') return prepared.assessment;
+  const { metric } = input;
+  const tests = prepared.tests;
+  const alphaOf = (t: TestResult) => alphas[tests.indexOf(t)] ?? 0;
+  const significant = (t: TestResult) => t.p <= alphaOf(t);
+  const longEnough = (input.observationMs ?? Infinity) >= settings.minFailObservationMs;
+  const failing = longEnough ? tests.filter((t) => significant(t) && t.practical) : [];
   if (failing.length > 0) {
     // Most decisive failure first: smallest p, then largest effect.
     // A moved location or error rate explains more than a changed spread, so it leads the reason.
@@ -171,7 +255,7 @@ export function judgeMetric(
     const score = Math.round(
       25 /
         (1 +
-          0.5 * Math.log10(Math.max(1, alpha / Math.max(worst.p, 1e-300))) +
+          0.5 * Math.log10(Math.max(1, alphaOf(worst) / Math.max(worst.p, 1e-300))) +
           0.5 * (worst.effectMultiple - 1)),
     );
     return {
@@ -180,9 +264,11 @@ export function judgeMetric(
       score: clamp(score, 0, 30),
     };
   }
+  const reasonOf = (t: TestResult) => (significant(t) ? t.reason + t.shortfall : t.reason);
+  const badness = (t: TestResult) => badnessOf(t.p, alphaOf(t), t.effectFraction, t.floorFraction);
   const suspicious = final ? tests.filter((t) => t.practical && t.p <= settings.suspiciousAlpha) : [];
-  const lead = tests.reduce((a, b) => (b.badness > a.badness ? b : a));
-  const score = Math.round(100 - 70 * lead.badness);
+  const lead = tests.reduce((a, b) => (badness(b) > badness(a) ? b : a));
+  const score = Math.round(100 - 70 * badness(lead));
   if (suspicious.length > 0) {
     const s = suspicious.reduce((a, b) => (b.p < a.p ? b : a));
     return {
@@ -190,14 +276,14 @@ export function judgeMetric(
         metric,
         'inconclusive',
         s,
-        `${s.reason}; not conclusive at this look's significance level (α = ${sig(alpha, 2)})`,
+        `${reasonOf(s)}; not conclusive at this look's significance level (α = ${sig(alphaOf(s), 2)})`,
       ),
       status: 'suspicious',
       score: clamp(score, 31, 60),
     };
   }
   return {
-    judgement: judgement(metric, 'pass', lead, lead.reason),
+    judgement: judgement(metric, 'pass', lead, reasonOf(lead)),
     status: 'pass',
     score: clamp(score, 31, 100),
   };
@@ -246,7 +332,7 @@ function deflate(p: number, factor: number): number {
   return normalSf(z * Math.sqrt(factor));
 }
 
-function locationTest(input: MetricInput, alpha: number, factor: number): TestResult {
+function locationTest(input: MetricInput, factor: number, settings: JudgeSettings): TestResult {
   const { signal, metric } = input;
   const spec = signal.spec;
   const up = spec.badDirection === 'up';
@@ -265,38 +351,46 @@ function locationTest(input: MetricInput, alpha: number, factor: number): TestRe
   const effect = base !== 0 ? badShift / Math.abs(base) : badShift > 0 ? Infinity : 0;
   const floorOk = badShift >= spec.absoluteFloor && badShift > 0;
   const effectOk = effect >= spec.minEffect;
-  const significant = p <= alpha;
+  // Still shifted at the end: the latest third of the observation, by half the practical size.
+  const needed = Math.max(spec.absoluteFloor, spec.minEffect * Math.abs(base));
+  const recent = latestThird(input.observation);
+  const recentLevel = useMeans ? mean(recent) : median(recent);
+  const persists = !settings.persistence || (up ? recentLevel - base : base - recentLevel) >= 0.5 * needed;
   const shown = useMeans ? { from: base, to: base + shift, what: 'mean ' } : { from: mb, to: mo, what: '' };
   const moved = shown.to > shown.from ? 'rose' : shown.to < shown.from ? 'fell' : 'held';
-  let reason = `${metric} ${shown.what}${moved} from ${formatFor(signal, shown.from)} to ${formatFor(signal, shown.to)} (${formatChange(shown.from, shown.to)}), ${formatP(p)}`;
-  if (significant && !(effectOk && floorOk) && badShift > 0) {
-    reason += effectOk
+  const reason = `${metric} ${shown.what}${moved} from ${formatFor(signal, shown.from)} to ${formatFor(signal, shown.to)} (${formatChange(shown.from, shown.to)}), ${formatP(p)}`;
+  let shortfall = '';
+  if (!(effectOk && floorOk) && badShift > 0) {
+    shortfall = effectOk
       ? `, below the absolute floor of ${formatFor(signal, spec.absoluteFloor)}`
       : `, below the minimum effect of ${Math.round(spec.minEffect * 100)}%`;
+  } else if (effectOk && floorOk && !persists) {
+    shortfall = `, but back to ${formatFor(signal, recentLevel)} in the latest ${recent.length} point${recent.length > 1 ? 's' : ''}`;
   }
   const effectFraction = spec.minEffect > 0 ? effect / spec.minEffect : badShift > 0 ? 1 : 0;
   const floorFraction = spec.absoluteFloor > 0 ? badShift / spec.absoluteFloor : badShift > 0 ? 1 : 0;
   return {
     test: 'mann-whitney',
     p,
-    significant,
-    practical: effectOk && floorOk,
+    practical: effectOk && floorOk && persists,
     effect,
     effectMultiple: Math.min(10, Number.isFinite(effectFraction) ? effectFraction : 10),
-    badness: badnessOf(p, alpha, effectFraction, floorFraction),
+    effectFraction,
+    floorFraction,
     baselineValue: shown.from,
     observedValue: shown.to,
     reason,
+    shortfall,
   };
 }
 
-function spreadTest(input: MetricInput, alpha: number, factor: number): TestResult {
+function spreadTest(input: MetricInput, factor: number): TestResult {
   const { signal, metric } = input;
   const spec = signal.spec;
   const up = spec.badDirection === 'up';
-  const bf = brownForsythe(input.baseline, input.observation);
-  const p = deflate(bf.pGreater, factor);
-  const ratio = bf.spreadX > 0 ? bf.spreadY / bf.spreadX : bf.spreadY > 0 ? Infinity : 1;
+  const rs = rankScaleTest(input.baseline, input.observation);
+  const p = deflate(rs.pGreater, factor);
+  const ratio = rs.spreadX > 0 ? rs.spreadY / rs.spreadX : rs.spreadY > 0 ? Infinity : 1;
   const q = up ? 0.9 : 0.1;
   const tb = quantile(input.baseline, q);
   const to = quantile(input.observation, q);
@@ -307,28 +401,39 @@ function spreadTest(input: MetricInput, alpha: number, factor: number): TestResu
   const needed = Math.max(spec.absoluteFloor, spec.minEffect * Math.abs(mb));
   const minRatio = spec.minSpreadRatio ?? Infinity;
   const practical = ratio >= minRatio && tailShift >= needed && tailShift > 0;
-  const significant = p <= alpha;
   const pct = Math.round(q * 100);
+  const spreadText = rs.logScale
+    ? `typical deviation ×${sig(Math.exp(rs.spreadX), 3)} → ×${sig(Math.exp(rs.spreadY), 3)}`
+    : `typical deviation ${formatFor(signal, rs.spreadX)} → ${formatFor(signal, rs.spreadY)}`;
   const reason =
-    `${metric} ${ratio >= minRatio ? 'became erratic' : 'spread'}: spread ×${sig(ratio, 2)} (${formatFor(signal, bf.spreadX)} → ${formatFor(signal, bf.spreadY)}), ` +
+    `${metric} ${ratio >= minRatio ? 'became erratic' : 'spread'}: spread ×${sig(ratio, 2)} (${spreadText}), ` +
     `${pct}th percentile ${formatFor(signal, tb)} → ${formatFor(signal, to)}, median ${formatFor(signal, mb)} → ${formatFor(signal, mo)}, ${formatP(p)}`;
   const effectFraction = Number.isFinite(ratio) ? (ratio - 1) / Math.max(1e-9, minRatio - 1) : 1;
   const floorFraction = needed > 0 ? tailShift / needed : tailShift > 0 ? 1 : 0;
   return {
     test: 'variance',
     p,
-    significant,
     practical,
     effect: ratio - 1,
     effectMultiple: Math.min(10, Number.isFinite(effectFraction) ? effectFraction : 10),
-    badness: badnessOf(p, alpha, effectFraction, floorFraction),
-    baselineValue: bf.spreadX,
-    observedValue: bf.spreadY,
+    effectFraction,
+    floorFraction,
+    baselineValue: rs.spreadX,
+    observedValue: rs.spreadY,
     reason,
+    shortfall: '',
   };
 }
 
-function rateTest(input: MetricInput, alpha: number): TestResult {
+/** The latest third of a series (at least one point). */
+function latestThird(values: ArrayLike<number>): number[] {
+  const n = values.length;
+  const out: number[] = [];
+  for (let i = n - Math.max(1, Math.ceil(n / 3)); i < n; i++) out.push(values[i]!);
+  return out;
+}
+
+function rateTest(input: MetricInput): TestResult {
   const { signal, metric } = input;
   const spec = signal.spec;
   const intervalMin = input.intervalMs / 60_000;
@@ -350,7 +455,6 @@ function rateTest(input: MetricInput, alpha: number): TestResult {
   const floor = perRequest ? spec.absoluteFloor : (spec.eventFloorPerMinute ?? 0);
   const rise = ro - rb;
   const practical = effect >= spec.minEffect && rise >= floor && rise > 0;
-  const significant = p <= alpha;
   const ratioText = rb > 0 ? `, ×${sig(ro / rb, 2)}` : '';
   let reason: string;
   if (perRequest) {
@@ -363,8 +467,9 @@ function rateTest(input: MetricInput, alpha: number): TestResult {
       `to ${count(o.events)} in ${sig(o.exposure, 3)} min (${sig(ro, 2)}/min)${ratioText}, ${formatP(p)}`;
   }
   if (dispersion > 1.5) reason += ` (bursty baseline: dispersion ${sig(dispersion, 2)})`;
-  if (significant && !practical && rise > 0) {
-    reason +=
+  let shortfall = '';
+  if (!practical && rise > 0) {
+    shortfall =
       effect >= spec.minEffect
         ? ', below the absolute floor'
         : `, below the minimum effect of ${Math.round(spec.minEffect * 100)}%`;
@@ -374,14 +479,15 @@ function rateTest(input: MetricInput, alpha: number): TestResult {
   return {
     test: 'rate',
     p,
-    significant,
     practical,
     effect,
     effectMultiple: Math.min(10, Number.isFinite(effectFraction) ? effectFraction : 10),
-    badness: badnessOf(p, alpha, effectFraction, floorFraction),
+    effectFraction,
+    floorFraction,
     baselineValue: rb,
     observedValue: ro,
     reason,
+    shortfall,
   };
 }
 

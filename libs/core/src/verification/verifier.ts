@@ -55,14 +55,17 @@ import type {
 import type { Clock } from '../clock.js';
 import { ServiceTable } from '../service-table.js';
 import { alphaForLook, type SpendingFunction } from '../stats/spending.js';
+import { simesSignificant } from '../stats/multiplicity.js';
 import {
   DEFAULT_JUDGE_SETTINGS,
-  judgeMetric,
-  testsFor,
+  decideMetric,
+  prepareMetric,
+  pValuesOf,
   type JudgeSettings,
   type MetricAssessment,
   type MetricInput,
 } from './judge.js';
+import { isClientSide, isNodeLevel, movedUp, sameValues, type Topology } from './neighbours.js';
 import { SeriesBuffer } from './series-buffer.js';
 import {
   canonical,
@@ -76,6 +79,8 @@ import {
 import { formatDuration } from './wording.js';
 
 const MINUTE = 60_000;
+/** A neighbour's change this long before a change's start still confounds a view they share. */
+const NEIGHBOUR_CHANGE_LEAD_MS = 5 * MINUTE;
 
 export interface VerifierSettings extends JudgeSettings {
   readonly baselineMs: number;
@@ -92,6 +97,12 @@ export interface VerifierSettings extends JudgeSettings {
   /** Family-wise false-fail rate of one verification over all its looks and metrics. */
   readonly alpha: number;
   readonly spending: SpendingFunction;
+  /**
+   * How a look's α is shared by its tests: 'simes' (a clean change fails with probability ≤ α
+   * under the positive dependence of a service's metrics, and a regression that moves several
+   * related metrics needs less evidence from each) or 'bonferroni' (α/m each, whatever the dependence).
+   */
+  readonly multiplicity: 'simes' | 'bonferroni';
   /** Emit non-final interim looks (outcome inconclusive unless they fail). */
   readonly emitInterim: boolean;
   readonly signals: readonly SignalSpec[];
@@ -105,6 +116,12 @@ export interface VerifierSettings extends JudgeSettings {
    * `metric{client=…,server=…}` of the server's changes. null: every point belongs to its batch's service.
    */
   readonly edgeLabels: { readonly client: string; readonly server: string } | null;
+  /**
+   * Judge a change also on its callers' aggregate client-side latency (with a topology), and let
+   * those and node-level series fail it only when the others who could have moved them are quiet
+   * (see neighbours.ts).
+   */
+  readonly neighbours: boolean;
 }
 
 export const DEFAULT_VERIFIER_SETTINGS: VerifierSettings = {
@@ -120,11 +137,13 @@ export const DEFAULT_VERIFIER_SETTINGS: VerifierSettings = {
   maxSeriesPerService: 256,
   alpha: 0.01,
   spending: 'pocock',
+  multiplicity: 'simes',
   emitInterim: true,
   signals: DEFAULT_SIGNALS,
   services: {},
   rememberCompleted: 10_000,
   edgeLabels: { client: 'client', server: 'server' },
+  neighbours: true,
 };
 
 export interface VerifierStats {
@@ -166,6 +185,10 @@ interface ServiceState {
   readonly verifications: Set<Verification>;
   /** Verification windows of this service's changes that failed, oldest first (bounded by historyMs). */
   readonly failures: FailedWindow[];
+  /** Verifications of changes on services this one calls: they judge its client-side view too. */
+  readonly watchers: Set<Verification>;
+  /** Start times of this service's latest changes (a few): a neighbour's change confounds a shared view. */
+  readonly changeStarts: number[];
 }
 
 /** The verification window [from, to) of a change that failed verification. */
@@ -186,6 +209,9 @@ interface WindowSeries {
   readonly tracked: TrackedSeries;
   readonly base: SeriesBuffer;
   readonly obs: SeriesBuffer;
+  /** A caller's client-side view of the changed service: the caller. */
+  readonly caller?: string;
+  readonly display: string;
 }
 
 interface Verification {
@@ -204,6 +230,8 @@ interface Verification {
   nextLook: number;
   lastTestedFraction: number;
   readonly series: Map<string, WindowSeries>;
+  /** The changed service's callers when the verification began, whose client-side views it judges too. */
+  readonly callers: readonly ServiceState[];
   readonly overlapping: Set<string>;
   done: boolean;
   /**
@@ -226,12 +254,18 @@ export class DeploymentVerifier {
   private droppedLate = 0;
   private droppedInvalid = 0;
   private droppedSeries = 0;
+  private topology: Topology | null = null;
 
   constructor(
     settings: Partial<VerifierSettings> = {},
     private readonly clock?: Clock,
   ) {
     this.settings = { ...DEFAULT_VERIFIER_SETTINGS, ...settings };
+  }
+
+  /** Who calls whom (the correlator's dependency graph): enables the callers' views. */
+  useTopology(topology: Topology): void {
+    this.topology = topology;
   }
 
   /** Feed telemetry (any service). Returns verdicts whose looks closed as a result. */
@@ -271,6 +305,8 @@ export class DeploymentVerifier {
     const s = this.settings;
     const state = this.stateFor(change.environment, change.service);
     const t0 = change.startedAt;
+    state.changeStarts.push(t0);
+    if (state.changeStarts.length > 8) state.changeStarts.shift();
     const observationEnd = this.nominalEnd(t0);
     const lookTimes: number[] = [];
     for (let t = t0 + s.lookIntervalMs; t < observationEnd; t += s.lookIntervalMs) lookTimes.push(t);
@@ -287,6 +323,13 @@ export class DeploymentVerifier {
       nextLook: 0,
       lastTestedFraction: 0,
       series: new Map(),
+      callers:
+        this.topology && s.neighbours
+          ? this.topology
+              .callersOf(change.service)
+              .filter((c) => c !== change.service)
+              .map((c) => this.stateFor(change.environment, c))
+          : [],
       overlapping: new Set(),
       done: false,
       knownAt: this.clock?.now(),
@@ -303,12 +346,19 @@ export class DeploymentVerifier {
         v.overlapping.add(other.change.id);
     }
     // The baseline (and, for a change reported late, part of the observation) is in the past.
-    for (const tracked of state.series.values()) {
-      const ws = this.windowSeries(v, tracked);
-      const b = tracked.history.range(v.baselineReach, v.baselineEnd);
+    const fill = (ws: WindowSeries) => {
+      const b = ws.tracked.history.range(v.baselineReach, v.baselineEnd);
       for (let i = 0; i < b.ts.length; i++) ws.base.insert(b.ts[i]!, b.values[i]!);
-      const o = tracked.history.range(v.observationStart, v.observationEnd);
+      const o = ws.tracked.history.range(v.observationStart, v.observationEnd);
       for (let i = 0; i < o.ts.length; i++) ws.obs.insert(o.ts[i]!, o.values[i]!);
+    };
+    for (const tracked of state.series.values()) fill(this.windowSeries(v, tracked));
+    for (const caller of v.callers) {
+      caller.watchers.add(v);
+      for (const tracked of caller.series.values()) {
+        const ws = this.callerView(v, caller, tracked);
+        if (ws) fill(ws);
+      }
     }
     state.verifications.add(v);
     this.byChange.set(change.id, v);
@@ -412,6 +462,8 @@ export class DeploymentVerifier {
         unjudged: new Set(),
         verifications: new Set(),
         failures: [],
+        watchers: new Set(),
+        changeStarts: [],
       };
       this.states.set(environment, service, st);
     }
@@ -448,13 +500,17 @@ export class DeploymentVerifier {
     const horizon = state.maxTs - this.settings.historyMs;
     if (tracked.history.firstTimestamp < horizon - this.settings.lookIntervalMs)
       tracked.history.pruneBefore(horizon);
-    if (state.verifications.size === 0) return;
-    for (const v of state.verifications) {
-      if (ts >= v.baselineReach && ts < v.baselineEnd)
-        this.windowSeries(v, tracked).base.insert(ts, point.value);
-      else if (ts >= v.observationStart && ts < v.observationEnd)
-        this.windowSeries(v, tracked).obs.insert(ts, point.value);
+    for (const v of state.verifications) this.place(v, this.windowSeries(v, tracked), ts, point.value);
+    for (const v of state.watchers) {
+      const ws = this.callerView(v, state, tracked);
+      if (ws) this.place(v, ws, ts, point.value);
     }
+  }
+
+  /** A point into a verification's baseline or observation, if it falls in one. */
+  private place(v: Verification, ws: WindowSeries, ts: number, value: number): void {
+    if (ts >= v.baselineReach && ts < v.baselineEnd) ws.base.insert(ts, value);
+    else if (ts >= v.observationStart && ts < v.observationEnd) ws.obs.insert(ts, value);
   }
 
   /** The point's series by its key, tracked from now on if it is judged; undefined when it is not kept. */
@@ -490,6 +546,7 @@ export class DeploymentVerifier {
       };
       state.series.set(key, tracked);
       for (const v of state.verifications) this.windowSeries(v, tracked);
+      for (const v of state.watchers) this.callerView(v, state, tracked);
     }
     return tracked;
   }
@@ -498,8 +555,35 @@ export class DeploymentVerifier {
     let ws = v.series.get(tracked.key);
     if (!ws) {
       const cap = this.settings.maxPointsPerSeries;
-      ws = { tracked, base: new SeriesBuffer(cap), obs: new SeriesBuffer(cap) };
+      ws = { tracked, base: new SeriesBuffer(cap), obs: new SeriesBuffer(cap), display: tracked.display };
       v.series.set(tracked.key, ws);
+    }
+    return ws;
+  }
+
+  /** A caller's client-side latency or error ratio as a series of v's verification; undefined for its other series. */
+  private callerView(
+    v: Verification,
+    caller: ServiceState,
+    tracked: TrackedSeries,
+  ): WindowSeries | undefined {
+    const kind = tracked.signal.spec.kind;
+    if (kind !== 'latency' && !(kind === 'error_ratio' && tracked.signal.mode === 'ratio')) return undefined;
+    if (!isClientSide(tracked.metric, tracked.labels, this.settings.edgeLabels?.server ?? null))
+      return undefined;
+    const key = `caller\u0000${caller.service}\u0000${tracked.key}`;
+    let ws = v.series.get(key);
+    if (!ws) {
+      const cap = this.settings.maxPointsPerSeries;
+      const labels = tracked.labelsKey ? `,${tracked.labelsKey.slice(1, -1)}` : '';
+      ws = {
+        tracked,
+        base: new SeriesBuffer(cap),
+        obs: new SeriesBuffer(cap),
+        caller: caller.service,
+        display: `${tracked.metric}{caller="${caller.service}"${labels}}`,
+      };
+      v.series.set(key, ws);
     }
     return ws;
   }
@@ -638,6 +722,7 @@ export class DeploymentVerifier {
   private finish(v: Verification): void {
     v.done = true;
     v.state.verifications.delete(v);
+    for (const caller of v.callers) caller.watchers.delete(v);
     this.byChange.delete(v.change.id);
     this.completed.add(v.change.id);
     if (this.completed.size > this.settings.rememberCompleted)
@@ -651,17 +736,136 @@ export class DeploymentVerifier {
     const fraction = (lookEnd - v.observationStart) / (v.observationEnd - v.observationStart);
     const plan = this.baselinePlan(v);
     const inputs: MetricInput[] = [];
+    const windows: WindowSeries[] = [];
     for (const ws of v.series.values()) {
       const input = this.metricInput(v, ws, lookEnd, plan);
-      if (input) inputs.push(input);
+      if (!input) continue;
+      inputs.push(input);
+      windows.push(ws);
     }
-    const totalTests = inputs.reduce((n, i) => n + testsFor(i, s), 0);
+    const prepared = inputs.map((input) => prepareMetric(input, isLast, s));
+    const pValues = prepared.map(pValuesOf);
+    const totalTests = pValues.reduce((n, ps) => n + ps.length, 0);
     if (totalTests === 0 && !isLast) return null; // nothing to judge yet: keep the α for later looks
     const alphaLook = alphaForLook(s.spending, s.alpha, fraction, v.lastTestedFraction);
     v.lastTestedFraction = fraction;
-    const alphaTest = totalTests > 0 ? alphaLook / totalTests : alphaLook;
-    const assessments = inputs.map((input) => judgeMetric(input, alphaTest, isLast, s));
+    const alphas = testLevels(pValues.flat(), alphaLook, s.multiplicity);
+    let next = 0;
+    const assessments = inputs.map((input, i) => {
+      const levels = alphas.slice(next, (next += pValues[i]!.length));
+      const decided = decideMetric(input, prepared[i]!, levels, isLast, s);
+      return decided.status === 'fail'
+        ? this.unlessConfounded(v, windows[i]!, decided, plan, lookEnd)
+        : decided;
+    });
     return this.verdict(v, index, lookEnd, isLast, assessments, plan);
+  }
+
+  /**
+   * A failing caller view or node-level series fails the change only when the others who could
+   * have moved it are quiet: the caller's other dependencies (no change of their own in the
+   * window, their own latency steady), the node's other tenants (no change, their own CPU
+   * steady). Otherwise the metric is suspicious: inconclusive, with the reason.
+   */
+  private unlessConfounded(
+    v: Verification,
+    ws: WindowSeries,
+    assessment: MetricAssessment,
+    plan: BaselinePlan,
+    lookEnd: number,
+  ): MetricAssessment {
+    if (!this.settings.neighbours) return assessment;
+    let culprit: string | undefined;
+    const clientView =
+      !ws.caller &&
+      isClientSide(ws.tracked.metric, ws.tracked.labels, this.settings.edgeLabels?.server ?? null);
+    if (ws.caller || clientView) {
+      // A caller's view of the changed service, or the changed service's own view of its dependencies.
+      const viewer = ws.caller ?? v.change.service;
+      const others = [...(this.topology?.dependenciesOf(viewer) ?? [])].filter((x) => x !== v.change.service);
+      // The same kind of signal on the other dependency: its own latency for a latency view, its errors for an error view.
+      const kind = ws.tracked.signal.spec.kind;
+      const own = (t: TrackedSeries) =>
+        t.signal.spec.kind === kind && !isClientSide(t.metric, t.labels, null) && !t.labels?.server;
+      const changed = others.find((x) => this.changedNear(v, x, lookEnd));
+      const moved = others.find((x) => this.neighbourMoved(v, x, own, plan, lookEnd));
+      const whose = ws.caller ? `${ws.caller}'s other dependency` : 'its dependency';
+      const known = [...(this.topology?.dependenciesOf(viewer) ?? [])].length > 0;
+      if (!known) culprit = `no dependency of ${viewer} is known, so whether they were quiet cannot be told`;
+      else if (changed) culprit = `${whose} ${changed} changed in the same window`;
+      else if (moved) culprit = `${whose} ${moved} ${kind === 'latency' ? 'slowed' : 'failed more'} too`;
+    } else if (isNodeLevel(ws.tracked.metric)) {
+      const tenants = this.tenantsOf(v, ws.tracked);
+      const ownCpu = (t: TrackedSeries) => /cpu/i.test(t.metric) && !isNodeLevel(t.metric);
+      const changed = tenants.find((x) => this.changedNear(v, x, lookEnd));
+      const busier = tenants.find((x) => this.neighbourMoved(v, x, ownCpu, plan, lookEnd));
+      if (changed) culprit = `${changed}, on the same node, changed in the same window`;
+      else if (busier) culprit = `${busier}, on the same node, got busier too`;
+    }
+    if (!culprit) return assessment;
+    return {
+      judgement: {
+        ...assessment.judgement,
+        outcome: 'inconclusive',
+        reason: `${assessment.judgement.reason}; but ${culprit}, so it may not be this change's doing`,
+      },
+      status: 'suspicious',
+      score: 50,
+    };
+  }
+
+  /** Whether a neighbouring service had a change of its own from a little before v's (5 minutes) to the look. */
+  private changedNear(v: Verification, service: string, lookEnd: number): boolean {
+    const state = this.states.get(v.change.environment, service);
+    const from = v.observationStart - NEIGHBOUR_CHANGE_LEAD_MS;
+    return state?.changeStarts.some((t) => t >= from && t < lookEnd) ?? false;
+  }
+
+  /** Whether a neighbouring service's own series (those `which` picks) rose in the verification's windows. */
+  private neighbourMoved(
+    v: Verification,
+    service: string,
+    which: (t: TrackedSeries) => boolean,
+    plan: BaselinePlan,
+    lookEnd: number,
+  ): boolean {
+    const state = this.states.get(v.change.environment, service);
+    if (!state) return false;
+    for (const t of state.series.values()) {
+      if (!which(t)) continue;
+      const spec = t.signal.spec;
+      const values = (from: number, to: number) =>
+        t.history.range(from, to).values.map((x) => canonical(t.signal, x));
+      const size = {
+        minEffect: spec.minEffect,
+        absoluteFloor: spec.absoluteFloor,
+        useMeans: spec.kind === 'error_ratio',
+      };
+      if (movedUp(values(plan.start, v.baselineEnd), values(v.observationStart, lookEnd), size)) return true;
+    }
+    return false;
+  }
+
+  /** The other services on the node a node-level series describes: by a node label, else by reporting the same values. */
+  private tenantsOf(v: Verification, node: TrackedSeries): string[] {
+    const label = Object.keys(node.labels ?? {}).find((k) => /node|host/i.test(k));
+    const mine = node.history.range(v.baselineReach, v.observationEnd);
+    const bucket = firstFinite(node.history.typicalInterval(), this.settings.lookIntervalMs);
+    const out: string[] = [];
+    for (const st of this.states.values()) {
+      if (st === v.state || st.environment !== v.change.environment) continue;
+      for (const t of st.series.values()) {
+        if (t.metric !== node.metric) continue;
+        const same = label
+          ? t.labels?.[label] === node.labels?.[label]
+          : sameValues(mine, t.history.range(v.baselineReach, v.observationEnd), bucket) >= 0.8;
+        if (same) {
+          out.push(st.service);
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   private metricInput(
@@ -682,7 +886,7 @@ export class DeploymentVerifier {
       this.settings.lookIntervalMs,
     );
     const input: MetricInput = {
-      metric: tracked.display,
+      metric: ws.display,
       signal,
       baseline: base.values.map((x) => canonical(signal, x)),
       observation: obs.values.map((x) => canonical(signal, x)),
@@ -705,8 +909,12 @@ export class DeploymentVerifier {
     const pattern = ws.tracked.signal.spec.exposure!;
     let fallback: WindowSeries | null = null;
     for (const other of v.series.values()) {
+      const serverLabel = this.settings.edgeLabels?.server ?? null;
       if (
         other === ws ||
+        other.caller !== ws.caller ||
+        isClientSide(other.tracked.metric, other.tracked.labels, serverLabel) !==
+          isClientSide(ws.tracked.metric, ws.tracked.labels, serverLabel) ||
         !matches(pattern, other.tracked.metric) ||
         other.tracked.signal.spec.kind === 'error_ratio'
       )
@@ -834,6 +1042,19 @@ export class DeploymentVerifier {
       team: change.team,
     };
   }
+}
+
+/**
+ * The level each test of a look is held to, so that "p ≤ its level" is the multiplicity
+ * procedure's decision: Bonferroni's α/m for every test; with Simes, a test the procedure calls
+ * significant gets its own p-value (at least α/m), the others α/m (for their wording and scores).
+ */
+function testLevels(p: readonly number[], alpha: number, procedure: 'simes' | 'bonferroni'): number[] {
+  const m = p.length;
+  const each = m > 0 ? alpha / m : alpha;
+  if (procedure === 'bonferroni' || m <= 1) return p.map(() => each);
+  const significant = simesSignificant(p, alpha);
+  return p.map((pi, i) => (significant[i] ? Math.max(pi, each) : each));
 }
 
 /** Canonical label text: `{a="1",b="2"}` with sorted keys; '' without labels. */

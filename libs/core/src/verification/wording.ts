@@ -27,14 +27,20 @@ export function formatValue(v: number, rawUnit: string): string {
   }
 }
 
+// One formatter per number of decimals: toLocaleString with options builds a new one per call,
+// which made wording a sixth of a busy verifier's time.
+const formatters: Intl.NumberFormat[] = [];
+function formatter(decimals: number): Intl.NumberFormat {
+  return (formatters[decimals] ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: decimals }));
+}
+
 /** Up to `digits` significant digits, no exponent for everyday magnitudes, thousands separated. */
 export function sig(v: number, digits = 3): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (a >= 1e15 || a < 1e-6) return v.toExponential(digits - 1);
-  const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(a)));
-  const rounded = Number(v.toFixed(Math.min(decimals, 12)));
-  return rounded.toLocaleString('en-US', { maximumFractionDigits: Math.min(decimals, 12) });
+  const decimals = Math.min(12, Math.max(0, digits - 1 - Math.floor(Math.log10(a))));
+  return formatter(decimals).format(Number(v.toFixed(decimals)));
 }
 
 /**
