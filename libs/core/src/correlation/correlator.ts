@@ -461,6 +461,8 @@ export class Correlator {
 
   private track(incident: Incident, symptom: Symptom, signal: Signal): void {
     const open = this.symptoms.get(incident.id) ?? { symptom, firing: new Set<string>() };
+    // The incident's symptom is its lead member's (what it is named after), not the first to arrive.
+    if (this.incidents.isLead(incident.id, signal.ref)) open.symptom = symptom;
     if (signal.kind === 'alert') open.firing.add(signal.ref);
     // Not ended (undefined counts as null): the same object, which finds its last attribution.
     if (open.symptom.endedAt != null) open.symptom = { ...open.symptom, endedAt: null };
@@ -499,7 +501,11 @@ export class Correlator {
   private tick(out: CorrelatorOutput[]): void {
     const watermark = this.watermark;
     if (!Number.isFinite(watermark)) return;
-    for (const incident of this.incidents.advance(watermark)) {
+    const finalSuspects = (id: string) => {
+      const open = this.symptoms.get(id);
+      return open ? this.attribute(open.symptom) : undefined;
+    };
+    for (const incident of this.incidents.advance(watermark, finalSuspects)) {
       this.symptoms.delete(incident.id);
       out.push({ type: 'incident', incident });
     }

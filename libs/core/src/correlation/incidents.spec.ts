@@ -71,6 +71,18 @@ describe('incident lifecycle', () => {
       assert.deepEqual(n, ['p95 on payments (likely config on payments) — 3 services affected', 'payments']);
   });
 
+  it('resolves with the ranking on all the evidence, not the last update that passed the bar', () => {
+    const book = new IncidentBook();
+    book.onSignal(alert({ at: T0 }), [suspect('cfg-1', 0.97)]);
+    book.onSignal(alert({ ref: 'fp-2', service: 'frontend', at: T0 + MINUTE }), [suspect('cfg-1', 0.99)]);
+    assert.equal(book.active()[0]!.suspects[0]!.probability, 0.97, 'a 2-point move is not news');
+    for (const ref of ['fp-1', 'fp-2'])
+      book.onSignal(alert({ ref, firing: false, at: T0 + 2 * MINUTE }), [suspect('cfg-1', 0.97)]);
+    const [resolved] = book.advance(T0 + 3 * 3_600_000, () => [suspect('cfg-1', 0.985)]);
+    assert.equal(resolved!.status, 'resolved');
+    assert.equal(resolved!.suspects[0]!.probability, 0.985);
+  });
+
   it('an alert names the incident rather than an earlier anomaly: it is what paged someone', () => {
     const book = new IncidentBook();
     const anomaly = alert({ kind: 'anomaly', ref: 'a-1', name: 'http.server.errors', at: T0 });

@@ -113,6 +113,8 @@ interface IncidentState {
   severityOverride?: Severity;
   /** Whether an alert has joined yet: until then `labels` is not an agreement of anything. */
   labelled: boolean;
+  /** The member the incident is named after (see precedes()); unknown for a rehydrated one. */
+  lead?: string;
 }
 
 export class IncidentBook {
@@ -330,7 +332,20 @@ export class IncidentBook {
   }
 
   /** Event time moved on: auto-resolve incidents that stayed quiet for the quiet period. */
-  advance(watermark: number): Incident[] {
+  /** Whether the incident is named after this member: its symptom is the one to attribute. */
+  isLead(incidentId: string, ref: string): boolean {
+    return this.incidents.get(incidentId)?.lead === ref;
+  }
+
+  /**
+   * Resolves the incidents quiet for the quiet period. `finalSuspects` gives each its ranking on
+   * all the evidence there is by then: which update last passed the "materially different" bar
+   * depends on the order inputs arrived in, the ranking at resolution does not.
+   */
+  advance(
+    watermark: number,
+    finalSuspects?: (incidentId: string) => readonly Suspect[] | undefined,
+  ): Incident[] {
     this.forgetSettled(watermark);
     const quiet: IncidentState[] = [];
     for (const state of this.unresolved) {
@@ -339,11 +354,13 @@ export class IncidentBook {
     }
     return quiet
       .sort((a, b) => a.snapshot.id.localeCompare(b.snapshot.id))
-      .map((state) =>
-        this.transition(state, 'resolved', state.lastActivity + this.settings.quietPeriodMs, {
+      .map((state) => {
+        const suspects = finalSuspects?.(state.snapshot.id);
+        return this.transition(state, 'resolved', state.lastActivity + this.settings.quietPeriodMs, {
           comment: `resolved automatically after ${Math.round(this.settings.quietPeriodMs / 60_000)} quiet minutes`,
-        }),
-      );
+          ...(suspects && suspects.length > 0 ? { suspects: [...suspects] } : {}),
+        });
+      });
   }
 
   /**
@@ -541,6 +558,7 @@ export class IncidentBook {
       lastActivity: signal.at,
       overflow: 0,
       labelled: signal.kind === 'alert',
+      lead: signal.ref,
     };
     this.incidents.set(id, state);
     this.unresolved.add(state);
@@ -576,6 +594,7 @@ export class IncidentBook {
       precedes(member, m.member, ranked[0]?.service ?? undefined),
     );
     state.members.set(signal.ref, { member, firing: true, severity: signal.severity });
+    if (leads) state.lead = signal.ref;
     return this.next(state, 'updated', signal.at, {
       ...(better && suspects.length > 0 ? { suspects: [...suspects] } : {}),
       ...(leads ? { title: titleOf(signal, ranked), service: signal.service, summary: signal.summary } : {}),
