@@ -131,7 +131,7 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
     );
     const ranked = await suspects(page);
     assert.equal(ranked[0]!.name, BAD_DEPLOY);
-    assert.match(ranked[0]!.probability, /^\d+%$/);
+    assert.match(ranked[0]!.probability, /^[<>]?\d+%$/);
     assert.ok(ranked[0]!.evidence.length >= 2, JSON.stringify(ranked[0]));
     assert.ok(ranked[0]!.evidence.every((e) => /(for|against|neutral)$/.test(e)));
     const charts = await incidentCharts(page);
