@@ -120,11 +120,18 @@ describe('correlator app on the real broker', () => {
       brokers,
       [TOPICS.incidents],
       (m) => m.key === service,
-      // Done once the alert and the failed verification are in one incident, whichever came first.
-      async (seen) =>
-        (await decodeAll(seen)).some(
-          (i) => i.members.some((m) => m.type === 'alert') && i.members.some((m) => m.type === 'verdict'),
-        ),
+      // Done once the newest version holds the alert and the failed verification, whichever came
+      // first. The newest, not any: a correlator that restores its state after a rebalance
+      // republishes what its replay ended in, which may lack an input consumed but not yet
+      // committed, until that input is delivered again.
+      async (seen) => {
+        const newest = (await decodeAll(seen)).sort((a, b) => b.version - a.version)[0];
+        return (
+          !!newest &&
+          newest.members.some((m) => m.type === 'alert') &&
+          newest.members.some((m) => m.type === 'verdict')
+        );
+      },
     );
     const incidents = await decodeAll(events);
     const latest = incidents.sort((a, b) => b.version - a.version)[0]!;
