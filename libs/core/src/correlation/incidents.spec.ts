@@ -375,6 +375,24 @@ describe('reconciling a rebuilt book with what was published', () => {
   });
 });
 
+describe('reconciling a replay that counted more versions than were published', () => {
+  it('carries on right after the last published version, leaving no gap', () => {
+    const book = new IncidentBook();
+    // The replay met three signals one by one (versions 1–3); the live run had published only
+    // version 2 of the same incident before it stopped, and the incident stays open.
+    book.onSignal(alert(), [suspect('cfg-1', 0.9)]);
+    book.onSignal(alert({ ref: 'fp-2', service: 'cart', at: T0 + MINUTE }), [suspect('cfg-1', 0.9)]);
+    book.onSignal(alert({ ref: 'fp-3', service: 'email', at: T0 + 2 * MINUTE }), [suspect('cfg-1', 0.9)]);
+    const [replayed] = book.active();
+    assert.equal(replayed!.version, 3);
+    book.reconcile([{ ...replayed!, version: 2, status: 'acknowledged' }]);
+    const next = book.command(
+      anIncidentCommand({ incidentId: replayed!.id, action: 'comment', comment: 'on it' }),
+    );
+    assert.equal(applied(next).version, 4, 'the catch-up was 3, so the next is 4');
+  });
+});
+
 function applied(outcome: CommandOutcome): Incident {
   assert.ok('incident' in outcome, 'refused' in outcome ? outcome.refused : 'no outcome');
   return outcome.incident;

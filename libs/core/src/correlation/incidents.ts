@@ -209,7 +209,10 @@ export class IncidentBook {
       const known = this.incidents.get(p.id);
       if (known) {
         result.continued++;
-        if (p.version > known.snapshot.version) known.snapshot = { ...known.snapshot, version: p.version };
+        // Numbering carries on from the last version published, whichever way the replay counted:
+        // a replay that met the same inputs in another order may have made more versions than
+        // were published, and carrying on from its count would leave a gap.
+        if (p.version !== known.snapshot.version) known.snapshot = { ...known.snapshot, version: p.version };
         if (known.snapshot.status !== p.status || touched.has(known)) {
           const { event, updatedAt } = known.snapshot;
           result.catchUp.push(this.next(known, event, updatedAt, {}));
@@ -331,7 +334,6 @@ export class IncidentBook {
     }
   }
 
-  /** Event time moved on: auto-resolve incidents that stayed quiet for the quiet period. */
   /** Whether the incident is named after this member: its symptom is the one to attribute. */
   isLead(incidentId: string, ref: string): boolean {
     return this.incidents.get(incidentId)?.lead === ref;
