@@ -19,7 +19,13 @@ const MINUTE = 60_000;
 const codec = new EventCodec({ now: () => Date.now() });
 
 /** One batch per minute of 10-second error-ratio points: ~0.2% before `badFrom`, ~5% from it. */
-function errorRatioBatches(service: string, from: number, to: number, badFrom: number): TelemetryBatch[] {
+function errorRatioBatches(
+  service: string,
+  environment: string,
+  from: number,
+  to: number,
+  badFrom: number,
+): TelemetryBatch[] {
   const batches: TelemetryBatch[] = [];
   for (let minute = from; minute < to; minute += MINUTE) {
     const points = [];
@@ -34,7 +40,7 @@ function errorRatioBatches(service: string, from: number, to: number, badFrom: n
         labels: {},
       });
     }
-    batches.push({ id: `${service}-${minute}`, service, environment: 'production', points, resource: {} });
+    batches.push({ id: `${service}-${minute}`, service, environment, points, resource: {} });
   }
   return batches;
 }
@@ -47,18 +53,23 @@ async function produceTelemetry(brokers: string[], batches: TelemetryBatch[]): P
 }
 
 /** A deploy 20 minutes ago that took the error ratio from ~0.2% to ~5%, with 40 minutes of baseline before it. */
+// The broker is shared with every other test, whose changes would otherwise be candidates too:
+// each deploy here runs in an environment of its own, as a staging stack is kept apart from production.
 function aBadDeploy(prefix: string) {
   const service = `${prefix}-${process.pid}-${Date.now().toString(36)}`;
+  const environment = `env-${service}`;
   const now = Math.floor(Date.now() / 10_000) * 10_000;
   const t0 = now - 20 * MINUTE;
   const change = aChange({
     id: `${service}-v2`,
     service,
+    environment,
     startedAt: t0,
     finishedAt: t0 + MINUTE,
     version: 'v2',
   });
-  return { service, t0, change, telemetry: errorRatioBatches(service, t0 - 40 * MINUTE, now, t0 + MINUTE) };
+  const telemetry = errorRatioBatches(service, environment, t0 - 40 * MINUTE, now, t0 + MINUTE);
+  return { service, environment, t0, change, telemetry };
 }
 
 /** The service's final verdict, once published. */
@@ -100,7 +111,7 @@ describe('correlator app on the real broker', () => {
   });
 
   it('a bad deploy: fail verdict, and an incident whose top suspect is the deploy', async () => {
-    const { service, t0, change, telemetry: batches } = aBadDeploy('checkout');
+    const { service, environment, t0, change, telemetry: batches } = aBadDeploy('checkout');
     // Telemetry first: a live stack sent it all along; the change is reported 20 minutes after it began.
     await produceTelemetry(brokers, batches);
     await produce(brokers, TOPICS.changes, [{ key: service, value: await codec.encode('change', change) }]);
@@ -108,6 +119,7 @@ describe('correlator app on the real broker', () => {
       id: `${service}-alert`,
       fingerprint: `${service}-fp`,
       service,
+      environment,
       startsAt: t0 + 5 * MINUTE,
     });
     await produce(brokers, TOPICS.alerts, [{ key: service, value: await codec.encode('alert', alert) }]);
@@ -136,8 +148,7 @@ describe('correlator app on the real broker', () => {
     const incidents = await decodeAll(events);
     const latest = incidents.sort((a, b) => b.version - a.version)[0]!;
     assert.equal(new Set(incidents.map((i) => i.id)).size, 1, 'the verdict and the alert share one incident');
-    // The broker is shared with every other test: the changes they made in the last two hours
-    // are this one's fleet, and each is a candidate. The deploy must lead them clearly.
+    // Its own environment holds no other change: the deploy must lead the "no change" alternative clearly.
     const [top, next] = latest.suspects;
     assert.equal(top!.changeId, change.id);
     assert.ok(
@@ -212,10 +223,16 @@ describe('correlator app on the real broker', () => {
 describe('correlator killed and restarted on the real broker', () => {
   it('carries on from history: the same incident, a real final verdict, no version published twice', async () => {
     const brokers = await testKafkaBrokers();
-    const { service, t0, change, telemetry } = aBadDeploy('restart');
+    const { service, environment, t0, change, telemetry } = aBadDeploy('restart');
     const firstHalf = telemetry.filter((b) => b.points[0]!.timestamp < t0 + 6 * MINUTE);
     const alert = (n: number, at: number) =>
-      anAlert({ id: `${service}-alert-${n}`, fingerprint: `${service}-fp-${n}`, service, startsAt: at });
+      anAlert({
+        id: `${service}-alert-${n}`,
+        fingerprint: `${service}-fp-${n}`,
+        service,
+        environment,
+        startsAt: at,
+      });
     const incidentsWith = async (fingerprint: string) => {
       const seen = await consumeUntil(
         brokers,

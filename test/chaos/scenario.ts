@@ -38,6 +38,7 @@ export interface ChaosOptions {
 export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
   const started = performance.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-chaos-'));
+  let keep = false;
   try {
     const workload = chaosWorkload({ services: options.services, now: Date.now() });
     const items = workload.streams.reduce((n, s) => n + s.length, 0);
@@ -76,8 +77,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
     await whenDrained(dataDir);
     await app.stop('SIGTERM');
     const verdict = verify(ledger, await storeCounts(dataDir, workload.tag));
-    return { faults, verdict, items, seconds: (performance.now() - started) / 1000 };
+    // A failed run's store and log stay for a post-mortem (CHAOS_KEEP_FAILED=1), named in the report.
+    keep = !verdict.ok && process.env.CHAOS_KEEP_FAILED === '1';
+    return {
+      faults,
+      verdict: keep ? { ...verdict, keptAt: dataDir } : verdict,
+      items,
+      seconds: (performance.now() - started) / 1000,
+    };
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
 }

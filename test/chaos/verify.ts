@@ -24,6 +24,8 @@ export interface ChaosVerdict {
   readonly alertsNotAttributed: string[];
   /** Everything held: nothing acknowledged lost, nothing stored twice, versions contiguous, verdicts there. */
   readonly ok: boolean;
+  /** Where a failed run's data directory was kept for a post-mortem. */
+  readonly keptAt?: string;
 }
 
 export function verify(ledger: Ledger, counts: StoreCounts): ChaosVerdict {
@@ -114,5 +116,6 @@ export function describeVerdict(v: ChaosVerdict): string {
     ...v.alertsInSeveralIncidents.slice(0, 5),
     ...v.changesWithoutFinalVerdict.slice(0, 5).map((c) => `no final verdict: ${c}`),
     ...v.alertsNotAttributed.slice(0, 5).map((a) => `not attributed to its deploy: ${a}`),
+    ...(v.keptAt ? [`data directory kept at ${v.keptAt}`] : []),
   ].join('\n');
 }

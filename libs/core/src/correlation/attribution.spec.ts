@@ -30,6 +30,28 @@ describe('change attribution', () => {
     assert.match(suspects[0]!.evidence[1]!.detail, /6 min before the onset/);
   });
 
+  it('weighs only changes to the symptom’s own environment: a failed staging deploy is no suspect for production', () => {
+    const staging = aChange({ id: 'staging', service: 'checkout', environment: 'staging', startedAt: T0 });
+    const production = aChange({ id: 'prod', service: 'payments', environment: 'production', startedAt: T0 });
+    const failed: ChangeFacts = {
+      verdict: { outcome: 'fail', summary: 'errors up', failingKinds: ['error_ratio'] },
+    };
+    const symptom = { service: 'checkout', onset: T0 + 4 * MINUTE, kind: 'error_ratio' };
+    const ids = (environment?: string) =>
+      attribute({
+        symptom: { ...symptom, environment },
+        changes: [staging, production],
+        facts: () => failed,
+        graph,
+      })
+        .map((s) => s.changeId)
+        .sort((a, b) => (a ?? '').localeCompare(b ?? ''));
+    assert.deepEqual(ids('production'), [null, 'prod']);
+    assert.deepEqual(ids('staging'), [null, 'staging']);
+    // A symptom that names no environment weighs every change, as before.
+    assert.deepEqual(ids(undefined), [null, 'prod', 'staging']);
+  });
+
   it('with no change nearby, "no likely change" wins', () => {
     const suspects = attribute({
       symptom: { service: 'checkout', onset: T0 },

@@ -18,6 +18,11 @@ export interface Symptom {
   readonly kind?: string | null;
   readonly cluster?: string;
   readonly region?: string;
+  /**
+   * Where it happened (production, staging, …). When given, only changes to the same
+   * environment are candidates: a staging deploy does not break production.
+   */
+  readonly environment?: string;
 }
 
 export interface ChangeFacts {
@@ -194,6 +199,7 @@ function evaluate(
   const { symptom } = input;
   const sinceStart = symptom.onset - change.startedAt;
   if (sinceStart < -s.skewMs || sinceStart > s.lookbackMs) return undefined;
+  if (symptom.environment !== undefined && change.environment !== symptom.environment) return undefined;
 
   const where = placement(change, symptom, input.graph, reach, s);
   if (!where) return undefined;

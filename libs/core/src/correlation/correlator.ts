@@ -231,7 +231,7 @@ export class Correlator {
     for (const id of result.takenOver) {
       const incident = this.incidents.get(id)!;
       this.symptoms.set(id, {
-        symptom: this.symptomFor(incident.service, incident.openedAt),
+        symptom: this.symptomFor(incident.service, incident.openedAt, incident.environment),
         firing: new Set(),
       });
     }
@@ -243,10 +243,18 @@ export class Correlator {
    * with what it knows at this point (changes, verdicts, graph); changes nothing.
    */
   suspectsFor(
-    symptom: { readonly service: string; readonly onset: number; readonly kind?: string | null },
+    symptom: {
+      readonly service: string;
+      readonly onset: number;
+      readonly kind?: string | null;
+      readonly environment?: string;
+    },
     settings?: AttributionSettings,
   ): Suspect[] {
-    return this.attribute(this.symptomFor(symptom.service, symptom.onset, symptom.kind), settings);
+    return this.attribute(
+      this.symptomFor(symptom.service, symptom.onset, symptom.environment, symptom.kind),
+      settings,
+    );
   }
 
   /** Event time moved on without input (idle partitions, end of a replay). */
@@ -280,6 +288,7 @@ export class Correlator {
     const symptom = this.symptomFor(
       alert.service,
       alert.startsAt,
+      alert.environment,
       resolveSignal(alert.name, null)?.spec.kind,
     );
     const signal: Signal = {
@@ -347,7 +356,7 @@ export class Correlator {
       firing: true,
       summary: anomaly.summary,
     };
-    const symptom = this.symptomFor(anomaly.service, anomaly.onset, signal.spec.kind);
+    const symptom = this.symptomFor(anomaly.service, anomaly.onset, anomaly.environment, signal.spec.kind);
     if (!this.placeAnomaly(member, symptom, out)) this.pending.set(member.ref, { member, symptom });
   }
 
@@ -396,7 +405,7 @@ export class Correlator {
       out.push({ type: 'verdict', verdict });
       if (verdict.outcome === 'fail') {
         const change = this.changes.get(verdict.changeId);
-        const symptom = this.symptomFor(verdict.service, verdict.observationStart);
+        const symptom = this.symptomFor(verdict.service, verdict.observationStart, verdict.environment);
         const signal: Signal = {
           kind: 'verdict',
           ref: `verdict:${verdict.changeId}`,
@@ -489,9 +498,21 @@ export class Correlator {
     return suspects;
   }
 
-  private symptomFor(service: string, onset: number, kind?: string | null): Symptom {
+  private symptomFor(
+    service: string,
+    onset: number,
+    environment: string | undefined,
+    kind?: string | null,
+  ): Symptom {
     const place = this.settings.placement[service];
-    return { service, onset, cluster: place?.cluster, region: place?.region, kind: kind ?? null };
+    return {
+      service,
+      onset,
+      environment,
+      cluster: place?.cluster,
+      region: place?.region,
+      kind: kind ?? null,
+    };
   }
 
   private seen(eventTime: number): void {
