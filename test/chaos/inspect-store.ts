@@ -12,7 +12,7 @@ export interface StoreCounts {
   readonly points: Record<string, number>;
   /** Incident id → versions stored (each once per row). */
   readonly incidentVersions: Record<string, number[]>;
-  /** Incident id → alert fingerprints in its newest version. */
+  /** Incident id → alert fingerprints in its newest version (incidents merged into another left out). */
   readonly incidentAlerts: Record<string, string[]>;
   /** Incident id → the change its newest version names as the top suspect ('' for none). */
   readonly topSuspects: Record<string, string>;
@@ -32,10 +32,13 @@ const versions = await store.query<{ id: string; versions: number[] }>(
    WHERE id IN (SELECT id FROM incidents WHERE service LIKE {like:String}) GROUP BY id`,
   { like },
 );
+// An incident merged into another keeps its members in its last version, marked resolved with a
+// comment naming where they went: its alerts belong to the one it was merged into.
 const members = await store.query<{ id: string; alerts: string[]; suspect: string | null }>(
   `SELECT id, arrayMap(m -> m.ref, arrayFilter(m -> m.type = 'alert', members)) AS alerts,
           arraySort(s -> -s.probability, suspects)[1].change_id AS suspect
-   FROM incidents FINAL WHERE service LIKE {like:String}`,
+   FROM incidents FINAL WHERE service LIKE {like:String}
+     AND NOT (status = 'resolved' AND startsWith(ifNull(comment, ''), 'merged into'))`,
   { like },
 );
 const counts: StoreCounts = {

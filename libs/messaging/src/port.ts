@@ -143,6 +143,13 @@ export interface Producer {
   send(topic: string, messages: readonly OutboundMessage[]): Promise<void>;
 }
 
+/** A partition's retained range: its first retained offset, and the offset the next message will get (decimal strings, as in Kafka). */
+export interface PartitionBounds {
+  readonly partition: number;
+  readonly start: string;
+  readonly end: string;
+}
+
 export interface MessageBus extends Producer {
   readonly kind: 'kafka' | 'embedded' | 'memory';
   connect(): Promise<void>;
@@ -151,6 +158,8 @@ export interface MessageBus extends Producer {
   /** Reads a range of history, partition by partition in offset order; resolves once all of it was handed over. */
   readBack(request: ReadBackRequest, onBatch: (batch: PartitionBatch) => Promise<void> | void): Promise<void>;
   partitionCount(topic: string): Promise<number>;
+  /** Every partition's retained range as of now: a reader that reached each `end` has seen everything sent before the call. */
+  bounds(topic: string): Promise<readonly PartitionBounds[]>;
   /** Whether the bus is connected and usable, for readiness probes. */
   isReady(): boolean;
   /** Stops every subscription in order, then disconnects. */

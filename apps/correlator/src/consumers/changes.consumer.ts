@@ -7,12 +7,14 @@ import type { CorrelatorInput } from '#core';
 import type { BatchResult, PartitionBatch, Rejection } from '#messaging';
 import { decodeBatch, type BatchConsumer } from '#platform';
 import { CorrelatorEngine } from '../correlator-engine.js';
+import { ChangesCaughtUp } from './changes-caught-up.js';
 
 @Injectable()
 export class ChangesConsumer implements BatchConsumer {
   constructor(
     private readonly engine: CorrelatorEngine,
     private readonly codec: EventCodec,
+    private readonly caughtUp: ChangesCaughtUp,
   ) {}
 
   topics(): string[] {
@@ -31,6 +33,7 @@ export class ChangesConsumer implements BatchConsumer {
             assessment,
           }));
     await this.engine.apply(inputs);
+    this.caughtUp.handled(batch);
     return { rejected };
   }
 }

@@ -13,12 +13,14 @@ import type {
 } from '#messaging';
 import { decodeBatch, type BatchConsumer } from '#platform';
 import { CorrelatorEngine } from '../correlator-engine.js';
+import { ChangesCaughtUp } from './changes-caught-up.js';
 
 @Injectable()
 export class SignalsConsumer implements BatchConsumer {
   constructor(
     private readonly engine: CorrelatorEngine,
     private readonly codec: EventCodec,
+    private readonly caughtUp: ChangesCaughtUp,
   ) {}
 
   topics(): string[] {
@@ -49,6 +51,8 @@ export class SignalsConsumer implements BatchConsumer {
       default:
         return this.handleCommands(batch, rejected);
     }
+    // Every change sent before these signals is known first (see ChangesCaughtUp).
+    await this.caughtUp.wait();
     await this.engine.apply(inputs);
     return { rejected };
   }

@@ -10,6 +10,7 @@ import type {
   MessageBus,
   OutboundMessage,
   PartitionBatch,
+  PartitionBounds,
   ReadBackRequest,
   Subscription,
   SubscribeOptions,
@@ -177,8 +178,16 @@ export class KafkaBus implements MessageBus {
   }
 
   async partitionCount(topic: string): Promise<number> {
+    return (await this.bounds(topic)).length;
+  }
+
+  async bounds(topic: string): Promise<PartitionBounds[]> {
     await this.connect();
-    return (await this.admin.fetchTopicOffsets(topic)).length;
+    return (await this.admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({
+      partition,
+      start: low,
+      end: high,
+    }));
   }
 
   close(): Promise<void> {

@@ -12,6 +12,7 @@ import type {
   MessageBus,
   OutboundMessage,
   PartitionBatch,
+  PartitionBounds,
   ReadBackRequest,
   Subscription,
   SubscribeOptions,
@@ -187,6 +188,14 @@ export abstract class LocalBus implements MessageBus {
 
   async partitionCount(topic: string): Promise<number> {
     return this.logsOf(topic).length;
+  }
+
+  async bounds(topic: string): Promise<PartitionBounds[]> {
+    return this.logsOf(topic).map((log) => ({
+      partition: log.partition,
+      start: String(log.startOffset),
+      end: String(log.endOffset),
+    }));
   }
 
   private logsOf(topic: string, spec?: TopicSpec): readonly StoredPartition[] {
