@@ -375,6 +375,37 @@ describe('reconciling a rebuilt book with what was published', () => {
   });
 });
 
+describe('reconciling a replay that lacks an input the previous owner had consumed but not committed', () => {
+  it('keeps the published member until its input is delivered again: no version without it', () => {
+    const original = new IncidentBook();
+    original.onSignal(alert(), [suspect('cfg-1', 0.9)]);
+    const [published] = original.onSignal(alert({ ref: 'fp-2', service: 'cart', at: T0 + MINUTE }), [
+      suspect('cfg-1', 0.9),
+    ]);
+    // The replay reads only up to the committed offsets: it has the first alert, not the second.
+    const book = new IncidentBook();
+    book.onSignal(alert(), [suspect('cfg-1', 0.9)]);
+    book.reconcile([published!]);
+    const next = book.command(
+      anIncidentCommand({ incidentId: published!.id, action: 'comment', comment: 'on it' }),
+    );
+    assert.deepEqual(
+      applied(next)
+        .members.map((m) => m.ref)
+        .sort(),
+      ['fp-1', 'fp-2'],
+    );
+    // Delivered again, it joins the same incident once.
+    const again = book.onSignal(alert({ ref: 'fp-2', service: 'cart', at: T0 + MINUTE }), [
+      suspect('cfg-1', 0.9),
+    ]);
+    assert.deepEqual(
+      again.map((i) => [i.id, i.members.length]),
+      [[published!.id, 2]],
+    );
+  });
+});
+
 describe('reconciling a replay that counted more versions than were published', () => {
   it('carries on right after the last published version, leaving no gap', () => {
     const book = new IncidentBook();

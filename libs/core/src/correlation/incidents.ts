@@ -213,6 +213,12 @@ export class IncidentBook {
         // a replay that met the same inputs in another order may have made more versions than
         // were published, and carrying on from its count would leave a gap.
         if (p.version !== known.snapshot.version) known.snapshot = { ...known.snapshot, version: p.version };
+        // A member published but not replayed came from an input consumed and not yet committed
+        // when the previous owner stopped: it is delivered again, so it stays (quiet until then)
+        // rather than vanish from the next version — unless the replay placed it elsewhere.
+        for (const member of p.members)
+          if (!known.members.has(member.ref) && !this.holderOf(member.ref))
+            known.members.set(member.ref, { member, firing: false, severity: p.severity });
         if (known.snapshot.status !== p.status || touched.has(known)) {
           const { event, updatedAt } = known.snapshot;
           result.catchUp.push(this.next(known, event, updatedAt, {}));
@@ -226,6 +232,12 @@ export class IncidentBook {
     settled.sort((a, b) => a.updatedAt - b.updatedAt);
     for (const p of settled) this.keepSettled(this.settledState(p));
     return result;
+  }
+
+  /** The unresolved incident that holds a member, if any. */
+  private holderOf(ref: string): IncidentState | undefined {
+    for (const state of this.unresolved) if (state.members.has(ref)) return state;
+    return undefined;
   }
 
   /** `from` (never published) is part of `into`: its members move there and it goes. */
