@@ -96,6 +96,35 @@ describe('change attribution', () => {
     assert.equal(failed[0]!.changeId, 'elsewhere');
   });
 
+  it('with no graph, the same-service change leads a larger fleet’s changes elsewhere by more: each other service is one of many a change could have reached', () => {
+    const symptom = { service: 'checkout', onset: T0 + 5 * MINUTE, kind: 'error_ratio' };
+    const own = aChange({ id: 'own', service: 'checkout', startedAt: T0 });
+    const elsewhere = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        aChange({ id: `other-${i}`, service: `svc-${i}`, startedAt: T0 - 30 * MINUTE }),
+      );
+    const failed = (c: { id: string }): ChangeFacts =>
+      c.id === 'other-0'
+        ? { verdict: { outcome: 'fail', summary: 'errors ×5', failingKinds: ['error_ratio'] } }
+        : {};
+    const topologyOf = (changes: ReturnType<typeof aChange>[]) =>
+      attribute({ symptom, changes, facts: failed, graph: new DependencyGraph() })
+        .find((s) => s.changeId === 'other-0')!
+        .evidence.find((e) => e.factor === 'topology')!.weight;
+    // Two services: no evidence either way. Twenty: a twentieth of the blame each, bounded below.
+    assert.equal(topologyOf([own, ...elsewhere(1)]), 0);
+    assert.ok(Math.abs(topologyOf([own, ...elsewhere(19)]) - Math.log(8 / 19)) < 1e-9);
+    assert.equal(topologyOf([own, ...elsewhere(199)]), Math.log(0.1));
+    // A failed change elsewhere no longer outranks the change on the symptom's own service in a large fleet.
+    const ranked = attribute({
+      symptom,
+      changes: [own, ...elsewhere(19)],
+      facts: failed,
+      graph: new DependencyGraph(),
+    });
+    assert.equal(ranked[0]!.changeId, 'own');
+  });
+
   it('a service the graph has never heard of is off every path of a symptom whose dependencies the graph knows completely', () => {
     const failed = (): ChangeFacts => ({ verdict: { outcome: 'fail', summary: 'errors ×7' } });
     // checkout's dependencies (payments, db) all come from the catalog: a failed change on a

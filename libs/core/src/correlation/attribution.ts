@@ -143,8 +143,10 @@ export function attribute(input: AttributionInput): Suspect[] {
   const settings = input.settings ?? DEFAULT_ATTRIBUTION;
   const scored: { suspect: Omit<Suspect, 'probability'>; logOdds: number }[] = [];
   const reach = input.graph.reach(input.symptom.service, settings.maxHops);
+  const fleet = input.graph.services().add(input.symptom.service);
+  for (const change of input.changes) if (change.scope === 'service') fleet.add(change.service);
   for (const change of input.changes) {
-    const evidence = evaluate(change, input, settings, reach);
+    const evidence = evaluate(change, input, settings, reach, fleet.size);
     if (!evidence) continue;
     scored.push({
       suspect: {
@@ -195,13 +197,14 @@ function evaluate(
   input: AttributionInput,
   s: AttributionSettings,
   reach: ReadonlyMap<string, Relation>,
+  fleetSize: number,
 ): Evidence[] | undefined {
   const { symptom } = input;
   const sinceStart = symptom.onset - change.startedAt;
   if (sinceStart < -s.skewMs || sinceStart > s.lookbackMs) return undefined;
   if (symptom.environment !== undefined && change.environment !== symptom.environment) return undefined;
 
-  const where = placement(change, symptom, input.graph, reach, s);
+  const where = placement(change, symptom, input.graph, reach, s, fleetSize);
   if (!where) return undefined;
   const facts = input.facts(change);
   const risk = clamp(facts.riskProbability ?? s.defaultRiskProbability, 0.001, 0.999);
@@ -346,6 +349,17 @@ function words(kinds: readonly string[]): string {
   return kinds.map((k) => (k === 'error_ratio' ? 'errors' : k)).join(' and ');
 }
 
+/**
+ * What a change on another service, related to the symptom's in a way nobody knows, is worth.
+ * A bad change shows on its own service about as often as on the others it reaches (its
+ * callers), so a symptom on one particular other service of a fleet of n is about 1/(n−1) as
+ * likely as on the changed one: sameService/(n−1) — no evidence either way (1) in a small fleet,
+ * weaker in a large one, never below what a graph that knows both and connects them not says.
+ */
+function unconnectedRatio(fleetSize: number): number {
+  return Math.min(1, Math.max(LIKELIHOOD.unrelated, LIKELIHOOD.sameService / Math.max(1, fleetSize - 1)));
+}
+
 /** Hazard rises at rollout and decays; compared with a uniform background over the lookback. */
 function timing(change: Change, symptom: Symptom, s: AttributionSettings): Evidence {
   const delay = Math.max(0, symptom.onset - change.startedAt);
@@ -369,6 +383,7 @@ function placement(
   graph: DependencyGraph,
   reach: ReadonlyMap<string, Relation>,
   s: AttributionSettings,
+  fleetSize: number,
 ): Evidence | undefined {
   if (change.scope !== 'service') {
     const inScope =
@@ -397,7 +412,7 @@ function placement(
           graph.closedCoverage(symptom.service, 'downstream', s.maxHops),
           graph.closedCoverage(change.service, 'upstream', s.maxHops),
         );
-  const unknown = blend(known, LIKELIHOOD.unrelated, 1);
+  const unknown = blend(known, LIKELIHOOD.unrelated, unconnectedRatio(fleetSize));
   const relation = reach.get(change.service);
   const sureness = (r: Relation) =>
     r.confidence < 0.999 ? `; ${Math.round(r.confidence * 100)}% sure of the path` : '';

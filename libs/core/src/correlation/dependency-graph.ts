@@ -67,6 +67,11 @@ export class DependencyGraph {
     );
   }
 
+  /** Every service the graph names, as caller or callee. */
+  services(): Set<string> {
+    return new Set([...this.dependencies.keys(), ...this.dependents.keys()]);
+  }
+
   dependenciesOf(service: string): ReadonlySet<string> {
     return new Set(this.dependencies.get(service)?.keys() ?? []);
   }
