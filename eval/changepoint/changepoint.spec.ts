@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { SeededRandom } from '../../libs/core/src/stats/random.js';
+import { binseg } from './binseg.js';
 import { writeDataset } from './generate.js';
 import { means, scoreSeries } from './run.js';
 import { loadChangepointData } from './tcpd.js';
@@ -24,5 +26,17 @@ describe('change point evaluation', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('binary segmentation (the reference)', () => {
+  it('finds a mean shift and a change of variance where they are, and nothing in plain noise', () => {
+    const rng = new SeededRandom(7);
+    const noise = Array.from({ length: 400 }, () => rng.normal(0, 1));
+    assert.deepEqual(binseg(noise), []);
+    const shifted = noise.map((v, i) => v + (i >= 150 ? 3 : 0) + (i >= 300 ? 5 * v : 0));
+    const found = binseg(shifted);
+    assert.equal(found.length, 2, `${found}`);
+    assert.ok(Math.abs(found[0]! - 150) <= 2 && Math.abs(found[1]! - 300) <= 5, `${found}`);
   });
 });

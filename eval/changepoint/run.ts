@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import type { DetectorSettings } from '../../libs/core/src/anomaly/detector.js';
 import { datasetsDir } from '../nab/nab-data.js';
 import { writeSection } from '../nab/report.js';
+import { binsegChangepoints } from './binseg.js';
 import { detectChangepoints } from './detect.js';
 import { covering, fMeasure, loadChangepointData, type ChangepointSeries } from './tcpd.js';
 
@@ -28,6 +29,10 @@ export interface SeriesScore {
   readonly cover: number;
   readonly zeroF1: number;
   readonly zeroCover: number;
+  /** Binary segmentation (binseg.ts) on the same series, offline. */
+  readonly binseg: number[];
+  readonly binsegF1: number;
+  readonly binsegCover: number;
 }
 
 export function scoreSeries(
@@ -36,6 +41,7 @@ export function scoreSeries(
   margin: number,
 ): SeriesScore {
   const predicted = detectChangepoints(s, settings, margin);
+  const binseg = binsegChangepoints(s.dimensions, margin);
   const counts = Object.values(s.annotations)
     .map((a) => a.length)
     .sort((a, b) => a - b);
@@ -49,6 +55,9 @@ export function scoreSeries(
     cover: covering(s.annotations, predicted, s.nObs),
     zeroF1: fMeasure(s.annotations, [], margin).f1,
     zeroCover: covering(s.annotations, [], s.nObs),
+    binseg,
+    binsegF1: fMeasure(s.annotations, binseg, margin).f1,
+    binsegCover: covering(s.annotations, binseg, s.nObs),
   };
 }
 
@@ -59,6 +68,9 @@ export interface Means {
   readonly cover: number;
   readonly zeroF1: number;
   readonly zeroCover: number;
+  readonly binsegDetections: number;
+  readonly binsegF1: number;
+  readonly binsegCover: number;
 }
 
 export function means(scores: readonly SeriesScore[]): Means {
@@ -71,6 +83,9 @@ export function means(scores: readonly SeriesScore[]): Means {
     cover: mean((s) => s.cover),
     zeroF1: mean((s) => s.zeroF1),
     zeroCover: mean((s) => s.zeroCover),
+    binsegDetections: scores.reduce((a, s) => a + s.binseg.length, 0),
+    binsegF1: mean((s) => s.binsegF1),
+    binsegCover: mean((s) => s.binsegCover),
   };
 }
 
@@ -97,8 +112,10 @@ function markdown(
     '| series | method | series | detections | F1 | cover |',
     '|---|---|---:|---:|---:|---:|',
     `| all | Aftershock detector | ${all.series} | ${all.detections} | **${f(all.f1)}** | **${f(all.cover)}** |`,
+    `| all | binseg (offline; changepoint's defaults) | ${all.series} | ${all.binsegDetections} | ${f(all.binsegF1)} | ${f(all.binsegCover)} |`,
     `| all | zero (no change) | ${all.series} | 0 | ${f(all.zeroF1)} | ${f(all.zeroCover)} |`,
     `| univariate | Aftershock detector | ${uni.series} | ${uni.detections} | **${f(uni.f1)}** | **${f(uni.cover)}** |`,
+    `| univariate | binseg (offline; changepoint's defaults) | ${uni.series} | ${uni.binsegDetections} | ${f(uni.binsegF1)} | ${f(uni.binsegCover)} |`,
     `| univariate | zero (no change) | ${uni.series} | 0 | ${f(uni.zeroF1)} | ${f(uni.zeroCover)} |`,
     '',
     'Published on TCPD itself (univariate series, default settings, F1; van den Burg & Williams 2020, as quoted in issue 16) — comparable only when `--data` is TCPD:',
@@ -109,11 +126,11 @@ function markdown(
     '',
     '<details><summary>Per series</summary>',
     '',
-    '| series | samples | dims | annotated (median) | detected at | F1 | zero F1 | cover | zero cover |',
-    '|---|---:|---:|---:|---|---:|---:|---:|---:|',
+    '| series | samples | dims | annotated (median) | detected at | F1 | binseg at | binseg F1 | zero F1 | cover | binseg cover | zero cover |',
+    '|---|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---:|',
     ...scores.map(
       (s) =>
-        `| ${s.name} | ${s.nObs} | ${s.dims} | ${s.annotated} | ${s.predicted.join(', ') || '–'} | ${f(s.f1)} | ${f(s.zeroF1)} | ${f(s.cover)} | ${f(s.zeroCover)} |`,
+        `| ${s.name} | ${s.nObs} | ${s.dims} | ${s.annotated} | ${s.predicted.join(', ') || '–'} | ${f(s.f1)} | ${s.binseg.join(', ') || '–'} | ${f(s.binsegF1)} | ${f(s.zeroF1)} | ${f(s.cover)} | ${f(s.binsegCover)} | ${f(s.zeroCover)} |`,
     ),
     '',
     '</details>',

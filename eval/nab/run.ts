@@ -251,6 +251,7 @@ const SWEEP: Array<Partial<DetectorSettings>> = [
   { spikeZ: 0 },
   { spikeRate: 0 },
   { fatigue: 0 },
+  { nearMisses: false },
   { persistence: 1e9 },
   { stepShare: 0 },
   { tailScale: 1 },

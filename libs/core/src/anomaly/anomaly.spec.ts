@@ -9,6 +9,7 @@ import { SeededRandom } from '../stats/random.js';
 import type { AnomalyPort } from '../correlation/correlator.js';
 import { AnomalyDetector, type Anomaly, type AnomalyEvent } from './detector.js';
 import { replayAnomalyScenario, type AnomalyScenario } from './scenario.js';
+import { SeasonalProfile } from './seasonality.js';
 
 const dir = projectPath('libs', 'core', 'scenarios', 'verification');
 const files = readdirSync(dir)
@@ -280,5 +281,70 @@ describe('AnomalyDetector', () => {
     assert.equal(late[0]!.direction, 'up');
     assert.ok(late[0]!.seasonal, 'found against the weekly profile');
     assert.ok(hourOf(late[0]!.detectedAt) - shiftAt <= 10);
+  });
+});
+
+describe("false-alarm control by the series' own noise", () => {
+  const T0 = Date.UTC(2024, 4, 1);
+  const MINUTE = 60_000;
+  const anomaliesOf = (values: readonly number[], settings = {}) => {
+    const d = new AnomalyDetector(settings);
+    return values
+      .flatMap((value, i) =>
+        d.observePoint('svc', { metric: 'm', value, timestamp: T0 + i * MINUTE, unit: null, labels: {} }),
+      )
+      .flatMap((e) => (e.type === 'anomaly' ? [e.anomaly] : []));
+  };
+  const sample = (t: number) => (t - T0) / MINUTE;
+
+  it("does not report a heavy-tailed series' ordinary outliers as spikes, but one far beyond its tail", () => {
+    // Gaussian noise plus an outlier of 6–15σ every 25 samples (4% of samples beyond 3σ, as a
+    // t(3)'s): its tail makes a 25σ sample ordinary (threshold ~38σ), an 80σ one not. (Before,
+    // the outliers that start CUSUM runs were never counted in the tail, so the threshold only
+    // fell with the series' length, and the 25σ sample was reported.)
+    const series = (last: number) => {
+      const rng = new SeededRandom(41);
+      const values = Array.from(
+        { length: 3000 },
+        (_, i) =>
+          100 + rng.normal(0, 1) + (i % 25 === 12 ? (rng.next() < 0.5 ? -1 : 1) * (6 + 9 * rng.next()) : 0),
+      );
+      return [...values, 100 + last, 100];
+    };
+    assert.deepEqual(
+      anomaliesOf(series(25)).map((a) => `${a.shape}@${sample(a.detectedAt)}`),
+      [],
+      'a 25σ outlier is ordinary here',
+    );
+    const far = anomaliesOf(series(80));
+    assert.deepEqual(
+      far.map((a) => `${a.shape}@${sample(a.detectedAt)}`),
+      ['spike@3001'],
+    );
+  });
+
+  it('raises the CUSUM threshold of a series that often comes close to it, and still finds a shift', () => {
+    // Every 20 samples two samples 2.6σ high: near misses, 5% of samples against a Gaussian
+    // series' 0.8%. Three samples 3.2σ high then cross the default threshold, but not this
+    // series' own; a lasting 4σ shift is found either way.
+    const rng = new SeededRandom(43);
+    const values = Array.from({ length: 3000 }, (_, i) => 100 + rng.normal(0, 1) + (i % 20 >= 18 ? 2.6 : 0));
+    for (let i = 2000; i < 2003; i++) values[i] = 103.2 + rng.normal(0, 1);
+    for (let i = 2600; i < 3000; i++) values[i]! += 4;
+    const show = (list: readonly Anomaly[]) => list.map((a) => `${a.direction}@${sample(a.onset)}`);
+    assert.deepEqual(show(anomaliesOf(values)), ['up@2600']);
+    assert.deepEqual(show(anomaliesOf(values, { nearMisses: false })), ['up@2000', 'up@2600']);
+  });
+
+  it("learns a cycle's shape from clipped errors: one outlier does not move it for cycles to come", () => {
+    const HOUR = 3_600_000;
+    const at = (limit: number) => {
+      const p = new SeasonalProfile(24 * HOUR, HOUR, 24, 0.25);
+      for (let i = 0; i < 72; i++) p.learn(T0 + i * HOUR, 0, limit);
+      p.learn(T0 + 77 * HOUR, 1000, limit); // hour 5 of the fourth day
+      return p.valueAt(T0 + 101 * HOUR); // hour 5 of the fifth day
+    };
+    assert.ok(Math.abs(at(3)) <= 3, `clipped at 3: ${at(3)}`);
+    assert.ok(at(Infinity) > 100, `unclipped: ${at(Infinity)}`);
   });
 });

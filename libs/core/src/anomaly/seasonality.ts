@@ -301,16 +301,19 @@ export class SeasonalProfile {
   /**
    * Learn from one sample's departure from the series' level: the two bucket centres around its
    * phase move towards it, in proportion to how close it is to each, by `rate` per cycle (larger
-   * while a bucket has seen less than 1/rate cycles).
+   * while a bucket has seen less than 1/rate cycles). The error is clipped at ±limit (a Huber
+   * step): one outlier of a heavy-tailed series would otherwise move its buckets for cycles to
+   * come, an error that persists over every sample of the bucket and adds up like a shift.
    */
-  learn(ts: number, departure: number): void {
+  learn(ts: number, departure: number, limit = Infinity): void {
     const B = this.buckets;
     const pos = this.phaseOf(ts) / this.width - 0.5;
     const i0 = Math.floor(pos);
     const f = pos - i0;
     const a = (i0 + B) % B;
     const b = (i0 + 1) % B;
-    const error = departure - (this.shape[a]! + f * (this.shape[b]! - this.shape[a]!));
+    const e = departure - (this.shape[a]! + f * (this.shape[b]! - this.shape[a]!));
+    const error = e > limit ? limit : e < -limit ? -limit : e;
     this.step(a, (1 - f) * this.perSample, error);
     this.step(b, f * this.perSample, error);
   }

@@ -46,8 +46,9 @@
 // - Spikes: one sample beyond spikeZ followed by an ordinary one is reported once, one sample
 //   late, as shape 'spike'. It must also beat spikeMemory × the largest |z| this series produced
 //   lately (a decaying maximum, half-life 2000 samples), and be rarer than spikeRate per sample
-//   by the series' own tail (a Hill estimate from its samples beyond 3σ): a series that spikes
-//   all the time, or whose noise is heavy-tailed, does not report its ordinary outliers.
+//   by the series' own tail (its share of samples beyond 3σ, extrapolated as a t(3)'s; every
+//   sample not part of a shift counts, those of a CUSUM run once it is decided): a series that
+//   spikes all the time, or whose noise is heavy-tailed, does not report its ordinary outliers.
 // While an anomaly is open the baseline stays frozen. It ends as 'recovered' when the series is
 // back on the baseline's side of the halfway mark (for a spike: within ±recoverZ σ) for
 // recoverAfter = 5 samples in a row (its samples stay in the window, widening the scale for a
@@ -146,6 +147,8 @@ export interface AnomalySettings {
   readonly seasonMaxBuckets: number;
   /** Weight of each new cycle in the profile (1/4: about the last four cycles). */
   readonly seasonRate: number;
+  /** Raise h for a series that comes close to it more often than Gaussian noise would (see nearMissMargin). */
+  readonly nearMisses: boolean;
   /** Consecutive samples back on the baseline's side that end an anomaly. */
   readonly recoverAfter: number;
   /** A spike is over when the series is within ±recoverZ σ again; a shift's halfway mark is at most this far out. */
@@ -190,6 +193,7 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   seasonMinCorrelation: 0.3,
   seasonMaxBuckets: 168,
   seasonRate: 0.25,
+  nearMisses: true,
   recoverAfter: 5,
   recoverZ: 2,
   forgetExcursions: false,
@@ -285,10 +289,16 @@ export class SeriesModel {
   private alarmSeq = 0;
   private shiftPeakSeq = 0;
   private pendingSpike: { ts: number; x: number; pred: number; up: boolean; absZ: number } | null = null;
-  // The series' tail: decayed counts of samples and of |z| beyond TAIL_FROM, and their log excess.
+  // The series' tail: decayed counts of samples and of |z| beyond TAIL_FROM.
   private tailN = 0;
   private tailCount = 0;
-  private tailLog = 0;
+  // Near misses (see nearMissMargin): decayed counts of samples and of excursions that peaked high.
+  private nearN = 0;
+  private nearCount = 0;
+  private peakUp = 0;
+  private peakDown = 0;
+  /** |z| of the samples of a CUSUM run still being decided (see tallyOrHold). */
+  private readonly heldTail: number[] = [];
   private readonly tailDecay: number;
   // The scales of the fits before a level was adopted, floors on σ until the window has refilled.
   private carriedRaw = 0;
@@ -486,6 +496,7 @@ export class SeriesModel {
     // otherwise add up in the CUSUM like a shift.
     const k = s.k + s.warmUpAllowance * 1.25 * (1 / Math.sqrt(this.fit.n) - 1 / Math.sqrt(s.windowSize));
     const up = this.sUp + z - k;
+    this.tallyNearMisses(up, this.sDown - z - k);
     if (up > 0) {
       if (this.sUp === 0) {
         this.runUpStart = ts;
@@ -511,7 +522,7 @@ export class SeriesModel {
     if (this.buildingFor === 0 || this.buildingFor > s.freezeFor) this.calibrate((x - pred) / this.fit.sigma);
     let dir: 'up' | 'down' | null = null;
     if (this.sUp >= s.h || this.sDown >= s.h) {
-      const h = s.h + s.fatigue * this.alarmLoad(seq);
+      const h = s.h + s.fatigue * this.alarmLoad(seq) + this.nearMissMargin();
       dir =
         this.sUp >= h && this.runUpLen >= s.minDuration
           ? 'up'
@@ -534,8 +545,11 @@ export class SeriesModel {
       (s.spikeRate <= 0 || absZ >= this.tailThreshold()) &&
       Math.abs(x - pred) >= s.minAbsoluteMagnitude;
     // The tail describes the series' normal life: a sample counts in it once it is known not to
-    // be an anomaly (an extreme one when the next sample has told).
-    if (!extreme && this.buildingFor === 0) this.tallyTail(absZ);
+    // be part of a level shift. Samples of a CUSUM run being decided are held until it is (a
+    // heavy tail's outliers are what start such runs: dropping them would censor the tail), and
+    // an extreme one counts once the next sample has told (a reported spike counts too: a
+    // series that keeps making spikes that large has them in its tail).
+    if (!extreme) this.tallyOrHold(absZ);
     const pending = this.pendingSpike;
     this.pendingSpike = extreme ? { ts, x, pred, up: rawZ > 0, absZ } : null;
     const persists = pending !== null && (pending.up ? rawZ : -rawZ) >= s.spikeZ;
@@ -561,31 +575,81 @@ export class SeriesModel {
     return null;
   }
 
-  /** Decayed count of samples, of those beyond TAIL_FROM σ, and of their log excess (the series' tail). */
-  private tallyTail(absZ: number): void {
-    const d = this.tailDecay;
-    this.tailN = this.tailN * d + 1;
-    this.tailCount *= d;
-    this.tailLog *= d;
-    if (absZ > TAIL_FROM) {
-      this.tailCount += 1;
-      this.tailLog += Math.log(absZ / TAIL_FROM);
+  /**
+   * Tally a sample's |z| in the tail now, or hold it while a CUSUM run is being decided (at most
+   * freezeFor samples): the run's samples are tallied when it ends without an alarm, and dropped
+   * when it opens a shift (see dropHeldTail).
+   */
+  private tallyOrHold(absZ: number): void {
+    const held = this.heldTail;
+    if (this.buildingFor > 0 && held.length < this.s.freezeFor) {
+      held.push(absZ);
+      return;
+    }
+    for (const z of held) this.tallyTail(z);
+    held.length = 0;
+    this.tallyTail(absZ);
+  }
+
+  /**
+   * The series' near misses: CUSUM excursions (a side's statistic from 0 back to 0) that peaked
+   * at NEAR_LEVEL or above without an alarm, counted per sample (decayed like the tail). Called
+   * with the statistics' next values before they are stored; an alarm clears the peaks, so the
+   * excursion that opened an anomaly is not counted.
+   */
+  private tallyNearMisses(up: number, down: number): void {
+    this.nearN = this.nearN * this.tailDecay + 1;
+    this.nearCount *= this.tailDecay;
+    if (up > 0) this.peakUp = Math.max(this.peakUp, up);
+    else {
+      if (this.peakUp >= NEAR_LEVEL) this.nearCount++;
+      this.peakUp = 0;
+    }
+    if (down > 0) this.peakDown = Math.max(this.peakDown, down);
+    else {
+      if (this.peakDown >= NEAR_LEVEL) this.nearCount++;
+      this.peakDown = 0;
     }
   }
 
   /**
+   * False-alarm control by the series' own noise. The threshold h gives a Gaussian series about
+   * one false alarm per 10⁵ samples; a series whose errors are heavier-tailed, or persist, or
+   * whose model misfits now and then, crosses it more often, and shows it first in near misses,
+   * which come by the dozen where alarms come by the one. Their rate is compared with a
+   * Gaussian series' (NEAR_RATE; a prior of NEAR_PRIOR samples at that rate), and h is raised
+   * by the log of the excess over the rate at which a Gaussian CUSUM's excursions thin out with
+   * height (NEAR_DECAY per σ), so that its crossings stay about as rare as a Gaussian series'.
+   * Never lowered: a quiet series keeps the default threshold.
+   */
+  private nearMissMargin(): number {
+    if (!this.s.nearMisses) return 0;
+    const rate = (this.nearCount + NEAR_PRIOR * NEAR_RATE) / (this.nearN + NEAR_PRIOR);
+    return Math.max(0, Math.log(rate / NEAR_RATE) / NEAR_DECAY);
+  }
+
+  /** Decayed count of samples and of those beyond TAIL_FROM σ (the series' tail). */
+  private tallyTail(absZ: number): void {
+    const d = this.tailDecay;
+    this.tailN = this.tailN * d + 1;
+    this.tailCount *= d;
+    if (absZ > TAIL_FROM) this.tailCount += 1;
+  }
+
+  /**
    * The |z| a sample of this series exceeds with probability spikeRate, by its own tail: the
-   * Hill estimate of the tail index from the samples beyond TAIL_FROM σ, extrapolated from there
-   * (Weissman). A prior of 500 samples with a Student-t(3)-like tail (3% beyond TAIL_FROM, index
-   * 3) keeps it conservative until the series has shown its tail: ~20σ at first; about 7σ for
-   * Gaussian noise once it has been seen long enough (so spikeZ decides), 30σ and more for a
-   * t(3): a series whose normal life has heavy tails does not report its ordinary outliers.
+   * share of its samples beyond TAIL_FROM σ, extrapolated from there with a Pareto tail of index
+   * 3 (Weissman), as for a Student t(3). Only the share is estimated: the index, from the few
+   * samples far out that a series of some thousand samples has, is too uncertain to extrapolate
+   * on (one large sample moved a Hill estimate enough to double the threshold), and index 3 is
+   * conservative for any lighter tail. A prior of 500 samples at 3% keeps it at ~34σ until the
+   * series has shown its tail; once it has, ~15σ for Gaussian noise, ~38σ for a t(3) (4% beyond
+   * 3σ): a series whose normal life has heavy tails does not report its ordinary outliers.
    */
   private tailThreshold(): number {
     const count = this.tailCount + TAIL_PRIOR * TAIL_PRIOR_RATE;
     const rate = count / (this.tailN + TAIL_PRIOR);
-    const inverseIndex = (this.tailLog + TAIL_PRIOR * TAIL_PRIOR_RATE * TAIL_PRIOR_LOG) / count;
-    return TAIL_FROM * Math.pow(rate / this.s.spikeRate, inverseIndex);
+    return TAIL_FROM * Math.pow(rate / this.s.spikeRate, TAIL_INVERSE_INDEX);
   }
 
   /** A CUSUM alarm: estimate onset and magnitude, apply the magnitude gates, open the anomaly. */
@@ -690,6 +754,8 @@ export class SeriesModel {
 
   private openAnomaly(a: ModelAnomaly): ModelEvent {
     this.open = a;
+    this.peakUp = this.peakDown = 0;
+    if (a.shape === 'shift') this.heldTail.length = 0; // a shift's samples are not the series' tail
     this.openSamples = 0;
     this.inBand = 0;
     // A shift is over back on the baseline's side of its halfway mark (at least 1σ out, at most
@@ -838,6 +904,14 @@ export class SeriesModel {
     if (!(period > 0 && Math.abs(period / (current || 1) - 1) > 0.05)) return;
     this.profile = new SeasonalProfile(period, this.intervalEw, this.s.seasonMaxBuckets, this.s.seasonRate);
     this.profile.seed(this.finder!, ts);
+    if (period >= 1.9 * current) {
+      // A cycle found where there was none, or one that contains the old one (a week, days):
+      // the near misses were counted against a model without it, and were largely the cycle
+      // itself; the new model starts without them. (The alarm fatigue stays: its excursions
+      // were reported, and a series that made them may make them again.)
+      this.nearCount = 0;
+      this.nearN = 0;
+    }
     this.seas = null;
     this.compared = 0;
     this.sinceRefresh = this.s.refreshEvery; // summarise again with the new profile
@@ -855,7 +929,8 @@ export class SeriesModel {
   private learnCycle(ts: number, seq: number, x: number): void {
     if (this.open || this.buildingFor > 0 || !this.raw) return;
     const level = this.seas ? this.predictWith(this.seas, false, ts, seq) : this.raw.level;
-    this.profile!.learn(ts, x - level);
+    // Errors beyond zCap σ of the model in use are clipped, as in the CUSUM.
+    this.profile!.learn(ts, x - level, this.s.zCap * this.fit.sigma);
   }
 
   private refresh(): void {
@@ -1083,11 +1158,21 @@ function countScale(r: Float64Array, n: number, sorted: SortedWindow): number {
   return Math.sqrt((sum / n) * q);
 }
 
-/** The tail estimate (see tailThreshold): its threshold in σ, and its prior (samples, share beyond, mean log excess). */
+/** The tail estimate (see tailThreshold): its threshold in σ, its prior (samples, share beyond) and 1/index. */
 const TAIL_FROM = 3;
 const TAIL_PRIOR = 500;
 const TAIL_PRIOR_RATE = 0.03;
-const TAIL_PRIOR_LOG = 1 / 3;
+const TAIL_INVERSE_INDEX = 1 / 3;
+/**
+ * Near misses (see nearMissMargin): excursions of one CUSUM side peaking at NEAR_LEVEL or above
+ * happen to a Gaussian series (k = 1, z clipped at ±3) at NEAR_RATE per sample, both sides
+ * together, and excursions of either side thin out by e^NEAR_DECAY per σ of height from there
+ * to h (simulated: 38.7, 4.3, 0.49 and 0.02 per 10⁴ samples and side at heights 2, 3, 4, 5.5).
+ */
+const NEAR_LEVEL = 2;
+const NEAR_RATE = 0.0077;
+const NEAR_DECAY = 2.15;
+const NEAR_PRIOR = 500;
 
 function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
