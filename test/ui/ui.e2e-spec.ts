@@ -153,6 +153,22 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
     );
     await ui.screenshot('ui-incident');
     assert.deepEqual(ui.errors, []);
+
+    // The same page from a path URL, as a notification links to it: styled, with its suspects.
+    const hash = new URL(page.url()).hash;
+    await page.goto(`${url}${hash.slice(1)}`);
+    await shows(
+      page,
+      page.getByRole('heading', { level: 1, name: /checkout/i }),
+      'the checkout incident page from its path URL',
+    );
+    assert.equal((await suspects(page))[0]!.name, BAD_DEPLOY);
+    assert.equal(
+      await page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--radius').trim()"),
+      '8px',
+      'the page is styled (its stylesheet loaded)',
+    );
+    assert.deepEqual(ui.errors, []);
   });
 
   it('acknowledges an incident with a comment and shows the new state when it arrives', async () => {

@@ -185,6 +185,12 @@ stream.addEventListener('state', (event) => {
 
 window.addEventListener('hashchange', () => route());
 
+// A path URL (a link in a notification, a bookmark: /incidents/inc_1) is the page of the same
+// hash route: the server answers every page path with this file, whose assets are absolute.
+if (window.location.pathname !== '/' && !window.location.hash) {
+  window.history.replaceState(null, '', `/#${window.location.pathname}${window.location.search}`);
+}
+
 if (auth.token) {
   signOut.hidden = false;
   void loadSession();
