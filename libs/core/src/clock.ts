@@ -18,3 +18,17 @@ export class ManualClock implements Clock {
     this.current += ms;
   }
 }
+
+/**
+ * An instant as people and scripts write it: ISO 8601 date-time (or date), or epoch
+ * milliseconds; undefined when it is neither. One reading for every command and query.
+ */
+export function parseInstantText(text: string): number | undefined {
+  if (/^-?\d+$/.test(text)) {
+    const ms = Number(text);
+    return Number.isSafeInteger(ms) ? ms : undefined;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}

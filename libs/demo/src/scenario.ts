@@ -7,6 +7,7 @@
 //   3. a flapping latency alert on recommendation with no change anywhere near it;
 //   4. a nightly batch failure on reporting at 02:00 that recurs night after night.
 // Deterministic: the same start time and seed give the same inputs, byte for byte.
+import { seededUniform } from '#core';
 import { DEMO_SERVICES, type DemoService } from './topology.js';
 
 export interface DemoInput {
@@ -70,7 +71,7 @@ export interface ScenarioOptions {
 
 export function demoScenario(options: ScenarioOptions): DemoScenario {
   const day = options.day - (options.day % DAY);
-  const random = mulberry32(options.seed ?? 20261102);
+  const random = seededUniform(options.seed ?? 20261102);
   const step = options.stepMs ?? STEP;
   const inputs: DemoInput[] = [];
   const stories: DemoStory[] = [];
@@ -525,17 +526,6 @@ function fnv(text: string): string {
   let h = 0xcbf29ce484222325n;
   for (const c of Buffer.from(text)) h = BigInt.asUintN(64, (h ^ BigInt(c)) * 0x100000001b3n);
   return h.toString(16).padStart(16, '0');
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(random: () => number): number {

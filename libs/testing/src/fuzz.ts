@@ -2,18 +2,7 @@
 // fixture) and breaks it the ways real producers and attackers do — truncated bytes, wrong
 // types, huge strings, deep nesting, missing fields, invalid UTF-8, timestamps far away,
 // NaN/Infinity — or produces random bytes. Seeded, so a failing case can be replayed.
-
-/** Small, fast, seedable PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform } from '#core';
 
 export interface Mutation {
   readonly kind: string;
@@ -171,7 +160,7 @@ export function mutateBytes(bytes: Buffer, random: () => number): Mutation {
 
 /** `count` mutations of the given valid payloads, mixing JSON-level and byte-level ones. */
 export function* fuzzCases(validPayloads: readonly Buffer[], count: number, seed = 42): Generator<Mutation> {
-  const random = seededRandom(seed);
+  const random = seededUniform(seed);
   for (let i = 0; i < count; i++) {
     const base = pick(random, validPayloads);
     let document: Json | undefined;

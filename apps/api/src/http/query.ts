@@ -5,6 +5,7 @@
 // given once, repeated or comma-separated (`status=open,acknowledged`). Every value is checked
 // here, at the edge, so nothing a caller writes reaches a query it could make fail.
 import { DEFAULT_MIN_TIMESTAMP, nameTextProblem } from '#contracts';
+import { parseInstantText } from '#core';
 import { badRequest } from './api-error.js';
 
 export type Query = Record<string, unknown>;
@@ -25,17 +26,6 @@ export function parseLimit(query: Query, fallback = 50, max = 1_000): number {
     throw badRequest('limit', `"${text}" is not an integer from 1 to ${max}`);
   }
   return Number(text);
-}
-
-/** ISO 8601 date-time (or date) or epoch milliseconds. */
-export function parseInstantText(text: string): number | undefined {
-  if (/^-?\d+$/.test(text)) {
-    const ms = Number(text);
-    return Number.isSafeInteger(ms) ? ms : undefined;
-  }
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : ms;
 }
 
 /** The instants a query may name: [2000-01-01, 2200-01-01). */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { projectPath } from '#config';
 import { DecodeError, EventCodec, parseJson, type Change } from '#contracts';
-import { parsePolicy, PolicyError, type Policy } from '#core';
+import { parseInstantText, parsePolicy, PolicyError, type Policy } from '#core';
 import {
   assessDetailed,
   ChangeHistory,
@@ -52,7 +52,7 @@ export const assessCommand = defineCommand({
   // A gate must not answer "approved" to a command line it did not understand.
   usageExit: ASSESS_EXIT.badInput,
   async run(args) {
-    const now = args.options.now ? parseInstant(args.options.now) : Date.now();
+    const now = args.options.now ? (parseInstantText(args.options.now) ?? NaN) : Date.now();
     let result: { detailed: DetailedAssessment; model: RiskModel; policy: Policy };
     try {
       if (Number.isNaN(now))
@@ -139,11 +139,6 @@ function readText(file: string): string {
   } catch (error) {
     throw new InputError(`${file}: ${(error as Error).message}`);
   }
-}
-
-/** ISO-8601 date-time or epoch milliseconds; NaN when neither. */
-export function parseInstant(text: string): number {
-  return /^\d+$/.test(text) ? Number(text) : Date.parse(text);
 }
 
 const EVENT_NAMES = new Set(['change', 'verdict', 'incident', 'problem']);

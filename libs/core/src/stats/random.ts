@@ -54,3 +54,9 @@ export class SeededRandom {
     return Math.floor(this.next() * n);
   }
 }
+
+/** The uniform draws alone, as a function, for code that takes a `() => number` source. */
+export function seededUniform(seed: number): () => number {
+  const random = new SeededRandom(seed);
+  return () => random.next();
+}

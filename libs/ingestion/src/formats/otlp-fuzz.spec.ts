@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { projectPath } from '#config';
 import { DecodeError, EventCodec, type TelemetryBatch } from '#contracts';
-import { MINUTE, T0, fuzzCases, mutateBytes, seededRandom, type Mutation } from '#testing';
+import { seededUniform } from '#core';
+import { MINUTE, T0, fuzzCases, mutateBytes, type Mutation } from '#testing';
 import { ServiceIdentity } from '../service-identity.js';
 import { createOtlpMetricsNormaliser } from './otlp-metrics.js';
 
@@ -78,7 +79,7 @@ describe('OTLP metrics normaliser: fuzz', () => {
   it(`otlp_proto: ${CASES} byte-level mutations (truncation, flips, random bytes) likewise`, () => {
     const payloads = NAMES.map((n) => fixture(`${n}.pb`));
     function* cases(): Generator<Mutation> {
-      const random = seededRandom(1102);
+      const random = seededUniform(1102);
       for (let i = 0; i < CASES; i++) {
         yield mutateBytes(payloads[Math.floor(random() * payloads.length)]!, random);
       }

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { projectPath } from '#config';
 import { DecodeError, EventCodec, contentId, type TelemetryBatch, type TelemetryPoint } from '#contracts';
-import { FIXTURE_T0 as T0, MINUTE, seededRandom } from '#testing';
+import { seededUniform } from '#core';
+import { FIXTURE_T0 as T0, MINUTE } from '#testing';
 import type { CanonicalEvent, RawInput } from '../normaliser.js';
 import { ServiceIdentity } from '../service-identity.js';
 import {
@@ -396,7 +397,7 @@ describe('OTLP metrics normaliser: golden fixtures', () => {
 
 describe('OTLP metrics normaliser: cumulative sums', () => {
   it('never gives a negative rate, whatever the resets', () => {
-    const random = seededRandom(5);
+    const random = seededUniform(5);
     const n = createOtlpMetricsNormaliser();
     let value = 0;
     let start = T0 - 60 * MINUTE;
