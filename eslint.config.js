@@ -12,6 +12,16 @@ const adapters = [
   'node:fs',
   'node:net',
   'node:http',
+  'node:os',
+  'node:child_process',
+  'fs',
+  'os',
+  'child_process',
+  '#storage',
+  '#messaging',
+  '#messaging/*',
+  '#platform',
+  '#testing',
 ];
 
 export default tseslint.config(
@@ -98,7 +108,9 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Use the injected Clock.' },
+        { object: 'Math', property: 'random', message: 'Take a seeded source (SeededRandom) as input.' },
       ],
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'libs/core does no I/O.' }],
     },
   },
 );
