@@ -1,4 +1,5 @@
 export * from './clock.js';
+export * from './retry/backoff.js';
 export * from './correlation/index.js';
 export * from './verification/index.js';
 export * from './problems/index.js';

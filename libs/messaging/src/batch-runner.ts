@@ -5,7 +5,7 @@
 // the batch done — the adapter commits its offsets after that, never before.
 import type { Attributes } from '@opentelemetry/api';
 import { extractTraceContext, withSpan, type Logger } from '#observability';
-import { backoffDelay, DEFAULT_BACKOFF, sleepUnlessAborted, type BackoffPolicy } from './backoff.js';
+import { DEFAULT_BACKOFF, retryDelay, sleepUnlessAborted, type BackoffPolicy } from './backoff.js';
 import { toDeadLetterMessage } from './dead-letter.js';
 import { consumerMetrics, countDeadLetters, type BusSystem } from './metrics.js';
 import type {
@@ -76,7 +76,7 @@ export class BatchRunner {
         try {
           return await hook(assignment, membership);
         } catch (error) {
-          const delayMs = backoffDelay(this.backoff, attempt);
+          const delayMs = retryDelay(this.backoff, attempt);
           this.options.logger.warn('assignment hook failed, retrying', {
             groupId: this.options.groupId,
             attempt,
@@ -106,7 +106,7 @@ export class BatchRunner {
           ...this.metricAttributes,
           'messaging.destination.name': batch.topic,
         });
-        const delayMs = backoffDelay(this.backoff, attempt);
+        const delayMs = retryDelay(this.backoff, attempt);
         this.options.logger.warn('batch failed, retrying (dependency unavailable?)', {
           ...describe(batch),
           groupId: this.options.groupId,

@@ -14,7 +14,7 @@ export { EmbeddedLogBus, type EmbeddedLogBusOptions } from './embedded/embedded-
 export { LOG_FILE } from './embedded/sqlite-log-store.js';
 export type { LogSync } from './embedded/log-protocol.js';
 export { BatchRunner, type BatchOutcome, type BatchRunnerOptions } from './batch-runner.js';
-export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+export { DEFAULT_BACKOFF, retryDelay, type BackoffPolicy } from './backoff.js';
 export {
   DEFAULT_DEAD_LETTER_TOPIC,
   DLQ_HEADER,

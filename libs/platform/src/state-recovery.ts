@@ -13,8 +13,8 @@
 // - A send that fails is retried while the assignment holds, never recomputed: the state has
 //   already moved on, and handling the inputs again would skip the versions it made.
 import {
-  backoffDelay,
   DEFAULT_BACKOFF,
+  retryDelay,
   type Assignment,
   type BackoffPolicy,
   type Membership,
@@ -112,7 +112,7 @@ export class StateRecovery {
       try {
         return await send();
       } catch (error) {
-        const delayMs = backoffDelay(this.backoff, attempt);
+        const delayMs = retryDelay(this.backoff, attempt);
         this.logger.warn(`${this.app}: publishing failed, retrying the same outputs`, {
           attempt,
           retryInMs: delayMs,

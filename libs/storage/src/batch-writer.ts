@@ -5,10 +5,11 @@
 // `pressure` so the producer can pause instead of the buffer growing without bound.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { backoffDelay } from '#core';
 import { meter, SECONDS_BUCKETS, withSpan, type Logger } from '#observability';
 import { BatchQueue, type Batch, type Ticket } from './batch-queue.js';
 import { StoreError, type ClickHouseStore } from './port.js';
-import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './retry-policy.js';
+import { DEFAULT_RETRY, sleep, type RetryPolicy } from './retry-policy.js';
 
 export interface FlushInfo<Row> {
   readonly rows: readonly Row[];
@@ -209,7 +210,11 @@ export class BatchWriter<Row extends object> extends EventEmitter<WriterEvents> 
           'error.type': error.code ?? (error.transient ? 'transient' : 'permanent'),
         });
         if (!error.transient || attempt >= this.retry.maxAttempts) throw error;
-        const delay = backoffDelay(this.retry, attempt);
+        const delay = backoffDelay(
+          { initialMs: this.retry.initialDelayMs, maxMs: this.retry.maxDelayMs },
+          attempt,
+          Math.random,
+        );
         flushRetries.add(1, insertAttributes(table));
         this.options.logger?.warn('insert failed, retrying', {
           table,
