@@ -1,17 +1,25 @@
 #!/usr/bin/env node
 // Generates TypeScript types from the newest version of each Avro schema in schemas/, so the
-// schemas stay the source of truth. `node scripts/generate-types.mjs` rewrites the file;
-// `--check` exits 1 when the committed file is stale (a unit test runs the same check).
+// schemas stay the source of truth, and each enum's symbols as an `as const` array (enums.ts:
+// plain data, importable by the pure core) for code that lists or checks them.
+// `node scripts/generate-types.mjs` rewrites both files; `--check` exits 1 when a committed one
+// is stale (a unit test runs the same check).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const OUTPUT = join(root, 'libs/contracts/src/generated/events.ts');
+export const ENUMS_OUTPUT = join(root, 'libs/contracts/src/generated/enums.ts');
+const HEADER = '// Generated from schemas/ by scripts/generate-types.mjs — do not edit by hand.\n';
+
+/** ChangeKind → CHANGE_KIND_VALUES */
+const valuesName = (name) => `${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_VALUES`;
 
 export function generate(schemasDir = join(root, 'schemas')) {
   const emitted = new Map();
   const order = [];
+  const enums = [];
 
   function typeOf(t) {
     if (typeof t === 'string') {
@@ -52,6 +60,9 @@ export function generate(schemasDir = join(root, 'schemas')) {
     let body;
     if (t.type === 'enum') {
       body = `${doc(t.doc)}export type ${t.name} = ${t.symbols.map((s) => `'${s}'`).join(' | ')};\n`;
+      enums.push(
+        `/** Every ${t.name}, in the schema's order. */\nexport const ${valuesName(t.name)} = [${t.symbols.map((s) => `'${s}'`).join(', ')}] as const;\n`,
+      );
     } else {
       const fields = t.fields
         .map((f) => `${doc(f.doc, '  ')}  readonly ${f.name}: ${typeOf(f.type)};\n`)
@@ -76,24 +87,26 @@ export function generate(schemasDir = join(root, 'schemas')) {
   const map = Object.entries(latest)
     .map(([event, { name }]) => `  '${event}': ${name};\n`)
     .join('');
-  return (
-    '// Generated from schemas/ by scripts/generate-types.mjs — do not edit by hand.\n' +
-    '\n' +
-    order.map((n) => emitted.get(n)).join('\n') +
-    `\n/** The TypeScript type of each canonical event, by schema folder name. */\nexport interface EventTypes {\n${map}}\n`
-  );
+  return {
+    [OUTPUT]:
+      HEADER +
+      '\n' +
+      order.map((n) => emitted.get(n)).join('\n') +
+      `\n/** The TypeScript type of each canonical event, by schema folder name. */\nexport interface EventTypes {\n${map}}\n`,
+    [ENUMS_OUTPUT]: HEADER + '\n' + enums.join('\n'),
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const text = generate();
-  if (process.argv.includes('--check')) {
-    const current = readFileSync(OUTPUT, 'utf8');
-    if (current !== text) {
-      console.error('libs/contracts/src/generated/events.ts is stale: run `node scripts/generate-types.mjs`');
-      process.exit(1);
+  for (const [file, text] of Object.entries(generate())) {
+    if (process.argv.includes('--check')) {
+      if (readFileSync(file, 'utf8') !== text) {
+        console.error(`${file} is stale: run \`node scripts/generate-types.mjs\``);
+        process.exitCode = 1;
+      }
+    } else {
+      writeFileSync(file, text);
+      console.log(`wrote ${file}`);
     }
-  } else {
-    writeFileSync(OUTPUT, text);
-    console.log(`wrote ${OUTPUT}`);
   }
 }

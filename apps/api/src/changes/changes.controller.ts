@@ -1,7 +1,7 @@
 // /api/v1/changes: the change timeline and one change with its verdicts and assessment. The
 // risk gate (POST /api/v1/changes/assess) lives in gate/.
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import type { ChangeKind } from '#contracts';
+import { CHANGE_KIND_VALUES } from '#contracts/enums';
 import type { Clock } from '#core';
 import { CLOCK, RequireScope } from '#platform';
 import { badRequest } from '../http/api-error.js';
@@ -23,15 +23,6 @@ import {
   type ChangesCursor,
 } from './changes.service.js';
 
-export const CHANGE_KINDS: readonly ChangeKind[] = [
-  'deployment',
-  'config',
-  'feature_flag',
-  'infrastructure',
-  'database_migration',
-  'rollback',
-  'other',
-];
 const DAY = 86_400_000;
 
 @Controller('api/v1/changes')
@@ -59,7 +50,7 @@ export class ChangesController {
               .filter(Boolean)
           : undefined,
         environment: parseName(query, 'environment'),
-        kinds: parseEnumList(query, 'kind', CHANGE_KINDS),
+        kinds: parseEnumList(query, 'kind', CHANGE_KIND_VALUES),
       },
       parseLimit(query),
       changesCursor(query),

@@ -2,7 +2,8 @@
 // (202 once the command is on the bus; the correlator applies it and emits the next version).
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import type { IncidentAction, IncidentCommand, IncidentStatus, Severity } from '#contracts';
+import type { IncidentAction, IncidentCommand } from '#contracts';
+import { INCIDENT_STATUS_VALUES, SEVERITY_VALUES } from '#contracts/enums';
 import type { Clock } from '#core';
 import { CLOCK, RequireScope } from '#platform';
 import { bodyObject, optionalEnum, optionalText, requiredText } from '../http/body.js';
@@ -20,8 +21,6 @@ import { WriteRoute } from '../http/write-route.js';
 import { IncidentsService, type IncidentDetailView } from './incidents.service.js';
 import type { Incident } from '#contracts';
 
-export const INCIDENT_STATUSES: readonly IncidentStatus[] = ['open', 'acknowledged', 'resolved'];
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'warning', 'info'];
 const DAY = 86_400_000;
 
 @Controller('api/v1/incidents')
@@ -41,8 +40,8 @@ export class IncidentsController {
         to: range.to,
         service: parseName(query, 'service'),
         environment: parseName(query, 'environment'),
-        statuses: parseEnumList(query, 'status', INCIDENT_STATUSES),
-        severities: parseEnumList(query, 'severity', SEVERITIES),
+        statuses: parseEnumList(query, 'status', INCIDENT_STATUS_VALUES),
+        severities: parseEnumList(query, 'severity', SEVERITY_VALUES),
       },
       parseLimit(query),
       parseOffsetCursor(query, 'incidents'),
@@ -91,9 +90,9 @@ export class IncidentsController {
     const fields = bodyObject(body);
     const comment =
       action === 'comment' ? requiredText(fields, 'comment', 'to comment') : optionalText(fields, 'comment');
-    const severity = optionalEnum(fields, 'severity', SEVERITIES);
+    const severity = optionalEnum(fields, 'severity', SEVERITY_VALUES);
     if (action === 'severity' && severity === null) {
-      requiredText(fields, 'severity', `to change the severity (one of ${SEVERITIES.join(', ')})`);
+      requiredText(fields, 'severity', `to change the severity (one of ${SEVERITY_VALUES.join(', ')})`);
     }
     const actor = actorOf(request);
     return { command: await this.service.act(id, { action, actor, comment, severity }) };

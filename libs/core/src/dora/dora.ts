@@ -9,6 +9,7 @@
 //       "failed deployment recovery time". `restore: 'all-incidents'` counts every incident.
 // Medians average the two middle values of an even count; p90 is the nearest rank.
 import type { Change, ChangeKind, Incident, Verdict } from '#contracts';
+import { CHANGE_KIND_VALUES } from '#contracts/enums';
 import { DEFAULT_FAILURE_SETTINGS, FailureLedger, type FailureSettings } from '../risk/change-failure.js';
 import {
   changeFailureRateBand,
@@ -79,14 +80,7 @@ export interface DoraFigures {
   };
 }
 
-const ALL_BUT_ROLLBACK: readonly ChangeKind[] = [
-  'deployment',
-  'config',
-  'feature_flag',
-  'infrastructure',
-  'database_migration',
-  'other',
-];
+const ALL_BUT_ROLLBACK: readonly ChangeKind[] = CHANGE_KIND_VALUES.filter((kind) => kind !== 'rollback');
 
 /** One DoraFigures per group that has a deployment or a restored incident in the range, sorted by key. */
 export function doraFigures(records: DoraRecords, options: DoraOptions): DoraFigures[] {

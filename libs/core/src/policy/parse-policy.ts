@@ -2,7 +2,12 @@
 // every field. Problems are collected, not thrown one at a time, and each names the file, the
 // line and the field at fault: `standard-changes.yaml:42: rules[3].match.rollout: "canry" is
 // not one of …`. Pure: the caller reads the file (and watches it; see README.md).
-import type { ChangeKind, PolicyDecision, RiskClass, RolloutStrategy } from '#contracts';
+import {
+  CHANGE_KIND_VALUES,
+  POLICY_DECISION_VALUES,
+  RISK_CLASS_VALUES,
+  ROLLOUT_STRATEGY_VALUES,
+} from '#contracts/enums';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import {
   DEFAULT_BUSINESS_HOURS,
@@ -43,24 +48,6 @@ export class PolicyError extends Error {
   }
 }
 
-const KINDS: readonly ChangeKind[] = [
-  'deployment',
-  'config',
-  'feature_flag',
-  'infrastructure',
-  'database_migration',
-  'rollback',
-  'other',
-];
-const ROLLOUTS: readonly RolloutStrategy[] = [
-  'unknown',
-  'all_at_once',
-  'canary',
-  'progressive',
-  'blue_green',
-];
-const DECISIONS: readonly PolicyDecision[] = ['approved', 'review', 'blocked'];
-const CLASSES: readonly RiskClass[] = ['standard', 'normal', 'high'];
 const MINUTES_PER_WEEK = 7 * 1440;
 
 type Path = readonly (string | number)[];
@@ -127,7 +114,7 @@ class Reader {
       if (ids.has(w.id)) this.fail(['freezeWindows', i, 'id'], `duplicate freeze window id "${w.id}"`);
       ids.add(w.id);
     });
-    const decision = this.oneOf(top.default, ['default'], DECISIONS);
+    const decision = this.oneOf(top.default, ['default'], POLICY_DECISION_VALUES);
     if (top.default === undefined)
       this.fail(['default'], 'is required: the outcome when no rule matches (approved, review or blocked)');
     return {
@@ -158,7 +145,7 @@ class Reader {
         timeZone: this.zone(fields.timeZone, [...at, 'timeZone']),
         riskClasses: this.thresholds(fields.riskClasses, [...at, 'riskClasses']),
         rules: this.rules(fields.rules, [...at, 'rules']),
-        default: this.oneOf(fields.default, [...at, 'default'], DECISIONS),
+        default: this.oneOf(fields.default, [...at, 'default'], POLICY_DECISION_VALUES),
         team: services ? this.string(fields.team, [...at, 'team']) : undefined,
       });
     }
@@ -173,7 +160,7 @@ class Reader {
     const fields = this.object(value, path, ['id', 'description', 'match', 'decision']);
     if (!fields) return undefined;
     const id = this.string(fields.id, [...path, 'id'], true);
-    const decision = this.oneOf(fields.decision, [...path, 'decision'], DECISIONS);
+    const decision = this.oneOf(fields.decision, [...path, 'decision'], POLICY_DECISION_VALUES);
     if (fields.decision === undefined)
       this.fail([...path, 'decision'], 'is required (approved, review or blocked)');
     const match = this.match(fields.match ?? {}, [...path, 'match']);
@@ -212,15 +199,17 @@ class Reader {
     if (!f) return undefined;
     const at = (name: string) => [...path, name];
     return {
-      kind: this.optionalList(f.kind, at('kind'), (v, p) => this.oneOf(v, p, KINDS)),
+      kind: this.optionalList(f.kind, at('kind'), (v, p) => this.oneOf(v, p, CHANGE_KIND_VALUES)),
       environment: this.globs(f.environment, at('environment')),
       service: this.globs(f.service, at('service')),
       team: this.globs(f.team, at('team')),
       automated: this.boolean(f.automated, at('automated')),
       testsPassed: this.boolean(f.testsPassed, at('testsPassed')),
-      rollout: this.optionalList(f.rollout, at('rollout'), (v, p) => this.oneOf(v, p, ROLLOUTS)),
-      maxRiskClass: this.oneOf(f.maxRiskClass, at('maxRiskClass'), CLASSES),
-      minRiskClass: this.oneOf(f.minRiskClass, at('minRiskClass'), CLASSES),
+      rollout: this.optionalList(f.rollout, at('rollout'), (v, p) =>
+        this.oneOf(v, p, ROLLOUT_STRATEGY_VALUES),
+      ),
+      maxRiskClass: this.oneOf(f.maxRiskClass, at('maxRiskClass'), RISK_CLASS_VALUES),
+      minRiskClass: this.oneOf(f.minRiskClass, at('minRiskClass'), RISK_CLASS_VALUES),
       maxProbability: this.number(f.maxProbability, at('maxProbability'), 0, 1),
       minProbability: this.number(f.minProbability, at('minProbability'), 0, 1),
       maxSizeLines: this.number(f.maxSizeLines, at('maxSizeLines'), 0, Number.MAX_SAFE_INTEGER),

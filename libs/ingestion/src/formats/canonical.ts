@@ -2,6 +2,7 @@
 // one place, identifiers checked one last time (mappers compose some of them), and the
 // vocabulary every format shares (severity words, change kinds).
 import type { Alert, Change, ChangeKind, Link, RolloutStrategy, Severity } from '#contracts';
+import { CHANGE_KIND_VALUES, ROLLOUT_STRATEGY_VALUES } from '#contracts/enums';
 import { completeChange } from '#core';
 import type { CanonicalEvent } from '../normaliser.js';
 import type { ServiceIdentity } from '../service-identity.js';
@@ -80,30 +81,12 @@ export function severityOf(word: string | undefined): Severity {
   return (word && SEVERITY_WORDS[word.trim().toLowerCase()]) || 'warning';
 }
 
-const CHANGE_KINDS: readonly ChangeKind[] = [
-  'deployment',
-  'config',
-  'feature_flag',
-  'infrastructure',
-  'database_migration',
-  'rollback',
-  'other',
-];
-
 export function isChangeKind(value: unknown): value is ChangeKind {
-  return typeof value === 'string' && (CHANGE_KINDS as readonly string[]).includes(value);
+  return typeof value === 'string' && (CHANGE_KIND_VALUES as readonly string[]).includes(value);
 }
 
-const ROLLOUTS: readonly RolloutStrategy[] = [
-  'unknown',
-  'all_at_once',
-  'canary',
-  'progressive',
-  'blue_green',
-];
-
 export function isRollout(value: unknown): value is RolloutStrategy {
-  return typeof value === 'string' && (ROLLOUTS as readonly string[]).includes(value);
+  return typeof value === 'string' && (ROLLOUT_STRATEGY_VALUES as readonly string[]).includes(value);
 }
 
 /**
