@@ -57,7 +57,6 @@ COPY libs/storage/migrations ./libs/storage/migrations
 COPY libs/storage/src/queries/sql ./libs/storage/src/queries/sql
 COPY libs/ingestion/proto ./libs/ingestion/proto
 COPY apps/api/ui ./apps/api/ui
-COPY apps/api/src/queries/sql ./apps/api/src/queries/sql
 COPY deploy/policy ./deploy/policy
 # /data is the only place the apps write (the all-in-one's embedded chDB and durable log in
 # /data/bus, AFTERSHOCK_BUS=embedded); owned by node.

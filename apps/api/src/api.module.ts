@@ -51,7 +51,6 @@ import { IncidentsService } from './incidents/incidents.service.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { ProblemsController } from './problems/problems.controller.js';
 import { ProblemsService } from './problems/problems.service.js';
-import { ApiQueries } from './queries/api-queries.js';
 import { IncidentStream } from './stream/incident-stream.js';
 import { StreamConsumer } from './stream/stream.consumer.js';
 import { SessionController } from './session/session.controller.js';
@@ -90,7 +89,6 @@ const providers: Provider[] = [
       new TelemetryRepository(store, DEFAULT_RESOLUTION_POLICY, () => clock.now()),
   },
   { provide: APP_FILTER, useClass: ApiExceptionFilter },
-  ApiQueries,
   CommandsPublisher,
   WriteBuckets,
   WriteRateLimitGuard,

@@ -2,11 +2,16 @@
 // risk class, and one change with every verification look and its assessment.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Assessment, Change, Verdict } from '#contracts';
-import type { AssessmentsRepository, ChangesRepository, VerdictsRepository } from '#storage';
+import type {
+  AssessmentsRepository,
+  ChangesFilter,
+  ChangesPosition,
+  ChangesRepository,
+  VerdictsRepository,
+} from '#storage';
 import { ASSESSMENTS_REPOSITORY, CHANGES_REPOSITORY, VERDICTS_REPOSITORY } from '../api.tokens.js';
 import { notFound } from '../http/api-error.js';
 import { encodeCursor, type PageOf } from '../http/query.js';
-import { ApiQueries, type ChangeFilter } from '../queries/api-queries.js';
 
 export interface ChangeListItem extends Change {
   /** The latest look of its verification (the final one once there is one); null before any. */
@@ -21,27 +26,23 @@ export interface ChangeDetailView {
   readonly assessment: Assessment | null;
 }
 
-export interface ChangesCursor {
-  readonly startedAt: number;
-  readonly id: string;
-}
+export type ChangesCursor = ChangesPosition;
 
 @Injectable()
 export class ChangesService {
   constructor(
-    private readonly queries: ApiQueries,
     @Inject(CHANGES_REPOSITORY) private readonly changes: ChangesRepository,
     @Inject(VERDICTS_REPOSITORY) private readonly verdicts: VerdictsRepository,
     @Inject(ASSESSMENTS_REPOSITORY) private readonly assessments: AssessmentsRepository,
   ) {}
 
-  async list(filter: ChangeFilter, limit: number, after?: ChangesCursor): Promise<PageOf<ChangeListItem>> {
-    const rows = await this.queries.changesPage(filter, limit + 1, after);
+  async list(filter: ChangesFilter, limit: number, after?: ChangesCursor): Promise<PageOf<ChangeListItem>> {
+    const rows = await this.changes.list({ ...filter, limit: limit + 1, after });
     const page = rows.slice(0, limit);
     const ids = page.map((c) => c.id);
     const [verdicts, assessments] = await Promise.all([
-      this.queries.verdictsByChanges(ids),
-      this.queries.latestAssessments(ids),
+      this.verdicts.byChanges(ids),
+      this.assessments.latestByChanges(ids),
     ]);
     const latest = new Map<string, Verdict>();
     for (const v of verdicts) {

@@ -2,7 +2,7 @@
 // (libs/core/src/dora) from the records in ClickHouse: the changes started in the range, and —
 // because a failure may be found after the range ends — verdicts, incidents and rollbacks up to
 // a week after it.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Change, Incident, Verdict } from '#contracts';
 import {
   CHANGE_FAILURE_DEFINITION,
@@ -12,8 +12,14 @@ import {
   type DoraBand,
   type DoraFigures as CoreDoraFigures,
 } from '#core';
+import {
+  collectScan,
+  type ChangesRepository,
+  type IncidentsRepository,
+  type VerdictsRepository,
+} from '#storage';
+import { CHANGES_REPOSITORY, INCIDENTS_REPOSITORY, VERDICTS_REPOSITORY } from '../api.tokens.js';
 import { RiskGate } from '../gate/risk-gate.js';
-import { ApiQueries } from '../queries/api-queries.js';
 
 const DAY = 86_400_000;
 /** Failure evidence this long after the range still counts for changes in it. */
@@ -46,7 +52,9 @@ export interface DoraView {
 @Injectable()
 export class DoraService {
   constructor(
-    private readonly queries: ApiQueries,
+    @Inject(CHANGES_REPOSITORY) private readonly changes: ChangesRepository,
+    @Inject(VERDICTS_REPOSITORY) private readonly verdicts: VerdictsRepository,
+    @Inject(INCIDENTS_REPOSITORY) private readonly incidents: IncidentsRepository,
     private readonly gate: RiskGate,
   ) {}
 
@@ -54,9 +62,9 @@ export class DoraService {
     const end = Math.max(query.to, Math.min(query.to + FAILURE_GRACE_MS, query.now + DAY));
     const range = { from: query.from, to: end, services: query.service ? [query.service] : undefined };
     const [changes, verdicts, incidents] = await Promise.all([
-      collect(this.queries.scanChanges(range)),
-      collect(this.queries.scanVerdicts(range)),
-      collect(this.queries.scanIncidents(range)),
+      collectScan(this.changes.scan(range)),
+      collectScan(this.verdicts.scan(range)),
+      collectScan(this.incidents.scan(range)),
     ]);
     const policy = this.gate.policy();
     const teamOfService = (service: string) => teamOf(policy, { service, team: null });
@@ -110,10 +118,4 @@ export function withBand(figures: CoreDoraFigures): DoraRow {
     .sort((a, b) => a - b);
   const band = ranks.length === 0 ? null : BAND_ORDER[ranks[Math.floor(ranks.length / 2)]!]!;
   return { ...figures, band };
-}
-
-async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of pages) out.push(...page);
-  return out;
 }

@@ -6,8 +6,9 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import type { Clock, GateTradeOff } from '#core';
 import { CLOCK, RequireScope } from '#platform';
+import type { AssessmentsRepository } from '#storage';
+import { ASSESSMENTS_REPOSITORY } from '../api.tokens.js';
 import { parseName, parseRange, type Query as QueryParams } from '../http/query.js';
-import { ApiQueries } from '../queries/api-queries.js';
 import { RiskGate } from './risk-gate.js';
 
 const DAY = 86_400_000;
@@ -26,7 +27,7 @@ export interface GateTradeOffView extends GateTradeOff {
 export class GateTradeOffController {
   constructor(
     private readonly gate: RiskGate,
-    private readonly queries: ApiQueries,
+    @Inject(ASSESSMENTS_REPOSITORY) private readonly assessments: AssessmentsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -35,7 +36,7 @@ export class GateTradeOffController {
     const now = this.clock.now();
     const range = parseRange(query, now, 90 * DAY);
     const service = parseName(query, 'service');
-    const assessed = await this.queries.assessedBetween(range, service);
+    const assessed = await this.assessments.assessedBetween(range, service);
     return {
       from: range.from,
       to: range.to,

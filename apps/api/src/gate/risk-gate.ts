@@ -13,7 +13,19 @@ import {
 import type { Assessment, Change } from '#contracts';
 import type { Logger } from '#observability';
 import { CLOCK, LOGGER, READINESS, SHUTDOWN, type Readiness, type ShutdownSequence } from '#platform';
+import type {
+  ChangesRepository,
+  IncidentsRepository,
+  ProblemsRepository,
+  VerdictsRepository,
+} from '#storage';
 import { API_CONFIG, type ApiConfig } from '../api.settings.js';
+import {
+  CHANGES_REPOSITORY,
+  INCIDENTS_REPOSITORY,
+  PROBLEMS_REPOSITORY,
+  VERDICTS_REPOSITORY,
+} from '../api.tokens.js';
 import {
   assessDetailed,
   ChangeHistory,
@@ -28,7 +40,6 @@ import {
   type Clock,
 } from '#core';
 import { PolicyFile } from '../policy/policy-file.js';
-import { ApiQueries } from '../queries/api-queries.js';
 
 const DAY = 86_400_000;
 const REFIT_INTERVAL_MS = 3_600_000;
@@ -63,7 +74,10 @@ export class RiskGate implements OnModuleInit, OnApplicationBootstrap, OnModuleD
   private refitTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly queries: ApiQueries,
+    @Inject(CHANGES_REPOSITORY) private readonly changes: ChangesRepository,
+    @Inject(VERDICTS_REPOSITORY) private readonly verdicts: VerdictsRepository,
+    @Inject(INCIDENTS_REPOSITORY) private readonly incidents: IncidentsRepository,
+    @Inject(PROBLEMS_REPOSITORY) private readonly problems: ProblemsRepository,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -163,19 +177,19 @@ export class RiskGate implements OnModuleInit, OnApplicationBootstrap, OnModuleD
     let changes = 0;
     let verdicts = 0;
     let incidents = 0;
-    for await (const page of this.queries.scanChanges(range)) {
+    for await (const page of this.changes.scan(range)) {
       for (const value of page) this.history.add({ type: 'change', at: value.startedAt, value });
       changes += page.length;
     }
-    for await (const page of this.queries.scanVerdicts(range)) {
+    for await (const page of this.verdicts.scan(range)) {
       for (const value of page) this.history.add({ type: 'verdict', at: value.decidedAt, value });
       verdicts += page.length;
     }
-    for await (const page of this.queries.scanIncidents(range)) {
+    for await (const page of this.incidents.scan(range)) {
       for (const value of page) this.history.add({ type: 'incident', at: value.updatedAt, value });
       incidents += page.length;
     }
-    const problems = await this.queries.currentProblems(range.from);
+    const problems = await this.problems.current(range.from);
     for (const value of problems) this.history.add({ type: 'problem', at: value.updatedAt, value });
     this.loaded = true;
     this.logger.info('risk history loaded', { changes, verdicts, incidents, problems: problems.length });

@@ -7,17 +7,25 @@ import type { Catalog } from '#catalog';
 import type { Change, Incident, IncidentAction, IncidentCommand, Severity, Verdict } from '#contracts';
 import { commandRefusal, resolveSignal, type Clock } from '#core';
 import { CLOCK } from '#platform';
-import {
-  type IncidentsRepository,
-  type IncidentTimelineEntry,
-  type TelemetryRepository,
-  type Resolution,
+import type {
+  ChangesRepository,
+  IncidentsFilter,
+  IncidentsRepository,
+  IncidentTimelineEntry,
+  Resolution,
+  TelemetryRepository,
+  VerdictsRepository,
 } from '#storage';
 import { CommandsPublisher } from '../commands.publisher.js';
-import { INCIDENTS_REPOSITORY, SERVICE_CATALOG, TELEMETRY_REPOSITORY } from '../api.tokens.js';
+import {
+  CHANGES_REPOSITORY,
+  INCIDENTS_REPOSITORY,
+  SERVICE_CATALOG,
+  TELEMETRY_REPOSITORY,
+  VERDICTS_REPOSITORY,
+} from '../api.tokens.js';
 import { conflict, notFound } from '../http/api-error.js';
 import { offsetPage, type PageOf } from '../http/query.js';
-import { ApiQueries, type IncidentFilter } from '../queries/api-queries.js';
 
 const HOUR = 3_600_000;
 /** Changes this long before an incident opened are shown with it. */
@@ -70,16 +78,17 @@ export interface IncidentActionInput {
 @Injectable()
 export class IncidentsService {
   constructor(
-    private readonly queries: ApiQueries,
     private readonly commands: CommandsPublisher,
     @Inject(INCIDENTS_REPOSITORY) private readonly incidents: IncidentsRepository,
+    @Inject(CHANGES_REPOSITORY) private readonly changes: ChangesRepository,
+    @Inject(VERDICTS_REPOSITORY) private readonly verdicts: VerdictsRepository,
     @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
     @Inject(SERVICE_CATALOG) private readonly catalog: Catalog | undefined,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async list(filter: IncidentFilter, limit: number, offset: number): Promise<PageOf<Incident>> {
-    const rows = await this.queries.incidentsRanked(filter, limit + 1, offset);
+  async list(filter: IncidentsFilter, limit: number, offset: number): Promise<PageOf<Incident>> {
+    const rows = await this.incidents.ranked({ ...filter, limit: limit + 1, offset });
     return offsetPage(rows, limit, offset, 'incidents');
   }
 
@@ -91,9 +100,9 @@ export class IncidentsService {
     const to = Math.max(incident.updatedAt, incident.openedAt + MIN_AFTER_OPEN_MS) + 1;
     const suspectIds = incident.suspects.flatMap((s) => (s.changeId === null ? [] : [s.changeId]));
     const [versions, changes, verdicts] = await Promise.all([
-      this.queries.incidentVersions(id),
-      this.queries.changesPage({ from, to, services: this.servicesAround(incident) }, MAX_CHANGES),
-      this.queries.verdictsByChanges(suspectIds),
+      this.incidents.versions(id),
+      this.changes.list({ from, to, services: this.servicesAround(incident), limit: MAX_CHANGES }),
+      this.verdicts.byChanges(suspectIds),
     ]);
     // Suspects outside the range (a platform change, a long rollout) are shown too.
     const known = new Set(changes.map((c) => c.id));
@@ -175,7 +184,7 @@ export class IncidentsService {
   ): Promise<MetricSeriesView[]> {
     const services = [...new Set([incident.service, ...incident.services])].slice(0, MAX_METRIC_SERVICES);
     const judged = new Set(verdicts.flatMap((v) => v.metrics.map((m) => `${v.service}\u0000${m.metric}`)));
-    const available = await this.queries.metricsOf(services, from, to, incident.environment);
+    const available = await this.telemetry.metrics({ services, from, to, environment: incident.environment });
     const perService = new Map<string, number>();
     const wanted = available.filter((m) => {
       const golden = judged.has(`${m.service}\u0000${m.metric}`) || resolveSignal(m.metric, m.unit) !== null;

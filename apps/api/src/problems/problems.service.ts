@@ -7,12 +7,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Incident, Problem, ProblemAction, ProblemCommand, ProblemStatus } from '#contracts';
 import { ALLOWED_FROM, type Clock } from '#core';
 import { CLOCK } from '#platform';
-import type { IncidentsRepository, ProblemsRepository } from '#storage';
+import type { IncidentsRepository, ProblemSort, ProblemsRepository } from '#storage';
 import { INCIDENTS_REPOSITORY, PROBLEMS_REPOSITORY } from '../api.tokens.js';
 import { CommandsPublisher } from '../commands.publisher.js';
 import { conflict, notFound } from '../http/api-error.js';
 import { offsetPage, type PageOf } from '../http/query.js';
-import { ApiQueries, type ProblemSort } from '../queries/api-queries.js';
 import { weekName, weeklySeries } from './weeks.js';
 
 export interface RankedProblem extends Problem {
@@ -65,7 +64,6 @@ export interface ProblemActionInput {
 @Injectable()
 export class ProblemsService {
   constructor(
-    private readonly queries: ApiQueries,
     private readonly commands: CommandsPublisher,
     @Inject(PROBLEMS_REPOSITORY) private readonly problems: ProblemsRepository,
     @Inject(INCIDENTS_REPOSITORY) private readonly incidents: IncidentsRepository,
@@ -78,11 +76,9 @@ export class ProblemsService {
     limit: number,
     offset: number,
   ): Promise<PageOf<RankedProblem>> {
-    const ranking = await this.queries.problemsRanked(filter, sort, limit + 1, offset);
+    const ranking = await this.problems.ranked({ ...filter, sort, limit: limit + 1, offset });
     const page = offsetPage(ranking, limit, offset, 'problems');
-    const byId = new Map(
-      (await this.queries.problemsByIds(page.items.map((r) => r.id))).map((p) => [p.id, p]),
-    );
+    const byId = new Map((await this.problems.byIds(page.items.map((r) => r.id))).map((p) => [p.id, p]));
     const items = page.items.flatMap((r): RankedProblem[] => {
       const problem = byId.get(r.id);
       if (!problem) return [];
@@ -107,7 +103,7 @@ export class ProblemsService {
     if (!problem) throw notFound('problem', id);
     const [members, versions] = await Promise.all([
       this.incidents.byIds(problem.members),
-      this.queries.problemVersions(id),
+      this.problems.versions(id),
     ]);
     const timeline = new Map(versions.filter((v) => v.version <= problem.version).map((v) => [v.version, v]));
     timeline.set(problem.version, problem);
@@ -130,7 +126,7 @@ export class ProblemsService {
   }
 
   async recurrence(from: number, to: number, service?: string): Promise<RecurrenceView> {
-    const rows = await this.queries.weeklyRecurrence(from, to, service);
+    const rows = await this.problems.weeklyRecurrence(from, to, service);
     const counts = new Map(rows.map((r) => [r.week, { count: r.incidents, problems: r.problems }]));
     return {
       from,

@@ -1,6 +1,8 @@
-// Incidents: a filtered, paged list of summaries, and the detail of one (its newest version with
-// suspects, their evidence and changes, members, the timeline of versions, and the problems it
-// belongs to). Every read is of the newest version of each incident (FINAL).
+// Incidents: a filtered, paged list of summaries or of whole incidents in triage order, the
+// detail of one (its newest version with suspects, their evidence and changes, members, the
+// timeline of versions, and the problems it belongs to), every recorded version of one, and a
+// scan of those opened in a range. Every read but the versions is of the newest version of each
+// incident (FINAL).
 import type {
   Change,
   ChangeKind,
@@ -21,9 +23,10 @@ import {
 import { fromChangeRow, type StoredChangeRow } from '../records/change.record.js';
 import { fromIncidentCommandRow, type StoredIncidentCommandRow } from '../records/incident-command.record.js';
 import { pageOffset, pageSize, timeRange, type Instant } from './query-params.js';
+import { keysetScan, type ScanRange } from './scan.js';
 import { sqlFiles } from './sql-files.js';
 
-export interface IncidentsQuery {
+export interface IncidentsFilter {
   /** Incidents open at some time in [from, to). */
   readonly from: Instant;
   readonly to: Instant;
@@ -32,7 +35,10 @@ export interface IncidentsQuery {
   readonly environment?: string;
   readonly statuses?: readonly IncidentStatus[];
   readonly severities?: readonly Severity[];
-  /** Page size, default 50. */
+}
+
+export interface IncidentsQuery extends IncidentsFilter {
+  /** Page size, default 50 (at most 1,000 in `list`, 10,000 in `ranked`). */
   readonly limit?: number;
   readonly offset?: number;
 }
@@ -86,6 +92,9 @@ export class IncidentsRepository {
   private readonly sql = sqlFiles({
     list: 'incidents/list',
     count: 'incidents/count',
+    ranked: 'incidents/ranked',
+    versions: 'incidents/versions',
+    openedBetween: 'incidents/opened-between',
     byIds: 'incidents/by-ids',
     timeline: 'incidents/timeline',
     changes: 'changes/by-ids',
@@ -95,18 +104,11 @@ export class IncidentsRepository {
 
   constructor(private readonly store: ClickHouseStore) {}
 
+  /** Summaries, newest first, with the number matching over all pages. */
   async list(query: IncidentsQuery): Promise<IncidentPage> {
     const limit = pageSize(query.limit, 50, 1_000);
     const offset = pageOffset(query.offset);
-    const params = {
-      ...timeRange(query.from, query.to),
-      service: query.service ?? '',
-      environment: query.environment ?? '',
-      statuses: query.statuses ?? [],
-      severities: query.severities ?? [],
-      limit,
-      offset,
-    };
+    const params = { ...filterParams(query), limit, offset };
     const [rows, [count]] = await Promise.all([
       this.store.query<StoredIncidentRow>(this.sql.list, params),
       this.store.query<{ total: string }>(this.sql.count, params),
@@ -119,6 +121,16 @@ export class IncidentsRepository {
     };
   }
 
+  /** Whole incidents in triage order: open, acknowledged, resolved; most severe first; newest first. */
+  async ranked(query: IncidentsQuery): Promise<Incident[]> {
+    const rows = await this.store.query<StoredIncidentRow>(this.sql.ranked, {
+      ...filterParams(query),
+      limit: pageSize(query.limit, 50),
+      offset: pageOffset(query.offset),
+    });
+    return rows.map(fromIncidentRow);
+  }
+
   async byIds(ids: readonly string[]): Promise<Incident[]> {
     if (ids.length === 0) return [];
     return (await this.store.query<StoredIncidentRow>(this.sql.byIds, { ids })).map(fromIncidentRow);
@@ -126,6 +138,16 @@ export class IncidentsRepository {
 
   async get(id: string): Promise<Incident | undefined> {
     return (await this.byIds([id]))[0];
+  }
+
+  /** Every recorded version of the incident, first to last, also after the current table merged. */
+  async versions(id: string): Promise<Incident[]> {
+    return (await this.store.query<StoredIncidentRow>(this.sql.versions, { id })).map(fromIncidentRow);
+  }
+
+  /** Every incident opened in the range, newest version of each, in (openedAt, id) order, a page at a time. */
+  scan(range: ScanRange, pageRows?: number): AsyncGenerator<Incident[]> {
+    return keysetScan(this.store, this.sql.openedBetween, fromIncidentRow, range, pageRows);
   }
 
   async detail(id: string): Promise<IncidentDetail | undefined> {
@@ -148,6 +170,16 @@ export class IncidentsRepository {
       problemIds: problemRows.map((row) => row.id),
     };
   }
+}
+
+function filterParams(filter: IncidentsFilter) {
+  return {
+    ...timeRange(filter.from, filter.to),
+    service: filter.service ?? '',
+    environment: filter.environment ?? '',
+    statuses: filter.statuses ?? [],
+    severities: filter.severities ?? [],
+  };
 }
 
 export function summarise(incident: Incident): IncidentSummary {

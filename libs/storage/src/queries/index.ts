@@ -1,5 +1,6 @@
 export * from './query-params.js';
 export * from './sql-files.js';
+export * from './scan.js';
 export * from './telemetry.repository.js';
 export * from './changes.repository.js';
 export * from './alerts.repository.js';

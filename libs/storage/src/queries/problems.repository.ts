@@ -1,12 +1,13 @@
-// Problems (recurring-incident clusters) ranked by impact, count or recency, and one problem with
-// its member incidents.
+// Problems (recurring-incident clusters): ranked by impact, count or recency, or by their member
+// incidents in a range; one problem with its member incidents; every recorded version of one; the
+// ones the risk model needs; and recurrence per week.
 import type { Problem, ProblemCommand, ProblemStatus } from '#contracts';
 import type { ClickHouseStore } from '../port.js';
 import { fromIncidentRow, type StoredIncidentRow } from '../records/incident.record.js';
 import { fromProblemCommandRow, type StoredProblemCommandRow } from '../records/problem-command.record.js';
 import { fromProblemRow, type StoredProblemRow } from '../records/problem.record.js';
 import { summarise, type IncidentSummary } from './incidents.repository.js';
-import { pageOffset, pageSize } from './query-params.js';
+import { asDate, pageOffset, pageSize, timeRange, type Instant } from './query-params.js';
 import { sqlFiles } from './sql-files.js';
 
 export interface ProblemsQuery {
@@ -17,6 +18,39 @@ export interface ProblemsQuery {
   readonly orderBy?: 'impact' | 'count' | 'last_seen';
   readonly limit?: number;
   readonly offset?: number;
+}
+
+export type ProblemSort = 'impact' | 'count' | 'growth';
+
+export interface ProblemRankingQuery {
+  /** Member incidents opened in [from, to) count; the range of equal length before it is `previous`. */
+  readonly from: Instant;
+  readonly to: Instant;
+  /** Problems affecting this service. */
+  readonly service?: string;
+  readonly statuses?: readonly ProblemStatus[];
+  /** Only problems with a member incident opened in the range. */
+  readonly activeOnly: boolean;
+  /** Highest first: impact, members in the range, or growth (in the range minus before). */
+  readonly sort: ProblemSort;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface ProblemRanking {
+  readonly id: string;
+  readonly inRange: number;
+  readonly previous: number;
+  readonly growth: number;
+}
+
+export interface WeeklyRecurrence {
+  /** The Monday the week starts on (UTC), `YYYY-MM-DD`. */
+  readonly week: string;
+  /** Member incidents of problems opened that week. */
+  readonly incidents: number;
+  /** Problems with a member incident opened that week. */
+  readonly problems: number;
 }
 
 export interface ProblemWithMembers {
@@ -31,6 +65,10 @@ export class ProblemsRepository {
   private readonly sql = sqlFiles({
     list: 'problems/list',
     byIds: 'problems/by-ids',
+    ranked: 'problems/ranked',
+    versions: 'problems/versions',
+    current: 'problems/current',
+    weeklyRecurrence: 'problems/weekly-recurrence',
     incidents: 'incidents/by-ids',
     ofIncident: 'problems/of-incident',
     commands: 'problems/commands',
@@ -49,9 +87,65 @@ export class ProblemsRepository {
     return rows.map(fromProblemRow);
   }
 
+  /** A page of problem ids with their member counts in the range and before it, ranked. */
+  async ranked(query: ProblemRankingQuery): Promise<ProblemRanking[]> {
+    const { from, to } = timeRange(query.from, query.to);
+    const rows = await this.store.query<{
+      id: string;
+      in_range: string | number;
+      previous: string | number;
+      growth: string | number;
+    }>(this.sql.ranked, {
+      from,
+      to,
+      previousFrom: new Date(from.getTime() - (to.getTime() - from.getTime())),
+      service: query.service ?? '',
+      statuses: query.statuses ?? [],
+      activeOnly: query.activeOnly,
+      sort: query.sort,
+      limit: pageSize(query.limit, 50),
+      offset: pageOffset(query.offset),
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      inRange: Number(r.in_range),
+      previous: Number(r.previous),
+      growth: Number(r.growth),
+    }));
+  }
+
+  /** Newest version of each, by id. */
+  async byIds(ids: readonly string[]): Promise<Problem[]> {
+    if (ids.length === 0) return [];
+    return (await this.store.query<StoredProblemRow>(this.sql.byIds, { ids })).map(fromProblemRow);
+  }
+
   async get(id: string): Promise<Problem | undefined> {
-    const rows = await this.store.query<StoredProblemRow>(this.sql.byIds, { ids: [id] });
-    return rows.map(fromProblemRow)[0];
+    return (await this.byIds([id]))[0];
+  }
+
+  /** Every recorded version of the problem, first to last, also after the current table merged. */
+  async versions(id: string): Promise<Problem[]> {
+    return (await this.store.query<StoredProblemRow>(this.sql.versions, { id })).map(fromProblemRow);
+  }
+
+  /** Open problems and those changed since `from` (at most `limit`), by id. */
+  async current(from: Instant, limit = 100_000): Promise<Problem[]> {
+    const rows = await this.store.query<StoredProblemRow>(this.sql.current, {
+      from: asDate(from),
+      limit,
+    });
+    return rows.map(fromProblemRow);
+  }
+
+  /** Per week (Monday, UTC) with any, the member incidents of problems (optionally affecting a service) opened in [from, to). */
+  async weeklyRecurrence(from: Instant, to: Instant, service?: string): Promise<WeeklyRecurrence[]> {
+    const rows = await this.store.query<{
+      week: string;
+      incidents: string | number;
+      problems: string | number;
+    }>(this.sql.weeklyRecurrence, { ...timeRange(from, to), service: service ?? '' });
+    return rows.map((r) => ({ week: r.week, incidents: Number(r.incidents), problems: Number(r.problems) }));
   }
 
   async withMembers(id: string): Promise<ProblemWithMembers | undefined> {

@@ -1,9 +1,11 @@
 // The query layer on the real engine (chDB here; the server at CLICKHOUSE_URL when set): rows
 // written as the recorder writes them, read back through the repositories and their reviewed
-// SQL. Mutable records are written in several versions and read before any merge, so every
-// read must see only the newest version (FINAL).
+// SQL — every query file is run here or in telemetry-storage.int-spec. Mutable records are
+// written in several versions and read before any merge, so every read must see only the newest
+// version (FINAL); the history of versions is read also after a merge.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { Incident, Problem } from '#contracts';
 import type { ClickHouseStore } from '#storage';
 import { runMigrations } from '#storage';
 import {
@@ -14,6 +16,7 @@ import {
   anIncident,
   anIncidentCommand,
   aProblem,
+  aProblemCommand,
   aVerdict,
   MINUTE,
   T0,
@@ -28,6 +31,7 @@ import {
   toChangeRow,
   toIncidentCommandRow,
   toIncidentRow,
+  toProblemCommandRow,
   toProblemRow,
   toTelemetryPointRows,
   toVerdictRow,
@@ -38,11 +42,15 @@ import {
   AssessmentsRepository,
   ChangesRepository,
   DeadLettersRepository,
+  collectScan,
   DoraRepository,
   IncidentsRepository,
+  ProblemHistoryRepository,
   ProblemsRepository,
+  RecorderIntentsRepository,
   TelemetryRepository,
   VerdictsRepository,
+  type ScanRange,
 } from './index.js';
 
 const HOUR = 60 * MINUTE;
@@ -98,6 +106,31 @@ describe('repositories', () => {
         ['c2'],
       );
       assert.equal((await repo.get('c3'))?.service, 'billing');
+    });
+
+    it('pages newest first from where the previous page ended, equal starts by id', async () => {
+      const start = T0 - 4 * DAY;
+      const at = { p1: start, p2: start + HOUR, p3: start + HOUR, p4: start + HOUR, p5: start + 2 * HOUR };
+      await insert(
+        TABLES.changes,
+        Object.entries(at).map(([id, t]) =>
+          toChangeRow(aChange({ id, service: 'ledger', startedAt: t }), source(t)),
+        ),
+      );
+      const repo = new ChangesRepository(store);
+      const query = { from: start, to: start + DAY, services: ['ledger'], limit: 2 };
+      const pages: string[][] = [];
+      let after: { startedAt: number; id: string } | undefined;
+      for (;;) {
+        const page = await repo.list({ ...query, after });
+        if (page.length === 0) break;
+        pages.push(page.map((c) => c.id));
+        after = { startedAt: page.at(-1)!.startedAt, id: page.at(-1)!.id };
+      }
+      assert.deepEqual(pages, [['p5', 'p2'], ['p3', 'p4'], ['p1']]);
+      assert.deepEqual(await repo.list({ ...query, limit: 1 }), [
+        aChange({ id: 'p5', service: 'ledger', startedAt: start + 2 * HOUR }),
+      ]);
     });
   });
 
@@ -248,11 +281,19 @@ describe('repositories', () => {
         ),
         toVerdictRow(aVerdict({ id: 'v-c9/2', changeId: 'c9', look: 2, final: true })),
       ]);
+      await insert(TABLES.verdicts, [
+        toVerdictRow(aVerdict({ id: 'v-c8/1', changeId: 'c8', look: 1, final: false })),
+      ]);
       const repo = new VerdictsRepository(store);
       assert.deepEqual(
         (await repo.byChange('c9')).map((v) => v.look),
         [1, 2],
       );
+      assert.deepEqual(
+        (await repo.byChanges(['c9', 'c8', 'none'])).map((v) => v.id),
+        ['v-c8/1', 'v-c9/1', 'v-c9/2'],
+      );
+      assert.deepEqual(await repo.byChanges([]), []);
       assert.deepEqual(
         await repo.latest('c9'),
         aVerdict({ id: 'v-c9/2', changeId: 'c9', look: 2, final: true }),
@@ -281,6 +322,145 @@ describe('repositories', () => {
         source: dead.source,
       });
       assert.deepEqual(letters, [{ ...dead, messageAt: null }]);
+    });
+
+    it('reads the newest assessment of each change, and what the gate said of the changes assessed in a range', async () => {
+      const at = T0 - 5 * DAY;
+      const older = anAssessment({ id: 'asm-x1-a', changeId: 'x1', probability: 0.5, assessedAt: at - HOUR });
+      const newer = anAssessment({ id: 'asm-x1-b', changeId: 'x1', probability: 0.2, assessedAt: at });
+      const other = anAssessment({ id: 'asm-x2', changeId: 'x2', service: 'search', assessedAt: at + HOUR });
+      await insert(TABLES.assessments, [newer, older, other].map(toAssessmentRow));
+      const repo = new AssessmentsRepository(store);
+      assert.deepEqual(await repo.latestByChanges(['x2', 'x1', 'none']), [newer, other]);
+      assert.deepEqual(await repo.latestByChanges([]), []);
+      assert.deepEqual(await repo.assessedBetween({ from: at - 2 * HOUR, to: at + HOUR }), [
+        { changeId: 'x1', service: 'checkout', probability: 0.5, assessedAt: at - HOUR },
+        { changeId: 'x1', service: 'checkout', probability: 0.2, assessedAt: at },
+      ]);
+      assert.deepEqual(await repo.assessedBetween({ from: at - 2 * HOUR, to: at + 2 * HOUR }, 'search'), [
+        { changeId: 'x2', service: 'search', probability: 0.04, assessedAt: at + HOUR },
+      ]);
+    });
+  });
+
+  describe('triage and problem rankings', () => {
+    // Monday 00:00 UTC: the range [W, W + 1 day) and the day before it lie in different weeks.
+    const W = T0 - 12 * HOUR;
+    const triage = (id: string, hours: number, extra: Partial<Incident> = {}) =>
+      anIncident({
+        id,
+        service: 'triage',
+        services: ['triage'],
+        openedAt: W + hours * HOUR,
+        updatedAt: W + hours * HOUR,
+        ...extra,
+      });
+    const incidents = {
+      ta: triage('t-a', 3, { severity: 'warning' }),
+      tb: triage('t-b', 1),
+      tc: triage('t-c', 4, { version: 2, status: 'acknowledged' }),
+      td: triage('t-d', 2, { status: 'resolved', resolvedAt: W + 5 * HOUR, updatedAt: W + 5 * HOUR }),
+      te: triage('t-e', 2),
+      // Before the range, resolved before it starts.
+      old1: triage('old-1', -12, { status: 'resolved', resolvedAt: W - HOUR }),
+      old2: triage('old-2', -6, { status: 'resolved', resolvedAt: W - HOUR }),
+    };
+    const problem = (id: string, impact: number, members: string[], extra: Partial<Problem> = {}) =>
+      aProblem({ id, impact, members, services: ['triage'], updatedAt: W + HOUR, ...extra });
+    const problems = {
+      a: problem('pr-a', 10, ['t-a', 't-b', 't-e'], { version: 2, status: 'problem' }),
+      b: problem('pr-b', 50, ['t-c', 'old-1', 'old-2']),
+      c: problem('pr-c', 30, ['old-1'], { status: 'known_error' }),
+      d: problem('pr-d', 5, ['never-recorded'], { status: 'resolved', updatedAt: W - 10 * DAY }),
+    };
+
+    before(async () => {
+      // Earlier versions first, each its own insert (as the recorder writes them).
+      await insert(TABLES.incidents, [toIncidentRow({ ...incidents.tc, version: 1, status: 'open' })]);
+      await insert(TABLES.incidents, Object.values(incidents).map(toIncidentRow));
+      await insert(TABLES.problems, [toProblemRow({ ...problems.a, version: 1, status: 'candidate' })]);
+      await insert(TABLES.problems, Object.values(problems).map(toProblemRow));
+    });
+
+    it('ranks incidents as people triage them: open, acknowledged, resolved; most severe; newest', async () => {
+      const repo = new IncidentsRepository(store);
+      const range = { from: W, to: W + DAY, service: 'triage' };
+      const { ta, tb, tc, td, te } = incidents;
+      assert.deepEqual(await repo.ranked(range), [te, tb, ta, tc, td]);
+      assert.deepEqual(
+        (await repo.ranked({ ...range, limit: 2, offset: 2 })).map((i) => i.id),
+        ['t-a', 't-c'],
+      );
+      assert.deepEqual(
+        (await repo.ranked({ ...range, statuses: ['open'], severities: ['critical'] })).map((i) => i.id),
+        ['t-e', 't-b'],
+      );
+      // t-d was resolved at W+5h: not open in [W+6h, …).
+      assert.deepEqual(
+        (await repo.ranked({ ...range, from: W + 6 * HOUR })).map((i) => i.id),
+        ['t-e', 't-b', 't-a', 't-c'],
+      );
+    });
+
+    it('ranks problems by impact, by members in the range, or by growth against the range before', async () => {
+      const repo = new ProblemsRepository(store);
+      const query = { from: W, to: W + DAY, service: 'triage', activeOnly: false, sort: 'impact' as const };
+      const figures = (rows: { id: string; inRange: number; previous: number; growth: number }[]) =>
+        rows.map((r) => [r.id, r.inRange, r.previous, r.growth]);
+      assert.deepEqual(figures(await repo.ranked(query)), [
+        ['pr-b', 1, 2, -1],
+        ['pr-c', 0, 1, -1],
+        ['pr-a', 3, 0, 3],
+        ['pr-d', 0, 0, 0],
+      ]);
+      const ids = async (extra: object) => (await repo.ranked({ ...query, ...extra })).map((r) => r.id);
+      assert.deepEqual(await ids({ sort: 'count' }), ['pr-a', 'pr-b', 'pr-c', 'pr-d']);
+      assert.deepEqual(await ids({ sort: 'growth' }), ['pr-a', 'pr-d', 'pr-b', 'pr-c']);
+      assert.deepEqual(await ids({ activeOnly: true }), ['pr-b', 'pr-a']);
+      assert.deepEqual(await ids({ statuses: ['candidate', 'known_error'] }), ['pr-b', 'pr-c']);
+      assert.deepEqual(await ids({ limit: 1, offset: 1 }), ['pr-c']);
+    });
+
+    it('reads problems by id, those the risk model needs, and recurrence per week', async () => {
+      const repo = new ProblemsRepository(store);
+      assert.deepEqual(await repo.byIds(['pr-b', 'pr-a', 'none']), [problems.a, problems.b]);
+      assert.deepEqual(await repo.byIds([]), []);
+      const ours = (list: Problem[]) => list.map((p) => p.id).filter((id) => id.startsWith('pr-'));
+      // Open (candidate, problem, known error) or changed since: the resolved pr-d only from long ago.
+      assert.deepEqual(ours(await repo.current(W)), ['pr-a', 'pr-b', 'pr-c']);
+      assert.deepEqual(ours(await repo.current(W - 11 * DAY)), ['pr-a', 'pr-b', 'pr-c', 'pr-d']);
+      assert.equal((await repo.current(W - 11 * DAY, 2)).length, 2);
+      const monday = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+      assert.deepEqual(await repo.weeklyRecurrence(W - DAY, W + DAY, 'triage'), [
+        { week: monday(W - 7 * DAY), incidents: 2, problems: 2 },
+        { week: monday(W), incidents: 4, problems: 2 },
+      ]);
+      assert.deepEqual(await repo.weeklyRecurrence(W, W + DAY, 'nowhere'), []);
+    });
+
+    it('gives a restored problem book what changed since a time, with the problem managers’ commands', async () => {
+      const command = aProblemCommand({ id: 'pcmd-t', problemId: 'pr-a', at: W + 2 * HOUR });
+      await insert(TABLES.problemCommands, [toProblemCommandRow(command)]);
+      const history = await new ProblemHistoryRepository(store).since(W + HOUR);
+      assert.deepEqual(
+        history.incidents.map((i) => i.id).filter((id) => /^t-/.test(id)),
+        ['t-b', 't-e', 't-a', 't-c', 't-d'],
+      );
+      assert.deepEqual(
+        history.problems
+          .map((p) => [p.id, p.version])
+          .filter(([id]) => String(id).startsWith('pr-'))
+          .sort(),
+        [
+          ['pr-a', 2],
+          ['pr-b', 1],
+          ['pr-c', 1],
+        ],
+      );
+      assert.deepEqual(
+        history.commands.filter((c) => c.problemId === 'pr-a'),
+        [command],
+      );
     });
   });
 
@@ -435,6 +615,203 @@ describe('repositories', () => {
         environment: 'staging',
       });
       assert.deepEqual(one.series, []);
+    });
+
+    it('names the metrics services reported in a range, with their unit; and gives raw points', async () => {
+      await insert(
+        TABLES.telemetryPoints,
+        toTelemetryPointRows({
+          id: 'w',
+          service: 'web',
+          environment: 'staging',
+          resource: {},
+          points: ['rps', 'errors'].map((metric) => ({
+            metric,
+            value: 1,
+            timestamp: end - 2 * HOUR,
+            unit: metric === 'rps' ? '1/s' : null,
+            labels: {},
+          })),
+        }),
+      );
+      const repo = new TelemetryRepository(store);
+      const range = { services: ['web', 'api', 'none'], from: end - 3 * HOUR, to: end };
+      assert.deepEqual(await repo.metrics(range), [
+        { service: 'api', metric: 'latency', unit: 's' },
+        { service: 'web', metric: 'errors', unit: null },
+        { service: 'web', metric: 'rps', unit: '1/s' },
+      ]);
+      assert.deepEqual(
+        (await repo.metrics({ ...range, environment: 'staging' })).map((m) => m.metric),
+        ['errors', 'rps'],
+      );
+      assert.deepEqual(await repo.metrics({ ...range, from: end - HOUR }), [
+        { service: 'api', metric: 'latency', unit: 's' },
+      ]);
+      assert.deepEqual(await repo.metrics({ ...range, services: [] }), []);
+      const points = await repo.points({ service: 'web', from: end - 3 * HOUR, to: end });
+      assert.deepEqual(
+        points.map((p) => [p.metric, p.value, p.timestamp, p.unit, p.environment]),
+        [
+          ['errors', 1, end - 2 * HOUR, null, 'staging'],
+          ['rps', 1, end - 2 * HOUR, '1/s', 'staging'],
+        ],
+      );
+    });
+  });
+
+  describe('recorder intents', () => {
+    it('gives the intents of a partition that end at or after an offset, in order, each once', async () => {
+      const repo = new RecorderIntentsRepository(store);
+      const now = Date.now(); // the table keeps intents 7 days
+      const range = (first: bigint, last: bigint) => ({ first, last });
+      await repo.record('changes', 0, range(10n, 19n), now);
+      await repo.record('changes', 0, range(0n, 9n), now);
+      await repo.record('changes', 0, range(10n, 19n), now + MINUTE); // a retry
+      await repo.record('changes', 1, range(0n, 99n), now);
+      assert.deepEqual(await repo.from('changes', 0, 5n), [range(0n, 9n), range(10n, 19n)]);
+      assert.deepEqual(await repo.from('changes', 0, 10n), [range(10n, 19n)]);
+      assert.deepEqual(await repo.from('changes', 0, 20n), []);
+      assert.deepEqual(await repo.from('alerts', 0, 0n), []);
+    });
+  });
+
+  describe('keyset scans', () => {
+    // Five records of each kind: s1, three at the same instant (s2…s4), s5; then a second version of s1.
+    const start = T0 - 3 * DAY;
+    const at: Record<string, number> = {
+      s1: start,
+      s2: start + HOUR,
+      s3: start + HOUR,
+      s4: start + HOUR,
+      s5: start + 2 * HOUR,
+    };
+    before(async () => {
+      for (const [version, ids] of [
+        [1, Object.keys(at)],
+        [2, ['s1']],
+      ] as const) {
+        const of = (id: string) => ({ id, service: 'ledger', services: ['ledger'] });
+        await insert(
+          TABLES.changes,
+          ids.map((id) =>
+            toChangeRow(aChange({ ...of(id), startedAt: at[id], version: `${version}` }), source(version)),
+          ),
+        );
+        await insert(
+          TABLES.verdicts,
+          ids.map((id) =>
+            toVerdictRow(aVerdict({ ...of(id), changeId: id, decidedAt: at[id], score: version })),
+          ),
+        );
+        await insert(
+          TABLES.incidents,
+          ids.map((id) =>
+            toIncidentRow(anIncident({ ...of(id), version, openedAt: at[id], updatedAt: at[id] })),
+          ),
+        );
+      }
+    });
+
+    /** A scan's records as [id, version]. */
+    type Scan = (range: ScanRange, pageRows?: number) => AsyncGenerator<[string, number][]>;
+    async function* versions<T>(pages: AsyncGenerator<T[]>, of: (record: T) => [string, number]) {
+      for await (const page of pages) yield page.map(of);
+    }
+    const scans: Record<string, Scan> = {
+      changes: (range, rows) =>
+        versions(new ChangesRepository(store).scan(range, rows), (c) => [c.id, Number(c.version)]),
+      verdicts: (range, rows) =>
+        versions(new VerdictsRepository(store).scan(range, rows), (v) => [v.id, v.score]),
+      incidents: (range, rows) =>
+        versions(new IncidentsRepository(store).scan(range, rows), (i) => [i.id, i.version]),
+    };
+    for (const [kind, scan] of Object.entries(scans)) {
+      it(`scans the ${kind} of a range in (time, id) order, a page at a time, each in its newest version`, async () => {
+        const range = { from: start, to: start + DAY, services: ['ledger'] };
+        const pages: string[][] = [];
+        for await (const page of scan(range, 2)) pages.push(page.map(([id]) => id));
+        assert.deepEqual(pages, [['s1', 's2'], ['s3', 's4'], ['s5']]);
+        assert.deepEqual(await collectScan(scan(range)), [
+          ['s1', 2],
+          ['s2', 1],
+          ['s3', 1],
+          ['s4', 1],
+          ['s5', 1],
+        ]);
+        // [from, to): the start is in, the end is out; other services are not.
+        const inner = await collectScan(scan({ ...range, from: start + HOUR, to: start + 2 * HOUR }));
+        assert.deepEqual(
+          inner.map(([id]) => id),
+          ['s2', 's3', 's4'],
+        );
+        assert.deepEqual(await collectScan(scan({ ...range, services: ['elsewhere'] })), []);
+      });
+    }
+  });
+
+  // Last: it merges the tables (OPTIMIZE … FINAL), which every describe above reads unmerged.
+  describe('version history, also after the current tables merged', () => {
+    it('a problem keeps every version after Confirm → Known error → Resolve, merged or not, with what people wrote', async () => {
+      const steps: Partial<Problem>[] = [
+        { status: 'candidate', count: 3 },
+        { status: 'candidate', count: 4 },
+        { status: 'problem', actor: 'pm@example.com', comment: 'the export host runs out of disk' },
+        { status: 'known_error', actor: 'pm@example.com', workaround: 'restart the pool', comment: null },
+        { status: 'resolved', actor: 'pm@example.com', fixChangeId: 'fix-1' },
+      ];
+      let last = aProblem({ id: 'prb-history' });
+      for (const [i, step] of steps.entries()) {
+        last = { ...last, ...step, version: i + 1, updatedAt: T0 + i * MINUTE };
+        // One insert per version, as the recorder writes them as they arrive.
+        await store.insert(TABLES.problems, [toProblemRow(last)]);
+      }
+      await store.command(`OPTIMIZE TABLE ${TABLES.problems} FINAL`);
+      await store.command(`OPTIMIZE TABLE ${TABLES.problemVersions} FINAL`);
+      const versions = await new ProblemsRepository(store).versions('prb-history');
+      assert.deepEqual(
+        versions.map((v) => [v.version, v.status, v.count, v.actor, v.workaround, v.comment]),
+        [
+          [1, 'candidate', 3, null, null, null],
+          [2, 'candidate', 4, null, null, null],
+          [3, 'problem', 4, 'pm@example.com', null, 'the export host runs out of disk'],
+          [4, 'known_error', 4, 'pm@example.com', 'restart the pool', null],
+          [5, 'resolved', 4, 'pm@example.com', 'restart the pool', null],
+        ],
+      );
+    });
+
+    it('an incident keeps every full version, each once though written twice', async () => {
+      const versions: Incident[] = [
+        anIncident({ id: 'inc-history', version: 1, event: 'opened' }),
+        anIncident({
+          id: 'inc-history',
+          version: 2,
+          event: 'acknowledged',
+          status: 'acknowledged',
+          actor: 'ana',
+        }),
+        anIncident({
+          id: 'inc-history',
+          version: 3,
+          event: 'commented',
+          status: 'acknowledged',
+          comment: 'pool',
+        }),
+      ];
+      for (const v of versions) await store.insert(TABLES.incidents, [toIncidentRow(v)]);
+      await store.insert(TABLES.incidents, [toIncidentRow(versions[1]!)]); // redelivered
+      await store.command(`OPTIMIZE TABLE ${TABLES.incidents} FINAL`);
+      await store.command(`OPTIMIZE TABLE ${TABLES.incidentVersions} FINAL`);
+      const history = await new IncidentsRepository(store).versions('inc-history');
+      assert.deepEqual(
+        history.map((v) => [v.version, v.event, v.actor, v.comment]),
+        [
+          [1, 'opened', null, null],
+          [2, 'acknowledged', 'ana', null],
+          [3, 'commented', null, 'pool'],
+        ],
+      );
     });
   });
 });

@@ -1,21 +1,16 @@
-// The reviewed query files: every one is used by a repository, and values reach them only as
-// {name:Type} parameters.
+// The reviewed query files: every one is used by a repository, every part by a query, and values
+// reach them only as {name:Type} parameters.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { projectPath } from '#config';
-import { queriesDir, sqlFile } from './sql-files.js';
+import { expandParts, queriesDir, sqlFile, sqlFileNames } from './sql-files.js';
 import { pickResolution } from './telemetry.repository.js';
 
-function sqlFilesIn(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sqlFilesIn(join(dir, e.name)) : e.name.endsWith('.sql') ? [join(dir, e.name)] : [],
-  );
-}
-
 describe('query files', () => {
-  const files = sqlFilesIn(queriesDir()).map((f) => relative(queriesDir(), f).replace(/\.sql$/, ''));
+  const { queries: files, parts } = sqlFileNames();
+  const raw = (name: string) => readFileSync(join(queriesDir(), `${name}.sql`), 'utf8');
   const sources = readdirSync(projectPath('libs', 'storage', 'src', 'queries'))
     .filter((f) => f.endsWith('.ts') && !f.includes('spec'))
     .map((f) => readFileSync(projectPath('libs', 'storage', 'src', 'queries', f), 'utf8'))
@@ -24,6 +19,17 @@ describe('query files', () => {
   it('are all used by a repository', () => {
     assert.ok(files.length > 20);
     for (const name of files) assert.ok(sources.includes(`'${name}'`), `${name}.sql is not used`);
+  });
+
+  it('parts are each used by a query, and every part a query names exists and is expanded', () => {
+    assert.ok(parts.length >= 5);
+    for (const part of parts) {
+      assert.ok(
+        files.some((name) => raw(name).includes(`{{${part}}}`)),
+        `${part}.sql is used by no query`,
+      );
+    }
+    for (const name of files) assert.doesNotMatch(sqlFile(name), /\{\{|\}\}/, name);
   });
 
   it('load without the closing semicolon and end in SQL, not a comment', () => {
@@ -48,6 +54,37 @@ describe('query files', () => {
       const braces = code.match(/\{[^}]*\}/g) ?? [];
       for (const b of braces) assert.match(b, /^\{\w+:[A-Za-z0-9(), ]+\}$/, `${name}: ${b}`);
     }
+  });
+});
+
+describe('expandParts', () => {
+  const parts: Record<string, string> = {
+    cols: '-- the columns\na, b,\nc',
+    where: 'WHERE x = 1\n  AND {{cols2}} IS NOT NULL',
+    cols2: 'tuple(a, b)',
+    loop: 'SELECT {{loop}}',
+  };
+  const read = (name: string) => {
+    const text = parts[name];
+    if (text === undefined) throw new Error(`no part ${name}`);
+    return text;
+  };
+
+  it('puts a part in without its comments, its lines indented as the line it stands in', () => {
+    assert.equal(expandParts('SELECT\n    {{cols}}\nFROM t', read), 'SELECT\n    a, b,\n    c\nFROM t');
+  });
+
+  it('expands parts within parts', () => {
+    assert.equal(
+      expandParts('SELECT 1 FROM t\n{{ where }}', read),
+      'SELECT 1 FROM t\nWHERE x = 1\n  AND tuple(a, b) IS NOT NULL',
+    );
+  });
+
+  it('leaves {name:Type} parameters alone, and refuses a part missing or including itself', () => {
+    assert.equal(expandParts('WHERE id = {id:String}', read), 'WHERE id = {id:String}');
+    assert.throws(() => expandParts('{{nope}}', read), /no part nope/);
+    assert.throws(() => expandParts('{{loop}}', read), /includes itself/);
   });
 });
 

@@ -1,6 +1,7 @@
 // Metric series of a service over a time range, at the resolution the range calls for: raw
 // points for short ranges, 1-minute rollups for days, 1-hour rollups beyond — and never a
-// resolution whose retention no longer covers the start of the range.
+// resolution whose retention no longer covers the start of the range; and which metrics some
+// services reported.
 import type { ClickHouseStore } from '../port.js';
 import {
   fromTelemetryPointRow,
@@ -97,6 +98,21 @@ export interface PointsQuery {
   readonly limit?: number;
 }
 
+export interface MetricsQuery {
+  /** The services whose metrics are wanted (none: no metrics). */
+  readonly services: readonly string[];
+  readonly from: Instant;
+  readonly to: Instant;
+  /** Only this environment (default: all). */
+  readonly environment?: string;
+}
+
+export interface ReportedMetric {
+  readonly service: string;
+  readonly metric: string;
+  readonly unit: string | null;
+}
+
 interface SeriesRow<P> {
   readonly environment: string;
   readonly series: string;
@@ -121,6 +137,7 @@ export class TelemetryRepository {
     '1m': 'telemetry/series-1m',
     '1h': 'telemetry/series-1h',
     points: 'telemetry/points',
+    metrics: 'telemetry/metrics',
   });
 
   constructor(
@@ -162,6 +179,16 @@ export class TelemetryRepository {
       limit: pageSize(query.limit, 10_000, 1_000_000),
     });
     return rows.map(fromTelemetryPointRow);
+  }
+
+  /** The metrics the services reported in [from, to), with their unit, by service and metric. */
+  async metrics(query: MetricsQuery): Promise<ReportedMetric[]> {
+    if (query.services.length === 0) return [];
+    return this.store.query<ReportedMetric>(this.sql.metrics, {
+      services: query.services,
+      environment: query.environment ?? '',
+      ...timeRange(query.from, query.to),
+    });
   }
 }
 

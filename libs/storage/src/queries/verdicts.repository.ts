@@ -1,8 +1,10 @@
-// Verification verdicts: every look at a change, or recent verdicts of a service.
+// Verification verdicts: every look at some changes, recent verdicts of a service, and a scan of
+// every look decided in a range.
 import type { Verdict, VerdictOutcome } from '#contracts';
 import type { ClickHouseStore } from '../port.js';
 import { fromVerdictRow, type StoredVerdictRow } from '../records/verdict.record.js';
 import { pageSize, timeRange, type Instant } from './query-params.js';
+import { keysetScan, type ScanRange } from './scan.js';
 import { sqlFiles } from './sql-files.js';
 
 export interface VerdictsQuery {
@@ -16,14 +18,24 @@ export interface VerdictsQuery {
 }
 
 export class VerdictsRepository {
-  private readonly sql = sqlFiles({ byChange: 'verdicts/by-change', list: 'verdicts/list' });
+  private readonly sql = sqlFiles({
+    byChanges: 'verdicts/by-changes',
+    list: 'verdicts/list',
+    decidedBetween: 'verdicts/decided-between',
+  });
 
   constructor(private readonly store: ClickHouseStore) {}
 
-  /** Every look at the change, first to last. */
-  async byChange(changeId: string): Promise<Verdict[]> {
-    const rows = await this.store.query<StoredVerdictRow>(this.sql.byChange, { changeId });
+  /** Every look at the changes, by change id, first look to last. */
+  async byChanges(ids: readonly string[]): Promise<Verdict[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.store.query<StoredVerdictRow>(this.sql.byChanges, { ids });
     return rows.map(fromVerdictRow);
+  }
+
+  /** Every look at the change, first to last. */
+  byChange(changeId: string): Promise<Verdict[]> {
+    return this.byChanges([changeId]);
   }
 
   /** The latest look at the change (the final one once there is one). */
@@ -42,5 +54,10 @@ export class VerdictsRepository {
       limit: pageSize(query.limit),
     });
     return rows.map(fromVerdictRow);
+  }
+
+  /** Every look decided in the range, in (decidedAt, id) order, a page at a time. */
+  scan(range: ScanRange, pageRows?: number): AsyncGenerator<Verdict[]> {
+    return keysetScan(this.store, this.sql.decidedBetween, fromVerdictRow, range, pageRows);
   }
 }

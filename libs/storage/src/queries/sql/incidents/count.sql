@@ -1,9 +1,4 @@
 -- How many incidents incidents/list.sql finds without its page limit.
 SELECT count() AS total
 FROM incidents FINAL
-WHERE ({service:String} = '' OR service = {service:String} OR has(services, {service:String}))
-  AND ({environment:String} = '' OR environment = {environment:String})
-  AND (empty({statuses:Array(String)}) OR has({statuses:Array(String)}, status))
-  AND (empty({severities:Array(String)}) OR has({severities:Array(String)}, severity))
-  AND opened_at < {to:DateTime64(3)}
-  AND (resolved_at IS NULL OR resolved_at >= {from:DateTime64(3)})
+{{parts/incidents-open-between}}

@@ -1,17 +1,7 @@
--- Incidents open at some time in [from, to) (opened before its end, not resolved before its
--- start), newest first, filtered by service (primary or affected), environment, statuses and
--- severities (empty = all); a page of them. FINAL applies the filters to the newest version of
--- each incident only.
-SELECT
-    id, version, event, status, kind, title, summary, severity, service, services, environment,
-    opened_at, updated_at, resolved_at, members, suspects, suspect_components, blast_radius, actor, comment,
-    team, labels
+-- Incidents open at some time in [from, to) and matching the filters (see the part), newest
+-- first; a page of them.
+SELECT {{parts/incident-columns}}
 FROM incidents FINAL
-WHERE ({service:String} = '' OR service = {service:String} OR has(services, {service:String}))
-  AND ({environment:String} = '' OR environment = {environment:String})
-  AND (empty({statuses:Array(String)}) OR has({statuses:Array(String)}, status))
-  AND (empty({severities:Array(String)}) OR has({severities:Array(String)}, severity))
-  AND opened_at < {to:DateTime64(3)}
-  AND (resolved_at IS NULL OR resolved_at >= {from:DateTime64(3)})
+{{parts/incidents-open-between}}
 ORDER BY opened_at DESC, id
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}

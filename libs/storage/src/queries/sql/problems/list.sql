@@ -1,9 +1,6 @@
 -- Problems (newest version of each), filtered by statuses (empty = all) and an affected service,
 -- ranked by impact, count or recency (orderBy = 'impact' | 'count' | 'last_seen'); a page.
-SELECT
-    id, version, signature, status, title, template, services, members, count, first_seen, last_seen,
-    mttr_ms, impact, shared_factors, period_ms, workaround, fix_change_id, reopened, actor, comment, updated_at,
-    team
+SELECT {{parts/problem-columns}}
 FROM problems FINAL
 WHERE (empty({statuses:Array(String)}) OR has({statuses:Array(String)}, status))
   AND ({service:String} = '' OR has(services, {service:String}))

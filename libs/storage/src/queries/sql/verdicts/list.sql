@@ -1,8 +1,6 @@
 -- Verdicts decided in [from, to), newest first, optionally for one service and outcome, final
 -- looks only when asked.
-SELECT
-    id, change_id, service, environment, outcome, score, look, final, decided_at, baseline_start,
-    baseline_end, observation_start, observation_end, metrics, summary, team
+SELECT {{parts/verdict-columns}}
 FROM verdicts FINAL
 WHERE decided_at >= {from:DateTime64(3)}
   AND decided_at < {to:DateTime64(3)}

@@ -1,10 +1,7 @@
 -- Every version of one incident, first to last, from the append-only history (incident_versions)
 -- and, for versions recorded before that table existed, from `incidents` while they are still
 -- there (it keeps only the newest once its parts merge). A version written twice is returned once.
-SELECT
-    id, version, event, status, kind, title, summary, severity, service, services, environment,
-    opened_at, updated_at, resolved_at, members, suspects, suspect_components, blast_radius, actor, comment,
-    team, labels
+SELECT {{parts/incident-columns}}
 FROM merge(currentDatabase(), '^(incident_versions|incidents)$')
 WHERE id = {id:String}
 ORDER BY version

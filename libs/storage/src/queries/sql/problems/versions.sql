@@ -1,10 +1,7 @@
 -- Every version of one problem, first to last, from the append-only history (problem_versions)
 -- and, for versions recorded before that table existed, from `problems` while they are still
 -- there (it keeps only the newest once its parts merge). A version written twice is returned once.
-SELECT
-    id, version, signature, status, title, template, services, members, count, first_seen, last_seen,
-    mttr_ms, impact, shared_factors, period_ms, workaround, fix_change_id, reopened, actor, comment, updated_at,
-    team
+SELECT {{parts/problem-columns}}
 FROM merge(currentDatabase(), '^(problem_versions|problems)$')
 WHERE id = {id:String}
 ORDER BY version
