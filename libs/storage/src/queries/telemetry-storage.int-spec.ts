@@ -3,6 +3,7 @@
 // counts once in the rollups too, and retention drops expired partitions.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { seededUniform } from '#core';
 import { runMigrations, type ClickHouseStore } from '#storage';
 import { testClickHouse, type TestClickHouse } from '#testing';
 import { TABLES, toTelemetryPointRows, type TelemetryPointRow } from '../records/index.js';
@@ -15,20 +16,9 @@ const DAY = 24 * HOUR;
 const RANK_ERROR = 0.01;
 const LEVELS = [0.5, 0.9, 0.95, 0.99] as const;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Latency-like values: log-normal, heavy tail, millisecond precision. */
 function points(service: string, start: number, end: number, seed: number): TelemetryPointRow[] {
-  const next = random(seed);
+  const next = seededUniform(seed);
   const out: TelemetryPointRow[] = [];
   for (let t = start; t < end; t += 1000 + Math.floor(next() * 9000)) {
     for (const route of ['/a', '/b']) {
