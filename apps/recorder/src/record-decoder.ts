@@ -2,15 +2,9 @@
 // wire format, into the newest schema); what cannot be decoded is rejected with the reason, so
 // the batch runner dead-letters it. Dead-letter-topic messages are never rejected (the
 // dead-letter topic has no dead-letter topic): whatever cannot be read is kept raw.
-import { DecodeError, type EventCodec, type EventName } from '#contracts';
+import { DecodeError, isDeadLetterRecord, type EventCodec, type EventName } from '#contracts';
 import type { InboundMessage, Rejection } from '#messaging';
-import {
-  deadLetterRowFromEvent,
-  deadLetterRowFromRaw,
-  deadLetterRowFromRecord,
-  eventRows,
-  isDeadLetterRecord,
-} from '#storage';
+import { deadLetterRowFromEvent, deadLetterRowFromRaw, deadLetterRowFromRecord, eventRows } from '#storage';
 
 export interface MappedMessage {
   readonly message: InboundMessage;

@@ -10,3 +10,4 @@ export * from './topics.js';
 export * from './validate.js';
 export * from './change-content.js';
 export * from './text-rules.js';
+export * from './dead-letter-record.js';

@@ -1,7 +1,10 @@
-// The dead-letter record: everything needed to understand and replay a rejected message. The
-// value is self-contained JSON (original bytes in base64, so nothing is lost to decoding); the
-// headers repeat the essentials so tools can filter without parsing the value.
+// Writes the dead-letter record (#contracts' DeadLetterRecord: everything needed to understand
+// and replay a rejected message); the message headers repeat the essentials so tools can filter
+// without parsing the value.
+import type { DeadLetterRecord } from '#contracts';
 import type { Headers, InboundMessage, OutboundMessage, Rejection } from './port.js';
+
+export type { DeadLetterRecord };
 
 export const DEFAULT_DEAD_LETTER_TOPIC = 'aftershock.dlq.v1';
 
@@ -27,22 +30,6 @@ const CREDENTIAL_HEADER =
 
 export function isCredentialHeader(name: string): boolean {
   return CREDENTIAL_HEADER.test(name);
-}
-
-export interface DeadLetterRecord {
-  readonly reason: string;
-  readonly code: string;
-  readonly groupId: string;
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly timestamp: number;
-  /** Base64 of the original key and value bytes; null when absent. */
-  readonly key: string | null;
-  readonly value: string | null;
-  /** Original headers, each value as base64 bytes. */
-  readonly headers: Record<string, string>;
-  readonly deadLetteredAt: string;
 }
 
 export function toDeadLetterRecord(

@@ -1,28 +1,13 @@
 // Dead letters → `dead_letters` rows (0001 + 0005). What arrives on the dead-letter topic:
-// - the dead-letter record every Aftershock consumer and the HTTP ingest write (JSON, see
-//   libs/messaging/src/dead-letter.ts): original key, value and header bytes in base64;
+// - the dead-letter record every Aftershock consumer and the HTTP ingest write (#contracts'
+//   DeadLetterRecord, JSON): original key, value and header bytes in base64;
 // - a canonical DeadLetter event (schemas/dead-letter), from producers that write that schema;
 // - anything else: kept as it arrived (bytes in base64) with the reason it could not be read,
 //   because the dead-letter topic has no dead-letter topic of its own.
 // `value` and `key` are stored base64-encoded, so any payload survives; header values as text.
 import { createHash } from 'node:crypto';
-import type { DeadLetter } from '#contracts';
+import type { DeadLetter, DeadLetterRecord } from '#contracts';
 import { dbInt, dbTime, dbTimeOrNull } from './db-values.js';
-
-/** The JSON record of libs/messaging `toDeadLetterRecord` (structurally; storage does not import messaging). */
-export interface DeadLetterRecordLike {
-  readonly reason: string;
-  readonly code: string;
-  readonly groupId: string;
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly timestamp: number;
-  readonly key: string | null;
-  readonly value: string | null;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly deadLetteredAt: string;
-}
 
 /** A message of the dead-letter topic that is neither of the known forms. */
 export interface RawDeadLetterMessage {
@@ -62,22 +47,7 @@ export type StoredDeadLetterRow = DeadLetterColumns<string, string>;
 /** Code of a dead-letter-topic message the recorder could not read (kept raw). */
 export const UNREADABLE_DEAD_LETTER = 'recorder.unreadable-dead-letter';
 
-export function isDeadLetterRecord(value: unknown): value is DeadLetterRecordLike {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    typeof v.reason === 'string' &&
-    typeof v.code === 'string' &&
-    typeof v.groupId === 'string' &&
-    typeof v.topic === 'string' &&
-    typeof v.partition === 'number' &&
-    typeof v.offset === 'string' &&
-    typeof v.deadLetteredAt === 'string' &&
-    (v.value === null || typeof v.value === 'string')
-  );
-}
-
-export function deadLetterRowFromRecord(record: DeadLetterRecordLike): DeadLetterRow {
+export function deadLetterRowFromRecord(record: DeadLetterRecord): DeadLetterRow {
   const refusedAt = Date.parse(record.deadLetteredAt);
   return {
     id: deadLetterId(record.topic, record.partition, record.offset, record.value, record.code),

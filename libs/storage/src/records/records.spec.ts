@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { emptyContent } from '#contracts';
+import { emptyContent, isDeadLetterRecord } from '#contracts';
 import { aChange, aChangeContent, aDeadLetter, aTelemetryBatch, FIXTURE_T0, T0 } from '#testing';
 import { fromChangeRow, toChangeRow, type StoredChangeRow } from './change.record.js';
 import { dbBool, dbInt, dbTime, dbTimeOrNull } from './db-values.js';
@@ -9,7 +9,6 @@ import {
   deadLetterRowFromRaw,
   deadLetterRowFromRecord,
   fromDeadLetterRow,
-  isDeadLetterRecord,
   UNREADABLE_DEAD_LETTER,
 } from './dead-letter.record.js';
 import { eventTable, recordableEvents } from './event-rows.js';
