@@ -43,6 +43,26 @@ describe('configuration errors stop an app with a message naming the setting', (
   });
 });
 
+describe('an app’s own settings are checked at start with the shared ones, in one message', () => {
+  const own: Record<string, [Record<string, string>, RegExp]> = {
+    correlator: [{ CORRELATOR_IDLE_TIMEOUT: 'soon' }, /CORRELATOR_IDLE_TIMEOUT: "soon" is not a duration/],
+    api: [{ API_WRITE_RATE: 'fast' }, /API_WRITE_RATE: "fast" is not/],
+    recorder: [
+      { AFTERSHOCK_TELEMETRY_RETENTION: 'ever' },
+      /AFTERSHOCK_TELEMETRY_RETENTION: "ever" is not a duration/,
+    ],
+    ingest: [{ INGEST_RAW_TOPICS: '=' }, /INGEST_RAW_TOPICS: /],
+  };
+  for (const [app, [env, message]] of Object.entries(own)) {
+    it(`${app}: a bad setting of its own and a bad shared one, both named, exit ${CONFIG_ERROR_EXIT}`, async () => {
+      const proc = startProcess(main(app), [], { KAFKA_BROKERS: '127.0.0.1:9', HTTP_PORT: 'eighty', ...env });
+      assert.equal((await proc.exited()).code, CONFIG_ERROR_EXIT);
+      assert.match(proc.stderr(), message);
+      assert.match(proc.stderr(), /HTTP_PORT: "eighty" is not an integer/);
+    });
+  }
+});
+
 describe('settings every app shares are read once, the same way, by every app', () => {
   const refused = async (app: string, env: Record<string, string>, message: RegExp) => {
     const proc = startProcess(main(app), [], { KAFKA_BROKERS: '127.0.0.1:9', ...env });

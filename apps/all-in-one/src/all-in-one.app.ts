@@ -21,6 +21,7 @@ export const allInOneApp: AppSpec = {
   features: [IngestModule, CorrelatorModule, RecorderModule, ProblemsModule, ApiModule],
   needs: { bus: true, store: true },
   migrateOnStart: true,
+  settings: [correlatorApp, recorderApp, problemsApp, apiApp, ingestApp].flatMap((app) => app.settings ?? []),
   consumers: [
     ...(ingestApp.consumers ?? []),
     ...(correlatorApp.consumers ?? []),

@@ -13,7 +13,7 @@ import { EventCodec } from '#contracts';
 import type { Clock } from '#core';
 import { CLOCK } from '#platform';
 import { CLICKHOUSE_STORE, type ClickHouseStore } from '#storage';
-import { API_CONFIG, loadApiConfig, type ApiConfig } from './api.settings.js';
+import { API_CONFIG, type ApiConfig } from './api.settings.js';
 import {
   API_CODEC,
   ASSESSMENTS_REPOSITORY,
@@ -66,7 +66,6 @@ const repository = (token: symbol, make: (store: ClickHouseStore) => unknown): P
 });
 
 const providers: Provider[] = [
-  { provide: API_CONFIG, useFactory: () => loadApiConfig() },
   // The codec every app shares (AFTERSHOCK_WIRE_FORMAT, from #platform), under the api's name for it.
   { provide: API_CODEC, useExisting: EventCodec },
   {

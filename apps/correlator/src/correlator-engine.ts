@@ -45,7 +45,7 @@ import {
   type RestoreSummary,
   type ShutdownSequence,
 } from '#platform';
-import { CORRELATOR_GROUP, loadCorrelatorConfig, type CorrelatorConfig } from './correlator.settings.js';
+import { CORRELATOR_CONFIG, CORRELATOR_GROUP, type CorrelatorConfig } from './correlator.settings.js';
 import { DEFAULT_WEBHOOK, WebhookNotifier } from './notify/webhook-notifier.js';
 import { readHistory } from './rebuild/read-history.js';
 import { countOutputs, observeEngine } from './correlator.metrics.js';
@@ -60,7 +60,6 @@ interface Ownership {
 
 @Injectable()
 export class CorrelatorEngine {
-  readonly config: CorrelatorConfig = loadCorrelatorConfig();
   private correlator!: Correlator;
   private verifier!: DeploymentVerifier;
   private settings!: CorrelatorSettings;
@@ -78,6 +77,7 @@ export class CorrelatorEngine {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SHUTDOWN) private readonly shutdown: ShutdownSequence,
     private readonly codec: EventCodec,
+    @Inject(CORRELATOR_CONFIG) readonly config: CorrelatorConfig,
   ) {
     this.horizons = restoreHorizons(this.verifierSettings(), DEFAULT_CORRELATOR_SETTINGS);
     this.recovery = new StateRecovery(

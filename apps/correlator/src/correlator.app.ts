@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { AppSpec } from '#platform';
+import { appSettings, type AppSpec } from '#platform';
 import { ChangesConsumer } from './consumers/changes.consumer.js';
 import { SignalsConsumer } from './consumers/signals.consumer.js';
 import { CorrelatorModule } from './correlator.module.js';
-import { CORRELATOR_GROUP, loadCorrelatorConfig } from './correlator.settings.js';
+import {
+  CORRELATOR_CONFIG,
+  CORRELATOR_GROUP,
+  loadCorrelatorConfig,
+  type CorrelatorConfig,
+} from './correlator.settings.js';
 
 export { CORRELATOR_GROUP };
 
@@ -15,10 +20,12 @@ export const correlatorApp: AppSpec = {
   name: 'correlator',
   features: [CorrelatorModule],
   needs: { bus: true, store: false },
+  settings: [appSettings(CORRELATOR_CONFIG, loadCorrelatorConfig)],
   consumers: [
     // Changes are a global table: a group per instance, so every instance reads every partition.
     {
-      groupId: () => `${CORRELATOR_GROUP}-changes-${loadCorrelatorConfig().instanceId}-${START_ID}`,
+      groupId: (provided) =>
+        `${CORRELATOR_GROUP}-changes-${provided<CorrelatorConfig>(CORRELATOR_CONFIG).instanceId}-${START_ID}`,
       consumer: ChangesConsumer,
     },
     { groupId: CORRELATOR_GROUP, consumer: SignalsConsumer },

@@ -25,6 +25,8 @@ const correlatorSettings = {
 
 export type CorrelatorConfig = ReturnType<typeof loadCorrelatorConfig>;
 
+export const CORRELATOR_CONFIG = Symbol.for('aftershock.CorrelatorConfig');
+
 export function loadCorrelatorConfig(env: Env = process.env) {
   return loadSettings(correlatorSettings, env);
 }

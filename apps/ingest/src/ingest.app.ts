@@ -1,5 +1,7 @@
-import type { AppSpec } from '#platform';
+import { appSettings, type AppSpec } from '#platform';
 import { IngestModule } from './ingest.module.js';
+import { INGEST_CONFIG } from './ingest.providers.js';
+import { loadIngestConfig } from './ingest.settings.js';
 import { RawTopicsConsumer } from './raw-topics.consumer.js';
 
 export const INGEST_GROUP = 'aftershock-ingest';
@@ -9,5 +11,6 @@ export const ingestApp: AppSpec = {
   name: 'ingest',
   features: [IngestModule],
   needs: { bus: true, store: false },
+  settings: [appSettings(INGEST_CONFIG, loadIngestConfig)],
   consumers: [{ groupId: INGEST_GROUP, consumer: RawTopicsConsumer }],
 };

@@ -2,12 +2,12 @@
 import type { Provider } from '@nestjs/common';
 import { EventCodec } from '#contracts';
 import { createNormalisers, IngestPipeline, ServiceIdentity } from '#ingestion';
-import { loadIngestConfig, type IngestConfig } from './ingest.settings.js';
+import type { IngestConfig } from './ingest.settings.js';
 
+/** The ingest settings, loaded and checked at start (see ingest.app.ts). */
 export const INGEST_CONFIG = Symbol.for('aftershock.IngestConfig');
 
 export const ingestProviders: Provider[] = [
-  { provide: INGEST_CONFIG, useFactory: () => loadIngestConfig() },
   {
     provide: IngestPipeline,
     inject: [INGEST_CONFIG, EventCodec],

@@ -1,5 +1,5 @@
-import { loadSettings, setting } from '#config';
-import type { AppSpec } from '#platform';
+import { loadSettings, setting, type Env } from '#config';
+import { appSettings, type AppSpec } from '#platform';
 import { ProblemsConsumer } from './problems.consumer.js';
 import { ProblemsModule } from './problems.module.js';
 
@@ -10,8 +10,9 @@ const problemsSettings = {
   }),
 };
 
-/** The problems app's consumer group (PROBLEMS_GROUP_ID), read when the app starts. */
-export const problemsGroup = () => loadSettings(problemsSettings, process.env).groupId;
+const PROBLEMS_CONFIG = Symbol.for('aftershock.ProblemsConfig');
+type ProblemsConfig = ReturnType<typeof loadProblemsConfig>;
+const loadProblemsConfig = (env: Env) => loadSettings(problemsSettings, env);
 
 /**
  * The problems app in service mode: run one or more instances; one owns the book (every
@@ -21,5 +22,12 @@ export const problemsApp: AppSpec = {
   name: 'problems',
   features: [ProblemsModule],
   needs: { bus: true, store: true },
-  consumers: [{ groupId: problemsGroup, consumer: ProblemsConsumer, exclusive: true }],
+  settings: [appSettings(PROBLEMS_CONFIG, loadProblemsConfig)],
+  consumers: [
+    {
+      groupId: (provided) => provided<ProblemsConfig>(PROBLEMS_CONFIG).groupId,
+      consumer: ProblemsConsumer,
+      exclusive: true,
+    },
+  ],
 };

@@ -1,6 +1,8 @@
-import type { AppSpec } from '#platform';
+import { appSettings, type AppSpec } from '#platform';
 import { RecorderConsumer } from './recorder.consumer.js';
 import { RecorderModule } from './recorder.module.js';
+import { loadRecorderConfig } from './recorder.settings.js';
+import { RECORDER_CONFIG } from './recorder.tokens.js';
 
 /**
  * The recorder's consumer group. RECORDER_GROUP_ID overrides it: two recorders writing to
@@ -16,6 +18,7 @@ export const recorderApp: AppSpec = {
   name: 'recorder',
   features: [RecorderModule],
   needs: { bus: true, store: true },
+  settings: [appSettings(RECORDER_CONFIG, loadRecorderConfig)],
   // Larger fetches make fewer, larger inserts: ClickHouse's preferred shape (bench:storage).
   defaults: { KAFKA_FETCH_MAX_BYTES_PER_PARTITION: String(RECORDER_FETCH_BYTES) },
   consumers: [{ groupId: RECORDER_GROUP, consumer: RecorderConsumer }],

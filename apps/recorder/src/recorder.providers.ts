@@ -1,8 +1,5 @@
-// Wiring of the recorder from configuration (the EventCodec is the one every app shares, from #platform).
+// Wiring of the recorder from configuration (the EventCodec is the one every app shares, from
+// #platform; RECORDER_CONFIG is loaded and checked at start, see recorder.app.ts).
 import type { Provider } from '@nestjs/common';
-import { loadRecorderConfig } from './recorder.settings.js';
-import { RECORDER_CONFIG } from './recorder.tokens.js';
 
-export const recorderProviders: Provider[] = [
-  { provide: RECORDER_CONFIG, useFactory: () => loadRecorderConfig() },
-];
+export const recorderProviders: Provider[] = [];

@@ -28,9 +28,24 @@ import { httpMetrics } from './http-metrics.js';
 import type { ShutdownSequence } from './shutdown.js';
 import { SHUTDOWN } from './tokens.js';
 
+/**
+ * An app's own settings: read and checked once at start, with every other setting, so one
+ * message names every bad variable; then provided under `token` to whoever injects it.
+ */
+export interface AppSettings<T = unknown> {
+  readonly token: symbol;
+  load(env: Env): T;
+}
+
+export function appSettings<T>(token: symbol, load: (env: Env) => T): AppSettings<T> {
+  return { token, load };
+}
+
 export interface AppSpec {
   /** App name, used in logs and health output. */
   readonly name: string;
+  /** The app's own settings (all-in-one: every app's). */
+  readonly settings?: readonly AppSettings[];
   /** Feature modules this process runs. */
   readonly features: readonly (Type | DynamicModule)[];
   readonly needs: { readonly bus: boolean; readonly store: boolean };
@@ -75,8 +90,14 @@ export function loadAppConfig(spec: AppSpec, env: Env = process.env) {
   const bus = spec.needs.bus ? attempt(() => loadBusConfig(merged)) : undefined;
   const wire = spec.needs.bus ? attempt(() => loadWireConfig(merged)) : undefined;
   const store = spec.needs.store ? attempt(() => loadSettings(storeSettings, merged)) : undefined;
+  const settings = new Map<symbol, unknown>();
+  for (const app of spec.settings ?? [])
+    settings.set(
+      app.token,
+      attempt(() => app.load(merged)),
+    );
   if (problems.length > 0) throw new ConfigError(problems);
-  return { server: server!, bus, wire, store, tokens: tokens ?? [] };
+  return { server: server!, bus, wire, store, tokens: tokens ?? [], settings };
 }
 
 export async function startApp(spec: AppSpec, env: Env = process.env): Promise<RunningApp> {
@@ -94,6 +115,7 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
     bus: config.bus,
     wire: config.wire,
     store: config.store ? { ...config.store, migrate: spec.migrateOnStart ?? false } : undefined,
+    settings: config.settings,
   };
 
   @Module({ imports: [InfraModule.forRoot(infra), ...spec.features] })

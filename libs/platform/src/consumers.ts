@@ -18,8 +18,11 @@ export interface BatchConsumer {
 }
 
 export interface ConsumerSpec {
-  /** A function when the group depends on configuration read at start (e.g. a per-instance group). */
-  readonly groupId: string | (() => string);
+  /**
+   * A function when the group depends on settings read at start (e.g. a per-instance group): it
+   * gets what the app provides under a token (its AppSettings).
+   */
+  readonly groupId: string | ((provided: <T>(token: symbol) => T) => string);
   readonly consumer: Type<BatchConsumer>;
   /** Where a group without committed offsets starts: the beginning (default) or only new messages. */
   readonly fromBeginning?: boolean;
@@ -36,7 +39,8 @@ export async function connectConsumers(
   const bus = app.get<MessageBus>(MESSAGE_BUS);
   const shutdown = app.get<ShutdownSequence>(SHUTDOWN);
   for (const spec of specs) {
-    const groupId = typeof spec.groupId === 'function' ? spec.groupId() : spec.groupId;
+    const groupId =
+      typeof spec.groupId === 'function' ? spec.groupId((token) => app.get(token)) : spec.groupId;
     const consumer = app.get(spec.consumer);
     const topics = consumer.topics();
     await bus.ensureTopics(topics.map((topic) => ({ topic, ...topicDefaults })));

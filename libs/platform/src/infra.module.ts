@@ -37,6 +37,8 @@ export interface InfraOptions {
   /** The wire format every app writes (AFTERSHOCK_WIRE_FORMAT): provides the shared EventCodec. */
   readonly wire?: WireConfig;
   readonly store?: StoreConfig & { readonly migrate: boolean };
+  /** The apps' own settings, loaded and checked at start, each provided under its token. */
+  readonly settings?: ReadonlyMap<symbol, unknown>;
 }
 
 @Injectable()
@@ -122,6 +124,10 @@ export class InfraModule {
         },
       });
       exported.push(CLICKHOUSE_STORE);
+    }
+    for (const [token, value] of options.settings ?? []) {
+      providers.push({ provide: token, useValue: value });
+      exported.push(token);
     }
     return {
       module: InfraModule,
