@@ -187,3 +187,60 @@ describe('Correlator and inputs from partitions that run apart', () => {
     assert.deepEqual(members('anomaly first', longBefore), ['fp-1']);
   });
 });
+
+describe('Correlator: an alert handled before its own change failed', () => {
+  it('moves to that change’s incident once its verification fails, whatever the order', () => {
+    // Eight services deployed at once; a and b are bad. b's alert is handled after a's failed
+    // verification but before b's own (partitions run apart; a replay after a restart meets them
+    // in another order): it first joins a's incident, then moves to b's.
+    const correlator = new Correlator(new QueuedVerdicts(), undefined);
+    const services = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    for (const service of services)
+      correlator.process({
+        type: 'change',
+        change: aChange({ id: `${service}-v2`, service, startedAt: T0 }),
+      });
+    const failed = (service: string, at: number) =>
+      aVerdict({
+        id: `${service}-v2/1`,
+        changeId: `${service}-v2`,
+        service,
+        decidedAt: at,
+        observationStart: T0,
+        metrics: [
+          {
+            ...aVerdict().metrics[0]!,
+            metric: 'http.server.error.ratio',
+          },
+        ],
+      });
+    const latest = new Map<string, Incident>();
+    const take = (outputs: ReturnType<Correlator['process']>) => {
+      for (const o of outputs) if (o.type === 'incident') latest.set(o.incident.id, o.incident);
+    };
+    take(correlator.process({ type: 'verdict', verdict: failed('a', T0 + 3 * MINUTE) }));
+    take(
+      correlator.process({
+        type: 'alert',
+        alert: anAlert({
+          fingerprint: 'b-errors',
+          name: 'HighErrorRate',
+          service: 'b',
+          startsAt: T0 + 4 * MINUTE,
+        }),
+      }),
+    );
+    take(correlator.process({ type: 'verdict', verdict: failed('b', T0 + 5 * MINUTE) }));
+    const holders = [...latest.values()].filter((i) => i.members.some((m) => m.ref === 'b-errors'));
+    assert.deepEqual(
+      holders.map((i) => [i.service, i.suspects[0]!.changeId]),
+      [['b', 'b-v2']],
+      JSON.stringify([...latest.values()].map((i) => [i.service, i.members.map((m) => m.ref)])),
+    );
+    const aIncident = [...latest.values()].find((i) => i.suspects[0]!.changeId === 'a-v2')!;
+    assert.deepEqual(
+      aIncident.members.map((m) => m.ref),
+      ['verdict:a-v2'],
+    );
+  });
+});

@@ -140,6 +140,8 @@ function sameEvidence(last: Attribution, changes: readonly Change[], facts: read
 interface OpenSymptom {
   symptom: Symptom;
   readonly firing: Set<string>;
+  /** Each member's own symptom, for when the incident comes to be named after another member. */
+  readonly byRef: Map<string, Symptom>;
 }
 
 export class Correlator {
@@ -233,6 +235,7 @@ export class Correlator {
       this.symptoms.set(id, {
         symptom: this.symptomFor(incident.service, incident.openedAt, incident.environment),
         firing: new Set(),
+        byRef: new Map(),
       });
     }
     return result;
@@ -307,7 +310,7 @@ export class Correlator {
     };
     const suspects = this.attribute(symptom);
     for (const incident of this.incidents.onSignal(signal, suspects)) {
-      this.track(incident, symptom, signal);
+      this.track(incident, symptom, signal.kind, signal.ref);
       out.push({ type: 'incident', incident });
     }
     if (!firing) this.noteQuiet(alert.fingerprint, at, out);
@@ -377,7 +380,7 @@ export class Correlator {
       ? this.incidents.addMember(open.id, member)
       : this.incidents.onSignal(member, suspects);
     for (const incident of events) {
-      this.track(incident, symptom, member);
+      this.track(incident, symptom, member.kind, member.ref);
       out.push({ type: 'incident', incident });
     }
     // Anomalies have no "resolved" notification: they are momentary members.
@@ -421,14 +424,52 @@ export class Correlator {
           team: verdict.team,
         };
         for (const incident of this.incidents.onSignal(signal, this.attribute(symptom))) {
-          this.track(incident, symptom, signal);
+          this.track(incident, symptom, signal.kind, signal.ref);
           out.push({ type: 'incident', incident });
         }
         // The failed verification itself is a momentary member; its alerts keep the incident open.
         this.incidents.onSignal({ ...signal, firing: false }, []);
+        this.regroup(verdict, out);
       }
       if (verdict.final || verdict.outcome === 'fail')
         this.reattribute(verdict.decidedAt, out, this.changes.get(verdict.changeId) ?? null);
+    }
+  }
+
+  /**
+   * Alerts on the failed change's service that joined another incident before this verdict
+   * (signals from several partitions arrive in no fixed order; after a restart the replay meets
+   * them in another): each is ranked again, and moves to this change's incident where it now
+   * leads the suspects clearly enough to join it.
+   */
+  private regroup(verdict: Verdict, out: CorrelatorOutput[]): void {
+    const join = this.settings.incidents.changeJoinThreshold;
+    for (const incident of this.incidents.active()) {
+      for (const member of incident.members) {
+        if (member.type !== 'alert' || member.service !== verdict.service) continue;
+        const kind = resolveSignal(member.name, null)?.spec.kind;
+        const symptom = this.symptomFor(member.service, member.at, incident.environment, kind);
+        const suspects = this.attribute(symptom);
+        const top = suspects[0];
+        if (top?.changeId !== verdict.changeId || top.probability < join) continue;
+        const moved = this.incidents.moveToChange(verdict.changeId, member.ref, suspects, verdict.decidedAt);
+        for (const updated of moved) out.push({ type: 'incident', incident: updated });
+        const into = moved[1];
+        if (!into) continue;
+        const left = this.symptoms.get(incident.id);
+        const firing = left?.firing.delete(member.ref) ?? false;
+        left?.byRef.delete(member.ref);
+        this.track(into, symptom, member.type, member.ref, firing);
+        // Named after another member now: its symptom is the one to rank the suspects for.
+        const lead = left && this.incidents.leadOf(incident.id);
+        const leadSymptom = lead !== undefined ? left?.byRef.get(lead) : undefined;
+        if (left && leadSymptom && leadSymptom !== left.symptom) {
+          left.symptom = leadSymptom;
+          const ranked = this.attribute(leadSymptom);
+          for (const updated of this.incidents.updateSuspects(incident.id, ranked, verdict.decidedAt))
+            out.push({ type: 'incident', incident: updated });
+        }
+      }
     }
   }
 
@@ -468,11 +509,18 @@ export class Correlator {
     }
   }
 
-  private track(incident: Incident, symptom: Symptom, signal: Signal): void {
-    const open = this.symptoms.get(incident.id) ?? { symptom, firing: new Set<string>() };
+  private track(
+    incident: Incident,
+    symptom: Symptom,
+    kind: Signal['kind'],
+    ref: string,
+    firing = true,
+  ): void {
+    const open = this.symptoms.get(incident.id) ?? { symptom, firing: new Set<string>(), byRef: new Map() };
+    open.byRef.set(ref, symptom);
     // The incident's symptom is its lead member's (what it is named after), not the first to arrive.
-    if (this.incidents.isLead(incident.id, signal.ref)) open.symptom = symptom;
-    if (signal.kind === 'alert') open.firing.add(signal.ref);
+    if (this.incidents.isLead(incident.id, ref)) open.symptom = symptom;
+    if (kind === 'alert' && firing) open.firing.add(ref);
     // Not ended (undefined counts as null): the same object, which finds its last attribution.
     if (open.symptom.endedAt != null) open.symptom = { ...open.symptom, endedAt: null };
     this.symptoms.set(incident.id, open);

@@ -97,6 +97,8 @@ interface MemberState {
   readonly member: IncidentMember;
   firing: boolean;
   severity: Severity;
+  /** The signal it joined with (not for members taken over from a published version). */
+  readonly signal?: Signal;
 }
 
 interface IncidentState {
@@ -346,6 +348,49 @@ export class IncidentBook {
     }
   }
 
+  /**
+   * A member that joined another incident before the evidence that ties it to `changeId` came
+   * (an alert on a service, handled before its own change's failed verification) moves to that
+   * change's incident: both publish a new version. The incident it leaves is named after its
+   * next member when it was named after this one, and resolves, merged, when none is left.
+   */
+  moveToChange(changeId: string, ref: string, suspects: readonly Suspect[], at: number): Incident[] {
+    const target = this.incidents.get(this.byChange.get(changeId) ?? '');
+    if (!target || target.snapshot.status === 'resolved' || target.members.has(ref)) return [];
+    const from = [...this.unresolved].find((state) => state.members.has(ref));
+    const moving = from?.members.get(ref);
+    if (!from || !moving?.signal) return [];
+    from.members.delete(ref);
+    const why = `${moving.member.name} on ${moving.member.service} belongs to the change ${changeId}`;
+    const left =
+      from.members.size === 0
+        ? this.transition(from, 'resolved', at, { comment: `merged into ${target.snapshot.id}: ${why}` })
+        : this.next(from, 'updated', at, {
+            ...(from.lead === ref ? this.renamedAfterLead(from) : {}),
+            comment: `${why}: moved to ${target.snapshot.id}`,
+          });
+    const joined = this.join(target, moving.signal, suspects);
+    target.members.get(ref)!.firing = moving.firing;
+    return joined ? [left, joined] : [left];
+  }
+
+  /** The member an incident is named after now (see precedes()), and what that names. */
+  private renamedAfterLead(state: IncidentState): Partial<Incident> {
+    const members = [...state.members.values()];
+    const cause = state.snapshot.suspects[0]?.service ?? undefined;
+    const lead = members.find((m) => members.every((o) => o === m || precedes(m.member, o.member, cause)));
+    state.lead = lead?.member.ref;
+    const signal = lead?.signal;
+    return signal
+      ? { title: titleOf(signal, state.snapshot.suspects), service: signal.service, summary: signal.summary }
+      : {};
+  }
+
+  /** The member an incident is named after, when known. */
+  leadOf(incidentId: string): string | undefined {
+    return this.incidents.get(incidentId)?.lead;
+  }
+
   /** Whether the incident is named after this member: its symptom is the one to attribute. */
   isLead(incidentId: string, ref: string): boolean {
     return this.incidents.get(incidentId)?.lead === ref;
@@ -568,7 +613,7 @@ export class IncidentBook {
       seq: this.created++,
       groupKey,
       indexKeys: [groupKey],
-      members: new Map([[signal.ref, { member, firing: true, severity: signal.severity }]]),
+      members: new Map([[signal.ref, { member, firing: true, severity: signal.severity, signal }]]),
       lastActivity: signal.at,
       overflow: 0,
       labelled: signal.kind === 'alert',
@@ -607,7 +652,7 @@ export class IncidentBook {
     const leads = [...state.members.values()].every((m) =>
       precedes(member, m.member, ranked[0]?.service ?? undefined),
     );
-    state.members.set(signal.ref, { member, firing: true, severity: signal.severity });
+    state.members.set(signal.ref, { member, firing: true, severity: signal.severity, signal });
     if (leads) state.lead = signal.ref;
     return this.next(state, 'updated', signal.at, {
       ...(better && suspects.length > 0 ? { suspects: [...suspects] } : {}),
