@@ -23,10 +23,11 @@ RUN npm install --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY apps ./apps
 COPY libs ./libs
-# Tests are not part of the image (and some import test/, which is not copied).
+# Tests and their harness (#testing, #core/testing) are not part of the image (and some import
+# test/, which is not copied).
 RUN find apps libs \( -name '*.spec.ts' -o -name '*.int-spec.ts' -o -name '*.spec-support.ts' \) -delete \
  && npm run build \
- && rm -rf dist/libs/testing dist/.tsbuildinfo
+ && rm -rf dist/libs/testing dist/libs/core/src/testing dist/.tsbuildinfo
 
 # --- production dependencies only -----------------------------------------------------------
 FROM ${NODE_IMAGE} AS deps

@@ -1,7 +1,7 @@
 // `npm run bench:infra`: the infrastructure ceiling figures, on the local broker and chDB.
 //   1. bare kafkajs eachBatch vs our transport with a no-op handler (messages/s, batch p50/p99, RSS)
 //   2. the batch writer into chDB vs one bulk insert of the same rows (rows/s)
-import { testKafkaBrokers } from '#testing';
+import { testKafkaBrokers } from '#testing/infra';
 import { benchTransport } from './infra/transport.bench.js';
 import { benchWriter } from './infra/writer.bench.js';
 

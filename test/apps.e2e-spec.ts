@@ -2,7 +2,7 @@
 // shuts down in order on SIGTERM — as separate processes, the way they are deployed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { testKafkaBrokers } from '#testing';
+import { testKafkaBrokers } from '#testing/infra';
 import { freshDataDir, startProcess } from './support/app-process.js';
 
 const main = (app: string) => `dist/apps/${app}/src/main.js`;

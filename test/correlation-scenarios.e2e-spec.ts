@@ -11,14 +11,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { EventCodec, TOPICS, type EventTypes, type Incident, type Verdict } from '#contracts';
 import type { CorrelatorInput } from '#core';
-import { testKafkaBrokers } from '#testing';
+import { runScenario, scenarioEvents, type CorrelationScenario, type DriverRun } from '#core/testing';
+import { testKafkaBrokers } from '#testing/infra';
 import { loadCorrelationScenarios } from '../libs/core/src/correlation/scenario-files.spec-support.js';
-import {
-  runScenario,
-  scenarioEvents,
-  type CorrelationScenario,
-  type DriverRun,
-} from '../libs/core/src/correlation/test-driver.js';
 import { freshDataDir, startProcess } from './support/app-process.js';
 import { consumeUntil, produce, type SeenMessage } from './support/kafka-topics.js';
 

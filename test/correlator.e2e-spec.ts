@@ -10,7 +10,8 @@ import {
   type TelemetryBatch,
   type Verdict,
 } from '#contracts';
-import { aChange, anAlert, anIncident, anIncidentCommand, testKafkaBrokers } from '#testing';
+import { aChange, anAlert, anIncident, anIncidentCommand } from '#testing';
+import { testKafkaBrokers } from '#testing/infra';
 import { DLQ_HEADER } from '#messaging';
 import { startProcess, type AppProcess } from './support/app-process.js';
 import { consumeUntil, produce, type SeenMessage } from './support/kafka-topics.js';

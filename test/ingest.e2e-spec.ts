@@ -8,7 +8,7 @@ import { projectPath } from '#config';
 import { EventCodec, TOPICS, type EventName } from '#contracts';
 import { createNormalisers, ServiceIdentity, type CanonicalEvent } from '#ingestion';
 import { parseDeadLetter } from '#messaging';
-import { testKafkaBrokers, uniqueTopic } from '#testing';
+import { testKafkaBrokers, uniqueTopic } from '#testing/infra';
 import { startProcess, type AppProcess } from './support/app-process.js';
 import { consumeUntil, produce, type SeenMessage } from './support/kafka-topics.js';
 

@@ -3,7 +3,7 @@
 // the api — all-in-one wiring, but every hop over Kafka (AFTERSHOCK_BUS=kafka).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { testKafkaBrokers } from '#testing';
+import { testKafkaBrokers } from '#testing/infra';
 import { freshDataDir, startProcess, type AppProcess } from './support/app-process.js';
 
 const TOKEN = 'e2e-token-0123456789abcdef';

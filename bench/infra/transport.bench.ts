@@ -240,7 +240,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const result = await measureHere(mode as Mode, brokerList!.split(','), topicArg!, groupArg!);
     console.log(JSON.stringify(result));
   } else {
-    const { testKafkaBrokers } = await import('#testing');
+    const { testKafkaBrokers } = await import('#testing/infra');
     await benchTransport(await testKafkaBrokers(), (line) => console.log(line));
   }
   process.exit(0);

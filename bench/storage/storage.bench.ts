@@ -15,7 +15,7 @@ import { EventCodec, type TelemetryBatch } from '#contracts';
 import { KafkaBus } from '#messaging';
 import { silentLogger } from '#observability';
 import { ChdbStore, runMigrations, type ClickHouseStore } from '#storage';
-import { testKafkaBrokers, uniqueTopic } from '#testing';
+import { testKafkaBrokers, uniqueTopic } from '#testing/infra';
 import { RecorderConsumer } from '../../apps/recorder/src/recorder.consumer.js';
 import { loadRecorderConfig } from '../../apps/recorder/src/recorder.settings.js';
 import { RECORDER_FETCH_BYTES, recorderApp } from '../../apps/recorder/src/recorder.app.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { projectPath } from '#config';
-import { seededRandom } from '#core';
+import { seededRandom } from '#core/testing';
 import { loadJit } from './jit-data.js';
 
 const DAY = 86_400_000;

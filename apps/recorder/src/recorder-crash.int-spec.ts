@@ -14,7 +14,8 @@ import { EventCodec } from '#contracts';
 import { KafkaBus } from '#messaging';
 import { silentLogger } from '#observability';
 import { ChdbStore, HttpStore, type ClickHouseStore } from '#storage';
-import { aChange, eventually, testKafkaBrokers, uniqueTopic } from '#testing';
+import { aChange, eventually } from '#testing';
+import { testKafkaBrokers, uniqueTopic } from '#testing/infra';
 import {
   committedOffsets,
   endOffsets,

@@ -5,7 +5,7 @@ import { EventCodec, type EventName, type EventTypes } from '#contracts';
 import { KafkaBus, type BatchResult, type Subscription } from '#messaging';
 import { silentLogger } from '#observability';
 import { runMigrations, type ClickHouseStore } from '#storage';
-import { testClickHouse, testKafkaBrokers, uniqueTopic, type TestClickHouse } from '#testing';
+import { testClickHouse, testKafkaBrokers, uniqueTopic, type TestClickHouse } from '#testing/infra';
 import { RecorderConsumer } from './recorder.consumer.js';
 import { loadRecorderConfig } from './recorder.settings.js';
 

@@ -2,7 +2,7 @@
 // did succeed are reported as failed (a lost answer) and retried with the same dedup token.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { testClickHouse, type TestClickHouse } from '#testing';
+import { testClickHouse, type TestClickHouse } from '#testing/infra';
 import { BatchWriter } from './batch-writer.js';
 import { runMigrations } from './migrations/migrator.js';
 import { StoreError, type ClickHouseStore, type InsertOptions } from './port.js';

@@ -2,7 +2,7 @@
 // CLICKHOUSE_URL is set or Docker runs.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { testClickHouse } from '#testing';
+import { testClickHouse } from '#testing/infra';
 import { describeStoreConformance } from './store-conformance.js';
 
 describeStoreConformance('ClickHouseStore (testClickHouse)', testClickHouse);

@@ -14,7 +14,7 @@ const ENGINE_FACING = [
   'libs/**/*.int-spec.ts',
   'apps/**/*.int-spec.ts',
   'test/**/*.ts',
-  'libs/testing/src/*.ts',
+  'libs/testing/src/**/*.ts',
   'libs/*/src/**/*conformance*.ts',
   'libs/*/src/testing/**/*.ts',
 ];

@@ -8,7 +8,7 @@ import type { TelemetryPoint } from '#contracts';
 import { SeededRandom } from '../stats/random.js';
 import type { AnomalyPort } from '../correlation/correlator.js';
 import { AnomalyDetector, type Anomaly, type AnomalyEvent } from './detector.js';
-import { replayAnomalyScenario, type AnomalyScenario } from './scenario.js';
+import { replayAnomalyScenario, type AnomalyScenario } from '../testing/anomaly-scenario.js';
 import { SeasonalProfile } from './seasonality.js';
 
 const dir = projectPath('libs', 'core', 'scenarios', 'verification');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Incident } from '#contracts';
 import { loadCorrelationScenarios } from './scenario-files.spec-support.js';
-import { runScenario, type CorrelationScenario, type DriverRun } from './test-driver.js';
+import { runScenario, type CorrelationScenario, type DriverRun } from '../testing/correlation-driver.js';
 
 const shape = (run: DriverRun) => ({
   incidents: run.incidents.map((i: Incident) => ({

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadCorrelationScenarios } from './scenario-files.spec-support.js';
-import { runScenario, type DriverRun } from './test-driver.js';
+import { runScenario, type DriverRun } from '../testing/correlation-driver.js';
 
 interface ExpectedIncident {
   readonly services: readonly string[];

@@ -7,4 +7,3 @@ export * from './logistic.js';
 export * from './risk-model.js';
 export * from './assess.js';
 export * from './scoring.js';
-export * from './simulation.js';

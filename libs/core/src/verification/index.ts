@@ -3,5 +3,4 @@ export * from './judge.js';
 export * from './series-buffer.js';
 export * from './verifier.js';
 export * from './wording.js';
-export * from './scenario.js';
 export * from './neighbours.js';

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { projectPath } from '#config';
-import { replayScenario, type VerificationScenario } from './scenario.js';
+import { replayScenario, type VerificationScenario } from '../testing/verification-scenario.js';
 
 const dir = projectPath('libs', 'core', 'scenarios', 'verification');
 const files = readdirSync(dir)

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '#observability';
-import { testKafkaBrokers, uniqueTopic } from '#testing';
+import { testKafkaBrokers, uniqueTopic } from '#testing/infra';
 import type { CrashConsumerState, CrashTestEvent } from '../../test-fixtures/crash-consumer.js';
 import { startFixture, type FixtureProcess } from '../testing/fixture-process.js';
 import { committedOffsets, endOffsets, withAdmin } from '../testing/kafka-offsets.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { installTraceContextPropagation, silentLogger } from '#observability';
-import { testKafkaBrokers, uniqueTopic } from '#testing';
+import { testKafkaBrokers, uniqueTopic } from '#testing/infra';
 import { DLQ_HEADER, parseDeadLetter } from '../dead-letter.js';
 import type { BatchHandler, InboundMessage } from '../port.js';
 import { installAsyncContext } from '#observability';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { silentLogger } from '#observability';
-import { testKafkaBrokers, uniqueTopic } from '#testing';
+import { testKafkaBrokers, uniqueTopic } from '#testing/infra';
 import { KafkaBus } from '../kafka/kafka-bus.js';
 import type { OutboundMessage, PartitionBatch } from '../port.js';
 import { committedOffsets, endOffsets, withAdmin } from '../testing/kafka-offsets.js';

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { testClickHouse, type TestClickHouse } from '#testing';
+import { testClickHouse, type TestClickHouse } from '#testing/infra';
 import type { ClickHouseStore } from '../port.js';
 import { MigrationError } from './migration-files.js';
 import { LEASE_TABLE, MigrationLockedError } from './migration-lease.js';

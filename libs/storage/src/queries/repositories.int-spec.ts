@@ -20,9 +20,8 @@ import {
   aVerdict,
   MINUTE,
   T0,
-  testClickHouse,
-  type TestClickHouse,
 } from '#testing';
+import { testClickHouse, type TestClickHouse } from '#testing/infra';
 import {
   deadLetterRowFromEvent,
   TABLES,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { seededUniform } from '#core';
 import { runMigrations, type ClickHouseStore } from '#storage';
-import { testClickHouse, type TestClickHouse } from '#testing';
+import { testClickHouse, type TestClickHouse } from '#testing/infra';
 import { TABLES, toTelemetryPointRows, type TelemetryPointRow } from '../records/index.js';
 import { applyTelemetryRetention, ttlSeconds } from './retention.js';
 

@@ -5,8 +5,8 @@
 // deterministic; the spec reads the file.
 import type { TelemetryPoint } from '#contracts';
 import { SeededRandom } from '../stats/random.js';
-import { draw, type DrawState, type Generator } from '../verification/scenario.js';
-import { AnomalyDetector, type AnomalyEvent, type DetectorSettings } from './detector.js';
+import { draw, type DrawState, type Generator } from './verification-scenario.js';
+import { AnomalyDetector, type AnomalyEvent, type DetectorSettings } from '../anomaly/detector.js';
 
 export interface AnomalyScenario {
   readonly name: string;

@@ -11,20 +11,20 @@ import {
   DeploymentVerifier,
   type VerifierSettings,
 } from '../verification/verifier.js';
-import { generateSeries, type ScenarioSeries } from '../verification/scenario.js';
+import { generateSeries, type ScenarioSeries } from './verification-scenario.js';
 import {
   Correlator,
   DEFAULT_CORRELATOR_SETTINGS,
   type CorrelatorInput,
   type CorrelatorOutput,
-} from './correlator.js';
+} from '../correlation/correlator.js';
 import {
   latestVersions,
   restoreCorrelator,
   restoreHorizons,
   type RestoreHorizons,
   type RestoreSources,
-} from './restore.js';
+} from '../correlation/restore.js';
 
 const MINUTE = 60_000;
 

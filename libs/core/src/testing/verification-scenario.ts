@@ -8,7 +8,7 @@ import { completeChange } from '../change-record.js';
 import type { Change, TelemetryBatch, TelemetryPoint, Verdict } from '#contracts';
 import { ManualClock } from '../clock.js';
 import { SeededRandom } from '../stats/random.js';
-import { DeploymentVerifier, type VerifierSettings } from './verifier.js';
+import { DeploymentVerifier, type VerifierSettings } from '../verification/verifier.js';
 
 const MINUTE = 60_000;
 
