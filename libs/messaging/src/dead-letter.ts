@@ -2,6 +2,7 @@
 // and replay a rejected message); the message headers repeat the essentials so tools can filter
 // without parsing the value.
 import type { DeadLetterRecord } from '#contracts';
+import { isCredentialName } from '#observability';
 import type { Headers, InboundMessage, OutboundMessage, Rejection } from './port.js';
 
 export type { DeadLetterRecord };
@@ -20,17 +21,8 @@ export const DLQ_HEADER = {
 /** Trace headers are not copied: the dead-letter record joins the trace of the consumer that rejected it. */
 const TRACE_HEADERS = new Set(['traceparent', 'tracestate']);
 
-/**
- * Headers that carry a credential, which a dead-letter record must never keep (everyone who may
- * read the dead-letter topic could use it): the HTTP ones by name, and any header whose name has
- * a word such as token, secret, password, api-key, session, cookie or auth in it.
- */
-const CREDENTIAL_HEADER =
-  /^(authorization|proxy-authorization|cookie|set-cookie|private-token|apikey)$|(^|[-_.])(auth|authorization|token|secret|password|passwd|api[-_]?key|session|sessionid|credentials?|cookie|signature-key)([-_.]|$)/i;
-
-export function isCredentialHeader(name: string): boolean {
-  return CREDENTIAL_HEADER.test(name);
-}
+/** Headers that carry a credential, which a dead-letter record must never keep. */
+export const isCredentialHeader = isCredentialName;
 
 export function toDeadLetterRecord(
   rejection: Rejection,

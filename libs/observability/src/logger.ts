@@ -1,4 +1,7 @@
-// Structured JSON logs, one object per line on stdout: what log shippers expect.
+// Structured JSON logs, one object per line on stdout: what log shippers expect. A field whose
+// name says it holds a credential (token, password, authorization, …) is written as [redacted],
+// at any depth, so a log line never leaks one.
+import { isCredentialName, REDACTED } from './credentials.js';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -35,10 +38,17 @@ export function createLogger(
 
 function serialise(fields?: Record<string, unknown>): Record<string, unknown> | undefined {
   if (!fields) return undefined;
+  return redact(fields, 0) as Record<string, unknown>;
+}
+
+function redact(value: unknown, depth: number): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (depth > 6 || typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) {
-    out[k] = v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v;
-  }
+  for (const [k, v] of Object.entries(value))
+    out[k] = isCredentialName(k) && v !== undefined && v !== null ? REDACTED : redact(v, depth + 1);
   return out;
 }
 
