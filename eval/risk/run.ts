@@ -34,7 +34,7 @@ import {
   parsePolicy,
   type HistoryEvent,
 } from '#core';
-import { parseEventLines } from '../../apps/cli/src/commands/assess.js';
+import { parseEventLines } from '#ingestion';
 import { crossProject, failureReport, walkForward, type BacktestSettings, type Scored } from './backtest.js';
 import { loadJit, type JitProject } from './jit-data.js';
 import { renderReport, resultJson, type Evaluated } from './report.js';

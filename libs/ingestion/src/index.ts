@@ -16,3 +16,4 @@ export * from './formats/github.js';
 export * from './formats/argocd.js';
 export * from './formats/change-alert-formats.js';
 export * from './formats/create-normalisers.js';
+export * from './event-lines.js';

@@ -6,7 +6,8 @@ import { after, describe, it } from 'node:test';
 import { EventCodec, type Change } from '#contracts';
 import { aChange, aVerdict, MINUTE } from '#testing';
 import { parseCommandLine } from '../command.js';
-import { assessCommand, parseEventLines } from './assess.js';
+import { parseEventLines } from '#ingestion';
+import { assessCommand } from './assess.js';
 
 const DAY = 86_400_000;
 /** Friday 2026-11-06 23:00 Berlin. */

@@ -6,18 +6,20 @@
 import { readFileSync } from 'node:fs';
 import { projectPath } from '#config';
 import { DecodeError, EventCodec, parseJson, type Change } from '#contracts';
-import { parseInstantText, parsePolicy, PolicyError, type Policy } from '#core';
 import {
   assessDetailed,
   ChangeHistory,
   DEFAULT_RISK_MODEL,
   fitFromHistory,
+  parseInstantText,
+  parsePolicy,
+  PolicyError,
   type DetailedAssessment,
-  type HistoryEvent,
+  type Policy,
   type RiskModel,
 } from '#core';
+import { EventLinesError, parseEventLines } from '#ingestion';
 import { defineCommand } from '../command.js';
-import { envelopeOf } from '../envelope.js';
 
 export const ASSESS_EXIT = { approved: 0, review: 1, blocked: 2, badInput: 3 } as const;
 
@@ -75,7 +77,8 @@ export const assessCommand = defineCommand({
       }
       result = { detailed: assessDetailed(change, history, policy, now, { model }), model, policy };
     } catch (error) {
-      if (!(error instanceof InputError || error instanceof PolicyError)) throw error;
+      if (!(error instanceof InputError || error instanceof EventLinesError || error instanceof PolicyError))
+        throw error;
       process.stderr.write(`aftershock assess: ${error.message}\n`);
       return ASSESS_EXIT.badInput;
     }
@@ -138,87 +141,5 @@ function readText(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     throw new InputError(`${file}: ${(error as Error).message}`);
-  }
-}
-
-const EVENT_NAMES = new Set(['change', 'verdict', 'incident', 'problem']);
-
-/**
- * Canonical events from NDJSON, validated, in event-time order. A line is an envelope
- * {"type": "change", "event": …} (../envelope.ts; older forms too), or a bare event (its type
- * told from its fields). Assessments and other events are skipped; blank lines too. Errors
- * name the file, the line and the field.
- */
-export function parseEventLines(text: string, codec: EventCodec, file = 'history'): HistoryEvent[] {
-  const events: HistoryEvent[] = [];
-  const lines = text.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!.trim();
-    if (line === '') continue;
-    const where = `${file}:${n + 1}`;
-    let json: unknown;
-    try {
-      json = parseJson(Buffer.from(line));
-    } catch (error) {
-      throw new InputError(`${where}: ${(error as Error).message}`);
-    }
-    const { type, value } = unwrap(json, where);
-    if (type === undefined) continue;
-    try {
-      events.push(toHistoryEvent(type, codec.validate(type, value)));
-    } catch (error) {
-      if (error instanceof DecodeError) throw new InputError(`${where}: ${type}: ${error.message}`);
-      throw error;
-    }
-  }
-  return events.sort((a, b) => a.at - b.at);
-}
-
-type HistoryEventName = 'change' | 'verdict' | 'incident' | 'problem';
-
-function unwrap(json: unknown, where: string): { type: HistoryEventName | undefined; value: unknown } {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new InputError(`${where}: expected a JSON object (one event a line)`);
-  }
-  let envelope;
-  try {
-    envelope = envelopeOf(json);
-  } catch (error) {
-    if (error instanceof DecodeError) throw new InputError(`${where}: ${error.message}`);
-    throw error;
-  }
-  if (envelope) {
-    const known = EVENT_NAMES.has(envelope.type);
-    return { type: known ? (envelope.type as HistoryEventName) : undefined, value: envelope.event };
-  }
-  const o = json as Record<string, unknown>;
-  if ('suspects' in o && 'openedAt' in o) return { type: 'incident', value: o };
-  if ('signature' in o && 'members' in o) return { type: 'problem', value: o };
-  if ('outcome' in o && 'look' in o) return { type: 'verdict', value: o };
-  if ('riskClass' in o && 'policyRule' in o) return { type: undefined, value: o };
-  if ('kind' in o && 'startedAt' in o) return { type: 'change', value: o };
-  throw new InputError(
-    `${where}: cannot tell which event this is; wrap it as {"type": "change" | "verdict" | "incident" | "problem", "event": {…}}`,
-  );
-}
-
-function toHistoryEvent(type: HistoryEventName, value: unknown): HistoryEvent {
-  switch (type) {
-    case 'change': {
-      const v = value as Extract<HistoryEvent, { type: 'change' }>['value'];
-      return { type, at: v.startedAt, value: v };
-    }
-    case 'verdict': {
-      const v = value as Extract<HistoryEvent, { type: 'verdict' }>['value'];
-      return { type, at: v.decidedAt, value: v };
-    }
-    case 'incident': {
-      const v = value as Extract<HistoryEvent, { type: 'incident' }>['value'];
-      return { type, at: v.updatedAt, value: v };
-    }
-    case 'problem': {
-      const v = value as Extract<HistoryEvent, { type: 'problem' }>['value'];
-      return { type, at: v.updatedAt, value: v };
-    }
   }
 }

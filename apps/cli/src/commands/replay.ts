@@ -16,7 +16,7 @@ import {
   type CorrelatorOutput,
 } from '#core';
 import { defineCommand } from '../command.js';
-import { parseEnvelope } from '../envelope.js';
+import { parseEnvelope } from '#ingestion';
 import { ProgressBar } from '../progress.js';
 
 /** The `type` of an NDJSON line: the canonical event it carries. */
