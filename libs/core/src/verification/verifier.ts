@@ -44,14 +44,7 @@
 // verified, a copy of its history before the change (up to historyMs, so that the baseline can
 // reach past failed windows) and of its observation window (≈ the same again). Series per
 // service are capped (maxSeriesPerService); idle services are forgotten after historyMs.
-import type {
-  Change,
-  MetricJudgement,
-  TelemetryBatch,
-  TelemetryPoint,
-  Verdict,
-  VerdictOutcome,
-} from '#contracts';
+import type { Change, TelemetryBatch, TelemetryPoint, Verdict } from '#contracts';
 import type { Clock } from '../clock.js';
 import { ServiceTable } from '../service-table.js';
 import { alphaForLook, type SpendingFunction } from '../stats/spending.js';
@@ -76,7 +69,7 @@ import {
   type ServiceSignalOverrides,
   type SignalSpec,
 } from './signals.js';
-import { formatDuration } from './wording.js';
+import { composeVerdict } from './verdict-composition.js';
 
 const MINUTE = 60_000;
 /** A neighbour's change this long before a change's start still confounds a view they share. */
@@ -758,7 +751,7 @@ export class DeploymentVerifier {
         ? this.unlessConfounded(v, windows[i]!, decided, plan, lookEnd)
         : decided;
     });
-    return this.verdict(v, index, lookEnd, isLast, assessments, plan);
+    return composeVerdict(v, index, lookEnd, isLast, assessments, plan);
   }
 
   /**
@@ -944,103 +937,6 @@ export class DeploymentVerifier {
       const raw = buffer.valueNear(t, intervalMs / 2);
       return Number.isFinite(raw) ? raw * perPoint : NaN;
     });
-  }
-
-  private verdict(
-    v: Verification,
-    index: number,
-    lookEnd: number,
-    isLast: boolean,
-    assessments: MetricAssessment[],
-    plan: BaselinePlan,
-  ): Verdict {
-    const { change } = v;
-    const fails = assessments.filter((a) => a.status === 'fail');
-    const judged = assessments.filter(
-      (a) => a.status === 'fail' || a.status === 'pass' || a.status === 'suspicious',
-    );
-    const blocking = assessments.filter((a) => a.status === 'suspicious' || a.status === 'vanished');
-    const elapsed = formatDuration(lookEnd - v.observationStart);
-    const look = index + 1;
-    let outcome: VerdictOutcome;
-    let score: number;
-    let summary: string;
-    if (fails.length > 0) {
-      outcome = 'fail';
-      fails.sort((a, b) => a.score - b.score);
-      score = fails[0]!.score;
-      const more =
-        fails.length > 1
-          ? ` (and ${fails.length - 1} more failing metric${fails.length > 2 ? 's' : ''})`
-          : '';
-      summary = `Regression after change ${change.id} on ${change.service}, ${elapsed} after it (look ${look}): ${fails[0]!.judgement.reason}${more}`;
-    } else if (!isLast) {
-      outcome = 'inconclusive';
-      score = judged.length > 0 ? Math.min(...judged.map((a) => a.score)) : 50;
-      summary = `Look ${look} of ${v.lookTimes.length}, ${elapsed} after change ${change.id}: no regression so far (${judged.length} metric${judged.length === 1 ? '' : 's'} judged)`;
-    } else if (assessments.length === 0) {
-      outcome = 'inconclusive';
-      score = 50;
-      summary = `No telemetry from ${change.service} to verify change ${change.id} against: inconclusive, not a pass`;
-    } else if (blocking.length > 0) {
-      outcome = 'inconclusive';
-      score = Math.min(50, ...judged.map((a) => a.score));
-      summary = `Inconclusive after ${elapsed}: ${blocking.map((a) => a.judgement.reason).join('; ')}`;
-    } else if (judged.length === 0) {
-      outcome = 'inconclusive';
-      score = 50;
-      summary = `Too little telemetry from ${change.service} to verify change ${change.id}: ${assessments[0]!.judgement.reason}`;
-    } else {
-      outcome = 'pass';
-      score = Math.min(...judged.map((a) => a.score));
-      const names = judged.map((a) => a.judgement.metric);
-      summary = `No regression on ${change.service} ${elapsed} after change ${change.id}: ${judged.length} metric${judged.length === 1 ? '' : 's'} within bounds (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})`;
-    }
-    if (isLast && v.supersededBy)
-      summary += `; the observation ended after ${elapsed}, when change ${v.supersededBy.id} on the same service started`;
-    const overlapping = [...v.overlapping].filter((id) => id !== v.supersededBy?.id);
-    if (overlapping.length > 0)
-      summary += `; note: other changes overlap this window (${overlapping.join(', ')})`;
-    if (plan.excluded.length > 0) {
-      const left = plan.excluded.map(
-        (f) => `${formatDuration(Math.min(f.to, v.baselineEnd) - f.from)} after ${f.changeId}`,
-      );
-      summary += `; the baseline leaves out the windows of earlier failed changes (${left.join(', ')}) and starts ${formatDuration(v.baselineEnd - plan.start)} before the change`;
-    }
-    const order: Record<string, number> = {
-      fail: 0,
-      suspicious: 1,
-      vanished: 2,
-      pass: 3,
-      'too-little-data': 4,
-      'no-baseline': 5,
-    };
-    const metrics: MetricJudgement[] = [...assessments]
-      .sort(
-        (a, b) =>
-          order[a.status]! - order[b.status]! ||
-          a.score - b.score ||
-          (a.judgement.metric < b.judgement.metric ? -1 : 1),
-      )
-      .map((a) => a.judgement);
-    return {
-      id: `${change.id}/${look}`,
-      changeId: change.id,
-      service: change.service,
-      environment: change.environment,
-      outcome,
-      score: Math.max(0, Math.min(100, Math.round(score))),
-      look,
-      final: isLast || outcome === 'fail',
-      decidedAt: lookEnd,
-      baselineStart: plan.start,
-      baselineEnd: v.baselineEnd,
-      observationStart: v.observationStart,
-      observationEnd: lookEnd,
-      metrics,
-      summary,
-      team: change.team,
-    };
   }
 }
 
