@@ -69,6 +69,7 @@ import {
   type ServiceSignalOverrides,
   type SignalSpec,
 } from './signals.js';
+import { baselineRange, planBaseline, type BaselinePlan, type FailedWindow } from './baseline-plan.js';
 import { composeVerdict } from './verdict-composition.js';
 
 const MINUTE = 60_000;
@@ -182,20 +183,6 @@ interface ServiceState {
   readonly watchers: Set<Verification>;
   /** Start times of this service's latest changes (a few): a neighbour's change confounds a shared view. */
   readonly changeStarts: number[];
-}
-
-/** The verification window [from, to) of a change that failed verification. */
-interface FailedWindow {
-  readonly changeId: string;
-  readonly from: number;
-  readonly to: number;
-}
-
-/** The baseline of one look: time segments [from, to), latest first, and what was left out. */
-interface BaselinePlan {
-  readonly segments: readonly (readonly [number, number])[];
-  readonly start: number;
-  readonly excluded: readonly FailedWindow[];
 }
 
 interface WindowSeries {
@@ -675,43 +662,6 @@ export class DeploymentVerifier {
     if (failures.length > 64) failures.shift();
   }
 
-  /**
-   * The last baselineMs of time before the change outside the windows of other failed changes
-   * of its service, reaching back at most to baselineReach.
-   */
-  private baselinePlan(v: Verification): BaselinePlan {
-    const end = v.baselineEnd;
-    const excluded = v.state.failures
-      .filter((f) => f.changeId !== v.change.id && f.from < end && f.to > v.baselineReach)
-      .sort((a, b) => b.to - a.to);
-    if (excluded.length === 0 || excluded.every((f) => f.to <= v.baselineStart))
-      return { segments: [[v.baselineStart, end]], start: v.baselineStart, excluded: [] };
-    const segments: [number, number][] = [];
-    let needed = this.settings.baselineMs;
-    let cursor = end;
-    const used: FailedWindow[] = [];
-    for (const f of excluded) {
-      if (needed <= 0 || cursor <= v.baselineReach) break;
-      if (f.to < cursor) {
-        const from = Math.max(f.to, cursor - needed, v.baselineReach);
-        segments.push([from, cursor]);
-        needed -= cursor - from;
-        cursor = from;
-        if (needed <= 0) break;
-      }
-      if (f.from < cursor) {
-        used.push(f);
-        cursor = f.from;
-      }
-    }
-    if (needed > 0 && cursor > v.baselineReach) {
-      const from = Math.max(v.baselineReach, cursor - needed);
-      segments.push([from, cursor]);
-    }
-    const start = segments.length > 0 ? segments.at(-1)![0] : end;
-    return { segments, start, excluded: used };
-  }
-
   private finish(v: Verification): void {
     v.done = true;
     v.state.verifications.delete(v);
@@ -727,7 +677,7 @@ export class DeploymentVerifier {
     const lookEnd = v.lookTimes[index]!;
     const isLast = index === v.lookTimes.length - 1;
     const fraction = (lookEnd - v.observationStart) / (v.observationEnd - v.observationStart);
-    const plan = this.baselinePlan(v);
+    const plan = planBaseline(v, v.state.failures, this.settings.baselineMs);
     const inputs: MetricInput[] = [];
     const windows: WindowSeries[] = [];
     for (const ws of v.series.values()) {
@@ -980,18 +930,6 @@ export function sameLabels(
 }
 
 /** The baseline points of a look: those inside the plan's segments, in time order. */
-function baselineRange(buffer: SeriesBuffer, plan: BaselinePlan): { ts: number[]; values: number[] } {
-  if (plan.segments.length === 1) return buffer.range(plan.segments[0]![0], plan.segments[0]![1]);
-  const ts: number[] = [];
-  const values: number[] = [];
-  for (let i = plan.segments.length - 1; i >= 0; i--) {
-    const r = buffer.range(plan.segments[i]![0], plan.segments[i]![1]);
-    ts.push(...r.ts);
-    values.push(...r.values);
-  }
-  return { ts, values };
-}
-
 function firstFinite(...values: number[]): number {
   for (const v of values) if (Number.isFinite(v) && v > 0) return v;
   return MINUTE;
