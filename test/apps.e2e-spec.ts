@@ -1,6 +1,7 @@
 // Every app boots, validates its configuration, logs JSON, answers health and readiness, and
 // shuts down in order on SIGTERM — as separate processes, the way they are deployed.
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { testKafkaBrokers } from '#testing/infra';
 import { freshDataDir, startProcess } from './support/app-process.js';
@@ -180,6 +181,31 @@ describe('all-in-one through the aftershock CLI', () => {
     assert.ok(said.indexOf('started') >= 0, 'the start-up was finished');
     assert.ok(said.indexOf('shutting down') > said.indexOf('started'), JSON.stringify(said));
     assert.ok(said.includes('stopped'), JSON.stringify(said));
+  });
+
+  it('a SIGTERM while start-up hangs on a broker that never answers: exit 1 after SHUTDOWN_TIMEOUT, not when the broker gives up', async () => {
+    // A "broker" that accepts connections and never answers: the bus connect hangs.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const proc = startProcess(main('correlator'), [], {
+        KAFKA_BROKERS: `127.0.0.1:${port}`,
+        SHUTDOWN_TIMEOUT: '2s',
+        HTTP_PORT: '0',
+      });
+      await proc.waitForLog(() => true);
+      proc.child.kill('SIGTERM');
+      const { code, signal } = await proc.exited();
+      assert.equal(signal, null, 'not killed by the signal');
+      assert.equal(code, 1);
+      assert.match(proc.stderr(), /SIGTERM while starting, not started 2000 ms later: exiting/);
+      assert.ok(!proc.lines.some((l) => l.msg === 'started'), 'it never started');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 
   it('`aftershock migrate` applies migrations once; a second run applies nothing', async () => {

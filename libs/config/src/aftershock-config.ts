@@ -121,11 +121,14 @@ export const storeSettings = {
   dataDir: dataDirSetting,
 };
 
+/** How long an orderly stop (or a start-up interrupted by a stop) may take before the process exits 1. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+
 export const serverSettings = {
   httpHost: setting.string('HTTP_HOST', { default: '127.0.0.1' }),
   httpPort: setting.int('HTTP_PORT', { default: 8080, min: 0, max: 65_535 }),
   logLevel: setting.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, { default: 'info' }),
-  shutdownTimeoutMs: setting.duration('SHUTDOWN_TIMEOUT', { default: 30_000 }),
+  shutdownTimeoutMs: setting.duration('SHUTDOWN_TIMEOUT', { default: DEFAULT_SHUTDOWN_TIMEOUT_MS }),
   tokens: setting.optionalString('AFTERSHOCK_TOKENS', '[<name>=]<scope[+scope]>:<secret>[@<expiry>],...'),
   maxBodyBytes: setting.int('HTTP_MAX_BODY_BYTES', {
     default: 5 * 1024 * 1024,

@@ -8,6 +8,7 @@ import {
   ConfigError,
   parseTokens,
   loadBusConfig,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
   loadSettings,
   loadWireConfig,
   serverSettings,
@@ -163,22 +164,34 @@ export async function startApp(spec: AppSpec, env: Env = process.env): Promise<R
  * re-raise the signal after closing, which reads as a crash to supervisors; this does not.
  * Installed before the app starts: a signal that arrives while it starts (a supervisor that
  * stops it at once, a test that stops it on the `started` log) is kept and answered with the
- * same orderly close once the app is up, instead of killing the process halfway. The same signal
+ * same orderly close once the app is up (exit 1 if it is not up within SHUTDOWN_TIMEOUT: start-up
+ * may hang on a dependency that is down), instead of killing the process halfway. The same signal
  * a second time is not caught: it stops the process at once, as an impatient operator means.
  */
 function exitOnSignals(): { started(running: RunningApp): void; failed(): void } {
   let running: RunningApp | undefined;
   let received: NodeJS.Signals | undefined;
+  let waiting: NodeJS.Timeout | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (received) return;
     received = signal;
-    if (running) shutDown(running, signal);
+    if (running) return shutDown(running, signal);
+    // Start-up may hang on a dependency (a broker that is down): the signal is not kept forever.
+    const limitMs = startupGraceMs();
+    waiting = setTimeout(() => {
+      process.stderr.write(
+        `aftershock: ${signal} while starting, not started ${limitMs} ms later: exiting\n`,
+      );
+      process.exit(1);
+    }, limitMs);
+    waiting.unref();
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   return {
     started(app) {
       running = app;
+      clearTimeout(waiting);
       if (received) shutDown(app, received);
     },
     failed() {
@@ -186,6 +199,15 @@ function exitOnSignals(): { started(running: RunningApp): void; failed(): void }
       process.off('SIGINT', onSignal);
     },
   };
+}
+
+/** SHUTDOWN_TIMEOUT as set (checked with the other settings at start), else its default. */
+function startupGraceMs(): number {
+  try {
+    return loadSettings(serverSettings, process.env).shutdownTimeoutMs;
+  } catch {
+    return DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  }
 }
 
 function shutDown(running: RunningApp, signal: NodeJS.Signals): void {
