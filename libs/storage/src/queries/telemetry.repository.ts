@@ -131,11 +131,16 @@ type BucketPoint = [
   quantiles: number[],
 ];
 
+/** The rollup table of each bucket size, and the size. */
+const ROLLUPS = {
+  '1m': { table: 'telemetry_rollup_1m', bucketMs: 60_000 },
+  '1h': { table: 'telemetry_rollup_1h', bucketMs: 3_600_000 },
+} as const;
+
 export class TelemetryRepository {
   private readonly sql = sqlFiles({
     raw: 'telemetry/series-raw',
-    '1m': 'telemetry/series-1m',
-    '1h': 'telemetry/series-1h',
+    rollup: 'telemetry/series-rollup',
     points: 'telemetry/points',
     metrics: 'telemetry/metrics',
   });
@@ -164,7 +169,13 @@ export class TelemetryRepository {
       const rows = await this.store.query<SeriesRow<RawPoint>>(this.sql.raw, params);
       return { resolution, series: rows.map((row) => toSeries(row, rawPoint)) };
     }
-    const rows = await this.store.query<SeriesRow<BucketPoint>>(this.sql[resolution], params);
+    const { table, bucketMs } = ROLLUPS[resolution];
+    const fromBucket = new Date(Math.floor(from.getTime() / bucketMs) * bucketMs);
+    const rows = await this.store.query<SeriesRow<BucketPoint>>(this.sql.rollup, {
+      ...params,
+      rollup: table,
+      fromBucket,
+    });
     return { resolution, series: rows.map((row) => toSeries(row, bucketPoint)) };
   }
 

@@ -1,6 +1,7 @@
--- A service's metric in 1-hour buckets from telemetry_rollup_1h: one row per series with its
--- buckets overlapping [from, to) as (bucket start in epoch ms, count, min, max, sum,
--- [p50, p90, p95, p99]). Parts not merged yet hold several rows per bucket: merged here.
+-- A service's metric in the buckets of a rollup table (telemetry_rollup_1m or _1h): one row per
+-- series with its buckets overlapping [from, to) as (bucket start in epoch ms, count, min, max,
+-- sum, [p50, p90, p95, p99]); fromBucket is the start of the bucket that holds `from`. Parts not
+-- merged yet hold several rows per bucket: merged here.
 SELECT
     environment,
     series,
@@ -20,11 +21,11 @@ FROM
         max(value_max) AS hi,
         sum(value_sum) AS total,
         quantilesTDigestMerge(0.5, 0.9, 0.95, 0.99)(value_quantiles) AS qs
-    FROM telemetry_rollup_1h
+    FROM {rollup:Identifier}
     WHERE service = {service:String}
       AND metric = {metric:String}
       AND ({environment:String} = '' OR environment = {environment:String})
-      AND bucket >= toStartOfHour({from:DateTime64(3)})
+      AND bucket >= {fromBucket:DateTime64(3)}
       AND bucket < {to:DateTime64(3)}
     GROUP BY environment, series, bucket
 )
