@@ -406,6 +406,33 @@ describe('reconciling a replay that lacks an input the previous owner had consum
   });
 });
 
+describe('reconciling: one incident per member', () => {
+  it('a member the replay placed in one incident leaves a published one it was also in', () => {
+    // The replay put the alert in an incident of its own, which was published too; the original
+    // order had also put it in another incident, which the replay did not reproduce (taken over).
+    const book = new IncidentBook();
+    const [replayed] = book.onSignal(alert({ ref: 'fp-1', at: T0 + MINUTE }), [suspect('cfg-1', 0.9)]);
+    const original = new IncidentBook();
+    const [other] = original.onSignal(alert({ ref: 'fp-other', service: 'cart', at: T0 }), [
+      suspect('cfg-9', 0.9),
+    ]);
+    const alsoHoldingIt = { ...other!, version: 2, members: [...other!.members, ...replayed!.members] };
+    const result = book.reconcile([replayed!, alsoHoldingIt]);
+    assert.deepEqual(result.takenOver, [other!.id]);
+    const holders = book.active().filter((i) => i.members.some((m) => m.ref === 'fp-1'));
+    assert.deepEqual(
+      holders.map((i) => i.id),
+      [replayed!.id],
+    );
+    const left = result.catchUp.find((i) => i.id === other!.id)!;
+    assert.deepEqual(
+      left.members.map((m) => m.ref),
+      ['fp-other'],
+    );
+    assert.equal(left.version, 3);
+  });
+});
+
 describe('reconciling a replay that counted more versions than were published', () => {
   it('carries on right after the last published version, leaving no gap', () => {
     const book = new IncidentBook();

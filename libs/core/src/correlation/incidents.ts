@@ -230,10 +230,48 @@ export class IncidentBook {
         result.takenOver.push(p.id);
       } else settled.push(p);
     }
+    result.catchUp.push(...this.onePlacePerMember());
     // Settled ones people may still act on, the most recently updated kept when they are many.
     settled.sort((a, b) => a.updatedAt - b.updatedAt);
     for (const p of settled) this.keepSettled(this.settledState(p));
     return result;
+  }
+
+  /**
+   * After a reconcile a member may sit in two unresolved incidents: where the replay put it, and
+   * in a published version taken over or kept (the original order placed it elsewhere). It stays
+   * where the replay's own processing put it (a member that joined with its signal), else in the
+   * most recently active; the others publish a version without it, or resolve, merged, if empty.
+   */
+  private onePlacePerMember(): Incident[] {
+    const holders = new Map<string, IncidentState[]>();
+    for (const state of this.unresolved)
+      for (const ref of state.members.keys()) holders.set(ref, [...(holders.get(ref) ?? []), state]);
+    const changed = new Map<IncidentState, IncidentState>();
+    for (const [ref, states] of holders) {
+      if (states.length < 2) continue;
+      const keeper =
+        states.find((state) => state.members.get(ref)!.signal) ??
+        states.reduce((a, b) => (b.lastActivity > a.lastActivity ? b : a));
+      for (const state of states) {
+        if (state === keeper) continue;
+        state.members.delete(ref);
+        if (state.lead === ref) state.lead = undefined;
+        changed.set(state, keeper);
+      }
+    }
+    const out: Incident[] = [];
+    for (const [state, keeper] of changed) {
+      const at = state.snapshot.updatedAt;
+      out.push(
+        state.members.size === 0
+          ? this.transition(state, 'resolved', at, {
+              comment: `merged into ${keeper.snapshot.id}: the same signals`,
+            })
+          : this.next(state, 'updated', at, state.lead === undefined ? this.renamedAfterLead(state) : {}),
+      );
+    }
+    return out;
   }
 
   /** The unresolved incident that holds a member, if any. */
