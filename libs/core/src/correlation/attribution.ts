@@ -138,15 +138,23 @@ export interface AttributionInput {
   readonly settings?: AttributionSettings;
 }
 
+const isServiceScoped = (change: Change): boolean => change.scope === 'service';
+
 /** Ranked suspects, most likely first; the "no change" alternative is the one with changeId null. */
 export function attribute(input: AttributionInput): Suspect[] {
   const settings = input.settings ?? DEFAULT_ATTRIBUTION;
   const scored: { suspect: Omit<Suspect, 'probability'>; logOdds: number }[] = [];
   const reach = input.graph.reach(input.symptom.service, settings.maxHops);
-  const fleet = input.graph.services().add(input.symptom.service);
-  for (const change of input.changes) if (change.scope === 'service') fleet.add(change.service);
+  // The fleet: the services the graph names, and the symptom's and the candidates' beside them.
+  const unnamed = new Set<string>();
+  for (const service of [
+    input.symptom.service,
+    ...input.changes.filter(isServiceScoped).map((c) => c.service),
+  ])
+    if (!input.graph.names(service)) unnamed.add(service);
+  const fleetSize = input.graph.serviceCount + unnamed.size;
   for (const change of input.changes) {
-    const evidence = evaluate(change, input, settings, reach, fleet.size);
+    const evidence = evaluate(change, input, settings, reach, fleetSize);
     if (!evidence) continue;
     scored.push({
       suspect: {

@@ -34,6 +34,8 @@ export class DependencyGraph {
   /** caller → callee → confidence, and the reverse. */
   private readonly dependencies = new Map<string, Map<string, number>>();
   private readonly dependents = new Map<string, Map<string, number>>();
+  /** Every service an edge names (edges are never removed). */
+  private readonly named = new Set<string>();
   /** Bumped by every new or strengthened edge: results derived from the graph are valid while it stands. */
   private changes = 0;
 
@@ -53,6 +55,7 @@ export class DependencyGraph {
     const into = this.dependents.get(edge.to) ?? new Map<string, number>();
     into.set(edge.from, confidence);
     this.dependents.set(edge.to, into);
+    this.named.add(edge.from).add(edge.to);
     this.changes++;
     return true;
   }
@@ -67,9 +70,14 @@ export class DependencyGraph {
     );
   }
 
-  /** Every service the graph names, as caller or callee. */
-  services(): Set<string> {
-    return new Set([...this.dependencies.keys(), ...this.dependents.keys()]);
+  /** How many services the graph names, as caller or callee. */
+  get serviceCount(): number {
+    return this.named.size;
+  }
+
+  /** Whether the graph names the service, as caller or callee. */
+  names(service: string): boolean {
+    return this.named.has(service);
   }
 
   dependenciesOf(service: string): ReadonlySet<string> {

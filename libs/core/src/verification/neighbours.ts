@@ -49,8 +49,9 @@ export function movedUp(
   baseline: readonly number[],
   observation: readonly number[],
   size: MoveSize,
+  minBaseline = 5,
 ): boolean {
-  if (baseline.length < 5 || observation.length < 2) return false;
+  if (baseline.length < minBaseline || observation.length < 2) return false;
   if (mannWhitney(baseline, observation).pGreater > 0.01) return false;
   const base = size.useMeans ? mean(baseline) : median(baseline);
   const shift = size.useMeans ? mean(observation) - base : hodgesLehmannShift(baseline, observation);

@@ -524,15 +524,20 @@ describe("neighbours' views", () => {
     dependenciesOf: (s: string) => (s === 'frontend' ? ['payments', 'search'] : []),
   };
 
-  /** A change on payments at T0; frontend's client latency ×5 from T0; optionally a change on search too. */
-  function callerRun(searchChanges: boolean): Verdict[] {
+  /**
+   * A change on payments at T0; frontend's client latency ×5 from `riseAt`; optionally a change
+   * on search too (at T0 − 1 min unless said).
+   */
+  function callerRun(searchChanges: boolean, searchAt = T0 - MINUTE, riseAt = T0): Verdict[] {
     const v = new DeploymentVerifier();
     v.useTopology(topology);
     const r = new SeededRandom(31);
     const out: Verdict[] = [];
     for (let t = T0 - 35 * MINUTE; t < T0 + 25 * MINUTE; t += MINUTE) {
-      if (t === T0 - MINUTE && searchChanges)
-        out.push(...v.observeChange(aChange({ id: 'search-deploy', service: 'search', startedAt: t })));
+      if (searchChanges && t <= searchAt && searchAt < t + MINUTE)
+        out.push(
+          ...v.observeChange(aChange({ id: 'search-deploy', service: 'search', startedAt: searchAt })),
+        );
       if (t === T0)
         out.push(...v.observeChange(aChange({ id: 'payments-deploy', service: 'payments', startedAt: T0 })));
       const own = (service: string) =>
@@ -541,7 +546,7 @@ describe("neighbours' views", () => {
           points: points('server.latency', 's', t, t + 1, () => r.normal(0.02, 0.001)),
         });
       out.push(...v.observeTelemetry(own('payments')), ...v.observeTelemetry(own('search')));
-      const client = r.normal(0.05, 0.003) * (t >= T0 ? 5 : 1);
+      const client = r.normal(0.05, 0.003) * (t >= riseAt ? 5 : 1);
       out.push(
         ...v.observeTelemetry(
           aTelemetryBatch({
@@ -571,6 +576,28 @@ describe("neighbours' views", () => {
     assert.match(
       final.metrics.map((m) => m.reason).join('\n'),
       /frontend's other dependency search changed in the same window/,
+    );
+  });
+
+  it('fails it all the same when the view stayed put for minutes after the other change and rose with this one', () => {
+    const fail = callerRun(true, T0 - 4 * MINUTE).find((x) => x.outcome === 'fail');
+    assert.ok(
+      fail,
+      'search changed 4 minutes earlier and frontend’s view did not move until payments changed',
+    );
+    assert.equal(fail.metrics[0]!.metric, 'http.client.duration.p95{caller="frontend"}');
+  });
+
+  it('fails it all the same when the view had risen before the other change began', () => {
+    const fail = callerRun(true, T0 + 2.5 * MINUTE).find((x) => x.outcome === 'fail');
+    assert.ok(fail, 'the view rose at T0; search changed 2.5 minutes later');
+  });
+
+  it('does not fail it when the view rose with the other change, before this one', () => {
+    const verdicts = callerRun(true, T0 - 4 * MINUTE, T0 - 4 * MINUTE);
+    assert.ok(
+      verdicts.every((x) => x.outcome !== 'fail'),
+      verdicts.at(-1)!.summary,
     );
   });
 

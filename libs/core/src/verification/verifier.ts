@@ -58,7 +58,14 @@ import {
   type MetricAssessment,
   type MetricInput,
 } from './judge.js';
-import { isClientSide, isNodeLevel, movedUp, sameValues, type Topology } from './neighbours.js';
+import {
+  isClientSide,
+  isNodeLevel,
+  movedUp,
+  sameValues,
+  type MoveSize,
+  type Topology,
+} from './neighbours.js';
 import { SeriesBuffer } from './series-buffer.js';
 import {
   canonical,
@@ -75,6 +82,17 @@ import { composeVerdict } from './verdict-composition.js';
 const MINUTE = 60_000;
 /** A neighbour's change this long before a change's start still confounds a view they share. */
 const NEIGHBOUR_CHANGE_LEAD_MS = 5 * MINUTE;
+/** Points a view needs between a neighbour's change and v's start (or the reverse) to tell which came first. */
+const MIN_POINTS_BETWEEN = 3;
+
+/** How far a neighbour's series must rise to count as moved: its signal's own effect size and floor. */
+function moveSize(spec: TrackedSeries['signal']['spec']): MoveSize {
+  return {
+    minEffect: spec.minEffect,
+    absoluteFloor: spec.absoluteFloor,
+    useMeans: spec.kind === 'error_ratio',
+  };
+}
 
 export interface VerifierSettings extends JudgeSettings {
   readonly baselineMs: number;
@@ -707,7 +725,7 @@ export class DeploymentVerifier {
   /**
    * A failing caller view or node-level series fails the change only when the others who could
    * have moved it are quiet: the caller's other dependencies (no change of their own in the
-   * window, their own latency steady), the node's other tenants (no change, their own CPU
+   * window, or one the order of events clears; their own latency steady), the node's other tenants (no change, their own CPU
    * steady). Otherwise the metric is suspicious: inconclusive, with the reason.
    */
   private unlessConfounded(
@@ -730,7 +748,9 @@ export class DeploymentVerifier {
       const kind = ws.tracked.signal.spec.kind;
       const own = (t: TrackedSeries) =>
         t.signal.spec.kind === kind && !isClientSide(t.metric, t.labels, null) && !t.labels?.server;
-      const changed = others.find((x) => this.changedNear(v, x, lookEnd));
+      const changed = others.find(
+        (x) => this.changedNear(v, x, lookEnd) && !this.clearedByOrder(v, ws, x, plan, lookEnd),
+      );
       const moved = others.find((x) => this.neighbourMoved(v, x, own, plan, lookEnd));
       const whose = ws.caller ? `${ws.caller}'s other dependency` : 'its dependency';
       const known = [...(this.topology?.dependenciesOf(viewer) ?? [])].length > 0;
@@ -764,6 +784,47 @@ export class DeploymentVerifier {
     return state?.changeStarts.some((t) => t >= from && t < lookEnd) ?? false;
   }
 
+  /**
+   * Whether the order of events clears a neighbour that changed near v: a change cannot have
+   * moved what rose before it began, nor what stayed put for minutes after it and rose only
+   * with v. A neighbour's change after v's start is cleared when the view had already risen
+   * between v's start and it; one before v's start, when the view rose from its level between
+   * that change and v's start to the observation. Either needs a significant move on the points
+   * between, so a short gap clears nothing.
+   */
+  private clearedByOrder(
+    v: Verification,
+    ws: WindowSeries,
+    service: string,
+    plan: BaselinePlan,
+    lookEnd: number,
+  ): boolean {
+    const state = this.states.get(v.change.environment, service);
+    const from = v.observationStart - NEIGHBOUR_CHANGE_LEAD_MS;
+    const starts = state?.changeStarts.filter((t) => t >= from && t < lookEnd) ?? [];
+    if (starts.length === 0) return false;
+    const signal = ws.tracked.signal;
+    const size = moveSize(signal.spec);
+    const values = (range: { values: number[] }) => range.values.map((x) => canonical(signal, x));
+    const observation = values(ws.obs.range(v.observationStart, lookEnd));
+    const before = starts.filter((t) => t <= v.observationStart);
+    const after = starts.filter((t) => t > v.observationStart);
+    if (before.length > 0) {
+      const gap = values(ws.base.range(Math.max(...before), v.observationStart));
+      if (gap.length < MIN_POINTS_BETWEEN || !movedUp(gap, observation, size, MIN_POINTS_BETWEEN))
+        return false;
+    }
+    if (after.length > 0) {
+      const between = values(ws.obs.range(v.observationStart, Math.min(...after)));
+      if (
+        between.length < MIN_POINTS_BETWEEN ||
+        !movedUp(values(baselineRange(ws.base, plan)), between, size)
+      )
+        return false;
+    }
+    return true;
+  }
+
   /** Whether a neighbouring service's own series (those `which` picks) rose in the verification's windows. */
   private neighbourMoved(
     v: Verification,
@@ -776,14 +837,9 @@ export class DeploymentVerifier {
     if (!state) return false;
     for (const t of state.series.values()) {
       if (!which(t)) continue;
-      const spec = t.signal.spec;
       const values = (from: number, to: number) =>
         t.history.range(from, to).values.map((x) => canonical(t.signal, x));
-      const size = {
-        minEffect: spec.minEffect,
-        absoluteFloor: spec.absoluteFloor,
-        useMeans: spec.kind === 'error_ratio',
-      };
+      const size = moveSize(t.signal.spec);
       if (movedUp(values(plan.start, v.baselineEnd), values(v.observationStart, lookEnd), size)) return true;
     }
     return false;
