@@ -35,6 +35,7 @@ import {
   type HistoryEvent,
 } from '#core';
 import { parseEventLines } from '#ingestion';
+import { writeSection } from '../common/report.js';
 import { crossProject, failureReport, walkForward, type BacktestSettings, type Scored } from './backtest.js';
 import { loadJit, type JitProject } from './jit-data.js';
 import { renderReport, resultJson, type Evaluated } from './report.js';
@@ -300,17 +301,6 @@ function progress(done: number, total: number, at: number, refits: number): void
   );
 }
 
-function writeSection(marker: string, body: string): void {
-  const file = projectPath('eval', 'risk', 'REPORT.md');
-  const text = readFileSync(file, 'utf8');
-  const start = `<!-- ${marker}:start -->`;
-  const end = `<!-- ${marker}:end -->`;
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`markers ${start} … ${end} not found in ${file}`);
-  writeFileSync(file, `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`);
-}
-
 // ——— main ———
 
 const o = options(process.argv.slice(2));
@@ -327,6 +317,7 @@ if (o.rows) {
     [
       r.scored.change.id,
       r.scored.change.service,
+      r.settled ? 1 : 0,
       new Date(r.scored.change.startedAt).toISOString(),
       r.failed ? 1 : 0,
       r.scored.lines,
@@ -335,7 +326,10 @@ if (o.rows) {
       evaluated.cross.get(r.scored.change.id) ?? '',
     ].join(','),
   );
-  writeFileSync(o.rows, ['id,service,startedAt,failed,lines,model,kamei,cross', ...lines].join('\n') + '\n');
+  writeFileSync(
+    o.rows,
+    ['id,service,settled,startedAt,failed,lines,model,kamei,cross', ...lines].join('\n') + '\n',
+  );
 }
 if (o.json) {
   process.stdout.write(JSON.stringify(resultJson(evaluated), null, 2) + '\n');
@@ -347,6 +341,7 @@ if (o.json) {
       `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'} (${os.cpus().length} cores shared), Node ${process.version}.`,
   ].join('\n');
   process.stdout.write(md + '\n');
-  if (o.write) writeSection(o.history ? 'risk-recorded' : 'risk-jit', md);
+  if (o.write)
+    writeSection(projectPath('eval', 'risk', 'REPORT.md'), o.history ? 'risk-recorded' : 'risk-jit', md);
 }
 say(`done (${elapsed()})`);
