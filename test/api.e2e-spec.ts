@@ -13,6 +13,8 @@ import { aChange, anIncident } from '#testing';
 import { testKafkaBrokers } from '#testing/infra';
 import { apiFixture, type ApiFixture } from './support/api-fixtures.js';
 import { client, openSse, type Answer } from './support/api-http.js';
+import { API_CONTROLLERS } from '../apps/api/src/api.module.js';
+import { openApiDocument } from '../apps/api/src/openapi/openapi.js';
 import { operations, responseSchema, SchemaValidator, type Schema } from './support/api-schema.js';
 import { seedStore } from './support/api-seed.js';
 import { childEnv, freshDataDir, startProcess, type AppProcess } from './support/app-process.js';
@@ -115,6 +117,8 @@ describe('api app on the real broker and chDB', () => {
     const doc = await call('GET', '/api/v1/openapi.json');
     assert.equal(doc.status, 200);
     openapi = doc.json as Schema;
+    // The served document is the one generated from the schemas the checks below use.
+    assert.deepEqual(openapi, JSON.parse(JSON.stringify(openApiDocument(API_CONTROLLERS))));
     validator = new SchemaValidator(openapi);
   });
 

@@ -22,9 +22,11 @@ import {
   PROBLEMS_REPOSITORY,
   SERVICE_CATALOG,
   TELEMETRY_REPOSITORY,
+  OPENAPI_DOCUMENT,
   VERDICTS_REPOSITORY,
 } from './api.tokens.js';
 import { ChangesController } from './changes/changes.controller.js';
+import { openApiDocument } from './openapi/openapi.js';
 import { ChangesService } from './changes/changes.service.js';
 import { CommandsPublisher } from './commands.publisher.js';
 import {
@@ -66,6 +68,7 @@ const repository = (token: symbol, make: (store: ClickHouseStore) => unknown): P
 });
 
 const providers: Provider[] = [
+  { provide: OPENAPI_DOCUMENT, useFactory: () => openApiDocument(API_CONTROLLERS) },
   // The codec every app shares (AFTERSHOCK_WIRE_FORMAT, from #platform), under the api's name for it.
   { provide: API_CODEC, useExisting: EventCodec },
   {
@@ -103,7 +106,7 @@ const providers: Provider[] = [
   StreamConsumer,
 ];
 
-/** Every controller of the api (the OpenAPI contract test checks each against the document). */
+/** Every controller of the api; the OpenAPI document is generated from their routes. */
 export const API_CONTROLLERS: Type[] = [
   OpenApiController,
   IncidentsController,

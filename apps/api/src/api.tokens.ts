@@ -7,3 +7,5 @@ export const PROBLEMS_REPOSITORY = Symbol.for('aftershock.api.ProblemsRepository
 export const ASSESSMENTS_REPOSITORY = Symbol.for('aftershock.api.AssessmentsRepository');
 export const TELEMETRY_REPOSITORY = Symbol.for('aftershock.api.TelemetryRepository');
 export const SERVICE_CATALOG = Symbol.for('aftershock.api.ServiceCatalog');
+/** The OpenAPI document of the app's controllers. */
+export const OPENAPI_DOCUMENT = Symbol.for('aftershock.api.OpenApiDocument');

@@ -26,6 +26,13 @@ export const RequireScope = (scope: Scope) => SetMetadata(SCOPE_KEY, scope);
 /** The handler authenticates the caller itself (e.g. by a webhook signature); no bearer token. */
 export const AuthenticatedByHandler = () => SetMetadata(SCOPE_KEY, BY_HANDLER);
 
+/** The scope a route's decorators require (its handler's, else its controller's); undefined: public. */
+export function requiredScope(controller: object, handler: object): Scope | undefined {
+  const scope = (Reflect.getMetadata(SCOPE_KEY, handler) ??
+    Reflect.getMetadata(SCOPE_KEY, controller)) as unknown;
+  return typeof scope === 'string' && scope !== BY_HANDLER ? (scope as Scope) : undefined;
+}
+
 const CALLER = Symbol.for('aftershock.caller');
 
 /** The token the guard accepted for this request (undefined on public routes). */

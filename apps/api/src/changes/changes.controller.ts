@@ -22,6 +22,7 @@ import {
   type ChangeListItem,
   type ChangesCursor,
 } from './changes.service.js';
+import { Documented } from '../openapi/documented.js';
 
 const DAY = 86_400_000;
 
@@ -33,6 +34,12 @@ export class ChangesController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  @Documented({
+    summary: 'changes started in the range, newest first, with their latest verdict and risk assessment',
+    query: ['from', 'to', 'service', 'environment', 'kind', 'limit', 'cursor'],
+    response: 'ChangePage',
+    description: 'Without from and to, every recorded change. `service` may list several, comma-separated.',
+  })
   @Get()
   list(@Query() query: QueryParams): Promise<PageOf<ChangeListItem>> {
     // Without a range, the whole record (a timeline pages through it newest first).
@@ -57,6 +64,11 @@ export class ChangesController {
     );
   }
 
+  @Documented({
+    summary: 'one change with every verification look and its risk assessment',
+    response: 'ChangeDetail',
+    notFound: true,
+  })
   @Get(':id')
   detail(@Param('id') id: string): Promise<ChangeDetailView> {
     return this.service.detail(id);

@@ -5,6 +5,7 @@ import type { Clock } from '#core';
 import { CLOCK, RequireScope } from '#platform';
 import { parseName, parseRange, type Query as QueryParams } from '../http/query.js';
 import { DoraService, type DoraView } from './dora.service.js';
+import { Documented } from '../openapi/documented.js';
 
 const DAY = 86_400_000;
 
@@ -16,6 +17,12 @@ export class DoraController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  @Documented({
+    summary: 'DORA figures per service, per team and for the fleet over the range, with their bands',
+    query: ['service', 'team', 'environment', 'from', 'to'],
+    response: 'Dora',
+    description: 'Range default: the last 30 days.',
+  })
   @Get()
   figures(@Query() query: QueryParams): Promise<DoraView> {
     const now = this.clock.now();

@@ -10,6 +10,7 @@ import type { AssessmentsRepository } from '#storage';
 import { ASSESSMENTS_REPOSITORY } from '../api.tokens.js';
 import { parseName, parseRange, type Query as QueryParams } from '../http/query.js';
 import { RiskGate } from './risk-gate.js';
+import { Documented } from '../openapi/documented.js';
 
 const DAY = 86_400_000;
 
@@ -31,6 +32,14 @@ export class GateTradeOffController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  @Documented({
+    summary:
+      'the gate’s trade-off from the fleet’s own history: for “approve below risk r”, the share of changes skipping review and of failing changes slipping through',
+    query: ['from', 'to', 'service'],
+    response: 'GateTradeOff',
+    description:
+      'Range default: the last 90 days. Each change counts with the probability its published assessment gave it on arrival, and as failed when Aftershock’s records show it failed; changes younger than the settle time are left out.',
+  })
   @Get('gate')
   async tradeOff(@Query() query: QueryParams): Promise<GateTradeOffView> {
     const now = this.clock.now();

@@ -8,6 +8,7 @@ import { API_CODEC } from '../api.tokens.js';
 import { ApiError } from '../http/api-error.js';
 import { WriteRoute } from '../http/write-route.js';
 import { RiskGate, type GateResult } from './risk-gate.js';
+import { Documented } from '../openapi/documented.js';
 
 @Controller('api/v1/changes')
 export class GateController {
@@ -16,6 +17,13 @@ export class GateController {
     @Inject(API_CODEC) private readonly codec: EventCodec,
   ) {}
 
+  @Documented({
+    summary: 'the change-risk gate: assess a proposed change and decide it by the standard-change policy',
+    body: 'Change',
+    response: 'GateResult',
+    description:
+      'The body is a canonical Change (JSON), `startedAt` its planned start; 400 names the field at fault. Answers from memory; nothing is published (the change is assessed again, and published on the assessments topic, when it arrives).',
+  })
   @Post('assess')
   @HttpCode(200)
   @WriteRoute()

@@ -1,45 +1,46 @@
-// Fields of the small JSON bodies of the action endpoints, each checked with a 400 naming the
-// field. Unknown fields are ignored.
+// The JSON bodies of the action endpoints, checked against their schemas (the same ones the
+// OpenAPI document shows) with a 400 naming the field. Text is trimmed first, and a field that
+// is blank or null counts as not given. Unknown fields are ignored.
+import type { Static, TObject } from '@sinclair/typebox';
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import { Value } from '@sinclair/typebox/value';
 import { badRequest } from './api-error.js';
 
-const MAX_TEXT = 65_536;
-
-export function bodyObject(body: unknown): Record<string, unknown> {
+export function readBody<T extends TObject>(schema: T, body: unknown): Static<T> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest('(body)', 'expected a JSON object');
   }
-  return body as Record<string, unknown>;
-}
-
-export function optionalText(body: Record<string, unknown>, field: string, max = MAX_TEXT): string | null {
-  const value = body[field];
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw badRequest(field, 'expected a string');
-  const text = value.trim();
-  if (text.length > max) throw badRequest(field, `is ${text.length} characters long; the limit is ${max}`);
-  return text === '' ? null : text;
-}
-
-export function requiredText(
-  body: Record<string, unknown>,
-  field: string,
-  why: string,
-  max = MAX_TEXT,
-): string {
-  const text = optionalText(body, field, max);
-  if (text === null) throw badRequest(field, `is required ${why}`, 'request.missing-field');
-  return text;
-}
-
-export function optionalEnum<T extends string>(
-  body: Record<string, unknown>,
-  field: string,
-  allowed: readonly T[],
-): T | null {
-  const value = body[field];
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw badRequest(field, `${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
+  const given: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    const trimmed = typeof value === 'string' ? value.trim() : value;
+    if (trimmed !== '' && trimmed !== null && trimmed !== undefined) given[key] = trimmed;
   }
-  return value as T;
+  const error = Value.Errors(schema, given).First();
+  if (error) throw refusal(schema, error);
+  return given as Static<T>;
+}
+
+function refusal(schema: TObject, error: ValueError) {
+  const field = error.path.slice(1).replaceAll('/', '.') || '(body)';
+  const expected = error.schema as { maxLength?: number; enum?: readonly string[]; description?: string };
+  switch (error.type) {
+    case ValueErrorType.ObjectRequiredProperty: {
+      // A required field's description says why it is (`required to comment`).
+      const why = schema.properties[field]?.description;
+      return badRequest(field, `is ${why ?? 'required'}`, 'request.missing-field');
+    }
+    case ValueErrorType.StringMaxLength:
+      return badRequest(
+        field,
+        `is ${String(error.value).length} characters long; the limit is ${expected.maxLength}`,
+      );
+    case ValueErrorType.Kind:
+      if (expected.enum)
+        return badRequest(field, `${JSON.stringify(error.value)} is not one of ${expected.enum.join(', ')}`);
+      return badRequest(field, error.message);
+    case ValueErrorType.String:
+      return badRequest(field, 'expected a string');
+    default:
+      return badRequest(field, error.message);
+  }
 }

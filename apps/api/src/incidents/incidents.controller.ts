@@ -2,11 +2,11 @@
 // (202 once the command is on the bus; the correlator applies it and emits the next version).
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import type { IncidentAction, IncidentCommand } from '#contracts';
+import type { IncidentAction, IncidentCommand, Severity } from '#contracts';
 import { INCIDENT_STATUS_VALUES, SEVERITY_VALUES } from '#contracts/enums';
 import type { Clock } from '#core';
 import { CLOCK, RequireScope } from '#platform';
-import { bodyObject, optionalEnum, optionalText, requiredText } from '../http/body.js';
+import { readBody } from '../http/body.js';
 import { actorOf } from '../http/caller.js';
 import {
   parseEnumList,
@@ -18,8 +18,10 @@ import {
   type Query as QueryParams,
 } from '../http/query.js';
 import { WriteRoute } from '../http/write-route.js';
+import { INCIDENT_ACTION_BODY, INCIDENT_BODIES, incidentActionDoc } from './incident-bodies.js';
 import { IncidentsService, type IncidentDetailView } from './incidents.service.js';
 import type { Incident } from '#contracts';
+import { Documented } from '../openapi/documented.js';
 
 const DAY = 86_400_000;
 
@@ -31,6 +33,14 @@ export class IncidentsController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  @Documented({
+    summary:
+      'incidents open at some time in the range (newest version of each): open first, most severe first, newest first',
+    query: ['from', 'to', 'service', 'environment', 'incidentStatus', 'severity', 'limit', 'cursor'],
+    response: 'IncidentPage',
+    description:
+      'Range defaults: the last 7 days up to a day ahead. An incident counts when it opened before `to` and was not resolved before `from`.',
+  })
   @Get()
   list(@Query() query: QueryParams): Promise<PageOf<Incident>> {
     const range = parseRange(query, this.clock.now(), 7 * DAY, DAY);
@@ -48,11 +58,17 @@ export class IncidentsController {
     );
   }
 
+  @Documented({
+    summary: 'one incident with its timeline, the changes, verdicts and metrics around it',
+    response: 'IncidentDetail',
+    notFound: true,
+  })
   @Get(':id')
   detail(@Param('id') id: string): Promise<IncidentDetailView> {
     return this.service.detail(id);
   }
 
+  @Documented(incidentActionDoc('acknowledge (comment optional)', 'acknowledge'))
   @Post(':id/acknowledge')
   @HttpCode(202)
   @WriteRoute()
@@ -60,6 +76,7 @@ export class IncidentsController {
     return this.act(id, 'acknowledge', body, request);
   }
 
+  @Documented(incidentActionDoc('resolve (comment optional)', 'resolve'))
   @Post(':id/resolve')
   @HttpCode(202)
   @WriteRoute()
@@ -67,6 +84,7 @@ export class IncidentsController {
     return this.act(id, 'resolve', body, request);
   }
 
+  @Documented(incidentActionDoc('comment (comment required)', 'comment'))
   @Post(':id/comment')
   @HttpCode(202)
   @WriteRoute()
@@ -74,6 +92,7 @@ export class IncidentsController {
     return this.act(id, 'comment', body, request);
   }
 
+  @Documented(incidentActionDoc('reassign the severity (severity required)', 'severity'))
   @Post(':id/severity')
   @HttpCode(202)
   @WriteRoute()
@@ -87,13 +106,12 @@ export class IncidentsController {
     body: unknown,
     request: Request,
   ): Promise<{ command: IncidentCommand }> {
-    const fields = bodyObject(body);
-    const comment =
-      action === 'comment' ? requiredText(fields, 'comment', 'to comment') : optionalText(fields, 'comment');
-    const severity = optionalEnum(fields, 'severity', SEVERITY_VALUES);
-    if (action === 'severity' && severity === null) {
-      requiredText(fields, 'severity', `to change the severity (one of ${SEVERITY_VALUES.join(', ')})`);
-    }
+    const fields: { comment?: string; severity?: Severity } = readBody(
+      INCIDENT_BODIES[INCIDENT_ACTION_BODY[action]],
+      body,
+    );
+    const comment = fields.comment ?? null;
+    const severity = fields.severity ?? null;
     const actor = actorOf(request);
     return { command: await this.service.act(id, { action, actor, comment, severity }) };
   }

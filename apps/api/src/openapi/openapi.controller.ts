@@ -1,11 +1,18 @@
 // GET /api/v1/openapi.json — the API's OpenAPI 3.1 document (public: it describes, it holds no data).
-import { Controller, Get } from '@nestjs/common';
-import { openApiDocument } from './openapi.js';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { OPENAPI_DOCUMENT } from '../api.tokens.js';
+import { Documented } from './documented.js';
 
 @Controller('api/v1')
 export class OpenApiController {
+  constructor(@Inject(OPENAPI_DOCUMENT) private readonly openapi: unknown) {}
+
+  @Documented({
+    summary: 'this document',
+    response: { 'application/json': { schema: { type: 'object' } } },
+  })
   @Get('openapi.json')
   document(): unknown {
-    return openApiDocument();
+    return this.openapi;
   }
 }

@@ -1,49 +1,43 @@
-// The OpenAPI document against the code: every route a controller serves is documented with
-// the scope it requires, nothing is documented that no controller serves, and the document's
-// own references all resolve.
+// The OpenAPI document is generated from the controllers: every route they serve is in it with
+// the scope it requires, a route without its @Documented is refused, the document's references
+// all resolve, and its schemas check what the API answers.
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RequestMethod, type Type } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { Controller, Get } from '@nestjs/common';
 import { API_CONTROLLERS } from '../api.module.js';
-import { openApiDocument } from './openapi.js';
-
-const CONTROLLERS: readonly Type[] = API_CONTROLLERS;
-const SCOPE_KEY = 'aftershock:scope';
-
-function servedRoutes(): Map<string, string> {
-  const routes = new Map<string, string>();
-  for (const controller of CONTROLLERS) {
-    const base = String(Reflect.getMetadata(PATH_METADATA, controller));
-    const classScope = Reflect.getMetadata(SCOPE_KEY, controller) as string | undefined;
-    for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-      const handler = (controller.prototype as Record<string, unknown>)[name];
-      if (typeof handler !== 'function' || name === 'constructor') continue;
-      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
-      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-      if (path === undefined || method === undefined) continue;
-      const full = `/${[base, path].filter((p) => p && p !== '/').join('/')}`.replace(/:(\w+)/g, '{$1}');
-      const scope = (Reflect.getMetadata(SCOPE_KEY, handler) as string | undefined) ?? classScope ?? 'public';
-      routes.set(`${RequestMethod[method]!.toLowerCase()} ${full}`, scope);
-    }
-  }
-  return routes;
-}
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { aChange, anIncident } from '#testing';
+import { documentedRoutes } from './documented.js';
+import { componentSchemas, openApiDocument } from './openapi.js';
 
 describe('the OpenAPI document', () => {
-  const document = openApiDocument() as { paths: Record<string, Record<string, Record<string, unknown>>> };
-  const documented = new Map<string, string>();
-  for (const [path, item] of Object.entries(document.paths)) {
-    for (const [method, op] of Object.entries(item))
-      documented.set(`${method} ${path}`, String(op['x-aftershock-scope']));
-  }
+  const document = openApiDocument(API_CONTROLLERS) as {
+    paths: Record<string, Record<string, Record<string, unknown>>>;
+  };
 
-  it('documents every route the controllers serve, with its scope, and no other', () => {
-    const served = servedRoutes();
-    assert.ok(served.size >= 19, `${served.size} routes found`);
-    assert.deepEqual([...documented.keys()].sort(), [...served.keys()].sort());
-    for (const [route, scope] of served) assert.equal(documented.get(route), scope, route);
+  it('is generated from every route the controllers serve, each with its scope', () => {
+    const routes = documentedRoutes(API_CONTROLLERS);
+    assert.ok(routes.length >= 22, `${routes.length} routes found`);
+    for (const route of routes) {
+      const op = document.paths[route.path]?.[route.method];
+      assert.ok(op, `${route.method} ${route.path} is documented`);
+      assert.equal(op['x-aftershock-scope'], route.scope);
+    }
+    assert.equal(document.paths['/api/v1/incidents/{id}/comment']?.post?.['x-aftershock-scope'], 'write');
+    assert.equal(document.paths['/api/v1/openapi.json']?.get?.['x-aftershock-scope'], 'public');
+  });
+
+  it('refuses a route that does not document itself', () => {
+    @Controller('api/v1/extra')
+    class Undocumented {
+      @Get()
+      list(): string {
+        return '';
+      }
+    }
+    assert.throws(() => openApiDocument([Undocumented]), /GET \/api\/v1\/extra has no @Documented/);
   });
 
   it('has only references that resolve', () => {
@@ -54,5 +48,16 @@ describe('the OpenAPI document', () => {
       for (const part of ref.split('/')) node = (node as Record<string, unknown> | undefined)?.[part];
       assert.ok(node, `#/${ref} resolves`);
     }
+  });
+
+  it('checks events against the schemas it shows (derived from Avro), naming what is wrong', () => {
+    const references = Object.values(componentSchemas());
+    const errors = (name: string, value: unknown) =>
+      [...Value.Errors(Type.Ref(name), references, value)].map((e) => e.path);
+    assert.deepEqual(errors('Incident', anIncident()), []);
+    assert.deepEqual(errors('Change', aChange()), []);
+    assert.ok(errors('Incident', { ...anIncident(), severity: 'urgent' }).includes('/severity'));
+    const { title: _title, ...untitled } = anIncident();
+    assert.ok(errors('Incident', untitled).includes('/title'));
   });
 });

@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import type { ProblemAction, ProblemCommand, ProblemStatus } from '#contracts';
 import type { Clock } from '#core';
 import { CLOCK, RequireScope } from '#platform';
-import { bodyObject, optionalText, requiredText } from '../http/body.js';
+import { readBody } from '../http/body.js';
 import { actorOf } from '../http/caller.js';
 import {
   parseEnum,
@@ -18,12 +18,14 @@ import {
   type Query as QueryParams,
 } from '../http/query.js';
 import { WriteRoute } from '../http/write-route.js';
+import { PROBLEM_ACTION_BODY, PROBLEM_BODIES, problemActionDoc } from './problem-bodies.js';
 import {
   ProblemsService,
   type ProblemDetailView,
   type RankedProblem,
   type RecurrenceView,
 } from './problems.service.js';
+import { Documented } from '../openapi/documented.js';
 
 export const PROBLEM_STATUSES: readonly ProblemStatus[] = [
   'candidate',
@@ -44,6 +46,13 @@ export class ProblemsController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  @Documented({
+    summary: 'problems ranked by impact, by recurrence in the range, or by growth against the range before',
+    query: ['problemSort', 'from', 'to', 'service', 'problemStatus', 'limit', 'cursor'],
+    response: 'ProblemPage',
+    description:
+      'The range (default: the last 30 days) sets the counts of `window`; when `from` or `to` is given, only problems with a member incident in the range are listed.',
+  })
   @Get()
   list(@Query() query: QueryParams): Promise<PageOf<RankedProblem>> {
     const range = parseRange(query, this.clock.now(), 30 * DAY);
@@ -62,17 +71,29 @@ export class ProblemsController {
   }
 
   // Before ':id', so "trend" is not read as a problem id.
+  @Documented({
+    summary: 'recurrence per week: problem member incidents opened each week',
+    query: ['service', 'from', 'to'],
+    response: 'Recurrence',
+    description: 'Range default: the last 12 weeks.',
+  })
   @Get('trend')
   trend(@Query() query: QueryParams): Promise<RecurrenceView> {
     const range = parseRange(query, this.clock.now(), 12 * 7 * DAY);
     return this.service.recurrence(range.from, range.to, parseName(query, 'service'));
   }
 
+  @Documented({
+    summary: 'one problem with its member incidents, its versions and its weekly recurrence',
+    response: 'ProblemDetail',
+    notFound: true,
+  })
   @Get(':id')
   detail(@Param('id') id: string): Promise<ProblemDetailView> {
     return this.service.detail(id);
   }
 
+  @Documented(problemActionDoc('confirm a candidate as a problem', 'confirm'))
   @Post(':id/confirm')
   @HttpCode(202)
   @WriteRoute()
@@ -80,6 +101,7 @@ export class ProblemsController {
     return this.act(id, 'confirm', body, request);
   }
 
+  @Documented(problemActionDoc('reject a candidate', 'reject'))
   @Post(':id/reject')
   @HttpCode(202)
   @WriteRoute()
@@ -87,6 +109,7 @@ export class ProblemsController {
     return this.act(id, 'reject', body, request);
   }
 
+  @Documented(problemActionDoc('record a known error (workaround required)', 'known_error'))
   @Post(':id/known-error')
   @HttpCode(202)
   @WriteRoute()
@@ -94,6 +117,7 @@ export class ProblemsController {
     return this.act(id, 'known_error', body, request);
   }
 
+  @Documented(problemActionDoc('resolve (fixChangeId required)', 'resolve'))
   @Post(':id/resolve')
   @HttpCode(202)
   @WriteRoute()
@@ -107,16 +131,13 @@ export class ProblemsController {
     body: unknown,
     request: Request,
   ): Promise<{ command: ProblemCommand }> {
-    const fields = bodyObject(body);
-    const workaround =
-      action === 'known_error'
-        ? requiredText(fields, 'workaround', 'to record a known error')
-        : optionalText(fields, 'workaround');
-    const fixChangeId =
-      action === 'resolve'
-        ? requiredText(fields, 'fixChangeId', 'to resolve a problem (the change that fixed it)', 512)
-        : optionalText(fields, 'fixChangeId', 512);
-    const comment = optionalText(fields, 'comment');
+    const fields: { workaround?: string; fixChangeId?: string; comment?: string } = readBody(
+      PROBLEM_BODIES[PROBLEM_ACTION_BODY[action]],
+      body,
+    );
+    const workaround = fields.workaround ?? null;
+    const fixChangeId = fields.fixChangeId ?? null;
+    const comment = fields.comment ?? null;
     const actor = actorOf(request);
     return { command: await this.service.act(id, { action, actor, workaround, fixChangeId, comment }) };
   }

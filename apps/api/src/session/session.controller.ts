@@ -5,6 +5,7 @@ import { Controller, Get, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { hasScope, SCOPES, type Scope } from '#config';
 import { callerToken, RequireScope } from '#platform';
+import { Documented } from '../openapi/documented.js';
 
 export interface SessionView {
   readonly token: string;
@@ -16,6 +17,11 @@ export interface SessionView {
 @Controller('api/v1/session')
 @RequireScope('read')
 export class SessionController {
+  @Documented({
+    summary:
+      'who the token is: its name (the actor of what it does), scopes, expiry and whether it may act for others',
+    response: 'Session',
+  })
   @Get()
   session(@Req() request: Request): SessionView {
     const token = callerToken(request)!;

@@ -8,6 +8,7 @@ import { callerToken, RequireScope } from '#platform';
 import { parseName, type Query as QueryParams } from '../http/query.js';
 import { IncidentStream } from './incident-stream.js';
 import { StreamTickets, type StreamTicket } from './stream-tickets.js';
+import { Documented } from '../openapi/documented.js';
 
 export const STREAM_PATH = '/api/v1/stream/incidents';
 
@@ -19,6 +20,12 @@ export class StreamController {
     private readonly tickets: StreamTickets,
   ) {}
 
+  @Documented({
+    summary: 'a stream ticket: opens the live stream once, within 30 seconds',
+    response: 'StreamTicket',
+    description:
+      'Tickets keep tokens out of URLs (where proxies log them): the ticket opens GET /api/v1/stream/incidents once, for the token that asked for it, and nothing else. No body is needed.',
+  })
   @Post('tickets')
   @HttpCode(201)
   ticket(@Req() request: Request): StreamTicket & { url: string } {
@@ -26,6 +33,20 @@ export class StreamController {
     return { ...issued, url: `${STREAM_PATH}?ticket=${issued.ticket}` };
   }
 
+  @Documented({
+    summary: 'live stream of incident versions as Server-Sent Events',
+    query: ['service', 'environment', 'ticket'],
+    tooMany: 'TooManyStreams',
+    response: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        description:
+          'One unnamed event ("message") per incident version: `id: <incident id>/<version>`, `data:` the Incident as JSON (schema Incident). A comment line (`: heartbeat …`) every 15 s.',
+      },
+    },
+    description:
+      'Only versions published after the connection opened. Open it with `?ticket=` (from POST /api/v1/stream/tickets) or a bearer header; a token in the URL (`access_token`) is refused. A token may hold STREAM_MAX_PER_TOKEN streams at once (default 10); more answer 429.',
+  })
   @Get('incidents')
   incidents(@Query() query: QueryParams, @Req() request: Request, @Res() response: Response): void {
     const filter = { service: parseName(query, 'service'), environment: parseName(query, 'environment') };

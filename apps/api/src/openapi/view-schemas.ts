@@ -1,0 +1,220 @@
+// The api's own views: what its GET routes answer beyond the canonical events (whose schemas
+// come from Avro, avro-json-schema.ts). Each is a component, named by its key.
+import { Type, type TSchema } from '@sinclair/typebox';
+import { epochMs, nullable, page, ref, StringEnum } from './schema-kit.js';
+
+const int = (description?: string) => Type.Integer(description ? { description } : {});
+const num = (description?: string) => Type.Number(description ? { description } : {});
+const str = (description?: string) => Type.String(description ? { description } : {});
+const week = (description?: string) =>
+  Type.String({ format: 'date', ...(description ? { description } : {}) });
+
+export function viewSchemas(): Record<string, TSchema> {
+  const durations = Type.Object({ count: int(), medianMs: num(), p90Ms: num() });
+  const band = () => StringEnum(['elite', 'high', 'medium', 'low']);
+  return {
+    Error: Type.Object(
+      {
+        error: Type.Object({ code: str(), field: Type.Optional(str()), reason: str() }),
+      },
+      {
+        description:
+          'Every error: a stable machine-readable `code`, the query parameter or body field at fault (`field`, on 400s), and the `reason` in words.',
+      },
+    ),
+    IncidentPage: page(ref('Incident')),
+    StreamTicket: Type.Object({
+      ticket: str('pass as `ticket` to GET /api/v1/stream/incidents'),
+      expiresAt: epochMs(),
+      url: str('the stream URL with the ticket'),
+    }),
+    Session: Type.Object({
+      token: str('the token’s name, recorded as the actor of what it does'),
+      scopes: Type.Array(StringEnum(['ingest', 'read', 'write', 'admin', 'delegate'])),
+      expiresAt: nullable(epochMs(), { description: 'when the token expires; null: never' }),
+      actsForOthers: Type.Boolean({
+        description:
+          'whether the token may name the person it acts for in `x-aftershock-actor` (the delegate scope)',
+      }),
+    }),
+    VerificationWindows: Type.Object({
+      baselineStart: epochMs(),
+      baselineEnd: epochMs(),
+      observationStart: epochMs(),
+      observationEnd: epochMs(),
+    }),
+    MetricSeries: Type.Object({
+      service: str(),
+      metric: str(),
+      unit: nullable(str()),
+      resolution: StringEnum(['raw', '1m', '1h']),
+      environment: str(),
+      labels: Type.Object({}, { additionalProperties: str() }),
+      points: Type.Array(Type.Tuple([epochMs(), num()]), {
+        description: '[epoch ms, value]: raw values, or the mean of each bucket',
+      }),
+      windows: Type.Optional(
+        ref('VerificationWindows', {
+          description: 'baseline and observation windows of the top suspect’s verdict, when it has one',
+        }),
+      ),
+    }),
+    IncidentDetail: Type.Object({
+      incident: ref('Incident'),
+      history: Type.Array(ref('Incident'), {
+        description:
+          'every version, first to last (the timeline). Versions no longer recorded in full carry their own event, status, severity, time, actor and comment on the next recorded version.',
+      }),
+      changes: Type.Array(ref('Change'), {
+        description:
+          'changes in [openedAt − 2 h, max(updatedAt, openedAt + 1 h)] on the incident’s services, its suspects’ services and their dependencies, oldest first; suspects outside the range too',
+      }),
+      verdicts: Type.Array(ref('Verdict'), { description: 'every look at the suspect changes' }),
+      metrics: Type.Array(ref('MetricSeries'), {
+        description: 'golden-signal series of its services over the range',
+      }),
+      range: Type.Object({ from: epochMs(), to: epochMs() }),
+      commands: Type.Array(ref('IncidentCommand'), { description: 'what people did to it, in order' }),
+      problemIds: Type.Array(str()),
+    }),
+    IncidentCommandAccepted: Type.Object({ command: ref('IncidentCommand') }),
+    ChangeListItem: Type.Intersect([
+      ref('Change'),
+      Type.Object({
+        verdict: nullable(ref('Verdict'), {
+          description: 'the latest look of its verification (the final one once there is one)',
+        }),
+        assessment: nullable(ref('Assessment'), { description: 'its risk assessment' }),
+      }),
+    ]),
+    ChangePage: page(ref('ChangeListItem')),
+    ChangeDetail: Type.Object({
+      change: ref('Change'),
+      verdicts: Type.Array(ref('Verdict'), { description: 'every look, first to last' }),
+      assessment: nullable(ref('Assessment')),
+    }),
+    GateResult: Type.Object({
+      assessment: ref('Assessment'),
+      decision: Type.Object({
+        outcome: ref('PolicyDecision'),
+        rule: str('id of the policy rule that decided, or the default that applied'),
+        description: str(),
+        origin: str('where the rule is written in the policy file'),
+        policy: str('the policy file'),
+        reasons: Type.Array(str(), { description: 'why the rule matched, condition by condition' }),
+      }),
+    }),
+    RankedProblem: Type.Intersect([
+      ref('Problem'),
+      Type.Object({
+        window: Type.Object({
+          from: epochMs(),
+          to: epochMs(),
+          count: int('member incidents opened in [from, to)'),
+          previous: int('member incidents opened in the range of equal length before'),
+          growth: int('count − previous'),
+        }),
+      }),
+    ]),
+    ProblemPage: page(ref('RankedProblem')),
+    WeekCount: Type.Object({ week: week('Monday (UTC) starting the week'), count: int() }),
+    ProblemDetail: Type.Object({
+      problem: ref('Problem'),
+      members: Type.Array(ref('Incident'), { description: 'member incidents on record, newest first' }),
+      timeline: Type.Array(ref('Problem'), {
+        description: 'versions on record, first to last (always the newest)',
+      }),
+      trend: Type.Array(ref('WeekCount'), { description: 'member incidents opened per week' }),
+    }),
+    Recurrence: Type.Object({
+      from: epochMs(),
+      to: epochMs(),
+      service: nullable(str()),
+      trend: Type.Array(
+        Type.Object({
+          week: week(),
+          count: int('problem member incidents opened that week'),
+          problems: int('problems that recurred that week'),
+        }),
+      ),
+    }),
+    ProblemCommandAccepted: Type.Object({ command: ref('ProblemCommand') }),
+    DoraFigures: Type.Object({
+      groupBy: StringEnum(['service', 'team', 'fleet']),
+      key: nullable(str(), { description: 'service or team; null for the fleet or changes without a team' }),
+      from: epochMs(),
+      to: epochMs(),
+      days: num(),
+      deployments: int(),
+      deploymentsPerDay: num(),
+      leadTime: nullable(Type.Intersect([durations, Type.Object({ skipped: int() })])),
+      changeFailureRate: Type.Object({ failures: int(), deployments: int(), rate: nullable(num()) }),
+      timeToRestore: nullable(durations),
+      restoreCounts: StringEnum(['change-incidents', 'all-incidents']),
+      bands: Type.Object({
+        deploymentFrequency: band(),
+        leadTime: nullable(band()),
+        changeFailureRate: nullable(band()),
+        timeToRestore: nullable(band()),
+      }),
+      band: nullable(band(), {
+        description: 'overall: the median of the bands above (the worse middle one)',
+      }),
+    }),
+    GateTradeOff: Type.Object({
+      from: epochMs(),
+      to: epochMs(),
+      service: nullable(str()),
+      settledBefore: epochMs('changes that started later are left out: their outcome may not show yet'),
+      riskClasses: Type.Object({ normalFrom: num(), highFrom: num() }),
+      changes: int('settled changes with a recorded assessment'),
+      failures: int('of them, failed by Aftershock’s change-failure definition'),
+      curve: Type.Array(
+        Type.Object({
+          threshold: num('r: changes assessed below it skip review'),
+          skipShare: nullable(num(), { description: 'share of the changes that would skip review' }),
+          slipShare: nullable(num(), { description: 'share of the failing changes that would slip through' }),
+          skipped: int(),
+          slipped: int(),
+        }),
+      ),
+      scores: Type.Object({
+        count: int(),
+        failures: int(),
+        baseRate: nullable(num()),
+        brier: nullable(num()),
+        brierReference: nullable(num()),
+        brierSkill: nullable(num()),
+        auc: nullable(num()),
+        meanBias: nullable(num()),
+        calibrationError: nullable(num()),
+        reliability: Type.Array(
+          Type.Object({
+            count: int(),
+            lowest: num(),
+            highest: num(),
+            meanPredicted: num(),
+            observedRate: num(),
+          }),
+        ),
+      }),
+    }),
+    Dora: Type.Object({
+      from: epochMs(),
+      to: epochMs(),
+      service: nullable(str()),
+      team: nullable(str()),
+      environment: nullable(str()),
+      services: Type.Array(
+        Type.Intersect([ref('DoraFigures'), Type.Object({ service: str(), team: nullable(str()) })]),
+      ),
+      teams: Type.Array(Type.Intersect([ref('DoraFigures'), Type.Object({ team: nullable(str()) })])),
+      fleet: nullable(ref('DoraFigures')),
+      definitions: Type.Object({
+        changeFailure: str('what counts as a failed change'),
+        bands: str('where the band thresholds come from'),
+        band: str('how the overall band is chosen'),
+      }),
+    }),
+  };
+}
