@@ -46,7 +46,8 @@ import {
   type ShutdownSequence,
 } from '#platform';
 import { CORRELATOR_CONFIG, CORRELATOR_GROUP, type CorrelatorConfig } from './correlator.settings.js';
-import { DEFAULT_WEBHOOK, WebhookNotifier } from './notify/webhook-notifier.js';
+import { IncidentNotifier } from './notify/incident-notifier.js';
+import { parseRoutes, RoutesError } from './notify/routes.js';
 import { readHistory } from './rebuild/read-history.js';
 import { countOutputs, observeEngine } from './correlator.metrics.js';
 
@@ -64,7 +65,7 @@ export class CorrelatorEngine {
   private verifier!: DeploymentVerifier;
   private settings!: CorrelatorSettings;
   private edges!: readonly Edge[];
-  private notifier: WebhookNotifier | undefined;
+  private notifier: IncidentNotifier | undefined;
   private readonly horizons: RestoreHorizons;
   /** Undefined until the first assignment: until then no service is this instance's. */
   private ownership: Ownership | undefined;
@@ -109,12 +110,34 @@ export class CorrelatorEngine {
     });
     this.shutdown.register('disconnect', 'correlator metrics', stopObserving);
     this.logger.info('correlator ready', { services: catalog.services.length, edges: catalog.edges.length });
-    if (this.config.webhookUrl) {
-      this.notifier = new WebhookNotifier(
-        { ...DEFAULT_WEBHOOK, url: this.config.webhookUrl, token: this.config.webhookToken },
-        this.logger,
-      );
-      this.shutdown.register('flush', 'incident webhook', () => this.notifier!.close());
+    const notifier = new IncidentNotifier(
+      {
+        webhook: this.config.webhookUrl
+          ? { url: this.config.webhookUrl, token: this.config.webhookToken }
+          : undefined,
+        routes: this.notificationRoutes(),
+        publicUrl: this.config.publicUrl,
+      },
+      this.logger,
+    );
+    if (notifier.configured) {
+      this.notifier = notifier;
+      this.shutdown.register('flush', 'incident notifications', () => notifier.close());
+    }
+  }
+
+  /** The notification routes file, read once at start; a problem in it stops the start, naming the field. */
+  private notificationRoutes() {
+    const file = this.config.notifyRoutesFile;
+    if (!file) return undefined;
+    try {
+      const routes = parseRoutes(readFileSync(file, 'utf8'), process.env);
+      this.logger.info('notification routes loaded', { file, channels: routes.channels.size });
+      return routes;
+    } catch (error) {
+      if (error instanceof RoutesError)
+        throw new Error(`NOTIFY_ROUTES_FILE ${file}: ${error.message}`, { cause: error });
+      throw error;
     }
   }
 

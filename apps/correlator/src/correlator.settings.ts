@@ -21,6 +21,13 @@ const correlatorSettings = {
   }),
   webhookUrl: setting.url('INCIDENT_WEBHOOK_URL', { description: 'POST incident events here as JSON' }),
   webhookToken: setting.optionalString('INCIDENT_WEBHOOK_TOKEN'),
+  notifyRoutesFile: setting.optionalString(
+    'NOTIFY_ROUTES_FILE',
+    'a YAML or JSON file of notification channels (Slack, Teams, PagerDuty, webhooks) and the routes to them',
+  ),
+  publicUrl: setting.url('AFTERSHOCK_PUBLIC_URL', {
+    description: 'where people open the web UI: notifications link to <url>/incidents/<id>',
+  }),
 };
 
 export type CorrelatorConfig = ReturnType<typeof loadCorrelatorConfig>;

@@ -1,15 +1,13 @@
-// Outbound notification of incident events to a configurable webhook (generic JSON), besides
-// the incidents topic. Deliveries that fail (network error, 5xx, 429) wait in a bounded retry
-// queue with exponential backoff; 4xx other than 429 are not retried (the receiver refused the
+// Outbound HTTP deliveries of notifications (every channel's requests, channels.ts), off the
+// incident path. Deliveries that fail (network error, 5xx, 429) wait in a bounded retry queue
+// with exponential backoff; 4xx other than 429 are not retried (the receiver refused the
 // payload). Each delivery carries an idempotency key, so a receiver can drop the duplicates
 // that at-least-once delivery implies.
-import type { Incident } from '#contracts';
+import { backoffDelay } from '#core';
 import type { Logger } from '#observability';
+import type { OutboundRequest } from './channels.js';
 
-export interface WebhookSettings {
-  readonly url: string;
-  /** Sent as `Authorization: Bearer …` when set. */
-  readonly token?: string;
+export interface DeliverySettings {
   readonly maxQueued: number;
   readonly maxAttempts: number;
   readonly initialDelayMs: number;
@@ -17,7 +15,7 @@ export interface WebhookSettings {
   readonly timeoutMs: number;
 }
 
-export const DEFAULT_WEBHOOK: Omit<WebhookSettings, 'url'> = {
+export const DEFAULT_DELIVERY: DeliverySettings = {
   maxQueued: 10_000,
   maxAttempts: 12,
   initialDelayMs: 500,
@@ -27,6 +25,7 @@ export const DEFAULT_WEBHOOK: Omit<WebhookSettings, 'url'> = {
 
 interface Delivery {
   readonly key: string;
+  readonly request: OutboundRequest;
   readonly body: string;
   attempts: number;
   dueAt: number;
@@ -39,7 +38,7 @@ export interface NotifierStats {
   queued: number;
 }
 
-export class WebhookNotifier {
+export class DeliveryQueue {
   private readonly queue: Delivery[] = [];
   private timer: NodeJS.Timeout | undefined;
   private sending = false;
@@ -47,21 +46,20 @@ export class WebhookNotifier {
   readonly stats: NotifierStats = { delivered: 0, retried: 0, dropped: 0, queued: 0 };
 
   constructor(
-    private readonly settings: WebhookSettings,
+    private readonly settings: DeliverySettings,
     private readonly logger: Logger,
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  /** Queues an incident event for delivery; never blocks the caller on the receiver. */
-  notify(incident: Incident): void {
+  /** Queues a request for delivery; never blocks the caller on the receiver. */
+  enqueue(key: string, request: OutboundRequest): void {
     if (this.closed) return;
     if (this.queue.length >= this.settings.maxQueued) {
       const dropped = this.queue.shift()!;
       this.stats.dropped++;
-      this.logger.warn('webhook queue full: dropped the oldest delivery', { key: dropped.key });
+      this.logger.warn('notification queue full: dropped the oldest delivery', { key: dropped.key });
     }
-    const body = JSON.stringify({ type: 'aftershock.incident', incident });
-    this.queue.push({ key: `${incident.id}/${incident.version}`, body, attempts: 0, dueAt: this.now() });
+    this.queue.push({ key, request, body: JSON.stringify(request.body), attempts: 0, dueAt: this.now() });
     this.stats.queued = this.queue.length;
     this.schedule(0);
   }
@@ -107,7 +105,7 @@ export class WebhookNotifier {
           this.queue.sort((a, b) => a.dueAt - b.dueAt);
         } else if (outcome !== 'ok') {
           this.stats.dropped++;
-          this.logger.error('webhook delivery given up', { key: next.key, attempts: next.attempts });
+          this.logger.error('notification delivery given up', { key: next.key, attempts: next.attempts });
         } else {
           this.stats.delivered++;
         }
@@ -121,26 +119,26 @@ export class WebhookNotifier {
   private async send(delivery: Delivery): Promise<'ok' | 'retry' | 'refused'> {
     delivery.attempts++;
     try {
-      const response = await fetch(this.settings.url, {
+      const response = await fetch(delivery.request.url, {
         method: 'POST',
         body: delivery.body,
         signal: AbortSignal.timeout(this.settings.timeoutMs),
         headers: {
           'content-type': 'application/json',
           'idempotency-key': delivery.key,
-          ...(this.settings.token ? { authorization: `Bearer ${this.settings.token}` } : {}),
+          ...delivery.request.headers,
         },
       });
       await response.arrayBuffer();
       if (response.ok) return 'ok';
       if (response.status === 429 || response.status >= 500) return 'retry';
-      this.logger.warn('webhook receiver refused an incident event', {
+      this.logger.warn('notification receiver refused a delivery', {
         key: delivery.key,
         status: response.status,
       });
       return 'refused';
     } catch (error) {
-      this.logger.warn('webhook delivery failed, will retry', {
+      this.logger.warn('notification delivery failed, will retry', {
         key: delivery.key,
         error: (error as Error).message,
       });
@@ -149,7 +147,7 @@ export class WebhookNotifier {
   }
 
   private backoff(attempt: number): number {
-    const exp = Math.min(this.settings.maxDelayMs, this.settings.initialDelayMs * 2 ** (attempt - 1));
-    return Math.round(exp / 2 + (Math.random() * exp) / 2);
+    const { initialDelayMs: initialMs, maxDelayMs: maxMs } = this.settings;
+    return backoffDelay({ initialMs, maxMs }, attempt, Math.random);
   }
 }

@@ -3,9 +3,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '#observability';
 import { anIncident } from '#testing';
-import { DEFAULT_WEBHOOK, WebhookNotifier } from './webhook-notifier.js';
+import { webhookRequest } from './channels.js';
+import { DEFAULT_DELIVERY, DeliveryQueue } from './delivery.js';
 
-describe('incident webhook', () => {
+describe('notification deliveries', () => {
   let server: Server;
   let url: string;
   const received: { key: string; body: { incident: { id: string; version: number } } }[] = [];
@@ -32,14 +33,15 @@ describe('incident webhook', () => {
   });
   after(() => server.close());
 
-  it('delivers every incident event, retrying through receiver outages, each with its idempotency key', async () => {
+  it('delivers every request, retrying through receiver outages, each with its idempotency key', async () => {
     received.length = 0;
     failuresLeft = 3;
-    const notifier = new WebhookNotifier(
-      { ...DEFAULT_WEBHOOK, url, initialDelayMs: 10, maxDelayMs: 50 },
+    const notifier = new DeliveryQueue(
+      { ...DEFAULT_DELIVERY, initialDelayMs: 10, maxDelayMs: 50 },
       silentLogger,
     );
-    for (let v = 1; v <= 3; v++) notifier.notify(anIncident({ version: v }));
+    for (let v = 1; v <= 3; v++)
+      notifier.enqueue(`inc-1/${v}`, webhookRequest(url, anIncident({ version: v })));
     await notifier.drain();
     assert.deepEqual(received.map((r) => r.key).sort(), ['inc-1/1', 'inc-1/2', 'inc-1/3']);
     assert.equal(notifier.stats.delivered, 3);
@@ -50,8 +52,8 @@ describe('incident webhook', () => {
   it('does not retry a payload the receiver refuses with a 4xx', async () => {
     received.length = 0;
     status = 400;
-    const notifier = new WebhookNotifier({ ...DEFAULT_WEBHOOK, url, initialDelayMs: 10 }, silentLogger);
-    notifier.notify(anIncident());
+    const notifier = new DeliveryQueue({ ...DEFAULT_DELIVERY, initialDelayMs: 10 }, silentLogger);
+    notifier.enqueue('inc-1/1', webhookRequest(url, anIncident()));
     await notifier.drain();
     assert.equal(received.length, 1);
     assert.deepEqual([notifier.stats.delivered, notifier.stats.dropped, notifier.stats.retried], [0, 1, 0]);

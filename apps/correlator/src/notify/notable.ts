@@ -1,0 +1,57 @@
+// Which incident versions are worth telling people about. An incident gets a new version for
+// every alert that joins it; a notification for each would be the storm Aftershock exists to
+// prevent. A version is notable when what a responder acts on changed: it opened (or reopened),
+// was acknowledged or resolved, its severity changed, or its most likely cause did (another
+// change leads, or none does any more). Everything else — members joining, blast radius
+// creeping, evidence refined — shows on the incident page behind the link.
+import type { Incident } from '#contracts';
+
+export type NotableReason = 'opened' | 'reopened' | 'acknowledged' | 'resolved' | 'severity' | 'suspect';
+
+interface Seen {
+  readonly version: number;
+  readonly status: Incident['status'];
+  readonly severity: Incident['severity'];
+  readonly lead: string | null;
+}
+
+/** The leading suspect change (null: none, or the "no change" alternative leads). */
+export function leadingChange(incident: Incident): string | null {
+  return incident.suspects[0]?.changeId ?? null;
+}
+
+export class NotableVersions {
+  private readonly seen = new Map<string, Seen>();
+
+  constructor(private readonly maxTracked = 50_000) {}
+
+  /** Why this version is worth a notification, or null (not notable, or an older version). */
+  judge(incident: Incident): NotableReason | null {
+    const before = this.seen.get(incident.id);
+    if (before && incident.version <= before.version) return null;
+    const now: Seen = {
+      version: incident.version,
+      status: incident.status,
+      severity: incident.severity,
+      lead: leadingChange(incident),
+    };
+    this.remember(incident.id, now);
+    if (!before) return incident.status === 'resolved' ? null : 'opened';
+    if (now.status !== before.status) {
+      if (now.status === 'resolved') return 'resolved';
+      if (now.status === 'acknowledged') return 'acknowledged';
+      return 'reopened';
+    }
+    if (now.status === 'resolved') return null;
+    if (now.severity !== before.severity) return 'severity';
+    if (now.lead !== before.lead) return 'suspect';
+    return null;
+  }
+
+  private remember(id: string, seen: Seen): void {
+    this.seen.delete(id);
+    this.seen.set(id, seen);
+    // Oldest first out: an incident quiet for this long is long resolved.
+    if (this.seen.size > this.maxTracked) this.seen.delete(this.seen.keys().next().value!);
+  }
+}
