@@ -10,6 +10,7 @@ import {
   Correlator,
   DEFAULT_CORRELATOR_SETTINGS,
   DeploymentVerifier,
+  seededUniform,
   type CorrelatorInput,
   type Edge,
 } from '#core';
@@ -25,7 +26,6 @@ import {
   settledGc,
   STEP_MS,
   toInput,
-  xorshift,
   type Encoded,
 } from './support.js';
 
@@ -89,7 +89,7 @@ function historyIncident(k: number, services: readonly string[]): Scheduled[] {
  * incidents: with state bounded by time and indexed, it stays flat.
  */
 async function benchHistory(target: number): Promise<HistoryPoint[]> {
-  const rng = xorshift(97);
+  const rng = seededUniform(97);
   const services = Array.from({ length: HISTORY_SERVICES }, (_, i) => `hist-${String(i).padStart(4, '0')}`);
   const edges: Edge[] = services.flatMap((from) =>
     [0, 1, 2].map(() => ({ from, to: services[Math.floor(rng() * HISTORY_SERVICES)]! })),

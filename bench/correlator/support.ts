@@ -1,6 +1,7 @@
 // Shared by the correlator benchmark's scenarios (throughput.ts, history.ts, latency.ts): the
-// series every service sends, the seeded random source, event encoding and the CPU, GC and heap
-// measures.
+// series every service sends, event encoding and the CPU, GC and heap measures. Random draws come
+// from the core's seeded generator (seededUniform), so both timed passes and every run see the
+// same stream.
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { Alert, Change, TelemetryBatch } from '#contracts';
@@ -22,17 +23,6 @@ export const SERIES: readonly { metric: string; unit: string; level: number; jit
   { metric: 'http.server.requests', unit: '1/s', level: 50, jitter: 0.1 },
   { metric: 'process.cpu.utilization', unit: '1', level: 0.35, jitter: 0.15 },
 ];
-
-/** xorshift32: cheap and seeded, so both timed passes and every run see the same stream. */
-export function xorshift(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 export interface Encoded {
   readonly type: 'telemetry' | 'change' | 'alert';

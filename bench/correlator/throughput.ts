@@ -21,6 +21,7 @@ import {
   Correlator,
   DEFAULT_CORRELATOR_SETTINGS,
   DeploymentVerifier,
+  seededUniform,
   type CorrelatorInput,
   type Edge,
 } from '#core';
@@ -36,7 +37,6 @@ import {
   settledGc,
   STEP_MS,
   toInput,
-  xorshift,
   type Encoded,
 } from './support.js';
 
@@ -49,7 +49,7 @@ interface Scenario {
 }
 
 function scenario(n: number, minutes: number): Scenario {
-  const rng = xorshift(n);
+  const rng = seededUniform(n);
   const services = Array.from({ length: n }, (_, i) => `svc-${String(i).padStart(5, '0')}`);
   const edges: Edge[] = [];
   for (let i = 0; i < n; i++) {
@@ -213,7 +213,7 @@ async function benchCore(n: number, minutes: number): Promise<CoreResult> {
   const plain = composition('verifier', s, false);
   const deployed = composition('verifier + anomaly detector (the app)', s, true);
   const all = [plain, deployed];
-  const rng = xorshift(7 * n + 1);
+  const rng = seededUniform(7 * n + 1);
   let points = 0;
   let latePoints = 0;
   let events = 0;
