@@ -29,6 +29,7 @@ import { projectPath } from '#config';
 import type { Change, TelemetryPoint, Verdict } from '#contracts';
 import { DeploymentVerifier, type VerifierSettings } from '../../libs/core/src/verification/verifier.js';
 import { datasetsDir, readNabSeries } from './nab-data.js';
+import { lowerBound } from './nab-score.js';
 import { writeSection } from '../common/report.js';
 
 const MINUTE = 60_000;
@@ -373,17 +374,6 @@ function main(): void {
     `\n(${nab.length + nezha.length} verifications in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
   if (values.write) writeSection(projectPath('eval', 'nab', 'REPORT.md'), 'false-alarms', md);
-}
-
-function lowerBound(a: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();

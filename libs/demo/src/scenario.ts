@@ -222,7 +222,11 @@ function changeInput(change: StoryChange, at: number): DemoInput {
         change.rollout!,
       );
     case 'rolledback':
-      return cdeventRolledBack(id, service, change.version!, change.rollbackOf!, at);
+      return cdevent('rolledback', id, service, change.version!, at, {
+        rollbackOf: change.rollbackOf!,
+        initiator: 'oncall@shop.demo.example',
+        automated: false,
+      });
     default:
       return cloudeventConfigChange(id, service, change.configKeys!, at, change.rollbackOf);
   }
@@ -322,53 +326,30 @@ function cdeventDeployed(
   team: string,
   rollout: string,
 ): DemoInput {
-  const event = {
-    context: {
-      version: '0.4.1',
-      id,
-      source: '/argo-workflows/prod',
-      type: 'dev.cdevents.service.deployed.0.2.0',
-      timestamp: iso(at),
-    },
-    subject: {
-      id: `service/${service}`,
-      source: '/argo-workflows/prod',
-      type: 'service',
-      content: {
-        environment: { id: 'production' },
-        artifactId: `pkg:oci/${service}@${version}?tag=${version}`,
-      },
-    },
-    customData: {
-      team,
-      previousVersion: previous,
-      rollout,
-      automated: true,
-      finishedAt: iso(at + 3 * MINUTE),
-    },
-    customDataContentType: 'application/json',
-  };
-  return {
-    at,
-    format: 'cdevents',
-    body: Buffer.from(JSON.stringify(event)),
-    headers: { 'content-type': 'application/json' },
-  };
+  return cdevent('deployed', id, service, version, at, {
+    team,
+    previousVersion: previous,
+    rollout,
+    automated: true,
+    finishedAt: iso(at + 3 * MINUTE),
+  });
 }
 
-function cdeventRolledBack(
+/** A CDEvents `service.<kind>` event from the deploy tool for `service` at `version`. */
+function cdevent(
+  kind: 'deployed' | 'rolledback',
   id: string,
   service: string,
   version: string,
-  rollbackOf: string,
   at: number,
+  customData: Readonly<Record<string, unknown>>,
 ): DemoInput {
   const event = {
     context: {
       version: '0.4.1',
       id,
       source: '/argo-workflows/prod',
-      type: 'dev.cdevents.service.rolledback.0.2.0',
+      type: `dev.cdevents.service.${kind}.0.2.0`,
       timestamp: iso(at),
     },
     subject: {
@@ -380,7 +361,7 @@ function cdeventRolledBack(
         artifactId: `pkg:oci/${service}@${version}?tag=${version}`,
       },
     },
-    customData: { rollbackOf, initiator: 'oncall@shop.demo.example', automated: false },
+    customData,
     customDataContentType: 'application/json',
   };
   return {
