@@ -1,7 +1,7 @@
 // `npm run bench:problems`: the template miner against a tokenise-only pass over the same lines
 // (the ceiling) and beside drain3 (miner and CLI), and problem clustering over one million
 // incidents: incidents/s and the memory the clusters hold.
-import { ProblemBook, TemplateMiner } from '#core';
+import { ProblemBook, seededUniform, TemplateMiner } from '#core';
 import type { Incident, Severity } from '#contracts';
 import { anIncident } from '#testing';
 import { mb, PeakRss, rate, table } from '../support/measure.js';
@@ -26,8 +26,7 @@ function* incidents(count: number): Generator<Incident> {
     'worker',
     'quota',
   ];
-  let seed = 1;
-  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const random = seededUniform(1);
   const start = Date.UTC(2026, 9, 1);
   for (let i = 0; i < count; i++) {
     const kind = Math.floor(random() * 300);

@@ -11,9 +11,10 @@
 // published tables are on the univariate series). Nothing is tuned on this data.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { projectPath } from '#config';
 import type { DetectorSettings } from '../../libs/core/src/anomaly/detector.js';
 import { datasetsDir } from '../nab/nab-data.js';
-import { writeSection } from '../nab/report.js';
+import { writeSection } from '../common/report.js';
 import { binsegChangepoints } from './binseg.js';
 import { detectChangepoints } from './detect.js';
 import { covering, fMeasure, loadChangepointData, type ChangepointSeries } from './tcpd.js';
@@ -175,7 +176,7 @@ function main(): void {
   }
   const md = markdown(data, scores, settings, margin);
   console.log(md);
-  if (values.write) writeSection('changepoint', md, 'eval/detector/REPORT.md');
+  if (values.write) writeSection(projectPath('eval', 'detector', 'REPORT.md'), 'changepoint', md);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();

@@ -20,6 +20,7 @@
 // settings changed (for tuning on dev seeds). A run on the report seeds also runs the dev seeds
 // and sets their figures beside (in sample); --write puts its tables into eval/detector/REPORT.md.
 import { parseArgs } from 'node:util';
+import { projectPath } from '#config';
 import {
   AnomalyDetector,
   type Anomaly,
@@ -27,7 +28,7 @@ import {
 } from '../../libs/core/src/anomaly/detector.js';
 import { median, quantile } from '../../libs/core/src/stats/descriptive.js';
 import { SeededRandom } from '../../libs/core/src/stats/random.js';
-import { writeSection } from '../nab/report.js';
+import { writeSection } from '../common/report.js';
 import {
   FAMILIES,
   SEASONALITIES,
@@ -369,7 +370,7 @@ function main(): void {
   if (values.write) {
     if (seeds !== 'report' || values.set)
       throw new Error('--write records the report seeds with default settings only');
-    writeSection('generated', markdown, 'eval/detector/REPORT.md');
+    writeSection(projectPath('eval', 'detector', 'REPORT.md'), 'generated', markdown);
   }
 }
 

@@ -25,10 +25,12 @@ import { completeChange } from '#core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { projectPath } from '#config';
 import type { Change, TelemetryPoint, Verdict } from '#contracts';
 import { DeploymentVerifier, type VerifierSettings } from '../../libs/core/src/verification/verifier.js';
 import { datasetsDir, readNabSeries } from './nab-data.js';
-import { writeSection } from './report.js';
+import { lowerBound } from './nab-score.js';
+import { writeSection } from '../common/report.js';
 
 const MINUTE = 60_000;
 const BEFORE = 45 * MINUTE;
@@ -371,18 +373,7 @@ function main(): void {
   console.log(
     `\n(${nab.length + nezha.length} verifications in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
-  if (values.write) writeSection('false-alarms', md);
-}
-
-function lowerBound(a: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  if (values.write) writeSection(projectPath('eval', 'nab', 'REPORT.md'), 'false-alarms', md);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();

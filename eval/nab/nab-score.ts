@@ -104,7 +104,8 @@ export function normalisedScore(files: readonly FileScore[], profile: NabProfile
   return (100 * (raw - nullScore)) / (perfect - nullScore);
 }
 
-function lowerBound(a: readonly number[], t: number): number {
+/** The first index of sorted `a` whose value is not below `t` (a.length if none). */
+export function lowerBound(a: readonly number[], t: number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {

@@ -19,11 +19,12 @@
 // nab/ in the datasets folder).
 // --write puts the markdown into eval/nab/REPORT.md between the nab markers.
 import { parseArgs } from 'node:util';
+import { projectPath } from '#config';
 import { AnomalyDetector, type DetectorSettings } from '../../libs/core/src/anomaly/detector.js';
 import { median } from '../../libs/core/src/stats/descriptive.js';
 import { isDevelopmentFile, loadNab, type NabSeries } from './nab-data.js';
 import { normalisedScore, probationLength, scoreFile, scaledSigmoid, type FileScore } from './nab-score.js';
-import { writeSection } from './report.js';
+import { writeSection } from '../common/report.js';
 
 const PUBLISHED: Array<[string, number]> = [
   ['ARTime', 74.9],
@@ -318,7 +319,7 @@ function main(): void {
   );
   if (values.write) {
     if (values.set) throw new Error('--write records the default settings only');
-    writeSection('nab', md);
+    writeSection(projectPath('eval', 'nab', 'REPORT.md'), 'nab', md);
   }
 }
 

@@ -20,10 +20,6 @@ export class Rng extends SeededRandom {
     return this.next() < p;
   }
 
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-
   /** Index drawn with the given weights. */
   weighted(weights: readonly number[]): number {
     const total = weights.reduce((a, b) => a + b, 0);

@@ -6,9 +6,17 @@
 //   2. a config change on payments that breaks its callers up the chain (one incident);
 //   3. a flapping latency alert on recommendation with no change anywhere near it;
 //   4. a nightly batch failure on reporting at 02:00 that recurs night after night.
-// Deterministic: the same start time and seed give the same inputs, byte for byte.
+// The services, the stories and the clean deploys are data (scenarios/shop-day.json, read by
+// scenario-file.ts); this turns them into the events. Deterministic: the same start time and
+// seed give the same inputs, byte for byte.
 import { seededUniform } from '#core';
-import { DEMO_SERVICES, type DemoService } from './topology.js';
+import {
+  minuteOfDay,
+  SCENARIO_FILE,
+  type DemoService,
+  type ScenarioFile,
+  type StoryChange,
+} from './scenario-file.js';
 
 export interface DemoInput {
   /** Event time the stack would send this at. */
@@ -48,7 +56,6 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const STEP = 10 * SECOND;
 
 /** Multiplies a service's normal behaviour while a fault is active. */
 interface Effect {
@@ -64,203 +71,83 @@ interface Effect {
 export interface ScenarioOptions {
   /** Midnight UTC of the demo day. */
   readonly day: number;
+  /** The file's seed by default. */
   readonly seed?: number;
-  /** Telemetry step; 10 s by default. */
+  /** Telemetry step; the file's (10 s) by default. */
   readonly stepMs?: number;
 }
 
-export function demoScenario(options: ScenarioOptions): DemoScenario {
+/** The demo day of `file` (scenarios/shop-day.json by default) as the stack would send it. */
+export function demoScenario(options: ScenarioOptions, file: ScenarioFile = SCENARIO_FILE): DemoScenario {
   const day = options.day - (options.day % DAY);
-  const random = seededUniform(options.seed ?? 20261102);
-  const step = options.stepMs ?? STEP;
+  const random = seededUniform(options.seed ?? file.seed);
+  const step = options.stepMs ?? file.stepSeconds * SECOND;
   const inputs: DemoInput[] = [];
-  const stories: DemoStory[] = [];
   const effects: Effect[] = [];
   let alerts = 0;
+  let deploys = 0;
 
-  // Story 1: a bad code deploy of checkout, rolled back 30 minutes later.
-  const badAt = day + 10 * HOUR + 30 * MINUTE;
-  const badId = 'demo-deploy-checkout-v2.14.0';
-  inputs.push(cdeventDeployed(badId, 'checkout', 'v2.14.0', 'v2.13.4', badAt, 'payments', 'all_at_once'));
-  const rollbackAt = badAt + 30 * MINUTE;
-  inputs.push(cdeventRolledBack('demo-rollback-checkout-v2.14.0', 'checkout', 'v2.13.4', badId, rollbackAt));
-  effects.push({
-    service: 'checkout',
-    from: badAt + 2 * MINUTE,
-    to: rollbackAt + 2 * MINUTE,
-    errors: 22,
-    latency: 1.9,
-  });
-  effects.push({
-    service: 'frontend',
-    from: badAt + 2 * MINUTE,
-    to: rollbackAt + 2 * MINUTE,
-    latency: 1.25,
-    errors: 3,
-  });
-  alerts += alertEpisode(
-    inputs,
-    'HighErrorRate',
-    'checkout',
-    'critical',
-    badAt + 6 * MINUTE,
-    rollbackAt + 8 * MINUTE,
-    'checkout 5xx ratio above 5% for 5 minutes',
-  );
-  stories.push({
-    name: 'bad code deploy',
-    service: 'checkout',
-    changeId: badId,
-    at: badAt,
-    expect: 'fail verdict and a regression incident naming the deploy',
-  });
-
-  // Story 2: a config change on payments slows it down; its callers up the chain suffer.
-  const configAt = day + 15 * HOUR + 10 * MINUTE;
-  const configId = 'demo-config-payments-fraud-timeout';
-  inputs.push(cloudeventConfigChange(configId, 'payments', ['fraud.timeout_ms'], configAt));
-  const revertAt = configAt + 45 * MINUTE;
-  inputs.push(
-    cloudeventConfigChange(
-      'demo-config-payments-fraud-timeout-revert',
-      'payments',
-      ['fraud.timeout_ms'],
-      revertAt,
-      configId,
-    ),
-  );
-  for (const [service, latency, errors] of [
-    ['payments', 6, 4],
-    ['checkout', 3.5, 6],
-    ['frontend', 1.6, 2],
-    ['gateway', 1.4, 1.5],
-  ] as const) {
-    effects.push({ service, from: configAt + MINUTE, to: revertAt + MINUTE, latency, errors });
-  }
-  alerts += alertEpisode(
-    inputs,
-    'HighLatency',
-    'payments',
-    'high',
-    configAt + 4 * MINUTE,
-    revertAt + 6 * MINUTE,
-    'payments p95 latency above 500ms',
-  );
-  alerts += alertEpisode(
-    inputs,
-    'HighLatency',
-    'checkout',
-    'high',
-    configAt + 5 * MINUTE,
-    revertAt + 6 * MINUTE,
-    'checkout p95 latency above 1s',
-  );
-  alerts += alertEpisode(
-    inputs,
-    'HighErrorRate',
-    'checkout',
-    'critical',
-    configAt + 6 * MINUTE,
-    revertAt + 5 * MINUTE,
-    'checkout 5xx ratio above 5% for 5 minutes',
-  );
-  alerts += alertEpisode(
-    inputs,
-    'HighLatency',
-    'frontend',
-    'warning',
-    configAt + 7 * MINUTE,
-    revertAt + 5 * MINUTE,
-    'frontend p95 latency above 300ms',
-  );
-  alerts += alertEpisode(
-    inputs,
-    'HighLatency',
-    'gateway',
-    'warning',
-    configAt + 8 * MINUTE,
-    revertAt + 4 * MINUTE,
-    'gateway p95 latency above 100ms',
-  );
-  stories.push({
-    name: 'config change breaks callers',
-    service: 'payments',
-    changeId: configId,
-    at: configAt,
-    expect: 'one incident across payments, checkout, frontend and gateway with the config change first',
+  // The stories: their changes, the faults they cause and the alerts those raise.
+  const stories = file.stories.map((story): DemoStory => {
+    const at = day + minuteOfDay(story.at) * MINUTE;
+    for (const change of story.changes) {
+      inputs.push(changeInput(change, at + change.at * MINUTE));
+      if (change.rollbackOf === undefined) deploys++;
+    }
+    for (const e of story.effects)
+      effects.push({
+        service: e.service,
+        from: at + e.from * MINUTE,
+        to: at + e.to * MINUTE,
+        latency: e.latency,
+        errors: e.errors,
+        oscillate: e.oscillate && {
+          periodMs: e.oscillate.periodMinutes * MINUTE,
+          amplitude: e.oscillate.amplitude,
+        },
+      });
+    for (const a of story.alerts) {
+      for (let k = 0; k < (a.repeat?.times ?? 1); k++) {
+        const start =
+          at -
+          (a.daysBefore ?? 0) * DAY +
+          k * (a.repeat?.everyMinutes ?? 0) * MINUTE +
+          (a.jitterSeconds ? Math.floor(random() * a.jitterSeconds) * SECOND : 0);
+        alerts += alertEpisode(
+          inputs,
+          a.name,
+          a.service,
+          a.severity,
+          start + a.from * MINUTE,
+          start + a.to * MINUTE,
+          a.summary,
+          a.labels,
+        );
+      }
+    }
+    const { name, service, changeId, expect } = story;
+    return { name, service, ...(changeId !== undefined && { changeId }), at, expect };
   });
 
-  // Story 3: a latency alert on recommendation flapping around its threshold; no change nearby.
-  const flapFrom = day + 13 * HOUR;
-  effects.push({
-    service: 'recommendation',
-    from: flapFrom,
-    to: flapFrom + HOUR,
-    latency: 1.5,
-    oscillate: { periodMs: 7 * MINUTE, amplitude: 0.5 },
+  // Clean deploys of random services during working hours, kept away from the stories' services and times.
+  const quiet = file.stories.map((story) => {
+    const at = day + minuteOfDay(story.at) * MINUTE;
+    const { services, after, before } = story.quiet;
+    return {
+      services,
+      after: at + (after ?? -Infinity) * MINUTE,
+      before: at + (before ?? Infinity) * MINUTE,
+    };
   });
-  for (let k = 0; k < 8; k++) {
-    const firing = flapFrom + k * 7 * MINUTE + 2 * MINUTE;
-    alerts += alertEpisode(
-      inputs,
-      'HighLatency',
-      'recommendation',
-      'warning',
-      firing,
-      firing + 3 * MINUTE,
-      'recommendation p95 latency above 150ms',
-    );
-  }
-  stories.push({
-    name: 'flapping alert',
-    service: 'recommendation',
-    at: flapFrom,
-    expect: 'one incident, not eight',
-  });
-
-  // Story 4: the nightly export fails at 02:00 — on the demo day and the two nights before.
-  const hosts = ['batch-07', 'batch-03', 'batch-11'];
-  for (let night = 2; night >= 0; night--) {
-    const at = day - night * DAY + 2 * HOUR + Math.floor(random() * 90) * SECOND;
-    const summary = `job nightly-export failed after ${3 + night} retries on host ${hosts[night]} (exit code 137, ${1900 + night * 64} MiB used)`;
-    alerts += alertEpisode(inputs, 'BatchJobFailed', 'reporting', 'high', at, at + 25 * MINUTE, summary, {
-      job: 'nightly-export',
-      host: hosts[night]!,
-    });
-  }
-  stories.push({
-    name: 'nightly failure',
-    service: 'reporting',
-    at: day + 2 * HOUR,
-    expect: 'a problem candidate with a daily period at 02:00',
-  });
-
-  // Dozens of clean deploys during working hours, kept away from the stories' services and times.
   const busy = (service: string, at: number) =>
-    (['checkout', 'frontend', 'gateway', 'payments', 'fraud', 'billing'].includes(service) &&
-      Math.abs(at - configAt) < 2 * HOUR) ||
-    ([
-      'checkout',
-      'frontend',
-      'gateway',
-      'cart',
-      'shipping',
-      'email',
-      'currency',
-      'orders',
-      'productcatalog',
-      'payments',
-    ].includes(service) &&
-      Math.abs(at - badAt) < 2 * HOUR) ||
-    (['recommendation', 'productcatalog', 'inventory', 'frontend', 'gateway'].includes(service) &&
-      at > flapFrom - 2 * HOUR &&
-      at < flapFrom + 90 * MINUTE) ||
-    service === 'reporting';
+    quiet.some((q) => q.services.includes(service) && at > q.after && at < q.before);
+  const { cleanDeploys } = file;
+  const from = day + minuteOfDay(cleanDeploys.from) * MINUTE;
+  const span = minuteOfDay(cleanDeploys.to) - minuteOfDay(cleanDeploys.from);
   const versions = new Map<string, number>();
-  let deploys = 2;
-  for (let i = 0; deploys < 38 && i < 500; i++) {
-    const service = DEMO_SERVICES[Math.floor(random() * DEMO_SERVICES.length)]!;
-    const at = day + 8 * HOUR + Math.floor(random() * 10 * 60) * MINUTE;
+  for (let i = 0, clean = 0; clean < cleanDeploys.count && i < cleanDeploys.attempts; i++) {
+    const service = file.services[Math.floor(random() * file.services.length)]!;
+    const at = from + Math.floor(random() * span) * MINUTE;
     if (busy(service.name, at)) continue;
     const minor = (versions.get(service.name) ?? Math.floor(random() * 20)) + 1;
     versions.set(service.name, minor);
@@ -273,16 +160,17 @@ export function demoScenario(options: ScenarioOptions): DemoScenario {
         `v1.${minor - 1}.0`,
         at,
         service.team,
-        random() < 0.6 ? 'canary' : 'progressive',
+        random() < cleanDeploys.canaryShare ? 'canary' : 'progressive',
       ),
     );
+    clean++;
     deploys++;
   }
 
   // Telemetry for every service, every step of the day.
   let telemetryPoints = 0;
   for (let t = day; t < day + DAY; t += MINUTE) {
-    for (const service of DEMO_SERVICES) {
+    for (const service of file.services) {
       const points = [];
       for (let s = t; s < t + MINUTE; s += step)
         points.push(
@@ -318,6 +206,30 @@ export function demoScenario(options: ScenarioOptions): DemoScenario {
     stories,
     counts: { telemetryPoints, deploys, alerts },
   };
+}
+
+function changeInput(change: StoryChange, at: number): DemoInput {
+  const { id, service } = change;
+  switch (change.kind) {
+    case 'deployed':
+      return cdeventDeployed(
+        id,
+        service,
+        change.version!,
+        change.previousVersion!,
+        at,
+        change.team!,
+        change.rollout!,
+      );
+    case 'rolledback':
+      return cdevent('rolledback', id, service, change.version!, at, {
+        rollbackOf: change.rollbackOf!,
+        initiator: 'oncall@shop.demo.example',
+        automated: false,
+      });
+    default:
+      return cloudeventConfigChange(id, service, change.configKeys!, at, change.rollbackOf);
+  }
 }
 
 /** One service's six golden-signal points at time t. */
@@ -365,7 +277,7 @@ function alertEpisode(
   from: number,
   to: number,
   summary: string,
-  extraLabels: Record<string, string> = {},
+  extraLabels: Readonly<Record<string, string>> = {},
 ): number {
   const labels = { alertname: name, service, environment: 'production', severity, ...extraLabels };
   const fingerprint = fnv(`${name}|${service}|${JSON.stringify(extraLabels)}`);
@@ -414,53 +326,30 @@ function cdeventDeployed(
   team: string,
   rollout: string,
 ): DemoInput {
-  const event = {
-    context: {
-      version: '0.4.1',
-      id,
-      source: '/argo-workflows/prod',
-      type: 'dev.cdevents.service.deployed.0.2.0',
-      timestamp: iso(at),
-    },
-    subject: {
-      id: `service/${service}`,
-      source: '/argo-workflows/prod',
-      type: 'service',
-      content: {
-        environment: { id: 'production' },
-        artifactId: `pkg:oci/${service}@${version}?tag=${version}`,
-      },
-    },
-    customData: {
-      team,
-      previousVersion: previous,
-      rollout,
-      automated: true,
-      finishedAt: iso(at + 3 * MINUTE),
-    },
-    customDataContentType: 'application/json',
-  };
-  return {
-    at,
-    format: 'cdevents',
-    body: Buffer.from(JSON.stringify(event)),
-    headers: { 'content-type': 'application/json' },
-  };
+  return cdevent('deployed', id, service, version, at, {
+    team,
+    previousVersion: previous,
+    rollout,
+    automated: true,
+    finishedAt: iso(at + 3 * MINUTE),
+  });
 }
 
-function cdeventRolledBack(
+/** A CDEvents `service.<kind>` event from the deploy tool for `service` at `version`. */
+function cdevent(
+  kind: 'deployed' | 'rolledback',
   id: string,
   service: string,
   version: string,
-  rollbackOf: string,
   at: number,
+  customData: Readonly<Record<string, unknown>>,
 ): DemoInput {
   const event = {
     context: {
       version: '0.4.1',
       id,
       source: '/argo-workflows/prod',
-      type: 'dev.cdevents.service.rolledback.0.2.0',
+      type: `dev.cdevents.service.${kind}.0.2.0`,
       timestamp: iso(at),
     },
     subject: {
@@ -472,7 +361,7 @@ function cdeventRolledBack(
         artifactId: `pkg:oci/${service}@${version}?tag=${version}`,
       },
     },
-    customData: { rollbackOf, initiator: 'oncall@shop.demo.example', automated: false },
+    customData,
     customDataContentType: 'application/json',
   };
   return {
@@ -486,7 +375,7 @@ function cdeventRolledBack(
 function cloudeventConfigChange(
   id: string,
   service: string,
-  keys: string[],
+  keys: readonly string[],
   at: number,
   rollbackOf?: string,
 ): DemoInput {

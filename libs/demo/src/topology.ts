@@ -1,114 +1,12 @@
 // The demo's shop: an online boutique grown to two dozen services, with who calls whom, who
-// owns what, and each service's normal traffic and latency. The catalog file the correlator
-// reads is generated from this, so the demo's dependency graph is configuration, as in real use.
-export interface DemoService {
-  readonly name: string;
-  readonly team: string;
-  readonly dependsOn: readonly string[];
-  /** Requests per second at the daily peak. */
-  readonly peakRps: number;
-  /** p95 latency in seconds under normal load. */
-  readonly p95: number;
-  /** Normal error ratio. */
-  readonly errorRatio: number;
-}
+// owns what, and each service's normal traffic and latency (scenarios/shop-day.json). The catalog
+// file the correlator reads is generated from this, so the demo's dependency graph is
+// configuration, as in real use.
+import { SCENARIO_FILE, type DemoService } from './scenario-file.js';
 
-export const DEMO_SERVICES: readonly DemoService[] = [
-  {
-    name: 'gateway',
-    team: 'edge',
-    dependsOn: ['frontend', 'auth'],
-    peakRps: 900,
-    p95: 0.05,
-    errorRatio: 0.001,
-  },
-  {
-    name: 'frontend',
-    team: 'web',
-    dependsOn: ['checkout', 'cart', 'productcatalog', 'recommendation', 'ad', 'currency', 'search', 'user'],
-    peakRps: 800,
-    p95: 0.18,
-    errorRatio: 0.002,
-  },
-  { name: 'auth', team: 'identity', dependsOn: ['user'], peakRps: 300, p95: 0.03, errorRatio: 0.001 },
-  { name: 'user', team: 'identity', dependsOn: ['userdb'], peakRps: 250, p95: 0.02, errorRatio: 0.001 },
-  {
-    name: 'checkout',
-    team: 'payments',
-    dependsOn: ['cart', 'payments', 'shipping', 'email', 'currency', 'orders', 'productcatalog'],
-    peakRps: 60,
-    p95: 0.35,
-    errorRatio: 0.003,
-  },
-  { name: 'cart', team: 'shop', dependsOn: ['redis-cart'], peakRps: 200, p95: 0.02, errorRatio: 0.001 },
-  {
-    name: 'payments',
-    team: 'payments',
-    dependsOn: ['fraud', 'billing'],
-    peakRps: 55,
-    p95: 0.12,
-    errorRatio: 0.002,
-  },
-  { name: 'fraud', team: 'payments', dependsOn: [], peakRps: 55, p95: 0.04, errorRatio: 0.001 },
-  { name: 'billing', team: 'finance', dependsOn: ['ledger'], peakRps: 50, p95: 0.06, errorRatio: 0.001 },
-  { name: 'ledger', team: 'finance', dependsOn: [], peakRps: 50, p95: 0.03, errorRatio: 0.0005 },
-  {
-    name: 'shipping',
-    team: 'logistics',
-    dependsOn: ['inventory'],
-    peakRps: 70,
-    p95: 0.05,
-    errorRatio: 0.002,
-  },
-  { name: 'inventory', team: 'logistics', dependsOn: [], peakRps: 120, p95: 0.03, errorRatio: 0.001 },
-  {
-    name: 'email',
-    team: 'messaging',
-    dependsOn: ['notification'],
-    peakRps: 40,
-    p95: 0.08,
-    errorRatio: 0.002,
-  },
-  { name: 'notification', team: 'messaging', dependsOn: [], peakRps: 60, p95: 0.03, errorRatio: 0.001 },
-  { name: 'currency', team: 'shop', dependsOn: [], peakRps: 600, p95: 0.01, errorRatio: 0.0005 },
-  {
-    name: 'productcatalog',
-    team: 'shop',
-    dependsOn: ['inventory'],
-    peakRps: 500,
-    p95: 0.03,
-    errorRatio: 0.001,
-  },
-  {
-    name: 'recommendation',
-    team: 'discovery',
-    dependsOn: ['productcatalog'],
-    peakRps: 300,
-    p95: 0.09,
-    errorRatio: 0.002,
-  },
-  {
-    name: 'search',
-    team: 'discovery',
-    dependsOn: ['productcatalog'],
-    peakRps: 250,
-    p95: 0.07,
-    errorRatio: 0.002,
-  },
-  { name: 'ad', team: 'growth', dependsOn: [], peakRps: 300, p95: 0.02, errorRatio: 0.001 },
-  { name: 'orders', team: 'payments', dependsOn: ['ordersdb'], peakRps: 60, p95: 0.05, errorRatio: 0.001 },
-  { name: 'redis-cart', team: 'platform', dependsOn: [], peakRps: 400, p95: 0.002, errorRatio: 0.0002 },
-  { name: 'userdb', team: 'platform', dependsOn: [], peakRps: 260, p95: 0.005, errorRatio: 0.0002 },
-  { name: 'ordersdb', team: 'platform', dependsOn: [], peakRps: 70, p95: 0.006, errorRatio: 0.0002 },
-  {
-    name: 'reporting',
-    team: 'finance',
-    dependsOn: ['ordersdb', 'ledger'],
-    peakRps: 5,
-    p95: 0.5,
-    errorRatio: 0.001,
-  },
-];
+export type { DemoService } from './scenario-file.js';
+
+export const DEMO_SERVICES: readonly DemoService[] = SCENARIO_FILE.services;
 
 /** The catalog file content (Aftershock's own format) for the demo's services. */
 export function demoCatalogYaml(): string {

@@ -2,7 +2,7 @@
 // evaluations: the same seed gives the same numbers on every machine, so tests that use noise
 // stay deterministic. Not for anything security-related.
 
-/** Seeded generator (mulberry32) with normal, Poisson and integer draws. */
+/** Seeded generator (mulberry32) with normal, Poisson, integer and pick draws. */
 export class SeededRandom {
   private state: number;
   private spare: number | null = null;
@@ -52,6 +52,11 @@ export class SeededRandom {
   /** Integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
+  }
+
+  /** One of `items`, each equally likely. */
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)]!;
   }
 }
 

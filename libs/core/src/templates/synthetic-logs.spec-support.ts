@@ -1,34 +1,16 @@
 // Synthetic logs of the failure classes issue 18 found on public logs we do not have, written from
 // the issue's descriptions (not copied from any data set): each line carries the event it was
 // generated from, so a test can score the miner's grouping the way the evaluation does (GA).
-// A seeded generator keeps every run identical.
+// A seeded generator (the core's SeededRandom) keeps every run identical.
+import { SeededRandom } from '../stats/random.js';
 
 export interface LabelledLine {
   readonly event: string;
   readonly text: string;
 }
 
-/** A small deterministic PRNG (LCG) so the logs are the same on every run. */
-export class Dice {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0 || 1;
-  }
-
-  next(): number {
-    this.state = (Math.imul(this.state, 1664525) + 1013904223) >>> 0;
-    return this.state / 2 ** 32;
-  }
-
-  int(max: number): number {
-    return Math.floor(this.next() * max);
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-
+/** The core's seeded generator with the draws the logs need, so the logs are the same on every run. */
+export class Dice extends SeededRandom {
   hex(length: number): string {
     let s = '';
     for (let i = 0; i < length; i++) s += '0123456789abcdef'[this.int(16)];
