@@ -449,6 +449,17 @@ describe('api app on the real broker and chDB', () => {
       body: {},
     });
     assert.equal((noFix.json as { error: { field: string } }).error.field, 'fixChangeId');
+    const unknownFix = await call('POST', `/api/v1/problems/${fx.problem.id}/resolve`, {
+      token: TOKENS.write,
+      body: { fixChangeId: 'no-such-change' },
+    });
+    assert.equal(unknownFix.status, 400, unknownFix.text);
+    assert.deepEqual((unknownFix.json as { error: unknown }).error, {
+      code: 'request.unknown-change',
+      field: 'fixChangeId',
+      reason: 'no change with id "no-such-change" is on record',
+    });
+    conforms(unknownFix, 'post', '/api/v1/problems/{id}/resolve');
     const answer = await call('POST', `/api/v1/problems/${fx.problem.id}/known-error`, {
       token: TOKENS.write,
       body: { workaround: 'restart the pool' },

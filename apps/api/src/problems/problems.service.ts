@@ -7,10 +7,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Incident, Problem, ProblemAction, ProblemCommand, ProblemStatus } from '#contracts';
 import { ALLOWED_FROM, type Clock } from '#core';
 import { CLOCK } from '#platform';
-import type { IncidentsRepository, ProblemSort, ProblemsRepository } from '#storage';
-import { INCIDENTS_REPOSITORY, PROBLEMS_REPOSITORY } from '../api.tokens.js';
+import type { ChangesRepository, IncidentsRepository, ProblemSort, ProblemsRepository } from '#storage';
+import { CHANGES_REPOSITORY, INCIDENTS_REPOSITORY, PROBLEMS_REPOSITORY } from '../api.tokens.js';
 import { CommandsPublisher } from '../commands.publisher.js';
-import { conflict, notFound } from '../http/api-error.js';
+import { badRequest, conflict, notFound } from '../http/api-error.js';
 import { offsetPage, type PageOf } from '../http/query.js';
 import { weekName, weeklySeries } from './weeks.js';
 
@@ -67,6 +67,7 @@ export class ProblemsService {
     private readonly commands: CommandsPublisher,
     @Inject(PROBLEMS_REPOSITORY) private readonly problems: ProblemsRepository,
     @Inject(INCIDENTS_REPOSITORY) private readonly incidents: IncidentsRepository,
+    @Inject(CHANGES_REPOSITORY) private readonly changes: ChangesRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -139,6 +140,14 @@ export class ProblemsService {
   async act(id: string, input: ProblemActionInput): Promise<ProblemCommand> {
     const problem = await this.problems.get(id);
     if (!problem) throw notFound('problem', id);
+    // "Fixed by" must name a change Aftershock has on record, so the problem links to it.
+    if (input.fixChangeId !== null && !(await this.changes.get(input.fixChangeId))) {
+      throw badRequest(
+        'fixChangeId',
+        `no change with id "${input.fixChangeId}" is on record`,
+        'request.unknown-change',
+      );
+    }
     const allowed = ALLOWED_FROM[input.action];
     if (!allowed.includes(problem.status)) {
       const from = allowed.filter((s) => s !== 'cluster').join(', ');
