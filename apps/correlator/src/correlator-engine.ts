@@ -45,7 +45,7 @@ import {
   type RestoreSummary,
   type ShutdownSequence,
 } from '#platform';
-import { CORRELATOR_CONFIG, CORRELATOR_GROUP, type CorrelatorConfig } from './correlator.settings.js';
+import { CORRELATOR_CONFIG, type CorrelatorConfig } from './correlator.settings.js';
 import { IncidentNotifier } from './notify/incident-notifier.js';
 import { parseRoutes, RoutesError } from './notify/routes.js';
 import { readHistory } from './rebuild/read-history.js';
@@ -199,7 +199,14 @@ export class CorrelatorEngine {
       partitionCount: await this.bus.partitionCount(TOPICS.telemetry),
       partitions: new Set(assignment.get(TOPICS.telemetry) ?? []),
     };
-    const history = await readHistory(this.bus, this.codec, assignment, CORRELATOR_GROUP, now, this.horizons);
+    const history = await readHistory(
+      this.bus,
+      this.codec,
+      assignment,
+      this.config.groupId,
+      now,
+      this.horizons,
+    );
     // Always a fresh correlator, even with no signals to replay: the one before may hold
     // verifications, incidents and timers of partitions that are another instance's now.
     const { correlator, verifier } = this.createCorrelator();

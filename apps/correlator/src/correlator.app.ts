@@ -3,14 +3,7 @@ import { appSettings, type AppSpec } from '#platform';
 import { ChangesConsumer } from './consumers/changes.consumer.js';
 import { SignalsConsumer } from './consumers/signals.consumer.js';
 import { CorrelatorModule } from './correlator.module.js';
-import {
-  CORRELATOR_CONFIG,
-  CORRELATOR_GROUP,
-  loadCorrelatorConfig,
-  type CorrelatorConfig,
-} from './correlator.settings.js';
-
-export { CORRELATOR_GROUP };
+import { CORRELATOR_CONFIG, loadCorrelatorConfig, type CorrelatorConfig } from './correlator.settings.js';
 
 /** Per process start, so a restarted instance (same host name and pid in a container) reads the table again. */
 const START_ID = randomUUID().slice(0, 8);
@@ -24,10 +17,15 @@ export const correlatorApp: AppSpec = {
   consumers: [
     // Changes are a global table: a group per instance, so every instance reads every partition.
     {
-      groupId: (provided) =>
-        `${CORRELATOR_GROUP}-changes-${provided<CorrelatorConfig>(CORRELATOR_CONFIG).instanceId}-${START_ID}`,
+      groupId: (provided) => {
+        const config = provided<CorrelatorConfig>(CORRELATOR_CONFIG);
+        return `${config.groupId}-changes-${config.instanceId}-${START_ID}`;
+      },
       consumer: ChangesConsumer,
     },
-    { groupId: CORRELATOR_GROUP, consumer: SignalsConsumer },
+    {
+      groupId: (provided) => provided<CorrelatorConfig>(CORRELATOR_CONFIG).groupId,
+      consumer: SignalsConsumer,
+    },
   ],
 };

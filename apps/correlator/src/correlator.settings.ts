@@ -3,13 +3,12 @@ import { hostname } from 'node:os';
 import { catalogFileSetting, loadSettings, setting, type Env } from '#config';
 import { DEFAULT_VERIFIER_SETTINGS } from '#core';
 
-/**
- * The consumer group that shares the alerts, telemetry and incident-command partitions.
- * CORRELATOR_GROUP_ID overrides it (two deployments on one Kafka cluster, benchmarks, tests).
- */
-export const CORRELATOR_GROUP = process.env.CORRELATOR_GROUP_ID?.trim() || 'aftershock-correlator';
-
 const correlatorSettings = {
+  /** The consumer group that shares the alerts, telemetry and incident-command partitions. */
+  groupId: setting.string('CORRELATOR_GROUP_ID', {
+    default: 'aftershock-correlator',
+    description: 'the consumer group: two deployments on one cluster, benchmarks, tests',
+  }),
   catalogFile: catalogFileSetting,
   instanceId: setting.string('CORRELATOR_INSTANCE_ID', {
     default: `${hostname()}-${process.pid}`,

@@ -1,14 +1,8 @@
 import { appSettings, type AppSpec } from '#platform';
 import { RecorderConsumer } from './recorder.consumer.js';
 import { RecorderModule } from './recorder.module.js';
-import { loadRecorderConfig } from './recorder.settings.js';
+import { loadRecorderConfig, type RecorderConfig } from './recorder.settings.js';
 import { RECORDER_CONFIG } from './recorder.tokens.js';
-
-/**
- * The recorder's consumer group. RECORDER_GROUP_ID overrides it: two recorders writing to
- * different ClickHouse databases from one Kafka cluster, or tests sharing a broker.
- */
-export const RECORDER_GROUP = process.env.RECORDER_GROUP_ID?.trim() || 'aftershock-recorder';
 
 /** Bytes per partition the recorder fetches at once, unless KAFKA_FETCH_MAX_BYTES_PER_PARTITION says otherwise. */
 export const RECORDER_FETCH_BYTES = 8 * 1_048_576;
@@ -21,5 +15,7 @@ export const recorderApp: AppSpec = {
   settings: [appSettings(RECORDER_CONFIG, loadRecorderConfig)],
   // Larger fetches make fewer, larger inserts: ClickHouse's preferred shape (bench:storage).
   defaults: { KAFKA_FETCH_MAX_BYTES_PER_PARTITION: String(RECORDER_FETCH_BYTES) },
-  consumers: [{ groupId: RECORDER_GROUP, consumer: RecorderConsumer }],
+  consumers: [
+    { groupId: (provided) => provided<RecorderConfig>(RECORDER_CONFIG).groupId, consumer: RecorderConsumer },
+  ],
 };

@@ -8,6 +8,11 @@ import { recordableEvents } from '#storage';
 const EVENTS = new Set<string>(recordableEvents());
 
 const recorderSettings = {
+  groupId: setting.string('RECORDER_GROUP_ID', {
+    default: 'aftershock-recorder',
+    description:
+      'the consumer group: two recorders writing to different databases from one cluster, tests sharing a broker',
+  }),
   topics: setting.optionalString('RECORDER_TOPICS', 'topic=event,... (replaces the defaults)'),
   deadLetterTopic: busSettings.deadLetterTopic,
   cluster: storeSettings.clickhouseCluster,
@@ -28,6 +33,8 @@ export interface KillPoint {
 }
 
 export interface RecorderConfig {
+  /** The recorder's consumer group. */
+  readonly groupId: string;
   /** Topic → the canonical event it carries. */
   readonly topics: Readonly<Record<string, EventName>>;
   /** Retention per telemetry table, milliseconds; unset ones are left as they are. */
@@ -64,6 +71,7 @@ export function loadRecorderConfig(env: Env = process.env): RecorderConfig {
   const testKillAt = s.testKillAt ? parseKillPoint(s.testKillAt, problems) : undefined;
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    groupId: s.groupId,
     topics,
     retention,
     cluster: s.cluster,

@@ -14,7 +14,8 @@ import {
 import type { ManualClock } from '#core';
 import type { DemoScenario } from '#demo';
 import { IngestPipeline } from '#ingestion';
-import { RECORDER_GROUP } from '../../../recorder/src/recorder.app.js';
+import type { RecorderConfig } from '../../../recorder/src/recorder.settings.js';
+import { RECORDER_CONFIG } from '../../../recorder/src/recorder.tokens.js';
 import { LocalBus, MESSAGE_BUS, type MessageBus, type Subscription } from '#messaging';
 
 const MINUTE = 60_000;
@@ -39,6 +40,7 @@ export class DemoRunner {
   private readonly verdicts = new Map<string, Verdict>();
   private readonly problems = new Map<string, Problem>();
   private readonly bus: MessageBus;
+  private readonly recorderGroup: string;
   private readonly pipeline: IngestPipeline;
   private readonly codec: EventCodec;
   private lastOutputAt = performance.now();
@@ -48,6 +50,7 @@ export class DemoRunner {
     private readonly clock: ManualClock,
   ) {
     this.bus = app.get<MessageBus>(MESSAGE_BUS);
+    this.recorderGroup = app.get<RecorderConfig>(RECORDER_CONFIG, { strict: false }).groupId;
     this.pipeline = app.get(IngestPipeline, { strict: false });
     this.codec = app.get(EventCodec);
   }
@@ -136,7 +139,7 @@ export class DemoRunner {
     if (!(this.bus instanceof LocalBus)) return;
     const deadline = performance.now() + 30_000;
     // The recorder batches best when it lags a little; what people see comes from the others.
-    while (this.bus.lag([RECORDER_GROUP]) > 0 && performance.now() < deadline) await sleep(2);
+    while (this.bus.lag([this.recorderGroup]) > 0 && performance.now() < deadline) await sleep(2);
   }
 
   /** Waits until no output has appeared for two seconds (the correlator ticks every five). */

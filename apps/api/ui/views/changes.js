@@ -4,7 +4,7 @@
 import { pool } from '../api.js';
 import { timeTicks } from '../charts.js';
 import { badge, empty, facts, h, replace } from '../dom.js';
-import { DAY, duration, kindName, percent, utc } from '../format.js';
+import { DAY, duration, kindName, percent, plural, utc } from '../format.js';
 import { outcomeBadge, pageHeader, riskBadge, timeEl } from './common.js';
 import { gateTradeOffPanel } from './gate-trade-off.js';
 
@@ -318,7 +318,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     main,
     pageHeader(
       'Changes',
-      h('p', { class: 'summary' }, `${shown.length} changes on ${lanes.length} services`),
+      h('p', { class: 'summary' }, `${plural(shown.length, 'change')} on ${plural(lanes.length, 'service')}`),
     ),
     filtersForm(rangeSelect, serviceSelect),
     h(
