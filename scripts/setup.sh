@@ -11,6 +11,17 @@ node_package="node-$node_os-$node_cpu"
 local_node="$repo/.toolchain/node_modules/$node_package/bin"
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
+# Trust the machine's certificate authorities too (Node, and so npm, trust only their own bundle):
+# behind a TLS-inspecting proxy the registry's certificate is signed by a machine-installed CA.
+if [[ -z "${NODE_EXTRA_CA_CERTS:-}" ]]; then
+  for bundle in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem; do
+    if [[ -r "$bundle" ]]; then
+      export NODE_EXTRA_CA_CERTS="$bundle"
+      break
+    fi
+  done
+fi
+
 if [[ -x "$local_node/node" ]]; then export PATH="$local_node:$PATH"; fi
 if (($(node_major) < 24)); then
   echo "[setup] node $(node --version 2>/dev/null || echo missing) is older than 24: installing Node 24 into .toolchain/" >&2
