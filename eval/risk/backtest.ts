@@ -38,6 +38,8 @@ export interface BacktestSettings {
   readonly learnMaturity: boolean;
   /** Changes younger than the age by which this share of failures shows are left out of fits. */
   readonly minMaturity: number;
+  /** Learn from the earlier fits' track record how much of the service levels to use. */
+  readonly levelTrust: boolean;
 }
 
 export interface Scored {
@@ -126,6 +128,7 @@ export function walkForward(
         minMaturity: settings.minMaturity,
         ...(settings.learnMaturity ? {} : { maturity: MATURE }),
         start: model,
+        earlier: settings.levelTrust ? models : undefined,
         from: nextFit - settings.windowMs,
         to: nextFit,
       });

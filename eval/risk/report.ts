@@ -397,6 +397,28 @@ function goalsSection(
   return lines.join('\n');
 }
 
+/** How much of the levels the refits used, as their track records showed. */
+function trustLines(b: Backtest): string[] {
+  const last = b.models.at(-1)!;
+  const trust = last.fit?.trust;
+  if (!trust) return [];
+  const used = b.models.map((m) => m.levelTrust ?? 1);
+  const learnt = used.filter((t) => t < 1);
+  const said =
+    trust.own === undefined
+      ? `too little track record (${count(trust.failures)} failures on record over ${trust.services} services), so all of it`
+      : `${pct(last.levelTrust ?? 1, 0)} (the track record alone: ${pct(trust.own, 0)} ± ${pct(trust.spread ?? Number.NaN, 0)}, ` +
+        `from ${count(trust.changes)} changes scored by ${trust.fits} earlier refits, ${count(trust.failures)} of them failed by now)`;
+  return [
+    `Level trust — the share of each service's level predictions use, learnt from how far earlier refits' levels carried over to the changes they scored: at the last refit ${said}. ` +
+      `Over the ${used.length} refits: ${learnt.length} used less than all of it` +
+      (learnt.length
+        ? `, ${pct(Math.min(...used), 0)} at the least, ${pct(used.reduce((s, t) => s + t, 0) / used.length, 0)} on average.`
+        : '.'),
+    '',
+  ];
+}
+
 function modelSection(b: Backtest): string {
   const last: RiskModel | undefined = b.models.at(-1);
   if (!last?.fit) return 'No refit had enough failures on record.';
@@ -414,6 +436,7 @@ function modelSection(b: Backtest): string {
     '',
     `Service levels (log-odds from the fleet; services differ by ±${num(fit.serviceSpread ?? Number.NaN, 2)}): ${levels.join(', ')}.`,
     '',
+    ...trustLines(b),
     `How failures came to light (share of those on record within the horizon, by the change's age): ` +
       ages.map((a) => `${Math.round(a / DAY)} days ${pct(maturityAt(fit.maturity, a), 0)}`).join(', ') +
       ` (from ${count(fit.maturity.failures)} failures).`,

@@ -55,7 +55,7 @@ const DEFAULTS = {
 const USAGE =
   'usage: eval:risk -- [--jit DIR|FILE | --history EVENTS.ndjson [--policy FILE]] [--projects A,B] [--dev A,B]\n' +
   '       [--label-delay-days N] [--fixed-delay] [--refit-days N] [--window-days N] [--half-life-days N (0: none)]\n' +
-  '       [--min-maturity SHARE]\n' +
+  '       [--min-maturity SHARE] [--level-trust learn|none]\n' +
   '       [--maturity learn|none] [--report-order random|oldest] [--no-cross] [--rows FILE.csv] [--json] [--write]';
 
 function options(argv: string[]) {
@@ -79,6 +79,7 @@ function options(argv: string[]) {
         'min-maturity': { type: 'string' },
         'no-cross': { type: 'boolean', default: false },
         maturity: { type: 'string' },
+        'level-trust': { type: 'string' },
         'report-order': { type: 'string' },
         rows: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -131,6 +132,7 @@ function options(argv: string[]) {
       minFailures: 20,
       minMaturity: share('min-maturity', DEFAULTS.minMaturity),
       learnMaturity: choice(parsed.maturity, 'maturity', ['learn', 'none'] as const) === 'learn',
+      levelTrust: choice(parsed['level-trust'], 'level-trust', ['learn', 'none'] as const) === 'learn',
     } satisfies BacktestSettings,
     cross: !parsed['no-cross'],
     rows: parsed.rows,
@@ -184,6 +186,14 @@ function runJit(o: Options): Evaluated {
   events.sort((a, b) => a.at - b.at || Number(a.type !== 'change') - Number(b.type !== 'change'));
   say(`${projects.length} projects, ${label.size.toLocaleString('en-US')} changes; walking forward`);
   const backtest = walkForward(events, emptyPolicy('jit'), o.settings, (c) => lines.get(c.id) ?? 0, progress);
+  say(
+    `level trust by refit: ${backtest.models
+      .map(
+        (m) =>
+          `${new Date(m.fit!.to).toISOString().slice(0, 7)} ${(m.levelTrust ?? 1).toFixed(2)}${m.fit?.trust?.own === undefined ? '' : ` (${m.fit.trust.own.toFixed(2)}±${m.fit.trust.spread!.toFixed(2)})`}`,
+      )
+      .join(', ')}`,
+  );
   const settle = settleAges(projects);
   const rows = backtest.scored.map((s) => ({
     scored: s,

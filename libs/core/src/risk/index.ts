@@ -3,6 +3,7 @@ export * from './change-history.js';
 export * from './features.js';
 export * from './content-features.js';
 export * from './label-maturity.js';
+export * from './level-trust.js';
 export * from './logistic.js';
 export * from './risk-model.js';
 export * from './assess.js';

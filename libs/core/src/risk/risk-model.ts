@@ -9,7 +9,10 @@
 //   - recent changes may weigh more than old ones (a half-life), as practice drifts;
 //   - each service gets its own level, shrunk towards the fleet's by as much as services really
 //     differ (a random intercept, the spread estimated from the data), so a new service starts
-//     at the fleet's level and a long record speaks for itself.
+//     at the fleet's level and a long record speaks for itself;
+//   - how far those levels are to be trusted ahead is learnt from the model's own track record:
+//     the changes each earlier fit scored, with their outcomes as known now, say how much of the
+//     levels it had carried over (level-trust.ts); a level is used at that share.
 // The backtest in eval/risk measures how well ranked and calibrated the result is on real
 // change histories.
 import type { Change, RiskReason } from '#contracts';
@@ -24,6 +27,7 @@ import {
   type Feature,
 } from './features.js';
 import { labelMaturity, MATURE, maturityAt, type MaturityCurve } from './label-maturity.js';
+import { learnLevelTrust, type LevelTrust } from './level-trust.js';
 import { fitLogistic, sigmoid } from './logistic.js';
 
 /** A service's own level in a fitted model: log-odds from the fleet's, after pooling. */
@@ -39,6 +43,11 @@ export interface RiskModel {
   readonly weights: Readonly<Record<Feature, number>>;
   /** Per-service levels; a service not listed is at the fleet's level. Absent: no pooling. */
   readonly services?: Readonly<Record<string, ServiceLevel>>;
+  /**
+   * The share of each service's level a prediction uses (default 1): the levels are estimated on
+   * the past; this says how much of them the fits' own track record showed to carry over.
+   */
+  readonly levelTrust?: number;
   /** Absent for the default model. */
   readonly fit?: {
     readonly examples: number;
@@ -53,6 +62,8 @@ export interface RiskModel {
     readonly halfLifeMs: number | null;
     /** Standard deviation of the services' levels (log-odds), null without pooling. */
     readonly serviceSpread: number | null;
+    /** How `levelTrust` was learnt; absent when no earlier fits were given. */
+    readonly trust?: LevelTrust;
   };
 }
 
@@ -117,7 +128,7 @@ export interface RiskEstimate {
 }
 
 export function predictLogOdds(model: RiskModel, values: readonly number[], service?: string): number {
-  let z = model.intercept + (service === undefined ? 0 : (model.services?.[service]?.offset ?? 0));
+  let z = model.intercept + (service === undefined ? 0 : levelOf(model, service));
   for (let j = 0; j < FEATURES.length; j++) z += model.weights[FEATURES[j]!] * values[j]!;
   return z;
 }
@@ -126,7 +137,7 @@ export function estimateRisk(model: RiskModel, change: Change, features: ChangeF
   const logOdds = predictLogOdds(model, features.values, change.service);
   const byFactor = new Map<string, number>();
   if (model.intercept !== 0) byFactor.set('baseline', model.intercept);
-  if (model.services) byFactor.set('service-level', model.services[change.service]?.offset ?? 0);
+  if (model.services) byFactor.set('service-level', levelOf(model, change.service));
   FEATURES.forEach((f, j) => {
     const factor = FACTOR_OF[f];
     byFactor.set(factor, (byFactor.get(factor) ?? 0) + model.weights[f] * features.values[j]!);
@@ -148,14 +159,22 @@ export function estimateRisk(model: RiskModel, change: Change, features: ChangeF
   return { logOdds, probability: sigmoid(logOdds), reasons };
 }
 
+/** The service's level as predictions use it: its fitted level at the learnt trust. */
+export function levelOf(model: RiskModel, service: string): number {
+  return (model.services?.[service]?.offset ?? 0) * (model.levelTrust ?? 1);
+}
+
 function describeServiceLevel(model: RiskModel, service: string): string {
   const level = model.services?.[service];
   const spread = model.fit?.serviceSpread;
   if (!level) return `${service} is new to the model: the fleet’s level applies`;
+  const used = levelOf(model, service);
+  const trust = model.levelTrust ?? 1;
   return (
     `${service}’s own record in the fit (${level.failures} of ${level.changes} changes failed) puts it ` +
-    `${level.offset >= 0 ? '+' : '−'}${Math.abs(level.offset).toFixed(2)} log-odds from the fleet, ` +
-    `pooled with the fleet${spread ? ` (services differ by ±${spread.toFixed(2)})` : ''}`
+    `${used >= 0 ? '+' : '−'}${Math.abs(used).toFixed(2)} log-odds from the fleet, ` +
+    `pooled with the fleet${spread ? ` (services differ by ±${spread.toFixed(2)})` : ''}` +
+    (trust < 1 ? `, at ${Math.round(trust * 100)}% as earlier fits’ levels carried over that far` : '')
   );
 }
 
@@ -219,6 +238,12 @@ export interface FitOptions {
   readonly servicePooling?: boolean;
   /** A previous fit to start from (a refit then takes a step or two). */
   readonly start?: RiskModel;
+  /**
+   * Earlier fits, each with its `fit.to`: their track record on the changes that came after
+   * them sets how much of the service levels a prediction uses (see level-trust.ts). Absent:
+   * all of them.
+   */
+  readonly earlier?: readonly RiskModel[];
   readonly from?: number;
   readonly to?: number;
 }
@@ -296,7 +321,12 @@ export function fitRiskModel(all: readonly TrainingExample[], options: FitOption
     converged = fit.converged && spreadChange < SPREAD_TOLERANCE;
   }
   const [intercept, ...rest] = w;
+  const trust =
+    pooling && options.earlier
+      ? learnLevelTrust(examples, options.earlier, { now, maturity, halfLifeMs: halfLife })
+      : undefined;
   return {
+    ...(trust ? { levelTrust: trust.trust } : {}),
     intercept: intercept!,
     weights: Object.fromEntries(FEATURES.map((f, j) => [f, rest[j]!])) as Record<Feature, number>,
     ...(pooling
@@ -323,6 +353,7 @@ export function fitRiskModel(all: readonly TrainingExample[], options: FitOption
       maturity,
       halfLifeMs: halfLife,
       serviceSpread: pooling ? spread : null,
+      ...(trust ? { trust } : {}),
     },
   };
 }
