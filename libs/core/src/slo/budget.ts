@@ -172,3 +172,14 @@ function judgedSlices(buckets: readonly CountBucket[], input: BudgetInput, slice
 function sliceCounts(s: Slices): SliceCounts {
   return { inWindow: s.inWindow, withData: s.ratios.length, noData: s.judged - s.ratios.length };
 }
+
+/** A threshold indicator's counts: each sample is an event, good when `sample op value`. */
+export function thresholdCounts(
+  samples: readonly number[],
+  op: Operator,
+  value: number,
+): { good: number; total: number } {
+  let good = 0;
+  for (const s of samples) if (compare(op, s, value)) good++;
+  return { good, total: samples.length };
+}
