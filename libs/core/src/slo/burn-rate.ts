@@ -30,6 +30,14 @@ export interface AlertTransition {
   readonly targets: readonly string[];
 }
 
+export interface TierReading {
+  readonly tier: string;
+  readonly state: TierState;
+  readonly burnLong: number | undefined;
+  readonly burnShort: number | undefined;
+  readonly longEvents: number;
+}
+
 export interface BurnRateOptions {
   readonly target: number;
   readonly tiers: readonly BurnRateTier[];
@@ -43,6 +51,7 @@ export interface BurnRateOptions {
 export class BurnRateAlerter {
   private readonly ring: CountRing;
   private readonly states: TierState[];
+  private readings: TierReading[] = [];
   private readonly bucketMs: number;
   private dropped = 0;
 
@@ -82,6 +91,7 @@ export class BurnRateAlerter {
     // The newest bucket that has begun: windows are the buckets starting in [now − W, now).
     const last = Math.ceil(now / this.bucketMs) - 1;
     const changes: AlertTransition[] = [];
+    this.readings = [];
     this.options.tiers.forEach((tier, i) => {
       const long = this.ring.sum(last, tier.longMs / this.bucketMs);
       const short = this.ring.sum(last, tier.shortMs / this.bucketMs);
@@ -94,6 +104,7 @@ export class BurnRateAlerter {
       else if (long.total >= this.minEventsFor(tier) && exceeds(burnLong) && exceeds(burnShort))
         next = 'firing';
       else next = 'ok';
+      this.readings.push({ tier: tier.name, state: next, burnLong, burnShort, longEvents: long.total });
       if (next === this.states[i]) return;
       this.states[i] = next;
       const notify =
@@ -117,9 +128,9 @@ export class BurnRateAlerter {
     return changes;
   }
 
-  /** Current state of each tier, in the order given. */
-  state(): readonly { tier: string; state: TierState }[] {
-    return this.options.tiers.map((t, i) => ({ tier: t.name, state: this.states[i]! }));
+  /** Each tier as the last evaluation saw it, in the order given (for a page of burn rates). */
+  state(): readonly TierReading[] {
+    return this.readings;
   }
 
   private burn(w: { good: number; total: number }): number | undefined {
