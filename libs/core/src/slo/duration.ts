@@ -45,7 +45,3 @@ export function durationMs(d: Duration): number {
 export function isCalendarUnit(unit: DurationUnit): boolean {
   return unit === 'M' || unit === 'Q' || unit === 'Y';
 }
-
-export function formatDuration(d: Duration): string {
-  return `${d.value}${d.unit}`;
-}

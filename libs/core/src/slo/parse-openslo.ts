@@ -17,6 +17,8 @@ export interface OpenSloObject<K extends Kind = Kind> {
   readonly spec: SpecOf<K>;
   readonly file: string;
   readonly line?: number;
+  /** Line of a field of this object (or of its nearest ancestor written out). */
+  readonly lineOf: (path: FieldPath) => number | undefined;
 }
 
 export interface ParsedFile {
@@ -65,7 +67,7 @@ export function parseOpenSlo(text: string, file: string): ParsedFile {
           message: p.message,
         });
       if (found.problems.length === 0)
-        objects.push({ ...(item as Omit<OpenSloObject, 'file'>), file, line: lineOf([]) });
+        objects.push({ ...(item as Omit<OpenSloObject, 'file' | 'lineOf'>), file, line: lineOf([]), lineOf });
     }
   });
   return { file, objects, problems };

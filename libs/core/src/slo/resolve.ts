@@ -27,7 +27,7 @@ export function resolveSlos(objects: readonly OpenSloObject[]): Resolved {
         file: o.file,
         object: `${o.kind} ${o.metadata.name}`,
         field: formatPath(p.path),
-        line: o.line,
+        line: o.lineOf(p.path) ?? o.line,
         message: p.message,
       });
   };
