@@ -6,6 +6,8 @@
 // the workbook's short window is there to avoid.) No `alertAfter` (or `0m`): 1/12 of the
 // long window, the workbook's ratio. Conditions with `op: lt`/`lte` are refused: a burn-rate
 // alert fires when the budget burns fast, not slow.
+// The spec gives the alertWhen* flags no default: breaching notifies unless set false, resolved
+// and no-data only when set true. Notification targets are carried onto the alert by name.
 import { durationMs, HOUR_MS, MINUTE_MS, DAY_MS, parseDuration } from './duration.js';
 import type { BurnRateTier } from './model.js';
 import type { AlertPolicySpecValue, ConditionSpecValue } from './openslo-schema.js';
