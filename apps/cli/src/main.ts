@@ -13,6 +13,7 @@ const commands: readonly { readonly name: string; load(): Promise<AnyCommand> }[
   { name: 'replay', load: async () => (await import('./commands/replay.js')).replayCommand },
   { name: 'templates', load: async () => (await import('./commands/templates.js')).templatesCommand },
   { name: 'assess', load: async () => (await import('./commands/assess.js')).assessCommand },
+  { name: 'slo', load: async () => (await import('./commands/slo.js')).sloCommand },
 ];
 
 async function help(): Promise<string> {
