@@ -10,3 +10,4 @@ export * from './dora/index.js';
 export * from './stats/index.js';
 export * from './anomaly/index.js';
 export * from './change-record.js';
+export * from './slo/index.js';

@@ -31,6 +31,8 @@ import {
   ChangeHistory,
   DEFAULT_RISK_MODEL,
   fitFromHistory,
+  trackRecordFits,
+  DEFAULT_TRACK_RECORD,
   gateTradeOff,
   type GateTradeOff,
   type HistoryEvent,
@@ -43,6 +45,8 @@ import { PolicyFile } from '../policy/policy-file.js';
 
 const DAY = 86_400_000;
 const REFIT_INTERVAL_MS = 3_600_000;
+/** The track record a refit learns its trust in the service levels from (level-trust.ts), rebuilt at start. */
+const { everyMs: TRACK_RECORD_EVERY_MS, count: TRACK_RECORD_FITS } = DEFAULT_TRACK_RECORD;
 
 export interface GateDecision {
   readonly outcome: PolicyOutcome['decision'];
@@ -70,6 +74,9 @@ export class RiskGate implements OnModuleInit, OnApplicationBootstrap, OnModuleD
   readonly history = new ChangeHistory();
   private policyFile!: PolicyFile;
   private model: RiskModel = DEFAULT_RISK_MODEL;
+  /** Earlier fits, oldest first; the last kept at `keptAt`. */
+  private earlier: RiskModel[] = [];
+  private keptAt = Number.NEGATIVE_INFINITY;
   private loaded = false;
   private refitTimer: NodeJS.Timeout | undefined;
 
@@ -191,6 +198,8 @@ export class RiskGate implements OnModuleInit, OnApplicationBootstrap, OnModuleD
     }
     const problems = await this.problems.current(range.from);
     for (const value of problems) this.history.add({ type: 'problem', at: value.updatedAt, value });
+    this.earlier = trackRecordFits(this.history, this.policy(), now);
+    this.keptAt = now - TRACK_RECORD_EVERY_MS;
     this.loaded = true;
     this.logger.info('risk history loaded', { changes, verdicts, incidents, problems: problems.length });
     this.refit();
@@ -199,9 +208,17 @@ export class RiskGate implements OnModuleInit, OnApplicationBootstrap, OnModuleD
   private refit(): void {
     try {
       // From the previous fit: an hour's new records move the weights a step or two.
-      const model = fitFromHistory(this.history, this.policy(), this.clock.now(), { start: this.model });
+      const now = this.clock.now();
+      const model = fitFromHistory(this.history, this.policy(), now, {
+        start: this.model,
+        earlier: this.earlier,
+      });
       if (model.fit) {
         this.model = model;
+        if (now - this.keptAt >= TRACK_RECORD_EVERY_MS) {
+          this.earlier = [...this.earlier, model].slice(-TRACK_RECORD_FITS);
+          this.keptAt = now;
+        }
         this.logger.info('risk model refitted', { ...model.fit });
       }
     } catch (error) {

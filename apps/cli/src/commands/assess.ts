@@ -11,6 +11,7 @@ import {
   ChangeHistory,
   DEFAULT_RISK_MODEL,
   fitFromHistory,
+  trackRecordFits,
   parseInstantText,
   parsePolicy,
   PolicyError,
@@ -73,7 +74,8 @@ export const assessCommand = defineCommand({
         const clock = new EventCodec({ now: () => Math.max(now, Date.now()) });
         const events = parseEventLines(readText(args.options.history), clock, args.options.history);
         for (const event of events) history.add(event);
-        model = fitFromHistory(history, policy, now);
+        // The fits a gate would have kept are the track record its trust in service levels is learnt from.
+        model = fitFromHistory(history, policy, now, { earlier: trackRecordFits(history, policy, now) });
       }
       result = { detailed: assessDetailed(change, history, policy, now, { model }), model, policy };
     } catch (error) {

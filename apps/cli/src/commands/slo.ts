@@ -5,13 +5,7 @@
 //   exit 0 every file valid and computable · 1 any file not · 2 bad command line or unreadable path
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-// The SLO core is reached by path until the #core barrel re-exports it.
-import {
-  validateOpenSlo,
-  type FileVerdict,
-  type SloProblem,
-  type SourceFile,
-} from '../../../../libs/core/src/slo/index.js';
+import { validateOpenSlo, type FileVerdict, type SloProblem, type SourceFile } from '#core';
 import { defineCommand } from '../command.js';
 
 const USAGE =

@@ -6,7 +6,13 @@ import { parsePolicy } from '../policy/parse-policy.js';
 import { assess, assessDetailed } from './assess.js';
 import { ChangeHistory } from './change-history.js';
 import { logit } from './features.js';
-import { DEFAULT_RISK_MODEL, fitFromHistory, estimateRisk } from './risk-model.js';
+import {
+  DEFAULT_RISK_MODEL,
+  DEFAULT_TRACK_RECORD,
+  estimateRisk,
+  fitFromHistory,
+  trackRecordFits,
+} from './risk-model.js';
 import { score } from './scoring.js';
 import { simulateHistory } from './simulation.js';
 import { changeFeatures } from './features.js';
@@ -221,5 +227,36 @@ describe('fitting the model on history', () => {
     assert.ok(Math.abs(fitted.meanBias) < 0.03, `mean bias ${fitted.meanBias}`);
     assert.ok(fitted.auc > 0.65, `AUC ${fitted.auc}`);
     assert.ok(fitted.brierSkill > 0, `Brier skill ${fitted.brierSkill} (defaults ${defaults.brierSkill})`);
+  });
+});
+
+describe('the track record a gate keeps', () => {
+  it('is rebuilt from the history: fits two weeks apart, oldest first, and a fit given them learns its trust in the levels from them', () => {
+    const start = Date.UTC(2026, 0, 5);
+    const sim = simulateHistory({ seed: 13, services: 12, days: 120, start });
+    const policy = {
+      ...POLICY,
+      services: new Map(sim.services.map((s) => [s.name, { timeZone: s.timeZone, rules: [] }])),
+    };
+    const history = new ChangeHistory();
+    for (const e of sim.events) history.add(e);
+    const now = start + 120 * DAY;
+    const fits = trackRecordFits(history, policy, now);
+    assert.ok(fits.length >= 3, `${fits.length} fits`);
+    const ends = fits.map((f) => f.fit!.to);
+    assert.deepEqual(
+      ends,
+      [...ends].sort((a, b) => a - b),
+      'oldest first',
+    );
+    assert.ok(
+      ends.every((to) => to <= now - DEFAULT_TRACK_RECORD.everyMs),
+      'each made before now',
+    );
+    const model = fitFromHistory(history, policy, now, { earlier: fits });
+    assert.ok(model.fit?.trust, 'the trust was learnt from the track record');
+    assert.ok(model.fit.trust.fits > 0 && model.fit.trust.changes > 0, JSON.stringify(model.fit.trust));
+    assert.ok(model.levelTrust! > 0 && model.levelTrust! <= 1);
+    assert.equal(fitFromHistory(history, policy, now).fit?.trust, undefined, 'none without earlier fits');
   });
 });

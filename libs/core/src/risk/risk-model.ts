@@ -401,6 +401,32 @@ export function fitFromHistory(
   });
 }
 
+/** A fit every two weeks over a 90-day history: the track record a gate keeps. */
+export const DEFAULT_TRACK_RECORD = { everyMs: 14 * 86_400_000, count: 6 } as const;
+
+/**
+ * The fits a gate would have made every `everyMs` over the last `count` periods, oldest first,
+ * each learning from those before it: the track record from which a new fit learns how far to
+ * trust the service levels (level-trust.ts), rebuilt from the history (after a restart too).
+ */
+export function trackRecordFits(
+  history: ChangeHistory,
+  policy: Policy,
+  now: number,
+  {
+    everyMs = DEFAULT_TRACK_RECORD.everyMs,
+    count = DEFAULT_TRACK_RECORD.count,
+    ...options
+  }: HistoryFitOptions & { readonly everyMs?: number; readonly count?: number } = {},
+): RiskModel[] {
+  const fits: RiskModel[] = [];
+  for (let k = count; k >= 1; k--) {
+    const model = fitFromHistory(history, policy, now - k * everyMs, { ...options, earlier: [...fits] });
+    if (model.fit) fits.push(model);
+  }
+  return fits;
+}
+
 export function probabilityOf(model: RiskModel, values: readonly number[], service?: string): number {
   return sigmoid(predictLogOdds(model, values, service));
 }
