@@ -615,13 +615,7 @@ export class IncidentBook {
     const id =
       'inc_' +
       createHash('sha256').update(`${groupKey}\n${signal.ref}\n${signal.at}`).digest('hex').slice(0, 16);
-    const member: IncidentMember = {
-      type: signal.kind,
-      ref: signal.ref,
-      service: signal.service,
-      name: signal.name,
-      at: signal.at,
-    };
+    const member = memberOf(signal);
     const kind: IncidentKind = signal.kind === 'verdict' ? 'regression' : signal.kind;
     const snapshot: Incident = {
       id,
@@ -678,13 +672,7 @@ export class IncidentBook {
       state.overflow++;
       return undefined;
     }
-    const member: IncidentMember = {
-      type: signal.kind,
-      ref: signal.ref,
-      service: signal.service,
-      name: signal.name,
-      at: signal.at,
-    };
+    const member = memberOf(signal);
     const better = signal.kind === 'verdict' || materiallyDifferent(state.snapshot.suspects, suspects);
     const ranked = better && suspects.length > 0 ? suspects : state.snapshot.suspects;
     const leads = [...state.members.values()].every((m) =>
@@ -858,4 +846,9 @@ function materiallyDifferent(a: readonly Suspect[], b: readonly Suspect[]): bool
   if (a.length === 0 && b.length === 0) return false;
   if (a[0]?.changeId !== b[0]?.changeId) return true;
   return Math.abs((a[0]?.probability ?? 0) - (b[0]?.probability ?? 0)) > 0.05;
+}
+
+/** The signal as a member of an incident. */
+function memberOf(signal: Signal): IncidentMember {
+  return { type: signal.kind, ref: signal.ref, service: signal.service, name: signal.name, at: signal.at };
 }

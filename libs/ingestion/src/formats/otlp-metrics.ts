@@ -554,6 +554,24 @@ class Run {
     return this.state.deltaStart(key, p.timeNs);
   }
 
+  /**
+   * What a distribution point covers: itself (delta), or the increase since the series' last
+   * cumulative point; undefined when a cumulative point has nothing to add yet.
+   */
+  private intervalOf<T>(
+    key: string,
+    temporality: Temporality,
+    t: Target,
+    p: PointBase,
+    sample: T,
+    ops: CumulativeOps<T>,
+  ): { interval: T; fromNs: bigint | undefined } | undefined {
+    if (temporality !== TEMPORALITY_CUMULATIVE)
+      return { interval: sample, fromNs: this.deltaInterval(key, p) };
+    const outcome = this.cumulative(key, t, p, sample, ops);
+    return outcome && { interval: outcome.increase, fromNs: outcome.fromNs };
+  }
+
   /** Cumulative bookkeeping shared by every cumulative kind; returns the increase, if any. */
   private cumulative<T>(
     key: string,
@@ -696,16 +714,9 @@ class Run {
       bounds: p.explicitBounds,
       buckets: p.bucketCounts,
     };
-    let interval = sample;
-    let fromNs: bigint | undefined;
-    if (temporality === TEMPORALITY_CUMULATIVE) {
-      const outcome = this.cumulative(key, t, p, sample, histogramOps);
-      if (!outcome) return;
-      interval = outcome.increase;
-      fromNs = outcome.fromNs;
-    } else {
-      fromNs = this.deltaInterval(key, p);
-    }
+    const covered = this.intervalOf(key, temporality, t, p, sample, histogramOps);
+    if (!covered) return;
+    const { interval, fromNs } = covered;
     this.distributionPoints(t, metric, p, interval, fromNs, (q) =>
       explicitBucketQuantile(q, interval.bounds, interval.buckets, p.min, p.max),
     );
@@ -730,16 +741,9 @@ class Run {
         negative: sparseBuckets(p.negative, p.scale),
       },
     };
-    let interval = sample;
-    let fromNs: bigint | undefined;
-    if (temporality === TEMPORALITY_CUMULATIVE) {
-      const outcome = this.cumulative(key, t, p, sample, expOps);
-      if (!outcome) return;
-      interval = outcome.increase;
-      fromNs = outcome.fromNs;
-    } else {
-      fromNs = this.deltaInterval(key, p);
-    }
+    const covered = this.intervalOf(key, temporality, t, p, sample, expOps);
+    if (!covered) return;
+    const { interval, fromNs } = covered;
     this.distributionPoints(t, metric, p, interval, fromNs, (q) =>
       exponentialQuantile(q, interval.distribution, p.min, p.max),
     );
