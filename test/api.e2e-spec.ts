@@ -195,6 +195,27 @@ describe('api app on the real broker and chDB', () => {
       [fx.resolvedIncident.id],
     );
 
+    // Search: by a suspect change, and by the incident's own id as text.
+    const bySuspect = await call('GET', `/api/v1/incidents?change=${encodeURIComponent(fx.badChange.id)}`, {
+      token: TOKENS.read,
+    });
+    conforms(bySuspect, 'get', '/api/v1/incidents');
+    assert.ok(
+      (bySuspect.json as { items: Incident[] }).items.some((i) => i.id === fx.incident.id),
+      bySuspect.text,
+    );
+    const byText = await call(
+      'GET',
+      `/api/v1/incidents?q=${encodeURIComponent(fx.resolvedIncident.id)}&status=resolved`,
+      {
+        token: TOKENS.read,
+      },
+    );
+    assert.deepEqual(
+      (byText.json as { items: Incident[] }).items.map((i) => i.id),
+      [fx.resolvedIncident.id],
+    );
+
     const bad = await call('GET', '/api/v1/incidents?status=closed', { token: TOKENS.read });
     assert.equal(bad.status, 400);
     assert.equal((bad.json as { error: { field: string } }).error.field, 'status');

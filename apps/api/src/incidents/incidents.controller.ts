@@ -36,7 +36,18 @@ export class IncidentsController {
   @Documented({
     summary:
       'incidents open at some time in the range (newest version of each): open first, most severe first, newest first',
-    query: ['from', 'to', 'service', 'environment', 'incidentStatus', 'severity', 'limit', 'cursor'],
+    query: [
+      'from',
+      'to',
+      'service',
+      'environment',
+      'incidentStatus',
+      'severity',
+      'q',
+      'change',
+      'limit',
+      'cursor',
+    ],
     response: 'IncidentPage',
     description:
       'Range defaults: the last 7 days up to a day ahead. An incident counts when it opened before `to` and was not resolved before `from`.',
@@ -52,6 +63,8 @@ export class IncidentsController {
         environment: parseName(query, 'environment'),
         statuses: parseEnumList(query, 'status', INCIDENT_STATUS_VALUES),
         severities: parseEnumList(query, 'severity', SEVERITY_VALUES),
+        text: parseName(query, 'q'),
+        change: parseName(query, 'change'),
       },
       parseLimit(query),
       parseOffsetCursor(query, 'incidents'),

@@ -96,6 +96,13 @@ const parameters: Record<string, JsonSchema> = {
     schema: str,
   },
   kind: { name: 'kind', in: 'query', description: 'change kinds, comma-separated', schema: str },
+  q: {
+    name: 'q',
+    in: 'query',
+    description: 'text in the title or summary (case-insensitive), or an incident id',
+    schema: str,
+  },
+  change: { name: 'change', in: 'query', description: 'a change among the suspects (its id)', schema: str },
   problemStatus: {
     name: 'status',
     in: 'query',

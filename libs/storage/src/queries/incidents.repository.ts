@@ -35,6 +35,10 @@ export interface IncidentsFilter {
   readonly environment?: string;
   readonly statuses?: readonly IncidentStatus[];
   readonly severities?: readonly Severity[];
+  /** Text in the title or summary (case-insensitive), or the incident's id. */
+  readonly text?: string;
+  /** A change among its suspects. */
+  readonly change?: string;
 }
 
 export interface IncidentsQuery extends IncidentsFilter {
@@ -179,6 +183,8 @@ function filterParams(filter: IncidentsFilter) {
     environment: filter.environment ?? '',
     statuses: filter.statuses ?? [],
     severities: filter.severities ?? [],
+    text: filter.text ?? '',
+    change: filter.change ?? '',
   };
 }
 

@@ -190,6 +190,18 @@ describe('repositories', () => {
       );
     });
 
+    it('finds incidents by text in the title or summary, by id, and by a suspect change', async () => {
+      const repo = new IncidentsRepository(store);
+      const window = { from: T0 - DAY, to: T0 + DAY };
+      const ids = async (filter: { text?: string; change?: string }) =>
+        (await repo.list({ ...window, ...filter })).items.map((i) => i.id);
+      assert.deepEqual(await ids({ text: 'errorRATE on check' }), ['inc-3', 'inc-2', 'inc-1']);
+      assert.deepEqual(await ids({ text: 'inc-2' }), ['inc-2']);
+      assert.deepEqual(await ids({ text: 'no such words' }), []);
+      assert.deepEqual(await ids({ change: 'chg-1' }), ['inc-3', 'inc-1'], 'inc-2 has no suspects');
+      assert.deepEqual(await ids({ change: 'chg-1', text: 'inc-3' }), ['inc-3']);
+    });
+
     it('filters by affected service, severity and time, and pages with a total', async () => {
       const repo = new IncidentsRepository(store);
       const window = { from: T0 - DAY, to: T0 + DAY };
