@@ -277,6 +277,36 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
     assert.deepEqual(ui.errors, []);
   });
 
+  it('searches the incident history, keeps the filters in the URL, and opens an incident from it', async () => {
+    const { page } = ui;
+    await goTo(page, 'History', 'Incident history');
+    const all = await tableRows(page, page.locator('#history-table'), 'the incident history');
+    assert.ok(all.length >= 6, `incidents: ${all.length}\n${all.join('\n')}`);
+    await page.locator('#history-q').fill('batchjobfailed');
+    await page.locator('#history-status').selectOption('resolved');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/#\/incidents\?q=batchjobfailed&status=resolved/);
+    await page.locator('#history-summary', { hasText: '3 incidents' }).waitFor();
+    const nightly = await tableRows(page, page.locator('#history-table'), 'the search results');
+    assert.equal(nightly.length, 3, nightly.join('\n'));
+    assert.ok(
+      nightly.every((r) => /BatchJobFailed on reporting/.test(r)),
+      nightly.join('\n'),
+    );
+    // The URL alone brings the same search back (a shared link), and a row opens its incident.
+    await page.goto(`${url}/#/incidents?q=HighLatency%20on%20payments`);
+    const payments = await tableRows(page, page.locator('#history-table'), 'the linked search');
+    assert.equal(payments.length, 1, payments.join('\n'));
+    assert.match(payments[0]!, /demo-config-payments-fraud-timeout/);
+    await page.locator('#history-table a', { hasText: 'HighLatency on payments' }).click();
+    await shows(
+      page,
+      page.getByRole('heading', { level: 1, name: /HighLatency on payments/ }),
+      'the incident',
+    );
+    assert.deepEqual(ui.errors, []);
+  });
+
   it('shows DORA figures per service and team', async () => {
     const { page } = ui;
     await goTo(page, 'DORA', 'DORA metrics');

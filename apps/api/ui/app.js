@@ -3,6 +3,7 @@ import { api, auth, events, IncidentStream } from './api.js';
 import { h, notice, replace } from './dom.js';
 import * as changes from './views/changes.js';
 import * as dora from './views/dora.js';
+import * as incidentHistory from './views/history.js';
 import * as incident from './views/incident.js';
 import * as oncall from './views/oncall.js';
 import * as problem from './views/problem.js';
@@ -10,6 +11,7 @@ import * as problems from './views/problems.js';
 
 const routes = [
   { pattern: /^\/?$/, view: oncall, nav: 'oncall' },
+  { pattern: /^\/incidents\/?$/, view: incidentHistory, nav: 'history' },
   { pattern: /^\/incidents\/([^/]+)$/, view: incident, nav: 'oncall' },
   { pattern: /^\/changes\/?$/, view: changes, nav: 'changes' },
   { pattern: /^\/problems\/?$/, view: problems, nav: 'problems' },
