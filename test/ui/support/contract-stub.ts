@@ -7,8 +7,19 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Change, Incident, Problem, Verdict } from '#contracts';
-import { aChange, anAssessment, anIncident, aProblem, aVerdict } from '#testing';
+import type { Change, Incident, IncidentCommand, Problem, ProblemCommand, Verdict } from '#contracts';
+import {
+  aChange,
+  anAssessment,
+  anIncident,
+  anIncidentCommand,
+  aProblem,
+  aProblemCommand,
+  aVerdict,
+} from '#testing';
+import { API_CONTROLLERS } from '../../../apps/api/src/api.module.js';
+import { openApiDocument } from '../../../apps/api/src/openapi/openapi.js';
+import { operations, responseSchema, SchemaValidator, type Schema } from '../../support/api-schema.js';
 import { UI_CONTENT_SECURITY_POLICY } from '../../../apps/api/src/ui/static-ui.middleware.js';
 
 const MINUTE = 60_000;
@@ -27,6 +38,8 @@ export interface ContractStub {
   readonly token: string;
   /** Every POST the UI made: path, JSON body and the actor header. */
   readonly posts: { path: string; body: unknown; actor?: string }[];
+  /** Answers that broke the OpenAPI document (route, and what is wrong); empty when the stub kept to it. */
+  readonly offContract: readonly { route: string; problems: readonly string[] }[];
   /** Cuts every open event stream, as a proxy or a restart would. */
   dropStreams(): void;
   close(): Promise<void>;
@@ -36,6 +49,8 @@ export async function startContractStub(token: string, now = Date.now()): Promis
   const data = fixtures(now);
   const streams = new Set<ServerResponse>();
   const posts: { path: string; body: unknown; actor?: string }[] = [];
+  const offContract: { route: string; problems: readonly string[] }[] = [];
+  const contract = new ContractCheck();
   const tickets = new Set<string>();
   let ticketCount = 0;
 
@@ -46,13 +61,20 @@ export async function startContractStub(token: string, now = Date.now()): Promis
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) =>
-      send(res, 500, { error: { code: 'internal', reason: String(error) } }),
+      reply(res, 500, { error: { code: 'internal', reason: String(error) } }),
     );
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://stub');
     const path = url.pathname;
+    // Every answer is checked against the OpenAPI document the real api serves: the stub cannot
+    // drift from the contract it stands in for (what is off it is kept in offContract).
+    const send = (res: ServerResponse, status: number, body: unknown): void => {
+      const problems = contract.check(req.method ?? 'GET', path, status, body);
+      if (problems.length > 0) offContract.push({ route: `${req.method} ${path} → ${status}`, problems });
+      reply(res, status, body);
+    };
     if (!path.startsWith('/api/')) return serveStatic(path, res);
     if (path === '/api/v1/stream/incidents') {
       // As the api app: a ticket from POST /api/v1/stream/tickets opens the stream once.
@@ -113,7 +135,17 @@ export async function startContractStub(token: string, now = Date.now()): Promis
             : {}),
         };
         setTimeout(() => publish(next), 300);
-        return send(res, 202, { accepted: true });
+        return send(res, 202, {
+          command: anIncidentCommand({
+            incidentId: current.id,
+            service: current.service,
+            action: action as IncidentCommand['action'],
+            actor: typeof actor === 'string' ? actor : 'ui-contract',
+            at,
+            comment: body.comment ?? null,
+            severity: (body.severity ?? null) as IncidentCommand['severity'],
+          }),
+        });
       }
       if ((m = /^\/api\/v1\/problems\/([^/]+)\/(confirm|reject|known-error|resolve)$/.exec(path))) {
         const id = decodeURIComponent(m[1]!);
@@ -144,7 +176,16 @@ export async function startContractStub(token: string, now = Date.now()): Promis
             }),
           300,
         );
-        return send(res, 202, { accepted: true });
+        return send(res, 202, {
+          command: aProblemCommand({
+            problemId: id,
+            action: ({ 'known-error': 'known_error' }[m[2]!] ?? m[2]) as ProblemCommand['action'],
+            actor: typeof actor === 'string' ? actor : 'ui-contract',
+            workaround: body.workaround ?? null,
+            fixChangeId: body.fixChangeId ?? null,
+            comment: body.comment ?? null,
+          }),
+        });
       }
       return send(res, 404, { error: { code: 'not.found', reason: `no route POST ${path}` } });
     }
@@ -169,10 +210,25 @@ export async function startContractStub(token: string, now = Date.now()): Promis
         changes: data.changes.filter((c) => Math.abs(c.startedAt - incident.openedAt) < 2 * HOUR),
         verdicts: data.verdicts.filter((v) => incident.suspects.some((s) => s.changeId === v.changeId)),
         metrics: incident.id === data.mainIncidentId ? data.metrics : [],
+        range: {
+          from: incident.openedAt - 2 * HOUR,
+          to: Math.max(incident.updatedAt, incident.openedAt + HOUR),
+        },
+        commands: [],
+        problemIds: [...data.problemHistory.values()]
+          .map((t) => t.at(-1)!)
+          .filter((p) => p.members.includes(incident.id))
+          .map((p) => p.id),
       });
     }
     if (path === '/api/v1/changes') {
-      const items = data.changes.filter((c) => !q('service') || c.service === q('service'));
+      const items = data.changes
+        .filter((c) => !q('service') || c.service === q('service'))
+        .map((c) => ({
+          ...c,
+          verdict: data.verdicts.filter((v) => v.changeId === c.id).at(-1) ?? null,
+          assessment: data.assessments.get(c.id) ?? null,
+        }));
       return send(res, 200, { items, next: null });
     }
     if ((m = /^\/api\/v1\/changes\/([^/]+)$/.exec(path))) {
@@ -189,7 +245,14 @@ export async function startContractStub(token: string, now = Date.now()): Promis
         .map((t) => t.at(-1)!)
         .filter((p) => !q('status') || p.status === q('status'));
       items.sort((a, b) => (q('sort') === 'count' ? b.count - a.count : b.impact - a.impact));
-      return send(res, 200, { items, next: null });
+      const window = { from: Date.now() - 30 * DAY, to: Date.now() };
+      return send(res, 200, {
+        items: items.map((p) => ({
+          ...p,
+          window: { ...window, count: p.count, previous: 0, growth: p.count },
+        })),
+        next: null,
+      });
     }
     if ((m = /^\/api\/v1\/problems\/([^/]+)$/.exec(path))) {
       const timeline = data.problemHistory.get(decodeURIComponent(m[1]!));
@@ -203,6 +266,7 @@ export async function startContractStub(token: string, now = Date.now()): Promis
       });
     }
     if (path === '/api/v1/dora') return send(res, 200, data.dora);
+    if (path === '/api/v1/risk/gate') return send(res, 200, data.gate);
     return send(res, 404, { error: { code: 'not.found', reason: `no route GET ${path}` } });
   }
 
@@ -212,6 +276,7 @@ export async function startContractStub(token: string, now = Date.now()): Promis
     url: `http://127.0.0.1:${port}`,
     token,
     posts,
+    offContract,
     dropStreams: () => {
       for (const res of streams) res.destroy();
       streams.clear();
@@ -226,7 +291,7 @@ export async function startContractStub(token: string, now = Date.now()): Promis
 
 const authError = () => ({ error: { code: 'auth.unknown', reason: 'unknown token' } });
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function reply(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
@@ -243,7 +308,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 async function serveStatic(path: string, res: ServerResponse): Promise<void> {
   const file = normalize(join(UI_ROOT, path === '/' ? 'index.html' : path));
   if (!file.startsWith(UI_ROOT))
-    return send(res, 404, { error: { code: 'not.found', reason: 'no such file' } });
+    return reply(res, 404, { error: { code: 'not.found', reason: 'no such file' } });
   try {
     const body = await readFile(file);
     // Under the api app's Content-Security-Policy, so a page that needs an inline script fails here too.
@@ -253,7 +318,7 @@ async function serveStatic(path: string, res: ServerResponse): Promise<void> {
     });
     res.end(body);
   } catch {
-    send(res, 404, { error: { code: 'not.found', reason: 'no such file' } });
+    reply(res, 404, { error: { code: 'not.found', reason: 'no such file' } });
   }
 }
 
@@ -608,7 +673,9 @@ function fixtures(now: number) {
       service: 'checkout',
       metric: 'http.server.error.ratio',
       unit: '1',
-      resolution: '10s',
+      resolution: 'raw',
+      environment: 'production',
+      labels: {},
       points: points(0.004, 22, 0.35),
       windows,
     },
@@ -616,7 +683,9 @@ function fixtures(now: number) {
       service: 'checkout',
       metric: 'http.server.request.duration.p95',
       unit: 's',
-      resolution: '10s',
+      resolution: 'raw',
+      environment: 'production',
+      labels: {},
       points: points(0.21, 1.9, 0.08),
       windows,
     },
@@ -624,7 +693,9 @@ function fixtures(now: number) {
       service: 'frontend',
       metric: 'http.server.request.duration.p95',
       unit: 's',
-      resolution: '10s',
+      resolution: 'raw',
+      environment: 'production',
+      labels: {},
       points: points(0.12, 1.25, 0.06),
     },
   ];
@@ -676,22 +747,47 @@ function fixtures(now: number) {
     ],
   ]);
   const trend = [3, 2, 1, 0].map((k) => ({
-    week: week(k),
+    week: new Date(week(k)).toISOString().slice(0, 10),
     count: k === 0 ? 3 : k === 1 ? 4 : k === 2 ? 2 : 1,
   }));
 
-  // Services in the documented shape; teams and the fleet as the core computes them (the api app
-  // returns those today): the page reads both.
-  const doraRow = (i: number) => ({
-    deploymentsPerDay: [4.2, 1.3, 0.6, 2.1, 0.2][i % 5]!,
-    leadTimeHours: i % 3 === 2 ? null : { median: [0.8, 3.5, 26][i % 3]!, p90: [2.1, 9, 70][i % 3]! },
-    changeFailureRate: [0.05, 0.18, 0.33, 0.1, 0][i % 5]!,
-    timeToRestoreHours: i % 2 ? { median: [0.4, 2.5][i % 2]! } : null,
-    band: ['elite', 'high', 'medium', 'high', 'low'][i % 5]!,
-  });
+  /** A service's figures as the core computes them (per day, lead and restore times, failure rate, bands). */
+  const serviceRow = (service: string, i: number) => {
+    const days = 30;
+    const perDay = [4.2, 1.3, 0.6, 2.1, 0.2][i % 5]!;
+    const deployments = Math.round(perDay * days);
+    const failures = Math.round([0.05, 0.18, 0.33, 0.1, 0][i % 5]! * deployments);
+    const lead = i % 3 === 2 ? null : { median: [0.8, 3.5, 26][i % 3]!, p90: [2.1, 9, 70][i % 3]! };
+    const restore = i % 2 ? [0.4, 2.5][i % 2]! : null;
+    return {
+      service,
+      team: null,
+      groupBy: 'service',
+      key: service,
+      from: now - days * DAY,
+      to: now,
+      days,
+      deployments,
+      deploymentsPerDay: deployments / days,
+      leadTime: lead && {
+        count: deployments,
+        medianMs: lead.median * HOUR,
+        p90Ms: lead.p90 * HOUR,
+        skipped: 0,
+      },
+      changeFailureRate: { failures, deployments, rate: deployments ? failures / deployments : null },
+      timeToRestore:
+        restore === null ? null : { count: failures, medianMs: restore * HOUR, p90Ms: 2 * restore * HOUR },
+      restoreCounts: 'change-incidents',
+      bands: { deploymentFrequency: 'high', leadTime: null, changeFailureRate: null, timeToRestore: null },
+      band: ['elite', 'high', 'medium', 'high', 'low'][i % 5]!,
+    };
+  };
   const coreRow = (key: string | null, deployments: number, failures: number, days = 30) => ({
     groupBy: key === null ? 'fleet' : 'team',
     key,
+    team: key,
+    band: 'elite',
     from: now - days * DAY,
     to: now,
     days,
@@ -709,16 +805,48 @@ function fixtures(now: number) {
     },
   });
   const dora = {
-    services: services.map((service, i) => ({ service, ...doraRow(i) })),
+    from: now - 30 * DAY,
+    to: now,
+    service: null,
+    team: null,
+    environment: null,
+    services: services.map(serviceRow),
     teams: [coreRow('payments', 41, 5), coreRow('storefront', 66, 3), coreRow('fulfilment', 12, 0)],
     fleet: coreRow(null, 119, 8),
     definitions: {
       changeFailure:
         'A change failed when its verification failed, an incident names it, or it was rolled back.',
+      bands: 'DORA 2021 (Accelerate State of DevOps)',
+      band: 'the median of the four bands',
+    },
+  };
+
+  // The gate's trade-off from history: too few settled changes here to draw the curve.
+  const gate = {
+    from: now - 90 * DAY,
+    to: now,
+    service: null,
+    settledBefore: now - 7 * DAY,
+    riskClasses: { normalFrom: 0.05, highFrom: 0.2 },
+    changes: 0,
+    failures: 0,
+    curve: [],
+    scores: {
+      count: 0,
+      failures: 0,
+      baseRate: null,
+      brier: null,
+      brierReference: null,
+      brierSkill: null,
+      auc: null,
+      meanBias: null,
+      calibrationError: null,
+      reliability: [],
     },
   };
 
   return {
+    gate,
     changes,
     verdicts,
     assessments,
@@ -729,4 +857,22 @@ function fixtures(now: number) {
     trend,
     dora,
   };
+}
+
+/** The stub's answers against the api's OpenAPI document: the operation for a method and path, the schema for a status. */
+class ContractCheck {
+  private readonly document = openApiDocument(API_CONTROLLERS) as Schema;
+  private readonly validator = new SchemaValidator(this.document);
+  private readonly routes = operations(this.document).map((op) => ({
+    ...op,
+    pattern: new RegExp(`^${op.path.replace(/\{\w+\}/g, '[^/]+')}$`),
+  }));
+
+  check(method: string, path: string, status: number, body: unknown): string[] {
+    const op = this.routes.find((r) => r.method === method.toLowerCase() && r.pattern.test(path));
+    if (!op) return [`${method} ${path} is not in the OpenAPI document`];
+    const schema = responseSchema(this.validator, op.operation, status);
+    if (!schema) return [`${method} ${op.path} does not document status ${status}`];
+    return this.validator.validate(body, schema).map((v) => `${v.path} ${v.problem}`);
+  }
 }

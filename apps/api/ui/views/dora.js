@@ -62,27 +62,24 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
 
 const HOUR_MS = 3_600_000;
 
-/**
- * Accepts the documented shape (leadTimeHours {median, p90}, timeToRestoreHours {median},
- * changeFailureRate as a number, band) and the core's figures (leadTime {medianMs, p90Ms},
- * timeToRestore {medianMs}, changeFailureRate {rate, failures, deployments}, bands per metric).
- */
+/** A row of the API's DORA figures (DoraFigures in the OpenAPI document) as the page shows it: hours, shares. */
 function normalise(row, name) {
   const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  const hoursOf = (inHours, inMs, field) =>
-    num(inHours?.[field]) ?? (num(inMs?.[`${field}Ms`]) === null ? null : inMs[`${field}Ms`] / HOUR_MS);
-  const cfr = row.changeFailureRate;
+  const hours = (figures, field) => {
+    const ms = num(figures?.[`${field}Ms`]);
+    return ms === null ? null : ms / HOUR_MS;
+  };
   return {
     name: name ?? '—',
     deploymentsPerDay: num(row.deploymentsPerDay),
     deployments: num(row.deployments),
-    leadMedian: hoursOf(row.leadTimeHours, row.leadTime, 'median'),
-    leadP90: hoursOf(row.leadTimeHours, row.leadTime, 'p90'),
-    changeFailureRate: num(typeof cfr === 'object' && cfr !== null ? cfr.rate : cfr),
-    failures: typeof cfr === 'object' && cfr !== null ? num(cfr.failures) : null,
-    restoreMedian: hoursOf(row.timeToRestoreHours, row.timeToRestore, 'median'),
+    leadMedian: hours(row.leadTime, 'median'),
+    leadP90: hours(row.leadTime, 'p90'),
+    changeFailureRate: num(row.changeFailureRate?.rate),
+    failures: num(row.changeFailureRate?.failures),
+    restoreMedian: hours(row.timeToRestore, 'median'),
     restores: num(row.timeToRestore?.count),
-    band: typeof row.band === 'string' ? row.band : (row.band?.overall ?? null),
+    band: typeof row.band === 'string' ? row.band : null,
     bands: typeof row.bands === 'object' && row.bands !== null ? row.bands : null,
   };
 }
