@@ -217,6 +217,23 @@ describe('notable versions', () => {
     assert.equal(notable.judge(anIncident({ version: 4, status: 'resolved' })), 'resolved');
     assert.equal(notable.judge(anIncident({ version: 5, status: 'open' })), 'reopened');
   });
+
+  it('after a restart, take a first-seen version for what its own event says: an update is not a new incident', () => {
+    const notable = new NotableVersions();
+    assert.equal(notable.judge(anIncident({ id: 'a', version: 7, event: 'updated' })), null);
+    assert.equal(
+      notable.judge(anIncident({ id: 'b', version: 4, event: 'acknowledged', status: 'acknowledged' })),
+      'acknowledged',
+    );
+    assert.equal(
+      notable.judge(anIncident({ id: 'c', version: 9, event: 'resolved', status: 'resolved' })),
+      'resolved',
+    );
+    assert.equal(
+      notable.judge(anIncident({ id: 'a', version: 8, event: 'severity_changed', severity: 'info' })),
+      'severity',
+    );
+  });
 });
 
 describe('notification routes', () => {

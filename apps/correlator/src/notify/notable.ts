@@ -8,6 +8,15 @@ import type { Incident } from '#contracts';
 
 export type NotableReason = 'opened' | 'reopened' | 'acknowledged' | 'resolved' | 'severity' | 'suspect';
 
+/** What a version's own event means when no earlier version was seen (null: an update). */
+const FIRST_SEEN: Partial<Record<Incident['event'], NotableReason>> = {
+  opened: 'opened',
+  reopened: 'reopened',
+  acknowledged: 'acknowledged',
+  resolved: 'resolved',
+  severity_changed: 'severity',
+};
+
 interface Seen {
   readonly version: number;
   readonly status: Incident['status'];
@@ -36,7 +45,12 @@ export class NotableVersions {
       lead: leadingChange(incident),
     };
     this.remember(incident.id, now);
-    if (!before) return incident.status === 'resolved' ? null : 'opened';
+    // First sight of an incident: its own event says what happened (after a restart, the next
+    // version of an incident already announced is an update, not a new incident).
+    if (!before)
+      return incident.status === 'resolved' && incident.event !== 'resolved'
+        ? null
+        : (FIRST_SEEN[incident.event] ?? null);
     if (now.status !== before.status) {
       if (now.status === 'resolved') return 'resolved';
       if (now.status === 'acknowledged') return 'acknowledged';
