@@ -7,18 +7,23 @@
 // history (rebuild/read-history.ts) before any of their batches is handled, and outputs are
 // published only while that assignment holds (StateRecovery): an instance the group has replaced
 // publishes nothing beside its successor.
+// SLOs (AFTERSHOCK_SLO_PATH) are watched on the same telemetry: a burn-rate tier that starts or
+// stops firing is published as an alert to the alerts topic, where it is recorded and comes
+// back as a symptom the correlator attributes to changes like any other alert (SloWatch).
 import { readFileSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
 import { parseCatalog } from '#catalog';
-import { EventCodec, TOPICS, type Change } from '#contracts';
+import { EventCodec, TOPICS, type Alert, type Change } from '#contracts';
 import {
   AnomalyDetector,
   Correlator,
   DEFAULT_CORRELATOR_SETTINGS,
   DEFAULT_VERIFIER_SETTINGS,
   DeploymentVerifier,
+  lastPointAt,
   restoreCorrelator,
   restoreHorizons,
+  SloWatch,
   type Clock,
   type CorrelatorInput,
   type CorrelatorOutput,
@@ -40,7 +45,9 @@ import {
   CLOCK,
   LOGGER,
   NotOwnerError,
+  openSloCatalog,
   SHUTDOWN,
+  type SloCatalog,
   StateRecovery,
   type RestoreSummary,
   type ShutdownSequence,
@@ -66,6 +73,8 @@ export class CorrelatorEngine {
   private settings!: CorrelatorSettings;
   private edges!: readonly Edge[];
   private notifier: IncidentNotifier | undefined;
+  private sloCatalog: SloCatalog | undefined;
+  private sloWatch = new SloWatch([]);
   private readonly horizons: RestoreHorizons;
   /** Undefined until the first assignment: until then no service is this instance's. */
   private ownership: Ownership | undefined;
@@ -110,6 +119,7 @@ export class CorrelatorEngine {
     });
     this.shutdown.register('disconnect', 'correlator metrics', stopObserving);
     this.logger.info('correlator ready', { services: catalog.services.length, edges: catalog.edges.length });
+    this.watchSlos();
     const notifier = new IncidentNotifier(
       {
         webhook: this.config.webhookUrl
@@ -124,6 +134,35 @@ export class CorrelatorEngine {
       this.notifier = notifier;
       this.shutdown.register('flush', 'incident notifications', () => notifier.close());
     }
+  }
+
+  /**
+   * The SLOs, read at start (a file at fault stops it) and watched. A new set starts a new
+   * watch: burn rates are measured afresh from the next points (until the next rebuild, which
+   * replays the telemetry history into it).
+   */
+  private watchSlos(): void {
+    const path = this.config.sloPath;
+    if (!path) return;
+    const catalog = openSloCatalog(path, {
+      onReload: (slos) => {
+        this.sloWatch = this.newSloWatch(slos);
+        this.logger.info('SLOs reloaded', { path, slos: slos.length });
+      },
+      onError: (error) =>
+        this.logger.warn('SLO definitions not reloaded: the last good set stays in force', {
+          path,
+          error: error.message,
+        }),
+    }).watch();
+    this.sloCatalog = catalog;
+    this.sloWatch = this.newSloWatch(catalog.current());
+    this.shutdown.register('stop-intake', 'SLO definitions watcher', () => catalog.close());
+    this.logger.info('SLOs loaded', { path, slos: catalog.current().length, alerting: this.sloWatch.size });
+  }
+
+  private newSloWatch(slos: ConstructorParameters<typeof SloWatch>[0]): SloWatch {
+    return new SloWatch(slos, { publicUrl: this.config.publicUrl });
   }
 
   /** The notification routes file, read once at start; a problem in it stops the start, naming the field. */
@@ -157,8 +196,12 @@ export class CorrelatorEngine {
   apply(inputs: readonly CorrelatorInput[]): Promise<RefusedCommand[]> {
     return this.recovery.step(async () => {
       const outputs: CorrelatorOutput[] = [];
-      for (const input of inputs) outputs.push(...this.correlator.process(input));
-      await this.publish(outputs);
+      const burns: Alert[] = [];
+      for (const input of inputs) {
+        outputs.push(...this.correlator.process(input));
+        if (input.type === 'telemetry') burns.push(...this.sloWatch.observe(input.batch));
+      }
+      await this.publish(outputs, burns);
       return outputs.filter((o): o is RefusedCommand => o.type === 'refused');
     });
   }
@@ -175,7 +218,8 @@ export class CorrelatorEngine {
       await this.recovery.step(async () => {
         // Not the owner any more: the next assignment rebuilds the state, timers included.
         if (!this.recovery.owner) return;
-        await this.publish(this.correlator.advanceTo(this.clock.now() - this.config.idleTimeoutMs));
+        const eventTime = this.clock.now() - this.config.idleTimeoutMs;
+        await this.publish(this.correlator.advanceTo(eventTime), this.sloWatch.advanceTo(eventTime));
       });
     } catch (error) {
       if (!(error instanceof NotOwnerError)) throw error;
@@ -217,7 +261,13 @@ export class CorrelatorEngine {
     });
     this.correlator = correlator;
     this.verifier = verifier;
-    await this.publish(publish);
+    // The SLO watch replays the same telemetry silently; tiers still firing are announced again
+    // with the ids they were raised with, so an alert lost in a crash is sent and a sent one
+    // is recognised as the same.
+    this.sloWatch = this.newSloWatch(this.sloCatalog?.current() ?? []);
+    const inOrder = [...history.telemetry].sort((a, b) => lastPointAt(a) - lastPointAt(b));
+    for (const batch of inOrder) this.sloWatch.observe(batch);
+    await this.publish(publish, this.sloWatch.firing());
     return {
       changes: history.changes.length,
       alerts: history.alerts.length,
@@ -251,8 +301,16 @@ export class CorrelatorEngine {
     return this.correlator.activeIncidents();
   }
 
-  private async publish(outputs: readonly CorrelatorOutput[]): Promise<void> {
-    if (outputs.length === 0) return;
+  private async publish(outputs: readonly CorrelatorOutput[], burns: readonly Alert[] = []): Promise<void> {
+    const alerts: OutboundMessage[] = [];
+    for (const alert of burns)
+      if (this.owns(alert.service))
+        alerts.push({
+          key: alert.service,
+          value: await this.codec.encode('alert', alert),
+          headers: { 'x-aftershock-id': alert.id },
+        });
+    if (outputs.length === 0 && alerts.length === 0) return;
     countOutputs(outputs);
     const verdicts: OutboundMessage[] = [];
     const incidents: OutboundMessage[] = [];
@@ -278,11 +336,12 @@ export class CorrelatorEngine {
         });
       }
     }
-    if (verdicts.length + incidents.length === 0) return;
+    if (verdicts.length + incidents.length + alerts.length === 0) return;
     await this.recovery.publish(async () => {
       await Promise.all([
         verdicts.length ? this.bus.send(TOPICS.verdicts, verdicts) : undefined,
         incidents.length ? this.bus.send(TOPICS.incidents, incidents) : undefined,
+        alerts.length ? this.bus.send(TOPICS.alerts, alerts) : undefined,
       ]);
     });
     this.logger.debug('published', { outputs: outputs.map(describeOutput) });

@@ -1,6 +1,6 @@
 // Settings of the correlator app.
 import { hostname } from 'node:os';
-import { catalogFileSetting, loadSettings, setting, type Env } from '#config';
+import { catalogFileSetting, loadSettings, setting, sloPathSetting, type Env } from '#config';
 import { DEFAULT_VERIFIER_SETTINGS } from '#core';
 
 const correlatorSettings = {
@@ -10,6 +10,7 @@ const correlatorSettings = {
     description: 'the consumer group: two deployments on one cluster, benchmarks, tests',
   }),
   catalogFile: catalogFileSetting,
+  sloPath: sloPathSetting,
   instanceId: setting.string('CORRELATOR_INSTANCE_ID', {
     default: `${hostname()}-${process.pid}`,
     description: 'names this instance’s own consumer group for the global change table',

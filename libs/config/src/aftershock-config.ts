@@ -72,6 +72,11 @@ export const catalogFileSetting = setting.optionalString(
   'service catalog (YAML/JSON, or Backstage catalog-info.yaml)',
 );
 
+export const sloPathSetting = setting.optionalString(
+  'AFTERSHOCK_SLO_PATH',
+  'OpenSLO v1 definitions: a YAML file, or a directory of them (watched; the last good set stays on error)',
+);
+
 /** How canonical events are written on the bus; every app reads all three formats. */
 export const wireSettings = {
   format: setting.oneOf('AFTERSHOCK_WIRE_FORMAT', ['avro', 'json', 'confluent'] as const, {

@@ -12,3 +12,5 @@ export * from './security-headers.js';
 export * from './read-body.js';
 export * from './drain-gate.js';
 export * from './state-recovery.js';
+export * from './watched-source.js';
+export * from './slo-catalog.js';

@@ -301,3 +301,23 @@ export function aProblemCommand(overrides: Partial<ProblemCommand> = {}): Proble
     ...overrides,
   };
 }
+
+/**
+ * One instant of a request count split by status code (the Prometheus and OpenTelemetry way of
+ * reporting errors): `total` requests, `errors` of them with `errorCode`, the rest with `okCode`.
+ */
+export function requestsByStatus(
+  timestamp: number,
+  total: number,
+  errors: number,
+  { metric = 'http_requests', okCode = '2xx', errorCode = '5xx', labels = {} as Record<string, string> } = {},
+): TelemetryPoint[] {
+  const point = (code: string, value: number): TelemetryPoint => ({
+    metric,
+    value,
+    timestamp,
+    unit: null,
+    labels: { ...labels, code },
+  });
+  return [point(okCode, total - errors), point(errorCode, errors)];
+}

@@ -111,7 +111,7 @@ describe('the policy file', () => {
     writeFileSync(path, INVALID);
     const rejected = await file.reload();
     assert.equal(rejected.status, 'rejected');
-    assert.equal(rejected.policy.rules[0]!.id, 'a');
+    assert.equal(rejected.value.rules[0]!.id, 'a');
     writeFileSync(path, policyText('b'));
     assert.equal((await file.reload()).status, 'reloaded');
     assert.equal(file.current().rules[0]!.id, 'b');

@@ -5,7 +5,7 @@
 //   exit 0 every file valid and computable · 1 any file not · 2 bad command line or unreadable path
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateOpenSlo, type FileVerdict, type SloProblem, type SourceFile } from '#core';
+import { fileVerdictLine, validateOpenSlo, type SourceFile } from '#core';
 import { defineCommand } from '../command.js';
 
 const USAGE =
@@ -44,7 +44,7 @@ export const sloCommand = defineCommand({
       return 2;
     }
     const { files } = validateOpenSlo(sources);
-    process.stdout.write(files.map((f) => `${verdictLine(f)}\n`).join(''));
+    process.stdout.write(files.map((f) => `${fileVerdictLine(f)}\n`).join(''));
     return files.every((f) => f.valid && f.computable) ? 0 : 1;
   },
 });
@@ -64,20 +64,4 @@ function yamlFiles(dir: string): string[] {
     else if (/\.ya?ml$/.test(entry.name)) out.push(full);
   }
   return out;
-}
-
-/** `FILE: valid OpenSLO v1; computable by Aftershock`, or the first fault of each level. */
-export function verdictLine(f: FileVerdict): string {
-  const of = (level: SloProblem['level']) => f.problems.filter((p) => p.level === level);
-  if (!f.valid) return `${f.file}: not valid OpenSLO v1: ${fault(of('openslo'))}; computability not checked`;
-  if (f.objects === 0) return `${f.file}: valid OpenSLO v1 (no objects); nothing for Aftershock to compute`;
-  if (!f.computable)
-    return `${f.file}: valid OpenSLO v1; not computable by Aftershock: ${fault(of('aftershock'))}`;
-  return `${f.file}: valid OpenSLO v1; computable by Aftershock (${f.objects} object${f.objects === 1 ? '' : 's'})`;
-}
-
-function fault(problems: readonly SloProblem[]): string {
-  const p = problems[0]!;
-  const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
-  return `${p.object}: ${p.field}${p.line ? ` (line ${p.line})` : ''}: ${p.message}${more}`;
 }

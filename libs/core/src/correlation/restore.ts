@@ -137,12 +137,18 @@ function replayOrder(sources: RestoreSources, plan: RestorePlan): Timed[] {
     timed.push({ at: command.at, rank: 2, input: { type: 'command', command } });
   // A batch is sent once its last point is in: that is where it fell among the other events.
   for (const batch of sources.telemetry) {
-    let at = Number.NEGATIVE_INFINITY;
-    for (const point of batch.points) if (point.timestamp > at) at = point.timestamp;
+    const at = lastPointAt(batch);
     if (Number.isFinite(at)) timed.push({ at, rank: 3, input: { type: 'telemetry', batch } });
   }
   // Array.prototype.sort is stable: equal times keep their partition order.
   return timed.sort((a, b) => a.at - b.at || a.rank - b.rank);
+}
+
+/** When a batch was complete: its newest point's time (−∞ for an empty batch). */
+export function lastPointAt(batch: TelemetryBatch): number {
+  let at = Number.NEGATIVE_INFINITY;
+  for (const point of batch.points) if (point.timestamp > at) at = point.timestamp;
+  return at;
 }
 
 /** Per change, the verdicts that shaped state: its first fail (it opened the incident) and its final one. */

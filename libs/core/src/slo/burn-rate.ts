@@ -46,6 +46,12 @@ export interface BurnRateOptions {
   readonly bucketMs?: number;
   /** A floor on events in the long window above the one-failure rule. */
   readonly minEvents?: number;
+  /**
+   * Judge a tier only once counts span its whole long window (from the first bucket recorded).
+   * A watch that starts mid-stream otherwise reads a few hours as a "3-day" burn and tickets on
+   * it; with this set, each tier waits until its window is covered.
+   */
+  readonly fullWindows?: boolean;
 }
 
 export class BurnRateAlerter {
@@ -54,6 +60,7 @@ export class BurnRateAlerter {
   private readings: TierReading[] = [];
   private readonly bucketMs: number;
   private dropped = 0;
+  private firstAt: number | undefined;
 
   constructor(private readonly options: BurnRateOptions) {
     this.bucketMs = options.bucketMs ?? 10_000;
@@ -71,6 +78,7 @@ export class BurnRateAlerter {
   record(at: number, good: number, total: number): boolean {
     const kept = this.ring.add(at, good, total);
     if (!kept) this.dropped++;
+    else if (this.firstAt === undefined || at < this.firstAt) this.firstAt = at;
     return kept;
   }
 
@@ -99,9 +107,12 @@ export class BurnRateAlerter {
       const burnShort = this.burn(short);
       const exceeds = (burn: number | undefined) =>
         burn !== undefined && (tier.op === 'gte' ? burn >= tier.threshold : burn > tier.threshold);
+      const covered =
+        !this.options.fullWindows ||
+        (this.firstAt !== undefined && now - this.bucketStart(this.firstAt) >= tier.longMs);
       let next: TierState;
       if (long.total === 0 && tier.notifyNoData) next = 'no-data';
-      else if (long.total >= this.minEventsFor(tier) && exceeds(burnLong) && exceeds(burnShort))
+      else if (covered && long.total >= this.minEventsFor(tier) && exceeds(burnLong) && exceeds(burnShort))
         next = 'firing';
       else next = 'ok';
       this.readings.push({ tier: tier.name, state: next, burnLong, burnShort, longEvents: long.total });
@@ -131,6 +142,10 @@ export class BurnRateAlerter {
   /** Each tier as the last evaluation saw it, in the order given (for a page of burn rates). */
   state(): readonly TierReading[] {
     return this.readings;
+  }
+
+  private bucketStart(at: number): number {
+    return Math.floor(at / this.bucketMs) * this.bucketMs;
   }
 
   private burn(w: { good: number; total: number }): number | undefined {

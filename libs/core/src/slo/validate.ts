@@ -42,3 +42,19 @@ export function validateOpenSlo(sources: readonly SourceFile[]): SetVerdict {
   });
   return { files, slos: resolved.slos.filter((s) => files.find((f) => f.file === s.file)?.valid) };
 }
+
+/** `FILE: valid OpenSLO v1; computable by Aftershock`, or the first fault of each level. */
+export function fileVerdictLine(f: FileVerdict): string {
+  const of = (level: SloProblem['level']) => f.problems.filter((p) => p.level === level);
+  if (!f.valid) return `${f.file}: not valid OpenSLO v1: ${fault(of('openslo'))}; computability not checked`;
+  if (f.objects === 0) return `${f.file}: valid OpenSLO v1 (no objects); nothing for Aftershock to compute`;
+  if (!f.computable)
+    return `${f.file}: valid OpenSLO v1; not computable by Aftershock: ${fault(of('aftershock'))}`;
+  return `${f.file}: valid OpenSLO v1; computable by Aftershock (${f.objects} object${f.objects === 1 ? '' : 's'})`;
+}
+
+function fault(problems: readonly SloProblem[]): string {
+  const p = problems[0]!;
+  const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
+  return `${p.object}: ${p.field}${p.line ? ` (line ${p.line})` : ''}: ${p.message}${more}`;
+}

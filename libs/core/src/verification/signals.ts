@@ -52,7 +52,7 @@ export interface ServiceSignalOverrides {
 }
 
 // Request counts or rates; not in-flight gauges such as `active_requests`.
-const REQUESTS =
+export const REQUEST_COUNT_PATTERN =
   '(?<!active[._-]?)(requests?|calls?|workload|throughput|rps|qps|(^|[._-])ops|hits)([._-]?(total|count|rate|per[._-]?(s(ec(ond)?)?|min(ute)?)))?(\\(ops\\))?$';
 
 /** Sensible defaults for common metric naming (OpenTelemetry, Prometheus, Nezha-style). */
@@ -65,7 +65,7 @@ export const DEFAULT_SIGNALS: readonly SignalSpec[] = [
     valueType: 'auto',
     minEffect: 0.5,
     absoluteFloor: 0.002,
-    exposure: REQUESTS,
+    exposure: REQUEST_COUNT_PATTERN,
   },
   {
     name: 'error ratio',
@@ -76,7 +76,7 @@ export const DEFAULT_SIGNALS: readonly SignalSpec[] = [
     complement: true,
     minEffect: 0.5,
     absoluteFloor: 0.002,
-    exposure: REQUESTS,
+    exposure: REQUEST_COUNT_PATTERN,
   },
   {
     name: 'errors',
@@ -87,7 +87,7 @@ export const DEFAULT_SIGNALS: readonly SignalSpec[] = [
     minEffect: 0.5,
     absoluteFloor: 0.002,
     eventFloorPerMinute: 0.2,
-    exposure: REQUESTS,
+    exposure: REQUEST_COUNT_PATTERN,
   },
   {
     name: 'latency',
@@ -101,7 +101,7 @@ export const DEFAULT_SIGNALS: readonly SignalSpec[] = [
   },
   {
     name: 'throughput',
-    pattern: `${REQUESTS}|[._-]count$`,
+    pattern: `${REQUEST_COUNT_PATTERN}|[._-]count$`,
     kind: 'throughput',
     badDirection: 'down',
     valueType: 'auto',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TelemetryPoint, Verdict } from '#contracts';
-import { aChange, aTelemetryBatch, MINUTE, T0 } from '#testing';
+import { aChange, aTelemetryBatch, MINUTE, requestsByStatus, T0 } from '#testing';
 import { ManualClock } from '../clock.js';
 import type { VerifierPort } from '../correlation/correlator.js';
 import { SeededRandom } from '../stats/random.js';
@@ -641,5 +641,44 @@ describe("neighbours' views", () => {
     const final = nodeRun(false);
     assert.equal(final.outcome, 'fail', final.summary);
     assert.ok(final.metrics.some((m) => m.metric === 'NodeCpuUsageRate(%)' && m.outcome === 'fail'));
+  });
+});
+
+describe('errors carried as a status label of the request count', () => {
+  /** Per-minute request counts by status code: 1,000 a minute, `share(t)` of them with `code`. */
+  function byStatus(from: number, to: number, code: string, share: (t: number) => number): TelemetryPoint[] {
+    const out: TelemetryPoint[] = [];
+    for (let t = from; t < to; t += MINUTE)
+      out.push(
+        ...requestsByStatus(t, 1000, Math.round(1000 * share(t)), {
+          okCode: '200',
+          errorCode: code,
+          labels: { route: '/pay' },
+        }),
+      );
+    return out;
+  }
+
+  function verify(code: string): Verdict | undefined {
+    const v = new DeploymentVerifier();
+    const share = (t: number) => (t >= T0 ? 0.1 : 0.0005 * (1 + ((t / MINUTE) % 3)));
+    v.observeTelemetry(aTelemetryBatch({ points: byStatus(T0 - 40 * MINUTE, T0, code, share) }));
+    v.observeChange(aChange({ id: `c-${code}`, service: 'checkout', startedAt: T0 }));
+    const out = v.observeTelemetry(aTelemetryBatch({ points: byStatus(T0, T0 + 20 * MINUTE, code, share) }));
+    return out.find((x) => x.final);
+  }
+
+  it('a deploy that sends a tenth of requests to 503 fails on its server errors per request', () => {
+    const final = verify('503');
+    assert.equal(final?.outcome, 'fail', final?.summary);
+    const failed = final!.metrics.filter((m) => m.outcome === 'fail').map((m) => m.metric);
+    assert.ok(
+      failed.some((m) => m.startsWith('http_requests.errors')),
+      `failed: ${failed.join(', ')}`,
+    );
+  });
+
+  it('the same rise in 404s is the callers’ doing: the deploy passes', () => {
+    assert.equal(verify('404')?.outcome, 'pass');
   });
 });

@@ -1,0 +1,26 @@
+// The SLO definitions in force, from OpenSLO files (AFTERSHOCK_SLO_PATH: one file or a
+// directory of them, read as one set so references resolve across files). Read at start —
+// any file not both valid OpenSLO v1 and computable by Aftershock stops the start, one line
+// per file at fault, as `aftershock slo validate` prints them — then watched: a set that no
+// longer validates is reported and the last good set stays in force (the policy file's rule).
+import { fileVerdictLine, validateOpenSlo, type SloDefinition } from '#core';
+import { WatchedSource, type WatchedSourceOptions } from './watched-source.js';
+
+export type SloCatalog = WatchedSource<readonly SloDefinition[]>;
+
+export class SloCatalogError extends Error {}
+
+/** Reads the set now (synchronously: a consumer must hold it before its first batch). */
+export function openSloCatalog(
+  path: string,
+  options: Omit<WatchedSourceOptions<readonly SloDefinition[]>, 'include'> = {},
+): SloCatalog {
+  return WatchedSource.open(path, parseSlos, { ...options, include: (name) => /\.ya?ml$/.test(name) });
+}
+
+function parseSlos(sources: readonly { file: string; text: string }[]): readonly SloDefinition[] {
+  const { files, slos } = validateOpenSlo(sources);
+  const faults = files.filter((f) => !f.valid || (!f.computable && f.objects > 0));
+  if (faults.length > 0) throw new SloCatalogError(faults.map(fileVerdictLine).join('\n'));
+  return slos;
+}
