@@ -195,6 +195,9 @@ class Reader {
       'minProbability',
       'maxSizeLines',
       'freeze',
+      'errorBudget',
+      'maxBudgetRemaining',
+      'repair',
     ]);
     if (!f) return undefined;
     const at = (name: string) => [...path, name];
@@ -214,6 +217,9 @@ class Reader {
       minProbability: this.number(f.minProbability, at('minProbability'), 0, 1),
       maxSizeLines: this.number(f.maxSizeLines, at('maxSizeLines'), 0, Number.MAX_SAFE_INTEGER),
       freeze: this.oneOf(f.freeze, at('freeze'), ['inside', 'outside'] as const),
+      errorBudget: this.oneOf(f.errorBudget, at('errorBudget'), ['exhausted', 'available'] as const),
+      maxBudgetRemaining: this.number(f.maxBudgetRemaining, at('maxBudgetRemaining'), -1e9, 1),
+      repair: this.boolean(f.repair, at('repair')),
     };
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { aChange } from '#testing';
+import { aChange, aChangeContent } from '#testing';
 import { parsePolicy, PolicyError } from './parse-policy.js';
 import { changeContext, decide, insideFreeze, riskClassOf } from './policy.js';
 import { localTime, zonedToInstant } from './zoned-time.js';
@@ -280,5 +280,85 @@ describe('policy decisions', () => {
     assert.equal(riskClassOf(0.04, context.riskClasses), 'normal');
     assert.equal(riskClassOf(0.04, policy.riskClasses), 'standard');
     assert.equal(riskClassOf(0.2, policy.riskClasses), 'high');
+  });
+});
+
+describe('error-budget policy', () => {
+  const policy = parsePolicy(
+    `version: 1
+rules:
+  - id: repairs-always-pass
+    description: rollbacks and fixes repair a spent budget
+    match: { repair: true }
+    decision: approved
+  - id: budget-exhausted-needs-review
+    description: non-standard changes on a service whose budget is exhausted need review
+    match: { errorBudget: exhausted, minRiskClass: normal }
+    decision: review
+  - id: low-budget-no-big-changes
+    match: { maxBudgetRemaining: 0.25, minRiskClass: high }
+    decision: blocked
+  - id: the-rest
+    match: {}
+    decision: approved
+default: review
+`,
+    'budget.yaml',
+  );
+  const spent = [
+    { slo: 'checkout-availability', remaining: -0.4, window: '28d rolling' },
+    { slo: 'checkout-latency', remaining: 0.6, window: '28d rolling' },
+  ];
+  const low = [{ slo: 'checkout-availability', remaining: 0.2, window: '28d rolling' }];
+  const judge = (change = aChange(), riskClass: 'standard' | 'normal' | 'high' = 'normal', budgets = spent) =>
+    decide(policy, { change, probability: 0.1, riskClass, budgets });
+
+  it('a non-standard change on a service whose budget is spent needs review, citing the SLO', () => {
+    const outcome = judge();
+    assert.equal(outcome.decision, 'review');
+    assert.equal(outcome.rule, 'budget-exhausted-needs-review');
+    assert.ok(
+      outcome.reasons.includes(
+        'error budget exhausted: checkout-availability -40.0% left of its 28d rolling budget',
+      ),
+      JSON.stringify(outcome.reasons),
+    );
+  });
+
+  it('rollbacks, fixes and reverts pass whatever the budget', () => {
+    const rollback = judge(aChange({ kind: 'rollback', rollbackOf: 'chg-0' }));
+    assert.equal(rollback.rule, 'repairs-always-pass');
+    assert.deepEqual(rollback.reasons, ['a rollback of chg-0']);
+    const fix = judge(aChange({ content: aChangeContent({ fix: true }) }));
+    assert.equal(fix.decision, 'approved');
+    assert.deepEqual(fix.reasons, ['a fix']);
+  });
+
+  it('a standard change passes; a service with budget left, or without an SLO, is not held', () => {
+    assert.equal(judge(aChange(), 'standard').rule, 'the-rest');
+    assert.equal(judge(aChange(), 'normal', low).rule, 'the-rest');
+    assert.equal(judge(aChange(), 'normal', []).rule, 'the-rest');
+  });
+
+  it('the least budget left among the SLOs is compared', () => {
+    const outcome = judge(aChange(), 'high', low);
+    assert.equal(outcome.rule, 'low-budget-no-big-changes');
+    assert.ok(
+      outcome.reasons.includes(
+        'checkout-availability has 20.0% of its 28d rolling budget left (at most 25.0%)',
+      ),
+      JSON.stringify(outcome.reasons),
+    );
+  });
+
+  it('an unknown budget state is refused, naming the field', () => {
+    assert.throws(
+      () =>
+        parsePolicy(
+          'version: 1\nrules:\n  - id: x\n    match: { errorBudget: gone }\n    decision: review\n',
+          'p.yaml',
+        ),
+      (e: Error) => e instanceof PolicyError && /rules\[0\]\.match\.errorBudget/.test(e.message),
+    );
   });
 });

@@ -60,6 +60,18 @@ export interface RuleMatch {
   readonly maxSizeLines?: number;
   /** inside = inside at least one freeze window that applies to the change. */
   readonly freeze?: 'inside' | 'outside';
+  /**
+   * The service's error budget: `exhausted` when one of its SLOs has none left in its window,
+   * `available` when every SLO has some (a service without SLOs is neither).
+   */
+  readonly errorBudget?: 'exhausted' | 'available';
+  /** The least budget left among the service's SLOs is at most this fraction (0.25 = a quarter). */
+  readonly maxBudgetRemaining?: number;
+  /**
+   * A rollback (kind rollback, or rollbackOf set) or a change that says it fixes a defect or
+   * reverts (change content `fix` / `revert`): the changes that repair a spent budget.
+   */
+  readonly repair?: boolean;
 }
 
 export interface PolicyRule {
@@ -166,10 +178,21 @@ export function riskClassOf(probability: number, thresholds: RiskThresholds): Ri
   return 'standard';
 }
 
+/** One SLO of the change's service, as its budget stands when the change is judged. */
+export interface BudgetStanding {
+  readonly slo: string;
+  /** Fraction of the window's budget left; ≤ 0 once spent. */
+  readonly remaining: number;
+  /** The window, in words ("28d rolling", "1M from 2026-12-01 Europe/Berlin"). */
+  readonly window: string;
+}
+
 export interface PolicyInput {
   readonly change: Change;
   readonly probability: number;
   readonly riskClass: RiskClass;
+  /** The service's SLO budgets (empty or absent: no SLO applies). */
+  readonly budgets?: readonly BudgetStanding[];
   /** From changeContext; computed when not given. */
   readonly context?: ChangeContext;
 }
@@ -266,8 +289,59 @@ function matchRule(m: RuleMatch, input: PolicyInput, context: ChangeContext): st
               .map((w) => `${w.id} (${w.text}; starts ${describeLocalTime(change.startedAt, w.timeZone)})`)
               .join(', ')}`
           : 'outside every freeze window',
-      ));
+      )) &&
+    (m.errorBudget === undefined || checkBudget(m.errorBudget, input.budgets ?? [], check)) &&
+    (m.maxBudgetRemaining === undefined || checkLeast(m.maxBudgetRemaining, input.budgets ?? [], check)) &&
+    (m.repair === undefined ||
+      check(isRepair(change) === m.repair, isRepair(change) ? repairWords(change) : 'not a rollback or fix'));
   return ok ? reasons : undefined;
+}
+
+type Check = (holds: boolean, reason: string) => boolean;
+
+const pctLeft = (b: BudgetStanding) => `${(b.remaining * 100).toFixed(1)}%`;
+
+function checkBudget(
+  want: 'exhausted' | 'available',
+  budgets: readonly BudgetStanding[],
+  check: Check,
+): boolean {
+  if (budgets.length === 0) return check(false, 'no SLO applies to the service');
+  const spent = budgets.filter((b) => b.remaining <= 0);
+  if (want === 'exhausted')
+    return check(
+      spent.length > 0,
+      `error budget exhausted: ${spent.map((b) => `${b.slo} ${pctLeft(b)} left of its ${b.window} budget`).join(', ')}`,
+    );
+  return check(
+    spent.length === 0,
+    `error budget left on every SLO (${budgets.map((b) => `${b.slo} ${pctLeft(b)}`).join(', ')})`,
+  );
+}
+
+function checkLeast(max: number, budgets: readonly BudgetStanding[], check: Check): boolean {
+  if (budgets.length === 0) return check(false, 'no SLO applies to the service');
+  const least = budgets.reduce((a, b) => (b.remaining < a.remaining ? b : a));
+  return check(
+    least.remaining <= max,
+    `${least.slo} has ${pctLeft(least)} of its ${least.window} budget left (at most ${(max * 100).toFixed(1)}%)`,
+  );
+}
+
+/** A rollback, or a change whose content says it fixes a defect or reverts one. */
+export function isRepair(change: Change): boolean {
+  return (
+    change.kind === 'rollback' ||
+    change.rollbackOf !== null ||
+    change.content?.fix === true ||
+    change.content?.revert === true
+  );
+}
+
+function repairWords(change: Change): string {
+  if (change.kind === 'rollback' || change.rollbackOf !== null)
+    return change.rollbackOf ? `a rollback of ${change.rollbackOf}` : 'a rollback';
+  return change.content?.fix === true ? 'a fix' : 'a revert';
 }
 
 /** The local time of a change, in words, for reasons: "Fri 23:00 Europe/Berlin". */
