@@ -12,3 +12,4 @@ export * from './budget.js';
 export * from './count-ring.js';
 export * from './burn-rate.js';
 export * from './watch.js';
+export * from './counts.js';
