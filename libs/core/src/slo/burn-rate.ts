@@ -89,8 +89,7 @@ export class BurnRateAlerter {
 
   /** The smallest long-window event count at which a tier is judged. */
   minEventsFor(tier: BurnRateTier): number {
-    const oneFailure = Math.floor(1 / (tier.threshold * (1 - this.options.target)) + 1e-9) + 1;
-    return Math.max(oneFailure, this.options.minEvents ?? 0);
+    return minEventsFor(tier, this.options.target, this.options.minEvents);
   }
 
   /** Judges every tier over the windows ending now; returns the tiers whose state changed. */
@@ -105,14 +104,12 @@ export class BurnRateAlerter {
       const short = this.ring.sum(last, tier.shortMs / this.bucketMs);
       const burnLong = this.burn(long);
       const burnShort = this.burn(short);
-      const exceeds = (burn: number | undefined) =>
-        burn !== undefined && (tier.op === 'gte' ? burn >= tier.threshold : burn > tier.threshold);
       const covered =
         !this.options.fullWindows ||
         (this.firstAt !== undefined && now - this.bucketStart(this.firstAt) >= tier.longMs);
       let next: TierState;
       if (long.total === 0 && tier.notifyNoData) next = 'no-data';
-      else if (covered && long.total >= this.minEventsFor(tier) && exceeds(burnLong) && exceeds(burnShort))
+      else if (covered && tierFires(tier, this.options.target, long, short, this.options.minEvents))
         next = 'firing';
       else next = 'ok';
       this.readings.push({ tier: tier.name, state: next, burnLong, burnShort, longEvents: long.total });
@@ -149,6 +146,34 @@ export class BurnRateAlerter {
   }
 
   private burn(w: { good: number; total: number }): number | undefined {
-    return w.total > 0 ? (w.total - w.good) / w.total / (1 - this.options.target) : undefined;
+    return burnRate(w, this.options.target);
   }
+}
+
+/** The smallest long-window event count at which one failed request alone cannot reach the tier. */
+export function minEventsFor(tier: BurnRateTier, target: number, floor = 0): number {
+  const oneFailure = Math.floor(1 / (tier.threshold * (1 - target)) + 1e-9) + 1;
+  return Math.max(oneFailure, floor);
+}
+
+/** Bad share of the events over the budget's share (1 − target); undefined without events. */
+export function burnRate(w: { good: number; total: number }, target: number): number | undefined {
+  return w.total > 0 ? (w.total - w.good) / w.total / (1 - target) : undefined;
+}
+
+/** Whether a tier fires on these long- and short-window counts (the alerter's rule, stateless). */
+export function tierFires(
+  tier: BurnRateTier,
+  target: number,
+  long: { good: number; total: number },
+  short: { good: number; total: number },
+  floor = 0,
+): boolean {
+  const exceeds = (burn: number | undefined) =>
+    burn !== undefined && (tier.op === 'gte' ? burn >= tier.threshold : burn > tier.threshold);
+  return (
+    long.total >= minEventsFor(tier, target, floor) &&
+    exceeds(burnRate(long, target)) &&
+    exceeds(burnRate(short, target))
+  );
 }

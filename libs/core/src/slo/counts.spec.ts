@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CountBucket } from './budget.js';
 import { budgetOf } from './budget.js';
-import { bucketPlan, budgetNow, burnDown, countsNow, type SloCountsSource } from './counts.js';
+import {
+  bucketPlan,
+  budgetNow,
+  budgetOfCounts,
+  burnDown,
+  countsNow,
+  spentBetween,
+  tierBurnsNow,
+  type SloCountsSource,
+} from './counts.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './duration.js';
 import type { Indicator, SloObjective, SloWindow } from './model.js';
 import type { BudgetingMethod } from './openslo-schema.js';
@@ -135,4 +144,77 @@ describe('budgetNow', () => {
         assert.ok(Math.abs(points.at(-1)!.consumed - expected.consumed) < 1e-9);
         assert.ok(points.every((p, i) => i === 0 || p.at > points[i - 1]!.at));
       });
+});
+
+/** Minutes of 100 events each; `bad(t)` of them fail. */
+class PatternSource implements SloCountsSource {
+  constructor(private readonly bad: (t: number) => number) {}
+  counts(_: Indicator, fromMs: number, toMs: number, bucketMs: number): Promise<CountBucket[]> {
+    const out: CountBucket[] = [];
+    for (let start = fromMs; start < toMs; start += bucketMs) {
+      let good = 0;
+      let total = 0;
+      for (let t = start; t < start + bucketMs; t += MINUTE_MS) {
+        total += 100;
+        good += 100 - this.bad(t);
+      }
+      out.push({ start, good, total });
+    }
+    return Promise.resolve(out);
+  }
+}
+
+describe('the budget an interval spent', () => {
+  const at = utc('2026-03-15T12:00:00Z');
+  const rolling: SloWindow = { kind: 'rolling', duration: { value: 1, unit: 'd' }, ms: DAY_MS };
+  const incidentFrom = at - 3 * HOUR_MS;
+  const incidentTo = at - 2 * HOUR_MS;
+  // 1 bad in 100 all day, 10 in 100 during the incident hour; target 99% (budget 1 in 100).
+  const source = new PatternSource((t) => (t >= incidentFrom && t < incidentTo ? 10 : 1));
+
+  it('Occurrences: the interval’s bad events over the window’s budget (hand-computed)', async () => {
+    const objective: SloObjective = { name: 'o', target: 0.99 };
+    const counts = await countsNow({ indicator: INDICATOR, window: rolling }, objective, at, source);
+    // Window: 1,440 minutes × 100 events = 144,000; budget 1,440 bad. Incident hour: 600 bad.
+    const spent = spentBetween('Occurrences', objective, counts, incidentFrom, incidentTo);
+    assert.ok(Math.abs(spent - 600 / 1440) < 1e-9, `spent ${spent}`);
+    const whole = budgetOfCounts('Occurrences', objective, counts).consumed;
+    assert.ok(Math.abs(whole - (600 + 1380) / 1440) < 1e-9, `whole ${whole}`);
+  });
+
+  it('Timeslices: the bad slices judged in the interval over the window’s allowance', async () => {
+    // 1-hour slices good at ≥ 95%: only the incident's hour is bad; 24 slices, 10% may be bad.
+    const objective: SloObjective = {
+      name: 'o',
+      target: 0.9,
+      sliceMs: HOUR_MS,
+      sliceTarget: 0.95,
+      sliceOp: 'gte',
+    };
+    const counts = await countsNow({ indicator: INDICATOR, window: rolling }, objective, at, source);
+    const spent = spentBetween('Timeslices', objective, counts, incidentFrom, incidentTo);
+    assert.ok(Math.abs(spent - 1 / (0.1 * 24)) < 1e-9, `spent ${spent}`);
+    assert.equal(spentBetween('Timeslices', objective, counts, at - HOUR_MS, at), 0);
+  });
+
+  it('tier burn rates from stored counts: the 1-hour tier over the incident hour', async () => {
+    const tier = {
+      name: 'page',
+      severity: 'page',
+      threshold: 5,
+      op: 'gt' as const,
+      longMs: HOUR_MS,
+      shortMs: 5 * MINUTE_MS,
+      notifyBreaching: true,
+      notifyResolved: true,
+      notifyNoData: false,
+      targets: [],
+    };
+    const during = await tierBurnsNow({ indicator: INDICATOR, alerting: [tier] }, 0.99, incidentTo, source);
+    assert.ok(Math.abs(during[0]!.burnLong! - 10) < 1e-9, `burn ${during[0]!.burnLong}`);
+    assert.equal(during[0]!.firing, true);
+    const after = await tierBurnsNow({ indicator: INDICATOR, alerting: [tier] }, 0.99, at, source);
+    assert.ok(Math.abs(after[0]!.burnShort! - 1) < 1e-9, `burn ${after[0]!.burnShort}`);
+    assert.equal(after[0]!.firing, false);
+  });
 });

@@ -12,7 +12,8 @@
 // "Now" is the last whole minute before the instant asked about: a minute still filling is
 // not counted (a rolling window ends there too, so its start lies on a minute).
 import { HOUR_MS, MINUTE_MS } from './duration.js';
-import { budgetOf, type BudgetState, type CountBucket } from './budget.js';
+import { budgetOf, compare, type BudgetState, type CountBucket } from './budget.js';
+import { burnRate, tierFires } from './burn-rate.js';
 import type { Indicator, SloDefinition, SloObjective } from './model.js';
 import type { BudgetingMethod } from './openslo-schema.js';
 import { windowAt, type WindowBounds } from './window.js';
@@ -148,20 +149,7 @@ export function burnDown(
       for (let end = span.from + span.bucketMs; end <= span.to; end += span.bucketMs) ends.push(end);
   } else {
     const sliceMs = objective.sliceMs!;
-    const slices = new Map<number, { start: number; good: number; total: number; ms: number }>();
-    for (const b of buckets) {
-      const start = window.start + Math.floor((b.start - window.start) / sliceMs) * sliceMs;
-      const slice = slices.get(start) ?? {
-        start,
-        good: 0,
-        total: 0,
-        ms: Math.min(sliceMs, window.end - start),
-      };
-      slice.good += b.good;
-      slice.total += b.total;
-      slices.set(start, slice);
-    }
-    buckets = [...slices.values()];
+    buckets = sliceBuckets(counts, sliceMs);
     for (let start = window.start; start < until; start += sliceMs) {
       const end = Math.min(start + sliceMs, window.end);
       if (end <= until) ends.push(end);
@@ -171,4 +159,117 @@ export function burnDown(
     const state = budgetOf(method, objective, { window, at: end, bucketMs: MINUTE_MS, buckets });
     return { at: end, sli: state.sli, consumed: state.consumed, remaining: state.remaining };
   });
+}
+
+/** One tier's burn over its two windows ending at an instant, from stored counts. */
+export interface TierBurn {
+  readonly tier: string;
+  readonly severity: string;
+  readonly threshold: number;
+  readonly longMs: number;
+  readonly shortMs: number;
+  readonly burnLong: number | undefined;
+  readonly burnShort: number | undefined;
+  readonly longEvents: number;
+  /** The tier's condition holds now (both windows above the threshold, enough events). */
+  readonly firing: boolean;
+}
+
+/**
+ * Each alerting tier of an SLO as its windows ending at the last whole minute before `at` stand
+ * (the same rule as the live alerter, read from the store: for a page that shows burn rates).
+ */
+export async function tierBurnsNow(
+  definition: Pick<SloDefinition, 'indicator' | 'alerting'>,
+  target: number,
+  at: number,
+  source: SloCountsSource,
+): Promise<TierBurn[]> {
+  const until = Math.floor(at / MINUTE_MS) * MINUTE_MS;
+  const sum = async (ms: number) => {
+    const from = Math.floor((until - ms) / MINUTE_MS) * MINUTE_MS;
+    const spans = bucketPlan({ start: from, end: until }, until);
+    let good = 0;
+    let total = 0;
+    for (const span of spans)
+      for (const b of await source.counts(definition.indicator, span.from, span.to, span.bucketMs)) {
+        good += b.good;
+        total += b.total;
+      }
+    return { good, total };
+  };
+  return Promise.all(
+    definition.alerting.map(async (tier) => {
+      const [long, short] = await Promise.all([sum(tier.longMs), sum(tier.shortMs)]);
+      return {
+        tier: tier.name,
+        severity: tier.severity,
+        threshold: tier.threshold,
+        longMs: tier.longMs,
+        shortMs: tier.shortMs,
+        burnLong: burnRate(long, target),
+        burnShort: burnRate(short, target),
+        longEvents: long.total,
+        firing: tierFires(tier, target, long, short),
+      };
+    }),
+  );
+}
+
+/**
+ * The share of the window's budget spent in [from, to) — by an incident, or a change's
+ * regression. Occurrences: the bad events in the interval over the budget of the events the
+ * window has counted; Timeslices: the bad slices judged in the interval over the window's
+ * allowance of bad slices; RatioTimeslices: the interval's judged slices' shortfall, as its
+ * part of the window's mean. Zero when the window has no events.
+ */
+export function spentBetween(
+  method: BudgetingMethod,
+  objective: SloObjective,
+  counts: WindowCounts,
+  from: number,
+  to: number,
+): number {
+  const all = budgetOfCounts(method, objective, counts);
+  if (all.consumed === 0) return 0;
+  const inside = (start: number, ms: number) => start >= from && start + ms <= to;
+  if (method === 'Occurrences') {
+    let bad = 0;
+    for (const b of counts.buckets as readonly (CountBucket & { ms?: number })[])
+      if (inside(b.start, b.ms ?? MINUTE_MS)) bad += b.total - b.good;
+    return Math.min(all.consumed, bad / ((1 - objective.target) * all.totalEvents));
+  }
+  // Slice methods: the judged slices (ended by `until`, with data) that lie in the interval.
+  const judged = sliceBuckets(counts, objective.sliceMs!).filter(
+    (s) => s.total > 0 && s.start + s.ms <= counts.until,
+  );
+  const within = judged.filter((s) => inside(s.start, s.ms));
+  if (method === 'Timeslices') {
+    const bad = within.filter(
+      (s) => !compare(objective.sliceOp ?? 'gte', s.good / s.total, objective.sliceTarget!),
+    );
+    return Math.min(all.consumed, bad.length / ((1 - objective.target) * (all.slices?.inWindow ?? 1)));
+  }
+  let shortfall = 0;
+  for (const s of within) shortfall += 1 - s.good / s.total;
+  return Math.min(all.consumed, shortfall / (judged.length * (1 - objective.target)));
+}
+
+/** The window's buckets summed into its slices (the last one shorter at a window's end). */
+function sliceBuckets(counts: WindowCounts, sliceMs: number): (CountBucket & { ms: number })[] {
+  const { window } = counts;
+  const slices = new Map<number, { start: number; good: number; total: number; ms: number }>();
+  for (const b of counts.buckets) {
+    const start = window.start + Math.floor((b.start - window.start) / sliceMs) * sliceMs;
+    const slice = slices.get(start) ?? {
+      start,
+      good: 0,
+      total: 0,
+      ms: Math.min(sliceMs, window.end - start),
+    };
+    slice.good += b.good;
+    slice.total += b.total;
+    slices.set(start, slice);
+  }
+  return [...slices.values()];
 }
