@@ -5,11 +5,11 @@
 // arriving changes, the live stream, CORS, the body limit and the write rate limit.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EventCodec, TOPICS, type Change, type Incident } from '#contracts';
-import { aChange, anIncident } from '#testing';
+import { aChange, anIncident, eventually } from '#testing';
 import { testKafkaBrokers } from '#testing/infra';
 import { apiFixture, type ApiFixture } from './support/api-fixtures.js';
 import { client, openSse, type Answer } from './support/api-http.js';
@@ -37,6 +37,18 @@ const STREAMS_PER_TOKEN = 2;
 const ALLOWED_ORIGIN = 'https://ops.example.test';
 const MAX_BODY = 16_384;
 const codec = new EventCodec({ now: () => Date.now() });
+
+interface SloItem {
+  readonly name: string;
+  readonly objectives: {
+    consumed: number;
+    remaining: number;
+    totalEvents: number;
+    goodEvents: number;
+    status: string;
+  }[];
+  readonly burnRates: { tier: string; burnLong?: number; firing: boolean }[];
+}
 
 describe('api app on the real broker and chDB', () => {
   const run = `${process.pid}${Date.now().toString(36)}`;
@@ -83,6 +95,9 @@ describe('api app on the real broker and chDB', () => {
     seedStore(fx.events, { dataDir, database });
     policyFile = join(dataDir, 'policy.yaml');
     writeFileSync(policyFile, fx.policyYaml);
+    const sloDir = join(dataDir, 'slos');
+    mkdirSync(sloDir);
+    writeFileSync(join(sloDir, 'checkout.yaml'), fx.sloYaml);
     app = startProcess('dist/apps/api/src/main.js', [], {
       AFTERSHOCK_BUS: 'kafka',
       KAFKA_BROKERS: brokers.join(','),
@@ -98,6 +113,7 @@ describe('api app on the real broker and chDB', () => {
       STREAM_MAX_PER_TOKEN: String(STREAMS_PER_TOKEN),
       AFTERSHOCK_CORS_ORIGINS: ALLOWED_ORIGIN,
       POLICY_FILE: policyFile,
+      AFTERSHOCK_SLO_PATH: sloDir,
       AFTERSHOCK_TOKENS: [
         `grafana=read:${TOKENS.read}`,
         `ci-bot=read+write:${TOKENS.write}`,
@@ -383,6 +399,101 @@ describe('api app on the real broker and chDB', () => {
       dora.teams.map((t) => t.key),
       ['shop'],
     );
+  });
+
+  it('SLOs: the budget and burn rates from the stored telemetry, the burn-down, and what an incident spent', async () => {
+    const name = `${fx.checkout}-availability`;
+    const list = await call('GET', `/api/v1/slos?service=${fx.checkout}`, { token: TOKENS.read });
+    assert.equal(list.status, 200, list.text);
+    conforms(list, 'get', '/api/v1/slos');
+    const [slo] = (list.json as { items: SloItem[] }).items;
+    assert.equal(slo?.name, name);
+    // 2,022 failed of 160,000 against a budget of 160 (see the fixture): 12.64 budgets spent.
+    const objective = slo.objectives[0]!;
+    assert.equal(objective.totalEvents, 160_000);
+    assert.equal(objective.goodEvents, 160_000 - 2022);
+    assert.ok(Math.abs(objective.consumed - 2022 / 160) < 1e-9, String(objective.consumed));
+    assert.equal(objective.status, 'exhausted');
+    // The last hour holds the 5% after the deploy (a burn of 50) and, as the test runs later,
+    // some of the 0.1% before it: above the 14.4 of the 1-hour page either way.
+    const page = slo.burnRates.find((t) => t.tier === 'page-1h')!;
+    assert.ok(page.burnLong! > 14.4 && page.burnLong! <= 50 + 1e-9, `1-hour burn ${page.burnLong}`);
+    assert.equal(page.firing, true);
+
+    const detail = await call('GET', `/api/v1/slos/${name}`, { token: TOKENS.read });
+    assert.equal(detail.status, 200, detail.text);
+    conforms(detail, 'get', '/api/v1/slos/{name}');
+    const burnDown = (detail.json as { burnDown: { at: number; remaining: number }[] }).burnDown;
+    assert.ok(burnDown.length > 0);
+    assert.ok(Math.abs(burnDown.at(-1)!.remaining - objective.remaining) < 1e-9);
+    const missing = await call('GET', `/api/v1/slos/no-such-${run}`, { token: TOKENS.read });
+    assert.equal(missing.status, 404);
+
+    const incident = await call('GET', `/api/v1/incidents/${fx.incident.id}`, { token: TOKENS.read });
+    const budgets = (incident.json as { budgets: { slo: string; spent: number }[] }).budgets;
+    assert.equal(budgets.length, 1);
+    assert.equal(budgets[0]!.slo, name);
+    assert.ok(Math.abs(budgets[0]!.spent - 1750 / 160) < 1e-9, `spent ${budgets[0]!.spent}`);
+    const payments = await call('GET', `/api/v1/incidents/${fx.resolvedIncident.id}`, { token: TOKENS.read });
+    assert.deepEqual((payments.json as { budgets: unknown[] }).budgets, [], 'no SLO applies to payments');
+
+    const from = new Date(fx.now - 7 * 86_400_000).toISOString();
+    const byBudget = await call('GET', `/api/v1/incidents?sort=budget&from=${from}&limit=3`, {
+      token: TOKENS.read,
+    });
+    assert.equal(byBudget.status, 200, byBudget.text);
+    conforms(byBudget, 'get', '/api/v1/incidents');
+    // Most budget first: checkout's two open incidents (the one open for three days spans the
+    // deploy's burn too), then one with none.
+    const ranked = (byBudget.json as { items: { id: string; budgets: { spent: number }[] }[] }).items;
+    const spentOf = (i: (typeof ranked)[number]) => i.budgets.reduce((a, b) => a + b.spent, 0);
+    assert.deepEqual(
+      ranked
+        .slice(0, 2)
+        .map((i) => i.id)
+        .sort(),
+      [fx.incident.id, fx.oldIncident.id].sort(),
+    );
+    for (let k = 1; k < ranked.length; k++) assert.ok(spentOf(ranked[k - 1]!) >= spentOf(ranked[k]!));
+    const problems = await call('GET', `/api/v1/problems?sort=budget&from=${from}`, { token: TOKENS.read });
+    assert.equal(problems.status, 200, problems.text);
+    conforms(problems, 'get', '/api/v1/problems');
+    const mine = (problems.json as { items: { id: string; budget: { spent: number } }[] }).items.find(
+      (p) => p.id === fx.problem.id,
+    );
+    assert.ok(Math.abs(mine!.budget.spent - 1750 / 160) < 1e-9, JSON.stringify(mine?.budget));
+  });
+
+  it('the gate holds a change to a service whose error budget is spent, and lets a rollback through', async () => {
+    const gate = async (change: Change) => {
+      const answer = await call('POST', '/api/v1/changes/assess', { token: TOKENS.write, body: change });
+      assert.equal(answer.status, 200, answer.text);
+      return (answer.json as { decision: { outcome: string; rule: string; reasons: string[] } }).decision;
+    };
+    const manual = aChange({
+      id: `${run}-manual`,
+      service: fx.checkout,
+      automated: false,
+      startedAt: Date.now(),
+    });
+    // The budgets the gate reads are refreshed in the background: wait for the first refresh.
+    const held = await eventually(async () => {
+      const d = await gate(manual);
+      assert.equal(d.rule, 'budget-spent-needs-review', JSON.stringify(d));
+      return d;
+    });
+    assert.equal(held.outcome, 'review');
+    assert.ok(
+      held.reasons.some((r) => r.startsWith(`error budget exhausted: ${fx.checkout}-availability`)),
+      JSON.stringify(held.reasons),
+    );
+    const rollback = await gate({
+      ...manual,
+      id: `${run}-rollback`,
+      kind: 'rollback',
+      rollbackOf: fx.badChange.id,
+    });
+    assert.deepEqual([rollback.outcome, rollback.rule], ['approved', 'repairs-pass']);
   });
 
   it('auth: no token 401, wrong scope 403, expired token 401, no anonymous write, admin implies write', async () => {

@@ -5,7 +5,7 @@
 // deploy, and of the old change whose outcome has settled), and a
 // minute-resolution error-ratio series of checkout; plus a policy with a freeze window.
 import type { Change, Incident, Problem } from '#contracts';
-import { aChange, anAssessment, anIncident, aProblem, aVerdict } from '#testing';
+import { aChange, anAssessment, anIncident, aProblem, aVerdict, requestsByStatus } from '#testing';
 import type { SeedEvent } from './api-seed.js';
 
 const MINUTE = 60_000;
@@ -29,6 +29,8 @@ export interface ApiFixture {
   readonly errorMetric: string;
   readonly events: SeedEvent[];
   readonly policyYaml: string;
+  /** An OpenSLO file: checkout's availability, its budget spent by the bad deploy. */
+  readonly sloYaml: string;
 }
 
 export function apiFixture(run: string, nowMs: number): ApiFixture {
@@ -189,6 +191,8 @@ export function apiFixture(run: string, nowMs: number): ApiFixture {
       labels: {},
     });
     points.push({ metric: 'process.uptime', value: t / 1000, timestamp: t, unit: '1', labels: {} });
+    // 1,000 requests a minute: 1 a minute fails before the bad deploy, 50 (5%) after it.
+    points.push(...requestsByStatus(t, 1000, t >= t0 + 2 * MINUTE ? 50 : 1));
   }
   const events: SeedEvent[] = [
     ...[badChange, configChange, oldChange].map((value) => ({ event: 'change' as const, value })),
@@ -244,7 +248,36 @@ export function apiFixture(run: string, nowMs: number): ApiFixture {
     '    description: Automated, tested canary deploys ship.',
     '    match: { kind: [deployment], automated: true, testsPassed: true, rollout: [canary, progressive], maxRiskClass: normal, freeze: outside }',
     '    decision: approved',
+    '  - id: repairs-pass',
+    '    description: Rollbacks and fixes repair a spent budget.',
+    '    match: { repair: true }',
+    '    decision: approved',
+    '  - id: budget-spent-needs-review',
+    '    description: Changes to a service whose error budget is spent need review.',
+    '    match: { errorBudget: exhausted }',
+    '    decision: review',
     'default: review',
+    '',
+  ].join('\n');
+  // Checkout's availability over 28 days: 99.9% of requests without a server error. Spent by
+  // hand: 2,022 failed of 160,000 (122 minutes × 1 before the deploy + 38 × 50 after it) against
+  // a budget of 160; the open incident (from t0 + 5 min) 35 × 50 = 1,750 of them.
+  const sloYaml = [
+    'apiVersion: openslo/v1',
+    'kind: SLO',
+    `metadata: { name: ${checkout}-availability }`,
+    'spec:',
+    `  service: ${checkout}`,
+    '  indicator:',
+    `    metadata: { name: ${checkout}-errors }`,
+    '    spec:',
+    '      ratioMetric:',
+    '        counter: false',
+    '        bad: { metricSource: { type: Aftershock, spec: { metric: http_requests, labels: { code: 5xx } } } }',
+    '        total: { metricSource: { type: Aftershock, spec: { metric: http_requests } } }',
+    '  timeWindow: [{ duration: 28d, isRolling: true }]',
+    '  budgetingMethod: Occurrences',
+    '  objectives: [{ displayName: available, target: 0.999 }]',
     '',
   ].join('\n');
   return {
@@ -262,5 +295,6 @@ export function apiFixture(run: string, nowMs: number): ApiFixture {
     errorMetric,
     events,
     policyYaml,
+    sloYaml,
   };
 }

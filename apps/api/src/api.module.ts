@@ -21,6 +21,7 @@ import {
   INCIDENTS_REPOSITORY,
   PROBLEMS_REPOSITORY,
   SERVICE_CATALOG,
+  SLO_COUNTS,
   TELEMETRY_REPOSITORY,
   OPENAPI_DOCUMENT,
   VERDICTS_REPOSITORY,
@@ -35,11 +36,14 @@ import {
   DEFAULT_RESOLUTION_POLICY,
   IncidentsRepository,
   ProblemsRepository,
+  SloCountsRepository,
   TelemetryRepository,
   VerdictsRepository,
 } from '#storage';
 import { DoraController } from './dora/dora.controller.js';
 import { DoraService } from './dora/dora.service.js';
+import { SloBudgets } from './slo/slo-budgets.js';
+import { SlosController } from './slo/slos.controller.js';
 import { AssessmentsConsumer } from './gate/assessments.consumer.js';
 import { GateController } from './gate/gate.controller.js';
 import { GateTradeOffController } from './gate/gate-trade-off.controller.js';
@@ -90,6 +94,12 @@ const providers: Provider[] = [
     useFactory: (store: ClickHouseStore, clock: Clock) =>
       new TelemetryRepository(store, DEFAULT_RESOLUTION_POLICY, () => clock.now()),
   },
+  {
+    provide: SLO_COUNTS,
+    inject: [CLICKHOUSE_STORE, CLOCK],
+    useFactory: (store: ClickHouseStore, clock: Clock) =>
+      new SloCountsRepository(store, { now: () => clock.now() }),
+  },
   { provide: APP_FILTER, useClass: ApiExceptionFilter },
   CommandsPublisher,
   WriteBuckets,
@@ -98,6 +108,7 @@ const providers: Provider[] = [
   ChangesService,
   ProblemsService,
   DoraService,
+  SloBudgets,
   RiskGate,
   IncidentStream,
   StreamTickets,
@@ -115,6 +126,7 @@ export const API_CONTROLLERS: Type[] = [
   ChangesController,
   ProblemsController,
   DoraController,
+  SlosController,
   StreamController,
   SessionController,
 ];

@@ -2,7 +2,15 @@
 // which origins get CORS headers, how fast a token may write, where the standard-change policy
 // lives, and the instance id that names this instance's own consumer groups.
 import { hostname } from 'node:os';
-import { catalogFileSetting, loadSettings, projectPath, requireSetting, setting, type Env } from '#config';
+import {
+  catalogFileSetting,
+  loadSettings,
+  projectPath,
+  requireSetting,
+  setting,
+  sloPathSetting,
+  type Env,
+} from '#config';
 
 const apiSettings = {
   instanceId: setting.string('API_INSTANCE_ID', {
@@ -34,6 +42,7 @@ const apiSettings = {
     description: 'standard-change policy (YAML or JSON), reloaded when it changes',
   }),
   catalogFile: catalogFileSetting,
+  sloPath: sloPathSetting,
   historyWindowMs: setting.duration('RISK_HISTORY_WINDOW', {
     default: 90 * 86_400_000,
     description: 'how far back the risk gate loads history from ClickHouse at start',

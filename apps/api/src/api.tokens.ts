@@ -6,6 +6,8 @@ export const VERDICTS_REPOSITORY = Symbol.for('aftershock.api.VerdictsRepository
 export const PROBLEMS_REPOSITORY = Symbol.for('aftershock.api.ProblemsRepository');
 export const ASSESSMENTS_REPOSITORY = Symbol.for('aftershock.api.AssessmentsRepository');
 export const TELEMETRY_REPOSITORY = Symbol.for('aftershock.api.TelemetryRepository');
+/** Where SLO counts come from (the telemetry store). */
+export const SLO_COUNTS = Symbol.for('aftershock.api.SloCounts');
 export const SERVICE_CATALOG = Symbol.for('aftershock.api.ServiceCatalog');
 /** The OpenAPI document of the app's controllers. */
 export const OPENAPI_DOCUMENT = Symbol.for('aftershock.api.OpenApiDocument');

@@ -45,7 +45,7 @@ import {
   CLOCK,
   LOGGER,
   NotOwnerError,
-  openSloCatalog,
+  watchSloCatalog,
   SHUTDOWN,
   type SloCatalog,
   StateRecovery,
@@ -144,21 +144,12 @@ export class CorrelatorEngine {
   private watchSlos(): void {
     const path = this.config.sloPath;
     if (!path) return;
-    const catalog = openSloCatalog(path, {
-      onReload: (slos) => {
-        this.sloWatch = this.newSloWatch(slos);
-        this.logger.info('SLOs reloaded', { path, slos: slos.length });
-      },
-      onError: (error) =>
-        this.logger.warn('SLO definitions not reloaded: the last good set stays in force', {
-          path,
-          error: error.message,
-        }),
-    }).watch();
+    const catalog = watchSloCatalog(path, this.logger, this.shutdown, (slos) => {
+      this.sloWatch = this.newSloWatch(slos);
+    });
     this.sloCatalog = catalog;
     this.sloWatch = this.newSloWatch(catalog.current());
-    this.shutdown.register('stop-intake', 'SLO definitions watcher', () => catalog.close());
-    this.logger.info('SLOs loaded', { path, slos: catalog.current().length, alerting: this.sloWatch.size });
+    this.logger.info('SLOs alerted on', { slos: this.sloWatch.size });
   }
 
   private newSloWatch(slos: ConstructorParameters<typeof SloWatch>[0]): SloWatch {

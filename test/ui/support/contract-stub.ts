@@ -198,7 +198,7 @@ export async function startContractStub(token: string, now = Date.now()): Promis
             (!q('status') || i.status === q('status')) &&
             (!q('service') || i.services.includes(q('service')!)),
         );
-      return send(res, 200, { items, next: null });
+      return send(res, 200, { items: items.map((i) => ({ ...i, budgets: [] })), next: null });
     }
     if ((m = /^\/api\/v1\/incidents\/([^/]+)$/.exec(path))) {
       const history = data.incidentHistory.get(decodeURIComponent(m[1]!));
@@ -219,6 +219,7 @@ export async function startContractStub(token: string, now = Date.now()): Promis
           .map((t) => t.at(-1)!)
           .filter((p) => p.members.includes(incident.id))
           .map((p) => p.id),
+        budgets: [],
       });
     }
     if (path === '/api/v1/changes') {
@@ -250,6 +251,7 @@ export async function startContractStub(token: string, now = Date.now()): Promis
         items: items.map((p) => ({
           ...p,
           window: { ...window, count: p.count, previous: 0, growth: p.count },
+          budget: { spent: 0, bySlo: [] },
         })),
         next: null,
       });

@@ -1,7 +1,8 @@
 // The change-risk gate's state, in memory so a decision takes milliseconds: the history the
 // risk model reads (loaded from ClickHouse at start, then kept current by the history consumer),
 // the standard-change policy (from POLICY_FILE, reloaded when the file changes; an invalid edit
-// is logged and the previous policy stays), and the model (refitted hourly once the history
+// is logged and the previous policy stays), the service's SLO budgets as last refreshed (for
+// rules on error budgets; SloBudgets), and the model (refitted hourly once the history
 // holds enough failed changes; default weights until then).
 import {
   Inject,
@@ -42,6 +43,7 @@ import {
   type Clock,
 } from '#core';
 import { PolicyFile } from '../policy/policy-file.js';
+import { SloBudgets } from '../slo/slo-budgets.js';
 
 const DAY = 86_400_000;
 const REFIT_INTERVAL_MS = 3_600_000;
@@ -90,6 +92,7 @@ export class RiskGate implements OnModuleInit, OnApplicationBootstrap, OnModuleD
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(READINESS) private readonly readiness: Readiness,
     @Inject(SHUTDOWN) private readonly shutdown: ShutdownSequence,
+    private readonly slos: SloBudgets,
   ) {}
 
   /** Reads the policy (an invalid file stops the start, naming the line) and starts watching it. */
@@ -146,7 +149,10 @@ export class RiskGate implements OnModuleInit, OnApplicationBootstrap, OnModuleD
 
   private evaluate(change: Change, now: number): GateResult {
     const policy = this.policy();
-    const detailed = assessDetailed(change, this.history, policy, now, { model: this.model });
+    const detailed = assessDetailed(change, this.history, policy, now, {
+      model: this.model,
+      budgets: this.slos.standings(change.service),
+    });
     const { outcome } = detailed;
     return {
       assessment: { ...detailed.assessment, id: assessmentId(change.id) },

@@ -9,6 +9,7 @@ import { CLOCK, RequireScope } from '#platform';
 import { readBody } from '../http/body.js';
 import { actorOf } from '../http/caller.js';
 import {
+  parseEnum,
   parseEnumList,
   parseLimit,
   parseName,
@@ -19,8 +20,7 @@ import {
 } from '../http/query.js';
 import { WriteRoute } from '../http/write-route.js';
 import { INCIDENT_ACTION_BODY, INCIDENT_BODIES, incidentActionDoc } from './incident-bodies.js';
-import { IncidentsService, type IncidentDetailView } from './incidents.service.js';
-import type { Incident } from '#contracts';
+import { IncidentsService, type IncidentDetailView, type IncidentListItem } from './incidents.service.js';
 import { Documented } from '../openapi/documented.js';
 
 const DAY = 86_400_000;
@@ -45,6 +45,7 @@ export class IncidentsController {
       'severity',
       'q',
       'change',
+      'incidentSort',
       'limit',
       'cursor',
     ],
@@ -53,7 +54,7 @@ export class IncidentsController {
       'Range defaults: the last 7 days up to a day ahead. An incident counts when it opened before `to` and was not resolved before `from`.',
   })
   @Get()
-  list(@Query() query: QueryParams): Promise<PageOf<Incident>> {
+  list(@Query() query: QueryParams): Promise<PageOf<IncidentListItem>> {
     const range = parseRange(query, this.clock.now(), 7 * DAY, DAY);
     return this.service.list(
       {
@@ -68,6 +69,7 @@ export class IncidentsController {
       },
       parseLimit(query),
       parseOffsetCursor(query, 'incidents'),
+      parseEnum(query, 'sort', ['rank', 'budget'] as const, 'rank'),
     );
   }
 

@@ -26,6 +26,7 @@ import {
 } from '../api.tokens.js';
 import { conflict, notFound } from '../http/api-error.js';
 import { offsetPage, type PageOf } from '../http/query.js';
+import { SloBudgets, type BudgetSpent } from '../slo/slo-budgets.js';
 
 const HOUR = 3_600_000;
 /** Changes this long before an incident opened are shown with it. */
@@ -66,7 +67,16 @@ export interface IncidentDetailView {
   readonly range: { readonly from: number; readonly to: number };
   readonly commands: IncidentCommand[];
   readonly problemIds: string[];
+  /** The budget it spent of each SLO of its services (empty: no SLO applies). */
+  readonly budgets: BudgetSpent[];
 }
+
+/** A list item: the incident and the budget it spent of each SLO of its services. */
+export type IncidentListItem = Incident & { readonly budgets: BudgetSpent[] };
+
+export type IncidentOrder = 'rank' | 'budget';
+/** Sorting by budget ranks at most this many incidents of the range (the most relevant first). */
+export const BUDGET_SORT_MAX = 500;
 
 export interface IncidentActionInput {
   readonly action: IncidentAction;
@@ -85,11 +95,36 @@ export class IncidentsService {
     @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
     @Inject(SERVICE_CATALOG) private readonly catalog: Catalog | undefined,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly slos: SloBudgets,
   ) {}
 
-  async list(filter: IncidentsFilter, limit: number, offset: number): Promise<PageOf<Incident>> {
-    const rows = await this.incidents.ranked({ ...filter, limit: limit + 1, offset });
-    return offsetPage(rows, limit, offset, 'incidents');
+  /** Ranked as the store ranks them (open, severe, new first), or by the budget they spent. */
+  async list(
+    filter: IncidentsFilter,
+    limit: number,
+    offset: number,
+    order: IncidentOrder = 'rank',
+  ): Promise<PageOf<IncidentListItem>> {
+    if (order === 'rank') {
+      const rows = await this.incidents.ranked({ ...filter, limit: limit + 1, offset });
+      return offsetPage(await this.withBudgets(rows), limit, offset, 'incidents');
+    }
+    const rows = await this.withBudgets(
+      await this.incidents.ranked({ ...filter, limit: BUDGET_SORT_MAX, offset: 0 }),
+    );
+    const total = (i: IncidentListItem) => i.budgets.reduce((a, b) => a + b.spent, 0);
+    const sorted = rows
+      .map((i) => [i, total(i)] as const)
+      .sort((a, b) => b[1] - a[1])
+      .map(([i]) => i);
+    return offsetPage(sorted.slice(offset, offset + limit + 1), limit, offset, 'incidents');
+  }
+
+  private async withBudgets(incidents: readonly Incident[]): Promise<IncidentListItem[]> {
+    const now = this.clock.now();
+    return Promise.all(
+      incidents.map(async (i) => ({ ...i, budgets: await this.slos.spentByIncident(i, now) })),
+    );
   }
 
   async detail(id: string): Promise<IncidentDetailView> {
@@ -119,6 +154,7 @@ export class IncidentsService {
       range: { from, to },
       commands: detail.commands,
       problemIds: detail.problemIds,
+      budgets: await this.slos.spentByIncident(incident, this.clock.now()),
     };
   }
 

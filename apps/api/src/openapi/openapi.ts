@@ -7,6 +7,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { packageVersion } from '#config';
 import type { Type } from '@nestjs/common';
 import { INCIDENT_BODIES } from '../incidents/incident-bodies.js';
+import { BUDGET_SORT_MAX } from '../incidents/incidents.service.js';
 import { PROBLEM_BODIES } from '../problems/problem-bodies.js';
 import { documentedRoutes, type DocumentedRoute, type JsonSchema } from './documented.js';
 import { eventSchemas } from './avro-schemas.js';
@@ -103,6 +104,12 @@ const parameters: Record<string, JsonSchema> = {
     schema: str,
   },
   change: { name: 'change', in: 'query', description: 'a change among the suspects (its id)', schema: str },
+  incidentSort: {
+    name: 'sort',
+    in: 'query',
+    description: `rank (open, most severe, newest first) or budget (the SLO budget spent, most first; of the ${BUDGET_SORT_MAX} most relevant incidents of the range)`,
+    schema: { type: 'string', enum: ['rank', 'budget'], default: 'rank' },
+  },
   problemStatus: {
     name: 'status',
     in: 'query',
@@ -114,10 +121,11 @@ const parameters: Record<string, JsonSchema> = {
     name: 'sort',
     in: 'query',
     description:
-      'impact (incident-minutes weighted by severity), count (member incidents opened in the range) or growth (in the range minus the range of equal length before it)',
-    schema: { type: 'string', enum: ['impact', 'count', 'growth'], default: 'impact' },
+      'impact (incident-minutes weighted by severity), count (member incidents opened in the range), growth (in the range minus the range of equal length before it) or budget (SLO budget its member incidents spent of the windows in force, most first, then count; of the 500 problems with most impact)',
+    schema: { type: 'string', enum: ['impact', 'count', 'growth', 'budget'], default: 'impact' },
   },
   id: { name: 'id', in: 'path', required: true, schema: str },
+  name: { name: 'name', in: 'path', required: true, schema: str },
   ticket: {
     name: 'ticket',
     in: 'query',

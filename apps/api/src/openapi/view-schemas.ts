@@ -22,7 +22,22 @@ export function viewSchemas(): Record<string, TSchema> {
           'Every error: a stable machine-readable `code`, the query parameter or body field at fault (`field`, on 400s), and the `reason` in words.',
       },
     ),
-    IncidentPage: page(ref('Incident')),
+    BudgetSpent: Type.Object({
+      slo: str(),
+      service: str(),
+      objective: str('the strictest objective, whose budget burns first'),
+      spent: num('share of the SLO window’s error budget spent in the interval'),
+    }),
+    IncidentListItem: Type.Intersect([
+      ref('Incident'),
+      Type.Object({
+        budgets: Type.Array(ref('BudgetSpent'), {
+          description:
+            'the budget it spent of each SLO of its services, from its first symptom to its resolution (or now); empty: no SLO applies',
+        }),
+      }),
+    ]),
+    IncidentPage: page(ref('IncidentListItem')),
     StreamTicket: Type.Object({
       ticket: str('pass as `ticket` to GET /api/v1/stream/incidents'),
       expiresAt: epochMs(),
@@ -76,6 +91,9 @@ export function viewSchemas(): Record<string, TSchema> {
       range: Type.Object({ from: epochMs(), to: epochMs() }),
       commands: Type.Array(ref('IncidentCommand'), { description: 'what people did to it, in order' }),
       problemIds: Type.Array(str()),
+      budgets: Type.Array(ref('BudgetSpent'), {
+        description: 'the budget it spent of each SLO of its services; empty: no SLO applies',
+      }),
     }),
     IncidentCommandAccepted: Type.Object({ command: ref('IncidentCommand') }),
     ChangeListItem: Type.Intersect([
@@ -113,6 +131,14 @@ export function viewSchemas(): Record<string, TSchema> {
           count: int('member incidents opened in [from, to)'),
           previous: int('member incidents opened in the range of equal length before'),
           growth: int('count − previous'),
+        }),
+        budget: Type.Object({
+          spent: num(
+            'SLO budget its member incidents spent, summed over the SLOs (1 = one whole window’s budget)',
+          ),
+          bySlo: Type.Array(ref('BudgetSpent'), {
+            description: 'per SLO, most first; empty: no SLO applies',
+          }),
         }),
       }),
     ]),
@@ -198,6 +224,59 @@ export function viewSchemas(): Record<string, TSchema> {
           }),
         ),
       }),
+    }),
+    SloObjective: Type.Object({
+      name: str(),
+      target: num('fraction of good events (Occurrences), good slices (Timeslices) or mean slice ratio'),
+      sli: nullable(num(), { description: 'null until something was counted' }),
+      consumed: num('share of the window’s error budget spent; above 1 once overspent'),
+      remaining: num('1 − consumed; below 0 once overspent'),
+      goodEvents: num(),
+      totalEvents: num(),
+      status: StringEnum(['met', 'at-risk', 'exhausted', 'no-data'], {
+        description:
+          'met: budget left · at-risk: under a quarter left · exhausted: none left · no-data: nothing counted',
+      }),
+    }),
+    SloTierBurn: Type.Object({
+      tier: str('the alert condition’s name'),
+      severity: str(),
+      threshold: num('burn rate both windows must exceed'),
+      longMs: num(),
+      shortMs: num(),
+      burnLong: Type.Optional(num('bad share over the long window ÷ (1 − target); absent without events')),
+      burnShort: Type.Optional(num()),
+      longEvents: num(),
+      firing: Type.Boolean({ description: 'the condition holds now (enough events, both windows above)' }),
+    }),
+    Slo: Type.Object({
+      name: str(),
+      displayName: nullable(str()),
+      service: str(),
+      environment: str(),
+      file: str('the definitions file, by name'),
+      indicator: str('the indicator in words: numerator, its query and the total’s, or metric op value'),
+      budgetingMethod: StringEnum(['Occurrences', 'Timeslices', 'RatioTimeslices']),
+      window: Type.Object({ text: str(), start: epochMs(), end: epochMs() }),
+      objectives: Type.Array(ref('SloObjective')),
+      burnRates: Type.Array(ref('SloTierBurn')),
+      error: nullable(str(), { description: 'why the budget could not be computed (data no longer kept)' }),
+    }),
+    SloList: Type.Object({ items: Type.Array(ref('Slo')) }),
+    SloDetail: Type.Object({
+      slo: ref('Slo'),
+      burnDown: Type.Array(
+        Type.Object({
+          at: epochMs(),
+          sli: Type.Optional(num()),
+          consumed: num(),
+          remaining: num(),
+        }),
+        {
+          description:
+            'the strictest objective’s budget at each bucket (Occurrences) or slice end through the window so far',
+        },
+      ),
     }),
     Dora: Type.Object({
       from: epochMs(),

@@ -35,7 +35,7 @@ export const PROBLEM_STATUSES: readonly ProblemStatus[] = [
   'verified',
   'rejected',
 ];
-export const PROBLEM_SORTS = ['impact', 'count', 'growth'] as const;
+export const PROBLEM_SORTS = ['impact', 'count', 'growth', 'budget'] as const;
 const DAY = 86_400_000;
 
 @Controller('api/v1/problems')

@@ -7,7 +7,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Incident, Problem, ProblemAction, ProblemCommand, ProblemStatus } from '#contracts';
 import { ALLOWED_FROM, type Clock } from '#core';
 import { CLOCK } from '#platform';
-import type { ChangesRepository, IncidentsRepository, ProblemSort, ProblemsRepository } from '#storage';
+import type {
+  ChangesRepository,
+  IncidentsRepository,
+  ProblemRanking,
+  ProblemSort,
+  ProblemsRepository,
+} from '#storage';
+import { SloBudgets, type BudgetSpent } from '../slo/slo-budgets.js';
 import { CHANGES_REPOSITORY, INCIDENTS_REPOSITORY, PROBLEMS_REPOSITORY } from '../api.tokens.js';
 import { CommandsPublisher } from '../commands.publisher.js';
 import { badRequest, conflict, notFound } from '../http/api-error.js';
@@ -23,7 +30,12 @@ export interface RankedProblem extends Problem {
     readonly previous: number;
     readonly growth: number;
   };
+  /** SLO budget its member incidents spent of the windows in force. */
+  readonly budget: { readonly spent: number; readonly bySlo: BudgetSpent[] };
 }
+
+/** Sorting by budget ranks at most this many problems (those with most impact first). */
+const BUDGET_SORT_MAX = 500;
 
 export interface WeekCount {
   readonly week: string;
@@ -69,34 +81,82 @@ export class ProblemsService {
     @Inject(INCIDENTS_REPOSITORY) private readonly incidents: IncidentsRepository,
     @Inject(CHANGES_REPOSITORY) private readonly changes: ChangesRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly slos: SloBudgets,
   ) {}
 
   async list(
     filter: ProblemListFilter,
-    sort: ProblemSort,
+    sort: ProblemSort | 'budget',
     limit: number,
     offset: number,
   ): Promise<PageOf<RankedProblem>> {
-    const ranking = await this.problems.ranked({ ...filter, sort, limit: limit + 1, offset });
-    const page = offsetPage(ranking, limit, offset, 'problems');
-    const byId = new Map((await this.problems.byIds(page.items.map((r) => r.id))).map((p) => [p.id, p]));
-    const items = page.items.flatMap((r): RankedProblem[] => {
-      const problem = byId.get(r.id);
-      if (!problem) return [];
-      return [
-        {
-          ...problem,
-          window: {
-            from: filter.from,
-            to: filter.to,
-            count: r.inRange,
-            previous: r.previous,
-            growth: r.growth,
-          },
-        },
-      ];
+    if (sort !== 'budget') {
+      const ranking = await this.problems.ranked({ ...filter, sort, limit: limit + 1, offset });
+      const page = offsetPage(ranking, limit, offset, 'problems');
+      return { items: await this.ranked(page.items, filter), next: page.next };
+    }
+    const ranking = await this.problems.ranked({
+      ...filter,
+      sort: 'impact',
+      limit: BUDGET_SORT_MAX,
+      offset: 0,
     });
-    return { items, next: page.next };
+    const items = (await this.ranked(ranking, filter)).sort(
+      (a, b) => b.budget.spent - a.budget.spent || b.window.count - a.window.count,
+    );
+    return offsetPage(items.slice(offset, offset + limit + 1), limit, offset, 'problems');
+  }
+
+  private async ranked(
+    ranking: readonly ProblemRanking[],
+    filter: ProblemListFilter,
+  ): Promise<RankedProblem[]> {
+    const problems = await this.problems.byIds(ranking.map((r) => r.id));
+    const byId = new Map(problems.map((p) => [p.id, p]));
+    const incidents = new Map(
+      (await this.incidents.byIds([...new Set(problems.flatMap((p) => p.members))])).map((i) => [i.id, i]),
+    );
+    const now = this.clock.now();
+    return Promise.all(
+      ranking.flatMap((r) => {
+        const problem = byId.get(r.id);
+        if (!problem) return [];
+        const members = problem.members.flatMap((id) => incidents.get(id) ?? []);
+        return [
+          this.budgetOf(members, now).then((budget) => ({
+            ...problem,
+            window: {
+              from: filter.from,
+              to: filter.to,
+              count: r.inRange,
+              previous: r.previous,
+              growth: r.growth,
+            },
+            budget,
+          })),
+        ];
+      }),
+    );
+  }
+
+  /** What its incidents spent of each SLO's budget in force, summed per SLO. */
+  private async budgetOf(members: readonly Incident[], now: number): Promise<RankedProblem['budget']> {
+    const bySlo = new Map<string, BudgetSpent>();
+    for (const incident of members) {
+      const from = Math.min(incident.openedAt, ...incident.members.map((m) => m.at));
+      for (const b of await this.slos.spentBy(
+        incident.services,
+        from,
+        incident.resolvedAt ?? now,
+        now,
+        true,
+      )) {
+        const sum = bySlo.get(b.slo);
+        bySlo.set(b.slo, sum ? { ...sum, spent: sum.spent + b.spent } : b);
+      }
+    }
+    const list = [...bySlo.values()].sort((a, b) => b.spent - a.spent);
+    return { spent: list.reduce((a, b) => a + b.spent, 0), bySlo: list };
   }
 
   async detail(id: string): Promise<ProblemDetailView> {

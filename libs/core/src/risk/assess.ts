@@ -3,7 +3,13 @@
 // The result is the contract's Assessment; the decision's own reasons are added as a `policy`
 // reason (weight 0: the policy decides, it does not move the probability).
 import type { Assessment, Change } from '#contracts';
-import { decide, riskClassOf, type Policy, type PolicyOutcome } from '../policy/policy.js';
+import {
+  decide,
+  riskClassOf,
+  type BudgetStanding,
+  type Policy,
+  type PolicyOutcome,
+} from '../policy/policy.js';
 import type { ChangeHistory } from './change-history.js';
 import { changeFeatures, type ChangeFeatures } from './features.js';
 import { DEFAULT_RISK_MODEL, estimateRisk, type RiskModel } from './risk-model.js';
@@ -11,6 +17,8 @@ import { DEFAULT_RISK_MODEL, estimateRisk, type RiskModel } from './risk-model.j
 export interface AssessOptions {
   /** A fitted model; the default weights otherwise. */
   readonly model?: RiskModel;
+  /** The service's SLO budgets as they stand, for rules on error budgets. */
+  readonly budgets?: readonly BudgetStanding[];
 }
 
 export interface DetailedAssessment {
@@ -36,7 +44,13 @@ export function assessDetailed(
   const estimate = estimateRisk(options.model ?? DEFAULT_RISK_MODEL, change, features);
   const context = features.facts.context;
   const riskClass = riskClassOf(estimate.probability, context.riskClasses);
-  const outcome = decide(policy, { change, probability: estimate.probability, riskClass, context });
+  const outcome = decide(policy, {
+    change,
+    probability: estimate.probability,
+    riskClass,
+    context,
+    budgets: options.budgets,
+  });
   const policyReason = {
     factor: 'policy',
     detail:

@@ -11,6 +11,7 @@ import {
   budgetOfCounts,
   burnDown,
   countsNow,
+  intervalCounts,
   spentBetween,
   tierBurnsNow,
   type SloCountsSource,
@@ -180,6 +181,18 @@ describe('the budget an interval spent', () => {
     assert.ok(Math.abs(spent - 600 / 1440) < 1e-9, `spent ${spent}`);
     const whole = budgetOfCounts('Occurrences', objective, counts).consumed;
     assert.ok(Math.abs(whole - (600 + 1380) / 1440) < 1e-9, `whole ${whole}`);
+  });
+
+  it('Occurrences: an interval across the window’s hourly buckets is counted in its own minutes', async () => {
+    const objective: SloObjective = { name: 'o', target: 0.99 };
+    const counts = await countsNow({ indicator: INDICATOR, window: rolling }, objective, at, source);
+    const [from, to] = [incidentFrom + 30 * MINUTE_MS, incidentTo + 30 * MINUTE_MS];
+    const interval = await intervalCounts(INDICATOR, from, to, source);
+    // 30 minutes of the incident (10 bad each) and 30 after it (1 each): 330 of a budget of 1,440.
+    const spent = spentBetween('Occurrences', objective, counts, from, to, interval);
+    assert.ok(Math.abs(spent - 330 / 1440) < 1e-9, `spent ${spent}`);
+    // Without them, the hour buckets straddling the interval could not be counted.
+    assert.ok(spentBetween('Occurrences', objective, counts, from, to) < spent);
   });
 
   it('Timeslices: the bad slices judged in the interval over the window’s allowance', async () => {

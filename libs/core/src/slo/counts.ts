@@ -219,9 +219,10 @@ export async function tierBurnsNow(
 /**
  * The share of the window's budget spent in [from, to) — by an incident, or a change's
  * regression. Occurrences: the bad events in the interval over the budget of the events the
- * window has counted; Timeslices: the bad slices judged in the interval over the window's
- * allowance of bad slices; RatioTimeslices: the interval's judged slices' shortfall, as its
- * part of the window's mean. Zero when the window has no events.
+ * window has counted (`interval`: the interval's own counts, minutes at its ends, when the
+ * window's coarse buckets straddle it — see intervalCounts); Timeslices: the bad slices judged
+ * in the interval over the window's allowance of bad slices; RatioTimeslices: the interval's
+ * judged slices' shortfall, as its part of the window's mean. Zero when nothing was spent.
  */
 export function spentBetween(
   method: BudgetingMethod,
@@ -229,13 +230,16 @@ export function spentBetween(
   counts: WindowCounts,
   from: number,
   to: number,
+  interval?: readonly (CountBucket & { ms?: number })[],
 ): number {
   const all = budgetOfCounts(method, objective, counts);
   if (all.consumed === 0) return 0;
-  const inside = (start: number, ms: number) => start >= from && start + ms <= to;
+  const start = Math.max(from, counts.window.start);
+  const end = Math.min(to, counts.until);
+  const inside = (s: number, ms: number) => s >= start && s + ms <= end;
   if (method === 'Occurrences') {
     let bad = 0;
-    for (const b of counts.buckets as readonly (CountBucket & { ms?: number })[])
+    for (const b of interval ?? (counts.buckets as readonly (CountBucket & { ms?: number })[]))
       if (inside(b.start, b.ms ?? MINUTE_MS)) bad += b.total - b.good;
     return Math.min(all.consumed, bad / ((1 - objective.target) * all.totalEvents));
   }
@@ -253,6 +257,26 @@ export function spentBetween(
   let shortfall = 0;
   for (const s of within) shortfall += 1 - s.good / s.total;
   return Math.min(all.consumed, shortfall / (judged.length * (1 - objective.target)));
+}
+
+/** An interval's counts in whole minutes (hours in its middle): what spentBetween counts for Occurrences. */
+export async function intervalCounts(
+  indicator: Indicator,
+  from: number,
+  to: number,
+  source: SloCountsSource,
+): Promise<(CountBucket & { ms: number })[]> {
+  const start = Math.floor(from / MINUTE_MS) * MINUTE_MS;
+  const end = Math.floor(to / MINUTE_MS) * MINUTE_MS;
+  const parts = await Promise.all(
+    bucketPlan({ start, end }, end).map(async (span) =>
+      (await source.counts(indicator, span.from, span.to, span.bucketMs)).map((b) => ({
+        ...b,
+        ms: span.bucketMs,
+      })),
+    ),
+  );
+  return parts.flat();
 }
 
 /** The window's buckets summed into its slices (the last one shorter at a window's end). */
