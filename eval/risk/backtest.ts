@@ -12,7 +12,10 @@ import {
   featureIndex,
   fitLogistic,
   fitRiskModel,
+  labelMaturity,
+  levelOf,
   MATURE,
+  predictLogOdds,
   probabilityOf,
   sigmoid,
   dot,
@@ -22,6 +25,8 @@ import {
   type RiskModel,
   type TrainingExample,
 } from '#core';
+
+import { IDENTITY, learnCalibration, type Recalibration, type Scoring } from './recalibration.js';
 
 const DAY = 86_400_000;
 
@@ -40,6 +45,13 @@ export interface BacktestSettings {
   readonly minMaturity: number;
   /** Learn from the earlier fits' track record how much of the service levels to use. */
   readonly levelTrust: boolean;
+  /**
+   * Learn how long failures take to show from the fits' examples ('window', default) or from every
+   * change seen so far ('all': delays longer than the window are invisible in it; tried, not kept).
+   */
+  readonly maturityRecord?: 'all' | 'window';
+  /** Recalibrate the log-odds by the model's own track record (recalibration.ts; default none). */
+  readonly recalibrate?: Recalibration;
 }
 
 export interface Scored {
@@ -47,6 +59,8 @@ export interface Scored {
   readonly values: readonly number[];
   /** The model's probability at the change's start; NaN before the first fit. */
   readonly probability: number;
+  /** The service's level in that log-odds, as used (0 before the first fit). */
+  readonly level: number;
   /** The Kamei regression's, refitted on the same examples. */
   readonly kamei: number;
   /** Lines changed, and the median of the service's sizes in the latest fit's examples. */
@@ -111,6 +125,11 @@ export function walkForward(
   let model: RiskModel | undefined;
   let kamei: readonly number[] | undefined;
   let medians = new Map<string, number>();
+  const record: (Omit<Scoring, 'failedAt'> & { readonly id: string })[] = [];
+  let calibration = IDENTITY;
+  // Every change seen and when its failure came on record, for the maturity curve.
+  const delays = new Map<string, { startedAt: number; knownAt: number | null }>();
+  const wholeRecord = settings.learnMaturity && settings.maturityRecord === 'all';
   let nextFit = events[0]!.at + settings.refitMs;
   let fitMs = 0;
   let done = 0;
@@ -127,6 +146,7 @@ export function walkForward(
         minFailures: settings.minFailures,
         minMaturity: settings.minMaturity,
         ...(settings.learnMaturity ? {} : { maturity: MATURE }),
+        ...(wholeRecord ? { maturity: labelMaturity([...delays.values()], nextFit) } : {}),
         start: model,
         earlier: settings.levelTrust ? models : undefined,
         from: nextFit - settings.windowMs,
@@ -137,6 +157,19 @@ export function walkForward(
         models.push(fitted);
         kamei = fitKamei(examples, history, nextFit, kamei);
         medians = medianSizes(examples, history, lines);
+        if (settings.recalibrate && settings.recalibrate !== 'none')
+          calibration = learnCalibration(
+            record
+              .filter((r) => r.startedAt >= nextFit - settings.windowMs)
+              .map((r) => ({ ...r, failedAt: history.failure(r.id, nextFit)?.knownAt ?? null })),
+            {
+              kind: settings.recalibrate,
+              now: nextFit,
+              maturity: fitted.fit.maturity,
+              halfLifeMs: settings.halfLifeMs,
+              minMaturity: settings.minMaturity,
+            },
+          );
       }
       fitMs += performance.now() - t;
       nextFit += settings.refitMs;
@@ -145,10 +178,14 @@ export function walkForward(
       const change = event.value;
       const values = changeFeatures(change, history, policy).values;
       features.set(change.id, values);
+      const logOdds = model ? predictLogOdds(model, values, change.service) : Number.NaN;
+      if (model)
+        record.push({ id: change.id, service: change.service, startedAt: change.startedAt, logOdds });
       scored.push({
         change,
         values,
-        probability: model ? probabilityOf(model, values, change.service) : Number.NaN,
+        probability: sigmoid(calibration.shift + calibration.slope * logOdds),
+        level: model ? levelOf(model, change.service) : 0,
         kamei: kamei ? sigmoid(dot(kamei, kameiFeatures(change))) : Number.NaN,
         lines: lines(change),
         medianLines: medians.get(change.service) ?? Number.NaN,
@@ -156,9 +193,32 @@ export function walkForward(
       if (++done % 2000 === 0) progress?.(done, total, event.at, models.length);
     }
     history.add(event);
+    if (wholeRecord) noteFailures(event, history, delays);
   }
   progress?.(done, total, events.at(-1)!.at, models.length);
   return { scored, models, fitMs };
+}
+
+/** Records the changes an event names, and when a failure of theirs came on record. */
+function noteFailures(
+  event: HistoryEvent,
+  history: ChangeHistory,
+  delays: Map<string, { startedAt: number; knownAt: number | null }>,
+): void {
+  const named =
+    event.type === 'change'
+      ? [event.value.id, event.value.rollbackOf]
+      : event.type === 'verdict'
+        ? [event.value.changeId]
+        : event.type === 'incident'
+          ? event.value.suspects.map((s) => s.changeId)
+          : [];
+  if (event.type === 'change')
+    delays.set(event.value.id, { startedAt: event.value.startedAt, knownAt: null });
+  for (const id of named) {
+    const d = id ? delays.get(id) : undefined;
+    if (d && d.knownAt === null) d.knownAt = history.failure(id!)?.knownAt ?? null;
+  }
 }
 
 /** Plain logistic regression on Kamei's features, outcomes as known at the refit, no more. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -144,6 +144,25 @@ describe('loading just-in-time defect data', () => {
   });
 });
 
+/** Two projects of 500 changes over two years, in the common naming; bigger changes fail more often. */
+function smallFleet(): string {
+  const random = seededRandom(4);
+  const rows = ['commit_id,project,buggy,fix,author_date,la,ld,nf,nd,ns,ent,ndev,age,nuc,aexp,arexp,asexp'];
+  for (const project of ['one', 'two']) {
+    for (let i = 0; i < 500; i++) {
+      const lines = Math.round(Math.exp(random() * 7));
+      const buggy = random() < Math.min(0.6, 0.03 + lines / 2000);
+      const at = Date.UTC(2015, 0, 1) / 1000 + Math.round(random() * 730 * 86_400);
+      rows.push(
+        [`${project}${i}`, project, buggy, false, at, lines, 0, 1, 1, 1, 0, 1, 5, 2, 10, 1, 5].join(','),
+      );
+    }
+  }
+  const small = mkdtempSync(join(tmpdir(), 'jit-small-'));
+  writeFileSync(join(small, 'changes.csv'), rows.join('\n'));
+  return small;
+}
+
 describe('the eval command', () => {
   const run = (...args: string[]) =>
     spawnSync(process.execPath, [projectPath('dist', 'eval', 'risk', 'run.js'), ...args], {
@@ -157,22 +176,8 @@ describe('the eval command', () => {
   });
 
   it('--json prints exactly data, projects and pooled', () => {
-    // Two projects of 500 changes over two years; bigger changes fail more often.
-    const random = seededRandom(4);
-    const rows = ['commit_id,project,buggy,fix,author_date,la,ld,nf,nd,ns,ent,ndev,age,nuc,aexp,arexp,asexp'];
-    for (const project of ['one', 'two']) {
-      for (let i = 0; i < 500; i++) {
-        const lines = Math.round(Math.exp(random() * 7));
-        const buggy = random() < Math.min(0.6, 0.03 + lines / 2000);
-        const at = Date.UTC(2015, 0, 1) / 1000 + Math.round(random() * 730 * 86_400);
-        rows.push(
-          [`${project}${i}`, project, buggy, false, at, lines, 0, 1, 1, 1, 0, 1, 5, 2, 10, 1, 5].join(','),
-        );
-      }
-    }
-    const small = mkdtempSync(join(tmpdir(), 'jit-json-'));
+    const small = smallFleet();
     try {
-      writeFileSync(join(small, 'changes.csv'), rows.join('\n'));
       const result = run('--jit', small, '--refit-days', '60', '--json');
       assert.equal(result.status, 0, result.stderr);
       const json = JSON.parse(result.stdout) as Record<string, unknown>;
@@ -189,6 +194,35 @@ describe('the eval command', () => {
       assert.deepEqual(Object.keys(pooled), ['auc', 'brier', 'brierSkill', 'calibrationError']);
       assert.ok(pooled['auc']! > 0.6, `pooled AUC ${pooled['auc']}`);
       assert.match(result.stderr, /walk-forward 100%/, 'progress is shown');
+    } finally {
+      rmSync(small, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a recalibration it does not know', () => {
+    const result = run('--jit', dir, '--recalibrate', 'isotonic');
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--recalibrate must be none or platt or spread/);
+  });
+
+  it('--rows writes each scored change with the level it used and its failure report time', () => {
+    const small = smallFleet();
+    try {
+      const file = join(small, 'rows.csv');
+      const args = ['--refit-days', '60', '--no-cross', '--rows', file, '--json'];
+      const result = run('--jit', small, ...args, '--recalibrate', 'spread', '--maturity-record', 'all');
+      assert.equal(result.status, 0, result.stderr);
+      const [head, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
+      assert.equal(head, 'id,service,settled,startedAt,failed,lines,model,level,knownAt,kamei,cross');
+      assert.equal(lines.length, 1000);
+      const cells = lines.map((l) => l.split(','));
+      // A failure's report time is after its change; a change without a failure has none.
+      for (const c of cells) {
+        if (c[4] === '1') assert.ok(Date.parse(c[8]!) >= Date.parse(c[3]!), c.join(','));
+        else assert.equal(c[8], '');
+      }
+      const scored = cells.filter((c) => c[6] !== 'NaN').map((c) => Number(c[6]));
+      assert.ok(scored.length > 500 && scored.every((p) => p > 0 && p < 1));
     } finally {
       rmSync(small, { recursive: true, force: true });
     }

@@ -36,6 +36,8 @@ export interface Row {
   readonly failed: boolean;
   /** Old enough at the data's end for its failure, if any, to be on record (see settle). */
   readonly settled: boolean;
+  /** When its failure came on record (null: none did). */
+  readonly knownAt: number | null;
 }
 
 export interface Evaluated {

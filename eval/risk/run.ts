@@ -2,6 +2,8 @@
 //   node dist/eval/risk/run.js [--jit DIR|FILE] [--projects A,B] [--dev A,B] [--label-delay-days N]
 //                              [--fixed-delay] [--refit-days N] [--window-days N] [--half-life-days N]
 //                              [--maturity learn|none] [--report-order random|oldest] [--no-cross]
+//                              [--level-trust learn|none] [--recalibrate none|platt|spread]
+//                              [--maturity-record window|all]
 //                              [--rows FILE.csv] [--json] [--write]
 //   node dist/eval/risk/run.js --history events.ndjson [--policy FILE] [--json] [--write]
 //
@@ -55,7 +57,8 @@ const DEFAULTS = {
 const USAGE =
   'usage: eval:risk -- [--jit DIR|FILE | --history EVENTS.ndjson [--policy FILE]] [--projects A,B] [--dev A,B]\n' +
   '       [--label-delay-days N] [--fixed-delay] [--refit-days N] [--window-days N] [--half-life-days N (0: none)]\n' +
-  '       [--min-maturity SHARE] [--level-trust learn|none]\n' +
+  '       [--min-maturity SHARE] [--level-trust learn|none] [--recalibrate none|platt|spread]\n' +
+  '       [--maturity-record window|all]\n' +
   '       [--maturity learn|none] [--report-order random|oldest] [--no-cross] [--rows FILE.csv] [--json] [--write]';
 
 function options(argv: string[]) {
@@ -80,6 +83,8 @@ function options(argv: string[]) {
         'no-cross': { type: 'boolean', default: false },
         maturity: { type: 'string' },
         'level-trust': { type: 'string' },
+        recalibrate: { type: 'string' },
+        'maturity-record': { type: 'string' },
         'report-order': { type: 'string' },
         rows: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -133,6 +138,8 @@ function options(argv: string[]) {
       minMaturity: share('min-maturity', DEFAULTS.minMaturity),
       learnMaturity: choice(parsed.maturity, 'maturity', ['learn', 'none'] as const) === 'learn',
       levelTrust: choice(parsed['level-trust'], 'level-trust', ['learn', 'none'] as const) === 'learn',
+      maturityRecord: choice(parsed['maturity-record'], 'maturity-record', ['window', 'all'] as const),
+      recalibrate: choice(parsed.recalibrate, 'recalibrate', ['none', 'platt', 'spread'] as const),
     } satisfies BacktestSettings,
     cross: !parsed['no-cross'],
     rows: parsed.rows,
@@ -173,11 +180,13 @@ function runJit(o: Options): Evaluated {
   }
   const events: HistoryEvent[] = [];
   const label = new Map<string, boolean>();
+  const known = new Map<string, number | null>();
   const lines = new Map<string, number>();
   for (const p of projects) {
     for (const c of p.changes) {
       events.push({ type: 'change', at: c.change.startedAt, value: c.change });
       label.set(c.change.id, c.failed);
+      known.set(c.change.id, c.knownAt);
       lines.set(c.change.id, c.lines);
       if (c.knownAt !== null)
         events.push({ type: 'incident', at: c.knownAt, value: failureReport(c.change, c.knownAt) });
@@ -199,6 +208,7 @@ function runJit(o: Options): Evaluated {
     scored: s,
     failed: label.get(s.change.id)!,
     settled: s.change.startedAt <= settle.before.get(s.change.service)!,
+    knownAt: known.get(s.change.id) ?? null,
   }));
   const cross = new Map<string, number>();
   if (o.cross) {
@@ -277,6 +287,7 @@ function runHistory(o: Options): Evaluated {
   const rows = backtest.scored.map((s: Scored) => ({
     scored: s,
     failed: ledger.failure(s.change.id) !== undefined,
+    knownAt: ledger.failure(s.change.id)?.knownAt ?? null,
     settled: s.change.startedAt <= cutoff,
   }));
   const services = [...new Set(rows.map((r) => r.scored.change.service))].sort();
@@ -332,13 +343,15 @@ if (o.rows) {
       r.failed ? 1 : 0,
       r.scored.lines,
       r.scored.probability,
+      r.scored.level,
+      r.knownAt === null ? '' : new Date(r.knownAt).toISOString(),
       r.scored.kamei,
       evaluated.cross.get(r.scored.change.id) ?? '',
     ].join(','),
   );
   writeFileSync(
     o.rows,
-    ['id,service,settled,startedAt,failed,lines,model,kamei,cross', ...lines].join('\n') + '\n',
+    ['id,service,settled,startedAt,failed,lines,model,level,knownAt,kamei,cross', ...lines].join('\n') + '\n',
   );
 }
 if (o.json) {
