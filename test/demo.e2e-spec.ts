@@ -37,6 +37,7 @@ function readmeExcerpt(): string {
 
 interface Summary {
   readonly incidents: Incident[];
+  readonly budgets: Record<string, { slo: string; spent: number }[]>;
   readonly verdicts: Verdict[];
   readonly problems: Problem[];
 }
@@ -68,7 +69,7 @@ describe('the demo (`aftershock start --demo`)', () => {
       .map((l) => ('nonJson' in l ? String(l.nonJson) : JSON.stringify(l)))
       .join('\n');
     assert.deepEqual(normalised(printed), normalised(readmeExcerpt()));
-    const { incidents, verdicts, problems } = JSON.parse(readFileSync(file, 'utf8')) as Summary;
+    const { incidents, budgets, verdicts, problems } = JSON.parse(readFileSync(file, 'utf8')) as Summary;
     const top = (i: Incident) => i.suspects[0]!;
 
     // 1. The bad code deploy: a fail verdict and a regression incident naming it.
@@ -93,6 +94,19 @@ describe('the demo (`aftershock start --demo`)', () => {
     const flapping = incidents.filter((i) => i.services.includes('recommendation'));
     assert.equal(flapping.length, 1);
     assert.equal(top(flapping[0]!).changeId, null);
+
+    // The shop's SLOs: the bad deploy spent checkout's availability budget; the config change
+    // payments' latency budget; the flapping alert touches no service with an SLO.
+    const spent = (i: Incident, slo: string) => budgets[i.id]?.find((b) => b.slo === slo)?.spent ?? 0;
+    assert.ok(
+      spent(regression[0]!, 'checkout-availability') > 0.1,
+      JSON.stringify(budgets[regression[0]!.id]),
+    );
+    assert.ok(
+      spent(configIncidents[0]!, 'payments-latency') > 1,
+      JSON.stringify(budgets[configIncidents[0]!.id]),
+    );
+    assert.deepEqual(budgets[flapping[0]!.id], []);
 
     // 4. The nightly failure: a problem candidate repeating every day at 02:00.
     const nightly = problems.find((p) => p.services.includes('reporting'));

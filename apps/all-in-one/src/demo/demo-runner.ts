@@ -17,6 +17,7 @@ import { IngestPipeline } from '#ingestion';
 import type { RecorderConfig } from '../../../recorder/src/recorder.settings.js';
 import { RECORDER_CONFIG } from '../../../recorder/src/recorder.tokens.js';
 import { LocalBus, MESSAGE_BUS, type MessageBus, type Subscription } from '#messaging';
+import { SloBudgets, type BudgetSpent } from '../../../api/src/slo/slo-budgets.js';
 
 const MINUTE = 60_000;
 /** Sends handed to the bus and not yet durable, at most. */
@@ -30,6 +31,8 @@ export interface DemoOptions {
 
 export interface DemoOutcome {
   readonly incidents: Incident[];
+  /** The SLO budget each incident spent, by incident id (empty: no SLO of its services). */
+  readonly budgets: Record<string, BudgetSpent[]>;
   readonly verdicts: Verdict[];
   readonly problems: Problem[];
   readonly seconds: number;
@@ -43,6 +46,7 @@ export class DemoRunner {
   private readonly recorderGroup: string;
   private readonly pipeline: IngestPipeline;
   private readonly codec: EventCodec;
+  private readonly slos: SloBudgets;
   private lastOutputAt = performance.now();
 
   constructor(
@@ -53,6 +57,7 @@ export class DemoRunner {
     this.recorderGroup = app.get<RecorderConfig>(RECORDER_CONFIG, { strict: false }).groupId;
     this.pipeline = app.get(IngestPipeline, { strict: false });
     this.codec = app.get(EventCodec);
+    this.slos = app.get(SloBudgets, { strict: false });
   }
 
   async run(scenario: DemoScenario, options: DemoOptions): Promise<DemoOutcome> {
@@ -89,8 +94,12 @@ export class DemoRunner {
     this.clock.set(scenario.end + 2 * 60 * MINUTE);
     await this.quiesce();
     await watch.stop();
+    const incidents = [...this.incidents.values()].sort((a, b) => a.openedAt - b.openedAt);
+    const budgets: Record<string, BudgetSpent[]> = {};
+    for (const i of incidents) budgets[i.id] = await this.slos.spentByIncident(i, this.clock.now());
     return {
-      incidents: [...this.incidents.values()].sort((a, b) => a.openedAt - b.openedAt),
+      incidents,
+      budgets,
       verdicts: [...this.verdicts.values()],
       problems: [...this.problems.values()],
       seconds: (performance.now() - started) / 1000,

@@ -2,6 +2,7 @@
 import type { Incident, Problem, Verdict } from '#contracts';
 import { formatProbability } from '#core';
 import type { DemoScenario } from '#demo';
+import type { BudgetSpent } from '../../../api/src/slo/slo-budgets.js';
 import type { DemoOutcome } from './demo-runner.js';
 
 const HOUR = 3_600_000;
@@ -19,7 +20,7 @@ export function demoSummary(
       `${scenario.counts.deploys} changes, ${scenario.counts.alerts} alert episodes.`,
     '',
     `Incidents (${outcome.incidents.length}):`,
-    ...outcome.incidents.map(incidentLine),
+    ...outcome.incidents.map((i) => incidentLine(i, outcome.budgets[i.id] ?? [])),
     '',
     verdictLine(outcome.verdicts),
     '',
@@ -32,13 +33,19 @@ export function demoSummary(
   return lines.join('\n');
 }
 
-function incidentLine(i: Incident): string {
+function incidentLine(i: Incident, budgets: readonly BudgetSpent[]): string {
   const top = i.suspects[0];
   const suspect = top?.changeId
     ? `${top.kind ?? 'change'} ${top.changeId} on ${top.service}`
     : 'no likely change';
   const p = top ? ` (${formatProbability(top.probability)})` : '';
-  return `  [${i.severity}] ${i.title} — ${i.status}; top suspect: ${suspect}${p}`;
+  return `  [${i.severity}] ${i.title} — ${i.status}; top suspect: ${suspect}${p}; ${budgetWords(budgets)}`;
+}
+
+/** "SLO budget spent: checkout-availability 30.9%, …", or "no SLO". */
+function budgetWords(budgets: readonly BudgetSpent[]): string {
+  if (budgets.length === 0) return 'no SLO';
+  return `SLO budget spent: ${budgets.map((b) => `${b.slo} ${(b.spent * 100).toFixed(1)}%`).join(', ')}`;
 }
 
 function verdictLine(verdicts: readonly Verdict[]): string {

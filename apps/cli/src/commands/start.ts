@@ -60,6 +60,8 @@ async function runDemo(args: Args<typeof OPTIONS>): Promise<number | undefined> 
   const catalogFile = join(dataDir, 'demo-catalog.yaml');
   writeFileSync(catalogFile, demoCatalogYaml());
   process.env.SERVICE_CATALOG_FILE ??= catalogFile;
+  // The shop's SLOs: their burn is a symptom, and the summary says what each incident spent.
+  process.env.AFTERSHOCK_SLO_PATH ??= projectPath('libs', 'demo', 'slos');
   // The terminal shows the demo, not the apps' JSON logs (services log at info by default).
   process.env.LOG_LEVEL ??= 'warn';
   const token = ensureToken();
