@@ -464,6 +464,67 @@ describe('api app on the real broker and chDB', () => {
     assert.ok(Math.abs(mine!.budget.spent - 1750 / 160) < 1e-9, JSON.stringify(mine?.budget));
   });
 
+  it('the scorecard: per service and team, the actions first; as JSON, and as the report `aftershock report` writes', async () => {
+    const from = new Date(fx.now - 7 * 86_400_000).toISOString();
+    const answer = await call('GET', `/api/v1/scorecard?from=${from}&service=${fx.checkout}`, {
+      token: TOKENS.read,
+    });
+    assert.equal(answer.status, 200, answer.text);
+    conforms(answer, 'get', '/api/v1/scorecard');
+    const card = answer.json as {
+      services: {
+        service: string;
+        slos: { attainment: string; consumed: number }[];
+        incidents: { count: number };
+      }[];
+      actions: { text: string; link: string }[];
+    };
+    const checkout = card.services.find((s) => s.service === fx.checkout)!;
+    assert.equal(checkout.slos[0]!.attainment, 'missed');
+    assert.ok(Math.abs(checkout.slos[0]!.consumed - 2022 / 160) < 1e-9);
+    assert.ok(checkout.incidents.count >= 1);
+    assert.equal(card.actions[0]!.link, `#/slos/${fx.checkout}-availability`, JSON.stringify(card.actions));
+    assert.match(card.actions[0]!.text, /has spent 1264% of its 28d rolling budget/);
+
+    const markdown = await call(
+      'GET',
+      `/api/v1/scorecard?from=${from}&service=${fx.checkout}&format=markdown`,
+      {
+        token: TOKENS.read,
+      },
+    );
+    assert.equal(markdown.status, 200);
+    assert.match(markdown.headers.get('content-type') ?? '', /text\/markdown/);
+    assert.match(markdown.text, /^# Service-management scorecard/);
+    const cli = spawnSync(
+      process.execPath,
+      [
+        'bin/aftershock.js',
+        'report',
+        '--url',
+        url,
+        '--token',
+        TOKENS.read,
+        '--from',
+        from,
+        '--service',
+        fx.checkout,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.equal(cli.stdout, markdown.text);
+    const refused = spawnSync(
+      process.execPath,
+      ['bin/aftershock.js', 'report', '--url', url, '--token', 'wrong'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /answered 401/);
+  });
+
   it('the gate holds a change to a service whose error budget is spent, and lets a rollback through', async () => {
     const gate = async (change: Change) => {
       const answer = await call('POST', '/api/v1/changes/assess', { token: TOKENS.write, body: change });

@@ -44,6 +44,8 @@ import { DoraController } from './dora/dora.controller.js';
 import { DoraService } from './dora/dora.service.js';
 import { SloBudgets } from './slo/slo-budgets.js';
 import { SlosController } from './slo/slos.controller.js';
+import { ScorecardController } from './scorecard/scorecard.controller.js';
+import { ScorecardService } from './scorecard/scorecard.service.js';
 import { AssessmentsConsumer } from './gate/assessments.consumer.js';
 import { GateController } from './gate/gate.controller.js';
 import { GateTradeOffController } from './gate/gate-trade-off.controller.js';
@@ -109,6 +111,7 @@ const providers: Provider[] = [
   ProblemsService,
   DoraService,
   SloBudgets,
+  ScorecardService,
   RiskGate,
   IncidentStream,
   StreamTickets,
@@ -127,6 +130,7 @@ export const API_CONTROLLERS: Type[] = [
   ProblemsController,
   DoraController,
   SlosController,
+  ScorecardController,
   StreamController,
   SessionController,
 ];

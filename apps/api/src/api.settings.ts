@@ -8,6 +8,7 @@ import {
   projectPath,
   requireSetting,
   setting,
+  publicUrlSetting,
   sloPathSetting,
   type Env,
 } from '#config';
@@ -43,6 +44,7 @@ const apiSettings = {
   }),
   catalogFile: catalogFileSetting,
   sloPath: sloPathSetting,
+  publicUrl: publicUrlSetting,
   historyWindowMs: setting.duration('RISK_HISTORY_WINDOW', {
     default: 90 * 86_400_000,
     description: 'how far back the risk gate loads history from ClickHouse at start',

@@ -14,6 +14,7 @@ const commands: readonly { readonly name: string; load(): Promise<AnyCommand> }[
   { name: 'templates', load: async () => (await import('./commands/templates.js')).templatesCommand },
   { name: 'assess', load: async () => (await import('./commands/assess.js')).assessCommand },
   { name: 'slo', load: async () => (await import('./commands/slo.js')).sloCommand },
+  { name: 'report', load: async () => (await import('./commands/report.js')).reportCommand },
 ];
 
 async function help(): Promise<string> {

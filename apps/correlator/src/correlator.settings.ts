@@ -1,6 +1,13 @@
 // Settings of the correlator app.
 import { hostname } from 'node:os';
-import { catalogFileSetting, loadSettings, setting, sloPathSetting, type Env } from '#config';
+import {
+  catalogFileSetting,
+  loadSettings,
+  publicUrlSetting,
+  setting,
+  sloPathSetting,
+  type Env,
+} from '#config';
 import { DEFAULT_VERIFIER_SETTINGS } from '#core';
 
 const correlatorSettings = {
@@ -25,9 +32,7 @@ const correlatorSettings = {
     'NOTIFY_ROUTES_FILE',
     'a YAML or JSON file of notification channels (Slack, Teams, PagerDuty, webhooks) and the routes to them',
   ),
-  publicUrl: setting.url('AFTERSHOCK_PUBLIC_URL', {
-    description: 'where people open the web UI: notifications link to <url>/incidents/<id>',
-  }),
+  publicUrl: publicUrlSetting,
 };
 
 export type CorrelatorConfig = ReturnType<typeof loadCorrelatorConfig>;

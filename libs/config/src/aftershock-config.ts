@@ -72,6 +72,10 @@ export const catalogFileSetting = setting.optionalString(
   'service catalog (YAML/JSON, or Backstage catalog-info.yaml)',
 );
 
+export const publicUrlSetting = setting.url('AFTERSHOCK_PUBLIC_URL', {
+  description: 'where people open the web UI: notifications and reports link to <url>/#/…',
+});
+
 export const sloPathSetting = setting.optionalString(
   'AFTERSHOCK_SLO_PATH',
   'OpenSLO v1 definitions: a YAML file, or a directory of them (watched; the last good set stays on error)',

@@ -11,3 +11,4 @@ export * from './stats/index.js';
 export * from './anomaly/index.js';
 export * from './change-record.js';
 export * from './slo/index.js';
+export * from './scorecard/index.js';

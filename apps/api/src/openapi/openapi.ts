@@ -104,6 +104,12 @@ const parameters: Record<string, JsonSchema> = {
     schema: str,
   },
   change: { name: 'change', in: 'query', description: 'a change among the suspects (its id)', schema: str },
+  reportFormat: {
+    name: 'format',
+    in: 'query',
+    description: 'json (default), markdown or html',
+    schema: { type: 'string', enum: ['json', 'markdown', 'html'], default: 'json' },
+  },
   incidentSort: {
     name: 'sort',
     in: 'query',

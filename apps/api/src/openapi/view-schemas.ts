@@ -278,6 +278,79 @@ export function viewSchemas(): Record<string, TSchema> {
         },
       ),
     }),
+    Scorecard: (() => {
+      const times = Type.Object({ count: int(), medianMs: nullable(num()) });
+      const counts = Type.Object({ pass: int(), fail: int(), inconclusive: int() });
+      const doraBand = nullable(band());
+      return Type.Object({
+        from: epochMs(),
+        to: epochMs(),
+        services: Type.Array(
+          Type.Object({
+            service: str(),
+            team: nullable(str()),
+            slos: Type.Array(
+              Type.Object({
+                name: str(),
+                service: str(),
+                target: num(),
+                sli: nullable(num()),
+                consumed: num('share of the window’s budget spent'),
+                window: str(),
+                attainment: StringEnum(['met', 'missed', 'no-data']),
+                recurringShare: num('share of the spent budget that recurring problems’ incidents spent'),
+                link: str('the web UI route of its evidence'),
+              }),
+            ),
+            dora: nullable(
+              Type.Object({
+                deploymentsPerDay: num(),
+                leadTimeMedianMs: nullable(num()),
+                changeFailureRate: nullable(num()),
+                timeToRestoreMedianMs: nullable(num()),
+                bands: Type.Object({
+                  deploymentFrequency: band(),
+                  leadTime: doraBand,
+                  changeFailureRate: doraBand,
+                  timeToRestore: doraBand,
+                }),
+                band: doraBand,
+              }),
+            ),
+            verifications: counts,
+            incidents: Type.Object({
+              count: int(),
+              timeToAcknowledge: times,
+              timeToResolve: times,
+              link: str(),
+            }),
+            problems: Type.Object({ backlog: int(), oldestDays: nullable(int()), link: str() }),
+          }),
+        ),
+        teams: Type.Array(
+          Type.Object({
+            team: nullable(str()),
+            services: Type.Array(str()),
+            slosMet: int(),
+            slos: int(),
+            verifications: counts,
+            incidents: int(),
+            timeToAcknowledge: times,
+            timeToResolve: times,
+            backlog: int(),
+          }),
+        ),
+        actions: Type.Array(
+          Type.Object({
+            text: str(),
+            link: str('the web UI route of its evidence'),
+            weight: num('budgets at stake: what ranks the actions'),
+          }),
+          { description: 'the three the data supports most, heaviest first' },
+        ),
+        references: Type.Object({ dora: str(), slo: str() }),
+      });
+    })(),
     Dora: Type.Object({
       from: epochMs(),
       to: epochMs(),

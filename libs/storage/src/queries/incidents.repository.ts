@@ -104,6 +104,7 @@ export class IncidentsRepository {
     changes: 'changes/by-ids',
     problems: 'problems/of-incident',
     commands: 'incidents/commands',
+    firstResponses: 'incidents/first-responses',
   });
 
   constructor(private readonly store: ClickHouseStore) {}
@@ -133,6 +134,15 @@ export class IncidentsRepository {
       offset: pageOffset(query.offset),
     });
     return rows.map(fromIncidentRow);
+  }
+
+  /** When each incident was first acknowledged (or resolved, without an acknowledgement), by id. */
+  async firstResponses(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.store.query<{ id: string; at: string | number }>(this.sql.firstResponses, {
+      ids,
+    });
+    return new Map(rows.map((r) => [r.id, Number(r.at)]));
   }
 
   async byIds(ids: readonly string[]): Promise<Incident[]> {

@@ -251,6 +251,15 @@ describe('repositories', () => {
       assert.equal(await new IncidentsRepository(store).detail('nope'), undefined);
     });
 
+    it('gives when people first responded: the first acknowledgement, none for an incident still open', async () => {
+      const first = await new IncidentsRepository(store).firstResponses(['inc-1', 'inc-2', 'nope']);
+      assert.deepEqual(
+        [...first],
+        [['inc-1', anIncident().updatedAt]],
+        'version 2 acknowledged it, before the resolution',
+      );
+    });
+
     it('lists problems by impact and gives one with its member incidents', async () => {
       const repo = new ProblemsRepository(store);
       assert.deepEqual(

@@ -1,0 +1,2 @@
+export * from './scorecard.js';
+export * from './render.js';
