@@ -23,6 +23,8 @@ export interface CountBucket {
   readonly start: number;
   readonly good: number;
   readonly total: number;
+  /** Width of this bucket when it is not the input's `bucketMs` (a series of mixed widths). */
+  readonly ms?: number;
 }
 
 export interface BudgetInput {
@@ -114,7 +116,7 @@ function inWindow({ window, at, bucketMs, buckets }: BudgetInput): CountBucket[]
   const until = Math.min(window.end, at);
   const out: CountBucket[] = [];
   for (const b of buckets) {
-    const end = b.start + bucketMs;
+    const end = b.start + (b.ms ?? bucketMs);
     if (end <= window.start || b.start >= until) continue;
     if (b.start < window.start)
       throw new RangeError(
@@ -150,7 +152,7 @@ function judgedSlices(buckets: readonly CountBucket[], input: BudgetInput, slice
   for (const b of buckets) {
     const offset = b.start - window.start;
     const k = Math.floor(offset / sliceMs);
-    if (offset - k * sliceMs + bucketMs > sliceMs)
+    if (offset - k * sliceMs + (b.ms ?? bucketMs) > sliceMs)
       throw new RangeError(
         `bucket at ${new Date(b.start).toISOString()} crosses a ${sliceMs / 1000}-second slice edge`,
       );

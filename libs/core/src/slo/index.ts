@@ -11,3 +11,4 @@ export * from './window.js';
 export * from './budget.js';
 export * from './count-ring.js';
 export * from './burn-rate.js';
+export * from './counts.js';

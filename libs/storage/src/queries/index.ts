@@ -14,3 +14,4 @@ export * from './recorder-intents.repository.js';
 export * from './retention.js';
 export * from './cluster-ddl.js';
 export * from './problem-history.repository.js';
+export * from './slo.repository.js';
