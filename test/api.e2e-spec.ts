@@ -437,6 +437,18 @@ describe('api app on the real broker and chDB', () => {
     const payments = await call('GET', `/api/v1/incidents/${fx.resolvedIncident.id}`, { token: TOKENS.read });
     assert.deepEqual((payments.json as { budgets: unknown[] }).budgets, [], 'no SLO applies to payments');
 
+    // The bad deploy's regression: from its observation (t0 + 2 min) to now, 38 × 50 = 1,900 failed.
+    const change = await call('GET', `/api/v1/changes/${fx.badChange.id}`, { token: TOKENS.read });
+    conforms(change, 'get', '/api/v1/changes/{id}');
+    const burned = (change.json as { budgets: { slo: string; spent: number }[] }).budgets;
+    assert.deepEqual(
+      burned.map((b) => b.slo),
+      [name],
+    );
+    assert.ok(Math.abs(burned[0]!.spent - 1900 / 160) < 1e-9, `burned ${burned[0]!.spent}`);
+    const clean = await call('GET', `/api/v1/changes/${fx.oldChange.id}`, { token: TOKENS.read });
+    assert.deepEqual((clean.json as { budgets: unknown[] }).budgets, [], 'no failed verdict, no regression');
+
     const from = new Date(fx.now - 7 * 86_400_000).toISOString();
     const byBudget = await call('GET', `/api/v1/incidents?sort=budget&from=${from}&limit=3`, {
       token: TOKENS.read,

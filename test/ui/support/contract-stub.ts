@@ -239,6 +239,7 @@ export async function startContractStub(token: string, now = Date.now()): Promis
         change,
         verdicts: data.verdicts.filter((v) => v.changeId === change.id),
         assessment: data.assessments.get(change.id) ?? null,
+        budgets: [],
       });
     }
     if (path === '/api/v1/problems') {

@@ -2,6 +2,8 @@
 // risk class, and one change with every verification look and its assessment.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Assessment, Change, Verdict } from '#contracts';
+import type { Clock } from '#core';
+import { CLOCK } from '#platform';
 import type {
   AssessmentsRepository,
   ChangesFilter,
@@ -12,6 +14,7 @@ import type {
 import { ASSESSMENTS_REPOSITORY, CHANGES_REPOSITORY, VERDICTS_REPOSITORY } from '../api.tokens.js';
 import { notFound } from '../http/api-error.js';
 import { encodeCursor, type PageOf } from '../http/query.js';
+import { SloBudgets, type BudgetSpent } from '../slo/slo-budgets.js';
 
 export interface ChangeListItem extends Change {
   /** The latest look of its verification (the final one once there is one); null before any. */
@@ -24,7 +27,16 @@ export interface ChangeDetailView {
   readonly change: Change;
   readonly verdicts: Verdict[];
   readonly assessment: Assessment | null;
+  /**
+   * A failed change: the SLO budget of its service its regression burned, from the start of its
+   * observation until the next change of the service replaced it (a rollback, a fix), or now.
+   * Empty when it did not fail or no SLO applies.
+   */
+  readonly budgets: BudgetSpent[];
 }
+
+/** Later changes of the service looked at for the one that ended a regression. */
+const NEXT_CHANGES = 500;
 
 export type ChangesCursor = ChangesPosition;
 
@@ -34,6 +46,8 @@ export class ChangesService {
     @Inject(CHANGES_REPOSITORY) private readonly changes: ChangesRepository,
     @Inject(VERDICTS_REPOSITORY) private readonly verdicts: VerdictsRepository,
     @Inject(ASSESSMENTS_REPOSITORY) private readonly assessments: AssessmentsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly slos: SloBudgets,
   ) {}
 
   async list(filter: ChangesFilter, limit: number, after?: ChangesCursor): Promise<PageOf<ChangeListItem>> {
@@ -67,6 +81,26 @@ export class ChangesService {
       this.verdicts.byChange(id),
       this.assessments.byChange(id),
     ]);
-    return { change, verdicts, assessment: assessments[0] ?? null };
+    return {
+      change,
+      verdicts,
+      assessment: assessments[0] ?? null,
+      budgets: await this.regressionBudgets(change, verdicts),
+    };
+  }
+
+  private async regressionBudgets(change: Change, verdicts: readonly Verdict[]): Promise<BudgetSpent[]> {
+    const last = verdicts.find((v) => v.final) ?? verdicts.at(-1);
+    if (last?.outcome !== 'fail') return [];
+    const now = this.clock.now();
+    const later = await this.changes.list({
+      from: change.startedAt + 1,
+      to: now + 1,
+      services: [change.service],
+      environment: change.environment,
+      limit: NEXT_CHANGES,
+    });
+    const end = later.reduce((a, c) => Math.min(a, c.startedAt), now);
+    return this.slos.spentBy([change.service], last.observationStart, end, now);
   }
 }

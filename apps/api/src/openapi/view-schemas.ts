@@ -110,6 +110,10 @@ export function viewSchemas(): Record<string, TSchema> {
       change: ref('Change'),
       verdicts: Type.Array(ref('Verdict'), { description: 'every look, first to last' }),
       assessment: nullable(ref('Assessment')),
+      budgets: Type.Array(ref('BudgetSpent'), {
+        description:
+          'a failed change: the SLO budget of its service its regression burned, from the start of its observation until the next change of the service (a rollback, a fix) or now; empty when it did not fail or no SLO applies',
+      }),
     }),
     GateResult: Type.Object({
       assessment: ref('Assessment'),
