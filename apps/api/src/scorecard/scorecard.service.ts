@@ -3,10 +3,11 @@
 // (ProblemsService) — plus the verdicts and incidents of the period, then handed to the core
 // (libs/core/src/scorecard) that judges them and picks the actions.
 import { Inject, Injectable } from '@nestjs/common';
+import type { Catalog } from '#catalog';
 import type { Verdict } from '#contracts';
 import { scorecard, type Scorecard, type ScorecardDora, type ScorecardInput } from '#core';
 import { collectScan, type IncidentsRepository, type VerdictsRepository } from '#storage';
-import { INCIDENTS_REPOSITORY, VERDICTS_REPOSITORY } from '../api.tokens.js';
+import { INCIDENTS_REPOSITORY, SERVICE_CATALOG, VERDICTS_REPOSITORY } from '../api.tokens.js';
 import { DoraService } from '../dora/dora.service.js';
 import { ProblemsService } from '../problems/problems.service.js';
 import { SloBudgets, strictest } from '../slo/slo-budgets.js';
@@ -30,6 +31,7 @@ export class ScorecardService {
     private readonly problems: ProblemsService,
     @Inject(VERDICTS_REPOSITORY) private readonly verdicts: VerdictsRepository,
     @Inject(INCIDENTS_REPOSITORY) private readonly incidents: IncidentsRepository,
+    @Inject(SERVICE_CATALOG) private readonly catalog: Catalog | undefined,
   ) {}
 
   async scorecard(query: ScorecardQuery): Promise<Scorecard> {
@@ -41,11 +43,15 @@ export class ScorecardService {
       collectScan(this.verdicts.scan({ from, to, services: query.service ? [query.service] : undefined })),
       collectScan(this.incidents.scan({ from, to, services: query.service ? [query.service] : undefined })),
     ]);
-    // The services in scope: DORA's (with their teams), and those only SLOs or incidents name.
-    const teams = new Map(dora.services.map((s) => [s.service, s.team]));
+    // The services in scope: DORA's (with their teams), and those only SLOs or incidents name;
+    // a service no change or policy gives a team takes the service catalog's.
+    const catalogTeam = new Map((this.catalog?.services ?? []).map((s) => [s.name, s.team ?? null]));
+    const teams = new Map(
+      dora.services.map((s) => [s.service, s.team ?? catalogTeam.get(s.service) ?? null]),
+    );
     const inScope = (service: string) => !query.team || teams.get(service) === query.team;
     for (const name of [...sloViews.map((v) => v.service), ...incidents.map((i) => i.service)])
-      if (!teams.has(name) && !query.team) teams.set(name, null);
+      if (!teams.has(name)) teams.set(name, catalogTeam.get(name) ?? null);
     const services = [...teams].filter(([s]) => inScope(s)).map(([service, team]) => ({ service, team }));
     const scoped = new Set(services.map((s) => s.service));
 
