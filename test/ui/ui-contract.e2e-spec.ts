@@ -2,6 +2,7 @@
 // REST contract from fixed records: every page, what a person sees on it, and the actions.
 // ui.e2e-spec.ts runs the same steps against the real all-in-one app.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { startContractStub, type ContractStub } from './support/contract-stub.js';
 import { openBrowser, type UiSession } from './support/browser.js';
@@ -217,6 +218,38 @@ describe('web UI on the API contract', () => {
     );
     assert.match(await page.locator('.tiles').innerText(), /Change failure rate\s+7% \(8 of 119\)/i);
     await ui.screenshot('contract-dora');
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it('shows the scorecard: the actions first, teams and services with bands; downloads the report', async () => {
+    const { page } = ui;
+    await goTo(page, 'Scorecard', 'Scorecard');
+    const actions = await shows(page, page.locator('.actions-list li'), 'the scorecard actions');
+    const first = (await actions.allInnerTexts())[0] ?? '';
+    assert.ok(first.length > 0, 'at least one action');
+    const teams = await tableRows(page, page.locator('#scorecard-teams'), 'the scorecard team table');
+    assert.ok(
+      teams.some((t) => /^payments /i.test(t)),
+      teams.join('\n'),
+    );
+    const services = await tableRows(
+      page,
+      page.locator('#scorecard-services'),
+      'the scorecard service table',
+    );
+    assert.ok(
+      services.some((t) => /^checkout 4\.20 /i.test(t)),
+      services.join('\n'),
+    );
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download Markdown' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'scorecard.md');
+    const text = await readFile((await download.path())!, 'utf8');
+    assert.match(text, /^# Service-management scorecard\n/);
+    assert.ok(text.includes(first.split(':')[0]!), 'the report opens with the same actions');
+    await ui.screenshot('contract-scorecard');
     assert.deepEqual(ui.errors, []);
   });
 

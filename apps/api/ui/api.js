@@ -63,13 +63,13 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, { query, body, signal } = {}) {
+async function request(method, path, { query, body, signal, as = 'json' } = {}) {
   const url = new URL(path, window.location.origin);
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
   }
   const token = auth.token;
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: as === 'json' ? 'application/json' : '*/*' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   // Only a token that may act for others names the person; any other acts under its own name.
@@ -112,11 +112,13 @@ async function request(method, path, { query, body, signal } = {}) {
     if (response.status === 401) auth.clear(error.reason);
     throw error;
   }
-  return json;
+  return as === 'json' ? json : text;
 }
 
 export const api = {
   get: (path, query, options) => request('GET', path, { ...options, query }),
+  /** A GET whose answer is text (a report in Markdown or HTML), not JSON. */
+  text: (path, query, options) => request('GET', path, { ...options, query, as: 'text' }),
   post: (path, body, options) => request('POST', path, { ...options, body: body ?? {} }),
   /** Follows `next` cursors and returns every item (at most maxItems). */
   async all(path, query = {}, { maxItems = 1000, pageSize = 200, signal } = {}) {

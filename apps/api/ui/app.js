@@ -3,6 +3,7 @@ import { api, auth, events, IncidentStream } from './api.js';
 import { h, notice, replace } from './dom.js';
 import * as changes from './views/changes.js';
 import * as dora from './views/dora.js';
+import * as scorecard from './views/scorecard.js';
 import * as incidentHistory from './views/history.js';
 import * as incident from './views/incident.js';
 import * as oncall from './views/oncall.js';
@@ -17,6 +18,7 @@ const routes = [
   { pattern: /^\/problems\/?$/, view: problems, nav: 'problems' },
   { pattern: /^\/problems\/([^/]+)$/, view: problem, nav: 'problems' },
   { pattern: /^\/dora\/?$/, view: dora, nav: 'dora' },
+  { pattern: /^\/scorecard\/?$/, view: scorecard, nav: 'scorecard' },
 ];
 
 const main = document.getElementById('main');

@@ -17,6 +17,7 @@ import {
   aProblemCommand,
   aVerdict,
 } from '#testing';
+import { scorecard, scorecardHtml, scorecardMarkdown, type ScorecardDora, type ScorecardInput } from '#core';
 import { API_CONTROLLERS } from '../../../apps/api/src/api.module.js';
 import { openApiDocument } from '../../../apps/api/src/openapi/openapi.js';
 import { operations, responseSchema, SchemaValidator, type Schema } from '../../support/api-schema.js';
@@ -269,6 +270,18 @@ export async function startContractStub(token: string, now = Date.now()): Promis
       });
     }
     if (path === '/api/v1/dora') return send(res, 200, data.dora);
+    if (path === '/api/v1/scorecard') {
+      // The core's own scorecard over the stub's records: the page shows what the api would.
+      const card = scorecard(scorecardInput(data, Date.now()));
+      const format = q('format') ?? 'json';
+      if (format === 'json') return send(res, 200, card);
+      const markdown = format === 'markdown';
+      res.writeHead(200, {
+        'content-type': markdown ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8',
+      });
+      res.end(markdown ? scorecardMarkdown(card) : scorecardHtml(card));
+      return;
+    }
     if (path === '/api/v1/risk/gate') return send(res, 200, data.gate);
     return send(res, 404, { error: { code: 'not.found', reason: `no route GET ${path}` } });
   }
@@ -293,6 +306,58 @@ export async function startContractStub(token: string, now = Date.now()): Promis
 }
 
 const authError = () => ({ error: { code: 'auth.unknown', reason: 'unknown token' } });
+
+/** What the api gathers for the scorecard, from the stub's records. */
+function scorecardInput(data: ReturnType<typeof fixtures>, now: number): ScorecardInput {
+  const incidents = [...data.incidentHistory.values()].map((h) => h.at(-1)!);
+  const problems = [...data.problemHistory.values()].map((t) => t.at(-1)!);
+  const services = new Map<string, string | null>();
+  for (const row of data.dora.services) services.set(row.service, row.team);
+  for (const i of incidents) if (!services.has(i.service)) services.set(i.service, i.team);
+  const verifications = new Map<string, { pass: number; fail: number; inconclusive: number }>();
+  for (const v of data.verdicts.filter((x) => x.final)) {
+    const counts = verifications.get(v.service) ?? { pass: 0, fail: 0, inconclusive: 0 };
+    counts[v.outcome]++;
+    verifications.set(v.service, counts);
+  }
+  return {
+    from: now - 28 * DAY,
+    to: now,
+    now,
+    services: [...services].map(([service, team]) => ({ service, team })),
+    slos: [],
+    dora: new Map(
+      data.dora.services.map((r): [string, ScorecardDora] => [
+        r.service,
+        {
+          deploymentsPerDay: r.deploymentsPerDay,
+          leadTimeMedianMs: r.leadTime?.medianMs ?? null,
+          changeFailureRate: r.changeFailureRate.rate,
+          timeToRestoreMedianMs: r.timeToRestore?.medianMs ?? null,
+          bands: r.bands as ScorecardDora['bands'],
+          band: r.band as ScorecardDora['band'],
+        },
+      ]),
+    ),
+    verifications,
+    incidents: incidents.map((i) => ({
+      id: i.id,
+      service: i.service,
+      openedAt: i.openedAt,
+      respondedAt: i.status === 'open' ? null : i.updatedAt,
+      resolvedAt: i.resolvedAt,
+    })),
+    problems: problems.map((p) => ({
+      id: p.id,
+      title: p.title,
+      status: p.status,
+      services: p.services,
+      firstSeen: p.firstSeen,
+      incidents: p.count,
+      spent: [],
+    })),
+  };
+}
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
