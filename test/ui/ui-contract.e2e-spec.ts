@@ -13,6 +13,7 @@ import {
   onCallCards,
   shows,
   signIn,
+  sloBurnDown,
   suspects,
   tableRows,
   timeline,
@@ -64,8 +65,8 @@ describe('web UI on the API contract', () => {
     await page.locator('#stream-state[data-state="live"]').waitFor();
     assert.equal(
       await page.locator('.recent-list li').count(),
-      3,
-      'the nightly incidents, recently resolved',
+      4,
+      'the nightly incidents and the Redis failover, recently resolved',
     );
     await ui.screenshot('contract-oncall');
 
@@ -201,6 +202,175 @@ describe('web UI on the API contract', () => {
         '/api/v1/problems/prb-reporting-nightly-export/known-error',
       ],
     );
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it('lists the SLOs with budget, state and burn-rate tiers, filtered by service in the URL', async () => {
+    const { page } = ui;
+    await goTo(page, 'SLOs', 'SLOs');
+    const groups = await shows(page, page.locator('#slos-table tbody.slo-group'), 'the SLO table');
+    assert.equal(await groups.count(), 4);
+    const states = await groups.evaluateAll((els) =>
+      els.map((el) => `${el.getAttribute('data-slo')} ${el.getAttribute('data-status')}`),
+    );
+    assert.deepEqual(states, [
+      'checkout-availability met',
+      'checkout-latency at-risk',
+      'payments-availability exhausted',
+      'search-availability no-data',
+    ]);
+    const text = (i: number) =>
+      groups
+        .nth(i)
+        .innerText()
+        .then((t) => t.replace(/\s+/g, ' ').trim());
+    assert.match(
+      await text(0),
+      /^Checkout availability checkout-availability checkout availability: 99\.95% 99\.968% 36% left met 28d rolling Occurrences page-fast 14\.4× \/ 1 h firing page-slow 6× \/ 6 h firing ticket 1× \/ 3 d$/i,
+    );
+    // Two objectives, one row each; the budget overspent shows as exhausted, not as a negative bar.
+    assert.match(
+      await text(2),
+      /availability: 99\.9% 99\.888% 12% overspent exhausted .* relaxed: 99\.5% 99\.888% 78% left met$/i,
+    );
+    assert.match(await text(3), /availability: 99\.9% — — no data/i);
+    assert.equal(await groups.nth(0).locator('.tier-firing').count(), 2);
+    assert.equal(await groups.nth(3).locator('.tier-firing').count(), 0);
+    await ui.screenshot('contract-slos');
+
+    await page.getByLabel('Service').fill('checkout');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/#\/slos\?service=checkout$/);
+    await page.locator('#slos-summary', { hasText: '2 SLOs · 1 at risk · service checkout' }).waitFor();
+    assert.equal(await page.locator('#slos-table tbody.slo-group').count(), 2);
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it("shows one SLO: the burn-down with the service's changes and incidents, the budget per objective, the tiers", async () => {
+    const { page } = ui;
+    await page.getByRole('link', { name: 'Checkout availability' }).click();
+    await shows(page, page.getByRole('heading', { level: 1, name: 'Checkout availability' }), 'the SLO page');
+    assert.match(page.url(), /#\/slos\/checkout-availability$/);
+    const chart = await sloBurnDown(page);
+    assert.equal(chart.series, 1);
+    assert.match(chart.caption, /objective availability \(99\.95%\), the first to run out/);
+    // checkout's changes in the window: the bad deploy and an earlier one; nothing of other services.
+    assert.equal(chart.changeMarkers.length, 2, chart.changeMarkers.join('\n'));
+    assert.ok(
+      chart.changeMarkers.some((t) =>
+        /^demo-deploy-checkout-v2\.14\.0: deployment of checkout v2\.14\.0 at /.test(t),
+      ),
+      chart.changeMarkers.join('\n'),
+    );
+    assert.equal(chart.incidentBands.length, 2, chart.incidentBands.join('\n'));
+    assert.ok(
+      chart.incidentBands.some((t) =>
+        /^checkout: error ratio and latency regressed after v2\.14\.0: .* UTC – still open, spent 21% of budget$/.test(
+          t,
+        ),
+      ),
+      chart.incidentBands.join('\n'),
+    );
+    assert.ok(
+      chart.incidentBands.some((t) =>
+        /^Redis timeouts on cart after failover: .* UTC – .* UTC, spent 23% of budget$/.test(t),
+      ),
+      chart.incidentBands.join('\n'),
+    );
+    // Zoomed to the last day: the deploys and the open incident, without the failover nine days ago.
+    await page.getByRole('radio', { name: 'Last 24 hours' }).check();
+    const day = await sloBurnDown(page);
+    assert.equal(day.changeMarkers.length, 2);
+    assert.equal(day.incidentBands.length, 1);
+    assert.match(day.incidentBands[0]!, /^checkout: error ratio/);
+    await ui.screenshot('contract-slo-last-day');
+    await page.getByRole('radio', { name: 'Whole window' }).check();
+    const incidents = await tableRows(page, page.locator('#slo-incidents'), 'the incidents in the window');
+    assert.equal(incidents.length, 2);
+    assert.match(
+      incidents[0]!,
+      /^Redis timeouts on cart after failover HIGH RESOLVED .* 1 h 35 min 23% of budget$/i,
+    );
+    assert.match(incidents[1]!, /^checkout: error ratio .* CRITICAL .* so far 21% of budget$/i);
+    const objectives = await tableRows(page, page.locator('#slo-objectives'), 'the objectives');
+    assert.match(
+      objectives[0]!,
+      /^availability 99\.95% 99\.968% 96,737,034 of 96,768,000 64% .*36% left met$/i,
+    );
+    const tiers = await tableRows(page, page.locator('#slo-tiers'), 'the burn-rate tiers');
+    assert.deepEqual(tiers, [
+      'page-fast critical 1 h 141× 5 min 176× 14.4× 144,000 FIRING',
+      'page-slow high 6 h 23.5× 30 min 176× 6× 864,000 FIRING',
+      'ticket warning 3 d 0.9× 6 h 23.5× 1× 10,368,000 no',
+    ]);
+    await ui.screenshot('contract-slo');
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it('shows the budget each incident spent per SLO, or no SLO, and sorts incidents and problems by it', async () => {
+    const { page } = ui;
+    await goTo(page, 'On call', 'On call');
+    let cards = await onCallCards(page);
+    assert.deepEqual(
+      cards.map((c) => [c.title.split(':')[0], c.budget]),
+      [
+        ['checkout', 'checkout-availability 21% of budget checkout-latency 10% of budget'],
+        ['HighLatency on payments', 'payments-availability 42% of budget'],
+        ['HighLatency on recommendation (flapping)', 'no SLO'],
+      ],
+    );
+    await page.getByLabel('Order').selectOption({ label: 'Most SLO budget spent first' });
+    await page.waitForURL(/#\/\?sort=budget$/);
+    await page.locator('.incident-card').first().filter({ hasText: 'HighLatency on payments' }).waitFor();
+    cards = await onCallCards(page);
+    assert.deepEqual(
+      cards.map((c) => c.title.split(':')[0]),
+      ['HighLatency on payments', 'checkout', 'HighLatency on recommendation (flapping)'],
+    );
+    await ui.screenshot('contract-oncall-by-budget');
+
+    // The badge links to the SLO; the incident page shows the same budgets.
+    await page.getByRole('link', { name: /checkout: error ratio/ }).click();
+    await page.getByRole('heading', { level: 1, name: /checkout: error ratio/ }).waitFor();
+    const spent = page.locator('.incident-header dd .budget-badges');
+    assert.equal(
+      (await spent.innerText()).replace(/\s+/g, ' ').trim(),
+      'checkout-availability 21% of budget checkout-latency 10% of budget',
+    );
+    await spent.getByRole('link', { name: /checkout-latency/ }).click();
+    await shows(page, page.getByRole('heading', { level: 1, name: 'Checkout latency' }), 'the SLO page');
+
+    // History: the budget column, and the order in the URL.
+    await goTo(page, 'History', 'Incident history');
+    await page.getByLabel('Order').selectOption('budget');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/sort=budget/);
+    const history = await tableRows(page, page.locator('#history-table'), 'the incident history');
+    assert.match(history[0]!, /HighLatency on payments .*payments-availability 42% of budget$/);
+    assert.match(
+      history[1]!,
+      /checkout: error ratio .*checkout-availability 21% of budget checkout-latency 10% of budget$/,
+    );
+    assert.match(
+      history[2]!,
+      /Redis timeouts .*checkout-availability 23% of budget checkout-latency 5% of budget$/,
+    );
+    assert.match(history.at(-1)!, /no SLO$/i);
+
+    // Problems by the budget their incidents spent: the known error on cart and checkout first.
+    await goTo(page, 'Problems', 'Problems');
+    const impactFirst = await shows(page, page.locator('.problem-card'), 'the problems list');
+    assert.match(await impactFirst.first().innerText(), /BatchJobFailed on reporting/);
+    assert.match(await impactFirst.first().locator('.problem-budget').innerText(), /^no SLO$/i);
+    await page.getByRole('radio', { name: 'SLO budget' }).check();
+    await page.waitForURL(/sort=budget/);
+    const first = page.locator('.problem-card').first();
+    await first.filter({ hasText: 'Redis timeouts on cart' }).waitFor();
+    assert.equal(
+      (await first.locator('.problem-budget').innerText()).replace(/\s+/g, ' ').trim(),
+      '28% in all checkout-availability 23% of budget checkout-latency 5% of budget',
+    );
+    await ui.screenshot('contract-problems-by-budget');
     assert.deepEqual(ui.errors, []);
   });
 

@@ -111,6 +111,11 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
     const card = (await onCallCards(page)).find((c) => /cart/.test(c.title))!;
     assert.match(card.suspect, /ui-e2e-deploy-cart-v3\.1\.0 on cart \d+% confidence/);
     assert.match(card.facts, /blast radius 1 service/i);
+    // The stream carries no budget: the list is asked again, and the demo day defines no SLO.
+    await page
+      .locator('.incident-card', { hasText: 'cart' })
+      .locator('.card-budget', { hasText: 'no SLO' })
+      .waitFor({ timeout: 20_000 });
     await ui.screenshot('ui-oncall');
     assert.deepEqual(ui.errors, []);
   });
@@ -304,6 +309,34 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
       page.getByRole('heading', { level: 1, name: /HighLatency on payments/ }),
       'the incident',
     );
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it('answers the SLO pages and the budget order from the real api (the demo day defines no SLO)', async () => {
+    const { page } = ui;
+    await goTo(page, 'SLOs', 'SLOs');
+    await shows(page, page.getByText(/^No SLOs defined/), 'the SLOs page');
+    await page.goto(`${url}/#/incidents?sort=budget`);
+    const rows = await tableRows(page, page.locator('#history-table'), 'the history by budget');
+    assert.ok(rows.length >= 6, rows.join('\n'));
+    assert.ok(
+      rows.every((r) => /no SLO$/i.test(r)),
+      rows.join('\n'),
+    );
+    await page.goto(`${url}/#/problems?sort=budget`);
+    await shows(
+      page,
+      page.locator('.problem-card .problem-budget', { hasText: /no SLO/i }),
+      'the problems by budget',
+    );
+    await page.goto(`${url}/#/slos/checkout-availability`);
+    await shows(
+      page,
+      page.getByRole('heading', { level: 1, name: 'This page could not be loaded' }),
+      'an unknown SLO',
+    );
+    // Away from the error, so the next page's check does not see it while that page loads.
+    await goTo(page, 'SLOs', 'SLOs');
     assert.deepEqual(ui.errors, []);
   });
 

@@ -9,6 +9,8 @@ import * as incident from './views/incident.js';
 import * as oncall from './views/oncall.js';
 import * as problem from './views/problem.js';
 import * as problems from './views/problems.js';
+import * as slo from './views/slo.js';
+import * as slos from './views/slos.js';
 
 const routes = [
   { pattern: /^\/?$/, view: oncall, nav: 'oncall' },
@@ -17,6 +19,8 @@ const routes = [
   { pattern: /^\/changes\/?$/, view: changes, nav: 'changes' },
   { pattern: /^\/problems\/?$/, view: problems, nav: 'problems' },
   { pattern: /^\/problems\/([^/]+)$/, view: problem, nav: 'problems' },
+  { pattern: /^\/slos\/?$/, view: slos, nav: 'slos' },
+  { pattern: /^\/slos\/([^/]+)$/, view: slo, nav: 'slos' },
   { pattern: /^\/dora\/?$/, view: dora, nav: 'dora' },
   { pattern: /^\/scorecard\/?$/, view: scorecard, nav: 'scorecard' },
 ];

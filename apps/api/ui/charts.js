@@ -62,7 +62,9 @@ function scale(d0, d1, r0, r1) {
  * A time-series line chart.
  * options: { title, points: [[ms, value]], unit, metric, ranges: [{ from, to, kind, label }],
  *   markers: [{ at, label, title, kind }], domain: [from, to], width, height }
- * kind of a range: 'baseline' | 'observation' (CSS classes range-<kind>);
+ * kind of a range: 'baseline' | 'observation' | 'incident' (CSS classes range-<kind>); a range may
+ * carry its own `title` (else "<label> window: from – to"), `labelled: false` to leave out its label
+ * above the plot (many ranges), and `minWidth` in px so a short one stays visible on a long axis.
  * kind of a marker: 'change' | 'suspect' | 'incident' (CSS classes marker-<kind>).
  */
 export function lineChart(options) {
@@ -96,7 +98,11 @@ export function lineChart(options) {
   const describe = [
     `Line chart of ${title || metric} from ${utc(from, { seconds: false })} to ${utc(to, { seconds: false })}`,
     values.length ? `, between ${fmt(Math.min(...values))} and ${fmt(Math.max(...values))}.` : ', no data.',
-    ...ranges.map((r) => ` ${r.label ?? r.kind} window ${clock(r.from)}–${clock(r.to)} UTC shaded.`),
+    ...ranges.map((r) =>
+      r.title
+        ? ` Shaded: ${r.title}.`
+        : ` ${r.label ?? r.kind} window ${clock(r.from)}–${clock(r.to)} UTC shaded.`,
+    ),
     markers.length
       ? ` ${markers.length} marked on the time axis: ${markers.map((mk) => mk.label).join(', ')}.`
       : '',
@@ -117,9 +123,13 @@ export function lineChart(options) {
 
   // Shaded windows, under everything else.
   for (const r of ranges) {
-    const x0 = Math.max(m.left, x(r.from));
-    const x1 = Math.min(m.left + plotW, x(r.to));
-    if (x1 <= x0) continue;
+    let x0 = Math.max(m.left, x(r.from));
+    let x1 = Math.min(m.left + plotW, x(r.to));
+    if (x1 <= x0 && !(r.minWidth && r.to >= from && r.from <= to)) continue;
+    if (r.minWidth && x1 - x0 < r.minWidth) {
+      const mid = Math.min(m.left + plotW - r.minWidth / 2, Math.max(m.left + r.minWidth / 2, (x0 + x1) / 2));
+      [x0, x1] = [mid - r.minWidth / 2, mid + r.minWidth / 2];
+    }
     svg.append(
       s(
         'rect',
@@ -131,9 +141,15 @@ export function lineChart(options) {
           height: plotH,
           dataset: { from: r.from, to: r.to },
         },
-        s('title', {}, `${r.label ?? r.kind} window: ${utc(r.from)} – ${utc(r.to)}`),
+        s('title', {}, r.title ?? `${r.label ?? r.kind} window: ${utc(r.from)} – ${utc(r.to)}`),
       ),
-      s('text', { class: `range-label range-label-${r.kind}`, x: x0 + 4, y: m.top - 6 }, r.label ?? r.kind),
+      r.labelled === false
+        ? null
+        : s(
+            'text',
+            { class: `range-label range-label-${r.kind}`, x: x0 + 4, y: m.top - 6 },
+            r.label ?? r.kind,
+          ),
     );
   }
 

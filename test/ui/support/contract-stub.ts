@@ -191,15 +191,23 @@ export async function startContractStub(token: string, now = Date.now()): Promis
       return send(res, 404, { error: { code: 'not.found', reason: `no route POST ${path}` } });
     }
 
+    const budgetsOf = (id: string) => data.incidentBudgets.get(id) ?? [];
+    const instant = (name: string) => (q(name) === undefined ? undefined : Date.parse(q(name)!));
     if (path === '/api/v1/incidents') {
+      // As the api: open at some time in [from, to); by budget spent over all SLOs on sort=budget.
+      const [from, to] = [instant('from') ?? -Infinity, instant('to') ?? Infinity];
       const items = [...data.incidentHistory.values()]
-        .map((h) => h.at(-1)!)
+        .map((h) => ({ ...h.at(-1)!, budgets: budgetsOf(h[0]!.id) }))
         .filter(
           (i) =>
             (!q('status') || i.status === q('status')) &&
-            (!q('service') || i.services.includes(q('service')!)),
+            (!q('service') || i.services.includes(q('service')!)) &&
+            i.openedAt < to &&
+            (i.resolvedAt ?? Infinity) >= from,
         );
-      return send(res, 200, { items: items.map((i) => ({ ...i, budgets: [] })), next: null });
+      const total = (i: { budgets: { spent: number }[] }) => i.budgets.reduce((a, b) => a + b.spent, 0);
+      if (q('sort') === 'budget') items.sort((a, b) => total(b) - total(a));
+      return send(res, 200, { items, next: null });
     }
     if ((m = /^\/api\/v1\/incidents\/([^/]+)$/.exec(path))) {
       const history = data.incidentHistory.get(decodeURIComponent(m[1]!));
@@ -220,12 +228,15 @@ export async function startContractStub(token: string, now = Date.now()): Promis
           .map((t) => t.at(-1)!)
           .filter((p) => p.members.includes(incident.id))
           .map((p) => p.id),
-        budgets: [],
+        budgets: budgetsOf(incident.id),
       });
     }
     if (path === '/api/v1/changes') {
+      const [from, to] = [instant('from') ?? -Infinity, instant('to') ?? Infinity];
       const items = data.changes
-        .filter((c) => !q('service') || c.service === q('service'))
+        .filter(
+          (c) => (!q('service') || c.service === q('service')) && c.startedAt >= from && c.startedAt < to,
+        )
         .map((c) => ({
           ...c,
           verdict: data.verdicts.filter((v) => v.changeId === c.id).at(-1) ?? null,
@@ -247,13 +258,20 @@ export async function startContractStub(token: string, now = Date.now()): Promis
       const items = [...data.problemHistory.values()]
         .map((t) => t.at(-1)!)
         .filter((p) => !q('status') || p.status === q('status'));
-      items.sort((a, b) => (q('sort') === 'count' ? b.count - a.count : b.impact - a.impact));
+      const budget = (p: Problem) => data.problemBudgets.get(p.id) ?? { spent: 0, bySlo: [] };
+      items.sort((a, b) =>
+        q('sort') === 'count'
+          ? b.count - a.count
+          : q('sort') === 'budget'
+            ? budget(b).spent - budget(a).spent
+            : b.impact - a.impact,
+      );
       const window = { from: Date.now() - 30 * DAY, to: Date.now() };
       return send(res, 200, {
         items: items.map((p) => ({
           ...p,
           window: { ...window, count: p.count, previous: 0, growth: p.count },
-          budget: { spent: 0, bySlo: [] },
+          budget: budget(p),
         })),
         next: null,
       });
@@ -268,6 +286,13 @@ export async function startContractStub(token: string, now = Date.now()): Promis
         timeline,
         trend: data.trend,
       });
+    }
+    if (path === '/api/v1/slos')
+      return send(res, 200, { items: data.slos.filter((s) => !q('service') || s.service === q('service')) });
+    if ((m = /^\/api\/v1\/slos\/([^/]+)$/.exec(path))) {
+      const slo = data.slos.find((s) => s.name === decodeURIComponent(m![1]!));
+      if (!slo) return send(res, 404, { error: { code: 'not.found', reason: 'no such slo' } });
+      return send(res, 200, { slo, burnDown: data.sloBurnDown.get(slo.name) ?? [] });
     }
     if (path === '/api/v1/dora') return send(res, 200, data.dora);
     if (path === '/api/v1/scorecard') {
@@ -712,8 +737,28 @@ function fixtures(now: number) {
       suspects: [],
     }),
   );
+  // Cart's Redis failover nine days ago, which also failed checkout's requests: a repeat of the
+  // known error, and the other incident that spent checkout's budget this window.
+  const redisOpened = Math.floor((now - 9 * DAY) / MINUTE) * MINUTE;
+  const redis = anIncident({
+    id: 'inc-cart-redis-failover',
+    title: 'Redis timeouts on cart after failover',
+    summary: 'cart and checkout requests timing out on Redis after a failover',
+    severity: 'high',
+    status: 'resolved',
+    event: 'resolved',
+    service: 'cart',
+    services: ['cart', 'checkout'],
+    blastRadius: 2,
+    openedAt: redisOpened,
+    updatedAt: redisOpened + 95 * MINUTE,
+    resolvedAt: redisOpened + 95 * MINUTE,
+    members: [],
+    suspects: [],
+  });
   const incidentHistory = new Map<string, Incident[]>([
     [main.id, [main, mainV2, mainV3]],
+    [redis.id, [redis]],
     [payments.id, [{ ...payments, version: 1, event: 'opened', status: 'open', actor: null }, payments]],
     [flapping.id, [flapping]],
     ...nightly.map((i) => [i.id, [i]] as [string, Incident[]]),
@@ -794,7 +839,7 @@ function fixtures(now: number) {
     title: 'Redis timeouts on cart after failover',
     template: 'redis timeout after <num> ms on <host>',
     services: ['cart', 'checkout'],
-    members: [],
+    members: [redis.id],
     count: 5,
     impact: 140,
     periodMs: null,
@@ -920,10 +965,194 @@ function fixtures(now: number) {
     assessments,
     incidentHistory,
     mainIncidentId: main.id,
+    ...sloFixtures(now, { main, payments, redis, onset }),
     metrics,
     problemHistory,
     trend,
     dora,
+  };
+}
+
+/**
+ * SLOs on the stub's services and what the incidents spent of them, consistent with the story:
+ * checkout's availability burns slowly all window, then fast in the Redis failover and again since
+ * the bad deploy (still open, so its fast tiers fire); checkout's latency is at risk; payments has
+ * overspent its month; search's SLO has counted nothing yet. Budgets are shares of a window's
+ * error budget (1 = all of it).
+ */
+function sloFixtures(
+  now: number,
+  incidents: Record<'main' | 'payments' | 'redis', Incident> & { onset: number },
+) {
+  const end = Math.floor(now / MINUTE) * MINUTE;
+  const monthStart = Date.UTC(new Date(end).getUTCFullYear(), new Date(end).getUTCMonth(), 1);
+  const { main, payments, redis, onset } = incidents;
+  const spent = (slo: Slo, objective: string, value: number) => ({
+    slo: slo.name,
+    service: slo.service,
+    objective,
+    spent: value,
+  });
+  const objective = (name: string, target: number, consumed: number, totalEvents: number) => {
+    const bad = Math.round(consumed * (1 - target) * totalEvents);
+    return {
+      name,
+      target,
+      sli: totalEvents ? 1 - bad / totalEvents : null,
+      consumed,
+      remaining: 1 - consumed,
+      goodEvents: totalEvents - bad,
+      totalEvents,
+      status: !totalEvents ? 'no-data' : consumed >= 1 ? 'exhausted' : consumed > 0.75 ? 'at-risk' : 'met',
+    } as const;
+  };
+  type Slo = ReturnType<typeof define>;
+  const WORKBOOK = [
+    ['page-fast', 'critical', 14.4, HOUR, 5 * MINUTE],
+    ['page-slow', 'high', 6, 6 * HOUR, 30 * MINUTE],
+    ['ticket', 'warning', 1, 3 * DAY, 6 * HOUR],
+  ] as const;
+  /** An SLO as the api lists it; its tiers are the SRE workbook's, burning at `burns` (long, short). */
+  const define = (spec: {
+    name: string;
+    service: string;
+    displayName: string;
+    indicator?: string;
+    method?: string;
+    window?: string;
+    start?: number;
+    objectives: ReturnType<typeof objective>[];
+    burns: [number | null, number | null][];
+  }) => {
+    const events = spec.objectives[0]!.totalEvents;
+    const start = spec.start ?? end - 28 * DAY;
+    return {
+      name: spec.name,
+      displayName: spec.displayName,
+      service: spec.service,
+      environment: 'production',
+      file: `${spec.service}.slo.yaml`,
+      indicator:
+        spec.indicator ?? `http.server.requests{status!~"5.."} / http.server.requests on ${spec.service}`,
+      budgetingMethod: spec.method ?? 'Occurrences',
+      window: { text: spec.window ?? '28d rolling', start, end },
+      objectives: spec.objectives,
+      burnRates: WORKBOOK.map(([tier, severity, threshold, longMs, shortMs], i) => {
+        const [burnLong, burnShort] = spec.burns[i]!;
+        return {
+          tier,
+          severity,
+          threshold,
+          longMs,
+          shortMs,
+          ...(burnLong === null ? {} : { burnLong }),
+          ...(burnShort === null ? {} : { burnShort }),
+          longEvents: Math.round((events * longMs) / (end - start)),
+          firing: burnLong !== null && burnShort !== null && burnLong > threshold && burnShort > threshold,
+        };
+      }),
+      error: null,
+    };
+  };
+  const availability = define({
+    name: 'checkout-availability',
+    service: 'checkout',
+    displayName: 'Checkout availability',
+    objectives: [objective('availability', 0.9995, 0.64, 96_768_000)],
+    burns: [
+      [141, 176],
+      [23.5, 176],
+      [0.9, 23.5],
+    ],
+  });
+  const latency = define({
+    name: 'checkout-latency',
+    service: 'checkout',
+    displayName: 'Checkout latency',
+    indicator: 'http.server.request.duration.p95 < 0.3 s on checkout, per 1 min slice',
+    method: 'Timeslices',
+    objectives: [objective('p95 under 300 ms', 0.99, 0.81, 40_320)],
+    burns: [
+      [67, 100],
+      [11, 100],
+      [1.4, 11],
+    ],
+  });
+  const paymentsSlo = define({
+    name: 'payments-availability',
+    service: 'payments',
+    displayName: 'Payments availability',
+    indicator: 'payments.authorised / payments.attempted',
+    window: '1 calendar month (UTC)',
+    start: monthStart,
+    objectives: [
+      objective('availability', 0.999, 1.12, 12_400_000),
+      objective('relaxed', 0.995, 0.224, 12_400_000),
+    ],
+    burns: [
+      [2.1, 0.4],
+      [5.5, 1.2],
+      [1.3, 4.1],
+    ],
+  });
+  const searchSlo = define({
+    name: 'search-availability',
+    service: 'search',
+    displayName: 'Search availability',
+    objectives: [objective('availability', 0.999, 0, 0)],
+    burns: [
+      [null, null],
+      [null, null],
+      [null, null],
+    ],
+  });
+  const slos = [availability, latency, paymentsSlo, searchSlo];
+
+  // What each incident spent: the main incident from its onset until now.
+  const budgets = new Map([
+    [main.id, [spent(availability, 'availability', 0.21), spent(latency, 'p95 under 300 ms', 0.1)]],
+    [payments.id, [spent(paymentsSlo, 'availability', 0.42)]],
+    [redis.id, [spent(availability, 'availability', 0.23), spent(latency, 'p95 under 300 ms', 0.05)]],
+  ]);
+  const bursts = new Map<string, { from: number; to: number; spent: number }[]>();
+  for (const incident of [main, payments, redis]) {
+    for (const b of budgets.get(incident.id) ?? []) {
+      const from = incident.id === main.id ? onset : incident.openedAt;
+      const to = incident.resolvedAt ?? end;
+      bursts.set(b.slo, [...(bursts.get(b.slo) ?? []), { from, to, spent: b.spent }]);
+    }
+  }
+  /** The strictest objective's budget every 10 minutes: a steady burn plus the incidents' bursts. */
+  const burnDown = (slo: Slo) => {
+    const strictest = [...slo.objectives].sort((a, b) => b.target - a.target)[0]!;
+    if (!strictest.totalEvents) return [];
+    const own = bursts.get(slo.name) ?? [];
+    const steady = strictest.consumed - own.reduce((a, b) => a + b.spent, 0);
+    const points: { at: number; sli: number; consumed: number; remaining: number }[] = [];
+    for (let at = slo.window.start + 10 * MINUTE; at <= end; at += 10 * MINUTE) {
+      const share = (from: number, to: number) =>
+        Math.max(0, Math.min(1, (at - from) / Math.max(1, to - from)));
+      const consumed =
+        steady * share(slo.window.start, end) + own.reduce((a, b) => a + b.spent * share(b.from, b.to), 0);
+      points.push({
+        at,
+        sli: 1 - (consumed * (1 - strictest.target) * (end - slo.window.start)) / (at - slo.window.start),
+        consumed,
+        remaining: 1 - consumed,
+      });
+    }
+    return points;
+  };
+  return {
+    slos,
+    sloBurnDown: new Map(slos.map((slo) => [slo.name, burnDown(slo)])),
+    incidentBudgets: budgets,
+    problemBudgets: new Map([
+      [
+        'prb-cart-redis-timeouts',
+        { spent: 0.28, bySlo: [...(budgets.get(redis.id) ?? [])].sort((a, b) => b.spent - a.spent) },
+      ],
+    ]),
   };
 }
 

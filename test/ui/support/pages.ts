@@ -59,6 +59,8 @@ export interface OnCallCard {
   readonly title: string;
   readonly suspect: string;
   readonly facts: string;
+  /** The SLO budget line: one badge per SLO ("checkout-availability 21% of budget"), "no SLO" or "not known yet". */
+  readonly budget: string;
 }
 
 /** The on-call list: cards in order, each with its top suspect line. */
@@ -70,6 +72,7 @@ export async function onCallCards(page: Page): Promise<OnCallCard[]> {
       title: (await card.locator('.incident-title').innerText()).trim(),
       suspect: (await card.locator('.card-suspect').innerText()).replace(/\s+/g, ' ').trim(),
       facts: (await card.locator('dl').innerText()).replace(/\s+/g, ' ').trim(),
+      budget: (await card.locator('.card-budget > :not(.label)').innerText()).replace(/\s+/g, ' ').trim(),
     });
   }
   return out;
@@ -146,4 +149,16 @@ export async function acknowledge(page: Page, comment: string, timeout = 20_000)
 export async function tableRows(page: Page, table: Locator, what: string): Promise<string[]> {
   const rows = await shows(page, table.locator('tbody tr'), what);
   return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** The SLO page's burn-down: its series, the change markers and the incident bands on it. */
+export async function sloBurnDown(page: Page) {
+  const figure = await shows(page, page.locator('figure.slo-burndown'), 'the SLO burn-down chart');
+  const chart = figure.locator('svg.line-chart');
+  return {
+    caption: (await figure.locator('figcaption').innerText()).replace(/\s+/g, ' ').trim(),
+    series: await chart.locator('path.series').count(),
+    changeMarkers: await chart.locator('.change-marker > title').allTextContents(),
+    incidentBands: await chart.locator('rect.range-incident > title').allTextContents(),
+  };
 }

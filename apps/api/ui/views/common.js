@@ -101,3 +101,57 @@ export function problemHref(id) {
 export function pageHeader(title, ...extra) {
   return h('div', { class: 'page-header' }, h('h1', { tabindex: '-1' }, title), ...extra);
 }
+
+export function sloHref(name) {
+  return `#/slos/${encodeURIComponent(name)}`;
+}
+
+/** The budget an incident spent, summed over its SLOs (what sort=budget ranks by); null: none known. */
+export function budgetTotal(budgets) {
+  if (!Array.isArray(budgets)) return null;
+  return budgets.reduce((sum, b) => sum + (Number.isFinite(b.spent) ? b.spent : 0), 0);
+}
+
+/** "41% of budget" — a share of an SLO window's error budget (1 = all of it). */
+export function budgetWords(spent) {
+  return `${percent(spent)} of budget`;
+}
+
+/**
+ * The budget an incident spent per SLO, one badge each linking to the SLO ("checkout-availability
+ * 41% of budget"), most first; "no SLO" when none applies; nothing when it is not known (an
+ * incident only seen on the live stream so far).
+ */
+export function budgetBadges(budgets) {
+  if (!Array.isArray(budgets)) return null;
+  if (!budgets.length)
+    return h(
+      'span',
+      { class: 'budget-badges' },
+      badge('no SLO', 'budget budget-none', 'No SLO covers the services of this incident'),
+    );
+  return h(
+    'span',
+    { class: 'budget-badges' },
+    [...budgets]
+      .sort((a, b) => b.spent - a.spent)
+      .map((b) =>
+        h(
+          'a',
+          {
+            class: `badge budget budget-${budgetLevel(b.spent)}`,
+            href: sloHref(b.slo),
+            title: `Spent ${budgetWords(b.spent)} of ${b.slo} (objective ${b.objective}, service ${b.service}) — open the SLO`,
+          },
+          h('span', { class: 'budget-slo' }, b.slo),
+          ' ',
+          h('span', { class: 'budget-spent' }, budgetWords(b.spent)),
+        ),
+      ),
+  );
+}
+
+/** How much of a window's budget a share is: high from a quarter, low under 5%. */
+export function budgetLevel(spent) {
+  return spent >= 0.25 ? 'high' : spent >= 0.05 ? 'mid' : 'low';
+}

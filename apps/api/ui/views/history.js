@@ -5,6 +5,7 @@
 import { empty, h, replace } from '../dom.js';
 import { DAY, plural, SEVERITIES } from '../format.js';
 import {
+  budgetBadges,
   incidentHref,
   pageHeader,
   severityBadge,
@@ -17,6 +18,7 @@ import {
 const RANGES = { 7: 'Last 7 days', 30: 'Last 30 days', 90: 'Last 90 days', 365: 'Last year' };
 const STATUSES = { '': 'Any status', open: 'Open', acknowledged: 'Acknowledged', resolved: 'Resolved' };
 const PAGE = 50;
+const ORDERS = { '': 'Open first, most severe first', budget: 'Most SLO budget spent first' };
 
 export async function render({ main, api, signal, query, setQuery, setTitle }) {
   setTitle('Incident history');
@@ -27,6 +29,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     service: query.get('service') ?? '',
     change: query.get('change') ?? '',
     days: RANGES[query.get('days')] ? Number(query.get('days')) : 30,
+    sort: ORDERS[query.get('sort') ?? ''] ? (query.get('sort') ?? '') : '',
   };
   const request = {
     from: new Date(Date.now() - filters.days * DAY).toISOString(),
@@ -35,6 +38,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     severity: filters.severity || undefined,
     service: filters.service || undefined,
     change: filters.change || undefined,
+    sort: filters.sort || undefined,
     limit: PAGE,
   };
   const first = await api.get('/api/v1/incidents', request, { signal });
@@ -76,6 +80,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     filters.severity,
   );
   const days = select('history-days', RANGES, filters.days);
+  const sort = select('history-sort', ORDERS, filters.sort);
   const form = h(
     'form',
     {
@@ -90,6 +95,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
           service: service.value.trim(),
           change: change.value.trim(),
           days: days.value === '30' ? null : days.value,
+          sort: sort.value,
         });
       },
     },
@@ -99,6 +105,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     label('Service', service),
     label('Suspect change', change),
     label('Range', days),
+    label('Order', sort),
     h('button', { type: 'submit' }, 'Search'),
   );
 
@@ -106,14 +113,20 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
   const table = h(
     'table',
     { class: 'data', id: 'history-table' },
-    h('caption', { class: 'visually-hidden' }, 'Incidents, newest first within each status'),
+    h(
+      'caption',
+      { class: 'visually-hidden' },
+      filters.sort === 'budget'
+        ? 'Incidents, most SLO budget spent first'
+        : 'Incidents, newest first within each status',
+    ),
     h(
       'thead',
       {},
       h(
         'tr',
         {},
-        ['Severity', 'Incident', 'Service', 'Status', 'Opened', 'Likely cause'].map((t) =>
+        ['Severity', 'Incident', 'Service', 'Status', 'Opened', 'Likely cause', 'SLO budget'].map((t) =>
           h('th', { scope: 'col' }, t),
         ),
       ),
@@ -137,6 +150,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
           h('td', {}, statusBadge(incident.status)),
           h('td', {}, timeEl(incident.openedAt)),
           h('td', {}, suspectLine(topSuspect(incident))),
+          h('td', { class: 'budget-cell' }, budgetBadges(incident.budgets ?? [])),
         ),
       );
     }

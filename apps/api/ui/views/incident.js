@@ -16,6 +16,7 @@ import {
 } from '../format.js';
 import {
   ageEl,
+  budgetBadges,
   outcomeBadge,
   pageHeader,
   problemHref,
@@ -195,6 +196,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
         ['Service', incident.service],
         ['Also affected', others.length ? others.join(', ') : null],
         ['Blast radius', plural(incident.blastRadius ?? (incident.services ?? []).length, 'service')],
+        ['SLO budget spent', budgetBadges(detail.budgets ?? [])],
         ['Opened', h('span', {}, timeEl(incident.openedAt), ' (', ageEl(incident.openedAt), ')')],
         ['Last change', timeEl(incident.updatedAt)],
         ['Resolved', incident.resolvedAt ? timeEl(incident.resolvedAt) : null],

@@ -4,6 +4,8 @@ import { empty, facts, h, replace } from '../dom.js';
 import { duration, kindName, percent, plural, SEVERITIES } from '../format.js';
 import {
   ageEl,
+  budgetBadges,
+  budgetTotal,
   compareIncidents,
   incidentHref,
   pageHeader,
@@ -16,12 +18,21 @@ import {
 
 const ACTIVE = new Set(['open', 'acknowledged']);
 const RECENT = 8;
+export const ORDERS = { rank: 'Most severe first', budget: 'Most SLO budget spent first' };
+/** A streamed incident's budgets are asked for again at most this often. */
+const BUDGET_REFRESH_MS = 5_000;
 
-export async function render({ main, api, stream, signal, announce, setTitle }) {
+/** By the budget spent over all SLOs (as the API's sort=budget), then as ranked; not yet known last. */
+export function compareByBudget(a, b) {
+  return (budgetTotal(b.budgets) ?? -1) - (budgetTotal(a.budgets) ?? -1) || compareIncidents(a, b);
+}
+
+export async function render({ main, api, stream, signal, announce, setTitle, query, setQuery }) {
   setTitle('On call');
   const incidents = new Map();
   const rows = new Map();
   const filters = { service: '', severity: '', status: 'active' };
+  const order = ORDERS[query.get('sort')] ? query.get('sort') : 'rank';
 
   async function load() {
     const [open, acknowledged, resolved] = await Promise.all([
@@ -34,8 +45,26 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
 
   function upsert(incident) {
     const known = incidents.get(incident.id);
-    if (!known || known.version <= incident.version) incidents.set(incident.id, incident);
+    if (known && known.version > incident.version) return;
+    // The stream carries the incident only: the budget it spent stays as last listed.
+    incidents.set(
+      incident.id,
+      incident.budgets || !known?.budgets ? incident : { ...incident, budgets: known.budgets },
+    );
   }
+
+  // An incident first seen on the stream has no budget yet: the list is asked again, now and then.
+  let refresh = null;
+  function refreshBudgetsSoon() {
+    if (refresh !== null || signal.aborted) return;
+    refresh = window.setTimeout(() => {
+      load()
+        .then(sync)
+        .catch(() => undefined)
+        .finally(() => (refresh = null));
+    }, BUDGET_REFRESH_MS);
+  }
+  signal.addEventListener('abort', () => window.clearTimeout(refresh ?? undefined));
 
   await load();
   if (signal.aborted) return;
@@ -89,6 +118,14 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
     h('option', { value: 'open' }, 'Open only'),
     h('option', { value: 'acknowledged' }, 'Acknowledged only'),
   );
+  const orderSelect = h(
+    'select',
+    {
+      id: 'oncall-sort',
+      onchange: () => setQuery({ sort: orderSelect.value === 'rank' ? null : orderSelect.value }),
+    },
+    Object.entries(ORDERS).map(([value, text]) => h('option', { value, selected: value === order }, text)),
+  );
 
   function visible(incident) {
     if (!ACTIVE.has(incident.status)) return false;
@@ -138,6 +175,13 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
         suspectLine(suspect),
         confidence,
       ),
+      h(
+        'div',
+        { class: 'card-budget' },
+        h('span', { class: 'label' }, 'SLO budget'),
+        ' ',
+        budgetBadges(incident.budgets) ?? h('span', { class: 'muted' }, 'not known yet'),
+      ),
       facts(
         [
           [
@@ -176,7 +220,9 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
   }
 
   function sync() {
-    const shown = [...incidents.values()].filter(visible).sort(compareIncidents);
+    const shown = [...incidents.values()]
+      .filter(visible)
+      .sort(order === 'budget' ? compareByBudget : compareIncidents);
     const ids = new Set(shown.map((i) => i.id));
     for (const [id, entry] of rows) {
       if (!ids.has(id)) {
@@ -186,10 +232,11 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
     }
     shown.forEach((incident, index) => {
       let entry = rows.get(incident.id);
-      if (!entry || entry.version !== incident.version) {
+      const key = `${incident.version}:${JSON.stringify(incident.budgets ?? null)}`;
+      if (!entry || entry.key !== key) {
         const li = row(incident);
         if (entry) entry.li.replaceWith(li);
-        entry = { li, version: incident.version };
+        entry = { li, key };
         rows.set(incident.id, entry);
       }
       if (list.children[index] !== entry.li) list.insertBefore(entry.li, list.children[index] ?? null);
@@ -225,8 +272,15 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
       h('div', { class: 'field' }, h('label', { for: 'filter-service' }, 'Service'), serviceInput),
       h('div', { class: 'field' }, h('label', { for: 'filter-severity' }, 'Severity'), severitySelect),
       h('div', { class: 'field' }, h('label', { for: 'filter-status' }, 'Status'), statusSelect),
+      h('div', { class: 'field' }, h('label', { for: 'oncall-sort' }, 'Order'), orderSelect),
     ),
-    h('h2', { id: 'oncall-list-heading', class: 'visually-hidden' }, 'Open incidents, most severe first'),
+    h(
+      'h2',
+      { id: 'oncall-list-heading', class: 'visually-hidden' },
+      order === 'budget'
+        ? 'Open incidents, most SLO budget spent first'
+        : 'Open incidents, most severe first',
+    ),
     list,
     emptyState,
     recentSection,
@@ -240,6 +294,7 @@ export async function render({ main, api, stream, signal, announce, setTitle }) 
       const before = incidents.get(incident.id);
       if (before && before.version > incident.version) return;
       upsert(incident);
+      if (!incidents.get(incident.id).budgets) refreshBudgetsSoon();
       if (!before && ACTIVE.has(incident.status))
         announce(`New ${incident.severity} incident: ${incident.title}`);
       else if (before && before.status !== incident.status)

@@ -3,9 +3,10 @@
 import { miniBar } from '../charts.js';
 import { badge, empty, facts, h, replace } from '../dom.js';
 import { compact, duration, factorName, percent, periodWords, plural, statusName } from '../format.js';
-import { pageHeader, problemHref, timeEl } from './common.js';
+import { budgetBadges, budgetWords, pageHeader, problemHref, timeEl } from './common.js';
 
-export const SORTS = { impact: 'Impact', count: 'Repeats', growth: 'Growth' };
+export const SORTS = { impact: 'Impact', count: 'Repeats', growth: 'Growth', budget: 'SLO budget' };
+const SORT_WORDS = { impact: 'impact', count: 'repeats', growth: 'growth', budget: 'SLO budget spent' };
 const STATUS_FILTERS = {
   active: 'Candidates, problems and known errors',
   candidate: 'Candidates',
@@ -30,6 +31,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     status === 'active' ? ACTIVE.has(p.status) : status === 'all' || p.status === status,
   );
   const maxImpact = Math.max(1, ...shown.map((p) => p.impact ?? 0));
+  const maxBudget = Math.max(0, ...shown.map((p) => p.budget?.spent ?? 0));
 
   const sortGroup = h(
     'fieldset',
@@ -65,11 +67,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     main,
     pageHeader(
       'Problems',
-      h(
-        'p',
-        { class: 'summary' },
-        `${plural(shown.length, 'cluster')} · ranked by ${SORTS[sort].toLowerCase()}`,
-      ),
+      h('p', { class: 'summary' }, `${plural(shown.length, 'cluster')} · ranked by ${SORT_WORDS[sort]}`),
     ),
     h(
       'form',
@@ -80,8 +78,8 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     shown.length
       ? h(
           'ol',
-          { class: 'problem-list', 'aria-label': `Problems ranked by ${SORTS[sort].toLowerCase()}` },
-          shown.map((p, i) => problemCard(p, i + 1, maxImpact)),
+          { class: 'problem-list', 'aria-label': `Problems ranked by ${SORT_WORDS[sort]}` },
+          shown.map((p, i) => problemCard(p, i + 1, maxImpact, maxBudget)),
         )
       : empty(
           status === 'active'
@@ -91,7 +89,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
   );
 }
 
-export function problemCard(p, rank, maxImpact) {
+export function problemCard(p, rank, maxImpact, maxBudget) {
   const schedule = periodWords(p.periodMs, p.firstSeen);
   return h(
     'li',
@@ -125,11 +123,33 @@ export function problemCard(p, rank, maxImpact) {
           ),
         ],
         ['Trend', trendWords(p.window)],
+        ['SLO budget', budgetFact(p.budget, maxBudget)],
       ],
       'facts facts-inline',
     ),
     sharedFactorChips(p.sharedFactors),
     p.workaround ? h('p', { class: 'workaround' }, h('strong', {}, 'Workaround: '), p.workaround) : null,
+  );
+}
+
+/** The budget its incidents spent: a bar against the most any problem listed spent, then per SLO. */
+function budgetFact(budget, maxBudget) {
+  if (!budget) return null;
+  if (!budget.bySlo?.length) return h('span', { class: 'problem-budget' }, budgetBadges([]));
+  return h(
+    'span',
+    { class: 'problem-budget' },
+    h(
+      'span',
+      { class: 'cell-bar' },
+      miniBar(budget.spent, maxBudget, {
+        label: `Spent ${budgetWords(budget.spent)} in all, of at most ${budgetWords(maxBudget)} for a problem here`,
+        kind: 'bad',
+      }),
+      h('span', { class: 'budget-total' }, `${percent(budget.spent)} in all`),
+    ),
+    ' ',
+    budgetBadges(budget.bySlo),
   );
 }
 
