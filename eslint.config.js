@@ -86,6 +86,7 @@ export default tseslint.config(
         navigator: 'readonly',
         Intl: 'readonly',
         EventTarget: 'readonly',
+        Blob: 'readonly',
       },
     },
   },

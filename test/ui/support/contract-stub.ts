@@ -336,8 +336,12 @@ const authError = () => ({ error: { code: 'auth.unknown', reason: 'unknown token
 function scorecardInput(data: ReturnType<typeof fixtures>, now: number): ScorecardInput {
   const incidents = [...data.incidentHistory.values()].map((h) => h.at(-1)!);
   const problems = [...data.problemHistory.values()].map((t) => t.at(-1)!);
+  // As the api: a service's team is its changes' (the latest that names one).
+  const changeTeam = new Map<string, string>();
+  for (const c of [...data.changes].sort((a, b) => a.startedAt - b.startedAt))
+    if (c.team) changeTeam.set(c.service, c.team);
   const services = new Map<string, string | null>();
-  for (const row of data.dora.services) services.set(row.service, row.team);
+  for (const row of data.dora.services) services.set(row.service, changeTeam.get(row.service) ?? row.team);
   for (const i of incidents) if (!services.has(i.service)) services.set(i.service, i.team);
   const verifications = new Map<string, { pass: number; fail: number; inconclusive: number }>();
   for (const v of data.verdicts.filter((x) => x.final)) {
@@ -350,7 +354,22 @@ function scorecardInput(data: ReturnType<typeof fixtures>, now: number): Scoreca
     to: now,
     now,
     services: [...services].map(([service, team]) => ({ service, team })),
-    slos: [],
+    // Each SLO's strictest objective, as the api reads its budget.
+    slos: data.slos.flatMap((slo) => {
+      const o = [...slo.objectives].sort((a, b) => b.target - a.target)[0];
+      return o
+        ? [
+            {
+              name: slo.name,
+              service: slo.service,
+              target: o.target,
+              sli: o.sli,
+              consumed: o.consumed,
+              window: slo.window.text,
+            },
+          ]
+        : [];
+    }),
     dora: new Map(
       data.dora.services.map((r): [string, ScorecardDora] => [
         r.service,
@@ -379,7 +398,7 @@ function scorecardInput(data: ReturnType<typeof fixtures>, now: number): Scoreca
       services: p.services,
       firstSeen: p.firstSeen,
       incidents: p.count,
-      spent: [],
+      spent: (data.problemBudgets.get(p.id)?.bySlo ?? []).map((b) => ({ slo: b.slo, spent: b.spent })),
     })),
   };
 }

@@ -132,7 +132,7 @@ describe('the service-management scorecard', () => {
     assert.match(actions[0]!.text, /checkout-availability has spent 130% of its 28d rolling budget/);
     assert.match(
       actions[1]!.text,
-      /Pool exhaustion after deploys" spent 50% of the budget checkout-availability has spent/,
+      /Pool exhaustion after deploys" accounts for 50% of the budget checkout-availability has spent/,
     );
     assert.match(actions[2]!.text, /payments fails 40% of its changes \(DORA low/);
   });

@@ -262,7 +262,7 @@ function actions(input: ScorecardInput, cards: readonly ServiceCard[]): Scorecar
       if (spent <= 0 || !OPEN_PROBLEM.has(p.status)) continue;
       const share = Math.min(1, spent / slo.consumed);
       out.push({
-        text: `Problem "${p.title}" spent ${pct(share)} of the budget ${slo.name} has spent (${p.incidents} incidents): resolve it`,
+        text: `Problem "${p.title}" accounts for ${pct(share)} of the budget ${slo.name} has spent (${p.incidents} incidents): resolve it`,
         link: `#/problems/${encodeURIComponent(p.id)}`,
         weight: spent,
         tie: share,
