@@ -16,6 +16,7 @@ import {
   onCallCards,
   shows,
   signIn,
+  sloBurnDown,
   suspects,
   tableRows,
   timeline,
@@ -111,7 +112,7 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
     const card = (await onCallCards(page)).find((c) => /cart/.test(c.title))!;
     assert.match(card.suspect, /ui-e2e-deploy-cart-v3\.1\.0 on cart \d+% confidence/);
     assert.match(card.facts, /blast radius 1 service/i);
-    // The stream carries no budget: the list is asked again, and the demo day defines no SLO.
+    // The stream carries no budget: the list is asked again; no SLO of the demo shop is on cart.
     await page
       .locator('.incident-card', { hasText: 'cart' })
       .locator('.card-budget', { hasText: 'no SLO' })
@@ -312,24 +313,40 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
     assert.deepEqual(ui.errors, []);
   });
 
-  it('answers the SLO pages and the budget order from the real api (the demo day defines no SLO)', async () => {
+  it("shows the demo shop's SLOs from the real api, one with its burn-down, and orders incidents and problems by budget", async () => {
     const { page } = ui;
     await goTo(page, 'SLOs', 'SLOs');
-    await shows(page, page.getByText(/^No SLOs defined/), 'the SLOs page');
+    const slos = await tableRows(page, page.locator('#slos-table'), 'the SLOs table');
+    for (const name of ['checkout-availability', 'frontend-availability', 'payments-latency'])
+      assert.ok(
+        slos.some((r) => r.includes(name) || r.includes(name.replace('-', ' '))),
+        `${name}\n${slos.join('\n')}`,
+      );
+    await page.goto(`${url}/#/slos/checkout-availability`);
+    await shows(page, page.getByRole('heading', { level: 1, name: /Checkout takes orders/ }), 'the SLO page');
+    const chart = await sloBurnDown(page);
+    assert.equal(chart.series, 1);
+    assert.ok(
+      chart.changeMarkers.some((t) => t.startsWith(`${BAD_DEPLOY}: deployment of checkout v2.14.0 at `)),
+      chart.changeMarkers.join('\n'),
+    );
+    assert.ok(
+      chart.incidentBands.some((t) => /HighErrorRate on checkout.*spent \d+% of budget$/.test(t)),
+      chart.incidentBands.join('\n'),
+    );
+    // By budget: the incidents that spent the shop's budgets first, the nightly job's (no SLO) last.
     await page.goto(`${url}/#/incidents?sort=budget`);
     const rows = await tableRows(page, page.locator('#history-table'), 'the history by budget');
     assert.ok(rows.length >= 6, rows.join('\n'));
-    assert.ok(
-      rows.every((r) => /no SLO$/i.test(r)),
-      rows.join('\n'),
-    );
+    assert.ok(!/no SLO$/i.test(rows[0]!), rows.join('\n'));
+    assert.match(rows.at(-1)!, /no SLO$/i);
     await page.goto(`${url}/#/problems?sort=budget`);
     await shows(
       page,
       page.locator('.problem-card .problem-budget', { hasText: /no SLO/i }),
       'the problems by budget',
     );
-    await page.goto(`${url}/#/slos/checkout-availability`);
+    await page.goto(`${url}/#/slos/no-such-slo`);
     await shows(
       page,
       page.getByRole('heading', { level: 1, name: 'This page could not be loaded' }),
