@@ -165,6 +165,10 @@ describe('web UI on the API contract', () => {
     const detail = await page.locator('#change-detail').innerText();
     assert.match(detail, /error ratio rose from 0\.4% to 8\.8%/);
     assert.match(detail, /31% chance of an incident/);
+    // Its regression's cost, once the detail is loaded: checkout's availability budget it burned.
+    await page
+      .locator('#change-detail .regression-budget', { hasText: /checkout-availability \d+% of budget/ })
+      .waitFor();
     await ui.screenshot('contract-changes');
     assert.deepEqual(ui.errors, []);
   });

@@ -247,11 +247,18 @@ export async function startContractStub(token: string, now = Date.now()): Promis
     if ((m = /^\/api\/v1\/changes\/([^/]+)$/.exec(path))) {
       const change = data.changes.find((c) => c.id === decodeURIComponent(m![1]!));
       if (!change) return send(res, 404, { error: { code: 'not.found', reason: 'no such change' } });
+      const verdicts = data.verdicts.filter((v) => v.changeId === change.id);
+      // A failed change's regression: what the incident it leads spent (the api counts it from
+      // its observation to the next change; the stub's incidents span the same time).
+      const failed = (verdicts.find((v) => v.final) ?? verdicts.at(-1))?.outcome === 'fail';
+      const caused = [...data.incidentHistory.values()]
+        .map((h) => h.at(-1)!)
+        .find((i) => i.suspects[0]?.changeId === change.id);
       return send(res, 200, {
         change,
-        verdicts: data.verdicts.filter((v) => v.changeId === change.id),
+        verdicts,
         assessment: data.assessments.get(change.id) ?? null,
-        budgets: [],
+        budgets: failed && caused ? budgetsOf(caused.id) : [],
       });
     }
     if (path === '/api/v1/problems') {

@@ -5,7 +5,7 @@ import { pool } from '../api.js';
 import { timeTicks } from '../charts.js';
 import { badge, empty, facts, h, replace } from '../dom.js';
 import { DAY, duration, kindName, percent, plural, utc } from '../format.js';
-import { outcomeBadge, pageHeader, riskBadge, timeEl } from './common.js';
+import { budgetBadges, outcomeBadge, pageHeader, riskBadge, timeEl } from './common.js';
 import { gateTradeOffPanel } from './gate-trade-off.js';
 
 const GATE_DAYS = 90;
@@ -230,6 +230,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
         });
         entry.verdict = latest(d?.verdicts ?? []) ?? entry.verdict;
         entry.assessment = d?.assessment ?? entry.assessment;
+        entry.budgets = d?.budgets;
       } catch (error) {
         if (signal.aborted) return;
         entry.error = error;
@@ -277,6 +278,14 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
               ` score ${v.score}/100${v.final === false ? ` (interim${v.look ? `, look ${v.look}` : ''})` : ''}`,
             ),
             v.summary ? h('p', {}, v.summary) : null,
+            v.outcome === 'fail' && Array.isArray(entry.budgets)
+              ? h(
+                  'p',
+                  { class: 'regression-budget' },
+                  'Budget its regression burned: ',
+                  budgetBadges(entry.budgets),
+                )
+              : null,
             v.metrics?.length
               ? h(
                   'ul',
