@@ -436,6 +436,20 @@ describe('api app on the real broker and chDB', () => {
     assert.ok(Math.abs(budgets[0]!.spent - 1750 / 160) < 1e-9, `spent ${budgets[0]!.spent}`);
     const payments = await call('GET', `/api/v1/incidents/${fx.resolvedIncident.id}`, { token: TOKENS.read });
     assert.deepEqual((payments.json as { budgets: unknown[] }).budgets, [], 'no SLO applies to payments');
+    // Its problem is a known error: the workaround and the fix reach the responder on the page.
+    assert.deepEqual((payments.json as { knownErrors: unknown[] }).knownErrors, [
+      {
+        problemId: fx.knownError.id,
+        title: fx.knownError.title,
+        workaround: 'Raise pool.size back to 50 and restart the pods.',
+        fixChangeId: fx.configChange.id,
+      },
+    ]);
+    assert.deepEqual(
+      (incident.json as { knownErrors: unknown[] }).knownErrors,
+      [],
+      'its problem is not a known error',
+    );
 
     // The bad deploy's regression: from its observation (t0 + 2 min) to now, 38 × 50 = 1,900 failed.
     const change = await call('GET', `/api/v1/changes/${fx.badChange.id}`, { token: TOKENS.read });

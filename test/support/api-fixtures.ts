@@ -26,6 +26,7 @@ export interface ApiFixture {
   readonly resolvedIncident: Incident;
   readonly oldIncident: Incident;
   readonly problem: Problem;
+  readonly knownError: Problem;
   readonly errorMetric: string;
   readonly events: SeedEvent[];
   readonly policyYaml: string;
@@ -179,6 +180,21 @@ export function apiFixture(run: string, nowMs: number): ApiFixture {
     actor: 'pm@example.com',
     updatedAt: t0 + 30 * MINUTE,
   };
+  // payments' pool exhaustion is a known error: its incident shows the workaround and the fix.
+  const knownError = aProblem({
+    id: `${run}-prb-known`,
+    signature: `${run}-sig-known`,
+    status: 'known_error',
+    title: `Pool exhausted on ${payments} (${run})`,
+    services: [payments],
+    members: [resolvedIncident.id],
+    count: 1,
+    firstSeen: resolvedIncident.openedAt,
+    lastSeen: resolvedIncident.openedAt,
+    workaround: 'Raise pool.size back to 50 and restart the pods.',
+    fixChangeId: configChange.id,
+    updatedAt: t0,
+  });
   const errorMetric = 'http.server.error.ratio';
   const points = [];
   for (let t = t0 - 2 * HOUR; t < now; t += MINUTE) {
@@ -201,7 +217,7 @@ export function apiFixture(run: string, nowMs: number): ApiFixture {
       event: 'incident' as const,
       value,
     })),
-    ...[candidate, problem].map((value) => ({ event: 'problem' as const, value })),
+    ...[candidate, problem, knownError].map((value) => ({ event: 'problem' as const, value })),
     {
       event: 'assessment',
       value: anAssessment({
@@ -292,6 +308,7 @@ export function apiFixture(run: string, nowMs: number): ApiFixture {
     resolvedIncident,
     oldIncident,
     problem,
+    knownError,
     errorMetric,
     events,
     policyYaml,

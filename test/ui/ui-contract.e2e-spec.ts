@@ -378,6 +378,20 @@ describe('web UI on the API contract', () => {
     assert.deepEqual(ui.errors, []);
   });
 
+  it('shows a known error first on an incident that repeats it: the workaround and the problem', async () => {
+    const { page } = ui;
+    await page.goto(`${stub.url}/#/incidents/inc-cart-redis-failover`);
+    const box = await shows(page, page.locator('section.known-errors'), 'the known error on the incident');
+    const text = (await box.innerText()).replace(/\s+/g, ' ');
+    assert.match(
+      text,
+      /Known error A repeat of Redis timeouts on cart after failover\. Workaround: Restart the cart pods after a Redis failover\./,
+    );
+    await box.getByRole('link', { name: 'Redis timeouts on cart after failover' }).click();
+    await page.waitForURL(/#\/problems\/prb-cart-redis-timeouts$/);
+    assert.deepEqual(ui.errors, []);
+  });
+
   it('shows DORA figures per service and per team', async () => {
     const { page } = ui;
     await goTo(page, 'DORA', 'DORA metrics');

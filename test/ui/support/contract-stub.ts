@@ -229,6 +229,15 @@ export async function startContractStub(token: string, now = Date.now()): Promis
           .filter((p) => p.members.includes(incident.id))
           .map((p) => p.id),
         budgets: budgetsOf(incident.id),
+        knownErrors: [...data.problemHistory.values()]
+          .map((t) => t.at(-1)!)
+          .filter((p) => p.status === 'known_error' && p.members.includes(incident.id))
+          .map((p) => ({
+            problemId: p.id,
+            title: p.title,
+            workaround: p.workaround,
+            fixChangeId: p.fixChangeId,
+          })),
       });
     }
     if (path === '/api/v1/changes') {

@@ -12,6 +12,7 @@ import type {
   IncidentsFilter,
   IncidentsRepository,
   IncidentTimelineEntry,
+  ProblemsRepository,
   Resolution,
   TelemetryRepository,
   VerdictsRepository,
@@ -20,6 +21,7 @@ import { CommandsPublisher } from '../commands.publisher.js';
 import {
   CHANGES_REPOSITORY,
   INCIDENTS_REPOSITORY,
+  PROBLEMS_REPOSITORY,
   SERVICE_CATALOG,
   TELEMETRY_REPOSITORY,
   VERDICTS_REPOSITORY,
@@ -69,6 +71,15 @@ export interface IncidentDetailView {
   readonly problemIds: string[];
   /** The budget it spent of each SLO of its services (empty: no SLO applies). */
   readonly budgets: BudgetSpent[];
+  /** Its problems in known-error state: what the responder can do now, and the fix if planned. */
+  readonly knownErrors: KnownErrorView[];
+}
+
+export interface KnownErrorView {
+  readonly problemId: string;
+  readonly title: string;
+  readonly workaround: string | null;
+  readonly fixChangeId: string | null;
 }
 
 /** A list item: the incident and the budget it spent of each SLO of its services. */
@@ -92,6 +103,7 @@ export class IncidentsService {
     @Inject(INCIDENTS_REPOSITORY) private readonly incidents: IncidentsRepository,
     @Inject(CHANGES_REPOSITORY) private readonly changes: ChangesRepository,
     @Inject(VERDICTS_REPOSITORY) private readonly verdicts: VerdictsRepository,
+    @Inject(PROBLEMS_REPOSITORY) private readonly problems: ProblemsRepository,
     @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
     @Inject(SERVICE_CATALOG) private readonly catalog: Catalog | undefined,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -134,10 +146,11 @@ export class IncidentsService {
     const from = incident.openedAt - CHANGES_BEFORE_MS;
     const to = Math.max(incident.updatedAt, incident.openedAt + MIN_AFTER_OPEN_MS) + 1;
     const suspectIds = incident.suspects.flatMap((s) => (s.changeId === null ? [] : [s.changeId]));
-    const [versions, changes, verdicts] = await Promise.all([
+    const [versions, changes, verdicts, problems] = await Promise.all([
       this.incidents.versions(id),
       this.changes.list({ from, to, services: this.servicesAround(incident), limit: MAX_CHANGES }),
       this.verdicts.byChanges(suspectIds),
+      this.problems.byIds(detail.problemIds),
     ]);
     // Suspects outside the range (a platform change, a long rollout) are shown too.
     const known = new Set(changes.map((c) => c.id));
@@ -155,6 +168,14 @@ export class IncidentsService {
       commands: detail.commands,
       problemIds: detail.problemIds,
       budgets: await this.slos.spentByIncident(incident, this.clock.now()),
+      knownErrors: problems
+        .filter((p) => p.status === 'known_error')
+        .map((p) => ({
+          problemId: p.id,
+          title: p.title,
+          workaround: p.workaround,
+          fixChangeId: p.fixChangeId,
+        })),
     };
   }
 

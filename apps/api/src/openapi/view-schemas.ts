@@ -94,6 +94,18 @@ export function viewSchemas(): Record<string, TSchema> {
       budgets: Type.Array(ref('BudgetSpent'), {
         description: 'the budget it spent of each SLO of its services; empty: no SLO applies',
       }),
+      knownErrors: Type.Array(
+        Type.Object({
+          problemId: str(),
+          title: str(),
+          workaround: nullable(str()),
+          fixChangeId: nullable(str(), { description: 'the change planned or made to fix it' }),
+        }),
+        {
+          description:
+            'its problems in known-error state: the workaround to apply now, and the fix if one is planned',
+        },
+      ),
     }),
     IncidentCommandAccepted: Type.Object({ command: ref('IncidentCommand') }),
     ChangeListItem: Type.Intersect([

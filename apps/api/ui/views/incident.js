@@ -380,6 +380,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
     main,
     pageHeader(incident.title || incident.id),
     headerBox,
+    knownErrorsBox(detail.knownErrors ?? [], changeById),
     h(
       'div',
       { class: 'incident-layout' },
@@ -733,5 +734,41 @@ function labelList(labels) {
     'span',
     { class: 'labels' },
     entries.map(([k, v]) => h('code', { class: 'label-chip' }, `${k}=${v}`)),
+  );
+}
+
+/**
+ * The known errors this incident is a repeat of, first thing on the page: what to do now (the
+ * workaround) and whether a fix is on its way — the problem manager's learning reaching the
+ * next responder.
+ */
+function knownErrorsBox(knownErrors, changeById) {
+  if (!knownErrors.length) return null;
+  return h(
+    'section',
+    { class: 'panel known-errors', 'aria-labelledby': 'known-errors-h' },
+    h('h2', { id: 'known-errors-h' }, knownErrors.length === 1 ? 'Known error' : 'Known errors'),
+    knownErrors.map((k) =>
+      h(
+        'div',
+        { class: 'known-error' },
+        h('p', {}, 'A repeat of ', h('a', { href: problemHref(k.problemId) }, k.title), '.'),
+        k.workaround
+          ? h('p', {}, h('strong', {}, 'Workaround: '), k.workaround)
+          : h('p', { class: 'muted' }, 'No workaround recorded.'),
+        k.fixChangeId
+          ? h(
+              'p',
+              {},
+              h('strong', {}, 'Fix: '),
+              h(
+                'a',
+                { href: `#/changes?focus=${encodeURIComponent(k.fixChangeId)}` },
+                changeById.get(k.fixChangeId)?.version ?? k.fixChangeId,
+              ),
+            )
+          : null,
+      ),
+    ),
   );
 }
