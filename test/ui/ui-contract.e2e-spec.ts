@@ -449,4 +449,25 @@ describe('web UI on the API contract', () => {
     await ui.screenshot('contract-oncall-phone');
     await page.setViewportSize({ width: 1400, height: 1000 });
   });
+
+  it('acknowledges from the on-call list with the keyboard: j / k move between the cards, a acknowledges', async () => {
+    const { page } = ui;
+    await goTo(page, 'On call', 'On call');
+    const open = page.locator('.incident-card[data-status="open"]');
+    await open.first().waitFor();
+    const target = (await open.last().getAttribute('data-incident-id'))!;
+    const cards = await Promise.all(
+      (await page.locator('.incident-card').all()).map((c) => c.getAttribute('data-incident-id')),
+    );
+    for (let k = 0; k <= cards.indexOf(target); k++) await page.keyboard.press('j');
+    const focused = page.locator('.incident-card:has(:focus)');
+    assert.equal(await focused.getAttribute('data-incident-id'), target);
+    await page.keyboard.press('a');
+    await page.locator(`.incident-card[data-incident-id="${target}"][data-status="acknowledged"]`).waitFor();
+    assert.ok(
+      stub.posts.some((p) => p.path === `/api/v1/incidents/${target}/acknowledge`),
+      JSON.stringify(stub.posts.map((p) => p.path)),
+    );
+    assert.deepEqual(ui.errors, []);
+  });
 });

@@ -182,6 +182,22 @@ export async function render({ main, api, stream, signal, announce, setTitle, qu
         ' ',
         budgetBadges(incident.budgets) ?? h('span', { class: 'muted' }, 'not known yet'),
       ),
+      incident.status === 'open'
+        ? h(
+            'div',
+            { class: 'card-actions' },
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'ack-button',
+                'aria-keyshortcuts': 'a',
+                onclick: (e) => void acknowledgeFromList(incident, e.currentTarget),
+              },
+              'Acknowledge',
+            ),
+          )
+        : null,
       facts(
         [
           [
@@ -199,6 +215,47 @@ export async function render({ main, api, stream, signal, announce, setTitle, qu
       ),
     );
   }
+
+  /**
+   * Acknowledges without opening the incident; the card turns when the new version arrives on
+   * the live stream (or the next refresh of the list).
+   */
+  async function acknowledgeFromList(incident, button) {
+    if (button.disabled) return;
+    button.disabled = true;
+    button.textContent = 'Acknowledging…';
+    try {
+      await api.post(`/api/v1/incidents/${encodeURIComponent(incident.id)}/acknowledge`, {});
+      button.textContent = 'Acknowledged — updating…';
+      announce?.(`Acknowledged ${incident.title || incident.id}.`);
+    } catch (error) {
+      button.disabled = false;
+      button.textContent = 'Acknowledge';
+      announce?.(`Could not acknowledge: ${error?.message ?? error}`);
+    }
+  }
+
+  // Keyboard: j / k move between the cards, Enter opens one (its link has focus), a acknowledges it.
+  const onKey = (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target?.tagName ?? ''))
+      return;
+    const cards = [...list.querySelectorAll('.incident-card')];
+    if (!cards.length) return;
+    const at = cards.findIndex((c) => c.contains(document.activeElement));
+    if (e.key === 'j' || e.key === 'k') {
+      e.preventDefault();
+      const next = at < 0 ? 0 : Math.max(0, Math.min(cards.length - 1, at + (e.key === 'j' ? 1 : -1)));
+      cards[next].querySelector('.incident-title a')?.focus();
+    } else if (e.key === 'a' && at >= 0) {
+      const button = cards[at].querySelector('.ack-button');
+      if (button) {
+        e.preventDefault();
+        button.click();
+      }
+    }
+  };
+  document.addEventListener('keydown', onKey);
+  signal.addEventListener('abort', () => document.removeEventListener('keydown', onKey), { once: true });
 
   function recentRow(incident) {
     const suspect = topSuspect(incident);
@@ -282,6 +339,7 @@ export async function render({ main, api, stream, signal, announce, setTitle, qu
         : 'Open incidents, most severe first',
     ),
     list,
+    h('p', { class: 'hint keys' }, 'Keys: j / k move between incidents, Enter opens one, a acknowledges it.'),
     emptyState,
     recentSection,
   );
