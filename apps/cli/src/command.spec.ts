@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defineCommand, parseCommandLine, UsageError } from './command.js';
+import { refusal } from '#testing';
 
 const replay = defineCommand({
   name: 'replay',
@@ -20,15 +21,7 @@ const assess = defineCommand({
   run: () => Promise.resolve(0),
 });
 
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof UsageError, String(error));
-    return error.message;
-  }
-  assert.fail('the command line was accepted');
-}
+const refused = (run: () => unknown): string => refusal(UsageError, run).message;
 
 describe('parseCommandLine', () => {
   it('a flag never swallows the argument after it: `--strict f` and `--json change.json`', () => {
@@ -46,26 +39,26 @@ describe('parseCommandLine', () => {
 
   it('refuses an unknown option, naming it, instead of ignoring it', () => {
     assert.equal(
-      refusal(() => parseCommandLine(assess, ['--polcy', 'bad.yaml', 'change.json'])),
+      refused(() => parseCommandLine(assess, ['--polcy', 'bad.yaml', 'change.json'])),
       'unknown option --polcy',
     );
     assert.equal(
-      refusal(() => parseCommandLine(replay, ['-x', 'f'])),
+      refused(() => parseCommandLine(replay, ['-x', 'f'])),
       'unknown option -x',
     );
   });
 
   it('refuses an option without its value, a value on a flag, and arguments beyond those taken', () => {
     assert.equal(
-      refusal(() => parseCommandLine(assess, ['c.json', '--now'])),
+      refused(() => parseCommandLine(assess, ['c.json', '--now'])),
       'option --now needs a value',
     );
     assert.equal(
-      refusal(() => parseCommandLine(replay, ['--strict=yes', 'f'])),
+      refused(() => parseCommandLine(replay, ['--strict=yes', 'f'])),
       'option --strict takes no value',
     );
     assert.equal(
-      refusal(() => parseCommandLine(replay, ['a.ndjson', 'b.ndjson'])),
+      refused(() => parseCommandLine(replay, ['a.ndjson', 'b.ndjson'])),
       'unexpected argument "b.ndjson" (takes at most 1)',
     );
   });

@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
 import { parseCatalog } from '#catalog';
+import { FieldError } from '#config';
 import { EventCodec, TOPICS, type Alert, type Change } from '#contracts';
 import {
   AnomalyDetector,
@@ -54,7 +55,7 @@ import {
 } from '#platform';
 import { CORRELATOR_CONFIG, type CorrelatorConfig } from './correlator.settings.js';
 import { IncidentNotifier } from './notify/incident-notifier.js';
-import { parseRoutes, RoutesError } from './notify/routes.js';
+import { parseRoutes } from './notify/routes.js';
 import { readHistory } from './rebuild/read-history.js';
 import { countOutputs, observeEngine } from './correlator.metrics.js';
 
@@ -165,7 +166,7 @@ export class CorrelatorEngine {
       this.logger.info('notification routes loaded', { file, channels: routes.channels.size });
       return routes;
     } catch (error) {
-      if (error instanceof RoutesError)
+      if (error instanceof FieldError)
         throw new Error(`NOTIFY_ROUTES_FILE ${file}: ${error.message}`, { cause: error });
       throw error;
     }

@@ -1,22 +1,13 @@
-import { loadSettings, setting, type Env } from '#config';
 import { appSettings, type AppSpec } from '#platform';
 import { ProblemsConsumer } from './problems.consumer.js';
 import { ProblemsModule } from './problems.module.js';
-
-const problemsSettings = {
-  groupId: setting.string('PROBLEMS_GROUP_ID', {
-    default: 'aftershock-problems',
-    description: 'consumer group: one owner of the problem book per group, the other instances stand by',
-  }),
-};
-
-const PROBLEMS_CONFIG = Symbol.for('aftershock.ProblemsConfig');
-type ProblemsConfig = ReturnType<typeof loadProblemsConfig>;
-const loadProblemsConfig = (env: Env) => loadSettings(problemsSettings, env);
+import { loadProblemsConfig, PROBLEMS_CONFIG, type ProblemsConfig } from './problems.settings.js';
+import { ProblemSyncConsumer } from './sync/problem-sync.consumer.js';
 
 /**
  * The problems app in service mode: run one or more instances; one owns the book (every
- * partition), the others stand by and take over, restoring it, when the owner goes.
+ * partition), the others stand by and take over, restoring it, when the owner goes. With
+ * PROBLEM_SYNC_FILE, a second group syncs the problems out to Jira and ServiceNow.
  */
 export const problemsApp: AppSpec = {
   name: 'problems',
@@ -28,6 +19,11 @@ export const problemsApp: AppSpec = {
       groupId: (provided) => provided<ProblemsConfig>(PROBLEMS_CONFIG).groupId,
       consumer: ProblemsConsumer,
       exclusive: true,
+    },
+    {
+      groupId: (provided) => provided<ProblemsConfig>(PROBLEMS_CONFIG).syncGroupId,
+      consumer: ProblemSyncConsumer,
+      enabled: (provided) => provided<ProblemsConfig>(PROBLEMS_CONFIG).syncFile !== undefined,
     },
   ],
 };

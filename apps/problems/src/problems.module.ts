@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ProblemsConsumer } from './problems.consumer.js';
 import { ProblemsEngine } from './problems-engine.js';
+import { ProblemSyncConsumer } from './sync/problem-sync.consumer.js';
 
 /**
  * The problems app: clusters recurring incidents into problem candidates (mined templates of
@@ -8,7 +9,7 @@ import { ProblemsEngine } from './problems-engine.js';
  * runs the ITIL lifecycle from problem managers' commands.
  */
 @Module({
-  providers: [ProblemsEngine, ProblemsConsumer],
+  providers: [ProblemsEngine, ProblemsConsumer, ProblemSyncConsumer],
   exports: [ProblemsEngine],
 })
 export class ProblemsModule {}

@@ -28,6 +28,8 @@ export interface ConsumerSpec {
   readonly fromBeginning?: boolean;
   /** One instance of the group owns every partition, the others stand by (SubscribeOptions.exclusive). */
   readonly exclusive?: boolean;
+  /** Whether to run this consumer at all, from the settings (default: always). */
+  readonly enabled?: (provided: <T>(token: symbol) => T) => boolean;
 }
 
 export async function connectConsumers(
@@ -39,6 +41,7 @@ export async function connectConsumers(
   const bus = app.get<MessageBus>(MESSAGE_BUS);
   const shutdown = app.get<ShutdownSequence>(SHUTDOWN);
   for (const spec of specs) {
+    if (spec.enabled && !spec.enabled((token) => app.get(token))) continue;
     const groupId =
       typeof spec.groupId === 'function' ? spec.groupId((token) => app.get(token)) : spec.groupId;
     const consumer = app.get(spec.consumer);

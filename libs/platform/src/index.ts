@@ -14,3 +14,4 @@ export * from './drain-gate.js';
 export * from './state-recovery.js';
 export * from './watched-source.js';
 export * from './slo-catalog.js';
+export * from './outbound.js';

@@ -4,3 +4,4 @@
 export * from './builders.js';
 export * from './fuzz.js';
 export * from './eventually.js';
+export * from './refusal.js';

@@ -1,15 +1,10 @@
 // Each channel's request for a notification, in the shape its vendor documents: Slack incoming
 // webhooks (Block Kit), Microsoft Teams incoming webhooks (an Adaptive Card in a message),
 // PagerDuty Events API v2 (trigger, acknowledge and resolve on the incident's dedup key), and
-// the generic webhook (the incident event as JSON). Pure: delivery.ts sends them.
+// the generic webhook (the incident event as JSON). Pure: #platform's DeliveryQueue sends them.
 import type { Incident } from '#contracts';
+import type { OutboundRequest } from '#platform';
 import type { IncidentMessage } from './message.js';
-
-export interface OutboundRequest {
-  readonly url: string;
-  readonly body: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-}
 
 /** Slack's mrkdwn needs &, < and > escaped; everything else is literal. */
 const mrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

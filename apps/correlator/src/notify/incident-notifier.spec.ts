@@ -7,10 +7,11 @@ import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Incident } from '#contracts';
 import { silentLogger } from '#observability';
-import { anIncident } from '#testing';
+import { FieldError } from '#config';
+import { anIncident, refusal } from '#testing';
 import { IncidentNotifier } from './incident-notifier.js';
 import { NotableVersions } from './notable.js';
-import { parseRoutes, RoutesError } from './routes.js';
+import { parseRoutes } from './routes.js';
 
 // The vendors' JSON, read loosely: each assertion names the field it checks.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -237,37 +238,30 @@ describe('notable versions', () => {
 });
 
 describe('notification routes', () => {
-  const refusal = (text: string, env: Record<string, string> = {}) => {
-    try {
-      parseRoutes(text, env);
-    } catch (error) {
-      assert.ok(error instanceof RoutesError, String(error));
-      return error.field;
-    }
-    assert.fail('expected a RoutesError');
-  };
+  const fieldAtFault = (text: string, env: Record<string, string> = {}) =>
+    refusal(FieldError, () => parseRoutes(text, env)).field;
 
   it('name the field at fault', () => {
     assert.equal(
-      refusal('channels: [{ name: a, type: sms, url: "http://x" }]\nroutes: [{ channels: [a] }]'),
+      fieldAtFault('channels: [{ name: a, type: sms, url: "http://x" }]\nroutes: [{ channels: [a] }]'),
       'channels.0',
     );
     assert.equal(
-      refusal('channels: [{ name: a, type: slack, urlEnv: NOPE }]\nroutes: [{ channels: [a] }]'),
+      fieldAtFault('channels: [{ name: a, type: slack, urlEnv: NOPE }]\nroutes: [{ channels: [a] }]'),
       'channels.0.urlEnv',
     );
     assert.equal(
-      refusal('channels: [{ name: a, type: slack, url: "http://x" }]\nroutes: [{ channels: [b] }]'),
+      fieldAtFault('channels: [{ name: a, type: slack, url: "http://x" }]\nroutes: [{ channels: [b] }]'),
       'routes.0.channels.0',
     );
     assert.equal(
-      refusal(
+      fieldAtFault(
         'channels: [{ name: a, type: slack, url: "http://x" }]\nroutes: [{ match: { severity: high }, channels: [a] }]',
       ),
       'routes.0.match.severity',
     );
     assert.equal(
-      refusal('channels: [{ name: p, type: pagerduty }]\nroutes: [{ channels: [p] }]'),
+      fieldAtFault('channels: [{ name: p, type: pagerduty }]\nroutes: [{ channels: [p] }]'),
       'channels.0.routingKey',
     );
   });

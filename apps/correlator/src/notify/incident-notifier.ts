@@ -1,17 +1,11 @@
 // The correlator's notifications: every incident version to the generic webhook (machines
 // keep the highest version), and each notable version (notable.ts) to the channels its routes
 // name (routes.ts), laid out for each channel (channels.ts) and delivered with retries
-// (delivery.ts). The deep link is AFTERSHOCK_PUBLIC_URL + /incidents/<id>.
+// (#platform's DeliveryQueue). The deep link is AFTERSHOCK_PUBLIC_URL + /incidents/<id>.
 import type { Incident } from '#contracts';
 import type { Logger } from '#observability';
-import {
-  pagerDutyRequest,
-  slackRequest,
-  teamsRequest,
-  webhookRequest,
-  type OutboundRequest,
-} from './channels.js';
-import { DEFAULT_DELIVERY, DeliveryQueue, type DeliverySettings } from './delivery.js';
+import { DEFAULT_DELIVERY, DeliveryQueue, type DeliverySettings, type OutboundRequest } from '#platform';
+import { pagerDutyRequest, slackRequest, teamsRequest, webhookRequest } from './channels.js';
 import { incidentMessage, type IncidentMessage } from './message.js';
 import { NotableVersions } from './notable.js';
 import { channelsFor, type Channel, type Routes } from './routes.js';

@@ -10,8 +10,7 @@
 //     - { match: { service: ['payments-*'], minSeverity: high }, channels: [payments-pager] }
 //     - { channels: [oncall] }
 import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
-import { parse } from 'yaml';
+import { FieldError, parseDataFile, resolveSecret } from '#config';
 import type { Incident } from '#contracts';
 import { SEVERITY_VALUES } from '#contracts/enums';
 import { matchesAnyGlob } from '#core';
@@ -84,59 +83,30 @@ export interface Routes {
   readonly routes: RoutesFile['routes'];
 }
 
-export class RoutesError extends Error {
-  constructor(
-    readonly field: string,
-    reason: string,
-  ) {
-    super(`${field}: ${reason}`);
-    this.name = 'RoutesError';
-  }
-}
-
 /** Reads a routes file's text; every problem names its field. Secrets come from `env`. */
 export function parseRoutes(text: string, env: Readonly<Record<string, string | undefined>>): Routes {
-  let data: unknown;
-  try {
-    data = parse(text);
-  } catch (error) {
-    throw new RoutesError('(file)', `not YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
-  }
-  const problem = Value.Errors(RoutesSchema, data).First();
-  if (problem)
-    throw new RoutesError(problem.path.slice(1).replaceAll('/', '.') || '(top level)', problem.message);
-  const file = data as RoutesFile;
+  const file = parseDataFile(text, RoutesSchema);
   const channels = new Map<string, Channel>();
   file.channels.forEach((c, i) => {
     const at = `channels.${i}`;
-    if (channels.has(c.name)) throw new RoutesError(`${at}.name`, `"${c.name}" is named twice`);
-    const pick = (value: string | undefined, envName: string | undefined, what: string, field: string) => {
-      if (value && envName) throw new RoutesError(`${at}.${field}`, `give ${field} or ${field}Env, not both`);
-      const resolved = value ?? (envName ? env[envName]?.trim() : undefined);
-      if (!resolved)
-        throw new RoutesError(
-          `${at}.${field}${envName ? 'Env' : ''}`,
-          envName ? `${envName} is not set` : `the ${what} is required`,
-        );
-      return resolved;
-    };
+    if (channels.has(c.name)) throw new FieldError(`${at}.name`, `"${c.name}" is named twice`);
     if (c.type === 'pagerduty') {
       channels.set(c.name, {
         name: c.name,
         type: 'pagerduty',
         url: c.url ?? PAGERDUTY_EVENTS_URL,
-        routingKey: pick(c.routingKey, c.routingKeyEnv, 'routing key', 'routingKey'),
+        routingKey: resolveSecret(at, 'routingKey', c.routingKey, c.routingKeyEnv, env, 'routing key'),
       });
     } else {
-      const url = pick(c.url, c.urlEnv, 'URL', 'url');
-      if (!/^https?:\/\//.test(url)) throw new RoutesError(`${at}.url`, 'is not an http(s) URL');
+      const url = resolveSecret(at, 'url', c.url, c.urlEnv, env, 'URL');
+      if (!/^https?:\/\//.test(url)) throw new FieldError(`${at}.url`, 'is not an http(s) URL');
       channels.set(c.name, { name: c.name, type: c.type, url });
     }
   });
   file.routes.forEach((r, i) =>
     r.channels.forEach((name, j) => {
       if (!channels.has(name))
-        throw new RoutesError(`routes.${i}.channels.${j}`, `no channel is named "${name}"`);
+        throw new FieldError(`routes.${i}.channels.${j}`, `no channel is named "${name}"`);
     }),
   );
   return { channels, routes: file.routes };
