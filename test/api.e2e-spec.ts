@@ -450,6 +450,20 @@ describe('api app on the real broker and chDB', () => {
       [],
       'its problem is not a known error',
     );
+    // Its alert as last reported, with the runbook and the source link.
+    const alerts = (
+      payments.json as { alerts: { name: string; runbookUrl: string | null; link: string | null }[] }
+    ).alerts;
+    assert.deepEqual(
+      alerts.map((a) => [a.name, a.runbookUrl, a.link]),
+      [
+        [
+          'PoolExhausted',
+          'https://runbooks.example/pool-exhausted',
+          'https://prometheus.example/graph?g0.expr=pool_in_use',
+        ],
+      ],
+    );
 
     // The bad deploy's regression: from its observation (t0 + 2 min) to now, 38 × 50 = 1,900 failed.
     const change = await call('GET', `/api/v1/changes/${fx.badChange.id}`, { token: TOKENS.read });

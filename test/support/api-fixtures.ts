@@ -5,7 +5,7 @@
 // deploy, and of the old change whose outcome has settled), and a
 // minute-resolution error-ratio series of checkout; plus a policy with a freeze window.
 import type { Change, Incident, Problem } from '#contracts';
-import { aChange, anAssessment, anIncident, aProblem, aVerdict, requestsByStatus } from '#testing';
+import { aChange, anAlert, anAssessment, anIncident, aProblem, aVerdict, requestsByStatus } from '#testing';
 import type { SeedEvent } from './api-seed.js';
 
 const MINUTE = 60_000;
@@ -236,6 +236,22 @@ export function apiFixture(run: string, nowMs: number): ApiFixture {
         probability: 0.03,
         riskClass: 'standard',
         assessedAt: oldChange.startedAt,
+      }),
+    },
+    // The pool-exhaustion incident's alert, as Alertmanager sent it, with its runbook.
+    {
+      event: 'alert',
+      value: anAlert({
+        id: `${run}-alert-pool`,
+        fingerprint: `${run}-fp`,
+        name: 'PoolExhausted',
+        service: payments,
+        severity: 'warning',
+        summary: `Connection pool of ${payments} exhausted`,
+        startsAt: t0 - 20 * MINUTE,
+        source: 'alertmanager',
+        link: 'https://prometheus.example/graph?g0.expr=pool_in_use',
+        runbookUrl: 'https://runbooks.example/pool-exhausted',
       }),
     },
     {

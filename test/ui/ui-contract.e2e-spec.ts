@@ -126,6 +126,13 @@ describe('web UI on the API contract', () => {
     );
     assert.ok(entries.some((e) => /Alert: HighLatency on frontend/.test(e)));
     assert.ok(entries.some((e) => /Updated .*frontend|Alert: HighErrorRate on checkout/.test(e)));
+    // Its alerts, with the runbook and source links their source sent.
+    const alerts = page.locator('section.alerts-panel li');
+    assert.deepEqual(await alerts.locator('strong').allInnerTexts(), ['HighLatency', 'HighErrorRate']);
+    assert.equal(
+      await alerts.first().getByRole('link', { name: 'Runbook' }).getAttribute('href'),
+      'https://runbooks.shop.example/HighLatency',
+    );
     await ui.screenshot('contract-incident');
 
     const said = await acknowledge(page, 'Rolling back v2.14.0');

@@ -15,6 +15,7 @@ import { CLOCK } from '#platform';
 import { CLICKHOUSE_STORE, type ClickHouseStore } from '#storage';
 import { API_CONFIG, type ApiConfig } from './api.settings.js';
 import {
+  ALERTS_REPOSITORY,
   API_CODEC,
   ASSESSMENTS_REPOSITORY,
   CHANGES_REPOSITORY,
@@ -31,6 +32,7 @@ import { openApiDocument } from './openapi/openapi.js';
 import { ChangesService } from './changes/changes.service.js';
 import { CommandsPublisher } from './commands.publisher.js';
 import {
+  AlertsRepository,
   AssessmentsRepository,
   ChangesRepository,
   DEFAULT_RESOLUTION_POLICY,
@@ -86,6 +88,7 @@ const providers: Provider[] = [
         : undefined,
   },
   repository(INCIDENTS_REPOSITORY, (store) => new IncidentsRepository(store)),
+  repository(ALERTS_REPOSITORY, (store) => new AlertsRepository(store)),
   repository(CHANGES_REPOSITORY, (store) => new ChangesRepository(store)),
   repository(VERDICTS_REPOSITORY, (store) => new VerdictsRepository(store)),
   repository(PROBLEMS_REPOSITORY, (store) => new ProblemsRepository(store)),

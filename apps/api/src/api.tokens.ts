@@ -1,5 +1,6 @@
 // Injection tokens of the api app's own providers.
 export const API_CODEC = Symbol.for('aftershock.api.EventCodec');
+export const ALERTS_REPOSITORY = Symbol.for('aftershock.api.AlertsRepository');
 export const INCIDENTS_REPOSITORY = Symbol.for('aftershock.api.IncidentsRepository');
 export const CHANGES_REPOSITORY = Symbol.for('aftershock.api.ChangesRepository');
 export const VERDICTS_REPOSITORY = Symbol.for('aftershock.api.VerdictsRepository');

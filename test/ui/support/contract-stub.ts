@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Change, Incident, IncidentCommand, Problem, ProblemCommand, Verdict } from '#contracts';
 import {
   aChange,
+  anAlert,
   anAssessment,
   anIncident,
   anIncidentCommand,
@@ -238,6 +239,24 @@ export async function startContractStub(token: string, now = Date.now()): Promis
             workaround: p.workaround,
             fixChangeId: p.fixChangeId,
           })),
+        // Each alert member as its source last reported it, with the runbook Alertmanager sent.
+        alerts: incident.members
+          .filter((m) => m.type === 'alert')
+          .map((m) =>
+            anAlert({
+              id: `${m.ref}-firing`,
+              fingerprint: m.ref,
+              name: m.name,
+              service: m.service,
+              severity: incident.severity,
+              summary: `${m.name} on ${m.service}`,
+              startsAt: m.at,
+              source: 'alertmanager',
+              link: `https://prometheus.shop.example/graph?g0.expr=${m.name}`,
+              runbookUrl: `https://runbooks.shop.example/${m.name}`,
+            }),
+          )
+          .reverse(),
       });
     }
     if (path === '/api/v1/changes') {

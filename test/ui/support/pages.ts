@@ -15,18 +15,23 @@ export async function shows(page: Page, content: Locator, what: string, timeout 
         () => false,
       );
   // Whichever shows first; a locator that gives up early does not end the wait for the other.
-  await new Promise<void>((resolve) => {
-    let left = 2;
-    for (const l of [content, problem])
-      void appear(l).then((seen) => {
-        if (seen || --left === 0) resolve();
-      });
-  });
-  if ((await content.count()) > 0) return content;
-  if ((await problem.count()) > 0)
-    throw new assert.AssertionError({
-      message: `${what}: the page says "${(await problem.first().innerText()).trim()}"`,
+  // A page that re-renders (a new query in the URL) may replace what was seen before it is
+  // counted: then look again, until the time is up.
+  const deadline = Date.now() + timeout;
+  do {
+    await new Promise<void>((resolve) => {
+      let left = 2;
+      for (const l of [content, problem])
+        void appear(l).then((seen) => {
+          if (seen || --left === 0) resolve();
+        });
     });
+    if ((await content.count()) > 0) return content;
+    if ((await problem.count()) > 0)
+      throw new assert.AssertionError({
+        message: `${what}: the page says "${(await problem.first().innerText()).trim()}"`,
+      });
+  } while (Date.now() < deadline);
   const seen = (
     await page
       .locator('main')

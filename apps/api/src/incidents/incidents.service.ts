@@ -4,10 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Catalog } from '#catalog';
-import type { Change, Incident, IncidentAction, IncidentCommand, Severity, Verdict } from '#contracts';
+import type { Alert, Change, Incident, IncidentAction, IncidentCommand, Severity, Verdict } from '#contracts';
 import { commandRefusal, resolveSignal, type Clock } from '#core';
 import { CLOCK } from '#platform';
 import type {
+  AlertsRepository,
   ChangesRepository,
   IncidentsFilter,
   IncidentsRepository,
@@ -19,6 +20,7 @@ import type {
 } from '#storage';
 import { CommandsPublisher } from '../commands.publisher.js';
 import {
+  ALERTS_REPOSITORY,
   CHANGES_REPOSITORY,
   INCIDENTS_REPOSITORY,
   PROBLEMS_REPOSITORY,
@@ -73,7 +75,12 @@ export interface IncidentDetailView {
   readonly budgets: BudgetSpent[];
   /** Its problems in known-error state: what the responder can do now, and the fix if planned. */
   readonly knownErrors: KnownErrorView[];
+  /** Its alerts as last reported (with their runbook and source links), newest first. */
+  readonly alerts: Alert[];
 }
+
+/** Alert members whose records are looked up for the detail. */
+const MAX_ALERTS = 20;
 
 export interface KnownErrorView {
   readonly problemId: string;
@@ -104,6 +111,7 @@ export class IncidentsService {
     @Inject(CHANGES_REPOSITORY) private readonly changes: ChangesRepository,
     @Inject(VERDICTS_REPOSITORY) private readonly verdicts: VerdictsRepository,
     @Inject(PROBLEMS_REPOSITORY) private readonly problems: ProblemsRepository,
+    @Inject(ALERTS_REPOSITORY) private readonly alertRecords: AlertsRepository,
     @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
     @Inject(SERVICE_CATALOG) private readonly catalog: Catalog | undefined,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -146,11 +154,12 @@ export class IncidentsService {
     const from = incident.openedAt - CHANGES_BEFORE_MS;
     const to = Math.max(incident.updatedAt, incident.openedAt + MIN_AFTER_OPEN_MS) + 1;
     const suspectIds = incident.suspects.flatMap((s) => (s.changeId === null ? [] : [s.changeId]));
-    const [versions, changes, verdicts, problems] = await Promise.all([
+    const [versions, changes, verdicts, problems, alerts] = await Promise.all([
       this.incidents.versions(id),
       this.changes.list({ from, to, services: this.servicesAround(incident), limit: MAX_CHANGES }),
       this.verdicts.byChanges(suspectIds),
       this.problems.byIds(detail.problemIds),
+      this.alertsOf(incident),
     ]);
     // Suspects outside the range (a platform change, a long rollout) are shown too.
     const known = new Set(changes.map((c) => c.id));
@@ -176,7 +185,26 @@ export class IncidentsService {
           workaround: p.workaround,
           fixChangeId: p.fixChangeId,
         })),
+      alerts,
     };
+  }
+
+  /** The latest transition of each alert member, found by its service and fingerprint. */
+  private async alertsOf(incident: Incident): Promise<Alert[]> {
+    const members = incident.members.filter((m) => m.type === 'alert').slice(0, MAX_ALERTS);
+    const found = await Promise.all(
+      members.map(async (m) => {
+        const [latest] = await this.alertRecords.list({
+          from: Math.min(m.at, incident.openedAt) - CHANGES_BEFORE_MS,
+          to: Math.max(incident.updatedAt, this.clock.now()) + 1,
+          service: m.service,
+          fingerprint: m.ref,
+          limit: 1,
+        });
+        return latest ? [latest] : [];
+      }),
+    );
+    return found.flat().sort((a, b) => b.startsAt - a.startsAt);
   }
 
   /**

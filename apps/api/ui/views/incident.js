@@ -398,6 +398,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
           ),
           suspectsBox,
         ),
+        alertsPanel(detail.alerts ?? []),
         h(
           'section',
           { 'aria-labelledby': 'metrics-h', class: 'panel' },
@@ -769,6 +770,61 @@ function knownErrorsBox(knownErrors, changeById) {
             )
           : null,
       ),
+    ),
+  );
+}
+
+/** Only web links are followed from what alert sources send (never javascript: or data:). */
+function webLink(url) {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The incident's alerts as last reported: what fired, where its runbook is, where it came from. */
+function alertsPanel(alerts) {
+  if (!alerts.length) return null;
+  return h(
+    'section',
+    { 'aria-labelledby': 'alerts-h', class: 'panel alerts-panel' },
+    h('h2', { id: 'alerts-h' }, alerts.length === 1 ? 'Alert' : `Alerts (${alerts.length})`),
+    h(
+      'ul',
+      { class: 'alert-list' },
+      alerts.map((a) => {
+        const runbook = a.runbookUrl ? webLink(a.runbookUrl) : null;
+        const source = a.link ? webLink(a.link) : null;
+        return h(
+          'li',
+          { dataset: { fingerprint: a.fingerprint } },
+          severityBadge(a.severity),
+          ' ',
+          h('strong', {}, a.name),
+          ` on ${a.service} · ${a.status} since `,
+          timeEl(a.startsAt),
+          a.summary ? h('p', { class: 'alert-summary' }, a.summary) : null,
+          runbook || source
+            ? h(
+                'p',
+                { class: 'alert-links' },
+                runbook
+                  ? h('a', { href: runbook, rel: 'noopener noreferrer', target: '_blank' }, 'Runbook')
+                  : null,
+                runbook && source ? ' · ' : null,
+                source
+                  ? h(
+                      'a',
+                      { href: source, rel: 'noopener noreferrer', target: '_blank' },
+                      `Source (${a.source})`,
+                    )
+                  : null,
+              )
+            : null,
+        );
+      }),
     ),
   );
 }
