@@ -27,6 +27,7 @@ import {
   resolveSignal,
   type DetectorSettings,
   type ResolvedSignal,
+  withStatusErrorSeries,
 } from '#core';
 
 const MINUTE = 60_000;
@@ -218,8 +219,11 @@ export class SymptomWatch {
     return last !== undefined && t > last ? Math.min(t - last, 5 * MINUTE) : MINUTE;
   }
 
-  observe(batch: TelemetryBatch): RaisedSymptom[] {
-    if (!this.watched(batch.service)) return [];
+  observe(received: TelemetryBatch): RaisedSymptom[] {
+    if (!this.watched(received.service)) return [];
+    // A system that reports errors as a status label of its request count: the rule reads the
+    // error ratio from it, as a Prometheus rule over the code label would (and as the engine does).
+    const batch = withStatusErrorSeries(received);
     const out: RaisedSymptom[] = [];
     const points: TelemetryPoint[] = [];
     const intervalMs = this.intervalOf(batch);

@@ -152,7 +152,8 @@ function* telemetry(
         if (Number.isFinite(value)) points.push({ metric, value, timestamp: t, unit, labels });
       };
       const requests = rng.poisson(st.rate * seconds);
-      point('http.server.requests', requests / seconds, '{request}/s');
+      const byStatus = f.errors && f.serverErrorsAs === 'status-label';
+      if (!byStatus) point('http.server.requests', requests / seconds, '{request}/s');
       const [p50, p95, p99] = percentiles(
         serverLatency(s, st),
         requests,
@@ -163,12 +164,15 @@ function* telemetry(
       point('http.server.request.duration.p50', p50!, 's');
       point('http.server.request.duration.p95', p95!, 's');
       point('http.server.request.duration.p99', p99!, 's');
-      if (f.errors)
-        point(
-          'http.server.error.ratio',
-          requests > 0 ? rng.binomial(requests, st.errorRatio) / requests : 0,
-          '1',
-        );
+      if (f.errors) {
+        const failed = requests > 0 ? rng.binomial(requests, st.errorRatio) : 0;
+        if (byStatus) {
+          const status = (code: string, n: number) =>
+            point('http.server.requests', n / seconds, '{request}/s', { 'http.response.status_code': code });
+          status('200', requests - failed);
+          status('500', failed);
+        } else point('http.server.error.ratio', requests > 0 ? failed / requests : 0, '1');
+      }
       point('process.cpu.utilization', Math.max(0, st.cpu * (1 + 0.05 * rng.normal())), '1');
       point('process.memory.usage', st.memoryMiB * (1 + 0.01 * rng.normal()), 'MiBy');
       if (f.nodeCpu)

@@ -49,6 +49,12 @@ export interface SimService {
 export interface SignalFamilies {
   /** Error-ratio series (servers' and, with edges, per-edge failed ratios). */
   readonly errors: boolean;
+  /**
+   * How a server reports its errors: an error-ratio series of its own, or — as Prometheus client
+   * libraries and OpenTelemetry's HTTP conventions do — as the status code label of its request
+   * count (`http.server.requests{http.response.status_code="500"}`).
+   */
+  readonly serverErrorsAs: 'ratio' | 'status-label';
   /** Per-edge service-graph series labelled client/server. */
   readonly edges: boolean;
   /** Each caller's aggregate client-side latency of its outgoing calls. */
@@ -189,6 +195,8 @@ export function generateSystem(seed: number): SimSystem {
     nodeCpu: rng.chance(0.6),
     nodeLabel: rng.chance(0.5),
     graph: rng.chance(0.6),
+    // From the seed, not the stream: every other draw of a system stays as it was.
+    serverErrorsAs: seedHash(seed) % 2 === 0 ? 'ratio' : 'status-label',
   };
   return {
     seed,
@@ -225,4 +233,11 @@ export function transitiveCallers(system: SimSystem, service: string): Set<strin
 
 export function callEdges(system: SimSystem): { from: string; to: string }[] {
   return system.services.flatMap((s) => s.calls.map((c) => ({ from: s.name, to: c.to })));
+}
+
+/** A well-mixed 32-bit hash of a seed (for choices kept out of the random stream). */
+function seedHash(seed: number): number {
+  let x = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35) >>> 0;
+  return (x ^ (x >>> 16)) >>> 0;
 }

@@ -24,6 +24,7 @@ import type {
 import type { Anomaly } from '../anomaly/detector.js';
 import type { Topology } from '../verification/neighbours.js';
 import { resolveSignal } from '../verification/signals.js';
+import { withStatusErrorSeries } from '../verification/status-errors.js';
 import {
   attribute,
   DEFAULT_ATTRIBUTION,
@@ -316,7 +317,9 @@ export class Correlator {
     if (!firing) this.noteQuiet(alert.fingerprint, at, out);
   }
 
-  private onTelemetry(batch: TelemetryBatch, out: CorrelatorOutput[]): void {
+  private onTelemetry(received: TelemetryBatch, out: CorrelatorOutput[]): void {
+    // Errors reported as a status label of the request count, as an error ratio every reader sees.
+    const batch = withStatusErrorSeries(received);
     const { client, server } = this.settings.edgeLabels;
     for (const point of batch.points) {
       if (point.timestamp > this.maxEventTime) this.maxEventTime = point.timestamp;

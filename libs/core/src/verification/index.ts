@@ -4,3 +4,4 @@ export * from './series-buffer.js';
 export * from './verifier.js';
 export * from './wording.js';
 export * from './neighbours.js';
+export * from './status-errors.js';

@@ -4,11 +4,13 @@
 // their own. Read by name alone, every status series is "throughput", and a deploy that sends
 // a tenth of requests to 5xx passes as long as the request rate holds. So for each request
 // count with a status label, the points taken at one instant (same metric, same other labels)
-// are summed into two derived series: `<metric>.errors`, the server errors (status 5xx, or an
-// OpenTelemetry span status of ERROR), and `<metric>` without the status label, all requests —
-// an error count with its exposure beside it, judged per request like any other.
+// are summed into two derived series: `<metric>.error.ratio`, the share of server errors
+// (status 5xx, or an OpenTelemetry span status of ERROR), and `<metric>` without the status
+// label, all requests — an error ratio with its exposure beside it, judged per request like
+// any other, and watched by the anomaly detector like any other (the correlator derives them
+// once, for every reader of the batch).
 // Client errors (4xx) are the caller's mistake, not a regression of the service: not counted.
-import type { TelemetryPoint } from '#contracts';
+import type { TelemetryBatch, TelemetryPoint } from '#contracts';
 import { REQUEST_COUNT_PATTERN } from './signals.js';
 
 /** Label keys that carry a response status, in the naming of common instrumentations. */
@@ -27,7 +29,7 @@ const STATUS_LABELS = [
 const SERVER_ERROR = /^(5\d\d|5xx|error)$/i;
 const requestCount = new RegExp(REQUEST_COUNT_PATTERN, 'i');
 
-export const STATUS_ERRORS_SUFFIX = '.errors';
+export const STATUS_ERRORS_SUFFIX = '.error.ratio';
 
 /** The points, plus each instant's server errors and total requests of status-labelled request counts. */
 export function withStatusErrors(points: readonly TelemetryPoint[]): readonly TelemetryPoint[] {
@@ -49,7 +51,13 @@ export function withStatusErrors(points: readonly TelemetryPoint[]): readonly Te
   if (!groups) return points;
   const derived: TelemetryPoint[] = [];
   for (const { errors, total, point, rest } of groups.values()) {
-    derived.push({ ...point, metric: `${point.metric}${STATUS_ERRORS_SUFFIX}`, value: errors, labels: rest });
+    derived.push({
+      ...point,
+      metric: `${point.metric}${STATUS_ERRORS_SUFFIX}`,
+      value: total > 0 ? errors / total : 0,
+      unit: '1',
+      labels: rest,
+    });
     derived.push({ ...point, value: total, labels: rest });
   }
   return [...points, ...derived];
@@ -61,4 +69,10 @@ function statusOf(point: TelemetryPoint): { key: string; value: string } | undef
     if (value !== undefined) return { key, value };
   }
   return undefined;
+}
+
+/** The batch with its status-derived series (the same batch when it has none). */
+export function withStatusErrorSeries(batch: TelemetryBatch): TelemetryBatch {
+  const points = withStatusErrors(batch.points);
+  return points === batch.points ? batch : { ...batch, points: [...points] };
 }

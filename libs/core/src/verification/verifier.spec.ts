@@ -7,6 +7,7 @@ import type { VerifierPort } from '../correlation/correlator.js';
 import { SeededRandom } from '../stats/random.js';
 import { judgeMetric, type MetricInput } from './judge.js';
 import { resolveSignal } from './signals.js';
+import { withStatusErrorSeries } from './status-errors.js';
 import { DeploymentVerifier, labelKey } from './verifier.js';
 
 const rng = new SeededRandom(5);
@@ -662,9 +663,12 @@ describe('errors carried as a status label of the request count', () => {
   function verify(code: string): Verdict | undefined {
     const v = new DeploymentVerifier();
     const share = (t: number) => (t >= T0 ? 0.1 : 0.0005 * (1 + ((t / MINUTE) % 3)));
-    v.observeTelemetry(aTelemetryBatch({ points: byStatus(T0 - 40 * MINUTE, T0, code, share) }));
+    // The correlator derives the error ratio from the status label for every reader (as here).
+    const observe = (points: TelemetryPoint[]) =>
+      v.observeTelemetry(withStatusErrorSeries(aTelemetryBatch({ points })));
+    observe(byStatus(T0 - 40 * MINUTE, T0, code, share));
     v.observeChange(aChange({ id: `c-${code}`, service: 'checkout', startedAt: T0 }));
-    const out = v.observeTelemetry(aTelemetryBatch({ points: byStatus(T0, T0 + 20 * MINUTE, code, share) }));
+    const out = observe(byStatus(T0, T0 + 20 * MINUTE, code, share));
     return out.find((x) => x.final);
   }
 
@@ -673,7 +677,7 @@ describe('errors carried as a status label of the request count', () => {
     assert.equal(final?.outcome, 'fail', final?.summary);
     const failed = final!.metrics.filter((m) => m.outcome === 'fail').map((m) => m.metric);
     assert.ok(
-      failed.some((m) => m.startsWith('http_requests.errors')),
+      failed.some((m) => m.startsWith('http_requests.error.ratio')),
       `failed: ${failed.join(', ')}`,
     );
   });

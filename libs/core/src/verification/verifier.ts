@@ -45,7 +45,6 @@
 // reach past failed windows) and of its observation window (≈ the same again). Series per
 // service are capped (maxSeriesPerService); idle services are forgotten after historyMs.
 import type { Change, TelemetryBatch, TelemetryPoint, Verdict } from '#contracts';
-import { withStatusErrors } from './status-errors.js';
 import type { Clock } from '../clock.js';
 import { ServiceTable } from '../service-table.js';
 import { alphaForLook, type SpendingFunction } from '../stats/spending.js';
@@ -294,8 +293,7 @@ export class DeploymentVerifier {
     // own pace after a restart) keeps its data; the other services' progress only decides when
     // a silent service's changes are judged.
     const watermark = state.maxTs - this.settings.allowedLatenessMs;
-    const all = withStatusErrors(points);
-    for (let i = 0; i < all.length; i++) this.addPoint(state, all[i]!, watermark, inOrder ? i : -1);
+    for (let i = 0; i < points.length; i++) this.addPoint(state, points[i]!, watermark, inOrder ? i : -1);
     if (state.verifications.size > 0) out.push(...this.checkService(state));
   }
 
