@@ -448,6 +448,29 @@ describe('web UI on the API contract', () => {
     assert.deepEqual(ui.errors, []);
   });
 
+  it('switches the theme: system, light, dark, kept across a reload', async () => {
+    const { page } = ui;
+    const theme = page.getByRole('button', { name: /^Theme: / });
+    const background = () =>
+      page.evaluate('getComputedStyle(document.documentElement).backgroundColor') as Promise<string>;
+    const light = await background();
+    assert.equal(await theme.innerText(), 'Theme: system');
+    await theme.click();
+    assert.equal(await theme.innerText(), 'Theme: light');
+    assert.equal(await background(), light, 'the browser asks for light here: light is the same');
+    await theme.click();
+    assert.equal(await theme.innerText(), 'Theme: dark');
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
+    assert.equal(await background(), 'rgb(15, 18, 22)');
+    await page.reload();
+    await shows(page, page.getByRole('button', { name: 'Theme: dark' }), 'the theme kept across a reload');
+    assert.equal(await background(), 'rgb(15, 18, 22)');
+    await page.getByRole('button', { name: 'Theme: dark' }).click();
+    assert.equal(await page.locator('html').getAttribute('data-theme'), null);
+    assert.equal(await background(), light);
+    assert.deepEqual(ui.errors, []);
+  });
+
   it('fits a phone screen', async () => {
     const { page } = ui;
     await page.setViewportSize({ width: 390, height: 844 });
