@@ -18,7 +18,15 @@ import {
   aProblemCommand,
   aVerdict,
 } from '#testing';
-import { scorecard, scorecardHtml, scorecardMarkdown, type ScorecardDora, type ScorecardInput } from '#core';
+import { scorecard, scorecardHtml, scorecardMarkdown, type ScorecardInput } from '#core';
+import type { DoraRow } from '../../../apps/api/src/dora/dora.service.js';
+import {
+  scorecardDora,
+  scorecardProblem,
+  scorecardSlo,
+  verificationCounts,
+} from '../../../apps/api/src/scorecard/scorecard-input.js';
+import type { SloView } from '../../../apps/api/src/slo/slo-budgets.js';
 import { API_CONTROLLERS } from '../../../apps/api/src/api.module.js';
 import { openApiDocument } from '../../../apps/api/src/openapi/openapi.js';
 import { operations, responseSchema, SchemaValidator, type Schema } from '../../support/api-schema.js';
@@ -378,47 +386,15 @@ function scorecardInput(data: ReturnType<typeof fixtures>, now: number): Scoreca
   const services = new Map<string, string | null>();
   for (const row of data.dora.services) services.set(row.service, changeTeam.get(row.service) ?? row.team);
   for (const i of incidents) if (!services.has(i.service)) services.set(i.service, i.team);
-  const verifications = new Map<string, { pass: number; fail: number; inconclusive: number }>();
-  for (const v of data.verdicts.filter((x) => x.final)) {
-    const counts = verifications.get(v.service) ?? { pass: 0, fail: 0, inconclusive: 0 };
-    counts[v.outcome]++;
-    verifications.set(v.service, counts);
-  }
   return {
     from: now - 28 * DAY,
     to: now,
     now,
     services: [...services].map(([service, team]) => ({ service, team })),
-    // Each SLO's strictest objective, as the api reads its budget.
-    slos: data.slos.flatMap((slo) => {
-      const o = [...slo.objectives].sort((a, b) => b.target - a.target)[0];
-      return o
-        ? [
-            {
-              name: slo.name,
-              service: slo.service,
-              target: o.target,
-              sli: o.sli,
-              consumed: o.consumed,
-              window: slo.window.text,
-            },
-          ]
-        : [];
-    }),
-    dora: new Map(
-      data.dora.services.map((r): [string, ScorecardDora] => [
-        r.service,
-        {
-          deploymentsPerDay: r.deploymentsPerDay,
-          leadTimeMedianMs: r.leadTime?.medianMs ?? null,
-          changeFailureRate: r.changeFailureRate.rate,
-          timeToRestoreMedianMs: r.timeToRestore?.medianMs ?? null,
-          bands: r.bands as ScorecardDora['bands'],
-          band: r.band as ScorecardDora['band'],
-        },
-      ]),
-    ),
-    verifications,
+    // The api's own mappings from its views, on the stub's answers of the same views.
+    slos: data.slos.flatMap((slo) => scorecardSlo(slo as SloView) ?? []),
+    dora: new Map(data.dora.services.map((r) => [r.service, scorecardDora(r as DoraRow)])),
+    verifications: verificationCounts(data.verdicts),
     incidents: incidents.map((i) => ({
       id: i.id,
       service: i.service,
@@ -426,15 +402,9 @@ function scorecardInput(data: ReturnType<typeof fixtures>, now: number): Scoreca
       respondedAt: i.status === 'open' ? null : i.updatedAt,
       resolvedAt: i.resolvedAt,
     })),
-    problems: problems.map((p) => ({
-      id: p.id,
-      title: p.title,
-      status: p.status,
-      services: p.services,
-      firstSeen: p.firstSeen,
-      incidents: p.count,
-      spent: (data.problemBudgets.get(p.id)?.bySlo ?? []).map((b) => ({ slo: b.slo, spent: b.spent })),
-    })),
+    problems: problems.map((p) =>
+      scorecardProblem({ ...p, budget: data.problemBudgets.get(p.id) ?? { spent: 0, bySlo: [] } }),
+    ),
   };
 }
 

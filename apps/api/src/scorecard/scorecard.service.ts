@@ -4,13 +4,13 @@
 // (libs/core/src/scorecard) that judges them and picks the actions.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Catalog } from '#catalog';
-import type { Verdict } from '#contracts';
-import { scorecard, type Scorecard, type ScorecardDora, type ScorecardInput } from '#core';
+import { scorecard, type Scorecard, type ScorecardInput } from '#core';
 import { collectScan, type IncidentsRepository, type VerdictsRepository } from '#storage';
 import { INCIDENTS_REPOSITORY, SERVICE_CATALOG, VERDICTS_REPOSITORY } from '../api.tokens.js';
 import { DoraService } from '../dora/dora.service.js';
 import { ProblemsService } from '../problems/problems.service.js';
-import { SloBudgets, strictest } from '../slo/slo-budgets.js';
+import { SloBudgets } from '../slo/slo-budgets.js';
+import { scorecardDora, scorecardProblem, scorecardSlo, verificationCounts } from './scorecard-input.js';
 
 /** Problems considered (the ones with most impact first). */
 const MAX_PROBLEMS = 500;
@@ -61,37 +61,14 @@ export class ScorecardService {
       to,
       now,
       services,
-      slos: sloViews
-        .filter((v) => scoped.has(v.service) && v.objectives.length > 0)
-        .map((v) => {
-          const def = this.slos.definition(v.name);
-          const target = def ? strictest(def).target : v.objectives[0]!.target;
-          const o = v.objectives.find((x) => x.target === target) ?? v.objectives[0]!;
-          return {
-            name: v.name,
-            service: v.service,
-            target,
-            sli: o.sli,
-            consumed: o.consumed,
-            window: v.window.text,
-          };
-        }),
+      slos: sloViews.flatMap((v) => {
+        const slo = scoped.has(v.service) ? scorecardSlo(v) : undefined;
+        return slo ? [slo] : [];
+      }),
       dora: new Map(
-        dora.services
-          .filter((s) => scoped.has(s.service))
-          .map((s): [string, ScorecardDora] => [
-            s.service,
-            {
-              deploymentsPerDay: s.deploymentsPerDay,
-              leadTimeMedianMs: s.leadTime?.medianMs ?? null,
-              changeFailureRate: s.changeFailureRate.rate,
-              timeToRestoreMedianMs: s.timeToRestore?.medianMs ?? null,
-              bands: s.bands,
-              band: s.band,
-            },
-          ]),
+        dora.services.filter((s) => scoped.has(s.service)).map((s) => [s.service, scorecardDora(s)]),
       ),
-      verifications: verificationCounts(verdicts, scoped),
+      verifications: verificationCounts(verdicts),
       incidents: incidents
         .filter((i) => scoped.has(i.service))
         .map((i) => ({
@@ -101,35 +78,8 @@ export class ScorecardService {
           respondedAt: responses.get(i.id) ?? null,
           resolvedAt: i.resolvedAt,
         })),
-      problems: problemPage.items
-        .filter((p) => p.services.some((s) => scoped.has(s)))
-        .map((p) => ({
-          id: p.id,
-          title: p.title,
-          status: p.status,
-          services: p.services,
-          firstSeen: p.firstSeen,
-          incidents: p.count,
-          spent: p.budget.bySlo.map((b) => ({ slo: b.slo, spent: b.spent })),
-        })),
+      problems: problemPage.items.filter((p) => p.services.some((s) => scoped.has(s))).map(scorecardProblem),
     };
     return scorecard(input);
   }
-}
-
-/** Per service, the outcome of each change's last look (its final verdict once there is one). */
-function verificationCounts(verdicts: readonly Verdict[], scoped: ReadonlySet<string>) {
-  const last = new Map<string, Verdict>();
-  for (const v of verdicts) {
-    const known = last.get(v.changeId);
-    if (!known || (!known.final && (v.final || v.decidedAt >= known.decidedAt))) last.set(v.changeId, v);
-  }
-  const out = new Map<string, { pass: number; fail: number; inconclusive: number }>();
-  for (const v of last.values()) {
-    if (!scoped.has(v.service)) continue;
-    const counts = out.get(v.service) ?? { pass: 0, fail: 0, inconclusive: 0 };
-    counts[v.outcome]++;
-    out.set(v.service, counts);
-  }
-  return out;
 }

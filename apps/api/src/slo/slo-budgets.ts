@@ -15,6 +15,7 @@ import {
   CountsUnavailableError,
   intervalCounts,
   spentBetween,
+  strictestObjective,
   tierBurnsNow,
   windowAt,
   type BudgetStanding,
@@ -251,9 +252,9 @@ export class SloBudgets implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-/** The objective with the highest target: the one whose budget burns first. */
-export function strictest(def: SloDefinition): SloObjective {
-  return [...def.objectives].sort((a, b) => b.target - a.target)[0]!;
+/** The strictest objective of a definition (every definition has one). */
+function strictest(def: SloDefinition): SloObjective {
+  return strictestObjective(def.objectives)!;
 }
 
 function objectiveView(o: SloObjective, b: BudgetState): ObjectiveView {

@@ -61,6 +61,15 @@ export interface BudgetState {
   readonly slices?: SliceCounts;
 }
 
+/** The objective with the highest target: its budget burns first, so it is the one to alert and rank on. */
+export function strictestObjective<T extends { readonly target: number }>(
+  objectives: readonly T[],
+): T | undefined {
+  let best: T | undefined;
+  for (const o of objectives) if (!best || o.target > best.target) best = o;
+  return best;
+}
+
 export function compare(op: Operator, a: number, b: number): boolean {
   return op === 'gt' ? a > b : op === 'gte' ? a >= b : op === 'lt' ? a < b : a <= b;
 }

@@ -13,7 +13,7 @@
 // or a rebuild from the replayed history, the hour tiers are back within the replay, the day
 // tiers wait until they have their days again — a few hours read as a 3-day burn would ticket.
 import type { Alert, Severity, TelemetryBatch, TelemetryPoint } from '#contracts';
-import { compare } from './budget.js';
+import { compare, strictestObjective } from './budget.js';
 import { BurnRateAlerter, type AlertTransition, type TierReading } from './burn-rate.js';
 import type { MetricQuery, SloDefinition } from './model.js';
 
@@ -57,7 +57,7 @@ export class SloWatch {
   ) {
     const clock = { now: () => this.now };
     for (const slo of slos) {
-      const objective = [...slo.objectives].sort((a, b) => b.target - a.target)[0];
+      const objective = strictestObjective(slo.objectives);
       if (!objective || slo.alerting.length === 0) continue;
       const w: Watched = {
         slo,

@@ -27,7 +27,18 @@ const STATUS_LABELS = [
 ];
 
 const SERVER_ERROR = /^(5\d\d|5xx|error)$/i;
-const requestCount = new RegExp(REQUEST_COUNT_PATTERN, 'i');
+const requestCountPattern = new RegExp(REQUEST_COUNT_PATTERN, 'i');
+/** Per metric name, whether it is a request count: every point of every batch asks (hot path). */
+const requestCounts = new Map<string, boolean>();
+
+function isRequestCount(metric: string): boolean {
+  let known = requestCounts.get(metric);
+  if (known === undefined) {
+    if (requestCounts.size > 10_000) requestCounts.clear();
+    requestCounts.set(metric, (known = requestCountPattern.test(metric)));
+  }
+  return known;
+}
 
 export const STATUS_ERRORS_SUFFIX = '.error.ratio';
 
@@ -38,7 +49,7 @@ export function withStatusErrors(points: readonly TelemetryPoint[]): readonly Te
     | undefined;
   for (const point of points) {
     const status = statusOf(point);
-    if (status === undefined || !requestCount.test(point.metric)) continue;
+    if (status === undefined || !isRequestCount(point.metric)) continue;
     const rest: Record<string, string> = {};
     for (const k of Object.keys(point.labels).sort()) if (k !== status.key) rest[k] = point.labels[k]!;
     const key = `${point.metric}\0${point.timestamp}\0${JSON.stringify(rest)}`;
