@@ -27,10 +27,14 @@ export async function shows(page: Page, content: Locator, what: string, timeout 
         });
     });
     if ((await content.count()) > 0) return content;
-    if ((await problem.count()) > 0)
-      throw new assert.AssertionError({
-        message: `${what}: the page says "${(await problem.first().innerText()).trim()}"`,
-      });
+    // The notice may belong to the page being replaced and be gone by the time it is read:
+    // only a notice that can still be read is the page's answer.
+    const said = await problem
+      .first()
+      .innerText({ timeout: 1_000 })
+      .catch(() => null);
+    if (said !== null && (await content.count()) === 0)
+      throw new assert.AssertionError({ message: `${what}: the page says "${said.trim()}"` });
   } while (Date.now() < deadline);
   const seen = (
     await page
@@ -56,7 +60,19 @@ export async function signIn(page: Page, url: string, token: string, name?: stri
 }
 
 export async function goTo(page: Page, navName: string, heading: string | RegExp): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: navName }).click();
+  const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: navName });
+  // The router renders on hashchange, a moment after the click: until then the page shown is
+  // the one being left (perhaps an error notice), so wait for it to be replaced first.
+  const leaving =
+    new URL(page.url()).hash !== (await link.getAttribute('href'))
+      ? await page
+          .locator('main > *')
+          .first()
+          .elementHandle({ timeout: 1_000 })
+          .catch(() => null)
+      : null;
+  await link.click();
+  if (leaving) await page.waitForFunction((el) => !el.isConnected, leaving);
   await shows(page, page.getByRole('heading', { level: 1, name: heading }), `the ${navName} page`);
 }
 
