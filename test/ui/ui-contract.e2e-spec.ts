@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { startContractStub, type ContractStub } from './support/contract-stub.js';
 import { openBrowser, type UiSession } from './support/browser.js';
+import { seriousViolations, sidewaysOverflow } from './support/accessibility.js';
 import {
   acknowledge,
   goTo,
@@ -13,6 +14,7 @@ import {
   onCallCards,
   shows,
   signIn,
+  openPage,
   sloBurnDown,
   suspects,
   tableRows,
@@ -20,6 +22,19 @@ import {
 } from './support/pages.js';
 
 const TOKEN = 'ui-contract-read-write-0123456789';
+/** One URL of each page the UI has, on the stub's records. */
+const EVERY_PAGE = [
+  '#/',
+  '#/incidents',
+  '#/incidents/inc-checkout-regression',
+  '#/changes',
+  '#/problems',
+  '#/problems/prb-cart-redis-timeouts',
+  '#/slos',
+  '#/slos/checkout-availability',
+  '#/dora',
+  '#/scorecard',
+];
 
 describe('web UI on the API contract', () => {
   let stub: ContractStub;
@@ -471,13 +486,50 @@ describe('web UI on the API contract', () => {
     assert.deepEqual(ui.errors, []);
   });
 
-  it('fits a phone screen', async () => {
+  it('passes the accessibility check on every page, in light and in dark', async () => {
+    const { page } = ui;
+    const found: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const path of EVERY_PAGE) {
+        await openPage(page, `${stub.url}/${path}`);
+        found.push(...(await seriousViolations(page)).map((v) => `${scheme}: ${v}`));
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    assert.deepEqual(found, []);
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it("fits a phone screen: no page scrolls sideways, and an incident's actions come before its charts", async () => {
     const { page } = ui;
     await page.setViewportSize({ width: 390, height: 844 });
-    await goTo(page, 'On call', 'On call');
-    await onCallCards(page);
-    await ui.screenshot('contract-oncall-phone');
-    await page.setViewportSize({ width: 1400, height: 1000 });
+    try {
+      const wide: string[] = [];
+      for (const path of EVERY_PAGE) {
+        await openPage(page, `${stub.url}/${path}`);
+        const past = await sidewaysOverflow(page);
+        if (past.length > 0) wide.push(`${path}: wider than the screen by ${past.join(', ')}`);
+      }
+      assert.deepEqual(wide, []);
+      await openPage(page, `${stub.url}/#/incidents/inc-checkout-regression`);
+      const acknowledge = await page
+        .getByRole('button', { name: /^Acknowledge/ })
+        .first()
+        .boundingBox();
+      const firstChart = await page.locator('main svg').first().boundingBox();
+      assert.ok(acknowledge && firstChart, 'the incident page shows its actions and its charts');
+      assert.ok(
+        acknowledge.y < firstChart.y,
+        `Acknowledge at y=${acknowledge.y}, the first chart at y=${firstChart.y}`,
+      );
+      await ui.screenshot('contract-incident-phone');
+      await openPage(page, `${stub.url}/#/`);
+      await ui.screenshot('contract-oncall-phone');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 1000 });
+    }
+    assert.deepEqual(ui.errors, []);
   });
 
   it('acknowledges from the on-call list with the keyboard: j / k move between the cards, a acknowledges', async () => {

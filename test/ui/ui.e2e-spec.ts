@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freshDataDir, startProcess, type AppProcess } from '../support/app-process.js';
 import { openBrowser, type UiSession } from './support/browser.js';
+import { seriousViolations } from './support/accessibility.js';
 import {
   acknowledge,
   goTo,
@@ -20,6 +21,7 @@ import {
   suspects,
   tableRows,
   timeline,
+  openPage,
 } from './support/pages.js';
 import { alertmanagerFiring, cdeventDeployed, ingest } from './support/signals.js';
 
@@ -354,6 +356,24 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
     );
     // Away from the error, so the next page's check does not see it while that page loads.
     await goTo(page, 'SLOs', 'SLOs');
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it("passes the accessibility check on the demo day's pages, in light and in dark", async () => {
+    const { page } = ui;
+    await openPage(page, `${url}/#/incidents`);
+    const first = await page.locator('#history-table a').first().getAttribute('href');
+    const pages = ['#/', '#/incidents', first!, '#/changes', '#/problems', '#/slos', '#/dora', '#/scorecard'];
+    const found: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const path of pages) {
+        await openPage(page, `${url}/${path}`);
+        found.push(...(await seriousViolations(page)).map((v) => `${scheme}: ${v}`));
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    assert.deepEqual(found, []);
     assert.deepEqual(ui.errors, []);
   });
 

@@ -59,21 +59,37 @@ export async function signIn(page: Page, url: string, token: string, name?: stri
   await dialog.waitFor({ state: 'hidden' });
 }
 
+/**
+ * Runs `navigate` (a click or a goto to `target`) and waits until the page being left is gone.
+ * The router renders on hashchange, a moment after the navigation: until then the page shown
+ * is the old one (perhaps an error notice), and a check would read it as the new one's answer.
+ */
+async function leave(page: Page, target: string, navigate: () => Promise<unknown>): Promise<void> {
+  const here = new URL(page.url());
+  const there = new URL(target, page.url());
+  const rerenders = here.hash !== there.hash && here.pathname === there.pathname;
+  const leaving = rerenders
+    ? await page
+        .locator('main > *')
+        .first()
+        .elementHandle({ timeout: 1_000 })
+        .catch(() => null)
+    : null;
+  await navigate();
+  if (leaving) await page.waitForFunction((el) => !el.isConnected, leaving);
+}
+
 export async function goTo(page: Page, navName: string, heading: string | RegExp): Promise<void> {
   const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: navName });
-  // The router renders on hashchange, a moment after the click: until then the page shown is
-  // the one being left (perhaps an error notice), so wait for it to be replaced first.
-  const leaving =
-    new URL(page.url()).hash !== (await link.getAttribute('href'))
-      ? await page
-          .locator('main > *')
-          .first()
-          .elementHandle({ timeout: 1_000 })
-          .catch(() => null)
-      : null;
-  await link.click();
-  if (leaving) await page.waitForFunction((el) => !el.isConnected, leaving);
+  await leave(page, (await link.getAttribute('href')) ?? '#/', () => link.click());
   await shows(page, page.getByRole('heading', { level: 1, name: heading }), `the ${navName} page`);
+}
+
+/** Opens a URL and waits until its page has rendered what it loaded (its heading, nothing loading). */
+export async function openPage(page: Page, url: string): Promise<void> {
+  await leave(page, url, () => page.goto(url));
+  await shows(page, page.locator('main h1'), url);
+  await page.locator('main[aria-busy]').waitFor({ state: 'detached' });
 }
 
 export interface OnCallCard {

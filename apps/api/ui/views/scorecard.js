@@ -110,7 +110,7 @@ function table(id, title, head, rows, emptyText) {
       ? empty(emptyText)
       : h(
           'div',
-          { class: 'table-wrap' },
+          { class: 'table-scroll' },
           h(
             'table',
             {},
