@@ -1065,6 +1065,82 @@ describe('api app on the real broker and chDB', () => {
     assert.ok((statuses.get(400) ?? 0) > 100, 'most hostile values are refused with 400');
   });
 
+  it("SLOs written through the api: checked as the server loads them, served at once, deleted; a file's SLO stays the file's", async () => {
+    const name = `written-${run}`;
+    const service = `api-slo-${run}`;
+    const openslo = fx.sloYaml
+      .replaceAll(`${fx.checkout}-availability`, name)
+      .replace(`service: ${fx.checkout}`, `service: ${service}`);
+    const readOnly = await call('PUT', `/api/v1/slos/${name}`, { token: TOKENS.read, body: { openslo } });
+    assert.equal(readOnly.status, 403, readOnly.text);
+
+    const written = await call('PUT', `/api/v1/slos/${name}`, { token: TOKENS.write, body: { openslo } });
+    assert.equal(written.status, 200, written.text);
+    conforms(written, 'put', '/api/v1/slos/{name}');
+    const view = written.json as { name: string; service: string; source: string; file: string };
+    assert.deepEqual([view.name, view.service, view.source, view.file], [name, service, 'api', 'api']);
+    const listed = await call('GET', '/api/v1/slos', { token: TOKENS.read });
+    const sources = Object.fromEntries(
+      (listed.json as { items: { name: string; source: string }[] }).items.map((i) => [i.name, i.source]),
+    );
+    assert.equal(sources[name], 'api', 'served at once, by the api that wrote it');
+    assert.equal(sources[`${fx.checkout}-availability`], 'file');
+
+    const invalid = await call('PUT', `/api/v1/slos/${name}`, {
+      token: TOKENS.write,
+      body: { openslo: openslo.replace('target: 0.999', 'target: 2') },
+    });
+    assert.equal(invalid.status, 400, invalid.text);
+    conforms(invalid, 'put', '/api/v1/slos/{name}');
+    const refusal = (invalid.json as { error: { code: string; field: string; reason: string } }).error;
+    assert.equal(refusal.field, 'openslo');
+    assert.equal(refusal.code, 'slo.invalid-openslo');
+    assert.match(refusal.reason, /not valid OpenSLO v1: .*spec\.objectives\[0\]\.target/);
+    const misnamed = await call('PUT', `/api/v1/slos/other-${run}`, {
+      token: TOKENS.write,
+      body: { openslo },
+    });
+    assert.equal(misnamed.status, 400, misnamed.text);
+    assert.match(misnamed.text, /written as \\"other-/);
+    const missing = await call('PUT', `/api/v1/slos/${name}`, { token: TOKENS.write, body: {} });
+    assert.equal(missing.status, 400);
+    assert.equal((missing.json as { error: { field: string } }).error.field, 'openslo');
+
+    const fileOwned = await call('PUT', `/api/v1/slos/${fx.checkout}-availability`, {
+      token: TOKENS.write,
+      body: { openslo: fx.sloYaml },
+    });
+    assert.equal(fileOwned.status, 409, fileOwned.text);
+    assert.match(fileOwned.text, /defined in the file checkout\.yaml/);
+    const fileDelete = await call('DELETE', `/api/v1/slos/${fx.checkout}-availability`, {
+      token: TOKENS.write,
+    });
+    assert.equal(fileDelete.status, 409);
+
+    const deleted = await call('DELETE', `/api/v1/slos/${name}`, { token: TOKENS.write });
+    assert.equal(deleted.status, 200, deleted.text);
+    conforms(deleted, 'delete', '/api/v1/slos/{name}');
+    assert.equal((deleted.json as { actor: string }).actor, 'ci-bot');
+    assert.equal((await call('GET', `/api/v1/slos/${name}`, { token: TOKENS.read })).status, 404);
+    assert.equal((await call('DELETE', `/api/v1/slos/${name}`, { token: TOKENS.write })).status, 404);
+    // On the topic, for every reader: the definition, then its deletion, keyed by the name.
+    const records = await consumeUntil(
+      brokers,
+      [TOPICS.sloDefinitions],
+      (m) => m.key === name,
+      (seen) => seen.length >= 2,
+      60_000,
+    );
+    const decoded = await Promise.all(records.map((m) => codec.decode('slo-definition', m.value)));
+    assert.deepEqual(
+      decoded.map((r) => [r.name, r.openslo === null, r.actor]),
+      [
+        [name, false, 'ci-bot'],
+        [name, true, 'ci-bot'],
+      ],
+    );
+  });
+
   it('ends live streams and exits cleanly on SIGTERM', async () => {
     const stream = await openSse(await streamUrl(TOKENS.read));
     await stream.until((_events, comments) => comments.includes('connected'));

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
+import { anSloDefinition } from '#testing';
 import { testKafkaBrokers } from '#testing/infra';
 import { freshDataDir, startProcess } from './support/app-process.js';
 
@@ -205,6 +206,41 @@ describe('all-in-one through the aftershock CLI', () => {
     } finally {
       for (const socket of sockets) socket.destroy();
       silent.close();
+    }
+  });
+
+  it('an SLO written through the api survives kill -9: acknowledged means kept, for the api and the correlator', async () => {
+    const dataDir = freshDataDir();
+    const token = 'slo-writer-0123456789abcdef';
+    const env = { AFTERSHOCK_TOKENS: `sre=read+write:${token}` };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const start = async () => {
+      const proc = startProcess('bin/aftershock.js', ['start', '--port', '0', '--data-dir', dataDir], env);
+      return { proc, url: String((await proc.waitForLog((l) => l.msg === 'started')).url) };
+    };
+    const first = await start();
+    const written = anSloDefinition();
+    const put = await fetch(`${first.url}/api/v1/slos/${written.name}`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ openslo: written.openslo }),
+    });
+    assert.equal(put.status, 200, await put.text());
+    first.proc.child.kill('SIGKILL');
+    await first.proc.exited();
+
+    const second = await start();
+    try {
+      const got = await fetch(`${second.url}/api/v1/slos/${written.name}`, { headers });
+      assert.equal(got.status, 200, await got.clone().text());
+      assert.equal(((await got.json()) as { slo: { source: string } }).slo.source, 'api');
+      await second.proc.waitForLog(
+        (l) => l.msg === 'SLOs alerted on' && String(l['added']).split(', ').includes(written.name),
+        60_000,
+      );
+    } finally {
+      second.proc.child.kill('SIGTERM');
+      assert.equal((await second.proc.exited()).code, 0, second.proc.stderr());
     }
   });
 

@@ -8,7 +8,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EventCodec, TOPICS, type Alert, type Incident, type TelemetryBatch } from '#contracts';
+import {
+  EventCodec,
+  TOPICS,
+  type Alert,
+  type Incident,
+  type SloDefinitionRecord,
+  type TelemetryBatch,
+} from '#contracts';
 import { aChange, requestsByStatus } from '#testing';
 import { testKafkaBrokers } from '#testing/infra';
 import { startProcess, type AppProcess } from './support/app-process.js';
@@ -72,6 +79,27 @@ describe('SLO budget burn as a symptom, on the real broker', () => {
     await app.waitForLog((l) => l.msg === 'started');
   });
 
+  /**
+   * Sends the service's requests from 70 minutes before `burnFrom` to `now`, 10% failing from
+   * `burnFrom` (0.04% before), and returns the first alert raised on the service.
+   */
+  async function burnUntilPaged(on: string, burnFrom: number, now: number): Promise<Alert> {
+    const batches = requestBatches(on, burnFrom - 71 * MINUTE, now, (t) => (t >= burnFrom ? 0.1 : 0.0004));
+    await produce(
+      brokers,
+      TOPICS.telemetry,
+      await Promise.all(batches.map(async (b) => ({ key: on, value: await codec.encode('telemetry', b) }))),
+    );
+    const pages = await consumeUntil(
+      brokers,
+      [TOPICS.alerts],
+      (m) => m.key === on,
+      (seen) => seen.length > 0,
+      120_000,
+    );
+    return (await codec.decode('alert', pages[0]!.value)) as Alert;
+  }
+
   after(async () => {
     app.child.kill('SIGTERM');
     assert.equal((await app.exited()).code, 0, app.stderr());
@@ -92,23 +120,7 @@ describe('SLO budget burn as a symptom, on the real broker', () => {
       version: 'v2',
     });
     await produce(brokers, TOPICS.changes, [{ key: service, value: await codec.encode('change', change) }]);
-    const batches = requestBatches(service, t0 - 70 * MINUTE, now, (t) => (t >= t0 + MINUTE ? 0.1 : 0.0004));
-    await produce(
-      brokers,
-      TOPICS.telemetry,
-      await Promise.all(
-        batches.map(async (b) => ({ key: service, value: await codec.encode('telemetry', b) })),
-      ),
-    );
-
-    const pages = await consumeUntil(
-      brokers,
-      [TOPICS.alerts],
-      (m) => m.key === service,
-      (seen) => seen.length > 0,
-      120_000,
-    );
-    const page = (await codec.decode('alert', pages[0]!.value)) as Alert;
+    const page = await burnUntilPaged(service, t0 + MINUTE, now);
     assert.equal(page.name, 'SLOBurnRate');
     assert.equal(page.status, 'firing');
     assert.equal(page.labels['slo'], `${service}-availability`);
@@ -140,5 +152,26 @@ describe('SLO budget burn as a symptom, on the real broker', () => {
       (l) => l.msg === 'SLO definitions not reloaded: the last good set stays in force',
     );
     assert.match(String(warned['error']), /shop\.yaml: not valid OpenSLO v1: .*target/);
+  });
+
+  it("an SLO written through the api is alerted on within seconds, beside the files' ones", async () => {
+    const other = `${service}-api`;
+    const written: SloDefinitionRecord = {
+      name: `${other}-availability`,
+      openslo: sloFile(other),
+      actor: 'sre@example.com',
+      at: Date.now(),
+    };
+    await produce(brokers, TOPICS.sloDefinitions, [
+      { key: written.name, value: await codec.encode('slo-definition', written) },
+    ]);
+    await app.waitForLog(
+      (l) => l.msg === 'SLOs alerted on' && String(l['added']).split(', ').includes(written.name),
+      30_000,
+    );
+    const now = Math.floor(Date.now() / 10_000) * 10_000;
+    const page = await burnUntilPaged(other, now - 20 * MINUTE, now);
+    assert.equal(page.labels['slo'], written.name);
+    assert.equal(page.status, 'firing');
   });
 });

@@ -45,6 +45,7 @@ import {
 import { DoraController } from './dora/dora.controller.js';
 import { DoraService } from './dora/dora.service.js';
 import { SloBudgets } from './slo/slo-budgets.js';
+import { SloDefinitionsService } from './slo/slo-definitions.service.js';
 import { SlosController } from './slo/slos.controller.js';
 import { ScorecardController } from './scorecard/scorecard.controller.js';
 import { ScorecardService } from './scorecard/scorecard.service.js';
@@ -114,6 +115,7 @@ const providers: Provider[] = [
   ProblemsService,
   DoraService,
   SloBudgets,
+  SloDefinitionsService,
   ScorecardService,
   RiskGate,
   IncidentStream,

@@ -31,6 +31,7 @@ import {
   type CorrelatorSettings,
   type Edge,
   type RestoreHorizons,
+  type SloDefinition,
   type VerifierSettings,
 } from '#core';
 import {
@@ -47,6 +48,8 @@ import {
   LOGGER,
   NotOwnerError,
   watchSloCatalog,
+  SloDefinitions,
+  sloSetOf,
   SHUTDOWN,
   type SloCatalog,
   StateRecovery,
@@ -75,6 +78,9 @@ export class CorrelatorEngine {
   private edges!: readonly Edge[];
   private notifier: IncidentNotifier | undefined;
   private sloCatalog: SloCatalog | undefined;
+  /** The SLOs written through the api, and their first read (a rebuild waits for it). */
+  private apiSlos: SloDefinitions | undefined;
+  private apiSlosRead: Promise<unknown> = Promise.resolve();
   private sloWatch = new SloWatch([]);
   private readonly horizons: RestoreHorizons;
   /** Undefined until the first assignment: until then no service is this instance's. */
@@ -138,23 +144,34 @@ export class CorrelatorEngine {
   }
 
   /**
-   * The SLOs, read at start (a file at fault stops it) and watched. A new set starts a new
-   * watch: burn rates are measured afresh from the next points (until the next rebuild, which
-   * replays the telemetry history into it).
+   * The SLOs: the files' (read at start — a file at fault stops it — and watched) and the ones
+   * written through the api (the slo-definitions topic, followed). A new set keeps the state of
+   * the SLOs it did not change; new and changed ones are measured afresh from the next points
+   * (until the next rebuild, which replays the telemetry history into them).
    */
   private watchSlos(): void {
+    const rewatch = () => {
+      const before = new Set(this.sloWatch.names());
+      this.sloWatch = this.newSloWatch(this.slos(), this.sloWatch);
+      const added = this.sloWatch.names().filter((n) => !before.has(n));
+      this.logger.info('SLOs alerted on', { slos: this.sloWatch.size, added: added.slice(0, 20).join(', ') });
+    };
     const path = this.config.sloPath;
-    if (!path) return;
-    const catalog = watchSloCatalog(path, this.logger, this.shutdown, (slos) => {
-      this.sloWatch = this.newSloWatch(slos);
-    });
-    this.sloCatalog = catalog;
-    this.sloWatch = this.newSloWatch(catalog.current());
-    this.logger.info('SLOs alerted on', { slos: this.sloWatch.size });
+    if (path) this.sloCatalog = watchSloCatalog(path, this.logger, this.shutdown, rewatch);
+    const apiSlos = new SloDefinitions(this.bus, this.codec, this.logger, { onChange: rewatch });
+    this.apiSlos = apiSlos;
+    this.apiSlosRead = apiSlos.start().then(rewatch);
+    this.shutdown.register('stop-intake', 'SLO definitions follower', () => apiSlos.close());
+    rewatch();
   }
 
-  private newSloWatch(slos: ConstructorParameters<typeof SloWatch>[0]): SloWatch {
-    return new SloWatch(slos, { publicUrl: this.config.publicUrl });
+  private slos(): readonly SloDefinition[] {
+    return sloSetOf(this.sloCatalog?.current() ?? [], this.apiSlos?.current() ?? []);
+  }
+
+  /** `previous`: the watch replaced (its unchanged SLOs keep their state); none for a rebuild, which replays history. */
+  private newSloWatch(slos: readonly SloDefinition[], previous?: SloWatch): SloWatch {
+    return new SloWatch(slos, { publicUrl: this.config.publicUrl }, previous);
   }
 
   /** The notification routes file, read once at start; a problem in it stops the start, naming the field. */
@@ -256,7 +273,8 @@ export class CorrelatorEngine {
     // The SLO watch replays the same telemetry silently; tiers still firing are announced again
     // with the ids they were raised with, so an alert lost in a crash is sent and a sent one
     // is recognised as the same.
-    this.sloWatch = this.newSloWatch(this.sloCatalog?.current() ?? []);
+    await this.apiSlosRead;
+    this.sloWatch = this.newSloWatch(this.slos());
     const inOrder = [...history.telemetry].sort((a, b) => lastPointAt(a) - lastPointAt(b));
     for (const batch of inOrder) this.sloWatch.observe(batch);
     await this.publish(publish, this.sloWatch.firing());

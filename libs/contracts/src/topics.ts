@@ -13,6 +13,7 @@ export const TOPICS = {
   deadLetters: 'aftershock.dlq.v1',
   incidentCommands: 'aftershock.incident-commands.v1',
   problemCommands: 'aftershock.problem-commands.v1',
+  sloDefinitions: 'aftershock.slo-definitions.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -29,4 +30,11 @@ export const TOPIC_EVENTS: Record<TopicName, EventName> = {
   [TOPICS.deadLetters]: 'dead-letter',
   [TOPICS.incidentCommands]: 'incident-command',
   [TOPICS.problemCommands]: 'problem-command',
+  [TOPICS.sloDefinitions]: 'slo-definition',
 };
+
+/**
+ * Topics read as tables: the newest record per key is the state, and readers take the whole
+ * topic. Compacted on Kafka, never expired by age or size on the embedded log.
+ */
+export const TABLE_TOPICS: ReadonlySet<TopicName> = new Set([TOPICS.sloDefinitions]);

@@ -136,6 +136,12 @@ export interface TopicSpec {
   readonly partitions: number;
   /** Retention in milliseconds; undefined uses the configured default (KAFKA_TOPIC_RETENTION). */
   readonly retentionMs?: number;
+  /**
+   * A table topic: the newest record per key is kept whatever its age (Kafka: cleanup.policy
+   * compact; the embedded log and the in-memory bus keep such a topic whole). `retentionMs`
+   * does not apply.
+   */
+  readonly compacted?: boolean;
 }
 
 export interface Producer {

@@ -14,4 +14,5 @@ export * from './drain-gate.js';
 export * from './state-recovery.js';
 export * from './watched-source.js';
 export * from './slo-catalog.js';
+export * from './slo-definitions.js';
 export * from './outbound.js';

@@ -14,7 +14,7 @@ import type { AccessToken, BusConfig, StoreConfig, WireConfig } from '#config';
 import { APP_GUARD } from '@nestjs/core';
 import { ACCESS_TOKENS, ScopeGuard } from './auth.guard.js';
 import type { Clock } from '#core';
-import { EventCodec, SchemaRegistryClient, TOPICS } from '#contracts';
+import { EventCodec, SchemaRegistryClient, TABLE_TOPICS, TOPICS } from '#contracts';
 import { createMessageBus, MESSAGE_BUS, type MessageBus } from '#messaging';
 import type { Logger } from '#observability';
 import { CLICKHOUSE_STORE, createClickHouseStore, runMigrations, type ClickHouseStore } from '#storage';
@@ -87,6 +87,7 @@ export class InfraModule {
               topic,
               partitions: bus.topicPartitions,
               retentionMs: bus.topicRetentionMs,
+              compacted: TABLE_TOPICS.has(topic),
             })),
           );
           readiness.add('bus', () => instance.isReady());

@@ -2,6 +2,7 @@
 // test says only what matters to it.
 import type {
   Alert,
+  SloDefinitionRecord,
   Assessment,
   Change,
   ChangeContent,
@@ -298,6 +299,34 @@ export function aProblemCommand(overrides: Partial<ProblemCommand> = {}): Proble
     workaround: null,
     fixChangeId: null,
     comment: null,
+    ...overrides,
+  };
+}
+
+/** An SLO written through the api: one self-contained OpenSLO document. */
+export function anSloDefinition(overrides: Partial<SloDefinitionRecord> = {}): SloDefinitionRecord {
+  return {
+    name: 'checkout-availability',
+    openslo: [
+      'apiVersion: openslo/v1',
+      'kind: SLO',
+      'metadata: { name: checkout-availability }',
+      'spec:',
+      '  service: checkout',
+      '  budgetingMethod: Occurrences',
+      '  timeWindow: [{ duration: 28d, isRolling: true }]',
+      '  indicator:',
+      '    metadata: { name: checkout-errors }',
+      '    spec:',
+      '      ratioMetric:',
+      '        counter: false',
+      '        bad: { metricSource: { type: Aftershock, spec: { metric: http.server.errors } } }',
+      '        total: { metricSource: { type: Aftershock, spec: { metric: http.server.requests } } }',
+      '  objectives: [{ target: 0.995 }]',
+      '',
+    ].join('\n'),
+    actor: 'sre@example.com',
+    at: T0 + 60 * MINUTE,
     ...overrides,
   };
 }

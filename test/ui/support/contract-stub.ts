@@ -1056,6 +1056,7 @@ function sloFixtures(
       service: spec.service,
       environment: 'production',
       file: `${spec.service}.slo.yaml`,
+      source: 'file' as const,
       indicator:
         spec.indicator ?? `http.server.requests{status!~"5.."} / http.server.requests on ${spec.service}`,
       budgetingMethod: spec.method ?? 'Occurrences',

@@ -9,6 +9,7 @@ import type { Type } from '@nestjs/common';
 import { INCIDENT_BODIES } from '../incidents/incident-bodies.js';
 import { BUDGET_SORT_MAX } from '../incidents/incidents.service.js';
 import { PROBLEM_BODIES } from '../problems/problem-bodies.js';
+import { SLO_BODIES } from '../slo/slo-bodies.js';
 import { documentedRoutes, type DocumentedRoute, type JsonSchema } from './documented.js';
 import { eventSchemas } from './avro-schemas.js';
 import { named } from './schema-kit.js';
@@ -32,7 +33,12 @@ export function componentSchemas(): Readonly<Record<string, TSchema>> {
     ['incident', 'change', 'verdict', 'problem', 'assessment', 'incident-command', 'problem-command'],
     all,
   );
-  for (const [name, schema] of Object.entries({ ...viewSchemas(), ...INCIDENT_BODIES, ...PROBLEM_BODIES }))
+  for (const [name, schema] of Object.entries({
+    ...viewSchemas(),
+    ...INCIDENT_BODIES,
+    ...PROBLEM_BODIES,
+    ...SLO_BODIES,
+  }))
     all[name] = named(name, schema);
   return (components = all);
 }

@@ -270,7 +270,11 @@ export function viewSchemas(): Record<string, TSchema> {
       displayName: nullable(str()),
       service: str(),
       environment: str(),
-      file: str('the definitions file, by name'),
+      file: str('the definitions file, by name; `api` for an SLO written through the api'),
+      source: StringEnum(['file', 'api'], {
+        description:
+          'where it is defined: a file (change it there) or the api (PUT/DELETE /api/v1/slos/{name})',
+      }),
       indicator: str('the indicator in words: numerator, its query and the total’s, or metric op value'),
       budgetingMethod: StringEnum(['Occurrences', 'Timeslices', 'RatioTimeslices']),
       window: Type.Object({ text: str(), start: epochMs(), end: epochMs() }),
@@ -279,6 +283,7 @@ export function viewSchemas(): Record<string, TSchema> {
       error: nullable(str(), { description: 'why the budget could not be computed (data no longer kept)' }),
     }),
     SloList: Type.Object({ items: Type.Array(ref('Slo')) }),
+    SloDeleted: Type.Object({ name: str(), actor: str('who deleted it'), at: epochMs() }),
     SloDetail: Type.Object({
       slo: ref('Slo'),
       burnDown: Type.Array(

@@ -1,4 +1,4 @@
-// SLOs in the api: the definitions (AFTERSHOCK_SLO_PATH, watched like the policy file), their
+// SLOs in the api: the definitions in force (SloDefinitionsService: the files and the api's), their
 // budgets and burn rates computed from the stored telemetry, and the budget an interval spent —
 // an incident, a change's regression. Window counts are fetched once per SLO objective per
 // minute and shared by every question asked in that minute (the page, the incident list, the
@@ -29,9 +29,9 @@ import {
   type WindowCounts,
 } from '#core';
 import type { Logger } from '#observability';
-import { CLOCK, LOGGER, SHUTDOWN, watchSloCatalog, type ShutdownSequence, type SloCatalog } from '#platform';
-import { API_CONFIG, type ApiConfig } from '../api.settings.js';
+import { API_SLO_SOURCE, CLOCK, LOGGER } from '#platform';
 import { SLO_COUNTS } from '../api.tokens.js';
+import { SloDefinitionsService } from './slo-definitions.service.js';
 
 const MINUTE = 60_000;
 /** How often the standings the gate reads are refreshed. */
@@ -59,8 +59,10 @@ export interface SloView {
   readonly displayName: string | null;
   readonly service: string;
   readonly environment: string;
-  /** The definitions file, by name (not the server's path). */
+  /** The definitions file, by name (not the server's path); `api` for an SLO written through the api. */
   readonly file: string;
+  /** Where it is defined: a file (change it there), or the api (PUT/DELETE /api/v1/slos/{name}). */
+  readonly source: 'file' | 'api';
   readonly indicator: string;
   readonly budgetingMethod: string;
   readonly window: { readonly text: string; readonly start: number; readonly end: number };
@@ -87,23 +89,20 @@ export interface SloDetailView {
 
 @Injectable()
 export class SloBudgets implements OnModuleInit, OnModuleDestroy {
-  private catalog: SloCatalog | undefined;
   private readonly cache = new Map<string, Promise<WindowCounts>>();
   private standingsByService = new Map<string, BudgetStanding[]>();
   private timer?: ReturnType<typeof setInterval>;
 
   constructor(
-    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly slos: SloDefinitionsService,
     @Inject(SLO_COUNTS) private readonly source: SloCountsSource,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(SHUTDOWN) private readonly shutdown: ShutdownSequence,
   ) {}
 
-  onModuleInit(): void {
-    const path = this.config.sloPath;
-    if (!path) return;
-    this.catalog = watchSloCatalog(path, this.logger, this.shutdown, () => {
+  async onModuleInit(): Promise<void> {
+    await this.slos.ready();
+    this.slos.onChange(() => {
       this.cache.clear();
       void this.refreshStandings();
     });
@@ -114,15 +113,14 @@ export class SloBudgets implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.timer);
-    this.catalog?.close();
   }
 
   definitions(): readonly SloDefinition[] {
-    return this.catalog?.current() ?? [];
+    return this.slos.definitions();
   }
 
   definition(name: string): SloDefinition | undefined {
-    return this.definitions().find((d) => d.name === name);
+    return this.slos.definition(name);
   }
 
   /** The service's budgets as of the last refresh (for the gate, which must not wait). */
@@ -195,6 +193,7 @@ export class SloBudgets implements OnModuleInit, OnModuleDestroy {
       service: def.service,
       environment: environmentOf(def),
       file: basename(def.file),
+      source: def.file === API_SLO_SOURCE ? ('api' as const) : ('file' as const),
       indicator: indicatorText(def),
       budgetingMethod: def.budgeting,
     };

@@ -21,6 +21,7 @@ export const EVENT_NAMES = [
   'dead-letter',
   'incident-command',
   'problem-command',
+  'slo-definition',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -301,6 +301,17 @@ export interface ProblemCommand {
   readonly comment: null | string;
 }
 
+/** An SLO defined through the api: its OpenSLO v1 documents as written, or its removal. Key: the SLO's name. The topic is compacted and read whole by the api and the correlator: the newest record per name is the definition in force. */
+export interface SloDefinitionRecord {
+  /** The SLO's metadata.name. */
+  readonly name: string;
+  /** The OpenSLO v1 documents (YAML or JSON): the SLO and the SLI, AlertPolicy, AlertCondition and Service objects it references, self-contained. Null: the SLO was deleted. */
+  readonly openslo: null | string;
+  /** Who wrote it (the token's or the signed-in person's name). */
+  readonly actor: string;
+  readonly at: number;
+}
+
 export interface TelemetryPoint {
   readonly metric: string;
   readonly value: number;
@@ -368,6 +379,7 @@ export interface EventTypes {
   'incident-command': IncidentCommand;
   'problem': Problem;
   'problem-command': ProblemCommand;
+  'slo-definition': SloDefinitionRecord;
   'telemetry': TelemetryBatch;
   'verdict': Verdict;
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { projectPath } from '#config';
-import { validateOpenSlo, type FileVerdict } from './validate.js';
+import { validateOpenSlo, validateSloDocument, type FileVerdict } from './validate.js';
 
 const fixtures = projectPath('libs', 'core', 'src', 'slo', 'fixtures');
 const read = (dir: string) =>
@@ -288,5 +288,35 @@ describe('OpenSLO v1: definitions Aftershock computes', () => {
       'metadata.name',
       /another Service is named so \(checkout\.yaml:\d+\)/,
     );
+  });
+});
+
+describe('OpenSLO v1: one SLO written on its own (through the api)', () => {
+  it('takes the documents of the named SLO with what it references, and nothing else', () => {
+    // The fixture's SLI, Service and alert policies with one of its two SLOs.
+    const docs = checkout.text.split(/^---$/m);
+    const latency = docs.findIndex((d) => /name: checkout-latency/.test(d) && /kind: SLO/.test(d));
+    const withoutLatency = docs.filter((_, i) => i !== latency).join('---');
+    const verdict = validateSloDocument('checkout-availability', withoutLatency, 'api');
+    assert.equal(verdict.problem, undefined, JSON.stringify(verdict.problem));
+    assert.equal(verdict.slo?.name, 'checkout-availability');
+    assert.equal(verdict.slo?.file, 'api');
+    assert.ok(verdict.slo!.alerting.length >= 2, 'its alert policies resolved from the same documents');
+  });
+
+  it('refuses a second SLO in the same write, a different name, a dangling reference, or nothing', () => {
+    const both = validateSloDocument('checkout-availability', checkout.text, 'api');
+    assert.equal(both.problem?.field, 'metadata.name');
+    assert.match(both.problem!.message, /"checkout-latency": one SLO per name/);
+    const renamed = validateSloDocument('payments', checkout.text.replace(/checkout-latency/g, 'x'), 'api');
+    assert.match(renamed.problem!.message, /written as "payments"/);
+    const dangling = validateSloDocument(
+      'checkout-availability',
+      checkout.text.split(/^---$/m).filter((d) => /kind: SLO/.test(d) && /checkout-availability/.test(d))[0]!,
+      'api',
+    );
+    assert.equal(dangling.problem?.field, 'spec.indicatorRef', JSON.stringify(dangling.problem));
+    const empty = validateSloDocument('checkout-availability', '', 'api');
+    assert.ok(empty.problem);
   });
 });

@@ -58,3 +58,32 @@ function fault(problems: readonly SloProblem[]): string {
   const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
   return `${p.object}: ${p.field}${p.line ? ` (line ${p.line})` : ''}: ${p.message}${more}`;
 }
+
+/** One SLO written on its own (through the api): the SLO in force, or what is wrong, field named. */
+export type SloDocumentVerdict =
+  | { readonly slo: SloDefinition; readonly problem?: undefined }
+  | { readonly slo?: undefined; readonly problem: SloProblem };
+
+/**
+ * Checks the documents written for the SLO `name` as the server would load them: valid OpenSLO
+ * v1 and computable, self-contained (the SLI, AlertPolicy and Service it references are among
+ * them), and defining exactly that one SLO — a name is one record, so one write never replaces
+ * two SLOs.
+ */
+export function validateSloDocument(name: string, text: string, file: string): SloDocumentVerdict {
+  const { files, slos } = validateOpenSlo([{ file, text }]);
+  const verdict = files[0]!;
+  const first = verdict.problems.find((p) => p.level === 'openslo') ?? verdict.problems[0];
+  if (first) return { problem: first };
+  const problem = (field: string, message: string): SloDocumentVerdict => ({
+    problem: { level: 'openslo', file, object: `SLO ${name}`, field, message },
+  });
+  if (slos.length === 0) return problem('kind', 'the documents hold no SLO');
+  const others = slos.filter((s) => s.name !== name).map((s) => s.name);
+  if (others.length > 0)
+    return problem(
+      'metadata.name',
+      `written as "${name}", but the documents define ${others.map((o) => `"${o}"`).join(', ')}: one SLO per name`,
+    );
+  return { slo: slos[0]! };
+}

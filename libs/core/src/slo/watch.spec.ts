@@ -166,3 +166,77 @@ describe('SLO watch: a watch started mid-stream', () => {
     assert.ok(after >= 60 && after < 61, `paged ${after} min after the first point`);
   });
 });
+
+describe('SLO watch: the set of SLOs changes (a file edited, an SLO written through the api)', () => {
+  const burstFrom = T0 + 120 * MINUTE_MS;
+  const share = (t: number) => (t >= burstFrom ? 0.1 : 0.0002);
+
+  it('an SLO whose definition did not change keeps its counts and its firing tiers', () => {
+    const [availability, latency] = checkoutSlos();
+    const before = new SloWatch([availability!, latency!]);
+    const raised = play(before, T0, 135, share);
+    assert.ok(
+      raised.some((a) => a.labels['tier'] === 'fast-burn' && a.status === 'firing'),
+      'paging before the change',
+    );
+    // Latency's SLO is dropped; availability's, unchanged, goes on where it was.
+    const after = new SloWatch([availability!], {}, before);
+    assert.deepEqual(
+      after.firing().map((a) => a.id),
+      before
+        .firing()
+        .filter((a) => a.labels['slo'] === availability!.name)
+        .map((a) => a.id),
+    );
+    const later = play(after, T0 + 135 * MINUTE_MS, 5, share);
+    assert.ok(
+      !later.some((a) => a.labels['slo'] === availability!.name && a.status === 'firing'),
+      'not paged again: the tier was already firing',
+    );
+    // A watch started afresh instead would page anew only after a whole hour of the burst.
+    const fresh = new SloWatch([availability!]);
+    assert.deepEqual(play(fresh, T0 + 135 * MINUTE_MS, 5, share), []);
+  });
+
+  it('a removed or redefined SLO that was firing has its alerts resolved with the next alerts', () => {
+    const [availability] = checkoutSlos();
+    const before = new SloWatch([availability!]);
+    play(before, T0, 135, share);
+    const firing = before.firing();
+    assert.ok(firing.length > 0);
+    const stricter = { ...availability!, objectives: [{ ...availability!.objectives[0]!, target: 0.9995 }] };
+    const after = new SloWatch([stricter], {}, before);
+    assert.deepEqual(after.firing(), [], 'the redefined SLO starts afresh');
+    const next = after.advanceTo(T0 + 136 * MINUTE_MS);
+    const ended = next.filter((a) => a.status === 'resolved');
+    assert.deepEqual(
+      ended.map((a) => [a.fingerprint, a.startsAt]),
+      firing.map((a) => [a.fingerprint, a.startsAt]),
+      'each firing tier is ended, naming the firing it ends',
+    );
+    assert.match(ended[0]!.summary, /removed or redefined/);
+    assert.deepEqual(after.advanceTo(T0 + 137 * MINUTE_MS), [], 'and only once');
+  });
+});
+
+describe('SLO watch: services consumed at their own pace', () => {
+  it("one service's backlog is judged at its own time, not at another's later one", () => {
+    const text = readFileSync(FIXTURE, 'utf8');
+    const { slos } = validateOpenSlo([
+      { file: 'checkout.yaml', text },
+      { file: 'payments.yaml', text: text.replaceAll('checkout', 'payments') },
+    ]);
+    const watch = new SloWatch(slos);
+    const burstFrom = T0 + 120 * MINUTE_MS;
+    const share = (t: number) => (t >= burstFrom ? 0.1 : 0.0002);
+    // Checkout's partition is consumed to the end first; payments' lags behind it by hours.
+    play(watch, T0, 240, share);
+    const alerts: Alert[] = [];
+    for (let t = T0; t < T0 + 240 * MINUTE_MS; t += LOOK)
+      alerts.push(...watch.observe(batch(t, 1000, Math.round(1000 * share(t)), 'payments')));
+    const page = alerts.find((a) => a.service === 'payments' && a.status === 'firing')!;
+    assert.ok(page, 'payments pages too');
+    const toPage = (page.startsAt - burstFrom) / MINUTE_MS;
+    assert.ok(toPage > 7 && toPage < 10, `payments paged ${toPage} min into its burst`);
+  });
+});

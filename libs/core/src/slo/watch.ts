@@ -2,7 +2,7 @@
 // arrive, its AlertPolicy tiers judged on event time, and each tier's change of state turned
 // into an alert — a symptom like any other, which the correlator attributes to changes.
 //
-// Event time, not wall time: windows end at the newest point seen, so a replay of the same
+// Event time, not wall time: windows end at the newest point seen of the SLO's own series, so a replay of the same
 // telemetry (a restart rebuilding from history) reaches the same states at the same instants
 // and yields alerts with the same ids. Counters: the increase of each series since its previous
 // point, a drop read as a reset (the new value is the increase); the first point of a series
@@ -14,7 +14,7 @@
 // tiers wait until they have their days again — a few hours read as a 3-day burn would ticket.
 import type { Alert, Severity, TelemetryBatch, TelemetryPoint } from '#contracts';
 import { compare, strictestObjective } from './budget.js';
-import { BurnRateAlerter, type AlertTransition, type TierReading } from './burn-rate.js';
+import { BurnRateAlerter, type AlertTransition, type TierReading, type TierState } from './burn-rate.js';
 import type { MetricQuery, SloDefinition } from './model.js';
 
 export const SLO_ALERT_NAME = 'SLOBurnRate';
@@ -32,6 +32,12 @@ interface Feed {
 interface Watched {
   readonly slo: SloDefinition;
   readonly target: number;
+  /**
+   * Its event time: the newest of its points seen, or where a tick moved it. Each SLO keeps its
+   * own — partitions are consumed at their own pace, and one service's backlog must not be
+   * judged at another's (later) time.
+   */
+  readonly time: { now: number };
   readonly alerter: BurnRateAlerter;
   readonly feeds: readonly Feed[];
   /** Counters: the previous value of each series (by label set). */
@@ -49,29 +55,41 @@ export class SloWatch {
   private readonly watched: Watched[] = [];
   /** Feeds by `service \0 metric`, so a point finds its SLOs in one lookup. */
   private readonly index = new Map<string, { readonly w: Watched; readonly feed: Feed }[]>();
-  private now = Number.NEGATIVE_INFINITY;
 
+  /** Resolutions of the tiers that were firing on SLOs removed or redefined, sent with the next alerts. */
+  private retired: Alert[] = [];
+
+  /**
+   * `previous`: the watch this one replaces when the set of SLOs changes (a file edited, an SLO
+   * written through the api). The SLOs whose definition did not change keep their counts and
+   * firing tiers; only new or changed ones start afresh, and a tier that was firing on a removed
+   * or changed one is resolved (its alert would otherwise stay open with nothing to end it).
+   */
   constructor(
     slos: readonly SloDefinition[],
     private readonly options: SloWatchOptions = {},
+    previous?: SloWatch,
   ) {
-    const clock = { now: () => this.now };
+    const kept = new Map(previous?.watched.map((w) => [JSON.stringify(w.slo), w]));
     for (const slo of slos) {
       const objective = strictestObjective(slo.objectives);
       if (!objective || slo.alerting.length === 0) continue;
-      const w: Watched = {
+      const time = { now: Number.NEGATIVE_INFINITY };
+      const w: Watched = kept.get(JSON.stringify(slo)) ?? {
         slo,
         target: objective.target,
+        time,
         alerter: new BurnRateAlerter({
           target: objective.target,
           tiers: slo.alerting,
-          clock,
+          clock: { now: () => time.now },
           fullWindows: true,
         }),
         feeds: feedsOf(slo),
         last: new Map(),
         firingSince: new Map(),
       };
+      kept.delete(JSON.stringify(slo));
       this.watched.push(w);
       for (const feed of w.feeds) {
         const key = `${feed.query.service}\0${feed.query.metric}`;
@@ -80,6 +98,11 @@ export class SloWatch {
         this.index.set(key, list);
       }
     }
+    for (const gone of kept.values())
+      for (const [tier, since] of gone.firingSince)
+        this.retired.push(
+          this.alert(gone, transitionOf(gone, tier, 'ok', Math.max(gone.time.now, since)), since, 'removed'),
+        );
   }
 
   /** SLOs alerted on (those with an objective and at least one tier). */
@@ -87,10 +110,14 @@ export class SloWatch {
     return this.watched.length;
   }
 
-  /** Feeds a batch's points, then judges the SLOs it touched at its newest point. */
+  /** Their names. */
+  names(): string[] {
+    return this.watched.map((w) => w.slo.name);
+  }
+
+  /** Feeds a batch's points, then judges the SLOs it touched, each at its own newest point. */
   observe(batch: TelemetryBatch): Alert[] {
     const touched = new Set<Watched>();
-    let newest = this.now;
     for (const point of batch.points) {
       const hits = this.index.get(`${batch.service}\0${point.metric}`);
       if (!hits) continue;
@@ -100,40 +127,30 @@ export class SloWatch {
         if (value === undefined) continue;
         const [good, total] = feed.events(value);
         w.alerter.record(point.timestamp, good, total);
+        if (point.timestamp > w.time.now) w.time.now = point.timestamp;
         touched.add(w);
       }
-      if (point.timestamp > newest) newest = point.timestamp;
     }
-    if (touched.size === 0) return [];
-    this.now = newest;
-    return [...touched].flatMap((w) => this.judge(w));
+    return [...this.takeRetired(), ...[...touched].flatMap((w) => this.judge(w))];
   }
 
   /** Event time moves on without points (quiet services): burns resolve, no-data is seen. */
   advanceTo(now: number): Alert[] {
-    if (now <= this.now) return [];
-    this.now = now;
-    return this.watched.flatMap((w) => this.judge(w));
+    const behind = this.watched.filter((w) => w.time.now < now);
+    for (const w of behind) w.time.now = now;
+    return [...this.takeRetired(), ...behind.flatMap((w) => this.judge(w))];
+  }
+
+  private takeRetired(): Alert[] {
+    const out = this.retired;
+    this.retired = [];
+    return out;
   }
 
   /** Alerts for the tiers firing now, as first raised (re-announced after a rebuild: same ids). */
   firing(): Alert[] {
     return this.watched.flatMap((w) =>
-      [...w.firingSince].map(([tier, since]) => {
-        const reading = w.alerter.state().find((r) => r.tier === tier);
-        const t = w.slo.alerting.find((x) => x.name === tier)!;
-        return this.alert(w, {
-          tier,
-          severity: t.severity,
-          state: 'firing',
-          at: since,
-          burnLong: reading?.burnLong,
-          burnShort: reading?.burnShort,
-          longEvents: reading?.longEvents ?? 0,
-          notify: t.notifyBreaching,
-          targets: t.targets,
-        });
-      }),
+      [...w.firingSince].map(([tier, since]) => this.alert(w, transitionOf(w, tier, 'firing', since))),
     );
   }
 
@@ -157,7 +174,7 @@ export class SloWatch {
     return out;
   }
 
-  private alert(w: Watched, t: AlertTransition, startedAt?: number): Alert {
+  private alert(w: Watched, t: AlertTransition, startedAt?: number, removed?: 'removed'): Alert {
     const { slo } = w;
     const fingerprint = `slo:${slo.name}:${t.tier}`;
     const startsAt = startedAt ?? t.at;
@@ -173,9 +190,11 @@ export class SloWatch {
       service: slo.service,
       environment,
       severity: severityOf(t.severity),
-      summary: resolved
-        ? `${slo.displayName ?? slo.name}: error budget burn back below ${tier.threshold}× (${t.tier})`
-        : `${slo.displayName ?? slo.name}: error budget burning at ${fmt(t.burnLong)}× over ${span(tier.longMs)} and ${fmt(t.burnShort)}× over ${span(tier.shortMs)} (${t.tier} fires above ${tier.threshold}×)`,
+      summary: removed
+        ? `${slo.displayName ?? slo.name}: the SLO was removed or redefined, so its ${t.tier} burn alert ends`
+        : resolved
+          ? `${slo.displayName ?? slo.name}: error budget burn back below ${tier.threshold}× (${t.tier})`
+          : `${slo.displayName ?? slo.name}: error budget burning at ${fmt(t.burnLong)}× over ${span(tier.longMs)} and ${fmt(t.burnShort)}× over ${span(tier.shortMs)} (${t.tier} fires above ${tier.threshold}×)`,
       labels: { alertname: SLO_ALERT_NAME, slo: slo.name, tier: t.tier, severity: t.severity },
       annotations: {
         burnLong: fmt(t.burnLong),
@@ -259,4 +278,21 @@ function fmt(burn: number | undefined): string {
 
 function span(ms: number): string {
   return ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${ms / 60_000} min`;
+}
+
+/** A tier's state as a transition at `at`, with its burn rates as last read. */
+function transitionOf(w: Watched, tier: string, state: TierState, at: number): AlertTransition {
+  const reading = w.alerter.state().find((r) => r.tier === tier);
+  const t = w.slo.alerting.find((x) => x.name === tier)!;
+  return {
+    tier,
+    severity: t.severity,
+    state,
+    at,
+    burnLong: reading?.burnLong,
+    burnShort: reading?.burnShort,
+    longEvents: reading?.longEvents ?? 0,
+    notify: t.notifyBreaching,
+    targets: t.targets,
+  };
 }

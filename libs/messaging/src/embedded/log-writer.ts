@@ -5,6 +5,7 @@
 // partition's next offset is stored with it, also once retention has removed every message.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
+import { KEPT_WHOLE } from '../local/log-store.js';
 import {
   SCHEMA,
   type GroupOffsetRow,
@@ -224,7 +225,7 @@ class LogWriter {
     try {
       this.db.exec('BEGIN IMMEDIATE');
       for (const state of this.partitions.values()) {
-        if (state.next === state.start) continue;
+        if (state.next === state.start || state.retentionMs === KEPT_WHOLE) continue;
         const young = firstYoungEnough.get(state.id, this.lastRetention - state.retentionMs) as
           { offset: number } | undefined;
         let cut = young?.offset ?? state.next;
@@ -246,10 +247,10 @@ class LogWriter {
       // A group whose last commit is older than the retention resumes at the start anyway.
       this.db
         .prepare(
-          `DELETE FROM group_offsets WHERE updated_at <
-             ? - (SELECT retention_ms FROM partitions p WHERE p.id = group_offsets.pid)`,
+          `DELETE FROM group_offsets WHERE pid IN (SELECT id FROM partitions WHERE retention_ms <> ?)
+             AND updated_at < ? - (SELECT retention_ms FROM partitions p WHERE p.id = group_offsets.pid)`,
         )
-        .run(this.lastRetention);
+        .run(KEPT_WHOLE, this.lastRetention);
       this.db.exec('COMMIT');
     } catch {
       this.db.exec('ROLLBACK');

@@ -8,7 +8,7 @@ export interface TopicDefaults {
   readonly retentionMs: number;
 }
 
-/** Creates the missing topics (partitions, replication, retention.ms); existing ones are left as they are. */
+/** Creates the missing topics (partitions, replication, retention.ms or compaction); existing ones are left as they are. */
 export async function ensureKafkaTopics(
   admin: Admin,
   specs: readonly TopicSpec[],
@@ -25,7 +25,9 @@ export async function ensureKafkaTopics(
         numPartitions: spec.partitions,
         replicationFactor: defaults.replicationFactor,
         configEntries: [
-          { name: 'retention.ms', value: String(spec.retentionMs ?? defaults.retentionMs) },
+          spec.compacted
+            ? { name: 'cleanup.policy', value: 'compact' }
+            : { name: 'retention.ms', value: String(spec.retentionMs ?? defaults.retentionMs) },
           ...(defaults.minInsyncReplicas
             ? [{ name: 'min.insync.replicas', value: String(defaults.minInsyncReplicas) }]
             : []),

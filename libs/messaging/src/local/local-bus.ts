@@ -21,7 +21,7 @@ import type {
 import { resolveSubscribeOptions } from '../subscribe-options.js';
 import { outgoingHeaders } from '../trace-headers.js';
 import { ConsumerGroup } from './consumer-group.js';
-import type { Appended, LogStore, StoredPartition } from './log-store.js';
+import { KEPT_WHOLE, type Appended, type LogStore, type StoredPartition } from './log-store.js';
 import { LocalSubscription } from './local-subscription.js';
 
 /** Messages per batch of a read-back. */
@@ -201,7 +201,9 @@ export abstract class LocalBus implements MessageBus {
   private logsOf(topic: string, spec?: TopicSpec): readonly StoredPartition[] {
     return this.store.partitions(topic, {
       partitions: spec?.partitions ?? this.options.defaultPartitions ?? 6,
-      retentionMs: spec?.retentionMs ?? this.options.retentionMs ?? 7 * 86_400_000,
+      retentionMs: spec?.compacted
+        ? KEPT_WHOLE
+        : (spec?.retentionMs ?? this.options.retentionMs ?? 7 * 86_400_000),
     });
   }
 

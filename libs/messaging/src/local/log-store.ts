@@ -25,8 +25,12 @@ export interface StoredPartition {
 
 export interface TopicLayout {
   readonly partitions: number;
+  /** Age after which messages go; KEPT_WHOLE for a table topic (nothing expires, by age or size). */
   readonly retentionMs: number;
 }
+
+/** The retention of a table topic (`TopicSpec.compacted`): its messages are never expired. */
+export const KEPT_WHOLE = -1;
 
 export interface Appended {
   readonly partition: number;

@@ -2,12 +2,13 @@
 // partition is an append-only array with Kafka-style offsets, trimmed by time like Kafka's
 // retention.ms; committed offsets are a map.
 import type { InboundMessage } from '../port.js';
-import type {
-  Appended,
-  AppendedMessage,
-  LogStore,
-  StoredPartition,
-  TopicLayout,
+import {
+  KEPT_WHOLE,
+  type Appended,
+  type AppendedMessage,
+  type LogStore,
+  type StoredPartition,
+  type TopicLayout,
 } from '../local/log-store.js';
 
 /** Trimming copies the array, so it waits until enough expired messages make it worth it. */
@@ -85,7 +86,7 @@ class MemoryPartition implements StoredPartition {
       offset: String(this.endOffset),
       ...message,
     });
-    this.trim(message.timestamp - this.retentionMs);
+    if (this.retentionMs !== KEPT_WHOLE) this.trim(message.timestamp - this.retentionMs);
   }
 
   notifyAppended(): void {
