@@ -921,6 +921,7 @@ describe('api app on the real broker and chDB', () => {
       scopes: ['read'],
       expiresAt: null,
       actsForOthers: false,
+      kind: 'token',
     });
     const ui = await call('GET', '/api/v1/session', { token: TOKENS.ui });
     assert.equal((ui.json as { actsForOthers: boolean }).actsForOthers, true);

@@ -65,6 +65,7 @@ import { ProblemsService } from './problems/problems.service.js';
 import { IncidentStream } from './stream/incident-stream.js';
 import { StreamConsumer } from './stream/stream.consumer.js';
 import { SessionController } from './session/session.controller.js';
+import { SsoModule } from './auth/sso.module.js';
 import { StreamController, STREAM_PATH } from './stream/stream.controller.js';
 import { StreamTicketMiddleware } from './stream/stream-ticket.middleware.js';
 import { StreamTickets } from './stream/stream-tickets.js';
@@ -145,6 +146,7 @@ export const API_CONTROLLERS: Type[] = [
  * the change-risk gate (and an assessment for every arriving change), and the web UI's files.
  */
 @Module({
+  imports: [SsoModule.register()],
   controllers: API_CONTROLLERS,
   providers,
 })

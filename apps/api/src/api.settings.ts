@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import {
   catalogFileSetting,
+  ConfigError,
   loadSettings,
   projectPath,
   requireSetting,
@@ -12,6 +13,7 @@ import {
   sloPathSetting,
   type Env,
 } from '#config';
+import { ssoConfig, ssoSettings } from './auth/sso.settings.js';
 
 const apiSettings = {
   instanceId: setting.string('API_INSTANCE_ID', {
@@ -64,7 +66,21 @@ const apiSettings = {
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
 
 export function loadApiConfig(env: Env = process.env) {
-  const config = loadSettings(apiSettings, env);
+  // Both sets are read before either fails, so one message names every bad variable.
+  const problems: ConfigError['problems'][number][] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const loaded = attempt(() => loadSettings(apiSettings, env));
+  const sso = attempt(() => ssoConfig(loadSettings(ssoSettings, env), loaded?.publicUrl));
+  if (problems.length > 0 || !loaded) throw new ConfigError(problems);
+  const config = loaded;
   for (const origin of config.corsOrigins) {
     requireSetting(
       isOrigin(origin),
@@ -72,7 +88,7 @@ export function loadApiConfig(env: Env = process.env) {
       `"${origin}" is not an origin such as https://ops.example.com`,
     );
   }
-  return { ...config, corsOrigins: config.corsOrigins.map((o) => o.replace(/\/$/, '')) };
+  return { ...config, corsOrigins: config.corsOrigins.map((o) => o.replace(/\/$/, '')), sso };
 }
 
 function isOrigin(text: string): boolean {

@@ -1,6 +1,9 @@
-// The REST API client and the live incident stream. The token lives in sessionStorage only:
-// it goes with the tab, never to disk for longer than the session, and never into a URL (the
-// live stream is opened with a single-use ticket).
+// The REST API client and the live incident stream. Two ways in: a person signed in with
+// single sign-on (the server's HttpOnly session cookie, which scripts never see; writes carry
+// the session's CSRF token), or an access token pasted into the sign-in dialog (machines,
+// tests). The token lives in sessionStorage only: it goes with the tab, never to disk for
+// longer than the session, and never into a URL (the live stream is opened with a single-use
+// ticket; a signed-in browser opens it with its cookie).
 
 const TOKEN_KEY = 'aftershock.token';
 const ACTOR_KEY = 'aftershock.actor';
@@ -26,17 +29,57 @@ export const auth = {
     if (name) sessionStorage.setItem(ACTOR_KEY, name);
     else sessionStorage.removeItem(ACTOR_KEY);
   },
-  /** What the server says the token is (GET /api/v1/session): its name, scopes, actsForOthers. */
+  /** What the server says the caller is (GET /api/v1/session): a token's name, or a person. */
   session: null,
+  /** Single sign-on, when the server offers it: { provider, login } (GET /auth/methods). */
+  sso: null,
+  /** Signed in with single sign-on (no token in this tab, a person's session). */
+  get viaSso() {
+    return !this.token && this.session?.kind === 'person';
+  },
+  get signedIn() {
+    return Boolean(this.token) || this.viaSso;
+  },
+  async loadMethods() {
+    try {
+      this.sso = (await request('GET', '/auth/methods', { quiet: true }))?.sso ?? null;
+    } catch {
+      this.sso = null; // an older server, or none reachable: tokens only
+    }
+    return this.sso;
+  },
+  /** Where the provider's sign-in starts; the person comes back to the page they are on. */
+  loginUrl() {
+    const here = window.location.pathname + window.location.search + window.location.hash;
+    return `${this.sso?.login ?? '/auth/login'}?return=${encodeURIComponent(here)}`;
+  },
+  /** The person's session, if this browser has one (quietly nothing when it has not). */
+  async resume() {
+    if (this.token || !this.sso) return null;
+    try {
+      this.session = await request('GET', '/api/v1/session', { quiet: true });
+    } catch {
+      this.session = null;
+    }
+    return this.viaSso ? this.session : null;
+  },
   async loadSession() {
     this.session = await request('GET', '/api/v1/session');
     events.dispatchEvent(new CustomEvent('session', { detail: this.session }));
     return this.session;
   },
+  /** Signs out: forgets the token, or ends the session here and at the provider. */
+  async signOut() {
+    if (!this.viaSso) return this.clear();
+    const { redirect } = await request('POST', '/auth/logout');
+    this.session = null;
+    window.location.assign(redirect || '/');
+  },
   clear(reason) {
+    const wasSso = this.viaSso;
     sessionStorage.removeItem(TOKEN_KEY);
     this.session = null;
-    events.dispatchEvent(new CustomEvent('auth-required', { detail: reason ?? null }));
+    events.dispatchEvent(new CustomEvent('auth-required', { detail: reason ? { reason, wasSso } : null }));
   },
 };
 
@@ -63,7 +106,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, { query, body, signal, as = 'json' } = {}) {
+async function request(method, path, { query, body, signal, as = 'json', quiet = false } = {}) {
   const url = new URL(path, window.location.origin);
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
@@ -75,6 +118,8 @@ async function request(method, path, { query, body, signal, as = 'json' } = {}) 
   // Only a token that may act for others names the person; any other acts under its own name.
   if (method !== 'GET' && auth.actor && auth.session?.actsForOthers)
     headers['X-Aftershock-Actor'] = auth.actor;
+  // A write made with the sign-in cookie carries the session's CSRF token (see SessionMiddleware).
+  if (method !== 'GET' && !token && auth.session?.csrfToken) headers['X-CSRF-Token'] = auth.session.csrfToken;
   const shown = url.pathname + url.search;
   let response;
   try {
@@ -109,7 +154,7 @@ async function request(method, path, { query, body, signal, as = 'json' } = {}) 
       method,
       path: shown,
     });
-    if (response.status === 401) auth.clear(error.reason);
+    if (response.status === 401 && !quiet) auth.clear(error.reason);
     throw error;
   }
   return as === 'json' ? json : text;
@@ -187,27 +232,30 @@ export class IncidentStream extends EventTarget {
 
   async connect() {
     this.timer = null;
-    if (!auth.token) {
+    if (!auth.signedIn) {
       this.setState('off');
       return;
     }
     this.setState('connecting');
-    // A ticket opens the stream once, within seconds: a fresh one for every (re)connection.
+    // A ticket opens the stream once, within seconds: a fresh one for every (re)connection. A
+    // signed-in browser needs none: EventSource sends its cookie.
     const generation = this.generation;
     this.pending = true;
-    let ticket;
-    try {
-      ticket = await request('POST', '/api/v1/stream/tickets');
-    } catch (error) {
-      if (generation !== this.generation) return;
-      this.pending = false;
-      if (error?.status === 401) return; // auth-required is on its way
-      this.retry();
-      return;
+    let url = this.path;
+    if (!auth.viaSso) {
+      try {
+        url = (await request('POST', '/api/v1/stream/tickets')).url;
+      } catch (error) {
+        if (generation !== this.generation) return;
+        this.pending = false;
+        if (error?.status === 401) return; // auth-required is on its way
+        this.retry();
+        return;
+      }
     }
     if (generation !== this.generation) return; // stopped or restarted meanwhile
     this.pending = false;
-    const source = new EventSource(ticket.url);
+    const source = new EventSource(url);
     this.source = source;
     source.onopen = () => {
       const reconnected = this.everOpened;

@@ -1,4 +1,5 @@
-// The single-page app: hash routes, the token prompt, the live stream's status, and the views.
+// The single-page app: hash routes, the sign-in dialog (the provider's sign-in when single
+// sign-on is on, and the token field), the live stream's status, and the views.
 import { api, auth, events, IncidentStream } from './api.js';
 import { h, notice, replace } from './dom.js';
 import * as changes from './views/changes.js';
@@ -33,6 +34,8 @@ const input = document.getElementById('token-input');
 const actorInput = document.getElementById('actor-input');
 const reason = document.getElementById('token-reason');
 const signOut = document.getElementById('sign-out');
+const ssoSignIn = document.getElementById('sso-sign-in');
+const ssoLink = document.getElementById('sso-link');
 setUpTheme(document.getElementById('theme'));
 const streamState = document.getElementById('stream-state');
 const signedInAs = document.getElementById('signed-in-as');
@@ -70,11 +73,15 @@ async function route() {
   current?.abort();
   const controller = new AbortController();
   current = controller;
-  if (!auth.token) {
+  if (!auth.signedIn) {
     replace(
       main,
       h('h1', { tabindex: '-1' }, 'Aftershock'),
-      notice('Sign in with an access token to see incidents, changes and problems.'),
+      notice(
+        auth.sso
+          ? `Sign in with ${auth.sso.provider} to see incidents, changes and problems.`
+          : 'Sign in with an access token to see incidents, changes and problems.',
+      ),
     );
     askForToken();
     return;
@@ -128,13 +135,24 @@ async function route() {
   firstRender = false;
 }
 
-function askForToken(text) {
+function askForToken(refusal) {
+  const text = refusal?.reason;
   reason.hidden = !text;
-  reason.textContent = text ? `The server refused the token: ${text}` : '';
+  reason.textContent = !text
+    ? ''
+    : refusal.wasSso
+      ? `Your sign-in ended: ${text}`
+      : `The server refused the token: ${text}`;
   signOut.hidden = true;
+  // The provider's sign-in brings the person back to this very page (its path and hash).
+  ssoSignIn.hidden = !auth.sso;
+  if (auth.sso) {
+    ssoLink.textContent = `Sign in with ${auth.sso.provider}`;
+    ssoLink.href = auth.loginUrl();
+  }
   actorInput.value = auth.actor ?? '';
   if (!dialog.open) dialog.showModal();
-  input.focus();
+  (auth.sso ? ssoLink : input).focus();
 }
 
 form.addEventListener('submit', (event) => {
@@ -153,13 +171,24 @@ form.addEventListener('submit', (event) => {
 // Escape on the dialog would leave the app without a token; keep it open until one is given.
 dialog.addEventListener('cancel', (event) => event.preventDefault());
 
-/** Who the server says we are: the token's name (and the person, where the token acts for others). */
-async function loadSession() {
-  try {
-    const session = await auth.loadSession();
+/** Who the server says we are: the person signed in, or the token's name (and the person it acts for). */
+function showSession(session) {
+  if (session.kind === 'person') {
+    signedInAs.textContent = `Signed in as ${session.person?.name ?? session.token}`;
+    signedInAs.title = session.person?.email ?? session.token;
+  } else {
     const person = session.actsForOthers && auth.actor ? ` for ${auth.actor}` : '';
     signedInAs.textContent = `Signed in as ${session.token}${person}`;
-    signedInAs.hidden = false;
+    signedInAs.removeAttribute('title');
+  }
+  signedInAs.hidden = false;
+  signOut.textContent = session.kind === 'person' ? 'Sign out' : 'Forget token';
+  signOut.hidden = false;
+}
+
+async function loadSession() {
+  try {
+    showSession(await auth.loadSession());
   } catch {
     signedInAs.hidden = true; // a refused token asks for another; a network error shows on the page
   }
@@ -178,7 +207,9 @@ events.addEventListener('auth-required', (event) => {
   askForToken(event.detail);
 });
 
-signOut.addEventListener('click', () => auth.clear());
+signOut.addEventListener('click', () => {
+  auth.signOut().catch((error) => announce(error?.friendly ?? String(error?.message ?? error)));
+});
 
 stream.addEventListener('state', (event) => {
   const { state, retryInMs } = event.detail;
@@ -201,9 +232,15 @@ if (window.location.pathname !== '/' && !window.location.hash) {
   window.history.replaceState(null, '', `/#${window.location.pathname}${window.location.search}`);
 }
 
+// Single sign-on, when the server offers it: a browser that signed in before (its cookie) is
+// signed in again without a dialog.
+await auth.loadMethods();
 if (auth.token) {
   signOut.hidden = false;
   void loadSession();
+  stream.start();
+} else if (await auth.resume()) {
+  showSession(auth.session);
   stream.start();
 }
 route();

@@ -40,6 +40,16 @@ export function callerToken(request: object): AccessToken | undefined {
   return (request as { [CALLER]?: AccessToken })[CALLER];
 }
 
+const REFUSED = Symbol.for('aftershock.refused-credential');
+
+/**
+ * Notes why a credential other than a bearer token (an expired session) was not accepted: a
+ * route that needs a token then answers 401 with this reason instead of "missing bearer token".
+ */
+export function refuseCredential(request: object, reason: string): void {
+  (request as { [REFUSED]?: string })[REFUSED] = reason;
+}
+
 /** Marks a request as made with `token`, authenticated by a credential other than a bearer token. */
 export function authenticateAs(request: object, token: AccessToken): void {
   (request as { [CALLER]?: AccessToken })[CALLER] = token;
@@ -62,9 +72,13 @@ export class ScopeGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
     // A credential standing for a token (a stream ticket) was checked by a middleware already.
     const already = callerToken(request);
+    const secret = bearerSecret(request.headers.authorization);
+    const refused = (request as { [REFUSED]?: string })[REFUSED];
     const result = already
       ? checkGrant(already, scope, this.clock.now())
-      : checkToken(this.tokens, bearerSecret(request.headers.authorization), scope, this.clock.now());
+      : !secret && refused
+        ? ({ ok: false, status: 401, reason: refused } as const)
+        : checkToken(this.tokens, secret, scope, this.clock.now());
     if (!result.ok) {
       throw new HttpException(
         {

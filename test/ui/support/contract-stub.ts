@@ -85,6 +85,8 @@ export async function startContractStub(token: string, now = Date.now()): Promis
       if (problems.length > 0) offContract.push({ route: `${req.method} ${path} → ${status}`, problems });
       reply(res, status, body);
     };
+    // As the api app without single sign-on configured.
+    if (path === '/auth/methods') return reply(res, 200, { sso: null });
     if (!path.startsWith('/api/')) return serveStatic(path, res);
     if (path === '/api/v1/stream/incidents') {
       // As the api app: a ticket from POST /api/v1/stream/tickets opens the stream once.
@@ -113,7 +115,13 @@ export async function startContractStub(token: string, now = Date.now()): Promis
     if (path === '/api/v1/session') {
       // A token for a shared UI: it may name the person it acts for.
       const scopes = ['read', 'write', 'delegate'];
-      return send(res, 200, { token: 'ui-contract', scopes, expiresAt: null, actsForOthers: true });
+      return send(res, 200, {
+        token: 'ui-contract',
+        scopes,
+        expiresAt: null,
+        actsForOthers: true,
+        kind: 'token',
+      });
     }
     const latest = (id: string) => data.incidentHistory.get(id)?.at(-1);
     const q = (name: string) => url.searchParams.get(name) ?? undefined;

@@ -1,11 +1,13 @@
 // Who did it: the actor written into commands. It is the name configured with the caller's token
 // (never a piece of its secret), or — only for a token with the `delegate` scope, such as a
 // shared UI or a chat-ops bot that authenticates its users itself — the person it names in the
-// `x-aftershock-actor` header. Any other token naming someone else is refused with 403.
+// `x-aftershock-actor` header. Any other token naming someone else is refused with 403, and so
+// is a person signed in with single sign-on (the actor is then always that person).
 import type { Request } from 'express';
 import { hasScope } from '#config';
 import { nameTextProblem } from '#contracts';
 import { callerToken } from '#platform';
+import { sessionOf } from '../auth/session.middleware.js';
 import { ApiError, badRequest } from './api-error.js';
 
 export const ACTOR_HEADER = 'x-aftershock-actor';
@@ -18,6 +20,13 @@ export function actorOf(request: Pick<Request, 'headers'>): string {
   const raw = request.headers[ACTOR_HEADER];
   const named = (Array.isArray(raw) ? raw[0] : raw)?.trim();
   if (!named) return token.name;
+  if (sessionOf(request)) {
+    throw new ApiError(
+      403,
+      'auth.forbidden',
+      `a signed-in person acts as themselves: ${ACTOR_HEADER} is for tokens with the "delegate" scope (without the header, the actor is "${token.name}")`,
+    );
+  }
   if (!hasScope(token, 'delegate')) {
     throw new ApiError(
       403,

@@ -44,13 +44,31 @@ export function viewSchemas(): Record<string, TSchema> {
       url: str('the stream URL with the ticket'),
     }),
     Session: Type.Object({
-      token: str('the token’s name, recorded as the actor of what it does'),
+      token: str(
+        'the token’s name (a person’s: their e-mail or user name), recorded as the actor of what it does',
+      ),
       scopes: Type.Array(StringEnum(['ingest', 'read', 'write', 'admin', 'delegate'])),
-      expiresAt: nullable(epochMs(), { description: 'when the token expires; null: never' }),
+      expiresAt: nullable(epochMs(), { description: 'when the token (or the sign-in) expires; null: never' }),
       actsForOthers: Type.Boolean({
         description:
           'whether the token may name the person it acts for in `x-aftershock-actor` (the delegate scope)',
       }),
+      kind: StringEnum(['token', 'person'], {
+        description:
+          'token: a bearer token; person: someone signed in with single sign-on (a session cookie)',
+      }),
+      person: Type.Optional(
+        Type.Object({
+          name: str('the person’s name (their e-mail is `token`, the actor recorded for what they do)'),
+          email: nullable(str()),
+          groups: Type.Array(str(), {
+            description: 'their groups at the provider (the scopes come from these)',
+          }),
+        }),
+      ),
+      csrfToken: Type.Optional(
+        str('with a sign-in: send it as `X-CSRF-Token` with every request that is not a GET'),
+      ),
     }),
     VerificationWindows: Type.Object({
       baselineStart: epochMs(),

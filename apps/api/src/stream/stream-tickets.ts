@@ -47,6 +47,11 @@ export class StreamTickets {
     }
   }
 
+  /** Whether tickets can be issued to this token (a configured one; a sign-in uses its cookie). */
+  issues(token: AccessToken): boolean {
+    return this.keys.has(token.name) && this.tokens.includes(token);
+  }
+
   issue(token: AccessToken, now = wallClock()): StreamTicket {
     const payload: Payload = {
       n: token.name,

@@ -5,6 +5,7 @@
 import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { callerToken, RequireScope } from '#platform';
+import { ApiError } from '../http/api-error.js';
 import { parseName, type Query as QueryParams } from '../http/query.js';
 import { IncidentStream } from './incident-stream.js';
 import { StreamTickets, type StreamTicket } from './stream-tickets.js';
@@ -29,7 +30,15 @@ export class StreamController {
   @Post('tickets')
   @HttpCode(201)
   ticket(@Req() request: Request): StreamTicket & { url: string } {
-    const issued = this.tickets.issue(callerToken(request)!);
+    const token = callerToken(request)!;
+    if (!this.tickets.issues(token)) {
+      throw new ApiError(
+        400,
+        'stream.ticket-not-needed',
+        `tickets are for access tokens: a signed-in browser opens ${STREAM_PATH} with its sign-in cookie`,
+      );
+    }
+    const issued = this.tickets.issue(token);
     return { ...issued, url: `${STREAM_PATH}?ticket=${issued.ticket}` };
   }
 

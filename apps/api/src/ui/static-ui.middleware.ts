@@ -1,7 +1,7 @@
 // The web UI's files, served from apps/api/ui (found from the project root, so it works from
 // sources, from dist/ and when installed) at `/`, without auth: the UI asks for a token and
 // sends it as a bearer token to the API. `/` is index.html; a page path without a file (client
-// side routing) falls back to index.html; /api, /health and /metrics are never served from here.
+// side routing) falls back to index.html; /api, /auth, /health and /metrics are never served from here.
 // The UI's own Content-Security-Policy allows scripts, styles, images and connections from this
 // origin only: no inline script, no eval, no framing, no plugins (an injected tag can do nothing).
 import { existsSync } from 'node:fs';
@@ -31,7 +31,7 @@ function uiHeaders(response: Response): void {
   response.setHeader('Referrer-Policy', 'no-referrer');
   response.setHeader('Cache-Control', 'no-cache');
 }
-const NOT_UI = /^\/(api|health|metrics)(\/|$)/;
+const NOT_UI = /^\/(api|auth|health|metrics)(\/|$)/;
 
 @Injectable()
 export class StaticUiMiddleware implements NestMiddleware {

@@ -1,0 +1,159 @@
+// Single sign-on in a real browser (Debian's Chromium) against the real all-in-one app and a real
+// OpenID provider (oidc-provider, started here): a link to an incident, as a notification sends,
+// lands on the sign-in dialog; "Sign in with Test IdP" goes through the provider's login and
+// consent pages and comes back to that incident, signed in as the person; they acknowledge it
+// (a write with the session's CSRF token) and sign out, here and at the provider.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { eventually } from '#testing';
+import {
+  startTestOidcProvider,
+  type TestOidcProvider,
+} from '../../libs/testing/src/oidc/test-oidc-provider.js';
+import { freshDataDir, startProcess, type AppProcess } from '../support/app-process.js';
+import { openBrowser, type UiSession } from './support/browser.js';
+import { acknowledge, shows } from './support/pages.js';
+import { alertmanagerFiring, cdeventDeployed, ingest } from './support/signals.js';
+
+const READ = 'sso-e2e-read-0123456789abcdef';
+const INGEST = 'sso-e2e-ingest-0123456789abcdef';
+const MINUTE = 60_000;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('single sign-on in the browser, through a real OpenID provider', { timeout: 150_000 }, () => {
+  let provider: TestOidcProvider;
+  let app: AppProcess;
+  let url: string;
+  let ui: UiSession;
+  let incidentId: string;
+
+  before(async () => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    provider = await startTestOidcProvider({
+      redirectUri: `${url}/auth/callback`,
+      postLogoutRedirectUri: `${url}/`,
+      accounts: [{ id: 'alice', name: 'Alice Example', email: 'alice@example.test', groups: ['sre'] }],
+    });
+    const dir = freshDataDir();
+    app = startProcess(
+      'bin/aftershock.js',
+      ['start', '--port', String(port), '--data-dir', join(dir, 'data')],
+      {
+        AFTERSHOCK_TOKENS: `reader=read:${READ},producer=ingest:${INGEST}`,
+        AFTERSHOCK_PUBLIC_URL: url,
+        OIDC_ISSUER: provider.issuer,
+        OIDC_CLIENT_ID: provider.clientId,
+        OIDC_CLIENT_SECRET: provider.clientSecret,
+        OIDC_PROVIDER_NAME: 'Test IdP',
+        OIDC_SCOPES: 'openid,profile,email,groups',
+        OIDC_GROUP_SCOPES: JSON.stringify({ sre: ['read', 'write'] }),
+      },
+    );
+    await app.waitForLog((l) => /all-in-one is (ready|running)/.test(String(l.nonJson ?? '')));
+    // An incident to link to: a deploy of cart, then its errors.
+    const now = Date.now();
+    await ingest(
+      url,
+      INGEST,
+      'cdevents',
+      cdeventDeployed({
+        id: 'sso-e2e-deploy-cart',
+        service: 'cart',
+        version: 'v3.1.0',
+        previous: 'v3.0.9',
+        at: now - 6 * MINUTE,
+      }),
+    );
+    await ingest(
+      url,
+      INGEST,
+      'alertmanager',
+      alertmanagerFiring({
+        name: 'HighErrorRate',
+        service: 'cart',
+        severity: 'critical',
+        at: now,
+        summary: 'cart 5xx ratio above 5% for 5 minutes',
+        fingerprint: 'sso-e2e-cart-5xx',
+      }),
+    );
+    incidentId = await eventually(async () => {
+      const response = await fetch(`${url}/api/v1/incidents`, {
+        headers: { authorization: `Bearer ${READ}` },
+      });
+      const page = (await response.json()) as { items: { id: string }[] };
+      const found = page.items.find((i) => JSON.stringify(i).includes('"cart"'));
+      assert.ok(found, 'the cart incident is open');
+      return found.id;
+    }, 60_000);
+    ui = await openBrowser();
+  });
+
+  after(async () => {
+    await ui?.close();
+    if (app && app.child.exitCode === null) {
+      app.child.kill('SIGTERM');
+      await app.exited();
+    }
+    await provider?.close();
+  });
+
+  it('signs in through the provider’s login page and lands on the deep-linked incident', async () => {
+    const { page } = ui;
+    await page.goto(`${url}/incidents/${incidentId}`);
+    const dialog = page.getByRole('dialog', { name: 'Sign in to Aftershock' });
+    await dialog.waitFor();
+    await page.getByLabel('Access token').waitFor(); // kept for machines and tests
+    await ui.screenshot('sso-sign-in-dialog');
+    await dialog.getByRole('link', { name: 'Sign in with Test IdP' }).click();
+
+    // The provider's own pages: login, then consent for this client.
+    await page.locator('input[name="login"]').fill('alice');
+    await page.locator('input[name="password"]').fill('any password');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    await page.waitForURL(`${url}/#/incidents/${incidentId}`);
+    await shows(page, page.getByRole('heading', { level: 1, name: /cart/i }), 'the deep-linked incident');
+    await page.locator('#signed-in-as', { hasText: 'Signed in as Alice Example' }).waitFor();
+    assert.equal(await dialog.isVisible(), false);
+    await page.locator('#stream-state[data-state="live"]').waitFor();
+    await ui.screenshot('sso-incident');
+  });
+
+  it('acts as the person: an acknowledgement made with the session is recorded as theirs', async () => {
+    const { page } = ui;
+    await acknowledge(page, 'looking into it (signed in with SSO)');
+    const detail = await eventually(async () => {
+      const response = await fetch(`${url}/api/v1/incidents/${incidentId}`, {
+        headers: { authorization: `Bearer ${READ}` },
+      });
+      const body = (await response.json()) as { incident: { status: string } };
+      assert.equal(body.incident.status, 'acknowledged');
+      return body;
+    }, 20_000);
+    assert.match(JSON.stringify(detail), /alice@example\.test/);
+  });
+
+  it('signs out here and at the provider, and asks to sign in again', async () => {
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForURL(`${url}/`);
+    const dialog = page.getByRole('dialog', { name: 'Sign in to Aftershock' });
+    await dialog.getByRole('link', { name: 'Sign in with Test IdP' }).waitFor();
+    const session = await page.evaluate(async () => (await fetch('/api/v1/session')).status);
+    assert.equal(session, 401);
+    assert.deepEqual(ui.errors, []);
+  });
+});
