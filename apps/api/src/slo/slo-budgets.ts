@@ -36,6 +36,7 @@ import { SLO_COUNTS } from '../api.tokens.js';
 const MINUTE = 60_000;
 /** How often the standings the gate reads are refreshed. */
 const STANDINGS_EVERY_MS = MINUTE;
+const NO_SLOS: readonly SloDefinition[] = [];
 /** Window counts kept for this many distinct (objective, minute) keys. */
 const CACHE_ENTRIES = 2_000;
 
@@ -89,6 +90,8 @@ export interface SloDetailView {
 export class SloBudgets implements OnModuleInit, OnModuleDestroy {
   private catalog: SloCatalog | undefined;
   private readonly cache = new Map<string, Promise<WindowCounts>>();
+  /** An interval's counts (Occurrences budgets), by SLO, minute span and the minute they were asked in. */
+  private readonly intervals = new Map<string, ReturnType<typeof intervalCounts>>();
   private standingsByService = new Map<string, BudgetStanding[]>();
   private timer?: ReturnType<typeof setInterval>;
 
@@ -105,6 +108,7 @@ export class SloBudgets implements OnModuleInit, OnModuleDestroy {
     if (!path) return;
     this.catalog = watchSloCatalog(path, this.logger, this.shutdown, () => {
       this.cache.clear();
+      this.intervals.clear();
       void this.refreshStandings();
     });
     void this.refreshStandings();
@@ -117,8 +121,9 @@ export class SloBudgets implements OnModuleInit, OnModuleDestroy {
     this.catalog?.close();
   }
 
+  /** The loaded definitions: the same array until the file changes (answers are kept by it). */
   definitions(): readonly SloDefinition[] {
-    return this.catalog?.current() ?? [];
+    return this.catalog?.current() ?? NO_SLOS;
   }
 
   definition(name: string): SloDefinition | undefined {
@@ -167,7 +172,7 @@ export class SloBudgets implements OnModuleInit, OnModuleDestroy {
         const start = Math.max(from, counts.window.start);
         const interval =
           def.budgeting === 'Occurrences' && start < counts.until
-            ? await intervalCounts(def.indicator, start, Math.min(end, counts.until), this.source)
+            ? await this.interval(def, start, Math.min(end, counts.until), at)
             : undefined;
         out.push({
           slo: def.name,
@@ -228,6 +233,25 @@ export class SloBudgets implements OnModuleInit, OnModuleDestroy {
       counts.catch(() => this.cache.delete(key));
       if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, counts);
+    }
+    return counts;
+  }
+
+  /** intervalCounts (whole minutes) shared by every question asked in the same minute, as counts() is. */
+  private interval(
+    def: SloDefinition,
+    from: number,
+    to: number,
+    at: number,
+  ): ReturnType<typeof intervalCounts> {
+    const minute = (ms: number) => Math.floor(ms / MINUTE);
+    const key = `${def.name}\0${minute(from)}\0${minute(to)}\0${minute(at)}`;
+    let counts = this.intervals.get(key);
+    if (!counts) {
+      counts = intervalCounts(def.indicator, from, to, this.source);
+      counts.catch(() => this.intervals.delete(key));
+      if (this.intervals.size >= CACHE_ENTRIES) this.intervals.delete(this.intervals.keys().next().value!);
+      this.intervals.set(key, counts);
     }
     return counts;
   }
