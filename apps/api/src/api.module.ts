@@ -7,7 +7,7 @@ import {
   type Provider,
   type Type,
 } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { parseCatalog } from '#catalog';
 import { EventCodec } from '#contracts';
 import type { Clock } from '#core';
@@ -56,6 +56,8 @@ import { HistoryConsumer } from './gate/history.consumer.js';
 import { RiskGate } from './gate/risk-gate.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { CorsMiddleware } from './http/cors.middleware.js';
+import { ReadCache } from './http/read-cache.js';
+import { CachedJsonInterceptor } from './http/cached-json.interceptor.js';
 import { WriteBuckets, WriteRateLimitGuard } from './http/write-rate-limit.guard.js';
 import { IncidentsController } from './incidents/incidents.controller.js';
 import { IncidentsService } from './incidents/incidents.service.js';
@@ -108,9 +110,11 @@ const providers: Provider[] = [
       new SloCountsRepository(store, { now: () => clock.now() }),
   },
   { provide: APP_FILTER, useClass: ApiExceptionFilter },
+  { provide: APP_INTERCEPTOR, useClass: CachedJsonInterceptor },
   CommandsPublisher,
   WriteBuckets,
   WriteRateLimitGuard,
+  ReadCache,
   IncidentsService,
   ChangesService,
   ProblemsService,

@@ -14,6 +14,7 @@ export async function createClickHouseStore(config: StoreConfig, logger: Logger)
       username: config.clickhouseUser,
       password: config.clickhousePassword,
       database,
+      ...(config.clickhouseCluster ? { cluster: config.clickhouseCluster } : {}),
     });
     logger.info('clickhouse store ready', { driver: 'http', url: redact(config.clickhouseUrl), database });
     return store;

@@ -23,6 +23,14 @@ export interface ClickHouseStore {
   insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>;
   /** True when the engine answers. */
   ping(): Promise<boolean>;
+  /**
+   * What these tables hold, as a token: it differs once a write to any of them has become
+   * visible since the previous token was given (equal tokens: nothing was written in between),
+   * so a reader may keep an answer computed under a token for as long as the token stays the
+   * same. A materialized view's target moves with its source: name the source. Optional: a
+   * store without it is read afresh every time.
+   */
+  watermark?(tables: readonly string[]): Promise<string>;
   close(): Promise<void>;
 }
 

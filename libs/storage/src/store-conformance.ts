@@ -109,6 +109,21 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
       assert.equal(row!.n, '4');
     });
 
+    it('moves the watermark of a table once a write to it is over, and only of that table', async () => {
+      const watermark = store.watermark!.bind(store);
+      for (const t of ['mark_a', 'mark_b'])
+        await store.command(`CREATE TABLE IF NOT EXISTS ${t} (id UInt32) ENGINE = MergeTree ORDER BY id`);
+      const a = await watermark(['mark_a']);
+      const b = await watermark(['mark_b']);
+      assert.equal(await watermark(['mark_a']), a, 'unchanged without a write');
+      await store.insert('mark_a', [{ id: 1 }]);
+      assert.notEqual(await watermark(['mark_a']), a);
+      const afterInsert = await watermark(['mark_a']);
+      await store.insert('mark_a', [{ id: 2 }]);
+      assert.notEqual(await watermark(['mark_a']), afterInsert, 'every write, not only the first');
+      assert.equal(await watermark(['mark_b']), b, 'the other table keeps its own');
+    });
+
     it('reports bad SQL, unknown tables and bad data as permanent errors', async () => {
       const permanent = (names: string[]) => (error: unknown) =>
         error instanceof StoreError && !error.transient && names.includes(error.code ?? '');

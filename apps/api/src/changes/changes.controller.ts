@@ -4,7 +4,9 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { CHANGE_KIND_VALUES } from '#contracts/enums';
 import type { Clock } from '#core';
 import { CLOCK, RequireScope } from '#platform';
+import { TABLES } from '#storage';
 import { badRequest } from '../http/api-error.js';
+import { ReadCache, readKey } from '../http/read-cache.js';
 import {
   EARLIEST_INSTANT,
   inInstantRange,
@@ -25,6 +27,8 @@ import {
 import { Documented } from '../openapi/documented.js';
 
 const DAY = 86_400_000;
+/** What the list is read from. */
+const CHANGE_TABLES = [TABLES.changes, TABLES.verdicts, TABLES.assessments];
 
 @Controller('api/v1/changes')
 @RequireScope('read')
@@ -32,6 +36,7 @@ export class ChangesController {
   constructor(
     private readonly service: ChangesService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly reads: ReadCache,
   ) {}
 
   @Documented({
@@ -46,22 +51,24 @@ export class ChangesController {
     const now = this.clock.now();
     const range = parseRange(query, now, now + DAY - EARLIEST_INSTANT, DAY);
     const service = parseName(query, 'service');
-    return this.service.list(
-      {
-        from: range.from,
-        to: range.to,
-        services: service
-          ? service
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : undefined,
-        environment: parseName(query, 'environment'),
-        kinds: parseEnumList(query, 'kind', CHANGE_KIND_VALUES),
-      },
-      parseLimit(query),
-      changesCursor(query),
-    );
+    const changes = () =>
+      this.service.list(
+        {
+          from: range.from,
+          to: range.to,
+          services: service
+            ? service
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : undefined,
+          environment: parseName(query, 'environment'),
+          kinds: parseEnumList(query, 'kind', CHANGE_KIND_VALUES),
+        },
+        parseLimit(query),
+        changesCursor(query),
+      );
+    return this.reads.read(readKey('changes', query), { tables: CHANGE_TABLES }, changes);
   }
 
   @Documented({

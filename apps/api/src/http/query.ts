@@ -20,10 +20,20 @@ function single(query: Query, field: string): string | undefined {
 }
 
 export function parseLimit(query: Query, fallback = 50, max = 1_000): number {
-  const text = single(query, 'limit');
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) {
-    throw badRequest('limit', `"${text}" is not an integer from 1 to ${max}`);
+  return parseOptionalInteger(query, 'limit', 1, max) ?? fallback;
+}
+
+/** An integer from min to max, or undefined when not given. */
+export function parseOptionalInteger(
+  query: Query,
+  field: string,
+  min: number,
+  max: number,
+): number | undefined {
+  const text = single(query, field);
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw badRequest(field, `"${text}" is not an integer from ${min} to ${max}`);
   }
   return Number(text);
 }

@@ -6,6 +6,7 @@ import type { IncidentAction, IncidentCommand, Severity } from '#contracts';
 import { INCIDENT_STATUS_VALUES, SEVERITY_VALUES } from '#contracts/enums';
 import type { Clock } from '#core';
 import { CLOCK, RequireScope } from '#platform';
+import { TABLES } from '#storage';
 import { readBody } from '../http/body.js';
 import { actorOf } from '../http/caller.js';
 import {
@@ -14,16 +15,21 @@ import {
   parseLimit,
   parseName,
   parseOffsetCursor,
+  parseOptionalInteger,
   parseRange,
   type PageOf,
   type Query as QueryParams,
 } from '../http/query.js';
 import { WriteRoute } from '../http/write-route.js';
+import { ReadCache, readKey } from '../http/read-cache.js';
+import { SloBudgets } from '../slo/slo-budgets.js';
 import { INCIDENT_ACTION_BODY, INCIDENT_BODIES, incidentActionDoc } from './incident-bodies.js';
 import { IncidentsService, type IncidentDetailView, type IncidentListItem } from './incidents.service.js';
 import { Documented } from '../openapi/documented.js';
 
 const DAY = 86_400_000;
+/** What the list is read from. */
+const INCIDENT_TABLES = [TABLES.incidents];
 
 @Controller('api/v1/incidents')
 @RequireScope('read')
@@ -31,6 +37,8 @@ export class IncidentsController {
   constructor(
     private readonly service: IncidentsService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly reads: ReadCache,
+    private readonly slos: SloBudgets,
   ) {}
 
   @Documented({
@@ -56,31 +64,36 @@ export class IncidentsController {
   @Get()
   list(@Query() query: QueryParams): Promise<PageOf<IncidentListItem>> {
     const range = parseRange(query, this.clock.now(), 7 * DAY, DAY);
-    return this.service.list(
-      {
-        from: range.from,
-        to: range.to,
-        service: parseName(query, 'service'),
-        environment: parseName(query, 'environment'),
-        statuses: parseEnumList(query, 'status', INCIDENT_STATUS_VALUES),
-        severities: parseEnumList(query, 'severity', SEVERITY_VALUES),
-        text: parseName(query, 'q'),
-        change: parseName(query, 'change'),
-      },
-      parseLimit(query),
-      parseOffsetCursor(query, 'incidents'),
-      parseEnum(query, 'sort', ['rank', 'budget'] as const, 'rank'),
-    );
+    const incidents = () =>
+      this.service.list(
+        {
+          from: range.from,
+          to: range.to,
+          service: parseName(query, 'service'),
+          environment: parseName(query, 'environment'),
+          statuses: parseEnumList(query, 'status', INCIDENT_STATUS_VALUES),
+          severities: parseEnumList(query, 'severity', SEVERITY_VALUES),
+          text: parseName(query, 'q'),
+          change: parseName(query, 'change'),
+        },
+        parseLimit(query),
+        parseOffsetCursor(query, 'incidents'),
+        parseEnum(query, 'sort', ['rank', 'budget'] as const, 'rank'),
+      );
+    // The budgets each incident spent come from the SLO definitions and the clock, not from a table.
+    const uses = [this.slos.definitions()];
+    return this.reads.read(readKey('incidents', query), { tables: INCIDENT_TABLES, uses }, incidents);
   }
 
   @Documented({
     summary: 'one incident with its timeline, the changes, verdicts and metrics around it',
     response: 'IncidentDetail',
     notFound: true,
+    query: ['points'],
   })
   @Get(':id')
-  detail(@Param('id') id: string): Promise<IncidentDetailView> {
-    return this.service.detail(id);
+  detail(@Param('id') id: string, @Query() query: QueryParams): Promise<IncidentDetailView> {
+    return this.service.detail(id, parseOptionalInteger(query, 'points', 10, 100_000));
   }
 
   @Documented(incidentActionDoc('acknowledge (comment optional)', 'acknowledge'))

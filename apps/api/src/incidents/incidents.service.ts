@@ -147,7 +147,8 @@ export class IncidentsService {
     );
   }
 
-  async detail(id: string): Promise<IncidentDetailView> {
+  /** `maxPoints`: about how many points per series the charts show (else every point of the range). */
+  async detail(id: string, maxPoints?: number): Promise<IncidentDetailView> {
     const detail = await this.incidents.detail(id);
     if (!detail) throw notFound('incident', id);
     const incident = detail.incident;
@@ -172,7 +173,7 @@ export class IncidentsService {
       history: buildHistory(incident, versions, detail.timeline),
       changes,
       verdicts,
-      metrics: await this.metrics(incident, from, to, verdicts, windows),
+      metrics: await this.metrics(incident, { from, to, maxPoints }, verdicts, windows),
       range: { from, to },
       commands: detail.commands,
       problemIds: detail.problemIds,
@@ -262,8 +263,7 @@ export class IncidentsService {
   /** Golden-signal series of the incident's services over the range (and the metrics its verdicts judged). */
   private async metrics(
     incident: Incident,
-    from: number,
-    to: number,
+    { from, to, maxPoints }: { from: number; to: number; maxPoints: number | undefined },
     verdicts: readonly Verdict[],
     windows: VerificationWindows | undefined,
   ): Promise<MetricSeriesView[]> {
@@ -287,6 +287,7 @@ export class IncidentsService {
           to,
           environment: incident.environment,
           maxSeries: MAX_SERIES_PER_METRIC,
+          maxPoints,
         });
         return result.series.map((series): MetricSeriesView => ({
           service: m.service,

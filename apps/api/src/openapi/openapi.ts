@@ -68,6 +68,13 @@ const parameters: Record<string, JsonSchema> = {
     description: 'page size, 1 to 1000 (default 50)',
     schema: { type: 'integer', minimum: 1, maximum: 1000 },
   },
+  points: {
+    name: 'points',
+    in: 'query',
+    description:
+      'about how many points per series the charts show, 10 to 100000: the series come from the 1-minute or 1-hour rollups (averages) when raw points would be more (default: the resolution the range calls for)',
+    schema: { type: 'integer', minimum: 10, maximum: 100_000 },
+  },
   cursor: {
     name: 'cursor',
     in: 'query',

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import type { ProblemAction, ProblemCommand, ProblemStatus } from '#contracts';
 import type { Clock } from '#core';
 import { CLOCK, RequireScope } from '#platform';
+import { TABLES } from '#storage';
 import { readBody } from '../http/body.js';
 import { actorOf } from '../http/caller.js';
 import {
@@ -18,6 +19,8 @@ import {
   type Query as QueryParams,
 } from '../http/query.js';
 import { WriteRoute } from '../http/write-route.js';
+import { ReadCache, readKey } from '../http/read-cache.js';
+import { SloBudgets } from '../slo/slo-budgets.js';
 import { PROBLEM_ACTION_BODY, PROBLEM_BODIES, problemActionDoc } from './problem-bodies.js';
 import {
   ProblemsService,
@@ -37,6 +40,8 @@ export const PROBLEM_STATUSES: readonly ProblemStatus[] = [
 ];
 export const PROBLEM_SORTS = ['impact', 'count', 'growth', 'budget'] as const;
 const DAY = 86_400_000;
+/** What the ranking is read from. */
+const PROBLEM_TABLES = [TABLES.problems, TABLES.incidents];
 
 @Controller('api/v1/problems')
 @RequireScope('read')
@@ -44,6 +49,8 @@ export class ProblemsController {
   constructor(
     private readonly service: ProblemsService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly reads: ReadCache,
+    private readonly slos: SloBudgets,
   ) {}
 
   @Documented({
@@ -56,18 +63,22 @@ export class ProblemsController {
   @Get()
   list(@Query() query: QueryParams): Promise<PageOf<RankedProblem>> {
     const range = parseRange(query, this.clock.now(), 30 * DAY);
-    return this.service.list(
-      {
-        from: range.from,
-        to: range.to,
-        activeOnly: range.explicit,
-        service: parseName(query, 'service'),
-        statuses: parseEnumList(query, 'status', PROBLEM_STATUSES),
-      },
-      parseEnum(query, 'sort', PROBLEM_SORTS, 'impact'),
-      parseLimit(query),
-      parseOffsetCursor(query, 'problems'),
-    );
+    const problems = () =>
+      this.service.list(
+        {
+          from: range.from,
+          to: range.to,
+          activeOnly: range.explicit,
+          service: parseName(query, 'service'),
+          statuses: parseEnumList(query, 'status', PROBLEM_STATUSES),
+        },
+        parseEnum(query, 'sort', PROBLEM_SORTS, 'impact'),
+        parseLimit(query),
+        parseOffsetCursor(query, 'problems'),
+      );
+    // Their budgets come from the SLO definitions and the clock, not from a table.
+    const uses = [this.slos.definitions()];
+    return this.reads.read(readKey('problems', query), { tables: PROBLEM_TABLES, uses }, problems);
   }
 
   // Before ':id', so "trend" is not read as a problem id.

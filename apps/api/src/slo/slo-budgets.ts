@@ -90,6 +90,8 @@ export interface SloDetailView {
 @Injectable()
 export class SloBudgets implements OnModuleInit, OnModuleDestroy {
   private readonly cache = new Map<string, Promise<WindowCounts>>();
+  /** An interval's counts (Occurrences budgets), by SLO, minute span and the minute they were asked in. */
+  private readonly intervals = new Map<string, ReturnType<typeof intervalCounts>>();
   private standingsByService = new Map<string, BudgetStanding[]>();
   private timer?: ReturnType<typeof setInterval>;
 
@@ -104,6 +106,7 @@ export class SloBudgets implements OnModuleInit, OnModuleDestroy {
     await this.slos.ready();
     this.slos.onChange(() => {
       this.cache.clear();
+      this.intervals.clear();
       void this.refreshStandings();
     });
     void this.refreshStandings();
@@ -115,6 +118,7 @@ export class SloBudgets implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.timer);
   }
 
+  /** The loaded definitions: the same array until the file changes (answers are kept by it). */
   definitions(): readonly SloDefinition[] {
     return this.slos.definitions();
   }
@@ -165,7 +169,7 @@ export class SloBudgets implements OnModuleInit, OnModuleDestroy {
         const start = Math.max(from, counts.window.start);
         const interval =
           def.budgeting === 'Occurrences' && start < counts.until
-            ? await intervalCounts(def.indicator, start, Math.min(end, counts.until), this.source)
+            ? await this.interval(def, start, Math.min(end, counts.until), at)
             : undefined;
         out.push({
           slo: def.name,
@@ -227,6 +231,25 @@ export class SloBudgets implements OnModuleInit, OnModuleDestroy {
       counts.catch(() => this.cache.delete(key));
       if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, counts);
+    }
+    return counts;
+  }
+
+  /** intervalCounts (whole minutes) shared by every question asked in the same minute, as counts() is. */
+  private interval(
+    def: SloDefinition,
+    from: number,
+    to: number,
+    at: number,
+  ): ReturnType<typeof intervalCounts> {
+    const minute = (ms: number) => Math.floor(ms / MINUTE);
+    const key = `${def.name}\0${minute(from)}\0${minute(to)}\0${minute(at)}`;
+    let counts = this.intervals.get(key);
+    if (!counts) {
+      counts = intervalCounts(def.indicator, from, to, this.source);
+      counts.catch(() => this.intervals.delete(key));
+      if (this.intervals.size >= CACHE_ENTRIES) this.intervals.delete(this.intervals.keys().next().value!);
+      this.intervals.set(key, counts);
     }
     return counts;
   }

@@ -34,6 +34,8 @@ export class SloDefinitionsService implements OnModuleDestroy {
   private api: SloDefinitions | undefined;
   private started?: Promise<void>;
   private readonly listeners: (() => void)[] = [];
+  /** The set in force: one array until it changes, so readers can tell a change by identity (the read cache does). */
+  private set: readonly SloDefinition[] = [];
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -51,7 +53,10 @@ export class SloDefinitionsService implements OnModuleDestroy {
   }
 
   private async start(): Promise<void> {
-    const changed = () => this.listeners.forEach((listener) => listener());
+    const changed = () => {
+      this.set = sloSetOf(this.catalog?.current() ?? [], this.api?.current() ?? []);
+      this.listeners.forEach((listener) => listener());
+    };
     const path = this.config.sloPath;
     if (path) this.catalog = watchSloCatalog(path, this.logger, this.shutdown, changed);
     this.api = await new SloDefinitions(this.bus, this.codec, this.logger, {
@@ -60,6 +65,7 @@ export class SloDefinitionsService implements OnModuleDestroy {
         changed();
       },
     }).start();
+    changed();
   }
 
   onModuleDestroy(): void {
@@ -73,7 +79,7 @@ export class SloDefinitionsService implements OnModuleDestroy {
   }
 
   definitions(): readonly SloDefinition[] {
-    return sloSetOf(this.catalog?.current() ?? [], this.api?.current() ?? []);
+    return this.set;
   }
 
   definition(name: string): SloDefinition | undefined {

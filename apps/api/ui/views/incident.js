@@ -38,7 +38,10 @@ const METRIC_NAMES = {
 export async function render({ main, params, api, stream, signal, announce, setTitle }) {
   const id = params[0];
   const path = `/api/v1/incidents/${encodeURIComponent(id)}`;
-  const detail = await api.get(path, undefined, { signal });
+  // No more points per series than the charts have pixels across: the server takes them from its
+  // rollups when the raw points would be more.
+  const points = Math.min(100000, Math.max(10, Math.round(main.clientWidth || 800)));
+  const detail = await api.get(path, { points }, { signal });
   if (signal.aborted) return;
   let incident = detail.incident;
   const history = new Map();
@@ -108,7 +111,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
         return;
       }
       try {
-        const fresh = await api.get(path, undefined, { signal });
+        const fresh = await api.get(path, { points }, { signal });
         for (const v of fresh.history ?? []) apply(v, false);
         apply(fresh.incident, true);
       } catch {
@@ -448,7 +451,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
     'resync',
     () => {
       api
-        .get(path, undefined, { signal })
+        .get(path, { points }, { signal })
         .then((fresh) => apply(fresh.incident))
         .catch(() => undefined);
     },

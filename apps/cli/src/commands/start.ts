@@ -115,7 +115,7 @@ function uiLine(url: string, token: string | undefined): string {
 }
 
 /** Freeze windows of the policy the api will load (POLICY_FILE, else the bundled one). */
-function policyFreezes(): readonly FreezeWindow[] {
+export function policyFreezes(): readonly FreezeWindow[] {
   const file = process.env.POLICY_FILE?.trim() || projectPath('deploy', 'policy', 'standard-changes.yaml');
   try {
     return parsePolicy(readFileSync(file, 'utf8'), file).freezeWindows;
@@ -125,7 +125,7 @@ function policyFreezes(): readonly FreezeWindow[] {
 }
 
 /** Waits for readiness (bus, store, risk history); false when it does not come within a minute. */
-async function untilReady(url: string): Promise<boolean> {
+export async function untilReady(url: string): Promise<boolean> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const status = await fetch(`${url}/health/ready`).then(

@@ -10,7 +10,34 @@ import { SESSION_SETTINGS } from '../wire.js';
 interface Entry {
   readonly path: string;
   readonly session: Promise<Session>;
+  readonly writes: WriteCounts;
   refs: number;
+}
+
+/**
+ * Writes to one database of the engine, counted as each finishes: the embedded engine serves
+ * only this process, so these counts see every write there is (the store's watermark).
+ */
+let engines = 0;
+
+export class WriteCounts {
+  /** Which opening of the engine: a token from before a reopen never matches one after it. */
+  private readonly epoch = ++engines;
+  /** Statements (DDL, INSERT … SELECT, mutations) may touch any table: they move every table. */
+  private statements = 0;
+  private readonly byTable = new Map<string, number>();
+
+  inserted(table: string): void {
+    this.byTable.set(table, (this.byTable.get(table) ?? 0) + 1);
+  }
+
+  statement(): void {
+    this.statements++;
+  }
+
+  of(tables: readonly string[]): string {
+    return [this.epoch, this.statements, ...tables.map((t) => this.byTable.get(t) ?? 0)].join('.');
+  }
 }
 
 // Keyed by `path + database`: `USE` is per connection, so each database needs its own
@@ -19,6 +46,8 @@ const entries = new Map<string, Entry>();
 
 export interface SessionLease {
   readonly session: Session;
+  /** The writes to this database, shared by every store on it. */
+  readonly writes: WriteCounts;
   /** Gives the session back; the last release closes it. Idempotent. */
   release(): void;
 }
@@ -37,7 +66,7 @@ export async function acquireSession(path: string, database: string): Promise<Se
   const key = `${dir}\0${database}`;
   let entry = entries.get(key);
   if (!entry) {
-    entry = { path: dir, session: openSession(dir, database), refs: 0 };
+    entry = { path: dir, session: openSession(dir, database), writes: new WriteCounts(), refs: 0 };
     entries.set(key, entry);
     const opened = entry;
     opened.session.catch(() => entries.get(key) === opened && entries.delete(key));
@@ -50,6 +79,7 @@ export async function acquireSession(path: string, database: string): Promise<Se
   let released = false;
   return {
     session,
+    writes: entry.writes,
     release: () => {
       if (released) return;
       released = true;

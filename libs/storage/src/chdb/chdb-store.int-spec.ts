@@ -29,6 +29,25 @@ describe('ChdbStore', () => {
     await b.close();
   });
 
+  it('moves the watermark of a table once a write to it is over, seen by every store on the engine', async () => {
+    const a = await ChdbStore.open({ dataDir, database: 'marks' });
+    const b = await ChdbStore.open({ dataDir, database: 'marks' });
+    try {
+      await a.command('CREATE TABLE IF NOT EXISTS w1 (x UInt8) ENGINE = MergeTree ORDER BY x');
+      await a.command('CREATE TABLE IF NOT EXISTS w2 (x UInt8) ENGINE = MergeTree ORDER BY x');
+      const before = { w1: await b.watermark(['w1']), w2: await b.watermark(['w2']) };
+      assert.equal(await b.watermark(['w1']), before.w1, 'unchanged without a write');
+      await a.insert('w1', [{ x: 1 }]);
+      assert.notEqual(await b.watermark(['w1']), before.w1, 'a write through another store moves it');
+      assert.equal(await b.watermark(['w2']), before.w2, 'another table keeps its own');
+      const inserted = await b.watermark(['w1', 'w2']);
+      await a.command('INSERT INTO w2 SELECT 2');
+      assert.notEqual(await b.watermark(['w1', 'w2']), inserted, 'a statement may touch any table');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('keeps each database its own when stores on one directory use different ones', async () => {
     const a = await ChdbStore.open({ dataDir, database: 'db_a' });
     const b = await ChdbStore.open({ dataDir, database: 'db_b' });

@@ -39,7 +39,11 @@ export class ChdbStore implements ClickHouseStore {
   }
 
   async command(sql: string, params?: QueryParams): Promise<void> {
-    await this.run('command', (s) => s.queryBindAsync(sql, wireParams(params), { format: 'Null' }));
+    try {
+      await this.run('command', (s) => s.queryBindAsync(sql, wireParams(params), { format: 'Null' }));
+    } finally {
+      this.lease.writes.statement(); // counted once it is over: a reader after this sees it
+    }
   }
 
   async insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void> {
@@ -47,9 +51,19 @@ export class ChdbStore implements ClickHouseStore {
     if (rows.length === 0) return;
     const values = encodeJsonEachRow(rows);
     const settings = insertSettings(options?.dedupToken);
-    await this.run(`insert into ${table}`, (s) =>
-      s.insert({ table, values, format: 'JSONEachRow', settings }),
-    );
+    try {
+      await this.run(`insert into ${table}`, (s) =>
+        s.insert({ table, values, format: 'JSONEachRow', settings }),
+      );
+    } finally {
+      // Counted once it is over, failed or not (a failed insert may have written some blocks).
+      this.lease.writes.inserted(table);
+    }
+  }
+
+  /** Exact and free: every write to the embedded engine goes through this process. */
+  watermark(tables: readonly string[]): Promise<string> {
+    return Promise.resolve(this.lease.writes.of(tables));
   }
 
   async ping(): Promise<boolean> {

@@ -22,12 +22,26 @@ export interface HttpStoreOptions {
    * driver through `chdb/connection` where no server is available.
    */
   readonly connection?: ClickHouseClientConfigOptions['connection'];
+  /** The cluster its tables live on (CLICKHOUSE_CLUSTER): the watermark asks every replica. */
+  readonly cluster?: string;
 }
 
 export class HttpStore implements ClickHouseStore {
   readonly driver = 'http' as const;
 
-  private constructor(private readonly client: ClickHouseClient) {}
+  private readonly parts: PartsWatermark;
+
+  private constructor(
+    private readonly client: ClickHouseClient,
+    cluster: string | undefined,
+  ) {
+    this.parts = new PartsWatermark((tables) =>
+      this.query<{ token: string }>(cluster ? WATERMARK_ON_CLUSTER : WATERMARK, {
+        tables: tables.flatMap((t) => [t, `${t}_local`]),
+        cluster: cluster ?? '',
+      }).then((rows) => rows[0]?.token ?? ''),
+    );
+  }
 
   /** Connects and creates the database when missing. */
   static async open(options: HttpStoreOptions): Promise<HttpStore> {
@@ -49,7 +63,7 @@ export class HttpStore implements ClickHouseStore {
     } finally {
       if (creator !== client) await creator.close();
     }
-    return new HttpStore(client);
+    return new HttpStore(client, options.cluster);
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]> {
@@ -80,6 +94,11 @@ export class HttpStore implements ClickHouseStore {
     );
   }
 
+  /** The set of the tables' active parts, hashed (another process may write): see PartsWatermark. */
+  watermark(tables: readonly string[]): Promise<string> {
+    return this.parts.read(tables);
+  }
+
   async ping(): Promise<boolean> {
     const result = await this.client.ping();
     return result.success;
@@ -87,6 +106,56 @@ export class HttpStore implements ClickHouseStore {
 
   async close(): Promise<void> {
     await this.client.close();
+  }
+}
+
+// Every write makes a part (merges and mutations replace parts): the hash of the active parts'
+// names changes with any write that became visible. `_local` covers a cluster's local tables.
+const PARTS = `
+    SELECT toString(count()) || '.' || toString(sum(cityHash64(database, table, name))) AS token
+    FROM %SOURCE%
+    WHERE database = currentDatabase() AND active AND has({tables:Array(String)}, table)`;
+const WATERMARK = PARTS.replace('%SOURCE%', 'system.parts');
+const WATERMARK_ON_CLUSTER = PARTS.replace('%SOURCE%', 'clusterAllReplicas({cluster:String}, system.parts)');
+
+/**
+ * Reads of the parts watermark shared by the callers that wait together: a caller joins a read
+ * only if it started after the caller asked (an earlier one may miss a write the caller saw
+ * finish), else it waits for the next, which then answers everyone who asked meanwhile. Under
+ * load that is one small query per query time, not one per request.
+ */
+export class PartsWatermark {
+  private readonly pending = new Map<string, { started?: Promise<string>; next?: Promise<string> }>();
+
+  constructor(private readonly fetch: (tables: readonly string[]) => Promise<string>) {}
+
+  read(tables: readonly string[]): Promise<string> {
+    const key = tables.join(',');
+    let slot = this.pending.get(key);
+    if (!slot) this.pending.set(key, (slot = {}));
+    if (!slot.started) return (slot.started = this.start(key, tables));
+    // One is running (it may have begun before this caller asked): join the one after it.
+    slot.next ??= slot.started.then(
+      () => this.promote(key, tables),
+      () => this.promote(key, tables),
+    );
+    return slot.next;
+  }
+
+  private start(key: string, tables: readonly string[]): Promise<string> {
+    const run = this.fetch(tables);
+    const done = () => {
+      const slot = this.pending.get(key);
+      if (slot?.started === run && !slot.next) this.pending.delete(key);
+    };
+    run.then(done, done);
+    return run;
+  }
+
+  private promote(key: string, tables: readonly string[]): Promise<string> {
+    const slot = this.pending.get(key)!;
+    slot.next = undefined;
+    return (slot.started = this.start(key, tables));
   }
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { projectPath } from '#config';
 import { expandParts, queriesDir, sqlFile, sqlFileNames } from './sql-files.js';
-import { pickResolution } from './telemetry.repository.js';
+import { pickResolution, resolutionFor } from './telemetry.repository.js';
 
 describe('query files', () => {
   const { queries: files, parts } = sqlFileNames();
@@ -101,5 +101,18 @@ describe('pickResolution', () => {
   it('never a resolution whose retention no longer covers the start', () => {
     assert.equal(pickResolution(now - 31 * 24 * H, now - 31 * 24 * H + H, now), '1m');
     assert.equal(pickResolution(now - 91 * 24 * H, now - 91 * 24 * H + H, now), '1h');
+  });
+});
+
+describe('resolutionFor', () => {
+  const now = Date.UTC(2026, 10, 26);
+  const H = 3_600_000;
+  it('as pickResolution without maxPoints; with it, the finest that fits (raw taken at 10 s)', () => {
+    assert.equal(resolutionFor(now - 3 * H, now, now, undefined), 'raw');
+    assert.equal(resolutionFor(now - 3 * H, now, now, 1080), 'raw', '1,080 raw points fit');
+    assert.equal(resolutionFor(now - 3 * H, now, now, 800), '1m', '180 minutes');
+    assert.equal(resolutionFor(now - 3 * H, now, now, 100), '1h');
+    assert.equal(resolutionFor(now - 3 * 24 * H, now, now, 100_000), '1m', 'never finer than the pick');
+    assert.equal(resolutionFor(now - 30 * 24 * H, now, now, 10), '1h', 'the coarsest when none fits');
   });
 });

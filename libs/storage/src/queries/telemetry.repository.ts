@@ -58,6 +58,34 @@ export interface SeriesQuery {
   readonly resolution?: Resolution | 'auto';
   /** At most this many series (label sets), default 100. */
   readonly maxSeries?: number;
+  /**
+   * About this many points per series at most, for a chart that shows no more: with 'auto', the
+   * finest of raw points (taken as one per RAW_STEP_MS), the 1-minute and the 1-hour rollups that
+   * stays within it (else the 1-hour rollup), and never finer than pickResolution's choice.
+   */
+  readonly maxPoints?: number;
+}
+
+/** How often a series is taken to report, when maxPoints weighs raw points against the rollups. */
+export const RAW_STEP_MS = 10_000;
+
+/** pickResolution, coarsened until the range holds at most `maxPoints` points per series. */
+export function resolutionFor(
+  fromMs: number,
+  toMs: number,
+  nowMs: number,
+  maxPoints: number | undefined,
+  policy = DEFAULT_RESOLUTION_POLICY,
+): Resolution {
+  const picked = pickResolution(fromMs, toMs, nowMs, policy);
+  if (maxPoints === undefined) return picked;
+  const ladder: [Resolution, number][] = [
+    ['raw', RAW_STEP_MS],
+    ['1m', ROLLUPS['1m'].bucketMs],
+    ['1h', ROLLUPS['1h'].bucketMs],
+  ];
+  const allowed = ladder.slice(ladder.findIndex(([r]) => r === picked));
+  return (allowed.find(([, step]) => (toMs - fromMs) / step <= maxPoints) ?? allowed.at(-1)!)[0];
 }
 
 /**
@@ -155,7 +183,7 @@ export class TelemetryRepository {
     const { from, to } = timeRange(query.from, query.to);
     const resolution =
       !query.resolution || query.resolution === 'auto'
-        ? pickResolution(asMs(from), asMs(to), this.now(), this.policy)
+        ? resolutionFor(asMs(from), asMs(to), this.now(), query.maxPoints, this.policy)
         : query.resolution;
     const params = {
       service: query.service,
