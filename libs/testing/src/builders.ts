@@ -207,6 +207,12 @@ export function anIncident(overrides: Partial<Incident> = {}): Incident {
     comment: null,
     team: null,
     labels: {},
+    assignee: null,
+    snoozedUntil: null,
+    duplicateOf: null,
+    mergedFrom: [],
+    splitFrom: null,
+    splitInto: [],
     ...overrides,
   };
 }
@@ -284,6 +290,12 @@ export function anIncidentCommand(overrides: Partial<IncidentCommand> = {}): Inc
     comment: null,
     severity: null,
     incident: null,
+    assignee: null,
+    until: null,
+    relatedIncidentId: null,
+    relatedIncident: null,
+    refs: [],
+    splitService: null,
     ...overrides,
   };
 }
