@@ -62,7 +62,7 @@ describe('api app on the real broker and chDB', () => {
   let validator: SchemaValidator;
   let policyFile: string;
   /** Commands and assessments the test expects on the bus, checked together at the end. */
-  const expectOnBus = { incidentCommand: '', problemCommand: '', assessment: '' };
+  const expectOnBus = { incidentCommand: '', problemCommand: '', assessment: '', merge: '', absorb: '' };
 
   /** A stream URL with a fresh single-use ticket of `token` (the way a browser opens the stream). */
   async function streamUrl(token: string, query = ''): Promise<string> {
@@ -670,6 +670,51 @@ describe('api app on the real broker and chDB', () => {
     });
   });
 
+  it('responder actions: 400 naming the field, 409 for a merge target that cannot take it, a merge as two commands', async () => {
+    const post = (id: string, action: string, body: unknown) =>
+      call('POST', `/api/v1/incidents/${id}/${action}`, { token: TOKENS.write, body });
+    const field = (answer: Answer) => (answer.json as { error: { field?: string } }).error.field;
+    const noAssignee = await post(fx.incident.id, 'assign', {});
+    assert.equal(noAssignee.status, 400, noAssignee.text);
+    assert.equal(field(noAssignee), 'assignee');
+    conforms(noAssignee, 'post', '/api/v1/incidents/{id}/assign');
+    const past = await post(fx.incident.id, 'snooze', { until: new Date(Date.now() - 60_000).toISOString() });
+    assert.equal(past.status, 400, past.text);
+    assert.equal(field(past), 'until');
+    const garbled = await post(fx.incident.id, 'snooze', { until: 'tomorrow-ish' });
+    assert.equal(field(garbled), 'until');
+    const stranger = await post(fx.incident.id, 'split', { refs: ['no-such-member'] });
+    assert.equal(stranger.status, 400, stranger.text);
+    assert.equal(field(stranger), 'refs');
+    conforms(stranger, 'post', '/api/v1/incidents/{id}/split');
+    const nowhere = await post(fx.oldIncident.id, 'merge', { into: `${run}-no-such-incident` });
+    assert.equal(field(nowhere), 'into');
+    const intoResolved = await post(fx.oldIncident.id, 'merge', { into: fx.resolvedIncident.id });
+    assert.equal(intoResolved.status, 409, intoResolved.text);
+    conforms(intoResolved, 'post', '/api/v1/incidents/{id}/merge');
+    assert.match(
+      (intoResolved.json as { error: { reason: string } }).error.reason,
+      /is resolved: merge into an incident that is not/,
+    );
+    const listed = await call('GET', '/api/v1/incidents?snoozed=maybe', { token: TOKENS.read });
+    assert.equal(listed.status, 400);
+    assert.equal(field(listed), 'snoozed');
+
+    const assigned = await post(fx.incident.id, 'assign', { assignee: 'bob@example.com' });
+    assert.equal(assigned.status, 202, assigned.text);
+    conforms(assigned, 'post', '/api/v1/incidents/{id}/assign');
+    const merged = await post(fx.oldIncident.id, 'merge', {
+      into: fx.incident.id,
+      comment: 'same regression',
+    });
+    assert.equal(merged.status, 202, merged.text);
+    conforms(merged, 'post', '/api/v1/incidents/{id}/merge');
+    const { command } = merged.json as { command: { id: string; action: string; relatedIncidentId: string } };
+    assert.deepEqual([command.action, command.relatedIncidentId], ['merge', fx.incident.id]);
+    expectOnBus.merge = command.id;
+    expectOnBus.absorb = `${command.id}-absorb`;
+  });
+
   it('a problem action: known-error needs a workaround (400 naming it); with one, a ProblemCommand', async () => {
     const without = await call('POST', `/api/v1/problems/${fx.problem.id}/known-error`, {
       token: TOKENS.write,
@@ -817,6 +862,19 @@ describe('api app on the real broker and chDB', () => {
     // It carries the incident as recorded, for a correlator that no longer holds it.
     const carried = await codec.decode('incident', decoded.incident!);
     assert.deepEqual([carried.id, carried.version], [fx.incident.id, fx.incident.version]);
+    // A merge: one command to each incident's correlator, the target's carrying the merged incident.
+    const merge = await codec.decode('incident-command', byId.get(expectOnBus.merge)!.value);
+    const absorbed = byId.get(expectOnBus.absorb)!;
+    const absorb = await codec.decode('incident-command', absorbed.value);
+    assert.deepEqual(
+      [merge.incidentId, merge.action, merge.relatedIncidentId, merge.comment],
+      [fx.oldIncident.id, 'merge', fx.incident.id, 'same regression'],
+    );
+    assert.deepEqual(
+      [absorbed.key, absorb.incidentId, absorb.action, absorb.relatedIncidentId],
+      [fx.incident.service, fx.incident.id, 'absorb', fx.oldIncident.id],
+    );
+    assert.equal((await codec.decode('incident', absorb.relatedIncident!)).id, fx.oldIncident.id);
     const problemCommand = byId.get(expectOnBus.problemCommand);
     assert.equal(problemCommand?.key, fx.problem.id, 'keyed by the problem id');
     const assessment = byId.get(expectOnBus.assessment);

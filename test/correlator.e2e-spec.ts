@@ -219,6 +219,78 @@ describe('correlator app on the real broker', () => {
       /not held here and the command carries no stored version/,
     );
   });
+
+  it('a merge: one command to each incident’s owner; the duplicate resolves pointing at the target, which takes in its members', async () => {
+    const tag = `${process.pid}-${Date.now().toString(36)}`;
+    const [from, into] = [`merged-${tag}`, `target-${tag}`];
+    const at = Date.now() - 10 * MINUTE;
+    const open = (service: string, ref: string) =>
+      anIncident({
+        id: `inc-${service}`,
+        service,
+        services: [service],
+        version: 3,
+        severity: 'high',
+        openedAt: at,
+        updatedAt: at,
+        members: [{ type: 'alert', ref, service, name: 'HighErrorRate', at }],
+      });
+    const [duplicate, target] = [open(from, `fp-${from}`), open(into, `fp-${into}`)];
+    const merge = anIncidentCommand({
+      id: `${tag}-merge`,
+      incidentId: duplicate.id,
+      service: from,
+      action: 'merge',
+      actor: 'ana',
+      at: Date.now(),
+      relatedIncidentId: target.id,
+    });
+    const absorb = {
+      ...merge,
+      id: `${tag}-absorb`,
+      incidentId: target.id,
+      service: into,
+      action: 'absorb' as const,
+      relatedIncidentId: duplicate.id,
+    };
+    await produce(brokers, TOPICS.incidentCommands, [
+      {
+        key: from,
+        value: await codec.encode('incident-command', {
+          ...merge,
+          incident: await codec.encode('incident', duplicate),
+        }),
+      },
+      {
+        key: into,
+        value: await codec.encode('incident-command', {
+          ...absorb,
+          incident: await codec.encode('incident', target),
+          relatedIncident: await codec.encode('incident', duplicate),
+        }),
+      },
+    ]);
+    const versions = await decodeAll(
+      await consumeUntil(
+        brokers,
+        [TOPICS.incidents],
+        (m) => m.key === from || m.key === into,
+        (seen) => new Set(seen.map((m) => m.key)).size >= 2,
+      ),
+    );
+    const of = (id: string) => versions.filter((v) => v.id === id).sort((a, b) => a.version - b.version)[0]!;
+    const merged = of(duplicate.id);
+    assert.deepEqual(
+      [merged.version, merged.event, merged.status, merged.duplicateOf, merged.actor],
+      [4, 'merged', 'resolved', target.id, 'ana'],
+    );
+    const grown = of(target.id);
+    assert.deepEqual(
+      [grown.version, grown.event, grown.status, grown.mergedFrom, grown.services],
+      [4, 'merged', 'open', [duplicate.id], [from, into].sort()],
+    );
+    assert.deepEqual(grown.members.map((m) => m.ref).sort(), [`fp-${from}`, `fp-${into}`].sort());
+  });
 });
 
 describe('correlator killed and restarted on the real broker', () => {

@@ -15,6 +15,7 @@ import {
   labelMaturity,
   levelOf,
   MATURE,
+  NO_RESPONDER_STATE,
   predictLogOdds,
   probabilityOf,
   sigmoid,
@@ -329,5 +330,6 @@ export function failureReport(change: Change, at: number): Incident {
     comment: null,
     team: null,
     labels: {},
+    ...NO_RESPONDER_STATE,
   };
 }

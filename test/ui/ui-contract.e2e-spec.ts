@@ -513,16 +513,14 @@ describe('web UI on the API contract', () => {
       }
       assert.deepEqual(wide, []);
       await openPage(page, `${stub.url}/#/incidents/inc-checkout-regression`);
-      const acknowledge = await page
-        .getByRole('button', { name: /^Acknowledge/ })
-        .first()
-        .boundingBox();
-      const firstChart = await page.locator('main svg').first().boundingBox();
-      assert.ok(acknowledge && firstChart, 'the incident page shows its actions and its charts');
-      assert.ok(
-        acknowledge.y < firstChart.y,
-        `Acknowledge at y=${acknowledge.y}, the first chart at y=${firstChart.y}`,
-      );
+      await incidentCharts(page);
+      const actions = await page.locator('section.actions-panel').boundingBox();
+      const charts = await page.locator('.metric-figure').first().boundingBox();
+      const ranked = await page.locator('ol.suspects').first().boundingBox();
+      assert.ok(actions && charts && ranked, 'the incident page shows its actions, suspects and charts');
+      assert.ok(actions.y < charts.y, `actions at y=${actions.y}, the first chart at y=${charts.y}`);
+      assert.ok(actions.y < ranked.y, 'the actions come first of all the panels');
+      assert.ok(actions.y < 1_000, `the actions within reach: y=${actions.y}`);
       await ui.screenshot('contract-incident-phone');
       await openPage(page, `${stub.url}/#/`);
       await ui.screenshot('contract-oncall-phone');
@@ -551,5 +549,113 @@ describe('web UI on the API contract', () => {
       JSON.stringify(stub.posts.map((p) => p.path)),
     );
     assert.deepEqual(ui.errors, []);
+  });
+
+  it('assigns, snoozes, splits and merges from the incident page; both pages of a merge or split link each other', async () => {
+    const { page } = ui;
+    const open = async (id: string, title: RegExp) => {
+      await page.goto(`${stub.url}/#/incidents/${id}`);
+      await shows(page, page.getByRole('heading', { level: 1, name: title }), `the page of ${id}`);
+    };
+    const settled = (text: RegExp) =>
+      shows(page, page.locator('.action-status.notice-ok').filter({ hasText: text }), 'the action done');
+
+    // Assign: the incident page and its on-call card name the assignee; the history filters by it.
+    await open('inc-payments-latency', /HighLatency on payments/);
+    await page.getByLabel('Assignee').fill('bob@shop.example');
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await settled(/Assigned to bob@shop\.example/);
+    assert.equal(await page.locator('#incident-assignee').innerText(), 'bob@shop.example');
+    assert.deepEqual(stub.posts.at(-1), {
+      path: '/api/v1/incidents/inc-payments-latency/assign',
+      body: { assignee: 'bob@shop.example' },
+      actor: 'ana@shop.example',
+    });
+    await goTo(page, 'On call', 'On call');
+    const card = page.locator('.incident-card[data-incident-id="inc-payments-latency"]');
+    assert.match(await card.locator('dl').innerText(), /Assigned to\s+bob@shop\.example/i);
+    await page.goto(`${stub.url}/#/incidents?assignee=bob%40shop.example`);
+    const rows = await tableRows(page, page.locator('#history-table'), 'the incidents assigned to bob');
+    assert.equal(rows.length, 1);
+    assert.match(rows[0]!, /HighLatency on payments · assigned to bob@shop\.example/);
+    assert.equal(
+      await page.getByLabel('Assignee').inputValue(),
+      'bob@shop.example',
+      'the filter is in the URL',
+    );
+
+    // Snooze: out of the on-call list until then, back when unsnoozed.
+    await open('inc-payments-latency', /HighLatency on payments/);
+    await page.getByLabel('Snooze for').selectOption('60');
+    await page.getByRole('button', { name: 'Snooze', exact: true }).click();
+    await settled(/Snoozed until/);
+    const until = Date.parse((stub.posts.at(-1)!.body as { until: string }).until);
+    assert.ok(
+      Math.abs(until - (Date.now() + 60 * 60_000)) < 60_000,
+      `until ${new Date(until).toISOString()}`,
+    );
+    await goTo(page, 'On call', 'On call');
+    await onCallCards(page);
+    assert.equal(await card.count(), 0, 'a snoozed incident is kept out of the on-call list');
+    assert.match(await page.locator('#oncall-summary').innerText(), /1 snoozed/);
+    await open('inc-payments-latency', /HighLatency on payments/);
+    await page.getByRole('button', { name: 'Unsnooze' }).click();
+    await settled(/Not snoozed any more/);
+    await goTo(page, 'On call', 'On call');
+    await card.waitFor();
+
+    // Split the frontend alert out of the checkout regression: a new incident, each page links the other.
+    await open('inc-checkout-regression', /checkout: error ratio/);
+    await page.getByText('Merge or split').click();
+    await page.getByLabel('HighLatency on frontend').check();
+    await page.getByRole('button', { name: 'Split out into a new incident' }).click();
+    await settled(/Split out into inc-checkout-regression-split-1/);
+    assert.deepEqual(stub.posts.at(-1)!.body, { refs: ['fp-frontend-latency'] });
+    await page.locator('#incident-split-into a').click();
+    await shows(
+      page,
+      page.getByRole('heading', { level: 1, name: 'HighLatency on frontend' }),
+      'the split-off incident',
+    );
+    assert.equal(await page.locator('#incident-split-from a').innerText(), 'inc-checkout-regression');
+
+    // Merge the flapping recommendation incident into the checkout regression.
+    await open('inc-recommendation-flap', /HighLatency on recommendation/);
+    await page.getByText('Merge or split').click();
+    await page.getByLabel('Duplicate of').fill('inc-checkout-regression');
+    await page.getByRole('button', { name: 'Merge into it' }).click();
+    await settled(/Merged into inc-checkout-regression/);
+    assert.match(await page.locator('#incident-status').innerText(), /resolved/i);
+    await page.locator('#incident-duplicate-of a').click();
+    await shows(
+      page,
+      page.getByRole('heading', { level: 1, name: /checkout: error ratio/ }),
+      'the merge target',
+    );
+    assert.equal(await page.locator('#incident-merged-from a').innerText(), 'inc-recommendation-flap');
+    const entries = await timeline(page);
+    assert.ok(
+      entries.some((e) => /Merged by ana@shop\.example .*took in inc-recommendation-flap/.test(e)),
+      entries.join('\n'),
+    );
+    assert.ok(
+      entries.some((e) =>
+        /Split by ana@shop\.example .*split out into inc-checkout-regression-split-1/.test(e),
+      ),
+    );
+
+    // A bad input is refused with the field named.
+    await page.getByText('Merge or split').click();
+    await page.getByLabel('Duplicate of').fill('inc-nowhere');
+    await page.getByRole('button', { name: 'Merge into it' }).click();
+    await shows(
+      page,
+      page.locator('.action-status.notice-error').filter({ hasText: /field: into/ }),
+      'the refusal',
+    );
+    assert.deepEqual(
+      ui.errors.filter((e) => !/400/.test(e)),
+      [],
+    );
   });
 });

@@ -15,18 +15,42 @@ export class CommandsPublisher {
 
   /** `stored`: the incident as recorded, carried so the correlator can apply the command to it. */
   async incident(command: Omit<IncidentCommand, 'incident'>, stored: Incident): Promise<IncidentCommand> {
-    const valid = this.codec.validate('incident-command', {
-      ...command,
-      incident: await this.codec.encode('incident', stored),
-    });
-    await this.bus.send(TOPICS.incidentCommands, [
-      {
-        key: valid.service,
-        value: await this.codec.encode('incident-command', valid),
-        headers: { 'x-aftershock-id': valid.id },
-      },
-    ]);
-    return { ...valid, incident: null };
+    const [sent] = await this.incidents([{ command, stored }]);
+    return sent!;
+  }
+
+  /**
+   * Several commands in one send (a merge: one to each incident's correlator), each carrying its
+   * incident as recorded and, for an absorb, the merged incident (`related`). Answers them
+   * without the carried incidents.
+   */
+  async incidents(
+    commands: readonly {
+      readonly command: Omit<IncidentCommand, 'incident' | 'relatedIncident'>;
+      readonly stored: Incident;
+      readonly related?: Incident;
+    }[],
+  ): Promise<IncidentCommand[]> {
+    const valid = await Promise.all(
+      commands.map(async ({ command, stored, related }) =>
+        this.codec.validate('incident-command', {
+          ...command,
+          incident: await this.codec.encode('incident', stored),
+          relatedIncident: related ? await this.codec.encode('incident', related) : null,
+        }),
+      ),
+    );
+    await this.bus.send(
+      TOPICS.incidentCommands,
+      await Promise.all(
+        valid.map(async (command) => ({
+          key: command.service,
+          value: await this.codec.encode('incident-command', command),
+          headers: { 'x-aftershock-id': command.id },
+        })),
+      ),
+    );
+    return valid.map((command) => ({ ...command, incident: null, relatedIncident: null }));
   }
 
   async problem(command: ProblemCommand): Promise<ProblemCommand> {

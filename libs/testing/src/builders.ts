@@ -208,6 +208,12 @@ export function anIncident(overrides: Partial<Incident> = {}): Incident {
     comment: null,
     team: null,
     labels: {},
+    assignee: null,
+    snoozedUntil: null,
+    duplicateOf: null,
+    mergedFrom: [],
+    splitFrom: null,
+    splitInto: [],
     ...overrides,
   };
 }
@@ -285,6 +291,12 @@ export function anIncidentCommand(overrides: Partial<IncidentCommand> = {}): Inc
     comment: null,
     severity: null,
     incident: null,
+    assignee: null,
+    until: null,
+    relatedIncidentId: null,
+    relatedIncident: null,
+    refs: [],
+    splitService: null,
     ...overrides,
   };
 }

@@ -131,19 +131,48 @@ export async function startContractStub(token: string, now = Date.now()): Promis
       const body = JSON.parse((await readBody(req)) || '{}') as Record<string, string | undefined>;
       const actor = req.headers['x-aftershock-actor'];
       posts.push({ path, body, ...(typeof actor === 'string' ? { actor } : {}) });
-      if ((m = /^\/api\/v1\/incidents\/([^/]+)\/(acknowledge|resolve|comment|severity)$/.exec(path))) {
+      if (
+        (m =
+          /^\/api\/v1\/incidents\/([^/]+)\/(acknowledge|resolve|comment|severity|assign|unassign|snooze|unsnooze|merge|split)$/.exec(
+            path,
+          ))
+      ) {
         const current = latest(decodeURIComponent(m[1]!));
         if (!current) return send(res, 404, { error: { code: 'not.found', reason: 'no such incident' } });
         const action = m[2]!;
         const at = Date.now();
+        const who = typeof actor === 'string' ? actor : 'ui-contract';
+        const refs = (body.refs ?? []) as unknown as string[];
+        // As the api: the field at fault named in a 400, the other incident of a merge looked up.
+        const missing = { assign: 'assignee', snooze: 'until', merge: 'into' }[action];
+        if (missing && !body[missing])
+          return send(res, 400, {
+            error: { code: 'request.missing-field', field: missing, reason: 'is required' },
+          });
+        const target = action === 'merge' ? latest(body.into!) : undefined;
+        if (action === 'merge' && !target)
+          return send(res, 400, {
+            error: { code: 'request.invalid', field: 'into', reason: `no incident "${body.into}"` },
+          });
+        if (action === 'split' && (refs.length === 0 || refs.length >= current.members.length))
+          return send(res, 400, {
+            error: {
+              code: 'request.invalid',
+              field: 'refs',
+              reason: 'a split must leave at least one member',
+            },
+          });
+        const splitId = `${current.id}-split-${current.splitInto.length + 1}`;
         const next: Incident = {
           ...current,
           version: current.version + 1,
           updatedAt: at,
-          actor: typeof actor === 'string' ? actor : 'ui-contract',
+          actor: who,
           comment: body.comment ?? null,
           ...(action === 'acknowledge' ? { event: 'acknowledged', status: 'acknowledged' } : {}),
-          ...(action === 'resolve' ? { event: 'resolved', status: 'resolved', resolvedAt: at } : {}),
+          ...(action === 'resolve'
+            ? { event: 'resolved', status: 'resolved', resolvedAt: at, snoozedUntil: null }
+            : {}),
           ...(action === 'comment' ? { event: 'commented' } : {}),
           ...(action === 'severity'
             ? {
@@ -151,17 +180,84 @@ export async function startContractStub(token: string, now = Date.now()): Promis
                 severity: (body.severity ?? current.severity) as Incident['severity'],
               }
             : {}),
+          ...(action === 'assign' ? { event: 'reassigned', assignee: body.assignee! } : {}),
+          ...(action === 'unassign' ? { event: 'reassigned', assignee: null } : {}),
+          ...(action === 'snooze' ? { event: 'snoozed', snoozedUntil: Date.parse(body.until!) } : {}),
+          ...(action === 'unsnooze' ? { event: 'unsnoozed', snoozedUntil: null } : {}),
+          ...(action === 'merge'
+            ? {
+                event: 'merged',
+                status: 'resolved',
+                resolvedAt: at,
+                duplicateOf: target!.id,
+                snoozedUntil: null,
+              }
+            : {}),
+          ...(action === 'split'
+            ? {
+                event: 'split',
+                members: current.members.filter((x) => !refs.includes(x.ref)),
+                splitInto: [...current.splitInto, splitId],
+              }
+            : {}),
         };
-        setTimeout(() => publish(next), 300);
+        const others: Incident[] = [];
+        if (target)
+          others.push({
+            ...target,
+            version: target.version + 1,
+            event: 'merged',
+            updatedAt: at,
+            actor: who,
+            comment: body.comment ?? null,
+            members: [
+              ...target.members,
+              ...current.members.filter((x) => !target.members.some((t) => t.ref === x.ref)),
+            ],
+            services: [...new Set([...target.services, ...current.services])].sort(),
+            mergedFrom: [...target.mergedFrom, current.id],
+          });
+        if (action === 'split') {
+          const moved = current.members.filter((x) => refs.includes(x.ref));
+          others.push({
+            ...current,
+            id: splitId,
+            version: 1,
+            event: 'opened',
+            status: 'open',
+            title: `${moved[0]!.name} on ${moved[0]!.service}`,
+            service: moved[0]!.service,
+            services: [...new Set(moved.map((x) => x.service))].sort(),
+            members: moved,
+            updatedAt: at,
+            resolvedAt: null,
+            actor: who,
+            comment: body.comment ?? null,
+            assignee: null,
+            snoozedUntil: null,
+            mergedFrom: [],
+            splitInto: [],
+            splitFrom: current.id,
+          });
+        }
+        setTimeout(() => {
+          publish(next);
+          others.forEach(publish);
+        }, 300);
         return send(res, 202, {
           command: anIncidentCommand({
             incidentId: current.id,
             service: current.service,
-            action: action as IncidentCommand['action'],
-            actor: typeof actor === 'string' ? actor : 'ui-contract',
+            action: (action === 'unassign' ? 'assign' : action) as IncidentCommand['action'],
+            actor: who,
             at,
             comment: body.comment ?? null,
             severity: (body.severity ?? null) as IncidentCommand['severity'],
+            assignee: action === 'assign' ? body.assignee! : null,
+            until: action === 'snooze' ? Date.parse(body.until!) : null,
+            relatedIncidentId: target?.id ?? null,
+            refs: action === 'split' ? refs : [],
+            splitService: null,
           }),
         });
       }
@@ -219,6 +315,10 @@ export async function startContractStub(token: string, now = Date.now()): Promis
           (i) =>
             (!q('status') || i.status === q('status')) &&
             (!q('service') || i.services.includes(q('service')!)) &&
+            (!q('assignee') || i.assignee === q('assignee')) &&
+            (!q('snoozed') ||
+              q('snoozed') === 'any' ||
+              (q('snoozed') === 'true') === (i.snoozedUntil !== null && i.snoozedUntil > Date.now())) &&
             i.openedAt < to &&
             (i.resolvedAt ?? Infinity) >= from,
         );

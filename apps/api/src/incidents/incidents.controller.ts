@@ -2,14 +2,16 @@
 // (202 once the command is on the bus; the correlator applies it and emits the next version).
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import type { IncidentAction, IncidentCommand, Severity } from '#contracts';
+import type { IncidentCommand, Severity } from '#contracts';
 import { INCIDENT_STATUS_VALUES, SEVERITY_VALUES } from '#contracts/enums';
-import type { Clock } from '#core';
+import { parseInstantText, type Clock } from '#core';
 import { CLOCK, RequireScope } from '#platform';
 import { TABLES } from '#storage';
+import { badRequest } from '../http/api-error.js';
 import { readBody } from '../http/body.js';
 import { actorOf } from '../http/caller.js';
 import {
+  inInstantRange,
   parseEnum,
   parseEnumList,
   parseLimit,
@@ -23,13 +25,36 @@ import {
 import { WriteRoute } from '../http/write-route.js';
 import { ReadCache, readKey } from '../http/read-cache.js';
 import { SloBudgets } from '../slo/slo-budgets.js';
-import { INCIDENT_ACTION_BODY, INCIDENT_BODIES, incidentActionDoc } from './incident-bodies.js';
+import {
+  INCIDENT_ACTION_BODY,
+  INCIDENT_BODIES,
+  incidentActionDoc,
+  MERGE_NOTE,
+  SNOOZE_NOTE,
+  SPLIT_NOTE,
+  type IncidentRoute,
+  type PersonAction,
+} from './incident-bodies.js';
 import { IncidentsService, type IncidentDetailView, type IncidentListItem } from './incidents.service.js';
 import { Documented } from '../openapi/documented.js';
 
 const DAY = 86_400_000;
 /** What the list is read from. */
 const INCIDENT_TABLES = [TABLES.incidents];
+
+/** `snoozed=true|false`: only the incidents snoozed now, or only those that are not. */
+function snoozedFilter(query: QueryParams, now: number): { snoozed?: { is: boolean; at: number } } {
+  const value = parseEnum(query, 'snoozed', ['true', 'false', 'any'] as const, 'any');
+  return value === 'any' ? {} : { snoozed: { is: value === 'true', at: now } };
+}
+
+/** A snooze's end as given: ISO 8601 or epoch milliseconds (400 naming `until` otherwise). */
+function parseUntil(text: string): number {
+  const ms = parseInstantText(text);
+  if (ms === undefined || !inInstantRange(ms))
+    throw badRequest('until', `"${text}" is not an ISO 8601 date-time or epoch milliseconds`);
+  return ms;
+}
 
 @Controller('api/v1/incidents')
 @RequireScope('read')
@@ -53,6 +78,8 @@ export class IncidentsController {
       'severity',
       'q',
       'change',
+      'assignee',
+      'snoozed',
       'incidentSort',
       'limit',
       'cursor',
@@ -75,6 +102,8 @@ export class IncidentsController {
           severities: parseEnumList(query, 'severity', SEVERITY_VALUES),
           text: parseName(query, 'q'),
           change: parseName(query, 'change'),
+          assignee: parseName(query, 'assignee'),
+          ...snoozedFilter(query, this.clock.now()),
         },
         parseLimit(query),
         parseOffsetCursor(query, 'incidents'),
@@ -128,19 +157,89 @@ export class IncidentsController {
     return this.act(id, 'severity', body, request);
   }
 
+  @Documented(incidentActionDoc('assign it to someone (assignee required)', 'assign'))
+  @Post(':id/assign')
+  @HttpCode(202)
+  @WriteRoute()
+  assign(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
+    return this.act(id, 'assign', body, request);
+  }
+
+  @Documented(incidentActionDoc('take the assignee off it (comment optional)', 'unassign'))
+  @Post(':id/unassign')
+  @HttpCode(202)
+  @WriteRoute()
+  unassign(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
+    return this.act(id, 'unassign', body, request);
+  }
+
+  @Documented(incidentActionDoc('snooze it until a time (until required)', 'snooze', SNOOZE_NOTE))
+  @Post(':id/snooze')
+  @HttpCode(202)
+  @WriteRoute()
+  snooze(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
+    return this.act(id, 'snooze', body, request);
+  }
+
+  @Documented(incidentActionDoc('end its snooze now (comment optional)', 'unsnooze'))
+  @Post(':id/unsnooze')
+  @HttpCode(202)
+  @WriteRoute()
+  unsnooze(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
+    return this.act(id, 'unsnooze', body, request);
+  }
+
+  @Documented(
+    incidentActionDoc('merge it into another incident as a duplicate (into required)', 'merge', MERGE_NOTE),
+  )
+  @Post(':id/merge')
+  @HttpCode(202)
+  @WriteRoute()
+  merge(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
+    return this.act(id, 'merge', body, request);
+  }
+
+  @Documented(
+    incidentActionDoc(
+      'split members out into a new incident (refs or service required)',
+      'split',
+      SPLIT_NOTE,
+    ),
+  )
+  @Post(':id/split')
+  @HttpCode(202)
+  @WriteRoute()
+  split(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
+    return this.act(id, 'split', body, request);
+  }
+
   private async act(
     id: string,
-    action: IncidentAction,
+    route: IncidentRoute,
     body: unknown,
     request: Request,
   ): Promise<{ command: IncidentCommand }> {
-    const fields: { comment?: string; severity?: Severity } = readBody(
-      INCIDENT_BODIES[INCIDENT_ACTION_BODY[action]],
-      body,
-    );
-    const comment = fields.comment ?? null;
-    const severity = fields.severity ?? null;
-    const actor = actorOf(request);
-    return { command: await this.service.act(id, { action, actor, comment, severity }) };
+    const action: PersonAction = route === 'unassign' ? 'assign' : route;
+    const fields: {
+      comment?: string;
+      severity?: Severity;
+      assignee?: string;
+      until?: string;
+      into?: string;
+      refs?: string[];
+      service?: string;
+    } = readBody(INCIDENT_BODIES[INCIDENT_ACTION_BODY[route]], body);
+    const command = await this.service.act(id, {
+      action,
+      actor: actorOf(request),
+      comment: fields.comment ?? null,
+      severity: fields.severity ?? null,
+      assignee: fields.assignee ?? null,
+      until: fields.until === undefined ? null : parseUntil(fields.until),
+      into: fields.into ?? null,
+      refs: fields.refs ?? [],
+      splitService: fields.service ?? null,
+    });
+    return { command };
   }
 }

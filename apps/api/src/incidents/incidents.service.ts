@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Catalog } from '#catalog';
 import type { Alert, Change, Incident, IncidentAction, IncidentCommand, Severity, Verdict } from '#contracts';
-import { commandRefusal, resolveSignal, type Clock } from '#core';
+import { commandFieldProblem, commandRefusal, mergeTargetRefusal, resolveSignal, type Clock } from '#core';
 import { CLOCK } from '#platform';
 import type {
   AlertsRepository,
@@ -28,7 +28,7 @@ import {
   TELEMETRY_REPOSITORY,
   VERDICTS_REPOSITORY,
 } from '../api.tokens.js';
-import { conflict, notFound } from '../http/api-error.js';
+import { badRequest, conflict, notFound } from '../http/api-error.js';
 import { offsetPage, type PageOf } from '../http/query.js';
 import { SloBudgets, type BudgetSpent } from '../slo/slo-budgets.js';
 
@@ -97,10 +97,19 @@ export type IncidentOrder = 'rank' | 'budget';
 export const BUDGET_SORT_MAX = 500;
 
 export interface IncidentActionInput {
-  readonly action: IncidentAction;
+  readonly action: Exclude<IncidentAction, 'absorb'>;
   readonly actor: string;
   readonly comment: string | null;
   readonly severity: Severity | null;
+  /** assign: who (null: nobody). */
+  readonly assignee: string | null;
+  /** snooze: until when. */
+  readonly until: number | null;
+  /** merge: the incident it is a duplicate of. */
+  readonly into: string | null;
+  /** split: the members, or the service whose members, to take out. */
+  readonly refs: readonly string[];
+  readonly splitService: string | null;
 }
 
 @Injectable()
@@ -211,24 +220,52 @@ export class IncidentsService {
   /**
    * Publishes a person's command for the correlator, with the incident as recorded: the
    * correlator applies it to that when it holds the incident no longer (resolved long ago). A
-   * command that cannot apply to the incident as recorded is refused here (409 with the reason).
+   * command whose fields are wrong for the incident is refused here with a 400 naming the field,
+   * one that cannot apply to the incident as recorded with a 409 and the reason. A merge is two
+   * commands, one to the correlator that owns each incident (see MERGE_NOTE).
    */
   async act(id: string, input: IncidentActionInput): Promise<IncidentCommand> {
     const incident = await this.incidents.get(id);
     if (!incident) throw notFound('incident', id);
+    const { action } = input;
     const command = {
       id: `icmd_${randomUUID()}`,
       incidentId: incident.id,
       service: incident.service,
-      action: input.action,
+      action,
       actor: input.actor,
       at: this.clock.now(),
       comment: input.comment,
-      severity: input.action === 'severity' ? input.severity : null,
+      severity: action === 'severity' ? input.severity : null,
+      assignee: action === 'assign' ? input.assignee : null,
+      until: action === 'snooze' ? input.until : null,
+      relatedIncidentId: action === 'merge' ? input.into : null,
+      relatedIncident: null,
+      refs: action === 'split' ? [...input.refs] : [],
+      splitService: action === 'split' ? input.splitService : null,
     };
+    const problem = commandFieldProblem(incident, command);
+    if (problem) throw badRequest(problem.field, problem.reason);
     const refused = commandRefusal(incident, command);
     if (refused) throw conflict(refused, 'incident.command-not-applicable');
-    return this.commands.incident(command, incident);
+    if (action !== 'merge') return this.commands.incident(command, incident);
+    const target = await this.incidents.get(input.into!);
+    if (!target) throw badRequest('into', `no incident with id "${input.into}"`);
+    const blocked = mergeTargetRefusal(target);
+    if (blocked) throw conflict(blocked, 'incident.command-not-applicable');
+    const absorb = {
+      ...command,
+      id: `${command.id}-absorb`,
+      incidentId: target.id,
+      service: target.service,
+      action: 'absorb' as const,
+      relatedIncidentId: incident.id,
+    };
+    const [merged] = await this.commands.incidents([
+      { command, stored: incident },
+      { command: absorb, stored: target, related: incident },
+    ]);
+    return merged!;
   }
 
   /** The incident's services, the services its suspects changed, and what they depend on. */

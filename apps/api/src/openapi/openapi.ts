@@ -117,6 +117,14 @@ const parameters: Record<string, JsonSchema> = {
     schema: str,
   },
   change: { name: 'change', in: 'query', description: 'a change among the suspects (its id)', schema: str },
+  assignee: { name: 'assignee', in: 'query', description: 'who the incident is assigned to', schema: str },
+  snoozed: {
+    name: 'snoozed',
+    in: 'query',
+    description:
+      'true: only incidents snoozed now; false: only those that are not (the on-call list); any (default): both',
+    schema: { type: 'string', enum: ['true', 'false', 'any'], default: 'any' },
+  },
   reportFormat: {
     name: 'format',
     in: 'query',

@@ -1,5 +1,5 @@
 // Incident history: every incident open at some time in a range, searched by text (title,
-// summary or id) and filtered by status, severity, service and suspect change. Every filter is
+// summary or id) and filtered by status, severity, service, suspect change and assignee. Every filter is
 // in the URL (#/incidents?q=…&status=…), so a search can be shared or bookmarked; the list pages
 // with the API's cursor.
 import { empty, h, replace } from '../dom.js';
@@ -28,6 +28,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     severity: SEVERITIES.includes(query.get('severity')) ? query.get('severity') : '',
     service: query.get('service') ?? '',
     change: query.get('change') ?? '',
+    assignee: query.get('assignee') ?? '',
     days: RANGES[query.get('days')] ? Number(query.get('days')) : 30,
     sort: ORDERS[query.get('sort') ?? ''] ? (query.get('sort') ?? '') : '',
   };
@@ -38,6 +39,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     severity: filters.severity || undefined,
     service: filters.service || undefined,
     change: filters.change || undefined,
+    assignee: filters.assignee || undefined,
     sort: filters.sort || undefined,
     limit: PAGE,
   };
@@ -64,6 +66,13 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     name: 'change',
     value: filters.change,
     placeholder: 'a change id',
+  });
+  const assignee = h('input', {
+    id: 'history-assignee',
+    type: 'search',
+    name: 'assignee',
+    value: filters.assignee,
+    placeholder: 'who it is assigned to',
   });
   const select = (id, options, selected) =>
     h(
@@ -94,6 +103,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
           severity: severity.value,
           service: service.value.trim(),
           change: change.value.trim(),
+          assignee: assignee.value.trim(),
           days: days.value === '30' ? null : days.value,
           sort: sort.value,
         });
@@ -104,6 +114,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
     label('Severity', severity),
     label('Service', service),
     label('Suspect change', change),
+    label('Assignee', assignee),
     label('Range', days),
     label('Order', sort),
     h('button', { type: 'submit' }, 'Search'),
@@ -145,7 +156,14 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
           'tr',
           {},
           h('td', {}, severityBadge(incident.severity)),
-          h('td', {}, h('a', { href: incidentHref(incident.id) }, incident.title)),
+          h(
+            'td',
+            {},
+            h('a', { href: incidentHref(incident.id) }, incident.title),
+            incident.assignee
+              ? h('span', { class: 'muted assignee' }, ` · assigned to ${incident.assignee}`)
+              : null,
+          ),
           h('td', {}, incident.service),
           h('td', {}, statusBadge(incident.status)),
           h('td', {}, timeEl(incident.openedAt)),

@@ -17,6 +17,7 @@ import {
 import {
   ageEl,
   budgetBadges,
+  incidentHref,
   outcomeBadge,
   pageHeader,
   problemHref,
@@ -76,11 +77,37 @@ export async function render({ main, params, api, stream, signal, announce, setT
     chosenSeverity = severitySelect.value === incident.severity ? null : severitySelect.value;
     updateButtons();
   });
+  const assigneeInput = h('input', {
+    id: 'action-assignee',
+    type: 'text',
+    autocomplete: 'off',
+    placeholder: 'e.g. ana@example.com',
+    oninput: () => updateButtons(),
+  });
+  const assignButton = h('button', { type: 'button', id: 'assign' }, 'Assign');
+  const unassignButton = h('button', { type: 'button', id: 'unassign' }, 'Unassign');
+  const snoozeSelect = h(
+    'select',
+    { id: 'action-snooze' },
+    SNOOZES.map(([minutes, text]) => h('option', { value: String(minutes) }, text)),
+  );
+  const snoozeButton = h('button', { type: 'button', id: 'snooze' }, 'Snooze');
+  const unsnoozeButton = h('button', { type: 'button', id: 'unsnooze' }, 'Unsnooze');
+  const mergeInput = h('input', {
+    id: 'action-merge-into',
+    type: 'text',
+    autocomplete: 'off',
+    placeholder: 'the incident id it duplicates',
+    oninput: () => updateButtons(),
+  });
+  const mergeButton = h('button', { type: 'button', id: 'merge' }, 'Merge into it');
+  const splitBox = h('fieldset', { class: 'split-members', id: 'split-members' });
+  const splitButton = h('button', { type: 'button', id: 'split' }, 'Split out into a new incident');
 
   /**
    * POSTs an action, then waits for the incident version that shows it (`arrived`), from the
    * stream or, if that is slow, by asking the API. The version may even arrive before the POST
-   * answers.
+   * answers. True once the API accepted it.
    */
   async function act(action, body, sentText, arrived, doneText) {
     const request = { before: incident.version, arrived, doneText };
@@ -91,15 +118,15 @@ export async function render({ main, params, api, stream, signal, announce, setT
     try {
       await api.post(`${path}/${action}`, body, { signal });
     } catch (error) {
-      if (signal.aborted) return;
+      if (signal.aborted) return false;
       if (pending === request) pending = null;
       actionStatus.className = 'action-status notice notice-error';
       actionStatus.textContent = error.friendly ?? String(error.message ?? error);
       updateButtons();
-      return;
+      return false;
     }
     comment.value = '';
-    if (pending !== request) return;
+    if (pending !== request) return true;
     actionStatus.textContent = `${sentText} — accepted; waiting for the new state…`;
     let tries = 0;
     const poll = async () => {
@@ -120,6 +147,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
       if (pending === request) window.setTimeout(poll, 2000);
     };
     window.setTimeout(poll, 3000);
+    return true;
   }
 
   ackButton.addEventListener('click', () =>
@@ -166,6 +194,70 @@ export async function render({ main, params, api, stream, signal, announce, setT
     );
   });
 
+  assignButton.addEventListener('click', () => {
+    const assignee = assigneeInput.value.trim();
+    act(
+      'assign',
+      withComment({ assignee }),
+      `Assigning to ${assignee}`,
+      (i) => i.assignee === assignee,
+      (i) => `Assigned to ${i.assignee}.`,
+    ).then((sent) => {
+      if (sent) assigneeInput.value = '';
+    });
+  });
+  unassignButton.addEventListener('click', () =>
+    act(
+      'unassign',
+      withComment({}),
+      'Unassigning',
+      (i) => !i.assignee,
+      () => 'Nobody is assigned now.',
+    ),
+  );
+  snoozeButton.addEventListener('click', () => {
+    const until = new Date(Date.now() + Number(snoozeSelect.value) * 60_000).toISOString();
+    act(
+      'snooze',
+      withComment({ until }),
+      'Snoozing',
+      (i) => i.event === 'snoozed' && Boolean(i.snoozedUntil),
+      (i) => `Snoozed until ${utc(i.snoozedUntil, { seconds: false })}.`,
+    );
+  });
+  unsnoozeButton.addEventListener('click', () =>
+    act(
+      'unsnooze',
+      withComment({}),
+      'Ending the snooze',
+      (i) => !i.snoozedUntil,
+      () => 'Not snoozed any more.',
+    ),
+  );
+  mergeButton.addEventListener('click', () => {
+    const into = mergeInput.value.trim();
+    act(
+      'merge',
+      withComment({ into }),
+      `Merging into ${into}`,
+      (i) => Boolean(i.duplicateOf),
+      (i) => `Merged into ${i.duplicateOf}.`,
+    ).then((sent) => {
+      if (sent) mergeInput.value = '';
+    });
+  });
+  splitButton.addEventListener('click', () => {
+    const refs = [...splitBox.querySelectorAll('input:checked')].map((box) => box.value);
+    const count = (incident.splitInto ?? []).length;
+    act(
+      'split',
+      withComment({ refs }),
+      `Splitting ${plural(refs.length, 'signal')} out`,
+      (i) => (i.splitInto ?? []).length > count,
+      (i) => `Split out into ${(i.splitInto ?? []).at(-1)}.`,
+    );
+  });
+
   function withComment(body) {
     const text = comment.value.trim();
     return text ? { ...body, comment: text } : body;
@@ -180,6 +272,44 @@ export async function render({ main, params, api, stream, signal, announce, setT
     severitySelect.value = chosenSeverity ?? incident.severity;
     // Setting the severity it already has would record a change that changes nothing.
     severityButton.disabled = busy || severitySelect.value === incident.severity;
+    const resolved = incident.status === 'resolved';
+    const assignee = assigneeInput.value.trim();
+    assignButton.disabled = busy || !assignee || assignee === incident.assignee;
+    unassignButton.disabled = busy || !incident.assignee;
+    const snoozed = isSnoozed(incident);
+    snoozeButton.disabled = busy || resolved;
+    unsnoozeButton.disabled = busy || !incident.snoozedUntil;
+    snoozeButton.textContent = snoozed ? 'Snooze again' : 'Snooze';
+    const into = mergeInput.value.trim();
+    mergeButton.disabled = busy || resolved || !into || into === incident.id;
+    const checked = splitBox.querySelectorAll('input:checked').length;
+    splitButton.disabled = busy || resolved || checked === 0 || checked >= (incident.members ?? []).length;
+  }
+
+  /** One checkbox per member: those ticked leave for a new incident (at least one must stay). */
+  function renderSplitMembers() {
+    const ticked = new Set([...splitBox.querySelectorAll('input:checked')].map((box) => box.value));
+    const members = incident.members ?? [];
+    replace(
+      splitBox,
+      h('legend', {}, 'Signals to split out'),
+      members.length < 2
+        ? h('p', { class: 'muted' }, 'A split needs at least two signals: one stays.')
+        : members.map((m, i) =>
+            h(
+              'label',
+              { class: 'check' },
+              h('input', {
+                type: 'checkbox',
+                value: m.ref,
+                id: `split-${i}`,
+                checked: ticked.has(m.ref),
+                onchange: () => updateButtons(),
+              }),
+              ` ${m.name} on ${m.service}`,
+            ),
+          ),
+    );
   }
 
   // Rendering -----------------------------------------------------------------------------------
@@ -203,6 +333,20 @@ export async function render({ main, params, api, stream, signal, announce, setT
         ['Opened', h('span', {}, timeEl(incident.openedAt), ' (', ageEl(incident.openedAt), ')')],
         ['Last change', timeEl(incident.updatedAt)],
         ['Resolved', incident.resolvedAt ? timeEl(incident.resolvedAt) : null],
+        ['Assigned to', incident.assignee ? h('span', { id: 'incident-assignee' }, incident.assignee) : null],
+        [
+          'Snoozed',
+          isSnoozed(incident)
+            ? h('span', { id: 'incident-snoozed' }, 'until ', timeEl(incident.snoozedUntil))
+            : null,
+        ],
+        [
+          'Duplicate of',
+          incidentLinks(incident.duplicateOf ? [incident.duplicateOf] : [], 'incident-duplicate-of'),
+        ],
+        ['Merged into this', incidentLinks(incident.mergedFrom, 'incident-merged-from')],
+        ['Split from', incidentLinks(incident.splitFrom ? [incident.splitFrom] : [], 'incident-split-from')],
+        ['Split into', incidentLinks(incident.splitInto, 'incident-split-into')],
         ['Environment', incident.environment],
         ['Team', incident.team],
         ['Labels', labelList(incident.labels)],
@@ -362,6 +506,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
     const previous = incident;
     incident = next;
     renderHeader();
+    renderSplitMembers();
     renderSuspects();
     renderTimeline();
     if (pending && next.version > pending.before && pending.arrived(next)) {
@@ -375,6 +520,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
   }
 
   renderHeader();
+  renderSplitMembers();
   renderSuspects();
   renderTimeline();
   updateButtons();
@@ -433,6 +579,36 @@ export async function render({ main, params, api, stream, signal, announce, setT
             h('label', { for: 'action-severity' }, 'Severity'),
             severitySelect,
             severityButton,
+          ),
+          h(
+            'div',
+            { class: 'inline-field' },
+            h('label', { for: 'action-assignee' }, 'Assignee'),
+            assigneeInput,
+            assignButton,
+            unassignButton,
+          ),
+          h(
+            'div',
+            { class: 'inline-field' },
+            h('label', { for: 'action-snooze' }, 'Snooze for'),
+            snoozeSelect,
+            snoozeButton,
+            unsnoozeButton,
+          ),
+          h(
+            'details',
+            { class: 'more-actions' },
+            h('summary', {}, 'Merge or split'),
+            h(
+              'div',
+              { class: 'inline-field' },
+              h('label', { for: 'action-merge-into' }, 'Duplicate of'),
+              mergeInput,
+              mergeButton,
+            ),
+            splitBox,
+            splitButton,
           ),
           actionStatus,
         ),
@@ -674,7 +850,56 @@ const EVENT_TITLES = {
   severity_changed: 'Severity changed',
   commented: 'Comment',
   reassigned: 'Reassigned',
+  snoozed: 'Snoozed',
+  unsnoozed: 'Snooze ended',
+  merged: 'Merged',
+  split: 'Split',
 };
+
+/** How long the Snooze button snoozes for, in minutes. */
+const SNOOZES = [
+  [30, '30 minutes'],
+  [60, '1 hour'],
+  [240, '4 hours'],
+  [24 * 60, '1 day'],
+];
+
+/** Whether the incident is snoozed now (by this browser's clock: the engine ends it by event time). */
+function isSnoozed(incident, now = Date.now()) {
+  return Boolean(incident.snoozedUntil) && incident.snoozedUntil > now;
+}
+
+/** Links to incidents by id (null when there are none). */
+function incidentLinks(ids, id) {
+  if (!ids?.length) return null;
+  return h(
+    'span',
+    { id },
+    ids.map((other, i) => [i ? ', ' : '', h('a', { href: incidentHref(other) }, other)]),
+  );
+}
+
+/** What a responder's version says besides its title: who it is assigned to, the other incident. */
+function responderDetail(v) {
+  switch (v.event) {
+    case 'reassigned':
+      return v.assignee ? `assigned to ${v.assignee}` : 'nobody is assigned now';
+    case 'snoozed':
+      return v.snoozedUntil ? `until ${utc(v.snoozedUntil, { seconds: false })}` : null;
+    case 'merged':
+      return v.duplicateOf
+        ? `a duplicate of ${v.duplicateOf}`
+        : v.mergedFrom?.length
+          ? `took in ${v.mergedFrom.at(-1)}`
+          : null;
+    case 'split':
+      return v.splitInto?.length ? `signals split out into ${v.splitInto.at(-1)}` : null;
+    case 'opened':
+      return v.splitFrom ? `split out of ${v.splitFrom}` : null;
+    default:
+      return null;
+  }
+}
 
 const MEMBER_TITLES = { alert: 'Alert', anomaly: 'Anomaly', verdict: 'Verdict' };
 
@@ -709,6 +934,8 @@ export function timelineEntries(versions, latest) {
       const top = [...(v.suspects ?? [])].sort((a, b) => b.probability - a.probability)[0];
       if (top) details.push(`top suspect ${suspectName(top)} at ${percent(top.probability)}`);
     }
+    const responder = responderDetail(v);
+    if (responder) details.push(responder);
     if (v.comment) details.push(`“${v.comment}”`);
     entries.push({
       at: v.updatedAt,

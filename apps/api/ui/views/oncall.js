@@ -27,6 +27,11 @@ export function compareByBudget(a, b) {
   return (budgetTotal(b.budgets) ?? -1) - (budgetTotal(a.budgets) ?? -1) || compareIncidents(a, b);
 }
 
+/** Whether an incident is snoozed now (by this browser's clock; the engine ends it by event time). */
+function snoozed(incident, now = Date.now()) {
+  return Boolean(incident.snoozedUntil) && incident.snoozedUntil > now;
+}
+
 export async function render({ main, api, stream, signal, announce, setTitle, query, setQuery }) {
   setTitle('On call');
   const incidents = new Map();
@@ -129,6 +134,8 @@ export async function render({ main, api, stream, signal, announce, setTitle, qu
 
   function visible(incident) {
     if (!ACTIVE.has(incident.status)) return false;
+    // Snoozed: out of the list until the snooze ends (the ticker brings it back on time).
+    if (snoozed(incident)) return false;
     if (filters.status !== 'active' && incident.status !== filters.status) return false;
     if (filters.severity && SEVERITIES.indexOf(incident.severity) > SEVERITIES.indexOf(filters.severity))
       return false;
@@ -206,6 +213,7 @@ export async function render({ main, api, stream, signal, announce, setTitle, qu
               ? `${incident.service} (+${others.length}: ${others.join(', ')})`
               : incident.service,
           ],
+          ['Assigned to', incident.assignee ? h('span', { class: 'assignee' }, incident.assignee) : null],
           ['Blast radius', plural(incident.blastRadius ?? (incident.services ?? []).length, 'service')],
           ['Age', ageEl(incident.openedAt)],
           ['Kind', kindName(incident.kind)],
@@ -298,11 +306,13 @@ export async function render({ main, api, stream, signal, announce, setTitle, qu
       }
       if (list.children[index] !== entry.li) list.insertBefore(entry.li, list.children[index] ?? null);
     });
-    const all = [...incidents.values()].filter((i) => ACTIVE.has(i.status));
+    const active = [...incidents.values()].filter((i) => ACTIVE.has(i.status));
+    const all = active.filter((i) => !snoozed(i));
+    const resting = active.length - all.length;
     const open = all.filter((i) => i.status === 'open').length;
     summary.textContent = `${open} open · ${all.length - open} acknowledged${
       shown.length !== all.length ? ` · ${shown.length} shown` : ''
-    }`;
+    }${resting ? ` · ${resting} snoozed` : ''}`;
     const recent = [...incidents.values()]
       .filter((i) => i.status === 'resolved')
       .sort((a, b) => (b.resolvedAt ?? b.updatedAt) - (a.resolvedAt ?? a.updatedAt))
@@ -377,6 +387,8 @@ export async function render({ main, api, stream, signal, announce, setTitle, qu
       const age = entry.li.querySelector('time');
       if (incident && age) age.replaceWith(ageEl(incident.openedAt));
     }
+    // A snooze that ended brings its incident back.
+    if ([...incidents.values()].some((i) => i.snoozedUntil && i.snoozedUntil <= Date.now())) sync();
   }, 30_000);
   signal.addEventListener('abort', () => window.clearInterval(ticker));
 }

@@ -72,7 +72,7 @@ export class SignalsConsumer implements BatchConsumer {
     return { rejected };
   }
 
-  /** The command, with the stored incident it carries decoded (see the incident-command schema). */
+  /** The command, with the stored incidents it carries decoded (see the incident-command schema). */
   private async commandInput(
     message: InboundMessage,
     rejected: Rejection[],
@@ -84,7 +84,10 @@ export class SignalsConsumer implements BatchConsumer {
     try {
       const command = await this.codec.decode('incident-command', message.value);
       const stored = command.incident ? await this.codec.decode('incident', command.incident) : undefined;
-      return { type: 'command', command, stored };
+      const related = command.relatedIncident
+        ? await this.codec.decode('incident', command.relatedIncident)
+        : undefined;
+      return { type: 'command', command, stored, related };
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
       rejected.push({ message, code: error.code, reason: error.message });

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Incident } from '#contracts';
 import { silentLogger } from '#observability';
 import { FieldError } from '#config';
-import { anIncident, refusal } from '#testing';
+import { anIncident, refusal, MINUTE } from '#testing';
 import { IncidentNotifier } from './incident-notifier.js';
 import { NotableVersions } from './notable.js';
 import { parseRoutes } from './routes.js';
@@ -233,6 +233,41 @@ describe('notable versions', () => {
     assert.equal(
       notable.judge(anIncident({ id: 'a', version: 8, event: 'severity_changed', severity: 'info' })),
       'severity',
+    );
+  });
+
+  it('hold a snoozed incident: nothing while snoozed, then what changed meanwhile, or that the snooze ended', () => {
+    const notable = new NotableVersions();
+    const at = anIncident().updatedAt;
+    const until = at + 30 * MINUTE;
+    assert.equal(notable.judge(anIncident({ version: 1 })), 'opened');
+    const snoozed = { snoozedUntil: until, updatedAt: at + MINUTE };
+    assert.equal(notable.judge(anIncident({ version: 2, event: 'snoozed', ...snoozed })), null);
+    assert.equal(notable.judge(anIncident({ version: 3, severity: 'info', ...snoozed })), null, 'held');
+    assert.equal(
+      notable.judge(anIncident({ version: 4, event: 'unsnoozed', severity: 'info', updatedAt: until })),
+      'severity',
+      'what changed while it was held',
+    );
+    assert.equal(
+      notable.judge(anIncident({ version: 5, event: 'snoozed', severity: 'info', ...snoozed })),
+      null,
+    );
+    assert.equal(
+      notable.judge(anIncident({ version: 6, event: 'unsnoozed', severity: 'info', updatedAt: until })),
+      'unsnoozed',
+      'the incident is back',
+    );
+    assert.equal(
+      notable.judge(anIncident({ version: 7, event: 'snoozed', severity: 'info', ...snoozed })),
+      null,
+    );
+    assert.equal(
+      notable.judge(
+        anIncident({ version: 8, event: 'resolved', status: 'resolved', updatedAt: at + 2 * MINUTE }),
+      ),
+      'resolved',
+      'resolving ends the snooze and is told',
     );
   });
 });

@@ -36,6 +36,7 @@ const REASON_TEXT: Record<NotableReason, string> = {
   resolved: 'resolved',
   severity: 'severity changed',
   suspect: 'likely cause changed',
+  unsnoozed: 'snooze ended',
 };
 
 export function incidentMessage(

@@ -3,10 +3,13 @@
 // prevent. A version is notable when what a responder acts on changed: it opened (or reopened),
 // was acknowledged or resolved, its severity changed, or its most likely cause did (another
 // change leads, or none does any more). Everything else — members joining, blast radius
-// creeping, evidence refined — shows on the incident page behind the link.
+// creeping, evidence refined — shows on the incident page behind the link. A snoozed incident's
+// notifications are held: its versions are judged against what people were last told once the
+// snooze ends, and the end of a snooze is itself worth telling (the incident is back).
 import type { Incident } from '#contracts';
 
-export type NotableReason = 'opened' | 'reopened' | 'acknowledged' | 'resolved' | 'severity' | 'suspect';
+export type NotableReason =
+  'opened' | 'reopened' | 'acknowledged' | 'resolved' | 'severity' | 'suspect' | 'unsnoozed';
 
 /** What a version's own event means when no earlier version was seen (null: an update). */
 const FIRST_SEEN: Partial<Record<Incident['event'], NotableReason>> = {
@@ -29,6 +32,15 @@ export function leadingChange(incident: Incident): string | null {
   return incident.suspects[0]?.changeId ?? null;
 }
 
+function seenOf(incident: Incident): Seen {
+  return {
+    version: incident.version,
+    status: incident.status,
+    severity: incident.severity,
+    lead: leadingChange(incident),
+  };
+}
+
 export class NotableVersions {
   private readonly seen = new Map<string, Seen>();
 
@@ -38,12 +50,12 @@ export class NotableVersions {
   judge(incident: Incident): NotableReason | null {
     const before = this.seen.get(incident.id);
     if (before && incident.version <= before.version) return null;
-    const now: Seen = {
-      version: incident.version,
-      status: incident.status,
-      severity: incident.severity,
-      lead: leadingChange(incident),
-    };
+    if (incident.snoozedUntil !== null && incident.snoozedUntil > incident.updatedAt) {
+      // Held: the version moves on, what people were last told stays.
+      this.remember(incident.id, before ? { ...before, version: incident.version } : seenOf(incident));
+      return null;
+    }
+    const now = seenOf(incident);
     this.remember(incident.id, now);
     // First sight of an incident: its own event says what happened (after a restart, the next
     // version of an incident already announced is an update, not a new incident).
@@ -59,7 +71,7 @@ export class NotableVersions {
     if (now.status === 'resolved') return null;
     if (now.severity !== before.severity) return 'severity';
     if (now.lead !== before.lead) return 'suspect';
-    return null;
+    return incident.event === 'unsnoozed' ? 'unsnoozed' : null;
   }
 
   private remember(id: string, seen: Seen): void {

@@ -22,7 +22,7 @@ export const CHANGE_SCOPE_VALUES = ['service', 'cluster', 'region', 'global'] as
 export const ROLLOUT_STRATEGY_VALUES = ['unknown', 'all_at_once', 'canary', 'progressive', 'blue_green'] as const;
 
 /** Every IncidentEvent, in the schema's order. */
-export const INCIDENT_EVENT_VALUES = ['opened', 'updated', 'acknowledged', 'resolved', 'reopened', 'severity_changed', 'commented', 'reassigned'] as const;
+export const INCIDENT_EVENT_VALUES = ['opened', 'updated', 'acknowledged', 'resolved', 'reopened', 'severity_changed', 'commented', 'reassigned', 'snoozed', 'unsnoozed', 'merged', 'split'] as const;
 
 /** Every IncidentStatus, in the schema's order. */
 export const INCIDENT_STATUS_VALUES = ['open', 'acknowledged', 'resolved'] as const;
@@ -34,7 +34,7 @@ export const INCIDENT_KIND_VALUES = ['regression', 'alert', 'anomaly'] as const;
 export const MEMBER_TYPE_VALUES = ['alert', 'anomaly', 'verdict'] as const;
 
 /** Every IncidentAction, in the schema's order. */
-export const INCIDENT_ACTION_VALUES = ['acknowledge', 'resolve', 'comment', 'severity'] as const;
+export const INCIDENT_ACTION_VALUES = ['acknowledge', 'resolve', 'comment', 'severity', 'assign', 'snooze', 'unsnooze', 'merge', 'absorb', 'split'] as const;
 
 /** Every ProblemStatus, in the schema's order. */
 export const PROBLEM_STATUS_VALUES = ['candidate', 'problem', 'known_error', 'resolved', 'verified', 'rejected'] as const;

@@ -164,7 +164,7 @@ export interface DeadLetter {
   readonly app: null | string;
 }
 
-export type IncidentEvent = 'opened' | 'updated' | 'acknowledged' | 'resolved' | 'reopened' | 'severity_changed' | 'commented' | 'reassigned';
+export type IncidentEvent = 'opened' | 'updated' | 'acknowledged' | 'resolved' | 'reopened' | 'severity_changed' | 'commented' | 'reassigned' | 'snoozed' | 'unsnoozed' | 'merged' | 'split';
 
 export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
 
@@ -227,9 +227,21 @@ export interface Incident {
   readonly team: null | string;
   /** Labels its alerts agree on, without per-instance ones (pod, instance, host…): what a problem manager groups repeats by. */
   readonly labels: Record<string, string>;
+  /** Who is responsible for it now (null = nobody yet); a person sets it (event reassigned). */
+  readonly assignee: null | string;
+  /** Kept out of the on-call list and its notifications held until this time (event time); null = not snoozed. The snooze ends by itself when the engine's event time reaches it (event unsnoozed). */
+  readonly snoozedUntil: null | number;
+  /** Resolved as a duplicate of this incident, which took in its members (a person merged it). */
+  readonly duplicateOf: null | string;
+  /** Incidents merged into this one, first to last. */
+  readonly mergedFrom: string[];
+  /** The incident this one was split out of (a person took some of its members out into this one). */
+  readonly splitFrom: null | string;
+  /** Incidents split out of this one, first to last. */
+  readonly splitInto: string[];
 }
 
-export type IncidentAction = 'acknowledge' | 'resolve' | 'comment' | 'severity';
+export type IncidentAction = 'acknowledge' | 'resolve' | 'comment' | 'severity' | 'assign' | 'snooze' | 'unsnooze' | 'merge' | 'absorb' | 'split';
 
 /** A person's action on an incident, sent by the api to the correlator that owns the incident, which applies it and emits the new incident version. Key: the incident's primary service. */
 export interface IncidentCommand {
@@ -245,6 +257,18 @@ export interface IncidentCommand {
   readonly severity: null | Severity;
   /** The incident as the api read it from the store when it sent the command, encoded as an incident event (any wire format). The correlator applies the command to it when it no longer holds the incident in memory (resolved long ago, or after a restart), so a postmortem note on an old incident is a new version, not a lost command. */
   readonly incident: null | Buffer;
+  /** assign: who takes the incident on (null = nobody: unassign). */
+  readonly assignee: null | string;
+  /** snooze: the time the snooze ends by itself. */
+  readonly until: null | number;
+  /** merge: the incident this one is merged into; absorb: the incident merged into this one. */
+  readonly relatedIncidentId: null | string;
+  /** absorb: the merged incident as the api read it from the store, encoded as an incident event: its members, services and suspects join this one. */
+  readonly relatedIncident: null | Buffer;
+  /** split: the members (alert fingerprints, anomaly or verdict ids) taken out into a new incident. */
+  readonly refs: string[];
+  /** split: every member on this service is taken out into a new incident. */
+  readonly splitService: null | string;
 }
 
 export type ProblemStatus = 'candidate' | 'problem' | 'known_error' | 'resolved' | 'verified' | 'rejected';

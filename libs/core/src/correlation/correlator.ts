@@ -68,8 +68,16 @@ export type CorrelatorInput =
   | { readonly type: 'assessment'; readonly assessment: Assessment }
   /** A verdict decided earlier (read back when rebuilding): evidence, and its incident if it failed. */
   | { readonly type: 'verdict'; readonly verdict: Verdict }
-  /** `stored`: the incident as recorded, for a command on one the book has forgotten (see IncidentBook.command). */
-  | { readonly type: 'command'; readonly command: IncidentCommand; readonly stored?: Incident };
+  /**
+   * `stored`: the incident as recorded, for a command on one the book has forgotten; `related`:
+   * for an absorb, the merged incident as recorded (see IncidentBook.command).
+   */
+  | {
+      readonly type: 'command';
+      readonly command: IncidentCommand;
+      readonly stored?: Incident;
+      readonly related?: Incident;
+    };
 
 export type CorrelatorOutput =
   | { readonly type: 'verdict'; readonly verdict: Verdict }
@@ -212,15 +220,54 @@ export class Correlator {
         this.onVerdicts([input.verdict], out);
         break;
       case 'command': {
-        const outcome = this.incidents.command(input.command, input.stored);
-        if ('incident' in outcome) out.push({ type: 'incident', incident: outcome.incident });
-        else out.push({ type: 'refused', command: input.command, reason: outcome.refused });
+        const outcome = this.incidents.command(input.command, input.stored, input.related);
+        if (!('incident' in outcome)) {
+          out.push({ type: 'refused', command: input.command, reason: outcome.refused });
+          break;
+        }
+        for (const incident of [outcome.incident, ...(outcome.others ?? [])]) {
+          this.followMembers(input.command, incident);
+          out.push({ type: 'incident', incident });
+        }
         break;
       }
     }
     this.placePending(out, input.type === 'change');
     this.tick(out);
     return out;
+  }
+
+  /**
+   * What the correlator keeps per member (its symptom, whether it fires) follows the members a
+   * person moved: into the incident a merge made them part of, out into the one a split opened.
+   */
+  private followMembers(command: IncidentCommand, incident: Incident): void {
+    const moving =
+      command.action === 'absorb' && incident.id === command.incidentId
+        ? this.symptoms.get(command.relatedIncidentId ?? '')
+        : command.action === 'split' && incident.splitFrom === command.incidentId
+          ? this.symptoms.get(command.incidentId)
+          : undefined;
+    if (!moving) return;
+    const refs = new Set(incident.members.map((m) => m.ref));
+    const into = this.symptoms.get(incident.id) ?? {
+      symptom: moving.symptom,
+      firing: new Set<string>(),
+      byRef: new Map(),
+    };
+    for (const [ref, symptom] of moving.byRef) {
+      if (!refs.has(ref)) continue;
+      into.byRef.set(ref, symptom);
+      if (moving.firing.has(ref)) into.firing.add(ref);
+      if (command.action === 'split') {
+        moving.byRef.delete(ref);
+        moving.firing.delete(ref);
+      }
+    }
+    const lead = this.incidents.leadOf(incident.id);
+    const leadSymptom = lead === undefined ? undefined : into.byRef.get(lead);
+    if (leadSymptom && !this.symptoms.has(incident.id)) into.symptom = leadSymptom;
+    this.symptoms.set(incident.id, into);
   }
 
   /** See IncidentBook.reconcile; what the correlator keeps per incident follows its id. */

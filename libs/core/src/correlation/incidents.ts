@@ -17,6 +17,7 @@ import type {
   Suspect,
 } from '#contracts';
 import { agreedLabels, stableLabels, type Labels } from './incident-labels.js';
+import { combineSuspects, commandRefusal, NO_RESPONDER_STATE, splitSelection } from './responder-actions.js';
 
 export interface Signal {
   readonly kind: 'alert' | 'anomaly' | 'verdict';
@@ -52,8 +53,12 @@ export interface Reconciliation {
   readonly catchUp: Incident[];
 }
 
-/** What a person's command did: the incident's next version, or why it cannot apply. */
-export type CommandOutcome = { readonly incident: Incident } | { readonly refused: string };
+/**
+ * What a person's command did: the incident's next version (and, for a split, the incident it
+ * opened), or why it cannot apply.
+ */
+export type CommandOutcome =
+  { readonly incident: Incident; readonly others?: readonly Incident[] } | { readonly refused: string };
 
 export interface IncidentSettings {
   /** A suspect change at or above this probability groups signals by change. */
@@ -117,6 +122,8 @@ interface IncidentState {
   labelled: boolean;
   /** The member the incident is named after (see precedes()); unknown for a rehydrated one. */
   lead?: string;
+  /** Members whose signals are routed here by `redirects` (split out to, or merged into, this one). */
+  redirected?: string[];
 }
 
 export class IncidentBook {
@@ -132,6 +139,11 @@ export class IncidentBook {
    * at most maxSettledKept): only commands reach them; signals open new incidents.
    */
   private readonly settled = new Map<string, IncidentState>();
+  /**
+   * Members a person moved (split out into another incident, or merged into one held here): their
+   * next signals go to that incident while it is unresolved, not back where their group key leads.
+   */
+  private readonly redirects = new Map<string, string>();
   private created = 0;
 
   /** onForget: an incident left the book for good (e.g. to drop what the caller keeps about it). */
@@ -151,6 +163,12 @@ export class IncidentBook {
 
   /** Adds a signal with its ranked suspects; returns the incident events it causes. */
   onSignal(signal: Signal, suspects: readonly Suspect[]): Incident[] {
+    const moved = this.redirectedFor(signal.ref);
+    if (moved) {
+      if (!signal.firing) return this.memberQuiet({ state: moved }, signal);
+      const joined = this.join(moved, signal, suspects);
+      return joined ? [joined] : [];
+    }
     const groupKey = this.groupKeyOf(signal, suspects);
     const existing = this.current(groupKey, signal);
     if (!signal.firing) return existing ? this.memberQuiet(existing, signal) : [];
@@ -215,6 +233,9 @@ export class IncidentBook {
         // a replay that met the same inputs in another order may have made more versions than
         // were published, and carrying on from its count would leave a gap.
         if (p.version !== known.snapshot.version) known.snapshot = { ...known.snapshot, version: p.version };
+        // What people set (assignee, snooze, merges, splits) is as published: a replay meets their
+        // commands without the other incidents some of them name.
+        known.snapshot = { ...known.snapshot, ...responderState(p) };
         // A member published but not replayed came from an input consumed and not yet committed
         // when the previous owner stopped: it is delivered again, so it stays (quiet until then)
         // rather than vanish from the next version — unless the replay placed it elsewhere.
@@ -444,12 +465,13 @@ export class IncidentBook {
     finalSuspects?: (incidentId: string) => readonly Suspect[] | undefined,
   ): Incident[] {
     this.forgetSettled(watermark);
+    const woken = this.endSnoozes(watermark);
     const quiet: IncidentState[] = [];
     for (const state of this.unresolved) {
       if (watermark - state.lastActivity >= this.settings.quietPeriodMs && !anyFiring(state))
         quiet.push(state);
     }
-    return quiet
+    const resolved = quiet
       .sort((a, b) => a.snapshot.id.localeCompare(b.snapshot.id))
       .map((state) => {
         const suspects = finalSuspects?.(state.snapshot.id);
@@ -458,6 +480,25 @@ export class IncidentBook {
           ...(suspects && suspects.length > 0 ? { suspects: [...suspects] } : {}),
         });
       });
+    return [...woken, ...resolved];
+  }
+
+  /** Snoozes whose time came by event time end by themselves: each incident publishes a version. */
+  private endSnoozes(watermark: number): Incident[] {
+    const due = [...this.unresolved].filter(
+      (state) => state.snapshot.snoozedUntil !== null && state.snapshot.snoozedUntil <= watermark,
+    );
+    return due
+      .sort(
+        (a, b) =>
+          a.snapshot.snoozedUntil! - b.snapshot.snoozedUntil! || a.snapshot.id.localeCompare(b.snapshot.id),
+      )
+      .map((state) =>
+        this.next(state, 'unsnoozed', state.snapshot.snoozedUntil!, {
+          snoozedUntil: null,
+          comment: 'the snooze ended',
+        }),
+      );
   }
 
   /**
@@ -477,6 +518,8 @@ export class IncidentBook {
       for (const key of state.indexKeys) if (this.byGroup.get(key) === next.id) this.byGroup.delete(key);
       const change = state.groupKey.startsWith('change:') ? state.groupKey.slice('change:'.length) : null;
       if (change !== null && this.byChange.get(change) === next.id) this.byChange.delete(change);
+      for (const ref of state.redirected ?? [])
+        if (this.redirects.get(ref) === next.id) this.redirects.delete(ref);
       this.onForget(next.id);
     }
   }
@@ -522,8 +565,10 @@ export class IncidentBook {
    * longer ago than the reopen window, or before a restart — is taken from `stored` (the latest
    * version the api read from the store), or from the settled incidents acted on lately when
    * those know a later version; comments and severity changes apply to it as to any other.
+   * `related`: for an absorb, the merged incident as the api read it (used when this book does
+   * not hold it: it may live on another partition).
    */
-  command(command: IncidentCommand, stored?: Incident): CommandOutcome {
+  command(command: IncidentCommand, stored?: Incident, related?: Incident): CommandOutcome {
     const state = this.incidents.get(command.incidentId) ?? this.rehydrate(command.incidentId, stored);
     if (!state) {
       return {
@@ -549,7 +594,158 @@ export class IncidentBook {
             severity: command.severity!,
           }),
         };
+      case 'assign':
+        return {
+          incident: this.next(state, 'reassigned', command.at, { ...base, assignee: command.assignee }),
+        };
+      case 'snooze':
+        return {
+          incident: this.next(state, 'snoozed', command.at, { ...base, snoozedUntil: command.until }),
+        };
+      case 'unsnooze':
+        return { incident: this.next(state, 'unsnoozed', command.at, { ...base, snoozedUntil: null }) };
+      case 'merge':
+        return { incident: this.mergeInto(state, command.relatedIncidentId!, command.at, base) };
+      case 'absorb':
+        return this.absorbMerged(state, command, related, base);
+      case 'split':
+        return this.splitOut(state, command, base);
     }
+  }
+
+  /**
+   * A person's merge, on the merged incident's side: it resolves as a duplicate of the target.
+   * Its signals no longer reopen it: they go to the target when this book holds it (the target
+   * takes its members in with an absorb command), else they open a new incident.
+   */
+  private mergeInto(state: IncidentState, targetId: string, at: number, base: Partial<Incident>): Incident {
+    const id = state.snapshot.id;
+    const target = this.incidents.get(targetId);
+    const live = target && target.snapshot.status !== 'resolved' ? target : undefined;
+    for (const key of state.indexKeys) {
+      if (this.byGroup.get(key) !== id) continue;
+      if (live) this.byGroup.set(key, targetId);
+      else this.byGroup.delete(key);
+    }
+    for (const [change, holder] of [...this.byChange]) {
+      if (holder !== id) continue;
+      if (live) this.byChange.set(change, targetId);
+      else this.byChange.delete(change);
+    }
+    if (live) this.redirect([...state.members.keys()], live);
+    return this.next(state, 'merged', at, {
+      ...base,
+      status: 'resolved',
+      resolvedAt: at,
+      duplicateOf: targetId,
+    });
+  }
+
+  /**
+   * A person's merge, on the target's side: the merged incident's members, services and
+   * suspects join it, as live members when this book holds that incident (they keep firing),
+   * else as published (quiet until their signals come again).
+   */
+  private absorbMerged(
+    into: IncidentState,
+    command: IncidentCommand,
+    related: Incident | undefined,
+    base: Partial<Incident>,
+  ): CommandOutcome {
+    const fromId = command.relatedIncidentId!;
+    const held = this.incidents.get(fromId) ?? this.settled.get(fromId);
+    const from = held?.snapshot ?? (related?.id === fromId ? related : undefined);
+    if (!from)
+      return { refused: `the merged incident ${fromId} is not held here and the command does not carry it` };
+    if (into.snapshot.mergedFrom.includes(fromId))
+      return { refused: `${fromId} was already merged into this incident` };
+    const members = held
+      ? [...held.members.values()]
+      : from.members.map((member): MemberState => ({ member, firing: false, severity: from.severity }));
+    for (const member of members)
+      if (!into.members.has(member.member.ref)) into.members.set(member.member.ref, member);
+    into.lastActivity = Math.max(into.lastActivity, held?.lastActivity ?? from.updatedAt);
+    const labelled = held ? held.labelled : from.members.some((m) => m.type === 'alert');
+    const labels = labelled ? this.agreeOn(into, from.labels) : into.snapshot.labels;
+    return {
+      incident: this.next(into, 'merged', command.at, {
+        ...base,
+        labels,
+        suspects: combineSuspects(into.snapshot.suspects, from.suspects),
+        mergedFrom: [...into.snapshot.mergedFrom, fromId],
+      }),
+    };
+  }
+
+  /**
+   * A person's split: the members named (or every member on a service) leave the incident for a
+   * new one, opened with them (id derived from the command, so a replay gives the same one) and
+   * the suspects as ranked so far. Their next signals go to it while it is unresolved.
+   */
+  private splitOut(state: IncidentState, command: IncidentCommand, base: Partial<Incident>): CommandOutcome {
+    const { refs } = splitSelection(state.snapshot.members, command);
+    const source = state.snapshot;
+    const id =
+      'inc_' + createHash('sha256').update(`split\n${source.id}\n${command.id}`).digest('hex').slice(0, 16);
+    const moved = new Map<string, MemberState>();
+    for (const ref of refs) {
+      moved.set(ref, state.members.get(ref)!);
+      state.members.delete(ref);
+    }
+    const cause = source.suspects[0]?.service ?? undefined;
+    const all = [...moved.values()];
+    const lead = all.find((m) => all.every((o) => o === m || precedes(m.member, o.member, cause)))!;
+    const kind: IncidentKind = lead.member.type === 'verdict' ? 'regression' : lead.member.type;
+    const openedAt = Math.max(source.openedAt, Math.min(...all.map((m) => m.member.at)));
+    const split: IncidentState = {
+      snapshot: {
+        ...source,
+        ...NO_RESPONDER_STATE,
+        id,
+        version: 0,
+        status: 'open',
+        kind,
+        title: lead.signal
+          ? titleOf(lead.signal, source.suspects)
+          : `${lead.member.name} on ${lead.member.service}`,
+        summary: lead.signal?.summary ?? source.summary,
+        service: lead.member.service,
+        openedAt,
+        updatedAt: openedAt,
+        resolvedAt: null,
+        splitFrom: source.id,
+      },
+      seq: this.created++,
+      groupKey: `split:${id}`,
+      indexKeys: [],
+      members: moved,
+      lastActivity: command.at,
+      overflow: 0,
+      labelled: source.members.some((m) => m.type === 'alert'),
+      lead: lead.member.ref,
+    };
+    this.incidents.set(id, split);
+    this.redirect(refs, split);
+    const opened = this.next(split, 'opened', command.at, base);
+    const left = this.next(state, 'split', command.at, {
+      ...base,
+      ...(state.lead !== undefined && moved.has(state.lead) ? this.renamedAfterLead(state) : {}),
+      splitInto: [...source.splitInto, id],
+    });
+    return { incident: left, others: [opened] };
+  }
+
+  /** Routes these members' next signals to `to` (see `redirects`). */
+  private redirect(refs: readonly string[], to: IncidentState): void {
+    for (const ref of refs) this.redirects.set(ref, to.snapshot.id);
+    to.redirected = [...(to.redirected ?? []), ...refs];
+  }
+
+  /** The unresolved incident a member was moved to by a person, if any. */
+  private redirectedFor(ref: string): IncidentState | undefined {
+    const id = this.redirects.get(ref);
+    const state = id === undefined ? undefined : this.incidents.get(id);
+    return state && state.snapshot.status !== 'resolved' ? state : undefined;
   }
 
   /** A forgotten incident back for a command: the latest version known here or carried by it. */
@@ -639,6 +835,7 @@ export class IncidentBook {
       comment: null,
       team: signal.team ?? null,
       labels: signal.kind === 'alert' ? stableLabels(signal.labels) : {},
+      ...NO_RESPONDER_STATE,
     };
     const state: IncidentState = {
       snapshot,
@@ -726,7 +923,8 @@ export class IncidentBook {
       services.length > 1 && state.groupKey.startsWith('change:')
         ? titleWithBlastRadius(changes.title ?? state.snapshot.title, services)
         : (changes.title ?? state.snapshot.title);
-    const snapshot: Incident = {
+    const wasResolved = state.snapshot.status === 'resolved';
+    const built: Incident = {
       ...state.snapshot,
       actor: null,
       comment: null,
@@ -746,39 +944,22 @@ export class IncidentBook {
         ),
       summary: withOverflow(changes.summary ?? state.snapshot.summary, state.overflow),
     };
+    // A resolved incident is snoozed no more: nothing is left to hold back.
+    const snapshot = built.status === 'resolved' ? { ...built, snoozedUntil: null } : built;
     state.snapshot = snapshot;
     if (snapshot.status === 'resolved') {
       this.unresolved.delete(state);
-      if (event === 'resolved') this.resolutions.push({ at: snapshot.resolvedAt!, id: snapshot.id });
+      if (!wasResolved || event === 'resolved')
+        this.resolutions.push({ at: snapshot.resolvedAt!, id: snapshot.id });
     } else this.unresolved.add(state);
     return snapshot;
   }
 }
 
-/**
- * Why a person's command cannot apply to the incident as it stands, or null when it can. The
- * api asks the same before it accepts a command (409 with this reason), the correlator again
- * when it applies it (the incident may have moved on in between).
- */
-export function commandRefusal(
-  incident: Pick<Incident, 'status' | 'severity'>,
-  command: Pick<IncidentCommand, 'action' | 'comment' | 'severity'>,
-): string | null {
-  switch (command.action) {
-    case 'acknowledge':
-      return incident.status === 'open'
-        ? null
-        : `the incident is ${incident.status}: only an open incident can be acknowledged`;
-    case 'resolve':
-      return incident.status === 'resolved' ? 'the incident is already resolved' : null;
-    case 'comment':
-      return command.comment ? null : 'a comment needs text';
-    case 'severity':
-      if (!command.severity) return 'a severity change needs the new severity';
-      return command.severity === incident.severity
-        ? `the incident's severity is already ${incident.severity}`
-        : null;
-  }
+/** The fields of an incident only people's commands set. */
+function responderState(incident: Incident): Pick<Incident, keyof typeof NO_RESPONDER_STATE> {
+  const { assignee, snoozedUntil, duplicateOf, mergedFrom, splitFrom, splitInto } = incident;
+  return { assignee, snoozedUntil, duplicateOf, mergedFrom, splitFrom, splitInto };
 }
 
 /** The published incident sharing the most members with `state`, if any shares one. */

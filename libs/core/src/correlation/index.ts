@@ -5,3 +5,4 @@ export * from './change-log.js';
 export * from './correlator.js';
 export * from './restore.js';
 export * from './edge-inference.js';
+export * from './responder-actions.js';

@@ -5,6 +5,7 @@
 // have (a fail verdict, an incident naming the change, a rollback — at least one). Seeded
 // and deterministic: the same options give the same history, event for event.
 import type { Change, ChangeKind, Incident, Problem, RolloutStrategy, Verdict } from '#contracts';
+import { NO_RESPONDER_STATE } from '../correlation/responder-actions.js';
 import { localTime } from '../policy/zoned-time.js';
 import type { HistoryEvent } from './change-history.js';
 import { sigmoid } from './logistic.js';
@@ -409,6 +410,7 @@ function addIncident(
     comment: null,
     team: s.team,
     labels: {},
+    ...NO_RESPONDER_STATE,
   };
   const resolved: Incident = {
     ...opened,

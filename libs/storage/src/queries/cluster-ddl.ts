@@ -6,6 +6,7 @@
 //         ENGINE = Distributed('{cluster}', currentDatabase(), t_local, <sharding key>)
 //   CREATE MATERIALIZED VIEW v TO t AS SELECT … FROM s
 //     → CREATE MATERIALIZED VIEW v ON CLUSTER '{cluster}' TO t_local AS SELECT … FROM s_local
+//   DROP VIEW IF EXISTS v → the same ON CLUSTER '{cluster}' (a view made again with more columns)
 //   ALTER TABLE t …  → the same ALTER on t_local and on t, both ON CLUSTER (storage-only changes —
 //                       codecs, TTL, settings — on t_local alone: the Distributed table stores nothing)
 // Queries and inserts keep using the plain names (now Distributed tables), so the repositories
@@ -75,6 +76,7 @@ function resolve(options: ClusterDdlOptions): Resolved {
 const CREATE_TABLE = /^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)\s*\(/i;
 const CREATE_VIEW = /^CREATE\s+MATERIALIZED\s+VIEW\s+IF\s+NOT\s+EXISTS\s+(\w+)\s+TO\s+(\w+)\s+AS\s/i;
 const ALTER_TABLE = /^ALTER\s+TABLE\s+(\w+)\s/i;
+const DROP_VIEW = /^DROP\s+VIEW\s+IF\s+EXISTS\s+(\w+)\s*$/i;
 /** ALTERs that change how data is stored, not which columns there are. */
 const STORAGE_ONLY = /\bMODIFY\s+(?:TTL|SETTING)\b|\bCODEC\s*\(/i;
 const ENGINE = /\bENGINE\s*=\s*(\w*MergeTree)(?:[ \t]*\(([^)]*)\))?/i;
@@ -136,6 +138,9 @@ function rewrite(statement: string, tables: ReadonlySet<string>, o: Resolved): s
     const head = `CREATE MATERIALIZED VIEW IF NOT EXISTS ${name} ${onCluster} TO ${target}${o.suffix} AS `;
     return [head + localReferences(statement.slice(view[0].length), tables, o.suffix)];
   }
+  // A view made again with more columns: dropped on every server first.
+  const drop = DROP_VIEW.exec(statement);
+  if (drop) return [`DROP VIEW IF EXISTS ${drop[1]} ${onCluster}`];
   const alter = ALTER_TABLE.exec(statement);
   if (alter && tables.has(alter[1]!)) {
     const rest = statement.slice(alter[0].length);

@@ -22,7 +22,7 @@ import {
 } from '../records/incident.record.js';
 import { fromChangeRow, type StoredChangeRow } from '../records/change.record.js';
 import { fromIncidentCommandRow, type StoredIncidentCommandRow } from '../records/incident-command.record.js';
-import { pageOffset, pageSize, timeRange, type Instant } from './query-params.js';
+import { asDate, pageOffset, pageSize, timeRange, type Instant } from './query-params.js';
 import { keysetScan, type ScanRange } from './scan.js';
 import { sqlFiles } from './sql-files.js';
 
@@ -39,6 +39,10 @@ export interface IncidentsFilter {
   readonly text?: string;
   /** A change among its suspects. */
   readonly change?: string;
+  /** Who it is assigned to. */
+  readonly assignee?: string;
+  /** Snoozed at `snoozedAt` (true) or not (false); absent: either. */
+  readonly snoozed?: { readonly is: boolean; readonly at: Instant };
 }
 
 export interface IncidentsQuery extends IncidentsFilter {
@@ -195,6 +199,10 @@ function filterParams(filter: IncidentsFilter) {
     severities: filter.severities ?? [],
     text: filter.text ?? '',
     change: filter.change ?? '',
+    assignee: filter.assignee ?? '',
+    snoozed: filter.snoozed === undefined ? '' : String(filter.snoozed.is),
+    // Unused unless `snoozed` is set; any valid time will do.
+    now: asDate(filter.snoozed?.at ?? filter.to),
   };
 }
 

@@ -44,6 +44,7 @@ import {
   collectScan,
   DoraRepository,
   IncidentsRepository,
+  type IncidentsFilter,
   ProblemHistoryRepository,
   ProblemsRepository,
   RecorderIntentsRepository,
@@ -832,6 +833,56 @@ describe('repositories', () => {
           [3, 'commented', null, 'pool'],
         ],
       );
+    });
+
+    it('keeps what responders set (assignee, snooze, merge, split) in every version, and filters by assignee and snooze', async () => {
+      const at = T0 + 5 * DAY;
+      const fields = {
+        assignee: 'bob',
+        snoozedUntil: at + HOUR,
+        duplicateOf: 'inc-target',
+        mergedFrom: ['inc-a', 'inc-b'],
+        splitFrom: 'inc-parent',
+        splitInto: ['inc-child'],
+      };
+      const only = { service: 'pager', services: ['pager'] };
+      const first = anIncident({ id: 'inc-responders', openedAt: at, updatedAt: at, ...only });
+      const second = { ...first, version: 2, event: 'snoozed' as const, ...fields };
+      await store.insert(TABLES.incidents, [toIncidentRow(first)]);
+      await store.insert(TABLES.incidents, [
+        toIncidentRow(second),
+        toIncidentRow(
+          anIncident({ id: 'inc-other', openedAt: at, updatedAt: at, assignee: 'carla', ...only }),
+        ),
+      ]);
+      await store.command(`OPTIMIZE TABLE ${TABLES.incidentVersions} FINAL`);
+      const repo = new IncidentsRepository(store);
+      assert.deepEqual(await repo.get('inc-responders'), second);
+      const history = await repo.versions('inc-responders');
+      assert.deepEqual(history, [first, second], 'the history keeps the new fields too');
+      const window = { from: at - HOUR, to: at + DAY };
+      const ids = async (filter: Partial<IncidentsFilter>) =>
+        (await repo.ranked({ ...window, service: 'pager', ...filter })).map((i) => i.id);
+      assert.deepEqual(await ids({ assignee: 'bob' }), ['inc-responders']);
+      assert.deepEqual(await ids({ snoozed: { is: false, at: at + MINUTE } }), ['inc-other']);
+      assert.deepEqual(await ids({ snoozed: { is: true, at: at + MINUTE } }), ['inc-responders']);
+      assert.deepEqual(
+        (await ids({ snoozed: { is: false, at: at + 2 * HOUR } })).sort(),
+        ['inc-other', 'inc-responders'],
+        'a snooze whose time has passed hides nothing, whether or not its end was recorded yet',
+      );
+      const command = anIncidentCommand({
+        id: 'cmd-split',
+        incidentId: 'inc-responders',
+        action: 'split',
+        refs: ['fp-1'],
+        splitService: null,
+        assignee: 'bob',
+        until: at + HOUR,
+        relatedIncidentId: 'inc-target',
+      });
+      await store.insert(TABLES.incidentCommands, [toIncidentCommandRow(command)]);
+      assert.deepEqual((await repo.detail('inc-responders'))?.commands, [command]);
     });
   });
 });

@@ -1,6 +1,6 @@
 // Incident command (a person's action on an incident) ⇄ `incident_commands` row.
 import type { IncidentAction, IncidentCommand, Severity } from '#contracts';
-import { dbTime } from './db-values.js';
+import { dbTime, dbTimeOrNull } from './db-values.js';
 
 interface IncidentCommandColumns<Time> {
   readonly id: string;
@@ -11,6 +11,11 @@ interface IncidentCommandColumns<Time> {
   readonly at: Time;
   readonly comment: string | null;
   readonly severity: string | null;
+  readonly assignee: string | null;
+  readonly until: Time | null;
+  readonly related_incident_id: string | null;
+  readonly refs: readonly string[];
+  readonly split_service: string | null;
 }
 
 export type IncidentCommandRow = IncidentCommandColumns<number>;
@@ -26,6 +31,11 @@ export function toIncidentCommandRow(command: IncidentCommand): IncidentCommandR
     at: command.at,
     comment: command.comment,
     severity: command.severity,
+    assignee: command.assignee,
+    until: command.until,
+    related_incident_id: command.relatedIncidentId,
+    refs: command.refs,
+    split_service: command.splitService,
   };
 }
 
@@ -39,7 +49,13 @@ export function fromIncidentCommandRow(row: StoredIncidentCommandRow): IncidentC
     at: dbTime(row.at),
     comment: row.comment,
     severity: row.severity as Severity | null,
-    // The stored incident it carried is the incident's own history, not the command's.
+    assignee: row.assignee,
+    until: dbTimeOrNull(row.until),
+    relatedIncidentId: row.related_incident_id,
+    refs: [...row.refs],
+    splitService: row.split_service,
+    // The stored incidents it carried are the incidents' own history, not the command's.
     incident: null,
+    relatedIncident: null,
   };
 }

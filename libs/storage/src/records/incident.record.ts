@@ -53,6 +53,12 @@ interface IncidentColumns<Time> {
   readonly comment: string | null;
   readonly team: string | null;
   readonly labels: Readonly<Record<string, string>>;
+  readonly assignee: string | null;
+  readonly snoozed_until: Time | null;
+  readonly duplicate_of: string | null;
+  readonly merged_from: readonly string[];
+  readonly split_from: string | null;
+  readonly split_into: readonly string[];
 }
 
 export type IncidentRow = IncidentColumns<number>;
@@ -88,6 +94,12 @@ export function toIncidentRow(incident: Incident): IncidentRow {
     comment: incident.comment,
     team: incident.team,
     labels: incident.labels,
+    assignee: incident.assignee,
+    snoozed_until: incident.snoozedUntil,
+    duplicate_of: incident.duplicateOf,
+    merged_from: incident.mergedFrom,
+    split_from: incident.splitFrom,
+    split_into: incident.splitInto,
   };
 }
 
@@ -127,6 +139,12 @@ export function fromIncidentRow(row: StoredIncidentRow): Incident {
     comment: row.comment,
     team: row.team,
     labels: { ...row.labels },
+    assignee: row.assignee,
+    snoozedUntil: dbTimeOrNull(row.snoozed_until),
+    duplicateOf: row.duplicate_of,
+    mergedFrom: [...row.merged_from],
+    splitFrom: row.split_from,
+    splitInto: [...row.split_into],
   };
 }
 
