@@ -6,6 +6,7 @@ import type { IncidentAction, IncidentCommand, Severity } from '#contracts';
 import { INCIDENT_STATUS_VALUES, SEVERITY_VALUES } from '#contracts/enums';
 import type { Clock } from '#core';
 import { CLOCK, RequireScope } from '#platform';
+import { badRequest } from '../http/api-error.js';
 import { readBody } from '../http/body.js';
 import { actorOf } from '../http/caller.js';
 import {
@@ -20,7 +21,13 @@ import {
 } from '../http/query.js';
 import { WriteRoute } from '../http/write-route.js';
 import { INCIDENT_ACTION_BODY, INCIDENT_BODIES, incidentActionDoc } from './incident-bodies.js';
-import { IncidentsService, type IncidentDetailView, type IncidentListItem } from './incidents.service.js';
+import {
+  IncidentsService,
+  MAX_SERIES_RANGE_MS,
+  type IncidentDetailView,
+  type IncidentListItem,
+  type IncidentSeriesView,
+} from './incidents.service.js';
 import { Documented } from '../openapi/documented.js';
 
 const DAY = 86_400_000;
@@ -81,6 +88,23 @@ export class IncidentsController {
   @Get(':id')
   detail(@Param('id') id: string): Promise<IncidentDetailView> {
     return this.service.detail(id);
+  }
+
+  @Documented({
+    summary: 'the metric series of one incident over a range (a wider or narrower look than the detail’s)',
+    query: ['from', 'to'],
+    response: 'IncidentSeries',
+    notFound: true,
+    description:
+      'Without `from` and `to`: the detail’s range (2 h before it opened to its last change, at least 1 h after it opened). At most 2 days; the resolution follows the range (raw points, 1-minute or 1-hour means).',
+  })
+  @Get(':id/series')
+  series(@Param('id') id: string, @Query() query: QueryParams): Promise<IncidentSeriesView> {
+    if (query['from'] === undefined && query['to'] === undefined) return this.service.series(id);
+    const range = parseRange(query, this.clock.now(), DAY);
+    if (range.to - range.from > MAX_SERIES_RANGE_MS)
+      throw badRequest('to', `the range is longer than ${MAX_SERIES_RANGE_MS / DAY} days`);
+    return this.service.series(id, range);
   }
 
   @Documented(incidentActionDoc('acknowledge (comment optional)', 'acknowledge'))
