@@ -15,6 +15,7 @@ import {
   shows,
   signIn,
   openPage,
+  plotBox,
   sloBurnDown,
   suspects,
   tableRows,
@@ -22,6 +23,7 @@ import {
 } from './support/pages.js';
 
 const TOKEN = 'ui-contract-read-write-0123456789';
+const HOUR = 3_600_000;
 /** One URL of each page the UI has, on the stub's records. */
 const EVERY_PAGE = [
   '#/',
@@ -102,9 +104,21 @@ describe('web UI on the API contract', () => {
     await page.getByRole('heading', { level: 1, name: /checkout: error ratio/ }).waitFor();
     const charts = await incidentCharts(page);
     assert.equal(charts.count, 3);
+    // The api lists frontend first; the suspect's service (checkout) is charted first.
+    assert.deepEqual(charts.services, ['checkout', 'checkout', 'frontend']);
     assert.match(charts.caption, /checkout — error ratio/);
+    assert.equal(charts.series, 1);
     assert.equal(charts.baseline, 3, "baseline shaded on every chart (frontend: the top suspect's windows)");
     assert.equal(charts.observation, 3);
+    assert.match(
+      charts.summary,
+      /^baseline mean 0\.4\d*% \(\d\d:\d\d–\d\d:\d\d UTC\); observation mean [6-9]\.\d+% /,
+    );
+    // Each alert shades the charts of its own service.
+    assert.deepEqual(
+      charts.alerts.map((a) => a.replace(/ \d.*$/, '')),
+      ['HighErrorRate firing', 'HighErrorRate firing', 'HighLatency firing'],
+    );
     assert.ok(charts.changeMarkers >= 6, `change markers: ${charts.changeMarkers}`);
     assert.ok(
       charts.markerTitles.some((t) =>
@@ -167,6 +181,126 @@ describe('web UI on the API contract', () => {
     const cards = await onCallCards(page);
     assert.match(cards[0]!.title, /checkout/);
     assert.equal(await page.locator('.incident-card').first().getAttribute('data-status'), 'acknowledged');
+    assert.deepEqual(ui.errors, []);
+  });
+
+  it("investigates an incident's metrics: shared crosshair, zoom together, the likely cause's marker, time range, UTC or local", async () => {
+    const { page } = ui;
+    const incident = `${stub.url}/#/incidents/inc-checkout-regression`;
+    await openPage(page, incident);
+    const before = await incidentCharts(page);
+    const [home] = before.ranges;
+    assert.ok(
+      before.ranges.every((r) => r[0] === home![0] && r[1] === home![1]),
+      JSON.stringify(before.ranges),
+    );
+
+    // Hovering one chart shows the crosshair, at the same time, on the others.
+    const first = await plotBox(page, 0);
+    await page.mouse.move(first.x + first.width * 0.5, first.y + first.height * 0.5);
+    const cursors = page.locator('.metric-figure .time-chart');
+    await page.waitForFunction(
+      "document.querySelectorAll('.metric-figure .time-chart[data-cursor]').length === 3",
+    );
+    const at = await cursors.evaluateAll((els) => els.map((el) => el.getAttribute('data-cursor')));
+    assert.equal(new Set(at).size, 1, `the crosshair's time on each chart: ${at.join(', ')}`);
+    const shown = await page
+      .locator('.metric-figure .u-cursor-x')
+      .evaluateAll((els) => els.map((el) => !el.classList.contains('u-off')));
+    assert.deepEqual(shown, [true, true, true]);
+    assert.match(await page.locator('.chart-readout').nth(2).innerText(), /^\d\d:\d\d:\d\d UTC · \d+ ms$/);
+
+    // Dragging across the second chart zooms all three to the same, narrower range.
+    const second = await plotBox(page, 1);
+    await page.mouse.move(second.x + second.width * 0.3, second.y + second.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(second.x + second.width * 0.45, second.y + second.height / 2, { steps: 5 });
+    await page.mouse.move(second.x + second.width * 0.6, second.y + second.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const zoomed = (await incidentCharts(page)).ranges;
+    const width = home![1] - home![0];
+    assert.ok(
+      zoomed.every((r) => r[0] === zoomed[0]![0] && r[1] === zoomed[0]![1]),
+      JSON.stringify(zoomed),
+    );
+    const share = (zoomed[0]![1] - zoomed[0]![0]) / width;
+    assert.ok(share > 0.25 && share < 0.35, `zoomed to ${share} of the range`);
+    assert.ok(zoomed[0]![0] > home![0] + width * 0.25, 'the zoom starts where the drag did');
+    await page.locator('.zoom-status', { hasText: /^Zoomed to \d\d:\d\d–\d\d:\d\d UTC$/ }).waitFor();
+    await page.getByRole('button', { name: 'Reset zoom' }).click();
+    assert.deepEqual((await incidentCharts(page)).ranges, before.ranges);
+    assert.ok(await page.getByRole('button', { name: 'Reset zoom' }).isDisabled());
+
+    // The likely cause's marker, 6 minutes before the incident opened: neither hides the other,
+    // and hovering or focusing it says which change it is.
+    const strip = page.locator('.metric-figure').first().locator('.marker-strip');
+    const suspect = strip.getByRole('button', { name: /^demo-deploy-checkout-v2\.14\.0: / });
+    const opened = strip.getByRole('button', { name: /^Incident opened at / });
+    const [a, b] = [await suspect.boundingBox(), await opened.boundingBox()];
+    assert.ok(a && b, 'both markers are shown');
+    const apart =
+      a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+    assert.ok(apart, `the markers overlap: ${JSON.stringify([a, b])}`);
+    await suspect.hover();
+    const tip = strip.getByRole('tooltip');
+    await tip
+      .filter({
+        hasText: /demo-deploy-checkout-v2\.14\.0: deployment of checkout v2\.14\.0 at .* — suspect, 81%/,
+      })
+      .waitFor();
+    await page.mouse.move(0, 0);
+    await suspect.focus();
+    await tip.filter({ hasText: /demo-deploy-checkout-v2\.14\.0/ }).waitFor();
+    assert.equal(await suspect.getAttribute('tabindex'), '0', "the likely cause is the strip's tab stop");
+    await page.keyboard.press('ArrowRight');
+    await tip.filter({ hasText: /^Incident opened at / }).waitFor();
+    assert.equal(
+      await page.evaluate('document.activeElement?.getAttribute("aria-label")'),
+      await opened.getAttribute('aria-label'),
+    );
+
+    // A wider time range: in the URL, asked of the api, and drawn (1-minute means beyond 6 h).
+    await page.getByRole('radio', { name: '±1 h' }).check();
+    await page.waitForURL(/#\/incidents\/inc-checkout-regression\?range=1h$/);
+    await page.locator('.chart-status', { hasText: /^Showing / }).waitFor();
+    const hour = await incidentCharts(page);
+    assert.deepEqual(hour.ranges[0], [home![0] - HOUR, home![1] + HOUR]);
+    await page.getByRole('radio', { name: '±6 h' }).check();
+    await page.waitForURL(/\?range=6h$/);
+    await page.locator('.metric-figure figcaption', { hasText: '1-minute averages' }).first().waitFor();
+    const six = await incidentCharts(page);
+    assert.deepEqual(six.ranges[0], [home![0] - 6 * HOUR, home![1] + 6 * HOUR]);
+    assert.ok(
+      six.captions.every((c) => /1-minute averages$/.test(c)),
+      six.captions.join('\n'),
+    );
+    assert.notEqual(six.summary, before.summary);
+    // The URL alone brings the range back.
+    await page.reload();
+    await page.locator('.chart-status', { hasText: /^Showing / }).waitFor();
+    assert.ok(await page.getByRole('radio', { name: '±6 h' }).isChecked());
+    assert.deepEqual((await incidentCharts(page)).ranges[0], six.ranges[0]);
+    await page.getByRole('radio', { name: 'Incident window' }).check();
+    await page.waitForURL(/#\/incidents\/inc-checkout-regression$/);
+
+    // Local time (Berlin here) instead of UTC: the axes, the markers and the timeline follow, and
+    // the choice is kept in the browser.
+    const utcTimeline = await timeline(page);
+    await page.getByRole('button', { name: 'Times: UTC' }).click();
+    await page.getByRole('button', { name: /^Times: local \((CET|CEST|GMT\+\d)\)$/ }).waitFor();
+    const local = await incidentCharts(page);
+    const offset = await page.evaluate(`-new Date(${home![0]}).getTimezoneOffset() / 60`);
+    const hourOf = (label: string) => Number(label.split(':')[0]);
+    assert.equal((hourOf(local.axisLabels[0]!) - hourOf(before.axisLabels[0]!) + 24) % 24, offset);
+    assert.ok(
+      local.markerTitles.every((t) => /(CET|CEST|GMT\+\d)( —|$)/.test(t)),
+      local.markerTitles.join('\n'),
+    );
+    assert.notDeepEqual(await timeline(page), utcTimeline);
+    await page.reload();
+    await page.getByRole('button', { name: /^Times: local/ }).click();
+    await page.getByRole('button', { name: 'Times: UTC' }).waitFor();
+    assert.deepEqual((await incidentCharts(page)).axisLabels, before.axisLabels);
     assert.deepEqual(ui.errors, []);
   });
 
@@ -515,7 +649,7 @@ describe('web UI on the API contract', () => {
       await openPage(page, `${stub.url}/#/incidents/inc-checkout-regression`);
       await incidentCharts(page);
       const actions = await page.locator('section.actions-panel').boundingBox();
-      const charts = await page.locator('.metric-figure').first().boundingBox();
+      const charts = await page.locator('main .time-chart').first().boundingBox();
       const ranked = await page.locator('ol.suspects').first().boundingBox();
       assert.ok(actions && charts && ranked, 'the incident page shows its actions, suspects and charts');
       assert.ok(actions.y < charts.y, `actions at y=${actions.y}, the first chart at y=${charts.y}`);

@@ -150,6 +150,21 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
       charts.markerTitles.some((t) => t.startsWith(`${BAD_DEPLOY}: deployment of checkout v2.14.0 at `)),
       charts.markerTitles.join('\n'),
     );
+    assert.equal(charts.services[0], 'checkout', "the suspect's service is charted first");
+    // The bad deploy's marker can be hovered, though the incident opened minutes after it.
+    const strip = page.locator('.metric-figure').first().locator('.marker-strip');
+    await strip.getByRole('button', { name: new RegExp(`^${BAD_DEPLOY.replaceAll('.', '\\.')}: `) }).hover();
+    await strip
+      .getByRole('tooltip')
+      .filter({ hasText: `${BAD_DEPLOY}: deployment of checkout v2.14.0 at ` })
+      .waitFor();
+    // An hour either side, from the api's series route; kept in the URL.
+    await page.getByRole('radio', { name: '±1 h' }).check();
+    await page.waitForURL(/\?range=1h$/);
+    await page.locator('.chart-status', { hasText: /^Showing / }).waitFor();
+    const wider = await incidentCharts(page);
+    assert.deepEqual(wider.ranges[0], [charts.ranges[0]![0] - HOUR, charts.ranges[0]![1] + HOUR]);
+    assert.ok(wider.series >= 1, 'a plotted series over the wider range');
     const entries = await timeline(page);
     assert.ok(
       entries.some((e) => /Incident opened/.test(e)),

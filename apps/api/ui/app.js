@@ -6,6 +6,7 @@ import * as changes from './views/changes.js';
 import * as dora from './views/dora.js';
 import * as scorecard from './views/scorecard.js';
 import { setUpTheme } from './theme.js';
+import { setUpTimeZone } from './time-zone.js';
 import * as incidentHistory from './views/history.js';
 import * as incident from './views/incident.js';
 import * as oncall from './views/oncall.js';
@@ -58,15 +59,25 @@ function parseHash() {
   return { path, query };
 }
 
-/** Changes the query part of the current route (which re-renders it). */
-function setQuery(changesToQuery) {
+/** The current route's hash with `changesToQuery` applied to its query (empty values removed). */
+function hashWith(changesToQuery) {
   const { path, query } = parseHash();
   for (const [key, value] of Object.entries(changesToQuery)) {
     if (value === null || value === undefined || value === '') query.delete(key);
     else query.set(key, String(value));
   }
   const q = query.toString();
-  window.location.hash = `#${path}${q ? `?${q}` : ''}`;
+  return `#${path}${q ? `?${q}` : ''}`;
+}
+
+/** Changes the query part of the current route (which re-renders it). */
+function setQuery(changesToQuery) {
+  window.location.hash = hashWith(changesToQuery);
+}
+
+/** Changes the query part of the current route without rendering it again (the page follows itself). */
+function keepQuery(changesToQuery) {
+  window.history.replaceState(null, '', hashWith(changesToQuery));
 }
 
 async function route() {
@@ -117,6 +128,7 @@ async function route() {
       stream,
       announce,
       setQuery,
+      keepQuery,
       signal: controller.signal,
       setTitle: (text) => (document.title = `${text} · Aftershock`),
     });
@@ -225,6 +237,7 @@ stream.addEventListener('state', (event) => {
 });
 
 window.addEventListener('hashchange', () => route());
+setUpTimeZone(document.getElementById('time-zone'), () => route());
 
 // A path URL (a link in a notification, a bookmark: /incidents/inc_1) is the page of the same
 // hash route: the server answers every page path with this file, whose assets are absolute.

@@ -1,7 +1,20 @@
 // Charts as inline SVG, drawn from data: a line chart with shaded time ranges and change markers
-// on the time axis, a bar chart, and small inline bars. Time axes are in UTC.
+// on the time axis, a bar chart, and small inline bars. Time axes are in the zone the person
+// chose (UTC unless they chose local time). The incident page's charts are time-charts.js (uPlot).
 import { s } from './dom.js';
-import { clock, dayMonth, DAY, HOUR, MINUTE, SECOND, utc, withUnit, WEEK } from './format.js';
+import {
+  clockIn,
+  dayMonthIn,
+  DAY,
+  HOUR,
+  MINUTE,
+  SECOND,
+  stamp,
+  withUnit,
+  WEEK,
+  zoneName,
+  zoneOffset,
+} from './format.js';
 
 let uid = 0;
 const nextId = (prefix) => `${prefix}-${++uid}`;
@@ -26,15 +39,16 @@ const TIME_STEPS = [
   4 * WEEK,
 ];
 
-/** Ticks at round UTC times: [{ t, label }]. */
+/** Ticks at round times of the chosen zone: [{ t, label }]. */
 export function timeTicks(from, to, maxTicks = 7) {
   const span = Math.max(1, to - from);
   const step = TIME_STEPS.find((st) => span / st <= maxTicks) ?? Math.ceil(span / maxTicks / DAY) * DAY;
+  const offset = zoneOffset(from);
   const ticks = [];
-  for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
-    const midnight = t % DAY === 0;
+  for (let t = Math.ceil((from + offset) / step) * step - offset; t <= to; t += step) {
+    const midnight = (t + offset) % DAY === 0;
     const label =
-      step >= DAY || (midnight && span > DAY / 2) ? dayMonth(t) : clock(t, { seconds: step < MINUTE });
+      step >= DAY || (midnight && span > DAY / 2) ? dayMonthIn(t) : clockIn(t, { seconds: step < MINUTE });
     ticks.push({ t, label });
   }
   return ticks;
@@ -96,12 +110,12 @@ export function lineChart(options) {
   const descId = nextId('chart-desc');
   const fmt = (v) => withUnit(v, unit, metric);
   const describe = [
-    `Line chart of ${title || metric} from ${utc(from, { seconds: false })} to ${utc(to, { seconds: false })}`,
+    `Line chart of ${title || metric} from ${stamp(from, { seconds: false })} to ${stamp(to, { seconds: false })}`,
     values.length ? `, between ${fmt(Math.min(...values))} and ${fmt(Math.max(...values))}.` : ', no data.',
     ...ranges.map((r) =>
       r.title
         ? ` Shaded: ${r.title}.`
-        : ` ${r.label ?? r.kind} window ${clock(r.from)}–${clock(r.to)} UTC shaded.`,
+        : ` ${r.label ?? r.kind} window ${clockIn(r.from)}–${clockIn(r.to)} ${zoneName(r.from)} shaded.`,
     ),
     markers.length
       ? ` ${markers.length} marked on the time axis: ${markers.map((mk) => mk.label).join(', ')}.`
@@ -141,7 +155,7 @@ export function lineChart(options) {
           height: plotH,
           dataset: { from: r.from, to: r.to },
         },
-        s('title', {}, r.title ?? `${r.label ?? r.kind} window: ${utc(r.from)} – ${utc(r.to)}`),
+        s('title', {}, r.title ?? `${r.label ?? r.kind} window: ${stamp(r.from)} – ${stamp(r.to)}`),
       ),
       r.labelled === false
         ? null
@@ -181,7 +195,11 @@ export function lineChart(options) {
     );
   }
   svg.append(
-    s('text', { class: 'axis-caption', x: m.left + plotW, y: height - 2, 'text-anchor': 'end' }, 'UTC'),
+    s(
+      'text',
+      { class: 'axis-caption', x: m.left + plotW, y: height - 2, 'text-anchor': 'end' },
+      zoneName(from),
+    ),
   );
 
   // The series, broken where data is missing.
@@ -256,7 +274,7 @@ export function lineChart(options) {
       guide.setAttribute('x2', px);
       dot.setAttribute('cx', px);
       dot.setAttribute('cy', y(p[1]));
-      label.textContent = `${clock(p[0], { seconds: true })} UTC · ${fmt(p[1])}`;
+      label.textContent = `${clockIn(p[0], { seconds: true })} ${zoneName(p[0])} · ${fmt(p[1])}`;
       const right = px > m.left + plotW * 0.6;
       label.setAttribute('x', right ? px - 6 : px + 6);
       label.setAttribute('text-anchor', right ? 'end' : 'start');

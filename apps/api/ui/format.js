@@ -1,4 +1,7 @@
-// Words and numbers as a person reads them. Every time is shown in UTC.
+// Words and numbers as a person reads them. Times show in UTC unless the person chose their
+// local time (kept in this browser; the header's time-zone button): `stamp`, `clockIn` and
+// `dayMonthIn` follow that choice, `utc`, `clock` and `dayMonth` are always UTC (schedules the
+// engine found in UTC, such as "every day at 02:00 UTC").
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -23,6 +26,64 @@ export function utc(ms, { seconds = true } = {}) {
   const d = new Date(Number(ms));
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}${seconds ? `:${pad(d.getUTCSeconds())}` : ''}`;
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${time} UTC`;
+}
+
+const ZONE_KEY = 'aftershock.timeZone';
+
+function storedZone() {
+  try {
+    return localStorage.getItem(ZONE_KEY) === 'local' ? 'local' : 'utc';
+  } catch {
+    return 'utc';
+  }
+}
+
+let zone = storedZone();
+
+/** 'utc' or 'local': the time zone times are shown in. */
+export function timeZone() {
+  return zone;
+}
+
+/** Shows times in `next` ('utc' or 'local') from now on, and keeps the choice in this browser. */
+export function setTimeZone(next) {
+  zone = next === 'local' ? 'local' : 'utc';
+  try {
+    if (zone === 'local') localStorage.setItem(ZONE_KEY, zone);
+    else localStorage.removeItem(ZONE_KEY);
+  } catch {
+    // Storage refused (a private window): the choice holds for this page only.
+  }
+}
+
+/** How far the chosen zone's clock is ahead of UTC at `ms`, in ms. */
+export function zoneOffset(ms) {
+  return zone === 'local' ? -new Date(ms).getTimezoneOffset() * MINUTE : 0;
+}
+
+/** The chosen zone's short name at `ms`: UTC, CET, GMT+1 … */
+export function zoneName(ms = Date.now()) {
+  if (zone === 'utc') return 'UTC';
+  const part = new Intl.DateTimeFormat('en-GB', { timeZoneName: 'short' })
+    .formatToParts(new Date(ms))
+    .find((p) => p.type === 'timeZoneName');
+  return part?.value ?? 'local time';
+}
+
+/** 2026-11-02 10:30:05 UTC, or in local time with its zone's name. */
+export function stamp(ms, { seconds = true } = {}) {
+  if (ms === null || ms === undefined || !Number.isFinite(Number(ms))) return '—';
+  return `${utc(Number(ms) + zoneOffset(Number(ms)), { seconds }).slice(0, -4)} ${zoneName(Number(ms))}`;
+}
+
+/** 10:30 in the chosen zone (no date, no zone name). */
+export function clockIn(ms, options) {
+  return clock(ms + zoneOffset(ms), options);
+}
+
+/** 2 Nov in the chosen zone. */
+export function dayMonthIn(ms) {
+  return dayMonth(ms + zoneOffset(ms));
 }
 
 /** 10:30 (UTC, no date) */

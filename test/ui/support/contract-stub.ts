@@ -30,7 +30,10 @@ import type { SloView } from '../../../apps/api/src/slo/slo-budgets.js';
 import { API_CONTROLLERS } from '../../../apps/api/src/api.module.js';
 import { openApiDocument } from '../../../apps/api/src/openapi/openapi.js';
 import { operations, responseSchema, SchemaValidator, type Schema } from '../../support/api-schema.js';
-import { UI_CONTENT_SECURITY_POLICY } from '../../../apps/api/src/ui/static-ui.middleware.js';
+import {
+  UI_CONTENT_SECURITY_POLICY,
+  UI_VENDOR_FILES,
+} from '../../../apps/api/src/ui/static-ui.middleware.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -326,6 +329,20 @@ export async function startContractStub(token: string, now = Date.now()): Promis
       if (q('sort') === 'budget') items.sort((a, b) => total(b) - total(a));
       return send(res, 200, { items, next: null });
     }
+    // As the api: the detail's series over its range, or over the range asked for (at most 2 days).
+    const seriesOf = (incident: Incident, range = incidentRange(incident)) => ({
+      metrics: incident.id === data.mainIncidentId ? data.metricsOver(range.from, range.to) : [],
+      range,
+    });
+    if ((m = /^\/api\/v1\/incidents\/([^/]+)\/series$/.exec(path))) {
+      const incident = latest(decodeURIComponent(m[1]!));
+      if (!incident) return send(res, 404, { error: { code: 'not.found', reason: 'no such incident' } });
+      const [from, to] = [instant('from'), instant('to')];
+      if (from === undefined && to === undefined) return send(res, 200, seriesOf(incident));
+      if (!(from! < to!) || to! - from! > 2 * DAY)
+        return send(res, 400, { error: { code: 'request.invalid', reason: 'from/to', field: 'to' } });
+      return send(res, 200, seriesOf(incident, { from: from!, to: to! }));
+    }
     if ((m = /^\/api\/v1\/incidents\/([^/]+)$/.exec(path))) {
       const history = data.incidentHistory.get(decodeURIComponent(m[1]!));
       if (!history) return send(res, 404, { error: { code: 'not.found', reason: 'no such incident' } });
@@ -335,11 +352,7 @@ export async function startContractStub(token: string, now = Date.now()): Promis
         history,
         changes: data.changes.filter((c) => Math.abs(c.startedAt - incident.openedAt) < 2 * HOUR),
         verdicts: data.verdicts.filter((v) => incident.suspects.some((s) => s.changeId === v.changeId)),
-        metrics: incident.id === data.mainIncidentId ? data.metrics : [],
-        range: {
-          from: incident.openedAt - 2 * HOUR,
-          to: Math.max(incident.updatedAt, incident.openedAt + HOUR),
-        },
+        ...seriesOf(incident),
         commands: [],
         problemIds: [...data.problemHistory.values()]
           .map((t) => t.at(-1)!)
@@ -516,6 +529,13 @@ function scorecardInput(data: ReturnType<typeof fixtures>, now: number): Scoreca
   };
 }
 
+function incidentRange(incident: Incident): { from: number; to: number } {
+  return {
+    from: incident.openedAt - 2 * HOUR,
+    to: Math.max(incident.updatedAt, incident.openedAt + HOUR) + 1,
+  };
+}
+
 function reply(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -531,8 +551,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 async function serveStatic(path: string, res: ServerResponse): Promise<void> {
-  const file = normalize(join(UI_ROOT, path === '/' ? 'index.html' : path));
-  if (!file.startsWith(UI_ROOT))
+  const file = UI_VENDOR_FILES[path] ?? normalize(join(UI_ROOT, path === '/' ? 'index.html' : path));
+  if (!file.startsWith(UI_ROOT) && !UI_VENDOR_FILES[path])
     return reply(res, 404, { error: { code: 'not.found', reason: 'no such file' } });
   try {
     const body = await readFile(file);
@@ -896,14 +916,22 @@ function fixtures(now: number) {
     ...nightly.map((i) => [i.id, [i]] as [string, Incident[]]),
   ]);
 
-  // A day-shaped error ratio and latency with the regression after the deploy.
-  const points = (base: number, factor: number, noise: number): [number, number][] => {
+  // An error ratio and latency with the regression after the deploy, over any range up to now:
+  // raw 10-second points up to 6 h, 1-minute means beyond (as the api picks its resolution).
+  // The noise is a function of the time, so a point is the same whichever range asks for it.
+  const points = (
+    base: number,
+    factor: number,
+    noise: number,
+    from: number,
+    to: number,
+    step: number,
+  ): [number, number][] => {
     const out: [number, number][] = [];
-    let seed = 7;
-    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
-    for (let t = t0 - 40 * MINUTE; t <= t0 + 35 * MINUTE; t += 10_000) {
+    for (let t = Math.ceil(from / step) * step; t < Math.min(to, now); t += step) {
       const bad = t >= onset && t < t0 + 32 * MINUTE;
-      out.push([t, Math.max(0, base * (bad ? factor : 1) * (1 + noise * rnd()))]);
+      const wobble = Math.sin(t / 61_000) * Math.cos(t / 23_000);
+      out.push([t, Math.max(0, base * (bad ? factor : 1) * (1 + noise * wobble))]);
     }
     return out;
   };
@@ -913,37 +941,36 @@ function fixtures(now: number) {
     observationStart: t0,
     observationEnd: t0 + 15 * MINUTE,
   };
-  const metrics = [
-    {
-      service: 'checkout',
-      metric: 'http.server.error.ratio',
-      unit: '1',
-      resolution: 'raw',
+  const metricsOver = (from: number, to: number) => {
+    const raw = to - from <= 6 * HOUR;
+    const step = raw ? 10_000 : MINUTE;
+    const resolution = raw ? 'raw' : '1m';
+    const series = (service: string, metric: string, unit: string) => ({
+      service,
+      metric,
+      unit,
+      resolution,
       environment: 'production',
       labels: {},
-      points: points(0.004, 22, 0.35),
-      windows,
-    },
-    {
-      service: 'checkout',
-      metric: 'http.server.request.duration.p95',
-      unit: 's',
-      resolution: 'raw',
-      environment: 'production',
-      labels: {},
-      points: points(0.21, 1.9, 0.08),
-      windows,
-    },
-    {
-      service: 'frontend',
-      metric: 'http.server.request.duration.p95',
-      unit: 's',
-      resolution: 'raw',
-      environment: 'production',
-      labels: {},
-      points: points(0.12, 1.25, 0.06),
-    },
-  ];
+    });
+    // The caller's service first, as the api may list them: the page charts the suspect's first.
+    return [
+      {
+        ...series('frontend', 'http.server.request.duration.p95', 's'),
+        points: points(0.12, 1.25, 0.06, from, to, step),
+      },
+      {
+        ...series('checkout', 'http.server.error.ratio', '1'),
+        points: points(0.004, 22, 0.35, from, to, step),
+        windows,
+      },
+      {
+        ...series('checkout', 'http.server.request.duration.p95', 's'),
+        points: points(0.21, 1.9, 0.08, from, to, step),
+        windows,
+      },
+    ];
+  };
 
   const week = (k: number) => Math.floor((now - k * 7 * DAY) / (7 * DAY)) * 7 * DAY;
   const candidate = aProblem({
@@ -1098,7 +1125,7 @@ function fixtures(now: number) {
     incidentHistory,
     mainIncidentId: main.id,
     ...sloFixtures(now, { main, payments, redis, onset }),
-    metrics,
+    metricsOver,
     problemHistory,
     trend,
     dora,

@@ -115,20 +115,51 @@ export async function onCallCards(page: Page): Promise<OnCallCard[]> {
   return out;
 }
 
-/** The incident page's charts: how many, and what is shaded and marked on them. */
+/**
+ * The incident page's charts: how many, in which order, and what is shaded and marked on them
+ * (read from each chart's text alternative and marker buttons: the plot itself is a canvas).
+ * A chart is drawn once it comes near the screen: each is scrolled to and waited for.
+ */
 export async function incidentCharts(page: Page) {
   const figures = await shows(page, page.locator('.metric-figure'), 'the incident page charts');
-  const chart = figures.first().locator('svg.line-chart');
+  for (const figure of await figures.all()) {
+    await figure.scrollIntoViewIfNeeded();
+    await figure.locator('.time-chart canvas').first().waitFor();
+  }
+  const facts = (band: string) => page.locator(`.metric-figure .chart-summary [data-band="${band}"]`);
+  const changeMarkers = page.locator('.metric-figure .chart-marker:not([data-kind="incident"])');
+  const chart = figures.first().locator('.time-chart');
   return {
     count: await figures.count(),
+    services: await figures.evaluateAll((els) => els.map((el) => el.getAttribute('data-service'))),
     caption: (await figures.first().locator('figcaption').innerText()).trim(),
-    baseline: await page.locator('.metric-figure svg .range-baseline').count(),
-    observation: await page.locator('.metric-figure svg .range-observation').count(),
-    changeMarkers: await page.locator('.metric-figure svg .change-marker').count(),
-    markerTitles: await page.locator('.metric-figure svg .change-marker > title').allTextContents(),
-    series: await chart.locator('path.series').count(),
-    axisLabels: await chart.locator('text.tick-x').allTextContents(),
+    captions: (await figures.locator('figcaption').allInnerTexts()).map((t) => t.trim()),
+    baseline: await facts('baseline').count(),
+    observation: await facts('observation').count(),
+    alerts: await facts('alert').allInnerTexts(),
+    summary: (await figures.first().locator('.chart-summary').innerText()).trim(),
+    changeMarkers: await changeMarkers.count(),
+    markerTitles: await changeMarkers.evaluateAll((els) =>
+      els.map((el) => el.getAttribute('aria-label') ?? ''),
+    ),
+    series: Number(await chart.getAttribute('data-series')),
+    axisLabels: ((await chart.getAttribute('data-x-ticks')) ?? '').split('|').filter(Boolean),
+    /** The time range each chart shows: [from, to] in epoch ms. */
+    ranges: await page
+      .locator('.metric-figure .time-chart')
+      .evaluateAll((els) =>
+        els.map((el) => [Number(el.getAttribute('data-from')), Number(el.getAttribute('data-to'))]),
+      ),
   };
+}
+
+/** A chart's plot area (where the cursor and drags act) as a box on the page. */
+export async function plotBox(page: Page, index: number) {
+  const over = page.locator('.metric-figure .time-chart .u-over').nth(index);
+  await over.scrollIntoViewIfNeeded();
+  const box = await over.boundingBox();
+  assert.ok(box, `chart ${index} has a plot area`);
+  return box;
 }
 
 export async function suspects(page: Page) {

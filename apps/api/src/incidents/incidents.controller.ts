@@ -35,7 +35,13 @@ import {
   type IncidentRoute,
   type PersonAction,
 } from './incident-bodies.js';
-import { IncidentsService, type IncidentDetailView, type IncidentListItem } from './incidents.service.js';
+import {
+  IncidentsService,
+  MAX_SERIES_RANGE_MS,
+  type IncidentDetailView,
+  type IncidentListItem,
+  type IncidentSeriesView,
+} from './incidents.service.js';
 import { Documented } from '../openapi/documented.js';
 
 const DAY = 86_400_000;
@@ -123,6 +129,25 @@ export class IncidentsController {
   @Get(':id')
   detail(@Param('id') id: string, @Query() query: QueryParams): Promise<IncidentDetailView> {
     return this.service.detail(id, parseOptionalInteger(query, 'points', 10, 100_000));
+  }
+
+  @Documented({
+    summary: 'the metric series of one incident over a range (a wider or narrower look than the detail’s)',
+    query: ['from', 'to', 'points'],
+    response: 'IncidentSeries',
+    notFound: true,
+    description:
+      'Without `from` and `to`: the detail’s range (2 h before it opened to its last change, at least 1 h after it opened). At most 2 days; the resolution follows the range (raw points, 1-minute or 1-hour means).',
+  })
+  @Get(':id/series')
+  series(@Param('id') id: string, @Query() query: QueryParams): Promise<IncidentSeriesView> {
+    const points = parseOptionalInteger(query, 'points', 10, 100_000);
+    if (query['from'] === undefined && query['to'] === undefined)
+      return this.service.series(id, undefined, points);
+    const range = parseRange(query, this.clock.now(), DAY);
+    if (range.to - range.from > MAX_SERIES_RANGE_MS)
+      throw badRequest('to', `the range is longer than ${MAX_SERIES_RANGE_MS / DAY} days`);
+    return this.service.series(id, range, points);
   }
 
   @Documented(incidentActionDoc('acknowledge (comment optional)', 'acknowledge'))

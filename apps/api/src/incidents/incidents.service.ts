@@ -79,6 +79,15 @@ export interface IncidentDetailView {
   readonly alerts: Alert[];
 }
 
+/** An incident's metric series over a range the reader picked (the detail's range by default). */
+export interface IncidentSeriesView {
+  readonly metrics: MetricSeriesView[];
+  readonly range: { readonly from: number; readonly to: number };
+}
+
+/** The longest range of an incident's series one request may ask for. */
+export const MAX_SERIES_RANGE_MS = 2 * 24 * HOUR;
+
 /** Alert members whose records are looked up for the detail. */
 const MAX_ALERTS = 20;
 
@@ -161,8 +170,7 @@ export class IncidentsService {
     const detail = await this.incidents.detail(id);
     if (!detail) throw notFound('incident', id);
     const incident = detail.incident;
-    const from = incident.openedAt - CHANGES_BEFORE_MS;
-    const to = Math.max(incident.updatedAt, incident.openedAt + MIN_AFTER_OPEN_MS) + 1;
+    const { from, to } = defaultRange(incident);
     const suspectIds = incident.suspects.flatMap((s) => (s.changeId === null ? [] : [s.changeId]));
     const [versions, changes, verdicts, problems, alerts] = await Promise.all([
       this.incidents.versions(id),
@@ -196,6 +204,28 @@ export class IncidentsService {
           fixChangeId: p.fixChangeId,
         })),
       alerts,
+    };
+  }
+
+  /**
+   * The series of the detail (same services, metrics and verification windows) over another
+   * range: a wider look around the incident, picked on its page. Without `range`, the detail's.
+   * `maxPoints`: as for the detail, rollups where raw points would be more.
+   */
+  async series(
+    id: string,
+    range?: { from: number; to: number },
+    maxPoints?: number,
+  ): Promise<IncidentSeriesView> {
+    const incident = await this.incidents.get(id);
+    if (!incident) throw notFound('incident', id);
+    const { from, to } = range ?? defaultRange(incident);
+    const suspectIds = incident.suspects.flatMap((s) => (s.changeId === null ? [] : [s.changeId]));
+    const verdicts = await this.verdicts.byChanges(suspectIds);
+    const windows = this.windowsOfTopSuspect(incident, verdicts);
+    return {
+      metrics: await this.metrics(incident, { from, to, maxPoints }, verdicts, windows),
+      range: { from, to },
     };
   }
 
@@ -340,6 +370,14 @@ export class IncidentsService {
     );
     return results.flat();
   }
+}
+
+/** The range an incident is shown over: from 2 h before it opened to its last change, at least 1 h after it opened. */
+function defaultRange(incident: Incident): { from: number; to: number } {
+  return {
+    from: incident.openedAt - CHANGES_BEFORE_MS,
+    to: Math.max(incident.updatedAt, incident.openedAt + MIN_AFTER_OPEN_MS) + 1,
+  };
 }
 
 /**

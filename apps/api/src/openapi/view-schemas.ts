@@ -125,6 +125,13 @@ export function viewSchemas(): Record<string, TSchema> {
         },
       ),
     }),
+    IncidentSeries: Type.Object({
+      metrics: Type.Array(ref('MetricSeries'), {
+        description:
+          'the golden-signal series of the detail (same services and metrics, same verification windows) over the range',
+      }),
+      range: Type.Object({ from: epochMs(), to: epochMs() }),
+    }),
     IncidentCommandAccepted: Type.Object({ command: ref('IncidentCommand') }),
     ChangeListItem: Type.Intersect([
       ref('Change'),

@@ -4,13 +4,23 @@
 // side routing) falls back to index.html; /api, /auth, /health and /metrics are never served from here.
 // The UI's own Content-Security-Policy allows scripts, styles, images and connections from this
 // origin only: no inline script, no eval, no framing, no plugins (an injected tag can do nothing).
+// The few third-party files the UI loads (uPlot, its charting library) are served under /vendor/
+// from the installed packages, not copied into the UI's folder.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { projectPath } from '#config';
 
 export const UI_ROOT = projectPath('apps', 'api', 'ui');
+
+const requirePackage = createRequire(import.meta.url);
+/** URL path → file of an installed package, for each third-party file the UI loads. */
+export const UI_VENDOR_FILES: Readonly<Record<string, string>> = {
+  '/vendor/uplot/uPlot.esm.js': requirePackage.resolve('uplot/dist/uPlot.esm.js'),
+  '/vendor/uplot/uPlot.min.css': requirePackage.resolve('uplot/dist/uPlot.min.css'),
+};
 
 export const UI_CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -47,6 +57,11 @@ export class StaticUiMiddleware implements NestMiddleware {
 
   use(request: Request, response: Response, next: NextFunction): void {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || NOT_UI.test(request.path)) return next();
+    const vendored = UI_VENDOR_FILES[request.path];
+    if (vendored) {
+      uiHeaders(response);
+      return response.sendFile(vendored, { etag: true, cacheControl: false });
+    }
     this.serve(request, response, (error?: unknown) => {
       if (error) return next(error);
       const page =

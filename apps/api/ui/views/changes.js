@@ -4,7 +4,7 @@
 import { pool } from '../api.js';
 import { timeTicks } from '../charts.js';
 import { badge, empty, facts, h, replace } from '../dom.js';
-import { DAY, duration, kindName, percent, plural, utc } from '../format.js';
+import { DAY, duration, kindName, percent, plural, stamp, zoneName } from '../format.js';
 import { budgetBadges, outcomeBadge, pageHeader, riskBadge, timeEl } from './common.js';
 import { gateTradeOffPanel } from './gate-trade-off.js';
 
@@ -101,7 +101,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
   const axis = h(
     'div',
     { class: 'lane lane-axis', 'aria-hidden': 'true' },
-    h('div', { class: 'lane-label' }, 'UTC'),
+    h('div', { class: 'lane-label' }, zoneName(from)),
     h(
       'div',
       { class: 'lane-track' },
@@ -148,7 +148,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
       const row = h(
         'tr',
         { class: 'change-row', dataset: { changeId: c.id } },
-        h('td', {}, timeEl(c.startedAt, utc(c.startedAt, { seconds: false }))),
+        h('td', {}, timeEl(c.startedAt, stamp(c.startedAt, { seconds: false }))),
         h('td', {}, c.service),
         h('td', {}, kindName(c.kind)),
         h(
@@ -184,7 +184,7 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
           selected === c.id ? ' selected' : ''
         }`;
         el.dot.textContent = RISK_LETTER[riskClass] ?? '·';
-        const text = `${kindName(c.kind)} of ${c.service}${c.version ? ` ${c.version}` : ''} at ${utc(c.startedAt, { seconds: false })}: verdict ${
+        const text = `${kindName(c.kind)} of ${c.service}${c.version ? ` ${c.version}` : ''} at ${stamp(c.startedAt, { seconds: false })}: verdict ${
           outcome ?? (known ? 'none' : 'loading')
         }, ${riskClass ? `${riskClass} risk` : 'not assessed'}`;
         el.dot.setAttribute('aria-label', text);
@@ -251,8 +251,11 @@ export async function render({ main, api, signal, query, setQuery, setTitle }) {
       h('h2', {}, `${kindName(c.kind)} of ${c.service}${c.version ? ` ${c.version}` : ''}`),
       h('p', { class: 'muted mono' }, c.id),
       facts([
-        ['Started', utc(c.startedAt)],
-        ['Finished', c.finishedAt ? `${utc(c.finishedAt)} (${duration(c.finishedAt - c.startedAt)})` : null],
+        ['Started', stamp(c.startedAt)],
+        [
+          'Finished',
+          c.finishedAt ? `${stamp(c.finishedAt)} (${duration(c.finishedAt - c.startedAt)})` : null,
+        ],
         ['Version', c.version ? `${c.previousVersion ? `${c.previousVersion} → ` : ''}${c.version}` : null],
         ['Environment', c.environment],
         ['Rollout', c.rollout],

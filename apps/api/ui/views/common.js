@@ -1,6 +1,6 @@
 // Pieces several views share: badges, suspects, incident ordering.
 import { badge, h } from '../dom.js';
-import { ago, iso, kindName, percent, severityRank, statusName, utc } from '../format.js';
+import { ago, iso, kindName, percent, severityRank, stamp, statusName } from '../format.js';
 
 export function severityBadge(severity) {
   return badge(severity ?? 'unknown', `sev sev-${severity}`, `Severity: ${severity}`);
@@ -25,13 +25,13 @@ export function bandBadge(band) {
   return badge(band, `band band-${band}`, `DORA performance band: ${band}`);
 }
 
-/** <time> showing an age, with the exact UTC time on hover. */
+/** <time> showing an age, with the exact time on hover. */
 export function ageEl(ms, now = Date.now()) {
-  return h('time', { datetime: iso(ms), title: utc(ms) }, ago(ms, now));
+  return h('time', { datetime: iso(ms), title: stamp(ms) }, ago(ms, now));
 }
 
 export function timeEl(ms, text) {
-  return h('time', { datetime: iso(ms), title: utc(ms) }, text ?? utc(ms));
+  return h('time', { datetime: iso(ms), title: stamp(ms) }, text ?? stamp(ms));
 }
 
 /** The highest-probability suspect that is a change (null when none, or "no change" leads). */

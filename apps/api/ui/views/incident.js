@@ -1,19 +1,20 @@
 // Incident page: what broke, which change most likely did it and why, the metrics around it
 // with the verification windows and the changes marked, what happened since, and the actions.
-import { lineChart } from '../charts.js';
 import { empty, facts, h, replace } from '../dom.js';
 import {
-  clock,
+  clockIn,
   duration,
+  HOUR,
   evidenceStrength,
   factorName,
   kindName,
   percent,
   plural,
   SEVERITIES,
+  stamp,
   statusName,
-  utc,
 } from '../format.js';
+import { chartGroup, timeChart, zoomControls } from '../time-charts.js';
 import {
   ageEl,
   budgetBadges,
@@ -36,7 +37,7 @@ const METRIC_NAMES = {
   'process.cpu.utilization': 'CPU utilisation',
 };
 
-export async function render({ main, params, api, stream, signal, announce, setTitle }) {
+export async function render({ main, params, query, api, stream, signal, announce, setTitle, keepQuery }) {
   const id = params[0];
   const path = `/api/v1/incidents/${encodeURIComponent(id)}`;
   // No more points per series than the charts have pixels across: the server takes them from its
@@ -49,7 +50,6 @@ export async function render({ main, params, api, stream, signal, announce, setT
   for (const v of [...(detail.history ?? []), incident]) if (v) history.set(v.version, v);
   const changes = detail.changes ?? [];
   const verdicts = detail.verdicts ?? [];
-  const metrics = detail.metrics ?? [];
   const changeById = new Map(changes.map((c) => [c.id, c]));
   const problemIds = detail.problemIds ?? [];
   setTitle(incident.title || 'Incident');
@@ -222,7 +222,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
       withComment({ until }),
       'Snoozing',
       (i) => i.event === 'snoozed' && Boolean(i.snoozedUntil),
-      (i) => `Snoozed until ${utc(i.snoozedUntil, { seconds: false })}.`,
+      (i) => `Snoozed until ${stamp(i.snoozedUntil, { seconds: false })}.`,
     );
   });
   unsnoozeButton.addEventListener('click', () =>
@@ -428,7 +428,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
                   sp.component ? ` (${sp.component})` : ''
                 }${
                   change?.version ? `, ${change.version}` : ''
-                }${change ? `, ${utc(change.startedAt, { seconds: false })}` : ''}`,
+                }${change ? `, ${stamp(change.startedAt, { seconds: false })}` : ''}`,
               )
             : h('span', { class: 'muted' }, ' something other than a recorded change'),
           verdict ? h('span', {}, ' ', outcomeBadge(verdict.outcome)) : null,
@@ -475,7 +475,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
             'ol',
             { class: 'timeline' },
             entries.map((e) => {
-              const day = utc(e.at).slice(0, 10);
+              const day = stamp(e.at).slice(0, 10);
               const showDay = day !== lastDay;
               lastDay = day;
               return h(
@@ -483,8 +483,8 @@ export async function render({ main, params, api, stream, signal, announce, setT
                 { class: `tl-entry tl-${e.kind}` },
                 h(
                   'time',
-                  { datetime: new Date(e.at).toISOString(), title: utc(e.at) },
-                  showDay ? `${day} ${clock(e.at, { seconds: true })}` : clock(e.at, { seconds: true }),
+                  { datetime: new Date(e.at).toISOString(), title: stamp(e.at) },
+                  showDay ? `${day} ${clockIn(e.at, { seconds: true })}` : clockIn(e.at, { seconds: true }),
                 ),
                 h(
                   'div',
@@ -552,7 +552,7 @@ export async function render({ main, params, api, stream, signal, announce, setT
           'section',
           { 'aria-labelledby': 'metrics-h', class: 'panel' },
           h('h2', { id: 'metrics-h' }, 'Affected metrics'),
-          metricsSection(metrics, changes, verdicts, incident, detail.range),
+          metricsSection({ detail, incident, api, path, points, query, keepQuery, signal }),
         ),
         verdicts.length
           ? h(
@@ -649,68 +649,179 @@ function latestVerdict(verdicts, changeId) {
   );
 }
 
-function metricsSection(metrics, changes, verdicts, incident, range) {
-  if (!metrics.length) return empty('No metric series were recorded around this incident.');
-  // One time axis for every chart: the range the API chose, else the span of all the series.
-  const spans = metrics.flatMap((m) => (m.points ?? []).map((p) => p[0])).filter(Number.isFinite);
-  const domain =
-    range && Number.isFinite(range.from) && Number.isFinite(range.to) && range.to > range.from
-      ? [range.from, range.to]
-      : spans.length
-        ? [Math.min(...spans), Math.max(...spans)]
-        : undefined;
+/** The time ranges the charts can show: the incident's own, or an hour or six either side. */
+const RANGES = [
+  { key: '', label: 'Incident window', pad: 0 },
+  { key: '1h', label: '±1 h', pad: HOUR },
+  { key: '6h', label: '±6 h', pad: 6 * HOUR },
+];
+
+/**
+ * The affected metrics: a time-range picker (kept in the URL as `range`; a wider range asks the
+ * api for its series), the zoom reset, the legend, and a chart per series, the top suspect's
+ * service first. The charts share a crosshair and a zoom.
+ */
+function metricsSection({ detail, incident, api, path, points, query, keepQuery, signal }) {
+  const home = detail.range;
+  const chosen = RANGES.find((r) => r.key === (query?.get('range') ?? '')) ?? RANGES[0];
+  const body = h('div', { class: 'metric-body' });
+  const status = h('p', { class: 'chart-status muted', role: 'status', 'aria-live': 'polite' });
+  let group = null;
+  let loading = null;
+
+  function draw(metrics, shown) {
+    group?.destroy();
+    group = chartGroup({ domain: [shown.from, shown.to], signal });
+    replace(body, metricsCharts(group, metrics, detail, incident));
+  }
+
+  async function show(choice) {
+    loading?.abort();
+    if (choice.pad === 0 || !home) {
+      status.textContent = '';
+      return draw(detail.metrics ?? [], home ?? seriesSpan(detail.metrics ?? []));
+    }
+    const controller = new AbortController();
+    loading = controller;
+    status.className = 'chart-status muted';
+    status.textContent = `Loading the series ${choice.label} around the incident…`;
+    try {
+      const answer = await api.get(
+        `${path}/series`,
+        {
+          from: new Date(home.from - choice.pad).toISOString(),
+          to: new Date(home.to + choice.pad).toISOString(),
+          points,
+        },
+        { signal: AbortSignal.any([signal, controller.signal]) },
+      );
+      if (loading !== controller) return;
+      draw(answer.metrics ?? [], answer.range);
+      status.textContent = `Showing ${stamp(answer.range.from, { seconds: false })} to ${stamp(answer.range.to, { seconds: false })}.`;
+    } catch (error) {
+      if (controller.signal.aborted || signal.aborted) return;
+      status.className = 'chart-status notice notice-error';
+      status.textContent = `The series could not be loaded: ${error.friendly ?? String(error.message ?? error)}`;
+    }
+  }
+
+  const picker = h(
+    'fieldset',
+    { class: 'segmented time-range' },
+    h('legend', {}, 'Time range'),
+    RANGES.map((choice) =>
+      h(
+        'label',
+        {},
+        h('input', {
+          type: 'radio',
+          name: 'incident-range',
+          value: choice.key || 'incident',
+          checked: choice === chosen,
+          onchange: () => {
+            keepQuery({ range: choice.key });
+            void show(choice);
+          },
+        }),
+        h('span', {}, choice.label),
+      ),
+    ),
+  );
+  void show(chosen);
+  return h('div', {}, h('div', { class: 'chart-toolbar' }, picker, status), body);
+}
+
+/** [from, to] of the series themselves, when the api gave no range. */
+function seriesSpan(metrics) {
+  const times = metrics.flatMap((m) => (m.points ?? []).map((p) => p[0])).filter(Number.isFinite);
+  return times.length ? { from: Math.min(...times), to: Math.max(...times) } : { from: 0, to: 1 };
+}
+
+/** The services in the order they are charted: the top suspect's, the incident's, the others. */
+function serviceOrder(incident) {
+  const top = [...(incident.suspects ?? [])].sort((a, b) => b.probability - a.probability)[0];
+  const first = [top?.service, incident.service, ...(incident.services ?? [])].filter(Boolean);
+  return (service) => {
+    const at = first.indexOf(service);
+    return at < 0 ? first.length : at;
+  };
+}
+
+function metricsCharts(group, metrics, detail, incident) {
+  if (!metrics.length) return empty('No metric series were recorded in this range.');
+  const changes = detail.changes ?? [];
+  const verdicts = detail.verdicts ?? [];
   // Changes the engine finds likely (the top one, or 10% and more) stand out; every other change
   // in range is still marked, with its probability in the title when it was weighed.
   const ranked = [...(incident.suspects ?? [])].sort((a, b) => b.probability - a.probability);
   const suspects = new Map(ranked.filter((sp) => sp.changeId).map((sp) => [sp.changeId, sp]));
   const likely = (sp) => sp && (sp === ranked[0] || sp.probability >= 0.1);
-  const legend = h(
-    'ul',
-    { class: 'legend', 'aria-label': 'Chart legend' },
-    h('li', {}, h('span', { class: 'swatch swatch-baseline' }), 'baseline window'),
-    h('li', {}, h('span', { class: 'swatch swatch-observation' }), 'observation window'),
-    h('li', {}, h('span', { class: 'swatch swatch-suspect' }), 'likely cause'),
-    h('li', {}, h('span', { class: 'swatch swatch-change' }), 'other change'),
-    h('li', {}, h('span', { class: 'swatch swatch-incident' }), 'incident opened'),
-  );
-  const top = [...(incident.suspects ?? [])]
-    .filter((sp) => sp.changeId)
-    .sort((a, b) => b.probability - a.probability)[0];
+  const top = ranked.find((sp) => sp.changeId);
   const topVerdict = top ? latestVerdict(verdicts, top.changeId) : null;
-  const figures = metrics.map((m) => {
+  const markers = changes.map((c) => {
+    const sp = suspects.get(c.id);
+    const what = `${kindName(c.kind)} of ${c.service}${c.version ? ` ${c.version}` : ''}`;
+    return {
+      at: c.startedAt,
+      kind: likely(sp) ? 'suspect' : 'change',
+      primary: Boolean(sp) && sp === top,
+      label: what,
+      title: `${c.id}: ${what} at ${stamp(c.startedAt)}${
+        sp ? ` — ${likely(sp) ? 'suspect' : 'weighed'}, ${percent(sp.probability)}` : ''
+      }`,
+    };
+  });
+  markers.push({
+    at: incident.openedAt,
+    kind: 'incident',
+    label: 'incident opened',
+    title: `Incident opened at ${stamp(incident.openedAt)}`,
+  });
+  // Each alert shades the charts of its service (every chart, when none is of its service).
+  const [, end] = group.domain;
+  const alerts = (detail.alerts ?? []).map((a) => ({
+    service: a.service,
+    band: {
+      from: a.startsAt,
+      to: a.endsAt ?? incident.resolvedAt ?? end,
+      kind: 'alert',
+      label: `${a.name} firing`,
+    },
+  }));
+  const charted = new Set(metrics.map((m) => m.service));
+  const rank = serviceOrder(incident);
+  const ordered = metrics
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => rank(a.m.service) - rank(b.m.service) || a.i - b.i)
+    .map(({ m }) => m);
+  const figures = ordered.map((m) => {
     // A series' own windows; else those of a verdict on its service; else the top suspect's.
     const windows =
       m.windows ?? windowsFromVerdicts(verdicts, m.service) ?? (topVerdict ? windowsOf(topVerdict) : null);
-    const ranges = windows
-      ? [
-          { from: windows.baselineStart, to: windows.baselineEnd, kind: 'baseline', label: 'baseline' },
-          {
-            from: windows.observationStart,
-            to: windows.observationEnd,
-            kind: 'observation',
-            label: 'observation',
-          },
-        ]
-      : [];
-    const markers = changes.map((c) => {
-      const sp = suspects.get(c.id);
-      return {
-        at: c.startedAt,
-        kind: likely(sp) ? 'suspect' : 'change',
-        label: `${kindName(c.kind)} of ${c.service}${c.version ? ` ${c.version}` : ''}`,
-        title: `${c.id}: ${kindName(c.kind)} of ${c.service}${c.version ? ` ${c.version}` : ''} at ${utc(c.startedAt)}${
-          sp ? ` — ${likely(sp) ? 'suspect' : 'weighed'}, ${percent(sp.probability)}` : ''
-        }`,
-      };
-    });
-    markers.push({
-      at: incident.openedAt,
-      kind: 'incident',
-      label: 'incident opened',
-      title: `Incident opened at ${utc(incident.openedAt)}`,
-    });
+    const bands = [
+      ...(windows
+        ? [
+            { from: windows.baselineStart, to: windows.baselineEnd, kind: 'baseline', label: 'baseline' },
+            {
+              from: windows.observationStart,
+              to: windows.observationEnd,
+              kind: 'observation',
+              label: 'observation',
+            },
+          ]
+        : []),
+      ...alerts.filter((a) => a.service === m.service || !charted.has(a.service)).map((a) => a.band),
+    ];
     const name = METRIC_NAMES[m.metric] ?? m.metric;
     const title = `${m.service} — ${name}`;
+    const chart = timeChart(group, {
+      title,
+      metric: m.metric,
+      unit: m.unit,
+      points: m.points ?? [],
+      bands,
+      markers,
+    });
     return h(
       'figure',
       { class: 'metric-figure', dataset: { service: m.service, metric: m.metric } },
@@ -724,10 +835,20 @@ function metricsSection(metrics, changes, verdicts, incident, range) {
           ` ${m.metric}${m.resolution ? ` · ${resolutionText(m.resolution)}` : ''}`,
         ),
       ),
-      lineChart({ title, metric: m.metric, unit: m.unit, points: m.points ?? [], ranges, markers, domain }),
+      chart.nodes,
     );
   });
-  return h('div', {}, legend, h('div', { class: 'metric-grid' }, figures));
+  const legend = h(
+    'ul',
+    { class: 'legend', 'aria-label': 'Chart legend' },
+    h('li', {}, h('span', { class: 'swatch swatch-baseline' }), 'baseline window'),
+    h('li', {}, h('span', { class: 'swatch swatch-observation' }), 'observation window'),
+    alerts.length ? h('li', {}, h('span', { class: 'swatch swatch-alert' }), 'alert firing') : null,
+    h('li', {}, h('span', { class: 'swatch swatch-suspect' }), 'likely cause'),
+    h('li', {}, h('span', { class: 'swatch swatch-change' }), 'other change'),
+    h('li', {}, h('span', { class: 'swatch swatch-incident' }), 'incident opened'),
+  );
+  return [legend, zoomControls(group), h('div', { class: 'metric-grid' }, figures)];
 }
 
 function resolutionText(resolution) {
@@ -885,7 +1006,7 @@ function responderDetail(v) {
     case 'reassigned':
       return v.assignee ? `assigned to ${v.assignee}` : 'nobody is assigned now';
     case 'snoozed':
-      return v.snoozedUntil ? `until ${utc(v.snoozedUntil, { seconds: false })}` : null;
+      return v.snoozedUntil ? `until ${stamp(v.snoozedUntil, { seconds: false })}` : null;
     case 'merged':
       return v.duplicateOf
         ? `a duplicate of ${v.duplicateOf}`

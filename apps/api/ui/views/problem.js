@@ -9,8 +9,8 @@ import {
   percent,
   periodWords,
   plural,
+  stamp,
   statusName,
-  utc,
   WEEK,
 } from '../format.js';
 import {
@@ -397,7 +397,7 @@ function membersTable(members) {
           return h(
             'tr',
             {},
-            h('td', {}, timeEl(m.openedAt, utc(m.openedAt, { seconds: false }))),
+            h('td', {}, timeEl(m.openedAt, stamp(m.openedAt, { seconds: false }))),
             h('td', {}, severityBadge(m.severity)),
             h('td', {}, h('a', { href: incidentHref(m.id) }, m.title || m.id)),
             h('td', {}, statusBadge(m.status)),
@@ -433,7 +433,7 @@ function historyList(versions) {
       return h(
         'li',
         { class: 'tl-entry' },
-        timeEl(v.updatedAt, utc(v.updatedAt, { seconds: false })),
+        timeEl(v.updatedAt, stamp(v.updatedAt, { seconds: false })),
         h(
           'div',
           { class: 'tl-body' },

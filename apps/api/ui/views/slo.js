@@ -3,7 +3,7 @@
 // spent), the budget and SLI per objective, and the burn-rate tiers as they stand now.
 import { lineChart } from '../charts.js';
 import { empty, facts, h, notice, replace } from '../dom.js';
-import { DAY, duration, kindName, percent, plural, utc } from '../format.js';
+import { DAY, duration, kindName, percent, plural, stamp } from '../format.js';
 import { budgetWords, incidentHref, pageHeader, severityBadge, statusBadge, timeEl } from './common.js';
 import { budgetCell, burn, sli, sloStatusBadge, target, worstStatus } from './slos.js';
 
@@ -104,7 +104,12 @@ function objectivesTable(objectives) {
 function burnDownFigure(slo, strictest, points, changes, incidents, domain) {
   const markers = changes.map((c) => {
     const what = `${kindName(c.kind)} of ${c.service}${c.version ? ` ${c.version}` : ''}`;
-    return { at: c.startedAt, kind: 'change', label: what, title: `${c.id}: ${what} at ${utc(c.startedAt)}` };
+    return {
+      at: c.startedAt,
+      kind: 'change',
+      label: what,
+      title: `${c.id}: ${what} at ${stamp(c.startedAt)}`,
+    };
   });
   const ranges = incidents.map(({ incident, spent, end }) => ({
     from: incident.openedAt,
@@ -113,8 +118,8 @@ function burnDownFigure(slo, strictest, points, changes, incidents, domain) {
     label: incident.title || incident.id,
     labelled: false,
     minWidth: 3,
-    title: `${incident.title || incident.id}: ${utc(incident.openedAt)} – ${
-      incident.resolvedAt ? utc(incident.resolvedAt) : 'still open'
+    title: `${incident.title || incident.id}: ${stamp(incident.openedAt)} – ${
+      incident.resolvedAt ? stamp(incident.resolvedAt) : 'still open'
     }${spent === null ? '' : `, spent ${budgetWords(spent)}`}`,
   }));
   const title = `${slo.displayName || slo.name} — budget remaining`;
