@@ -15,11 +15,10 @@ import {
 import { freshDataDir, startProcess, type AppProcess } from '../support/app-process.js';
 import { openBrowser, type UiSession } from './support/browser.js';
 import { acknowledge, shows } from './support/pages.js';
-import { alertmanagerFiring, cdeventDeployed, ingest } from './support/signals.js';
+import { cartDeployThenErrors } from './support/signals.js';
 
 const READ = 'sso-e2e-read-0123456789abcdef';
 const INGEST = 'sso-e2e-ingest-0123456789abcdef';
-const MINUTE = 60_000;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -61,32 +60,7 @@ describe('single sign-on in the browser, through a real OpenID provider', { time
     );
     await app.waitForLog((l) => /all-in-one is (ready|running)/.test(String(l.nonJson ?? '')));
     // An incident to link to: a deploy of cart, then its errors.
-    const now = Date.now();
-    await ingest(
-      url,
-      INGEST,
-      'cdevents',
-      cdeventDeployed({
-        id: 'sso-e2e-deploy-cart',
-        service: 'cart',
-        version: 'v3.1.0',
-        previous: 'v3.0.9',
-        at: now - 6 * MINUTE,
-      }),
-    );
-    await ingest(
-      url,
-      INGEST,
-      'alertmanager',
-      alertmanagerFiring({
-        name: 'HighErrorRate',
-        service: 'cart',
-        severity: 'critical',
-        at: now,
-        summary: 'cart 5xx ratio above 5% for 5 minutes',
-        fingerprint: 'sso-e2e-cart-5xx',
-      }),
-    );
+    await cartDeployThenErrors(url, INGEST, 'sso-e2e', Date.now());
     incidentId = await eventually(async () => {
       const response = await fetch(`${url}/api/v1/incidents`, {
         headers: { authorization: `Bearer ${READ}` },

@@ -23,7 +23,7 @@ import {
   timeline,
   openPage,
 } from './support/pages.js';
-import { alertmanagerFiring, cdeventDeployed, ingest } from './support/signals.js';
+import { cartDeployThenErrors } from './support/signals.js';
 
 const READ_WRITE = 'ui-e2e-read-write-0123456789';
 const INGEST = 'ui-e2e-ingest-0123456789abcdef';
@@ -78,31 +78,7 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
     // A deploy of cart, then its errors: sent while the page is open, shown without a reload.
     // The demo's (simulated) clock stands at the demo's end + 2 h: the alert fires then, and as
     // nothing moves event time on afterwards, its incident stays open.
-    await ingest(
-      url,
-      INGEST,
-      'cdevents',
-      cdeventDeployed({
-        id: 'ui-e2e-deploy-cart-v3.1.0',
-        service: 'cart',
-        version: 'v3.1.0',
-        previous: 'v3.0.9',
-        at: demoClock - 6 * MINUTE,
-      }),
-    );
-    await ingest(
-      url,
-      INGEST,
-      'alertmanager',
-      alertmanagerFiring({
-        name: 'HighErrorRate',
-        service: 'cart',
-        severity: 'critical',
-        at: demoClock,
-        summary: 'cart 5xx ratio above 5% for 5 minutes',
-        fingerprint: 'ui-e2e-cart-5xx',
-      }),
-    );
+    await cartDeployThenErrors(url, INGEST, 'ui-e2e', demoClock);
     await page
       .locator('.incident-card', { hasText: 'cart' })
       .waitFor({ timeout: 20_000 })

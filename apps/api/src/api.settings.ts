@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import {
   catalogFileSetting,
-  ConfigError,
+  collectProblems,
   loadSettings,
   projectPath,
   requireSetting,
@@ -67,20 +67,11 @@ export type ApiConfig = ReturnType<typeof loadApiConfig>;
 
 export function loadApiConfig(env: Env = process.env) {
   // Both sets are read before either fails, so one message names every bad variable.
-  const problems: ConfigError['problems'][number][] = [];
-  const attempt = <T>(read: () => T): T | undefined => {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
+  const { attempt, check } = collectProblems();
   const loaded = attempt(() => loadSettings(apiSettings, env));
   const sso = attempt(() => ssoConfig(loadSettings(ssoSettings, env), loaded?.publicUrl));
-  if (problems.length > 0 || !loaded) throw new ConfigError(problems);
-  const config = loaded;
+  check();
+  const config = loaded!;
   for (const origin of config.corsOrigins) {
     requireSetting(
       isOrigin(origin),

@@ -11,6 +11,28 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Reads several groups of settings and reports every problem of all of them at once: `attempt`
+ * runs one read (undefined when it found problems), `check` throws one ConfigError for all.
+ */
+export function collectProblems() {
+  const problems: ConfigError['problems'][number][] = [];
+  return {
+    attempt<T>(read: () => T): T | undefined {
+      try {
+        return read();
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(...error.problems);
+        return undefined;
+      }
+    },
+    check(): void {
+      if (problems.length > 0) throw new ConfigError(problems);
+    },
+  };
+}
+
 export interface Setting<T> {
   readonly env: string;
   readonly description: string;

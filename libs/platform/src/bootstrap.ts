@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
+  collectProblems,
   ConfigError,
   parseTokens,
   loadBusConfig,
@@ -76,16 +77,7 @@ export const CONFIG_ERROR_EXIT_CODE = 78; // EX_CONFIG from sysexits.h
 /** Reads and checks every setting the app needs; throws ConfigError naming each bad one. */
 export function loadAppConfig(spec: AppSpec, env: Env = process.env) {
   const merged: Env = { ...spec.defaults, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v)) };
-  const problems: ConfigError['problems'][number][] = [];
-  const attempt = <T>(read: () => T): T | undefined => {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
+  const { attempt, check } = collectProblems();
   const server = attempt(() => loadSettings(serverSettings, merged));
   const tokens = attempt(() => parseTokens(server?.tokens));
   const bus = spec.needs.bus ? attempt(() => loadBusConfig(merged)) : undefined;
@@ -97,7 +89,7 @@ export function loadAppConfig(spec: AppSpec, env: Env = process.env) {
       app.token,
       attempt(() => app.load(merged)),
     );
-  if (problems.length > 0) throw new ConfigError(problems);
+  check();
   return { server: server!, bus, wire, store, tokens: tokens ?? [], settings };
 }
 

@@ -86,3 +86,40 @@ export async function ingest(url: string, token: string, format: string, body: u
   if (response.status !== 202)
     throw new Error(`POST /api/v1/ingest/${format} → ${response.status}: ${await response.text()}`);
 }
+
+/**
+ * The story both browser suites tell: a deploy of cart (v3.0.9 → v3.1.0) six minutes before
+ * `at`, then its 5xx alert firing at `at` — an incident whose top suspect is the deploy.
+ */
+export async function cartDeployThenErrors(
+  url: string,
+  token: string,
+  name: string,
+  at: number,
+): Promise<void> {
+  await ingest(
+    url,
+    token,
+    'cdevents',
+    cdeventDeployed({
+      id: `${name}-deploy-cart-v3.1.0`,
+      service: 'cart',
+      version: 'v3.1.0',
+      previous: 'v3.0.9',
+      at: at - 6 * 60_000,
+    }),
+  );
+  await ingest(
+    url,
+    token,
+    'alertmanager',
+    alertmanagerFiring({
+      name: 'HighErrorRate',
+      service: 'cart',
+      severity: 'critical',
+      at,
+      summary: 'cart 5xx ratio above 5% for 5 minutes',
+      fingerprint: `${name}-cart-5xx`,
+    }),
+  );
+}

@@ -146,7 +146,11 @@ export class IncidentsController {
       return this.service.series(id, undefined, points);
     const range = parseRange(query, this.clock.now(), DAY);
     if (range.to - range.from > MAX_SERIES_RANGE_MS)
-      throw badRequest('to', `the range is longer than ${MAX_SERIES_RANGE_MS / DAY} days`);
+      // Name the bound the caller gave: with only `from`, the range runs to now.
+      throw badRequest(
+        query['to'] === undefined ? 'from' : 'to',
+        `the range is longer than ${MAX_SERIES_RANGE_MS / DAY} days`,
+      );
     return this.service.series(id, range, points);
   }
 

@@ -29,7 +29,7 @@ import {
   type WindowCounts,
 } from '#core';
 import type { Logger } from '#observability';
-import { API_SLO_SOURCE, CLOCK, LOGGER } from '#platform';
+import { API_SLO_SOURCE, CLOCK, LOGGER, SHUTDOWN, type ShutdownSequence } from '#platform';
 import { SLO_COUNTS } from '../api.tokens.js';
 import { SloDefinitionsService } from './slo-definitions.service.js';
 
@@ -94,16 +94,20 @@ export class SloBudgets implements OnModuleInit, OnModuleDestroy {
   private readonly intervals = new Map<string, ReturnType<typeof intervalCounts>>();
   private standingsByService = new Map<string, BudgetStanding[]>();
   private timer?: ReturnType<typeof setInterval>;
+  private refreshing?: Promise<void>;
 
   constructor(
     private readonly slos: SloDefinitionsService,
     @Inject(SLO_COUNTS) private readonly source: SloCountsSource,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SHUTDOWN) private readonly shutdown: ShutdownSequence,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.slos.ready();
+    // A refresh still querying when the store disconnects would run on a closed engine.
+    this.shutdown.register('drain', 'SLO budget standings', () => this.refreshing);
     this.slos.onChange(() => {
       this.cache.clear();
       this.intervals.clear();
@@ -254,7 +258,17 @@ export class SloBudgets implements OnModuleInit, OnModuleDestroy {
     return counts;
   }
 
-  private async refreshStandings(): Promise<void> {
+  /** One refresh at a time, in order: one asked for during another runs after it. */
+  private refreshStandings(): Promise<void> {
+    const next = (this.refreshing ?? Promise.resolve()).then(() => this.computeStandings());
+    this.refreshing = next;
+    void next.finally(() => {
+      if (this.refreshing === next) this.refreshing = undefined;
+    });
+    return next;
+  }
+
+  private async computeStandings(): Promise<void> {
     try {
       const views = await this.views(this.clock.now());
       const next = new Map<string, BudgetStanding[]>();
