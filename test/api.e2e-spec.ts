@@ -1206,6 +1206,10 @@ describe('api app on the real broker and chDB', () => {
     app.child.kill('SIGTERM');
     await stream.ended;
     const exit = await app.exited();
-    assert.equal(exit.code, 0, `${JSON.stringify(exit)} ${app.stderr()} ${JSON.stringify(app.lines.slice(-8))}`);
+    assert.equal(
+      exit.code,
+      0,
+      `${JSON.stringify(exit)} ${app.stderr()} ${JSON.stringify(app.lines.slice(-8))}`,
+    );
   });
 });
