@@ -792,4 +792,75 @@ describe('web UI on the API contract', () => {
       [],
     );
   });
+
+  it('links and unlinks incidents and problems by hand, from the problem page and from the incident page', async () => {
+    const { page } = ui;
+    // The problem page's actions and the incident page's problems panel say how it went.
+    const settled = (text: RegExp) =>
+      shows(
+        page,
+        page.locator('.action-status.notice-ok, .link-status.notice-ok').filter({ hasText: text }),
+        'the action done',
+      );
+    const memberRows = page.locator('section[aria-labelledby="members-h"] tbody tr');
+
+    // The problem page: unlink a member, link another incident by id.
+    await page.goto(`${stub.url}/#/problems/prb-reporting-nightly-export`);
+    await shows(page, page.getByRole('heading', { name: /Incidents \(3\)/ }), 'the members');
+    await page.locator('button[data-unlink="inc-reporting-night-1"]').click();
+    await settled(/Unlinked inc-reporting-night-1/);
+    assert.equal(await memberRows.count(), 2);
+    assert.doesNotMatch(await memberRows.allInnerTexts().then((t) => t.join('\n')), /night-1/);
+    await page.getByLabel('Link an incident').fill('inc-payments-latency');
+    await page.getByRole('button', { name: 'Link', exact: true }).click();
+    await settled(/Linked inc-payments-latency/);
+    assert.match((await memberRows.allInnerTexts()).join('\n'), /HighLatency on payments/);
+    const history = await page.locator('section[aria-labelledby="history-h"] li').allInnerTexts();
+    assert.ok(
+      history.some((e) => /Unlinked inc-reporting-night-1 by ana@shop\.example/.test(e)),
+      history.join('\n'),
+    );
+    assert.ok(history.some((e) => /Linked inc-payments-latency by ana@shop\.example/.test(e)));
+
+    // The incident page: the problem it is in, linked to another one by id (moved), then unlinked.
+    await page.goto(`${stub.url}/#/incidents/inc-payments-latency`);
+    await shows(
+      page,
+      page.getByRole('heading', { level: 1, name: /HighLatency on payments/ }),
+      'the incident',
+    );
+    const listed = () => page.locator('#incident-problems a').allInnerTexts();
+    assert.deepEqual(await listed(), ['prb-reporting-nightly-export']);
+    await page.getByLabel('Link to problem').fill('prb-cart-redis-timeouts');
+    await page.getByRole('button', { name: 'Link', exact: true }).click();
+    await settled(/Linked to prb-cart-redis-timeouts/);
+    assert.deepEqual(await listed(), ['prb-cart-redis-timeouts']);
+    await page.getByRole('button', { name: 'Unlink from problem prb-cart-redis-timeouts' }).click();
+    await settled(/Unlinked from prb-cart-redis-timeouts/);
+    assert.equal(await page.locator('#incident-problems').count(), 0);
+    assert.match(await page.locator('section[aria-labelledby="problem-links-h"]').innerText(), /Not part of/);
+
+    // An unknown problem is refused.
+    await page.getByLabel('Link to problem').fill('prb-nowhere');
+    await page.getByRole('button', { name: 'Link', exact: true }).click();
+    await shows(
+      page,
+      page.locator('.link-status.notice-error').filter({ hasText: /prb-nowhere/ }),
+      'the refusal',
+    );
+    assert.deepEqual(
+      stub.posts.slice(-5).map((p) => [p.path, p.body]),
+      [
+        ['/api/v1/problems/prb-reporting-nightly-export/unlink', { incidentId: 'inc-reporting-night-1' }],
+        ['/api/v1/problems/prb-reporting-nightly-export/link', { incidentId: 'inc-payments-latency' }],
+        ['/api/v1/problems/prb-cart-redis-timeouts/link', { incidentId: 'inc-payments-latency' }],
+        ['/api/v1/problems/prb-cart-redis-timeouts/unlink', { incidentId: 'inc-payments-latency' }],
+        ['/api/v1/problems/prb-nowhere/link', { incidentId: 'inc-payments-latency' }],
+      ],
+    );
+    assert.deepEqual(
+      ui.errors.filter((e) => !/404/.test(e)),
+      [],
+    );
+  });
 });

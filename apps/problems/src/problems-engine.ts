@@ -64,8 +64,7 @@ export class ProblemsEngine {
           problems.push(...this.book.onIncident(input.incident));
           this.watermark = Math.max(this.watermark, input.incident.updatedAt);
         } else {
-          const problem = this.book.act(input.command);
-          if (problem) problems.push(problem);
+          problems.push(...this.book.act(input.command));
         }
       }
       problems.push(...this.book.advance(this.watermark));

@@ -311,6 +311,7 @@ export function aProblemCommand(overrides: Partial<ProblemCommand> = {}): Proble
     workaround: null,
     fixChangeId: null,
     comment: null,
+    incidentId: null,
     ...overrides,
   };
 }

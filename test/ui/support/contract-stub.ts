@@ -304,6 +304,69 @@ export async function startContractStub(token: string, now = Date.now()): Promis
           }),
         });
       }
+      if ((m = /^\/api\/v1\/problems\/([^/]+)\/(link|unlink)$/.exec(path))) {
+        // As the api: the field named in a 400, an unknown problem or incident 404, what the
+        // lifecycle or the members forbid 409; the problems app moves a linked incident out of
+        // the problem it was in, so both get a new version.
+        const id = decodeURIComponent(m[1]!);
+        const action = m[2] as 'link' | 'unlink';
+        const current = data.problemHistory.get(id)?.at(-1);
+        if (!current) return send(res, 404, { error: { code: 'not.found', reason: `no problem "${id}"` } });
+        const incidentId = body.incidentId;
+        if (!incidentId)
+          return send(res, 400, {
+            error: { code: 'request.missing-field', field: 'incidentId', reason: 'is required' },
+          });
+        if (!latest(incidentId))
+          return send(res, 404, { error: { code: 'not.found', reason: `no incident "${incidentId}"` } });
+        const member = current.members.includes(incidentId);
+        if (
+          current.status === 'rejected' ||
+          member === (action === 'link') ||
+          (action === 'unlink' && current.members.length === 1)
+        )
+          return send(res, 409, {
+            error: { code: 'problem.command-not-applicable', reason: `cannot ${action} ${incidentId}` },
+          });
+        const who = typeof actor === 'string' ? actor : 'ui-contract';
+        const version = (p: Problem, members: string[]): Problem => ({
+          ...p,
+          version: p.version + 1,
+          members,
+          count: p.count + members.length - p.members.length,
+          updatedAt: Date.now(),
+          actor: who,
+          comment: body.comment ?? null,
+        });
+        setTimeout(() => {
+          for (const timeline of data.problemHistory.values()) {
+            const p = timeline.at(-1)!;
+            if (p.id === id)
+              timeline.push(
+                version(
+                  p,
+                  action === 'link' ? [...p.members, incidentId] : p.members.filter((x) => x !== incidentId),
+                ),
+              );
+            else if (action === 'link' && p.members.includes(incidentId))
+              timeline.push(
+                version(
+                  p,
+                  p.members.filter((x) => x !== incidentId),
+                ),
+              );
+          }
+        }, 300);
+        return send(res, 202, {
+          command: aProblemCommand({
+            problemId: id,
+            action,
+            actor: who,
+            incidentId,
+            comment: body.comment ?? null,
+          }),
+        });
+      }
       return send(res, 404, { error: { code: 'not.found', reason: `no route POST ${path}` } });
     }
 

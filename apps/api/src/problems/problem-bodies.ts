@@ -16,6 +16,10 @@ export const PROBLEM_BODIES = {
     fixChangeId: text('required to resolve a problem (the change that fixed it)', MAX_IDENTIFIER),
     comment,
   }),
+  ProblemLinkBody: Type.Object({
+    incidentId: text('required: the incident to link to the problem or unlink from it', MAX_IDENTIFIER),
+    comment,
+  }),
 };
 
 export const PROBLEM_ACTION_BODY = {
@@ -23,11 +27,21 @@ export const PROBLEM_ACTION_BODY = {
   reject: 'ProblemNoteBody',
   known_error: 'ProblemKnownErrorBody',
   resolve: 'ProblemResolveBody',
+  link: 'ProblemLinkBody',
+  unlink: 'ProblemLinkBody',
 } as const satisfies Record<ProblemAction, keyof typeof PROBLEM_BODIES>;
 
 const ACTION_NOTE =
   'Publishes a ProblemCommand on aftershock.problem-commands.v1 keyed by the problem id and answers 202 once it is on the bus; the problems app applies it and emits the next problem version. An action the lifecycle does not allow from the problem’s recorded status answers 409 with the reason. ';
 
+const LINK_NOTE =
+  'Linking or unlinking by hand binds the clustering: a linked incident stays in the problem (moved out of the one the clustering put it in, which gets a new version too), an unlinked one is never put back into it. An unknown incident answers 404; linking a member, unlinking an incident that is not one, unlinking the last member, or either on a rejected problem answers 409. ';
+
 /** What an action route documents. */
 export const problemActionDoc = (summary: string, action: ProblemAction): RouteDoc =>
-  actionDoc(summary, PROBLEM_ACTION_BODY[action], 'ProblemCommandAccepted', ACTION_NOTE);
+  actionDoc(
+    summary,
+    PROBLEM_ACTION_BODY[action],
+    'ProblemCommandAccepted',
+    action === 'link' || action === 'unlink' ? ACTION_NOTE + LINK_NOTE : ACTION_NOTE,
+  );

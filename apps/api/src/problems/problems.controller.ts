@@ -1,5 +1,6 @@
 // /api/v1/problems: rankings, recurrence per week, one problem, and the lifecycle actions
-// (202 once the command is on the bus; the problems app applies it and emits the next version).
+// and linking or unlinking an incident by hand (202 once the command is on the bus; the problems
+// app applies it and emits the next version).
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import type { ProblemAction, ProblemCommand, ProblemStatus } from '#contracts';
@@ -136,20 +137,37 @@ export class ProblemsController {
     return this.act(id, 'resolve', body, request);
   }
 
+  @Documented(problemActionDoc('link an incident to the problem by hand', 'link'))
+  @Post(':id/link')
+  @HttpCode(202)
+  @WriteRoute()
+  link(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
+    return this.act(id, 'link', body, request);
+  }
+
+  @Documented(problemActionDoc('unlink an incident from the problem by hand', 'unlink'))
+  @Post(':id/unlink')
+  @HttpCode(202)
+  @WriteRoute()
+  unlink(@Param('id') id: string, @Body() body: unknown, @Req() request: Request) {
+    return this.act(id, 'unlink', body, request);
+  }
+
   private async act(
     id: string,
     action: ProblemAction,
     body: unknown,
     request: Request,
   ): Promise<{ command: ProblemCommand }> {
-    const fields: { workaround?: string; fixChangeId?: string; comment?: string } = readBody(
-      PROBLEM_BODIES[PROBLEM_ACTION_BODY[action]],
-      body,
-    );
+    const fields: { workaround?: string; fixChangeId?: string; incidentId?: string; comment?: string } =
+      readBody(PROBLEM_BODIES[PROBLEM_ACTION_BODY[action]], body);
     const workaround = fields.workaround ?? null;
     const fixChangeId = fields.fixChangeId ?? null;
+    const incidentId = fields.incidentId ?? null;
     const comment = fields.comment ?? null;
     const actor = actorOf(request);
-    return { command: await this.service.act(id, { action, actor, workaround, fixChangeId, comment }) };
+    return {
+      command: await this.service.act(id, { action, actor, workaround, fixChangeId, incidentId, comment }),
+    };
   }
 }

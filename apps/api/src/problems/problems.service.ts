@@ -1,7 +1,7 @@
 // Problems for problem managers: rankings by impact, by recurrence in a range or by growth
 // against the range before it; one problem with its member incidents, its recorded versions and
 // its weekly recurrence; recurrence per week across problems; and the ITIL lifecycle actions,
-// each published as a ProblemCommand for the problems app.
+// and linking or unlinking incidents by hand, each published as a ProblemCommand for the problems app.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Incident, Problem, ProblemAction, ProblemCommand, ProblemStatus } from '#contracts';
@@ -70,6 +70,8 @@ export interface ProblemActionInput {
   readonly actor: string;
   readonly workaround: string | null;
   readonly fixChangeId: string | null;
+  /** link and unlink: the incident. */
+  readonly incidentId: string | null;
   readonly comment: string | null;
 }
 
@@ -216,6 +218,7 @@ export class ProblemsService {
         'problem.command-not-applicable',
       );
     }
+    if (input.action === 'link' || input.action === 'unlink') await this.checkLink(problem, input);
     return this.commands.problem({
       id: `pcmd_${randomUUID()}`,
       problemId: problem.id,
@@ -225,6 +228,24 @@ export class ProblemsService {
       workaround: input.workaround,
       fixChangeId: input.fixChangeId,
       comment: input.comment,
+      incidentId: input.incidentId,
     });
+  }
+
+  /** A link names a recorded incident that is not a member yet; an unlink, a member that is not the last. */
+  private async checkLink(problem: Problem, input: ProblemActionInput): Promise<void> {
+    const incidentId = input.incidentId;
+    if (incidentId === null) throw badRequest('incidentId', `required to ${input.action} an incident`);
+    if (!(await this.incidents.get(incidentId))) throw notFound('incident', incidentId);
+    const member = problem.members.includes(incidentId);
+    if (input.action === 'link' && member)
+      throw conflict(`incident ${incidentId} is already a member of ${problem.id}`, 'problem.already-linked');
+    if (input.action === 'unlink' && !member)
+      throw conflict(`incident ${incidentId} is not a member of ${problem.id}`, 'problem.not-linked');
+    if (input.action === 'unlink' && problem.members.length === 1)
+      throw conflict(
+        `incident ${incidentId} is the only member of ${problem.id}: reject the problem instead`,
+        'problem.last-member',
+      );
   }
 }

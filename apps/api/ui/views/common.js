@@ -155,3 +155,20 @@ export function budgetBadges(budgets) {
 export function budgetLevel(spent) {
   return spent >= 0.25 ? 'high' : spent >= 0.05 ? 'mid' : 'low';
 }
+
+/**
+ * After an accepted action: asks for `path` again (often at first, then less) until `done` says
+ * the answer shows it. That answer, or undefined when it did not come in time or the page went.
+ */
+export async function readUntil(api, path, done, signal, tries = 20) {
+  for (let i = 0; i < tries && !signal.aborted; i++) {
+    await new Promise((resolve) => window.setTimeout(resolve, i < 5 ? 500 : 1500));
+    try {
+      const fresh = await api.get(path, undefined, { signal });
+      if (done(fresh)) return fresh;
+    } catch {
+      // try again
+    }
+  }
+  return undefined;
+}

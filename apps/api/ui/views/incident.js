@@ -27,6 +27,7 @@ import {
   suspectName,
   timeEl,
 } from './common.js';
+import { problemLinksPanel } from './problem-links.js';
 
 const METRIC_NAMES = {
   'http.server.error.ratio': 'error ratio',
@@ -612,6 +613,7 @@ export async function render({ main, params, query, api, stream, signal, announc
           ),
           actionStatus,
         ),
+        problemLinksPanel({ api, path, incidentId: incident.id, problemIds, signal }),
         h(
           'section',
           { 'aria-labelledby': 'timeline-h', class: 'panel' },

@@ -1,5 +1,5 @@
 // Problem detail: the recurrence over the weeks, the member incidents, what they share, its
-// history, and the ITIL lifecycle actions.
+// history, the ITIL lifecycle actions, and linking or unlinking incidents by hand.
 import { barChart, miniBar } from '../charts.js';
 import { badge, empty, facts, h, replace } from '../dom.js';
 import {
@@ -16,6 +16,7 @@ import {
 import {
   incidentHref,
   pageHeader,
+  readUntil,
   severityBadge,
   statusBadge,
   suspectName,
@@ -31,6 +32,8 @@ const ALLOWED = {
   'known-error': ['candidate', 'problem'],
   resolve: ['candidate', 'problem', 'known_error'],
 };
+/** Where an incident can be linked or unlinked by hand (not on a rejected candidate). */
+const LINKABLE = ['candidate', 'problem', 'known_error', 'resolved', 'verified'];
 const STAGES = ['candidate', 'problem', 'known_error', 'resolved', 'verified'];
 
 export async function render({ main, params, api, signal, setTitle }) {
@@ -61,25 +64,16 @@ export async function render({ main, params, api, signal, setTitle }) {
       return;
     }
     status.textContent = 'Accepted; waiting for the new state…';
-    for (let i = 0; i < 20 && !signal.aborted; i++) {
-      await new Promise((resolve) => window.setTimeout(resolve, i < 5 ? 500 : 1500));
-      try {
-        const fresh = await api.get(path, undefined, { signal });
-        if (fresh.problem.version > before) {
-          detail = fresh;
-          busy = false;
-          draw();
-          status.className = 'action-status notice notice-ok';
-          status.textContent = doneText(fresh.problem);
-          return;
-        }
-      } catch {
-        // try again
-      }
-    }
+    const fresh = await readUntil(api, path, (f) => f.problem.version > before, signal);
     if (signal.aborted) return;
     busy = false;
+    if (fresh) detail = fresh;
     draw();
+    if (fresh) {
+      status.className = 'action-status notice notice-ok';
+      status.textContent = doneText(fresh.problem);
+      return;
+    }
     status.textContent = 'Accepted, but the new state has not arrived yet. Reload the page in a moment.';
   }
 
@@ -143,7 +137,8 @@ export async function render({ main, params, api, signal, setTitle }) {
             'section',
             { class: 'panel', 'aria-labelledby': 'members-h' },
             h('h2', { id: 'members-h' }, `Incidents (${members.length})`),
-            membersTable(members),
+            membersTable(members, linkable(p) ? unlinkButton : null),
+            linkable(p) ? linkForm() : null,
           ),
         ),
         h(
@@ -164,6 +159,49 @@ export async function render({ main, params, api, signal, setTitle }) {
           ),
         ),
       ),
+    );
+  }
+
+  // Linking and unlinking incidents by hand ----------------------------------------------------
+  const linkable = (p) => LINKABLE.includes(p.status);
+
+  function unlinkButton(m) {
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'link-button',
+        'data-unlink': m.id,
+        'aria-label': `Unlink ${m.title || m.id} from this problem`,
+        disabled: busy,
+        onclick: () => act('unlink', { incidentId: m.id }, () => `Unlinked ${m.id}.`),
+      },
+      'Unlink',
+    );
+  }
+
+  function linkForm() {
+    const input = h('input', {
+      id: 'problem-link-incident',
+      type: 'text',
+      required: true,
+      placeholder: 'e.g. inc_0123456789abcdef',
+      spellcheck: 'false',
+    });
+    return h(
+      'form',
+      {
+        class: 'inline-field',
+        onsubmit: (e) => {
+          e.preventDefault();
+          const incidentId = input.value.trim();
+          if (!incidentId) return input.focus();
+          act('link', { incidentId }, () => `Linked ${incidentId}.`);
+        },
+      },
+      h('label', { for: 'problem-link-incident' }, 'Link an incident'),
+      input,
+      h('button', { type: 'submit', id: 'problem-link', disabled: busy }, 'Link'),
     );
   }
 
@@ -370,7 +408,8 @@ function factorTable(factors) {
   );
 }
 
-function membersTable(members) {
+/** `unlink`: the button that unlinks a member, when the problem allows it. */
+function membersTable(members, unlink) {
   if (!members.length) return empty('The member incidents are not available.');
   return h(
     'div',
@@ -387,6 +426,7 @@ function membersTable(members) {
           ['Opened', 'Severity', 'Incident', 'Status', 'Lasted', 'Top suspect'].map((t) =>
             h('th', { scope: 'col' }, t),
           ),
+          unlink ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Unlink')) : null,
         ),
       ),
       h(
@@ -403,11 +443,26 @@ function membersTable(members) {
             h('td', {}, statusBadge(m.status)),
             h('td', {}, m.resolvedAt ? duration(m.resolvedAt - m.openedAt) : 'ongoing'),
             h('td', {}, top ? `${suspectName(top)} (${percent(top.probability)})` : '—'),
+            unlink ? h('td', {}, unlink(m)) : null,
           );
         }),
       ),
     ),
   );
+}
+
+/** What a person linked or unlinked by hand between two versions, if anything. */
+function linked(prev, v) {
+  const before = new Set(prev.members ?? []);
+  const after = new Set(v.members ?? []);
+  const added = [...after].filter((id) => !before.has(id));
+  const removed = [...before].filter((id) => !after.has(id));
+  return [
+    added.length ? `Linked ${added.join(', ')}` : '',
+    removed.length ? `Unlinked ${removed.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 function historyList(versions) {
@@ -421,15 +476,17 @@ function historyList(versions) {
         ? `Became a ${statusName(v.status)}`
         : prev.status !== v.status
           ? `${statusName(prev.status)} → ${statusName(v.status)}`
-          : v.count !== prev.count
-            ? `${plural(v.count, 'repeat')}`
-            : v.mttrMs !== prev.mttrMs && v.mttrMs
-              ? `MTTR now ${duration(v.mttrMs)}`
-              : v.impact !== prev.impact
-                ? `Impact now ${Math.round(v.impact)} incident-minutes`
-                : v.reopened && !prev.reopened
-                  ? 'Reopened: it came back'
-                  : 'Updated';
+          : v.actor && linked(prev, v)
+            ? linked(prev, v)
+            : v.count !== prev.count
+              ? `${plural(v.count, 'repeat')}`
+              : v.mttrMs !== prev.mttrMs && v.mttrMs
+                ? `MTTR now ${duration(v.mttrMs)}`
+                : v.impact !== prev.impact
+                  ? `Impact now ${Math.round(v.impact)} incident-minutes`
+                  : v.reopened && !prev.reopened
+                    ? 'Reopened: it came back'
+                    : 'Updated';
       return h(
         'li',
         { class: 'tl-entry' },

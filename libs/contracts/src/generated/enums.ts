@@ -40,7 +40,7 @@ export const INCIDENT_ACTION_VALUES = ['acknowledge', 'resolve', 'comment', 'sev
 export const PROBLEM_STATUS_VALUES = ['candidate', 'problem', 'known_error', 'resolved', 'verified', 'rejected'] as const;
 
 /** Every ProblemAction, in the schema's order. */
-export const PROBLEM_ACTION_VALUES = ['confirm', 'reject', 'known_error', 'resolve'] as const;
+export const PROBLEM_ACTION_VALUES = ['confirm', 'reject', 'known_error', 'resolve', 'link', 'unlink'] as const;
 
 /** Every VerdictOutcome, in the schema's order. */
 export const VERDICT_OUTCOME_VALUES = ['pass', 'fail', 'inconclusive'] as const;

@@ -310,9 +310,9 @@ export interface Problem {
   readonly team: null | string;
 }
 
-export type ProblemAction = 'confirm' | 'reject' | 'known_error' | 'resolve';
+export type ProblemAction = 'confirm' | 'reject' | 'known_error' | 'resolve' | 'link' | 'unlink';
 
-/** A problem manager's lifecycle action on a problem, sent by the api to the problems app, which applies it and emits the new problem version. Key: the problem id. */
+/** A problem manager's or responder's action on a problem (a lifecycle step, or linking or unlinking an incident by hand), sent by the api to the problems app, which applies it and emits the new problem version. Key: the problem id. */
 export interface ProblemCommand {
   /** Unique per command, so a redelivered command is applied once. */
   readonly id: string;
@@ -323,6 +323,8 @@ export interface ProblemCommand {
   readonly workaround: null | string;
   readonly fixChangeId: null | string;
   readonly comment: null | string;
+  /** The incident linked to or unlinked from the problem (link and unlink only). A reader of v1 reads link and unlink as the enum's default, confirm, and ignores this field. */
+  readonly incidentId: null | string;
 }
 
 /** An SLO defined through the api: its OpenSLO v1 documents as written, or its removal. Key: the SLO's name. The topic is compacted and read whole by the api and the correlator: the newest record per name is the definition in force. */

@@ -24,7 +24,7 @@ describe('problem book', () => {
     for (const n of [0, 1, 2]) book.onIncident(nightly(n));
     const [candidate] = book.problems();
     assert.equal(candidate?.status, 'candidate');
-    const confirmed = book.act(
+    const [confirmed] = book.act(
       aProblemCommand({
         problemId: candidate.id,
         action: 'confirm',

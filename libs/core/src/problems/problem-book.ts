@@ -5,6 +5,9 @@
 // threshold. People move it on: candidate → problem → known error (with a workaround) →
 // resolved (linked to the fixing change) → verified after a quiet period. A resolved problem
 // that recurs is reopened and says so; a rejected candidate stays rejected for its signature.
+// People also link an incident to a problem or unlink it by hand, and the clustering abides by
+// it: a linked incident stays in that problem whatever its later versions look like, an unlinked
+// one is never put back there (restore replays the commands, so a restart keeps both).
 import { createHash } from 'node:crypto';
 import type { Incident, Problem, ProblemAction, ProblemCommand, ProblemStatus, Severity } from '#contracts';
 import { periodicity, sharedFactors, type MemberFacts } from './factors.js';
@@ -44,6 +47,8 @@ export const ALLOWED_FROM: Record<ProblemAction, readonly (ProblemStatus | 'clus
   reject: ['candidate'],
   known_error: ['candidate', 'problem'],
   resolve: ['candidate', 'problem', 'known_error'],
+  link: ['candidate', 'problem', 'known_error', 'resolved', 'verified'],
+  unlink: ['candidate', 'problem', 'known_error', 'resolved', 'verified'],
 };
 
 interface Cluster {
@@ -75,6 +80,12 @@ export class ProblemBook {
   private readonly ofIncident = new Map<string, Cluster>();
   /** The newest version of each member incident taken in: an older or repeated one changes nothing. */
   private readonly versionOf = new Map<string, number>();
+  /** Incidents linked to a problem by hand (incident → cluster id): they stay there. */
+  private readonly pinnedTo = new Map<string, string>();
+  /** Incidents unlinked from problems by hand (incident → cluster ids): never put back there. */
+  private readonly unlinkedFrom = new Map<string, Set<string>>();
+  /** Unlinked incidents in no cluster, as last seen: linked again, they are members at once. */
+  private readonly heldOut = new Map<string, MemberFacts>();
   private evicted = 0;
 
   constructor(
@@ -98,9 +109,22 @@ export class ProblemBook {
   onIncident(incident: Incident): Problem[] {
     if (incident.version <= (this.versionOf.get(incident.id) ?? 0)) return [];
     this.versionOf.set(incident.id, incident.version);
-    const known = this.ofIncident.get(incident.id);
-    const cluster = known ?? this.clusterFor(signatureOf(incident, this.templates), incident.openedAt);
-    const isNew = !cluster.members.has(incident.id) && known === undefined;
+    const pinned = this.byId.get(this.pinnedTo.get(incident.id) ?? '');
+    const cluster =
+      this.ofIncident.get(incident.id) ??
+      pinned ??
+      this.clusterFor(
+        signatureOf(incident, this.templates),
+        incident.openedAt,
+        this.unlinkedFrom.get(incident.id),
+      );
+    // Held out: the only cluster it fits is one a person unlinked it from.
+    if (!cluster) {
+      this.heldOut.set(incident.id, factsOf(incident));
+      return [];
+    }
+    this.heldOut.delete(incident.id);
+    const isNew = !cluster.members.has(incident.id);
     cluster.members.set(incident.id, factsOf(incident));
     if (isNew) cluster.total++;
     if (cluster.members.size > this.settings.maxMembersKept) {
@@ -151,12 +175,19 @@ export class ProblemBook {
     return catchUp;
   }
 
-  /** A problem manager's action; undefined when the lifecycle does not allow it from here. */
-  act(command: ProblemCommand): Problem | undefined {
+  /**
+   * A person's action: the versions it makes (the problem's; when an incident is linked away
+   * from another problem, that one's too), none when the lifecycle does not allow it from here.
+   */
+  act(command: ProblemCommand): Problem[] {
     const c = this.byId.get(command.problemId);
-    if (!c || !c.snapshot) return undefined;
-    if (!ALLOWED_FROM[command.action].includes(c.status)) return undefined;
+    if (!c || !c.snapshot) return [];
+    if (!ALLOWED_FROM[command.action].includes(c.status)) return [];
     switch (command.action) {
+      case 'link':
+        return command.incidentId ? this.link(c, command.incidentId, command) : [];
+      case 'unlink':
+        return command.incidentId ? this.unlink(c, command.incidentId, command) : [];
       case 'confirm':
         c.status = 'problem';
         break;
@@ -164,27 +195,85 @@ export class ProblemBook {
         c.status = 'rejected';
         break;
       case 'known_error':
-        if (!command.workaround) return undefined;
+        if (!command.workaround) return [];
         c.status = 'known_error';
         c.workaround = command.workaround;
         break;
       case 'resolve':
-        if (!command.fixChangeId) return undefined;
+        if (!command.fixChangeId) return [];
         c.status = 'resolved';
         c.fixChangeId = command.fixChangeId;
         c.resolvedAt = command.at;
         break;
     }
-    return this.publish(c, command.at, command.actor, command.comment);
+    return [this.publish(c, command.at, command.actor, command.comment)];
   }
 
-  private clusterFor(signature: Signature, at: number): Cluster {
+  /**
+   * The incident belongs to `c` from now on: moved out of the problem the clustering put it in
+   * (if the book knows it; otherwise it joins `c` when it arrives). An incident opened after the
+   * problem's fix reopens it, as a recurrence the clustering found would.
+   */
+  private link(c: Cluster, incidentId: string, command: ProblemCommand): Problem[] {
+    this.pinnedTo.set(incidentId, c.id);
+    this.unlinkedFrom.get(incidentId)?.delete(c.id);
+    const from = this.ofIncident.get(incidentId);
+    const facts = from?.members.get(incidentId) ?? this.heldOut.get(incidentId);
+    this.heldOut.delete(incidentId);
+    const out: Problem[] = [];
+    if (from && from !== c && facts) {
+      from.members.delete(incidentId);
+      from.total = Math.max(0, from.total - 1);
+      if (from.snapshot) out.push(this.publish(from, command.at, command.actor, command.comment));
+    }
+    if (facts && from !== c) {
+      c.members.set(incidentId, facts);
+      c.total++;
+      this.ofIncident.set(incidentId, c);
+      c.lastSeen = Math.max(c.lastSeen, facts.openedAt);
+      if (
+        (c.status === 'resolved' || c.status === 'verified') &&
+        c.resolvedAt !== null &&
+        facts.openedAt > c.resolvedAt
+      ) {
+        c.status = 'problem';
+        c.reopened = true;
+        c.resolvedAt = null;
+      }
+    }
+    return [this.publish(c, command.at, command.actor, command.comment), ...out];
+  }
+
+  /**
+   * The incident is not part of `c`, and the clustering will not put it back: its later versions
+   * go to another cluster that fits, or to none. Recorded even when the book does not hold the
+   * incident (a restore replays only its newest version, which may come after the command).
+   */
+  private unlink(c: Cluster, incidentId: string, command: ProblemCommand): Problem[] {
+    const excluded = this.unlinkedFrom.get(incidentId) ?? new Set<string>();
+    excluded.add(c.id);
+    this.unlinkedFrom.set(incidentId, excluded);
+    if (this.pinnedTo.get(incidentId) === c.id) this.pinnedTo.delete(incidentId);
+    const facts = c.members.get(incidentId);
+    if (facts) {
+      c.members.delete(incidentId);
+      c.total = Math.max(0, c.total - 1);
+      this.ofIncident.delete(incidentId);
+      this.heldOut.set(incidentId, facts);
+    }
+    return [this.publish(c, command.at, command.actor, command.comment)];
+  }
+
+  /** The most similar cluster above the threshold (not one in `excluded`), or a new one; none when
+   * the new one would be an excluded cluster again (the same signature names the same cluster). */
+  private clusterFor(signature: Signature, at: number, excluded?: ReadonlySet<string>): Cluster | undefined {
     let best: Cluster | undefined;
     let bestScore = 0;
     const templateKey = templateFeature(signature);
     const candidates =
       this.settings.similarityThreshold > 0.4 ? (this.byTemplate.get(templateKey) ?? []) : this.clusters;
     for (const c of candidates) {
+      if (excluded?.has(c.id)) continue;
       const score = similarity(signature.features, c.signature.features);
       if (score > bestScore) [best, bestScore] = [c, score];
     }
@@ -192,6 +281,7 @@ export class ProblemBook {
     if (this.clusters.length >= this.settings.maxClusters) this.evictOldest();
     const key = [...signature.features.keys()].sort().join('|');
     const id = 'prb_' + createHash('sha256').update(key).digest('hex').slice(0, 16);
+    if (this.byId.has(id)) return undefined;
     const cluster: Cluster = {
       id,
       signature,
@@ -276,8 +366,9 @@ export class ProblemBook {
       services: [...new Set(members.flatMap((m) => m.services))].sort(),
       members: members.map((m) => m.incidentId),
       count: Math.max(c.total, members.length),
-      firstSeen: members[0]!.openedAt,
-      lastSeen: members.at(-1)!.openedAt,
+      // Every member unlinked by hand: the problem keeps the span it had.
+      firstSeen: members[0]?.openedAt ?? c.snapshot?.firstSeen ?? at,
+      lastSeen: members.at(-1)?.openedAt ?? c.snapshot?.lastSeen ?? at,
       mttrMs: mttr,
       impact: Math.round(members.reduce((s, m) => s + impactOf(m, at), 0) * 10) / 10,
       sharedFactors: sharedFactors(members),

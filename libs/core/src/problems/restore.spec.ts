@@ -91,7 +91,7 @@ describe('restoring a problem book', () => {
     const published = run(book, incidents);
     const id = published[0]!.id;
     const confirm = aProblemCommand({ id: 'c1', problemId: id, action: 'confirm', at: T0 + 3 * DAY });
-    published.push(book.act(confirm)!);
+    published.push(...book.act(confirm));
     const successor = new ProblemBook(new TemplateMiner());
     const restored = restoreProblemBook(successor, { incidents, commands: [confirm], problems: published });
     assert.deepEqual(restored.publish, []);

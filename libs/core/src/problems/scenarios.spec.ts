@@ -63,7 +63,7 @@ function run(scenario: Scenario): { book: ProblemBook; events: Problem[]; afterR
     if ('action' in step) {
       const target = book.problems()[0];
       assert.ok(target, `a problem to ${step.action}`);
-      const event = book.act(
+      const [event] = book.act(
         aProblemCommand({
           action: step.action,
           problemId: target.id,

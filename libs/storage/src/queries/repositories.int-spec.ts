@@ -483,6 +483,40 @@ describe('repositories', () => {
         [command],
       );
     });
+
+    it('follows an incident linked by hand: the command keeps the incident, the incident names its new problem', async () => {
+      const at = W + 3 * HOUR;
+      const own = { service: 'links', services: ['links'], openedAt: at, updatedAt: at };
+      await insert(TABLES.incidents, [toIncidentRow(anIncident({ id: 'lk-inc', ...own }))]);
+      const problem = (id: string, version: number, members: string[]) =>
+        toProblemRow(aProblem({ id, signature: id, version, members, services: ['links'], updatedAt: at }));
+      await insert(TABLES.problems, [
+        problem('lk-from', 1, ['lk-inc', 'lk-x']),
+        problem('lk-to', 1, ['lk-y']),
+      ]);
+      const incidents = new IncidentsRepository(store);
+      assert.deepEqual((await incidents.detail('lk-inc'))?.problemIds, ['lk-from']);
+      const link = aProblemCommand({
+        id: 'pcmd-link',
+        problemId: 'lk-to',
+        action: 'link',
+        incidentId: 'lk-inc',
+        comment: 'same root cause',
+        at: at + HOUR,
+      });
+      await insert(TABLES.problemCommands, [toProblemCommandRow(link)]);
+      // The problems app's versions: the incident moved out of one problem and into the other.
+      await insert(TABLES.problems, [
+        problem('lk-from', 2, ['lk-x']),
+        problem('lk-to', 2, ['lk-inc', 'lk-y']),
+      ]);
+      assert.deepEqual((await incidents.detail('lk-inc'))?.problemIds, ['lk-to']);
+      const history = await new ProblemHistoryRepository(store).since(W + HOUR);
+      assert.deepEqual(
+        history.commands.filter((c) => c.id === 'pcmd-link'),
+        [link],
+      );
+    });
   });
 
   describe('DORA aggregates', () => {

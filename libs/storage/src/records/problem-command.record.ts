@@ -11,6 +11,7 @@ interface ProblemCommandColumns<Time> {
   readonly workaround: string | null;
   readonly fix_change_id: string | null;
   readonly comment: string | null;
+  readonly incident_id: string | null;
 }
 
 export type ProblemCommandRow = ProblemCommandColumns<number>;
@@ -26,6 +27,7 @@ export function toProblemCommandRow(command: ProblemCommand): ProblemCommandRow 
     workaround: command.workaround,
     fix_change_id: command.fixChangeId,
     comment: command.comment,
+    incident_id: command.incidentId,
   };
 }
 
@@ -39,5 +41,6 @@ export function fromProblemCommandRow(row: StoredProblemCommandRow): ProblemComm
     workaround: row.workaround,
     fixChangeId: row.fix_change_id,
     comment: row.comment,
+    incidentId: row.incident_id,
   };
 }
