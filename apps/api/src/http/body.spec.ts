@@ -39,6 +39,11 @@ describe('action bodies', () => {
     const fix = refusal(() => readBody(PROBLEM_BODIES.ProblemResolveBody, { comment: 'done' }));
     assert.equal(fix.field, 'fixChangeId');
     assert.match(fix.reason, /^is required to resolve a problem/);
+    const link = refusal(() => readBody(PROBLEM_BODIES.ProblemLinkBody, { incidentId: ' ' }));
+    assert.deepEqual(
+      [link.field, link.reason],
+      ['incidentId', 'is required to link an incident to the problem or unlink it (its id)'],
+    );
   });
 
   it('refuse a value of the wrong type, too long, or not in the list, naming the field', () => {

@@ -17,7 +17,7 @@ export const PROBLEM_BODIES = {
     comment,
   }),
   ProblemLinkBody: Type.Object({
-    incidentId: text('required: the incident to link to the problem or unlink from it', MAX_IDENTIFIER),
+    incidentId: text('required to link an incident to the problem or unlink it (its id)', MAX_IDENTIFIER),
     comment,
   }),
 };
