@@ -821,6 +821,7 @@ describe('web UI on the API contract', () => {
       history.join('\n'),
     );
     assert.ok(history.some((e) => /Linked inc-payments-latency by ana@shop\.example/.test(e)));
+    await ui.screenshot('contract-problem-links');
 
     // The incident page: the problem it is in, linked to another one by id (moved), then unlinked.
     await page.goto(`${stub.url}/#/incidents/inc-payments-latency`);
@@ -835,6 +836,7 @@ describe('web UI on the API contract', () => {
     await page.getByRole('button', { name: 'Link', exact: true }).click();
     await settled(/Linked to prb-cart-redis-timeouts/);
     assert.deepEqual(await listed(), ['prb-cart-redis-timeouts']);
+    await ui.screenshot('contract-incident-problems');
     await page.getByRole('button', { name: 'Unlink from problem prb-cart-redis-timeouts' }).click();
     await settled(/Unlinked from prb-cart-redis-timeouts/);
     assert.equal(await page.locator('#incident-problems').count(), 0);
