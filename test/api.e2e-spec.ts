@@ -284,6 +284,25 @@ describe('api app on the real broker and chDB', () => {
     const missing = await call('GET', `/api/v1/incidents/nope-${run}`, { token: TOKENS.read });
     assert.equal(missing.status, 404);
     conforms(missing, 'get', '/api/v1/incidents/{id}');
+
+    // Its similar incidents: the other member of its problem, with the reason and how it ended.
+    const similar = await call('GET', `/api/v1/incidents/${fx.incident.id}/similar`, { token: TOKENS.read });
+    assert.equal(similar.status, 200, similar.text);
+    conforms(similar, 'get', '/api/v1/incidents/{id}/similar');
+    const items = (
+      similar.json as { items: { id: string; reasons: { kind: string }[]; resolvedAt: number | null }[] }
+    ).items;
+    const sibling = items.find((i) => i.id === fx.resolvedIncident.id);
+    assert.ok(
+      sibling,
+      `the other member of its problem is listed (got ${items.map((i) => i.id).join(', ')})`,
+    );
+    assert.ok(sibling.reasons.some((r) => r.kind === 'problem'));
+    assert.notEqual(sibling.resolvedAt, null);
+    assert.ok(!items.some((i) => i.id === fx.incident.id), 'not itself');
+    const noSimilar = await call('GET', `/api/v1/incidents/nope-${run}/similar`, { token: TOKENS.read });
+    assert.equal(noSimilar.status, 404);
+    conforms(noSimilar, 'get', '/api/v1/incidents/{id}/similar');
   });
 
   it('lists changes newest first with verdicts and assessments, and shows one', async () => {

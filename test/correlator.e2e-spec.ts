@@ -1,6 +1,11 @@
 // The correlator as deployed, on the real broker: canonical events in, a fail verdict and a
 // change-correlated incident naming the bad deploy out, keyed by service.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   EventCodec,
@@ -10,7 +15,7 @@ import {
   type TelemetryBatch,
   type Verdict,
 } from '#contracts';
-import { aChange, anAlert, anIncident, anIncidentCommand } from '#testing';
+import { aChange, anAlert, anIncident, anIncidentCommand, aProblem } from '#testing';
 import { testKafkaBrokers } from '#testing/infra';
 import { DLQ_HEADER } from '#messaging';
 import { startProcess, type AppProcess } from './support/app-process.js';
@@ -364,6 +369,87 @@ describe('correlator killed and restarted on the real broker', () => {
     } finally {
       second.child.kill('SIGTERM');
       assert.equal((await second.exited()).code, 0, second.stderr());
+    }
+  });
+});
+
+describe('known errors reach the responder on the real broker', () => {
+  it('an incident told about, then filed into a known error: one follow-up on the same channel within seconds', async () => {
+    const brokers = await testKafkaBrokers();
+    // A local receiver for the routed webhook channel, recording what it got.
+    const got: { service: string; incidentId: string; reason: string; knownError: unknown }[] = [];
+    const server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        got.push(JSON.parse(text));
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const dir = mkdtempSync(join(tmpdir(), 'aftershock-known-error-'));
+    const routes = join(dir, 'routes.yaml');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    writeFileSync(
+      routes,
+      `channels:\n  - { name: hook, type: webhook, url: '${url}' }\nroutes:\n  - { channels: [hook] }\n`,
+    );
+    const app = startProcess('dist/apps/correlator/src/main.js', [], {
+      KAFKA_BROKERS: brokers.join(','),
+      HTTP_PORT: '0',
+      NOTIFY_ROUTES_FILE: routes,
+    });
+    const service = `known-${process.pid}-${Date.now().toString(36)}`;
+    const until = async (what: string, done: () => boolean, ms: number) => {
+      const end = Date.now() + ms;
+      while (!done()) {
+        if (Date.now() > end) assert.fail(`${what} within ${ms} ms: got ${JSON.stringify(got)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      await app.waitForLog((l) => l.msg === 'started');
+      const alert = anAlert({
+        id: `${service}-alert`,
+        fingerprint: `${service}-fp`,
+        service,
+        environment: `env-${service}`,
+        startsAt: Date.now() - MINUTE,
+      });
+      await produce(brokers, TOPICS.alerts, [{ key: service, value: await codec.encode('alert', alert) }]);
+      const ours = () => got.filter((g) => g.service === service);
+      await until('the incident opened is told', () => ours().some((g) => g.reason === 'opened'), 60_000);
+      const incidentId = ours()[0]!.incidentId;
+      const problem = aProblem({
+        id: `prb-${service}`,
+        signature: `sig-${service}`,
+        status: 'known_error',
+        title: `Pool exhausted on ${service}`,
+        workaround: 'Restart the pods',
+        fixChangeId: `${service}-fix`,
+        members: [incidentId],
+      });
+      const sent = Date.now();
+      await produce(brokers, TOPICS.problems, [
+        { key: problem.signature, value: await codec.encode('problem', problem) },
+        { key: problem.signature, value: await codec.encode('problem', { ...problem, version: 2 }) },
+      ]);
+      const followUps = () => ours().filter((g) => g.reason === 'known_error');
+      await until('the known error follows', () => followUps().length > 0, 15_000);
+      assert.ok(Date.now() - sent < 15_000);
+      assert.deepEqual(followUps()[0]!.knownError, {
+        problemId: problem.id,
+        title: problem.title,
+        workaround: 'Restart the pods',
+        fixChangeId: `${service}-fix`,
+      });
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.equal(followUps().length, 1, 'one follow-up, not one per problem version');
+    } finally {
+      app.child.kill('SIGTERM');
+      assert.equal((await app.exited()).code, 0, app.stderr());
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -548,6 +548,26 @@ describe('web UI on the API contract', () => {
     assert.deepEqual(ui.errors, []);
   });
 
+  it('lists the incidents like this one once the page is up: why each, newest first, how it ended, linked', async () => {
+    const { page } = ui;
+    await page.goto(`${stub.url}/#/incidents/inc-reporting-night-0`);
+    await shows(page, page.locator('section.similar-panel li[data-incident]'), 'the similar incidents');
+    const items = page.locator('section.similar-panel .similar-list > li');
+    assert.deepEqual(await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-incident'))), [
+      'inc-reporting-night-1',
+      'inc-reporting-night-2',
+    ]);
+    const first = (await items.first().innerText()).replace(/\s+/g, ' ');
+    assert.match(first, /Same problem: BatchJobFailed on reporting: nightly-export fails after retries/);
+    assert.match(first, /Same signature: same title \(numbers and ids aside\)/);
+    assert.match(first, /on reporting · opened .+ Resolved /);
+    assert.deepEqual(await seriousViolations(page), [], 'the filled panel passes the accessibility check');
+    await ui.screenshot('contract-similar-incidents');
+    await items.first().getByRole('link', { name: 'BatchJobFailed on reporting', exact: true }).click();
+    await page.waitForURL(/#\/incidents\/inc-reporting-night-1$/);
+    assert.deepEqual(ui.errors, []);
+  });
+
   it('shows DORA figures per service and per team', async () => {
     const { page } = ui;
     await goTo(page, 'DORA', 'DORA metrics');

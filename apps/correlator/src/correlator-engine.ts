@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
 import { parseCatalog } from '#catalog';
 import { FieldError } from '#config';
-import { EventCodec, TOPICS, type Alert, type Change } from '#contracts';
+import { EventCodec, TOPICS, type Alert, type Change, type Problem } from '#contracts';
 import {
   AnomalyDetector,
   Correlator,
@@ -356,6 +356,14 @@ export class CorrelatorEngine {
     });
     this.logger.debug('published', { outputs: outputs.map(describeOutput) });
     for (const output of outputs) if (output.type === 'incident') this.notifier?.notify(output.incident);
+  }
+
+  /** Problems' new versions: the known errors of incidents people were told about go out to them. */
+  problems(problems: readonly Problem[]): void {
+    if (!this.notifier) return;
+    let sent = 0;
+    for (const problem of problems) sent += this.notifier.knownError(problem);
+    if (sent > 0) this.logger.info('known errors sent', { incidents: sent });
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appSettings, type AppSpec } from '#platform';
 import { ChangesConsumer } from './consumers/changes.consumer.js';
+import { ProblemsConsumer } from './consumers/problems.consumer.js';
 import { SignalsConsumer } from './consumers/signals.consumer.js';
 import { CorrelatorModule } from './correlator.module.js';
 import { CORRELATOR_CONFIG, loadCorrelatorConfig, type CorrelatorConfig } from './correlator.settings.js';
@@ -26,6 +27,15 @@ export const correlatorApp: AppSpec = {
     {
       groupId: (provided) => provided<CorrelatorConfig>(CORRELATOR_CONFIG).groupId,
       consumer: SignalsConsumer,
+    },
+    // Problems for the known errors of incidents told about here: a group per instance, new records only.
+    {
+      groupId: (provided) => {
+        const config = provided<CorrelatorConfig>(CORRELATOR_CONFIG);
+        return `${config.groupId}-problems-${config.instanceId}-${START_ID}`;
+      },
+      consumer: ProblemsConsumer,
+      fromBeginning: false,
     },
   ],
 };

@@ -1,6 +1,7 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ChangesCaughtUp } from './consumers/changes-caught-up.js';
 import { ChangesConsumer } from './consumers/changes.consumer.js';
+import { ProblemsConsumer } from './consumers/problems.consumer.js';
 import { SignalsConsumer } from './consumers/signals.consumer.js';
 import { CorrelatorEngine } from './correlator-engine.js';
 
@@ -12,7 +13,7 @@ const TICK_MS = 5_000;
  * the incident lifecycle. Emits verdicts and incident events; notifies the incident webhook.
  */
 @Module({
-  providers: [CorrelatorEngine, ChangesCaughtUp, ChangesConsumer, SignalsConsumer],
+  providers: [CorrelatorEngine, ChangesCaughtUp, ChangesConsumer, SignalsConsumer, ProblemsConsumer],
   exports: [CorrelatorEngine],
 })
 export class CorrelatorModule implements OnApplicationBootstrap, OnModuleDestroy {

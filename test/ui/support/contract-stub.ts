@@ -18,7 +18,7 @@ import {
   aProblemCommand,
   aVerdict,
 } from '#testing';
-import { scorecard, scorecardHtml, scorecardMarkdown, type ScorecardInput } from '#core';
+import { scorecard, scorecardHtml, scorecardMarkdown, similarIncidents, type ScorecardInput } from '#core';
 import type { DoraRow } from '../../../apps/api/src/dora/dora.service.js';
 import {
   scorecardDora,
@@ -397,6 +397,14 @@ export async function startContractStub(token: string, now = Date.now()): Promis
       metrics: incident.id === data.mainIncidentId ? data.metricsOver(range.from, range.to) : [],
       range,
     });
+    if ((m = /^\/api\/v1\/incidents\/([^/]+)\/similar$/.exec(path))) {
+      // As the api, with every incident a candidate (the store narrows them first).
+      const incident = latest(decodeURIComponent(m[1]!));
+      if (!incident) return send(res, 404, { error: { code: 'not.found', reason: 'no such incident' } });
+      const incidents = [...data.incidentHistory.values()].map((h) => h.at(-1)!);
+      const problems = [...data.problemHistory.values()].map((t) => t.at(-1)!);
+      return send(res, 200, { items: similarIncidents(incident, incidents, problems) });
+    }
     if ((m = /^\/api\/v1\/incidents\/([^/]+)\/series$/.exec(path))) {
       const incident = latest(decodeURIComponent(m[1]!));
       if (!incident) return send(res, 404, { error: { code: 'not.found', reason: 'no such incident' } });

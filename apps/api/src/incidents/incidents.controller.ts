@@ -41,6 +41,7 @@ import {
   type IncidentDetailView,
   type IncidentListItem,
   type IncidentSeriesView,
+  type SimilarIncidentsView,
 } from './incidents.service.js';
 import { Documented } from '../openapi/documented.js';
 
@@ -152,6 +153,19 @@ export class IncidentsController {
         `the range is longer than ${MAX_SERIES_RANGE_MS / DAY} days`,
       );
     return this.service.series(id, range, points);
+  }
+
+  @Documented({
+    summary:
+      'incidents like this one: in the same problem, with the same signature, or whose likely cause changed the same service',
+    response: 'SimilarIncidents',
+    notFound: true,
+    description:
+      'Same signature: the same alert names on the same primary service, or the same title once numbers and ids are masked. At most 10, newest first, the incident itself aside; each with why it is listed and, when resolved, how it ended.',
+  })
+  @Get(':id/similar')
+  similar(@Param('id') id: string): Promise<SimilarIncidentsView> {
+    return this.service.similar(id);
   }
 
   @Documented(incidentActionDoc('acknowledge (comment optional)', 'acknowledge'))

@@ -5,7 +5,15 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Catalog } from '#catalog';
 import type { Alert, Change, Incident, IncidentAction, IncidentCommand, Severity, Verdict } from '#contracts';
-import { commandFieldProblem, commandRefusal, mergeTargetRefusal, resolveSignal, type Clock } from '#core';
+import {
+  commandFieldProblem,
+  commandRefusal,
+  mergeTargetRefusal,
+  resolveSignal,
+  similarIncidents,
+  type Clock,
+  type SimilarIncident,
+} from '#core';
 import { CLOCK } from '#platform';
 import type {
   AlertsRepository,
@@ -87,6 +95,11 @@ export interface IncidentSeriesView {
 
 /** The longest range of an incident's series one request may ask for. */
 export const MAX_SERIES_RANGE_MS = 2 * 24 * HOUR;
+
+/** The incidents like one, at most 10, newest first. */
+export interface SimilarIncidentsView {
+  readonly items: SimilarIncident[];
+}
 
 /** Alert members whose records are looked up for the detail. */
 const MAX_ALERTS = 20;
@@ -205,6 +218,13 @@ export class IncidentsService {
         })),
       alerts,
     };
+  }
+
+  /** Incidents like this one (same problem, signature or suspect service), why each, newest first. */
+  async similar(id: string): Promise<SimilarIncidentsView> {
+    const found = await this.incidents.similarCandidates(id);
+    if (!found) throw notFound('incident', id);
+    return { items: similarIncidents(found.incident, found.candidates, found.problems) };
   }
 
   /**

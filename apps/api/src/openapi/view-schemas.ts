@@ -132,6 +132,36 @@ export function viewSchemas(): Record<string, TSchema> {
       }),
       range: Type.Object({ from: epochMs(), to: epochMs() }),
     }),
+    SimilarIncidents: Type.Object({
+      items: Type.Array(
+        Type.Object({
+          id: str(),
+          title: str(),
+          status: ref('IncidentStatus'),
+          severity: ref('Severity'),
+          service: str('its primary service'),
+          openedAt: epochMs(),
+          resolvedAt: nullable(epochMs()),
+          reasons: Type.Array(
+            Type.Object({
+              kind: StringEnum(['problem', 'signature', 'suspect-service'], {
+                description:
+                  'problem: in a problem with this incident; signature: the same alert names on the same primary service, or the same title once numbers and ids are masked; suspect-service: its likely cause changed the same service',
+              }),
+              detail: str('in words, naming what is shared'),
+            }),
+            { description: 'why it is listed (at least one), strongest first' },
+          ),
+          problemIds: Type.Array(str(), { description: 'the problems it shares with this incident' }),
+          fixedBy: nullable(str(), {
+            description:
+              'the change that fixed it: the fix recorded on a problem it belongs to (made before planned)',
+          }),
+          duplicateOf: nullable(str(), { description: 'resolved as a duplicate of this incident' }),
+        }),
+        { description: 'at most 10, newest first, the incident itself aside' },
+      ),
+    }),
     IncidentCommandAccepted: Type.Object({ command: ref('IncidentCommand') }),
     ChangeListItem: Type.Intersect([
       ref('Change'),

@@ -563,6 +563,7 @@ export async function render({ main, params, query, api, stream, signal, announc
               verdictList(verdicts, incident),
             )
           : null,
+        similarPanel(api, path, signal),
       ),
       h(
         'div',
@@ -1179,5 +1180,78 @@ function alertsPanel(alerts) {
         );
       }),
     ),
+  );
+}
+
+const REASON_NAMES = {
+  problem: 'Same problem',
+  signature: 'Same signature',
+  'suspect-service': 'Same suspect service',
+};
+
+/**
+ * Incidents like this one — same problem, same signature, or a likely cause on the same service —
+ * with why each is listed and how the resolved ones ended. Asked for after the detail is on
+ * screen, so the page never waits for it.
+ */
+function similarPanel(api, path, signal) {
+  const body = h(
+    'div',
+    { 'aria-busy': 'true' },
+    h('p', { class: 'muted' }, 'Looking for similar incidents…'),
+  );
+  api
+    .get(`${path}/similar`, {}, { signal })
+    .then(({ items }) => {
+      body.removeAttribute('aria-busy');
+      replace(
+        body,
+        items.length
+          ? h('ul', { class: 'similar-list' }, items.map(similarItem))
+          : empty('No incident shares its problem, signature or suspect service.'),
+      );
+    })
+    .catch(() => {
+      if (signal.aborted) return;
+      body.removeAttribute('aria-busy');
+      replace(body, h('p', { class: 'muted' }, 'Similar incidents could not be loaded.'));
+    });
+  return h(
+    'section',
+    { 'aria-labelledby': 'similar-h', class: 'panel similar-panel', id: 'similar' },
+    h('h2', { id: 'similar-h' }, 'Similar incidents'),
+    body,
+  );
+}
+
+function similarItem(s) {
+  const ended = [
+    s.resolvedAt !== null ? ['Resolved ', timeEl(s.resolvedAt)] : null,
+    s.fixedBy
+      ? ['fixed by ', h('a', { href: `#/changes?focus=${encodeURIComponent(s.fixedBy)}` }, s.fixedBy)]
+      : null,
+    s.duplicateOf ? ['duplicate of ', h('a', { href: incidentHref(s.duplicateOf) }, s.duplicateOf)] : null,
+  ].filter(Boolean);
+  return h(
+    'li',
+    { dataset: { incident: s.id } },
+    h('a', { href: incidentHref(s.id) }, s.title || s.id),
+    ' ',
+    severityBadge(s.severity),
+    ' ',
+    statusBadge(s.status),
+    h('p', { class: 'muted' }, `on ${s.service} · opened `, timeEl(s.openedAt)),
+    h(
+      'ul',
+      { class: 'similar-reasons' },
+      s.reasons.map((r) => h('li', {}, h('strong', {}, `${REASON_NAMES[r.kind] ?? r.kind}: `), r.detail)),
+    ),
+    ended.length
+      ? h(
+          'p',
+          {},
+          ended.flatMap((part, i) => (i ? ['; ', ...part] : part)),
+        )
+      : null,
   );
 }

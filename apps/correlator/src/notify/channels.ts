@@ -4,7 +4,7 @@
 // the generic webhook (the incident event as JSON). Pure: #platform's DeliveryQueue sends them.
 import type { Incident } from '#contracts';
 import type { OutboundRequest } from '#platform';
-import type { IncidentMessage } from './message.js';
+import { knownErrorLine, type IncidentMessage } from './message.js';
 
 /** Slack's mrkdwn needs &, < and > escaped; everything else is literal. */
 const mrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -28,6 +28,14 @@ export function slackRequest(url: string, m: IncidentMessage): OutboundRequest {
   if (m.verdict) cause.push(`*Verification:* ${mrkdwn(clip(m.verdict, 500))}`);
   const blocks: unknown[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(m.headline, 150) } },
+    ...(m.knownError
+      ? [
+          {
+            type: 'section',
+            text: { type: 'mrkdwn', text: clip(knownErrorLines(m.knownError, '*', mrkdwn).join('\n'), 3000) },
+          },
+        ]
+      : []),
     {
       type: 'section',
       fields: facts(m).map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${mrkdwn(clip(v, 1900))}` })),
@@ -42,12 +50,40 @@ export function slackRequest(url: string, m: IncidentMessage): OutboundRequest {
       elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open incident' }, url: m.link }],
     });
   }
-  return { url, body: { text: clip(`${m.headline}: ${m.suspect}`, 3000), blocks } };
+  return { url, body: { text: clip(`${m.headline}: ${summaryOf(m)}`, 3000), blocks } };
+}
+
+/** What the notification's one-line text ends with: the known error it repeats, or the likely cause. */
+function summaryOf(m: IncidentMessage): string {
+  return m.knownError ? knownErrorLine(m.knownError) : m.suspect;
+}
+
+/** The known error in up to three lines, each led by its name in bold (`*` in Slack, `**` in Teams). */
+function knownErrorLines(
+  k: NonNullable<IncidentMessage['knownError']>,
+  bold: string,
+  escape = (t: string) => t,
+): string[] {
+  const line = (name: string, text: string) => `${bold}${name}:${bold} ${escape(text)}`;
+  return [
+    line('Known error', clip(k.title, 500)),
+    line('Workaround', k.workaround ? clip(k.workaround, 2000) : 'none recorded'),
+    ...(k.fixChangeId ? [line('Fix', k.fixChangeId)] : []),
+  ];
 }
 
 export function teamsRequest(url: string, m: IncidentMessage): OutboundRequest {
   const body: unknown[] = [
     { type: 'TextBlock', text: m.headline, weight: 'Bolder', size: 'Medium', wrap: true },
+    ...(m.knownError
+      ? [
+          {
+            type: 'TextBlock',
+            text: knownErrorLines(m.knownError, '**').join('\n\n'),
+            wrap: true,
+          },
+        ]
+      : []),
     { type: 'FactSet', facts: facts(m).map(([title, value]) => ({ title, value })) },
     { type: 'TextBlock', text: `**Likely cause:** ${m.suspect}`, wrap: true },
     ...m.evidence.map((e) => ({ type: 'TextBlock', text: `- ${e}`, wrap: true, spacing: 'None' })),
@@ -85,7 +121,9 @@ const PAGERDUTY_SEVERITY: Record<IncidentMessage['severity'], string> = {
 /** PagerDuty Events v2: the incident's id is the dedup key, so its alert follows the incident. */
 export function pagerDutyRequest(url: string, routingKey: string, m: IncidentMessage): OutboundRequest {
   const dedup = clip(m.incidentId, 255);
-  if (m.status === 'resolved' || m.status === 'acknowledged') {
+  // The known error goes out as a trigger on the same dedup key: PagerDuty adds it to the open
+  // alert's log (Events v2 has no note), whatever its state there.
+  if (m.reason !== 'known_error' && (m.status === 'resolved' || m.status === 'acknowledged')) {
     return {
       url,
       body: {
@@ -102,7 +140,7 @@ export function pagerDutyRequest(url: string, routingKey: string, m: IncidentMes
       event_action: 'trigger',
       dedup_key: dedup,
       payload: {
-        summary: clip(`${m.headline}: ${m.suspect}`, 1024),
+        summary: clip(`${m.headline}: ${summaryOf(m)}`, 1024),
         source: m.service,
         severity: PAGERDUTY_SEVERITY[m.severity],
         component: m.service,
@@ -114,6 +152,13 @@ export function pagerDutyRequest(url: string, routingKey: string, m: IncidentMes
           verification: m.verdict,
           blast_radius: m.blastRadius,
           services: m.services,
+          ...(m.knownError
+            ? {
+                known_error: m.knownError.title,
+                workaround: m.knownError.workaround,
+                fix_change: m.knownError.fixChangeId,
+              }
+            : {}),
         },
       },
       ...(m.link ? { links: [{ href: m.link, text: 'Open incident in Aftershock' }] } : {}),

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Incident } from '#contracts';
 import { silentLogger } from '#observability';
 import { FieldError } from '#config';
-import { anIncident, refusal, MINUTE } from '#testing';
+import { anIncident, aProblem, refusal, MINUTE } from '#testing';
 import { IncidentNotifier } from './incident-notifier.js';
 import { NotableVersions } from './notable.js';
 import { parseRoutes } from './routes.js';
@@ -186,6 +186,75 @@ routes:
     assert.ok(pd.payload.summary.length <= 1024);
     assert.match(pd.payload.summary, /chg-42/);
     assert.deepEqual(pd.links, [{ href: link, text: 'Open incident in Aftershock' }]);
+    await n.close();
+  });
+
+  it('follows up once with the known error an open incident it told about turns out to repeat, on the same channels and dedup key', async () => {
+    received.length = 0;
+    const n = notifier();
+    const [opened, joined] = life();
+    n.notify(opened!);
+    n.notify(joined!);
+    const known = aProblem({
+      id: 'prb-pay',
+      status: 'known_error',
+      title: 'Payments pool exhausted after deploys',
+      workaround: 'Restart the payments pods & drain the queue',
+      fixChangeId: 'chg-fix-7',
+      members: ['inc-other', 'inc-pay'],
+    });
+    assert.equal(n.knownError({ ...known, status: 'problem' }), 0, 'not a known error yet');
+    assert.equal(n.knownError(known), 1);
+    assert.equal(n.knownError({ ...known, version: 2 }), 0, 'once per incident and problem, not per version');
+    n.notify(
+      anIncident({ id: 'inc-quiet', service: 'payments', severity: 'high', suspects: [lead('chg-42')] }),
+    );
+    n.notify(
+      anIncident({ id: 'inc-quiet', version: 2, event: 'resolved', status: 'resolved', service: 'payments' }),
+    );
+    assert.equal(n.knownError({ ...known, members: ['inc-quiet'] }), 0, 'resolved: nothing to follow up');
+    await n.drain();
+    const follow = received.filter((r) => r.key.includes('known-error'));
+    assert.deepEqual(follow.map((r) => r.key).sort(), [
+      'oncall/inc-pay/2/known-error/prb-pay',
+      'pager/inc-pay/2/known-error/prb-pay',
+      'teams/inc-pay/2/known-error/prb-pay',
+    ]);
+    const slack = follow.find((r) => r.path === '/slack')!.body as { text: string; blocks: Json[] };
+    assert.match(slack.text, /— matches a known error: Payments pool exhausted after deploys — workaround:/);
+    assert.equal(
+      slack.blocks[1].text.text,
+      '*Known error:* Payments pool exhausted after deploys\n*Workaround:* Restart the payments pods &amp; drain the queue\n*Fix:* chg-fix-7',
+    );
+    const teams = follow.find((r) => r.path === '/teams')!.body as Json;
+    assert.match(teams.attachments[0].content.body[1].text, /^\*\*Known error:\*\* Payments pool/);
+    const pd = follow.find((r) => r.path === '/pagerduty')!.body as Json;
+    assert.deepEqual([pd.event_action, pd.dedup_key], ['trigger', 'inc-pay']);
+    assert.equal(pd.payload.custom_details.workaround, 'Restart the payments pods & drain the queue');
+    assert.equal(pd.payload.custom_details.fix_change, 'chg-fix-7');
+    await n.close();
+  });
+
+  it('sends no known error for an incident it never told about, or one snoozed', async () => {
+    received.length = 0;
+    const n = notifier();
+    const at = anIncident().updatedAt;
+    n.notify(anIncident({ id: 'inc-held', service: 'payments', severity: 'high' }));
+    n.notify(
+      anIncident({
+        id: 'inc-held',
+        version: 2,
+        event: 'snoozed',
+        service: 'payments',
+        severity: 'high',
+        snoozedUntil: at + 30 * MINUTE,
+        updatedAt: at + MINUTE,
+      }),
+    );
+    const known = aProblem({ status: 'known_error', members: ['inc-never', 'inc-held'] });
+    assert.equal(n.knownError(known), 0);
+    await n.drain();
+    assert.equal(received.filter((r) => r.key.includes('known-error')).length, 0);
     await n.close();
   });
 

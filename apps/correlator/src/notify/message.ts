@@ -1,13 +1,42 @@
 // What every notification says, whatever the channel: the title, severity and status, the
 // blast radius, the most likely cause with its probability and two lines of evidence, its
-// verification's verdict, and a link to the incident page. Channels only lay it out.
-import type { Evidence, Incident } from '#contracts';
+// verification's verdict, and a link to the incident page — and, in the follow-up sent when the
+// incident turns out to repeat a known error, that error's workaround and planned fix. Channels
+// only lay it out.
+import type { Evidence, Incident, Problem } from '#contracts';
 import type { NotableReason } from './notable.js';
+
+/** Why a notification is sent: a notable version, or the known error the incident repeats. */
+export type MessageReason = NotableReason | 'known_error';
+
+/** The known error an incident repeats: what the responder can do now, and the fix if planned. */
+export interface KnownErrorNote {
+  readonly problemId: string;
+  readonly title: string;
+  readonly workaround: string | null;
+  readonly fixChangeId: string | null;
+}
+
+export function knownErrorNote(problem: Problem): KnownErrorNote {
+  return {
+    problemId: problem.id,
+    title: problem.title,
+    workaround: problem.workaround,
+    fixChangeId: problem.fixChangeId,
+  };
+}
+
+/** "X — workaround: …; fix: chg-1" in one line. */
+export function knownErrorLine(k: KnownErrorNote): string {
+  const parts = [k.workaround ? `workaround: ${k.workaround}` : 'no workaround recorded'];
+  if (k.fixChangeId) parts.push(`fix: ${k.fixChangeId}`);
+  return `${k.title} — ${parts.join('; ')}`;
+}
 
 export interface IncidentMessage {
   readonly incidentId: string;
   readonly version: number;
-  readonly reason: NotableReason;
+  readonly reason: MessageReason;
   /** One line: "[HIGH] Checkout latency rose — opened". */
   readonly headline: string;
   readonly title: string;
@@ -27,9 +56,12 @@ export interface IncidentMessage {
   readonly link: string | null;
   readonly actor: string | null;
   readonly comment: string | null;
+  /** The known error it repeats (the follow-up once its problem is known; null otherwise). */
+  readonly knownError: KnownErrorNote | null;
 }
 
-const REASON_TEXT: Record<NotableReason, string> = {
+const REASON_TEXT: Record<MessageReason, string> = {
+  known_error: 'matches a known error',
   opened: 'opened',
   reopened: 'reopened',
   acknowledged: 'acknowledged',
@@ -41,8 +73,9 @@ const REASON_TEXT: Record<NotableReason, string> = {
 
 export function incidentMessage(
   incident: Incident,
-  reason: NotableReason,
+  reason: MessageReason,
   publicUrl: string | null,
+  knownError: KnownErrorNote | null = null,
 ): IncidentMessage {
   const lead = incident.suspects[0];
   const suspect =
@@ -71,6 +104,7 @@ export function incidentMessage(
     link: publicUrl ? `${publicUrl.replace(/\/+$/, '')}/incidents/${encodeURIComponent(incident.id)}` : null,
     actor: incident.actor,
     comment: incident.comment,
+    knownError,
   };
 }
 

@@ -75,6 +75,6 @@ export function similarity(a: ReadonlyMap<string, number>, b: ReadonlyMap<string
 }
 
 /** The incident's title without the engine's "— N services affected" suffix, which varies. */
-function stripBlastRadius(title: string): string {
+export function stripBlastRadius(title: string): string {
   return title.replace(/ — \d+ services affected$/, '');
 }

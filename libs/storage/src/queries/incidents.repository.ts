@@ -10,8 +10,10 @@ import type {
   IncidentCommand,
   IncidentKind,
   IncidentStatus,
+  Problem,
   Severity,
 } from '#contracts';
+import { alertNamesOf, suspectServiceOf } from '#core';
 import type { ClickHouseStore } from '../port.js';
 import {
   fromIncidentEventRow,
@@ -21,6 +23,7 @@ import {
   type StoredIncidentRow,
 } from '../records/incident.record.js';
 import { fromChangeRow, type StoredChangeRow } from '../records/change.record.js';
+import { fromProblemRow, type StoredProblemRow } from '../records/problem.record.js';
 import { fromIncidentCommandRow, type StoredIncidentCommandRow } from '../records/incident-command.record.js';
 import { asDate, pageOffset, pageSize, timeRange, type Instant } from './query-params.js';
 import { keysetScan, type ScanRange } from './scan.js';
@@ -96,6 +99,15 @@ export interface IncidentDetail {
   readonly problemIds: string[];
 }
 
+/** What the core needs to say which incidents are like one (see similarIncidents). */
+export interface SimilarCandidates {
+  readonly incident: Incident;
+  /** Incidents sharing a problem, the service, the suspect's service, an alert name or the title (digits aside), newest first. */
+  readonly candidates: Incident[];
+  /** The problems of the incident and of the candidates. */
+  readonly problems: Problem[];
+}
+
 export class IncidentsRepository {
   private readonly sql = sqlFiles({
     list: 'incidents/list',
@@ -109,6 +121,8 @@ export class IncidentsRepository {
     problems: 'problems/of-incident',
     commands: 'incidents/commands',
     firstResponses: 'incidents/first-responses',
+    similar: 'incidents/similar',
+    problemsOf: 'problems/of-incidents',
   });
 
   constructor(private readonly store: ClickHouseStore) {}
@@ -166,6 +180,32 @@ export class IncidentsRepository {
   /** Every incident opened in the range, newest version of each, in (openedAt, id) order, a page at a time. */
   scan(range: ScanRange, pageRows?: number): AsyncGenerator<Incident[]> {
     return keysetScan(this.store, this.sql.openedBetween, fromIncidentRow, range, pageRows);
+  }
+
+  /** The incident and the candidates for its similar incidents (at most `limit`), with their problems. */
+  async similarCandidates(id: string, limit = 200): Promise<SimilarCandidates | undefined> {
+    const incident = await this.get(id);
+    if (!incident) return undefined;
+    const own = await this.problemsOf([id]);
+    const rows = await this.store.query<StoredIncidentRow>(this.sql.similar, {
+      id,
+      members: [...new Set(own.flatMap((p) => p.members))],
+      service: incident.service,
+      suspectService: suspectServiceOf(incident) ?? '',
+      alertNames: alertNamesOf(incident),
+      title: incident.title,
+      limit,
+    });
+    const candidates = rows.map(fromIncidentRow);
+    const known = new Set(own.map((p) => p.id));
+    const theirs = (await this.problemsOf(candidates.map((c) => c.id))).filter((p) => !known.has(p.id));
+    return { incident, candidates, problems: [...own, ...theirs] };
+  }
+
+  /** Problems (newest version) that any of the incidents belongs to. */
+  private async problemsOf(ids: readonly string[]): Promise<Problem[]> {
+    if (ids.length === 0) return [];
+    return (await this.store.query<StoredProblemRow>(this.sql.problemsOf, { ids })).map(fromProblemRow);
   }
 
   async detail(id: string): Promise<IncidentDetail | undefined> {
