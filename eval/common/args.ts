@@ -78,11 +78,14 @@ export function runCli(
     process.stdout.write(usage(command, specs) + '\n');
     return;
   }
-  Promise.resolve(main(options)).catch((e: unknown) => {
-    if (e instanceof UsageError) {
-      process.stderr.write(`${command}: ${e.message}\n`);
-      process.exit(2);
-    }
-    throw e;
-  });
+  // Through a promise from the start, so a usage error thrown synchronously by main is caught too.
+  Promise.resolve()
+    .then(() => main(options))
+    .catch((e: unknown) => {
+      if (e instanceof UsageError) {
+        process.stderr.write(`${command}: ${e.message}\n`);
+        process.exit(2);
+      }
+      throw e;
+    });
 }

@@ -25,6 +25,8 @@ const MINUTE = 60_000;
 /** The suspects are read this long after the symptom is raised: what on-call sees once the incident has settled. */
 export const RANK_AFTER_MS = 5 * MINUTE;
 
+export type Watch = 'front' | 'all';
+
 /** Settings tuned on the development day(s); the grid's first entry is the default. */
 export interface Knobs {
   readonly alertFactor: number;
@@ -62,6 +64,8 @@ export interface ReplayResult {
 export interface ReplaySetup {
   readonly day: NezhaDay;
   readonly front: string;
+  /** Whose user-facing series raise symptoms: the entry service alone, or every service (as the fleet eval does). */
+  readonly watch: Watch;
   readonly records: readonly ChangeRecord[];
   readonly edges: readonly Edge[];
   readonly verifier: Partial<VerifierSettings>;
@@ -120,13 +124,13 @@ export function replay(setup: ReplaySetup): ReplayResult {
     DEFAULT_CORRELATOR_SETTINGS,
     setup.edges,
   );
-  const isFront = (s: string) => s === front;
+  const watched = setup.watch === 'all' ? () => true : (s: string) => s === front;
   const watches = [
     ...KNOB_GRID.alertFactor.map((factor) => ({
       factor,
-      watch: new SymptomWatch(isFront, { sources: ['alert'], alertRule: { ...DEFAULT_ALERT_RULE, factor } }),
+      watch: new SymptomWatch(watched, { sources: ['alert'], alertRule: { ...DEFAULT_ALERT_RULE, factor } }),
     })),
-    { factor: null, watch: new SymptomWatch(isFront, { sources: ['anomaly'] }) },
+    { factor: null, watch: new SymptomWatch(watched, { sources: ['anomaly'] }) },
   ];
   const store = new SeriesStore();
   const changes: Change[] = setup.records.map((r) => r.change);
@@ -138,7 +142,7 @@ export function replay(setup: ReplaySetup): ReplayResult {
       rankings.set(
         decay,
         correlator.suspectsFor(
-          { service: front, onset: symptom.onset, kind: symptom.kind },
+          { service: symptom.service, onset: symptom.onset, kind: symptom.kind },
           { ...DEFAULT_ATTRIBUTION, hazardDecayMs: decay },
         ),
       );

@@ -6,6 +6,8 @@
 //   --front SERVICE   the entry service whose user-facing symptoms are attributed (default frontend)
 //   --graph FILE|none the call graph the correlator is given (default: each day's dependency.csv
 //                     when it has one; none: no graph, only what telemetry teaches)
+//   --watch front|all whose user-facing series raise symptoms: the entry service's (default) or
+//                     every service's, as the fleet evaluation watches them
 //   --json            print one JSON object with the out-of-sample figures instead of the report
 //
 // Every injected fault becomes a change on its service at its injection time, with decoy
@@ -23,7 +25,7 @@ import { datasetsDir } from '../common/datasets.js';
 import { median, pct, writeSection } from '../common/report.js';
 import { buildChanges } from './changes.js';
 import { CODE_FAULTS, findDays, loadDay, readEdges, type NezhaDay } from './nezha-data.js';
-import { DEFAULT_KNOBS, replay, type Knobs } from './replay.js';
+import { DEFAULT_KNOBS, replay, type Knobs, type Watch } from './replay.js';
 import {
   scoreDay,
   tune,
@@ -44,6 +46,10 @@ const OPTIONS: OptionSpecs = {
   },
   json: { kind: 'flag', help: 'print the out-of-sample figures as one JSON object' },
   symptoms: { kind: 'string', help: 'symptom sources: either (default), alert, anomaly' },
+  watch: {
+    kind: 'string',
+    help: 'whose user-facing series raise symptoms: front (the entry service, default) or all (every service)',
+  },
   seed: { kind: 'number', help: 'decoy seed (default 1)' },
   seeds: { kind: 'number', help: 'also report the spread over decoy seeds 1…N' },
   decoys: { kind: 'number', help: 'decoys per fault (default 2)' },
@@ -62,6 +68,7 @@ interface Options {
   /** undefined: each day's own dependency.csv. */
   readonly graph: string | 'none' | undefined;
   readonly sources: SymptomChoice;
+  readonly watch: Watch;
   readonly seed: number;
   readonly decoys: number;
   readonly edges: boolean;
@@ -81,11 +88,15 @@ function readOptions(o: ParsedOptions): Options {
   const sources = o.string('symptoms') ?? 'either';
   if (!['either', 'alert', 'anomaly'].includes(sources))
     throw new UsageError(`--symptoms must be either, alert or anomaly, got ${sources}`);
+  const watch = o.string('watch') ?? 'front';
+  if (watch !== 'front' && watch !== 'all')
+    throw new UsageError(`--watch must be front or all, got ${watch}`);
   return {
     data: o.string('data') ?? join(datasetsDir(), 'nezha-onlineboutique', 'rca_data'),
     front: o.string('front') ?? 'frontend',
     graph: o.string('graph'),
     sources: sources as SymptomChoice,
+    watch,
     seed: o.number('seed') ?? 1,
     decoys: o.number('decoys') ?? 2,
     edges: !o.flag('no-edges'),
@@ -104,7 +115,13 @@ interface LoadedDay {
 }
 
 function loadDays(o: Options): LoadedDay[] {
-  return findDays(o.data).map((dir) => {
+  let found: string[];
+  try {
+    found = findDays(o.data);
+  } catch (e) {
+    throw new UsageError(`--data ${o.data}: ${(e as Error).message}`);
+  }
+  return found.map((dir) => {
     const day = loadDay(dir, { front: o.front, edges: o.edges });
     if (!day.services.includes(o.front))
       throw new UsageError(`${day.day}: no service ${o.front}; --front one of ${day.services.join(', ')}`);
@@ -131,7 +148,7 @@ function replayDays(days: readonly LoadedDay[], o: Options, seed = o.seed): Scor
     (o.verifier.graceMs ?? DEFAULT_VERIFIER_SETTINGS.graceMs);
   return days.map(({ day, edges, truthEdges }) => {
     const records = buildChanges(day, seed, o.decoys);
-    const result = replay({ day, front: o.front, records, edges, verifier });
+    const result = replay({ day, front: o.front, watch: o.watch, records, edges, verifier });
     const s = result.stats;
     process.stderr.write(
       `${day.day}: ${day.faults.length} faults, ${records.length - day.faults.length} decoys, ${s.points.toLocaleString('en-US')} points in ` +
@@ -291,7 +308,7 @@ function markdown(o: Options, days: readonly LoadedDay[], e: Evaluation): string
   const hours = days.reduce((h, d) => h + (d.day.end - d.day.start) / 3_600_000, 0);
   lines.push(
     `Days ${days.map((d) => `${d.day.day} (${d.day.faults.length} faults)`).join(', ')}; entry service \`${o.front}\`; graph: ${f.graph}; ` +
-      `symptoms: ${o.sources === 'either' ? 'alert rule or anomaly detector, whichever is first' : o.sources}; ${o.decoys} decoys per fault (seed ${o.seed}); ` +
+      `symptoms: ${o.sources === 'either' ? 'alert rule or anomaly detector, whichever is first' : o.sources}, on ${o.watch === 'all' ? "every service's" : "the entry service's"} user-facing series; ${o.decoys} decoys per fault (seed ${o.seed}); ` +
       `DeploymentVerifier ${Object.keys(o.verifier).length > 0 ? `with ${JSON.stringify(o.verifier)}` : 'with its default settings'}` +
       `${o.ignore.length > 0 ? `, ignoring ${o.ignore.map((p) => `/${p}/`).join(', ')}` : ''}; ${o.edges ? 'per-edge latencies replayed where present' : 'no per-edge latencies'}.`,
   );
@@ -398,7 +415,7 @@ function describe(id: string, scores: readonly DayScore[]): string {
   return id;
 }
 
-function explain(s: DayScore, log: (line: string) => void): void {
+function explain(s: DayScore, watch: Watch, log: (line: string) => void): void {
   for (const r of s.faults) {
     const rel = (t: number) => `${((t - r.fault.at) / MINUTE).toFixed(1)} min`;
     log(
@@ -419,12 +436,14 @@ function explain(s: DayScore, log: (line: string) => void): void {
           (d.outcome === 'fail' && d.verdict ? `: ${d.verdict.metrics[0]?.reason ?? ''}` : ''),
       );
     if (!r.symptom) {
-      log('  no symptom raised on the entry service: nothing to attribute');
+      log(
+        `  no symptom raised on ${watch === 'all' ? 'any service' : 'the entry service'}: nothing to attribute`,
+      );
       continue;
     }
     const sym = r.symptom.symptom;
     log(
-      `  symptom: ${sym.source} on ${sym.metric}, onset +${rel(sym.onset)}, raised +${rel(sym.raisedAt)}; injected change ranks ${r.rank}`,
+      `  symptom: ${sym.source} on ${sym.service} ${sym.metric}, onset +${rel(sym.onset)}, raised +${rel(sym.raisedAt)}; injected change ranks ${r.rank}`,
     );
     r.ranking.slice(0, 4).forEach((x, i) => {
       const who =
@@ -512,14 +531,15 @@ function main(parsed: ParsedOptions): void {
     log(JSON.stringify(figures(o, days, e.outOfSample)));
     return;
   }
-  if (parsed.flag('explain')) for (const s of e.outOfSample) explain(s, log);
+  if (parsed.flag('explain')) for (const s of e.outOfSample) explain(s, o.watch, log);
   let md = markdown(o, days, e);
   const seeds = parsed.number('seeds') ?? 0;
   if (seeds > 1) md += '\n\n' + seedSpread(days, o, seeds);
   log('');
   log(md);
   const report = projectPath('eval', 'nezha', 'REPORT.md');
-  if (parsed.flag('write')) writeSection(report, 'nezha', md);
+  // The entry service's symptoms are the headline; every service's are a section of their own.
+  if (parsed.flag('write')) writeSection(report, o.watch === 'all' ? 'nezha-watch-all' : 'nezha', md);
   if (parsed.flag('variants')) {
     const table = variants(o);
     log('');
