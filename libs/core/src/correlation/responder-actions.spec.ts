@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import type { Incident, IncidentCommand, Suspect } from '#contracts';
 import { anAlert, anIncident, anIncidentCommand, MINUTE, T0 } from '#testing';
 import { Correlator, type CorrelatorOutput } from './correlator.js';
-import { IncidentBook, type CommandOutcome, type Signal } from './incidents.js';
+import { IncidentBook } from './incidents.js';
+import { alert, applied, refusedBy } from './incidents.spec-support.js';
 import {
   combineSuspects,
   commandFieldProblem,
@@ -13,19 +14,6 @@ import {
   splitSelection,
 } from './responder-actions.js';
 
-const alert = (overrides: Partial<Signal> = {}): Signal => ({
-  kind: 'alert',
-  ref: 'fp-1',
-  service: 'checkout',
-  environment: 'production',
-  name: 'HighErrorRate',
-  signature: 'HighErrorRate',
-  severity: 'warning',
-  at: T0,
-  firing: true,
-  summary: 'errors above 5%',
-  ...overrides,
-});
 const suspect = (changeId: string | null, probability: number, service = 'payments'): Suspect => ({
   changeId,
   service: changeId ? service : null,
@@ -39,15 +27,6 @@ let commands = 0;
 /** A person's command on `incidentId`, each with its own id. */
 const act = (incidentId: string, c: Partial<IncidentCommand>): IncidentCommand =>
   anIncidentCommand({ id: `cmd-${++commands}`, incidentId, actor: 'ana', at: T0 + 5 * MINUTE, ...c });
-
-function applied(outcome: CommandOutcome): Incident {
-  assert.ok('incident' in outcome, 'refused' in outcome ? outcome.refused : 'no outcome');
-  return outcome.incident;
-}
-function refusedBy(outcome: CommandOutcome): string {
-  assert.ok('refused' in outcome, 'the command applied');
-  return outcome.refused;
-}
 
 describe('assign', () => {
   it('names who is responsible as a versioned event; unassigning clears it; the same assignee twice is refused', () => {
