@@ -23,6 +23,13 @@ const suspect = (changeId: string | null, probability: number, service = 'paymen
   evidence: [{ factor: 'timing', detail: `onset soon after ${changeId ?? 'nothing'}`, weight: 1 }],
 });
 
+/** A correlator with a verifier that judges nothing and no anomaly detector: incidents from alerts alone. */
+const unverifiedCorrelator = () =>
+  new Correlator(
+    { observeChange: () => [], observeTelemetry: () => [], advanceWatermark: () => [] },
+    undefined,
+  );
+
 let commands = 0;
 /** A person's command on `incidentId`, each with its own id. */
 const act = (incidentId: string, c: Partial<IncidentCommand>): IncidentCommand =>
@@ -99,10 +106,7 @@ describe('snooze', () => {
   });
 
   it('through the correlator: the watermark (event time of the input), not a wall clock, ends it', () => {
-    const correlator = new Correlator(
-      { observeChange: () => [], observeTelemetry: () => [], advanceWatermark: () => [] },
-      undefined,
-    );
+    const correlator = unverifiedCorrelator();
     const opened = incidentsOf(
       correlator.process({ type: 'alert', alert: anAlert({ startsAt: T0, fingerprint: 'fp-a' }) }),
     )[0]!;
@@ -329,10 +333,7 @@ describe('split', () => {
   });
 
   it('through the correlator: the new incident carries on with the members symptoms', () => {
-    const correlator = new Correlator(
-      { observeChange: () => [], observeTelemetry: () => [], advanceWatermark: () => [] },
-      undefined,
-    );
+    const correlator = unverifiedCorrelator();
     const first = incidentsOf(
       correlator.process({
         type: 'alert',
