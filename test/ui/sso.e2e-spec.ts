@@ -55,10 +55,7 @@ describe('single sign-on in the browser, through a real OpenID provider', { time
 
   after(async () => {
     await ui?.close();
-    if (app && app.child.exitCode === null) {
-      app.child.kill('SIGTERM');
-      await app.exited();
-    }
+    await app?.stop();
     await provider?.close();
   });
 
