@@ -142,10 +142,7 @@ describe('api app on the real broker and chDB', () => {
     const errors = app?.lines.filter((l) => l.level === 'error') ?? [];
     if (errors.length > 0)
       process.stderr.write(`api errors logged:\n${errors.map((l) => JSON.stringify(l)).join('\n')}\n`);
-    if (app && app.child.exitCode === null && app.child.signalCode === null) {
-      app.child.kill('SIGTERM');
-      await app.exited();
-    }
+    await app?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 

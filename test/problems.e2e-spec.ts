@@ -25,8 +25,7 @@ describe('problems end to end on the real broker', () => {
   });
 
   after(async () => {
-    app.child.kill('SIGTERM');
-    await app.exited();
+    await app.stop();
   });
 
   it('three nightly failures with different hosts and numbers become one problem candidate, served by the api', async () => {

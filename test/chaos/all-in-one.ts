@@ -4,11 +4,11 @@
 // store holds afterwards.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { EMBEDDED_LOG_DIR, LOG_FILE } from '#messaging';
+import { freePort } from '../../libs/testing/src/free-port.js';
 import { startProcess, type AppProcess } from '../support/app-process.js';
 import { sleep } from './driver.js';
 import type { StoreCounts } from './inspect-store.js';
@@ -22,14 +22,6 @@ export interface AllInOne {
   /** Starts the process on the same port and data directory; resolves once it serves requests. */
   start(): Promise<number>;
   stop(signal: 'SIGTERM' | 'SIGKILL'): Promise<{ code: number | null; signal: string | null }>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export async function allInOne(dataDir: string, env: Record<string, string> = {}): Promise<AllInOne> {

@@ -15,6 +15,8 @@ export interface AppProcess {
     timeoutMs?: number,
   ): Promise<Record<string, unknown>>;
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends SIGTERM unless the process has already ended; resolves, as exited() does, once it has. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export function freshDataDir(): string {
@@ -109,5 +111,9 @@ export function startProcess(script: string, args: string[], env: Record<string,
       });
     },
     exited: () => exit,
+    stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exit;
+    },
   };
 }

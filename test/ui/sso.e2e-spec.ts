@@ -4,12 +4,11 @@
 // consent pages and comes back to that incident, signed in as the person; they acknowledge it
 // (a write with the session's CSRF token) and sign out, here and at the provider.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventually } from '#testing';
 import {
-  startTestOidcProvider,
+  startSsoTestProvider,
   type TestOidcProvider,
 } from '../../libs/testing/src/oidc/test-oidc-provider.js';
 import { freshDataDir, startProcess, type AppProcess } from '../support/app-process.js';
@@ -20,14 +19,6 @@ import { cartDeployThenErrors } from './support/signals.js';
 const READ = 'sso-e2e-read-0123456789abcdef';
 const INGEST = 'sso-e2e-ingest-0123456789abcdef';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('single sign-on in the browser, through a real OpenID provider', { timeout: 150_000 }, () => {
   let provider: TestOidcProvider;
   let app: AppProcess;
@@ -36,27 +27,16 @@ describe('single sign-on in the browser, through a real OpenID provider', { time
   let incidentId: string;
 
   before(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    provider = await startTestOidcProvider({
-      redirectUri: `${url}/auth/callback`,
-      postLogoutRedirectUri: `${url}/`,
-      accounts: [{ id: 'alice', name: 'Alice Example', email: 'alice@example.test', groups: ['sre'] }],
-    });
+    const sso = await startSsoTestProvider(
+      [{ id: 'alice', name: 'Alice Example', email: 'alice@example.test', groups: ['sre'] }],
+      { sre: ['read', 'write'] },
+    );
+    ({ url, provider } = sso);
     const dir = freshDataDir();
     app = startProcess(
       'bin/aftershock.js',
-      ['start', '--port', String(port), '--data-dir', join(dir, 'data')],
-      {
-        AFTERSHOCK_TOKENS: `reader=read:${READ},producer=ingest:${INGEST}`,
-        AFTERSHOCK_PUBLIC_URL: url,
-        OIDC_ISSUER: provider.issuer,
-        OIDC_CLIENT_ID: provider.clientId,
-        OIDC_CLIENT_SECRET: provider.clientSecret,
-        OIDC_PROVIDER_NAME: 'Test IdP',
-        OIDC_SCOPES: 'openid,profile,email,groups',
-        OIDC_GROUP_SCOPES: JSON.stringify({ sre: ['read', 'write'] }),
-      },
+      ['start', '--port', String(sso.port), '--data-dir', join(dir, 'data')],
+      { AFTERSHOCK_TOKENS: `reader=read:${READ},producer=ingest:${INGEST}`, ...sso.env },
     );
     await app.waitForLog((l) => /all-in-one is (ready|running)/.test(String(l.nonJson ?? '')));
     // An incident to link to: a deploy of cart, then its errors.
@@ -75,10 +55,7 @@ describe('single sign-on in the browser, through a real OpenID provider', { time
 
   after(async () => {
     await ui?.close();
-    if (app && app.child.exitCode === null) {
-      app.child.kill('SIGTERM');
-      await app.exited();
-    }
+    await app?.stop();
     await provider?.close();
   });
 

@@ -59,10 +59,7 @@ describe('web UI on the running all-in-one app with the demo day', { timeout: 15
 
   after(async () => {
     await ui?.close();
-    if (app && app.child.exitCode === null) {
-      app.child.kill('SIGTERM');
-      await app.exited();
-    }
+    await app?.stop();
   });
 
   it('signs in, and a new incident appears live on the on-call view with its top suspect and confidence', async () => {

@@ -15,6 +15,7 @@ import type {
   TelemetryPoint,
   Verdict,
 } from '#contracts';
+import { NO_RESPONDER_STATE } from '#core';
 
 export const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -208,12 +209,7 @@ export function anIncident(overrides: Partial<Incident> = {}): Incident {
     comment: null,
     team: null,
     labels: {},
-    assignee: null,
-    snoozedUntil: null,
-    duplicateOf: null,
-    mergedFrom: [],
-    splitFrom: null,
-    splitInto: [],
+    ...NO_RESPONDER_STATE,
     ...overrides,
   };
 }

@@ -5,7 +5,6 @@
 // ID token for another client, an expired ID token, an expired session, a state that is not the
 // sign-in's, a code without its PKCE verifier, writes without the CSRF token.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import 'reflect-metadata';
 import { Controller, Get, Module, Post, Req, type INestApplication } from '@nestjs/common';
@@ -17,7 +16,7 @@ import { InfraModule, RequireScope } from '#platform';
 import { HttpBrowser, signInAtProvider, type Hop } from '../../../../libs/testing/src/oidc/http-browser.js';
 import {
   ID_TOKEN_TTL_S,
-  startTestOidcProvider,
+  startSsoTestProvider,
   type TestOidcProvider,
 } from '../../../../libs/testing/src/oidc/test-oidc-provider.js';
 import { API_CONFIG, loadApiConfig } from '../api.settings.js';
@@ -52,14 +51,6 @@ interface Answer {
   readonly [key: string]: unknown;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('single sign-on with a real OpenID provider', { timeout: 60_000 }, () => {
   let provider: TestOidcProvider;
   let app: INestApplication;
@@ -68,27 +59,16 @@ describe('single sign-on with a real OpenID provider', { timeout: 60_000 }, () =
   const logs: string[] = [];
 
   before(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    provider = await startTestOidcProvider({
-      redirectUri: `${url}/auth/callback`,
-      postLogoutRedirectUri: `${url}/`,
-      accounts: [
+    const sso = await startSsoTestProvider(
+      [
         { id: 'alice', name: 'Alice Example', email: 'alice@example.test', groups: ['sre', 'staff'] },
         { id: 'victor', name: 'Victor Viewer', email: 'victor@example.test', groups: ['viewers'] },
         { id: 'mallory', name: 'Mallory', email: 'mallory@example.test', groups: ['marketing'] },
       ],
-    });
-    const config = loadApiConfig({
-      AFTERSHOCK_PUBLIC_URL: url,
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: provider.clientId,
-      OIDC_CLIENT_SECRET: provider.clientSecret,
-      OIDC_PROVIDER_NAME: 'Test IdP',
-      OIDC_SCOPES: 'openid,profile,email,groups',
-      OIDC_GROUP_SCOPES: JSON.stringify({ sre: ['read', 'write'], viewers: ['read'] }),
-      OIDC_SESSION_TTL: '1h',
-    });
+      { sre: ['read', 'write'], viewers: ['read'] },
+    );
+    ({ url, provider } = sso);
+    const config = loadApiConfig({ ...sso.env, OIDC_SESSION_TTL: '1h' });
     const logger = createLogger({ level: 'debug', sink: (line) => logs.push(line) });
 
     @Module({
@@ -107,7 +87,7 @@ describe('single sign-on with a real OpenID provider', { timeout: 60_000 }, () =
     class TestModule {}
 
     app = await NestFactory.create(TestModule, { logger: false, bodyParser: false });
-    await app.listen(port, '127.0.0.1');
+    await app.listen(sso.port, '127.0.0.1');
   });
 
   after(async () => {

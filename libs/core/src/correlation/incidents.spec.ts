@@ -2,27 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Incident, IncidentCommand, Suspect } from '#contracts';
 import { anIncident, anIncidentCommand, MINUTE, T0 } from '#testing';
-import {
-  DEFAULT_INCIDENT_SETTINGS,
-  IncidentBook,
-  rollUpSeverity,
-  type CommandOutcome,
-  type Signal,
-} from './incidents.js';
+import { DEFAULT_INCIDENT_SETTINGS, IncidentBook, rollUpSeverity, type Signal } from './incidents.js';
+import { alert, applied, refusedBy } from './incidents.spec-support.js';
 
-const alert = (overrides: Partial<Signal> = {}): Signal => ({
-  kind: 'alert',
-  ref: 'fp-1',
-  service: 'checkout',
-  environment: 'production',
-  name: 'HighErrorRate',
-  signature: 'HighErrorRate',
-  severity: 'warning',
-  at: T0,
-  firing: true,
-  summary: 'errors above 5%',
-  ...overrides,
-});
 const suspect = (changeId: string | null, probability: number): Suspect => ({
   changeId,
   service: changeId ? 'payments' : null,
@@ -450,13 +432,3 @@ describe('reconciling a replay that counted more versions than were published', 
     assert.equal(applied(next).version, 4, 'the catch-up was 3, so the next is 4');
   });
 });
-
-function applied(outcome: CommandOutcome): Incident {
-  assert.ok('incident' in outcome, 'refused' in outcome ? outcome.refused : 'no outcome');
-  return outcome.incident;
-}
-
-function refusedBy(outcome: CommandOutcome): string {
-  assert.ok('refused' in outcome, 'the command applied');
-  return outcome.refused;
-}

@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import type { Incident, IncidentCommand, Suspect } from '#contracts';
 import { anAlert, anIncident, anIncidentCommand, MINUTE, T0 } from '#testing';
 import { Correlator, type CorrelatorOutput } from './correlator.js';
-import { IncidentBook, type CommandOutcome, type Signal } from './incidents.js';
+import { IncidentBook } from './incidents.js';
+import { alert, applied, refusedBy } from './incidents.spec-support.js';
 import {
   combineSuspects,
   commandFieldProblem,
@@ -13,19 +14,6 @@ import {
   splitSelection,
 } from './responder-actions.js';
 
-const alert = (overrides: Partial<Signal> = {}): Signal => ({
-  kind: 'alert',
-  ref: 'fp-1',
-  service: 'checkout',
-  environment: 'production',
-  name: 'HighErrorRate',
-  signature: 'HighErrorRate',
-  severity: 'warning',
-  at: T0,
-  firing: true,
-  summary: 'errors above 5%',
-  ...overrides,
-});
 const suspect = (changeId: string | null, probability: number, service = 'payments'): Suspect => ({
   changeId,
   service: changeId ? service : null,
@@ -35,19 +23,17 @@ const suspect = (changeId: string | null, probability: number, service = 'paymen
   evidence: [{ factor: 'timing', detail: `onset soon after ${changeId ?? 'nothing'}`, weight: 1 }],
 });
 
+/** A correlator with a verifier that judges nothing and no anomaly detector: incidents from alerts alone. */
+const unverifiedCorrelator = () =>
+  new Correlator(
+    { observeChange: () => [], observeTelemetry: () => [], advanceWatermark: () => [] },
+    undefined,
+  );
+
 let commands = 0;
 /** A person's command on `incidentId`, each with its own id. */
 const act = (incidentId: string, c: Partial<IncidentCommand>): IncidentCommand =>
   anIncidentCommand({ id: `cmd-${++commands}`, incidentId, actor: 'ana', at: T0 + 5 * MINUTE, ...c });
-
-function applied(outcome: CommandOutcome): Incident {
-  assert.ok('incident' in outcome, 'refused' in outcome ? outcome.refused : 'no outcome');
-  return outcome.incident;
-}
-function refusedBy(outcome: CommandOutcome): string {
-  assert.ok('refused' in outcome, 'the command applied');
-  return outcome.refused;
-}
 
 describe('assign', () => {
   it('names who is responsible as a versioned event; unassigning clears it; the same assignee twice is refused', () => {
@@ -120,10 +106,7 @@ describe('snooze', () => {
   });
 
   it('through the correlator: the watermark (event time of the input), not a wall clock, ends it', () => {
-    const correlator = new Correlator(
-      { observeChange: () => [], observeTelemetry: () => [], advanceWatermark: () => [] },
-      undefined,
-    );
+    const correlator = unverifiedCorrelator();
     const opened = incidentsOf(
       correlator.process({ type: 'alert', alert: anAlert({ startsAt: T0, fingerprint: 'fp-a' }) }),
     )[0]!;
@@ -350,10 +333,7 @@ describe('split', () => {
   });
 
   it('through the correlator: the new incident carries on with the members symptoms', () => {
-    const correlator = new Correlator(
-      { observeChange: () => [], observeTelemetry: () => [], advanceWatermark: () => [] },
-      undefined,
-    );
+    const correlator = unverifiedCorrelator();
     const first = incidentsOf(
       correlator.process({
         type: 'alert',

@@ -8,6 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { freePort } from '../free-port.js';
 
 export interface TestAccount {
   readonly id: string;
@@ -132,4 +133,41 @@ export async function startTestOidcProvider(options: TestOidcProviderOptions): P
         server.close(() => resolve());
       }),
   };
+}
+
+/** The provider as the app sees it in a test: its public URL, the provider, and its settings. */
+export interface SsoTestSetup {
+  /** The free loopback port the app is to serve on, and its public URL there. */
+  readonly port: number;
+  readonly url: string;
+  readonly provider: TestOidcProvider;
+  /** The app's settings (environment variables) that sign people in at the provider, "Test IdP". */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * Starts a provider for an app to be served on a free loopback port: the client's redirect URI is
+ * the app's /auth/callback, sign-out returns to its root, and `groupScopes` maps groups to scopes.
+ */
+export async function startSsoTestProvider(
+  accounts: readonly TestAccount[],
+  groupScopes: Readonly<Record<string, readonly string[]>>,
+): Promise<SsoTestSetup> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const provider = await startTestOidcProvider({
+    redirectUri: `${url}/auth/callback`,
+    postLogoutRedirectUri: `${url}/`,
+    accounts,
+  });
+  const env = {
+    AFTERSHOCK_PUBLIC_URL: url,
+    OIDC_ISSUER: provider.issuer,
+    OIDC_CLIENT_ID: provider.clientId,
+    OIDC_CLIENT_SECRET: provider.clientSecret,
+    OIDC_PROVIDER_NAME: 'Test IdP',
+    OIDC_SCOPES: 'openid,profile,email,groups',
+    OIDC_GROUP_SCOPES: JSON.stringify(groupScopes),
+  };
+  return { port, url, provider, env };
 }
