@@ -455,4 +455,25 @@ describe('change attribution: what a failure says about this symptom', () => {
       /no regression in its first 5 min/,
     );
   });
+
+  it("a move that is not significant yet takes back some of that, by its p-value and the look's number of tests", () => {
+    const change = aChange({ id: 'moving', service: 'checkout', startedAt: T0 });
+    const weight = (nearest: { metric: string; pValue: number } | undefined, tests = 4) =>
+      attribute({
+        symptom: { service: 'checkout', onset: T0 + 6 * MINUTE },
+        changes: [change],
+        facts: () => ({ progress: { clearSinceMs: 5 * MINUTE, look: 5, tests, nearest } }),
+        graph,
+      })[0]!.evidence.find((e) => e.factor === 'verification')!;
+    const nothing = weight(undefined);
+    const weak = weight({ metric: 'latency_p95', pValue: 0.2 });
+    const near = weight({ metric: 'latency_p95', pValue: 0.004 });
+    const nearAmongMany = weight({ metric: 'latency_p95', pValue: 0.004 }, 80);
+    assert.equal(weak.weight, nothing.weight, 'p = 0.2 over 4 tests says nothing');
+    assert.ok(near.weight > nothing.weight, 'p = 0.004 over 4 tests counts for something');
+    assert.ok(near.weight <= 0, 'never evidence for the change: only less against it');
+    assert.ok(nearAmongMany.weight < near.weight, 'the same p-value among 80 tests says less');
+    assert.match(near.detail, /though latency_p95 has moved the bad way \(p = 0\.0040\)/);
+    assert.doesNotMatch(nothing.detail, /though/);
+  });
 });

@@ -38,7 +38,14 @@ export interface ChangeFacts {
     readonly failingMetrics?: readonly string[];
   };
   /** No verdict yet, but its interim looks have judged its metrics and found no regression so far. */
-  readonly progress?: { readonly clearSinceMs: number; readonly look: number };
+  readonly progress?: {
+    readonly clearSinceMs: number;
+    readonly look: number;
+    /** How many metrics the look judged. */
+    readonly tests?: number;
+    /** The judged metric that moved furthest in its bad direction, by its (per-test) p-value. */
+    readonly nearest?: { readonly metric: string; readonly pValue: number };
+  };
   /** Probability from the change's risk assessment, used as its prior. */
   readonly riskProbability?: number;
   /** A rollback of this change, if one happened. */
@@ -249,11 +256,16 @@ function evaluate(
     );
     if (outcome === 'fail') evidence.push(...failureContext(change, facts, input, s));
   } else if (facts.progress && facts.progress.clearSinceMs >= LIKELIHOOD.clearAfterMs) {
+    const { nearest, tests } = facts.progress;
+    const near = nearest ? nearMissBound(nearest.pValue, tests ?? 1) : 1;
     evidence.push(
       factor(
         'verification',
-        LIKELIHOOD.clearSoFar,
-        `its post-deployment verification has found no regression in its first ${formatDuration(facts.progress.clearSinceMs)} (look ${facts.progress.look}); no verdict yet`,
+        Math.min(1, LIKELIHOOD.clearSoFar * near),
+        `its post-deployment verification has found no regression in its first ${formatDuration(facts.progress.clearSinceMs)} (look ${facts.progress.look}); no verdict yet` +
+          (near > 1
+            ? `, though ${nearest!.metric} has moved the bad way (p = ${nearest!.pValue.toPrecision(2)})`
+            : ''),
       ),
     );
   }
@@ -270,6 +282,17 @@ function evaluate(
   const rollback = facts.rolledBackBy;
   if (rollback) evidence.push(rollbackEvidence(rollback, symptom));
   return evidence;
+}
+
+/**
+ * What a look's strongest move is worth before it is significant: the most a p-value can say
+ * for a change, 1/(−e·p·ln p) (Sellke, Bayarri and Berger's bound on the Bayes factor), on the
+ * p-value corrected for the look's number of tests; 1 (nothing) from p = 1/e on. It can only
+ * take back the "clear so far" evidence against the change, never make it evidence for.
+ */
+function nearMissBound(pValue: number, tests: number): number {
+  const p = Math.min(1, pValue * Math.max(1, tests));
+  return p > 0 && p < 1 / Math.E ? 1 / (-Math.E * p * Math.log(p)) : 1;
 }
 
 const PROPAGATING_KINDS: ReadonlySet<string> = new Set(['latency', 'error_ratio']);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Change } from '#contracts';
-import { aChange, MINUTE, T0 } from '#testing';
+import { aChange, aVerdict, MINUTE, T0 } from '#testing';
 import { SeededRandom } from '../stats/random.js';
 import { ChangeLog } from './change-log.js';
 
@@ -37,5 +37,41 @@ describe('ChangeLog', () => {
       );
       assert.equal(log.size, kept.length);
     }
+  });
+  it('an interim look that found nothing yet reports its tests and the metric nearest to a regression (bad direction only)', () => {
+    const log = new ChangeLog(120 * MINUTE);
+    const change = aChange({ id: 'chg-1', startedAt: T0 });
+    log.add(change);
+    const judged = (metric: string, pValue: number | null, effect: number | null, test = 'mann-whitney') => ({
+      metric,
+      outcome: 'pass' as const,
+      test,
+      pValue,
+      effect,
+      baselineValue: 1,
+      observedValue: 1,
+      reason: '',
+    });
+    log.recordVerdict(
+      aVerdict({
+        outcome: 'pass',
+        final: false,
+        look: 4,
+        decidedAt: T0 + 4 * MINUTE,
+        observationStart: T0,
+        metrics: [
+          judged('latency_p95', 0.03, 0.4),
+          judged('error_ratio', 0.001, -0.5), // improved: no move towards a regression
+          judged('cpu', 0.2, 0.1),
+          judged('memory', null, null, 'none'), // not judged
+        ],
+      }),
+    );
+    assert.deepEqual(log.facts(change).progress, {
+      clearSinceMs: 4 * MINUTE,
+      look: 4,
+      tests: 3,
+      nearest: { metric: 'latency_p95', pValue: 0.03 },
+    });
   });
 });

@@ -86,7 +86,12 @@ export class ChangeLog {
     return {
       progress:
         verdict && !usable && judged > 0
-          ? { clearSinceMs: verdict.decidedAt - verdict.observationStart, look: verdict.look }
+          ? {
+              clearSinceMs: verdict.decidedAt - verdict.observationStart,
+              look: verdict.look,
+              tests: judged,
+              nearest: nearestMove(verdict),
+            }
           : undefined,
       verdict: usable
         ? {
@@ -122,6 +127,15 @@ export class ChangeLog {
 }
 
 /** Golden-signal kinds of a verdict's failing metrics (display names may carry `{labels}`). */
+/** The judged metric that moved furthest in its bad direction by its p-value, if any moved that way. */
+function nearestMove(verdict: Verdict): { metric: string; pValue: number } | undefined {
+  let best: { metric: string; pValue: number } | undefined;
+  for (const m of verdict.metrics)
+    if (m.test !== 'none' && m.pValue !== null && (m.effect ?? 0) > 0 && (!best || m.pValue < best.pValue))
+      best = { metric: m.metric, pValue: m.pValue };
+  return best;
+}
+
 function failingKinds(verdict: Verdict): string[] {
   const kinds = new Set<string>();
   for (const m of verdict.metrics) {

@@ -134,6 +134,9 @@ function sameEvidence(last: Attribution, changes: readonly Change[], facts: read
       last.changes[i] !== changes[i] ||
       a.riskProbability !== b.riskProbability ||
       a.progress?.clearSinceMs !== b.progress?.clearSinceMs ||
+      a.progress?.tests !== b.progress?.tests ||
+      a.progress?.nearest?.metric !== b.progress?.nearest?.metric ||
+      a.progress?.nearest?.pValue !== b.progress?.nearest?.pValue ||
       a.rolledBackBy !== b.rolledBackBy ||
       a.verdict?.outcome !== b.verdict?.outcome ||
       a.verdict?.summary !== b.verdict?.summary ||
