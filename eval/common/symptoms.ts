@@ -32,7 +32,8 @@ import {
 
 const MINUTE = 60_000;
 
-export type SymptomSource = 'alert' | 'anomaly';
+/** 'verification': the incident the engine opens when a change fails its own verification. */
+export type SymptomSource = 'alert' | 'anomaly' | 'verification';
 
 export interface RaisedSymptom {
   readonly service: string;

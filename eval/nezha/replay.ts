@@ -45,7 +45,7 @@ export const DEFAULT_KNOBS: Knobs = {
 
 export interface RankedSymptom {
   readonly symptom: RaisedSymptom;
-  /** The alert factor that raised it; null for the anomaly detector. */
+  /** The alert factor that raised it; null for the anomaly detector and failed verifications. */
   readonly factor: number | null;
   readonly rankAt: number;
   /** Suspects per hazardDecayMs. */
@@ -99,6 +99,19 @@ export function telemetry(day: NezhaDay): TelemetryBatch[] {
     }));
 }
 
+function verificationSymptom(verdict: Verdict): RaisedSymptom {
+  const metric = verdict.metrics.find((m) => m.outcome === 'fail')?.metric ?? 'verification';
+  return {
+    service: verdict.service,
+    onset: verdict.observationStart,
+    raisedAt: verdict.decidedAt,
+    source: 'verification',
+    metric,
+    // The engine attributes its verification incidents without a symptom kind.
+    kind: null,
+  };
+}
+
 export function replay(setup: ReplaySetup): ReplayResult {
   const started = performance.now();
   const { day, front } = setup;
@@ -149,9 +162,19 @@ export function replay(setup: ReplaySetup): ReplayResult {
     return { rankings, ...floorsFor(changes, store, symptom, at, DEFAULT_ATTRIBUTION) };
   });
   const factorOf = new Map<RaisedSymptom, number | null>();
+  const failed = new Set<string>();
   for (const e of events) {
     readings.due(e.at);
-    verdicts.collect(correlator.process(e.input));
+    const out = correlator.process(e.input);
+    verdicts.collect(out);
+    // A failed verification opens an incident on the change's service from its start (the engine's own symptom).
+    for (const o of out)
+      if (o.type === 'verdict' && o.verdict.outcome === 'fail' && !failed.has(o.verdict.changeId)) {
+        failed.add(o.verdict.changeId);
+        const raised = verificationSymptom(o.verdict);
+        factorOf.set(raised, null);
+        readings.raise(raised);
+      }
     if (e.input.type !== 'telemetry') continue;
     const batch = e.input.batch;
     store.add(batch);

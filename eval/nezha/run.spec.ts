@@ -152,6 +152,13 @@ describe('eval:nezha on a Nezha-layout folder of its own', () => {
       /symptom: (alert|anomaly) on cartservice /,
       'the cart raises symptoms of its own',
     );
+    const engine = run('--data', bare, '--symptoms', 'verification', '--explain');
+    assert.equal(engine.status, 0, engine.stderr);
+    assert.match(
+      engine.stdout,
+      /symptom: verification on cartservice /,
+      "a failed verification is the engine's own symptom",
+    );
   });
 
   it('refuses what it does not know: options, watch modes, entry services', () => {

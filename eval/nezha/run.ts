@@ -37,6 +37,15 @@ import {
 
 const MINUTE = 60_000;
 
+const SOURCE_TEXT: Record<SymptomChoice, string> = {
+  either: 'alert rule or anomaly detector, whichever is first',
+  alert: 'alert rule',
+  anomaly: 'anomaly detector',
+  engine:
+    "alert rule, anomaly detector or the engine's incident for a failed verification, whichever is first",
+  verification: "the engine's incidents for failed verifications",
+};
+
 const OPTIONS: OptionSpecs = {
   data: { kind: 'string', help: 'a Nezha-layout day folder or a folder of them' },
   front: { kind: 'string', help: 'the entry service (default frontend)' },
@@ -45,7 +54,10 @@ const OPTIONS: OptionSpecs = {
     help: "call graph file (Source,Target CSV) or 'none' (default: each day's dependency.csv)",
   },
   json: { kind: 'flag', help: 'print the out-of-sample figures as one JSON object' },
-  symptoms: { kind: 'string', help: 'symptom sources: either (default), alert, anomaly' },
+  symptoms: {
+    kind: 'string',
+    help: "symptom sources: either (alert or anomaly, default), alert, anomaly, engine (either, or a failed verification's incident), verification (those incidents alone)",
+  },
   watch: {
     kind: 'string',
     help: 'whose user-facing series raise symptoms: front (the entry service, default) or all (every service)',
@@ -86,8 +98,8 @@ function readOptions(o: ParsedOptions): Options {
       raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
   }
   const sources = o.string('symptoms') ?? 'either';
-  if (!['either', 'alert', 'anomaly'].includes(sources))
-    throw new UsageError(`--symptoms must be either, alert or anomaly, got ${sources}`);
+  if (!Object.keys(SOURCE_TEXT).includes(sources))
+    throw new UsageError(`--symptoms must be one of ${Object.keys(SOURCE_TEXT).join(', ')}, got ${sources}`);
   const watch = o.string('watch') ?? 'front';
   if (watch !== 'front' && watch !== 'all')
     throw new UsageError(`--watch must be front or all, got ${watch}`);
@@ -308,7 +320,7 @@ function markdown(o: Options, days: readonly LoadedDay[], e: Evaluation): string
   const hours = days.reduce((h, d) => h + (d.day.end - d.day.start) / 3_600_000, 0);
   lines.push(
     `Days ${days.map((d) => `${d.day.day} (${d.day.faults.length} faults)`).join(', ')}; entry service \`${o.front}\`; graph: ${f.graph}; ` +
-      `symptoms: ${o.sources === 'either' ? 'alert rule or anomaly detector, whichever is first' : o.sources}, on ${o.watch === 'all' ? "every service's" : "the entry service's"} user-facing series; ${o.decoys} decoys per fault (seed ${o.seed}); ` +
+      `symptoms: ${SOURCE_TEXT[o.sources]}, on ${o.watch === 'all' ? "every service's" : "the entry service's"} user-facing series; ${o.decoys} decoys per fault (seed ${o.seed}); ` +
       `DeploymentVerifier ${Object.keys(o.verifier).length > 0 ? `with ${JSON.stringify(o.verifier)}` : 'with its default settings'}` +
       `${o.ignore.length > 0 ? `, ignoring ${o.ignore.map((p) => `/${p}/`).join(', ')}` : ''}; ${o.edges ? 'per-edge latencies replayed where present' : 'no per-edge latencies'}.`,
   );
@@ -538,8 +550,9 @@ function main(parsed: ParsedOptions): void {
   log('');
   log(md);
   const report = projectPath('eval', 'nezha', 'REPORT.md');
-  // The entry service's symptoms are the headline; every service's are a section of their own.
-  if (parsed.flag('write')) writeSection(report, o.watch === 'all' ? 'nezha-watch-all' : 'nezha', md);
+  // The entry service's alerts and anomalies are the headline; other symptom choices are sections of their own.
+  const section = o.watch === 'front' && o.sources === 'either' ? 'nezha' : `nezha-${o.watch}-${o.sources}`;
+  if (parsed.flag('write')) writeSection(report, section, md);
   if (parsed.flag('variants')) {
     const table = variants(o);
     log('');

@@ -1,7 +1,9 @@
 // Scoring one replayed day, and choosing the tuned settings on other days.
 // - detected: the injected change's own verification fails (an interim or the final look);
 //   delay: that verdict's decidedAt − injection time.
-// - symptom: the first symptom raised on the entry service (by the chosen sources) from the
+// - symptom: the first symptom raised on the watched services (by the chosen sources; with
+//   'engine' also the incident the engine opens for a failed verification, on the failed
+//   change's service at its start, raised at the verdict) from the
 //   injection to the next injection or 10 minutes, whichever is first, that began no earlier
 //   than the clock-skew allowance before the injection. No symptom: nothing to attribute, and
 //   the fault counts as a miss in the overall top-1/top-3.
@@ -51,7 +53,8 @@ export interface DayScore {
   readonly strayAlerts: number;
 }
 
-export type SymptomChoice = 'either' | SymptomSource;
+/** 'either': the alert rule or the anomaly detector; 'engine': those or a failed verification's incident. */
+export type SymptomChoice = 'either' | 'engine' | SymptomSource;
 
 export interface ScoreSetup {
   readonly day: NezhaDay;
@@ -65,8 +68,11 @@ export interface ScoreSetup {
 }
 
 function usable(s: RankedSymptom, knobs: Knobs, sources: SymptomChoice): boolean {
-  if (s.factor === null) return sources !== 'alert';
-  return sources !== 'anomaly' && s.factor === knobs.alertFactor;
+  const source = s.symptom.source;
+  if (source === 'verification') return sources === 'engine' || sources === 'verification';
+  if (sources === 'verification' || (sources !== 'either' && sources !== 'engine' && sources !== source))
+    return false;
+  return source === 'anomaly' || s.factor === knobs.alertFactor;
 }
 
 export function scoreDay(setup: ScoreSetup, knobs: Knobs): DayScore {
