@@ -13,6 +13,8 @@ export interface VerifiedChange {
   readonly lookTimes: readonly number[];
   /** The newer change on the same service that ended the observation early. */
   readonly supersededBy: Change | null;
+  /** Newer changes on the same service that began before this one could be judged on its own. */
+  readonly jointWith?: readonly Change[];
   readonly overlapping: ReadonlySet<string>;
 }
 
@@ -72,7 +74,12 @@ export function composeVerdict(
   }
   if (isLast && v.supersededBy)
     summary += `; the observation ended after ${elapsed}, when change ${v.supersededBy.id} on the same service started`;
-  const overlapping = [...v.overlapping].filter((id) => id !== v.supersededBy?.id);
+  const joint = v.jointWith ?? [];
+  if (joint.length > 0)
+    summary += `; judged together with ${joint.map((c) => `change ${c.id}`).join(', ')} on the same service, begun ${joint.map((c) => formatDuration(c.startedAt - v.observationStart)).join(', ')} after it, before this one could be judged on its own`;
+  const overlapping = [...v.overlapping].filter(
+    (id) => id !== v.supersededBy?.id && !joint.some((c) => c.id === id),
+  );
   if (overlapping.length > 0)
     summary += `; note: other changes overlap this window (${overlapping.join(', ')})`;
   if (plan.excluded.length > 0) {

@@ -417,6 +417,49 @@ describe('a newer change on the same service', () => {
   });
 });
 
+describe('a newer change on the same service before the older could be judged', () => {
+  // Latency 100 ms; a regression to 400 ms from the first change on; a second change (or its
+  // rollback) a minute later, before the first has the points or the minutes to fail on its own.
+  const first = T0;
+  const second = T0 + MINUTE;
+  function run(rollback: boolean): Verdict[] {
+    const v = new DeploymentVerifier();
+    const r = new SeededRandom(9);
+    const out: Verdict[] = [];
+    for (let t = T0 - 40 * MINUTE; t < T0 + 30 * MINUTE; t += MINUTE) {
+      if (t === first) out.push(...v.observeChange(aChange({ id: 'first', startedAt: first })));
+      if (t === second)
+        out.push(
+          ...v.observeChange(
+            aChange({ id: 'second', startedAt: second, ...(rollback ? { rollbackOf: 'first' } : {}) }),
+          ),
+        );
+      const value = t >= first ? r.normal(0.4, 0.02) : r.normal(0.1, 0.005);
+      out.push(
+        ...v.observeTelemetry(aTelemetryBatch({ points: points('latency.p95', 's', t, t + 1, () => value) })),
+      );
+    }
+    return out;
+  }
+
+  it('judges the two together: the older change fails on the window, and says so', () => {
+    const a = run(false).filter((x) => x.changeId === 'first');
+    const fail = a.find((x) => x.outcome === 'fail');
+    assert.ok(fail, a.at(-1)?.summary);
+    assert.ok(fail.observationEnd > second);
+    assert.match(
+      fail.summary,
+      /judged together with change second on the same service, begun 1 min after it/,
+    );
+  });
+
+  it('a rollback still ends the older change’s observation at its start', () => {
+    const a = run(true).filter((x) => x.changeId === 'first');
+    assert.ok(a.every((x) => x.outcome !== 'fail'));
+    assert.equal(a.find((x) => x.final)?.observationEnd, second);
+  });
+});
+
 describe('baseline hygiene', () => {
   // Latency 100 ms, with a 5-minute regression to 400 ms after each of two changes 12 minutes
   // apart (a run of bad changes on one service, each rolled back after a few minutes).

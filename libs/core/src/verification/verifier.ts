@@ -4,7 +4,8 @@
 // grace), looks every minute once a series has 3 points (an interim look may FAIL early, which
 // ends the verification; otherwise it is 'inconclusive' and not final), and gives the final
 // verdict when the observation is complete. Verdict ids are `${changeId}/${look}`. A newer
-// change on the same service ends the observation at its start (see supersede).
+// change on the same service ends the observation at its start — unless it began before the
+// older one could be judged on its own, when the two are judged together (see supersede).
 //
 // Time. Only event time counts: the timestamps of telemetry points, never the wall clock.
 // Each service's watermark is
@@ -225,6 +226,8 @@ interface Verification {
   readonly lookTimes: number[];
   /** The newer change on the same service that ended this observation early. */
   supersededBy: Change | null;
+  /** Newer changes on the same service that started before this one could be judged on its own (see supersede). */
+  readonly jointWith: Change[];
   nextLook: number;
   lastTestedFraction: number;
   readonly series: Map<string, WindowSeries>;
@@ -332,6 +335,7 @@ export class DeploymentVerifier {
       done: false,
       knownAt: this.clock?.now(),
       supersededBy: null,
+      jointWith: [],
     };
     // Whichever was reported first, the older of two changes on the service ends at the newer's start.
     for (const other of state.verifications) {
@@ -651,6 +655,15 @@ export class DeploymentVerifier {
   private supersede(v: Verification, newer: Change): void {
     if (v.done || newer.startedAt >= v.observationEnd) return;
     if (v.supersededBy && v.supersededBy.startedAt <= newer.startedAt) return;
+    if (newer.rollbackOf !== v.change.id && !this.judgeableBefore(v, newer.startedAt)) {
+      // Too soon to tell the two apart: the telemetry has nothing of the older change alone, so
+      // whatever follows may be either's doing, and cutting the older one here would leave a bad
+      // change followed within a scrape or two by another deploy unjudged (and the newer one
+      // blamed alone). Both are judged on the window (the newer one on its own observation): a
+      // regression fails both, whichever it came with, and the older one's verdict says so.
+      if (!v.jointWith.some((c) => c.id === newer.id)) v.jointWith.push(newer);
+      return;
+    }
     const taken = v.nextLook > 0 ? v.lookTimes[v.nextLook - 1]! : -Infinity;
     const end = newer.startedAt > taken ? newer.startedAt : v.lookTimes[v.nextLook];
     if (end === undefined) return;
@@ -659,6 +672,22 @@ export class DeploymentVerifier {
     const pending = v.lookTimes.slice(v.nextLook).filter((t) => t < end);
     v.lookTimes.length = v.nextLook;
     v.lookTimes.push(...pending, end);
+  }
+
+  /**
+   * Whether a look ending at t could fail v on its own: at least minFailObservationMs and
+   * minObservationPoints scrapes (at the service's typical interval) after its start. Unknown
+   * interval (no telemetry yet): assumed so.
+   */
+  private judgeableBefore(v: Verification, t: number): boolean {
+    let interval = NaN;
+    for (const tracked of v.state.series.values()) {
+      interval = tracked.history.typicalInterval();
+      if (Number.isFinite(interval) && interval > 0) break;
+    }
+    if (!(Number.isFinite(interval) && interval > 0)) return true;
+    const s = this.settings;
+    return t - v.observationStart >= Math.max(s.minFailObservationMs, s.minObservationPoints * interval);
   }
 
   /** Where an observation starting at `start` ends unless a newer change cuts it short. */
