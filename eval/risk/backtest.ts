@@ -46,6 +46,10 @@ export interface BacktestSettings {
   readonly minMaturity: number;
   /** Learn from the earlier fits' track record how much of the service levels to use. */
   readonly levelTrust: boolean;
+  /** The level trust before its track record says anything: anywhere in [0, 1], or the levels in full. */
+  readonly trustPrior?: 'unknown' | 'full';
+  /** The features' evidence counted by its clusters' spread (design effect), or every outcome on its own. */
+  readonly featureEvidence?: 'clustered' | 'independent';
   /**
    * Learn how long failures take to show from the fits' examples ('window', default) or from every
    * change seen so far ('all': delays longer than the window are invisible in it; tried, not kept).
@@ -150,6 +154,8 @@ export function walkForward(
         ...(wholeRecord ? { maturity: labelMaturity([...delays.values()], nextFit) } : {}),
         start: model,
         earlier: settings.levelTrust ? models : undefined,
+        levelTrustPrior: settings.trustPrior,
+        featureEvidence: settings.featureEvidence,
         from: nextFit - settings.windowMs,
         to: nextFit,
       });

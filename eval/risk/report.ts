@@ -406,9 +406,10 @@ function trustLines(b: Backtest): string[] {
   if (!trust) return [];
   const used = b.models.map((m) => m.levelTrust ?? 1);
   const learnt = used.filter((t) => t < 1);
+  const thin = b.models.filter((m) => m.fit?.trust && m.fit.trust.own === undefined);
   const said =
     trust.own === undefined
-      ? `too little track record (${count(trust.failures)} failures on record over ${trust.services} services), so all of it`
+      ? `too little track record (${count(trust.failures)} failures on record over ${trust.services} services), so ${pct(last.levelTrust ?? 1, 0)}`
       : `${pct(last.levelTrust ?? 1, 0)} (the track record alone: ${pct(trust.own, 0)} ± ${pct(trust.spread ?? Number.NaN, 0)}, ` +
         `from ${count(trust.changes)} changes scored by ${trust.fits} earlier refits, ${count(trust.failures)} of them failed by now)`;
   return [
@@ -416,7 +417,24 @@ function trustLines(b: Backtest): string[] {
       `Over the ${used.length} refits: ${learnt.length} used less than all of it` +
       (learnt.length
         ? `, ${pct(Math.min(...used), 0)} at the least, ${pct(used.reduce((s, t) => s + t, 0) / used.length, 0)} on average.`
-        : '.'),
+        : '.') +
+      (thin.length
+        ? ` ${thin.length} refits had no track record that said anything yet (fewer than 20 failures or three services failing on record) and used ${pct(thin[0]!.levelTrust ?? 1, 0)}.`
+        : ''),
+    '',
+  ];
+}
+
+/** How much the features' evidence was discounted for outcomes that come in clusters. */
+function designEffectLines(b: Backtest): string[] {
+  const effects = b.models.map((m) => m.fit?.designEffect).filter((d): d is number => d !== undefined);
+  const last = b.models.at(-1)?.fit?.designEffect;
+  if (last === undefined || effects.length === 0) return [];
+  const sorted = [...effects].sort((x, y) => x - y);
+  return [
+    `Features' evidence — a service's changes of one quarter share its state then, so their outcomes say less about the features' weights than as many independent ones: ` +
+      `the fits counted it at 1/d, d the design effect of those clusters (the spread of the features' score between them over that of independent outcomes; ≤ 1: in full). ` +
+      `At the last refit d = ${num(last, 2)}; over the ${effects.length} refits median ${num(sorted[sorted.length >> 1]!, 2)}, from ${num(sorted[0]!, 2)} to ${num(sorted.at(-1)!, 2)}.`,
     '',
   ];
 }
@@ -439,6 +457,7 @@ function modelSection(b: Backtest): string {
     `Service levels (log-odds from the fleet; services differ by ±${num(fit.serviceSpread ?? Number.NaN, 2)}): ${levels.join(', ')}.`,
     '',
     ...trustLines(b),
+    ...designEffectLines(b),
     `How failures came to light (share of those on record within the horizon, by the change's age): ` +
       ages.map((a) => `${Math.round(a / DAY)} days ${pct(maturityAt(fit.maturity, a), 0)}`).join(', ') +
       ` (from ${count(fit.maturity.failures)} failures).`,

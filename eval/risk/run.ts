@@ -2,7 +2,9 @@
 //   node dist/eval/risk/run.js [--jit DIR|FILE] [--projects A,B] [--dev A,B] [--label-delay-days N]
 //                              [--fixed-delay] [--refit-days N] [--window-days N] [--half-life-days N]
 //                              [--maturity learn|none] [--report-order random|oldest] [--no-cross]
-//                              [--level-trust learn|none] [--recalibrate none|platt|spread]
+//                              [--level-trust learn|none] [--trust-prior unknown|full]
+//                              [--feature-evidence clustered|independent]
+//                              [--recalibrate none|platt|spread]
 //                              [--maturity-record window|all]
 //                              [--rows FILE.csv] [--json] [--write]
 //   node dist/eval/risk/run.js --history events.ndjson [--policy FILE] [--json] [--write]
@@ -57,7 +59,9 @@ const DEFAULTS = {
 const USAGE =
   'usage: eval:risk -- [--jit DIR|FILE | --history EVENTS.ndjson [--policy FILE]] [--projects A,B] [--dev A,B]\n' +
   '       [--label-delay-days N] [--fixed-delay] [--refit-days N] [--window-days N] [--half-life-days N (0: none)]\n' +
-  '       [--min-maturity SHARE] [--level-trust learn|none] [--recalibrate none|platt|spread]\n' +
+  '       [--min-maturity SHARE] [--level-trust learn|none] [--trust-prior unknown|full]\n' +
+  '       [--feature-evidence clustered|independent]\n' +
+  '       [--recalibrate none|platt|spread]\n' +
   '       [--maturity-record window|all]\n' +
   '       [--maturity learn|none] [--report-order random|oldest] [--no-cross] [--rows FILE.csv] [--json] [--write]';
 
@@ -83,6 +87,8 @@ function options(argv: string[]) {
         'no-cross': { type: 'boolean', default: false },
         maturity: { type: 'string' },
         'level-trust': { type: 'string' },
+        'trust-prior': { type: 'string' },
+        'feature-evidence': { type: 'string' },
         recalibrate: { type: 'string' },
         'maturity-record': { type: 'string' },
         'report-order': { type: 'string' },
@@ -138,6 +144,11 @@ function options(argv: string[]) {
       minMaturity: share('min-maturity', DEFAULTS.minMaturity),
       learnMaturity: choice(parsed.maturity, 'maturity', ['learn', 'none'] as const) === 'learn',
       levelTrust: choice(parsed['level-trust'], 'level-trust', ['learn', 'none'] as const) === 'learn',
+      trustPrior: choice(parsed['trust-prior'], 'trust-prior', ['unknown', 'full'] as const),
+      featureEvidence: choice(parsed['feature-evidence'], 'feature-evidence', [
+        'clustered',
+        'independent',
+      ] as const),
       maturityRecord: choice(parsed['maturity-record'], 'maturity-record', ['window', 'all'] as const),
       recalibrate: choice(parsed.recalibrate, 'recalibrate', ['none', 'platt', 'spread'] as const),
     } satisfies BacktestSettings,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FEATURES } from './features.js';
 import { labelMaturity, MATURE } from './label-maturity.js';
-import { learnLevelTrust } from './level-trust.js';
+import { learnLevelTrust, meanOnUnit } from './level-trust.js';
 import { sigmoid } from './logistic.js';
 import {
   DEFAULT_RISK_MODEL,
@@ -101,23 +101,71 @@ describe('learning how far service levels carry over', () => {
     assert.ok(aware.trust > 0.85, `trust ${aware.trust}`);
   });
 
-  it('keeps the levels in full without a track record to go on', () => {
+  it('takes the trust as unknown without a track record to go on: half of the levels', () => {
     const stable = world(4, 8, 0.3);
-    // No earlier fits, or too few failures, or fewer than three services: all of the level.
-    assert.equal(learnLevelTrust(stable.examples, [], { now: NOW, maturity: MATURE }).trust, 1);
+    // No earlier fits, or too few failures, or fewer than three services: nothing is known of
+    // how far levels carry over; the mean of [0, 1]. The `full` prior keeps all of the level.
     const few = stable.examples.slice(0, 60);
-    assert.equal(learnLevelTrust(few, stable.fits, { now: NOW, maturity: MATURE }).trust, 1);
     const two = world(5, 2, 0.3);
-    assert.equal(learnLevelTrust(two.examples, two.fits, { now: NOW, maturity: MATURE }).trust, 1);
+    for (const [examples, fits] of [
+      [stable.examples, []],
+      [few, stable.fits],
+      [two.examples, two.fits],
+    ] as const) {
+      assert.equal(learnLevelTrust(examples, fits, { now: NOW, maturity: MATURE }).trust, 0.5);
+      assert.equal(learnLevelTrust(examples, fits, { now: NOW, maturity: MATURE, prior: 'full' }).trust, 1);
+    }
   });
 
-  it('counts its evidence by service: a few services leave the trust nearer the levels as fitted', () => {
+  it('counts its evidence by service: a few services leave the trust nearer its prior', () => {
     const many = world(6, 12, 0.3, 0, 600);
     const few = world(6, 3, 0.3, 0, 600);
-    const fromMany = learnLevelTrust(many.examples, many.fits, { now: NOW, maturity: MATURE });
-    const fromFew = learnLevelTrust(few.examples, few.fits, { now: NOW, maturity: MATURE });
+    const options = { now: NOW, maturity: MATURE, prior: 'full' } as const;
+    const fromMany = learnLevelTrust(many.examples, many.fits, options);
+    const fromFew = learnLevelTrust(few.examples, few.fits, options);
     assert.ok(fromMany.spread! < fromFew.spread!, `${fromMany.spread} vs ${fromFew.spread}`);
     assert.ok(fromFew.trust - fromFew.own! > fromMany.trust - fromMany.own!);
+    // Unknown: pulled towards the middle of [0, 1], less so by the many services' evidence.
+    const unknownMany = learnLevelTrust(many.examples, many.fits, { now: NOW, maturity: MATURE });
+    const unknownFew = learnLevelTrust(few.examples, few.fits, { now: NOW, maturity: MATURE });
+    assert.ok(Math.abs(unknownMany.trust - 0.3) < 0.1, `many: ${unknownMany.trust}`);
+    assert.ok(unknownFew.trust < fromFew.trust, `${unknownFew.trust} vs ${fromFew.trust}`);
+  });
+
+  it('on a fleet whose levels drift, a thin track record under the unknown prior predicts the next year better than under the full one', () => {
+    // Three services whose next changes show about a third of the level a fit saw; half a year
+    // of track record, sixty changes a quarter: too little to say much by itself (or anything).
+    let better = 0;
+    const trials = 8;
+    for (let seed = 0; seed < trials; seed++) {
+      const { fits, examples } = world(100 + seed, 3, 0.35, 0, 60);
+      const cut = fits[2]!.fit!.to;
+      const record = examples.filter((e) => e.startedAt < cut);
+      const earlier = fits.filter((f) => f.fit!.to < cut);
+      // The next four quarters, each scored with the levels its own fit saw, at the trust learnt at the cut.
+      const score = (trust: number) => {
+        let ll = 0;
+        for (const fit of fits.slice(2, 6)) {
+          const from = fit.fit!.to;
+          for (const e of examples) {
+            if (e.startedAt < from || e.startedAt >= from + 91 * DAY) continue;
+            const p = sigmoid(INTERCEPT + trust * fit.services![e.service]!.offset);
+            ll += e.failedAt !== null ? Math.log(p) : Math.log1p(-p);
+          }
+        }
+        return ll;
+      };
+      const unknown = learnLevelTrust(record, earlier, { now: cut, maturity: MATURE });
+      const full = learnLevelTrust(record, earlier, { now: cut, maturity: MATURE, prior: 'full' });
+      if (score(unknown.trust) > score(full.trust)) better++;
+    }
+    assert.ok(better >= 7, `better in ${better} of ${trials}`);
+  });
+
+  it('still trusts stable levels in full under the unknown prior once the track record is long', () => {
+    const { fits, examples } = world(9, 8, 1);
+    const trust = learnLevelTrust(examples, fits, { now: NOW, maturity: MATURE });
+    assert.ok(trust.trust > 0.85, `trust ${trust.trust}`);
   });
 
   it('never reads an outcome reported after the fit, nor a fit made after it', () => {
@@ -141,6 +189,25 @@ describe('learning how far service levels carry over', () => {
     );
     assert.deepEqual(a, b);
     assert.deepEqual(a, c);
+  });
+});
+
+describe('the mean of a share known to lie in [0, 1]', () => {
+  it('is the middle without evidence, the evidence itself where it is sharp and well inside', () => {
+    assert.equal(meanOnUnit(0.9, 0), 0.5);
+    assert.ok(Math.abs(meanOnUnit(0.3, 1e6) - 0.3) < 1e-4);
+    assert.ok(Math.abs(meanOnUnit(0.5, 4) - 0.5) < 1e-9);
+  });
+
+  it('stays inside [0, 1] when the evidence points beyond it, nearer the end it points to', () => {
+    // N(−10, 1) cut to [0, 1] is nearly an exponential of rate 10: mean ≈ 0.1.
+    const low = meanOnUnit(-10, 1);
+    assert.ok(low > 0.09 && low < 0.1, `low ${low}`);
+    const high = meanOnUnit(1.5, 4);
+    assert.ok(high > 0.6 && high < 1, `high ${high}`);
+    // A sharp estimate at the end: half a standard deviation inside it.
+    const edge = meanOnUnit(1, 10_000);
+    assert.ok(Math.abs(edge - (1 - 0.01 * Math.sqrt(2 / Math.PI))) < 1e-3, `edge ${edge}`);
   });
 });
 

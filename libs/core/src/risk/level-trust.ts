@@ -10,11 +10,17 @@
 //   Σ v · ℓ(b + λ·u) − κ(λ − 1)²/2,
 // ℓ the same likelihood the fits use (a failure on record: log p; none yet: log(1 − F·p), F the
 // share of failures on record by the change's age, so a young change that has not failed says
-// little), v the same recency weights, and the prior κ holding λ at 1 (the levels as fitted)
-// until the track record has something to say. Stable rates give λ ≈ 1; drifting ones less.
+// little), v the same recency weights. Stable rates give λ ≈ 1; drifting ones less.
+// Before the track record says anything, how far levels will carry over is not known: a level
+// fitted on a young fleet's short records may hold, or may be the noise of a few years that the
+// next ones reverse. So λ is taken as unknown in [0, 1] (a uniform prior) and predictions use its
+// posterior mean: ½ with no track record, moving to the track record's estimate as its evidence
+// (counted by service, below) grows. The alternative, `full`, holds λ at 1 with a N(1, 1/κ) prior
+// until the track record has something to say: on a fleet whose early levels reverse it is
+// over-confident for exactly the years before the first outcomes are on record.
 import { FEATURES } from './features.js';
 import { maturityAt, type MaturityCurve } from './label-maturity.js';
-import { sigmoid } from './logistic.js';
+import { outcomeScore, sigmoid } from './logistic.js';
 import type { RiskModel, TrainingExample } from './risk-model.js';
 
 export interface LevelTrust {
@@ -39,7 +45,13 @@ export interface LevelTrustOptions {
   readonly maturity: MaturityCurve;
   /** Recency half-life of the track record's weights (null: all weigh the same). */
   readonly halfLifeMs?: number | null;
-  /** Precision of the prior holding the trust at 1 (default 4: sd 0.5, as the weights'). */
+  /**
+   * What the trust is before the track record says anything: `unknown` (the default) — somewhere
+   * in [0, 1], all of it alike (a uniform prior; the trust is then the posterior mean, ½ with no
+   * track record); `full` — the levels as fitted, N(1, 1/priorPrecision), 1 with no track record.
+   */
+  readonly prior?: 'unknown' | 'full';
+  /** Precision of the `full` prior holding the trust at 1 (default 4: sd 0.5, as the weights'). */
   readonly priorPrecision?: number;
   /** Below this many failures on record in the track record, the trust is 1 (default 20). */
   readonly minFailures?: number;
@@ -91,8 +103,9 @@ export function learnLevelTrust(
     }
   }
   const record = { changes: base.length, failures, fits: used.size, services: failing.size };
+  const unknown = (options.prior ?? 'unknown') === 'unknown';
   if (failures < (options.minFailures ?? 20) || failing.size < (options.minServices ?? 3))
-    return { trust: 1, ...record };
+    return { trust: unknown ? 0.5 : 1, ...record };
   const kappa = options.priorPrecision ?? 4;
   const loglik = (lambda: number) => {
     let ll = 0;
@@ -106,33 +119,53 @@ export function learnLevelTrust(
   // How sure the track record is of it: the changes of one service drift together, so the
   // evidence is counted by service (the sandwich variance over services), not by change.
   let curvature = 0;
+  let score = 0;
   const scoreOf = new Map<string, number>();
   for (let i = 0; i < base.length; i++) {
     const p = sigmoid(base[i]! + own * level[i]!);
     const f = mature[i]!;
     const u = level[i]!;
     const v = weight[i]!;
-    let r: number;
-    let c: number;
-    if (failed[i] || f >= 1) {
-      r = (failed[i] ? 1 : 0) - p;
-      c = p * (1 - p);
-    } else {
-      const q = 1 - f * p;
-      r = (-f * p * (1 - p)) / q;
-      c = Math.max(0, (f * p * (1 - p) * (1 - 2 * p + f * p * p)) / (q * q));
-    }
+    const { residual: r, curvature: c } = outcomeScore(failed[i]!, f, p);
     curvature += v * c * u * u;
+    score += v * r * u;
     scoreOf.set(services[i]!, (scoreOf.get(services[i]!) ?? 0) + v * r * u);
   }
   const clusters = scoreOf.size;
   let spread = 0;
   for (const g of scoreOf.values()) spread += g * g;
   const variance = (spread * clusters) / Math.max(1, clusters - 1) / (curvature * curvature);
-  // The prior N(1, 1/κ) and the track record's estimate, each by its precision.
   const precision = Number.isFinite(variance) && variance > 0 ? 1 / variance : 0;
+  if (unknown) {
+    // The track record's evidence as a normal likelihood: centred where the log-likelihood peaks,
+    // beyond [0, 1] too (one Newton step from the best trust in it when that is at an end).
+    const centre = own + (curvature > 0 ? score / curvature : 0);
+    return { trust: meanOnUnit(centre, precision), own, spread: Math.sqrt(variance), ...record };
+  }
+  // The prior N(1, 1/κ) and the track record's estimate, each by its precision.
   const trust = (own * precision + kappa) / (precision + kappa);
   return { trust: Math.min(1, Math.max(0, trust)), own, spread: Math.sqrt(variance), ...record };
+}
+
+/**
+ * The mean on [0, 1] of a normal N(centre, 1/precision) cut to [0, 1]: the posterior mean of a
+ * share known only to lie in [0, 1] (a uniform prior) after evidence of that precision.
+ */
+export function meanOnUnit(centre: number, precision: number): number {
+  if (!(precision > 0) || !Number.isFinite(centre)) return 0.5;
+  // Fine enough that a narrow likelihood has twenty points to its standard deviation.
+  const STEPS = Math.min(100_000, Math.max(400, Math.ceil(20 * Math.sqrt(precision))));
+  let mass = 0;
+  let moment = 0;
+  // Relative to the density's highest point on [0, 1], so that far-off centres do not underflow.
+  const peak = Math.min(1, Math.max(0, centre));
+  for (let k = 0; k <= STEPS; k++) {
+    const x = k / STEPS;
+    const d = Math.exp((-precision * ((x - centre) ** 2 - (peak - centre) ** 2)) / 2) * (k % STEPS ? 1 : 0.5);
+    mass += d;
+    moment += d * x;
+  }
+  return moment / mass;
 }
 
 /** The latest fit made at or before `at` (fits sorted by `fit.to`). */

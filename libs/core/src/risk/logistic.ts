@@ -51,6 +51,21 @@ export function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
+/**
+ * One outcome's residual (∂ℓ/∂z) and curvature (−∂²ℓ/∂z², clipped at zero) at probability p: a
+ * failure on record, or an outcome known in full (f ≥ 1), ℓ = y·log p + (1 − y)·log(1 − p); a
+ * change without a failure yet whose failure would be on record by now with chance f,
+ * ℓ = log(1 − f·p) — as the fits take them.
+ */
+export function outcomeScore(failed: boolean, f: number, p: number): { residual: number; curvature: number } {
+  if (failed || f >= 1) return { residual: (failed ? 1 : 0) - p, curvature: p * (1 - p) };
+  const q = 1 - f * p;
+  return {
+    residual: (-f * p * (1 - p)) / q,
+    curvature: Math.max(0, (f * p * (1 - p) * (1 - 2 * p + f * p * p)) / (q * q)),
+  };
+}
+
 export function fitLogistic(
   xs: readonly (readonly number[])[],
   ys: readonly (number | boolean)[],

@@ -6,7 +6,14 @@ import { ChangeHistory } from './change-history.js';
 import { changeFeatures, featureIndex, FEATURES, type Feature } from './features.js';
 import { MATURE } from './label-maturity.js';
 import { sigmoid } from './logistic.js';
-import { estimateRisk, fitRiskModel, probabilityOf, type TrainingExample } from './risk-model.js';
+import {
+  clusterDesignEffect,
+  DEFAULT_RISK_MODEL,
+  estimateRisk,
+  fitRiskModel,
+  probabilityOf,
+  type TrainingExample,
+} from './risk-model.js';
 import { seededRandom } from './simulation.js';
 
 const DAY = 86_400_000;
@@ -155,5 +162,93 @@ describe('recency', () => {
     );
     assert.ok(Math.abs(flat - 0.2) < 0.02, `flat ${flat}`);
     assert.ok(recent < 0.13, `recent ${recent}`);
+  });
+});
+
+describe('outcomes that come in clusters', () => {
+  // Services × quarters; each change's log-odds −2 + 0.4 per unit of entropy, plus its cluster's
+  // shift (sd `shift`): a service's changes of one quarter share its state then. The clusters'
+  // mean entropy varies too, so with few clusters their shifts pass for an entropy effect.
+  function fleet(seed: number, shift: number, clusters = 12, perCluster = 250): TrainingExample[] {
+    const random = seededRandom(seed);
+    const examples: TrainingExample[] = [];
+    for (let c = 0; c < clusters; c++) {
+      const service = `svc-${c % 3}`;
+      const quarter = Math.floor(c / 3);
+      const delta = shift * normal(random);
+      const centre = normal(random);
+      for (let i = 0; i < perCluster; i++) {
+        const x = centre + normal(random);
+        const startedAt = NOW - (quarter + 1) * 91 * DAY + random() * 90 * DAY;
+        const failed = random() < sigmoid(-2 + 0.4 * x + delta);
+        examples.push({
+          changeId: `c${c}-${i}`,
+          service,
+          values: values('entropy', x),
+          startedAt,
+          failedAt: failed ? startedAt : null,
+        });
+      }
+    }
+    return examples;
+  }
+  const designEffectOf = (examples: readonly TrainingExample[]) => {
+    const model = fitRiskModel(examples, { now: NOW, maturity: MATURE, featureEvidence: 'independent' });
+    const groups = Object.keys(model.services!);
+    return clusterDesignEffect(
+      examples.map((e) => e.values),
+      examples.map((e) => e.failedAt !== null),
+      examples.map(() => 1),
+      undefined,
+      {
+        w: [model.intercept, ...FEATURES.map((f) => model.weights[f])],
+        u: groups.map((s) => model.services![s]!.offset),
+      },
+      examples.map((e) => groups.indexOf(e.service)),
+      examples.map((e) => `${e.service}/${Math.floor((NOW - e.startedAt) / (91 * DAY))}`),
+    );
+  };
+
+  it('finds independent outcomes about as informative as the likelihood takes them, clustered ones less', () => {
+    const independent = mean([1, 2, 3, 4].map((seed) => designEffectOf(fleet(seed, 0))));
+    const clustered = mean([1, 2, 3, 4].map((seed) => designEffectOf(fleet(seed, 0.8))));
+    assert.ok(independent > 0.6 && independent < 1.5, `independent ${independent}`);
+    assert.ok(clustered > 2 * independent, `clustered ${clustered} vs ${independent}`);
+  });
+
+  it('weighs the features by what the clusters say, and so strays less from the truth than counting every outcome on its own', () => {
+    let clusteredError = 0;
+    let independentError = 0;
+    for (let seed = 10; seed < 30; seed++) {
+      const examples = fleet(seed, 1, 9);
+      const clustered = fitRiskModel(examples, { now: NOW, maturity: MATURE });
+      const independent = fitRiskModel(examples, {
+        now: NOW,
+        maturity: MATURE,
+        featureEvidence: 'independent',
+      });
+      assert.ok(clustered.fit!.designEffect! > 0, `design effect ${clustered.fit!.designEffect}`);
+      assert.equal(independent.fit!.designEffect, undefined);
+      clusteredError += (clustered.weights.entropy - 0.4) ** 2;
+      independentError += (independent.weights.entropy - 0.4) ** 2;
+    }
+    // Pulled towards a prior (0.2) that is not the truth (0.4), it still strays less in all.
+    assert.ok(clusteredError < independentError, `${clusteredError} vs ${independentError}`);
+  });
+
+  it('keeps the prior where it has nothing to add', () => {
+    // The default weight of entropy is the prior's: with clustered evidence the fit stays nearer it.
+    const examples = fleet(30, 1.2, 6);
+    const clustered = fitRiskModel(examples, { now: NOW, maturity: MATURE });
+    const independent = fitRiskModel(examples, {
+      now: NOW,
+      maturity: MATURE,
+      featureEvidence: 'independent',
+    });
+    const prior = DEFAULT_RISK_MODEL.weights.entropy;
+    assert.ok(
+      Math.abs(clustered.weights.entropy - prior) < Math.abs(independent.weights.entropy - prior),
+      `${clustered.weights.entropy} vs ${independent.weights.entropy} (prior ${prior})`,
+    );
   });
 });

@@ -12,7 +12,10 @@
 //     at the fleet's level and a long record speaks for itself;
 //   - how far those levels are to be trusted ahead is learnt from the model's own track record:
 //     the changes each earlier fit scored, with their outcomes as known now, say how much of the
-//     levels it had carried over (level-trust.ts); a level is used at that share.
+//     levels it had carried over (level-trust.ts); a level is used at that share;
+//   - a service's changes of one quarter share its state then, so their outcomes say less about
+//     the features' weights than as many independent ones: the weights' evidence is counted at
+//     1/d, d the design effect of those clusters measured on the fit's own score.
 // The backtest in eval/risk measures how well ranked and calibrated the result is on real
 // change histories.
 import type { Change, RiskReason } from '#contracts';
@@ -28,7 +31,7 @@ import {
 } from './features.js';
 import { labelMaturity, MATURE, maturityAt, type MaturityCurve } from './label-maturity.js';
 import { learnLevelTrust, type LevelTrust } from './level-trust.js';
-import { fitLogistic, sigmoid } from './logistic.js';
+import { fitLogistic, outcomeScore, sigmoid } from './logistic.js';
 
 /** A service's own level in a fitted model: log-odds from the fleet's, after pooling. */
 export interface ServiceLevel {
@@ -62,6 +65,12 @@ export interface RiskModel {
     readonly halfLifeMs: number | null;
     /** Standard deviation of the services' levels (log-odds), null without pooling. */
     readonly serviceSpread: number | null;
+    /**
+     * By how much the outcomes' spread between clusters (a service's quarter) exceeded that of
+     * independent outcomes, for the features' weights: their evidence was counted at 1/d (≤ 1:
+     * in full). Absent when the fit counted every outcome on its own.
+     */
+    readonly designEffect?: number;
     /** How `levelTrust` was learnt; absent when no earlier fits were given. */
     readonly trust?: LevelTrust;
   };
@@ -244,6 +253,14 @@ export interface FitOptions {
    * all of them.
    */
   readonly earlier?: readonly RiskModel[];
+  /**
+   * How much the outcomes say about the features' weights: `clustered` (default) — as much as
+   * their spread between clusters (a service's changes of one quarter) shows, the likelihood's
+   * information divided by the design effect; `independent` — every outcome on its own.
+   */
+  readonly featureEvidence?: 'clustered' | 'independent';
+  /** The level trust before its track record says anything (level-trust.ts; default `unknown`). */
+  readonly levelTrustPrior?: 'unknown' | 'full';
   readonly from?: number;
   readonly to?: number;
 }
@@ -281,49 +298,86 @@ export function fitRiskModel(all: readonly TrainingExample[], options: FitOption
   // The intercept is the fleet's level, which the data sets, not judgement: barely held.
   const lambda = priorVector.map((_, j) => (j === 0 ? 1e-4 : (options.lambda ?? 4)));
 
-  const start = options.start?.fit ? options.start : undefined;
-  let w = start ? [start.intercept, ...FEATURES.map((f) => start.weights[f])] : priorVector;
-  let u = services.map((s) => start?.services?.[s]?.offset ?? 0);
-  let spread = start?.fit?.serviceSpread ?? DEFAULT_SPREAD;
-  let iterations = 0;
-  let converged = false;
-  let previousStep: number | null = null;
   // The weights and levels for the services' spread as it stands, then the spread from the
   // levels, until the spread settles (without pooling: one fit).
-  for (let round = 1; round <= MAX_ROUNDS && !converged; round++) {
-    const fit = fitLogistic(xs, failed, {
-      prior: priorVector,
-      lambda,
-      weights,
-      maturity: mature,
-      groups: pooling ? { of: group, count: services.length, lambda: 1 / spread ** 2 } : undefined,
-      start: w,
-      startLevels: u,
-      maxIterations: 50,
-      tolerance: 1e-6,
-    });
-    iterations += fit.iterations;
-    w = [...fit.weights];
-    u = [...fit.levels];
-    let spreadChange = 0;
-    if (pooling) {
-      let next = levelSpread(u, fit.levelInformation, 1 / spread ** 2);
-      // The spread's fixed point is approached geometrically: Aitken's Δ² jumps ahead.
-      const step = next - spread;
-      if (previousStep !== null && step !== 0) {
-        const ratio = step / previousStep;
-        if (ratio > 0 && ratio < 0.95) next = clampSpread(spread + step / (1 - ratio));
+  const rounds = (precision: readonly number[], from: Rounds): Rounds => {
+    let { w, u, spread } = from;
+    let iterations = 0;
+    let converged = false;
+    let previousStep: number | null = null;
+    for (let round = 1; round <= MAX_ROUNDS && !converged; round++) {
+      const fit = fitLogistic(xs, failed, {
+        prior: priorVector,
+        lambda: precision,
+        weights,
+        maturity: mature,
+        groups: pooling ? { of: group, count: services.length, lambda: 1 / spread ** 2 } : undefined,
+        start: w,
+        startLevels: u,
+        maxIterations: 50,
+        tolerance: 1e-6,
+      });
+      iterations += fit.iterations;
+      w = [...fit.weights];
+      u = [...fit.levels];
+      let spreadChange = 0;
+      if (pooling) {
+        let next = levelSpread(u, fit.levelInformation, 1 / spread ** 2);
+        // The spread's fixed point is approached geometrically: Aitken's Δ² jumps ahead.
+        const step = next - spread;
+        if (previousStep !== null && step !== 0) {
+          const ratio = step / previousStep;
+          if (ratio > 0 && ratio < 0.95) next = clampSpread(spread + step / (1 - ratio));
+        }
+        previousStep = step;
+        spreadChange = Math.abs(next - spread) / spread;
+        spread = next;
       }
-      previousStep = step;
-      spreadChange = Math.abs(next - spread) / spread;
-      spread = next;
+      converged = fit.converged && spreadChange < SPREAD_TOLERANCE;
     }
-    converged = fit.converged && spreadChange < SPREAD_TOLERANCE;
+    return { w, u, spread, iterations: from.iterations + iterations, converged };
+  };
+  const start = options.start?.fit ? options.start : undefined;
+  let result = rounds(lambda, {
+    w: start ? [start.intercept, ...FEATURES.map((f) => start.weights[f])] : priorVector,
+    u: services.map((s) => start?.services?.[s]?.offset ?? 0),
+    spread: start?.fit?.serviceSpread ?? DEFAULT_SPREAD,
+    iterations: 0,
+    converged: false,
+  });
+  // Outcomes are not independent draws: a service's changes of the same months share its state
+  // then, so the likelihood overstates what they say about the features' weights. The design
+  // effect d measures by how much, and the weights are refitted with their evidence counted at
+  // 1/d (their prior d times as strong: for the weights, the likelihood to the power 1/d).
+  let designEffect: number | undefined;
+  if ((options.featureEvidence ?? 'clustered') === 'clustered') {
+    designEffect = clusterDesignEffect(
+      xs,
+      failed,
+      mature,
+      weights,
+      result,
+      group,
+      examples.map((e) => `${e.service}\u0000${Math.floor(e.startedAt / CLUSTER_MS)}`),
+    );
+    if (designEffect > 1) {
+      const d = designEffect;
+      result = rounds(
+        lambda.map((l, j) => (j === 0 ? l : l * d)),
+        result,
+      );
+    }
   }
+  const { w, u, spread, iterations, converged } = result;
   const [intercept, ...rest] = w;
   const trust =
     pooling && options.earlier
-      ? learnLevelTrust(examples, options.earlier, { now, maturity, halfLifeMs: halfLife })
+      ? learnLevelTrust(examples, options.earlier, {
+          now,
+          maturity,
+          halfLifeMs: halfLife,
+          prior: options.levelTrustPrior,
+        })
       : undefined;
   return {
     ...(trust ? { levelTrust: trust.trust } : {}),
@@ -353,9 +407,70 @@ export function fitRiskModel(all: readonly TrainingExample[], options: FitOption
       maturity,
       halfLifeMs: halfLife,
       serviceSpread: pooling ? spread : null,
+      ...(designEffect === undefined ? {} : { designEffect }),
       ...(trust ? { trust } : {}),
     },
   };
+}
+
+interface Rounds {
+  readonly w: number[];
+  readonly u: number[];
+  readonly spread: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+/** The clusters of the design effect: a service's changes of the same quarter. */
+const CLUSTER_MS = 91 * 86_400_000;
+
+/**
+ * The design effect of clustered outcomes on the features' weights: for each feature, the
+ * spread of its score (Σ v·r·x, r the likelihood's residual) summed within clusters, over what
+ * it would be were every outcome independent (Σ v²·c·x², c the likelihood's curvature) — the
+ * sandwich's meat over its independent counterpart — averaged over the features that vary. 1:
+ * the outcomes are as independent as the likelihood takes them; d: they say 1/d as much.
+ */
+export function clusterDesignEffect(
+  xs: readonly (readonly number[])[],
+  failed: readonly boolean[],
+  mature: readonly number[],
+  v: readonly number[] | undefined,
+  fit: Pick<Rounds, 'w' | 'u'>,
+  group: readonly number[],
+  cluster: readonly string[],
+): number {
+  const { w, u } = fit;
+  const k = w.length - 1;
+  const independent = new Float64Array(k);
+  const sums = new Map<string, Float64Array>();
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    let z = w[0]! + (group[i]! >= 0 ? u[group[i]!]! : 0);
+    for (let j = 0; j < k; j++) z += w[j + 1]! * x[j]!;
+    const p = sigmoid(z);
+    const f = mature[i]!;
+    const vi = v?.[i] ?? 1;
+    const { residual: r, curvature: c } = outcomeScore(failed[i]!, f, p);
+    let sum = sums.get(cluster[i]!);
+    if (!sum) sums.set(cluster[i]!, (sum = new Float64Array(k)));
+    for (let j = 0; j < k; j++) {
+      const xj = x[j]!;
+      if (xj === 0) continue;
+      independent[j]! += vi * vi * c * xj * xj;
+      sum[j]! += vi * r * xj;
+    }
+  }
+  const meat = new Float64Array(k);
+  for (const sum of sums.values()) for (let j = 0; j < k; j++) meat[j]! += sum[j]! ** 2;
+  let total = 0;
+  let features = 0;
+  for (let j = 0; j < k; j++) {
+    if (!(independent[j]! > 1e-9)) continue;
+    total += meat[j]! / independent[j]!;
+    features++;
+  }
+  return features ? total / features : 1;
 }
 
 const DEFAULT_SPREAD = 0.5;
