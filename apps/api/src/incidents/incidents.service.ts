@@ -249,22 +249,15 @@ export class IncidentsService {
     };
   }
 
-  /** The latest transition of each alert member, found by its service and fingerprint. */
-  private async alertsOf(incident: Incident): Promise<Alert[]> {
+  /** The latest transition of each alert member, found by its service and fingerprint (one query). */
+  private alertsOf(incident: Incident): Promise<Alert[]> {
     const members = incident.members.filter((m) => m.type === 'alert').slice(0, MAX_ALERTS);
-    const found = await Promise.all(
-      members.map(async (m) => {
-        const [latest] = await this.alertRecords.list({
-          from: Math.min(m.at, incident.openedAt) - CHANGES_BEFORE_MS,
-          to: Math.max(incident.updatedAt, this.clock.now()) + 1,
-          service: m.service,
-          fingerprint: m.ref,
-          limit: 1,
-        });
-        return latest ? [latest] : [];
-      }),
-    );
-    return found.flat().sort((a, b) => b.startsAt - a.startsAt);
+    if (members.length === 0) return Promise.resolve([]);
+    return this.alertRecords.latest({
+      from: Math.min(...members.map((m) => m.at), incident.openedAt) - CHANGES_BEFORE_MS,
+      to: Math.max(incident.updatedAt, this.clock.now()) + 1,
+      alerts: members.map((m) => ({ service: m.service, fingerprint: m.ref })),
+    });
   }
 
   /**
@@ -365,30 +358,28 @@ export class IncidentsService {
       perService.set(m.service, count + 1);
       return true;
     });
-    const results = await Promise.all(
-      wanted.map(async (m) => {
-        const result = await this.telemetry.series({
-          service: m.service,
-          metric: m.metric,
-          from,
-          to,
-          environment: incident.environment,
-          maxSeries: MAX_SERIES_PER_METRIC,
-          maxPoints,
-        });
-        return result.series.map((series): MetricSeriesView => ({
-          service: m.service,
-          metric: m.metric,
-          unit: series.unit ?? m.unit,
-          resolution: result.resolution,
-          environment: series.environment,
-          labels: series.labels,
-          points: series.points.map((p) => [p.t, p.mean]),
-          ...(windows ? { windows } : {}),
-        }));
-      }),
+    // One query for every chart: per-metric queries made the detail wait on dozens of round trips.
+    const result = await this.telemetry.seriesOf({
+      metrics: wanted.map((m) => ({ service: m.service, metric: m.metric })),
+      from,
+      to,
+      environment: incident.environment,
+      maxSeries: MAX_SERIES_PER_METRIC,
+      maxPoints,
+    });
+    const unitOf = new Map(wanted.map((m) => [`${m.service}\u0000${m.metric}`, m.unit]));
+    return result.metrics.flatMap(({ service, metric, series }) =>
+      series.map((one): MetricSeriesView => ({
+        service,
+        metric,
+        unit: one.unit ?? unitOf.get(`${service}\u0000${metric}`) ?? null,
+        resolution: result.resolution,
+        environment: one.environment,
+        labels: one.labels,
+        points: one.points.map((p) => [p.t, p.mean]),
+        ...(windows ? { windows } : {}),
+      })),
     );
-    return results.flat();
   }
 }
 

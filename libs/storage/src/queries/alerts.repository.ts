@@ -15,8 +15,14 @@ export interface AlertsQuery {
   readonly limit?: number;
 }
 
+export interface LatestAlertsQuery {
+  readonly from: Instant;
+  readonly to: Instant;
+  readonly alerts: readonly { readonly service: string; readonly fingerprint: string }[];
+}
+
 export class AlertsRepository {
-  private readonly sql = sqlFiles({ list: 'alerts/list' });
+  private readonly sql = sqlFiles({ list: 'alerts/list', latest: 'alerts/latest' });
 
   constructor(private readonly store: ClickHouseStore) {}
 
@@ -28,6 +34,18 @@ export class AlertsRepository {
       environment: query.environment ?? '',
       fingerprint: query.fingerprint ?? '',
       limit: pageSize(query.limit),
+    });
+    return rows.map(fromAlertRow);
+  }
+
+  /** The latest transition of each of these alerts that started in [from, to), newest first (one query). */
+  async latest(query: LatestAlertsQuery): Promise<Alert[]> {
+    if (query.alerts.length === 0) return [];
+    const rows = await this.store.query<StoredAlertRow>(this.sql.latest, {
+      ...timeRange(query.from, query.to),
+      services: [...new Set(query.alerts.map((a) => a.service))],
+      fingerprints: [...new Set(query.alerts.map((a) => a.fingerprint))],
+      alerts: query.alerts.map((a) => `${a.service}\u0000${a.fingerprint}`),
     });
     return rows.map(fromAlertRow);
   }

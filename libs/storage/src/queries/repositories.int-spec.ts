@@ -362,6 +362,35 @@ describe('repositories', () => {
         { changeId: 'x2', service: 'search', probability: 0.04, assessedAt: at + HOUR },
       ]);
     });
+
+    it('gives the latest transition of each alert asked for, in one query', async () => {
+      const at = T0 + 3 * DAY;
+      const transition = (id: string, service: string, fingerprint: string, startsAt: number) =>
+        toAlertRow(anAlert({ id, service, fingerprint, startsAt }), source(at));
+      await insert(TABLES.alerts, [
+        transition('x1', 'checkout', 'fp-x', at),
+        transition('x2', 'checkout', 'fp-x', at + HOUR),
+        transition('y1', 'cart', 'fp-y', at + 2 * HOUR),
+        // The same fingerprint on another service is another alert.
+        transition('x3', 'cart', 'fp-x', at + 3 * HOUR),
+        transition('z1', 'cart', 'fp-z', at + 4 * HOUR),
+      ]);
+      const repo = new AlertsRepository(store);
+      const latest = await repo.latest({
+        from: at - HOUR,
+        to: at + DAY,
+        alerts: [
+          { service: 'checkout', fingerprint: 'fp-x' },
+          { service: 'cart', fingerprint: 'fp-y' },
+          { service: 'cart', fingerprint: 'fp-none' },
+        ],
+      });
+      assert.deepEqual(
+        latest.map((a) => a.id),
+        ['y1', 'x2'],
+      );
+      assert.deepEqual(await repo.latest({ from: at - HOUR, to: at + DAY, alerts: [] }), []);
+    });
   });
 
   describe('triage and problem rankings', () => {
@@ -712,6 +741,36 @@ describe('repositories', () => {
           ['rps', 1, end - 2 * HOUR, '1/s', 'staging'],
         ],
       );
+    });
+
+    it("reads several services' metrics in one query: each pair as its own query would, the pairs asked for only", async () => {
+      const repo = new TelemetryRepository(store);
+      const range = { from: end - 3 * HOUR, to: end };
+      const asked = [
+        { service: 'web', metric: 'rps' },
+        { service: 'api', metric: 'latency' },
+        { service: 'api', metric: 'none' },
+      ];
+      for (const window of [range, { from: start, to: end }, { ...range, maxPoints: 20 }]) {
+        const batch = await repo.seriesOf({ ...window, metrics: asked });
+        // In the order asked, without the pair that has no data, and never web/latency or api/rps.
+        assert.deepEqual(
+          batch.metrics.map((m) => `${m.service}/${m.metric}`),
+          ['web/rps', 'api/latency'],
+        );
+        for (const m of batch.metrics) {
+          const alone = await repo.series({ ...window, service: m.service, metric: m.metric });
+          assert.equal(batch.resolution, alone.resolution);
+          assert.deepEqual(m.series, alone.series);
+        }
+      }
+      // At most maxSeries series per pair, not in all.
+      const limited = await repo.seriesOf({ ...range, metrics: asked, maxSeries: 1 });
+      assert.deepEqual(
+        limited.metrics.map((m) => m.series.length),
+        [1, 1],
+      );
+      assert.deepEqual(await repo.seriesOf({ ...range, metrics: [] }), { resolution: 'raw', metrics: [] });
     });
   });
 

@@ -66,6 +66,23 @@ export interface SeriesQuery {
   readonly maxPoints?: number;
 }
 
+/** Several services' metrics over one range, in one query: what an incident's charts need. */
+export interface SeriesBatchQuery extends Omit<SeriesQuery, 'service' | 'metric'> {
+  readonly metrics: readonly { readonly service: string; readonly metric: string }[];
+}
+
+/** One (service, metric) pair's series, for a SeriesBatchQuery (pairs without data are left out). */
+export interface MetricSeriesOf {
+  readonly service: string;
+  readonly metric: string;
+  readonly series: MetricSeries[];
+}
+
+export interface SeriesBatchResult {
+  readonly resolution: Resolution;
+  readonly metrics: MetricSeriesOf[];
+}
+
 /** How often a series is taken to report, when maxPoints weighs raw points against the rollups. */
 export const RAW_STEP_MS = 10_000;
 
@@ -142,6 +159,8 @@ export interface ReportedMetric {
 }
 
 interface SeriesRow<P> {
+  readonly service: string;
+  readonly metric: string;
   readonly environment: string;
   readonly series: string;
   readonly labels: Record<string, string>;
@@ -180,14 +199,23 @@ export class TelemetryRepository {
   ) {}
 
   async series(query: SeriesQuery): Promise<SeriesResult> {
+    const { service, metric, ...rest } = query;
+    const { resolution, metrics } = await this.seriesOf({ ...rest, metrics: [{ service, metric }] });
+    return { resolution, series: metrics[0]?.series ?? [] };
+  }
+
+  /** The series of several (service, metric) pairs over one range, at one resolution, in one query. */
+  async seriesOf(query: SeriesBatchQuery): Promise<SeriesBatchResult> {
     const { from, to } = timeRange(query.from, query.to);
     const resolution =
       !query.resolution || query.resolution === 'auto'
         ? resolutionFor(asMs(from), asMs(to), this.now(), query.maxPoints, this.policy)
         : query.resolution;
+    if (query.metrics.length === 0) return { resolution, metrics: [] };
     const params = {
-      service: query.service,
-      metric: query.metric,
+      services: [...new Set(query.metrics.map((m) => m.service))],
+      metrics: [...new Set(query.metrics.map((m) => m.metric))],
+      pairs: query.metrics.map((m) => `${m.service}\u0000${m.metric}`),
       environment: query.environment ?? '',
       from,
       to,
@@ -195,7 +223,7 @@ export class TelemetryRepository {
     };
     if (resolution === 'raw') {
       const rows = await this.store.query<SeriesRow<RawPoint>>(this.sql.raw, params);
-      return { resolution, series: rows.map((row) => toSeries(row, rawPoint)) };
+      return { resolution, metrics: byMetric(query, rows, rawPoint) };
     }
     const { table, bucketMs } = ROLLUPS[resolution];
     const fromBucket = new Date(Math.floor(from.getTime() / bucketMs) * bucketMs);
@@ -204,7 +232,7 @@ export class TelemetryRepository {
       rollup: table,
       fromBucket,
     });
-    return { resolution, series: rows.map((row) => toSeries(row, bucketPoint)) };
+    return { resolution, metrics: byMetric(query, rows, bucketPoint) };
   }
 
   /** Raw points with every field (export, inspection), in series and time order. */
@@ -229,6 +257,25 @@ export class TelemetryRepository {
       ...timeRange(query.from, query.to),
     });
   }
+}
+
+/** The rows grouped by their pair, in the order the query asked for the pairs. */
+function byMetric<P>(
+  query: SeriesBatchQuery,
+  rows: readonly SeriesRow<P>[],
+  point: (p: P) => SeriesPoint,
+): MetricSeriesOf[] {
+  const found = new Map<string, MetricSeries[]>();
+  for (const row of rows) {
+    const key = `${row.service}\u0000${row.metric}`;
+    const list = found.get(key) ?? [];
+    list.push(toSeries(row, point));
+    found.set(key, list);
+  }
+  return query.metrics.flatMap(({ service, metric }) => {
+    const series = found.get(`${service}\u0000${metric}`);
+    return series ? [{ service, metric, series }] : [];
+  });
 }
 
 function toSeries<P>(row: SeriesRow<P>, point: (p: P) => SeriesPoint): MetricSeries {
