@@ -21,31 +21,44 @@ export interface LatestAlertsQuery {
   readonly alerts: readonly { readonly service: string; readonly fingerprint: string }[];
 }
 
+/** At most this many transitions are read for `latest`. */
+const MAX_TRANSITIONS = 10_000;
+
 export class AlertsRepository {
-  private readonly sql = sqlFiles({ list: 'alerts/list', latest: 'alerts/latest' });
+  private readonly sql = sqlFiles({ list: 'alerts/list' });
 
   constructor(private readonly store: ClickHouseStore) {}
 
   /** Transitions of alerts that started in [from, to), newest first. */
   async list(query: AlertsQuery): Promise<Alert[]> {
-    const rows = await this.store.query<StoredAlertRow>(this.sql.list, {
-      ...timeRange(query.from, query.to),
-      service: query.service ?? '',
-      environment: query.environment ?? '',
-      fingerprint: query.fingerprint ?? '',
-      limit: pageSize(query.limit),
-    });
-    return rows.map(fromAlertRow);
+    return this.query(query, []);
   }
 
   /** The latest transition of each of these alerts that started in [from, to), newest first (one query). */
   async latest(query: LatestAlertsQuery): Promise<Alert[]> {
     if (query.alerts.length === 0) return [];
-    const rows = await this.store.query<StoredAlertRow>(this.sql.latest, {
+    // An alert has a few transitions in a range: the newest of each is picked here.
+    const all = await this.query(
+      { from: query.from, to: query.to, limit: MAX_TRANSITIONS },
+      query.alerts.map((a) => `${a.service}\u0000${a.fingerprint}`),
+    );
+    const seen = new Set<string>();
+    return all.filter((a) => {
+      const key = `${a.service}\u0000${a.fingerprint}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  private async query(query: AlertsQuery, alerts: readonly string[]): Promise<Alert[]> {
+    const rows = await this.store.query<StoredAlertRow>(this.sql.list, {
       ...timeRange(query.from, query.to),
-      services: [...new Set(query.alerts.map((a) => a.service))],
-      fingerprints: [...new Set(query.alerts.map((a) => a.fingerprint))],
-      alerts: query.alerts.map((a) => `${a.service}\u0000${a.fingerprint}`),
+      service: query.service ?? '',
+      environment: query.environment ?? '',
+      fingerprint: query.fingerprint ?? '',
+      alerts,
+      limit: pageSize(query.limit),
     });
     return rows.map(fromAlertRow);
   }
