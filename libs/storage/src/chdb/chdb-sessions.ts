@@ -48,8 +48,13 @@ export interface SessionLease {
   readonly session: Session;
   /** The writes to this database, shared by every store on it. */
   readonly writes: WriteCounts;
-  /** Gives the session back; the last release closes it. Idempotent. */
-  release(): void;
+  /**
+   * Gives the session back; the last release closes it and resolves once the engine has let go:
+   * no query still running on a pool thread, no connection teardown still deferred behind one.
+   * A process that exits before that (an orderly stop ends in process.exit) can tear the engine
+   * down under a running query, which crashes it with SIGSEGV. Idempotent.
+   */
+  release(): Promise<void>;
 }
 
 /** A session on `path` whose current database is `database` (created when missing). */
@@ -80,12 +85,14 @@ export async function acquireSession(path: string, database: string): Promise<Se
   return {
     session,
     writes: entry.writes,
-    release: () => {
+    release: async () => {
       if (released) return;
       released = true;
       if (--entry.refs > 0) return;
       entries.delete(key);
       session.close(); // chDB defers the teardown until queries still running on it finish
+      const { drainPending } = await loadChdb();
+      await drainPending();
     },
   };
 }

@@ -70,6 +70,20 @@ describe('ChdbStore', () => {
     }
   });
 
+  it('resolves the last close only once a query still running on the engine has finished', async () => {
+    // An orderly stop ends in process.exit right after the store closes: an engine torn down
+    // under a query still on a pool thread crashes the process (SIGSEGV) instead of exiting 0.
+    const store = await ChdbStore.open({ dataDir, database: 'draining' });
+    let settled = false;
+    const running = store
+      .query('SELECT max(sleepEachRow(0.05)) AS s FROM numbers(8)')
+      .finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // on the pool thread by now
+    await store.close();
+    assert.equal(settled, true, 'close resolved while the query was still running');
+    assert.deepEqual(await running, [{ s: 0 }]);
+  });
+
   it('reports calls on a closed store as transient and answers ping with false', async () => {
     const store = await ChdbStore.open({ dataDir, database: 'closing' });
     await store.close();

@@ -78,7 +78,7 @@ export class ChdbStore implements ClickHouseStore {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.lease.release();
+    await this.lease.release();
   }
 
   private async run<R>(what: string, call: (session: Session) => Promise<R>): Promise<R> {
