@@ -9,7 +9,7 @@
 // predicted risk (the shift a set so), for an intercept read off young outcomes is the part most
 // at the mercy of the maturity curve. Below 20 failures or three services with a failure on
 // record, the map is the identity.
-import { maturityAt, sigmoid, type MaturityCurve } from '#core';
+import { maturityAt, outcomeScore, sigmoid, type MaturityCurve } from '#core';
 
 export type Recalibration = 'none' | 'platt' | 'spread';
 
@@ -61,7 +61,7 @@ export function learnCalibration(record: readonly Scoring[], options: Calibratio
     let hab = 0;
     let hbb = kappa;
     for (const r of rows) {
-      const [g, h] = derivatives(r.y, r.f, sigmoid(a + b * r.z));
+      const { residual: g, curvature: h } = outcomeScore(r.y, r.f, sigmoid(a + b * r.z));
       ga += r.v * g;
       gb += r.v * g * r.z;
       haa += r.v * h;
@@ -89,11 +89,4 @@ export function learnCalibration(record: readonly Scoring[], options: Calibratio
     else lo = mid;
   }
   return { shift: (lo + hi) / 2, slope: b };
-}
-
-/** The log-likelihood's slope and curvature in the log-odds (young outcomes weighed by F). */
-function derivatives(failed: boolean, f: number, p: number): [number, number] {
-  if (failed || f >= 1) return [(failed ? 1 : 0) - p, p * (1 - p)];
-  const q = 1 - f * p;
-  return [(-f * p * (1 - p)) / q, Math.max(1e-12, (f * p * (1 - p) * (1 - 2 * p + f * p * p)) / (q * q))];
 }

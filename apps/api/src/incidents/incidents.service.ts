@@ -26,6 +26,7 @@ import type {
   TelemetryRepository,
   VerdictsRepository,
 } from '#storage';
+import { pairKey } from '#storage';
 import { CommandsPublisher } from '../commands.publisher.js';
 import {
   ALERTS_REPOSITORY,
@@ -348,11 +349,11 @@ export class IncidentsService {
     windows: VerificationWindows | undefined,
   ): Promise<MetricSeriesView[]> {
     const services = [...new Set([incident.service, ...incident.services])].slice(0, MAX_METRIC_SERVICES);
-    const judged = new Set(verdicts.flatMap((v) => v.metrics.map((m) => `${v.service}\u0000${m.metric}`)));
+    const judged = new Set(verdicts.flatMap((v) => v.metrics.map((m) => pairKey(v.service, m.metric))));
     const available = await this.telemetry.metrics({ services, from, to, environment: incident.environment });
     const perService = new Map<string, number>();
     const wanted = available.filter((m) => {
-      const golden = judged.has(`${m.service}\u0000${m.metric}`) || resolveSignal(m.metric, m.unit) !== null;
+      const golden = judged.has(pairKey(m.service, m.metric)) || resolveSignal(m.metric, m.unit) !== null;
       const count = perService.get(m.service) ?? 0;
       if (!golden || count >= MAX_METRICS_PER_SERVICE) return false;
       perService.set(m.service, count + 1);
@@ -367,12 +368,12 @@ export class IncidentsService {
       maxSeries: MAX_SERIES_PER_METRIC,
       maxPoints,
     });
-    const unitOf = new Map(wanted.map((m) => [`${m.service}\u0000${m.metric}`, m.unit]));
+    const unitOf = new Map(wanted.map((m) => [pairKey(m.service, m.metric), m.unit]));
     return result.metrics.flatMap(({ service, metric, series }) =>
       series.map((one): MetricSeriesView => ({
         service,
         metric,
-        unit: one.unit ?? unitOf.get(`${service}\u0000${metric}`) ?? null,
+        unit: one.unit ?? unitOf.get(pairKey(service, metric)) ?? null,
         resolution: result.resolution,
         environment: one.environment,
         labels: one.labels,

@@ -14,14 +14,10 @@ export interface SimilarReason {
   readonly detail: string;
 }
 
-export interface SimilarIncident {
-  readonly id: string;
-  readonly title: string;
-  readonly status: Incident['status'];
-  readonly severity: Incident['severity'];
-  readonly service: string;
-  readonly openedAt: number;
-  readonly resolvedAt: number | null;
+export interface SimilarIncident extends Pick<
+  Incident,
+  'id' | 'title' | 'status' | 'severity' | 'service' | 'openedAt' | 'resolvedAt'
+> {
   /** Why it is listed: at least one, strongest first (problem, signature, suspect service). */
   readonly reasons: SimilarReason[];
   /** Problems it shares with the incident. */

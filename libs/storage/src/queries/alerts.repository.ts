@@ -2,7 +2,7 @@
 import type { Alert } from '#contracts';
 import type { ClickHouseStore } from '../port.js';
 import { fromAlertRow, type StoredAlertRow } from '../records/alert.record.js';
-import { pageSize, timeRange, type Instant } from './query-params.js';
+import { pageSize, pairKey, timeRange, type Instant } from './query-params.js';
 import { sqlFiles } from './sql-files.js';
 
 export interface AlertsQuery {
@@ -40,11 +40,11 @@ export class AlertsRepository {
     // An alert has a few transitions in a range: the newest of each is picked here.
     const all = await this.query(
       { from: query.from, to: query.to, limit: MAX_TRANSITIONS },
-      query.alerts.map((a) => `${a.service}\u0000${a.fingerprint}`),
+      query.alerts.map((a) => pairKey(a.service, a.fingerprint)),
     );
     const seen = new Set<string>();
     return all.filter((a) => {
-      const key = `${a.service}\u0000${a.fingerprint}`;
+      const key = pairKey(a.service, a.fingerprint);
       if (seen.has(key)) return false;
       seen.add(key);
       return true;

@@ -42,3 +42,11 @@ export function numberOrNull(value: number | string | null | undefined): number 
   const n = typeof value === 'number' ? value : Number(value);
   return Number.isFinite(n) ? n : null;
 }
+
+/**
+ * Two names as one key: how a query's `Array(String)` parameter names (service, metric) or
+ * (service, fingerprint) pairs; the SQL builds the same with concat(a, '\0', b).
+ */
+export function pairKey(a: string, b: string): string {
+  return `${a}\u0000${b}`;
+}

@@ -8,7 +8,7 @@ import {
   type StoredTelemetryPoint,
   type StoredTelemetryPointRow,
 } from '../records/telemetry.record.js';
-import { asMs, pageSize, timeRange, type Instant } from './query-params.js';
+import { asMs, pageSize, pairKey, timeRange, type Instant } from './query-params.js';
 import { sqlFiles } from './sql-files.js';
 
 export type Resolution = 'raw' | '1m' | '1h';
@@ -215,7 +215,7 @@ export class TelemetryRepository {
     const params = {
       services: [...new Set(query.metrics.map((m) => m.service))],
       metrics: [...new Set(query.metrics.map((m) => m.metric))],
-      pairs: query.metrics.map((m) => `${m.service}\u0000${m.metric}`),
+      pairs: query.metrics.map((m) => pairKey(m.service, m.metric)),
       environment: query.environment ?? '',
       from,
       to,
@@ -267,13 +267,13 @@ function byMetric<P>(
 ): MetricSeriesOf[] {
   const found = new Map<string, MetricSeries[]>();
   for (const row of rows) {
-    const key = `${row.service}\u0000${row.metric}`;
+    const key = pairKey(row.service, row.metric);
     const list = found.get(key) ?? [];
     list.push(toSeries(row, point));
     found.set(key, list);
   }
   return query.metrics.flatMap(({ service, metric }) => {
-    const series = found.get(`${service}\u0000${metric}`);
+    const series = found.get(pairKey(service, metric));
     return series ? [{ service, metric, series }] : [];
   });
 }
