@@ -80,6 +80,9 @@ export class RiskGate implements OnModuleInit, OnApplicationBootstrap, OnModuleD
   private earlier: RiskModel[] = [];
   private keptAt = Number.NEGATIVE_INFINITY;
   private loaded = false;
+  /** Set when the app stops: the background load ends at its next page instead of reading on. */
+  private stopping = false;
+  private loading: Promise<void> = Promise.resolve();
   private refitTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -113,9 +116,14 @@ export class RiskGate implements OnModuleInit, OnApplicationBootstrap, OnModuleD
 
   /** Loads the history in the background: the gate answers meanwhile, readiness waits for it. */
   onApplicationBootstrap(): void {
-    void this.load().catch((error: unknown) =>
+    this.loading = this.load().catch((error: unknown) =>
       this.logger.error('risk history could not be loaded from ClickHouse', { error }),
     );
+    // A stop soon after the start finds the load still reading: it ends before the store closes.
+    this.shutdown.register('stop-intake', 'risk history load', () => {
+      this.stopping = true;
+      return this.loading;
+    });
     this.refitTimer = setInterval(() => this.refit(), REFIT_INTERVAL_MS);
     this.refitTimer.unref();
   }
@@ -191,17 +199,21 @@ export class RiskGate implements OnModuleInit, OnApplicationBootstrap, OnModuleD
     let verdicts = 0;
     let incidents = 0;
     for await (const page of this.changes.scan(range)) {
+      if (this.stopping) return;
       for (const value of page) this.history.add({ type: 'change', at: value.startedAt, value });
       changes += page.length;
     }
     for await (const page of this.verdicts.scan(range)) {
+      if (this.stopping) return;
       for (const value of page) this.history.add({ type: 'verdict', at: value.decidedAt, value });
       verdicts += page.length;
     }
     for await (const page of this.incidents.scan(range)) {
+      if (this.stopping) return;
       for (const value of page) this.history.add({ type: 'incident', at: value.updatedAt, value });
       incidents += page.length;
     }
+    if (this.stopping) return;
     const problems = await this.problems.current(range.from);
     for (const value of problems) this.history.add({ type: 'problem', at: value.updatedAt, value });
     this.earlier = trackRecordFits(this.history, this.policy(), now);
