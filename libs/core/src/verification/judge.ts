@@ -78,7 +78,9 @@ export interface MetricInput {
   readonly observationMs?: number;
 }
 
-export type MetricStatus = 'fail' | 'pass' | 'suspicious' | 'no-baseline' | 'too-little-data' | 'vanished';
+/** `shared`: a view that several changes share moved, and the others' doing cannot be ruled out: not judged. */
+export type MetricStatus =
+  'fail' | 'pass' | 'suspicious' | 'shared' | 'no-baseline' | 'too-little-data' | 'vanished';
 
 export interface MetricAssessment {
   readonly judgement: MetricJudgement;

@@ -93,8 +93,9 @@ export function composeVerdict(
     suspicious: 1,
     vanished: 2,
     pass: 3,
-    'too-little-data': 4,
-    'no-baseline': 5,
+    shared: 4,
+    'too-little-data': 5,
+    'no-baseline': 6,
   };
   const metrics: MetricJudgement[] = [...assessments]
     .sort(

@@ -645,6 +645,82 @@ describe("neighbours' views", () => {
     );
   });
 
+  /**
+   * A change on payments at T0 whose wrong answers show only in frontend's own error ratio (from
+   * 0.5% to 8% at T0); frontend reports no client-side errors unless `clientErrors`; optionally
+   * a change on search at T0 − 1 min, or on ledger (which payments calls) at T0 − 1 min.
+   */
+  function ownErrorsRun(opts: { clientErrors?: boolean; alsoChanged?: 'search' | 'ledger' }): Verdict[] {
+    const v = new DeploymentVerifier();
+    v.useTopology({
+      callersOf: (s: string) =>
+        s === 'payments' || s === 'search' ? ['frontend'] : s === 'ledger' ? ['payments'] : [],
+      dependenciesOf: (s: string) =>
+        s === 'frontend' ? ['payments', 'search'] : s === 'payments' ? ['ledger'] : [],
+    });
+    const r = new SeededRandom(37);
+    const out: Verdict[] = [];
+    for (let t = T0 - 35 * MINUTE; t < T0 + 25 * MINUTE; t += MINUTE) {
+      if (opts.alsoChanged && t === T0 - MINUTE)
+        out.push(
+          ...v.observeChange(aChange({ id: 'other', service: opts.alsoChanged, startedAt: T0 - MINUTE })),
+        );
+      if (t === T0)
+        out.push(...v.observeChange(aChange({ id: 'payments-deploy', service: 'payments', startedAt: T0 })));
+      for (const service of ['payments', 'search', 'ledger'])
+        out.push(
+          ...v.observeTelemetry(
+            aTelemetryBatch({
+              service,
+              points: points('server.latency', 's', t, t + 1, () => r.normal(0.02, 0.001)),
+            }),
+          ),
+        );
+      const errors = Math.max(0, r.normal(t >= T0 ? 0.08 : 0.005, 0.002));
+      const frontend = [
+        ...points('http.server.error.ratio', '1', t, t + 1, () => errors),
+        ...(opts.clientErrors ? points('http.client.error.ratio', '1', t, t + 1, () => 0.001) : []),
+      ];
+      out.push(...v.observeTelemetry(aTelemetryBatch({ service: 'frontend', points: frontend })));
+    }
+    return out.filter((x) => x.changeId === 'payments-deploy');
+  }
+
+  it("judges a change on its caller's own errors when the caller reports none per call", () => {
+    const fail = ownErrorsRun({}).find((x) => x.outcome === 'fail');
+    assert.ok(fail, "frontend's errors rose with the change and nothing else changed");
+    assert.equal(fail.metrics[0]!.metric, 'http.server.error.ratio{caller="frontend"}');
+  });
+
+  it("uses the caller's client-side errors instead where it reports them", () => {
+    const verdicts = ownErrorsRun({ clientErrors: true });
+    assert.ok(
+      verdicts.every((x) => x.outcome !== 'fail'),
+      'the client-side view stayed put; the own errors are not a view of payments then',
+    );
+    assert.ok(
+      verdicts.every((x) =>
+        x.metrics.every((m) => m.metric !== 'http.server.error.ratio{caller="frontend"}'),
+      ),
+    );
+  });
+
+  for (const other of ['search', 'ledger'] as const) {
+    it(`does not judge it on that view when ${other} (${other === 'search' ? "the caller's other dependency" : 'further down'}) changed too: no near miss either`, () => {
+      const verdicts = ownErrorsRun({ alsoChanged: other });
+      assert.ok(
+        verdicts.every((x) => x.outcome !== 'fail'),
+        verdicts.at(-1)!.summary,
+      );
+      const view = verdicts
+        .find((x) => x.final)!
+        .metrics.find((m) => m.metric.startsWith('http.server.error.ratio'))!;
+      assert.equal(view.test, 'none', 'not judged, so it counts neither for nor against the change');
+      assert.equal(view.pValue, null);
+      assert.match(view.reason, new RegExp(`${other} changed in the same window`));
+    });
+  }
+
   /** Pods a and b on one node (the same NodeCpu values, no node label); a change on a at T0. */
   function nodeRun(busyNeighbour: boolean): Verdict {
     const v = new DeploymentVerifier();

@@ -210,6 +210,11 @@ interface WindowSeries {
   readonly obs: SeriesBuffer;
   /** A caller's client-side view of the changed service: the caller. */
   readonly caller?: string;
+  /**
+   * The caller's own error ratio standing for its view of its dependencies' errors: it reports no
+   * client-side errors, and a dependency's failures reach its own answers (wrong results, exceptions).
+   */
+  readonly callerOwnErrors?: boolean;
   readonly display: string;
 }
 
@@ -570,9 +575,18 @@ export class DeploymentVerifier {
     tracked: TrackedSeries,
   ): WindowSeries | undefined {
     const kind = tracked.signal.spec.kind;
-    if (kind !== 'latency' && !(kind === 'error_ratio' && tracked.signal.mode === 'ratio')) return undefined;
-    if (!isClientSide(tracked.metric, tracked.labels, this.settings.edgeLabels?.server ?? null))
-      return undefined;
+    const errorRatio = (t: TrackedSeries) =>
+      t.signal.spec.kind === 'error_ratio' && t.signal.mode === 'ratio';
+    if (kind !== 'latency' && !errorRatio(tracked)) return undefined;
+    const serverLabel = this.settings.edgeLabels?.server ?? null;
+    const ownErrors =
+      !isClientSide(tracked.metric, tracked.labels, serverLabel) &&
+      errorRatio(tracked) &&
+      !(serverLabel && tracked.labels?.[serverLabel]) &&
+      ![...caller.series.values()].some(
+        (t) => errorRatio(t) && isClientSide(t.metric, t.labels, serverLabel),
+      );
+    if (!ownErrors && !isClientSide(tracked.metric, tracked.labels, serverLabel)) return undefined;
     const key = `caller\u0000${caller.service}\u0000${tracked.key}`;
     let ws = v.series.get(key);
     if (!ws) {
@@ -583,6 +597,7 @@ export class DeploymentVerifier {
         base: new SeriesBuffer(cap),
         obs: new SeriesBuffer(cap),
         caller: caller.service,
+        callerOwnErrors: ownErrors,
         display: `${tracked.metric}{caller="${caller.service}"${labels}}`,
       };
       v.series.set(key, ws);
@@ -744,7 +759,10 @@ export class DeploymentVerifier {
     const assessments = inputs.map((input, i) => {
       const levels = alphas.slice(next, (next += pValues[i]!.length));
       const decided = decideMetric(input, prepared[i]!, levels, isLast, s);
-      return decided.status === 'fail'
+      // A caller's own errors are a view shared by all its dependencies: any move the bad way is
+      // checked for the others' doing, or it would count near misses against every one of them.
+      const shared = windows[i]!.callerOwnErrors && (decided.judgement.effect ?? 0) > 0;
+      return decided.status === 'fail' || shared
         ? this.unlessConfounded(v, windows[i]!, decided, plan, lookEnd)
         : decided;
     });
@@ -772,7 +790,15 @@ export class DeploymentVerifier {
     if (ws.caller || clientView) {
       // A caller's view of the changed service, or the changed service's own view of its dependencies.
       const viewer = ws.caller ?? v.change.service;
-      const others = [...(this.topology?.dependenciesOf(viewer) ?? [])].filter((x) => x !== v.change.service);
+      // The caller's own errors may come from anything further down too, and from its own code.
+      const suspects = ws.callerOwnErrors
+        ? this.downstreamOf(viewer)
+        : [...(this.topology?.dependenciesOf(viewer) ?? [])];
+      const others = suspects.filter((x) => x !== v.change.service);
+      const itself =
+        ws.callerOwnErrors &&
+        this.changedNear(v, viewer, lookEnd) &&
+        !this.clearedByOrder(v, ws, viewer, plan, lookEnd);
       // The same kind of signal on the other dependency: its own latency for a latency view, its errors for an error view.
       const kind = ws.tracked.signal.spec.kind;
       const own = (t: TrackedSeries) =>
@@ -784,6 +810,7 @@ export class DeploymentVerifier {
       const whose = ws.caller ? `${ws.caller}'s other dependency` : 'its dependency';
       const known = [...(this.topology?.dependenciesOf(viewer) ?? [])].length > 0;
       if (!known) culprit = `no dependency of ${viewer} is known, so whether they were quiet cannot be told`;
+      else if (itself) culprit = `${viewer} itself changed in the same window`;
       else if (changed) culprit = `${whose} ${changed} changed in the same window`;
       else if (moved) culprit = `${whose} ${moved} ${kind === 'latency' ? 'slowed' : 'failed more'} too`;
     } else if (isNodeLevel(ws.tracked.metric)) {
@@ -795,6 +822,20 @@ export class DeploymentVerifier {
       else if (busier) culprit = `${busier}, on the same node, got busier too`;
     }
     if (!culprit) return assessment;
+    if (ws.callerOwnErrors) {
+      const { judgement } = assessment;
+      return {
+        judgement: {
+          ...judgement,
+          outcome: 'inconclusive',
+          test: 'none',
+          pValue: null,
+          reason: `${judgement.reason}; not judged: ${culprit}, and ${ws.caller}'s own errors cannot tell whose doing it is`,
+        },
+        status: 'shared',
+        score: 50,
+      };
+    }
     return {
       judgement: {
         ...assessment.judgement,
@@ -804,6 +845,21 @@ export class DeploymentVerifier {
       status: 'suspicious',
       score: 50,
     };
+  }
+
+  /** Every service `service` calls, directly or further down. */
+  private downstreamOf(service: string): string[] {
+    const seen = new Set<string>([service]);
+    const queue = [service];
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      for (const d of this.topology?.dependenciesOf(next) ?? []) {
+        if (seen.has(d)) continue;
+        seen.add(d);
+        queue.push(d);
+      }
+    }
+    seen.delete(service);
+    return [...seen];
   }
 
   /** Whether a neighbouring service had a change of its own from a little before v's (5 minutes) to the look. */
