@@ -14,15 +14,18 @@ import {
   fitRiskModel,
   labelMaturity,
   levelOf,
+  logOddsVariance,
   MATURE,
   NO_RESPONDER_STATE,
   predictLogOdds,
+  predictiveRate,
   probabilityOf,
   sigmoid,
   dot,
   trainingSet,
   type HistoryEvent,
   type Policy,
+  type Predictive,
   type RiskModel,
   type TrainingExample,
 } from '#core';
@@ -57,6 +60,8 @@ export interface BacktestSettings {
   readonly maturityRecord?: 'all' | 'window';
   /** Recalibrate the log-odds by the model's own track record (recalibration.ts; default none). */
   readonly recalibrate?: Recalibration;
+  /** How a probability is read from a fit (RiskModel.predictive; default the core's). */
+  readonly predictive?: Predictive;
 }
 
 export interface Scored {
@@ -156,6 +161,7 @@ export function walkForward(
         earlier: settings.levelTrust ? models : undefined,
         levelTrustPrior: settings.trustPrior,
         featureEvidence: settings.featureEvidence,
+        predictive: settings.predictive,
         from: nextFit - settings.windowMs,
         to: nextFit,
       });
@@ -191,7 +197,14 @@ export function walkForward(
       scored.push({
         change,
         values,
-        probability: sigmoid(calibration.shift + calibration.slope * logOdds),
+        // As the core's probabilityOf reads it, on the log-odds as recalibrated (identity: none).
+        probability:
+          model?.predictive === 'mean-rate'
+            ? predictiveRate(
+                calibration.shift + calibration.slope * logOdds,
+                calibration.slope ** 2 * logOddsVariance(model, values, change.service),
+              )
+            : sigmoid(calibration.shift + calibration.slope * logOdds),
         level: model ? levelOf(model, change.service) : 0,
         kamei: kamei ? sigmoid(dot(kamei, kameiFeatures(change))) : Number.NaN,
         lines: lines(change),

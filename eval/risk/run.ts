@@ -4,7 +4,7 @@
 //                              [--maturity learn|none] [--report-order random|oldest] [--no-cross]
 //                              [--level-trust learn|none] [--trust-prior unknown|full]
 //                              [--feature-evidence clustered|independent]
-//                              [--recalibrate none|platt|spread]
+//                              [--recalibrate none|platt|spread] [--predictive plug-in|mean-rate]
 //                              [--maturity-record window|all]
 //                              [--rows FILE.csv] [--json] [--write]
 //   node dist/eval/risk/run.js --history events.ndjson [--policy FILE] [--json] [--write]
@@ -30,6 +30,7 @@ import { parseArgs } from 'node:util';
 import { projectPath } from '#config';
 import { EventCodec } from '#contracts';
 import {
+  DEFAULT_PREDICTIVE,
   emptyPolicy,
   FailureLedger,
   labelMaturity,
@@ -61,7 +62,7 @@ const USAGE =
   '       [--label-delay-days N] [--fixed-delay] [--refit-days N] [--window-days N] [--half-life-days N (0: none)]\n' +
   '       [--min-maturity SHARE] [--level-trust learn|none] [--trust-prior unknown|full]\n' +
   '       [--feature-evidence clustered|independent]\n' +
-  '       [--recalibrate none|platt|spread]\n' +
+  '       [--recalibrate none|platt|spread] [--predictive plug-in|mean-rate]\n' +
   '       [--maturity-record window|all]\n' +
   '       [--maturity learn|none] [--report-order random|oldest] [--no-cross] [--rows FILE.csv] [--json] [--write]';
 
@@ -90,6 +91,7 @@ function options(argv: string[]) {
         'trust-prior': { type: 'string' },
         'feature-evidence': { type: 'string' },
         recalibrate: { type: 'string' },
+        predictive: { type: 'string' },
         'maturity-record': { type: 'string' },
         'report-order': { type: 'string' },
         rows: { type: 'string' },
@@ -151,6 +153,10 @@ function options(argv: string[]) {
       ] as const),
       maturityRecord: choice(parsed['maturity-record'], 'maturity-record', ['window', 'all'] as const),
       recalibrate: choice(parsed.recalibrate, 'recalibrate', ['none', 'platt', 'spread'] as const),
+      predictive: choice(parsed.predictive, 'predictive', [
+        DEFAULT_PREDICTIVE,
+        ...(['plug-in', 'mean-rate'] as const).filter((p) => p !== DEFAULT_PREDICTIVE),
+      ]),
     } satisfies BacktestSettings,
     cross: !parsed['no-cross'],
     rows: parsed.rows,

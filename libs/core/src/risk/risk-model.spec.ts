@@ -5,12 +5,14 @@ import { emptyPolicy } from '../policy/policy.js';
 import { ChangeHistory } from './change-history.js';
 import { changeFeatures, featureIndex, FEATURES, type Feature } from './features.js';
 import { MATURE } from './label-maturity.js';
-import { sigmoid } from './logistic.js';
+import { predictiveRate, sigmoid } from './logistic.js';
 import {
   clusterDesignEffect,
   DEFAULT_RISK_MODEL,
   estimateRisk,
   fitRiskModel,
+  logOddsVariance,
+  predictLogOdds,
   probabilityOf,
   type TrainingExample,
 } from './risk-model.js';
@@ -121,6 +123,33 @@ describe('per-service levels, pooled towards the fleet', () => {
     assert.equal(own.failures, 3);
     const v = values('entropy', 0);
     assert.equal(probabilityOf(model, v, 'never-seen'), probabilityOf(model, v));
+  });
+
+  it('with predictive mean-rate, averages the rate over the posterior: the less known, the nearer ½', () => {
+    const moderated = fitRiskModel(examples, { now: NOW, predictive: 'mean-rate' });
+    assert.equal(moderated.predictive, 'mean-rate');
+    assert.equal(model.predictive, undefined);
+    assert.equal(model.fit?.posterior, undefined);
+    const v = values('entropy', 0);
+    // Plug-in is σ of the log-odds, no variance asked for.
+    assert.equal(probabilityOf(model, v, 'svc-3'), sigmoid(predictLogOdds(model, v, 'svc-3')));
+    assert.equal(logOddsVariance(DEFAULT_RISK_MODEL, v, 'svc-3'), 0);
+    // A service with 4,000 changes is known better than one with 12, and one never seen least.
+    const long = logOddsVariance(moderated, v, 'svc-3');
+    const short = logOddsVariance(moderated, v, 'new');
+    const unseen = logOddsVariance(moderated, v, 'never-seen');
+    assert.ok(long > 0 && long < short && short < unseen, `${long} < ${short} < ${unseen}`);
+    const spread = moderated.fit!.serviceSpread!;
+    assert.ok(
+      unseen > spread ** 2 && unseen < spread ** 2 + 0.05,
+      `unseen ${unseen}, spread² ${spread ** 2}`,
+    );
+    for (const service of ['svc-3', 'new', 'never-seen']) {
+      const m = predictLogOdds(moderated, v, service);
+      const p = probabilityOf(moderated, v, service);
+      assert.equal(p, predictiveRate(m, logOddsVariance(moderated, v, service)));
+      assert.ok(Math.abs(p - 0.5) < Math.abs(sigmoid(m) - 0.5), `${service}: ${p} vs ${sigmoid(m)}`);
+    }
   });
 
   it('says so in the reasons', () => {

@@ -16,6 +16,8 @@
 //   - a service's changes of one quarter share its state then, so their outcomes say less about
 //     the features' weights than as many independent ones: the weights' evidence is counted at
 //     1/d, d the design effect of those clusters measured on the fit's own score.
+//   - optionally (`predictive: 'mean-rate'`, not the default), a probability averaged over the
+//     fit's Laplace posterior rather than σ of its log-odds; measured in eval/risk/REPORT.md.
 // The backtest in eval/risk measures how well ranked and calibrated the result is on real
 // change histories.
 import type { Change, RiskReason } from '#contracts';
@@ -31,7 +33,7 @@ import {
 } from './features.js';
 import { labelMaturity, MATURE, maturityAt, type MaturityCurve } from './label-maturity.js';
 import { learnLevelTrust, type LevelTrust } from './level-trust.js';
-import { fitLogistic, outcomeScore, sigmoid } from './logistic.js';
+import { fitLogistic, outcomeScore, predictiveRate, sigmoid, type LogisticFit } from './logistic.js';
 
 /** A service's own level in a fitted model: log-odds from the fleet's, after pooling. */
 export interface ServiceLevel {
@@ -51,6 +53,12 @@ export interface RiskModel {
    * the past; this says how much of them the fits' own track record showed to carry over.
    */
   readonly levelTrust?: number;
+  /**
+   * How a probability is read from the fit: `plug-in` (default) — σ of the log-odds at the
+   * fitted weights; `mean-rate` — the rate averaged over the weights' and the level's posterior
+   * uncertainty (the fit's Laplace posterior, `fit.posterior`), E[σ(z)], z ~ N(log-odds, v).
+   */
+  readonly predictive?: Predictive;
   /** Absent for the default model. */
   readonly fit?: {
     readonly examples: number;
@@ -73,7 +81,21 @@ export interface RiskModel {
     readonly designEffect?: number;
     /** How `levelTrust` was learnt; absent when no earlier fits were given. */
     readonly trust?: LevelTrust;
+    /** The weights' and levels' Laplace posterior, for `predictive: 'mean-rate'`. */
+    readonly posterior?: Posterior;
   };
+}
+
+export type Predictive = 'plug-in' | 'mean-rate';
+
+/** The fit's uncertainty: the inverse of its penalised likelihood's curvature at the solution. */
+export interface Posterior {
+  /** Covariance of [intercept, …weights in FEATURES order]. */
+  readonly covariance: readonly (readonly number[])[];
+  /** Per service in the fit: its level's variance and covariance with the weights. */
+  readonly levels: Readonly<
+    Record<string, { readonly variance: number; readonly withWeights: readonly number[] }>
+  >;
 }
 
 /**
@@ -142,6 +164,44 @@ export function predictLogOdds(model: RiskModel, values: readonly number[], serv
   return z;
 }
 
+/**
+ * The posterior variance of the log-odds as predictions use it: xᵀΣx over [1, values], plus the
+ * service's level at the learnt trust t (t² times its variance, 2t times its covariance with
+ * the weights); a service the fit has not seen has the services' spread as its level's sd. 0
+ * without a posterior (the default model, or a fit made with `predictive: 'plug-in'`).
+ */
+export function logOddsVariance(model: RiskModel, values: readonly number[], service?: string): number {
+  const posterior = model.fit?.posterior;
+  if (!posterior) return 0;
+  const x = [1, ...values];
+  let v = 0;
+  for (let j = 0; j < x.length; j++) {
+    if (x[j] === 0) continue;
+    const row = posterior.covariance[j]!;
+    let s = 0;
+    for (let k = 0; k < x.length; k++) s += row[k]! * x[k]!;
+    v += x[j]! * s;
+  }
+  if (service !== undefined && model.services) {
+    const t = model.levelTrust ?? 1;
+    const level = posterior.levels[service];
+    if (level) {
+      let c = 0;
+      for (let j = 0; j < x.length; j++) c += level.withWeights[j]! * x[j]!;
+      v += t * t * level.variance + 2 * t * c;
+    } else v += t * t * (model.fit?.serviceSpread ?? 0) ** 2;
+  }
+  return Math.max(0, v);
+}
+
+/** The probability of a change with these feature values, as the model's `predictive` reads it. */
+export function probabilityOf(model: RiskModel, values: readonly number[], service?: string): number {
+  const logOdds = predictLogOdds(model, values, service);
+  return model.predictive === 'mean-rate'
+    ? predictiveRate(logOdds, logOddsVariance(model, values, service))
+    : sigmoid(logOdds);
+}
+
 export function estimateRisk(model: RiskModel, change: Change, features: ChangeFeatures): RiskEstimate {
   const logOdds = predictLogOdds(model, features.values, change.service);
   const byFactor = new Map<string, number>();
@@ -165,7 +225,7 @@ export function estimateRisk(model: RiskModel, change: Change, features: ChangeF
         Number(b.factor === 'baseline') - Number(a.factor === 'baseline') ||
         Math.abs(b.weight) - Math.abs(a.weight),
     );
-  return { logOdds, probability: sigmoid(logOdds), reasons };
+  return { logOdds, probability: probabilityOf(model, features.values, change.service), reasons };
 }
 
 /** The service's level as predictions use it: its fitted level at the learnt trust. */
@@ -261,6 +321,8 @@ export interface FitOptions {
   readonly featureEvidence?: 'clustered' | 'independent';
   /** The level trust before its track record says anything (level-trust.ts; default `unknown`). */
   readonly levelTrustPrior?: 'unknown' | 'full';
+  /** How predictions read a probability from the fit (RiskModel.predictive; default `plug-in`). */
+  readonly predictive?: Predictive;
   readonly from?: number;
   readonly to?: number;
 }
@@ -301,7 +363,7 @@ export function fitRiskModel(all: readonly TrainingExample[], options: FitOption
   // The weights and levels for the services' spread as it stands, then the spread from the
   // levels, until the spread settles (without pooling: one fit).
   const rounds = (precision: readonly number[], from: Rounds): Rounds => {
-    let { w, u, spread } = from;
+    let { w, u, spread, posterior } = from;
     let iterations = 0;
     let converged = false;
     let previousStep: number | null = null;
@@ -320,6 +382,7 @@ export function fitRiskModel(all: readonly TrainingExample[], options: FitOption
       iterations += fit.iterations;
       w = [...fit.weights];
       u = [...fit.levels];
+      posterior = fit;
       let spreadChange = 0;
       if (pooling) {
         let next = levelSpread(u, fit.levelInformation, 1 / spread ** 2);
@@ -335,13 +398,14 @@ export function fitRiskModel(all: readonly TrainingExample[], options: FitOption
       }
       converged = fit.converged && spreadChange < SPREAD_TOLERANCE;
     }
-    return { w, u, spread, iterations: from.iterations + iterations, converged };
+    return { w, u, spread, posterior, iterations: from.iterations + iterations, converged };
   };
   const start = options.start?.fit ? options.start : undefined;
   let result = rounds(lambda, {
     w: start ? [start.intercept, ...FEATURES.map((f) => start.weights[f])] : priorVector,
     u: services.map((s) => start?.services?.[s]?.offset ?? 0),
     spread: start?.fit?.serviceSpread ?? DEFAULT_SPREAD,
+    posterior: undefined,
     iterations: 0,
     converged: false,
   });
@@ -368,7 +432,8 @@ export function fitRiskModel(all: readonly TrainingExample[], options: FitOption
       );
     }
   }
-  const { w, u, spread, iterations, converged } = result;
+  const { w, u, spread, iterations, converged, posterior } = result;
+  const predictive = options.predictive ?? DEFAULT_PREDICTIVE;
   const [intercept, ...rest] = w;
   const trust =
     pooling && options.earlier
@@ -381,6 +446,7 @@ export function fitRiskModel(all: readonly TrainingExample[], options: FitOption
       : undefined;
   return {
     ...(trust ? { levelTrust: trust.trust } : {}),
+    ...(predictive === 'plug-in' ? {} : { predictive }),
     intercept: intercept!,
     weights: Object.fromEntries(FEATURES.map((f, j) => [f, rest[j]!])) as Record<Feature, number>,
     ...(pooling
@@ -409,14 +475,27 @@ export function fitRiskModel(all: readonly TrainingExample[], options: FitOption
       serviceSpread: pooling ? spread : null,
       ...(designEffect === undefined ? {} : { designEffect }),
       ...(trust ? { trust } : {}),
+      ...(posterior && predictive !== 'plug-in'
+        ? {
+            posterior: {
+              covariance: posterior.covariance,
+              levels: Object.fromEntries(services.map((s, m) => [s, posterior.levelPosterior[m]!])),
+            },
+          }
+        : {}),
     },
   };
 }
+
+/** How fits read a probability unless told (FitOptions.predictive). */
+export const DEFAULT_PREDICTIVE: Predictive = 'plug-in';
 
 interface Rounds {
   readonly w: number[];
   readonly u: number[];
   readonly spread: number;
+  /** The last fit's Laplace posterior. */
+  readonly posterior: Pick<LogisticFit, 'covariance' | 'levelPosterior'> | undefined;
   readonly iterations: number;
   readonly converged: boolean;
 }
@@ -540,10 +619,6 @@ export function trackRecordFits(
     if (model.fit) fits.push(model);
   }
   return fits;
-}
-
-export function probabilityOf(model: RiskModel, values: readonly number[], service?: string): number {
-  return sigmoid(predictLogOdds(model, values, service));
 }
 
 function round(x: number): number {
