@@ -282,6 +282,44 @@ describe('AnomalyDetector', () => {
     assert.ok(late[0]!.seasonal, 'found against the weekly profile');
     assert.ok(hourOf(late[0]!.detectedAt) - shiftAt <= 10);
   });
+  it('with forgiveShare, withdraws the alarm fatigue of excursions a cycle found later explains', () => {
+    // A weekly cycle whose weekends dip for 12 hours: before the cycle is found (2.5 weeks), the
+    // first two weekends' dips are reported, come back, and raise the alarm fatigue. Once the
+    // weekly profile explains them, forgiveShare withdraws their share; a 2σ shift in week 5 is
+    // then found as quickly as on a series that never alarmed. Without it (the default) the
+    // fatigue still raises the threshold weeks later and the shift is found late.
+    const HOUR = 3_600_000;
+    const monday = Date.UTC(2024, 0, 1);
+    const shiftAt = 4 * 168 + 60; // hour 60 of the fifth week (a Wednesday)
+    const run = (forgiveShare: number) => {
+      const rng = new SeededRandom(31);
+      const d = new AnomalyDetector({ forgiveShare });
+      const found: Anomaly[] = [];
+      for (let i = 0; i < 5 * 168; i++) {
+        const hour = i % 24;
+        const day = Math.floor(i / 24) % 7;
+        const dip = day >= 5 && hour >= 9 && hour < 21;
+        const value = 200 - (dip ? 30 : 0) + (i >= shiftAt ? 8 : 0) + rng.normal(0, 4);
+        for (const e of d.observePoint('svc', {
+          metric: 'requests',
+          value,
+          timestamp: monday + i * HOUR,
+          unit: null,
+          labels: {},
+        }))
+          if (e.type === 'anomaly') found.push(e.anomaly);
+      }
+      const hourOf = (t: number) => (t - monday) / HOUR;
+      const early = found.filter((a) => hourOf(a.detectedAt) < 2 * 168);
+      const shift = found.find((a) => hourOf(a.detectedAt) >= shiftAt && a.direction === 'up');
+      return { early: early.length, delay: shift ? hourOf(shift.detectedAt) - shiftAt : Infinity };
+    };
+    const forgiven = run(0.5);
+    const kept = run(0);
+    assert.ok(forgiven.early >= 2 && kept.early === forgiven.early, 'the first weekends alarm either way');
+    assert.ok(forgiven.delay <= 6, `forgiven: found ${forgiven.delay} samples in`);
+    assert.ok(kept.delay > 10, `without forgiving: found ${kept.delay} samples in`);
+  });
 });
 
 describe("false-alarm control by the series' own noise", () => {
