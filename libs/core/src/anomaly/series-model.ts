@@ -6,7 +6,8 @@
 // not tilt the baseline but a morning traffic ramp is followed; the scale σ is the larger of
 // 1.4826·MAD and tailScale (0.8) × the 5–95% quantile range / 3.29 of the detrended residuals
 // (the latter only wins for shapes far from Gaussian: two-level or very spiky series); for
-// counts (every value a non-negative integer) σ is at least √mean, as for Poisson counts.
+// counts (every value a non-negative integer) σ is at least √mean, as for Poisson counts, and a
+// sample's σ at least the Poisson scale of the rate predicted for it (a cycle's peaks are noisier).
 //
 // Warm-up. Detection starts after minHistory (20) samples. A baseline of n samples is uncertain
 // in level and scale: σ is widened by √(1 + warmUpInflation/n) (×1.41 at 20 samples, ×1.03 at
@@ -118,10 +119,13 @@ export interface AnomalySettings {
    * fatigue is judged again against the cycle's profile: one the cycle explains (at least this
    * share of its departure is made by the profile, on the same side) was the cycle, not the
    * series misbehaving, and its share of the fatigue is withdrawn (0 disables; see forgive).
-   * Off by default: 0.5 found more of the weekly series' 2σ shifts on the development seeds
-   * but raised the false alarms (eval/detector/REPORT.md).
    */
   readonly forgiveShare: number;
+  /**
+   * For counts, σ at a sample is at least the Poisson scale of the rate predicted for it (a
+   * cycle's peaks are noisier than the window's mean count says); see sigmaAt.
+   */
+  readonly countRateScale: boolean;
   /**
    * Long-run variance of z (in σ² units; 1: independent errors) tolerated before σ is widened by
    * the square root of the excess (see calibrate).
@@ -185,7 +189,8 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   spikeRate: 2e-5,
   shiftMemory: 0,
   fatigue: 2,
-  forgiveShare: 0,
+  forgiveShare: 0.5,
+  countRateScale: true,
   persistence: 1,
   stepShare: 0.5,
   minScore: 1.5,
@@ -312,6 +317,8 @@ export class SeriesModel {
   /** |z| of the samples of a CUSUM run still being decided (see tallyOrHold). */
   private readonly heldTail: number[] = [];
   private readonly tailDecay: number;
+  /** The window's count unit (its smallest positive value) when every value is a count; else 0. */
+  private countUnit = 0;
   // The scales of the fits before a level was adopted, floors on σ until the window has refilled.
   private carriedRaw = 0;
   private carriedSeas = 0;
@@ -397,6 +404,20 @@ export class SeriesModel {
     const every = Math.min(s.refreshEvery, Math.max(1, this.count >> 2));
     if (this.sinceRefresh < every) return false;
     return this.buildingFor === 0 || this.sinceRefresh >= every + s.freezeFor;
+  }
+
+  /**
+   * σ at a prediction. A count's variance follows its rate: σ from the window is at least √ of
+   * the window's mean count, which a cycle's peak exceeds, so there the Poisson scale of the
+   * predicted rate (√(rate × the count's unit), widened like the fit's σ) is the floor instead
+   * (see countRateScale). Never below the window's σ.
+   */
+  private sigmaAt(pred: number): number {
+    const sigma = this.sigma;
+    if (!this.s.countRateScale || this.countUnit <= 0 || !(pred > 0)) return sigma;
+    const f = this.fit;
+    const widen = f.scale > 0 ? f.sigma / f.scale : 1;
+    return Math.max(sigma, Math.sqrt(pred * this.countUnit) * widen * this.calibration);
   }
 
   private get fit(): Fit {
@@ -498,7 +519,7 @@ export class SeriesModel {
   private detect(ts: number, seq: number, x: number): ModelEvent | null {
     const s = this.s;
     const pred = this.predict(ts, seq);
-    const rawZ = (x - pred) / this.sigma;
+    const rawZ = (x - pred) / this.sigmaAt(pred);
     const peak = this.zPeak;
     const absZ = Math.abs(rawZ);
     this.zPeak = Math.max(absZ, peak * this.spikeDecay);
@@ -1003,6 +1024,11 @@ export class SeriesModel {
     const r = this.windowBuffer(n);
     for (let j = 0; j < n; j++) r[j] = this.values[this.ringIndex(j)]!;
     const poisson = this.nonFinite === 0 ? countScale(r, n, this.sorted) : 0;
+    if (poisson > 0) {
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += r[j]!;
+      this.countUnit = sum > 0 ? (poisson * poisson * n) / sum : 0;
+    } else this.countUnit = 0;
     const carried = this.seen < this.carriedUntil;
     this.raw = this.fitWindow(
       r,
