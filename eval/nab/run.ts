@@ -252,6 +252,8 @@ const SWEEP: Array<Partial<DetectorSettings>> = [
   { spikeZ: 0 },
   { spikeRate: 0 },
   { fatigue: 0 },
+  { forgiveShare: 0 },
+  { countRateScale: false },
   { nearMisses: false },
   { persistence: 1e9 },
   { stepShare: 0 },

@@ -282,6 +282,71 @@ describe('AnomalyDetector', () => {
     assert.ok(late[0]!.seasonal, 'found against the weekly profile');
     assert.ok(hourOf(late[0]!.detectedAt) - shiftAt <= 10);
   });
+  it('withdraws the alarm fatigue of excursions a cycle found later explains', () => {
+    // A weekly cycle whose weekends dip for 12 hours: before the cycle is found (2.5 weeks), the
+    // first two weekends' dips are reported, come back, and raise the alarm fatigue. Once the
+    // weekly profile explains them, forgiveShare withdraws their share; a 2σ shift in week 5 is
+    // then found as quickly as on a series that never alarmed. Without it (forgiveShare 0) the
+    // fatigue still raises the threshold weeks later and the shift is found late.
+    const HOUR = 3_600_000;
+    const monday = Date.UTC(2024, 0, 1);
+    const shiftAt = 4 * 168 + 60; // hour 60 of the fifth week (a Wednesday)
+    const run = (forgiveShare: number) => {
+      const rng = new SeededRandom(31);
+      const d = new AnomalyDetector({ forgiveShare });
+      const found: Anomaly[] = [];
+      for (let i = 0; i < 5 * 168; i++) {
+        const hour = i % 24;
+        const day = Math.floor(i / 24) % 7;
+        const dip = day >= 5 && hour >= 9 && hour < 21;
+        const value = 200 - (dip ? 30 : 0) + (i >= shiftAt ? 8 : 0) + rng.normal(0, 4);
+        for (const e of d.observePoint('svc', {
+          metric: 'requests',
+          value,
+          timestamp: monday + i * HOUR,
+          unit: null,
+          labels: {},
+        }))
+          if (e.type === 'anomaly') found.push(e.anomaly);
+      }
+      const hourOf = (t: number) => (t - monday) / HOUR;
+      const early = found.filter((a) => hourOf(a.detectedAt) < 2 * 168);
+      const shift = found.find((a) => hourOf(a.detectedAt) >= shiftAt && a.direction === 'up');
+      return { early: early.length, delay: shift ? hourOf(shift.detectedAt) - shiftAt : Infinity };
+    };
+    const forgiven = run(0.5); // the default
+    const kept = run(0);
+    assert.ok(forgiven.early >= 2 && kept.early === forgiven.early, 'the first weekends alarm either way');
+    assert.ok(forgiven.delay <= 6, `forgiven: found ${forgiven.delay} samples in`);
+    assert.ok(kept.delay > 10, `without forgiving: found ${kept.delay} samples in`);
+  });
+  it("judges a count series' samples by the Poisson scale of the rate predicted for them (countRateScale)", () => {
+    // Counts with a daily cycle from 4 to 64 per 5 minutes: the window's σ is about √ of its mean
+    // count, but at the cycle's peaks the counts vary as √64; without the rate's own scale the
+    // peaks' ordinary excursions are reported once the cycle is learnt.
+    const MIN = 60_000;
+    const lateAlarms = (countRateScale: boolean) => {
+      let late = 0;
+      for (const seed of [42, 43, 44, 45, 46]) {
+        const rng = new SeededRandom(seed);
+        const d = new AnomalyDetector({ countRateScale });
+        for (let i = 0; i < 6 * 288; i++) {
+          const rate = 4 + 60 * Math.sin((2 * Math.PI * i) / 288) ** 2 * (i % 288 < 144 ? 1 : 0);
+          const point = {
+            metric: 'errors',
+            value: rng.poisson(rate),
+            timestamp: T0 + i * 5 * MIN,
+            unit: null,
+            labels: {},
+          };
+          for (const e of d.observePoint('svc', point)) if (e.type === 'anomaly' && i >= 3 * 288) late++;
+        }
+      }
+      return late;
+    };
+    assert.equal(lateAlarms(true), 0);
+    assert.ok(lateAlarms(false) >= 2, 'without it the peaks alarm');
+  });
 });
 
 describe("false-alarm control by the series' own noise", () => {

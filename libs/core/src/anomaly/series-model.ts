@@ -6,7 +6,8 @@
 // not tilt the baseline but a morning traffic ramp is followed; the scale σ is the larger of
 // 1.4826·MAD and tailScale (0.8) × the 5–95% quantile range / 3.29 of the detrended residuals
 // (the latter only wins for shapes far from Gaussian: two-level or very spiky series); for
-// counts (every value a non-negative integer) σ is at least √mean, as for Poisson counts.
+// counts (every value a non-negative integer) σ is at least √mean, as for Poisson counts, and a
+// sample's σ at least the Poisson scale of the rate predicted for it (a cycle's peaks are noisier).
 //
 // Warm-up. Detection starts after minHistory (20) samples. A baseline of n samples is uncertain
 // in level and scale: σ is widened by √(1 + warmUpInflation/n) (×1.41 at 20 samples, ×1.03 at
@@ -114,6 +115,18 @@ export interface AnomalySettings {
    */
   readonly fatigue: number;
   /**
+   * When a cycle is found (or one containing the old), each recent excursion that raised the
+   * fatigue is judged again against the cycle's profile: one the cycle explains (at least this
+   * share of its departure is made by the profile, on the same side) was the cycle, not the
+   * series misbehaving, and its share of the fatigue is withdrawn (0 disables; see forgive).
+   */
+  readonly forgiveShare: number;
+  /**
+   * For counts, σ at a sample is at least the Poisson scale of the rate predicted for it (a
+   * cycle's peaks are noisier than the window's mean count says); see sigmaAt.
+   */
+  readonly countRateScale: boolean;
+  /**
    * Long-run variance of z (in σ² units; 1: independent errors) tolerated before σ is widened by
    * the square root of the excess (see calibrate).
    */
@@ -176,6 +189,8 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   spikeRate: 2e-5,
   shiftMemory: 0,
   fatigue: 2,
+  forgiveShare: 0.5,
+  countRateScale: true,
   persistence: 1,
   stepShare: 0.5,
   minScore: 1.5,
@@ -287,6 +302,8 @@ export class SeriesModel {
   private shiftPeak = 0;
   private alarms = 0; // decayed count of anomalies that recovered, as of sample alarmSeq
   private alarmSeq = 0;
+  /** The latest excursions that added to the fatigue, to judge again when a cycle is found. */
+  private readonly excursions: Excursion[] = [];
   private shiftPeakSeq = 0;
   private pendingSpike: { ts: number; x: number; pred: number; up: boolean; absZ: number } | null = null;
   // The series' tail: decayed counts of samples and of |z| beyond TAIL_FROM.
@@ -300,6 +317,8 @@ export class SeriesModel {
   /** |z| of the samples of a CUSUM run still being decided (see tallyOrHold). */
   private readonly heldTail: number[] = [];
   private readonly tailDecay: number;
+  /** The window's count unit (its smallest positive value) when every value is a count; else 0. */
+  private countUnit = 0;
   // The scales of the fits before a level was adopted, floors on σ until the window has refilled.
   private carriedRaw = 0;
   private carriedSeas = 0;
@@ -385,6 +404,20 @@ export class SeriesModel {
     const every = Math.min(s.refreshEvery, Math.max(1, this.count >> 2));
     if (this.sinceRefresh < every) return false;
     return this.buildingFor === 0 || this.sinceRefresh >= every + s.freezeFor;
+  }
+
+  /**
+   * σ at a prediction. A count's variance follows its rate: σ from the window is at least √ of
+   * the window's mean count, which a cycle's peak exceeds, so there the Poisson scale of the
+   * predicted rate (√(rate × the count's unit), widened like the fit's σ) is the floor instead
+   * (see countRateScale). Never below the window's σ.
+   */
+  private sigmaAt(pred: number): number {
+    const sigma = this.sigma;
+    if (!this.s.countRateScale || this.countUnit <= 0 || !(pred > 0)) return sigma;
+    const f = this.fit;
+    const widen = f.scale > 0 ? f.sigma / f.scale : 1;
+    return Math.max(sigma, Math.sqrt(pred * this.countUnit) * widen * this.calibration);
   }
 
   private get fit(): Fit {
@@ -486,7 +519,7 @@ export class SeriesModel {
   private detect(ts: number, seq: number, x: number): ModelEvent | null {
     const s = this.s;
     const pred = this.predict(ts, seq);
-    const rawZ = (x - pred) / this.sigma;
+    const rawZ = (x - pred) / this.sigmaAt(pred);
     const peak = this.zPeak;
     const absZ = Math.abs(rawZ);
     this.zPeak = Math.max(absZ, peak * this.spikeDecay);
@@ -747,6 +780,38 @@ export class SeriesModel {
     return departed - median(before) >= this.s.stepShare * departed;
   }
 
+  /**
+   * A cycle was found (or one containing the old): the excursions that raised the fatigue are
+   * judged again against it. What the new profile predicts beyond the model the excursion was
+   * judged by (the old profile, when that one was in use), over the excursion, less the same over
+   * the 20 samples before its onset, is the part of its departure the cycle makes. An excursion
+   * at least half made by the cycle, on its side, was the cycle: its decayed share of the fatigue
+   * is withdrawn and it is forgotten. The others keep theirs.
+   */
+  private forgive(seq: number, old: SeasonalProfile | null, profile: SeasonalProfile): void {
+    const dt = this.intervalEw;
+    if (!(dt > 0) || this.excursions.length === 0) return;
+    let load = this.alarmLoad(seq);
+    const kept: Excursion[] = [];
+    for (const e of this.excursions) {
+      const gain = (t: number) => profile.valueAt(t) - (e.seasonal && old ? old.valueAt(t) : 0);
+      let before = 0;
+      for (let j = 1; j <= 20; j++) before += gain(e.onset - j * dt);
+      const steps = Math.max(1, Math.min(20, Math.round((e.end - e.onset) / dt)));
+      const step = (e.end - e.onset) / steps;
+      let during = 0;
+      for (let j = 0; j < steps; j++) during += gain(e.onset + (j + 0.5) * step);
+      const made = during / steps - before / 20;
+      if (made * e.departure > 0 && Math.abs(made) >= this.s.forgiveShare * Math.abs(e.departure)) {
+        load -= Math.pow(0.5, (seq - e.seq) / this.s.spikeHalfLife);
+      } else kept.push(e);
+    }
+    this.excursions.length = 0;
+    this.excursions.push(...kept);
+    this.alarms = Math.max(0, load);
+    this.alarmSeq = seq;
+  }
+
   /** Anomalies that came back lately, each decayed with spikeHalfLife. */
   private alarmLoad(seq: number): number {
     return this.alarms * Math.pow(0.5, (seq - this.alarmSeq) / this.s.spikeHalfLife);
@@ -794,6 +859,16 @@ export class SeriesModel {
       // quieter about: it adds to the alarm fatigue (an adopted new level does not).
       this.alarms = this.alarmLoad(seq) + 1;
       this.alarmSeq = seq;
+      if (s.forgiveShare > 0) {
+        if (this.excursions.length >= MAX_EXCURSIONS) this.excursions.shift();
+        this.excursions.push({
+          onset: open.onset,
+          end: this.inBandSince,
+          seq,
+          departure: open.observed - open.baseline,
+          seasonal: open.seasonal,
+        });
+      }
       this.close();
       return { type: 'recovery', recovery: { at: ts, since: this.inBandSince, reason: 'recovered' } };
     }
@@ -902,6 +977,7 @@ export class SeriesModel {
     const current = this.profile?.periodMs ?? 0;
     const period = this.finder!.find(this.intervalEw, current);
     if (!(period > 0 && Math.abs(period / (current || 1) - 1) > 0.05)) return;
+    const old = this.profile;
     this.profile = new SeasonalProfile(period, this.intervalEw, this.s.seasonMaxBuckets, this.s.seasonRate);
     this.profile.seed(this.finder!, ts);
     if (period >= 1.9 * current) {
@@ -911,6 +987,7 @@ export class SeriesModel {
       // were reported, and a series that made them may make them again.)
       this.nearCount = 0;
       this.nearN = 0;
+      this.forgive(this.seen - 1, old, this.profile);
     }
     this.seas = null;
     this.compared = 0;
@@ -947,6 +1024,11 @@ export class SeriesModel {
     const r = this.windowBuffer(n);
     for (let j = 0; j < n; j++) r[j] = this.values[this.ringIndex(j)]!;
     const poisson = this.nonFinite === 0 ? countScale(r, n, this.sorted) : 0;
+    if (poisson > 0) {
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += r[j]!;
+      this.countUnit = sum > 0 ? (poisson * poisson * n) / sum : 0;
+    } else this.countUnit = 0;
     const carried = this.seen < this.carriedUntil;
     this.raw = this.fitWindow(
       r,
@@ -1169,6 +1251,18 @@ const TAIL_INVERSE_INDEX = 1 / 3;
  * together, and excursions of either side thin out by e^NEAR_DECAY per σ of height from there
  * to h (simulated: 38.7, 4.3, 0.49 and 0.02 per 10⁴ samples and side at heights 2, 3, 4, 5.5).
  */
+/** An excursion that added to the alarm fatigue (times in ms; departure: observed − baseline). */
+interface Excursion {
+  readonly onset: number;
+  readonly end: number;
+  readonly seq: number;
+  readonly departure: number;
+  /** Judged against the cycle's profile (the one in use then). */
+  readonly seasonal: boolean;
+}
+/** Excursions remembered for forgive (older ones have mostly decayed from the fatigue). */
+const MAX_EXCURSIONS = 16;
+
 const NEAR_LEVEL = 2;
 const NEAR_RATE = 0.0077;
 const NEAR_DECAY = 2.15;
