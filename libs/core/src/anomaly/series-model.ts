@@ -1245,12 +1245,7 @@ const TAIL_FROM = 3;
 const TAIL_PRIOR = 500;
 const TAIL_PRIOR_RATE = 0.03;
 const TAIL_INVERSE_INDEX = 1 / 3;
-/**
- * Near misses (see nearMissMargin): excursions of one CUSUM side peaking at NEAR_LEVEL or above
- * happen to a Gaussian series (k = 1, z clipped at ±3) at NEAR_RATE per sample, both sides
- * together, and excursions of either side thin out by e^NEAR_DECAY per σ of height from there
- * to h (simulated: 38.7, 4.3, 0.49 and 0.02 per 10⁴ samples and side at heights 2, 3, 4, 5.5).
- */
+
 /** An excursion that added to the alarm fatigue (times in ms; departure: observed − baseline). */
 interface Excursion {
   readonly onset: number;
@@ -1263,6 +1258,12 @@ interface Excursion {
 /** Excursions remembered for forgive (older ones have mostly decayed from the fatigue). */
 const MAX_EXCURSIONS = 16;
 
+/**
+ * Near misses (see nearMissMargin): excursions of one CUSUM side peaking at NEAR_LEVEL or above
+ * happen to a Gaussian series (k = 1, z clipped at ±3) at NEAR_RATE per sample, both sides
+ * together, and excursions of either side thin out by e^NEAR_DECAY per σ of height from there
+ * to h (simulated: 38.7, 4.3, 0.49 and 0.02 per 10⁴ samples and side at heights 2, 3, 4, 5.5).
+ */
 const NEAR_LEVEL = 2;
 const NEAR_RATE = 0.0077;
 const NEAR_DECAY = 2.15;

@@ -196,7 +196,16 @@ export function logOddsVariance(model: RiskModel, values: readonly number[], ser
 
 /** The probability of a change with these feature values, as the model's `predictive` reads it. */
 export function probabilityOf(model: RiskModel, values: readonly number[], service?: string): number {
-  const logOdds = predictLogOdds(model, values, service);
+  return probabilityAt(model, predictLogOdds(model, values, service), values, service);
+}
+
+/** The probability at a log-odds already predicted for these values. */
+function probabilityAt(
+  model: RiskModel,
+  logOdds: number,
+  values: readonly number[],
+  service: string | undefined,
+): number {
   return model.predictive === 'mean-rate'
     ? predictiveRate(logOdds, logOddsVariance(model, values, service))
     : sigmoid(logOdds);
@@ -225,7 +234,7 @@ export function estimateRisk(model: RiskModel, change: Change, features: ChangeF
         Number(b.factor === 'baseline') - Number(a.factor === 'baseline') ||
         Math.abs(b.weight) - Math.abs(a.weight),
     );
-  return { logOdds, probability: probabilityOf(model, features.values, change.service), reasons };
+  return { logOdds, probability: probabilityAt(model, logOdds, features.values, change.service), reasons };
 }
 
 /** The service's level as predictions use it: its fitted level at the learnt trust. */

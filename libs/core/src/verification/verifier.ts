@@ -202,6 +202,8 @@ interface ServiceState {
   readonly watchers: Set<Verification>;
   /** Start times of this service's latest changes (a few): a neighbour's change confounds a shared view. */
   readonly changeStarts: number[];
+  /** Whether it reports a client-side error ratio (else its own errors stand for that view). */
+  reportsClientErrors: boolean;
 }
 
 interface WindowSeries {
@@ -246,6 +248,11 @@ interface Verification {
    * for its telemetry to come in before other services' progress (or idleness) judges it.
    */
   readonly knownAt: number | undefined;
+}
+
+/** An error ratio judged as a ratio (a caller's view of errors is one). */
+function isErrorRatio(t: TrackedSeries): boolean {
+  return t.signal.spec.kind === 'error_ratio' && t.signal.mode === 'ratio';
 }
 
 /** Verifies changes against their service's telemetry; see the file comment for semantics. */
@@ -471,6 +478,7 @@ export class DeploymentVerifier {
         failures: [],
         watchers: new Set(),
         changeStarts: [],
+        reportsClientErrors: false,
       };
       this.states.set(environment, service, st);
     }
@@ -552,6 +560,11 @@ export class DeploymentVerifier {
         history: new SeriesBuffer(this.settings.maxPointsPerSeries),
       };
       state.series.set(key, tracked);
+      if (
+        isErrorRatio(tracked) &&
+        isClientSide(tracked.metric, tracked.labels, this.settings.edgeLabels?.server ?? null)
+      )
+        state.reportsClientErrors = true;
       for (const v of state.verifications) this.windowSeries(v, tracked);
       for (const v of state.watchers) this.callerView(v, state, tracked);
     }
@@ -574,19 +587,15 @@ export class DeploymentVerifier {
     caller: ServiceState,
     tracked: TrackedSeries,
   ): WindowSeries | undefined {
-    const kind = tracked.signal.spec.kind;
-    const errorRatio = (t: TrackedSeries) =>
-      t.signal.spec.kind === 'error_ratio' && t.signal.mode === 'ratio';
-    if (kind !== 'latency' && !errorRatio(tracked)) return undefined;
+    if (tracked.signal.spec.kind !== 'latency' && !isErrorRatio(tracked)) return undefined;
     const serverLabel = this.settings.edgeLabels?.server ?? null;
+    const clientSide = isClientSide(tracked.metric, tracked.labels, serverLabel);
     const ownErrors =
-      !isClientSide(tracked.metric, tracked.labels, serverLabel) &&
-      errorRatio(tracked) &&
+      !clientSide &&
+      isErrorRatio(tracked) &&
       !(serverLabel && tracked.labels?.[serverLabel]) &&
-      ![...caller.series.values()].some(
-        (t) => errorRatio(t) && isClientSide(t.metric, t.labels, serverLabel),
-      );
-    if (!ownErrors && !isClientSide(tracked.metric, tracked.labels, serverLabel)) return undefined;
+      !caller.reportsClientErrors;
+    if (!ownErrors && !clientSide) return undefined;
     const key = `caller\u0000${caller.service}\u0000${tracked.key}`;
     let ws = v.series.get(key);
     if (!ws) {
