@@ -1,8 +1,12 @@
 // Mann-Whitney U (Wilcoxon rank-sum): did the observation window shift against the baseline?
 // Rank-based, so it needs no normality and shrugs off outliers. Exact null distribution for
-// small untied samples (where the normal approximation is off in the tails that decide a
-// verdict), otherwise the normal approximation with the tie correction and a continuity
-// correction (as R's wilcox.test and scipy's mannwhitneyu).
+// small samples, where the normal approximation is off in the tails that decide a verdict: four
+// one-minute points above all thirty of a baseline have p = 1/C(34,4) ≈ 2·10⁻⁵, the
+// approximation says 7·10⁻⁴. Telemetry rounded to a millisecond or a whole percent ties often,
+// so ties are no reason to fall back: with ties the exact distribution is the permutation
+// distribution of the mid-rank sum given the tie pattern (what R's coin and StatXact compute).
+// Larger samples: the normal approximation with the tie correction and a continuity correction
+// (as R's wilcox.test and scipy's mannwhitneyu).
 import { normalCdf, normalSf } from './special.js';
 
 export interface MannWhitneyResult {
@@ -21,11 +25,14 @@ export interface MannWhitneyResult {
 }
 
 export interface MannWhitneyOptions {
-  /** 'auto': exact when there are no ties and m·n ≤ exactLimit. */
+  /** 'auto': exact when m·n ≤ exactLimit (ties or not). */
   readonly method?: 'auto' | 'exact' | 'normal';
   readonly exactLimit?: number;
   readonly continuity?: boolean;
 }
+
+/** Tied samples get their exact p-values when the approximation puts a tail below this. */
+const TIED_EXACT_BELOW = 0.05;
 
 /** Compare y (e.g. observation) against x (e.g. baseline). */
 export function mannWhitney(
@@ -74,22 +81,22 @@ export function mannWhitney(
   const z = sigma > 0 ? (u - mu) / sigma : 0;
   const limit = options.exactLimit ?? 1000;
   const method = options.method ?? 'auto';
-  const exact = method === 'exact' || (method === 'auto' && !hasTies && m * n <= limit);
-  let pGreater: number;
-  let pLess: number;
-  if (exact) {
+  const small = method === 'exact' || (method === 'auto' && m * n <= limit);
+  const cc = options.continuity === false ? 0 : 0.5;
+  let pGreater = sigma > 0 ? normalSf((u - mu - cc) / sigma) : 1;
+  let pLess = sigma > 0 ? normalCdf((u - mu + cc) / sigma) : 1;
+  // Untied: the null distribution depends on the sizes alone and is cached. Tied: it depends on
+  // the tie pattern and costs a count per call, spent where a verdict can turn on it (the
+  // approximation is close away from the tails; in them it errs either way, by orders of magnitude).
+  const exact = small && (!hasTies || method === 'exact' || Math.min(pGreater, pLess) < TIED_EXACT_BELOW);
+  if (exact && hasTies) {
+    ({ pGreater, pLess } = tiedExactTails(idx, value, m, n, rankSumY));
+  } else if (exact) {
     const dist = exactDistribution(n, m);
     // U takes integer values without ties; round guards against float noise in rank sums.
     const uInt = Math.round(u);
     pGreater = tailFrom(dist, uInt);
     pLess = tailTo(dist, uInt);
-  } else if (sigma === 0) {
-    pGreater = 1;
-    pLess = 1;
-  } else {
-    const cc = options.continuity === false ? 0 : 0.5;
-    pGreater = normalSf((u - mu - cc) / sigma);
-    pLess = normalCdf((u - mu + cc) / sigma);
   }
   pGreater = Math.min(1, pGreater);
   pLess = Math.min(1, pLess);
@@ -102,6 +109,74 @@ export function mannWhitney(
     method: exact ? 'exact' : 'normal',
     probabilityOfSuperiority: u / (m * n),
   };
+}
+
+/**
+ * The exact permutation tails of y's mid-rank sum given the pooled sample's tie groups: every
+ * way to pick which n of the N values are y's is equally likely under "no shift". Counted by a
+ * knapsack over the tie groups (a group of t values at mid-rank r gives c of them to the smaller
+ * sample in C(t, c) ways, adding c·r), on doubled ranks so mid-ranks stay integers; the smaller
+ * sample is counted, as its sum fixes the other's. O(N² · k²) for k = min(m, n) ≤ √exactLimit.
+ */
+function tiedExactTails(
+  sorted: Uint32Array,
+  value: (i: number) => number,
+  m: number,
+  n: number,
+  rankSumY: number,
+): { pGreater: number; pLess: number } {
+  const N = m + n;
+  const k = Math.min(m, n);
+  const maxSum = 2 * k * N; // doubled rank sums of k values stay below this
+  const ways: Float64Array[] = Array.from({ length: k + 1 }, () => new Float64Array(maxSum + 1));
+  // The reachable doubled sums of each row, so the loops skip the zeros around them.
+  const lo = new Int32Array(k + 1).fill(maxSum + 1);
+  const hi = new Int32Array(k + 1).fill(-1);
+  ways[0]![0] = 1;
+  lo[0] = 0;
+  hi[0] = 0;
+  for (let i = 0; i < N;) {
+    let j = i + 1;
+    while (j < N && value(sorted[j]!) === value(sorted[i]!)) j++;
+    const t = j - i;
+    const rank2 = i + 1 + j; // twice the group's mid-rank
+    for (let c = k; c >= 1; c--) {
+      const into = ways[c]!;
+      let choose = 1; // C(t, taken)
+      for (let taken = 1; taken <= Math.min(t, c); taken++) {
+        choose = (choose * (t - taken + 1)) / taken;
+        const row = c - taken;
+        if (hi[row]! < 0) continue;
+        const from = ways[row]!;
+        const shift = taken * rank2;
+        for (let w = lo[row]!; w <= hi[row]!; w++) {
+          const f = from[w]!;
+          if (f !== 0) into[w + shift] = into[w + shift]! + choose * f;
+        }
+        lo[c] = Math.min(lo[c]!, lo[row]! + shift);
+        hi[c] = Math.max(hi[c]!, hi[row]! + shift);
+      }
+    }
+    i = j;
+  }
+  // The counted sample's doubled sum: y's own, or what the total leaves of it when x is smaller.
+  const countsY = n <= m;
+  const observed = Math.round(2 * (countsY ? rankSumY : (N * (N + 1)) / 2 - rankSumY));
+  const dist = ways[k]!;
+  let total = 0;
+  let atLeast = 0;
+  let atMost = 0;
+  for (let w = lo[k]!; w <= hi[k]!; w++) {
+    const count = dist[w]!;
+    if (count === 0) continue;
+    total += count;
+    if (w >= observed) atLeast += count;
+    if (w <= observed) atMost += count;
+  }
+  // A high sum for x is a low one for y.
+  return countsY
+    ? { pGreater: atLeast / total, pLess: atMost / total }
+    : { pGreater: atMost / total, pLess: atLeast / total };
 }
 
 // Exact null distribution of U for sample sizes (a, b), U = #pairs where the a-sample wins,

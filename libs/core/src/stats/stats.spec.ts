@@ -121,11 +121,65 @@ describe('Mann-Whitney U', () => {
   });
   it('handles a zero baseline with sparse errors (heavy ties)', () => {
     // scipy: mannwhitneyu([0,0,0,3,0,5], [0]*30, alternative='greater', method='asymptotic') → U=120, p=0.000806
-    const r = mannWhitney(new Array(30).fill(0), [0, 0, 0, 3, 0, 5]);
-    assert.equal(r.u, 120);
-    close(r.pGreater, 0.0008061215027864499, 1e-9);
+    const approx = mannWhitney(new Array(30).fill(0), [0, 0, 0, 3, 0, 5], { method: 'normal' });
+    assert.equal(approx.u, 120);
+    close(approx.pGreater, 0.0008061215027864499, 1e-9);
+    // Exactly: as large a rank sum needs both non-zero values among the six, C(34,4)/C(36,6) —
+    // thirty times the approximation's p.
+    const exact = mannWhitney(new Array(30).fill(0), [0, 0, 0, 3, 0, 5]);
+    assert.equal(exact.method, 'exact');
+    close(exact.pGreater, 46376 / 1947792, 1e-12);
     const allTied = mannWhitney([1, 1, 1], [1, 1]);
     assert.equal(allTied.pGreater, 1);
+  });
+  it('tied samples get the exact permutation p-values of their mid-rank sums', () => {
+    // Every way of choosing which values are the second sample's, enumerated.
+    const enumerate = (x: number[], y: number[]) => {
+      const all = [...x, ...y].sort((a, b) => a - b);
+      const rank = (v: number) => (all.indexOf(v) + all.lastIndexOf(v) + 2) / 2;
+      const observed = y.reduce((sum, v) => sum + rank(v), 0);
+      let greater = 0;
+      let less = 0;
+      let total = 0;
+      const walk = (from: number, left: number, sum: number): void => {
+        if (left === 0) {
+          total++;
+          if (sum >= observed - 1e-9) greater++;
+          if (sum <= observed + 1e-9) less++;
+          return;
+        }
+        for (let i = from; i < all.length; i++) walk(i + 1, left - 1, sum + rank(all[i]!));
+      };
+      walk(0, y.length, 0);
+      return { greater: greater / total, less: less / total };
+    };
+    const cases: [number[], number[]][] = [
+      [
+        [1, 1, 2, 3, 3, 3, 4],
+        [3, 4, 4, 5],
+      ],
+      [
+        [2, 2, 5],
+        [1, 2, 2, 2, 5, 6, 6],
+      ], // the first sample the smaller
+      [
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 9],
+        [9, 9, 10],
+      ],
+      [
+        [4, 4, 4, 4, 5, 5, 6],
+        [3, 4, 4],
+      ],
+    ];
+    for (const [x, y] of cases) {
+      const r = mannWhitney(x, y, { method: 'exact' });
+      const want = enumerate(x, y);
+      close(r.pGreater, want.greater, 1e-12);
+      close(r.pLess, want.less, 1e-12);
+    }
+    // Four one-minute points above a rounded baseline: 1/C(34,4), not the approximation's 7·10⁻⁴.
+    const baseline = Array.from({ length: 30 }, (_, i) => [0.003, 0.004, 0.005][i % 3]!);
+    close(mannWhitney(baseline, [0.2, 0.21, 0.2, 0.19]).pGreater, 1 / 46376, 1e-12);
   });
 });
 

@@ -14,8 +14,9 @@
 // shifted (half the minimum effect at least), and no metric fails on less than minFailObservationMs
 // of observation — a restart's CPU and latency blip is shorter than that.
 // Telemetry is autocorrelated, which makes independent-sample p-values overconfident: rank and
-// scale tests shrink their z by the effective-sample-size factor (1 − ρ)/(1 + ρ), ρ being the
-// baseline's lag-1 autocorrelation, estimated so that an earlier incident's burst inside the
+// scale tests shrink their z by the effective-sample-size factor of two AR(1) samples of their
+// sizes (effectiveSizeFactor: (1 − ρ)/(1 + ρ) for long ones, less shrinkage for the few points of
+// an early look), ρ being the baseline's lag-1 autocorrelation, estimated so that an earlier incident's burst inside the
 // baseline does not pass for dependence (robustLag1Autocorrelation); the rate test uses a
 // quasi-Poisson dispersion instead.
 import type { MetricJudgement, VerdictOutcome } from '#contracts';
@@ -208,7 +209,7 @@ export function prepareMetric(
   if (signal.spec.kind === 'error_ratio' && usesRateTest(input)) tests.push(rateTest(input));
   else {
     const rho = settings.autocorrelation ? Math.max(0, robustLag1Autocorrelation(input.baseline)) : 0;
-    const factor = Math.max(0.1, (1 - rho) / (1 + rho));
+    const factor = Math.max(0.1, effectiveSizeFactor(rho, input.baseline.length, input.observation.length));
     tests.push(locationTest(input, factor, settings));
     if (spreadJudged(input, settings)) tests.push(spreadTest(input, factor));
   }
@@ -325,6 +326,28 @@ function judgement(metric: string, outcome: VerdictOutcome, t: TestResult, reaso
 function badnessOf(p: number, alpha: number, effectFraction: number, floorFraction: number): number {
   const evidence = p <= alpha ? 1 : p >= 1 ? 0 : clamp(Math.log(p) / Math.log(alpha), 0, 1);
   return evidence * clamp(effectFraction, 0, 1) * clamp(floorFraction, 0, 1);
+}
+
+/**
+ * How much of a two-sample comparison's information autocorrelated samples keep: the variance of
+ * the difference of two means of nb and no AR(1) samples (lag-1 correlation ρ) against that of
+ * independent ones. The mean of n samples has its variance inflated by
+ * g(n) = 1 + 2 Σₖ₌₁ⁿ⁻¹ (1 − k/n) ρᵏ, which tends to (1 + ρ)/(1 − ρ) for long runs but is smaller
+ * for the few points of an early look (a pair of points shares one lag, not infinitely many).
+ */
+export function effectiveSizeFactor(rho: number, nb: number, no: number): number {
+  if (!(rho > 0)) return 1;
+  const g = (n: number) => {
+    let sum = 0;
+    let power = 1;
+    for (let k = 1; k < n; k++) {
+      power *= rho;
+      if (power < 1e-12) break;
+      sum += (1 - k / n) * power;
+    }
+    return 1 + 2 * sum;
+  };
+  return (1 / nb + 1 / no) / (g(nb) / nb + g(no) / no);
 }
 
 /** Shrink a one-sided p-value's z by √factor (effective sample size for autocorrelated data). */

@@ -5,7 +5,7 @@ import { aChange, aTelemetryBatch, MINUTE, requestsByStatus, T0 } from '#testing
 import { ManualClock } from '../clock.js';
 import type { VerifierPort } from '../correlation/correlator.js';
 import { SeededRandom } from '../stats/random.js';
-import { judgeMetric, type MetricInput } from './judge.js';
+import { effectiveSizeFactor, judgeMetric, type MetricInput } from './judge.js';
 import { resolveSignal } from './signals.js';
 import { withStatusErrorSeries } from './status-errors.js';
 import { DeploymentVerifier, labelKey } from './verifier.js';
@@ -84,6 +84,26 @@ describe('the judge', () => {
     assert.equal(a.judgement.test, 'mann-whitney');
     assert.match(a.judgement.reason, /^p95 latency rose from 1\d\d ms to 9\d\d ms \(\+6\d\d%\), p < 0\.001$/);
     assert.ok(a.judgement.effect! > 6);
+  });
+  it('fails a four-minute gross shift of rounded latencies at an early look', () => {
+    // A network delay lifts four one-minute points ×50 over a baseline reported to the
+    // millisecond (so values tie): as extreme as four points can rank, p = 1/C(34,4) ≈ 2·10⁻⁵,
+    // which the normal approximation put at 7·10⁻⁴ — over an early look's level.
+    const r = new SeededRandom(21);
+    let e = 0;
+    const baseline = Array.from(
+      { length: 30 },
+      () => Math.round(4 * Math.exp((e = 0.3 * e + r.normal(0, 0.2)))) / 1000,
+    );
+    const a = judgeMetric(input('p50 latency', 's', baseline, [0.2, 0.21, 0.19, 0.2]), 5e-5, false);
+    assert.equal(a.status, 'fail', a.judgement.reason);
+  });
+  it('keeps the long-run autocorrelation factor for long samples and more of the evidence for few points', () => {
+    assert.equal(effectiveSizeFactor(0, 30, 4), 1);
+    const longRun = (1 - 0.3) / (1 + 0.3);
+    assert.ok(Math.abs(effectiveSizeFactor(0.3, 3000, 4000) / longRun - 1) < 0.002);
+    // Σᵢⱼ ρ^|i−j| / n² for the two means, computed apart: 0.6311.
+    assert.ok(Math.abs(effectiveSizeFactor(0.3, 30, 4) - 0.6311) < 1e-3);
   });
   it('passes a tiny but significant change and says why', () => {
     const a = judgeMetric(
