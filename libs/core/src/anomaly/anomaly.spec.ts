@@ -397,8 +397,33 @@ describe("false-alarm control by the series' own noise", () => {
     for (let i = 2000; i < 2003; i++) values[i] = 103.2 + rng.normal(0, 1);
     for (let i = 2600; i < 3000; i++) values[i]! += 4;
     const show = (list: readonly Anomaly[]) => list.map((a) => `${a.direction}@${sample(a.onset)}`);
-    assert.deepEqual(show(anomaliesOf(values)), ['up@2600']);
-    assert.deepEqual(show(anomaliesOf(values, { nearMisses: false })), ['up@2000', 'up@2600']);
+    // (Its 2.6σ samples make 3% of them beyond 3σ, a heavy tail: the tail's clip, which alone
+    // keeps the three samples below the threshold, is off to show the near misses' part.)
+    assert.deepEqual(show(anomaliesOf(values, { tailCap: false })), ['up@2600']);
+    assert.deepEqual(show(anomaliesOf(values, { nearMisses: false, tailCap: false })), [
+      'up@2000',
+      'up@2600',
+    ]);
+  });
+
+  it("clips a heavy-tailed series' z-scores by its own tail: a few outliers in a row are no shift, a lasting 3σ one is", () => {
+    // Gaussian noise plus an outlier of 6–15σ every 25 samples (4% beyond 3σ, as a t(3)'s). Four
+    // samples 3.5σ high add 2 each to the CUSUM under the Gaussian clip at 3 (8: an alarm), but
+    // for this tail a sample beyond the shift tells no more than 1.2 (see cusumCap), and its
+    // single outliers are no near misses; a lasting 3σ shift is found either way.
+    const rng = new SeededRandom(47);
+    const values = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        100 + rng.normal(0, 1) + (i % 25 === 12 ? (rng.next() < 0.5 ? -1 : 1) * (6 + 9 * rng.next()) : 0),
+    );
+    for (let i = 1990; i < 2000; i++) values[i] = 100; // the CUSUM at 0 before the burst
+    for (let i = 2000; i < 2004; i++) values[i] = 103.5;
+    for (let i = 2600; i < 3000; i++) values[i]! += 3;
+    const show = (list: readonly Anomaly[]) =>
+      list.map((a) => `${a.shape} ${a.direction}@${sample(a.onset)}`);
+    assert.deepEqual(show(anomaliesOf(values)), ['shift up@2600']);
+    assert.deepEqual(show(anomaliesOf(values, { tailCap: false })), ['shift up@2000', 'shift up@2600']);
   });
 
   it("learns a cycle's shape from clipped errors: one outlier does not move it for cycles to come", () => {
