@@ -282,6 +282,32 @@ describe('AnomalyDetector', () => {
     assert.ok(late[0]!.seasonal, 'found against the weekly profile');
     assert.ok(hourOf(late[0]!.detectedAt) - shiftAt <= 10);
   });
+  it('judges a newly found weekly profile by its own errors, not by the scale an adopted level carried from the daily one', () => {
+    // Hourly samples, a daily curve and weekends 20 lower. A daily cycle is found first; its
+    // profile does not know the weekend, so a weekend's level adopted against it carries a scale
+    // that holds the misfit. When the weekly cycle is found (2.5 weeks) the new profile must not
+    // inherit it: a 2σ drop in week 4 is then found within 10 samples (with the carried scale
+    // as its floor, 218 samples late).
+    const HOUR = 3_600_000;
+    const rng = new SeededRandom(4);
+    const monday = Date.UTC(2024, 0, 1);
+    const shiftAt = 560;
+    const points = Array.from({ length: 840 }, (_, i) => {
+      const weekend = Math.floor(i / 24) % 7 >= 5;
+      const daily = 20 * Math.sin((2 * Math.PI * ((i % 24) - 9)) / 24);
+      const value =
+        200 + (weekend ? 0.6 : 1) * daily - (weekend ? 20 : 0) - (i >= shiftAt ? 8 : 0) + rng.normal(0, 4);
+      return { metric: 'requests', value, timestamp: monday + i * HOUR, unit: null, labels: {} };
+    });
+    const d = new AnomalyDetector();
+    const hourOf = (t: number) => (t - monday) / HOUR;
+    const shift = points
+      .flatMap((p) => d.observePoint('svc', p))
+      .flatMap((e) => (e.type === 'anomaly' ? [e.anomaly] : []))
+      .find((a) => hourOf(a.detectedAt) >= shiftAt);
+    assert.equal(shift?.direction, 'down');
+    assert.ok(hourOf(shift.detectedAt) - shiftAt <= 10, `found at ${hourOf(shift.detectedAt)}`);
+  });
   it('withdraws the alarm fatigue of excursions a cycle found later explains', () => {
     // A weekly cycle whose weekends dip for 12 hours: before the cycle is found (2.5 weeks), the
     // first two weekends' dips are reported, come back, and raise the alarm fatigue. Once the
