@@ -254,6 +254,7 @@ const SWEEP: Array<Partial<DetectorSettings>> = [
   { fatigue: 0 },
   { forgiveShare: 0 },
   { countRateScale: false },
+  { tailCap: false },
   { nearMisses: false },
   { persistence: 1e9 },
   { stepShare: 0 },

@@ -282,6 +282,32 @@ describe('AnomalyDetector', () => {
     assert.ok(late[0]!.seasonal, 'found against the weekly profile');
     assert.ok(hourOf(late[0]!.detectedAt) - shiftAt <= 10);
   });
+  it('judges a newly found weekly profile by its own errors, not by the scale an adopted level carried from the daily one', () => {
+    // Hourly samples, a daily curve and weekends 20 lower. A daily cycle is found first; its
+    // profile does not know the weekend, so a weekend's level adopted against it carries a scale
+    // that holds the misfit. When the weekly cycle is found (2.5 weeks) the new profile must not
+    // inherit it: a 2σ drop in week 4 is then found within 10 samples (with the carried scale
+    // as its floor, 218 samples late).
+    const HOUR = 3_600_000;
+    const rng = new SeededRandom(4);
+    const monday = Date.UTC(2024, 0, 1);
+    const shiftAt = 560;
+    const points = Array.from({ length: 840 }, (_, i) => {
+      const weekend = Math.floor(i / 24) % 7 >= 5;
+      const daily = 20 * Math.sin((2 * Math.PI * ((i % 24) - 9)) / 24);
+      const value =
+        200 + (weekend ? 0.6 : 1) * daily - (weekend ? 20 : 0) - (i >= shiftAt ? 8 : 0) + rng.normal(0, 4);
+      return { metric: 'requests', value, timestamp: monday + i * HOUR, unit: null, labels: {} };
+    });
+    const d = new AnomalyDetector();
+    const hourOf = (t: number) => (t - monday) / HOUR;
+    const shift = points
+      .flatMap((p) => d.observePoint('svc', p))
+      .flatMap((e) => (e.type === 'anomaly' ? [e.anomaly] : []))
+      .find((a) => hourOf(a.detectedAt) >= shiftAt);
+    assert.equal(shift?.direction, 'down');
+    assert.ok(hourOf(shift.detectedAt) - shiftAt <= 10, `found at ${hourOf(shift.detectedAt)}`);
+  });
   it('withdraws the alarm fatigue of excursions a cycle found later explains', () => {
     // A weekly cycle whose weekends dip for 12 hours: before the cycle is found (2.5 weeks), the
     // first two weekends' dips are reported, come back, and raise the alarm fatigue. Once the
@@ -397,8 +423,33 @@ describe("false-alarm control by the series' own noise", () => {
     for (let i = 2000; i < 2003; i++) values[i] = 103.2 + rng.normal(0, 1);
     for (let i = 2600; i < 3000; i++) values[i]! += 4;
     const show = (list: readonly Anomaly[]) => list.map((a) => `${a.direction}@${sample(a.onset)}`);
-    assert.deepEqual(show(anomaliesOf(values)), ['up@2600']);
-    assert.deepEqual(show(anomaliesOf(values, { nearMisses: false })), ['up@2000', 'up@2600']);
+    // (Its 2.6σ samples make 3% of them beyond 3σ, a heavy tail: the tail's clip, which alone
+    // keeps the three samples below the threshold, is off to show the near misses' part.)
+    assert.deepEqual(show(anomaliesOf(values, { tailCap: false })), ['up@2600']);
+    assert.deepEqual(show(anomaliesOf(values, { nearMisses: false, tailCap: false })), [
+      'up@2000',
+      'up@2600',
+    ]);
+  });
+
+  it("clips a heavy-tailed series' z-scores by its own tail: a few outliers in a row are no shift, a lasting 3σ one is", () => {
+    // Gaussian noise plus an outlier of 6–15σ every 25 samples (4% beyond 3σ, as a t(3)'s). Four
+    // samples 3.5σ high add 2 each to the CUSUM under the Gaussian clip at 3 (8: an alarm), but
+    // for this tail a sample beyond the shift tells no more than 1.2 (see cusumCap), and its
+    // single outliers are no near misses; a lasting 3σ shift is found either way.
+    const rng = new SeededRandom(47);
+    const values = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        100 + rng.normal(0, 1) + (i % 25 === 12 ? (rng.next() < 0.5 ? -1 : 1) * (6 + 9 * rng.next()) : 0),
+    );
+    for (let i = 1990; i < 2000; i++) values[i] = 100; // the CUSUM at 0 before the burst
+    for (let i = 2000; i < 2004; i++) values[i] = 103.5;
+    for (let i = 2600; i < 3000; i++) values[i]! += 3;
+    const show = (list: readonly Anomaly[]) =>
+      list.map((a) => `${a.shape} ${a.direction}@${sample(a.onset)}`);
+    assert.deepEqual(show(anomaliesOf(values)), ['shift up@2600']);
+    assert.deepEqual(show(anomaliesOf(values, { tailCap: false })), ['shift up@2000', 'shift up@2600']);
   });
 
   it("learns a cycle's shape from clipped errors: one outlier does not move it for cycles to come", () => {

@@ -31,7 +31,8 @@
 // Detection, three ways, all on the robust z = (x − prediction)/σ:
 // - Level shifts: two one-sided CUSUMs (allowance k = 1σ, threshold h = 5.5) on z clipped at
 //   ±zCap = 3 (a Huber-type clip: a heavy-tailed sample adds at most zCap − k, so a run of
-//   shifted samples is needed). A 2σ shift crosses in about 7 samples, a 5σ one in 3. At a
+//   shifted samples is needed; lower on a side whose tail is heavier than a Gaussian's, down to
+//   2.2 for a t(3)'s, see cusumCap). A 2σ shift crosses in about 7 samples, a 5σ one in 3. At a
 //   crossing, the changepoint is the split of the run that makes the rest's mean departure most
 //   significant (a run often starts with noise before the change); that is the onset. The
 //   shift must measure at least minScore = 1.5σ (the median since the onset against the
@@ -122,6 +123,11 @@ export interface AnomalySettings {
    */
   readonly forgiveShare: number;
   /**
+   * Clip the CUSUM's z-scores on each side by the series' own tail on that side (see cusumCap):
+   * lower than zCap for heavy tails.
+   */
+  readonly tailCap: boolean;
+  /**
    * For counts, σ at a sample is at least the Poisson scale of the rate predicted for it (a
    * cycle's peaks are noisier than the window's mean count says); see sigmaAt.
    */
@@ -191,6 +197,7 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   fatigue: 2,
   forgiveShare: 0.5,
   countRateScale: true,
+  tailCap: true,
   persistence: 1,
   stepShare: 0.5,
   minScore: 1.5,
@@ -305,16 +312,17 @@ export class SeriesModel {
   /** The latest excursions that added to the fatigue, to judge again when a cycle is found. */
   private readonly excursions: Excursion[] = [];
   private shiftPeakSeq = 0;
-  private pendingSpike: { ts: number; x: number; pred: number; up: boolean; absZ: number } | null = null;
+  private pendingSpike: { ts: number; x: number; pred: number; up: boolean; z: number } | null = null;
   // The series' tail: decayed counts of samples and of |z| beyond TAIL_FROM.
   private tailN = 0;
   private tailCount = 0;
+  private tailUp = 0;
   // Near misses (see nearMissMargin): decayed counts of samples and of excursions that peaked high.
   private nearN = 0;
   private nearCount = 0;
   private peakUp = 0;
   private peakDown = 0;
-  /** |z| of the samples of a CUSUM run still being decided (see tallyOrHold). */
+  /** z of the samples of a CUSUM run still being decided (see tallyOrHold). */
   private readonly heldTail: number[] = [];
   private readonly tailDecay: number;
   /** The window's count unit (its smallest positive value) when every value is a count; else 0. */
@@ -523,7 +531,7 @@ export class SeriesModel {
     const peak = this.zPeak;
     const absZ = Math.abs(rawZ);
     this.zPeak = Math.max(absZ, peak * this.spikeDecay);
-    const z = clamp(rawZ, -s.zCap, s.zCap);
+    const z = clamp(rawZ, -this.cusumCap(false), this.cusumCap(true));
     // The allowance also covers the baseline level's own uncertainty (its standard error is
     // about 1.25σ/√n for the median of n samples): a short baseline's level error would
     // otherwise add up in the CUSUM like a shift.
@@ -582,15 +590,15 @@ export class SeriesModel {
     // heavy tail's outliers are what start such runs: dropping them would censor the tail), and
     // an extreme one counts once the next sample has told (a reported spike counts too: a
     // series that keeps making spikes that large has them in its tail).
-    if (!extreme) this.tallyOrHold(absZ);
+    if (!extreme) this.tallyOrHold(rawZ);
     const pending = this.pendingSpike;
-    this.pendingSpike = extreme ? { ts, x, pred, up: rawZ > 0, absZ } : null;
+    this.pendingSpike = extreme ? { ts, x, pred, up: rawZ > 0, z: rawZ } : null;
     const persists = pending !== null && (pending.up ? rawZ : -rawZ) >= s.spikeZ;
     if (persists) {
       this.pendingSpike = null;
       const shift = this.shift(pending.up ? 'up' : 'down', ts, seq, x, pending.ts);
       if (shift) return shift;
-      this.tallyTail(pending.absZ);
+      this.tallyTail(pending.z);
     } else if (pending) {
       this.pendingSpike = null;
       this.sUp = this.sDown = 0; // the spike is explained; it must not seed a shift
@@ -609,19 +617,19 @@ export class SeriesModel {
   }
 
   /**
-   * Tally a sample's |z| in the tail now, or hold it while a CUSUM run is being decided (at most
+   * Tally a sample's z in the tail now, or hold it while a CUSUM run is being decided (at most
    * freezeFor samples): the run's samples are tallied when it ends without an alarm, and dropped
    * when it opens a shift (see dropHeldTail).
    */
-  private tallyOrHold(absZ: number): void {
+  private tallyOrHold(z: number): void {
     const held = this.heldTail;
     if (this.buildingFor > 0 && held.length < this.s.freezeFor) {
-      held.push(absZ);
+      held.push(z);
       return;
     }
-    for (const z of held) this.tallyTail(z);
+    for (const h of held) this.tallyTail(h);
     held.length = 0;
-    this.tallyTail(absZ);
+    this.tallyTail(z);
   }
 
   /**
@@ -661,12 +669,31 @@ export class SeriesModel {
     return Math.max(0, Math.log(rate / NEAR_RATE) / NEAR_DECAY);
   }
 
-  /** Decayed count of samples and of those beyond TAIL_FROM σ (the series' tail). */
-  private tallyTail(absZ: number): void {
+  /**
+   * The clip of the CUSUM's z-scores on one side, by the series' own tail on that side. For a
+   * shift of 2k in Student t noise the log-likelihood ratio of a sample rises like Gaussian
+   * noise's up to the shift and levels off beyond it (a far outlier is about as likely with the
+   * shift as without): per unit of the CUSUM it tops out at CAP_BY_TAIL's cap for a t with the
+   * series' share of samples beyond 3σ (t(3): 4.2%, cap 2.23; Gaussian: zCap). So an outlier of
+   * a heavy tail adds what it tells of a shift, not the most any sample may add, and two of them
+   * no longer make a run. Per side: a skewed series (low counts) has its long tail on one.
+   */
+  private cusumCap(up: boolean): number {
+    const zCap = this.s.zCap;
+    if (!this.s.tailCap) return zCap;
+    const side = up ? this.tailUp : this.tailCount - this.tailUp;
+    const share = (2 * side + TAIL_PRIOR * TAIL_CAP_PRIOR_RATE) / (this.tailN + TAIL_PRIOR);
+    return Math.min(zCap, capForShare(share));
+  }
+
+  /** Decayed count of samples and of those beyond TAIL_FROM σ (the series' tail), and above +TAIL_FROM σ. */
+  private tallyTail(z: number): void {
     const d = this.tailDecay;
     this.tailN = this.tailN * d + 1;
     this.tailCount *= d;
-    if (absZ > TAIL_FROM) this.tailCount += 1;
+    this.tailUp *= d;
+    if (Math.abs(z) > TAIL_FROM) this.tailCount += 1;
+    if (z > TAIL_FROM) this.tailUp += 1;
   }
 
   /**
@@ -990,6 +1017,9 @@ export class SeriesModel {
       this.forgive(this.seen - 1, old, this.profile);
     }
     this.seas = null;
+    // The scale carried over an adopted level was measured against the old profile, whose misfit
+    // (a weekend a daily profile does not know) it holds: it is no floor for the new one.
+    this.carriedSeas = 0;
     this.compared = 0;
     this.sinceRefresh = this.s.refreshEvery; // summarise again with the new profile
     if (this.seasonalOn) {
@@ -1212,6 +1242,35 @@ function scaleOf(
 
 /** Samples per block of the long-run variance estimate (see calibrate). */
 const BLOCK = 8;
+/**
+ * The CUSUM's clip by the tail (see cusumCap): (share of samples beyond 3σ, largest
+ * log-likelihood ratio per unit of the CUSUM, + k) for Student t noise of 15, 10, 7, 5, 4, 3 and 2
+ * degrees of freedom, in robust σ, for a shift of 2σ (k = 1); interpolated in log(share). The
+ * prior of the share is a Gaussian's (0.27%): a series keeps the usual clip until it has shown a
+ * heavier tail.
+ */
+const TAIL_CAP_PRIOR_RATE = 0.0027;
+const CAP_BY_TAIL: readonly (readonly [number, number])[] = [
+  [0.0077, 3.09],
+  [0.011, 2.77],
+  [0.0158, 2.56],
+  [0.0231, 2.4],
+  [0.0301, 2.31],
+  [0.0424, 2.23],
+  [0.0681, 2.16],
+];
+function capForShare(share: number): number {
+  const t = CAP_BY_TAIL;
+  if (share <= t[0]![0]) return t[0]![1];
+  for (let i = 1; i < t.length; i++) {
+    const [s1, c1] = t[i]!;
+    if (share <= s1) {
+      const [s0, c0] = t[i - 1]!;
+      return c0 + ((c1 - c0) * Math.log(share / s0)) / Math.log(s1 / s0);
+    }
+  }
+  return t[t.length - 1]![1];
+}
 
 /**
  * Counts vary at least as much as Poisson counts do. A window whose values are all non-negative
