@@ -111,6 +111,10 @@ export function mannWhitney(
   };
 }
 
+// The counts' table, reused across calls: a verifier asks for thousands of these a minute, and a
+// fresh table each time is garbage the size of the table.
+let scratch = new Float64Array(0);
+
 /**
  * The exact permutation tails of y's mid-rank sum given the pooled sample's tie groups: every
  * way to pick which n of the N values are y's is equally likely under "no shift". Counted by a
@@ -128,7 +132,10 @@ function tiedExactTails(
   const N = m + n;
   const k = Math.min(m, n);
   const maxSum = 2 * k * N; // doubled rank sums of k values stay below this
-  const ways: Float64Array[] = Array.from({ length: k + 1 }, () => new Float64Array(maxSum + 1));
+  const width = maxSum + 1;
+  if (scratch.length < (k + 1) * width) scratch = new Float64Array((k + 1) * width);
+  scratch.fill(0, 0, (k + 1) * width);
+  const ways = Array.from({ length: k + 1 }, (_, c) => scratch.subarray(c * width, (c + 1) * width));
   // The reachable doubled sums of each row, so the loops skip the zeros around them.
   const lo = new Int32Array(k + 1).fill(maxSum + 1);
   const hi = new Int32Array(k + 1).fill(-1);
