@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InboundMessage, PartitionBatch } from '#messaging';
 import { silentLogger } from '#observability';
-import { runMigrations } from '#storage';
 import { aTelemetryBatch, T0 } from '#testing';
-import { testClickHouse, type TestClickHouse } from '#testing/infra';
+import { migratedTestClickHouse, type TestClickHouse } from '#testing/infra';
 import { RecorderConsumer } from './recorder.consumer.js';
 import { loadRecorderConfig } from './recorder.settings.js';
 import { codec, countRows } from './recorder-test-support.js';
@@ -36,8 +35,7 @@ describe('recorder: a batch cut short inside a range written before', () => {
   const points = () => countRows(ch.store, 'SELECT count() AS n FROM telemetry_points');
 
   before(async () => {
-    ch = await testClickHouse();
-    await runMigrations(ch.store);
+    ch = await migratedTestClickHouse();
     messages = await Promise.all(
       Array.from({ length: 30 }, async (_, i) => ({
         topic: TOPIC,

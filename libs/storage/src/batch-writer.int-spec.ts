@@ -2,9 +2,8 @@
 // did succeed are reported as failed (a lost answer) and retried with the same dedup token.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { testClickHouse, type TestClickHouse } from '#testing/infra';
+import { migratedTestClickHouse, type TestClickHouse } from '#testing/infra';
 import { BatchWriter } from './batch-writer.js';
-import { runMigrations } from './migrations/migrator.js';
 import { StoreError, type ClickHouseStore, type InsertOptions } from './port.js';
 
 interface DeadLetterRow {
@@ -22,8 +21,7 @@ interface DeadLetterRow {
 
 let ch: TestClickHouse;
 before(async () => {
-  ch = await testClickHouse();
-  await runMigrations(ch.store);
+  ch = await migratedTestClickHouse();
 });
 after(() => ch.cleanup());
 

@@ -10,14 +10,13 @@ import {
   ChangesRepository,
   IncidentsRepository,
   ProblemsRepository,
-  runMigrations,
   TABLES,
   toChangeRow,
   VerdictsRepository,
   type ClickHouseStore,
 } from '#storage';
 import { aChange, eventually, MINUTE, T0 } from '#testing';
-import { testClickHouse, type TestClickHouse } from '#testing/infra';
+import { migratedTestClickHouse, type TestClickHouse } from '#testing/infra';
 import { loadApiConfig } from '../api.settings.js';
 import type { SloBudgets } from '../slo/slo-budgets.js';
 import { RiskGate } from './risk-gate.js';
@@ -27,9 +26,8 @@ describe('RiskGate history load', () => {
   let store: ClickHouseStore;
 
   before(async () => {
-    ch = await testClickHouse();
+    ch = await migratedTestClickHouse();
     store = ch.store;
-    await runMigrations(store);
     const changes = Array.from({ length: 50 }, (_, i) =>
       toChangeRow(aChange({ id: `chg-${i}`, service: `svc-${i % 5}`, startedAt: T0 - i * MINUTE }), {
         topic: 'changes',

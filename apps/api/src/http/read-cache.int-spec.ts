@@ -8,7 +8,6 @@ import { ManualClock, parsePolicy } from '#core';
 import {
   ChangesRepository,
   IncidentsRepository,
-  runMigrations,
   TABLES,
   toChangeRow,
   toIncidentRow,
@@ -18,7 +17,7 @@ import {
   type RecordSource,
 } from '#storage';
 import { aChange, anIncident, aVerdict, MINUTE, T0 } from '#testing';
-import { testClickHouse, type TestClickHouse } from '#testing/infra';
+import { migratedTestClickHouse, type TestClickHouse } from '#testing/infra';
 import { DoraService, type DoraQuery } from '../dora/dora.service.js';
 import type { RiskGate } from '../gate/risk-gate.js';
 import { ReadCache, readKey } from './read-cache.js';
@@ -34,9 +33,8 @@ describe('ReadCache on the store', () => {
   const clock = new ManualClock(T0 + DAY);
 
   before(async () => {
-    ch = await testClickHouse();
+    ch = await migratedTestClickHouse();
     store = ch.store;
-    await runMigrations(store);
     cache = new ReadCache(store, clock);
   });
   after(() => ch.cleanup());

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Incident, Problem } from '#contracts';
 import type { ClickHouseStore } from '#storage';
-import { runMigrations } from '#storage';
 import {
   aChange,
   aDeadLetter,
@@ -21,7 +20,7 @@ import {
   MINUTE,
   T0,
 } from '#testing';
-import { testClickHouse, type TestClickHouse } from '#testing/infra';
+import { migratedTestClickHouse, type TestClickHouse } from '#testing/infra';
 import {
   deadLetterRowFromEvent,
   TABLES,
@@ -63,9 +62,8 @@ describe('repositories', () => {
   const insert = (table: string, rows: object[]) => store.insert(table, rows);
 
   before(async () => {
-    ch = await testClickHouse();
+    ch = await migratedTestClickHouse();
     store = ch.store;
-    await runMigrations(store);
   });
   after(() => ch.cleanup());
 

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Incident } from '#contracts';
 import { similarIncidents } from '#core';
-import { runMigrations, type ClickHouseStore } from '#storage';
+import type { ClickHouseStore } from '#storage';
 import { anIncident, aProblem, MINUTE, T0 } from '#testing';
-import { testClickHouse, type TestClickHouse } from '#testing/infra';
+import { migratedTestClickHouse, type TestClickHouse } from '#testing/infra';
 import { TABLES, toIncidentRow, toProblemRow } from '../records/index.js';
 import { IncidentsRepository } from './incidents.repository.js';
 
@@ -56,9 +56,8 @@ describe('similar incidents on the engine', () => {
   });
 
   before(async () => {
-    ch = await testClickHouse();
+    ch = await migratedTestClickHouse();
     store = ch.store;
-    await runMigrations(store);
     const incidents = [
       now,
       other('in-problem', 1, 'ledger'),

@@ -17,8 +17,8 @@ import {
   type MetricQuery,
   type SloWindow,
 } from '#core';
-import { runMigrations, type ClickHouseStore } from '#storage';
-import { testClickHouse, type TestClickHouse } from '#testing/infra';
+import type { ClickHouseStore } from '#storage';
+import { migratedTestClickHouse, type TestClickHouse } from '#testing/infra';
 import { TABLES, type TelemetryPointRow } from '../records/index.js';
 import { SloCountsRepository } from './slo.repository.js';
 
@@ -83,9 +83,8 @@ describe('SLO counts', () => {
   const edge = windowAt(month, tenDaysAgo.getTime()).start;
 
   before(async () => {
-    ch = await testClickHouse();
+    ch = await migratedTestClickHouse();
     store = ch.store;
-    await runMigrations(store);
     repo = new SloCountsRepository(store);
     rawOnly = new SloCountsRepository(store, { rollups: false });
     const pay = (code: string) => ({ route: '/pay', code });

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { seededUniform } from '#core';
-import { runMigrations, type ClickHouseStore } from '#storage';
-import { testClickHouse, type TestClickHouse } from '#testing/infra';
+import type { ClickHouseStore } from '#storage';
+import { migratedTestClickHouse, type TestClickHouse } from '#testing/infra';
 import { TABLES, toTelemetryPointRows, type TelemetryPointRow } from '../records/index.js';
 import { applyTelemetryRetention, ttlSeconds } from './retention.js';
 
@@ -61,9 +61,8 @@ describe('telemetry storage', () => {
   let store: ClickHouseStore;
 
   before(async () => {
-    ch = await testClickHouse();
+    ch = await migratedTestClickHouse();
     store = ch.store;
-    await runMigrations(store);
   });
   after(() => ch.cleanup());
 

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChdbStore, HttpStore, type ClickHouseStore } from '#storage';
+import { ChdbStore, HttpStore, runMigrations, type ClickHouseStore } from '#storage';
 import { dockerAvailable } from './docker.js';
 
 export interface TestClickHouse {
@@ -35,6 +35,13 @@ export async function testClickHouse(): Promise<TestClickHouse> {
       if (--dir.users === 0) await dir.remove();
     },
   };
+}
+
+/** The same, with the schema migrated as the apps run it. */
+export async function migratedTestClickHouse(): Promise<TestClickHouse> {
+  const ch = await testClickHouse();
+  await runMigrations(ch.store);
+  return ch;
 }
 
 function serverConnection(): Promise<{ url: string; username: string; password: string } | undefined> {
