@@ -383,7 +383,11 @@ function locationTest(input: MetricInput, factor: number, settings: JudgeSetting
   const persists = !settings.persistence || (up ? recentLevel - base : base - recentLevel) >= 0.5 * needed;
   const shown = useMeans ? { from: base, to: base + shift, what: 'mean ' } : { from: mb, to: mo, what: '' };
   const moved = shown.to > shown.from ? 'rose' : shown.to < shown.from ? 'fell' : 'held';
-  const reason = `${metric} ${shown.what}${moved} from ${formatFor(signal, shown.from)} to ${formatFor(signal, shown.to)} (${formatChange(shown.from, shown.to)}), ${formatP(p)}`;
+  const movement =
+    moved === 'held'
+      ? `held at ${formatFor(signal, shown.from)}`
+      : `${moved} from ${formatFor(signal, shown.from)} to ${formatFor(signal, shown.to)} (${formatChange(shown.from, shown.to)})`;
+  const reason = `${metric} ${shown.what}${movement}, ${formatP(p)}`;
   let shortfall = '';
   if (!(effectOk && floorOk) && badShift > 0) {
     shortfall = effectOk
@@ -430,8 +434,12 @@ function spreadTest(input: MetricInput, factor: number): TestResult {
   const spreadText = rs.logScale
     ? `typical deviation ×${sig(Math.exp(rs.spreadX), 3)} → ×${sig(Math.exp(rs.spreadY), 3)}`
     : `typical deviation ${formatFor(signal, rs.spreadX)} → ${formatFor(signal, rs.spreadY)}`;
+  // A flat baseline (every point alike) has no spread to multiply: say so rather than "×Infinity".
+  const flat = !Number.isFinite(ratio);
+  const verb = flat ? 'began to vary' : ratio >= minRatio ? 'became erratic' : 'spread';
+  const spreadPhrase = flat ? 'the baseline was flat' : `spread ×${sig(ratio, 2)}`;
   const reason =
-    `${metric} ${ratio >= minRatio ? 'became erratic' : 'spread'}: spread ×${sig(ratio, 2)} (${spreadText}), ` +
+    `${metric} ${verb}: ${spreadPhrase} (${spreadText}), ` +
     `${pct}th percentile ${formatFor(signal, tb)} → ${formatFor(signal, to)}, median ${formatFor(signal, mb)} → ${formatFor(signal, mo)}, ${formatP(p)}`;
   const effectFraction = Number.isFinite(ratio) ? (ratio - 1) / Math.max(1e-9, minRatio - 1) : 1;
   const floorFraction = needed > 0 ? tailShift / needed : tailShift > 0 ? 1 : 0;

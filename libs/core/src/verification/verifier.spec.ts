@@ -105,6 +105,27 @@ describe('the judge', () => {
     // Σᵢⱼ ρ^|i−j| / n² for the two means, computed apart: 0.6311.
     assert.ok(Math.abs(effectiveSizeFactor(0.3, 30, 4) - 0.6311) < 1e-3);
   });
+  it('says a flat baseline began to vary (not ×Infinity) and a level that held (not from x to x)', () => {
+    const a = judgeMetric(
+      input(
+        'MemoryUsage(Mi)',
+        null,
+        new Array(30).fill(12.7),
+        [12.7, 13.3, 14.4, 13, 13.8, 12.9, 13.1, 13.5],
+      ),
+      1e-4,
+      true,
+    );
+    assert.equal(a.judgement.test, 'variance');
+    assert.match(a.judgement.reason, /^MemoryUsage\(Mi\) began to vary: the baseline was flat \(/);
+    assert.doesNotMatch(a.judgement.reason, /Infinity/);
+    const held = judgeMetric(
+      input('p95 latency', 's', new Array(30).fill(0.1), [0.1, 0.1, 0.1, 0.9, 0.1, 0.1, 0.1, 0.1]),
+      1e-4,
+      true,
+    );
+    assert.match(held.judgement.reason, /^p95 latency held at 100 ms, p = /);
+  });
   it('passes a tiny but significant change and says why', () => {
     const a = judgeMetric(
       input('p95 latency', 's', noise(30, 0.12, 0.0005), noise(15, 0.1236, 0.0005)),
