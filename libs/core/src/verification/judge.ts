@@ -435,11 +435,11 @@ function spreadTest(input: MetricInput, factor: number): TestResult {
     ? `typical deviation ×${sig(Math.exp(rs.spreadX), 3)} → ×${sig(Math.exp(rs.spreadY), 3)}`
     : `typical deviation ${formatFor(signal, rs.spreadX)} → ${formatFor(signal, rs.spreadY)}`;
   // A flat baseline (every point alike) has no spread to multiply: say so rather than "×Infinity".
-  const flat = !Number.isFinite(ratio);
-  const verb = flat ? 'began to vary' : ratio >= minRatio ? 'became erratic' : 'spread';
-  const spreadPhrase = flat ? 'the baseline was flat' : `spread ×${sig(ratio, 2)}`;
+  const headline = !Number.isFinite(ratio)
+    ? 'began to vary: the baseline was flat'
+    : `${ratio >= minRatio ? 'became erratic: spread' : 'spread'} ×${sig(ratio, 2)}`;
   const reason =
-    `${metric} ${verb}: ${spreadPhrase} (${spreadText}), ` +
+    `${metric} ${headline} (${spreadText}), ` +
     `${pct}th percentile ${formatFor(signal, tb)} → ${formatFor(signal, to)}, median ${formatFor(signal, mb)} → ${formatFor(signal, mo)}, ${formatP(p)}`;
   const effectFraction = Number.isFinite(ratio) ? (ratio - 1) / Math.max(1e-9, minRatio - 1) : 1;
   const floorFraction = needed > 0 ? tailShift / needed : tailShift > 0 ? 1 : 0;
