@@ -7,6 +7,7 @@ import type { VerifierPort } from '../correlation/correlator.js';
 import { SeededRandom } from '../stats/random.js';
 import { effectiveSizeFactor, judgeMetric, type MetricInput } from './judge.js';
 import { resolveSignal } from './signals.js';
+import { formatValue } from './wording.js';
 import { withStatusErrorSeries } from './status-errors.js';
 import { DeploymentVerifier, labelKey } from './verifier.js';
 
@@ -39,6 +40,13 @@ describe('golden signals', () => {
     const success = resolveSignal('PodSuccessRate(%)', null)!;
     assert.equal(success.complement, true);
     assert.equal(success.scale, 0.01);
+  });
+  it('writes UCUM byte units as people read them (MiBy → MiB), other units as given', () => {
+    assert.equal(formatValue(279.26, 'MiBy'), '279 MiB');
+    assert.equal(formatValue(512, 'By'), '512 B');
+    assert.equal(formatValue(3.5, 'KiBy'), '3.5 KiB');
+    assert.equal(formatValue(12.7, 'Mi'), '12.7 Mi');
+    assert.equal(formatValue(4, '{request}/s'), '4/s');
   });
   it('reads rate units (Grafana ids and …/s, …/min) as per-second rates', () => {
     const rate = (m: string, u: string | null) => {

@@ -22,8 +22,11 @@ export function formatValue(v: number, rawUnit: string): string {
     case '1':
     case '':
       return sig(v);
-    default:
-      return unit.startsWith('/') ? `${sig(v)}${unit}` : `${sig(v)} ${unit}`;
+    default: {
+      // UCUM writes bytes "By" (OpenTelemetry's MiBy, KBy); people read B, MiB, kB.
+      const shown = /^(?:[kKMGTP]i?)?By$/.test(unit) ? unit.slice(0, -1) : unit;
+      return shown.startsWith('/') ? `${sig(v)}${shown}` : `${sig(v)} ${shown}`;
+    }
   }
 }
 
