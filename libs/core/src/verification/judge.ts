@@ -16,9 +16,9 @@
 // Telemetry is autocorrelated, which makes independent-sample p-values overconfident: rank and
 // scale tests shrink their z by the effective-sample-size factor of two AR(1) samples of their
 // sizes (effectiveSizeFactor: (1 − ρ)/(1 + ρ) for long ones, less shrinkage for the few points of
-// an early look), ρ being the baseline's lag-1 autocorrelation, estimated so that an earlier incident's burst inside the
-// baseline does not pass for dependence (robustLag1Autocorrelation); the rate test uses a
-// quasi-Poisson dispersion instead.
+// an early look), ρ being the baseline's lag-1 autocorrelation, estimated so that an earlier
+// incident's burst inside the baseline does not pass for dependence (robustLag1Autocorrelation);
+// the rate test uses a quasi-Poisson dispersion instead.
 import type { MetricJudgement, VerdictOutcome } from '#contracts';
 import { rankScaleTest } from '../stats/scale-test.js';
 import {
