@@ -23,7 +23,7 @@ export function formatValue(v: number, rawUnit: string): string {
     case '':
       return sig(v);
     default: {
-      // UCUM writes bytes "By" (OpenTelemetry's MiBy, KBy); people read B, MiB, kB.
+      // UCUM writes bytes "By" (By, kBy, MiBy, as OpenTelemetry sends them); people read B, kB, MiB.
       const shown = /^(?:[kKMGTP]i?)?By$/.test(unit) ? unit.slice(0, -1) : unit;
       return shown.startsWith('/') ? `${sig(v)}${shown}` : `${sig(v)} ${shown}`;
     }
