@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectPath } from '#config';
 import type { DetectorSettings } from '../../libs/core/src/anomaly/detector.js';
-import { datasetsDir } from '../nab/nab-data.js';
+import { datasetsDir } from '../common/datasets.js';
 import { writeSection } from '../common/report.js';
 import { binsegChangepoints } from './binseg.js';
 import { detectChangepoints } from './detect.js';

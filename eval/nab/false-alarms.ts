@@ -28,7 +28,8 @@ import { parseArgs } from 'node:util';
 import { projectPath } from '#config';
 import type { Change, TelemetryPoint, Verdict } from '#contracts';
 import { DeploymentVerifier, type VerifierSettings } from '../../libs/core/src/verification/verifier.js';
-import { datasetsDir, readNabSeries } from './nab-data.js';
+import { datasetsDir } from '../common/datasets.js';
+import { readNabSeries } from './nab-data.js';
 import { lowerBound } from './nab-score.js';
 import { writeSection } from '../common/report.js';
 

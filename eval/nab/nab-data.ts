@@ -3,13 +3,7 @@
 // AFTERSHOCK_DATASETS environment variable.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectPath } from '#config';
-
-export function datasetsDir(): string {
-  const dir = process.env.AFTERSHOCK_DATASETS ?? projectPath('..', 'shared', 'datasets');
-  if (!existsSync(dir)) throw new Error(`datasets not found at ${dir}; set AFTERSHOCK_DATASETS`);
-  return dir;
-}
+import { datasetsDir } from '../common/datasets.js';
 
 export interface NabSeries {
   /** e.g. realKnownCause/nyc_taxi.csv */

@@ -182,7 +182,11 @@ function loadFile(file: string, options: JitLoadOptions): JitProject[] {
     else skipped++;
   });
   const byProject = new Map<string, Parsed[]>();
-  for (const p of parsed) byProject.set(p.project, [...(byProject.get(p.project) ?? []), p]);
+  for (const p of parsed) {
+    const list = byProject.get(p.project);
+    if (list) list.push(p);
+    else byProject.set(p.project, [p]);
+  }
   return [...byProject].map(([name, list]) => {
     list.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
     const dropped = dropCopies(list);

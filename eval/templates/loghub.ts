@@ -2,8 +2,8 @@
 // datasets directory: `$AFTERSHOCK_DATASETS` or `../shared/datasets` next to the project root.
 // Never copied into the repository.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { projectRoot } from '#config';
+import { join } from 'node:path';
+import { datasetsDir } from '../common/datasets.js';
 
 /** The development systems: every accuracy figure and every tuned parameter comes from these. */
 export const SYSTEMS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'BGL', 'HPC', 'Apache', 'OpenSSH'] as const;
@@ -30,16 +30,18 @@ export interface LoghubData {
   readonly raw: readonly string[] | undefined;
 }
 
-/** `--data`, else `$AFTERSHOCK_DATASETS`, else `../shared/datasets` next to the project root. */
-export function datasetsDir(data?: string): string {
-  if (data) return resolve(data);
-  const fromEnv = process.env.AFTERSHOCK_DATASETS;
-  return fromEnv ? resolve(fromEnv) : resolve(projectRoot(), '..', 'shared', 'datasets');
+/**
+ * The loghub-2k folder: `loghub-2k/` inside the datasets folder, or the folder itself when it
+ * holds the systems' folders (`--data` may name either).
+ */
+export function loghubDir(dir = datasetsDir()): string {
+  const inside = join(dir, 'loghub-2k');
+  return existsSync(inside) ? inside : dir;
 }
 
 /** The corrected ground truth where there is one (loghub-2.0), else the original labels. */
 export function loghubFile(system: string, dir = datasetsDir()): string {
-  const folder = join(dir, 'loghub-2k', system);
+  const folder = join(loghubDir(dir), system);
   const corrected = join(folder, `${system}_2k.log_structured_corrected.csv`);
   const original = join(folder, `${system}_2k.log_structured.csv`);
   return existsSync(corrected) || !existsSync(original) ? corrected : original;
@@ -49,7 +51,7 @@ export function loadLoghub(system: string, dir = datasetsDir()): LoghubData {
   const file = loghubFile(system, dir);
   if (!existsSync(file)) {
     throw new Error(
-      `loghub-2k data not found at ${file}; pass --data (or set AFTERSHOCK_DATASETS) to the datasets directory`,
+      `loghub-2k data not found at ${file}; pass --data (or set AFTERSHOCK_DATASETS) to the datasets directory or to the loghub-2k folder`,
     );
   }
   const rows = parseCsv(readFileSync(file, 'utf8'));
@@ -61,7 +63,7 @@ export function loadLoghub(system: string, dir = datasetsDir()): LoghubData {
   };
   const [c, e, t] = [col('Content'), col('EventId'), col('EventTemplate')];
   const body = rows.slice(1).filter((r) => r.length > 1);
-  const rawFile = join(dir, 'loghub-2k', system, `${system}_2k.log`);
+  const rawFile = join(loghubDir(dir), system, `${system}_2k.log`);
   const raw = existsSync(rawFile)
     ? readFileSync(rawFile, 'utf8')
         .split('\n')
@@ -83,7 +85,7 @@ export function loadLoghub(system: string, dir = datasetsDir()): LoghubData {
  */
 export function drainGa(dir = datasetsDir()): Map<string, number> {
   const out = new Map(Object.entries(DRAIN_GA));
-  const file = join(dir, 'loghub-2k', 'published', 'loghub2_effectiveness_results.csv');
+  const file = join(loghubDir(dir), 'published', 'loghub2_effectiveness_results.csv');
   if (!existsSync(file)) return out;
   const rows = parseCsv(readFileSync(file, 'utf8'));
   const drain = (rows[0] ?? []).indexOf('Drain');

@@ -15,7 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '#config';
 import { TEMPLATE_MINER_DEFAULTS, TemplateMiner, tokenizeMessage, type TemplateMinerOptions } from '#core';
-import { datasetsDir, drainGa, loadLoghub, SYSTEMS, type LoghubData } from './loghub.js';
+import { datasetsDir } from '../common/datasets.js';
+import { drainGa, loadLoghub, SYSTEMS, type LoghubData } from './loghub.js';
 
 const GOALS = { averageGa: 0.95, averagePa: 0.85, linesPerSecond: 200_000 };
 
@@ -510,8 +511,8 @@ ${ablation.join('\n')}
 
 - Data: loghub-2k with the corrected ground truth of loghub-2.0
   (\`<System>_2k.log_structured_corrected.csv\`, or \`<System>_2k.log_structured.csv\` where there
-  is no corrected file), read in place from \`--data\` (default \`$AFTERSHOCK_DATASETS\`, else
-  \`../shared/datasets\`). \`--systems\` picks the systems (default the eight above). For each
+  is no corrected file), read in place from \`--data\` (the datasets folder or the loghub-2k folder itself; default
+  \`$AFTERSHOCK_DATASETS\`, else \`../shared/datasets\`). \`--systems\` picks the systems (default the eight above). For each
   system the \`Content\` column is fed, in file order, to a fresh \`TemplateMiner\`.
 - **Final ids**: each line's arrival id resolved after the last line (merges followed), which is
   exactly what \`aftershock templates FILE\` prints by default, so the CLI's default output scores

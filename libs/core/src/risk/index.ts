@@ -6,5 +6,6 @@ export * from './label-maturity.js';
 export * from './level-trust.js';
 export * from './logistic.js';
 export * from './risk-model.js';
+export * from './training-example.js';
 export * from './assess.js';
 export * from './scoring.js';

@@ -4,14 +4,9 @@ import { FEATURES } from './features.js';
 import { labelMaturity, MATURE } from './label-maturity.js';
 import { learnLevelTrust, meanOnUnit } from './level-trust.js';
 import { sigmoid } from './logistic.js';
-import {
-  DEFAULT_RISK_MODEL,
-  fitRiskModel,
-  predictLogOdds,
-  type RiskModel,
-  type TrainingExample,
-} from './risk-model.js';
+import { DEFAULT_RISK_MODEL, fitRiskModel, predictLogOdds, type RiskModel } from './risk-model.js';
 import { seededRandom } from './simulation.js';
+import type { TrainingExample } from './training-example.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 0, 1);

@@ -18,10 +18,18 @@
 // (counted by service, below) grows. The alternative, `full`, holds λ at 1 with a N(1, 1/κ) prior
 // until the track record has something to say: on a fleet whose early levels reverse it is
 // over-confident for exactly the years before the first outcomes are on record.
-import { FEATURES } from './features.js';
+import { FEATURES, type Feature } from './features.js';
 import { maturityAt, type MaturityCurve } from './label-maturity.js';
 import { outcomeScore, sigmoid } from './logistic.js';
-import type { RiskModel, TrainingExample } from './risk-model.js';
+import type { TrainingExample } from './training-example.js';
+
+/** What the trust reads of an earlier fit (a RiskModel is one). */
+export interface EarlierFit {
+  readonly intercept: number;
+  readonly weights: Readonly<Record<Feature, number>>;
+  readonly services?: Readonly<Record<string, { readonly offset: number }>>;
+  readonly fit?: { readonly to: number };
+}
 
 export interface LevelTrust {
   /** The share of the levels predictions use. */
@@ -66,7 +74,7 @@ export interface LevelTrustOptions {
 /** The trust in the service levels that the earlier fits' track record on `examples` supports. */
 export function learnLevelTrust(
   examples: readonly TrainingExample[],
-  earlier: readonly RiskModel[],
+  earlier: readonly EarlierFit[],
   options: LevelTrustOptions,
 ): LevelTrust {
   const { now, maturity } = options;
@@ -79,7 +87,7 @@ export function learnLevelTrust(
   const services: string[] = [];
   const mature: number[] = [];
   const weight: number[] = [];
-  const used = new Set<RiskModel>();
+  const used = new Set<EarlierFit>();
   const failing = new Set<string>();
   let failures = 0;
   for (const e of examples) {
@@ -169,7 +177,7 @@ export function meanOnUnit(centre: number, precision: number): number {
 }
 
 /** The latest fit made at or before `at` (fits sorted by `fit.to`). */
-function inForce(fits: readonly RiskModel[], at: number): RiskModel | undefined {
+function inForce(fits: readonly EarlierFit[], at: number): EarlierFit | undefined {
   let lo = 0;
   let hi = fits.length;
   while (lo < hi) {

@@ -14,9 +14,9 @@ import {
   logOddsVariance,
   predictLogOdds,
   probabilityOf,
-  type TrainingExample,
 } from './risk-model.js';
 import { seededRandom } from './simulation.js';
+import type { TrainingExample } from './training-example.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 0, 1);

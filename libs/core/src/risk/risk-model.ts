@@ -33,6 +33,7 @@ import {
 } from './features.js';
 import { labelMaturity, MATURE, maturityAt, type MaturityCurve } from './label-maturity.js';
 import { learnLevelTrust, type LevelTrust } from './level-trust.js';
+import type { TrainingExample } from './training-example.js';
 import { fitLogistic, outcomeScore, predictiveRate, sigmoid, type LogisticFit } from './logistic.js';
 
 /** A service's own level in a fitted model: log-odds from the fleet's, after pooling. */
@@ -254,15 +255,6 @@ function describeServiceLevel(model: RiskModel, service: string): string {
     `pooled with the fleet${spread ? ` (services differ by ±${spread.toFixed(2)})` : ''}` +
     (trust < 1 ? `, at ${Math.round(trust * 100)}% as earlier fits’ levels carried over that far` : '')
   );
-}
-
-export interface TrainingExample {
-  readonly changeId: string;
-  readonly service: string;
-  readonly values: readonly number[];
-  readonly startedAt: number;
-  /** When its failure came on record (possibly after the fit), null when none has. */
-  readonly failedAt: number | null;
 }
 
 export interface TrainingOptions {
