@@ -135,6 +135,38 @@ describe('loading just-in-time defect data', () => {
     assert.match(projects[0]!.labels, /fixed delay of 90 days/);
   });
 
+  it('Commit Guru exports: contains_bug, the unix timestamp, and each failure known after its own daystofix', () => {
+    const guru = mkdtempSync(join(tmpdir(), 'jit-guru-'));
+    after(() => rmSync(guru, { recursive: true, force: true }));
+    const at = Date.UTC(2016, 7, 1, 15, 49, 4);
+    writeFileSync(
+      join(guru, 'nova.csv'),
+      [
+        'commit_hash,author_date,author_date_unix_timestamp,contains_bug,fix,ns,nd,nf,entropy,la,ld,lt,ndev,age,nuc,exp,rexp,sexp,daystofix',
+        `a1,"Mon Aug 1 11:49:04 2016 -0400",${at / 1000},True,False,1,2,3,0.8,40,2,900,3,12.5,4,50,3.5,20,30.5`,
+        `b2,"Mon Aug 1 12:49:04 2016 -0400",,True,False,1,1,1,0,3,0,10,1,2,1,5,1,2,`,
+        `c3,"Tue Aug 2 11:49:04 2016 -0400",${at / 1000 + 86_400},False,True,1,1,1,0,1,1,10,1,2,1,5,1,2,`,
+      ].join('\n'),
+    );
+    const [nova] = loadJit(guru, { labelDelayMs: 90 * DAY });
+    assert.equal(nova!.name, 'nova');
+    const [first, second, third] = nova!.changes;
+    assert.equal(first!.change.id, 'nova:a1');
+    assert.equal(first!.change.startedAt, at);
+    assert.equal(first!.knownAt, at + 30.5 * DAY, 'its own days to fix');
+    assert.equal(second!.change.startedAt, at + 3_600_000, "git's date where the timestamp is empty");
+    assert.equal(second!.knownAt, at + 3_600_000 + 90 * DAY, 'no days to fix: the fixed delay');
+    assert.equal(third!.failed, false);
+    assert.equal(third!.knownAt, null);
+    assert.deepEqual(
+      { lines: first!.lines, entropy: first!.change.content!.entropy, fix: third!.change.content!.fix },
+      { lines: 42, entropy: 0.8, fix: true },
+    );
+    assert.match(nova!.labels, /daystofix.*fixed delay of 90 days/);
+    const [forced] = loadJit(guru, { labelDelayMs: 90 * DAY, forceDelay: true });
+    assert.equal(forced!.changes[0]!.knownAt, at + 90 * DAY, '--fixed-delay overrides daystofix');
+  });
+
   it('refuses a file of neither naming, saying what it expected', () => {
     writeFileSync(join(dir, 'other.csv'), 'a,b\n1,2\n');
     assert.throws(

@@ -8,9 +8,12 @@
 //     each failure was reported; `<Project>_commitsID.csv` (commit, transactionid), where
 //     present, ties commits to rows.
 //   The common naming (ApacheJIT, Commit Guru exports): la, ld (counts), nf, nd, ns, ent, ndev,
-//     age (days), nuc, aexp, arexp, asexp, fix, buggy, author_date (epoch seconds or ISO 8601),
-//     project (else the file name); lt, exp, rexp, sexp, revert and commit_id/commit_hash are
-//     read where present.
+//     age (days), nuc, aexp, arexp, asexp, fix, buggy, author_date (epoch seconds, ISO 8601 or
+//     git's "Mon Aug 1 11:49:04 2016 -0400"), project (else the file name); lt, entropy, exp, rexp,
+//     sexp, revert and commit_id/commit_hash are read where present. Commit Guru names the label
+//     contains_bug and the time author_date_unix_timestamp (preferred to author_date where both
+//     are); its daystofix (days from a failure-inducing change to its fix, as in the verification-
+//     latency data sets of Cabral et al., ICSE 2019) is when that failure became known.
 //
 // Which canonical field each column fills is the table in libs/contracts/src/change-content.ts.
 // When a label's failure report time is known, the label becomes known then; where the report
@@ -19,8 +22,8 @@
 // each given to one of the failure-inducing changes not yet reported that are older than it —
 // drawn at random, as nothing says which (seeded: every run draws the same; `reportOrder:
 // 'oldest'` gives it to the oldest instead) — which keeps, at every instant, exactly the number
-// of labels the record had known; where no report times exist, a label becomes known
-// `labelDelayMs` after its change.
+// of labels the record had known; where a row carries its own (daystofix), then; where no report
+// times exist, a label becomes known `labelDelayMs` after its change.
 //
 // A column identical to an earlier one in every row of a project adds nothing of its own: it is
 // dropped (left unknown) and reported, so a duplicated export does not count one feature thrice.
@@ -149,6 +152,8 @@ interface Parsed {
   readonly failed: boolean;
   readonly commit: string | null;
   readonly values: Partial<Record<ContentFieldName, number>>;
+  /** When its failure became known, where the row says (daystofix); undefined where it does not. */
+  readonly reportedAt?: number;
 }
 
 /** The canonical field each column fills, by the data sets' names (first name wins). */
@@ -159,8 +164,17 @@ function isJitReliability(header: readonly string[]): boolean {
   return header.includes('commitdate') && header.includes('bug');
 }
 
+/** The common naming's label and time columns, first name present wins. */
+const LABEL_COLUMNS = ['buggy', 'bug', 'contains_bug'] as const;
+const TIME_COLUMNS = ['author_date_unix_timestamp', 'author_date'] as const;
+
 function isCommonNaming(header: readonly string[]): boolean {
-  return header.includes('author_date') && (header.includes('buggy') || header.includes('bug'));
+  return TIME_COLUMNS.some((c) => header.includes(c)) && LABEL_COLUMNS.some((c) => header.includes(c));
+}
+
+/** The first of `columns` the row has a value in. */
+function firstOf(row: Row, columns: readonly string[]): string | undefined {
+  return row[columns.find((c) => !missing(row[c])) ?? ''];
 }
 
 function loadFile(file: string, options: JitLoadOptions): JitProject[] {
@@ -170,7 +184,8 @@ function loadFile(file: string, options: JitLoadOptions): JitProject[] {
   if (!jitReliability && !isCommonNaming(header)) {
     throw new Error(
       `${file}: neither the JiTReliability columns (commitdate, bug, la, ld, lt, …) nor the common naming ` +
-        `(author_date, buggy, la, ld, nf, nd, ns, ent, ndev, age, nuc, aexp, arexp, asexp, fix, project); found ${header.join(', ')}`,
+        `(author_date, buggy, la, ld, nf, nd, ns, ent, ndev, age, nuc, aexp, arexp, asexp, fix, project; or Commit Guru's ` +
+        `author_date_unix_timestamp, contains_bug); found ${header.join(', ')}`,
     );
   }
   const stem = basename(file, '.csv').replace(/_input$/, '');
@@ -192,7 +207,7 @@ function loadFile(file: string, options: JitLoadOptions): JitProject[] {
     const dropped = dropCopies(list);
     const reports = jitReliability && !options.forceDelay ? reportTimes(file, stem) : undefined;
     const { knownAt, labels, unreported } = labelTimes(
-      list,
+      options.forceDelay ? list.map(({ reportedAt: _, ...p }) => p) : list,
       reports,
       options.labelDelayMs,
       options.reportOrder ?? 'random',
@@ -243,9 +258,10 @@ function parseJitReliability(row: Row, i: number, project: string): Parsed | und
 }
 
 function parseCommon(row: Row, i: number, stem: string): Parsed | undefined {
-  const at = instant(row['author_date']);
-  const label = number(row['buggy'] ?? row['bug']);
+  const at = instant(firstOf(row, TIME_COLUMNS));
+  const label = number(firstOf(row, LABEL_COLUMNS));
   if (at === null || label === null) return undefined;
+  const daysToFix = number(row['daystofix']);
   const values: Partial<Record<ContentFieldName, number>> = {};
   for (const [column, v] of Object.entries(row)) {
     const field = FIELD_OF_COLUMN.get(column);
@@ -260,6 +276,7 @@ function parseCommon(row: Row, i: number, stem: string): Parsed | undefined {
     failed: label === 1,
     commit,
     values,
+    ...(label === 1 && daysToFix !== null && daysToFix >= 0 ? { reportedAt: at + daysToFix * DAY } : {}),
   };
 }
 
@@ -330,9 +347,15 @@ function labelTimes(
   order: ReportOrder,
 ): { knownAt: (number | null)[]; labels: string; unreported: number } {
   if (!reports || reports.byCommit.size === 0) {
+    const delay = `fixed delay of ${Math.round(delayMs / DAY)} days after the change`;
+    const own = list.filter((p) => p.failed && p.reportedAt !== undefined).length;
     return {
-      knownAt: list.map((p) => (p.failed ? p.at + delayMs : null)),
-      labels: `fixed delay of ${Math.round(delayMs / DAY)} days after the change`,
+      knownAt: list.map((p) => (p.failed ? (p.reportedAt ?? p.at + delayMs) : null)),
+      labels:
+        own === 0
+          ? delay
+          : `each failure's own days to fix (daystofix) after its change` +
+            (own < list.filter((p) => p.failed).length ? `; where a row has none, a ${delay}` : ''),
       unreported: 0,
     };
   }
