@@ -8,7 +8,12 @@ import { datasetsDir } from '../common/datasets.js';
 /** The development systems: every accuracy figure and every tuned parameter comes from these. */
 export const SYSTEMS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'BGL', 'HPC', 'Apache', 'OpenSSH'] as const;
 
-/** Drain's published grouping accuracy on loghub-2k with the corrected ground truth (loghub-2.0). */
+/**
+ * Drain's published grouping accuracy on loghub-2k with the corrected ground truth, for all 14
+ * systems of loghub-2.0 (Jiang et al., "A Large-scale Evaluation for Log Parsing Techniques: How
+ * Far are We?", ISSTA 2024, the effectiveness table's 2k column), so that a run on the systems
+ * nobody tuned on is compared with Drain too.
+ */
 export const DRAIN_GA: Readonly<Record<string, number>> = {
   HDFS: 0.998,
   Hadoop: 0.948,
@@ -18,6 +23,12 @@ export const DRAIN_GA: Readonly<Record<string, number>> = {
   HPC: 0.887,
   Apache: 1.0,
   OpenSSH: 0.789,
+  OpenStack: 0.733,
+  Thunderbird: 0.955,
+  Linux: 0.69,
+  Mac: 0.786,
+  HealthApp: 0.78,
+  Proxifier: 0.526,
 };
 
 export interface LoghubData {
