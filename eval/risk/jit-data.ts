@@ -207,10 +207,11 @@ function loadFile(file: string, options: JitLoadOptions): JitProject[] {
     const dropped = dropCopies(list);
     const reports = jitReliability && !options.forceDelay ? reportTimes(file, stem) : undefined;
     const { knownAt, labels, unreported } = labelTimes(
-      options.forceDelay ? list.map(({ reportedAt: _, ...p }) => p) : list,
+      list,
       reports,
       options.labelDelayMs,
       options.reportOrder ?? 'random',
+      !options.forceDelay,
     );
     return {
       name,
@@ -345,12 +346,15 @@ function labelTimes(
   reports: ReturnType<typeof reportTimes>,
   delayMs: number,
   order: ReportOrder,
+  /** Use a row's own report time (daystofix) where it has one. */
+  ownTimes: boolean,
 ): { knownAt: (number | null)[]; labels: string; unreported: number } {
   if (!reports || reports.byCommit.size === 0) {
     const delay = `fixed delay of ${Math.round(delayMs / DAY)} days after the change`;
-    const own = list.filter((p) => p.failed && p.reportedAt !== undefined).length;
+    const reportedAt = (p: Parsed) => (ownTimes ? p.reportedAt : undefined);
+    const own = list.filter((p) => p.failed && reportedAt(p) !== undefined).length;
     return {
-      knownAt: list.map((p) => (p.failed ? (p.reportedAt ?? p.at + delayMs) : null)),
+      knownAt: list.map((p) => (p.failed ? (reportedAt(p) ?? p.at + delayMs) : null)),
       labels:
         own === 0
           ? delay

@@ -1,6 +1,6 @@
-// The loghub-2k data sets with corrected ground truth (loghub-2.0), read in place from the shared
-// datasets directory: `$AFTERSHOCK_DATASETS` or `../shared/datasets` next to the project root.
-// Never copied into the repository.
+// The loghub-2k data sets with corrected ground truth (loghub-2.0), read in place from `--data`
+// (the datasets folder or the loghub-2k folder itself), else `$AFTERSHOCK_DATASETS`, else
+// `../shared/datasets` next to the project root. Never copied into the repository.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetsDir } from '../common/datasets.js';
